@@ -1,0 +1,304 @@
+"""The demo province: realistic, deterministic synthetic data, written as the files users would bring.
+
+Lai Châu's departments (seed 003) and communes, the Department of Science and Technology with its
+divisions (seeds 000 and 004), staff with yearly ratings, initiatives and discipline over several years,
+the units' declared figures, and a year of TTHC dossiers with believable rates — a few units doing badly.
+Everything is drawn from one seeded generator, so the same parameters give the same files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cchc import names
+from store import calendar
+
+# Units whose figures are made poor on purpose, so that rankings and inspections have something to find.
+POOR_DEPARTMENTS = ("SXD", "STNMT")
+POOR_COMMUNE_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    year: int = 2024
+    communes: int = 100
+    dossiers: int = 1_000_000
+    history: int = 5  # years of staff ratings, ending with ``year``
+    seed: int = 20241215
+
+
+@dataclass(frozen=True)
+class DemoFiles:
+    units: Path
+    people: Path
+    initiatives: Path
+    disciplines: Path
+    facts: Path
+    dossiers: Path
+
+    def in_order(self) -> list[Path]:
+        """Ingestion order: each file refers only to what the files before it brought."""
+        return [self.units, self.people, self.initiatives, self.disciplines, self.facts, self.dossiers]
+
+
+def units_frame(spec: DemoSpec) -> pd.DataFrame:
+    rows = [(names.PROVINCE[0], names.PROVINCE[1], "UBND tỉnh", "")]
+    rows += [(code, name, "Sở, ban, ngành", "TINH") for code, name in names.DEPARTMENTS]
+    rows += [(code, name, "Phòng, đơn vị trực thuộc", "SKHCN") for code, name in names.SKHCN_DIVISIONS]
+    for code, name in names.DEPARTMENTS:
+        if code != "SKHCN":
+            office = "Phòng Hành chính - Tổ chức" if code == "VPUBND" else f"Văn phòng {name}"
+            rows.append((f"{code}-VP", office, "Phòng, đơn vị trực thuộc", code))
+    for i in range(spec.communes):
+        ward = i < len(names.WARDS)
+        base = names.WARDS[i] if ward else names.COMMUNE_NAMES[(i - len(names.WARDS)) % len(names.COMMUNE_NAMES)]
+        lap = (i - len(names.WARDS)) // len(names.COMMUNE_NAMES)
+        label = base if ward or lap == 0 else f"{base} {lap + 1}"
+        rows.append((f"XA{i + 1:04d}", f"UBND {'phường' if ward else 'xã'} {label}", "UBND xã, phường", "TINH"))
+    return pd.DataFrame(rows, columns=["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên"])
+
+
+def _staff_units(units: pd.DataFrame, rng: np.random.Generator) -> list[tuple[str, str, int]]:
+    """(unit code, kind, head count) for every unit that employs staff directly."""
+    out = []
+    for code, kind in zip(units["Mã đơn vị"], units["Loại đơn vị"]):
+        if kind == "Sở, ban, ngành" and code != "SKHCN":
+            out.append((code, "so", int(rng.integers(28, 60))))
+        elif kind == "Phòng, đơn vị trực thuộc":
+            out.append((code, "phong", int(rng.integers(8, 22))))
+        elif kind == "UBND xã, phường":
+            out.append((code, "xa", int(rng.integers(16, 26))))
+    return out
+
+
+def people_frame(spec: DemoSpec, units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """One row per person and year of rating; a person's ability persists, so good years come in runs."""
+    years = list(range(spec.year - spec.history + 1, spec.year + 1))
+    rows = []
+    serial = 0
+    for unit, kind, heads in _staff_units(units, rng):
+        for h in range(heads):
+            serial += 1
+            female = rng.random() < 0.48
+            family = names.FAMILY[rng.integers(len(names.FAMILY))]
+            middle = (names.MIDDLE_FEMALE if female else names.MIDDLE_MALE)
+            given = (names.GIVEN_FEMALE if female else names.GIVEN_MALE)
+            full = f"{family} {middle[rng.integers(len(middle))]} {given[rng.integers(len(given))]}"
+            if kind == "xa":
+                position = names.COMMUNE_POSITIONS[h] if h < len(names.COMMUNE_POSITIONS) else \
+                    names.COMMUNE_POSITIONS[rng.integers(5)]
+            elif h == 0:
+                position = "Giám đốc" if kind == "so" else "Trưởng phòng"
+            elif h in (1, 2) and kind == "so":
+                position = "Phó Giám đốc"
+            else:
+                position = names.DEPARTMENT_POSITIONS[rng.integers(len(names.DEPARTMENT_POSITIONS))]
+            category = ("Cán bộ" if "Chủ tịch" in position else "Người lao động" if position == "Nhân viên"
+                        else "Viên chức" if unit == "SKHCN-TTKD" else "Công chức")
+            birth = pd.Timestamp(1964, 1, 1) + pd.Timedelta(days=int(rng.integers(0, 365 * 36)))
+            ability = rng.normal(0, 1)
+            start = years[int(rng.integers(0, len(years)))] if rng.random() < 0.15 else years[0]
+            for year in years:
+                if year < start:
+                    continue
+                score = ability + rng.normal(0, 0.6)
+                rating = ("Hoàn thành xuất sắc nhiệm vụ" if score > 1.15 else
+                          "Hoàn thành tốt nhiệm vụ" if score > -0.9 else
+                          "Hoàn thành nhiệm vụ" if score > -2.0 else "Không hoàn thành nhiệm vụ")
+                rows.append((f"CB{serial:05d}", full, "Nữ" if female else "Nam", birth.strftime("%d/%m/%Y"),
+                             category, position, unit, year, rating))
+    return pd.DataFrame(rows, columns=["Mã cán bộ", "Họ và tên", "Giới tính", "Ngày sinh", "Đối tượng",
+                                       "Chức vụ", "Mã đơn vị", "Năm đánh giá", "Xếp loại"])
+
+
+def initiatives_frame(people: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Base-level initiatives, mostly by people rated excellent that year."""
+    excellent = people["Xếp loại"].eq("Hoàn thành xuất sắc nhiệm vụ")
+    chance = np.where(excellent, 0.35, 0.02)
+    chosen = people[rng.random(len(people)) < chance]
+    rows = []
+    for i, r in enumerate(chosen.itertuples(index=False), start=1):
+        topic = names.INITIATIVE_TOPICS[rng.integers(len(names.INITIATIVE_TOPICS))]
+        level = "Tỉnh" if rng.random() < 0.08 else "Cơ sở"
+        rows.append((f"SK-{r[7]}-{i:04d}", f"{topic} tại {r[6]}", r[0], r[7], level,
+                     f"{rng.integers(10, 300)}/QĐ-{r[6].split('-')[0]}"))
+    return pd.DataFrame(rows, columns=["Mã sáng kiến", "Tên sáng kiến", "Mã cán bộ", "Năm công nhận",
+                                       "Cấp công nhận", "Số quyết định công nhận"])
+
+
+def disciplines_frame(spec: DemoSpec, people: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """A few discipline records a year; this year's last ones still under review."""
+    weak = people[people["Xếp loại"].isin(["Không hoàn thành nhiệm vụ", "Hoàn thành nhiệm vụ"])]
+    chosen = weak[rng.random(len(weak)) < 0.05]
+    rows = []
+    for r in chosen.itertuples(index=False):
+        form = ["Khiển trách", "Khiển trách", "Cảnh cáo", "Hạ bậc lương"][rng.integers(4)]
+        pending = r[7] == spec.year and rng.random() < 0.3
+        day = pd.Timestamp(r[7], int(rng.integers(2, 12)), int(rng.integers(1, 28)))
+        rows.append((r[0], r[7], form, "Đang xem xét" if pending else "Đã quyết định",
+                     "" if pending else f"{rng.integers(5, 200)}/QĐ-{r[6].split('-')[0]}",
+                     "" if pending else day.strftime("%d/%m/%Y")))
+    return pd.DataFrame(rows, columns=["Mã cán bộ", "Năm", "Hình thức kỷ luật", "Trạng thái", "Số quyết định",
+                                       "Ngày quyết định"])
+
+
+# The share of the year's activity inside each reported period's window.
+PERIOD_SHARE = {"Q1": 0.25, "6T": 0.5, "Q3": 0.25, "9T": 0.75, "NAM": 1.0}
+
+
+def facts_frame(spec: DemoSpec, units: pd.DataFrame, people: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """The figures units declare each period: documents, TTHC, internal procedures, surveys, staff."""
+    staff = people[people["Năm đánh giá"] == spec.year].copy()
+    staff["top"] = staff["Mã đơn vị"].str.split("-").str[0]
+    heads = staff.groupby("top").size()
+    rows = []
+    scored = units[units["Loại đơn vị"].isin(["Sở, ban, ngành", "UBND xã, phường"])]
+    for code, kind in zip(scored["Mã đơn vị"], scored["Loại đơn vị"]):
+        dept = kind == "Sở, ban, ngành"
+        poor = code in POOR_DEPARTMENTS or (not dept and rng.random() < POOR_COMMUNE_SHARE)
+        quality = rng.uniform(0.55, 0.85) if poor else rng.uniform(0.93, 1.0)
+        tthc = 53 if code == "SKHCN" else int(rng.integers(40, 160) if dept else rng.integers(90, 130))
+        yearly_docs = int(rng.integers(900, 2600) if dept else rng.integers(400, 1100))
+        n_staff = int(heads.get(code, 20))
+        fixed = {
+            "tthc_tong": tthc,
+            "quy_trinh_noi_bo": tthc,
+            "so_ccvc": n_staff,
+            "vbqppl_phai_ra_soat": int(rng.integers(4, 30)) if dept else int(rng.integers(0, 6)),
+        }
+        rates = {
+            "tthc_cong_khai": min(1, quality + 0.05), "tthc_cap_nhat_dung_han": min(1, quality + 0.04),
+            "tthc_dvctt": min(1, quality + 0.02), "quy_trinh_noi_bo_dvctt_4": min(1, quality + 0.05),
+            "ccvc_ky_cam_ket": 1.0 if quality > 0.95 else quality,
+            "ccvc_dung_van_phong_dien_tu": min(1, quality + 0.03),
+            "vbqppl_da_ra_soat": min(1, quality + 0.06),
+        }
+        for period, share in PERIOD_SHARE.items():
+            values = dict(fixed)
+            for ind, rate in rates.items():
+                whole = {"tthc_cong_khai": tthc, "tthc_cap_nhat_dung_han": tthc, "tthc_dvctt": tthc,
+                         "quy_trinh_noi_bo_dvctt_4": tthc, "ccvc_ky_cam_ket": n_staff,
+                         "ccvc_dung_van_phong_dien_tu": n_staff,
+                         "vbqppl_da_ra_soat": fixed["vbqppl_phai_ra_soat"]}[ind]
+                values[ind] = min(whole, int(round(whole * min(1.0, rate + rng.normal(0, 0.01)))))
+            values["tthc_toan_trinh"] = int(values["tthc_dvctt"] * rng.uniform(0.45, 0.8))
+            values["tthc_don_gian_hoa"] = int(tthc * (rng.uniform(0.2, 0.3) if not poor else rng.uniform(0.05, 0.18)) * min(1, share * 1.3))
+            values["tthc_ra_soat"] = int(tthc * rng.uniform(0.3, 0.7) * share)
+            docs = max(1, int(yearly_docs * share * rng.uniform(0.9, 1.1)))
+            secret = int(docs * rng.uniform(0.0, 0.03))
+            signable = docs - secret
+            signed = signable if quality > 0.97 and rng.random() < 0.6 else int(signable * min(1, quality + rng.uniform(0, 0.05)))
+            values.update(van_ban_di=docs, van_ban_mat=secret, van_ban_ky_so=signed,
+                          van_ban_qua_mang=int(docs * min(1, quality + 0.04)))
+            values["ty_le_hai_long"] = round(min(99.9, 100 * (quality - 0.02) + rng.normal(0, 1.5)), 1)
+            values["pakn_tong"] = int(rng.integers(0, 25) * share) + 1
+            values["pakn_dung_han"] = int(round(values["pakn_tong"] * min(1, quality + 0.03)))
+            reports = {"Q1": 1, "6T": 2, "Q3": 1, "9T": 3, "NAM": 4}[period]
+            values["bao_cao_phai_gui"] = reports
+            values["bao_cao_dung_han"] = reports if not poor else max(0, reports - int(rng.integers(0, 2)))
+            if dept and period == "NAM":
+                values["ddci_diem"] = round(float(np.clip(rng.normal(80 if not poor else 70, 3), 55, 92)), 2)
+                values["website_du_thong_tin"] = 1 if quality > 0.9 else 0
+            for ind, value in values.items():
+                evidence = f"Báo cáo số liệu {period} {spec.year} của {code}" if ind.startswith(("van_ban", "tthc")) else ""
+                rows.append((code, f"{spec.year}-{period}", ind, value, evidence))
+    frame = pd.DataFrame(rows, columns=["Mã đơn vị", "Kỳ báo cáo", "Mã chỉ tiêu", "Giá trị", "Tài liệu kiểm chứng"])
+    # DDCI and DTI ranks follow the scores, so the figures agree with each other.
+    ddci = frame[frame["Mã chỉ tiêu"] == "ddci_diem"].copy()
+    ddci["Giá trị"] = ddci["Giá trị"].rank(ascending=False, method="min").astype(int)
+    ddci["Mã chỉ tiêu"] = "ddci_hang"
+    dti = ddci.assign(**{"Mã chỉ tiêu": "dti_hang"})
+    dti["Giá trị"] = rng.permutation(len(dti)) + 1
+    return pd.concat([frame, ddci, dti], ignore_index=True)
+
+
+def dossiers_frame(spec: DemoSpec, units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """A year of TTHC dossiers, vectorised: each unit has its own volume and habits."""
+    handling = units[units["Loại đơn vị"].isin(["Sở, ban, ngành", "UBND xã, phường"])]["Mã đơn vị"].to_numpy()
+    n_units = len(handling)
+    poor = np.isin(handling, POOR_DEPARTMENTS) | (rng.random(n_units) < POOR_COMMUNE_SHARE)
+    weight = rng.lognormal(0, 0.8, n_units)
+    unit_idx = np.sort(rng.choice(n_units, size=spec.dossiers, p=weight / weight.sum()))
+    per_unit = {
+        "online": np.where(poor, rng.uniform(0.1, 0.35, n_units), rng.uniform(0.45, 0.9, n_units)),
+        "on_time": np.where(poor, rng.uniform(0.75, 0.9, n_units), rng.uniform(0.96, 0.998, n_units)),
+        "digitised": np.where(poor, rng.uniform(0.2, 0.5, n_units), rng.uniform(0.75, 0.98, n_units)),
+        "e_result": np.where(poor, rng.uniform(0.3, 0.6, n_units), rng.uniform(0.8, 0.99, n_units)),
+        "pay_online": np.where(poor, rng.uniform(0.05, 0.3, n_units), rng.uniform(0.4, 0.85, n_units)),
+    }
+    p = {k: v[unit_idx] for k, v in per_unit.items()}
+    n = spec.dossiers
+    window = calendar.year_window(spec.year)
+    start = np.datetime64(window.start, "D")
+    days = (np.datetime64(window.end, "D") - start).astype(int) + 1
+    received = start + rng.integers(0, days, n).astype("timedelta64[D]")
+    weekday = (received.astype("datetime64[D]").view("int64") - 4) % 7  # 0 = Monday
+    received = received + np.where(weekday >= 5, 7 - weekday, 0).astype("timedelta64[D]")
+    received = np.minimum(received, np.datetime64(window.end, "D"))
+    # Each unit runs its own catalogue of procedures with a legal processing time each.
+    tthc_pool = 60
+    tthc_local = rng.integers(0, tthc_pool, n)
+    tthc_code = (np.array([f"{1 + (u % 2)}.00{4000 + 37 * u:04d}" for u in range(tthc_pool * 3)])
+                 [(tthc_local + unit_idx * 7) % (tthc_pool * 3)])
+    legal_days = (tthc_local % 15) + 1
+    due = received + (legal_days * 7 // 5 + 1).astype("timedelta64[D]")
+    on_time = rng.random(n) < p["on_time"]
+    spent = np.where(on_time, rng.integers(0, 1000, n) % (legal_days * 7 // 5 + 2),
+                     legal_days * 7 // 5 + 2 + rng.integers(1, 20, n))
+    finished = received + spent.astype("timedelta64[D]")
+    unfinished = finished > np.datetime64(window.end, "D") + np.timedelta64(10, "D")
+    channel = np.where(rng.random(n) < p["online"], "Trực tuyến",
+                       np.where(rng.random(n) < 0.08, "Bưu chính", "Trực tiếp"))
+    has_fee = (tthc_local % 5) < 2
+    paid_online = has_fee & (channel == "Trực tuyến") & (rng.random(n) < p["pay_online"] / 0.8)
+    digitised = rng.random(n) < p["digitised"]
+    e_result = ~unfinished & (rng.random(n) < p["e_result"])
+    supplements = np.where(rng.random(n) < 0.06, rng.integers(1, 3, n), 0)
+    yes_no = np.array(["Không", "Có"])
+    iso = lambda a: a.astype("datetime64[D]").astype(str)  # noqa: E731 - ISO dates, as systems export them
+    seq = np.arange(1, n + 1)
+    return pd.DataFrame({
+        "Mã đơn vị": handling[unit_idx],
+        "Mã hồ sơ": np.char.add(np.char.add("H", np.char.replace(iso(received), "-", "")),
+                                np.char.add("-", np.char.zfill(seq.astype(str), 8))),
+        "Mã TTHC": tthc_code,
+        "Ngày tiếp nhận": iso(received),
+        "Ngày hẹn trả": iso(due),
+        "Ngày có kết quả": np.where(unfinished, "", iso(finished)),
+        "Hình thức nộp": channel,
+        "Có phí, lệ phí": yes_no[has_fee.astype(int)],
+        "Thanh toán trực tuyến": yes_no[paid_online.astype(int)],
+        "Số hóa": yes_no[digitised.astype(int)],
+        "Kết quả điện tử": yes_no[e_result.astype(int)],
+        "Số lần yêu cầu bổ sung": supplements,
+    })
+
+
+def generate(folder: Path, spec: DemoSpec = DemoSpec(), step=lambda what: None) -> DemoFiles:
+    """Write the demo province's input files into ``folder``; ``step`` is told what is being made."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(spec.seed)
+    files = DemoFiles(
+        units=folder / "don_vi.xlsx", people=folder / "can_bo.csv", initiatives=folder / "sang_kien.xlsx",
+        disciplines=folder / "ky_luat.xlsx", facts=folder / f"so_lieu_{spec.year}.xlsx",
+        dossiers=folder / f"ho_so_{spec.year}.csv",
+    )
+    step("đơn vị")
+    units = units_frame(spec)
+    units.to_excel(files.units, index=False, sheet_name="Dữ liệu")
+    step("cán bộ và xếp loại")
+    people = people_frame(spec, units, rng)
+    people.to_csv(files.people, index=False, encoding="utf-8-sig")
+    step("sáng kiến")
+    initiatives_frame(people, rng).to_excel(files.initiatives, index=False, sheet_name="Dữ liệu")
+    step("kỷ luật")
+    disciplines_frame(spec, people, rng).to_excel(files.disciplines, index=False, sheet_name="Dữ liệu")
+    step("số liệu các kỳ")
+    facts_frame(spec, units, people, rng).to_excel(files.facts, index=False, sheet_name="Dữ liệu")
+    step(f"{spec.dossiers:,} hồ sơ TTHC".replace(",", "."))
+    dossiers_frame(spec, units, rng).to_csv(files.dossiers, index=False, encoding="utf-8")
+    return files

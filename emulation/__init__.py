@@ -1,0 +1,1 @@
+"""Emulation and commendation (thi đua, khen thưởng): campaigns, eligibility, council votes, nominations."""

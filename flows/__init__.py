@@ -1,0 +1,1 @@
+"""Prefect flows: thin wrappers over the plain functions of the domain packages."""

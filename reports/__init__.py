@@ -1,0 +1,1 @@
+"""Documents and pictures rendered from plain context objects (no database, no orchestration)."""

@@ -1,0 +1,85 @@
+"""Engines, sessions and schema upgrades.
+
+The embedded default is a SQLite file in the working folder; a shared deployment sets
+``CCHC_DATABASE_URL`` (e.g. ``postgresql+psycopg://user@host:5432/cchc``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.orm import Session
+
+from store import calendar, indicators, models
+
+DEFAULT_URL = "sqlite:///cchc.db"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def database_url(url: str | None = None) -> str:
+    return url or os.environ.get("CCHC_DATABASE_URL") or DEFAULT_URL
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = database_url(url)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    # WAL lets readers go on while an import writes; foreign keys are off by default in SQLite.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration, then the reference data (indicators) with it."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    sync_indicators(engine)
+
+
+def sync_indicators(engine: Engine) -> None:
+    with Session(engine) as s, s.begin():
+        known = {i.code: i for i in s.scalars(select(models.Indicator))}
+        for ind in indicators.registry().values():
+            row = known.get(ind.code) or models.Indicator(code=ind.code)
+            row.label, row.unit_of_measure, row.kind = ind.label, ind.unit, ind.kind
+            row.whole, row.source, row.reference = ind.whole, ind.source, ind.reference
+            s.add(row)
+
+
+def ensure_periods(session: Session, years: set[int]) -> None:
+    """Make sure the periods of these years exist (inside the caller's transaction)."""
+    have = set(session.scalars(select(models.Period.code).where(models.Period.year.in_(years))))
+    for year in sorted(years):
+        for p in calendar.periods_of(year):
+            if p.code not in have:
+                session.add(
+                    models.Period(
+                        code=p.code, year=p.year, kind=p.kind.code, label=p.label,
+                        start=p.start, end=p.end, due=p.due,
+                    )
+                )
+    session.flush()
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    """How many rows each table of the record holds."""
+    tables = [models.IngestBatch, models.Unit, models.Person, models.StaffRating, models.Discipline,
+              models.Initiative, models.Period, models.Fact, models.Evidence, models.Dossier]
+    with Session(engine) as s:
+        return {t.__tablename__: s.scalar(select(func.count()).select_from(t)) for t in tables}

@@ -1,0 +1,52 @@
+"""The registry of indicators a fact may name (``indicators.yaml`` beside this file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+KINDS = {
+    "so_dem": "số đếm (số nguyên ≥ 0)",
+    "ty_le": "tỷ lệ % (0–100)",
+    "diem": "điểm (≥ 0)",
+    "so_ngay": "số ngày (≥ 0)",
+    "so_thuc": "số (≥ 0)",
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: str
+    unit: str
+    kind: str
+    source: str
+    reference: str
+    whole: str | None = None
+
+    @property
+    def max_value(self) -> float | None:
+        return 100.0 if self.kind == "ty_le" else None
+
+    @property
+    def integral(self) -> bool:
+        return self.kind == "so_dem"
+
+
+@cache
+def registry() -> dict[str, Indicator]:
+    raw = yaml.safe_load((Path(__file__).with_name("indicators.yaml")).read_text(encoding="utf-8"))
+    found = {code: Indicator(code=code, **spec) for code, spec in raw.items()}
+    for ind in found.values():
+        if ind.kind not in KINDS:
+            raise ValueError(f"indicators.yaml: chỉ tiêu {ind.code}: kiểu «{ind.kind}» không có")
+        if ind.whole and ind.whole not in found:
+            raise ValueError(f"indicators.yaml: chỉ tiêu {ind.code}: chỉ tiêu tổng «{ind.whole}» không có")
+    return found
+
+
+def dossier_indicators() -> list[str]:
+    return [c for c, i in registry().items() if i.source == "ho_so"]

@@ -1,0 +1,166 @@
+"""Ingestion of CSV, XLSX and Parquet files into validated, append-only records.
+
+A file is read, its headers matched to one kind, every cell parsed and checked; any problem refuses the
+whole file with the file, row and column named, and nothing is written. A good file lands as one batch
+in one transaction; the same bytes (sha256) land once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import getpass
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from store import models
+from store.ingest import dossiers, facts, people, units
+from store.ingest.columns import fold
+from store.ingest.kind import Context, Kind
+from store.ingest.problems import Collector, IngestError, Problem
+
+KINDS: dict[str, Kind] = {k.code: k for k in (
+    units.KIND, people.PEOPLE, people.DISCIPLINES, people.INITIATIVES, facts.KIND, dossiers.KIND)}
+SUFFIXES = {".csv", ".xlsx", ".xlsm", ".parquet"}
+
+__all__ = ["KINDS", "IngestError", "Problem", "IngestResult", "ingest_file", "read_table"]
+
+
+@dataclass
+class IngestResult:
+    kind: Kind
+    batch_id: int
+    rows: int
+    already: bool = False  # the same file had been ingested before: nothing was added
+    loaded: dict[str, int] = field(default_factory=dict)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """The first sheet of a file as raw cells, headers on row 1."""
+    name = path.name
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise IngestError([Problem(name, f"không đọc được loại tệp «{suffix}» (chỉ nhận .csv, .xlsx, .parquet)")])
+    try:
+        if suffix == ".csv":
+            return _read_csv(path)
+        if suffix == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+    except UnicodeDecodeError:
+        raise IngestError([Problem(name, "tệp CSV không ở mã UTF-8 (hãy lưu lại với «CSV UTF-8»)")]) from None
+    except IngestError:
+        raise
+    except Exception as err:  # a malformed file: say which, never a traceback
+        raise IngestError([Problem(name, f"tệp hỏng hoặc không đúng định dạng: {err}")]) from None
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    with open(path, encoding="utf-8-sig") as fh:
+        first = fh.readline()
+    # Excel in a Vietnamese locale saves "CSV" with semicolons.
+    sep = ";" if first.count(";") > first.count(",") else ","
+    return pd.read_csv(path, sep=sep, dtype="str", keep_default_na=False, encoding="utf-8-sig")
+
+
+def _header_map(kind: Kind, headers: list[str], out: Collector) -> dict[str, str]:
+    """File header → field; wrong, missing or repeated headers are problems on row 1."""
+    by_fold = {fold(c.header): c for c in kind.columns}
+    mapping, seen = {}, set()
+    for header in headers:
+        col = by_fold.get(fold(header))
+        if col is None:
+            near = difflib.get_close_matches(str(header), kind.headers, n=1, cutoff=0.6)
+            hint = f" (có phải «{near[0]}»?)" if near else ""
+            out.add(f"cột «{header}» không thuộc mẫu {kind.title}{hint}", row=1, column=str(header))
+        elif col.header in seen:
+            out.add(f"cột «{col.header}» xuất hiện hai lần", row=1, column=str(header))
+        else:
+            mapping[header] = col.field
+            seen.add(col.header)
+    for col in kind.columns:
+        if col.header not in seen and col.required:
+            out.add(f"thiếu cột bắt buộc «{col.header}» của mẫu {kind.title}", row=1, column=col.header)
+    return mapping
+
+
+def detect_kind(headers: list[str], file: str) -> Kind:
+    """The kind whose headers the file's headers match best (its required columns all present)."""
+    folded = {fold(h) for h in headers}
+
+    def score(kind: Kind) -> tuple[int, int]:
+        required = {fold(c.header) for c in kind.columns if c.required}
+        return len(required & folded) - len(required - folded), -len(folded - {fold(h) for h in kind.headers})
+
+    best = max(KINDS.values(), key=score)
+    required = {fold(c.header) for c in best.columns if c.required}
+    if len(required & folded) < max(2, len(required) // 2):
+        kinds = ", ".join(KINDS)
+        raise IngestError([Problem(file, f"không nhận ra loại tệp từ dòng tiêu đề; dùng «cchc template» để lấy "
+                                         f"mẫu, hoặc chỉ rõ --kind ({kinds})", row=1)])
+    return best
+
+
+def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
+    """Typed columns for every field of the kind; absent optional columns are empty."""
+    mapping = _header_map(kind, list(raw.columns), out)
+    out.raise_if_any()
+    by_field = {v: k for k, v in mapping.items()}
+    empty = pd.Series([""] * len(raw), index=raw.index, dtype="str")
+    frame = pd.DataFrame(index=raw.index)
+    for col in kind.columns:
+        frame[col.field] = col.parse(raw[by_field[col.field]] if col.field in by_field else empty, out)
+    keys = frame[list(kind.key)]
+    repeated = keys.duplicated(keep="first") & keys.ne("").all(axis=1)
+    if repeated.any():
+        names = ", ".join(c.header for c in kind.columns if c.field in kind.key)
+        first = keys.reset_index(drop=True).reset_index().groupby(list(kind.key))["index"].transform("min")
+        out.rows(repeated, by_field.get(kind.key[0], kind.key[0]),
+                 lambda pos: f"trùng khóa ({names}) với dòng {pos + 2}", first)
+    return frame
+
+
+def ingest_file(engine: Engine, path: str | Path, kind: str | None = None, year: int | None = None,
+                user: str | None = None, progress=None) -> IngestResult:
+    """Validate a file whole, then write it as one batch in one transaction (or refuse it whole)."""
+    path = Path(path)
+    if not path.is_file():
+        raise IngestError([Problem(str(path), "không tìm thấy tệp")])
+    digest = sha256_of(path)
+    with Session(engine) as s:
+        done = s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == digest))
+    raw = None
+    if done is None:
+        raw = read_table(path)
+    chosen = KINDS[kind] if kind else (KINDS[done.kind] if done else detect_kind(list(raw.columns), path.name))
+    if done is not None:
+        return IngestResult(chosen, done.id, done.rows, already=True)
+
+    out = Collector(path.name)
+    ctx = Context(engine, path.name, year=year, progress=progress)
+    frame = parse(chosen, raw, out)
+    if not out.problems:
+        chosen.check(ctx, frame, out)
+    out.raise_if_any()
+
+    with Session(engine) as s, s.begin():
+        batch = models.IngestBatch(kind=chosen.code, file_name=path.name, sha256=digest, rows=len(frame),
+                                   created_at=datetime.now().replace(microsecond=0),
+                                   created_by=user or getpass.getuser())
+        s.add(batch)
+        s.flush()
+        loaded = chosen.load(s, frame, ctx, batch.id)
+        return IngestResult(chosen, batch.id, len(frame), loaded=loaded)

@@ -1,0 +1,154 @@
+"""Raw TTHC dossier records (one row per hồ sơ), and their aggregation into the indicators that the
+Decision 766 rates are built from (DOMAIN.md §3.4), per unit and reporting period."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store import calendar, models
+from store.db import ensure_periods
+from store.ingest.bulk import insert_frame
+from store.ingest.columns import Choice, Day, Number, Text, YesNo
+from store.ingest.kind import Context, Kind
+from store.ingest.problems import Collector
+
+CHANNELS = {"Trực tiếp": "truc_tiep", "Trực tuyến": "truc_tuyen", "Bưu chính": "buu_chinh",
+            "Bưu chính công ích": "buu_chinh", "BCCI": "buu_chinh", "Online": "truc_tuyen"}
+
+COLUMNS = (
+    Text("Mã đơn vị", "unit", example="SKHCN", help="Đơn vị giải quyết hồ sơ"),
+    Text("Mã hồ sơ", "code", example="000.00.18.H33-241105-0001", help="Số hồ sơ trên hệ thống một cửa"),
+    Text("Mã TTHC", "tthc", example="1.004398", help="Mã thủ tục hành chính trên CSDL quốc gia"),
+    Day("Ngày tiếp nhận", "received", example="05/11/2024"),
+    Day("Ngày hẹn trả", "due", example="19/11/2024"),
+    Day("Ngày có kết quả", "finished", required=False, example="15/11/2024",
+        help="Để trống nếu hồ sơ đang giải quyết"),
+    Choice("Hình thức nộp", "channel", choices=CHANNELS, example="Trực tuyến",
+           help="Trực tiếp / Trực tuyến / Bưu chính"),
+    YesNo("Có phí, lệ phí", "has_fee", help="TTHC có phí, lệ phí (Có / Không)"),
+    YesNo("Thanh toán trực tuyến", "paid_online", example="Có"),
+    YesNo("Số hóa", "digitised", help="Hồ sơ đã được số hóa thành phần hồ sơ và kết quả (Có / Không)"),
+    YesNo("Kết quả điện tử", "e_result", help="Có cấp kết quả giải quyết điện tử (Có / Không)"),
+    Number("Số lần yêu cầu bổ sung", "supplements", integral=True, example="0"),
+)
+
+
+def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    ctx.unknown_units(frame, out, "Mã đơn vị")
+    received = frame["received"]
+    if received.notna().any():
+        year = ctx.year or calendar.reporting_year_of(received.dropna().sort_values().iloc[len(received.dropna()) // 2].date())
+        window = calendar.year_window(year)
+        ctx.found["year"] = year
+        span = f"{window.start:%d/%m/%Y} – {window.end:%d/%m/%Y}"
+        outside = received.notna() & ((received < pd.Timestamp(window.start)) | (received > pd.Timestamp(window.end)))
+        out.rows(outside, "Ngày tiếp nhận",
+                 lambda v: f"ngày tiếp nhận {v:%d/%m/%Y} nằm ngoài kỳ dữ liệu năm {year} ({span})",
+                 received)
+    out.rows(frame["due"] < received, "Ngày hẹn trả", "ngày hẹn trả trước ngày tiếp nhận")
+    out.rows(frame["finished"] < received, "Ngày có kết quả", "ngày có kết quả trước ngày tiếp nhận")
+    out.rows(frame["paid_online"].astype(bool) & ~frame["has_fee"].astype(bool), "Thanh toán trực tuyến",
+             "có thanh toán trực tuyến nhưng TTHC không có phí, lệ phí")
+    out.rows(frame["e_result"].astype(bool) & frame["finished"].isna(), "Kết quả điện tử",
+             "có kết quả điện tử nhưng hồ sơ chưa có ngày có kết quả")
+
+
+def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
+    year = ctx.found["year"]
+    ensure_periods(session, {year})
+    ids = {code: uid for code, (uid, _) in ctx.units.items()}
+    rows = pd.DataFrame({
+        "unit_id": frame["unit"].map(ids).astype("int64"), "code": frame["code"], "tthc_code": frame["tthc"],
+        "received": frame["received"], "due": frame["due"], "finished": frame["finished"],
+        "channel": frame["channel"], "has_fee": frame["has_fee"].astype(bool),
+        "paid_online": frame["paid_online"].astype(bool), "digitised": frame["digitised"].astype(bool),
+        "e_result": frame["e_result"].astype(bool), "supplements": frame["supplements"].astype("int64"),
+        "batch_id": batch_id,
+    })
+    insert_frame(session, models.Dossier, rows, ctx.progress)
+    current = _current_dossiers(session, rows, year, batch_id)
+    facts = aggregate(current, year)
+    insert_frame(session, models.Fact, facts.assign(batch_id=batch_id))
+    return {"hồ sơ": len(frame), "đơn vị có hồ sơ": rows["unit_id"].nunique(), "số liệu tổng hợp": len(facts)}
+
+
+def _current_dossiers(session: Session, new: pd.DataFrame, year: int, batch_id: int) -> pd.DataFrame:
+    """The affected units' dossiers of the year as they now stand: earlier batches plus this one."""
+    D = models.Dossier
+    window = calendar.year_window(year)
+    units = [int(u) for u in new["unit_id"].unique()]
+    in_scope = (D.unit_id.in_(units), D.received >= window.start, D.received <= window.end, D.batch_id != batch_id)
+    if not session.scalar(select(func.count()).select_from(D).where(*in_scope)):
+        return new
+    cols = [D.unit_id, D.code, D.tthc_code, D.received, D.due, D.finished, D.channel, D.has_fee,
+            D.paid_online, D.digitised, D.e_result, D.supplements, D.batch_id]
+    older = pd.DataFrame(session.execute(select(*cols).where(*in_scope)).all(), columns=[c.key for c in cols])
+    both = pd.concat([older, new], ignore_index=True).sort_values("batch_id", kind="stable")
+    return both.drop_duplicates(["unit_id", "code"], keep="last")
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    """Dates as whole days since the epoch (missing: a far future), for fast vectorised comparisons."""
+    stamps = pd.to_datetime(values, errors="coerce")
+    days = stamps.to_numpy(dtype="datetime64[D]").astype("int64")
+    return np.where(stamps.isna().to_numpy(), np.iinfo("int64").max // 2, days)
+
+
+def aggregate(dossiers: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per unit and period of ``year``: the dossier counts of DOMAIN.md §3.4, as a long frame
+    (unit_id, period_code, indicator_code, value).
+
+    A dossier belongs to a period when it was received inside the period's data window. At the end of
+    the window it is on time if it was finished by its due date, or is still being processed and not yet
+    due; more than one request for supplements makes it late (766, indicator 2.1). The due date is taken
+    as recorded, i.e. already excluding the time the applicant spent supplementing.
+    """
+    unit = dossiers["unit_id"].to_numpy()
+    received, due, finished = (_days(dossiers[c]) for c in ("received", "due", "finished"))
+    channel = dossiers["channel"].to_numpy()
+    has_fee = dossiers["has_fee"].to_numpy(bool)
+    supplements = dossiers["supplements"].to_numpy()
+    out = []
+    for period in calendar.periods_of(year):
+        start = np.datetime64(period.start, "D").astype("int64")
+        end = np.datetime64(period.end, "D").astype("int64")
+        inside = (received >= start) & (received <= end)
+        if not inside.any():
+            continue
+        done = inside & (finished <= end)
+        late = (done & (finished > due)) | (inside & ~done & (end > due)) | (supplements > 1)
+        counts = pd.DataFrame({
+            "unit_id": unit,
+            "hs_tiep_nhan": inside,
+            "hs_truc_tuyen": inside & (channel == "truc_tuyen"),
+            "hs_truc_tiep": inside & (channel == "truc_tiep"),
+            "hs_buu_chinh": inside & (channel == "buu_chinh"),
+            "hs_da_giai_quyet": done,
+            "hs_dung_han": inside & ~late,
+            "hs_qua_han": inside & late,
+            "hs_bo_sung": inside & (supplements >= 1),
+            "hs_co_phi": inside & has_fee,
+            "hs_thanh_toan_truc_tuyen": inside & has_fee & dossiers["paid_online"].to_numpy(bool),
+            "hs_so_hoa": inside & dossiers["digitised"].to_numpy(bool),
+            "hs_ket_qua_dien_tu": done & dossiers["e_result"].to_numpy(bool),
+            "hs_tong_ngay_giai_quyet": np.where(done, finished - received, 0),
+        })[inside]
+        sums = counts.groupby("unit_id").sum()
+        sums["tthc_phat_sinh_ho_so"] = dossiers.loc[inside, "tthc_code"].groupby(unit[inside]).nunique()
+        long = sums.reset_index().melt(id_vars="unit_id", var_name="indicator_code", value_name="value")
+        out.append(long.assign(period_code=period.code))
+    if not out:
+        return pd.DataFrame(columns=["unit_id", "period_code", "indicator_code", "value"])
+    facts = pd.concat(out, ignore_index=True)
+    facts["value"] = facts["value"].astype(float)
+    return facts[["unit_id", "period_code", "indicator_code", "value"]]
+
+
+KIND = Kind("ho_so", "Hồ sơ thủ tục hành chính", COLUMNS, ("unit", "code"), check, load,
+            notes=("Mỗi dòng một hồ sơ TTHC, xuất từ hệ thống thông tin giải quyết TTHC của tỉnh.",
+                   "Mỗi tệp thuộc một năm báo cáo: ngày tiếp nhận phải nằm trong kỳ dữ liệu năm (15/12 năm trước – 14/12).",
+                   "Hồ sơ đã nhập được nhập lại (cùng mã đơn vị và mã hồ sơ) là một lần sửa: bản mới nhất được dùng.",
+                   "Sau khi nhập, hệ thống tự tổng hợp số liệu theo đơn vị và kỳ báo cáo (QĐ 766/QĐ-TTg)."))

@@ -1,0 +1,109 @@
+"""Declared figures: one value of one indicator for one unit and period, with its evidence."""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from store import calendar, indicators, models
+from store.db import ensure_periods
+from store.ingest.bulk import insert_frame
+from store.ingest.columns import Number, Text
+from store.ingest.kind import Context, Kind
+from store.ingest.problems import Collector
+from store.queries import current_facts
+
+COLUMNS = (
+    Text("Mã đơn vị", "unit", example="SKHCN"),
+    Text("Kỳ báo cáo", "period", example="Năm 2024", help="2024-Q1, Quý I/2024, 6 tháng 2024, 9 tháng 2024, Năm 2024"),
+    Text("Mã chỉ tiêu", "indicator", example="van_ban_ky_so", help="Mã trong bảng «Danh mục chỉ tiêu»"),
+    Number("Giá trị", "value", minimum=None, example="118"),
+    Text("Tài liệu kiểm chứng", "evidence", required=False, example="Sổ theo dõi văn bản đi 2024, tr. 1–12",
+         help="Số, ký hiệu văn bản hoặc đường dẫn tài liệu kiểm chứng"),
+    Text("Ghi chú", "note", required=False, example=""),
+)
+
+
+def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    ctx.unknown_units(frame, out, "Mã đơn vị")
+    periods = {}
+    for text in frame["period"].unique():
+        if text:
+            try:
+                periods[text] = calendar.parse_period(text).code
+            except ValueError as err:
+                periods[text] = None
+                out.rows(frame["period"].eq(text), "Kỳ báo cáo", str(err))
+    frame["period_code"] = frame["period"].map(periods)
+
+    registry = indicators.registry()
+    for code in frame["indicator"].unique():
+        if not code:
+            continue
+        rows = frame["indicator"].eq(code)
+        if code not in registry:
+            near = difflib.get_close_matches(code, registry, n=1)
+            hint = f" (có phải «{near[0]}»?)" if near else ""
+            out.rows(rows, "Mã chỉ tiêu", f"chỉ tiêu «{code}» không có trong danh mục chỉ tiêu{hint}")
+            continue
+        ind = registry[code]
+        if ind.source == "ho_so":
+            out.rows(rows, "Mã chỉ tiêu", f"chỉ tiêu «{code}» được tính từ dữ liệu hồ sơ TTHC, không nhập tay")
+        value = frame["value"]
+        out.rows(rows & (value < 0), "Giá trị", lambda v: f"{ind.label}: giá trị âm «{v:g}» không hợp lệ",
+                 value)
+        if ind.integral:
+            out.rows(rows & value.notna() & (value != np.floor(value)), "Giá trị",
+                     lambda v: f"{ind.label}: «{v:g}» phải là số nguyên", value)
+        if ind.max_value is not None:
+            out.rows(rows & (value > ind.max_value), "Giá trị",
+                     lambda v: f"{ind.label}: «{v:g}» vượt quá {ind.max_value:g}%", value)
+    if not out.problems:
+        _check_parts(ctx, frame, out)
+
+
+def _check_parts(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A part may not exceed its whole (121 signed of 120 outgoing), in the file or against the store."""
+    registry = indicators.registry()
+    ids = {code: uid for code, (uid, _) in ctx.units.items()}
+    new = frame.assign(row=np.arange(len(frame)) + 2)[["unit", "period_code", "indicator", "value", "row"]]
+    with Session(ctx.engine) as s:
+        old = current_facts(s, sorted(set(new["period_code"])), [ids[u] for u in set(new["unit"])])
+    old = old.rename(columns={"period": "period_code"})[["unit", "period_code", "indicator", "value"]]
+    merged = pd.concat([old.assign(row=pd.NA), new]).drop_duplicates(
+        ["unit", "period_code", "indicator"], keep="last")
+    merged["whole"] = merged["indicator"].map(lambda c: registry[c].whole if c in registry else None)
+    pairs = merged.dropna(subset=["whole"]).merge(
+        merged[["unit", "period_code", "indicator", "value", "row"]],
+        left_on=["unit", "period_code", "whole"], right_on=["unit", "period_code", "indicator"],
+        suffixes=("", "_whole"))
+    bad = pairs[(pairs["value"] > pairs["value_whole"]) & (pairs["row"].notna() | pairs["row_whole"].notna())]
+    for r in bad.itertuples(index=False):
+        part, whole = registry[r.indicator], registry[r.whole]
+        where = "" if pd.notna(r.row_whole) else " (giá trị đang có trong hệ thống)"
+        row = r.row if pd.notna(r.row) else r.row_whole
+        out.add(f"{part.label} ({r.value:g}) lớn hơn {whole.label} ({r.value_whole:g}{where}) "
+                f"của đơn vị {r.unit}, kỳ {r.period_code}", int(row), "Giá trị")
+
+
+def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
+    ensure_periods(session, {int(c[:4]) for c in frame["period_code"].unique()})
+    ids = {code: uid for code, (uid, _) in ctx.units.items()}
+    rows = pd.DataFrame({
+        "unit_id": frame["unit"].map(ids), "period_code": frame["period_code"],
+        "indicator_code": frame["indicator"], "batch_id": batch_id,
+    })
+    insert_frame(session, models.Fact, rows.assign(value=frame["value"].astype(float)))
+    evidence = rows[frame["evidence"].ne("")].drop(columns="batch_id")
+    insert_frame(session, models.Evidence,
+                 evidence.assign(reference=frame.loc[evidence.index, "evidence"], batch_id=batch_id))
+    return {"số liệu": len(frame), "tài liệu kiểm chứng": len(evidence)}
+
+
+KIND = Kind("so_lieu", "Số liệu chỉ tiêu", COLUMNS, ("unit", "period", "indicator"), check, load,
+            notes=("Mỗi dòng một giá trị của một chỉ tiêu, của một đơn vị, trong một kỳ báo cáo.",
+                   "Nhập lại một giá trị là một lần sửa: giá trị mới nhất được dùng, giá trị cũ vẫn được lưu.",
+                   "Số liệu về hồ sơ TTHC không nhập ở đây: hệ thống tự tính từ tệp hồ sơ."))

@@ -1,0 +1,66 @@
+"""What an ingestible kind of file is: its columns, its key, its checks and how it is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from store import models
+from store.ingest.columns import Column
+from store.ingest.problems import Collector
+
+
+@dataclass
+class Context:
+    """What the checks of one file may look up in the store (read-only, before anything is written)."""
+
+    engine: Engine
+    file: str
+    year: int | None = None
+    found: dict = field(default_factory=dict)  # what checks computed for the loader (e.g. the year)
+    progress: Callable[[int], None] | None = None  # told how many rows each bulk write has written
+
+    @cached_property
+    def units(self) -> dict[str, tuple[int, str]]:
+        """Unit code → (id, kind)."""
+        with Session(self.engine) as s:
+            return {c: (i, k) for i, c, k in s.execute(select(models.Unit.id, models.Unit.code, models.Unit.kind))}
+
+    @cached_property
+    def people(self) -> dict[str, int]:
+        with Session(self.engine) as s:
+            return dict(s.execute(select(models.Person.code, models.Person.id)).all())
+
+    def unknown_units(self, frame: pd.DataFrame, out: Collector, column: str, field: str = "unit",
+                      also: set[str] = frozenset()) -> None:
+        codes = frame[field]
+        known = set(self.units) | set(also)
+        out.rows(codes.ne("") & ~codes.isin(known), column,
+                 lambda v: f"đơn vị «{v}» chưa có trong danh mục đơn vị (nhập tệp đơn vị trước)",
+                 codes)
+
+    def unknown_people(self, frame: pd.DataFrame, out: Collector, column: str) -> None:
+        codes = frame["person"]
+        out.rows(codes.ne("") & ~codes.isin(set(self.people)), column,
+                 lambda v: f"cán bộ «{v}» chưa có trong danh sách cán bộ (nhập tệp cán bộ trước)",
+                 codes)
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    title: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    check: Callable[[Context, pd.DataFrame, Collector], None]
+    load: Callable[[Session, pd.DataFrame, Context, int], dict[str, int]]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]

@@ -1,0 +1,155 @@
+"""People and their yearly records: staff ratings, discipline, recognised initiatives."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from store import models
+from store.ingest.columns import Choice, Day, Number, Text
+from store.ingest.kind import Context, Kind
+from store.ingest.problems import Collector
+
+RATINGS = {
+    "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
+    "HTTNV": "Hoàn thành tốt nhiệm vụ",
+    "HTNV": "Hoàn thành nhiệm vụ",
+    "KHTNV": "Không hoàn thành nhiệm vụ",
+}
+CATEGORIES = {"can_bo": "Cán bộ", "cong_chuc": "Công chức", "vien_chuc": "Viên chức", "nguoi_lao_dong": "Người lao động"}
+DISCIPLINE_FORMS = {
+    "khien_trach": "Khiển trách",
+    "canh_cao": "Cảnh cáo",
+    "ha_bac_luong": "Hạ bậc lương",
+    "giang_chuc": "Giáng chức",
+    "cach_chuc": "Cách chức",
+    "buoc_thoi_viec": "Buộc thôi việc",
+}
+DISCIPLINE_STATUS = {"da_quyet_dinh": "Đã quyết định", "dang_xem_xet": "Đang xem xét"}
+INITIATIVE_LEVELS = {"co_so": "Cơ sở", "tinh": "Tỉnh", "toan_quoc": "Toàn quốc"}
+
+
+def _choices(labels: dict[str, str], **aliases: str) -> dict[str, str]:
+    return {**{v: k for k, v in labels.items()}, **{k: k for k in labels}, **aliases}
+
+
+def _year(header: str, field: str, example: str = "2024") -> Number:
+    return Number(header, field, integral=True, minimum=1990, example=example, help="Năm, 4 chữ số")
+
+
+PEOPLE_COLUMNS = (
+    Text("Mã cán bộ", "person", help="Mã duy nhất của người", example="CB00001"),
+    Text("Họ và tên", "name", example="Nguyễn Thị Hoa"),
+    Choice("Giới tính", "gender", choices={"Nam": "nam", "Nữ": "nu"}, example="Nữ", help="Nam / Nữ"),
+    Day("Ngày sinh", "birth_date", required=False, example="12/05/1985"),
+    Choice("Đối tượng", "category", choices=_choices(CATEGORIES, CB="can_bo", CC="cong_chuc", VC="vien_chuc",
+                                                     NLD="nguoi_lao_dong"),
+           example="Công chức", help="Cán bộ / Công chức / Viên chức / Người lao động"),
+    Text("Chức vụ", "position", example="Chuyên viên"),
+    Text("Mã đơn vị", "unit", help="Đơn vị công tác trong năm đánh giá", example="SKHCN-VP"),
+    _year("Năm đánh giá", "year"),
+    Choice("Xếp loại", "rating", choices=_choices(RATINGS), example="Hoàn thành tốt nhiệm vụ",
+           help="Hoàn thành xuất sắc / tốt / Hoàn thành / Không hoàn thành nhiệm vụ (hoặc HTXSNV, HTTNV, HTNV, KHTNV)"),
+)
+
+
+def check_people(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    ctx.unknown_units(frame, out, "Mã đơn vị")
+
+
+def load_people(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
+    units = {code: uid for code, (uid, _) in ctx.units.items()}
+    existing = {p.code: p for p in session.scalars(select(models.Person))}
+    latest = frame.sort_values("year").drop_duplicates("person", keep="last")
+    added = 0
+    for row in latest.itertuples(index=False):
+        person = existing.get(row.person)
+        if person is None:
+            person = existing[row.person] = models.Person(code=row.person)
+            added += 1
+        person.full_name, person.gender, person.category = row.name, row.gender, row.category
+        person.position, person.unit_id, person.batch_id = row.position, units[row.unit], batch_id
+        person.birth_date = None if pd.isna(row.birth_date) else row.birth_date.date()
+        session.add(person)
+    session.flush()
+    ratings = {(r.person_id, r.year): r for r in session.scalars(select(models.StaffRating))}
+    for row in frame.itertuples(index=False):
+        key = (existing[row.person].id, int(row.year))
+        rating = ratings.get(key) or models.StaffRating(person_id=key[0], year=key[1])
+        rating.rating, rating.unit_id, rating.position, rating.batch_id = (
+            row.rating, units[row.unit], row.position, batch_id)
+        session.add(rating)
+    session.flush()
+    return {"người mới": added, "lượt xếp loại": len(frame)}
+
+
+DISCIPLINE_COLUMNS = (
+    Text("Mã cán bộ", "person", example="CB00001"),
+    _year("Năm", "year"),
+    Choice("Hình thức kỷ luật", "form", choices=_choices(DISCIPLINE_FORMS), example="Khiển trách",
+           help=" / ".join(DISCIPLINE_FORMS.values())),
+    Choice("Trạng thái", "status", choices=_choices(DISCIPLINE_STATUS), example="Đã quyết định",
+           help="Đã quyết định / Đang xem xét (đang xem xét kỷ luật thì chưa được khen thưởng)"),
+    Text("Số quyết định", "decision_no", required=False, example="15/QĐ-SKHCN"),
+    Day("Ngày quyết định", "decided_on", required=False, example="20/10/2024"),
+)
+
+
+def check_disciplines(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    ctx.unknown_people(frame, out, "Mã cán bộ")
+    decided = frame["status"].eq("da_quyet_dinh")
+    out.rows(decided & frame["decision_no"].eq(""), "Số quyết định", "kỷ luật đã quyết định phải có số quyết định")
+
+
+def load_disciplines(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
+    D = models.Discipline
+    keys = [(ctx.people[r.person], int(r.year), r.form, r.decision_no) for r in frame.itertuples(index=False)]
+    existing = {(d.person_id, d.year, d.form, d.decision_no): d for d in session.scalars(
+        select(D).where(tuple_(D.person_id, D.year, D.form, D.decision_no).in_(keys)))} if keys else {}
+    for key, row in zip(keys, frame.itertuples(index=False)):
+        rec = existing.get(key) or D(person_id=key[0], year=key[1], form=key[2], decision_no=key[3])
+        rec.status, rec.batch_id = row.status, batch_id
+        rec.decided_on = None if pd.isna(row.decided_on) else row.decided_on.date()
+        session.add(rec)
+    session.flush()
+    return {"bản ghi kỷ luật": len(frame)}
+
+
+INITIATIVE_COLUMNS = (
+    Text("Mã sáng kiến", "code", example="SK-2024-001"),
+    Text("Tên sáng kiến", "title", example="Số hóa quy trình tiếp nhận hồ sơ đăng ký mã số mã vạch"),
+    Text("Mã cán bộ", "person", help="Tác giả (mỗi dòng một tác giả chính)", example="CB00001"),
+    _year("Năm công nhận", "year"),
+    Choice("Cấp công nhận", "level", choices=_choices(INITIATIVE_LEVELS, **{"Cấp cơ sở": "co_so", "Cấp tỉnh": "tinh"}),
+           example="Cơ sở", help="Cơ sở / Tỉnh / Toàn quốc"),
+    Text("Số quyết định công nhận", "decision_no", required=False, example="102/QĐ-SKHCN"),
+)
+
+
+def check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    ctx.unknown_people(frame, out, "Mã cán bộ")
+
+
+def load_initiatives(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
+    existing = {i.code: i for i in session.scalars(
+        select(models.Initiative).where(models.Initiative.code.in_(list(frame["code"]))))}
+    for row in frame.itertuples(index=False):
+        rec = existing.get(row.code) or models.Initiative(code=row.code)
+        rec.title, rec.person_id, rec.year = row.title, ctx.people[row.person], int(row.year)
+        rec.level, rec.decision_no, rec.batch_id = row.level, row.decision_no, batch_id
+        session.add(rec)
+    session.flush()
+    return {"sáng kiến": len(frame)}
+
+
+PEOPLE = Kind("can_bo", "Cán bộ, công chức, viên chức và xếp loại hằng năm", PEOPLE_COLUMNS, ("person", "year"),
+              check_people, load_people,
+              notes=("Mỗi dòng là một người trong một năm đánh giá; nhiều năm thì nhiều dòng.",
+                     "Đơn vị, chức vụ hiện tại của người lấy theo năm mới nhất."))
+DISCIPLINES = Kind("ky_luat", "Kỷ luật", DISCIPLINE_COLUMNS, ("person", "year", "form", "decision_no"),
+                   check_disciplines, load_disciplines,
+                   notes=("Người bị kỷ luật phải có trong danh sách cán bộ.",))
+INITIATIVES = Kind("sang_kien", "Sáng kiến được công nhận", INITIATIVE_COLUMNS, ("code",),
+                   check_initiatives, load_initiatives,
+                   notes=("Mỗi sáng kiến chỉ được dùng làm căn cứ cho một hình thức khen thưởng.",))

@@ -1,0 +1,181 @@
+"""The system of record: SQLAlchemy 2 models.
+
+Facts and dossiers are append-only: each row carries the ingestion batch that brought it, a correction is
+a new batch, and the current value is the one from the latest batch. Master data (units, people) is
+upserted by its code, keeping the batch that last changed it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class IngestBatch(Base):
+    """One ingested file: it lands whole or not at all; the same bytes (sha256) land once."""
+
+    __tablename__ = "ingest_batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    rows: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class Unit(Base):
+    """A node of the unit tree: tỉnh → sở/ban/ngành, UBND xã/phường → phòng/đơn vị trực thuộc."""
+
+    __tablename__ = "unit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class Person(Base):
+    """Cán bộ, công chức, viên chức or người lao động, in the unit and position of their latest record."""
+
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    gender: Mapped[str] = mapped_column(String(10))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(String(30))
+    position: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class StaffRating(Base):
+    """The yearly quality rating (xếp loại chất lượng, NĐ 90/2020 as amended by NĐ 48/2023)."""
+
+    __tablename__ = "staff_rating"
+    __table_args__ = (UniqueConstraint("person_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[str] = mapped_column(String(10))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    position: Mapped[str] = mapped_column(String(200))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class Discipline(Base):
+    """A discipline record; a pending one (đang xem xét) blocks awards (NĐ 152/2025 Đ.4)."""
+
+    __tablename__ = "discipline"
+    __table_args__ = (UniqueConstraint("person_id", "year", "form", "decision_no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    form: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20))
+    decision_no: Mapped[str] = mapped_column(String(100))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class Initiative(Base):
+    """A recognised initiative (sáng kiến); one initiative may back one award only."""
+
+    __tablename__ = "initiative"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(20))
+    decision_no: Mapped[str] = mapped_column(String(100))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class Period(Base):
+    """A reporting period and its data window (see store.calendar)."""
+
+    __tablename__ = "period"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(100))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+
+
+class Indicator(Base):
+    __tablename__ = "indicator"
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    label: Mapped[str] = mapped_column(String(300))
+    unit_of_measure: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(20))
+    whole: Mapped[str | None] = mapped_column(String(60))
+    source: Mapped[str] = mapped_column(String(10))
+    reference: Mapped[str] = mapped_column(Text)
+
+
+class Evidence(Base):
+    """A reference to the evidence (tài liệu kiểm chứng) behind a declared figure."""
+
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    period_code: Mapped[str] = mapped_column(ForeignKey("period.code"))
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))
+    reference: Mapped[str] = mapped_column(Text)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class Fact(Base):
+    """One value of one indicator for one unit and period, as brought by one batch."""
+
+    __tablename__ = "fact"
+    __table_args__ = (Index("ix_fact_key", "period_code", "unit_id", "indicator_code", "batch_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    period_code: Mapped[str] = mapped_column(ForeignKey("period.code"))
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))
+    value: Mapped[float] = mapped_column(Float)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class Dossier(Base):
+    """A raw TTHC dossier record (hồ sơ); the latest batch's version of a dossier code is current."""
+
+    __tablename__ = "dossier"
+    __table_args__ = (Index("ix_dossier_unit_received", "unit_id", "received"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    code: Mapped[str] = mapped_column(String(60))
+    tthc_code: Mapped[str] = mapped_column(String(60))
+    received: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    finished: Mapped[date | None] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(12))
+    has_fee: Mapped[bool] = mapped_column(Boolean)
+    paid_online: Mapped[bool] = mapped_column(Boolean)
+    digitised: Mapped[bool] = mapped_column(Boolean)
+    e_result: Mapped[bool] = mapped_column(Boolean)
+    supplements: Mapped[int] = mapped_column(Integer)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
