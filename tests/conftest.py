@@ -1,0 +1,61 @@
+"""Shared fixtures: a fresh database per test, on SQLite and (for store tests) on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from store.db import make_engine, upgrade
+
+POSTGRES_URL = os.environ.get("CCHC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A database of this test run's own on the PostgreSQL server, dropped at the end."""
+    admin_url = make_url(POSTGRES_URL)
+    name = f"cchc_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as err:  # a missing server must fail loudly: the store is tested on both databases
+        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} ({err}); start it or set CCHC_TEST_POSTGRES_URL")
+    yield admin_url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _fresh_postgres(url: str):
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    return engine
+
+
+@pytest.fixture
+def engine(tmp_path: Path):
+    """A new SQLite database with the schema."""
+    eng = make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_engine(request, tmp_path: Path):
+    """A new database with the schema, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
+    else:
+        eng = _fresh_postgres(request.getfixturevalue("postgres_database"))
+    upgrade(eng)
+    yield eng
+    eng.dispose()

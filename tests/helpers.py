@@ -1,0 +1,60 @@
+"""Writing small input files the way users' spreadsheets look."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from openpyxl import Workbook
+from sqlalchemy import Engine
+
+from store.db import counts
+
+UNIT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên"]
+UNITS = [
+    ["TINH", "UBND tỉnh Lai Châu", "UBND tỉnh", ""],
+    ["SKHCN", "Sở Khoa học và Công nghệ", "Sở, ban, ngành", "TINH"],
+    ["STP", "Sở Tư pháp", "Sở, ban, ngành", "TINH"],
+    ["SKHCN-VP", "Văn phòng Sở", "Phòng, đơn vị trực thuộc", "SKHCN"],
+    ["XA0001", "UBND xã Bản Hon", "UBND xã, phường", "TINH"],
+]
+FACT_HEADERS = ["Mã đơn vị", "Kỳ báo cáo", "Mã chỉ tiêu", "Giá trị", "Tài liệu kiểm chứng"]
+DOSSIER_HEADERS = ["Mã đơn vị", "Mã hồ sơ", "Mã TTHC", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả",
+                   "Hình thức nộp", "Có phí, lệ phí", "Thanh toán trực tuyến", "Số hóa", "Kết quả điện tử",
+                   "Số lần yêu cầu bổ sung"]
+PEOPLE_HEADERS = ["Mã cán bộ", "Họ và tên", "Giới tính", "Ngày sinh", "Đối tượng", "Chức vụ", "Mã đơn vị",
+                  "Năm đánh giá", "Xếp loại"]
+
+
+def write_csv(path: Path, headers: list[str], rows: list[list], bom: bool = False, sep: str = ",") -> Path:
+    with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as fh:
+        writer = csv.writer(fh, delimiter=sep)
+        writer.writerow(headers)
+        writer.writerows(rows)
+    return path
+
+
+def write_xlsx(path: Path, headers: list[str], rows: list[list]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Dữ liệu"
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def units_file(folder: Path) -> Path:
+    return write_xlsx(folder / "don_vi.xlsx", UNIT_HEADERS, UNITS)
+
+
+def dossier(unit="STP", code="HS1", tthc="1.000001", received="05/03/2024", due="12/03/2024",
+            finished="10/03/2024", channel="Trực tuyến", fee="Có", paid="Có", digitised="Có", e_result="Có",
+            supplements=0) -> list:
+    return [unit, code, tthc, received, due, finished, channel, fee, paid, digitised, e_result, supplements]
+
+
+def snapshot(engine: Engine) -> dict[str, int]:
+    """Row counts of every table: equal before and after means nothing was written."""
+    return counts(engine)

@@ -1,0 +1,218 @@
+"""Bad input is refused whole, with file, row and column named in Vietnamese, and nothing is written."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import (DOSSIER_HEADERS, FACT_HEADERS, PEOPLE_HEADERS, UNIT_HEADERS, dossier, snapshot, units_file,
+                     write_csv, write_xlsx)
+from store.ingest import IngestError, ingest_file
+
+
+@pytest.fixture
+def loaded(engine, tmp_path):
+    ingest_file(engine, units_file(tmp_path))
+    return engine
+
+
+def refused(engine, path, **kw) -> list[str]:
+    before = snapshot(engine)
+    with pytest.raises(IngestError) as caught:
+        ingest_file(engine, path, **kw)
+    assert snapshot(engine) == before, "a refused file wrote something"
+    assert "Không có dữ liệu nào được ghi." in caught.value.render()
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_wrong_header_is_named_with_a_suggestion(loaded, tmp_path):
+    headers = FACT_HEADERS.copy()
+    headers[3] = "Gia tri so"
+    path = write_csv(tmp_path / "so_lieu.csv", headers, [["SKHCN", "Năm 2024", "van_ban_di", "120", ""]])
+    problems = refused(loaded, path, kind="so_lieu")
+    assert "so_lieu.csv, dòng 1, cột «Gia tri so»: cột «Gia tri so» không thuộc mẫu Số liệu chỉ tiêu" in problems[0]
+    assert any("thiếu cột bắt buộc «Giá trị»" in p for p in problems)
+
+
+def test_headers_match_without_case_or_extra_spaces(loaded, tmp_path):
+    headers = ["mã đơn vị", " Kỳ báo cáo ", "MÃ CHỈ TIÊU", "giá trị"]
+    path = write_csv(tmp_path / "so_lieu.csv", headers, [["SKHCN", "Năm 2024", "van_ban_di", "120"]])
+    assert ingest_file(loaded, path).rows == 1
+
+
+def test_an_unknown_unit(loaded, tmp_path):
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "van_ban_di", "120", ""],
+        ["SO-LA", "Năm 2024", "van_ban_di", "12", ""],
+    ])
+    assert refused(loaded, path) == [
+        "so_lieu.csv, dòng 3, cột «Mã đơn vị»: đơn vị «SO-LA» chưa có trong danh mục đơn vị (nhập tệp đơn vị trước)"]
+
+
+def test_a_value_that_is_not_a_number(loaded, tmp_path):
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "một trăm", ""]])
+    assert refused(loaded, path) == ["so_lieu.csv, dòng 2, cột «Giá trị»: «một trăm» không phải là số"]
+
+
+def test_a_negative_count(loaded, tmp_path):
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "-5", ""]])
+    problems = refused(loaded, path)
+    assert problems == ["so_lieu.csv, dòng 2, cột «Giá trị»: Tổng số văn bản đi: giá trị âm «-5» không hợp lệ"]
+
+
+def test_121_signed_documents_of_120_outgoing(loaded, tmp_path):
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "van_ban_di", "120", ""],
+        ["SKHCN", "Năm 2024", "van_ban_ky_so", "121", ""],
+    ])
+    assert refused(loaded, path) == [
+        "so_lieu.csv, dòng 3, cột «Giá trị»: Văn bản đi được ký số (121) lớn hơn Tổng số văn bản đi (120) "
+        "của đơn vị SKHCN, kỳ 2024-NAM"]
+
+
+def test_a_part_is_checked_against_the_whole_already_stored(loaded, tmp_path):
+    ingest_file(loaded, write_csv(tmp_path / "a.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "120", ""]]))
+    path = write_csv(tmp_path / "b.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_ky_so", "121", ""]])
+    problems = refused(loaded, path)
+    assert problems == [
+        "b.csv, dòng 2, cột «Giá trị»: Văn bản đi được ký số (121) lớn hơn Tổng số văn bản đi "
+        "(120 (giá trị đang có trong hệ thống)) của đơn vị SKHCN, kỳ 2024-NAM"]
+    # lowering the whole under a stored part is refused the same way
+    ingest_file(loaded, write_csv(tmp_path / "c.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_ky_so", "118", ""]]))
+    assert "lớn hơn Tổng số văn bản đi (100)" in refused(
+        loaded, write_csv(tmp_path / "d.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "100", ""]]))[0]
+
+
+def test_a_percentage_over_100_and_a_fractional_count(loaded, tmp_path):
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "ty_le_hai_long", "101,5", ""],
+        ["SKHCN", "Năm 2024", "van_ban_di", "12,5", ""],
+    ])
+    assert refused(loaded, path) == [
+        "so_lieu.csv, dòng 2, cột «Giá trị»: Tỷ lệ hài lòng của người dân, doanh nghiệp về giải quyết TTHC: "
+        "«101.5» vượt quá 100%",
+        "so_lieu.csv, dòng 3, cột «Giá trị»: Tổng số văn bản đi: «12.5» phải là số nguyên"]
+
+
+def test_an_unknown_indicator_and_an_unknown_period(loaded, tmp_path):
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "van_ban_ki_so", "1", ""],
+        ["SKHCN", "Quý V/2024", "van_ban_di", "1", ""],
+        ["SKHCN", "Năm 2024", "hs_tiep_nhan", "1", ""],
+    ])
+    problems = refused(loaded, path)
+    assert "dòng 2, cột «Mã chỉ tiêu»: chỉ tiêu «van_ban_ki_so» không có trong danh mục chỉ tiêu " \
+           "(có phải «van_ban_ky_so»?)" in problems[1]
+    assert "dòng 3, cột «Kỳ báo cáo»: không nhận ra kỳ báo cáo «Quý V/2024»" in problems[0]
+    assert "dòng 4, cột «Mã chỉ tiêu»: chỉ tiêu «hs_tiep_nhan» được tính từ dữ liệu hồ sơ TTHC, không nhập tay" \
+           in problems[2]
+
+
+def test_duplicate_keys_name_the_first_row(loaded, tmp_path):
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "van_ban_di", "120", ""],
+        ["STP", "Năm 2024", "van_ban_di", "80", ""],
+        ["SKHCN", "Năm 2024", "van_ban_di", "121", ""],
+    ])
+    assert refused(loaded, path) == [
+        "so_lieu.csv, dòng 4, cột «Mã đơn vị»: trùng khóa (Mã đơn vị, Kỳ báo cáo, Mã chỉ tiêu) với dòng 2"]
+
+
+def test_dossier_dates_outside_the_reporting_year(loaded, tmp_path):
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
+        dossier(code="A"), dossier(code="B"),
+        dossier(code="C", received="20/12/2024", due="30/12/2024", finished=""),
+        dossier(code="D", received="31/02/2024"),
+    ])
+    problems = refused(loaded, path, year=2024)
+    assert problems == [
+        "ho_so.csv, dòng 5, cột «Ngày tiếp nhận»: «31/02/2024» không phải ngày hợp lệ (dd/mm/yyyy)"]
+    path = write_csv(tmp_path / "ho_so2.csv", DOSSIER_HEADERS, [
+        dossier(code="A"), dossier(code="C", received="20/12/2024", due="30/12/2024", finished="", e_result="Không"),
+    ])
+    assert refused(loaded, path, year=2024) == [
+        "ho_so2.csv, dòng 3, cột «Ngày tiếp nhận»: ngày tiếp nhận 20/12/2024 nằm ngoài kỳ dữ liệu năm 2024 "
+        "(15/12/2023 – 14/12/2024)"]
+
+
+def test_dossier_contradictions(loaded, tmp_path):
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
+        dossier(code="A", due="01/03/2024"),
+        dossier(code="B", finished="01/03/2024"),
+        dossier(code="C", fee="Không", paid="Có"),
+        dossier(code="D", finished="", e_result="Có"),
+        dossier(code="E", channel="Fax"),
+        dossier(code="F", supplements=-1),
+    ])
+    problems = refused(loaded, path)
+    assert problems == [
+        "ho_so.csv, dòng 6, cột «Hình thức nộp»: «Fax» không thuộc các giá trị cho phép: Trực tiếp, Trực tuyến, "
+        "Bưu chính, Bưu chính công ích, BCCI, Online",
+        "ho_so.csv, dòng 7, cột «Số lần yêu cầu bổ sung»: giá trị âm «-1» không hợp lệ (phải ≥ 0)",
+    ]
+    path = write_csv(tmp_path / "ho_so2.csv", DOSSIER_HEADERS, [
+        dossier(code="A", due="01/03/2024"),
+        dossier(code="B", finished="01/03/2024"),
+        dossier(code="C", fee="Không", paid="Có"),
+        dossier(code="D", finished="", e_result="Có"),
+    ])
+    assert refused(loaded, path) == [
+        "ho_so2.csv, dòng 2, cột «Ngày hẹn trả»: ngày hẹn trả trước ngày tiếp nhận",
+        "ho_so2.csv, dòng 3, cột «Ngày có kết quả»: ngày có kết quả trước ngày tiếp nhận",
+        "ho_so2.csv, dòng 4, cột «Thanh toán trực tuyến»: có thanh toán trực tuyến nhưng TTHC không có phí, lệ phí",
+        "ho_so2.csv, dòng 5, cột «Kết quả điện tử»: có kết quả điện tử nhưng hồ sơ chưa có ngày có kết quả",
+    ]
+
+
+def test_many_rows_with_one_problem_are_counted_not_listed(loaded, tmp_path):
+    rows = [dossier(code=f"X{i}", supplements="nhiều") for i in range(25)]
+    problems = refused(loaded, write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, rows))
+    assert len(problems) == 11
+    assert problems[-1].endswith("… và 15 dòng khác cùng lỗi («nhiều» không phải là số)")
+
+
+def test_a_required_cell_left_empty(loaded, tmp_path):
+    path = write_xlsx(tmp_path / "can_bo.xlsx", PEOPLE_HEADERS, [
+        ["CB1", "Nguyễn Thị Hoa", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", 2024, ""],
+    ])
+    assert refused(loaded, path) == ["can_bo.xlsx, dòng 2, cột «Xếp loại»: ô bắt buộc đang để trống"]
+
+
+def test_a_unit_tree_that_does_not_hold(engine, tmp_path):
+    path = write_xlsx(tmp_path / "don_vi.xlsx", UNIT_HEADERS, [
+        ["TINH", "UBND tỉnh", "UBND tỉnh", ""],
+        ["SKHCN", "Sở KH&CN", "Sở, ban, ngành", ""],
+        ["VP", "Văn phòng", "Phòng, đơn vị trực thuộc", "TINH"],
+        ["XA1", "UBND xã", "UBND xã, phường", "KHONGCO"],
+    ])
+    assert refused(engine, path) == [
+        "don_vi.xlsx, dòng 3, cột «Mã đơn vị cấp trên»: Sở, ban, ngành «SKHCN» phải có đơn vị cấp trên",
+        "don_vi.xlsx, dòng 4, cột «Mã đơn vị cấp trên»: Phòng, đơn vị trực thuộc không thể thuộc UBND tỉnh «TINH»",
+        "don_vi.xlsx, dòng 5, cột «Mã đơn vị cấp trên»: đơn vị cấp trên «KHONGCO» không có trong tệp và trong danh mục",
+    ]
+
+
+def test_a_malformed_spreadsheet(engine, tmp_path):
+    path = tmp_path / "hong.xlsx"
+    path.write_bytes(b"PK\x03\x04 this is not a workbook")
+    [problem] = refused(engine, path)
+    assert problem.startswith("hong.xlsx: tệp hỏng hoặc không đúng định dạng")
+
+
+def test_a_csv_not_in_utf8(engine, tmp_path):
+    path = tmp_path / "don_vi.csv"
+    # "Mã đơn vị,…" as a legacy Windows code page writes it: not valid UTF-8
+    path.write_bytes(b"M\xe3 \xf0\xf4n v\xef,T\xean \xf0\xf4n v\xef\nTINH,UBND t\xecnh\n")
+    assert refused(engine, path) == ["don_vi.csv: tệp CSV không ở mã UTF-8 (hãy lưu lại với «CSV UTF-8»)"]
+
+
+def test_a_file_of_no_known_kind(engine, tmp_path):
+    path = write_csv(tmp_path / "la.csv", ["Cột A", "Cột B"], [["1", "2"]])
+    [problem] = refused(engine, path)
+    assert problem.startswith("la.csv, dòng 1: không nhận ra loại tệp từ dòng tiêu đề")
+
+
+def test_an_unknown_file_type(engine, tmp_path):
+    path = tmp_path / "bao_cao.docx"
+    path.write_text("x")
+    assert refused(engine, path) == [
+        "bao_cao.docx: không đọc được loại tệp «.docx» (chỉ nhận .csv, .xlsx, .parquet)"]

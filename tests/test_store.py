@@ -1,0 +1,165 @@
+"""The system of record, on SQLite and on PostgreSQL: batches land whole, once, and the latest is current."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from helpers import DOSSIER_HEADERS, FACT_HEADERS, PEOPLE_HEADERS, dossier, snapshot, units_file, write_csv, write_xlsx
+from store import models
+from store.ingest import IngestError, ingest_file
+from store.ingest import dossiers as dossier_kind
+from store.queries import current_facts, indicator_frame
+
+
+@pytest.fixture
+def db(any_engine, tmp_path):
+    ingest_file(any_engine, units_file(tmp_path))
+    return any_engine
+
+
+def test_the_unit_tree_is_stored_with_parents(db):
+    with Session(db) as s:
+        units = {u.code: u for u in s.scalars(select(models.Unit))}
+    assert units["SKHCN-VP"].parent_id == units["SKHCN"].id
+    assert units["SKHCN"].parent_id == units["TINH"].id
+    assert units["XA0001"].kind == "xa_phuong"
+    assert units["SKHCN"].name == "Sở Khoa học và Công nghệ"
+
+
+def test_the_same_file_lands_once(db, tmp_path):
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "120", "Sổ VB đi"]])
+    first = ingest_file(db, path)
+    before = snapshot(db)
+    again = ingest_file(db, path)
+    assert again.already and again.batch_id == first.batch_id
+    assert snapshot(db) == before
+
+
+def test_a_correction_is_a_new_batch_and_becomes_current(db, tmp_path):
+    ingest_file(db, write_csv(tmp_path / "a.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "van_ban_di", "120", ""], ["SKHCN", "Năm 2024", "van_ban_ky_so", "118", ""]]))
+    ingest_file(db, write_csv(tmp_path / "b.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_ky_so", "120", ""]]))
+    frame = indicator_frame(db, "2024-NAM")
+    assert frame.loc["SKHCN", "van_ban_ky_so"] == 120
+    assert frame.loc["SKHCN", "van_ban_di"] == 120
+    with Session(db) as s:
+        history = s.scalars(select(models.Fact.value).where(models.Fact.indicator_code == "van_ban_ky_so")
+                            .order_by(models.Fact.batch_id)).all()
+    assert history == [118, 120]  # nothing overwritten
+
+
+def test_evidence_is_kept_beside_the_figure(db, tmp_path):
+    ingest_file(db, write_csv(tmp_path / "a.csv", FACT_HEADERS, [
+        ["SKHCN", "Quý I/2024", "van_ban_di", "30", "Sổ đăng ký văn bản đi quý I"]]))
+    with Session(db) as s:
+        ev = s.scalars(select(models.Evidence)).one()
+        period = s.get(models.Period, "2024-Q1")
+    assert (ev.period_code, ev.indicator_code, ev.reference) == ("2024-Q1", "van_ban_di", "Sổ đăng ký văn bản đi quý I")
+    assert (period.start.isoformat(), period.end.isoformat(), period.due.isoformat()) == (
+        "2023-12-15", "2024-03-14", "2024-03-20")
+
+
+def test_people_ratings_discipline_and_initiatives(db, tmp_path):
+    ingest_file(db, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB1", "Nguyễn Thị Hoa", "Nữ", "12/05/1985", "Công chức", "Chuyên viên", "SKHCN-VP", "2023", "HTTNV"],
+        ["CB1", "Nguyễn Thị Hoa", "Nữ", "12/05/1985", "Công chức", "Chánh Văn phòng", "SKHCN-VP", "2024",
+         "Hoàn thành xuất sắc nhiệm vụ"],
+        ["CB2", "Lò Văn Páo", "Nam", "", "Cán bộ", "Chủ tịch UBND", "XA0001", "2024", "Hoàn thành nhiệm vụ"],
+    ], bom=True))
+    ingest_file(db, write_xlsx(tmp_path / "ky_luat.xlsx",
+                               ["Mã cán bộ", "Năm", "Hình thức kỷ luật", "Trạng thái", "Số quyết định", "Ngày quyết định"],
+                               [["CB2", 2024, "Khiển trách", "Đang xem xét", None, None]]))
+    ingest_file(db, write_xlsx(tmp_path / "sang_kien.xlsx",
+                               ["Mã sáng kiến", "Tên sáng kiến", "Mã cán bộ", "Năm công nhận", "Cấp công nhận"],
+                               [["SK-1", "Số hóa sổ theo dõi văn bản", "CB1", 2024, "Cấp cơ sở"]]))
+    with Session(db) as s:
+        hoa = s.scalars(select(models.Person).where(models.Person.code == "CB1")).one()
+        ratings = dict(s.execute(select(models.StaffRating.year, models.StaffRating.rating)
+                                 .where(models.StaffRating.person_id == hoa.id)).all())
+        pending = s.scalars(select(models.Discipline)).one()
+        initiative = s.scalars(select(models.Initiative)).one()
+    assert (hoa.position, hoa.gender, hoa.category, str(hoa.birth_date)) == (
+        "Chánh Văn phòng", "nu", "cong_chuc", "1985-05-12")
+    assert ratings == {2023: "HTTNV", 2024: "HTXSNV"}
+    assert (pending.status, pending.form) == ("dang_xem_xet", "khien_trach")
+    assert (initiative.person_id, initiative.level) == (hoa.id, "co_so")
+
+
+def test_dossiers_become_indicators_per_period(db, tmp_path):
+    ingest_file(db, write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
+        dossier(code="1"),
+        dossier(code="2", received="2024-07-01", due="2024-07-05", finished="2024-07-09", channel="Trực tiếp",
+                fee="Không", paid="Không", e_result="Không"),
+        dossier(unit="XA0001", code="1", received="20/12/2023", due="28/12/2023", finished="22/12/2023"),
+    ]))
+    year = indicator_frame(db, "2024-NAM")
+    assert year.loc["STP", "hs_tiep_nhan"] == 2
+    assert year.loc["STP", "hs_dung_han"] == 1
+    assert year.loc["STP", "hs_truc_tuyen"] == 1
+    assert year.loc["XA0001", "hs_tiep_nhan"] == 1
+    q1 = indicator_frame(db, "2024-Q1")
+    assert q1.loc["STP", "hs_tiep_nhan"] == 1 and q1.loc["XA0001", "hs_tiep_nhan"] == 1
+    assert indicator_frame(db, "2024-Q3").loc["STP", "hs_qua_han"] == 1
+
+
+def test_more_dossiers_later_recount_the_unit_from_all_of_them(db, tmp_path):
+    first = [dossier(code=f"A{i}", channel="Trực tuyến" if i < 412 else "Trực tiếp") for i in range(500)]
+    ingest_file(db, write_csv(tmp_path / "hs1.csv", DOSSIER_HEADERS, first + [dossier(unit="SKHCN", code="K")]))
+    assert indicator_frame(db, "2024-NAM").loc["STP", "hs_truc_tuyen"] == 412
+    more = [dossier(code=f"B{i}") for i in range(118)]
+    ingest_file(db, write_csv(tmp_path / "hs2.csv", DOSSIER_HEADERS, more))
+    frame = indicator_frame(db, "2024-NAM")
+    assert frame.loc["STP", "hs_truc_tuyen"] == 530
+    assert frame.loc["STP", "hs_tiep_nhan"] == 618
+    assert frame.loc["SKHCN", "hs_tiep_nhan"] == 1  # other units keep their counts
+    # a corrected dossier replaces its earlier version
+    ingest_file(db, write_csv(tmp_path / "hs3.csv", DOSSIER_HEADERS, [dossier(code="A0", channel="Trực tiếp")]))
+    assert indicator_frame(db, "2024-NAM").loc["STP", "hs_truc_tuyen"] == 529
+
+
+def test_an_interrupted_import_leaves_the_database_unchanged(db, tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code=str(i)) for i in range(50)])
+    before = snapshot(db)
+
+    def crash(*args, **kwargs):  # the dossiers are written by now; the crash comes half way
+        raise RuntimeError("mất kết nối giữa chừng")
+
+    monkeypatch.setattr(dossier_kind, "aggregate", crash)
+    with pytest.raises(RuntimeError):
+        ingest_file(db, path)
+    assert snapshot(db) == before
+    monkeypatch.undo()
+    assert ingest_file(db, path).rows == 50  # the same file, once the fault is gone, lands whole
+
+
+def test_an_invalid_import_leaves_the_database_unchanged(db, tmp_path):
+    before = snapshot(db)
+    with pytest.raises(IngestError):
+        ingest_file(db, write_csv(tmp_path / "x.csv", FACT_HEADERS, [
+            ["SKHCN", "Năm 2024", "van_ban_di", "120", ""], ["SKHCN", "Năm 2024", "van_ban_ky_so", "121", ""]]))
+    assert snapshot(db) == before
+
+
+def test_semicolon_csv_and_typed_excel_cells_read_alike(db, tmp_path):
+    ingest_file(db, write_csv(tmp_path / "a.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "ty_le_hai_long", "98,3", ""]],
+                              sep=";"))
+    ingest_file(db, write_xlsx(tmp_path / "b.xlsx", FACT_HEADERS, [["STP", "Năm 2024", "ty_le_hai_long", 97.5, None]]))
+    frame = indicator_frame(db, "2024-NAM")
+    assert frame.loc["SKHCN", "ty_le_hai_long"] == pytest.approx(98.3)
+    assert frame.loc["STP", "ty_le_hai_long"] == pytest.approx(97.5)
+
+
+def test_parquet_dossiers(db, tmp_path):
+    frame = pd.DataFrame([dossier(code=str(i)) for i in range(10)], columns=DOSSIER_HEADERS)
+    frame["Ngày tiếp nhận"] = pd.to_datetime(frame["Ngày tiếp nhận"], format="%d/%m/%Y")
+    frame.to_parquet(tmp_path / "ho_so.parquet")
+    assert ingest_file(db, tmp_path / "ho_so.parquet").rows == 10
+    assert indicator_frame(db, "2024-Q1").loc["STP", "hs_tiep_nhan"] == 10
+
+
+def test_schema_is_at_the_newest_migration(db):
+    with db.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
