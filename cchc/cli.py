@@ -210,9 +210,7 @@ def main() -> None:
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except Exception as e:  # noqa: BLE001 - the one place that turns any failure into a message
-        import click
-
-        if isinstance(e, click.ClickException):
+        if hasattr(e, "show") and hasattr(e, "exit_code"):  # typer's (vendored click) usage errors
             e.show()
             sys.exit(EXIT_USAGE)
         if state["debug"]:

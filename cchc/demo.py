@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cchc import names
+from reports.xlsx import frame_to_workbook, save_workbook
 from store import calendar
 
 # Units whose figures are made poor on purpose, so that rankings and inspections have something to find.
@@ -278,6 +279,11 @@ def dossiers_frame(spec: DemoSpec, units: pd.DataFrame, rng: np.random.Generator
     })
 
 
+def _xlsx(frame: pd.DataFrame, path: Path) -> None:
+    # Byte-identical files for the same seed, so that running the demo again ingests nothing new.
+    save_workbook(frame_to_workbook(frame), path)
+
+
 def generate(folder: Path, spec: DemoSpec = DemoSpec(), step=lambda what: None) -> DemoFiles:
     """Write the demo province's input files into ``folder``; ``step`` is told what is being made."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -289,16 +295,16 @@ def generate(folder: Path, spec: DemoSpec = DemoSpec(), step=lambda what: None) 
     )
     step("đơn vị")
     units = units_frame(spec)
-    units.to_excel(files.units, index=False, sheet_name="Dữ liệu")
+    _xlsx(units, files.units)
     step("cán bộ và xếp loại")
     people = people_frame(spec, units, rng)
     people.to_csv(files.people, index=False, encoding="utf-8-sig")
     step("sáng kiến")
-    initiatives_frame(people, rng).to_excel(files.initiatives, index=False, sheet_name="Dữ liệu")
+    _xlsx(initiatives_frame(people, rng), files.initiatives)
     step("kỷ luật")
-    disciplines_frame(spec, people, rng).to_excel(files.disciplines, index=False, sheet_name="Dữ liệu")
+    _xlsx(disciplines_frame(spec, people, rng), files.disciplines)
     step("số liệu các kỳ")
-    facts_frame(spec, units, people, rng).to_excel(files.facts, index=False, sheet_name="Dữ liệu")
+    _xlsx(facts_frame(spec, units, people, rng), files.facts)
     step(f"{spec.dossiers:,} hồ sơ TTHC".replace(",", "."))
     dossiers_frame(spec, units, rng).to_csv(files.dossiers, index=False, encoding="utf-8")
     return files

@@ -1,0 +1,89 @@
+"""The command line as users and scripts meet it: real processes, exit codes, messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from helpers import FACT_HEADERS, units_file, write_csv
+from store.ingest import KINDS
+
+
+def cchc(*args, cwd: Path, db: Path | str | None = None) -> subprocess.CompletedProcess:
+    url = db if isinstance(db, str) else f"sqlite:///{db or cwd / 'cchc.db'}"
+    return subprocess.run([sys.executable, "-m", "cchc.cli", "--db", url, *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=600, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+
+
+def test_templates_are_documented_and_ingest_once_filled(tmp_path):
+    done = cchc("template", "all", "--out", tmp_path / "mau", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    for code, kind in KINDS.items():
+        wb = load_workbook(tmp_path / "mau" / f"mau_{code}.xlsx")
+        assert [c.value for c in wb["Dữ liệu"][1]] == kind.headers
+        guide = [r[0] for r in wb["Hướng dẫn"].iter_rows(values_only=True)]
+        assert all(h in guide for h in kind.headers)
+    catalogue = load_workbook(tmp_path / "mau" / "mau_so_lieu.xlsx")["Danh mục chỉ tiêu"]
+    codes = [r[0] for r in catalogue.iter_rows(min_row=2, values_only=True)]
+    assert "van_ban_ky_so" in codes and "hs_tiep_nhan" not in codes  # dossier counts are computed, not typed
+
+    wb = load_workbook(tmp_path / "mau" / "mau_don_vi.xlsx")
+    wb["Dữ liệu"].append(["TINH", "UBND tỉnh Lai Châu", "UBND tỉnh", None])
+    wb["Dữ liệu"].append(["SKHCN", "Sở Khoa học và Công nghệ", "Sở, ban, ngành", "TINH"])
+    wb.save(tmp_path / "don_vi.xlsx")
+    done = cchc("ingest", tmp_path / "don_vi.xlsx", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "2 đơn vị mới" in done.stdout
+
+
+def test_a_refused_file_exits_1_with_its_problems_and_no_traceback(tmp_path):
+    cchc("ingest", units_file(tmp_path), cwd=tmp_path)
+    bad = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "van_ban_di", "120", ""], ["SKHCN", "Năm 2024", "van_ban_ky_so", "121", ""]])
+    done = cchc("ingest", bad, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "so_lieu.csv, dòng 3, cột «Giá trị»: Văn bản đi được ký số (121) lớn hơn" in done.stderr
+    assert "Không có dữ liệu nào được ghi." in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_wrong_usage_exits_2(tmp_path):
+    assert cchc("ingest", "x.csv", "--kind", "khong_co", cwd=tmp_path).returncode == 2
+    assert cchc("khong-co-lenh", cwd=tmp_path).returncode == 2
+    assert cchc("facts", "--period", "Quý V", cwd=tmp_path).returncode == 2
+
+
+def test_a_failure_exits_3_and_shows_the_traceback_only_with_debug(tmp_path):
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    quiet = cchc("db", "status", cwd=tmp_path, db=url)
+    assert quiet.returncode == 3 and "Lỗi:" in quiet.stderr and "Traceback" not in quiet.stderr
+    loud = subprocess.run([sys.executable, "-m", "cchc.cli", "--debug", "--db", url, "db", "status"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert loud.returncode != 0 and "Traceback" in loud.stderr
+
+
+def test_every_command_has_help(tmp_path):
+    for args in ([], ["ingest"], ["template"], ["demo"], ["calendar"], ["facts"], ["db"], ["db", "status"]):
+        done = cchc(*args, "--help", cwd=tmp_path)
+        assert done.returncode == 0 and "Usage" in done.stdout, args
+
+
+def test_calendar_prints_windows_and_due_dates(tmp_path):
+    done = cchc("calendar", "--year", "2025", cwd=tmp_path)
+    assert "15/12/2024" in done.stdout and "14/03/2025" in done.stdout and "20/03/2025" in done.stdout
+
+
+def test_a_small_demo_province_end_to_end(tmp_path):
+    done = cchc("demo", "--communes", "8", "--dossiers", "20000", "--data-dir", tmp_path / "data", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Dữ liệu đã nạp" in done.stdout
+    assert "│ Hồ sơ TTHC" in done.stdout and "20.000" in done.stdout
+    assert "Sở Khoa học và Công nghệ" in done.stdout or "5 đơn vị tốt nhất" in done.stdout
+    again = cchc("demo", "--communes", "8", "--dossiers", "20000", "--data-dir", tmp_path / "data", cwd=tmp_path)
+    assert again.returncode == 0 and again.stdout.count("đã được nhập") == 6
+    facts = cchc("facts", "--period", "Năm 2024", "--unit", "SKHCN", cwd=tmp_path)
+    assert "van_ban_ky_so" in facts.stdout and "hs_tiep_nhan" in facts.stdout
