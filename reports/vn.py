@@ -7,13 +7,15 @@ from datetime import date
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:
-    """``1234567.5`` → ``1.234.567,5`` (dot for thousands, comma for decimals); missing → ``–``."""
+    """``1234567.5`` → ``1.234.567,5``: dot for thousands, comma for decimals, at most ``decimals`` of them
+    and no trailing zeros (``118.0`` → ``118``, ``98.333`` → ``98,3`` with one decimal); missing → ``–``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if decimals == 0 and float(value).is_integer():
-        text = f"{int(value):,}"
-    else:
-        text = f"{value:,.{decimals or 1}f}"
+    text = f"{float(value):,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 

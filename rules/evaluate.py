@@ -1,0 +1,225 @@
+"""Evaluation of a rule set over a whole population at once, and the explanation of every point.
+
+Input: a frame indexed by entity (unit code or person code) with one column per input; an optional
+``kind`` column (the unit's kind) for criteria that apply to some kinds only. Output: a ``Result`` that
+holds, per leaf, the value, the step of the scale and the points of every entity (numpy columns), the
+totals per node, the percentage of the maximum, the rank and the class.
+
+Ranking: by percentage of the applicable maximum, highest first; equal percentages (to 1e-9) share a
+rank and the next rank skips (1, 2, 2, 4 — "standard competition ranking").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from reports.vn import number
+from rules.methods import METHODS, NO_DATA, band_text, threshold_step
+from rules.ruleset import Criterion, RuleSet, Variable
+
+NOT_APPLICABLE = -2
+
+
+@dataclass
+class Result:
+    ruleset: RuleSet
+    index: pd.Index
+    env: dict[str, np.ndarray]  # inputs, parameters and variables, as used
+    values: dict[str, np.ndarray]  # leaf id → value
+    steps: dict[str, np.ndarray]  # leaf id → step code (NO_DATA, NOT_APPLICABLE, or the method's step)
+    points: dict[str, np.ndarray]  # node id → points (NaN for a leaf with no data or not applicable)
+    maxima: dict[str, np.ndarray]  # node id → the maximum that applies to each entity
+    failed: dict[str, list[np.ndarray]] = field(default_factory=dict)  # variable → per condition, where it fails
+
+    @property
+    def total(self) -> np.ndarray:
+        return sum(np.nan_to_num(self.points[c.id]) for c in self.ruleset.criteria)
+
+    @property
+    def maximum(self) -> np.ndarray:
+        return sum(self.maxima[c.id] for c in self.ruleset.criteria)
+
+    @property
+    def percent(self) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.maximum > 0, self.total / self.maximum * 100, np.nan)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per entity: total, maximum, percent, rank, class, and each area's index (%)."""
+        pct = self.percent
+        frame = pd.DataFrame({"diem": self.total, "toi_da": self.maximum, "ty_le": pct}, index=self.index)
+        frame["hang"] = rank(pct)
+        frame["xep_loai"] = classify(pct, self.ruleset)
+        for area in self.ruleset.criteria:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                frame[f"chi_so_{area.id}"] = np.where(self.maxima[area.id] > 0,
+                                                       np.nan_to_num(self.points[area.id]) / self.maxima[area.id] * 100,
+                                                       np.nan)
+        return frame
+
+    def leaf_frame(self) -> pd.DataFrame:
+        """Long frame of the explanation data: entity, criterion, value, step, points, max, reference."""
+        parts = []
+        for leaf in self.ruleset.leaves:
+            parts.append(pd.DataFrame({
+                "entity": self.index, "criterion": leaf.id, "value": self.values[leaf.id],
+                "step": self.steps[leaf.id], "points": self.points[leaf.id], "max": self.maxima[leaf.id],
+                "reference": leaf.reference,
+            }))
+        return pd.concat(parts, ignore_index=True)
+
+    def position(self, entity: str) -> int:
+        return int(self.index.get_loc(entity))
+
+    def explain(self, entity: str) -> list["Explanation"]:
+        """Every leaf of one entity: inputs, value, step, points, reference, and the sentence."""
+        i = self.position(entity)
+        return [_explain_leaf(self, leaf, i) for leaf in self.ruleset.leaves]
+
+    def reasons(self, entity: str, variable: str) -> list[str]:
+        """Why ``variable`` (a title with conditions) does not hold for ``entity``; empty when it does."""
+        i = self.position(entity)
+        spec = next(v for v in self.ruleset.variables if v.name == variable)
+        return [_fill(c.reason, self, i) for c, mask in zip(spec.conditions, self.failed[variable]) if mask[i]]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    criterion: str
+    title: str
+    inputs: dict[str, float]
+    value: float
+    step: str
+    points: float
+    max: float
+    reference: str
+    sentence: str
+
+
+def evaluate(ruleset: RuleSet, frame: pd.DataFrame) -> Result:
+    """Score every entity of ``frame`` against ``ruleset`` (inputs missing from the frame are no data)."""
+    rows = len(frame)
+    env: dict[str, np.ndarray] = {}
+    for name in ruleset.inputs:
+        env[name] = (pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                     if name in frame else np.full(rows, np.nan))
+    for name, spec in ruleset.parameters.items():
+        env[name] = np.full(rows, float(spec["value"]))
+    failed = {}
+    for var in ruleset.variables:
+        env[var.name], failed[var.name] = _variable(var, env, rows)
+
+    kinds = frame["kind"].to_numpy() if "kind" in frame else None
+    values, steps, points, maxima = {}, {}, {}, {}
+    for top in ruleset.criteria:
+        _score(top, env, rows, kinds, ruleset, np.ones(rows, dtype=bool), values, steps, points, maxima)
+    return Result(ruleset, frame.index, env, values, steps, points, maxima, failed)
+
+
+def _variable(var: Variable, env: dict, rows: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    if var.formula is not None:
+        return var.formula(env, rows), []
+    held = np.ones(rows)
+    fails = []
+    for cond in var.conditions:
+        ok = cond.when(env, rows)
+        fails.append(~(ok == 1))  # no data on a requirement does not satisfy it
+        held = np.where(ok == 1, held, 0.0)
+    return held, fails
+
+
+def _score(node: Criterion, env, rows, kinds, ruleset, applies, values, steps, points, maxima) -> None:
+    if node.applies_to is not None and kinds is not None:
+        applies = applies & np.isin(kinds, list(node.applies_to))
+    if not node.is_leaf:
+        for child in node.children:
+            _score(child, env, rows, kinds, ruleset, applies, values, steps, points, maxima)
+        points[node.id] = sum(np.nan_to_num(points[c.id]) for c in node.children)
+        maxima[node.id] = sum(maxima[c.id] for c in node.children)
+        return
+    value = node.value(env, rows)
+    pts, step = METHODS[node.method].score(value, node.max, node.params)
+    nodata = np.isnan(value)
+    counted = applies if ruleset.missing == "tinh_0" else applies & ~nodata
+    values[node.id] = value
+    steps[node.id] = np.where(applies, step, NOT_APPLICABLE).astype(np.int8)
+    points[node.id] = np.where(applies, pts, np.nan)
+    maxima[node.id] = np.where(counted, node.max, 0.0)
+
+
+def rank(percent: np.ndarray) -> np.ndarray:
+    """Standard competition ranking, highest first; entities with no percentage are not ranked (0)."""
+    series = pd.Series(np.round(percent, 9))
+    return series.rank(ascending=False, method="min").fillna(0).astype(int).to_numpy()
+
+
+def classify(percent: np.ndarray, ruleset: RuleSet) -> np.ndarray:
+    out = np.full(len(percent), "", dtype=object)
+    free = ~np.isnan(percent)
+    for band in ruleset.classification:
+        hit = free & (percent >= band.min - 1e-9)
+        out[hit] = band.label
+        free &= ~hit
+    return out
+
+
+# --- Sentences ----------------------------------------------------------------------------------------
+
+def _show(value: float, unit: str) -> str:
+    if np.isnan(value):
+        return "không có số liệu"
+    return f"{number(value, 1 if unit == '%' else 2)}{unit}"
+
+
+def _explain_leaf(result: Result, leaf: Criterion, i: int) -> Explanation:
+    env1 = {k: v[i:i + 1] for k, v in result.env.items()}
+    inputs = {n: float(result.env[n][i]) for n in sorted(leaf.value.names) if n not in result.ruleset.parameters}
+    value = float(result.values[leaf.id][i])
+    step = int(result.steps[leaf.id][i])
+    pts = float(result.points[leaf.id][i])
+    method = METHODS[leaf.method]
+    label = leaf.title
+    top = number(leaf.max, 2)
+    if step == NOT_APPLICABLE:
+        step_text, tail = "không áp dụng", "không áp dụng với loại đơn vị này"
+    elif step == NO_DATA:
+        missing = [result.ruleset.label_of(n) for n, v in inputs.items() if np.isnan(v)]
+        why = f" ({', '.join(missing)})" if missing else ""
+        rule = "0" if result.ruleset.missing == "tinh_0" else "không tính"
+        step_text, tail = "không có số liệu", f"không có số liệu{why} → {rule}/{top} điểm"
+    else:
+        shown = _show(value, leaf.unit)
+        if leaf.value.ratio:
+            num, den = (float(part(env1, 1)[0]) for part in leaf.value.ratio)
+            shown = f"{number(num, 2)}/{number(den, 2)} = {shown}"
+        tail = method.words(shown, step, number(pts, 2), top, leaf.params, leaf.unit)
+        step_text = _step_text(leaf, step)
+    ref = f" ({leaf.reference})" if leaf.reference else ""
+    return Explanation(leaf.id, leaf.title, inputs, value, step_text, pts, leaf.max, leaf.reference,
+                       f"{label} {tail}{ref}")
+
+
+def _step_text(leaf: Criterion, step: int) -> str:
+    p, unit = leaf.params, leaf.unit
+    if leaf.method == "bands":
+        return band_text(p, step, unit)
+    if leaf.method == "threshold":
+        return threshold_step(p, step, unit)
+    if leaf.method == "proportional":
+        t = f"{number(p['target'], 2)}{unit}"
+        return f"≥ {t}" if step == 1 else f"< {t} (tính theo tỷ lệ)"
+    return {("boolean", 1): "có", ("boolean", 0): "không", ("manual", 0): "trong khung điểm",
+            ("manual", 1): "vượt tối đa", ("manual", 2): "âm", ("deduction", 0): "không trừ",
+            ("deduction", 1): "bị trừ", ("deduction", 2): "trừ đến mức sàn"}[(leaf.method, step)]
+
+
+def _fill(reason: str, result: Result, i: int) -> str:
+    """Put the entity's values into a reason: «{so_nam} năm» → «1 năm»."""
+    values = {k: number(float(v[i]), 2) for k, v in result.env.items()}
+    try:
+        return reason.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return reason

@@ -1,0 +1,137 @@
+"""The closed set of scoring methods: how a leaf's value becomes points, which step of the scale applied,
+and the Vietnamese words that say so.
+
+Every method returns points in [0, max] and a step code per entity; NaN value means no data (step -1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from reports.vn import number
+
+NO_DATA = -1
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    label: str
+    params: tuple[str, ...]  # required parameters
+    optional: tuple[str, ...]
+    score: Callable[[np.ndarray, float, dict], tuple[np.ndarray, np.ndarray]]
+    # (value text, step, points text, max text, params) → the part of the sentence after the value
+    words: Callable[[str, int, str, str, dict, str], str]
+
+
+def _steps(value: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(value), NO_DATA, steps).astype(np.int8)
+
+
+DIRECTIONS = {">=": (np.greater_equal, "≥", "<"), ">": (np.greater, ">", "≤"),
+              "<=": (np.less_equal, "≤", ">"), "<": (np.less, "<", "≥")}
+
+
+def _threshold(value, top, p):
+    with np.errstate(invalid="ignore"):
+        ok = DIRECTIONS[p.get("direction", ">=")][0](value, p["target"])
+    return np.where(np.isnan(value), np.nan, np.where(ok, top, 0.0)), _steps(value, ok)
+
+
+def threshold_step(p: dict, step: int, unit: str) -> str:
+    _, held, missed = DIRECTIONS[p.get("direction", ">=")]
+    return f"{held if step == 1 else missed} {number(p['target'], 2)}{unit}"
+
+
+def _threshold_words(v, step, pts, top, p, unit):
+    return f"{v} {threshold_step(p, step, unit)} → {pts}/{top} điểm"
+
+
+def _proportional(value, top, p):
+    target = p["target"]
+    full = value >= target
+    points = np.clip(np.where(full, top, value * top / target), 0, top)
+    return np.where(np.isnan(value), np.nan, points), _steps(value, full)
+
+
+def _proportional_words(v, step, pts, top, p, unit):
+    t = number(p["target"], 2)
+    if step == 1:
+        return f"{v} ≥ {t}{unit} → {pts}/{top} điểm"
+    return f"{v} < {t}{unit}, tính theo tỷ lệ {v.rstrip('%')} × {top} ÷ {t} → {pts}/{top} điểm"
+
+
+def _bands(value, top, p):
+    points = np.full(value.shape, np.nan)
+    steps = np.full(value.shape, NO_DATA, dtype=np.int8)
+    free = ~np.isnan(value)
+    for i, band in enumerate(p["steps"]):  # the first band whose minimum the value reaches
+        hit = free & (value >= band.get("min", -np.inf))
+        points[hit] = band["points"]
+        steps[hit] = i
+        free &= ~hit
+    return np.minimum(points, top), steps
+
+
+def band_text(p, i, unit):
+    steps = p["steps"]
+    low = steps[i].get("min")
+    high = steps[i - 1].get("min") if i > 0 else None
+    if low is None:
+        return f"dưới {number(high, 2)}{unit}" if high is not None else "mọi giá trị"
+    if high is None:
+        return f"từ {number(low, 2)}{unit} trở lên"
+    return f"từ {number(low, 2)} đến dưới {number(high, 2)}{unit}"
+
+
+def _bands_words(v, step, pts, top, p, unit):
+    return f"{v}, mức «{band_text(p, step, unit)}» → {pts}/{top} điểm"
+
+
+def _boolean(value, top, p):
+    yes = value != 0
+    return np.where(np.isnan(value), np.nan, np.where(yes, top, 0.0)), _steps(value, yes)
+
+
+def _boolean_words(v, step, pts, top, p, unit):
+    return f"{'có' if step == 1 else 'không'} → {pts}/{top} điểm"
+
+
+def _manual(value, top, p):
+    clipped = np.clip(value, 0, top)
+    step = np.where(value > top, 1, np.where(value < 0, 2, 0))
+    return clipped, _steps(value, step)
+
+
+def _manual_words(v, step, pts, top, p, unit):
+    note = {0: "", 1: f", vượt tối đa nên tính {top}", 2: ", âm nên tính 0"}[step]
+    return f"điểm chấm {v}{note} → {pts}/{top} điểm"
+
+
+def _deduction(value, top, p):
+    floor = p.get("floor", 0.0)
+    raw = top - value * p["per"]
+    points = np.clip(raw, floor, top)
+    step = np.where(value <= 0, 0, np.where(raw < floor, 2, 1))
+    return np.where(np.isnan(value), np.nan, points), _steps(value, step)
+
+
+def _deduction_words(v, step, pts, top, p, unit):
+    if step == 0:
+        return f"{v} lần, không bị trừ → {pts}/{top} điểm"
+    floor = f", trừ đến mức sàn {number(p.get('floor', 0), 2)}" if step == 2 else ""
+    return f"{v} lần × {number(p['per'], 2)} điểm{floor} → {pts}/{top} điểm"
+
+
+METHODS: dict[str, Method] = {m.name: m for m in (
+    Method("threshold", "đạt ngưỡng thì đủ điểm", ("target",), ("direction",), _threshold, _threshold_words),
+    Method("proportional", "đủ điểm từ ngưỡng, dưới ngưỡng tính theo tỷ lệ", ("target",), (), _proportional,
+           _proportional_words),
+    Method("bands", "theo bảng mức", ("steps",), (), _bands, _bands_words),
+    Method("boolean", "có thì đủ điểm", (), (), _boolean, _boolean_words),
+    Method("manual", "điểm do người thẩm định chấm", (), (), _manual, _manual_words),
+    Method("deduction", "trừ điểm theo số lần", ("per",), ("floor",), _deduction, _deduction_words),
+)}

@@ -1,0 +1,398 @@
+"""Rule sets: YAML files of criteria, validated on load, every problem named by file, criterion and line.
+
+A rule set says what it scores (units or people, of which kinds), which inputs it reads, the derived
+variables it computes first (in dependency order), and a tree of criteria (area → criterion →
+sub-criterion) whose leaves turn an expression's value into points by one of the methods of
+``rules.methods``. Values a province sets itself (thresholds not fixed by national law) are parameters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rules.expr import Compiled, ExpressionError, compile_expression
+from rules.methods import DIRECTIONS, METHODS
+
+SETS = Path(__file__).with_name("sets")
+ENTITIES = {"unit": "đơn vị", "person": "cá nhân"}
+MISSING = {
+    "tinh_0": "chỉ tiêu không có số liệu được 0 điểm (vẫn tính vào điểm tối đa)",
+    "loai_khoi_diem_toi_da": "chỉ tiêu không có số liệu không tính vào điểm tối đa",
+}
+
+
+# --- YAML with line numbers ---------------------------------------------------------------------------
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _mapping_with_line(loader: _Loader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    where: str | None
+    message: str
+
+    def __str__(self) -> str:
+        parts = [self.file] + ([f"dòng {self.line}"] if self.line else []) + ([self.where] if self.where else [])
+        return f"{', '.join(parts)}: {self.message}"
+
+
+class RuleSetError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+# --- The model ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Condition:
+    when: Compiled
+    reason: str  # said when the condition does not hold; may name values: {ten_bien}
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    label: str
+    formula: Compiled | None = None
+    conditions: tuple[Condition, ...] = ()  # all must hold (a title and its requirements)
+    reference: str = ""
+    unit: str = ""
+
+    @property
+    def names(self) -> frozenset[str]:
+        if self.formula is not None:
+            return self.formula.names
+        return frozenset().union(*(c.when.names for c in self.conditions))
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    title: str
+    max: float
+    reference: str = ""
+    children: tuple["Criterion", ...] = ()
+    value: Compiled | None = None
+    method: str | None = None
+    params: dict = field(default_factory=dict)
+    unit: str = ""
+    applies_to: frozenset[str] | None = None
+    line: int | None = None
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.value is not None
+
+    def walk(self):
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+
+@dataclass(frozen=True)
+class Band:
+    label: str
+    min: float
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    id: str
+    title: str
+    reference: str
+    entity: str
+    effective_from: date | None
+    effective_to: date | None
+    applies_to: frozenset[str] | None
+    missing: str
+    inputs: dict[str, str]
+    parameters: dict[str, dict]
+    variables: tuple[Variable, ...]  # in dependency order
+    criteria: tuple[Criterion, ...]
+    classification: tuple[Band, ...]
+    titles: tuple[str, ...]  # variables that are titles or award forms (eligibility with reasons)
+    source: str
+    digest: str  # sha256 of the file: a score run records which rules it used
+
+    @property
+    def leaves(self) -> list[Criterion]:
+        return [c for top in self.criteria for c in top.walk() if c.is_leaf]
+
+    @property
+    def nodes(self) -> list[Criterion]:
+        return [c for top in self.criteria for c in top.walk()]
+
+    @property
+    def max(self) -> float:
+        return sum(c.max for c in self.criteria)
+
+    def label_of(self, name: str) -> str:
+        if name in self.inputs:
+            return self.inputs[name]
+        for v in self.variables:
+            if v.name == name:
+                return v.label
+        return self.parameters.get(name, {}).get("label", name)
+
+
+# --- Loading and validation ---------------------------------------------------------------------------
+
+TOP_KEYS = {"id", "title", "reference", "entity", "effective", "applies_to", "missing", "inputs", "parameters",
+            "variables", "criteria", "classification", "titles", "note", "version"}
+NODE_KEYS = {"id", "title", "max", "reference", "children", "value", "scoring", "unit", "applies_to", "note"}
+VARIABLE_KEYS = {"label", "formula", "all", "reference", "unit", "note"}
+
+
+class _Checker:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, line, where, message) -> None:
+        self.problems.append(Problem(self.file, line, where, message))
+
+    def unknown_keys(self, raw: dict, allowed: set[str], where: str) -> None:
+        for key in raw:
+            if key != "__line__" and key not in allowed:
+                self.add(raw.get("__line__"), where, f"khóa «{key}» không có trong lược đồ (được dùng: "
+                                                     f"{', '.join(sorted(allowed))})")
+
+    def compile(self, text, known, line, where) -> Compiled | None:
+        try:
+            return compile_expression(text, known)
+        except ExpressionError as err:
+            self.add(line, where, str(err))
+            return None
+
+
+def _clean(raw: Any) -> Any:
+    if isinstance(raw, dict):
+        return {k: _clean(v) for k, v in raw.items() if k != "__line__"}
+    if isinstance(raw, list):
+        return [_clean(v) for v in raw]
+    return raw
+
+
+def load(path: str | Path) -> RuleSet:
+    """Load and validate a rule set; raises RuleSetError listing every problem found."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    return parse(text, path.name)
+
+
+def parse(text: str, file: str = "<rule set>") -> RuleSet:
+    check = _Checker(file)
+    try:
+        raw = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise RuleSetError([Problem(file, mark.line + 1 if mark else None, None, f"YAML sai cú pháp: {err}")]) from None
+    if not isinstance(raw, dict):
+        raise RuleSetError([Problem(file, None, None, "tệp phải là một bảng khóa: giá trị (id, title, criteria …)")])
+    check.unknown_keys(raw, TOP_KEYS, "bộ tiêu chí")
+    for key in ("id", "title", "reference", "entity"):
+        if key not in raw:
+            check.add(raw["__line__"], "bộ tiêu chí", f"thiếu khóa bắt buộc «{key}»")
+    entity = raw.get("entity", "unit")
+    if entity not in ENTITIES:
+        check.add(raw["__line__"], "entity", f"«{entity}» không hợp lệ (unit hoặc person)")
+    missing = raw.get("missing", "tinh_0")
+    if missing not in MISSING:
+        check.add(raw["__line__"], "missing", f"«{missing}» không hợp lệ ({', '.join(MISSING)})")
+
+    inputs = {}
+    for name, spec in _clean(raw.get("inputs") or {}).items():
+        inputs[name] = spec if isinstance(spec, str) else (spec or {}).get("label", name)
+    parameters = {}
+    for name, spec in (raw.get("parameters") or {}).items():
+        spec = spec if isinstance(spec, dict) else {"value": spec}
+        if not isinstance(spec.get("value"), (int, float)) or isinstance(spec.get("value"), bool):
+            check.add(spec.get("__line__"), f"tham số {name}", "tham số phải có «value» là một số")
+        parameters[name] = _clean(spec)
+
+    variables = _variables(raw.get("variables") or {}, inputs, parameters, check)
+    known = set(inputs) | set(parameters) | {v.name for v in variables}
+    seen: set[str] = set()
+    criteria = tuple(c for c in (_node(n, known, parameters, check, seen, "") for n in raw.get("criteria") or []) if c)
+    bands = []
+    for band in raw.get("classification") or []:
+        if "label" not in band or not isinstance(band.get("min"), (int, float)):
+            check.add(band.get("__line__"), "classification", "mỗi mức xếp loại cần «label» và «min» (% điểm tối đa)")
+            continue
+        bands.append(Band(band["label"], float(band["min"])))
+    if [b.min for b in bands] != sorted((b.min for b in bands), reverse=True):
+        check.add(raw.get("__line__"), "classification", "các mức xếp loại phải xếp từ cao xuống thấp")
+
+    titles = tuple(raw.get("titles") or ())
+    for name in titles:
+        if not any(v.name == name and v.conditions for v in variables):
+            check.add(raw.get("__line__"), "titles", f"danh hiệu «{name}» phải là một biến có điều kiện «all»")
+    if not criteria and not titles:
+        check.add(raw.get("__line__"), "bộ tiêu chí", "cần ít nhất một tiêu chí («criteria») hoặc danh hiệu («titles»)")
+    effective = raw.get("effective") or {}
+    if check.problems:
+        raise RuleSetError(check.problems)
+    applies = raw.get("applies_to")
+    return RuleSet(
+        id=str(raw["id"]), title=raw["title"], reference=raw["reference"], entity=entity,
+        effective_from=effective.get("from"), effective_to=effective.get("to"),
+        applies_to=frozenset(applies) if applies else None, missing=missing, inputs=inputs,
+        parameters=parameters, variables=variables, criteria=criteria, classification=tuple(bands),
+        titles=titles, source=file, digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
+def _variables(raw: dict, inputs: dict, parameters: dict, check: _Checker) -> tuple[Variable, ...]:
+    known = set(inputs) | set(parameters) | set(raw) - {"__line__"}
+    made: dict[str, Variable] = {}
+    for name, spec in raw.items():
+        if name == "__line__":
+            continue
+        where, line = f"biến {name}", spec.get("__line__") if isinstance(spec, dict) else None
+        if not isinstance(spec, dict) or "label" not in spec or (("formula" in spec) == ("all" in spec)):
+            check.add(line or raw.get("__line__"), where, "biến cần «label» và đúng một trong «formula» hoặc «all»")
+            continue
+        check.unknown_keys(spec, VARIABLE_KEYS, where)
+        if name in inputs or name in parameters:
+            check.add(line, where, "trùng tên với một chỉ tiêu đầu vào hoặc tham số")
+        if "formula" in spec:
+            formula = check.compile(spec["formula"], known, line, where)
+            if formula:
+                made[name] = Variable(name, spec["label"], formula=formula, reference=spec.get("reference", ""),
+                                      unit=spec.get("unit", ""))
+            continue
+        conditions = []
+        for cond in spec["all"] or []:
+            if not isinstance(cond, dict) or "when" not in cond or "reason" not in cond:
+                check.add(line, where, "mỗi điều kiện cần «when» (biểu thức) và «reason» (lý do khi không đạt)")
+                continue
+            compiled = check.compile(cond["when"], known, cond.get("__line__", line), where)
+            if compiled:
+                conditions.append(Condition(compiled, cond["reason"]))
+        made[name] = Variable(name, spec["label"], conditions=tuple(conditions), reference=spec.get("reference", ""))
+    graph = {name: {n for n in v.names if n in made} for name, v in made.items()}
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as err:
+        cycle = " → ".join(err.args[1])
+        check.add(raw.get("__line__"), "variables", f"các biến phụ thuộc vòng tròn: {cycle}")
+        return tuple(made.values())
+    return tuple(made[n] for n in order)
+
+
+def _number(raw: dict, key: str, parameters: dict, check: _Checker, where: str) -> float | None:
+    """A number in a scoring rule, or the name of a parameter that holds it."""
+    value = raw.get(key)
+    if isinstance(value, str) and value in parameters:
+        return float(parameters[value]["value"])
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    check.add(raw.get("__line__"), where, f"«{key}» phải là một số hoặc tên một tham số")
+    return None
+
+
+def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: set[str], parent: str):
+    if not isinstance(raw, dict):
+        check.add(None, parent or "criteria", "mỗi tiêu chí phải là một bảng khóa: giá trị")
+        return None
+    line = raw.get("__line__")
+    cid = str(raw.get("id", "?"))
+    where = f"tiêu chí {cid}"
+    check.unknown_keys(raw, NODE_KEYS, where)
+    if "id" not in raw or "title" not in raw:
+        check.add(line, where, "tiêu chí cần «id» và «title»")
+    if cid in seen:
+        check.add(line, where, "mã tiêu chí bị trùng")
+    seen.add(cid)
+    top = raw.get("max")
+    if not isinstance(top, (int, float)) or isinstance(top, bool) or top <= 0:
+        check.add(line, where, "«max» (điểm tối đa) phải là số dương")
+        top = 0.0
+    applies = frozenset(raw["applies_to"]) if raw.get("applies_to") else None
+    children_raw = raw.get("children")
+    if children_raw:
+        if "value" in raw or "scoring" in raw:
+            check.add(line, where, "tiêu chí có tiêu chí con thì không có «value» và «scoring»")
+        children = tuple(c for c in (_node(c, known, parameters, check, seen, cid) for c in children_raw) if c)
+        total = sum(c.max for c in children)
+        if children and abs(total - top) > 1e-9:
+            check.add(line, where, f"tổng điểm tối đa của các tiêu chí con ({total:g}) khác điểm tối đa ({top:g})")
+        return Criterion(cid, raw.get("title", ""), float(top), raw.get("reference", ""), children,
+                         applies_to=applies, line=line)
+    if "value" not in raw or "scoring" not in raw:
+        check.add(line, where, "tiêu chí lá cần «value» (biểu thức) và «scoring» (cách tính điểm)")
+        return None
+    if not raw.get("reference"):
+        check.add(line, where, "tiêu chí lá cần «reference» (căn cứ)")
+    value = check.compile(raw["value"], known, line, where)
+    scoring = raw["scoring"] if isinstance(raw["scoring"], dict) else {"method": raw["scoring"]}
+    method = METHODS.get(scoring.get("method"))
+    if method is None:
+        check.add(scoring.get("__line__", line), where,
+                  f"cách tính điểm «{scoring.get('method')}» không có (chọn: {', '.join(METHODS)})")
+        return None
+    check.unknown_keys(scoring, {"method", *method.params, *method.optional}, where)
+    params = {}
+    for key in method.params:
+        if key not in scoring:
+            check.add(scoring.get("__line__", line), where, f"cách tính «{method.name}» cần «{key}»")
+    for key in ("target", "per", "floor"):
+        if key in scoring:
+            params[key] = _number(scoring, key, parameters, check, where)
+    if "direction" in scoring:
+        if scoring["direction"] not in DIRECTIONS:
+            check.add(scoring.get("__line__", line), where, f"«direction» là một trong {', '.join(DIRECTIONS)}")
+        params["direction"] = scoring["direction"]
+    if method.name == "proportional" and params.get("target") is not None and params["target"] <= 0:
+        check.add(scoring.get("__line__", line), where, "«target» của cách tính theo tỷ lệ phải dương")
+    if "steps" in scoring:
+        steps = []
+        for step in scoring["steps"] or []:
+            pts = step.get("points")
+            if not isinstance(pts, (int, float)) or pts < 0 or pts > top:
+                check.add(step.get("__line__", line), where, f"điểm của mức phải trong [0, {top:g}]")
+            entry = {"points": float(pts or 0)}
+            if "min" in step:
+                entry["min"] = _number(step, "min", parameters, check, where)
+            steps.append(entry)
+        mins = [s["min"] for s in steps if s.get("min") is not None]
+        if mins != sorted(mins, reverse=True):
+            check.add(scoring.get("__line__", line), where, "các mức phải xếp theo «min» từ cao xuống thấp")
+        params["steps"] = steps
+    return Criterion(cid, raw.get("title", ""), float(top), raw.get("reference", ""), (), value, method.name,
+                     params, raw.get("unit", ""), applies, line)
+
+
+def shipped() -> dict[str, Path]:
+    """The rule sets shipped with cchc, by id."""
+    out = {}
+    for path in sorted(SETS.glob("*.yaml")):
+        if not path.name.endswith(".tests.yaml"):
+            out[path.stem] = path
+    return out
+
+
+def find(name: str) -> RuleSet:
+    """A shipped rule set by id, or a rule-set file by path."""
+    sets = shipped()
+    return load(sets[name] if name in sets else name)
