@@ -36,11 +36,11 @@ class Result:
 
     @property
     def total(self) -> np.ndarray:
-        return sum(np.nan_to_num(self.points[c.id]) for c in self.ruleset.criteria)
+        return sum((np.nan_to_num(self.points[c.id]) for c in self.ruleset.criteria), np.zeros(len(self.index)))
 
     @property
     def maximum(self) -> np.ndarray:
-        return sum(self.maxima[c.id] for c in self.ruleset.criteria)
+        return sum((self.maxima[c.id] for c in self.ruleset.criteria), np.zeros(len(self.index)))
 
     @property
     def percent(self) -> np.ndarray:
@@ -113,9 +113,12 @@ def evaluate(ruleset: RuleSet, frame: pd.DataFrame) -> Result:
         env[var.name], failed[var.name] = _variable(var, env, rows)
 
     kinds = frame["kind"].to_numpy() if "kind" in frame else None
+    applies = np.ones(rows, dtype=bool)
+    if ruleset.applies_to is not None and kinds is not None:
+        applies = np.isin(kinds, list(ruleset.applies_to))
     values, steps, points, maxima = {}, {}, {}, {}
     for top in ruleset.criteria:
-        _score(top, env, rows, kinds, ruleset, np.ones(rows, dtype=bool), values, steps, points, maxima)
+        _score(top, env, rows, kinds, ruleset, applies, values, steps, points, maxima)
     return Result(ruleset, frame.index, env, values, steps, points, maxima, failed)
 
 
