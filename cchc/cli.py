@@ -25,6 +25,14 @@ app = typer.Typer(help="cchc: chu trình cải cách hành chính hằng năm c�
                   no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None)
 db_app = typer.Typer(help="Cơ sở dữ liệu: tạo, nâng cấp, xem tình trạng.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+
+
+def _rules_app():
+    from cchc.rules_cli import app as rules_app
+    return rules_app
+
+
+app.add_typer(_rules_app(), name="rules")
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 state = {"debug": False}

@@ -47,7 +47,7 @@ def _compare(op) -> Callable[[Array, Array], Array]:
 
 
 def _divide(a: Array, b: Array) -> Array:
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return _nan_where(b == 0, a / b)
 
 

@@ -73,11 +73,15 @@ def _bands(value, top, p):
         points[hit] = band["points"]
         steps[hit] = i
         free &= ~hit
+    points[free] = 0.0  # below every band
+    steps[free] = len(p["steps"])
     return np.minimum(points, top), steps
 
 
 def band_text(p, i, unit):
     steps = p["steps"]
+    if i == len(steps):
+        return f"dưới {number(steps[-1]['min'], 2)}{unit}"
     low = steps[i].get("min")
     high = steps[i - 1].get("min") if i > 0 else None
     if low is None:

@@ -37,3 +37,26 @@ def indicator_frame(engine: Engine, period_code: str) -> pd.DataFrame:
     if facts.empty:
         return pd.DataFrame()
     return facts.pivot(index="unit", columns="indicator", values="value").sort_index()
+
+
+def unit_frame(engine: Engine, period_code: str) -> pd.DataFrame:
+    """What unit rule sets read for one period: current facts, the unit's kind and name, and the number of
+    its staff (its own and its divisions') disciplined in the period's year."""
+    frame = indicator_frame(engine, period_code)
+    year = int(period_code[:4])
+    with Session(engine) as s:
+        units = pd.DataFrame(s.execute(select(models.Unit.id, models.Unit.code, models.Unit.name, models.Unit.kind,
+                                              models.Unit.parent_id)).all(),
+                             columns=["id", "code", "name", "kind", "parent_id"])
+        disciplined = pd.DataFrame(s.execute(
+            select(models.Person.unit_id, func.count())
+            .join(models.Discipline, models.Discipline.person_id == models.Person.id)
+            .where(models.Discipline.year == year, models.Discipline.status == "da_quyet_dinh")
+            .group_by(models.Person.unit_id)).all(), columns=["unit_id", "n"])
+    own = disciplined.set_index("unit_id")["n"]
+    parent = units.set_index("id")["parent_id"]
+    by_unit = own.add(own.groupby(parent.reindex(own.index)).sum(), fill_value=0)
+    units["so_vu_ky_luat"] = units["id"].map(by_unit).fillna(0)
+    units = units.set_index("code")
+    out = units[["name", "kind", "so_vu_ky_luat"]].join(frame, how="left")
+    return out.sort_index()

@@ -1,0 +1,141 @@
+"""The rules engine: loading and refusing rule sets, the safe compiler, scoring, ranking, explanations."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rules.cases import cases_path, run_cases
+from rules.evaluate import evaluate, rank
+from rules.expr import ExpressionError, compile_expression
+from rules.ruleset import RuleSetError, load, parse, shipped
+
+
+def ruleset(criteria: str, inputs: str = "  a: A\n  b: B\n  c: C\n", extra: str = "") -> str:
+    return (f"id: t\ntitle: T\nreference: QĐ thử\nentity: unit\ninputs:\n{inputs}{extra}criteria:\n"
+            + textwrap.indent(textwrap.dedent(criteria), "  "))
+
+
+ONE_LEAF = """\
+- id: "1"
+  title: Nhóm 1
+  max: 2
+  children:
+    - id: "1.1"
+      title: Tỷ lệ văn bản ký số
+      max: 2
+      value: {value}
+      unit: "%"
+      scoring: {{method: threshold, target: 100}}
+      reference: KH thử, mục 3
+"""
+
+
+@pytest.mark.parametrize("name", list(shipped()))
+def test_every_shipped_rule_set_loads_and_passes_its_cases(name):
+    path = shipped()[name]
+    results = run_cases(load(path), cases_path(path))
+    assert results, "a shipped rule set needs its cases"
+    assert [f for r in results for f in r.failures] == []
+
+
+@pytest.mark.parametrize("hostile", [
+    "__import__('os').system('touch /tmp/pwned')",
+    "a.__class__",
+    "a[0]",
+    "(lambda: 1)()",
+    "open('/etc/passwd')",
+    "[x for x in a]",
+    "'chuỗi'",
+    "eval('1')",
+    "a if b else c",
+    "(b := 1)",
+    "f'{a}'",
+    "min(a, b, key=abs)",
+    "min(*a)",
+    "True",
+    "a ** 2",
+    "a // b",
+])
+def test_hostile_expressions_are_refused_at_load_with_criterion_and_text(hostile):
+    with pytest.raises(RuleSetError) as caught:
+        parse(ruleset(ONE_LEAF.format(value=repr(hostile))), "thu.yaml")
+    [problem] = caught.value.problems
+    assert problem.where == "tiêu chí 1.1" and problem.line == 14
+    assert "«" in problem.message
+
+
+def test_an_unknown_indicator_is_named():
+    with pytest.raises(RuleSetError) as caught:
+        parse(ruleset(ONE_LEAF.format(value="van_ban_ki_so / a * 100")), "thu.yaml")
+    assert str(caught.value.problems[0]) == ("thu.yaml, dòng 14, tiêu chí 1.1: tên không có trong các chỉ tiêu và "
+                                             "biến đã khai báo: «van_ban_ki_so»")
+
+
+def test_every_structural_problem_is_reported_with_its_line():
+    text = ruleset("""\
+    - id: "1"
+      title: Nhóm 1
+      max: 10
+      children:
+        - {id: "1.1", title: X, max: 4, value: a, scoring: {method: thresold, target: 1}, reference: r}
+        - {id: "1.2", title: Y, max: 4, value: b, scoring: {method: bands, steps: [{min: 1, points: 9}]}, reference: r}
+        - {id: "1.2", title: Z, max: 1, value: c, scoring: {method: boolean}, refrence: r}
+    """, extra="variables:\n  x: {label: X, formula: y + 1}\n  y: {label: Y, formula: x * 2}\n")
+    with pytest.raises(RuleSetError) as caught:
+        parse(text, "thu.yaml")
+    messages = [str(p) for p in caught.value.problems]
+    assert "thu.yaml, dòng 10, variables: các biến phụ thuộc vòng tròn: x → y → x" in messages
+    assert any("dòng 17, tiêu chí 1.1: cách tính điểm «thresold» không có" in m for m in messages)
+    assert "thu.yaml, dòng 18, tiêu chí 1.2: điểm của mức phải trong [0, 4]" in messages
+    assert "thu.yaml, dòng 19, tiêu chí 1.2: mã tiêu chí bị trùng" in messages
+    assert any(m.startswith("thu.yaml, dòng 19, tiêu chí 1.2: khóa «refrence» không có trong lược đồ") for m in messages)
+    assert "thu.yaml, dòng 13, tiêu chí 1: tổng điểm tối đa của các tiêu chí con (5) khác điểm tối đa (10)" in messages
+
+
+def test_the_example_sentence():
+    rs = parse(ruleset(ONE_LEAF.format(value="c / (a - b) * 100")), "thu.yaml")
+    result = evaluate(rs, pd.DataFrame({"a": [125], "b": [5], "c": [118]}, index=["SKHCN"]))
+    [e] = result.explain("SKHCN")
+    assert e.sentence == "Tỷ lệ văn bản ký số 118/120 = 98,3% < 100% → 0/2 điểm (KH thử, mục 3)"
+    assert (e.inputs, e.step, e.points, e.max) == ({"a": 125, "b": 5, "c": 118}, "< 100%", 0, 2)
+
+
+def test_division_by_zero_and_missing_inputs_are_no_data():
+    rs = parse(ruleset(ONE_LEAF.format(value="c / (a - b) * 100")), "thu.yaml")
+    result = evaluate(rs, pd.DataFrame({"a": [5, np.nan], "b": [5, 1], "c": [3, 3]}, index=["X", "Y"]))
+    assert np.isnan(result.values["1.1"]).all() and np.isnan(result.points["1.1"]).all()
+    assert "không có số liệu" in result.explain("X")[0].sentence
+    assert "không có số liệu (A) → 0/2 điểm" in result.explain("Y")[0].sentence
+
+
+def test_ties_share_a_rank_and_the_next_rank_skips():
+    assert rank(np.array([90.0, 85.0, 85.0, 80.0, np.nan])).tolist() == [1, 2, 2, 4, 0]
+
+
+def test_classification_uses_percent_of_the_applicable_maximum():
+    rs = load(shipped()["qd766-2022"])
+    frame = pd.DataFrame({"hs_tiep_nhan": [100, 100], "hs_dung_han": [100, 60], "hs_qua_han": [0, 40],
+                          "kind": ["xa_phuong", "xa_phuong"]}, index=["A", "B"])
+    summary = evaluate(rs, frame).summary()
+    assert summary.loc["A", "toi_da"] == 26 and summary.loc["A", "ty_le"] == 100  # 2.1 (20) + 5.4 (6)
+    assert summary.loc["A", "xep_loai"] == "Tốt" and summary.loc["B", "hang"] == 2
+
+
+def test_expression_functions():
+    env = {"a": np.array([1.0, np.nan, -3.0]), "b": np.array([2.0, 5.0, 0.0])}
+    known = set(env)
+    run = lambda text: compile_expression(text, known)(env, 3)  # noqa: E731
+    np.testing.assert_array_equal(run("coalesce(a, 0)"), [1, 0, -3])
+    np.testing.assert_array_equal(run("clip(b, 1, 4)"), [2, 4, 1])
+    np.testing.assert_array_equal(run("abs(a)")[[0, 2]], [1, 3])
+    np.testing.assert_array_equal(run("where(b > 1, 10, 20)"), [10, 10, 20])
+    np.testing.assert_array_equal(run("round(2.5 + b * 0)"), [3, 3, 3])
+    np.testing.assert_array_equal(run("not (b == 0)"), [1, 1, 0])
+    assert np.isnan(run("min(a, b)")[1]) and run("max(a, b)")[0] == 2
+    np.testing.assert_array_equal(run("0 < b <= 2"), [1, 0, 0])
+    with pytest.raises(ExpressionError):
+        compile_expression("clip(a, 1)", known)
