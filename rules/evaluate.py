@@ -12,6 +12,7 @@ rank and the next rank skips (1, 2, 2, 4 — "standard competition ranking").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -34,15 +35,15 @@ class Result:
     maxima: dict[str, np.ndarray]  # node id → the maximum that applies to each entity
     failed: dict[str, list[np.ndarray]] = field(default_factory=dict)  # variable → per condition, where it fails
 
-    @property
+    @cached_property
     def total(self) -> np.ndarray:
-        return sum((np.nan_to_num(self.points[c.id]) for c in self.ruleset.criteria), np.zeros(len(self.index)))
+        return add_points([self.points[c.id] for c in self.ruleset.criteria], len(self.index))
 
-    @property
+    @cached_property
     def maximum(self) -> np.ndarray:
-        return sum((self.maxima[c.id] for c in self.ruleset.criteria), np.zeros(len(self.index)))
+        return add_maxima([self.maxima[c.id] for c in self.ruleset.criteria], len(self.index))
 
-    @property
+    @cached_property
     def percent(self) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(self.maximum > 0, self.total / self.maximum * 100, np.nan)
@@ -104,8 +105,12 @@ def evaluate(ruleset: RuleSet, frame: pd.DataFrame) -> Result:
     rows = len(frame)
     env: dict[str, np.ndarray] = {}
     for name in ruleset.inputs:
-        env[name] = (pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-                     if name in frame else np.full(rows, np.nan))
+        if name not in frame:
+            env[name] = np.full(rows, np.nan)
+        elif frame[name].dtype == np.float64:
+            env[name] = frame[name].to_numpy()  # no copy: expressions never write into their inputs
+        else:
+            env[name] = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     for name, spec in ruleset.parameters.items():
         env[name] = np.full(rows, float(spec["value"]))
     failed = {}
@@ -140,33 +145,62 @@ def _score(node: Criterion, env, rows, kinds, ruleset, applies, values, steps, p
     if not node.is_leaf:
         for child in node.children:
             _score(child, env, rows, kinds, ruleset, applies, values, steps, points, maxima)
-        points[node.id] = sum(np.nan_to_num(points[c.id]) for c in node.children)
-        maxima[node.id] = sum(maxima[c.id] for c in node.children)
+        points[node.id] = add_points([points[c.id] for c in node.children], rows)
+        maxima[node.id] = add_maxima([maxima[c.id] for c in node.children], rows)
         return
     value = node.value(env, rows)
     pts, step = METHODS[node.method].score(value, node.max, node.params)
-    nodata = np.isnan(value)
-    counted = applies if ruleset.missing == "tinh_0" else applies & ~nodata
-    values[node.id] = value
-    steps[node.id] = np.where(applies, step, NOT_APPLICABLE).astype(np.int8)
-    points[node.id] = np.where(applies, pts, np.nan)
-    maxima[node.id] = np.where(counted, node.max, 0.0)
+    counted = applies if ruleset.missing == "tinh_0" else applies & ~np.isnan(value)
+    if not applies.all():
+        step = np.where(applies, step, NOT_APPLICABLE).astype(np.int8)
+        pts = np.where(applies, pts, np.nan)
+    values[node.id], steps[node.id], points[node.id] = value, step, pts
+    # Where the maximum is the same for everyone, a read-only view of one number is enough.
+    maxima[node.id] = np.broadcast_to(node.max, (rows,)) if counted.all() else np.where(counted, node.max, 0.0)
+
+
+def add_points(columns: list[np.ndarray], rows: int) -> np.ndarray:
+    """The sum of points columns, a leaf with no data or not applicable adding nothing."""
+    total = np.zeros(rows)
+    for column in columns:
+        missing = np.isnan(column)
+        np.add(total, column, out=total, where=~missing if missing.any() else True)
+    return total
+
+
+def add_maxima(columns: list[np.ndarray], rows: int) -> np.ndarray:
+    """The sum of maxima; columns that hold one number for everyone (read-only views) add as numbers."""
+    same = float(sum(float(c[0]) for c in columns if c.strides == (0,)))
+    varying = [c for c in columns if c.strides != (0,)]
+    if not varying:
+        return np.broadcast_to(same, (rows,))
+    total = np.full(rows, same)
+    for column in varying:
+        total += column
+    return total
 
 
 def rank(percent: np.ndarray) -> np.ndarray:
     """Standard competition ranking, highest first; entities with no percentage are not ranked (0)."""
-    series = pd.Series(np.round(percent, 9))
-    return series.rank(ascending=False, method="min").fillna(0).astype(int).to_numpy()
+    key = np.round(percent, 9)
+    known = ~np.isnan(key)
+    out = np.zeros(len(key), dtype=np.int64)
+    if known.any():
+        distinct, where, counts = np.unique(-key[known], return_inverse=True, return_counts=True)
+        first = np.cumsum(counts) - counts + 1  # the rank of the first entity with each value
+        out[known] = first[where]
+    return out
 
 
 def classify(percent: np.ndarray, ruleset: RuleSet) -> np.ndarray:
-    out = np.full(len(percent), "", dtype=object)
-    free = ~np.isnan(percent)
-    for band in ruleset.classification:
-        hit = free & (percent >= band.min - 1e-9)
-        out[hit] = band.label
-        free &= ~hit
-    return out
+    """The first class (highest first) whose minimum the percentage reaches; '' when none or no data."""
+    labels = np.array([b.label for b in ruleset.classification] + [""], dtype=object)
+    if not ruleset.classification:
+        return labels[np.zeros(len(percent), dtype=int)]
+    with np.errstate(invalid="ignore"):
+        reached = np.stack([percent >= b.min - 1e-9 for b in ruleset.classification])
+    first = np.where(reached.any(axis=0), reached.argmax(axis=0), len(ruleset.classification))
+    return labels[first]
 
 
 # --- Sentences ----------------------------------------------------------------------------------------
@@ -198,7 +232,8 @@ def _explain_leaf(result: Result, leaf: Criterion, i: int) -> Explanation:
         if leaf.value.ratio:
             num, den = (float(part(env1, 1)[0]) for part in leaf.value.ratio)
             shown = f"{number(num, 2)}/{number(den, 2)} = {shown}"
-        tail = method.words(shown, step, number(pts, 2), top, leaf.params, leaf.unit)
+        bare = number(value, 1 if leaf.unit == "%" else 2)
+        tail = method.words(shown, bare, step, number(pts, 2), top, leaf.params, leaf.unit)
         step_text = _step_text(leaf, step)
     ref = f" ({leaf.reference})" if leaf.reference else ""
     return Explanation(leaf.id, leaf.title, inputs, value, step_text, pts, leaf.max, leaf.reference,

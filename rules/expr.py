@@ -46,9 +46,13 @@ def _compare(op) -> Callable[[Array, Array], Array]:
     return run
 
 
-def _divide(a: Array, b: Array) -> Array:
+def _divide(a: Array, b: Array, out: Array | None = None) -> Array:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return _nan_where(b == 0, a / b)
+        result = np.divide(a, b, out=out)
+    zero = b == 0
+    if np.any(zero):
+        result[zero] = np.nan
+    return result
 
 
 def _and(a: Array, b: Array) -> Array:
@@ -152,13 +156,20 @@ def _compile(node: ast.AST, text: str, known, names: set[str]) -> Callable[[Env]
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         op = _BINARY[type(node.op)]
         left, right = _compile(node.left, text, known, names), _compile(node.right, text, known, names)
+        if not isinstance(node.left, (ast.Name, ast.Constant)):
+            # The left side is a fresh intermediate column: write the result into it (a million-row
+            # column allocated and touched costs more than the arithmetic on it).
+            def in_place(env: Env) -> Array:
+                a = np.asarray(left(env), dtype=float)
+                return op(a, np.asarray(right(env), dtype=float), out=a) if a.ndim else op(a, right(env))
+            return in_place
         return lambda env: op(np.asarray(left(env), dtype=float), np.asarray(right(env), dtype=float))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
         inner = _compile(node.operand, text, known, names)
         if isinstance(node.op, ast.USub):
             return lambda env: -np.asarray(inner(env), dtype=float)
-        if isinstance(node.op, ast.UAdd):
-            return inner
+        if isinstance(node.op, ast.UAdd):  # a copy: callers may write into what an operation returns
+            return lambda env: np.array(inner(env), dtype=float)
         return lambda env: 1.0 - _truth(np.asarray(inner(env), dtype=float))
     if isinstance(node, ast.BoolOp):
         op = _and if isinstance(node.op, ast.And) else _or

@@ -23,22 +23,28 @@ class Method:
     params: tuple[str, ...]  # required parameters
     optional: tuple[str, ...]
     score: Callable[[np.ndarray, float, dict], tuple[np.ndarray, np.ndarray]]
-    # (value text, step, points text, max text, params) → the part of the sentence after the value
-    words: Callable[[str, int, str, str, dict, str], str]
-
-
-def _steps(value: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    return np.where(np.isnan(value), NO_DATA, steps).astype(np.int8)
+    # (value as shown, value alone, step, points, max, params, unit) → the sentence after the criterion's title
+    words: Callable[[str, str, int, str, str, dict, str], str]
 
 
 DIRECTIONS = {">=": (np.greater_equal, "≥", "<"), ">": (np.greater, ">", "≤"),
               "<=": (np.less_equal, "≤", ">"), "<": (np.less, "<", "≥")}
 
 
+def _finish(value, points, steps):
+    """Mark the entities with no data (NaN points, step NO_DATA); most columns have none, so look once."""
+    missing = np.isnan(value)
+    steps = steps.astype(np.int8)
+    if missing.any():
+        points = np.where(missing, np.nan, points)
+        steps[missing] = NO_DATA
+    return points, steps
+
+
 def _threshold(value, top, p):
     with np.errstate(invalid="ignore"):
         ok = DIRECTIONS[p.get("direction", ">=")][0](value, p["target"])
-    return np.where(np.isnan(value), np.nan, np.where(ok, top, 0.0)), _steps(value, ok)
+    return _finish(value, ok * float(top), ok)
 
 
 def threshold_step(p: dict, step: int, unit: str) -> str:
@@ -46,36 +52,33 @@ def threshold_step(p: dict, step: int, unit: str) -> str:
     return f"{held if step == 1 else missed} {number(p['target'], 2)}{unit}"
 
 
-def _threshold_words(v, step, pts, top, p, unit):
+def _threshold_words(v, bare, step, pts, top, p, unit):
     return f"{v} {threshold_step(p, step, unit)} → {pts}/{top} điểm"
 
 
 def _proportional(value, top, p):
-    target = p["target"]
-    full = value >= target
-    points = np.clip(np.where(full, top, value * top / target), 0, top)
-    return np.where(np.isnan(value), np.nan, points), _steps(value, full)
+    with np.errstate(invalid="ignore"):
+        full = value >= p["target"]
+        points = value * (top / p["target"])
+        np.clip(points, 0, top, out=points)  # at or above the target: the full points
+    return _finish(value, points, full)
 
 
-def _proportional_words(v, step, pts, top, p, unit):
+def _proportional_words(v, bare, step, pts, top, p, unit):
     t = number(p["target"], 2)
     if step == 1:
         return f"{v} ≥ {t}{unit} → {pts}/{top} điểm"
-    return f"{v} < {t}{unit}, tính theo tỷ lệ {v.rstrip('%')} × {top} ÷ {t} → {pts}/{top} điểm"
+    return f"{v} < {t}{unit}, tính theo tỷ lệ {bare} × {top} ÷ {t} → {pts}/{top} điểm"
 
 
 def _bands(value, top, p):
-    points = np.full(value.shape, np.nan)
-    steps = np.full(value.shape, NO_DATA, dtype=np.int8)
-    free = ~np.isnan(value)
-    for i, band in enumerate(p["steps"]):  # the first band whose minimum the value reaches
-        hit = free & (value >= band.get("min", -np.inf))
-        points[hit] = band["points"]
-        steps[hit] = i
-        free &= ~hit
-    points[free] = 0.0  # below every band
-    steps[free] = len(p["steps"])
-    return np.minimum(points, top), steps
+    """The first band (they run from the highest minimum down) whose minimum the value reaches."""
+    bands = p["steps"]
+    mins = np.array([b.get("min", -np.inf) for b in bands], dtype=float)
+    points = np.array([b["points"] for b in bands] + [0.0])  # below every band: 0
+    reached = np.searchsorted(mins[::-1], value, side="right")  # how many minima the value reaches
+    steps = len(bands) - reached
+    return _finish(value, np.minimum(points[steps], top), steps)
 
 
 def band_text(p, i, unit):
@@ -91,26 +94,26 @@ def band_text(p, i, unit):
     return f"từ {number(low, 2)} đến dưới {number(high, 2)}{unit}"
 
 
-def _bands_words(v, step, pts, top, p, unit):
+def _bands_words(v, bare, step, pts, top, p, unit):
     return f"{v}, mức «{band_text(p, step, unit)}» → {pts}/{top} điểm"
 
 
 def _boolean(value, top, p):
     yes = value != 0
-    return np.where(np.isnan(value), np.nan, np.where(yes, top, 0.0)), _steps(value, yes)
+    return _finish(value, yes * float(top), yes)
 
 
-def _boolean_words(v, step, pts, top, p, unit):
+def _boolean_words(v, bare, step, pts, top, p, unit):
     return f"{'có' if step == 1 else 'không'} → {pts}/{top} điểm"
 
 
 def _manual(value, top, p):
-    clipped = np.clip(value, 0, top)
-    step = np.where(value > top, 1, np.where(value < 0, 2, 0))
-    return clipped, _steps(value, step)
+    with np.errstate(invalid="ignore"):
+        step = np.where(value > top, 1, np.where(value < 0, 2, 0))
+    return _finish(value, np.clip(value, 0, top), step)
 
 
-def _manual_words(v, step, pts, top, p, unit):
+def _manual_words(v, bare, step, pts, top, p, unit):
     note = {0: "", 1: f", vượt tối đa nên tính {top}", 2: ", âm nên tính 0"}[step]
     return f"điểm chấm {v}{note} → {pts}/{top} điểm"
 
@@ -118,12 +121,12 @@ def _manual_words(v, step, pts, top, p, unit):
 def _deduction(value, top, p):
     floor = p.get("floor", 0.0)
     raw = top - value * p["per"]
-    points = np.clip(raw, floor, top)
-    step = np.where(value <= 0, 0, np.where(raw < floor, 2, 1))
-    return np.where(np.isnan(value), np.nan, points), _steps(value, step)
+    with np.errstate(invalid="ignore"):
+        step = np.where(value <= 0, 0, np.where(raw < floor, 2, 1))
+    return _finish(value, np.clip(raw, floor, top), step)
 
 
-def _deduction_words(v, step, pts, top, p, unit):
+def _deduction_words(v, bare, step, pts, top, p, unit):
     if step == 0:
         return f"{v} lần, không bị trừ → {pts}/{top} điểm"
     floor = f", trừ đến mức sàn {number(p.get('floor', 0), 2)}" if step == 2 else ""

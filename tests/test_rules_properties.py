@@ -94,7 +94,8 @@ def _ref(node, row):  # noqa: C901 - a reference interpreter is one long case an
 
 # --- Generated expressions ----------------------------------------------------------------------------
 
-leaf = st.one_of(st.sampled_from(NAMES), st.integers(-5, 100).map(str), st.sampled_from(["0.5", "2.25"]))
+leaf = st.one_of(st.sampled_from(NAMES), st.integers(-5, 100).map(str), st.sampled_from(["0.5", "2.25"]),
+                 st.sampled_from(NAMES).map(lambda n: f"(+{n})"))
 
 
 def _extend(inner):
@@ -128,9 +129,12 @@ def same(x: float, y: float) -> bool:
 @given(expressions, columns)
 def test_vectorised_results_equal_the_per_row_reference(text, data):
     env = {k: np.array(v, dtype=float) for k, v in data.items()}
+    before = {k: v.copy() for k, v in env.items()}
     rows = len(env["a"])
     with np.errstate(all="ignore"):
         got = compile_expression(text, set(NAMES))(env, rows)
+    for k in env:  # expressions never write into their inputs
+        np.testing.assert_array_equal(env[k], before[k])
     for i in range(rows):
         want = reference(text, {k: float(v[i]) for k, v in env.items()})
         assert same(float(got[i]), want), (text, i, got[i], want)
