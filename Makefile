@@ -18,6 +18,7 @@ test: $(BIN)/cchc
 	$(BIN)/pytest
 
 bench: $(BIN)/cchc
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
 
 clean:

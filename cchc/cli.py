@@ -208,7 +208,9 @@ def main() -> None:
     from store.ingest.problems import IngestError
 
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # an Exit raised by a command comes back as its code
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except IngestError as e:
         err.print(f"[bold red]Tệp bị từ chối[/]\n{e.render()}")
         sys.exit(EXIT_INVALID)

@@ -119,7 +119,8 @@ class Compiled:
 
     def __call__(self, env: Env, rows: int) -> Array:
         """The expression's column for ``rows`` entities (a constant is spread over all of them)."""
-        out = np.asarray(self.run(env), dtype=float)
+        with np.errstate(all="ignore"):  # overflow, 0/0 and the like end as inf or no data, never a warning
+            out = np.asarray(self.run(env), dtype=float)
         return out if out.shape == (rows,) else np.full(rows, out, dtype=float)
 
 

@@ -87,3 +87,27 @@ def test_a_small_demo_province_end_to_end(tmp_path):
     assert again.returncode == 0 and again.stdout.count("đã được nhập") == 6
     facts = cchc("facts", "--period", "Năm 2024", "--unit", "SKHCN", cwd=tmp_path)
     assert "van_ban_ky_so" in facts.stdout and "hs_tiep_nhan" in facts.stdout
+
+
+def test_rules_commands(tmp_path):
+    done = cchc("rules", "test", cwd=tmp_path)
+    assert done.returncode == 0 and "qd766-2022: 7/7 ca đạt" in done.stdout
+    bad = tmp_path / "bo.yaml"
+    bad.write_text("id: x\ntitle: X\nreference: r\nentity: unit\ninputs: {a: A}\ncriteria:\n"
+                   "  - {id: '1', title: T, max: 1, value: a.real, scoring: {method: boolean}, reference: r}\n",
+                   encoding="utf-8")
+    checked = cchc("rules", "check", bad, cwd=tmp_path)
+    assert checked.returncode == 1
+    assert "bo.yaml, dòng 7, tiêu chí 1: cấu trúc không được phép trong biểu thức: «a.real»" in checked.stdout
+    good = cchc("rules", "check", Path(__file__).parents[1] / "rules/sets/qd766-2022.yaml", cwd=tmp_path)
+    assert good.returncode == 0 and "hợp lệ — 14 tiêu chí lá, 100 điểm" in good.stdout
+
+
+def test_rules_explain_a_demo_unit(tmp_path):
+    cchc("demo", "--communes", "4", "--dossiers", "5000", "--data-dir", tmp_path / "data", cwd=tmp_path)
+    done = cchc("rules", "explain", "thi-dua-cchc-skhcn-ninh-thuan-2024", "--unit", "SKHCN", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Sở Khoa học và Công nghệ" in done.stdout and "Tỷ lệ văn bản ký số" in done.stdout
+    assert "Tổng:" in done.stdout and "xếp hạng" in done.stdout
+    person = cchc("rules", "explain", "danh-hieu-ca-nhan-2022", "--unit", "SKHCN", cwd=tmp_path)
+    assert person.returncode == 2 and "chấm cá nhân" in person.stderr
