@@ -51,7 +51,9 @@ def _divide(a: Array, b: Array, out: Array | None = None) -> Array:
         result = np.divide(a, b, out=out)
     zero = b == 0
     if np.any(zero):
-        result[zero] = np.nan
+        if np.ndim(result) == 0:  # two constants
+            return np.nan
+        result[np.broadcast_to(zero, result.shape)] = np.nan
     return result
 
 
