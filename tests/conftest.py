@@ -59,3 +59,11 @@ def any_engine(request, tmp_path: Path):
     upgrade(eng)
     yield eng
     eng.dispose()
+
+
+# Property tests: the same examples on every CI run (a failure found once is found again).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")
