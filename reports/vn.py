@@ -28,3 +28,63 @@ def percent(ratio: float | None, decimals: int = 1) -> str:
 
 def day(value: date) -> str:
     return f"{value:%d/%m/%Y}"
+
+
+def day_line(place: str, when: date) -> str:
+    """Place and date as Nghị định 30/2020 writes them: days below 10 and months 1, 2 with a leading 0."""
+    month = f"{when.month:02d}" if when.month in (1, 2) else str(when.month)
+    return f"{place}, ngày {when.day:02d} tháng {month} năm {when.year}"
+
+
+def doc_number(number: int | None, type_code: str, body_code: str) -> str:
+    """``Số: 778/KH-SKHCN``; numbers below 10 with a leading 0; no number yet: a blank to fill when signing."""
+    shown = "\u00a0" * 8 if number is None else f"{number:02d}"
+    return f"Số: {shown}/{type_code}-{body_code}"
+
+
+_DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+_GROUPS = ["", "nghìn", "triệu", "tỷ", "nghìn tỷ", "triệu tỷ"]
+
+
+def _three(n: int, full: bool) -> str:
+    """Read 0–999; ``full`` when a higher group precedes it (then "không trăm", "linh" are said)."""
+    hundreds, tens, ones = n // 100, n // 10 % 10, n % 10
+    words = []
+    if hundreds or full:
+        words += [_DIGITS[hundreds], "trăm"]
+    if tens == 0:
+        if ones and (hundreds or full):
+            words.append("linh")
+    elif tens == 1:
+        words.append("mười")
+    else:
+        words += [_DIGITS[tens], "mươi"]
+    if ones:
+        if ones == 1 and tens > 1:
+            words.append("mốt")
+        elif ones == 5 and tens > 0:
+            words.append("lăm")
+        elif ones == 4 and tens > 1:
+            words.append("tư")
+        else:
+            words.append(_DIGITS[ones])
+    return " ".join(words)
+
+
+def in_words(amount: int) -> str:
+    """A whole amount in words, as award decisions write money: 7020000 → "Bảy triệu không trăm hai mươi
+    nghìn" (the caller adds "đồng")."""
+    if amount == 0:
+        return "Không"
+    if amount < 0:
+        return "Âm " + in_words(-amount).lower()
+    groups = []
+    while amount:
+        groups.append(amount % 1000)
+        amount //= 1000
+    words = []
+    for i in range(len(groups) - 1, -1, -1):
+        if groups[i]:
+            words.append(f"{_three(groups[i], full=bool(words))} {_GROUPS[i]}".strip())
+    text = " ".join(words).replace("  ", " ")
+    return text[0].upper() + text[1:]

@@ -1,0 +1,202 @@
+"""DOCX in the Vietnamese administrative format (Nghị định 30/2020/NĐ-CP, Phụ lục I; DOMAIN.md §7):
+A4 portrait, margins top and bottom 20 mm, left 30 mm, right 15 mm; Times New Roman (LibreOffice and
+Word put the metric-compatible Liberation Serif in its place where it is missing); issuing body top left,
+national motto top right with the line under "Độc lập - Tự do - Hạnh phúc", number, place and date,
+title, body, "Nơi nhận" bottom left, signature bottom right; page numbers centred at the top from page 2."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document as new_docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+from reports.model import Block, Document, Table
+from reports.ooxml import FIXED_TIME, reproducible
+from reports.vn import number
+
+FONT = "Times New Roman"
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+
+
+def cell_text(value, kind: str) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if kind == "int":
+        return number(value)
+    if kind == "dec":
+        return number(value, 2)
+    if kind == "pct":
+        return f"{number(value, 1)}%"
+    if kind == "date":
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+def _run(paragraph, text: str, size: float = 14, bold: bool = False, italic: bool = False,
+         underline: bool = False):
+    run = paragraph.add_run(text)
+    run.font.name, run.font.size = FONT, Pt(size)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    return run
+
+
+def _para(container, text: str = "", size: float = 14, bold=False, italic=False, align=None, underline=False,
+          before: float = 0, after: float = 0, indent: float | None = None):
+    p = container.add_paragraph()
+    if text:
+        _run(p, text, size, bold, italic, underline)
+    fmt = p.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(before), Pt(after), 1.0
+    if align is not None:
+        p.alignment = align
+    if indent is not None:
+        fmt.first_line_indent = Cm(indent)
+    return p
+
+
+def _no_borders(table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    table._tbl.tblPr.append(borders)
+
+
+def _first_paragraph(cell):
+    p = cell.paragraphs[0]
+    p.paragraph_format.space_after = Pt(0)
+    return p
+
+
+def _header(doc, frame) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(6.5), Cm(10)
+    centre = WD_ALIGN_PARAGRAPH.CENTER
+    p = _first_paragraph(left)
+    p.alignment = centre
+    if frame.parent_body:
+        _run(p, frame.parent_body.upper(), 13)
+        p = _para(left, align=centre)
+    _run(p, frame.body.upper(), 13, bold=True)
+    _para(left, "─────", 11, align=centre)
+    _para(left, frame.number_line, 13, align=centre)
+    p = _first_paragraph(right)
+    p.alignment = centre
+    _run(p, MOTTO[0], 12, bold=True)
+    _para(right, MOTTO[1], 13, bold=True, underline=True, align=centre)
+    _para(right, frame.date_line, 14, italic=True, align=centre, before=6)
+
+
+def _table(doc, table: Table) -> None:
+    if table.title:
+        _para(doc, table.title, 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=3)
+    out = doc.add_table(rows=1 + len(table.rows), cols=len(table.columns))
+    out.style = "Table Grid"
+    out.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, name in enumerate(table.columns):
+        p = _first_paragraph(out.rows[0].cells[i])
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(p, str(name), 12, bold=True)
+    for r, row in enumerate(table.rows, start=1):
+        for i, value in enumerate(row):
+            kind = table.kind(i)
+            p = _first_paragraph(out.rows[r].cells[i])
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT if kind == "text" else WD_ALIGN_PARAGRAPH.RIGHT
+            _run(p, cell_text(value, kind), 12)
+    _para(doc, after=3)
+
+
+def _block(doc, block: Block) -> None:
+    centre, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+    if block.kind == "title":
+        _para(doc, block.text.upper(), 14, bold=True, align=centre, before=12)
+    elif block.kind == "subtitle":
+        _para(doc, block.text, 14, bold=True, align=centre, after=12)
+    elif block.kind == "h1":
+        _para(doc, block.text, 14, bold=True, align=justify, before=6, after=3, indent=1)
+    elif block.kind == "h2":
+        _para(doc, block.text, 14, bold=True, italic=True, align=justify, before=3, after=3, indent=1)
+    elif block.kind == "bullet":
+        _para(doc, f"- {block.text}", 14, align=justify, after=3, indent=1)
+    elif block.kind == "p":
+        _para(doc, block.text, 14, align=justify, after=6, indent=1)
+    elif block.kind == "table":
+        _table(doc, block.table)
+    elif block.kind == "figure":
+        doc.add_picture(io.BytesIO(block.figure.png), width=Cm(15))
+        doc.paragraphs[-1].alignment = centre
+        _para(doc, block.figure.title, 12, italic=True, align=centre, after=6)
+
+
+def _closing(doc, frame) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(8), Cm(8.5)
+    p = _first_paragraph(left)
+    _run(p, "Nơi nhận:", 12, bold=True, italic=True)
+    for i, who in enumerate(frame.recipients):
+        end = "./." if i == len(frame.recipients) - 1 else ";"
+        _para(left, f"- {who}{end}", 11)
+    if frame.signature:
+        centre = WD_ALIGN_PARAGRAPH.CENTER
+        p = _first_paragraph(right)
+        p.alignment = centre
+        _run(p, frame.signature.authority.upper(), 14, bold=True)
+        _para(right, frame.signature.title.upper(), 14, bold=True, align=centre)
+        for _ in range(4):
+            _para(right, "", 14)
+        _para(right, frame.signature.name, 14, bold=True, align=centre)
+
+
+def _page_numbers(section) -> None:
+    """Arabic page numbers centred in the top margin, none on the first page."""
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = _run(p, "", 13)
+    for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if tag:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), tag)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._r.append(el)
+
+
+def render_docx(document: Document, path: Path) -> Path:
+    doc = new_docx()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    _page_numbers(section)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(14)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    props = doc.core_properties
+    props.title, props.author, props.created, props.modified = document.title, document.frame.body, FIXED_TIME, FIXED_TIME
+    props.last_modified_by, props.revision = "cchc", 1
+    _header(doc, document.frame)
+    for block in document.blocks:
+        _block(doc, block)
+    _closing(doc, document.frame)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    Path(path).write_bytes(reproducible(buffer.getvalue()))
+    return Path(path)

@@ -1,0 +1,79 @@
+"""What a document is, independent of its format: the administrative frame of Nghị định 30/2020/NĐ-CP
+(issuing body, national motto, number, place and date, title, recipients, signature) around a body of
+blocks — headings, paragraphs, bullets, tables and figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from reports.vn import day_line, doc_number
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    # per column: "text", "int" (1.234), "dec" (98,35), "pct" (98,3%), "date"
+    kinds: tuple[str, ...] = ()
+    title: str = ""
+    key: int | None = None  # the column holding a unit code; in HTML the next column links to its page
+
+    def kind(self, i: int) -> str:
+        return self.kinds[i] if i < len(self.kinds) else "text"
+
+
+@dataclass(frozen=True)
+class Figure:
+    title: str
+    png: bytes  # for DOCX
+    svg: str  # for HTML
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # title, subtitle, h1, h2, p, bullet, table, figure
+    text: str = ""
+    table: Table | None = None
+    figure: Figure | None = None
+
+
+@dataclass(frozen=True)
+class Signature:
+    authority: str  # "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN"
+    title: str  # "PHÓ GIÁM ĐỐC", "Q. CHỦ TỊCH"
+    name: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    parent_body: str  # "UBND TỈNH LAI CHÂU"
+    body: str  # "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
+    body_code: str  # "SKHCN" in "Số: 778/KH-SKHCN"
+    type_code: str  # KH, BC, QĐ, TTr, BB, TB
+    place: str
+    issued: date
+    number: int | None = None  # None: left blank for the office to fill in when it signs
+    recipients: tuple[str, ...] = ()
+    signature: Signature | None = None
+
+    @property
+    def number_line(self) -> str:
+        return doc_number(self.number, self.type_code, self.body_code)
+
+    @property
+    def date_line(self) -> str:
+        return day_line(self.place, self.issued)
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str
+    frame: Frame
+    blocks: tuple[Block, ...]
+    tables: dict[str, Table] = field(default_factory=dict)  # every table, for the XLSX workbook
+
+    @property
+    def title(self) -> str:
+        titles = [b.text for b in self.blocks if b.kind in ("title", "subtitle")]
+        return " ".join(titles)
