@@ -33,6 +33,11 @@ def _rules_app():
 
 
 app.add_typer(_rules_app(), name="rules")
+
+
+from cchc.report_cli import report as _report  # noqa: E402 - typer only; the work is imported when it runs
+
+app.command("report")(_report)
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 state = {"debug": False}
@@ -187,6 +192,7 @@ def demo(
     year: Annotated[int, typer.Option(help="Năm báo cáo.")] = 2024,
     seed: Annotated[int, typer.Option(help="Hạt giống sinh dữ liệu (cùng hạt giống, cùng dữ liệu).")] = 20241215,
     data_dir: Annotated[Path, typer.Option(help="Thư mục ghi các tệp dữ liệu mô phỏng.")] = Path("out/demo-data"),
+    out: Annotated[Path, typer.Option(help="Thư mục ghi văn bản và trang web.")] = Path("out"),
 ) -> None:
     """Tỉnh mô phỏng: sinh dữ liệu, nhập qua đúng đường nhập liệu của người dùng, in tóm tắt."""
     from cchc.demo import DemoSpec, generate
@@ -201,6 +207,13 @@ def demo(
     for path in files.in_order():
         _ingest(engine, path, year=year if path == files.dossiers else None)
     print_summary(console, engine, year)
+    from cchc.report_cli import write_year_documents
+
+    with console.status("Lập văn bản và trang web…"):
+        written = write_year_documents(engine, year, out)
+    console.print(f"Văn bản đã lập ({len(written)}), trong thư mục {out}/:")
+    for path in written:
+        console.print(f"  {path}")
     console.print(f"Xong sau {number(time.perf_counter() - started, 1)} giây.")
 
 

@@ -111,3 +111,20 @@ def test_rules_explain_a_demo_unit(tmp_path):
     assert "Tổng:" in done.stdout and "xếp hạng" in done.stdout
     person = cchc("rules", "explain", "danh-hieu-ca-nhan-2022", "--unit", "SKHCN", cwd=tmp_path)
     assert person.returncode == 2 and "chấm cá nhân" in person.stderr
+
+
+def test_reports_from_the_command_line(tmp_path):
+    cchc("demo", "--communes", "4", "--dossiers", "5000", "--data-dir", tmp_path / "data", "--out", tmp_path / "out",
+         cwd=tmp_path)
+    assert (tmp_path / "out" / "cong-bo-diem-qd766-2022-2024.docx").exists()
+    assert (tmp_path / "out" / "bao-cao-2024-Q1.docx").exists() and (tmp_path / "out" / "trang-web-2024" / "index.html").exists()
+    done = cchc("report", "phieu-diem", "--unit", "STP", "--format", "xlsx", "--out", tmp_path / "r", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "r" / "phieu-diem-STP-2024.xlsx").exists()
+    done = cchc("report", "bao-cao", "--period", "6 tháng 2024", "--unit", "SKHCN", "--format", "html",
+                "--out", tmp_path / "r", cwd=tmp_path)
+    assert done.returncode == 0 and "bao-cao-2024-6T-SKHCN.html" in done.stdout
+    page = (tmp_path / "r" / "bao-cao-2024-6T-SKHCN.html").read_text(encoding="utf-8")
+    assert "Kết quả thực hiện công tác cải cách hành chính 6 tháng năm 2024" in page
+    assert cchc("report", "phieu-diem", cwd=tmp_path).returncode == 2  # needs --unit
+    assert cchc("report", "khong-co", cwd=tmp_path).returncode == 2

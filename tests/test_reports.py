@@ -1,0 +1,142 @@
+"""Documents read back from DOCX, XLSX and HTML: the right numbers, names and references in the right
+places; same inputs, same bytes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from docx import Document as read_docx
+from openpyxl import load_workbook
+
+from reports import documents as docs
+from reports.docx import render_docx
+from reports.html import render_html
+from reports.model import Frame, Signature
+from reports.vn import day_line, doc_number, in_words, number, percent
+from reports.xlsx import render_xlsx
+
+FRAME = Frame("UBND tỉnh Lai Châu", "Sở Khoa học và Công nghệ", "SKHCN", "KH", "Lai Châu", date(2024, 6, 17), 778,
+              ("Sở Nội vụ", "Các phòng, đơn vị thuộc Sở", "Lưu: VT, VP"),
+              Signature("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Tấn Quang"))
+
+
+@pytest.mark.parametrize("amount, words", [
+    (0, "Không"), (5, "Năm"), (15, "Mười lăm"), (21, "Hai mươi mốt"), (105, "Một trăm linh năm"),
+    (1234, "Một nghìn hai trăm ba mươi tư"), (2_340_000, "Hai triệu ba trăm bốn mươi nghìn"),
+    (7_020_000, "Bảy triệu không trăm hai mươi nghìn"), (1_500_000_000, "Một tỷ năm trăm triệu"),
+])
+def test_amounts_in_words(amount, words):
+    assert in_words(amount) == words
+
+
+def test_vietnamese_numbers_and_dates():
+    assert (number(1234567.5, 1), number(118.0, 2), percent(0.983)) == ("1.234.567,5", "118", "98,3%")
+    assert day_line("Ninh Thuận", date(2024, 1, 5)) == "Ninh Thuận, ngày 05 tháng 01 năm 2024"
+    assert day_line("Lai Châu", date(2024, 6, 17)) == "Lai Châu, ngày 17 tháng 6 năm 2024"
+    assert doc_number(778, "KH", "SKHCN") == "Số: 778/KH-SKHCN" and doc_number(5, "QĐ", "UBND") == "Số: 05/QĐ-UBND"
+
+
+def seed_000_plan() -> docs.YearPlan:
+    """Seed 000 (KH 778/KH-SKHCN of 17/6/2024) as a context."""
+    return docs.YearPlan(
+        2024, "Sở Khoa học và Công nghệ tỉnh Lai Châu",
+        ("Căn cứ Kế hoạch số 1623/KH-SKHCN ngày 13/12/2023 của Sở Khoa học và Công nghệ về cải cách hành chính năm 2024.",),
+        (docs.TargetLine("Chỉ số PAR INDEX", 84.1, 5, "từ 85 điểm trở lên", "giữ thứ hạng năm 2023", "Văn phòng Sở"),
+         docs.TargetLine("Chỉ số SIPAS", 94.5, 9, "từ 96% trở lên", "tăng 2–4 bậc", "Văn phòng Sở")),
+        (docs.AreaTasks("1.7", "Xây dựng và phát triển chính quyền điện tử, chính quyền số",
+                        ("Ký số 100% văn bản đi, trừ văn bản mật.",), "Trung tâm Kiểm định và Phát triển KH&CN",
+                        "Các phòng, đơn vị thuộc Sở", "Quý III/2024"),),
+        (docs.AreaTasks("1.1", "Công tác chỉ đạo, điều hành",
+                        ("Thực hiện kịp thời, đầy đủ chế độ thông tin báo cáo các lĩnh vực CCHC theo quy định.",),
+                        "Văn phòng Sở", "Các phòng, đơn vị thuộc Sở"),
+         docs.AreaTasks("1.6", "Cải cách tài chính công", ("Công khai minh bạch trong quản lý thu, chi ngân sách.",),
+                        "Chi cục Tiêu chuẩn Đo lường Chất lượng; Trung tâm Kiểm định và Phát triển KH&CN",
+                        "Thanh tra Sở, Phòng Quản lý khoa học và công nghệ")))
+
+
+def board() -> docs.Scoreboard:
+    return docs.Scoreboard(
+        2024, "Bộ chỉ số 766", "Quyết định số 766/QĐ-TTg", (("1", "Công khai, minh bạch"), ("2", "Tiến độ")),
+        (docs.UnitScore("STP", "Sở Tư pháp", 83.0, 100, 83.0, 1, "Tốt", {"1": 90.0, "2": 80.0}),
+         docs.UnitScore("SKHCN", "Sở Khoa học và Công nghệ", 81.5, 100, 81.5, 2, "Tốt", {"1": 100.0, "2": 70.0})),
+        ("Tốt", "Khá"))
+
+
+def docx_text(path) -> tuple[str, list[list[list[str]]]]:
+    doc = read_docx(path)
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
+    return "\n".join(p.text for p in doc.paragraphs), tables
+
+
+def test_the_plan_in_the_administrative_format(tmp_path):
+    path = render_docx(docs.year_plan(seed_000_plan(), FRAME), tmp_path / "ke-hoach.docx")
+    text, tables = docx_text(path)
+    header, targets, closing = tables[0], tables[1], tables[-1]
+    assert header[0][0].split("\n") == ["UBND TỈNH LAI CHÂU", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "─────", "Số: 778/KH-SKHCN"]
+    assert header[0][1].split("\n") == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                                        "Lai Châu, ngày 17 tháng 6 năm 2024"]
+    assert "KẾ HOẠCH" in text and "năm 2024 của Sở Khoa học và Công nghệ tỉnh Lai Châu" in text
+    assert targets[1] == ["1", "Chỉ số PAR INDEX", "84,1%", "5", "từ 85 điểm trở lên", "giữ thứ hạng năm 2023", "Văn phòng Sở"]
+    assert text.index("Khắc phục những tiêu chí chưa đạt điểm năm 2023") < text.index("1.1. Công tác chỉ đạo, điều hành")
+    assert "Phòng/đơn vị chủ trì, theo dõi: Chi cục Tiêu chuẩn Đo lường Chất lượng" in text
+    assert closing[0][0].split("\n") == ["Nơi nhận:", "- Sở Nội vụ;", "- Các phòng, đơn vị thuộc Sở;", "- Lưu: VT, VP./."]
+    assert closing[0][1].split("\n")[:2] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"] and "Nguyễn Tấn Quang" in closing[0][1]
+    section = read_docx(path).sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm), round(section.left_margin.mm),
+            round(section.right_margin.mm), round(section.top_margin.mm)) == (210, 297, 30, 15, 20)
+    assert section.different_first_page_header_footer  # no page number on page 1
+
+
+def test_the_score_publication_in_docx_xlsx_and_html(tmp_path):
+    document = docs.score_publication(board(), FRAME)
+    text, tables = docx_text(render_docx(document, tmp_path / "cb.docx"))
+    assert tables[1][0][:7] == ["Hạng", "Mã", "Đơn vị", "Điểm", "Tối đa", "Tỷ lệ", "Xếp loại"]
+    assert tables[1][2][:7] == ["2", "SKHCN", "Sở Khoa học và Công nghệ", "81,5", "100", "81,5%", "Tốt"]
+    assert "Tỷ lệ điểm bình quân đạt 82,25%" in text and "Xếp loại Tốt: 2 đơn vị" in text
+    assert "Căn cứ Quyết định số 766/QĐ-TTg" in text
+    ws = load_workbook(render_xlsx(document, tmp_path / "cb.xlsx"))["Kết quả xếp hạng năm 2024"]
+    assert [c.value for c in ws[3]][:7] == [2, "SKHCN", "Sở Khoa học và Công nghệ", 81.5, 100, 0.815, "Tốt"]
+    assert ws["F3"].number_format == "0.0%" and ws["D3"].number_format == "#,##0.00"
+    html = render_html(document, tmp_path / "cb.html").read_text(encoding="utf-8")
+    assert "<td>Sở Khoa học và Công nghệ</td>" in html and "<svg" in html and "81,5%" in html
+
+
+def test_same_inputs_same_bytes(tmp_path):
+    for fmt, render in (("docx", render_docx), ("xlsx", render_xlsx), ("html", render_html)):
+        a = render(docs.score_publication(board(), FRAME), tmp_path / f"a.{fmt}").read_bytes()
+        b = render(docs.score_publication(board(), FRAME), tmp_path / f"b.{fmt}").read_bytes()
+        assert a == b, fmt
+
+
+def test_the_scorecard_explains_every_point_and_the_improvement_plan_lists_what_was_lost(tmp_path):
+    leaf = docs.LeafLine("4.2", "Tỷ lệ văn bản ký số", 98.3, "%", "< 100%", 0.0, 10.0, "KH thi đua CCHC 2024, mục 3",
+                         "Tỷ lệ văn bản ký số 118/120 = 98,3% < 100% → 0/10 điểm (KH thi đua CCHC 2024, mục 3)")
+    unit = board().units[1]
+    card = docs.Scorecard(2024, "Bộ chỉ số 766", unit, 2, (leaf,), board().areas, {"1": 95.0, "2": 75.0})
+    text, tables = docx_text(render_docx(docs.scorecard(card, FRAME), tmp_path / "pd.docx"))
+    assert "Tổng điểm: 81,5/100 điểm, đạt 81,5%; xếp hạng 2/2; xếp loại Tốt." in text
+    assert "- 4.2. Tỷ lệ văn bản ký số 118/120 = 98,3% < 100% → 0/10 điểm" in text
+    assert tables[1][1] == ["4.2", "Tỷ lệ văn bản ký số", "98,3", "< 100%", "0", "10", "KH thi đua CCHC 2024, mục 3"]
+    plan = docs.ImprovementPlan(2024, "Sở Khoa học và Công nghệ", "Bộ chỉ số 766",
+                                (docs.LostPoint("4.2", "Tỷ lệ văn bản ký số", 10.0, leaf.sentence, "Văn phòng Sở",
+                                                date(2025, 6, 30)),))
+    text, tables = docx_text(render_docx(docs.improvement_plan(plan, FRAME), tmp_path / "kp.docx"))
+    assert "bị mất điểm ở 1 tiêu chí, tổng cộng 10 điểm" in text
+    assert tables[1][1][-2:] == ["Văn phòng Sở", "30/06/2025"]
+
+
+def test_the_periodic_report(tmp_path):
+    report = docs.PeriodicReport(
+        "9 tháng năm 2020", "15/12/2019 đến 14/9/2020", date(2020, 9, 20), "Sở Khoa học và Công nghệ", 5, 6, (),
+        ("Thanh tra Sở",), (docs.Figure766("TTHC được rà soát trong kỳ", 34, "TTHC"),
+                            docs.Figure766("Cơ quan được kiểm tra ISO 9001", 58, "cơ quan")),
+        (("Cải cách thủ tục hành chính", "Đã rà soát 34 TTHC, trong đó 24 TTHC đề xuất cắt giảm thời hạn giải quyết."),),
+        ("Hướng dẫn 34 đơn vị hoàn thành chuyển đổi sang TCVN ISO 9001:2015.",),
+        ("Q1", "6T", "9T"), {"Đúng hạn": (97.0, 98.0, 98.5)})
+    text, tables = docx_text(render_docx(docs.periodic_report(report, FRAME), tmp_path / "bc.docx"))
+    assert "Có 5/6 đơn vị gửi số liệu. Chưa gửi: Thanh tra Sở." in text
+    assert "Đã rà soát 34 TTHC, trong đó 24 TTHC đề xuất cắt giảm" in text
+    assert tables[1][1] == ["1", "TTHC được rà soát trong kỳ", "34", "TTHC"]
+    assert "- Hướng dẫn 34 đơn vị hoàn thành chuyển đổi sang TCVN ISO 9001:2015." in text
+    assert len(read_docx(tmp_path / "bc.docx").inline_shapes) == 1  # the trend picture

@@ -1,0 +1,76 @@
+"""The static site in a real browser: open the index, follow a link to a unit, find its score there."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cchc import report_context as ctx
+from cchc.demo import DemoSpec, generate
+from cchc.report_cli import write_site
+from rules.ruleset import find
+from store.db import make_engine, upgrade
+from store.ingest import ingest_file
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_browser = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
+                                   reason="Chromium is not installed here (.ci/run installs it)")
+
+
+def browse(page: Path, tmp: Path, *extra: str) -> str:
+    """The DOM Chromium builds from a page (headless, no network)."""
+    assert CHROMIUM, "Chromium is required (apt-get install chromium)"
+    done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                           f"--user-data-dir={tmp / 'profile'}", *extra, page.as_uri()],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("site")
+    files = generate(folder / "data", DemoSpec(communes=5, dossiers=6_000))
+    engine = make_engine(f"sqlite:///{folder / 'cchc.db'}")
+    upgrade(engine)
+    for path in files.in_order():
+        ingest_file(engine, path)
+    from datetime import date
+    scored = ctx.score(engine, find("qd766-2022"), 2024)
+    index = write_site(engine, scored, folder / "web", date(2025, 1, 15), date(2025, 6, 30))
+    return index, scored, engine, folder
+
+
+@needs_browser
+def test_index_links_to_a_unit_page_that_shows_its_score(site, tmp_path):
+    index, scored, _, _ = site
+    dom = browse(index, tmp_path, "--dump-dom")
+    code = scored.summary.index[0]
+    name = scored.frame.loc[code, "name"]
+    link = re.search(rf'<a href="(don-vi/{code}\.html)">{re.escape(name)}</a>', dom)
+    assert link, "the ranking links each unit to its page"
+    unit_dom = browse(index.parent / link.group(1), tmp_path, "--dump-dom")
+    row = scored.summary.loc[code]
+    from reports.vn import number
+    assert f"Tổng điểm: {number(row['diem'], 2)}/{number(row['toi_da'], 2)} điểm" in unit_dom
+    assert f"xếp hạng {row['hang']}/{len(scored.summary)}" in unit_dom
+    shot = tmp_path / "index.png"
+    browse(index, tmp_path, f"--screenshot={shot}", "--window-size=1000,1400")
+    assert shot.stat().st_size > 20_000  # a page was drawn, not a blank
+
+
+def test_the_site_is_the_same_bytes_when_written_again(site, tmp_path):
+    index, scored, engine, folder = site
+    from datetime import date
+    again = write_site(engine, scored, tmp_path / "web", date(2025, 1, 15), date(2025, 6, 30))
+    first = sorted(p.relative_to(index.parent) for p in index.parent.rglob("*.html"))
+    second = sorted(p.relative_to(again.parent) for p in again.parent.rglob("*.html"))
+    assert first == second and len(first) > 5
+    for rel in first:
+        assert (index.parent / rel).read_bytes() == (again.parent / rel).read_bytes(), rel
