@@ -138,13 +138,22 @@ REPORT_COUNTS = ("hs_tiep_nhan", "hs_da_giai_quyet", "hs_qua_han", "tthc_ra_soat
                  "van_ban_di")
 
 
+def _rates(totals: pd.Series, pairs) -> list[float]:
+    return [float(totals.get(num, np.nan) / totals.get(den, np.nan) * 100) if totals.get(den) else np.nan
+            for _, num, den in pairs]
+
+
 def periodic(engine: Engine, period_code: str, unit: str | None) -> Document:
     period = calendar.parse_period(period_code)
+    # The cumulative periods of the year up to this one, for the trend picture.
+    earlier = [p for p in calendar.periods_of(period.year)
+               if p.kind.code in ("Q1", "6T", "9T", "NAM") and p.end <= period.end]
     with Session(engine) as s:
-        facts = current_facts(s, [period.code])
+        every = current_facts(s, sorted({period.code, *(p.code for p in earlier)}))
         kinds = dict(s.execute(select(models.Unit.code, models.Unit.kind)).all())
     expected = sorted(c for c, k in kinds.items() if k in ("so_nganh", "xa_phuong")) if unit is None else [unit]
-    facts = facts[facts["unit"].isin(expected)]
+    every = every[every["unit"].isin(expected)]
+    facts = every[every["period"] == period.code]
     reported = sorted(set(facts["unit"]))
     totals = facts.groupby("indicator")["value"].sum()
     registry = indicators.registry()
@@ -170,10 +179,16 @@ def periodic(engine: Engine, period_code: str, unit: str | None) -> Document:
                  "Đẩy mạnh tiếp nhận hồ sơ trực tuyến, thanh toán trực tuyến và số hóa hồ sơ, kết quả giải quyết.",
                  "Thực hiện ký số 100% văn bản đi (trừ văn bản mật); báo cáo định kỳ đúng hạn.")
     subject = "các sở, ban, ngành và UBND các xã, phường" if unit is None else unit
+    by_period = every.groupby(["period", "indicator"])["value"].sum()
+    trend_pairs = REPORT_RATES[:3]
+    trend = {label: tuple(_rates(by_period.get(p.code, pd.Series(dtype=float)), [(label, num, den)])[0]
+                          for p in earlier) for label, num, den in trend_pairs}
     report = docs.PeriodicReport(period.label.lower() if period.kind.code != "NAM" else f"năm {period.year}",
                                  f"{period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}", period.due, subject,
                                  len(reported), len(expected), (), tuple(c for c in expected if c not in reported),
-                                 tuple(figures), results, direction)
+                                 tuple(figures), results, direction,
+                                 tuple(p.kind.label for p in earlier) if len(earlier) > 1 else (),
+                                 trend if len(earlier) > 1 else {})
     issuer = unit or PROVINCE_OFFICE
     frame = frame_for(engine, issuer, "BC", period.due, ("UBND tỉnh (b/c)", "Bộ Nội vụ (b/c)", "Lưu: VT, CCHC"))
     return docs.periodic_report(report, frame)

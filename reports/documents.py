@@ -58,10 +58,14 @@ def score_publication(board: Scoreboard, frame: Frame) -> Document:
                   tuple((a, t, board.component_average(a)) for a, t in board.areas), ("text", "text", "pct"),
                   title="Chỉ số thành phần bình quân")
     counts = {c: sum(1 for u in board.units if u.classification == c) for c in board.classes}
-    figure = charts.ranking([u.name for u in board.units], [u.percent for u in board.units],
-                            f"Xếp hạng theo tỷ lệ điểm đạt được năm {board.year} (%)")
+    figures = {
+        "xep_hang": charts.ranking([u.name for u in board.units], [u.percent for u in board.units],
+                                   f"Xếp hạng theo tỷ lệ điểm đạt được năm {board.year} (%)"),
+        "phan_bo": charts.distribution([u.percent for u in board.units], "Phân bố tỷ lệ điểm của các đơn vị",
+                                       "tỷ lệ điểm đạt được (%)"),
+    }
     tables = {"xep_hang": ranking, "thanh_phan": areas}
-    blocks = render_blocks("cong_bo_diem.j2", {"b": board, "counts": counts}, tables, {"xep_hang": figure})
+    blocks = render_blocks("cong_bo_diem.j2", {"b": board, "counts": counts}, tables, figures)
     return Document("cong_bo_diem", frame, tuple(blocks), tables)
 
 
@@ -219,3 +223,220 @@ def periodic_report(report: PeriodicReport, frame: Frame) -> Document:
     tables = {"so_lieu": figures}
     blocks = render_blocks("bao_cao.j2", {"r": report, "co_xu_huong": bool(report.trend)}, tables, pictures)
     return Document("bao_cao", frame, tuple(blocks), tables)
+
+
+# --- Inspections ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InspectionVisit:
+    unit: str
+    month: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class InspectionPlan:
+    """Kế hoạch kiểm tra CCHC (seed 003: more than 30% of units a year, risk first)."""
+
+    year: int
+    total_units: int
+    visits: tuple[InspectionVisit, ...]
+    minimum_share: float = 30.0
+    contents: tuple[str, ...] = ()
+
+    @property
+    def share(self) -> float:
+        return len(self.visits) / self.total_units * 100 if self.total_units else 0.0
+
+
+def inspection_plan(plan: InspectionPlan, frame: Frame) -> Document:
+    visits = Table(("STT", "Đơn vị được kiểm tra", "Tháng", "Lý do lựa chọn"),
+                   tuple((i, v.unit, v.month, v.reason) for i, v in enumerate(plan.visits, start=1)),
+                   ("int", "text", "int", "text"), title=f"Danh sách đơn vị được kiểm tra năm {plan.year}")
+    tables = {"lich_kiem_tra": visits}
+    blocks = render_blocks("ke_hoach_kiem_tra.j2", {"k": plan}, tables, {})
+    return Document("ke_hoach_kiem_tra", frame, tuple(blocks), tables)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    text: str
+    responsible: str
+    deadline: date
+
+
+@dataclass(frozen=True)
+class InspectionConclusion:
+    """Kết luận kiểm tra: what was found at a unit and what it must do, by when."""
+
+    unit: str
+    inspected_on: date
+    team: str
+    strengths: tuple[str, ...]
+    findings: tuple[str, ...]
+    recommendations: tuple[Recommendation, ...]
+
+
+def inspection_conclusion(c: InspectionConclusion, frame: Frame) -> Document:
+    recs = Table(("STT", "Kiến nghị", "Đơn vị thực hiện", "Thời hạn"),
+                 tuple((i, r.text, r.responsible, r.deadline) for i, r in enumerate(c.recommendations, start=1)),
+                 ("int", "text", "text", "date"), title="Kiến nghị và thời hạn khắc phục")
+    tables = {"kien_nghi": recs}
+    blocks = render_blocks("ket_luan_kiem_tra.j2", {"k": c}, tables, {})
+    return Document("ket_luan_kiem_tra", frame, tuple(blocks), tables)
+
+
+# --- Emulation and commendation -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    """Kế hoạch phát động phong trào thi đua (seed 004)."""
+
+    title: str
+    basis: tuple[str, ...]
+    launcher: str  # "Giám đốc Sở Khoa học và Công nghệ tỉnh Ninh Thuận"
+    participants: str
+    purposes: tuple[str, ...]
+    requirements: tuple[str, ...]
+    contents: tuple[str, ...]
+    start: date
+    end: date
+    award_forms: tuple[str, ...]
+    criteria_basis: str
+    measures: tuple[str, ...]
+    proposals_to: str  # where divisions send their proposals: "Văn phòng Sở"
+
+
+def campaign_plan(p: CampaignPlan, frame: Frame) -> Document:
+    blocks = render_blocks("ke_hoach_thi_dua.j2", {"k": p}, {}, {})
+    return Document("ke_hoach_thi_dua", frame, tuple(blocks), {})
+
+
+@dataclass(frozen=True)
+class Registration:
+    participant: str
+    unit: str
+    aim: str  # the title or award form registered for
+    committed: bool
+
+
+@dataclass(frozen=True)
+class RegistrationList:
+    campaign: str
+    year: int
+    rows: tuple[Registration, ...]
+
+
+def registration_list(r: RegistrationList, frame: Frame) -> Document:
+    table = Table(("STT", "Tập thể, cá nhân", "Đơn vị", "Danh hiệu, hình thức đăng ký", "Ký cam kết"),
+                  tuple((i, x.participant, x.unit, x.aim, "Có" if x.committed else "Chưa")
+                        for i, x in enumerate(r.rows, start=1)),
+                  ("int", "text", "text", "text", "text"), title="Danh sách đăng ký thi đua")
+    tables = {"dang_ky": table}
+    blocks = render_blocks("danh_sach_dang_ky.j2", {"k": r}, tables, {})
+    return Document("danh_sach_dang_ky", frame, tuple(blocks), tables)
+
+
+@dataclass(frozen=True)
+class Ballot:
+    nominee: str
+    form: str
+    yes: int
+    members: int
+    threshold: float  # % of all members
+    note: str = ""
+
+    @property
+    def share(self) -> float:
+        return self.yes / self.members * 100 if self.members else 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.share >= self.threshold - 1e-9
+
+
+@dataclass(frozen=True)
+class CouncilMinutes:
+    """Biên bản họp xét (bình xét) of the emulation and commendation council, with the secret ballot."""
+
+    council: str
+    met_on: date
+    place: str
+    chair: str
+    secretary: str
+    members: int
+    present: int
+    written: int  # absent members who voted in writing
+    ballots: tuple[Ballot, ...]
+
+
+def council_minutes(m: CouncilMinutes, frame: Frame) -> Document:
+    table = Table(("STT", "Tập thể, cá nhân", "Hình thức", "Phiếu đồng ý", "Tỷ lệ trên tổng số thành viên",
+                   "Tỷ lệ cần đạt", "Kết quả"),
+                  tuple((i, b.nominee, b.form, b.yes, b.share, b.threshold, "Đạt" if b.passed else "Không đạt")
+                        for i, b in enumerate(m.ballots, start=1)),
+                  ("int", "text", "text", "int", "pct", "pct", "text"), title="Kết quả bỏ phiếu kín")
+    tables = {"bo_phieu": table}
+    blocks = render_blocks("bien_ban_binh_xet.j2", {"k": m}, tables, {})
+    return Document("bien_ban_binh_xet", frame, tuple(blocks), tables)
+
+
+@dataclass(frozen=True)
+class Nominee:
+    name: str
+    unit: str
+    form: str
+    achievements: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Tờ trình đề nghị khen thưởng, with the nominees and their achievements."""
+
+    to: str  # "Chủ tịch UBND tỉnh"
+    campaign: str
+    basis: tuple[str, ...]
+    nominees: tuple[Nominee, ...]
+    attachments: tuple[str, ...]
+
+
+def proposal(p: Proposal, frame: Frame) -> Document:
+    table = Table(("STT", "Tập thể, cá nhân", "Đơn vị", "Hình thức đề nghị", "Thành tích"),
+                  tuple((i, n.name, n.unit, n.form, n.achievements) for i, n in enumerate(p.nominees, start=1)),
+                  ("int", "text", "text", "text", "text"), title="Danh sách đề nghị khen thưởng")
+    tables = {"de_nghi": table}
+    blocks = render_blocks("to_trinh.j2", {"k": p}, tables, {})
+    return Document("to_trinh", frame, tuple(blocks), tables)
+
+
+@dataclass(frozen=True)
+class Award:
+    name: str
+    unit: str
+    form: str
+    amount: int  # đồng
+
+
+@dataclass(frozen=True)
+class AwardDecision:
+    """Quyết định khen thưởng: who receives what, and the money, in figures and in words."""
+
+    authority: str  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH NINH THUẬN"
+    basis: tuple[str, ...]
+    reason: str
+    awards: tuple[Award, ...]
+    funding: str
+    executors: str
+
+    @property
+    def total(self) -> int:
+        return sum(a.amount for a in self.awards)
+
+
+def award_decision(d: AwardDecision, frame: Frame) -> Document:
+    table = Table(("STT", "Tập thể, cá nhân", "Đơn vị", "Hình thức", "Tiền thưởng (đồng)"),
+                  tuple((i, a.name, a.unit, a.form, a.amount) for i, a in enumerate(d.awards, start=1)),
+                  ("int", "text", "text", "text", "int"), title="Danh sách khen thưởng")
+    tables = {"khen_thuong": table}
+    blocks = render_blocks("quyet_dinh.j2", {"k": d}, tables, {})
+    return Document("quyet_dinh", frame, tuple(blocks), tables)

@@ -140,3 +140,79 @@ def test_the_periodic_report(tmp_path):
     assert tables[1][1] == ["1", "TTHC được rà soát trong kỳ", "34", "TTHC"]
     assert "- Hướng dẫn 34 đơn vị hoàn thành chuyển đổi sang TCVN ISO 9001:2015." in text
     assert len(read_docx(tmp_path / "bc.docx").inline_shapes) == 1  # the trend picture
+
+
+def test_the_inspection_plan_and_its_conclusion(tmp_path):
+    plan = docs.InspectionPlan(2024, 24, tuple(docs.InspectionVisit(f"Đơn vị {i}", 3 + i, "điểm thấp nhất năm trước")
+                                              for i in range(8)),
+                               contents=("Việc ban hành và thực hiện kế hoạch CCHC.",))
+    text, tables = docx_text(render_docx(docs.inspection_plan(plan, FRAME), tmp_path / "kt.docx"))
+    assert "Kiểm tra 8/24 cơ quan, đơn vị (33,3%)" in text and "Kiểm tra trên 30% số cơ quan" in text
+    assert tables[1][1] == ["1", "Đơn vị 0", "3", "điểm thấp nhất năm trước"]
+    conclusion = docs.InspectionConclusion(
+        "Sở Xây dựng", date(2024, 8, 12), "Đoàn kiểm tra CCHC của Sở Nội vụ", ("Ban hành kế hoạch CCHC đúng hạn.",),
+        ("Tỷ lệ hồ sơ giải quyết đúng hạn 83,2%.",),
+        (docs.Recommendation("Rà soát quy trình, không để hồ sơ quá hạn.", "Sở Xây dựng", date(2024, 10, 31)),))
+    text, tables = docx_text(render_docx(docs.inspection_conclusion(conclusion, FRAME), tmp_path / "kl.docx"))
+    assert "Ngày 12/08/2024, Đoàn kiểm tra CCHC của Sở Nội vụ đã kiểm tra" in text
+    assert tables[1][1] == ["1", "Rà soát quy trình, không để hồ sơ quá hạn.", "Sở Xây dựng", "31/10/2024"]
+
+
+def seed_004_campaign() -> docs.CampaignPlan:
+    return docs.CampaignPlan(
+        "Phát động phong trào thi đua công tác cải cách hành chính năm 2024 của Sở Khoa học và Công nghệ tỉnh Ninh Thuận",
+        ("Căn cứ Quyết định số 465/QĐ-UBND ngày 16/8/2022 của Ủy ban nhân dân tỉnh Ninh Thuận.",),
+        "Giám đốc Sở Khoa học và Công nghệ tỉnh Ninh Thuận",
+        "toàn thể công chức, viên chức, người lao động thuộc Sở",
+        ("Tạo động lực trong đẩy mạnh cải cách hành chính.",), ("Phong trào thi đua phải được triển khai rộng khắp.",),
+        ("100% công chức, viên chức ngành khoa học và công nghệ ký cam kết với Giám đốc Sở.",
+         "Duy trì 53/53 quy trình nội bộ giải quyết thủ tục hành chính ở dịch vụ công trực tuyến cấp độ 4.",
+         "100% văn bản được thực hiện ký số (trừ văn bản mật)."),
+        date(2024, 1, 15), date(2024, 12, 15),
+        ("Bằng khen của Ủy ban nhân dân tỉnh cho 01 tập thể và 01 cá nhân thuộc Sở Khoa học và Công nghệ",),
+        "Thực hiện theo Quyết định số 1826/QĐ-UBND ngày 25/12/2023 của Chủ tịch Ủy ban nhân dân tỉnh.",
+        ("Bố trí công chức chuyên trách cải cách hành chính.",), "Văn phòng Sở")
+
+
+def test_the_campaign_launch_plan_of_seed_004(tmp_path):
+    text, _ = docx_text(render_docx(docs.campaign_plan(seed_004_campaign(), FRAME), tmp_path / "td.docx"))
+    assert "Giám đốc Sở Khoa học và Công nghệ tỉnh Ninh Thuận phát động phong trào thi đua đến toàn thể" in text
+    assert "- Duy trì 53/53 quy trình nội bộ" in text
+    assert "a) Đợt thi đua: từ ngày 15/01/2024 đến trước ngày 15/12/2024." in text
+    assert "b) Đăng ký hình thức khen thưởng: Bằng khen của Ủy ban nhân dân tỉnh cho 01 tập thể và 01 cá nhân" in text
+    assert "gửi về Văn phòng Sở để tổng hợp chung" in text
+
+
+def test_council_minutes_count_votes_on_all_members(tmp_path):
+    minutes = docs.CouncilMinutes(
+        "Hội đồng Thi đua - Khen thưởng Sở", date(2024, 12, 10), "Sở Khoa học và Công nghệ", "Giám đốc Sở",
+        "Chánh Văn phòng", 10, 8, 2,
+        (docs.Ballot("Nguyễn Thị Hoa", "Chiến sĩ thi đua cơ sở", 8, 10, 80.0),
+         docs.Ballot("Lò Văn Páo", "Chiến sĩ thi đua cơ sở", 7, 10, 80.0),
+         docs.Ballot("Phòng Quản lý KH&CN", "Bằng khen", 9, 10, 90.0)))
+    text, tables = docx_text(render_docx(docs.council_minutes(minutes, FRAME), tmp_path / "bb.docx"))
+    assert "Tổng số thành viên Hội đồng: 10; có mặt: 8; vắng mặt có ý kiến bằng văn bản: 2." in text
+    assert tables[1][1][3:] == ["8", "80%", "80%", "Đạt"]
+    assert tables[1][2][3:] == ["7", "70%", "80%", "Không đạt"]
+    assert "đề nghị 2 tập thể, cá nhân: Nguyễn Thị Hoa (Chiến sĩ thi đua cơ sở); Phòng Quản lý KH&CN (Bằng khen)." in text
+
+
+def test_the_proposal_and_the_decision_with_money_in_words(tmp_path):
+    p = docs.Proposal("Chủ tịch UBND tỉnh", "phong trào thi đua CCHC năm 2024",
+                      ("Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15.",),
+                      (docs.Nominee("Nguyễn Thị Hoa", "Văn phòng Sở", "Bằng khen của Chủ tịch UBND tỉnh",
+                                    "2 năm liên tục Chiến sĩ thi đua cơ sở (2023, 2024)"),),
+                      ("Biên bản họp xét", "Báo cáo thành tích"))
+    text, tables = docx_text(render_docx(docs.proposal(p, FRAME), tmp_path / "tt.docx"))
+    assert "Kính gửi: Chủ tịch UBND tỉnh." in text
+    assert tables[1][1][-1] == "2 năm liên tục Chiến sĩ thi đua cơ sở (2023, 2024)"
+    decision = docs.AwardDecision(
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH NINH THUẬN", ("Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;",),
+        "xuất sắc trong phong trào thi đua cải cách hành chính năm 2024",
+        (docs.Award("Phòng Quản lý KH&CN", "Sở KH&CN", "Bằng khen (tập thể)", 7_020_000),
+         docs.Award("Nguyễn Thị Hoa", "Văn phòng Sở", "Bằng khen (cá nhân)", 3_510_000)),
+        "quỹ thi đua, khen thưởng của tỉnh", "Chánh Văn phòng UBND tỉnh, Giám đốc Sở Nội vụ")
+    text, tables = docx_text(render_docx(docs.award_decision(decision, FRAME), tmp_path / "qd.docx"))
+    assert ("Điều 2. Tổng số tiền thưởng: 10.530.000 đồng (bằng chữ: Mười triệu năm trăm ba mươi nghìn đồng)"
+            in text)
+    assert tables[1][1][-1] == "7.020.000"
