@@ -2,8 +2,8 @@
 
 import sys
 
-from bench import ingest, rules
+from bench import eligibility, ingest, rules
 
-for bench in (rules, ingest):
+for bench in (rules, eligibility, ingest):
     sys.argv = [sys.argv[0]]
     bench.main()

@@ -35,9 +35,11 @@ def _rules_app():
 app.add_typer(_rules_app(), name="rules")
 
 
+from cchc.emulation_cli import app as _emulation_app  # noqa: E402
 from cchc.report_cli import report as _report  # noqa: E402 - typer only; the work is imported when it runs
 
 app.command("report")(_report)
+app.add_typer(_emulation_app, name="emulation")
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 state = {"debug": False}

@@ -131,4 +131,17 @@ def write_year_documents(engine, year: int, out: Path, ruleset: str = "qd766-202
     written.append(write(ctx.improvement(engine, scored, unit, issued, deadline), out,
                          f"ke-hoach-khac-phuc-{unit}-{year}", "docx"))
     written.append(write_site(engine, scored, out / f"trang-web-{year}", issued, deadline))
+    written += emulation_documents(engine, year, out)
+    return written
+
+
+def emulation_documents(engine, year: int, out: Path) -> list[Path]:
+    """The department's emulation campaign plan (seed 004) and the province's eligibility list."""
+    from cchc.emulation_cli import campaign_document, eligibility_document
+    from emulation.campaigns import shipped_campaigns
+    from emulation.eligibility import eligibility
+
+    written = [write(campaign_document(engine, c), out, f"ke-hoach-thi-dua-{c}", "docx") for c in shipped_campaigns()]
+    listing = eligibility_document(engine, eligibility(engine, year), None, date(year, 12, 10))
+    written += [write(listing, out, f"danh-sach-xet-danh-hieu-{year}", fmt) for fmt in ("xlsx", "docx")]
     return written

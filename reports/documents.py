@@ -440,3 +440,35 @@ def award_decision(d: AwardDecision, frame: Frame) -> Document:
     tables = {"khen_thuong": table}
     blocks = render_blocks("quyet_dinh.j2", {"k": d}, tables, {})
     return Document("quyet_dinh", frame, tuple(blocks), tables)
+
+
+@dataclass(frozen=True)
+class EligibleRow:
+    name: str
+    unit: str
+    rating: str
+    eligible: str  # the titles reached, in the order of the law
+    next_title: str  # the next title not reached
+    why_not: str
+
+
+@dataclass(frozen=True)
+class EligibilityList:
+    """Danh sách xét danh hiệu: for everyone, the titles reached and why the next one is not."""
+
+    year: int
+    scope: str
+    titles: tuple[tuple[str, int], ...]  # (title, how many reach it)
+    rows: tuple[EligibleRow, ...]
+    reference: str
+
+
+def eligibility_list(e: EligibilityList, frame: Frame) -> Document:
+    table = Table(("STT", "Họ và tên", "Đơn vị", "Xếp loại", "Đủ điều kiện", "Danh hiệu kế tiếp", "Lý do chưa đạt"),
+                  tuple((i, r.name, r.unit, r.rating, r.eligible, r.next_title, r.why_not)
+                        for i, r in enumerate(e.rows, start=1)),
+                  ("int", "text", "text", "text", "text", "text", "text"), title=f"Danh sách xét danh hiệu năm {e.year}")
+    counts = Table(("Danh hiệu, hình thức", "Số người đủ điều kiện"), e.titles, ("text", "int"), title="Tổng hợp")
+    tables = {"tong_hop": counts, "danh_sach": table}
+    blocks = render_blocks("danh_sach_xet_danh_hieu.j2", {"k": e}, tables, {})
+    return Document("danh_sach_xet_danh_hieu", frame, tuple(blocks), tables)

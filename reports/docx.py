@@ -105,14 +105,15 @@ def _table(doc, table: Table) -> None:
     out = doc.add_table(rows=1 + len(table.rows), cols=len(table.columns))
     out.style = "Table Grid"
     out.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, name in enumerate(table.columns):
-        p = _first_paragraph(out.rows[0].cells[i])
+    rows = list(out.rows)  # python-docx rebuilds these lists on every access: take them once
+    for cell, name in zip(rows[0].cells, table.columns):
+        p = _first_paragraph(cell)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(p, str(name), 12, bold=True)
-    for r, row in enumerate(table.rows, start=1):
-        for i, value in enumerate(row):
+    for out_row, row in zip(rows[1:], table.rows):
+        for i, (cell, value) in enumerate(zip(out_row.cells, row)):
             kind = table.kind(i)
-            p = _first_paragraph(out.rows[r].cells[i])
+            p = _first_paragraph(cell)
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT if kind == "text" else WD_ALIGN_PARAGRAPH.RIGHT
             _run(p, cell_text(value, kind), 12)
     _para(doc, after=3)

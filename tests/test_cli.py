@@ -128,3 +128,14 @@ def test_reports_from_the_command_line(tmp_path):
     assert "Kết quả thực hiện công tác cải cách hành chính 6 tháng năm 2024" in page
     assert cchc("report", "phieu-diem", cwd=tmp_path).returncode == 2  # needs --unit
     assert cchc("report", "khong-co", cwd=tmp_path).returncode == 2
+
+
+def test_emulation_from_the_command_line(tmp_path):
+    cchc("demo", "--communes", "4", "--dossiers", "5000", "--data-dir", tmp_path / "data", "--out", tmp_path / "out",
+         cwd=tmp_path)
+    assert (tmp_path / "out" / "ke-hoach-thi-dua-skhcn-ninh-thuan-2024.docx").exists()
+    assert (tmp_path / "out" / "danh-sach-xet-danh-hieu-2024.xlsx").exists()
+    done = cchc("emulation", "eligibility", "--person", "CB00001", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "• Lao động tiên tiến:" in done.stdout and "• Chiến sĩ thi đua cấp tỉnh:" in done.stdout
+    assert cchc("emulation", "eligibility", "--person", "KHONGCO", cwd=tmp_path).returncode == 2
