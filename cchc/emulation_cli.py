@@ -104,3 +104,135 @@ def campaign_document(engine, name: str):
         raise typer.BadParameter(f"đơn vị phát động «{c.unit}» chưa có trong danh mục", param_hint="CAMPAIGN")
     frame = frame_for(engine, c.unit, "KH", c.start, c.recipients)
     return docs.campaign_plan(c.plan(unit_name), frame)
+
+
+def _campaign(name: str):
+    from emulation.campaigns import load_campaign
+
+    try:
+        return load_campaign(name)
+    except FileNotFoundError:
+        raise typer.BadParameter(f"không có phong trào «{name}»", param_hint="CAMPAIGN") from None
+
+
+CAMPAIGN = Annotated[str, typer.Argument(help="Mã phong trào (emulation/campaigns/*.yaml) hoặc đường dẫn tệp.")]
+
+
+@app.command()
+def review(
+    campaign: CAMPAIGN = "skhcn-ninh-thuan-2024",
+    year: Annotated[int, typer.Option(help="Năm xét.")] = 2024,
+    ballots: Annotated[Optional[Path], typer.Option(help="Tệp CSV kết quả bỏ phiếu: Mã, Phiếu đồng ý.")] = None,
+    members: Annotated[int, typer.Option(help="Tổng số thành viên Hội đồng.", min=1)] = 9,
+    present: Annotated[int, typer.Option(help="Số thành viên có mặt.", min=0)] = 8,
+    written: Annotated[int, typer.Option(help="Số thành viên vắng mặt có ý kiến bằng văn bản.", min=0)] = 1,
+    decision_no: Annotated[str, typer.Option(help="Số quyết định khen thưởng.")] = "",
+    fmt: Annotated[str, typer.Option("--format", help="docx, html, xlsx hoặc pdf.")] = "docx",
+    out: Annotated[Path, typer.Option(help="Thư mục ghi văn bản.")] = Path("out"),
+) -> None:
+    """Bình xét cuối năm của một phong trào: phát động, đăng ký, đề cử theo chỉ tiêu, bỏ phiếu, quyết định,
+    và các văn bản (danh sách đăng ký, biên bản, tờ trình, quyết định)."""
+    from cchc.cli import _engine, console
+
+    engine = _engine()
+    c = _campaign(campaign)
+    votes = _read_ballots(ballots) if ballots else None
+    written_paths = run_review(engine, c, year, votes, members, present, written, decision_no, fmt, out)
+    for path in written_paths:
+        console.print(f"Đã ghi {path}")
+
+
+def _read_ballots(path: Path) -> dict[str, int]:
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    if list(frame.columns[:2]) != ["Mã", "Phiếu đồng ý"]:
+        raise typer.BadParameter(f"{path.name}: dòng tiêu đề phải là «Mã, Phiếu đồng ý»", param_hint="--ballots")
+    out = {}
+    for i, (code, yes) in enumerate(zip(frame["Mã"], frame["Phiếu đồng ý"]), start=2):
+        if not str(yes).isdigit():
+            raise typer.BadParameter(f"{path.name}, dòng {i}, cột «Phiếu đồng ý»: «{yes}» không phải số phiếu",
+                                     param_hint="--ballots")
+        out[code] = int(yes)
+    return out
+
+
+def run_review(engine, c, year, votes, members, present, written, decision_no, fmt, out) -> list[Path]:
+    """Every step of the review, in order, and its documents. Without ballots, every member present or
+    writing votes yes for the nominees inside the quota (a rehearsal the office then replaces)."""
+    from datetime import date as day
+
+    from cchc.report_cli import write
+    from emulation import review as rv
+    from rules.ruleset import find
+
+    rv.launch(engine, c)
+    rv.register_all(engine, c, year)
+    from cchc import report_context as ctx
+
+    scored = ctx.score(engine, find(c.rules), year)
+    level = rv.CLASS_LEVEL.get(scored.summary.loc[c.unit, "xep_loai"], 1.0) if c.unit in scored.summary.index else 1.0
+    nominations = rv.nominate(engine, c, year, level)
+    if votes is None:
+        inside = list(nominations.individuals[nominations.individuals["within_quota"]].index) + \
+            list(nominations.collectives[nominations.collectives["within_quota"]].index)
+        votes = {code: present + written for code in inside}
+    voted_on = day(year, 12, 10)
+    ballots = rv.record_votes(engine, c, votes, members, present, written, voted_on)
+    awards = rv.decide(engine, c, year, decision_no or f"…/QĐ-UBND", day(year, 12, 20))
+    documents = review_documents(engine, c, year, nominations, ballots, awards, members, present, written, voted_on)
+    return [write(doc, out, name, fmt) for name, doc in documents]
+
+
+def review_documents(engine, c, year, nominations, ballots, awards, members, present, written, voted_on):
+    from datetime import date as day
+
+    from cchc.report_context import frame_for
+    from emulation.review import scope_units
+    from reports import documents as docs
+    from store import models
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    units = scope_units(engine, c)
+    with Session(engine) as s:
+        names = dict(s.execute(select(models.Person.code, models.Person.full_name)).all())
+        units_of = dict(s.execute(select(models.Person.code, models.Unit.name)
+                                  .join(models.Unit, models.Unit.id == models.Person.unit_id)).all())
+        regs = s.scalars(select(models.Registration).join(models.Campaign)
+                         .where(models.Campaign.code == c.id)).all()
+    unit_names = units["name"].to_dict()
+    who = lambda code: names.get(code) or unit_names.get(code, code)  # noqa: E731
+    where = lambda code: units_of.get(code) or unit_names.get(c.unit, "")  # noqa: E731
+    label = nominations.eligibility.label
+    collective_label = {"tap_the_lao_dong_xuat_sac": "Tập thể (thành tích xuất sắc)"}
+    form_text = lambda f: collective_label.get(f) or label(f)  # noqa: E731
+    unit_name = unit_names[c.unit]
+    registrations = docs.RegistrationList(c.title, year, tuple(
+        docs.Registration(who(r.participant), where(r.participant), form_text(r.aim), r.committed) for r in regs))
+    minutes = docs.CouncilMinutes(f"Hội đồng Thi đua - Khen thưởng {unit_name}", voted_on, unit_name,
+                                  f"Giám đốc {unit_name}", f"Chánh Văn phòng {unit_name}", members, present, written,
+                                  tuple(docs.Ballot(who(b.participant), c.award_forms[0].form, b.yes, b.members,
+                                                    b.threshold) for b in ballots))
+    passed = {b.participant for b in ballots if b.passed}
+    both = [(code, r) for frame in (nominations.collectives, nominations.individuals)
+            for code, r in frame.iterrows() if code in passed]
+    proposal = docs.Proposal("Chủ tịch UBND tỉnh", c.title.lower().replace("phát động phong trào", "phong trào"),
+                             (c.criteria_basis,),
+                             tuple(docs.Nominee(who(code), where(code), c.award_forms[0].form, r["achievements"])
+                                   for code, r in both),
+                             ("Biên bản họp xét của Hội đồng Thi đua - Khen thưởng", "Báo cáo thành tích"))
+    decision = docs.AwardDecision(
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", ("Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;",
+                                         "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ;"),
+        f"xuất sắc trong {c.title.lower().replace('phát động ', '')}",
+        tuple(docs.Award(who(a.participant), where(a.participant), f"{a.form} ({'tập thể' if a.participant_kind == 'tap_the' else 'cá nhân'})",
+                         a.amount) for a in awards),
+        "quỹ thi đua, khen thưởng của tỉnh", f"Giám đốc Sở Nội vụ, {unit_name} và các tập thể, cá nhân có tên tại Điều 1")
+    base = lambda kind, when: frame_for(engine, c.unit, kind, when, c.recipients)  # noqa: E731
+    return [
+        (f"danh-sach-dang-ky-{c.id}", docs.registration_list(registrations, base("DS", c.start))),
+        (f"bien-ban-binh-xet-{c.id}", docs.council_minutes(minutes, base("BB", voted_on))),
+        (f"to-trinh-{c.id}", docs.proposal(proposal, base("TTr", voted_on))),
+        (f"quyet-dinh-khen-thuong-{c.id}", docs.award_decision(decision, base("QĐ", day(year, 12, 20)))),
+    ]

@@ -136,12 +136,22 @@ def write_year_documents(engine, year: int, out: Path, ruleset: str = "qd766-202
 
 
 def emulation_documents(engine, year: int, out: Path) -> list[Path]:
-    """The department's emulation campaign plan (seed 004) and the province's eligibility list."""
+    """The year's emulation campaigns (seed 004): the launch plan and the review's documents, from a rehearsal
+    ballot in which every member votes yes; and the province's eligibility list."""
     from cchc.emulation_cli import campaign_document, eligibility_document
     from emulation.campaigns import shipped_campaigns
     from emulation.eligibility import eligibility
 
-    written = [write(campaign_document(engine, c), out, f"ke-hoach-thi-dua-{c}", "docx") for c in shipped_campaigns()]
+    from cchc.emulation_cli import run_review
+    from emulation.campaigns import load_campaign
+
+    written = []
+    for name in shipped_campaigns():
+        campaign = load_campaign(name)
+        if campaign.start.year != year:
+            continue
+        written.append(write(campaign_document(engine, name), out, f"ke-hoach-thi-dua-{name}", "docx"))
+        written += run_review(engine, campaign, year, None, 9, 8, 1, "", "docx", out)
     listing = eligibility_document(engine, eligibility(engine, year), None, date(year, 12, 10))
     written += [write(listing, out, f"danh-sach-xet-danh-hieu-{year}", fmt) for fmt in ("xlsx", "docx")]
     return written

@@ -19,6 +19,8 @@ class AwardQuota:
     form: str
     collectives: int
     individuals: int
+    individual_title: str  # the title of the individual rule set a nominee must meet
+    collective_title: str
 
     def text(self) -> str:
         return f"{self.form} cho {self.collectives:02d} tập thể và {self.individuals:02d} cá nhân"
@@ -44,6 +46,8 @@ class Campaign:
     measures: tuple[str, ...]
     proposals_to: str
     recipients: tuple[str, ...]
+    base_salary: int
+    money: dict[str, float]
 
     def plan(self, unit_name: str) -> docs.CampaignPlan:
         return docs.CampaignPlan(

@@ -179,3 +179,80 @@ class Dossier(Base):
     e_result: Mapped[bool] = mapped_column(Boolean)
     supplements: Mapped[int] = mapped_column(Integer)
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class Campaign(Base):
+    """An emulation campaign (phong trào thi đua) launched by a unit, as its plan describes it."""
+
+    __tablename__ = "campaign"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    title: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(20))
+    rules: Mapped[str] = mapped_column(String(100))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+
+
+class Registration(Base):
+    """A collective or a person registered in a campaign for a title or award form, with its pledge."""
+
+    __tablename__ = "registration"
+    __table_args__ = (UniqueConstraint("campaign_id", "participant", "aim"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    participant_kind: Mapped[str] = mapped_column(String(10))  # ca_nhan | tap_the
+    participant: Mapped[str] = mapped_column(String(50))  # person or unit code
+    aim: Mapped[str] = mapped_column(String(60))
+    committed: Mapped[bool] = mapped_column(Boolean)
+
+
+class Nomination(Base):
+    """A candidate put to the council, in rank order, with what decided the order."""
+
+    __tablename__ = "nomination"
+    __table_args__ = (UniqueConstraint("campaign_id", "participant", "form"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    participant_kind: Mapped[str] = mapped_column(String(10))
+    participant: Mapped[str] = mapped_column(String(50))
+    form: Mapped[str] = mapped_column(String(60))
+    rank: Mapped[int] = mapped_column(Integer)
+    within_quota: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text)
+    achievements: Mapped[str] = mapped_column(Text)
+
+
+class Ballot(Base):
+    """The council's secret ballot on one nominee: yes votes out of all members (absentees in writing)."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (UniqueConstraint("campaign_id", "participant", "form"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    participant: Mapped[str] = mapped_column(String(50))
+    form: Mapped[str] = mapped_column(String(60))
+    members: Mapped[int] = mapped_column(Integer)
+    present: Mapped[int] = mapped_column(Integer)
+    written: Mapped[int] = mapped_column(Integer)
+    yes: Mapped[int] = mapped_column(Integer)
+    threshold: Mapped[float] = mapped_column(Float)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    voted_on: Mapped[date] = mapped_column(Date)
+
+
+class Award(Base):
+    """A title or award decided: the history next year's eligibility reads."""
+
+    __tablename__ = "award"
+    __table_args__ = (UniqueConstraint("year", "participant", "form"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    participant_kind: Mapped[str] = mapped_column(String(10))
+    participant: Mapped[str] = mapped_column(String(50))
+    form: Mapped[str] = mapped_column(String(60))
+    decision_no: Mapped[str] = mapped_column(String(100))
+    decided_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(Integer)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))

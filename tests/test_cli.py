@@ -139,3 +139,19 @@ def test_emulation_from_the_command_line(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "• Lao động tiên tiến:" in done.stdout and "• Chiến sĩ thi đua cấp tỉnh:" in done.stdout
     assert cchc("emulation", "eligibility", "--person", "KHONGCO", cwd=tmp_path).returncode == 2
+
+
+def test_emulation_review_with_a_ballot_file(tmp_path):
+    cchc("demo", "--communes", "3", "--dossiers", "3000", "--data-dir", tmp_path / "data", "--out", tmp_path / "out",
+         cwd=tmp_path)
+    assert (tmp_path / "out" / "bien-ban-binh-xet-skhcn-ninh-thuan-2024.docx").exists()
+    bad = tmp_path / "phieu.csv"
+    bad.write_text("Mã,Phiếu đồng ý\nCB00001,nhiều\n", encoding="utf-8")
+    done = cchc("emulation", "review", "--ballots", bad, "--out", tmp_path / "r", cwd=tmp_path)
+    assert done.returncode == 2 and "phieu.csv, dòng 2, cột «Phiếu đồng ý»: «nhiều» không phải số phiếu" in done.stderr
+    good = tmp_path / "phieu2.csv"
+    good.write_text("Mã,Phiếu đồng ý\n", encoding="utf-8")  # nobody gets a vote: nobody is awarded
+    done = cchc("emulation", "review", "--ballots", good, "--format", "html", "--out", tmp_path / "r", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "r" / "bien-ban-binh-xet-skhcn-ninh-thuan-2024.html").read_text(encoding="utf-8")
+    assert "Không đạt" in page and "đề nghị 0 tập thể, cá nhân" in page

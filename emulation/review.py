@@ -1,0 +1,260 @@
+"""A campaign's review (bình xét): registration, nominations ranked against the quotas, the council's
+secret ballot, and the decision, which becomes next year's history.
+
+Order of nominees (DOMAIN.md §4.5): eligible candidates are ranked by their achievements — individuals by
+their rating, consecutive years as Chiến sĩ thi đua cơ sở and recognised initiatives; collectives by the
+share of members reaching Lao động tiên tiến and their Chiến sĩ thi đua cơ sở. On equal achievements
+women come first, and collectives with at least 70% women (NĐ 152/2025 Đ.4). Candidates still equal at
+the edge of the quota all go to the council, whose ballot decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from emulation.campaigns import AwardQuota, Campaign
+from emulation.eligibility import Eligibility, eligibility
+from rules.evaluate import evaluate
+from rules.ruleset import find
+from store import models
+
+THRESHOLDS = Path(__file__).with_name("thresholds.yaml")
+WOMEN_COLLECTIVE = 70.0  # % of women that gives a collective priority on equal achievements
+
+
+@cache
+def thresholds() -> dict[str, dict]:
+    return yaml.safe_load(THRESHOLDS.read_text(encoding="utf-8"))
+
+
+def vote_rule(form: str) -> dict:
+    return thresholds().get(form, thresholds()["mac_dinh"])
+
+
+def passes(yes: int, members: int, form: str) -> bool:
+    """Whether ``yes`` votes of all ``members`` carry ``form`` (shares compared exactly, in integers)."""
+    rule = vote_rule(form)
+    share_x100 = yes * 100
+    need = rule["share"] * members
+    return share_x100 > need if rule.get("strict") else share_x100 >= need
+
+
+def rank_with_quota(candidates: pd.DataFrame, keys: list[str], quota: int) -> pd.DataFrame:
+    """Rank candidates (highest ``keys`` first, then ``priority`` — women, or collectives of ≥70% women);
+    mark who is within ``quota``; all candidates equal to the last one inside go to the council."""
+    if candidates.empty:
+        return candidates.assign(rank=[], within_quota=[], note=[])
+    order = keys + ["priority"]
+    ranked = candidates.sort_values(order + ["name"], ascending=[False] * len(order) + [True]).copy()
+    key = ranked[order].apply(tuple, axis=1)
+    ranked["rank"] = _ranks(key)
+    inside = ranked["rank"] <= quota
+    ranked["within_quota"] = inside
+    # The priority only speaks where it decided: equal achievements, one with priority, one without.
+    mixed = ranked.groupby(keys)["priority"].transform(lambda p: p.nunique() > 1)
+    notes = np.where(mixed & (ranked["priority"] > 0), "ưu tiên khi bằng thành tích (nữ / tập thể có từ 70% nữ)", "")
+    edge_rank = ranked.loc[inside, "rank"].max() if inside.any() else None
+    tied = (ranked["rank"] == edge_rank) & (inside.sum() > quota)
+    ranked["note"] = np.where(tied, "bằng thành tích ở ranh giới chỉ tiêu: Hội đồng bỏ phiếu quyết định", notes)
+    return ranked
+
+
+def _ranks(keys: pd.Series) -> list[int]:
+    """Competition ranks of already sorted keys: equal keys share a rank."""
+    out, last, rank = [], None, 0
+    for i, k in enumerate(keys, start=1):
+        if k != last:
+            rank, last = i, k
+        out.append(rank)
+    return out
+
+
+def _campaign_row(s: Session, campaign: Campaign) -> models.Campaign:
+    row = s.scalars(select(models.Campaign).where(models.Campaign.code == campaign.id)).one_or_none()
+    if row is None:
+        raise ValueError(f"phong trào «{campaign.id}» chưa được phát động (cchc emulation launch)")
+    return row
+
+
+def scope_units(engine: Engine, campaign: Campaign) -> pd.DataFrame:
+    """The launching unit and its divisions: code, name, kind."""
+    with Session(engine) as s:
+        unit = s.scalars(select(models.Unit).where(models.Unit.code == campaign.unit)).one()
+        rows = s.execute(select(models.Unit.code, models.Unit.name, models.Unit.kind)
+                         .where((models.Unit.id == unit.id) | (models.Unit.parent_id == unit.id))).all()
+    return pd.DataFrame(rows, columns=["code", "name", "kind"]).set_index("code")
+
+
+def launch(engine: Engine, campaign: Campaign) -> int:
+    """Record the campaign (again: nothing new)."""
+    with Session(engine) as s, s.begin():
+        unit = s.scalars(select(models.Unit).where(models.Unit.code == campaign.unit)).one_or_none()
+        if unit is None:
+            raise ValueError(f"đơn vị phát động «{campaign.unit}» chưa có trong danh mục")
+        row = s.scalars(select(models.Campaign).where(models.Campaign.code == campaign.id)).one_or_none()
+        row = row or models.Campaign(code=campaign.id)
+        row.unit_id, row.title, row.kind, row.rules = unit.id, campaign.title, campaign.kind, campaign.rules
+        row.start, row.end = campaign.start, campaign.end
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def register_all(engine: Engine, campaign: Campaign, year: int) -> int:
+    """Everyone of the unit and its divisions registers (Lao động tiên tiến, Chiến sĩ thi đua cơ sở) and signs
+    the pledge (seed 004: 100% sign); every division registers for the campaign's collective form."""
+    units = scope_units(engine, campaign)
+    with Session(engine) as s, s.begin():
+        row = _campaign_row(s, campaign)
+        people = s.scalars(select(models.Person.code).join(models.StaffRating)
+                           .join(models.Unit, models.Unit.id == models.StaffRating.unit_id)
+                           .where(models.StaffRating.year == year, models.Unit.code.in_(list(units.index)))).all()
+        s.execute(delete(models.Registration).where(models.Registration.campaign_id == row.id))
+        rows = [models.Registration(campaign_id=row.id, participant_kind="ca_nhan", participant=p, aim=aim,
+                                    committed=True)
+                for p in sorted(set(people)) for aim in ("lao_dong_tien_tien", "chien_si_thi_dua_co_so")]
+        rows += [models.Registration(campaign_id=row.id, participant_kind="tap_the", participant=u,
+                                     aim=q.collective_title, committed=True)
+                 for u in units.index if units.loc[u, "kind"] == "phong_ban" for q in campaign.award_forms]
+        s.add_all(rows)
+        return len(rows)
+
+
+def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: int, level: float) -> pd.DataFrame:
+    """What the collective titles read, from the members' records: counts, shares, discipline."""
+    table = el.table()
+    with Session(engine) as s:
+        heavy = pd.DataFrame(s.execute(
+            select(models.Person.code).join(models.Discipline)
+            .where(models.Discipline.year == year, models.Discipline.status == "da_quyet_dinh",
+                   models.Discipline.form != "khien_trach")).all(), columns=["person"])
+    table = table[table["unit"].isin(units)]
+    grouped = table.groupby("unit")
+    frame = pd.DataFrame({
+        "so_thanh_vien": grouped.size(),
+        "so_ldtt": grouped["lao_dong_tien_tien"].sum(),
+        "so_hoan_thanh_nv": grouped["xep_loai"].apply(lambda r: (r >= 2).sum()),
+        "so_cstdcs": grouped["chien_si_thi_dua_co_so"].sum(),
+        "so_nu": grouped["gender"].apply(lambda g: (g == "nu").sum()),
+    }).astype(float)
+    frame["so_ky_luat_canh_cao"] = table[table.index.isin(heavy["person"])].groupby("unit").size().reindex(frame.index).fillna(0)
+    frame["xep_loai_tap_the"] = level
+    return frame
+
+
+# The collective rating of the divisions: the launching department's result in the campaign.
+CLASS_LEVEL = {"Hoàn thành xuất sắc": 4.0, "Hoàn thành tốt": 3.0, "Hoàn thành": 2.0}
+
+
+@dataclass(frozen=True)
+class Nominations:
+    individuals: pd.DataFrame
+    collectives: pd.DataFrame
+    eligibility: Eligibility
+
+
+def nominate(engine: Engine, campaign: Campaign, year: int, department_level: float) -> Nominations:
+    """Rank the eligible candidates against each award form's quota and record the nominations."""
+    units = scope_units(engine, campaign)
+    el = eligibility(engine, year)
+    table = el.table()
+    table = table[table["unit"].isin(units.index)]
+    people = table.join(el.frame[["sang_kien_hai_nam"]]).assign(
+        so_nam=el.result.env["so_nam_cstdcs_lien_tuc"][[el.result.position(p) for p in table.index]],
+        priority=(table["gender"] == "nu").astype(int))
+    divisions = [u for u in units.index if units.loc[u, "kind"] == "phong_ban"]
+    collective = collective_inputs(engine, el, divisions, year, department_level)
+    collective_rules = find("danh-hieu-tap-the-2022")
+    cres = evaluate(collective_rules, collective)
+    groups = collective.assign(ty_le_ldtt=cres.env["ty_le_ldtt"], name=units.reindex(collective.index)["name"],
+                               priority=(collective["so_nu"] / collective["so_thanh_vien"] * 100 >= WOMEN_COLLECTIVE)
+                               .astype(int))
+    indiv, coll = [], []
+    for quota in campaign.award_forms:
+        eligible = people[people[quota.individual_title]]
+        ranked = rank_with_quota(eligible, ["xep_loai", "so_nam", "sang_kien_hai_nam"], quota.individuals)
+        indiv.append(ranked.assign(form=quota.individual_title, achievements=[
+            _achievements(r) for r in ranked.itertuples()]))
+        ok = groups[cres.env[quota.collective_title] == 1]
+        ranked = rank_with_quota(ok, ["ty_le_ldtt", "so_cstdcs"], quota.collectives)
+        coll.append(ranked.assign(form=quota.collective_title, achievements=[
+            f"{r.ty_le_ldtt:.0f}% thành viên đạt Lao động tiên tiến, {int(r.so_cstdcs)} Chiến sĩ thi đua cơ sở"
+            for r in ranked.itertuples()]))
+    individuals, collectives = pd.concat(indiv), pd.concat(coll)
+    with Session(engine) as s, s.begin():
+        row = _campaign_row(s, campaign)
+        s.execute(delete(models.Nomination).where(models.Nomination.campaign_id == row.id))
+        for kind, frame in (("ca_nhan", individuals), ("tap_the", collectives)):
+            s.add_all(models.Nomination(campaign_id=row.id, participant_kind=kind, participant=code,
+                                        form=r["form"], rank=int(r["rank"]), within_quota=bool(r["within_quota"]),
+                                        note=r["note"], achievements=r["achievements"])
+                      for code, r in frame.iterrows())
+    return Nominations(individuals, collectives, el)
+
+
+def _achievements(r) -> str:
+    years = int(r.so_nam)
+    parts = [{4: "Hoàn thành xuất sắc nhiệm vụ", 3: "Hoàn thành tốt nhiệm vụ"}.get(int(r.xep_loai), "")]
+    if years:
+        parts.append(f"{years} năm liên tục Chiến sĩ thi đua cơ sở")
+    if r.sang_kien_hai_nam:
+        parts.append(f"{int(r.sang_kien_hai_nam)} sáng kiến được công nhận trong 2 năm")
+    return "; ".join(p for p in parts if p)
+
+
+def record_votes(engine: Engine, campaign: Campaign, yes: dict[str, int], members: int, present: int,
+                 written: int, voted_on: date) -> list[models.Ballot]:
+    """The secret ballot on every nomination inside the quota (ties at the edge included)."""
+    if present + written > members:
+        raise ValueError(f"có mặt ({present}) và ý kiến bằng văn bản ({written}) vượt tổng số thành viên ({members})")
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        row = _campaign_row(s, campaign)
+        nominated = s.scalars(select(models.Nomination).where(models.Nomination.campaign_id == row.id,
+                                                              models.Nomination.within_quota)).all()
+        s.execute(delete(models.Ballot).where(models.Ballot.campaign_id == row.id))
+        ballots = []
+        for n in nominated:
+            count = yes.get(n.participant, 0)
+            if not 0 <= count <= present + written:
+                raise ValueError(f"số phiếu đồng ý của «{n.participant}» ({count}) không hợp lệ")
+            ballots.append(models.Ballot(campaign_id=row.id, participant=n.participant, form=n.form, members=members,
+                                         present=present, written=written, yes=count,
+                                         threshold=float(vote_rule(n.form)["share"]),
+                                         passed=passes(count, members, n.form), voted_on=voted_on))
+        s.add_all(ballots)
+        return ballots
+
+
+def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, decided_on: date) -> list[models.Award]:
+    """Award the forms to those who passed, best ranked and most votes first, within each quota; the awards
+    are next year's history."""
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        row = _campaign_row(s, campaign)
+        ballots = {(b.participant, b.form): b for b in s.scalars(select(models.Ballot)
+                                                                 .where(models.Ballot.campaign_id == row.id))}
+        nominations = s.scalars(select(models.Nomination).where(models.Nomination.campaign_id == row.id)
+                                .order_by(models.Nomination.rank)).all()
+        s.execute(delete(models.Award).where(models.Award.campaign_id == row.id))
+        awards = []
+        for quota in campaign.award_forms:
+            for kind, title, seats in (("ca_nhan", quota.individual_title, quota.individuals),
+                                       ("tap_the", quota.collective_title, quota.collectives)):
+                passed = [n for n in nominations if n.participant_kind == kind and n.form == title
+                          and (b := ballots.get((n.participant, n.form))) is not None and b.passed]
+                passed.sort(key=lambda n: (n.rank, -ballots[(n.participant, n.form)].yes))
+                for n in passed[:seats]:
+                    amount = int(round(campaign.base_salary * campaign.money[kind] / 1000) * 1000)
+                    awards.append(models.Award(year=year, participant_kind=kind, participant=n.participant,
+                                               form=quota.form, decision_no=decision_no, decided_on=decided_on,
+                                               amount=amount, campaign_id=row.id))
+        s.add_all(awards)
+        return awards

@@ -1,0 +1,46 @@
+# language: vi
+Tính năng: Xét danh hiệu thi đua, hình thức khen thưởng theo Luật Thi đua, khen thưởng 2022
+  Mỗi kết luận đủ hay chưa đủ điều kiện đều kèm lý do; các ranh giới của luật được kiểm tra cả hai phía.
+
+  Kịch bản: Hoàn thành tốt nhiệm vụ nhưng bị kỷ luật trong năm
+    Cho một công chức xếp loại "Hoàn thành tốt nhiệm vụ" năm 2024
+    Và công chức đó bị kỷ luật khiển trách năm 2024
+    Khi xét danh hiệu năm 2024
+    Thì công chức đó chưa đủ điều kiện "Lao động tiên tiến" vì "bị kỷ luật trong năm"
+
+  Kịch bản: Hai năm liên tục Chiến sĩ thi đua cơ sở thì đủ điều kiện Bằng khen
+    Cho một công chức xếp loại "Hoàn thành xuất sắc nhiệm vụ" các năm 2023, 2024
+    Khi xét danh hiệu năm 2024
+    Thì công chức đó đủ điều kiện "Bằng khen của Chủ tịch UBND tỉnh"
+
+  Kịch bản: Hai năm không liên tục thì chưa đủ điều kiện Bằng khen
+    Cho một công chức xếp loại "Hoàn thành xuất sắc nhiệm vụ" các năm 2022, 2024
+    Khi xét danh hiệu năm 2024
+    Thì công chức đó chưa đủ điều kiện "Bằng khen của Chủ tịch UBND tỉnh" vì "cần 2 năm liên tục Chiến sĩ thi đua cơ sở, hiện có 1 năm"
+
+  Khung kịch bản: Tập thể lao động tiên tiến cần từ 70% thành viên đạt Lao động tiên tiến
+    Cho một tập thể hoàn thành tốt nhiệm vụ có 100 thành viên, trong đó <số> người đạt Lao động tiên tiến
+    Khi xét danh hiệu tập thể
+    Thì tập thể <kết quả> "Tập thể lao động tiên tiến"
+
+    Dữ liệu:
+      | số | kết quả                |
+      | 69 | chưa đủ điều kiện      |
+      | 70 | đủ điều kiện           |
+
+  Kịch bản: Chỉ tiêu 1 người, hai người bằng thành tích
+    Cho chỉ tiêu Bằng khen là 1 cá nhân
+    Và hai người cùng hoàn thành xuất sắc nhiệm vụ, cùng 2 năm Chiến sĩ thi đua cơ sở, một nam một nữ
+    Khi xếp thứ tự đề nghị
+    Thì người nữ được đề nghị trong chỉ tiêu, người nam xếp sau
+
+  Khung kịch bản: Hội đồng bỏ phiếu kín, tỷ lệ tính trên tổng số thành viên
+    Cho Hội đồng có <thành viên> thành viên
+    Khi <đồng ý> thành viên đồng ý đề nghị "Chiến sĩ thi đua cơ sở"
+    Thì đề nghị <kết quả>
+
+    Dữ liệu:
+      | thành viên | đồng ý | kết quả    |
+      | 100        | 79     | không đạt  |
+      | 100        | 80     | đạt        |
+      | 10         | 8      | đạt        |
