@@ -12,6 +12,13 @@ from reports.markup import render_blocks
 from reports.model import Document, Frame, Table
 
 
+def _compose(kind: str, frame: Frame, context: dict, tables: dict[str, Table] | None = None,
+             figures: dict | None = None) -> Document:
+    """A document of ``kind``: its template ``<kind>.j2`` says the context in words around the tables and figures."""
+    tables = tables or {}
+    return Document(kind, frame, tuple(render_blocks(f"{kind}.j2", context, tables, figures or {})), tables)
+
+
 # --- Scores ---------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -65,8 +72,7 @@ def score_publication(board: Scoreboard, frame: Frame) -> Document:
                                        "tỷ lệ điểm đạt được (%)"),
     }
     tables = {"xep_hang": ranking, "thanh_phan": areas}
-    blocks = render_blocks("cong_bo_diem.j2", {"b": board, "counts": counts}, tables, figures)
-    return Document("cong_bo_diem", frame, tuple(blocks), tables)
+    return _compose("cong_bo_diem", frame, {"b": board, "counts": counts}, tables=tables, figures=figures)
 
 
 @dataclass(frozen=True)
@@ -107,8 +113,7 @@ def scorecard(card: Scorecard, frame: Frame) -> Document:
         series["Mục tiêu"] = [card.target.get(a, float("nan")) for a, _ in card.areas]
     radar = charts.radar([t for _, t in card.areas], series, "Chỉ số thành phần (%)")
     tables = {"tieu_chi": lines}
-    blocks = render_blocks("phieu_diem.j2", {"c": card}, tables, {"radar": radar})
-    return Document("phieu_diem", frame, tuple(blocks), tables)
+    return _compose("phieu_diem", frame, {"c": card}, tables=tables, figures={"radar": radar})
 
 
 @dataclass(frozen=True)
@@ -137,8 +142,7 @@ def improvement_plan(plan: ImprovementPlan, frame: Frame) -> Document:
                         for i, p in enumerate(plan.items, start=1)),
                   ("int", "text", "text", "dec", "text", "text", "date"), title="Các tiêu chí cần khắc phục")
     tables = {"khac_phuc": items}
-    blocks = render_blocks("ke_hoach_khac_phuc.j2", {"k": plan}, tables, {})
-    return Document("ke_hoach_khac_phuc", frame, tuple(blocks), tables)
+    return _compose("ke_hoach_khac_phuc", frame, {"k": plan}, tables=tables)
 
 
 # --- The yearly plan and the periodic report --------------------------------------------------------------
@@ -183,8 +187,7 @@ def year_plan(plan: YearPlan, frame: Frame) -> Document:
                           for i, t in enumerate(plan.targets, start=1)),
                     ("int", "text", "pct", "int", "text", "text", "text"), title="Mục tiêu")
     tables = {"muc_tieu": targets}
-    blocks = render_blocks("ke_hoach.j2", {"k": plan}, tables, {})
-    return Document("ke_hoach", frame, tuple(blocks), tables)
+    return _compose("ke_hoach", frame, {"k": plan}, tables=tables)
 
 
 @dataclass(frozen=True)
@@ -221,8 +224,7 @@ def periodic_report(report: PeriodicReport, frame: Frame) -> Document:
     if report.trend:
         pictures["xu_huong"] = charts.trend(report.trend_labels, report.trend, "Diễn biến qua các kỳ (%)")
     tables = {"so_lieu": figures}
-    blocks = render_blocks("bao_cao.j2", {"r": report, "co_xu_huong": bool(report.trend)}, tables, pictures)
-    return Document("bao_cao", frame, tuple(blocks), tables)
+    return _compose("bao_cao", frame, {"r": report, "co_xu_huong": bool(report.trend)}, tables=tables, figures=pictures)
 
 
 # --- Inspections ------------------------------------------------------------------------------------------
@@ -254,8 +256,7 @@ def inspection_plan(plan: InspectionPlan, frame: Frame) -> Document:
                    tuple((i, v.unit, v.month, v.reason) for i, v in enumerate(plan.visits, start=1)),
                    ("int", "text", "int", "text"), title=f"Danh sách đơn vị được kiểm tra năm {plan.year}")
     tables = {"lich_kiem_tra": visits}
-    blocks = render_blocks("ke_hoach_kiem_tra.j2", {"k": plan}, tables, {})
-    return Document("ke_hoach_kiem_tra", frame, tuple(blocks), tables)
+    return _compose("ke_hoach_kiem_tra", frame, {"k": plan}, tables=tables)
 
 
 @dataclass(frozen=True)
@@ -282,8 +283,7 @@ def inspection_conclusion(c: InspectionConclusion, frame: Frame) -> Document:
                  tuple((i, r.text, r.responsible, r.deadline) for i, r in enumerate(c.recommendations, start=1)),
                  ("int", "text", "text", "date"), title="Kiến nghị và thời hạn khắc phục")
     tables = {"kien_nghi": recs}
-    blocks = render_blocks("ket_luan_kiem_tra.j2", {"k": c}, tables, {})
-    return Document("ket_luan_kiem_tra", frame, tuple(blocks), tables)
+    return _compose("ket_luan_kiem_tra", frame, {"k": c}, tables=tables)
 
 
 # --- Emulation and commendation -----------------------------------------------------------------------------
@@ -308,8 +308,7 @@ class CampaignPlan:
 
 
 def campaign_plan(p: CampaignPlan, frame: Frame) -> Document:
-    blocks = render_blocks("ke_hoach_thi_dua.j2", {"k": p}, {}, {})
-    return Document("ke_hoach_thi_dua", frame, tuple(blocks), {})
+    return _compose("ke_hoach_thi_dua", frame, {"k": p})
 
 
 @dataclass(frozen=True)
@@ -333,8 +332,7 @@ def registration_list(r: RegistrationList, frame: Frame) -> Document:
                         for i, x in enumerate(r.rows, start=1)),
                   ("int", "text", "text", "text", "text"), title="Danh sách đăng ký thi đua")
     tables = {"dang_ky": table}
-    blocks = render_blocks("danh_sach_dang_ky.j2", {"k": r}, tables, {})
-    return Document("danh_sach_dang_ky", frame, tuple(blocks), tables)
+    return _compose("danh_sach_dang_ky", frame, {"k": r}, tables=tables)
 
 
 @dataclass(frozen=True)
@@ -377,8 +375,7 @@ def council_minutes(m: CouncilMinutes, frame: Frame) -> Document:
                         for i, b in enumerate(m.ballots, start=1)),
                   ("int", "text", "text", "int", "pct", "pct", "text"), title="Kết quả bỏ phiếu kín")
     tables = {"bo_phieu": table}
-    blocks = render_blocks("bien_ban_binh_xet.j2", {"k": m}, tables, {})
-    return Document("bien_ban_binh_xet", frame, tuple(blocks), tables)
+    return _compose("bien_ban_binh_xet", frame, {"k": m}, tables=tables)
 
 
 @dataclass(frozen=True)
@@ -405,8 +402,7 @@ def proposal(p: Proposal, frame: Frame) -> Document:
                   tuple((i, n.name, n.unit, n.form, n.achievements) for i, n in enumerate(p.nominees, start=1)),
                   ("int", "text", "text", "text", "text"), title="Danh sách đề nghị khen thưởng")
     tables = {"de_nghi": table}
-    blocks = render_blocks("to_trinh.j2", {"k": p}, tables, {})
-    return Document("to_trinh", frame, tuple(blocks), tables)
+    return _compose("to_trinh", frame, {"k": p}, tables=tables)
 
 
 @dataclass(frozen=True)
@@ -438,8 +434,7 @@ def award_decision(d: AwardDecision, frame: Frame) -> Document:
                   tuple((i, a.name, a.unit, a.form, a.amount) for i, a in enumerate(d.awards, start=1)),
                   ("int", "text", "text", "text", "int"), title="Danh sách khen thưởng")
     tables = {"khen_thuong": table}
-    blocks = render_blocks("quyet_dinh.j2", {"k": d}, tables, {})
-    return Document("quyet_dinh", frame, tuple(blocks), tables)
+    return _compose("quyet_dinh", frame, {"k": d}, tables=tables)
 
 
 @dataclass(frozen=True)
@@ -470,5 +465,4 @@ def eligibility_list(e: EligibilityList, frame: Frame) -> Document:
                   ("int", "text", "text", "text", "text", "text", "text"), title=f"Danh sách xét danh hiệu năm {e.year}")
     counts = Table(("Danh hiệu, hình thức", "Số người đủ điều kiện"), e.titles, ("text", "int"), title="Tổng hợp")
     tables = {"tong_hop": counts, "danh_sach": table}
-    blocks = render_blocks("danh_sach_xet_danh_hieu.j2", {"k": e}, tables, {})
-    return Document("danh_sach_xet_danh_hieu", frame, tuple(blocks), tables)
+    return _compose("danh_sach_xet_danh_hieu", frame, {"k": e}, tables=tables)

@@ -58,3 +58,17 @@ def dossier(unit="STP", code="HS1", tthc="1.000001", received="05/03/2024", due=
 def snapshot(engine: Engine) -> dict[str, int]:
     """Row counts of every table: equal before and after means nothing was written."""
     return counts(engine)
+
+
+def demo_engine(folder: Path, communes: int, dossiers: int):
+    """A small demo province generated into ``folder`` and ingested into a SQLite database there."""
+    from cchc.demo import DemoSpec, generate
+    from store.db import make_engine, upgrade
+    from store.ingest import ingest_file
+
+    files = generate(folder / "data", DemoSpec(communes=communes, dossiers=dossiers))
+    engine = make_engine(f"sqlite:///{folder / 'cchc.db'}")
+    upgrade(engine)
+    for path in files.in_order():
+        ingest_file(engine, path)
+    return engine

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import pytest
 from sqlalchemy import select
@@ -42,19 +40,13 @@ def test_council_thresholds_are_shares_of_all_members(yes, members, form, passed
 
 
 def test_a_campaign_reviewed_end_to_end(tmp_path):
-    from cchc.demo import DemoSpec, generate
     from cchc.emulation_cli import run_review
     from emulation.campaigns import load_campaign
     from emulation.eligibility import eligibility
+    from helpers import demo_engine
     from store import models
-    from store.db import make_engine, upgrade
-    from store.ingest import ingest_file
 
-    files = generate(tmp_path / "data", DemoSpec(communes=3, dossiers=3_000))
-    engine = make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
-    upgrade(engine)
-    for path in files.in_order():
-        ingest_file(engine, path)
+    engine = demo_engine(tmp_path, communes=3, dossiers=3_000)
     campaign = load_campaign("skhcn-ninh-thuan-2024")
     paths = run_review(engine, campaign, 2024, None, 9, 8, 1, "125/QĐ-UBND", "docx", tmp_path / "out")
     assert [p.name for p in paths] == ["danh-sach-dang-ky-skhcn-ninh-thuan-2024.docx",

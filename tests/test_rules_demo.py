@@ -5,23 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cchc.demo import DemoSpec, generate
+from helpers import demo_engine
 from rules.evaluate import evaluate
 from rules.ruleset import load, shipped
-from store.db import make_engine, upgrade
-from store.ingest import ingest_file
 from store.queries import unit_frame
 
 
 @pytest.fixture(scope="module")
 def demo_frame(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    files = generate(folder / "data", DemoSpec(communes=6, dossiers=8_000))
-    engine = make_engine(f"sqlite:///{folder / 'cchc.db'}")
-    upgrade(engine)
-    for path in files.in_order():
-        ingest_file(engine, path)
-    return unit_frame(engine, "2024-NAM")
+    return unit_frame(demo_engine(tmp_path_factory.mktemp("demo"), communes=6, dossiers=8_000), "2024-NAM")
 
 
 @pytest.mark.parametrize("name", [n for n, p in shipped().items() if load(p).entity == "unit" and load(p).criteria])

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from datetime import date
+
 from cchc import report_context as ctx
-from cchc.demo import DemoSpec, generate
 from cchc.report_cli import write_site
+from helpers import demo_engine
 from rules.ruleset import find
-from store.db import make_engine, upgrade
-from store.ingest import ingest_file
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_browser = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
@@ -36,12 +36,7 @@ def browse(page: Path, tmp: Path, *extra: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("site")
-    files = generate(folder / "data", DemoSpec(communes=5, dossiers=6_000))
-    engine = make_engine(f"sqlite:///{folder / 'cchc.db'}")
-    upgrade(engine)
-    for path in files.in_order():
-        ingest_file(engine, path)
-    from datetime import date
+    engine = demo_engine(folder, communes=5, dossiers=6_000)
     scored = ctx.score(engine, find("qd766-2022"), 2024)
     index = write_site(engine, scored, folder / "web", date(2025, 1, 15), date(2025, 6, 30))
     return index, scored, engine, folder
@@ -67,7 +62,6 @@ def test_index_links_to_a_unit_page_that_shows_its_score(site, tmp_path):
 
 def test_the_site_is_the_same_bytes_when_written_again(site, tmp_path):
     index, scored, engine, folder = site
-    from datetime import date
     again = write_site(engine, scored, tmp_path / "web", date(2025, 1, 15), date(2025, 6, 30))
     first = sorted(p.relative_to(index.parent) for p in index.parent.rglob("*.html"))
     second = sorted(p.relative_to(again.parent) for p in again.parent.rglob("*.html"))
