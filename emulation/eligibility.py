@@ -1,10 +1,10 @@
 """Who is eligible for which title or award form, and why not, for every person of the record.
 
 The individual titles rule set (``danh-hieu-ca-nhan-2022``) reads, per person and year, the staff rating,
-discipline (decided in the year, or still pending), recognised initiatives, and whether the person held
-Chiến sĩ thi đua cơ sở in each of the two previous years. Until the council's decisions are recorded,
-that history is the eligibility computed for those years, so the years are evaluated oldest first and
-each feeds the next.
+discipline (decided in the year, or still pending), recognised initiatives not yet used for an award (one
+initiative backs one award only), and whether the person held Chiến sĩ thi đua cơ sở in each of the two
+previous years: as decided where that year's decisions are recorded, otherwise as the eligibility computed
+for that year — so the years are evaluated oldest first and each feeds the next.
 """
 
 from __future__ import annotations
@@ -33,6 +33,11 @@ class Record:
     ratings: pd.DataFrame  # person, year, rating
     disciplines: pd.DataFrame  # person, year, status
     initiatives: pd.DataFrame  # person, year, level, code
+    awards: pd.DataFrame = None  # person, year, form, initiatives (codes used): decided history
+
+    def __post_init__(self):
+        if self.awards is None:
+            object.__setattr__(self, "awards", pd.DataFrame(columns=["person", "year", "form", "initiatives"]))
 
 
 def read_record(engine: Engine, first: int, last: int) -> Record:
@@ -48,10 +53,35 @@ def read_record(engine: Engine, first: int, last: int) -> Record:
         initiatives = pd.DataFrame(s.execute(select(I.person_id, I.year, I.level, I.code)
                                              .where(I.year.between(first - HISTORY, last))).all(),
                                    columns=["id", "year", "level", "code"])
+        A = models.Award
+        awards = pd.DataFrame(s.execute(select(A.participant, A.year, A.form, A.initiatives)
+                                        .where(A.participant_kind == "ca_nhan", A.year <= last)).all(),
+                              columns=["person", "year", "form", "initiatives"])
     codes = people.set_index("id")["person"]
     for frame in (ratings, disciplines, initiatives):
         frame.insert(0, "person", frame.pop("id").map(codes))
-    return Record(people.drop(columns="id").set_index("person"), ratings, disciplines, initiatives)
+    return Record(people.drop(columns="id").set_index("person"), ratings, disciplines, initiatives, awards)
+
+
+def used_initiatives(record: Record, before: int) -> set[str]:
+    """Initiatives that already back an award decided for an earlier year: they count for nothing else."""
+    earlier = record.awards[record.awards["year"] < before]["initiatives"]
+    return {code for codes in earlier for code in str(codes).split(",") if code}
+
+
+CSTDCS_FORMS = {"chien_si_thi_dua_co_so", "Chiến sĩ thi đua cơ sở"}
+TITLE_FORMS = CSTDCS_FORMS | {"lao_dong_tien_tien", "Lao động tiên tiến"}
+
+
+def decided(record: Record, year: int) -> pd.Series | None:
+    """Who was awarded Chiến sĩ thi đua cơ sở for ``year``, where that year's title decisions are recorded
+    (Lao động tiên tiến or Chiến sĩ thi đua cơ sở decided for the year); None where they are not — a
+    campaign's commendations alone do not say who held the titles."""
+    of_year = record.awards[record.awards["year"] == year]
+    if not of_year["form"].isin(TITLE_FORMS).any():
+        return None
+    held = of_year[of_year["form"].isin(CSTDCS_FORMS)]["person"].unique()
+    return pd.Series(1.0, index=pd.Index(held), dtype=float)
 
 
 def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series]) -> pd.DataFrame:
@@ -64,6 +94,7 @@ def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series]) -> pd.Da
     frame["ky_luat_trong_nam"] = _count(d[(d["year"] == year) & (d["status"] == "da_quyet_dinh")], index)
     frame["dang_xem_xet_ky_luat"] = _count(d[(d["year"] <= year) & (d["status"] == "dang_xem_xet")], index)
     i = record.initiatives
+    i = i[~i["code"].isin(used_initiatives(record, year))]
     frame["sang_kien_co_so"] = _count(i[i["year"] == year], index)
     frame["sang_kien_hai_nam"] = _count(i[i["year"].between(year - 1, year)], index)
     frame["sang_kien_cap_tinh"] = _count(i[i["year"].between(year - HISTORY, year) & i["level"].isin(["tinh", "toan_quoc"])], index)
@@ -115,5 +146,8 @@ def eligibility_of(record: Record, year: int, ruleset: RuleSet | None = None) ->
     for y in range(year - HISTORY, year + 1):
         frame = inputs_for(record, y, cstdcs)
         result = evaluate(ruleset, frame)
-        cstdcs[y] = pd.Series(np.asarray(result.env["chien_si_thi_dua_co_so"] == 1, dtype=float), index=frame.index)
+        # A year whose decisions are recorded is history as decided; otherwise as it was eligible.
+        held = decided(record, y)
+        cstdcs[y] = held if held is not None and y < year else pd.Series(
+            np.asarray(result.env["chien_si_thi_dua_co_so"] == 1, dtype=float), index=frame.index)
     return Eligibility(year, ruleset, frame, result, record.people)

@@ -201,6 +201,16 @@ def nominate(engine: Engine, campaign: Campaign, year: int, department_level: fl
     return Nominations(individuals, collectives, el)
 
 
+def _unused_initiatives(s: Session, person: str, year: int) -> list[str]:
+    """The person's initiatives of this year and the last that no earlier award rests on."""
+    used = {c for codes in s.scalars(select(models.Award.initiatives).where(models.Award.year < year))
+            for c in codes.split(",") if c}
+    codes = s.scalars(select(models.Initiative.code).join(models.Person)
+                      .where(models.Person.code == person, models.Initiative.year.between(year - 1, year))
+                      .order_by(models.Initiative.code)).all()
+    return [c for c in codes if c not in used]
+
+
 def _achievements(r) -> str:
     years = int(r.so_nam)
     parts = [{4: "Hoàn thành xuất sắc nhiệm vụ", 3: "Hoàn thành tốt nhiệm vụ"}.get(int(r.xep_loai), "")]
@@ -255,6 +265,8 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                     amount = int(round(campaign.base_salary * campaign.money[kind] / 1000) * 1000)
                     awards.append(models.Award(year=year, participant_kind=kind, participant=n.participant,
                                                form=quota.form, decision_no=decision_no, decided_on=decided_on,
-                                               amount=amount, campaign_id=row.id))
+                                               amount=amount, campaign_id=row.id,
+                                               initiatives=",".join(_unused_initiatives(s, n.participant, year))
+                                               if kind == "ca_nhan" else ""))
         s.add_all(awards)
         return awards

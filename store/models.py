@@ -256,3 +256,5 @@ class Award(Base):
     decided_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[int] = mapped_column(Integer)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
+    # The initiatives this award rests on: one initiative backs one award only (CV 5007/BNV-TĐKT 2023).
+    initiatives: Mapped[str] = mapped_column(Text, default="")

@@ -73,3 +73,38 @@ def test_a_pending_discipline_blocks_every_award(record):
 def test_hoan_thanh_nhiem_vu_is_not_enough(record):
     assert not titles(record, "CB7")["lao_dong_tien_tien"]
     assert "chưa đạt Hoàn thành tốt nhiệm vụ" in record.reasons("CB7")["lao_dong_tien_tien"][0]
+
+
+def test_decided_history_and_one_initiative_for_one_award(any_engine, tmp_path):
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from store import models
+
+    ingest_file(any_engine, units_file(tmp_path))
+    rows = [["CB9", "Người CB9", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", str(y), RATING["X"]]
+            for y in (2023, 2024)]
+    ingest_file(any_engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, rows))
+    ingest_file(any_engine, write_xlsx(tmp_path / "sang_kien.xlsx",
+                                       ["Mã sáng kiến", "Tên sáng kiến", "Mã cán bộ", "Năm công nhận", "Cấp công nhận"],
+                                       [["SK23", "Sáng kiến 2023", "CB9", 2023, "Cơ sở"],
+                                        ["SK24", "Sáng kiến 2024", "CB9", 2024, "Cơ sở"]]))
+
+    def award(form: str, initiatives: str = "") -> None:
+        with Session(any_engine) as s, s.begin():
+            s.add(models.Award(year=2023, participant_kind="ca_nhan", participant="CB9", form=form,
+                               decision_no="5/QĐ-SKHCN", decided_on=date(2023, 12, 20), amount=0,
+                               initiatives=initiatives))
+
+    def bang_khen() -> bool:
+        return bool(eligibility(any_engine, 2024).table().loc["CB9", "bang_khen_chu_tich_tinh"])
+
+    assert bang_khen()  # computed: CSTĐCS in 2023 and 2024
+    award("Lao động tiên tiến")  # the 2023 council gave Lao động tiên tiến, not Chiến sĩ thi đua cơ sở
+    assert bang_khen()  # still: 2 years HTXSNV with 2 initiatives (SK23, SK24)
+    award("Giấy khen", "SK23")  # SK23 already backed a Giấy khen
+    assert not bang_khen()
+    assert "hiện có 1 năm" in eligibility(any_engine, 2024).reasons("CB9")["bang_khen_chu_tich_tinh"][0]
+    award("Chiến sĩ thi đua cơ sở")  # decided history counts
+    assert bang_khen()

@@ -38,6 +38,7 @@ def upgrade() -> None:
     sa.Column('decided_on', sa.Date(), nullable=False),
     sa.Column('amount', sa.Integer(), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=True),
+    sa.Column('initiatives', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('year', 'participant', 'form')
