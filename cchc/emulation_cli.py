@@ -9,6 +9,8 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
+from cchc.fmt import number
+
 app = typer.Typer(help="Thi đua, khen thưởng: xét điều kiện danh hiệu theo Luật Thi đua, khen thưởng 2022.",
                   no_args_is_help=True)
 RATING_LABEL = {4: "HTXSNV", 3: "HTTNV", 2: "HTNV", 1: "KHTNV"}
@@ -236,3 +238,128 @@ def review_documents(engine, c, year, nominations, ballots, awards, members, pre
         (f"to-trinh-{c.id}", docs.proposal(proposal, base("TTr", voted_on))),
         (f"quyet-dinh-khen-thuong-{c.id}", docs.award_decision(decision, base("QĐ", day(year, 12, 20)))),
     ]
+
+
+@app.command()
+def interim(
+    campaign: CAMPAIGN = "skhcn-ninh-thuan-2024",
+    period: Annotated[str, typer.Option(help="Kỳ sơ kết.")] = "6 tháng 2024",
+    fmt: Annotated[str, typer.Option("--format", help="docx, html, xlsx hoặc pdf.")] = "docx",
+    out: Annotated[Path, typer.Option(help="Thư mục ghi văn bản.")] = Path("out"),
+) -> None:
+    """Sơ kết phong trào: kết quả từng nội dung thi đua của đơn vị phát động đến hết kỳ."""
+    from cchc.cli import _engine, console
+    from cchc.report_cli import write
+    from store import calendar
+
+    try:
+        code = calendar.parse_period(period).code
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="--period") from None
+    c = _campaign(campaign)
+    document = interim_document(_engine(), c, code)
+    console.print(f"Đã ghi {write(document, out, f'so-ket-{c.id}-{code}', fmt)}")
+
+
+def interim_document(engine, c, period_code: str):
+    from cchc import report_context as ctx
+    from emulation import review as rv
+    from reports import documents as docs
+    from rules.ruleset import find
+    from store import calendar, models
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    period = calendar.parse_period(period_code)
+    rv.launch(engine, c)
+    scored = ctx.score_period(engine, find(c.rules), period.code)
+    if c.unit not in scored.summary.index:
+        raise typer.BadParameter(f"chưa có số liệu kỳ {period.code} của «{c.unit}»", param_hint="--period")
+    with Session(engine) as s:
+        regs = s.execute(select(func.count(), func.sum(func.cast(models.Registration.committed, models.Integer)))
+                         .join(models.Campaign).where(models.Campaign.code == c.id)).one()
+    review = docs.InterimReview(c.title, period.label.lower(), int(regs[0] or 0), int(regs[1] or 0),
+                                ctx.scorecard_context(scored, c.unit))
+    return docs.interim_review(review, ctx.frame_for(engine, c.unit, "BC", period.due, c.recipients))
+
+
+@app.command()
+def launch(campaign: CAMPAIGN) -> None:
+    """Phát động: ghi phong trào (kế hoạch, thời gian, hình thức khen thưởng đăng ký) vào hệ thống."""
+    from cchc.cli import _engine, console
+    from emulation.review import launch as record
+
+    c = _campaign(campaign)
+    record(_engine(), c)
+    console.print(f"Đã phát động «{c.title}» ({c.start:%d/%m/%Y} – {c.end:%d/%m/%Y}).")
+
+
+@app.command()
+def register(campaign: CAMPAIGN, year: Annotated[int, typer.Option(help="Năm.")] = 2024) -> None:
+    """Đăng ký thi đua và ký cam kết cho mọi người và mọi phòng của đơn vị phát động."""
+    from cchc.cli import _engine, console
+    from emulation.review import register_all
+
+    console.print(f"Đã ghi {register_all(_engine(), _campaign(campaign), year)} lượt đăng ký thi đua.")
+
+
+@app.command()
+def nominate(campaign: CAMPAIGN, year: Annotated[int, typer.Option(help="Năm.")] = 2024) -> None:
+    """Xếp thứ tự đề nghị theo chỉ tiêu khen thưởng (ưu tiên khi bằng thành tích theo NĐ 152/2025)."""
+    from cchc import report_context as ctx
+    from cchc.cli import _engine, console
+    from emulation import review as rv
+    from rules.ruleset import find
+
+    engine, c = _engine(), _campaign(campaign)
+    rv.launch(engine, c)
+    scored = ctx.score(engine, find(c.rules), year)
+    level = rv.CLASS_LEVEL.get(scored.summary.loc[c.unit, "xep_loai"], 1.0) if c.unit in scored.summary.index else 1.0
+    result = rv.nominate(engine, c, year, level)
+    for label, frame in (("Cá nhân", result.individuals), ("Tập thể", result.collectives)):
+        table = Table(title=f"{label}: thứ tự đề nghị")
+        for col in ("Hạng", "Mã", "Tên", "Trong chỉ tiêu", "Ghi chú"):
+            table.add_column(col)
+        for code, r in frame.head(10).iterrows():
+            table.add_row(str(r["rank"]), code, str(r["name"]), "có" if r["within_quota"] else "", r["note"])
+        console.print(table)
+
+
+@app.command()
+def vote(
+    campaign: CAMPAIGN,
+    ballots: Annotated[Path, typer.Option(help="Tệp CSV kết quả bỏ phiếu: Mã, Phiếu đồng ý.")],
+    members: Annotated[int, typer.Option(help="Tổng số thành viên Hội đồng.", min=1)] = 9,
+    present: Annotated[int, typer.Option(help="Số thành viên có mặt.", min=0)] = 8,
+    written: Annotated[int, typer.Option(help="Số vắng mặt có ý kiến bằng văn bản.", min=0)] = 1,
+    on: Annotated[Optional[str], typer.Option(help="Ngày họp dd/mm/yyyy.")] = None,
+) -> None:
+    """Ghi kết quả bỏ phiếu kín; tỷ lệ tính trên tổng số thành viên Hội đồng."""
+    from datetime import datetime
+
+    from cchc.cli import _engine, console
+    from emulation.review import record_votes
+
+    c = _campaign(campaign)
+    when = datetime.strptime(on, "%d/%m/%Y").date() if on else date(c.end.year, 12, 10)
+    try:
+        results = record_votes(_engine(), c, _read_ballots(ballots), members, present, written, when)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from None
+    for b in results:
+        console.print(f"{b.participant}: {b.yes}/{b.members} phiếu đồng ý → {'đạt' if b.passed else 'không đạt'}")
+
+
+@app.command()
+def decide(
+    campaign: CAMPAIGN,
+    year: Annotated[int, typer.Option(help="Năm.")] = 2024,
+    decision_no: Annotated[str, typer.Option(help="Số quyết định.")] = "",
+) -> None:
+    """Quyết định khen thưởng những người đạt, trong chỉ tiêu; ghi làm lịch sử cho năm sau."""
+    from cchc.cli import _engine, console
+    from emulation.review import decide as record
+
+    c = _campaign(campaign)
+    for a in record(_engine(), c, year, decision_no or "…/QĐ-UBND", date(year, 12, 20)):
+        console.print(f"{a.participant}: {a.form}, {number(a.amount)} đồng")

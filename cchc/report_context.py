@@ -32,7 +32,12 @@ class Scored:
 
 
 def score(engine: Engine, ruleset: RuleSet, year: int) -> Scored:
-    frame = unit_frame(engine, f"{year}-NAM")
+    return score_period(engine, ruleset, f"{year}-NAM")
+
+
+def score_period(engine: Engine, ruleset: RuleSet, period_code: str) -> Scored:
+    year = int(period_code[:4])
+    frame = unit_frame(engine, period_code)
     if ruleset.applies_to is not None:
         frame = frame[frame["kind"].isin(ruleset.applies_to)]
     result = evaluate(ruleset, frame)
@@ -97,18 +102,18 @@ def publication(engine: Engine, scored: Scored, issued: date) -> Document:
     return docs.score_publication(scoreboard(scored), frame)
 
 
-def scorecard(engine: Engine, scored: Scored, code: str, issued: date) -> Document:
+def scorecard_context(scored: Scored, code: str) -> docs.Scorecard:
     board = scoreboard(scored)
-    leaves = []
     units = {leaf.id: leaf.unit for leaf in scored.ruleset.leaves}
-    for e in scored.result.explain(code):
-        leaves.append(docs.LeafLine(e.criterion, e.title, e.value, units[e.criterion], e.step, e.points, e.max,
-                                    e.reference, e.sentence))
-    card = docs.Scorecard(scored.year, scored.ruleset.title, _unit_score(scored, code), len(scored.summary),
-                          tuple(leaves), _areas(scored.ruleset),
-                          {a: board.component_average(a) for a, _ in board.areas})
+    leaves = tuple(docs.LeafLine(e.criterion, e.title, e.value, units[e.criterion], e.step, e.points, e.max,
+                                 e.reference, e.sentence) for e in scored.result.explain(code))
+    return docs.Scorecard(scored.year, scored.ruleset.title, _unit_score(scored, code), len(scored.summary), leaves,
+                          _areas(scored.ruleset), {a: board.component_average(a) for a, _ in board.areas})
+
+
+def scorecard(engine: Engine, scored: Scored, code: str, issued: date) -> Document:
     frame = frame_for(engine, PROVINCE_OFFICE, "TB", issued, (scored.frame.loc[code, "name"], "Lưu: VT, CCHC"))
-    return docs.scorecard(card, frame)
+    return docs.scorecard(scorecard_context(scored, code), frame)
 
 
 def improvement(engine: Engine, scored: Scored, code: str, issued: date, deadline: date) -> Document:

@@ -466,3 +466,21 @@ def eligibility_list(e: EligibilityList, frame: Frame) -> Document:
     counts = Table(("Danh hiệu, hình thức", "Số người đủ điều kiện"), e.titles, ("text", "int"), title="Tổng hợp")
     tables = {"tong_hop": counts, "danh_sach": table}
     return _compose("danh_sach_xet_danh_hieu", frame, {"k": e}, tables=tables)
+
+
+@dataclass(frozen=True)
+class InterimReview:
+    """Báo cáo sơ kết phong trào thi đua: where the launching unit stands on every criterion mid-way."""
+
+    campaign: str
+    period: str
+    registered: int
+    committed: int
+    card: Scorecard
+
+
+def interim_review(r: InterimReview, frame: Frame) -> Document:
+    lines = Table(("Tiêu chí", "Nội dung thi đua", "Kết quả", "Mức", "Điểm", "Tối đa"),
+                  tuple((x.criterion, x.title, x.value, x.step, x.points, x.maximum) for x in r.card.leaves),
+                  ("text", "text", "dec", "text", "dec", "dec"), title=f"Kết quả các nội dung thi đua, {r.period}")
+    return _compose("so_ket_thi_dua", frame, {"k": r}, tables={"noi_dung": lines})

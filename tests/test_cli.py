@@ -155,3 +155,21 @@ def test_emulation_review_with_a_ballot_file(tmp_path):
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "r" / "bien-ban-binh-xet-skhcn-ninh-thuan-2024.html").read_text(encoding="utf-8")
     assert "Không đạt" in page and "đề nghị 0 tập thể, cá nhân" in page
+
+
+def test_emulation_steps_one_by_one(tmp_path):
+    cchc("demo", "--communes", "3", "--dossiers", "3000", "--data-dir", tmp_path / "data", "--out", tmp_path / "out",
+         cwd=tmp_path)
+    campaign = "skhcn-ninh-thuan-2024"
+    assert cchc("emulation", "launch", campaign, cwd=tmp_path).returncode == 0
+    assert "lượt đăng ký thi đua" in cchc("emulation", "register", campaign, cwd=tmp_path).stdout
+    nominated = cchc("emulation", "nominate", campaign, cwd=tmp_path)
+    assert nominated.returncode == 0 and "Cá nhân: thứ tự đề nghị" in nominated.stdout
+    ballots = tmp_path / "phieu.csv"
+    ballots.write_text("Mã,Phiếu đồng ý\n", encoding="utf-8")
+    too_many = cchc("emulation", "vote", campaign, "--ballots", ballots, "--members", "5", "--present", "5",
+                    "--written", "1", cwd=tmp_path)
+    assert too_many.returncode == 2 and "vượt tổng số thành viên (5)" in too_many.stderr
+    assert cchc("emulation", "interim", campaign, "--format", "html", "--out", tmp_path / "r", cwd=tmp_path).returncode == 0
+    page = (tmp_path / "r" / f"so-ket-{campaign}-2024-6T.html").read_text(encoding="utf-8")
+    assert "Sơ kết phát động phong trào thi đua" in page and "lượt đăng ký thi đua" in page
