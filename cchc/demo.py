@@ -204,6 +204,11 @@ def facts_frame(spec: DemoSpec, units: pd.DataFrame, people: pd.DataFrame, rng: 
             if dept and period == "NAM":
                 values["ddci_diem"] = round(float(np.clip(rng.normal(80 if not poor else 70, 3), 55, 92)), 2)
                 values["website_du_thong_tin"] = 1 if quality > 0.9 else 0
+                values["sipas"] = round(float(np.clip(100 * quality - rng.uniform(0, 8), 50, 99.5)), 2)
+                # The appraisal council's points for criteria judged from documents (thẩm định).
+                for name, top in (("td_ke_hoach_cchc", 3), ("td_kiem_tra_cchc", 3), ("td_thi_hanh_phap_luat", 4),
+                                  ("td_to_chuc_bo_may", 6), ("td_dao_tao_boi_duong", 3), ("td_tai_chinh_cong", 6)):
+                    values[name] = round(float(top * min(1.0, quality + rng.uniform(-0.1, 0.05))) * 4) / 4
             for ind, value in values.items():
                 evidence = f"Báo cáo số liệu {period} {spec.year} của {code}" if ind.startswith(("van_ban", "tthc")) else ""
                 rows.append((code, f"{spec.year}-{period}", ind, value, evidence))

@@ -16,6 +16,8 @@ KINDS = {
     "ke-hoach-khac-phuc": "kế hoạch khắc phục các tiêu chí bị mất điểm của một đơn vị (--unit)",
     "bao-cao": "báo cáo CCHC định kỳ của một kỳ (--period), của tỉnh hoặc một đơn vị (--unit)",
     "trang-web": "trang web tĩnh: xếp hạng, phiếu điểm từng đơn vị, các văn bản",
+    "ke-hoach": "kế hoạch CCHC năm sau của một sở (--unit): mục tiêu từng chỉ số, khắc phục, nhiệm vụ",
+    "ke-hoach-kiem-tra": "kế hoạch kiểm tra CCHC năm sau: trên 30% đơn vị, kết quả thấp trước",
 }
 FORMATS = ("docx", "html", "xlsx", "pdf")
 
@@ -83,7 +85,7 @@ def report(
         raise typer.BadParameter(f"không có loại «{kind}»; chọn: {', '.join(KINDS)}", param_hint="KIND")
     if fmt not in FORMATS:
         raise typer.BadParameter(f"chọn một trong {', '.join(FORMATS)}", param_hint="--format")
-    if kind in ("phieu-diem", "ke-hoach-khac-phuc") and not unit:
+    if kind in ("phieu-diem", "ke-hoach-khac-phuc", "ke-hoach") and not unit:
         raise typer.BadParameter(f"«{kind}» cần --unit", param_hint="--unit")
     engine = _engine()
     if kind == "bao-cao":
@@ -101,6 +103,14 @@ def report(
         raise typer.BadParameter(f"đơn vị «{unit}» không được chấm theo bộ «{ruleset}» năm {year}", param_hint="--unit")
     if kind == "trang-web":
         console.print(f"Đã ghi trang web: {write_site(engine, scored, out / f'trang-web-{year}', when, date(year + 1, 6, 30))}")
+        return
+    if kind == "ke-hoach":
+        document, name = ctx.year_plan(engine, scored, unit, date(year, 12, 20)), f"ke-hoach-cchc-{unit}-{year + 1}"
+        console.print(f"Đã ghi {write(document, out, name, fmt)}")
+        return
+    if kind == "ke-hoach-kiem-tra":
+        document, name = ctx.inspection_plan(engine, scored, date(year, 12, 20)), f"ke-hoach-kiem-tra-{year + 1}"
+        console.print(f"Đã ghi {write(document, out, name, fmt)}")
         return
     if kind == "cong-bo-diem":
         document, name = ctx.publication(engine, scored, when), f"cong-bo-diem-{ruleset}-{year}"
@@ -130,6 +140,12 @@ def write_year_documents(engine, year: int, out: Path, ruleset: str = "qd766-202
     written.append(write(ctx.scorecard(engine, scored, unit, issued), out, f"phieu-diem-{unit}-{year}", "docx"))
     written.append(write(ctx.improvement(engine, scored, unit, issued, deadline), out,
                          f"ke-hoach-khac-phuc-{unit}-{year}", "docx"))
+    written.append(write(ctx.inspection_plan(engine, scored, date(year, 12, 20)), out,
+                         f"ke-hoach-kiem-tra-{year + 1}", "docx"))
+    index = ctx.score(engine, find("chi-so-cchc-so-nganh"), year)
+    if unit in index.summary.index:
+        written.append(write(ctx.year_plan(engine, index, unit, date(year, 12, 20)), out,
+                             f"ke-hoach-cchc-{unit}-{year + 1}", "docx"))
     written.append(write_site(engine, scored, out / f"trang-web-{year}", issued, deadline))
     written += emulation_documents(engine, year, out)
     return written

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -205,3 +207,65 @@ def _n(v: float) -> str:
 
 def _p(v: float) -> str:
     return percent(v / 100)
+
+
+PLAN_TASKS = Path(__file__).with_name("plan_tasks.yaml")
+
+
+def year_plan(engine: Engine, scored: Scored, code: str, issued: date) -> Document:
+    """Next year's plan of a department from this year's index: targets per component (last value and rank,
+    this year's target and rank range), the criteria that lost points first, then tasks per area."""
+    tasks = yaml.safe_load(PLAN_TASKS.read_text(encoding="utf-8"))
+    summary = scored.summary
+    ranks = {a.id: summary[f"chi_so_{a.id}"].rank(ascending=False, method="min") for a in scored.ruleset.criteria}
+    targets = []
+    for area in scored.ruleset.criteria:
+        last = float(summary.loc[code, f"chi_so_{area.id}"])
+        rank = int(ranks[area.id][code])
+        goal = "giữ 100%" if last >= 100 else f"từ {number(min(100.0, np.ceil(last + 1)))}% trở lên"
+        targets.append(docs.TargetLine(f"{area.id}. {area.title}", last, rank, goal,
+                                       f"{max(1, rank - 2)}–{rank}" if rank > 1 else "1", tasks.get(area.id, {})
+                                       .get("lead", "Văn phòng")))
+    total_rank = int(summary.loc[code, "hang"])
+    targets.append(docs.TargetLine("Tổng cộng", float(summary.loc[code, "ty_le"]), total_rank,
+                                   f"từ {number(min(100.0, np.ceil(summary.loc[code, 'ty_le'] + 1)))}% trở lên",
+                                   f"{max(1, total_rank - 2)}–{total_rank}" if total_rank > 1 else "1", "Lãnh đạo đơn vị"))
+    remedial = []
+    for e in scored.result.explain(code):
+        if e.step != "không áp dụng" and e.max - (0 if np.isnan(e.points) else e.points) > 1e-9:
+            area = next(a for a in scored.ruleset.criteria if any(n.id == e.criterion for n in a.walk()))
+            spec = tasks.get(area.id, {})
+            remedial.append(docs.AreaTasks(e.criterion, e.title, (f"Khắc phục: {e.sentence}.",),
+                                           spec.get("lead", "Văn phòng"), spec.get("support", ""), "Quý II"))
+    areas = tuple(docs.AreaTasks(a.id, a.title, tuple(tasks.get(a.id, {}).get("tasks", ())),
+                                 tasks.get(a.id, {}).get("lead", "Văn phòng"), tasks.get(a.id, {}).get("support", ""))
+                  for a in scored.ruleset.criteria)
+    name = scored.frame.loc[code, "name"]
+    plan = docs.YearPlan(scored.year + 1, name,
+                         (f"Căn cứ kết quả {scored.ruleset.title} năm {scored.year} của {name}: "
+                          f"{number(summary.loc[code, 'ty_le'], 2)}%, xếp hạng {total_rank}/{len(summary)}.",),
+                         tuple(targets), tuple(remedial), areas)
+    frame = frame_for(engine, code, "KH", issued, ("Sở Nội vụ (b/c)", "Các phòng, đơn vị trực thuộc", "Lưu: VT"))
+    return docs.year_plan(plan, frame)
+
+
+INSPECTION_SHARE = 30.0  # seed 003: more than 30% of agencies inspected during the year
+
+
+def inspection_plan(engine: Engine, scored: Scored, issued: date) -> Document:
+    """Next year's inspections: more than 30% of the scored units, lowest results first, spread from March
+    to November."""
+    summary = scored.summary.sort_values("ty_le")
+    total = len(summary)
+    count = min(total, int(np.floor(total * INSPECTION_SHARE / 100)) + 1)
+    months = list(range(3, 12))
+    visits = tuple(docs.InspectionVisit(scored.frame.loc[c, "name"], months[i * len(months) // count],
+                                        f"tỷ lệ điểm năm {scored.year} thấp: {number(summary.loc[c, 'ty_le'], 1)}% "
+                                        f"(hạng {int(summary.loc[c, 'hang'])}/{total})")
+                   for i, c in enumerate(summary.index[:count]))
+    plan = docs.InspectionPlan(scored.year + 1, total, visits, INSPECTION_SHARE,
+                               ("Việc ban hành và tổ chức thực hiện kế hoạch cải cách hành chính.",
+                                "Việc giải quyết thủ tục hành chính: tiến độ, số hóa, tiếp nhận trực tuyến, thanh toán trực tuyến.",
+                                "Việc thực hiện chế độ báo cáo và khắc phục các tiêu chí bị mất điểm."))
+    frame = frame_for(engine, PROVINCE_OFFICE, "KH", issued, ("UBND tỉnh (b/c)", "Các đơn vị được kiểm tra", "Lưu: VT, CCHC"))
+    return docs.inspection_plan(plan, frame)

@@ -68,7 +68,8 @@ class Collector:
         if len(positions) > SHOWN_PER_PROBLEM:
             rest = len(positions) - SHOWN_PER_PROBLEM
             first = text(positions[0])
-            self.add(f"… và {rest:,} dòng khác cùng lỗi ({first})".replace(",", "."), column=column)
+            count = f"{rest:,}".replace(",", ".")  # Vietnamese thousands
+            self.add(f"… và {count} dòng khác cùng lỗi ({first})", column=column)
 
     def raise_if_any(self) -> None:
         if self.problems:
