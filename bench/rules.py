@@ -159,7 +159,7 @@ def main() -> None:
     assert abs(small["numpy"]["check"] - small["cchc"]["check"]) < 1e-6 * max(1, small["cchc"]["check"]), \
         "cchc and numpy disagree on the total"
     rate = {k: v["rows"] * CRITERIA / v["seconds"] for k, v in runs.items()}
-    print(f"| engine | rows | seconds | criterion-evaluations/s | vs cchc | peak memory (MB) |")
+    print("| engine | rows | seconds | criterion-evaluations/s | vs cchc | peak memory (MB) |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, label in (("cchc", "cchc rules engine"), ("numpy", "hand-written numpy"), ("zen", "zen-engine batch")):
         r = runs[name]

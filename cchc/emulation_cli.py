@@ -181,7 +181,7 @@ def run_review(engine, c, year, votes, members, present, written, decision_no, f
         votes = {code: present + written for code in inside}
     voted_on = day(year, 12, 10)
     ballots = rv.record_votes(engine, c, votes, members, present, written, voted_on)
-    awards = rv.decide(engine, c, year, decision_no or f"…/QĐ-UBND", day(year, 12, 20))
+    awards = rv.decide(engine, c, year, decision_no or "…/QĐ-UBND", day(year, 12, 20))
     documents = review_documents(engine, c, year, nominations, ballots, awards, members, present, written, voted_on)
     return [write(doc, out, name, fmt) for name, doc in documents]
 

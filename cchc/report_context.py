@@ -174,10 +174,10 @@ def periodic(engine: Engine, period_code: str, unit: str | None) -> Document:
     shown = {f.label: f.value for f in figures}
     results = (
         ("Cải cách thủ tục hành chính",
-         f"Trong kỳ tiếp nhận {_n(shown[registry['hs_tiep_nhan'].label])} hồ sơ TTHC, đã giải quyết "
-         f"{_n(shown[registry['hs_da_giai_quyet'].label])} hồ sơ; tỷ lệ giải quyết trước hạn, đúng hạn đạt "
-         f"{_p(shown[REPORT_RATES[0][0]])}. Đã rà soát {_n(shown[registry['tthc_ra_soat'].label])} TTHC, đơn giản hóa "
-         f"{_n(shown[registry['tthc_don_gian_hoa'].label])} TTHC."),
+         f"Trong kỳ tiếp nhận {number(shown[registry['hs_tiep_nhan'].label])} hồ sơ TTHC, đã giải quyết "
+         f"{number(shown[registry['hs_da_giai_quyet'].label])} hồ sơ; tỷ lệ giải quyết trước hạn, đúng hạn đạt "
+         f"{_p(shown[REPORT_RATES[0][0]])}. Đã rà soát {number(shown[registry['tthc_ra_soat'].label])} TTHC, đơn giản hóa "
+         f"{number(shown[registry['tthc_don_gian_hoa'].label])} TTHC."),
         ("Xây dựng và phát triển chính quyền điện tử, chính quyền số",
          f"Tỷ lệ hồ sơ nộp trực tuyến đạt {_p(shown[REPORT_RATES[1][0]])}, số hóa {_p(shown[REPORT_RATES[2][0]])}, "
          f"thanh toán trực tuyến {_p(shown[REPORT_RATES[4][0]])}; tỷ lệ văn bản ký số đạt {_p(shown[REPORT_RATES[5][0]])}."),
@@ -201,11 +201,8 @@ def periodic(engine: Engine, period_code: str, unit: str | None) -> Document:
     return docs.periodic_report(report, frame)
 
 
-def _n(v: float) -> str:
-    return number(v)
-
-
 def _p(v: float) -> str:
+    """A percentage in 0–100 as people read it (98,3%), or "không có số liệu"."""
     return percent(v / 100)
 
 

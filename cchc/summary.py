@@ -48,7 +48,7 @@ def print_summary(console: Console, engine: Engine, year: int) -> None:
     loaded.add_row("Sáng kiến được công nhận", number(initiatives))
     loaded.add_row("Kỷ luật — đã quyết định / đang xem xét",
                    f"{number(disciplines.get('da_quyet_dinh', 0))} / {number(disciplines.get('dang_xem_xet', 0))}")
-    loaded.add_row(f"Hồ sơ TTHC", number(dossiers))
+    loaded.add_row("Hồ sơ TTHC", number(dossiers))
     loaded.add_row("Số liệu chỉ tiêu (mọi lô)", number(facts))
     console.print(loaded)
 

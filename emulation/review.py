@@ -21,7 +21,7 @@ import yaml
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from emulation.campaigns import AwardQuota, Campaign
+from emulation.campaigns import Campaign
 from emulation.eligibility import Eligibility, eligibility
 from rules.evaluate import evaluate
 from rules.ruleset import find

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from helpers import FACT_HEADERS, units_file, write_csv

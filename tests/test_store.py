@@ -11,7 +11,7 @@ from helpers import DOSSIER_HEADERS, FACT_HEADERS, PEOPLE_HEADERS, dossier, snap
 from store import models
 from store.ingest import IngestError, ingest_file
 from store.ingest import dossiers as dossier_kind
-from store.queries import current_facts, indicator_frame
+from store.queries import indicator_frame
 
 
 @pytest.fixture
