@@ -24,22 +24,6 @@ EXIT_INVALID, EXIT_USAGE, EXIT_FAILED = 1, 2, 3
 app = typer.Typer(help="cchc: chu trình cải cách hành chính hằng năm của tỉnh, sở, ngành.",
                   no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None)
 db_app = typer.Typer(help="Cơ sở dữ liệu: tạo, nâng cấp, xem tình trạng.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-
-
-def _rules_app():
-    from cchc.rules_cli import app as rules_app
-    return rules_app
-
-
-app.add_typer(_rules_app(), name="rules")
-
-
-from cchc.emulation_cli import app as _emulation_app  # noqa: E402
-from cchc.report_cli import report as _report  # noqa: E402 - typer only; the work is imported when it runs
-
-app.command("report")(_report)
-app.add_typer(_emulation_app, name="emulation")
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 state = {"debug": False}
@@ -243,6 +227,16 @@ def main() -> None:
         err.print(f"[bold red]Lỗi:[/] {e}\n(chạy lại với --debug để xem chi tiết)")
         sys.exit(EXIT_FAILED)
 
+
+# The sub-commands' modules import only typer at load time; their work is imported when they run.
+from cchc.emulation_cli import app as _emulation_app  # noqa: E402
+from cchc.report_cli import report as _report  # noqa: E402
+from cchc.rules_cli import app as _rules_app  # noqa: E402
+
+app.add_typer(db_app, name="db")
+app.add_typer(_rules_app, name="rules")
+app.add_typer(_emulation_app, name="emulation")
+app.command("report")(_report)
 
 if __name__ == "__main__":
     main()
