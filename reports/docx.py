@@ -71,6 +71,44 @@ def _no_borders(table) -> None:
     table._tbl.tblPr.append(borders)
 
 
+CONTENT_WIDTH_MM = 210 - 30 - 15  # A4 less the left and right margins
+
+
+def _widths(table, widths_mm: list[float]) -> None:
+    """Fixed column widths (Word and LibreOffice otherwise share the page out evenly)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
+def _column_widths(table: Table, size: float) -> list[float]:
+    """Each column as wide as its longest cell (numbers never break), the longest text columns giving way
+    when the page is too narrow, and any room left going to the text columns."""
+    per_char = 0.21 * size  # mm per character of Times at ``size`` points, roughly
+    sample = table.rows[:300]
+    needed = []
+    for i, name in enumerate(table.columns):
+        cells = [len(cell_text(r[i], table.kind(i))) for r in sample] or [0]
+        longest_word = max((len(w) for w in str(name).split()), default=0)
+        chars = min(max(cells), 40) if table.kind(i) == "text" else max(max(cells), longest_word)
+        needed.append(max(chars, longest_word, 2) * per_char + 4.0)  # cell padding both sides
+    text = [i for i in range(len(needed)) if table.kind(i) == "text"]
+    room = CONTENT_WIDTH_MM - sum(needed)
+    if room > 0 and text:
+        share = sum(needed[i] for i in text)
+        needed = [w + room * w / share if i in text else w for i, w in enumerate(needed)]
+    elif room < 0:
+        for i in sorted(text, key=lambda i: -needed[i]):  # the widest text columns wrap first
+            give = min(-room, max(0.0, needed[i] - 25))
+            needed[i] -= give
+            room += give
+        if room < 0:
+            needed = [w * CONTENT_WIDTH_MM / sum(needed) for w in needed]
+    return needed
+
+
 def _first_paragraph(cell):
     p = cell.paragraphs[0]
     p.paragraph_format.space_after = Pt(0)
@@ -81,8 +119,8 @@ def _header(doc, frame) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, [65, CONTENT_WIDTH_MM - 65])
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(10)
     centre = WD_ALIGN_PARAGRAPH.CENTER
     p = _first_paragraph(left)
     p.alignment = centre
@@ -105,17 +143,19 @@ def _table(doc, table: Table) -> None:
     out = doc.add_table(rows=1 + len(table.rows), cols=len(table.columns))
     out.style = "Table Grid"
     out.alignment = WD_TABLE_ALIGNMENT.CENTER
+    size = 12 if len(table.columns) <= 7 else 9  # wide tables: smaller type rather than words cut in pieces
+    _widths(out, _column_widths(table, size))
     rows = list(out.rows)  # python-docx rebuilds these lists on every access: take them once
     for cell, name in zip(rows[0].cells, table.columns):
         p = _first_paragraph(cell)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(p, str(name), 12, bold=True)
+        _run(p, str(name), size, bold=True)
     for out_row, row in zip(rows[1:], table.rows):
         for i, (cell, value) in enumerate(zip(out_row.cells, row)):
             kind = table.kind(i)
             p = _first_paragraph(cell)
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT if kind == "text" else WD_ALIGN_PARAGRAPH.RIGHT
-            _run(p, cell_text(value, kind), 12)
+            _run(p, cell_text(value, kind), size)
     _para(doc, after=3)
 
 
@@ -144,8 +184,8 @@ def _block(doc, block: Block) -> None:
 def _closing(doc, frame) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
+    _widths(table, [CONTENT_WIDTH_MM / 2, CONTENT_WIDTH_MM / 2])
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(8), Cm(8.5)
     p = _first_paragraph(left)
     _run(p, "Nơi nhận:", 12, bold=True, italic=True)
     for i, who in enumerate(frame.recipients):

@@ -216,3 +216,17 @@ def test_the_proposal_and_the_decision_with_money_in_words(tmp_path):
     assert ("Điều 2. Tổng số tiền thưởng: 10.530.000 đồng (bằng chữ: Mười triệu năm trăm ba mươi nghìn đồng)"
             in text)
     assert tables[1][1][-1] == "7.020.000"
+
+
+@pytest.mark.skipif(not (__import__("shutil").which("soffice") and __import__("shutil").which("pdftoppm")),
+                    reason="LibreOffice and poppler are not installed (apt-get install libreoffice-writer-nogui poppler-utils)")
+def test_docx_through_libreoffice_to_pdf_and_png(tmp_path):
+    import subprocess
+
+    from cchc.report_cli import to_pdf
+
+    pdf = to_pdf(render_docx(docs.score_publication(board(), FRAME), tmp_path / "cb.docx"))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Sở Khoa học và Công nghệ" in text
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    assert next(tmp_path.glob("page*.png")).stat().st_size > 5_000
