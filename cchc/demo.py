@@ -171,20 +171,18 @@ def facts_frame(spec: DemoSpec, units: pd.DataFrame, people: pd.DataFrame, rng: 
             "so_ccvc": n_staff,
             "vbqppl_phai_ra_soat": int(rng.integers(4, 30)) if dept else int(rng.integers(0, 6)),
         }
-        rates = {
-            "tthc_cong_khai": min(1, quality + 0.05), "tthc_cap_nhat_dung_han": min(1, quality + 0.04),
-            "tthc_dvctt": min(1, quality + 0.02), "quy_trinh_noi_bo_dvctt_4": min(1, quality + 0.05),
-            "ccvc_ky_cam_ket": 1.0 if quality > 0.95 else quality,
-            "ccvc_dung_van_phong_dien_tu": min(1, quality + 0.03),
-            "vbqppl_da_ra_soat": min(1, quality + 0.06),
+        declared = {  # indicator: (the whole it is part of, the share of it the unit reaches)
+            "tthc_cong_khai": (tthc, min(1, quality + 0.05)),
+            "tthc_cap_nhat_dung_han": (tthc, min(1, quality + 0.04)),
+            "tthc_dvctt": (tthc, min(1, quality + 0.02)),
+            "quy_trinh_noi_bo_dvctt_4": (tthc, min(1, quality + 0.05)),
+            "ccvc_ky_cam_ket": (n_staff, 1.0 if quality > 0.95 else quality),
+            "ccvc_dung_van_phong_dien_tu": (n_staff, min(1, quality + 0.03)),
+            "vbqppl_da_ra_soat": (fixed["vbqppl_phai_ra_soat"], min(1, quality + 0.06)),
         }
         for period, share in PERIOD_SHARE.items():
             values = dict(fixed)
-            for ind, rate in rates.items():
-                whole = {"tthc_cong_khai": tthc, "tthc_cap_nhat_dung_han": tthc, "tthc_dvctt": tthc,
-                         "quy_trinh_noi_bo_dvctt_4": tthc, "ccvc_ky_cam_ket": n_staff,
-                         "ccvc_dung_van_phong_dien_tu": n_staff,
-                         "vbqppl_da_ra_soat": fixed["vbqppl_phai_ra_soat"]}[ind]
+            for ind, (whole, rate) in declared.items():
                 values[ind] = min(whole, int(round(whole * min(1.0, rate + rng.normal(0, 0.01)))))
             values["tthc_toan_trinh"] = int(values["tthc_dvctt"] * rng.uniform(0.45, 0.8))
             values["tthc_don_gian_hoa"] = int(tthc * (rng.uniform(0.2, 0.3) if not poor else rng.uniform(0.05, 0.18)) * min(1, share * 1.3))

@@ -1,4 +1,4 @@
-"""``cchc emulation …``: who is eligible for which title, and why not."""
+"""``cchc emulation …``: who is eligible for which title and why not; a campaign from launch to decision."""
 
 from __future__ import annotations
 
