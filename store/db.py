@@ -80,6 +80,7 @@ def ensure_periods(session: Session, years: set[int]) -> None:
 def counts(engine: Engine) -> dict[str, int]:
     """How many rows each table of the record holds."""
     tables = [models.IngestBatch, models.Unit, models.Person, models.StaffRating, models.Discipline,
-              models.Initiative, models.Period, models.Fact, models.Evidence, models.Dossier]
+              models.Initiative, models.Period, models.Fact, models.Evidence, models.Dossier, models.Campaign,
+              models.Registration, models.Nomination, models.Ballot, models.Award]
     with Session(engine) as s:
         return {t.__tablename__: s.scalar(select(func.count()).select_from(t)) for t in tables}

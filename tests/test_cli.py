@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from openpyxl import load_workbook
 
 from helpers import FACT_HEADERS, units_file, write_csv
@@ -172,3 +174,16 @@ def test_emulation_steps_one_by_one(tmp_path):
     assert cchc("emulation", "interim", campaign, "--format", "html", "--out", tmp_path / "r", cwd=tmp_path).returncode == 0
     page = (tmp_path / "r" / f"so-ket-{campaign}-2024-6T.html").read_text(encoding="utf-8")
     assert "Sơ kết phát động phong trào thi đua" in page and "lượt đăng ký thi đua" in page
+
+
+@pytest.mark.postgres
+def test_the_demo_on_postgresql(postgres_database, tmp_path):
+    from conftest import _fresh_postgres
+
+    _fresh_postgres(postgres_database).dispose()
+    done = cchc("demo", "--communes", "3", "--dossiers", "3000", "--data-dir", tmp_path / "data", "--out",
+                tmp_path / "out", cwd=tmp_path, db=postgres_database)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "quyet-dinh-khen-thuong-skhcn-ninh-thuan-2024.docx").exists()
+    status = cchc("db", "status", cwd=tmp_path, db=postgres_database).stdout
+    assert "│ dossier      │      3.000 │" in status and "award" in status
