@@ -183,12 +183,14 @@ def add_maxima(columns: list[np.ndarray], rows: int) -> np.ndarray:
 def rank(percent: np.ndarray) -> np.ndarray:
     """Standard competition ranking, highest first; entities with no percentage are not ranked (0)."""
     key = np.round(percent, 9)
-    known = ~np.isnan(key)
+    known = np.flatnonzero(~np.isnan(key))
     out = np.zeros(len(key), dtype=np.int64)
-    if known.any():
-        distinct, where, counts = np.unique(-key[known], return_inverse=True, return_counts=True)
-        first = np.cumsum(counts) - counts + 1  # the rank of the first entity with each value
-        out[known] = first[where]
+    if len(known):
+        order = known[np.argsort(-key[known], kind="stable")]  # best first
+        ordered = key[order]
+        starts = np.r_[True, ordered[1:] != ordered[:-1]]  # where a new value begins
+        position = np.arange(1, len(order) + 1)
+        out[order] = np.maximum.accumulate(np.where(starts, position, 0))  # equal values: the first's rank
     return out
 
 

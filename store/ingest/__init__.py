@@ -156,6 +156,7 @@ def ingest_file(engine: Engine, path: str | Path, kind: str | None = None, year:
     out = Collector(path.name)
     ctx = Context(engine, path.name, year=year, progress=progress)
     frame = parse(chosen, raw, out)
+    del raw  # the typed frame is all that is used from here on: the raw cells' memory goes back now
     if not out.problems:
         chosen.check(ctx, frame, out)
     out.raise_if_any()
