@@ -19,7 +19,6 @@ NO_DATA = -1
 @dataclass(frozen=True)
 class Method:
     name: str
-    label: str
     params: tuple[str, ...]  # required parameters
     optional: tuple[str, ...]
     score: Callable[[np.ndarray, float, dict], tuple[np.ndarray, np.ndarray]]
@@ -134,11 +133,11 @@ def _deduction_words(v, bare, step, pts, top, p, unit):
 
 
 METHODS: dict[str, Method] = {m.name: m for m in (
-    Method("threshold", "đạt ngưỡng thì đủ điểm", ("target",), ("direction",), _threshold, _threshold_words),
-    Method("proportional", "đủ điểm từ ngưỡng, dưới ngưỡng tính theo tỷ lệ", ("target",), (), _proportional,
+    Method("threshold", ("target",), ("direction",), _threshold, _threshold_words),
+    Method("proportional", ("target",), (), _proportional,
            _proportional_words),
-    Method("bands", "theo bảng mức", ("steps",), (), _bands, _bands_words),
-    Method("boolean", "có thì đủ điểm", (), (), _boolean, _boolean_words),
-    Method("manual", "điểm do người thẩm định chấm", (), (), _manual, _manual_words),
-    Method("deduction", "trừ điểm theo số lần", ("per",), ("floor",), _deduction, _deduction_words),
+    Method("bands", ("steps",), (), _bands, _bands_words),
+    Method("boolean", (), (), _boolean, _boolean_words),
+    Method("manual", (), (), _manual, _manual_words),
+    Method("deduction", ("per",), ("floor",), _deduction, _deduction_words),
 )}

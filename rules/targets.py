@@ -29,10 +29,11 @@ class Target:
     unit: str = "%"
 
     def threshold_text(self) -> str:
+        unit = self.unit if self.unit == "%" else f" {self.unit}"  # 85%, but 85 điểm
         if self.min is not None:
-            return f"từ {number(self.min, 2)}{self.unit} trở lên"
+            return f"từ {number(self.min, 2)}{unit} trở lên"
         if self.above is not None:
-            return f"trên {number(self.above, 2)}{self.unit}"
+            return f"trên {number(self.above, 2)}{unit}"
         return ""
 
     def rank_text(self) -> str:

@@ -46,7 +46,3 @@ def registry() -> dict[str, Indicator]:
         if ind.whole and ind.whole not in found:
             raise ValueError(f"indicators.yaml: chỉ tiêu {ind.code}: chỉ tiêu tổng «{ind.whole}» không có")
     return found
-
-
-def dossier_indicators() -> list[str]:
-    return [c for c, i in registry().items() if i.source == "ho_so"]

@@ -139,3 +139,25 @@ def test_expression_functions():
     np.testing.assert_array_equal(run("0 < b <= 2"), [1, 0, 0])
     with pytest.raises(ExpressionError):
         compile_expression("clip(a, 1)", known)
+
+
+def test_explanations_as_data_for_every_entity_and_leaf():
+    rs = parse(ruleset(ONE_LEAF.format(value="c / (a - b) * 100")), "thu.yaml")
+    frame = evaluate(rs, pd.DataFrame({"a": [125, 10], "b": [5, 0], "c": [118, 10]}, index=["X", "Y"])).leaf_frame()
+    assert list(frame.columns) == ["entity", "criterion", "value", "step", "points", "max", "reference"]
+    assert frame.set_index("entity").loc["Y", "points"] == 2 and frame.set_index("entity").loc["X", "points"] == 0
+
+
+def test_target_sets_of_the_seeds_and_the_gap_to_them():
+    from rules.targets import compare, load_targets, shipped_targets
+
+    assert shipped_targets() == ["lai-chau-2023", "quang-tri-2025", "skhcn-lai-chau-2024"]
+    lai_chau = load_targets("lai-chau-2023")  # seed 003: 2022 total 86,29%, rank 24/63
+    total = next(t for t in lai_chau.targets if t.index == "par_index")
+    assert (total.last, total.last_rank, total.threshold_text(), total.rank_text()) == (86.29, 24, "trên 86%", "20–24")
+    gaps = {g.target.index: g for g in compare(lai_chau, {"par_index": (86.0, 25), "par_6": (80.0, 45)})}
+    assert (gaps["par_index"].met_value, gaps["par_index"].met_rank) == (False, False)  # "trên 86%": 86 is not above
+    assert (gaps["par_6"].met_value, gaps["par_6"].met_rank, gaps["par_6"].gap) == (True, True, 0.0)
+    assert gaps["sipas"].met_value is None  # no figure, no verdict
+    skhcn = {t.index: t for t in load_targets("skhcn-lai-chau-2024").targets}  # seed 000
+    assert skhcn["par_index"].threshold_text() == "từ 85 điểm trở lên" and skhcn["sipas"].rank_text() == "tăng 2–4 bậc"
