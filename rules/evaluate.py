@@ -22,6 +22,16 @@ from rules.methods import METHODS, NO_DATA, band_text, threshold_step
 from rules.ruleset import Criterion, RuleSet, Variable
 
 NOT_APPLICABLE = -2
+ADJUSTED = -3  # an appraiser replaced the self-assessed points
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """The appraised points of one leaf for some entities: where, the points they had, and why."""
+
+    positions: np.ndarray
+    assessed: np.ndarray  # the self-assessed points they replaced
+    reasons: tuple[str, ...]
 
 
 @dataclass
@@ -34,6 +44,7 @@ class Result:
     points: dict[str, np.ndarray]  # node id → points (NaN for a leaf with no data or not applicable)
     maxima: dict[str, np.ndarray]  # node id → the maximum that applies to each entity
     failed: dict[str, list[np.ndarray]] = field(default_factory=dict)  # variable → per condition, where it fails
+    adjusted: dict[str, Adjustment] = field(default_factory=dict)  # leaf id → the appraiser's changes
 
     @cached_property
     def total(self) -> np.ndarray:
@@ -100,8 +111,13 @@ class Explanation:
     sentence: str
 
 
-def evaluate(ruleset: RuleSet, frame: pd.DataFrame) -> Result:
-    """Score every entity of ``frame`` against ``ruleset`` (inputs missing from the frame are no data)."""
+def evaluate(ruleset: RuleSet, frame: pd.DataFrame, adjustments: pd.DataFrame | None = None) -> Result:
+    """Score every entity of ``frame`` against ``ruleset`` (inputs missing from the frame are no data).
+
+    ``adjustments`` (columns entity, criterion, points, reason) are an appraiser's points for some leaves of
+    some entities: they replace the computed points (clipped to the leaf's maximum) before anything is added
+    up, and the explanation shows both."""
+    wanted = _adjustments(ruleset, frame.index, adjustments)
     rows = len(frame)
     env: dict[str, np.ndarray] = {}
     for name in ruleset.inputs:
@@ -122,9 +138,24 @@ def evaluate(ruleset: RuleSet, frame: pd.DataFrame) -> Result:
     if ruleset.applies_to is not None and kinds is not None:
         applies = np.isin(kinds, list(ruleset.applies_to))
     values, steps, points, maxima = {}, {}, {}, {}
+    adjusted: dict[str, Adjustment] = {}
     for top in ruleset.criteria:
-        _score(top, env, rows, kinds, ruleset, applies, values, steps, points, maxima)
-    return Result(ruleset, frame.index, env, values, steps, points, maxima, failed)
+        _score(top, env, rows, kinds, ruleset, applies, values, steps, points, maxima, wanted, adjusted)
+    return Result(ruleset, frame.index, env, values, steps, points, maxima, failed, adjusted)
+
+
+def _adjustments(ruleset: RuleSet, index: pd.Index, table: pd.DataFrame | None) -> dict:
+    """Leaf id → (positions, points, reasons) of the adjustments that concern entities of ``index``."""
+    if table is None or table.empty:
+        return {}
+    leaves = {leaf.id for leaf in ruleset.leaves}
+    unknown = sorted(set(table["criterion"]) - leaves)
+    if unknown:
+        raise ValueError(f"bộ tiêu chí «{ruleset.id}» không có tiêu chí (lá) {', '.join(unknown)} để điều chỉnh điểm")
+    positions = index.get_indexer(table["entity"])
+    here = table[positions >= 0].assign(position=positions[positions >= 0])
+    return {leaf: (g["position"].to_numpy(), g["points"].to_numpy(dtype=float), tuple(g["reason"]))
+            for leaf, g in here.groupby("criterion", sort=False)}
 
 
 def _variable(var: Variable, env: dict, rows: int) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -139,12 +170,13 @@ def _variable(var: Variable, env: dict, rows: int) -> tuple[np.ndarray, list[np.
     return held, fails
 
 
-def _score(node: Criterion, env, rows, kinds, ruleset, applies, values, steps, points, maxima) -> None:
+def _score(node: Criterion, env, rows, kinds, ruleset, applies, values, steps, points, maxima, wanted,
+           adjusted) -> None:
     if node.applies_to is not None and kinds is not None:
         applies = applies & np.isin(kinds, list(node.applies_to))
     if not node.is_leaf:
         for child in node.children:
-            _score(child, env, rows, kinds, ruleset, applies, values, steps, points, maxima)
+            _score(child, env, rows, kinds, ruleset, applies, values, steps, points, maxima, wanted, adjusted)
         points[node.id] = add_points([points[c.id] for c in node.children], rows)
         maxima[node.id] = add_maxima([maxima[c.id] for c in node.children], rows)
         return
@@ -154,6 +186,14 @@ def _score(node: Criterion, env, rows, kinds, ruleset, applies, values, steps, p
     if not applies.all():
         step = np.where(applies, step, NOT_APPLICABLE).astype(np.int8)
         pts = np.where(applies, pts, np.nan)
+    if node.id in wanted:
+        where, given, reasons = wanted[node.id]
+        adjusted[node.id] = Adjustment(where, pts[where].copy(), reasons)
+        pts, step = pts.copy(), step.copy()
+        pts[where] = np.clip(given, 0.0, node.max)
+        step[where] = ADJUSTED
+        counted = counted.copy()
+        counted[where] = True
     values[node.id], steps[node.id], points[node.id] = value, step, pts
     # Where the maximum is the same for everyone, a read-only view of one number is enough.
     maxima[node.id] = np.broadcast_to(node.max, (rows,)) if counted.all() else np.where(counted, node.max, 0.0)
@@ -170,7 +210,7 @@ def add_points(columns: list[np.ndarray], rows: int) -> np.ndarray:
 
 def add_maxima(columns: list[np.ndarray], rows: int) -> np.ndarray:
     """The sum of maxima; columns that hold one number for everyone (read-only views) add as numbers."""
-    same = float(sum(float(c[0]) for c in columns if c.strides == (0,)))
+    same = float(sum(float(c[0]) for c in columns if c.strides == (0,) and len(c)))
     varying = [c for c in columns if c.strides != (0,)]
     if not varying:
         return np.broadcast_to(same, (rows,))
@@ -222,6 +262,17 @@ def _explain_leaf(result: Result, leaf: Criterion, i: int) -> Explanation:
     method = METHODS[leaf.method]
     label = leaf.title
     top = number(leaf.max, 2)
+    if step == ADJUSTED:
+        adj = result.adjusted[leaf.id]
+        k = int(np.flatnonzero(adj.positions == i)[0])
+        before = adj.assessed[k]
+        own = "không có số liệu" if np.isnan(before) else f"{number(before, 2)}/{top} điểm"
+        shown = "" if np.isnan(value) else f" ({_show(value, leaf.unit)})"
+        step_text = "thẩm định điều chỉnh"
+        tail = f"{shown}: tự đánh giá {own}; thẩm định {number(pts, 2)}/{top} điểm — {adj.reasons[k]}"
+        ref = f" ({leaf.reference})" if leaf.reference else ""
+        return Explanation(leaf.id, leaf.title, inputs, value, step_text, pts, leaf.max, leaf.reference,
+                           f"{label}{tail}{ref}")
     if step == NOT_APPLICABLE:
         step_text, tail = "không áp dụng", "không áp dụng với loại đơn vị này"
     elif step == NO_DATA:

@@ -77,10 +77,24 @@ def ensure_periods(session: Session, years: set[int]) -> None:
     session.flush()
 
 
+def serialize_writes(session: Session) -> None:
+    """Take the store's write lock for the caller's transaction, so that ingestion batches and score runs
+    commit one after the other in id order: a score run's marks then see every earlier batch. PostgreSQL:
+    a transaction-level advisory lock; SQLite: a write statement takes the database's single write lock now
+    rather than at the first real write."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7467)")
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("UPDATE period SET code = code WHERE 0")
+
+
 def counts(engine: Engine) -> dict[str, int]:
     """How many rows each table of the record holds."""
     tables = [models.IngestBatch, models.Unit, models.Person, models.StaffRating, models.Discipline,
               models.Initiative, models.Period, models.Fact, models.Evidence, models.Dossier, models.Campaign,
-              models.Registration, models.Nomination, models.Ballot, models.Award]
+              models.Registration, models.Nomination, models.Ballot, models.Award, models.Submission,
+              models.Plan, models.PlanItem, models.Inspection, models.Finding, models.Appraisal, models.ScoreRun,
+              models.ScoreEntry, models.ScoreDetail]
     with Session(engine) as s:
         return {t.__tablename__: s.scalar(select(func.count()).select_from(t)) for t in tables}

@@ -258,3 +258,144 @@ class Award(Base):
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
     # The initiatives this award rests on: one initiative backs one award only (CV 5007/BNV-TĐKT 2023).
     initiatives: Mapped[str] = mapped_column(Text, default="")
+
+
+class Submission(Base):
+    """A periodic report as sent by a unit: when it arrived and under which number (late and missing reports
+    are read against the period's due date)."""
+
+    __tablename__ = "report_submission"
+    __table_args__ = (Index("ix_submission_period_unit", "period_code", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    period_code: Mapped[str] = mapped_column(ForeignKey("period.code"))
+    submitted_on: Mapped[date] = mapped_column(Date)
+    document_no: Mapped[str] = mapped_column(String(100))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class Plan(Base):
+    """A unit's yearly CCHC plan as issued: number, date, and the score run it was drawn from."""
+
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("unit_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(100))
+    issued_on: Mapped[date] = mapped_column(Date)
+    ruleset: Mapped[str] = mapped_column(String(100))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("score_run.id"))
+    basis: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlanItem(Base):
+    """One line of a plan: a target (muc_tieu), a remedial task (khac_phuc) or an area's task (nhiem_vu)."""
+
+    __tablename__ = "plan_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    section: Mapped[str] = mapped_column(String(12))
+    area: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str] = mapped_column(String(300))
+    support: Mapped[str] = mapped_column(String(300), default="")
+    deadline: Mapped[date | None] = mapped_column(Date)
+    output: Mapped[str] = mapped_column(Text, default="")
+    last_value: Mapped[float | None] = mapped_column(Float)
+    last_rank: Mapped[int | None] = mapped_column(Integer)
+    target: Mapped[str] = mapped_column(String(100), default="")
+    rank_range: Mapped[str] = mapped_column(String(20), default="")
+
+
+class Inspection(Base):
+    """A planned inspection visit (kiểm tra CCHC) and, once made, its conclusion."""
+
+    __tablename__ = "inspection"
+    __table_args__ = (UniqueConstraint("year", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    month: Mapped[int] = mapped_column(Integer)
+    risk: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    visited_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Finding(Base):
+    """What an inspection found, what it recommends, by when; and when it was remedied."""
+
+    __tablename__ = "finding"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"))
+    criterion: Mapped[str] = mapped_column(String(20), default="")
+    text: Mapped[str] = mapped_column(Text)
+    recommendation: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[date] = mapped_column(Date)
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    resolution: Mapped[str] = mapped_column(Text, default="")
+
+
+class Appraisal(Base):
+    """An appraiser's points for one criterion of one unit, replacing the self-assessed points, with a reason.
+    Append-only: the latest for (rule set, period, unit, criterion) holds."""
+
+    __tablename__ = "appraisal"
+    __table_args__ = (Index("ix_appraisal_key", "ruleset", "period_code", "unit_id", "criterion"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ruleset: Mapped[str] = mapped_column(String(100))
+    period_code: Mapped[str] = mapped_column(ForeignKey("period.code"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    criterion: Mapped[str] = mapped_column(String(20))
+    points: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    appraiser: Mapped[str] = mapped_column(String(200))
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ScoreRun(Base):
+    """One immutable scoring of a rule set over a period. ``batch_mark`` and ``appraisal_mark`` are the newest
+    ingestion batch and appraisal it saw: what came later is what the next run must look at."""
+
+    __tablename__ = "score_run"
+    __table_args__ = (UniqueConstraint("ruleset", "period_code", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ruleset: Mapped[str] = mapped_column(String(100))
+    ruleset_hash: Mapped[str] = mapped_column(String(64))
+    period_code: Mapped[str] = mapped_column(ForeignKey("period.code"))
+    version: Mapped[int] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("score_run.id"))
+    mode: Mapped[str] = mapped_column(String(12))  # day_du (full) | tang_dan (incremental)
+    entities: Mapped[int] = mapped_column(Integer)
+    evaluated: Mapped[int] = mapped_column(Integer)
+    batch_mark: Mapped[int] = mapped_column(Integer)
+    appraisal_mark: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    corrects: Mapped[str] = mapped_column(Text, default="")
+
+
+class ScoreEntry(Base):
+    """One entity's result in a run; ``detail_run`` is the run that evaluated it (and holds its detail)."""
+
+    __tablename__ = "score_entry"
+    run_id: Mapped[int] = mapped_column(ForeignKey("score_run.id"), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(50), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    diem: Mapped[float] = mapped_column(Float)
+    toi_da: Mapped[float] = mapped_column(Float)
+    ty_le: Mapped[float | None] = mapped_column(Float)
+    hang: Mapped[int] = mapped_column(Integer)
+    xep_loai: Mapped[str] = mapped_column(String(60))
+    detail_run: Mapped[int] = mapped_column(Integer)
+
+
+class ScoreDetail(Base):
+    """The explanation data of one evaluated entity (inputs, and per criterion value, step, points), as JSON."""
+
+    __tablename__ = "score_detail"
+    run_id: Mapped[int] = mapped_column(ForeignKey("score_run.id"), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(50), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)

@@ -30,19 +30,18 @@ def current_facts(session: Session, period_codes: list[str] | None = None,
     return pd.DataFrame(rows, columns=["unit_id", "unit", "period", "indicator", "value", "batch_id"])
 
 
-def indicator_frame(engine: Engine, period_code: str) -> pd.DataFrame:
+def indicator_frame(engine: Engine, period_code: str, unit_ids: list[int] | None = None) -> pd.DataFrame:
     """Units × indicators for one period: what the rules engine scores. Missing values stay missing."""
     with Session(engine) as s:
-        facts = current_facts(s, [period_code])
+        facts = current_facts(s, [period_code], unit_ids)
     if facts.empty:
         return pd.DataFrame()
     return facts.pivot(index="unit", columns="indicator", values="value").sort_index()
 
 
-def unit_frame(engine: Engine, period_code: str) -> pd.DataFrame:
+def unit_frame(engine: Engine, period_code: str, codes: list[str] | None = None) -> pd.DataFrame:
     """What unit rule sets read for one period: current facts, the unit's kind and name, and the number of
-    its staff (its own and its divisions') disciplined in the period's year."""
-    frame = indicator_frame(engine, period_code)
+    its staff (its own and its divisions') disciplined in the period's year. ``codes``: these units only."""
     year = int(period_code[:4])
     with Session(engine) as s:
         units = pd.DataFrame(s.execute(select(models.Unit.id, models.Unit.code, models.Unit.name, models.Unit.kind,
@@ -58,5 +57,8 @@ def unit_frame(engine: Engine, period_code: str) -> pd.DataFrame:
     by_unit = own.add(own.groupby(parent.reindex(own.index)).sum(), fill_value=0)
     units["so_vu_ky_luat"] = units["id"].map(by_unit).fillna(0)
     units = units.set_index("code")
+    if codes is not None:
+        units = units.loc[units.index.intersection(codes)]
+    frame = indicator_frame(engine, period_code, None if codes is None else units["id"].tolist())
     out = units[["name", "kind", "so_vu_ky_luat"]].join(frame, how="left")
     return out.sort_index()

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from store import models
+from store.db import serialize_writes
 from store.ingest import dossiers, facts, people, units
 from store.ingest.columns import fold
 from store.ingest.kind import Context, Kind
@@ -162,6 +163,7 @@ def ingest_file(engine: Engine, path: str | Path, kind: str | None = None, year:
     out.raise_if_any()
 
     with Session(engine) as s, s.begin():
+        serialize_writes(s)
         batch = models.IngestBatch(kind=chosen.code, file_name=path.name, sha256=digest, rows=len(frame),
                                    created_at=datetime.now().replace(microsecond=0),
                                    created_by=user or getpass.getuser())
