@@ -8,7 +8,7 @@ Everything is drawn from one seeded generator, so the same parameters give the s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from store import calendar
 # Units whose figures are made poor on purpose, so that rankings and inspections have something to find.
 POOR_DEPARTMENTS = ("SXD", "STNMT")
 POOR_COMMUNE_SHARE = 0.05
+PREVIOUS_SHARE = 5  # last year's dossiers: a fifth of this year's (enough for its rates, quicker to load)
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,21 @@ class DemoFiles:
     people: Path
     initiatives: Path
     disciplines: Path
+    previous_facts: Path  # last year's figures and dossiers: what this year's plans start from
+    previous_dossiers: Path
     facts: Path
     dossiers: Path
+    submissions: Path  # the register of periodic reports received
+    findings: Path  # what the year's inspections found
 
     def in_order(self) -> list[Path]:
         """Ingestion order: each file refers only to what the files before it brought."""
-        return [self.units, self.people, self.initiatives, self.disciplines, self.facts, self.dossiers]
+        return [self.units, self.people, self.initiatives, self.disciplines, self.previous_facts,
+                self.previous_dossiers, self.facts, self.dossiers, self.submissions, self.findings]
+
+    def year_of(self, path: Path, year: int) -> int | None:
+        """The reporting year of a dossier file (None for the others)."""
+        return {self.dossiers: year, self.previous_dossiers: year - 1}.get(path)
 
 
 def units_frame(spec: DemoSpec) -> pd.DataFrame:
@@ -282,6 +292,50 @@ def dossiers_frame(spec: DemoSpec, units: pd.DataFrame, rng: np.random.Generator
     })
 
 
+def submissions_frame(spec: DemoSpec, units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """The register of periodic reports received: most on time, poor units often late, a few never sent."""
+    reporting = units[units["Loại đơn vị"].isin(["Sở, ban, ngành", "UBND xã, phường"])]["Mã đơn vị"].tolist()
+    poor = {c for c in reporting if c in POOR_DEPARTMENTS or (c.startswith("XA") and rng.random() < POOR_COMMUNE_SHARE)}
+    rows = []
+    for p in calendar.periods_of(spec.year):
+        if p.kind.code not in calendar.REPORTED:
+            continue
+        for n, code in enumerate(reporting, start=1):
+            bad = code in poor
+            if rng.random() < (0.15 if bad else 0.01):
+                continue  # never sent
+            if rng.random() < (0.5 if bad else 0.05):
+                sent = p.due + pd.Timedelta(days=int(rng.integers(1, 13 if bad else 4)))
+            else:
+                sent = p.due - pd.Timedelta(days=int(rng.integers(0, 7)))
+            rows.append((code, p.label, sent.strftime("%d/%m/%Y"), f"{n + 10 * p.end.month}/BC-{code}"))
+    return pd.DataFrame(rows, columns=["Mã đơn vị", "Kỳ báo cáo", "Ngày gửi", "Số hiệu văn bản"])
+
+
+def findings_frame(spec: DemoSpec, units: pd.DataFrame) -> pd.DataFrame:
+    """What the inspection team found at the poor departments and at two communes; at Sở Xây dựng the
+    declared publicity of procedures was not borne out, and the appraisal lowers criterion 1.3."""
+    y = spec.year
+    communes = units[units["Loại đơn vị"] == "UBND xã, phường"]["Mã đơn vị"].tolist()[:2]
+    rows = [
+        (y, POOR_DEPARTMENTS[0], f"12/06/{y}", "1.3",
+         "Chưa niêm yết đầy đủ TTHC tại Bộ phận Một cửa; số TTHC công khai tự đánh giá cao hơn thực tế",
+         "Niêm yết, công khai đầy đủ 100% TTHC tại Bộ phận Một cửa và trên Cổng dịch vụ công", f"30/09/{y}",
+         "qd766-2022", 1),
+        (y, POOR_DEPARTMENTS[0], f"12/06/{y}", "",
+         "Chưa ban hành kế hoạch khắc phục các tiêu chí bị mất điểm năm trước",
+         "Ban hành kế hoạch khắc phục, phân công rõ người, rõ việc, rõ thời hạn", f"31/07/{y}", "", None),
+        (y, POOR_DEPARTMENTS[1], f"16/07/{y}", "3.3", "Tỷ lệ hồ sơ tiếp nhận trực tuyến thấp",
+         "Hướng dẫn tổ chức, cá nhân nộp hồ sơ trực tuyến; rà soát điều kiện cung cấp dịch vụ công trực tuyến",
+         f"31/10/{y}", "", None),
+    ]
+    for n, code in enumerate(communes):
+        rows.append((y, code, f"{10 + n}/09/{y}", "3.6", "Tỷ lệ số hóa hồ sơ, kết quả giải quyết TTHC chưa đạt",
+                     "Số hóa hồ sơ, kết quả giải quyết TTHC ngay khi tiếp nhận", f"30/11/{y}", "", None))
+    return pd.DataFrame(rows, columns=["Năm kiểm tra", "Mã đơn vị", "Ngày kiểm tra", "Tiêu chí", "Tồn tại, hạn chế",
+                                       "Kiến nghị", "Thời hạn khắc phục", "Bộ tiêu chí", "Điểm thẩm định"])
+
+
 def _xlsx(frame: pd.DataFrame, path: Path) -> None:
     # Byte-identical files for the same seed, so that running the demo again ingests nothing new.
     save_workbook(frame_to_workbook(frame), path)
@@ -293,8 +347,10 @@ def generate(folder: Path, spec: DemoSpec = DemoSpec(), step=lambda what: None) 
     rng = np.random.default_rng(spec.seed)
     files = DemoFiles(
         units=folder / "don_vi.xlsx", people=folder / "can_bo.csv", initiatives=folder / "sang_kien.xlsx",
-        disciplines=folder / "ky_luat.xlsx", facts=folder / f"so_lieu_{spec.year}.xlsx",
-        dossiers=folder / f"ho_so_{spec.year}.csv",
+        disciplines=folder / "ky_luat.xlsx", previous_facts=folder / f"so_lieu_{spec.year - 1}.xlsx",
+        previous_dossiers=folder / f"ho_so_{spec.year - 1}.csv", facts=folder / f"so_lieu_{spec.year}.xlsx",
+        dossiers=folder / f"ho_so_{spec.year}.csv", submissions=folder / f"so_theo_doi_bao_cao_{spec.year}.xlsx",
+        findings=folder / f"ket_qua_kiem_tra_{spec.year}.xlsx",
     )
     step("đơn vị")
     units = units_frame(spec)
@@ -310,4 +366,13 @@ def generate(folder: Path, spec: DemoSpec = DemoSpec(), step=lambda what: None) 
     _xlsx(facts_frame(spec, units, people, rng), files.facts)
     step(f"{spec.dossiers:,} hồ sơ TTHC".replace(",", "."))
     dossiers_frame(spec, units, rng).to_csv(files.dossiers, index=False, encoding="utf-8")
+    # Last year comes from a generator of its own, so this year's data stay what they were.
+    before = replace(spec, year=spec.year - 1, dossiers=max(1, spec.dossiers // PREVIOUS_SHARE))
+    past = np.random.default_rng(spec.seed - 1)
+    step(f"số liệu và hồ sơ năm {before.year}")
+    _xlsx(facts_frame(before, units, people, past), files.previous_facts)
+    dossiers_frame(before, units, past).to_csv(files.previous_dossiers, index=False, encoding="utf-8")
+    step("sổ theo dõi báo cáo, kết quả kiểm tra")
+    _xlsx(submissions_frame(spec, units, past), files.submissions)
+    _xlsx(findings_frame(spec, units), files.findings)
     return files

@@ -18,6 +18,7 @@ KINDS = {
     "trang-web": "trang web tĩnh: xếp hạng, phiếu điểm từng đơn vị, các văn bản",
     "ke-hoach": "kế hoạch CCHC năm sau của một sở (--unit): mục tiêu từng chỉ số, khắc phục, nhiệm vụ",
     "ke-hoach-kiem-tra": "kế hoạch kiểm tra CCHC năm sau: trên 30% đơn vị, kết quả thấp trước",
+    "ket-luan-kiem-tra": "kết luận kiểm tra CCHC tại một đơn vị trong năm (--unit), từ kết quả kiểm tra đã nhập",
 }
 FORMATS = ("docx", "html", "xlsx", "pdf")
 
@@ -85,7 +86,7 @@ def report(
         raise typer.BadParameter(f"không có loại «{kind}»; chọn: {', '.join(KINDS)}", param_hint="KIND")
     if fmt not in FORMATS:
         raise typer.BadParameter(f"chọn một trong {', '.join(FORMATS)}", param_hint="--format")
-    if kind in ("phieu-diem", "ke-hoach-khac-phuc", "ke-hoach") and not unit:
+    if kind in ("phieu-diem", "ke-hoach-khac-phuc", "ke-hoach", "ket-luan-kiem-tra") and not unit:
         raise typer.BadParameter(f"«{kind}» cần --unit", param_hint="--unit")
     engine = _engine()
     if kind == "bao-cao":
@@ -97,6 +98,18 @@ def report(
         path = write(document, out, f"bao-cao-{code}{'-' + unit if unit else ''}", fmt)
         console.print(f"Đã ghi {path}")
         return
+    if kind == "ket-luan-kiem-tra":
+        document = ctx.inspection_conclusion(engine, year, unit, _date(issued, date.today()))
+        console.print(f"Đã ghi {write(document, out, f'ket-luan-kiem-tra-{unit}-{year}', fmt)}")
+        return
+    if kind == "ke-hoach":
+        from cycle.plan import issue
+        from rules.targets import targets_for
+
+        plan_id = issue(engine, find("chi-so-cchc-so-nganh"), unit, year + 1, targets_for(unit, year + 1),
+                        issued=_date(issued, date(year, 12, 20)))
+        console.print(f"Đã ghi {write(ctx.plan_document(engine, plan_id), out, f'ke-hoach-cchc-{unit}-{year + 1}', fmt)}")
+        return
     scored = ctx.score(engine, find(ruleset), year)
     when = _date(issued, date(year + 1, 1, 15))
     if unit and unit not in scored.summary.index:
@@ -104,13 +117,12 @@ def report(
     if kind == "trang-web":
         console.print(f"Đã ghi trang web: {write_site(engine, scored, out / f'trang-web-{year}', when, date(year + 1, 6, 30))}")
         return
-    if kind == "ke-hoach":
-        document, name = ctx.year_plan(engine, scored, unit, date(year, 12, 20)), f"ke-hoach-cchc-{unit}-{year + 1}"
-        console.print(f"Đã ghi {write(document, out, name, fmt)}")
-        return
     if kind == "ke-hoach-kiem-tra":
-        document, name = ctx.inspection_plan(engine, scored, date(year, 12, 20)), f"ke-hoach-kiem-tra-{year + 1}"
-        console.print(f"Đã ghi {write(document, out, name, fmt)}")
+        from cycle.inspection import plan
+
+        plan(engine, scored, year + 1)
+        document = ctx.inspection_plan(engine, year + 1, _date(issued, date(year, 12, 20)))
+        console.print(f"Đã ghi {write(document, out, f'ke-hoach-kiem-tra-{year + 1}', fmt)}")
         return
     if kind == "cong-bo-diem":
         document, name = ctx.publication(engine, scored, when), f"cong-bo-diem-{ruleset}-{year}"
@@ -120,35 +132,6 @@ def report(
         document = ctx.improvement(engine, scored, unit, when, date(year + 1, 6, 30))
         name = f"ke-hoach-khac-phuc-{unit}-{year}"
     console.print(f"Đã ghi {write(document, out, name, fmt)}")
-
-
-def write_year_documents(engine, year: int, out: Path, ruleset: str = "qd766-2022") -> list[Path]:
-    """What a year of data gives the office: the score publication (DOCX, XLSX, HTML), the four periodic
-    reports, a department's scorecard and improvement plan, and the static site."""
-    from cchc import report_context as ctx
-    from rules.ruleset import find
-    from store.calendar import REPORTED
-
-    scored = ctx.score(engine, find(ruleset), year)
-    issued, deadline = date(year + 1, 1, 15), date(year + 1, 6, 30)
-    publication = ctx.publication(engine, scored, issued)
-    written = [write(publication, out, f"cong-bo-diem-{ruleset}-{year}", fmt) for fmt in ("docx", "xlsx", "html")]
-    for kind in REPORTED:
-        code = f"{year}-{kind}"
-        written.append(write(ctx.periodic(engine, code, None), out, f"bao-cao-{code}", "docx"))
-    unit = "SKHCN" if "SKHCN" in scored.summary.index else scored.summary.index[0]
-    written.append(write(ctx.scorecard(engine, scored, unit, issued), out, f"phieu-diem-{unit}-{year}", "docx"))
-    written.append(write(ctx.improvement(engine, scored, unit, issued, deadline), out,
-                         f"ke-hoach-khac-phuc-{unit}-{year}", "docx"))
-    written.append(write(ctx.inspection_plan(engine, scored, date(year, 12, 20)), out,
-                         f"ke-hoach-kiem-tra-{year + 1}", "docx"))
-    index = ctx.score(engine, find("chi-so-cchc-so-nganh"), year)
-    if unit in index.summary.index:
-        written.append(write(ctx.year_plan(engine, index, unit, date(year, 12, 20)), out,
-                             f"ke-hoach-cchc-{unit}-{year + 1}", "docx"))
-    written.append(write_site(engine, scored, out / f"trang-web-{year}", issued, deadline))
-    written += emulation_documents(engine, year, out)
-    return written
 
 
 def emulation_documents(engine, year: int, out: Path) -> list[Path]:

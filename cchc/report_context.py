@@ -5,47 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from reports import documents as docs
 from reports.model import Document, Frame, Signature
 from reports.vn import number, percent
-from rules.evaluate import Result, evaluate
-from rules.ruleset import RuleSet
+from cycle.scoring import Scored, score, score_period  # noqa: F401 - the documents' view of scores
+from rules.ruleset import find
 from store import calendar, indicators, models
-from store.queries import current_facts, unit_frame
+from store.queries import current_facts
 
 PROVINCE_OFFICE = "SNV"  # Sở Nội vụ: ranks departments and communes every year (seed 003)
-
-
-@dataclass(frozen=True)
-class Scored:
-    ruleset: RuleSet
-    year: int
-    frame: pd.DataFrame
-    result: Result
-    summary: pd.DataFrame  # the units the rule set applies to, ranked
-
-
-def score(engine: Engine, ruleset: RuleSet, year: int) -> Scored:
-    return score_period(engine, ruleset, f"{year}-NAM")
-
-
-def score_period(engine: Engine, ruleset: RuleSet, period_code: str) -> Scored:
-    year = int(period_code[:4])
-    frame = unit_frame(engine, period_code)
-    if ruleset.applies_to is not None:
-        frame = frame[frame["kind"].isin(ruleset.applies_to)]
-    result = evaluate(ruleset, frame)
-    summary = result.summary()
-    summary = summary[summary["toi_da"] > 0].sort_values(["hang", "diem"], ascending=[True, False])
-    return Scored(ruleset, year, frame, result, summary)
 
 
 def _people(engine: Engine, unit_code: str) -> dict[str, str]:
@@ -87,7 +61,7 @@ def _unit_score(scored: Scored, code: str) -> docs.UnitScore:
                           {a.id: float(row[f"chi_so_{a.id}"]) for a in scored.ruleset.criteria})
 
 
-def _areas(rs: RuleSet) -> tuple[tuple[str, str], ...]:
+def _areas(rs) -> tuple[tuple[str, str], ...]:
     return tuple((a.id, a.title) for a in rs.criteria)
 
 
@@ -150,7 +124,47 @@ def _rates(totals: pd.Series, pairs) -> list[float]:
             for _, num, den in pairs]
 
 
-def periodic(engine: Engine, period_code: str, unit: str | None) -> Document:
+PROVISIONAL_RULES = "qd766-2022"  # the province ranks its units by Decision 766's criteria
+PROVISIONAL_SHOWN = 5  # best and worst shown in the province's report
+
+
+def _provisional(engine: Engine, period, unit: str | None) -> tuple[tuple, str, str]:
+    """(rows, the rule set's title, the weakest area) of the provisional scores of the period."""
+    scored = score_period(engine, find(PROVISIONAL_RULES), period.code)
+    summary = scored.summary
+    if unit is not None:
+        summary = summary.loc[summary.index.intersection([unit])]
+    elif len(summary) > 2 * PROVISIONAL_SHOWN:
+        summary = pd.concat([summary.head(PROVISIONAL_SHOWN), summary.tail(PROVISIONAL_SHOWN)])
+    rows = tuple((scored.frame.loc[c, "name"], float(r["diem"]), float(r["ty_le"]), int(r["hang"]))
+                 for c, r in summary.iterrows())
+    areas = {a.id: a.title for a in scored.ruleset.criteria}
+    means = {a: scored.summary[f"chi_so_{a}"].mean() if unit is None else summary[f"chi_so_{a}"].mean() for a in areas}
+    weakest = min(means, key=lambda a: means[a]) if means else ""
+    hint = f"{areas[weakest]} (chỉ số thành phần tạm tính {number(means[weakest], 1)}%)" if weakest else ""
+    return rows, scored.ruleset.title, hint
+
+
+def _progress(engine: Engine, period, unit: str) -> tuple:
+    """The unit's plan targets for the year against the provisional index of the period."""
+    from cycle.plan import plan_of, stored
+
+    plan_id = plan_of(engine, unit, period.year)
+    if plan_id is None:
+        return ()
+    plan, items, _, _ = stored(engine, plan_id)
+    scored = score_period(engine, find(plan.ruleset), period.code)
+    if unit not in scored.summary.index:
+        return ()
+    row = scored.summary.loc[unit]
+    now = lambda area: float(row[f"chi_so_{area}"]) if area else float(row["ty_le"])  # noqa: E731
+    return tuple((i.title, i.target, i.last_value, now(i.area) if (not i.area or f"chi_so_{i.area}" in row) else None)
+                 for i in items if i.section == "muc_tieu")
+
+
+def periodic(engine: Engine, period_code: str, unit: str | None, today: date | None = None) -> Document:
+    from cycle.reporting import LATE, ON_TIME, submissions
+
     period = calendar.parse_period(period_code)
     # The cumulative periods of the year up to this one, for the trend picture.
     earlier = [p for p in calendar.periods_of(period.year)
@@ -161,7 +175,16 @@ def periodic(engine: Engine, period_code: str, unit: str | None) -> Document:
     expected = sorted(c for c, k in kinds.items() if k in ("so_nganh", "xa_phuong")) if unit is None else [unit]
     every = every[every["unit"].isin(expected)]
     facts = every[every["period"] == period.code]
-    reported = sorted(set(facts["unit"]))
+    register = submissions(engine, period.code, today or date.today())
+    register = register[register["unit"].isin(expected)]
+    if register["submitted_on"].notna().any():  # the register of reports received says who reported and when
+        late = tuple(f"{r.name} ({r.days_late:.0f} ngày)" for r in register[register["state"] == LATE].itertuples())
+        missing = tuple(register.loc[register["submitted_on"].isna(), "name"])
+        reported, on_time = int(register["submitted_on"].notna().sum()), int((register["state"] == ON_TIME).sum())
+    else:  # no register kept: the units whose figures arrived reported
+        names = dict(zip(register["unit"], register["name"]))
+        late, missing = (), tuple(names.get(c, c) for c in expected if c not in set(facts["unit"]))
+        reported, on_time = len(set(facts["unit"])), 0
     totals = facts.groupby("indicator")["value"].sum()
     registry = indicators.registry()
     figures = [docs.Figure766(registry[c].label, float(totals.get(c, np.nan)), registry[c].unit) for c in REPORT_COUNTS]
@@ -182,20 +205,28 @@ def periodic(engine: Engine, period_code: str, unit: str | None) -> Document:
          f"Tỷ lệ hồ sơ nộp trực tuyến đạt {_p(shown[REPORT_RATES[1][0]])}, số hóa {_p(shown[REPORT_RATES[2][0]])}, "
          f"thanh toán trực tuyến {_p(shown[REPORT_RATES[4][0]])}; tỷ lệ văn bản ký số đạt {_p(shown[REPORT_RATES[5][0]])}."),
     )
+    provisional, provisional_of, weakest = _provisional(engine, period, unit)
     direction = ("Tiếp tục rà soát, đơn giản hóa TTHC; giải quyết hồ sơ đúng hạn, không để hồ sơ quá hạn.",
                  "Đẩy mạnh tiếp nhận hồ sơ trực tuyến, thanh toán trực tuyến và số hóa hồ sơ, kết quả giải quyết.",
                  "Thực hiện ký số 100% văn bản đi (trừ văn bản mật); báo cáo định kỳ đúng hạn.")
-    subject = "các sở, ban, ngành và UBND các xã, phường" if unit is None else unit
+    if weakest:
+        direction += (f"Tập trung cải thiện lĩnh vực có kết quả tạm tính thấp nhất: {weakest}.",)
+    if late or missing:
+        direction += (f"Đôn đốc {len(late) + len(missing)} đơn vị gửi báo cáo trễ hạn hoặc chưa gửi thực hiện "
+                      "đúng chế độ báo cáo.",)
+    subject = ("các sở, ban, ngành và UBND các xã, phường" if unit is None
+               else dict(zip(register["unit"], register["name"])).get(unit, unit))
     by_period = every.groupby(["period", "indicator"])["value"].sum()
     trend_pairs = REPORT_RATES[:3]
     trend = {label: tuple(_rates(by_period.get(p.code, pd.Series(dtype=float)), [(label, num, den)])[0]
                           for p in earlier) for label, num, den in trend_pairs}
     report = docs.PeriodicReport(period.label.lower() if period.kind.code != "NAM" else f"năm {period.year}",
                                  f"{period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}", period.due, subject,
-                                 len(reported), len(expected), (), tuple(c for c in expected if c not in reported),
+                                 reported, len(expected), late, missing,
                                  tuple(figures), results, direction,
                                  tuple(p.kind.label for p in earlier) if len(earlier) > 1 else (),
-                                 trend if len(earlier) > 1 else {})
+                                 trend if len(earlier) > 1 else {}, on_time,
+                                 _progress(engine, period, unit) if unit else (), provisional, provisional_of)
     issuer = unit or PROVINCE_OFFICE
     frame = frame_for(engine, issuer, "BC", period.due, ("UBND tỉnh (b/c)", "Bộ Nội vụ (b/c)", "Lưu: VT, CCHC"))
     return docs.periodic_report(report, frame)
@@ -206,63 +237,69 @@ def _p(v: float) -> str:
     return percent(v / 100)
 
 
-PLAN_TASKS = Path(__file__).with_name("plan_tasks.yaml")
+def plan_document(engine: Engine, plan_id: int) -> Document:
+    """A stored yearly plan as its document: targets, the remedial tasks first, then the areas' tasks."""
+    from cycle.plan import stored
+
+    plan, items, code, name = stored(engine, plan_id)
+    targets = tuple(docs.TargetLine(i.title, i.last_value, i.last_rank, i.target, i.rank_range, i.lead)
+                    for i in items if i.section == "muc_tieu")
+    titles = {n.id: n.title for n in find(plan.ruleset).nodes}
+    remedial = tuple(docs.AreaTasks(i.area, titles.get(i.area, i.area), (i.title,), i.lead, i.support,
+                                    f"{i.deadline:%d/%m/%Y}", i.output) for i in items if i.section == "khac_phuc")
+    areas = []
+    for area in dict.fromkeys(i.area for i in items if i.section == "nhiem_vu"):
+        tasks = [i for i in items if i.section == "nhiem_vu" and i.area == area]
+        areas.append(docs.AreaTasks(area, titles.get(area, area), tuple(t.title for t in tasks), tasks[0].lead,
+                                    tasks[0].support, f"{tasks[0].deadline:%d/%m/%Y}", tasks[0].output))
+    doc = docs.YearPlan(plan.year, name, tuple(plan.basis.splitlines()), targets, remedial, tuple(areas))
+    frame = frame_for(engine, code, "KH", plan.issued_on, ("Sở Nội vụ (b/c)", "Các phòng, đơn vị trực thuộc", "Lưu: VT"))
+    return docs.year_plan(doc, frame)
 
 
-def year_plan(engine: Engine, scored: Scored, code: str, issued: date) -> Document:
-    """Next year's plan of a department from this year's index: targets per component (last value and rank,
-    this year's target and rank range), the criteria that lost points first, then tasks per area."""
-    tasks = yaml.safe_load(PLAN_TASKS.read_text(encoding="utf-8"))
-    summary = scored.summary
-    ranks = {a.id: summary[f"chi_so_{a.id}"].rank(ascending=False, method="min") for a in scored.ruleset.criteria}
-    targets = []
-    for area in scored.ruleset.criteria:
-        last = float(summary.loc[code, f"chi_so_{area.id}"])
-        rank = int(ranks[area.id][code])
-        goal = "giữ 100%" if last >= 100 else f"từ {number(min(100.0, np.ceil(last + 1)))}% trở lên"
-        targets.append(docs.TargetLine(f"{area.id}. {area.title}", last, rank, goal,
-                                       f"{max(1, rank - 2)}–{rank}" if rank > 1 else "1", tasks.get(area.id, {})
-                                       .get("lead", "Văn phòng")))
-    total_rank = int(summary.loc[code, "hang"])
-    targets.append(docs.TargetLine("Tổng cộng", float(summary.loc[code, "ty_le"]), total_rank,
-                                   f"từ {number(min(100.0, np.ceil(summary.loc[code, 'ty_le'] + 1)))}% trở lên",
-                                   f"{max(1, total_rank - 2)}–{total_rank}" if total_rank > 1 else "1", "Lãnh đạo đơn vị"))
-    remedial = []
-    for e in scored.result.explain(code):
-        if e.step != "không áp dụng" and e.max - (0 if np.isnan(e.points) else e.points) > 1e-9:
-            area = next(a for a in scored.ruleset.criteria if any(n.id == e.criterion for n in a.walk()))
-            spec = tasks.get(area.id, {})
-            remedial.append(docs.AreaTasks(e.criterion, e.title, (f"Khắc phục: {e.sentence}.",),
-                                           spec.get("lead", "Văn phòng"), spec.get("support", ""), "Quý II"))
-    areas = tuple(docs.AreaTasks(a.id, a.title, tuple(tasks.get(a.id, {}).get("tasks", ())),
-                                 tasks.get(a.id, {}).get("lead", "Văn phòng"), tasks.get(a.id, {}).get("support", ""))
-                  for a in scored.ruleset.criteria)
-    name = scored.frame.loc[code, "name"]
-    plan = docs.YearPlan(scored.year + 1, name,
-                         (f"Căn cứ kết quả {scored.ruleset.title} năm {scored.year} của {name}: "
-                          f"{number(summary.loc[code, 'ty_le'], 2)}%, xếp hạng {total_rank}/{len(summary)}.",),
-                         tuple(targets), tuple(remedial), areas)
-    frame = frame_for(engine, code, "KH", issued, ("Sở Nội vụ (b/c)", "Các phòng, đơn vị trực thuộc", "Lưu: VT"))
-    return docs.year_plan(plan, frame)
+INSPECTION_CONTENTS = (
+    "Việc ban hành và tổ chức thực hiện kế hoạch cải cách hành chính.",
+    "Việc giải quyết thủ tục hành chính: tiến độ, số hóa, tiếp nhận trực tuyến, thanh toán trực tuyến.",
+    "Việc thực hiện chế độ báo cáo và khắc phục các tiêu chí bị mất điểm.",
+)
 
 
-INSPECTION_SHARE = 30.0  # seed 003: more than 30% of agencies inspected during the year
+def inspection_plan(engine: Engine, year: int, issued: date) -> Document:
+    """The year's stored inspection plan (cycle.inspection.plan) as its document."""
+    from cycle.inspection import MINIMUM_SHARE, planned
+    from cycle.reporting import REPORTING_KINDS
 
-
-def inspection_plan(engine: Engine, scored: Scored, issued: date) -> Document:
-    """Next year's inspections: more than 30% of the scored units, lowest results first, spread from March
-    to November."""
-    summary = scored.summary.sort_values("ty_le")
-    total = len(summary)
-    count = min(total, int(np.floor(total * INSPECTION_SHARE / 100)) + 1)
-    months = list(range(3, 12))
-    visits = tuple(docs.InspectionVisit(scored.frame.loc[c, "name"], months[i * len(months) // count],
-                                        f"tỷ lệ điểm năm {scored.year} thấp: {number(summary.loc[c, 'ty_le'], 1)}% "
-                                        f"(hạng {int(summary.loc[c, 'hang'])}/{total})")
-                   for i, c in enumerate(summary.index[:count]))
-    plan = docs.InspectionPlan(scored.year + 1, total, visits, INSPECTION_SHARE,
-                               ("Việc ban hành và tổ chức thực hiện kế hoạch cải cách hành chính.",
-                                "Việc giải quyết thủ tục hành chính: tiến độ, số hóa, tiếp nhận trực tuyến, thanh toán trực tuyến.",
-                                "Việc thực hiện chế độ báo cáo và khắc phục các tiêu chí bị mất điểm."))
+    visits = planned(engine, year)
+    if visits.empty:
+        raise ValueError(f"chưa lập kế hoạch kiểm tra năm {year} (cchc inspection plan --year {year})")
+    with Session(engine) as s:
+        total = len(s.scalars(select(models.Unit.id).where(models.Unit.kind.in_(REPORTING_KINDS))).all())
+    plan = docs.InspectionPlan(year, total, tuple(docs.InspectionVisit(v.name, int(v.month), v.reason)
+                                                  for v in visits.itertuples()), MINIMUM_SHARE, INSPECTION_CONTENTS)
     frame = frame_for(engine, PROVINCE_OFFICE, "KH", issued, ("UBND tỉnh (b/c)", "Các đơn vị được kiểm tra", "Lưu: VT, CCHC"))
     return docs.inspection_plan(plan, frame)
+
+
+def inspection_conclusion(engine: Engine, year: int, unit: str, issued: date | None = None) -> Document:
+    """The conclusion of the inspection of ``unit`` in ``year``: the criteria it kept at full points last
+    year as its strengths, the recorded findings and the recommendations with their deadlines."""
+    from cycle.inspection import follow_up
+
+    found = follow_up(engine, year, issued or date.today())
+    found = found[found["unit"] == unit]
+    if found.empty:
+        raise ValueError(f"chưa ghi nhận kết quả kiểm tra năm {year} tại đơn vị «{unit}»")
+    visited = found["visited_on"].iloc[0]
+    strengths = ()
+    last = score(engine, find(PROVISIONAL_RULES), year - 1)
+    if unit in last.summary.index:
+        strengths = tuple(f"{e.title}: đạt {number(e.points, 2)}/{number(e.max, 2)} điểm năm {year - 1}."
+                          for e in last.result.explain(unit) if e.max > 0 and e.points >= e.max - 1e-9)[:5]
+    recommendations = tuple(docs.Recommendation(r.recommendation, r.name, r.deadline) for r in found.itertuples())
+    conclusion = docs.InspectionConclusion(found["name"].iloc[0], visited, "Đoàn kiểm tra cải cách hành chính của tỉnh",
+                                           strengths or ("Đơn vị ban hành và triển khai kế hoạch CCHC năm.",),
+                                           tuple(f"{r.text}" + (f" (tiêu chí {r.criterion})" if r.criterion else "")
+                                                 for r in found.itertuples()), recommendations)
+    frame = frame_for(engine, PROVINCE_OFFICE, "KL", issued or visited, (found["name"].iloc[0], "UBND tỉnh (b/c)",
+                                                                         "Lưu: VT, CCHC"))
+    return docs.inspection_conclusion(conclusion, frame)

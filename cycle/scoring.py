@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from rules.evaluate import Result, classify, evaluate, rank
 from rules.ruleset import RuleSet
 from store import models
+from store.appraisals import add_appraisal
 from store.db import ensure_periods, serialize_writes
 from store.ingest.bulk import insert_frame
 from store.queries import unit_frame
@@ -132,6 +133,34 @@ def evaluate_units(engine: Engine, session: Session, ruleset: RuleSet, period: s
     frame = scoring_frame(engine, ruleset, period, units)
     adjusted = adjustments(session, ruleset.id, period, units)
     return frame, fingerprints(frame, adjusted), adjusted, evaluate(ruleset, frame, adjusted)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Everyone a rule set scores in one period, evaluated with the appraisals, as the current run holds it."""
+
+    ruleset: RuleSet
+    year: int
+    frame: pd.DataFrame
+    result: Result
+    summary: pd.DataFrame  # the units the rule set applies to, ranked
+    run: Outcome | None = None
+
+
+def score(engine: Engine, ruleset: RuleSet, year: int) -> Scored:
+    return score_period(engine, ruleset, f"{year}-NAM")
+
+
+def score_period(engine: Engine, ruleset: RuleSet, period: str) -> Scored:
+    """Bring the period's run up to date, then the full evaluation the documents explain point by point."""
+    run = rescore(engine, ruleset, period)
+    with Session(engine) as s:
+        frame, _, _, result = evaluate_units(engine, s, ruleset, period)
+        names = dict(s.execute(select(models.Unit.code, models.Unit.name)).all())
+    frame.insert(0, "name", frame.index.map(names))
+    summary = result.summary()
+    summary = summary[summary["toi_da"] > 0].sort_values(["hang", "diem"], ascending=[True, False])
+    return Scored(ruleset, int(period[:4]), frame, result, summary, run)
 
 
 def rescore(engine: Engine, ruleset: RuleSet, period: str, full: bool = False, now: datetime | None = None,
@@ -266,26 +295,7 @@ def publish(engine: Engine, run_id: int, now: datetime | None = None) -> models.
 
 
 def record_appraisal(engine: Engine, ruleset: RuleSet, period: str, unit: str, criterion: str, points: float,
-                     reason: str, appraiser: str, finding_id: int | None = None,
-                     now: datetime | None = None) -> int:
+                     reason: str, appraiser: str, now: datetime | None = None) -> int:
     """An appraiser's points for one leaf of one unit, checked against the rule set; returns its id."""
-    leaves = {leaf.id: leaf for leaf in ruleset.leaves}
-    if criterion not in leaves:
-        raise ValueError(f"bộ tiêu chí «{ruleset.id}» không có tiêu chí «{criterion}» (chọn một tiêu chí lá: "
-                         f"{', '.join(leaves)})")
-    top = leaves[criterion].max
-    if not (0 <= points <= top) or math.isnan(points):
-        raise ValueError(f"tiêu chí {criterion}: điểm thẩm định {points:g} phải trong khoảng 0–{top:g}")
-    if not reason.strip():
-        raise ValueError(f"tiêu chí {criterion}: điều chỉnh điểm phải có lý do")
     with Session(engine) as s, s.begin():
-        ensure_periods(s, {int(period[:4])})
-        unit_id = s.scalar(select(models.Unit.id).where(models.Unit.code == unit))
-        if unit_id is None:
-            raise ValueError(f"không có đơn vị «{unit}»")
-        row = models.Appraisal(ruleset=ruleset.id, period_code=period, unit_id=unit_id, criterion=criterion,
-                               points=float(points), reason=reason.strip(), appraiser=appraiser, finding_id=finding_id,
-                               created_at=(now or datetime.now()).replace(microsecond=0))
-        s.add(row)
-        s.flush()
-        return row.id
+        return add_appraisal(s, ruleset, period, unit, criterion, points, reason, appraiser, now=now)

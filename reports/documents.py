@@ -214,6 +214,10 @@ class PeriodicReport:
     direction: tuple[str, ...]
     trend_labels: tuple[str, ...] = ()
     trend: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    on_time: int = 0
+    progress: tuple[tuple[str, str, float | None, float | None], ...] = ()  # (target, goal, last year, now)
+    provisional: tuple[tuple[str, float, float, int], ...] = ()  # (unit, points, percent, rank), provisional
+    provisional_of: str = ""  # the rule set's title
 
 
 def periodic_report(report: PeriodicReport, frame: Frame) -> Document:
@@ -224,6 +228,14 @@ def periodic_report(report: PeriodicReport, frame: Frame) -> Document:
     if report.trend:
         pictures["xu_huong"] = charts.trend(report.trend_labels, report.trend, "Diễn biến qua các kỳ (%)")
     tables = {"so_lieu": figures}
+    if report.progress:
+        tables["tien_do"] = Table(("STT", "Mục tiêu", "Chỉ tiêu kế hoạch", "Kết quả năm trước (%)", "Tạm tính kỳ này (%)"),
+                                  tuple((i, *row) for i, row in enumerate(report.progress, start=1)),
+                                  ("int", "text", "text", "pct", "pct"), title="Tiến độ thực hiện mục tiêu kế hoạch")
+    if report.provisional:
+        tables["diem_tam_tinh"] = Table(("Hạng", "Đơn vị", "Điểm", "Tỷ lệ (%)"),
+                                        tuple((r, u, p, q) for u, p, q, r in report.provisional),
+                                        ("int", "text", "dec", "pct"), title=f"Điểm tạm tính: {report.provisional_of}")
     return _compose("bao_cao", frame, {"r": report, "co_xu_huong": bool(report.trend)}, tables=tables, figures=pictures)
 
 

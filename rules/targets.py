@@ -54,6 +54,7 @@ class TargetSet:
     year: int
     targets: tuple[Target, ...]
     rank_of: int | None = None
+    unit: str | None = None  # the unit whose plan carries these targets (None: a province's)
 
 
 def load_targets(name_or_path: str | Path) -> TargetSet:
@@ -68,11 +69,18 @@ def load_targets(name_or_path: str | Path) -> TargetSet:
             if key in t:
                 t[key] = tuple(t[key])
         targets.append(Target(**t))
-    return TargetSet(raw["id"], raw["title"], raw["reference"], raw["year"], tuple(targets), raw.get("rank_of"))
+    return TargetSet(raw["id"], raw["title"], raw["reference"], raw["year"], tuple(targets), raw.get("rank_of"),
+                     raw.get("unit"))
 
 
 def shipped_targets() -> list[str]:
     return sorted(p.stem for p in TARGETS.glob("*.yaml"))
+
+
+def targets_for(unit: str, year: int) -> TargetSet | None:
+    """The shipped target set of ``unit``'s plan for ``year``, if there is one."""
+    found = (load_targets(name) for name in shipped_targets())
+    return next((t for t in found if t.unit == unit and t.year == year), None)
 
 
 @dataclass(frozen=True)

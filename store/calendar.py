@@ -91,6 +91,20 @@ def year_window(year: int) -> Period:
     return Period(year, KINDS_BY_CODE["NAM"])
 
 
+def _reported_around(day: date) -> list[Period]:
+    return [p for y in (day.year - 1, day.year, day.year + 1) for p in periods_of(y) if p.kind.code in REPORTED]
+
+
+def due_on_or_before(day: date) -> Period:
+    """The reported period whose due date is ``day`` or the last one before it."""
+    return max((p for p in _reported_around(day) if p.due <= day), key=lambda p: p.due)
+
+
+def next_due(day: date) -> Period:
+    """The reported period due next (on ``day`` or after)."""
+    return min((p for p in _reported_around(day) if p.due >= day), key=lambda p: p.due)
+
+
 def reporting_year_of(day: date) -> int:
     """The CCHC year whose data window holds ``day`` (15/12 already belongs to the next year)."""
     return day.year + 1 if (day.month, day.day) >= (12, 15) else day.year

@@ -1,0 +1,132 @@
+"""Plan issuance (ban hành kế hoạch CCHC năm, seeds 000 and 003): from last year's results and a target set,
+the year's targets per index component, the remedial tasks for the criteria that lost points (first), and the
+tasks of every reform area with a lead unit, supporting units, deadline and expected output. Stored, so that
+periodic reports can follow progress against it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import yaml
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from cycle.scoring import Scored, score
+from reports.vn import number
+from rules.ruleset import RuleSet
+from rules.targets import TargetSet
+from store import models
+from store.db import serialize_writes
+
+PLAN_TASKS = Path(__file__).with_name("plan_tasks.yaml")  # seed 000's tasks per area of the department index
+REMEDIAL_BY = (6, 30)  # criteria that lost points are to be remedied by the end of the second quarter
+AREAS_BY = (12, 15)  # the areas' tasks run the whole year, reported with the year's report
+
+
+@dataclass(frozen=True)
+class Item:
+    section: str  # muc_tieu | khac_phuc | nhiem_vu
+    area: str
+    title: str
+    lead: str
+    support: str = ""
+    deadline: date | None = None
+    output: str = ""
+    last_value: float | None = None
+    last_rank: int | None = None
+    target: str = ""
+    rank_range: str = ""
+
+
+def _area_of(ruleset: RuleSet, criterion: str):
+    return next(a for a in ruleset.criteria if any(n.id == criterion for n in a.walk()))
+
+
+def _rank_range(rank: int) -> str:
+    return f"{max(1, rank - 2)}–{rank}" if rank > 1 else "1"
+
+
+def _goal(last: float) -> str:
+    return "giữ 100%" if last >= 100 else f"từ {number(min(100.0, float(np.ceil(last + 1))))}% trở lên"
+
+
+def draft(scored: Scored, code: str, targets: TargetSet | None = None) -> list[Item]:
+    """The items of ``code``'s plan for the year after ``scored``: targets, then remedial tasks, then areas."""
+    tasks = yaml.safe_load(PLAN_TASKS.read_text(encoding="utf-8"))
+    rs, summary, year = scored.ruleset, scored.summary, scored.year + 1
+    if code not in summary.index:
+        raise ValueError(f"đơn vị «{code}» không có kết quả «{rs.title}» năm {scored.year} để lập kế hoạch")
+    lead = {a.id: tasks.get(a.id, {}).get("lead", "Văn phòng") for a in rs.criteria}
+    items = []
+    for area in rs.criteria:
+        column = summary[f"chi_so_{area.id}"]
+        last, place = float(column[code]), int(column.rank(ascending=False, method="min")[code])
+        items.append(Item("muc_tieu", area.id, f"{area.id}. {area.title}", lead[area.id], last_value=last,
+                          last_rank=place, target=_goal(last), rank_range=_rank_range(place)))
+    total_rank = int(summary.loc[code, "hang"])
+    items.append(Item("muc_tieu", "", "Tổng cộng", "Lãnh đạo đơn vị", last_value=float(summary.loc[code, "ty_le"]),
+                      last_rank=total_rank, target=_goal(float(summary.loc[code, "ty_le"])),
+                      rank_range=_rank_range(total_rank)))
+    for t in targets.targets if targets else ():
+        items.append(Item("muc_tieu", t.index, t.label, t.responsible or "Văn phòng", last_value=t.last,
+                          last_rank=t.last_rank, target=t.threshold_text(), rank_range=t.rank_text()))
+    for e in scored.result.explain(code):
+        if e.step != "không áp dụng" and e.max - (0 if np.isnan(e.points) else e.points) > 1e-9:
+            area = _area_of(rs, e.criterion)
+            items.append(Item("khac_phuc", e.criterion, f"Khắc phục: {e.sentence}.", lead[area.id],
+                              tasks.get(area.id, {}).get("support", ""), date(year, *REMEDIAL_BY),
+                              "Tiêu chí đạt điểm tối đa khi chấm điểm năm"))
+    for area in rs.criteria:
+        spec = tasks.get(area.id, {})
+        for task in spec.get("tasks", ()):
+            items.append(Item("nhiem_vu", area.id, task, lead[area.id], spec.get("support", ""), date(year, *AREAS_BY),
+                              spec.get("output", "Báo cáo kết quả thực hiện")))
+    return items
+
+
+def issue(engine: Engine, ruleset: RuleSet, code: str, year: int, targets: TargetSet | None = None,
+          doc_no: str = "", issued: date | None = None) -> int:
+    """Issue (or re-issue, replacing the earlier draft) ``code``'s plan for ``year`` from the results of the
+    year before; returns the plan's id. The same inputs give the same plan."""
+    scored = score(engine, ruleset, year - 1)
+    items = draft(scored, code, targets)
+    name = scored.frame.loc[code, "name"]
+    basis = (f"Căn cứ kết quả {ruleset.title} năm {year - 1} của {name}: "
+             f"{number(scored.summary.loc[code, 'ty_le'], 2)}%, xếp hạng {int(scored.summary.loc[code, 'hang'])}/"
+             f"{len(scored.summary)} (lượt chấm điểm phiên bản {scored.run.version}).")
+    if targets:
+        basis += f"\nCăn cứ {targets.reference}."
+    with Session(engine) as s, s.begin():
+        serialize_writes(s)
+        unit_id = s.scalar(select(models.Unit.id).where(models.Unit.code == code))
+        old = s.scalars(select(models.Plan.id).where(models.Plan.unit_id == unit_id, models.Plan.year == year)).all()
+        if old:
+            s.execute(delete(models.PlanItem).where(models.PlanItem.plan_id.in_(old)))
+            s.execute(delete(models.Plan).where(models.Plan.id.in_(old)))
+        plan = models.Plan(unit_id=unit_id, year=year, number=doc_no, issued_on=issued or date(year - 1, 12, 20),
+                           ruleset=ruleset.id, run_id=scored.run.run_id, basis=basis)
+        s.add(plan)
+        s.flush()
+        s.add_all(models.PlanItem(plan_id=plan.id, position=i, **vars(item)) for i, item in enumerate(items))
+        return plan.id
+
+
+def stored(engine: Engine, plan_id: int) -> tuple[models.Plan, list[models.PlanItem], str, str]:
+    """A stored plan, its items in order, and its unit's code and name."""
+    with Session(engine, expire_on_commit=False) as s:
+        plan = s.get(models.Plan, plan_id)
+        if plan is None:
+            raise ValueError(f"không có kế hoạch #{plan_id}")
+        items = list(s.scalars(select(models.PlanItem).where(models.PlanItem.plan_id == plan_id)
+                               .order_by(models.PlanItem.position)))
+        unit = s.get(models.Unit, plan.unit_id)
+        return plan, items, unit.code, unit.name
+
+
+def plan_of(engine: Engine, code: str, year: int) -> int | None:
+    with Session(engine) as s:
+        return s.scalar(select(models.Plan.id).join(models.Unit, models.Unit.id == models.Plan.unit_id)
+                        .where(models.Unit.code == code, models.Plan.year == year))

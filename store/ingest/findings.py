@@ -1,0 +1,99 @@
+"""Inspection results (kết quả kiểm tra CCHC): per finding, the unit, the day of the visit, the criterion,
+what was found, what is recommended and by when; optionally the appraisal points the finding sets for that
+criterion in the year's score (with the finding as its reason)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rules.ruleset import RuleSet, RuleSetError, find
+from store import models
+from store.appraisals import add_appraisal
+from store.ingest.columns import Day, Number, Text
+from store.ingest.kind import Context, Kind
+from store.ingest.problems import Collector
+
+COLUMNS = (
+    Number("Năm kiểm tra", "year", integral=True, minimum=1990, example="2024", help="Năm của kế hoạch kiểm tra"),
+    Text("Mã đơn vị", "unit", example="SXD"),
+    Day("Ngày kiểm tra", "visited_on", example="12/06/2024"),
+    Text("Tiêu chí", "criterion", required=False, example="1.3", help="Mã tiêu chí (lá) của bộ tiêu chí chấm điểm"),
+    Text("Tồn tại, hạn chế", "text", example="Chưa công khai đầy đủ TTHC tại Bộ phận Một cửa"),
+    Text("Kiến nghị", "recommendation", example="Niêm yết đầy đủ 100% TTHC tại Bộ phận Một cửa"),
+    Day("Thời hạn khắc phục", "deadline", example="30/09/2024"),
+    Text("Bộ tiêu chí", "ruleset", required=False, example="qd766-2022",
+         help="Để trống nếu không điều chỉnh điểm; cần khi có «Điểm thẩm định»"),
+    Number("Điểm thẩm định", "points", required=False, example="2",
+           help="Điểm của tiêu chí sau kiểm tra; để trống nếu giữ điểm tự đánh giá"),
+)
+
+
+def add_finding(session: Session, year: int, unit: str, visited_on: date, criterion: str, text: str,
+                recommendation: str, deadline: date, ruleset: RuleSet | None = None, points: float | None = None,
+                appraiser: str = "Đoàn kiểm tra", now: datetime | None = None) -> models.Finding:
+    """A finding of the year's inspection of a unit (an inspection outside the plan is recorded too); with
+    ``points``, the appraisal of ``criterion`` in the year's score, the finding as its reason."""
+    unit_id = session.scalar(select(models.Unit.id).where(models.Unit.code == unit))
+    if unit_id is None:
+        raise ValueError(f"không có đơn vị «{unit}»")
+    visit = session.scalar(select(models.Inspection).where(models.Inspection.year == year,
+                                                           models.Inspection.unit_id == unit_id))
+    if visit is None:
+        visit = models.Inspection(year=year, unit_id=unit_id, month=visited_on.month, risk=0.0,
+                                  reason="kiểm tra ngoài kế hoạch")
+        session.add(visit)
+    visit.visited_on = visited_on
+    session.flush()
+    finding = models.Finding(inspection_id=visit.id, criterion=criterion, text=text.strip(),
+                             recommendation=recommendation.strip(), deadline=deadline)
+    session.add(finding)
+    session.flush()
+    if points is not None:
+        add_appraisal(session, ruleset, f"{year}-NAM", unit, criterion, points,
+                      f"Kết luận kiểm tra ngày {visited_on:%d/%m/%Y}: {text.strip()}", appraiser, finding.id, now=now)
+    return finding
+
+
+def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    ctx.unknown_units(frame, out, "Mã đơn vị")
+    out.rows(frame["deadline"] < frame["visited_on"], "Thời hạn khắc phục", "thời hạn khắc phục trước ngày kiểm tra")
+    out.rows(frame["visited_on"].dt.year != frame["year"], "Ngày kiểm tra",
+             lambda v: f"ngày kiểm tra {v:%d/%m/%Y} không thuộc năm kiểm tra", frame["visited_on"])
+    scored = frame["points"].notna()
+    out.rows(scored & frame["ruleset"].eq(""), "Bộ tiêu chí", "có điểm thẩm định thì phải ghi bộ tiêu chí")
+    out.rows(scored & frame["criterion"].eq(""), "Tiêu chí", "có điểm thẩm định thì phải ghi tiêu chí")
+    for name in frame.loc[scored & frame["ruleset"].ne(""), "ruleset"].unique():
+        rows = scored & frame["ruleset"].eq(name)
+        try:
+            leaves = {leaf.id: leaf.max for leaf in find(name).leaves}
+        except (KeyError, FileNotFoundError, RuleSetError, ValueError):
+            out.rows(rows, "Bộ tiêu chí", f"không có bộ tiêu chí «{name}» (xem «cchc rules list»)")
+            continue
+        known = frame["criterion"].isin(list(leaves))
+        out.rows(rows & frame["criterion"].ne("") & ~known, "Tiêu chí",
+                 lambda v: f"bộ tiêu chí «{name}» không có tiêu chí «{v}»", frame["criterion"])
+        top = frame["criterion"].map(leaves)
+        out.rows(rows & known & (frame["points"] > top), "Điểm thẩm định",
+                 lambda v: f"điểm thẩm định {v:g} vượt điểm tối đa của tiêu chí", frame["points"])
+
+
+def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
+    when = datetime.now().replace(microsecond=0)
+    for r in frame.itertuples(index=False):
+        scored = not pd.isna(r.points)
+        add_finding(session, int(r.year), r.unit, r.visited_on.date(), r.criterion, r.text, r.recommendation,
+                    r.deadline.date(), find(r.ruleset) if scored else None, float(r.points) if scored else None,
+                    now=when)
+    adjusted = int(frame["points"].notna().sum())
+    return {"phát hiện kiểm tra": len(frame), "điểm thẩm định điều chỉnh": adjusted}
+
+
+KIND = Kind("ket_qua_kiem_tra", "Kết quả kiểm tra CCHC", COLUMNS, ("year", "unit", "criterion", "text"), check, load,
+            notes=("Mỗi dòng một tồn tại, hạn chế phát hiện khi kiểm tra. Đơn vị chưa có trong kế hoạch kiểm tra "
+                   "được ghi là kiểm tra ngoài kế hoạch.",
+                   "Có «Điểm thẩm định» thì điểm của tiêu chí trong kết quả chấm điểm năm được điều chỉnh, "
+                   "lý do là kết luận kiểm tra."))
