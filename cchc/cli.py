@@ -81,9 +81,11 @@ def ingest(
 
     if kind and kind not in KINDS:
         raise typer.BadParameter(f"không có loại «{kind}»; chọn một trong: {', '.join(KINDS)}", param_hint="--kind")
+    from cchc.events import announce_ingest
+
     engine = _engine()
     for path in files:
-        _ingest(engine, path, kind, year)
+        announce_ingest(_ingest(engine, path, kind, year))
 
 
 @app.command()
@@ -179,10 +181,14 @@ def demo(
     seed: Annotated[int, typer.Option(help="Hạt giống sinh dữ liệu (cùng hạt giống, cùng dữ liệu).")] = 20241215,
     data_dir: Annotated[Path, typer.Option(help="Thư mục ghi các tệp dữ liệu mô phỏng.")] = Path("out/demo-data"),
     out: Annotated[Path, typer.Option(help="Thư mục ghi văn bản và trang web.")] = Path("out"),
+    prefect: Annotated[bool, typer.Option(help="Chạy chu trình năm qua các flow Prefect (mặc định) hay gọi thẳng.")] = True,
 ) -> None:
-    """Tỉnh mô phỏng: sinh dữ liệu, nhập qua đúng đường nhập liệu của người dùng, in tóm tắt."""
+    """Tỉnh mô phỏng: sinh dữ liệu, nhập qua đúng đường nhập liệu của người dùng, rồi chạy cả năm: kế hoạch,
+    4 kỳ báo cáo, kiểm tra, chấm điểm và công bố, thi đua, kế hoạch năm sau."""
+    from cchc.cycle_cli import print_ranking, run_cycle
     from cchc.demo import DemoSpec, generate
     from cchc.summary import print_summary
+    from store.db import database_url
 
     spec = DemoSpec(year=year, communes=communes, dossiers=dossiers, seed=seed)
     started = time.perf_counter()
@@ -191,12 +197,11 @@ def demo(
         files = generate(data_dir, spec, step=lambda what: status.update(f"Sinh dữ liệu mô phỏng: {what}…"))
     console.print(f"Dữ liệu mô phỏng ở {data_dir}/ ({len(files.in_order())} tệp).")
     for path in files.in_order():
-        _ingest(engine, path, year=year if path == files.dossiers else None)
+        _ingest(engine, path, year=files.year_of(path, year))
     print_summary(console, engine, year)
-    from cchc.report_cli import write_year_documents
-
-    with console.status("Lập văn bản và trang web…"):
-        written = write_year_documents(engine, year, out)
+    console.print(f"Chu trình năm {year}…")
+    written = run_cycle(database_url(), year, out, prefect)
+    print_ranking(engine, year)
     console.print(f"Văn bản đã lập ({len(written)}), trong thư mục {out}/:")
     for path in written:
         console.print(f"  {path}")
@@ -229,6 +234,7 @@ def main() -> None:
 
 
 # The sub-commands' modules import only typer at load time; their work is imported when they run.
+from cchc import cycle_cli as _cycle  # noqa: E402
 from cchc.emulation_cli import app as _emulation_app  # noqa: E402
 from cchc.report_cli import report as _report  # noqa: E402
 from cchc.rules_cli import app as _rules_app  # noqa: E402
@@ -237,6 +243,13 @@ app.add_typer(db_app, name="db")
 app.add_typer(_rules_app, name="rules")
 app.add_typer(_emulation_app, name="emulation")
 app.command("report")(_report)
+app.add_typer(_cycle.cycle_app, name="cycle")
+app.add_typer(_cycle.inspection_app, name="inspection")
+for _name, _command in (("score", _cycle.score), ("runs", _cycle.runs), ("diff", _cycle.diff_runs),
+                        ("history", _cycle.history), ("publish", _cycle.publish), ("appraise", _cycle.appraise),
+                        ("rescore", _cycle.rescore), ("submissions", _cycle.submissions), ("watch", _cycle.watch),
+                        ("deploy", _cycle.deploy)):
+    app.command(_name)(_command)
 
 if __name__ == "__main__":
     main()

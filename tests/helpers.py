@@ -72,3 +72,14 @@ def demo_engine(folder: Path, communes: int, dossiers: int):
     for path in files.in_order():
         ingest_file(engine, path)
     return engine
+
+
+def read_docx_text(document, path: Path) -> str:
+    """A document rendered to DOCX and read back: its paragraphs and table cells, one per line."""
+    from docx import Document as Docx
+
+    from reports.docx import render_docx
+
+    doc = Docx(render_docx(document, path))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)

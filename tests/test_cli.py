@@ -17,7 +17,9 @@ from store.ingest import KINDS
 def cchc(*args, cwd: Path, db: Path | str | None = None) -> subprocess.CompletedProcess:
     url = db if isinstance(db, str) else f"sqlite:///{db or cwd / 'cchc.db'}"
     return subprocess.run([sys.executable, "-m", "cchc.cli", "--db", url, *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=600, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+                          capture_output=True, text=True, timeout=600,
+                          env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "PREFECT_HOME": str(cwd / ".prefect"),
+                               "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
 
 
 def test_templates_are_documented_and_ingest_once_filled(tmp_path):
@@ -82,10 +84,18 @@ def test_a_small_demo_province_end_to_end(tmp_path):
     done = cchc("demo", "--communes", "8", "--dossiers", "20000", "--data-dir", tmp_path / "data", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Dữ liệu đã nạp" in done.stdout
-    assert "│ Hồ sơ TTHC" in done.stdout and "20.000" in done.stdout
+    assert "│ Hồ sơ TTHC" in done.stdout and "24.000" in done.stdout  # this year's 20.000 and last year's 4.000
     assert "Sở Khoa học và Công nghệ" in done.stdout or "5 đơn vị tốt nhất" in done.stdout
-    again = cchc("demo", "--communes", "8", "--dossiers", "20000", "--data-dir", tmp_path / "data", cwd=tmp_path)
-    assert again.returncode == 0 and again.stdout.count("đã được nhập") == 6
+    # The whole year ran through Prefect's flows: the plan, four periodic reports, the inspection plan and the
+    # published ranking.
+    out = tmp_path / "out"
+    assert (out / "ke-hoach" / "ke-hoach-cchc-SKHCN-2024.docx").exists() and (out / "ke-hoach-kiem-tra-2024.docx").exists()
+    assert all((out / f"bao-cao-2024-{p}.docx").exists() for p in ("Q1", "6T", "Q3", "NAM"))
+    assert "Xếp hạng qd766-2022 năm 2024 (phiên bản 1, công bố" in done.stdout
+    assert "Flow run" in done.stdout + done.stderr
+    again = cchc("demo", "--communes", "8", "--dossiers", "20000", "--data-dir", tmp_path / "data", "--no-prefect",
+                 cwd=tmp_path)
+    assert again.returncode == 0 and again.stdout.count("đã được nhập") == 10
     facts = cchc("facts", "--period", "Năm 2024", "--unit", "SKHCN", cwd=tmp_path)
     assert "van_ban_ky_so" in facts.stdout and "hs_tiep_nhan" in facts.stdout
 
@@ -105,7 +115,7 @@ def test_rules_commands(tmp_path):
 
 
 def test_rules_explain_a_demo_unit(tmp_path):
-    cchc("demo", "--communes", "4", "--dossiers", "5000", "--data-dir", tmp_path / "data", cwd=tmp_path)
+    cchc("demo", "--communes", "4", "--dossiers", "5000", "--data-dir", tmp_path / "data", "--no-prefect", cwd=tmp_path)
     done = cchc("rules", "explain", "thi-dua-cchc-skhcn-ninh-thuan-2024", "--unit", "SKHCN", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Sở Khoa học và Công nghệ" in done.stdout and "Tỷ lệ văn bản ký số" in done.stdout
@@ -116,7 +126,7 @@ def test_rules_explain_a_demo_unit(tmp_path):
 
 def test_reports_from_the_command_line(tmp_path):
     cchc("demo", "--communes", "4", "--dossiers", "5000", "--data-dir", tmp_path / "data", "--out", tmp_path / "out",
-         cwd=tmp_path)
+         "--no-prefect", cwd=tmp_path)
     assert (tmp_path / "out" / "cong-bo-diem-qd766-2022-2024.docx").exists()
     assert (tmp_path / "out" / "bao-cao-2024-Q1.docx").exists() and (tmp_path / "out" / "trang-web-2024" / "index.html").exists()
     done = cchc("report", "phieu-diem", "--unit", "STP", "--format", "xlsx", "--out", tmp_path / "r", cwd=tmp_path)
@@ -133,7 +143,7 @@ def test_reports_from_the_command_line(tmp_path):
 
 def test_emulation_from_the_command_line(tmp_path):
     cchc("demo", "--communes", "4", "--dossiers", "5000", "--data-dir", tmp_path / "data", "--out", tmp_path / "out",
-         cwd=tmp_path)
+         "--no-prefect", cwd=tmp_path)
     assert (tmp_path / "out" / "ke-hoach-thi-dua-skhcn-ninh-thuan-2024.docx").exists()
     assert (tmp_path / "out" / "danh-sach-xet-danh-hieu-2024.xlsx").exists()
     done = cchc("emulation", "eligibility", "--person", "CB00001", cwd=tmp_path)
@@ -144,7 +154,7 @@ def test_emulation_from_the_command_line(tmp_path):
 
 def test_emulation_review_with_a_ballot_file(tmp_path):
     cchc("demo", "--communes", "3", "--dossiers", "3000", "--data-dir", tmp_path / "data", "--out", tmp_path / "out",
-         cwd=tmp_path)
+         "--no-prefect", cwd=tmp_path)
     assert (tmp_path / "out" / "bien-ban-binh-xet-skhcn-ninh-thuan-2024.docx").exists()
     bad = tmp_path / "phieu.csv"
     bad.write_text("Mã,Phiếu đồng ý\nCB00001,nhiều\n", encoding="utf-8")
@@ -160,7 +170,7 @@ def test_emulation_review_with_a_ballot_file(tmp_path):
 
 def test_emulation_steps_one_by_one(tmp_path):
     cchc("demo", "--communes", "3", "--dossiers", "3000", "--data-dir", tmp_path / "data", "--out", tmp_path / "out",
-         cwd=tmp_path)
+         "--no-prefect", cwd=tmp_path)
     campaign = "skhcn-ninh-thuan-2024"
     assert cchc("emulation", "launch", campaign, cwd=tmp_path).returncode == 0
     assert "lượt đăng ký thi đua" in cchc("emulation", "register", campaign, cwd=tmp_path).stdout
@@ -182,7 +192,7 @@ def test_the_demo_on_postgresql(postgres_database, tmp_path):
 
     _fresh_postgres(postgres_database).dispose()
     done = cchc("demo", "--communes", "3", "--dossiers", "3000", "--data-dir", tmp_path / "data", "--out",
-                tmp_path / "out", cwd=tmp_path, db=postgres_database)
+                tmp_path / "out", "--no-prefect", cwd=tmp_path, db=postgres_database)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "quyet-dinh-khen-thuong-skhcn-ninh-thuan-2024.docx").exists()
     status = cchc("db", "status", cwd=tmp_path, db=postgres_database).stdout

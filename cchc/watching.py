@@ -1,0 +1,78 @@
+"""``cchc watch``: files dropped into a folder are ingested, then the scores are brought up to date once for
+everything that arrived together — one consistent result, not one re-score per file racing the next. An
+ingested file moves to ``da-nhap/``; a refused one to ``bi-tu-choi/`` with a ``.loi.txt`` saying why."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import Engine
+
+from store.ingest import SUFFIXES, IngestError, ingest_file
+
+DONE, REFUSED = "da-nhap", "bi-tu-choi"
+
+
+def _settled(folder: Path, seen: dict[Path, tuple[int, float]]) -> list[Path]:
+    """Files whose size and time did not change since the last look (a copy still being written waits)."""
+    ready = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
+                       and not p.name.startswith((".", "~$"))):
+        stat = path.stat()
+        now = (stat.st_size, stat.st_mtime)
+        if seen.get(path) == now:
+            ready.append(path)
+        seen[path] = now
+    return ready
+
+
+def _move(path: Path, where: Path) -> Path:
+    where.mkdir(exist_ok=True)
+    target = where / path.name
+    if target.exists():
+        target = where / f"{path.stem}-{time.strftime('%Y%m%d%H%M%S')}{path.suffix}"
+    return Path(shutil.move(str(path), target))
+
+
+def take(engine: Engine, files: list[Path], folder: Path, console) -> int:
+    """Ingest ``files`` one by one; returns how many brought something new."""
+    from cchc.events import announce_ingest
+
+    landed = 0
+    for path in files:
+        try:
+            result = ingest_file(engine, path)
+        except IngestError as e:
+            moved = _move(path, folder / REFUSED)
+            moved.with_name(moved.name + ".loi.txt").write_text(e.render() + "\n", encoding="utf-8")
+            console.print(f"[red]{path.name}[/]: bị từ chối, không ghi gì (xem {REFUSED}/{moved.name}.loi.txt)")
+            continue
+        _move(path, folder / DONE)
+        if result.already:
+            console.print(f"{path.name}: đã được nhập trước đây, bỏ qua.")
+        else:
+            landed += 1
+            announce_ingest(result)
+            console.print(f"[green]{path.name}[/]: lô #{result.batch_id}, {result.rows} dòng.")
+    return landed
+
+
+def watch_folder(engine: Engine, folder: Path, period: str, out: Path, interval: float, once: bool, console,
+                 told: Callable[[dict], None]) -> None:
+    from cchc.rescoring import rescore_all
+
+    seen: dict[Path, tuple[int, float]] = {}
+    if once:
+        _settled(folder, seen)  # a single pass takes what is there now
+    while True:
+        ready = _settled(folder, seen)
+        if ready and take(engine, ready, folder, console):
+            told(rescore_all(engine, period, out))
+        for path in ready:
+            seen.pop(path, None)
+        if once:
+            return
+        time.sleep(interval)

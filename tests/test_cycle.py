@@ -1,0 +1,228 @@
+"""The year's domain steps without Prefect: the report register, plans, inspections and their findings, the
+calendar of steps, watching a folder."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cchc import report_context as ctx
+from cchc.year import calendar_of
+from cycle import inspection, plan
+from cycle.reporting import LATE, MISSING, NOT_DUE, ON_TIME, reminders, submissions
+from cycle.scoring import current_run, entries, score
+from helpers import FACT_HEADERS, read_docx_text, snapshot, write_csv, write_xlsx
+from rules.ruleset import find
+from store import models
+from store.db import make_engine
+from store.ingest import IngestError, ingest_file
+
+YEAR = 2024
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    from helpers import demo_engine
+
+    folder = tmp_path_factory.mktemp("province")
+    demo_engine(folder, communes=8, dossiers=6_000).dispose()
+    return folder / "cchc.db"
+
+
+@pytest.fixture
+def province(template, tmp_path):
+    shutil.copy(template, tmp_path / "cchc.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
+    yield engine
+    engine.dispose()
+
+
+# --- Periodic reports ---------------------------------------------------------------------------------
+
+SUBMISSION_HEADERS = ["Mã đơn vị", "Kỳ báo cáo", "Ngày gửi", "Số hiệu văn bản"]
+
+
+def test_late_and_missing_reports_are_read_from_the_register(engine, tmp_path):
+    from helpers import units_file
+
+    ingest_file(engine, units_file(tmp_path))
+    ingest_file(engine, write_xlsx(tmp_path / "bc.xlsx", SUBMISSION_HEADERS, [
+        ["SKHCN", "Quý I/2024", "18/03/2024", "12/BC-SKHCN"],
+        ["STP", "Quý I/2024", "25/03/2024", "30/BC-STP"],
+    ]))
+    status = submissions(engine, "2024-Q1", today=date(2024, 4, 1)).set_index("unit")
+    assert status.loc["SKHCN", "state"] == ON_TIME
+    assert (status.loc["STP", "state"], status.loc["STP", "days_late"]) == (LATE, 5)
+    assert status.loc["XA0001", "state"] == MISSING
+    assert "SKHCN-VP" not in status.index  # divisions report to their department, not to the province
+    before_due = submissions(engine, "2024-Q1", today=date(2024, 3, 19)).set_index("unit")
+    assert before_due.loc["XA0001", "state"] == NOT_DUE
+    assert list(reminders(engine, "2024-Q1", date(2024, 3, 15))["unit"]) == ["XA0001"]
+
+
+@pytest.mark.parametrize("row, column, message", [
+    (["KHONGCO", "Quý I/2024", "18/03/2024", ""], "Mã đơn vị", "chưa có trong danh mục đơn vị"),
+    (["STP", "Quý V/2024", "18/03/2024", ""], "Kỳ báo cáo", "Quý V/2024"),
+    (["STP", "Quý I/2024", "31/02/2024", ""], "Ngày gửi", "không phải ngày hợp lệ"),
+    (["STP", "Quý I/2024", "01/12/2023", ""], "Ngày gửi", "trước khi kỳ báo cáo bắt đầu"),
+])
+def test_a_bad_register_row_is_refused_whole(engine, tmp_path, row, column, message):
+    from helpers import units_file
+
+    ingest_file(engine, units_file(tmp_path))
+    before = snapshot(engine)
+    path = write_xlsx(tmp_path / "bc.xlsx", SUBMISSION_HEADERS, [["SKHCN", "Quý I/2024", "18/03/2024", "1/BC"], row])
+    with pytest.raises(IngestError) as e:
+        ingest_file(engine, path)
+    text = e.value.render()
+    assert "bc.xlsx" in text and "dòng 3" in text and column in text and message in text
+    assert snapshot(engine) == before
+
+
+def test_the_periodic_report_names_late_and_missing_units_and_gives_provisional_scores(province, tmp_path):
+    status = submissions(province, "2024-Q1", today=date(2025, 1, 1))
+    late = status[status["state"] == LATE]
+    text = read_docx_text(ctx.periodic(province, "2024-Q1", None, date(2025, 1, 1)), tmp_path / "bc.docx")
+    assert f"Có {int(status['submitted_on'].notna().sum())}/{len(status)} đơn vị gửi báo cáo" in text
+    for row in late.itertuples():
+        assert f"{row.name} ({row.days_late:.0f} ngày)" in text
+    assert "Kết quả chấm điểm tạm tính" in text and "Tập trung cải thiện lĩnh vực" in text
+
+
+# --- Plans ---------------------------------------------------------------------------------------------
+
+def test_a_plan_is_issued_from_last_years_results_remedial_tasks_first_and_stored(province, tmp_path):
+    rs = find("chi-so-cchc-so-nganh")
+    plan_id = plan.issue(province, rs, "SKHCN", YEAR + 1)
+    stored, items, code, name = plan.stored(province, plan_id)
+    sections = [i.section for i in items]
+    assert sections == sorted(sections, key=["muc_tieu", "khac_phuc", "nhiem_vu"].index)
+    targets = [i for i in items if i.section == "muc_tieu"]
+    assert targets[-1].title == "Tổng cộng" and all(t.last_rank >= 1 for t in targets)
+    assert all(i.lead and i.deadline for i in items if i.section != "muc_tieu")
+    scored = score(province, rs, YEAR)
+    lost = [e for e in scored.result.explain("SKHCN") if e.points < e.max - 1e-9]
+    assert len([i for i in items if i.section == "khac_phuc"]) == len(lost)
+    assert stored.run_id == current_run(Session(province), rs.id, f"{YEAR}-NAM").id
+    again = plan.issue(province, rs, "SKHCN", YEAR + 1)  # re-issued in place
+    with Session(province) as s:
+        assert s.scalar(select(func.count()).select_from(models.Plan)) == 1
+    assert [(i.section, i.title) for i in plan.stored(province, again)[1]] == [(i.section, i.title) for i in items]
+    text = read_docx_text(ctx.plan_document(province, again), tmp_path / "kh.docx")
+    assert f"năm {YEAR + 1} của Sở Khoa học và Công nghệ" in text
+    if lost:
+        assert text.index(f"Khắc phục những tiêu chí chưa đạt điểm năm {YEAR}") < text.index("1.1. ")
+
+
+def test_a_unit_with_no_results_gets_no_plan(province):
+    with pytest.raises(ValueError, match="không có kết quả"):
+        plan.issue(province, find("chi-so-cchc-so-nganh"), "XA0001", YEAR + 1)
+
+
+# --- Inspections ----------------------------------------------------------------------------------------
+
+def test_inspections_cover_more_than_30_percent_riskiest_first_spread_over_the_year(province):
+    scored = score(province, find("qd766-2022"), YEAR)
+    visits = inspection.plan(province, scored, YEAR + 1)
+    assert len(visits) / len(scored.summary) > 0.30
+    assert [v.month for v in visits] == sorted(v.month for v in visits) and visits[0].month == 3
+    risks = [v.risk for v in visits]
+    assert risks == sorted(risks, reverse=True)  # the riskiest are visited first
+    everyone = {v.unit: v for v in inspection.choose(province, scored, YEAR + 1, share=100)}
+    left_out = [u for u in everyone if u not in {v.unit for v in visits}]
+    assert max(everyone[u].risk for u in left_out) <= min(risks)
+    # Inspected this year (the demo's findings), Sở Xây dựng loses the bonus of not having been inspected lately.
+    assert "đã kiểm tra năm 2024" in everyone["SXD"].reason
+    never = [v for v in everyone.values() if "chưa được kiểm tra" in v.reason]
+    lowest = min(never, key=lambda v: scored.summary.loc[v.unit, "ty_le"])
+    assert lowest.risk == max(v.risk for v in never)
+    stored = inspection.planned(province, YEAR + 1)
+    assert sorted(stored["unit"]) == sorted(v.unit for v in visits)
+
+
+def test_a_finding_with_points_adjusts_the_appraisal_and_is_followed_up(province):
+    rs = find("qd766-2022")
+    before = score(province, rs, YEAR).summary.loc["STP", "diem"]
+    found = inspection.record_finding(province, YEAR, "STP", date(YEAR, 8, 5), "Chưa công khai đủ TTHC",
+                                      "Công khai đầy đủ TTHC", date(YEAR, 9, 30), "1.3", 0.5, rs)
+    after = score(province, rs, YEAR)
+    assert after.summary.loc["STP", "diem"] < before
+    [line] = [e for e in after.result.explain("STP") if e.criterion == "1.3"]
+    assert "thẩm định 0,5/4 điểm — Kết luận kiểm tra ngày 05/08/2024: Chưa công khai đủ TTHC" in line.sentence
+    state = inspection.follow_up(province, YEAR, date(YEAR, 10, 15)).set_index("id")
+    assert state.loc[found, "state"] == "quá hạn"
+    inspection.resolve(province, found, date(YEAR, 10, 20), "Đã niêm yết")
+    assert inspection.follow_up(province, YEAR, date(YEAR, 11, 1)).set_index("id").loc[found, "state"] == "khắc phục trễ hạn"
+    with pytest.raises(ValueError, match="trước ngày kiểm tra"):
+        inspection.record_finding(province, YEAR, "STP", date(YEAR, 8, 5), "x", "y", date(YEAR, 8, 1))
+
+
+FINDING_HEADERS = ["Năm kiểm tra", "Mã đơn vị", "Ngày kiểm tra", "Tiêu chí", "Tồn tại, hạn chế", "Kiến nghị",
+                   "Thời hạn khắc phục", "Bộ tiêu chí", "Điểm thẩm định"]
+
+
+@pytest.mark.parametrize("row, column, message", [
+    ([2024, "STP", "05/08/2024", "9.9", "x", "y", "30/09/2024", "qd766-2022", 1], "Tiêu chí", "không có tiêu chí «9.9»"),
+    ([2024, "STP", "05/08/2024", "1.3", "x", "y", "30/09/2024", "qd766-2022", 7], "Điểm thẩm định", "vượt điểm tối đa"),
+    ([2024, "STP", "05/08/2024", "1.3", "x", "y", "30/09/2024", "", 1], "Bộ tiêu chí", "phải ghi bộ tiêu chí"),
+    ([2024, "STP", "05/08/2024", "1.3", "x", "y", "30/07/2024", "", None], "Thời hạn khắc phục", "trước ngày kiểm tra"),
+    ([2024, "STP", "05/08/2023", "1.3", "x", "y", "30/09/2024", "", None], "Ngày kiểm tra", "không thuộc năm kiểm tra"),
+    ([2024, "STP", "05/08/2024", "1.3", "x", "y", "30/09/2024", "khong-co", 1], "Bộ tiêu chí", "không có bộ tiêu chí"),
+])
+def test_a_bad_inspection_result_is_refused_whole(province, tmp_path, row, column, message):
+    before = snapshot(province)
+    path = write_xlsx(tmp_path / "kq.xlsx", FINDING_HEADERS, [row])
+    with pytest.raises(IngestError) as e:
+        ingest_file(province, path)
+    text = e.value.render()
+    assert "kq.xlsx" in text and "dòng 2" in text and column in text and message in text
+    assert snapshot(province) == before
+
+
+def test_the_inspection_conclusion_is_written_from_the_recorded_findings(province, tmp_path):
+    text = read_docx_text(ctx.inspection_conclusion(province, YEAR, "SXD", date(YEAR, 7, 1)), tmp_path / "kl.docx")
+    assert "Kiểm tra công tác cải cách hành chính tại Sở Xây dựng" in text
+    assert "Chưa niêm yết đầy đủ TTHC tại Bộ phận Một cửa" in text and "(tiêu chí 1.3)" in text
+
+
+# --- The calendar and watching a folder -----------------------------------------------------------------
+
+def test_the_year_runs_in_calendar_order():
+    steps = calendar_of(YEAR)
+    assert [s.name for s in steps] == ["plan_issuance", "periodic_report", "periodic_report", "periodic_report",
+                                       "inspection", "periodic_report", "scoring", "emulation", "plan_issuance"]
+    assert steps[0].params == {"year": YEAR} and steps[-1].params == {"year": YEAR + 1}
+    assert [s.params["period"] for s in steps if s.name == "periodic_report"] == ["2024-Q1", "2024-6T", "2024-Q3",
+                                                                                  "2024-NAM"]
+    assert [s.when for s in steps] == sorted(s.when for s in steps)
+
+
+def test_watching_a_folder_ingests_what_arrives_and_rescores_once(province, tmp_path):
+    from cchc.watching import DONE, REFUSED, watch_folder
+
+    rs = find("qd766-2022")
+    score(province, rs, YEAR)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_csv(inbox / "stp.csv", FACT_HEADERS, [["STP", "Năm 2024", "tthc_cong_khai", 10, "bổ sung"]])
+    write_csv(inbox / "sxd.csv", FACT_HEADERS, [["SXD", "Năm 2024", "tthc_cong_khai", 2, "bổ sung"]])
+    write_csv(inbox / "hong.csv", FACT_HEADERS, [["STP", "Năm 2024", "tthc_cong_khai", -1, ""]])
+    told = []
+    watch_folder(province, inbox, f"{YEAR}-NAM", tmp_path / "out", 0.01, True, Console(file=open("/dev/null", "w")),
+                 told.append)
+    assert sorted(p.name for p in (inbox / DONE).iterdir()) == ["stp.csv", "sxd.csv"]
+    assert (inbox / REFUSED / "hong.csv.loi.txt").read_text(encoding="utf-8").count("giá trị âm") == 1
+    [summary] = told  # both files, one re-score
+    run = summary["rulesets"]["qd766-2022"]
+    assert run["written"] and run["evaluated"] == 2
+    assert any(line.startswith("Sở Tư pháp:") for line in run["changes"])
+    assert any("phieu-diem-qd766-2022-STP" in p for p in summary["documents"])
+    with Session(province) as s:
+        latest = entries(s, current_run(s, rs.id, f"{YEAR}-NAM").id)
+    assert latest.loc["STP", "detail_run"] == run["run"]
