@@ -92,9 +92,12 @@ def current_run(session: Session, ruleset: str, period: str) -> models.ScoreRun 
 def entries(session: Session, run_id: int) -> pd.DataFrame:
     """A run's entries, indexed by unit."""
     E = models.ScoreEntry
+    names = ["unit", *ENTRY_COLUMNS[:4], "hang", "xep_loai", "detail_run"]
     rows = session.execute(select(E.unit, E.fingerprint, E.diem, E.toi_da, E.ty_le, E.hang, E.xep_loai, E.detail_run)
-                           .where(E.run_id == run_id)).all()
-    frame = pd.DataFrame(rows, columns=["unit", *ENTRY_COLUMNS[:4], "hang", "xep_loai", "detail_run"])
+                           .where(E.run_id == run_id)).tuples().all()
+    columns = list(zip(*rows)) or [()] * len(names)  # column lists: far quicker than rows for pandas
+    frame = pd.DataFrame({n: pd.Series(c, dtype=object if n in ("unit", "fingerprint", "xep_loai") else None)
+                          for n, c in zip(names, columns)})
     frame["ty_le"] = frame["ty_le"].astype(float)
     return frame.set_index("unit").sort_index()
 

@@ -306,7 +306,7 @@ class PlanItem(Base):
     last_value: Mapped[float | None] = mapped_column(Float)
     last_rank: Mapped[int | None] = mapped_column(Integer)
     target: Mapped[str] = mapped_column(String(100), default="")
-    rank_range: Mapped[str] = mapped_column(String(20), default="")
+    rank_range: Mapped[str] = mapped_column(String(100), default="")
 
 
 class Inspection(Base):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from store import models
@@ -43,10 +43,12 @@ def unit_frame(engine: Engine, period_code: str, codes: list[str] | None = None)
     """What unit rule sets read for one period: current facts, the unit's kind and name, and the number of
     its staff (its own and its divisions') disciplined in the period's year. ``codes``: these units only."""
     year = int(period_code[:4])
+    U = models.Unit
+    query = select(U.id, U.code, U.name, U.kind, U.parent_id)
+    if codes is not None:  # these units and their divisions (whose discipline counts for them)
+        query = query.where(or_(U.code.in_(codes), U.parent_id.in_(select(U.id).where(U.code.in_(codes)))))
     with Session(engine) as s:
-        units = pd.DataFrame(s.execute(select(models.Unit.id, models.Unit.code, models.Unit.name, models.Unit.kind,
-                                              models.Unit.parent_id)).all(),
-                             columns=["id", "code", "name", "kind", "parent_id"])
+        units = pd.DataFrame(s.execute(query).all(), columns=["id", "code", "name", "kind", "parent_id"])
         disciplined = pd.DataFrame(s.execute(
             select(models.Person.unit_id, func.count())
             .join(models.Discipline, models.Discipline.person_id == models.Person.id)

@@ -196,4 +196,6 @@ def test_the_demo_on_postgresql(postgres_database, tmp_path):
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "quyet-dinh-khen-thuong-skhcn-ninh-thuan-2024.docx").exists()
     status = cchc("db", "status", cwd=tmp_path, db=postgres_database).stdout
-    assert "│ dossier      │      3.000 │" in status and "award" in status
+    [dossiers] = [line for line in status.splitlines() if line.startswith("│ dossier ")]
+    assert dossiers.split("│")[2].strip() == "3.600" and "award" in status  # this year's 3.000 and last year's 600
+    assert "│ score_run " in status and "│ plan_item " in status

@@ -38,3 +38,39 @@ def test_the_yearly_cycle_runs_every_step_in_calendar_order(prefect_harness, tmp
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(models.ScoreRun)) == runs
     assert sorted(again) == sorted(map(str, written))
+
+
+def test_deployments_are_registered_with_their_schedules_and_the_ingestion_trigger(prefect_harness, tmp_path,
+                                                                                   monkeypatch):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.sorting import DeploymentSort
+    from prefect.settings import PREFECT_API_URL
+
+    from cchc.events import announce_ingest
+    from flows.deployments import INGESTED, PLANNED, TIMEZONE, deploy
+    from helpers import units_file
+    from store.db import make_engine, upgrade
+    from store.ingest import ingest_file
+
+    url = f"sqlite:///{tmp_path / 'cchc.db'}"
+    names = deploy("cchc-thu", url, str(tmp_path / "out"))
+    assert names[0] == "plan-issuance/ke-hoach-nam" and len(names) == len(PLANNED)
+    with get_client(sync_client=True) as client:
+        found = {d.name: d for d in client.read_deployments(limit=50, sort=DeploymentSort.NAME_ASC)}
+        assert client.read_work_pool("cchc-thu").type == "process"
+        for p in PLANNED:
+            d = found[p.name]
+            assert d.work_pool_name == "cchc-thu" and d.parameters["database_url"] == url
+            assert [(s.schedule.cron, s.schedule.timezone) for s in d.schedules] == [(c, TIMEZONE) for c in p.crons]
+        rescoring = found["tinh-lai-diem"]
+        [automation] = client.read_resource_related_automations(f"prefect.deployment.{rescoring.id}")
+        assert automation.trigger.expect == {INGESTED}
+    assert found["bao-cao-dinh-ky"].schedules[0].schedule.cron == "0 17 20 3,6,9,12 *"  # reports on the 20th
+
+    engine = make_engine(url)
+    upgrade(engine)
+    result = ingest_file(engine, units_file(tmp_path))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    assert not announce_ingest(result)  # no server configured: nothing to tell
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    assert announce_ingest(result)

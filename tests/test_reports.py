@@ -135,7 +135,7 @@ def test_the_periodic_report(tmp_path):
         ("Hướng dẫn 34 đơn vị hoàn thành chuyển đổi sang TCVN ISO 9001:2015.",),
         ("Q1", "6T", "9T"), {"Đúng hạn": (97.0, 98.0, 98.5)})
     text, tables = docx_text(render_docx(docs.periodic_report(report, FRAME), tmp_path / "bc.docx"))
-    assert "Có 5/6 đơn vị gửi số liệu. Chưa gửi: Thanh tra Sở." in text
+    assert "Có 5/6 đơn vị gửi báo cáo. Chưa gửi: Thanh tra Sở." in text
     assert "Đã rà soát 34 TTHC, trong đó 24 TTHC đề xuất cắt giảm" in text
     assert tables[1][1] == ["1", "TTHC được rà soát trong kỳ", "34", "TTHC"]
     assert "- Hướng dẫn 34 đơn vị hoàn thành chuyển đổi sang TCVN ISO 9001:2015." in text

@@ -70,22 +70,13 @@ def test_the_site_is_the_same_bytes_when_written_again(site, tmp_path):
         assert (index.parent / rel).read_bytes() == (again.parent / rel).read_bytes(), rel
 
 
-def test_next_years_plan_and_inspection_plan_from_the_scores(site, tmp_path):
-    from docx import Document as read_docx
-
-    from reports.docx import render_docx
+def test_the_inspection_plan_document_lists_the_stored_visits_riskiest_first(site):
+    from cycle.inspection import plan
 
     _, scored, engine, _ = site
-    plan = ctx.inspection_plan(engine, scored, date(2024, 12, 20))
-    visits = plan.tables["lich_kiem_tra"].rows
-    assert len(visits) / len(scored.summary) > 0.30  # seed 003: more than 30% of units
-    worst = scored.summary.sort_values("ty_le").index[0]
-    assert visits[0][1] == scored.frame.loc[worst, "name"]  # the lowest result is inspected first
-    assert sorted(v[2] for v in visits) == [v[2] for v in visits] and 3 <= visits[0][2] <= visits[-1][2] <= 11
-    index = ctx.score(engine, find("chi-so-cchc-so-nganh"), 2024)
-    text = "\n".join(p.text for p in read_docx(render_docx(ctx.year_plan(engine, index, "SKHCN", date(2024, 12, 20)),
-                                                           tmp_path / "kh.docx")).paragraphs)
-    assert "năm 2025 của Sở Khoa học và Công nghệ" in text
-    lost = [e for e in index.result.explain("SKHCN") if e.points < e.max]
-    if lost:  # criteria that lost points come first, before the areas' tasks
-        assert text.index("Khắc phục những tiêu chí chưa đạt điểm năm 2024") < text.index("1.1. Công tác chỉ đạo, điều hành")
+    visits = plan(engine, scored, 2025)
+    document = ctx.inspection_plan(engine, 2025, date(2024, 12, 20))
+    rows = document.tables["lich_kiem_tra"].rows
+    assert len(rows) / len(scored.summary) > 0.30  # seed 003: more than 30% of units
+    assert [r[1] for r in rows] == [v.name for v in visits]
+    assert sorted(r[2] for r in rows) == [r[2] for r in rows] and 3 == rows[0][2] <= rows[-1][2] <= 11

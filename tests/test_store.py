@@ -162,4 +162,4 @@ def test_parquet_dossiers(db, tmp_path):
 
 def test_schema_is_at_the_newest_migration(db):
     with db.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"

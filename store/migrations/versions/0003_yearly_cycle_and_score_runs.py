@@ -123,7 +123,7 @@ def upgrade() -> None:
     sa.Column('last_value', sa.Float(), nullable=True),
     sa.Column('last_rank', sa.Integer(), nullable=True),
     sa.Column('target', sa.String(length=100), nullable=False),
-    sa.Column('rank_range', sa.String(length=20), nullable=False),
+    sa.Column('rank_range', sa.String(length=100), nullable=False),
     sa.ForeignKeyConstraint(['plan_id'], ['plan.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
