@@ -17,7 +17,7 @@ from reports.vn import number, percent
 from cycle.scoring import Scored, score, score_period  # noqa: F401 - the documents' view of scores
 from rules.ruleset import find
 from store import calendar, indicators, models
-from store.queries import current_facts
+from store.queries import current_evidence, current_facts
 
 PROVINCE_OFFICE = "SNV"  # Sở Nội vụ: ranks departments and communes every year (seed 003)
 
@@ -78,18 +78,38 @@ def publication(engine: Engine, scored: Scored, issued: date) -> Document:
     return docs.score_publication(scoreboard(scored), frame)
 
 
-def scorecard_context(scored: Scored, code: str) -> docs.Scorecard:
+def unbacked(engine: Engine, scored: Scored, code: str) -> tuple[tuple[str, str, str], ...]:
+    """The self-assessment's declared figures (typed by the unit, not computed from dossiers) that a criterion
+    reads and no evidence backs: (criterion, figure with its value, the unit's explanation or "")."""
+    registry = indicators.registry()
+    with Session(engine) as s:
+        unit_id = s.scalar(select(models.Unit.id).where(models.Unit.code == code))
+        evidence = current_evidence(s, scored.period or f"{scored.year}-NAM", [unit_id])
+    backed = dict(zip(evidence["indicator"], zip(evidence["reference"], evidence["explanation"])))
+    out = []
+    for leaf in scored.ruleset.leaves:
+        for name in sorted(leaf.value.names):
+            ind = registry.get(name)
+            value = scored.frame.loc[code, name] if name in scored.frame else np.nan
+            if ind is None or ind.source != "nhap" or pd.isna(value) or backed.get(name, ("", ""))[0]:
+                continue
+            out.append((leaf.id, f"{ind.label} ({number(value, 2)})", backed.get(name, ("", ""))[1]))
+    return tuple(out)
+
+
+def scorecard_context(scored: Scored, code: str, engine: Engine | None = None) -> docs.Scorecard:
     board = scoreboard(scored)
     units = {leaf.id: leaf.unit for leaf in scored.ruleset.leaves}
     leaves = tuple(docs.LeafLine(e.criterion, e.title, e.value, units[e.criterion], e.step, e.points, e.max,
                                  e.reference, e.sentence) for e in scored.result.explain(code))
     return docs.Scorecard(scored.year, scored.ruleset.title, _unit_score(scored, code), len(scored.summary), leaves,
-                          _areas(scored.ruleset), {a: board.component_average(a) for a, _ in board.areas})
+                          _areas(scored.ruleset), {a: board.component_average(a) for a, _ in board.areas},
+                          unbacked=unbacked(engine, scored, code) if engine is not None else ())
 
 
 def scorecard(engine: Engine, scored: Scored, code: str, issued: date) -> Document:
     frame = frame_for(engine, PROVINCE_OFFICE, "TB", issued, (scored.frame.loc[code, "name"], "Lưu: VT, CCHC"))
-    return docs.scorecard(scorecard_context(scored, code), frame)
+    return docs.scorecard(scorecard_context(scored, code, engine), frame)
 
 
 def improvement(engine: Engine, scored: Scored, code: str, issued: date, deadline: date) -> Document:

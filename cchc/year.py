@@ -101,7 +101,42 @@ def scoring(engine: Engine, out: Path, year: int, publish: bool = True) -> list[
     written.append(write(ctx.improvement(engine, province, unit, issued, deadline), out,
                          f"ke-hoach-khac-phuc-{unit}-{year}", "docx"))
     written.append(write_site(engine, province, out / f"trang-web-{year}", issued, deadline))
+    gaps = target_gaps(index, year)
+    if not gaps.empty:
+        from reports.xlsx import frame_to_workbook, save_workbook
+
+        path = out / f"khoang-cach-muc-tieu-{year}.xlsx"
+        save_workbook(frame_to_workbook(gaps), path)
+        written.append(path)
     return written
+
+
+def target_gaps(index, year: int):
+    """Every department with a target set for ``year``: each target against its result — the department
+    index as its PAR INDEX (points out of 100), its SIPAS figure, and their ranks among the departments."""
+    import pandas as pd
+
+    from rules.targets import compare, targets_for
+
+    summary, frame = index.summary, index.frame
+    sipas = frame["sipas"] if "sipas" in frame else pd.Series(dtype=float)
+    sipas_rank = sipas.rank(ascending=False, method="min")
+    rows = []
+    for code in summary.index:
+        targets = targets_for(code, year)
+        if targets is None:
+            continue
+        actual = {"par_index": (float(summary.loc[code, "ty_le"]), int(summary.loc[code, "hang"]))}
+        if code in sipas.index and pd.notna(sipas[code]):
+            actual["sipas"] = (float(sipas[code]), int(sipas_rank[code]))
+        for g in compare(targets, actual):
+            rows.append({"Mã đơn vị": code, "Đơn vị": frame.loc[code, "name"], "Chỉ số": g.target.label,
+                         "Mục tiêu": g.target.threshold_text(), "Thứ hạng mục tiêu": g.target.rank_text(),
+                         "Kết quả": g.value, "Thứ hạng": g.rank,
+                         "Đạt mục tiêu": {True: "đạt", False: "chưa đạt", None: ""}[g.met_value],
+                         "Còn thiếu (điểm)": g.gap, "Đạt thứ hạng": {True: "đạt", False: "chưa đạt", None: ""}[g.met_rank],
+                         "Căn cứ": targets.reference})
+    return pd.DataFrame(rows)
 
 
 def emulation(engine: Engine, out: Path, year: int) -> list[Path]:

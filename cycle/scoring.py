@@ -148,6 +148,7 @@ class Scored:
     result: Result
     summary: pd.DataFrame  # the units the rule set applies to, ranked
     run: Outcome | None = None
+    period: str = ""
 
 
 def score(engine: Engine, ruleset: RuleSet, year: int) -> Scored:
@@ -163,7 +164,7 @@ def score_period(engine: Engine, ruleset: RuleSet, period: str) -> Scored:
     frame.insert(0, "name", frame.index.map(names))
     summary = result.summary()
     summary = summary[summary["toi_da"] > 0].sort_values(["hang", "diem"], ascending=[True, False])
-    return Scored(ruleset, int(period[:4]), frame, result, summary, run)
+    return Scored(ruleset, int(period[:4]), frame, result, summary, run, period)
 
 
 def rescore(engine: Engine, ruleset: RuleSet, period: str, full: bool = False, now: datetime | None = None,

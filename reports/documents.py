@@ -100,6 +100,7 @@ class Scorecard:
     areas: tuple[tuple[str, str], ...]
     average: dict[str, float]  # area → province average (%)
     target: dict[str, float] = field(default_factory=dict)  # area → target (%)
+    unbacked: tuple[tuple[str, str, str], ...] = ()  # (criterion, declared figure, the unit's explanation or "")
 
 
 def scorecard(card: Scorecard, frame: Frame) -> Document:

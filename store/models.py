@@ -136,7 +136,8 @@ class Indicator(Base):
 
 
 class Evidence(Base):
-    """A reference to the evidence (tài liệu kiểm chứng) behind a declared figure."""
+    """A reference to the evidence (tài liệu kiểm chứng) behind a declared figure, and the unit's written
+    explanation (giải trình) where the evidence is missing."""
 
     __tablename__ = "evidence"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,6 +146,7 @@ class Evidence(Base):
     indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))
     reference: Mapped[str] = mapped_column(Text)
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+    explanation: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Fact(Base):

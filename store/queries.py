@@ -30,6 +30,16 @@ def current_facts(session: Session, period_codes: list[str] | None = None,
     return pd.DataFrame(rows, columns=["unit_id", "unit", "period", "indicator", "value", "batch_id"])
 
 
+def current_evidence(session: Session, period_code: str, unit_ids: list[int]) -> pd.DataFrame:
+    """(unit_id, indicator, reference, explanation) of the latest batch's evidence of each figure."""
+    E = models.Evidence
+    latest = (select(func.max(E.id)).where(E.period_code == period_code, E.unit_id.in_(unit_ids))
+              .group_by(E.unit_id, E.indicator_code))
+    rows = session.execute(select(E.unit_id, E.indicator_code, E.reference, E.explanation)
+                           .where(E.id.in_(latest))).all()
+    return pd.DataFrame(rows, columns=["unit_id", "indicator", "reference", "explanation"])
+
+
 def indicator_frame(engine: Engine, period_code: str, unit_ids: list[int] | None = None) -> pd.DataFrame:
     """Units × indicators for one period: what the rules engine scores. Missing values stay missing."""
     with Session(engine) as s:

@@ -226,3 +226,30 @@ def test_watching_a_folder_ingests_what_arrives_and_rescores_once(province, tmp_
     with Session(province) as s:
         latest = entries(s, current_run(s, rs.id, f"{YEAR}-NAM").id)
     assert latest.loc["STP", "detail_run"] == run["run"]
+
+
+def test_the_scorecard_names_declared_figures_without_evidence_and_the_units_explanation(province, tmp_path):
+    headers = [*FACT_HEADERS, "Ghi chú"]
+    ingest_file(province, write_csv(tmp_path / "stp.csv", headers, [
+        ["STP", "Năm 2024", "tthc_cong_khai", 50, "", "Sổ theo dõi đang được số hóa, bổ sung trước 15/01"],
+        ["STP", "Năm 2024", "tthc_cap_nhat_dung_han", 50, "Báo cáo 12/BC-STP", ""]]))
+    scored = score(province, find("qd766-2022"), YEAR)
+    lines = ctx.unbacked(province, scored, "STP")
+    explained = [line for line in lines if line[0] == "1.3"]
+    assert explained and explained[0][2] == "Sổ theo dõi đang được số hóa, bổ sung trước 15/01"
+    assert not [line for line in lines if line[0] == "1.2"]  # backed by its report
+    text = read_docx_text(ctx.scorecard(province, scored, "STP", date(2025, 1, 15)), tmp_path / "pd.docx")
+    assert "Tự đánh giá: số liệu chưa có tài liệu kiểm chứng" in text
+    assert "chưa có tài liệu kiểm chứng; đơn vị giải trình: Sổ theo dõi đang được số hóa" in text
+
+
+def test_the_years_results_are_set_against_the_plans_targets(province):
+    from cchc.year import target_gaps
+
+    gaps = target_gaps(score(province, find("chi-so-cchc-so-nganh"), YEAR), YEAR).set_index("Chỉ số")
+    assert set(gaps["Mã đơn vị"]) == {"SKHCN"}  # seed 000's targets are the department of science's
+    par = gaps.loc["Chỉ số PAR INDEX"]
+    assert par["Mục tiêu"] == "từ 85 điểm trở lên"
+    if par["Kết quả"] < 85:
+        assert par["Đạt mục tiêu"] == "chưa đạt" and abs(par["Còn thiếu (điểm)"] - (85 - par["Kết quả"])) < 1e-9
+    assert gaps.loc["Chỉ số SIPAS", "Kết quả"] > 0

@@ -23,7 +23,8 @@ COLUMNS = (
     Number("Giá trị", "value", minimum=None, example="118"),
     Text("Tài liệu kiểm chứng", "evidence", required=False, example="Sổ theo dõi văn bản đi 2024, tr. 1–12",
          help="Số, ký hiệu văn bản hoặc đường dẫn tài liệu kiểm chứng"),
-    Text("Ghi chú", "note", required=False, example=""),
+    Text("Ghi chú", "note", required=False, example="",
+         help="Giải trình của đơn vị, nhất là khi chưa có tài liệu kiểm chứng"),
 )
 
 
@@ -97,10 +98,11 @@ def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> 
         "indicator_code": frame["indicator"], "batch_id": batch_id,
     })
     insert_frame(session, models.Fact, rows.assign(value=frame["value"].astype(float)))
-    evidence = rows[frame["evidence"].ne("")].drop(columns="batch_id")
+    evidence = rows[frame["evidence"].ne("") | frame["note"].ne("")].drop(columns="batch_id")
     insert_frame(session, models.Evidence,
-                 evidence.assign(reference=frame.loc[evidence.index, "evidence"], batch_id=batch_id))
-    return {"số liệu": len(frame), "tài liệu kiểm chứng": len(evidence)}
+                 evidence.assign(reference=frame.loc[evidence.index, "evidence"], batch_id=batch_id,
+                                 explanation=frame.loc[evidence.index, "note"]))
+    return {"số liệu": len(frame), "tài liệu kiểm chứng": int(frame["evidence"].ne("").sum())}
 
 
 KIND = Kind("so_lieu", "Số liệu chỉ tiêu", COLUMNS, ("unit", "period", "indicator"), check, load,
