@@ -2,8 +2,8 @@
 
 import sys
 
-from bench import eligibility, ingest, rules
+from bench import cycle, eligibility, ingest, rescoring, rules
 
-for bench in (rules, eligibility, ingest):
+for bench in (rules, eligibility, rescoring, ingest, cycle):
     sys.argv = [sys.argv[0]]
     bench.main()

@@ -3,7 +3,6 @@ knows both where the numbers are and what each document needs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np

@@ -78,3 +78,24 @@ def prefect_harness(tmp_path_factory):
 
     with prefect_test_harness():
         yield
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A small demo province (8 communes, 6,000 dossiers), ingested once per session into a SQLite file."""
+    from helpers import demo_engine
+
+    folder = tmp_path_factory.mktemp("province")
+    demo_engine(folder, communes=8, dossiers=6_000).dispose()
+    return folder / "cchc.db"
+
+
+@pytest.fixture
+def province(demo_db, tmp_path):
+    """A copy of the demo province of this session, for a test to change as it likes."""
+    import shutil
+
+    shutil.copy(demo_db, tmp_path / "tinh.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'tinh.db'}")
+    yield engine
+    engine.dispose()

@@ -83,3 +83,16 @@ def read_docx_text(document, path: Path) -> str:
     doc = Docx(render_docx(document, path))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def refused(engine: Engine, path: Path) -> str:
+    """Ingest a file that must be refused: the problems' text, after checking that nothing was written."""
+    import pytest
+
+    from store.ingest import IngestError, ingest_file
+
+    before = snapshot(engine)
+    with pytest.raises(IngestError) as e:
+        ingest_file(engine, path)
+    assert snapshot(engine) == before
+    return e.value.render()

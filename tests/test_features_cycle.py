@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
@@ -15,20 +14,10 @@ from cycle.reporting import submissions
 from cycle.scoring import current_run, entries, publish, record_appraisal, rescore, score
 from helpers import DOSSIER_HEADERS, dossier, units_file, write_csv, write_xlsx
 from rules.ruleset import find
-from store.db import make_engine
 from store.ingest import ingest_file
 
 scenarios("chu_trinh_nam.feature", "tinh_lai_diem.feature")
 RULES = find("qd766-2022")
-
-
-@pytest.fixture(scope="module")
-def province_db(tmp_path_factory):
-    from helpers import demo_engine
-
-    folder = tmp_path_factory.mktemp("province")
-    demo_engine(folder, communes=4, dossiers=5_000).dispose()
-    return folder / "cchc.db"
 
 
 @pytest.fixture
@@ -48,9 +37,8 @@ def small_province(world):
 
 
 @given(parsers.parse("tỉnh mô phỏng đã có kết quả chấm điểm năm {year:d}"))
-def scored_province(world, province_db, tmp_path, year):
-    shutil.copy(province_db, tmp_path / "tinh.db")
-    world["engine"] = make_engine(f"sqlite:///{tmp_path / 'tinh.db'}")
+def scored_province(world, province, year):
+    world["engine"] = province
     world["scored"] = score(world["engine"], RULES, year)
     world["first"], world["before"] = _current(world)
 

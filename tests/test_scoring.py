@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,32 +14,21 @@ from sqlalchemy.orm import Session
 
 from cycle.history import diff, history
 from cycle.scoring import entries, evaluate_units, publish, record_appraisal, rescore
-from helpers import FACT_HEADERS, demo_engine, snapshot, write_csv
+from helpers import FACT_HEADERS, snapshot, write_csv
 from rules.evaluate import classify, rank
 from rules.ruleset import find, parse
 from store import models
-from store.db import make_engine
 from store.ingest import IngestError, ingest_file
 
 PERIOD = "2024-NAM"
 RULES = find("qd766-2022")
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("province")
-    demo_engine(folder, communes=6, dossiers=4_000).dispose()
-    return folder / "cchc.db"
-
-
 @pytest.fixture
-def province(template, tmp_path):
-    """A copy of a small demo province (24 scored units), scored once."""
-    shutil.copy(template, tmp_path / "cchc.db")
-    engine = make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
-    rescore(engine, RULES, PERIOD)
-    yield engine
-    engine.dispose()
+def province(province):
+    """The session's demo province (a copy), scored once."""
+    rescore(province, RULES, PERIOD)
+    return province
 
 
 def current(engine) -> pd.DataFrame:
