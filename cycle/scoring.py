@@ -210,7 +210,7 @@ def rescore(engine: Engine, ruleset: RuleSet, period: str, full: bool = False, n
             version=(previous.version + 1) if previous else 1, parent_id=previous.id if previous else None,
             mode=FULL if full else INCREMENTAL, entities=len(table), evaluated=len(redo), batch_mark=batch_mark,
             appraisal_mark=appraisal_mark, created_at=(now or datetime.now()).replace(microsecond=0),
-            corrects=_correction(s, previous, old, table))
+            corrects=_correction(s, previous, table))
         s.add(run)
         s.flush()
         table["detail_run"] = old["detail_run"].reindex(table.index) if old is not None else run.id
@@ -238,8 +238,8 @@ def _moved(old: pd.DataFrame | None, table: pd.DataFrame) -> list[str]:
     return list(table.index[~same])
 
 
-def _correction(session: Session, previous: models.ScoreRun | None, old, table) -> str:
-    """A run made after its chain was published says which published version it corrects."""
+def _correction(session: Session, previous: models.ScoreRun | None, table: pd.DataFrame) -> str:
+    """A run made after a version was published says which one it corrects and whose points differ from it."""
     if previous is None:
         return ""
     R = models.ScoreRun
@@ -247,8 +247,10 @@ def _correction(session: Session, previous: models.ScoreRun | None, old, table) 
                                                 R.published_at.is_not(None)).order_by(R.version.desc())).first()
     if published is None:
         return ""
-    return (f"Đính chính kết quả đã công bố (phiên bản {published.version}, "
-            f"{published.published_at:%d/%m/%Y}): {len(_moved(old, table))} đơn vị thay đổi điểm.")
+    moved = _moved(entries(session, published.id), table)
+    shown = ", ".join(moved[:10]) + (f" và {len(moved) - 10} đơn vị khác" if len(moved) > 10 else "")
+    return (f"Đính chính kết quả đã công bố (phiên bản {published.version}, {published.published_at:%d/%m/%Y}): "
+            f"{len(moved)} đơn vị thay đổi điểm{': ' + shown if moved else ''}.")
 
 
 def _clean(x: float):

@@ -136,7 +136,7 @@ def test_a_crash_half_way_leaves_the_previous_run_current_and_the_next_run_compl
 def test_a_published_run_is_never_changed_and_a_later_change_says_what_it_corrects(province, tmp_path):
     run = publish(province, 1)
     published = current(province)
-    correct(province, tmp_path, [["SXD", "Năm 2024", "tthc_cong_khai", 1, ""]], "sxd")
+    correct(province, tmp_path, [["STP", "Năm 2024", "tthc_cong_khai", 10, ""]], "stp")
     outcome = rescore(province, RULES, PERIOD)
     with Session(province) as s:
         again = entries(s, 1)
@@ -144,6 +144,7 @@ def test_a_published_run_is_never_changed_and_a_later_change_says_what_it_correc
         assert again.equals(published)
         assert s.get(models.ScoreRun, 1).published_at == run.published_at
         assert newer.corrects.startswith("Đính chính kết quả đã công bố (phiên bản 1")
+        assert newer.corrects.endswith("1 đơn vị thay đổi điểm: STP.")
         assert newer.parent_id == 1 and newer.published_at is None
 
 
