@@ -278,7 +278,7 @@ def interim_document(engine, c, period_code: str):
     with Session(engine) as s:
         regs = s.execute(select(func.count(), func.sum(func.cast(models.Registration.committed, models.Integer)))
                          .join(models.Campaign).where(models.Campaign.code == c.id)).one()
-    review = docs.InterimReview(c.title, period.label.lower(), int(regs[0] or 0), int(regs[1] or 0),
+    review = docs.InterimReview(c.title, period.in_sentence, int(regs[0] or 0), int(regs[1] or 0),
                                 ctx.scorecard_context(scored, c.unit))
     return docs.interim_review(review, ctx.frame_for(engine, c.unit, "BC", period.due, c.recipients))
 

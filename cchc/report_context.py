@@ -239,7 +239,7 @@ def periodic(engine: Engine, period_code: str, unit: str | None, today: date | N
     trend_pairs = REPORT_RATES[:3]
     trend = {label: tuple(_rates(by_period.get(p.code, pd.Series(dtype=float)), [(label, num, den)])[0]
                           for p in earlier) for label, num, den in trend_pairs}
-    report = docs.PeriodicReport(period.label.lower() if period.kind.code != "NAM" else f"năm {period.year}",
+    report = docs.PeriodicReport(period.in_sentence,
                                  f"{period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}", period.due, subject,
                                  reported, len(expected), late, missing,
                                  tuple(figures), results, direction,

@@ -32,7 +32,8 @@ def plan_issuance(engine: Engine, out: Path, year: int) -> list[Path]:
     written = []
     index = ctx.score(engine, find(DEPARTMENT_INDEX), year - 1)
     for code in index.summary.index:
-        plan_id = plan.issue(engine, index.ruleset, code, year, targets_for(code, year), issued=date(year - 1, 12, 20))
+        plan_id = plan.issue(engine, index.ruleset, code, year, targets_for(code, year), issued=date(year - 1, 12, 20),
+                             scored=index)
         written.append(write(ctx.plan_document(engine, plan_id), out / "ke-hoach", f"ke-hoach-cchc-{code}-{year}",
                              "docx"))
     province = ctx.score(engine, find(PROVINCE_RULES), year - 1)

@@ -88,10 +88,11 @@ def draft(scored: Scored, code: str, targets: TargetSet | None = None) -> list[I
 
 
 def issue(engine: Engine, ruleset: RuleSet, code: str, year: int, targets: TargetSet | None = None,
-          doc_no: str = "", issued: date | None = None) -> int:
+          doc_no: str = "", issued: date | None = None, scored: Scored | None = None) -> int:
     """Issue (or re-issue, replacing the earlier draft) ``code``'s plan for ``year`` from the results of the
-    year before; returns the plan's id. The same inputs give the same plan."""
-    scored = score(engine, ruleset, year - 1)
+    year before (``scored``, when the caller has them already); returns the plan's id. The same inputs give
+    the same plan."""
+    scored = scored or score(engine, ruleset, year - 1)
     items = draft(scored, code, targets)
     name = scored.frame.loc[code, "name"]
     basis = (f"Căn cứ kết quả {ruleset.title} năm {year - 1} của {name}: "

@@ -1,11 +1,11 @@
 """Pictures people would rather look at than read: ranking bars, a radar of component indices, trends, the
-spread of a criterion across units. Each is drawn once and kept as PNG (for DOCX) and SVG (for HTML), both
-byte-identical for the same data."""
+spread of a criterion across units. Each is drawn only in the format a renderer asks for — PNG for DOCX, SVG for HTML — and
+both are byte-identical for the same data."""
 
 from __future__ import annotations
 
 import io
-from typing import Sequence
+from typing import Callable, Sequence
 
 import matplotlib
 
@@ -21,71 +21,91 @@ plt.rcParams.update({"svg.hashsalt": "cchc", "font.family": "DejaVu Sans", "font
 BLUE, RED, GREY, GREEN = "#1f4e79", "#c00000", "#9e9e9e", "#2e7d32"
 
 
-def _figure(fig, title: str) -> Figure:
-    png, svg = io.BytesIO(), io.StringIO()
-    fig.savefig(png, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
-    fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
-    return Figure(title, png.getvalue(), svg.getvalue())
+def _figure(draw: Callable[[], "plt.Figure"], title: str) -> Figure:
+    """A figure drawn on demand: a site of a thousand scorecards needs their SVG only, a DOCX the PNG."""
+
+    def render(fmt: str) -> bytes | str:
+        fig = draw()
+        out = io.BytesIO() if fmt == "png" else io.StringIO()
+        if fmt == "png":
+            fig.savefig(out, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+        else:
+            fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+        plt.close(fig)
+        return out.getvalue()
+
+    return Figure(title, render)
 
 
 def ranking(names: Sequence[str], values: Sequence[float], title: str, highlight: str | None = None,
             threshold: float | None = None, unit: str = "%") -> Figure:
     """Horizontal bars, best at the top; the highlighted unit in red, an optional threshold line."""
-    order = np.argsort(np.asarray(values, dtype=float))
-    names = [names[i] for i in order]
-    values = [values[i] for i in order]
-    fig, ax = plt.subplots(figsize=(7, max(2.5, 0.22 * len(names) + 1)))
-    colors = [RED if n == highlight else BLUE for n in names]
-    ax.barh(range(len(names)), values, color=colors)
-    ax.set_yticks(range(len(names)), names, fontsize=7 if len(names) > 30 else 8)
-    for i, v in enumerate(values):
-        ax.text(v, i, f" {number(v, 1)}", va="center", fontsize=7)
-    if threshold is not None:
-        ax.axvline(threshold, color=GREY, linestyle="--", linewidth=1)
-    ax.set_xlabel(unit)
-    ax.set_title(title)
-    return _figure(fig, title)
+    def draw():
+        order = np.argsort(np.asarray(values, dtype=float))
+        bars = [names[i] for i in order]
+        lengths = [values[i] for i in order]
+        fig, ax = plt.subplots(figsize=(7, max(2.5, 0.22 * len(bars) + 1)))
+        colors = [RED if n == highlight else BLUE for n in bars]
+        ax.barh(range(len(bars)), lengths, color=colors)
+        ax.set_yticks(range(len(bars)), bars, fontsize=7 if len(bars) > 30 else 8)
+        for i, v in enumerate(lengths):
+            ax.text(v, i, f" {number(v, 1)}", va="center", fontsize=7)
+        if threshold is not None:
+            ax.axvline(threshold, color=GREY, linestyle="--", linewidth=1)
+        ax.set_xlabel(unit)
+        ax.set_title(title)
+        return fig
+
+    return _figure(draw, title)
 
 
 def radar(axes: Sequence[str], series: dict[str, Sequence[float]], title: str) -> Figure:
     """Component indices (%) of a unit against the province average and the target."""
-    angles = np.linspace(0, 2 * np.pi, len(axes), endpoint=False).tolist()
-    fig, ax = plt.subplots(figsize=(5.5, 5.5), subplot_kw={"polar": True})
-    for (name, values), color in zip(series.items(), (RED, BLUE, GREEN, GREY)):
-        closed = list(np.nan_to_num(np.asarray(values, dtype=float))) + [float(np.nan_to_num(values[0]))]
-        ax.plot(angles + angles[:1], closed, color=color, linewidth=1.5, label=name)
-        ax.fill(angles + angles[:1], closed, color=color, alpha=0.08)
-    ax.set_xticks(angles, [a if len(a) < 28 else a[:26] + "…" for a in axes], fontsize=7)
-    ax.set_ylim(0, 100)
-    ax.set_title(title, pad=18)
-    ax.legend(loc="lower right", bbox_to_anchor=(1.25, -0.12), fontsize=7)
-    return _figure(fig, title)
+    def draw():
+        angles = np.linspace(0, 2 * np.pi, len(axes), endpoint=False).tolist()
+        fig, ax = plt.subplots(figsize=(5.5, 5.5), subplot_kw={"polar": True})
+        for (name, values), color in zip(series.items(), (RED, BLUE, GREEN, GREY)):
+            closed = list(np.nan_to_num(np.asarray(values, dtype=float))) + [float(np.nan_to_num(values[0]))]
+            ax.plot(angles + angles[:1], closed, color=color, linewidth=1.5, label=name)
+            ax.fill(angles + angles[:1], closed, color=color, alpha=0.08)
+        ax.set_xticks(angles, [a if len(a) < 28 else a[:26] + "…" for a in axes], fontsize=7)
+        ax.set_ylim(0, 100)
+        ax.set_title(title, pad=18)
+        ax.legend(loc="lower right", bbox_to_anchor=(1.25, -0.12), fontsize=7)
+        return fig
+
+    return _figure(draw, title)
 
 
 def trend(labels: Sequence[str], series: dict[str, Sequence[float]], title: str, unit: str = "%") -> Figure:
-    fig, ax = plt.subplots(figsize=(6.5, 3.2))
-    for (name, values), color in zip(series.items(), (RED, BLUE, GREEN, GREY)):
-        ax.plot(labels, values, marker="o", color=color, label=name)
-        for x, v in zip(labels, values):
-            if v is not None and not np.isnan(v):
-                ax.annotate(number(v, 1), (x, v), textcoords="offset points", xytext=(0, 5), fontsize=7,
-                            ha="center")
-    ax.set_ylabel(unit)
-    ax.set_title(title)
-    ax.legend(fontsize=7)
-    return _figure(fig, title)
+    def draw():
+        fig, ax = plt.subplots(figsize=(6.5, 3.2))
+        for (name, values), color in zip(series.items(), (RED, BLUE, GREEN, GREY)):
+            ax.plot(labels, values, marker="o", color=color, label=name)
+            for x, v in zip(labels, values):
+                if v is not None and not np.isnan(v):
+                    ax.annotate(number(v, 1), (x, v), textcoords="offset points", xytext=(0, 5), fontsize=7,
+                                ha="center")
+        ax.set_ylabel(unit)
+        ax.set_title(title)
+        ax.legend(fontsize=7)
+        return fig
+
+    return _figure(draw, title)
 
 
 def distribution(values: Sequence[float], title: str, label: str, marker: float | None = None) -> Figure:
     """How a criterion's value spreads across units; ``marker`` shows one unit's value."""
-    data = np.asarray(values, dtype=float)
-    data = data[~np.isnan(data)]
-    fig, ax = plt.subplots(figsize=(6.5, 3))
-    ax.hist(data, bins=min(20, max(5, len(data) // 4)), color=BLUE)
-    if marker is not None and not np.isnan(marker):
-        ax.axvline(marker, color=RED, linewidth=2)
-    ax.set_xlabel(label)
-    ax.set_ylabel("số đơn vị")
-    ax.set_title(title)
-    return _figure(fig, title)
+    def draw():
+        data = np.asarray(values, dtype=float)
+        data = data[~np.isnan(data)]
+        fig, ax = plt.subplots(figsize=(6.5, 3))
+        ax.hist(data, bins=min(20, max(5, len(data) // 4)), color=BLUE)
+        if marker is not None and not np.isnan(marker):
+            ax.axvline(marker, color=RED, linewidth=2)
+        ax.set_xlabel(label)
+        ax.set_ylabel("số đơn vị")
+        ax.set_title(title)
+        return fig
+
+    return _figure(draw, title)

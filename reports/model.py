@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from typing import Callable
 
 from reports.vn import day_line, doc_number
 
@@ -23,11 +25,18 @@ class Table:
         return self.kinds[i] if i < len(self.kinds) else "text"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Figure:
     title: str
-    png: bytes  # for DOCX
-    svg: str  # for HTML
+    render: Callable[[str], bytes | str]  # "png" (for DOCX) or "svg" (for HTML) → the picture
+
+    @cached_property
+    def png(self) -> bytes:
+        return self.render("png")
+
+    @cached_property
+    def svg(self) -> str:
+        return self.render("svg")
 
 
 @dataclass(frozen=True)

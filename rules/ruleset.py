@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any
@@ -194,10 +195,16 @@ def _clean(raw: Any) -> Any:
 
 
 def load(path: str | Path) -> RuleSet:
-    """Load and validate a rule set; raises RuleSetError listing every problem found."""
+    """Load and validate a rule set; raises RuleSetError listing every problem found. A file read before
+    and unchanged since (same size and time) is not parsed again: rule sets are immutable values."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    return parse(text, path.name)
+    stat = path.stat()
+    return _load(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load(path: str, _mtime: int, _size: int) -> RuleSet:
+    return parse(Path(path).read_text(encoding="utf-8"), Path(path).name)
 
 
 def parse(text: str, file: str = "<rule set>") -> RuleSet:

@@ -62,6 +62,11 @@ class Period:
         return f"Năm {self.year}" if self.kind.code == "NAM" else f"{self.kind.label} năm {self.year}"
 
     @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence: «quý I năm 2024», «6 tháng năm 2024», «năm 2024»."""
+        return self.label[0].lower() + self.label[1:]
+
+    @property
     def start(self) -> date:
         offset, month, day = self.kind.start
         return date(self.year + offset, month, day)

@@ -1,0 +1,65 @@
+"""The year and its scores from the command line, on a small demo province."""
+
+from __future__ import annotations
+
+import shutil
+
+from helpers import FACT_HEADERS, write_csv
+from test_cli import cchc
+
+
+def test_scores_runs_diff_history_appraisal_and_publication(demo_db, tmp_path):
+    shutil.copy(demo_db, tmp_path / "cchc.db")
+    first = cchc("score", "--period", "Năm 2024", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "Lượt chấm #1, phiên bản 1 (chấm lại toàn bộ)" in first.stdout
+    assert "Không có gì thay đổi" in cchc("score", "--period", "Năm 2024", cwd=tmp_path).stdout
+    fix = write_csv(tmp_path / "bo_sung.csv", FACT_HEADERS, [["STP", "Năm 2024", "tthc_cong_khai", 10, "Báo cáo bổ sung"]])
+    assert cchc("ingest", fix, cwd=tmp_path).returncode == 0
+    second = cchc("score", "--period", "Năm 2024", "--publish", cwd=tmp_path)
+    assert "phiên bản 2 (chấm lại phần thay đổi): 1/" in second.stdout
+    assert "Sở Tư pháp: " in second.stdout and "tiêu chí 1.3 giảm" in second.stdout
+    assert "Đã công bố phiên bản 2" in second.stdout
+    runs = cchc("runs", "--ruleset", "qd766-2022", cwd=tmp_path)
+    assert runs.returncode == 0 and "phần thay đổi" in runs.stdout
+    diff = cchc("diff", "1", "2", cwd=tmp_path)
+    assert diff.stdout.startswith("Sở Tư pháp: ") and "TTHC công khai" in diff.stdout
+    assert cchc("diff", "1", "99", cwd=tmp_path).returncode == 2
+    history = cchc("history", "--unit", "STP", "--ruleset", "qd766-2022", cwd=tmp_path)
+    assert "phiên bản 2" in history.stdout and "đã công bố" in history.stdout
+
+    bad = cchc("appraise", "--unit", "STP", "--criterion", "3.3", "--points", "12", "--reason", "x",
+               "--period", "Năm 2024", cwd=tmp_path)
+    assert bad.returncode == 1 and "phải trong khoảng 0–8" in bad.stderr
+    good = cchc("appraise", "--unit", "STP", "--criterion", "3.3", "--points", "2", "--reason",
+                "Xác minh: hồ sơ trực tuyến kê khai trùng", "--period", "Năm 2024", cwd=tmp_path)
+    assert good.returncode == 0, good.stderr
+    assert "phiên bản 3" in good.stdout and "thẩm định điều chỉnh: Xác minh" in good.stdout
+    runs = cchc("runs", "--ruleset", "qd766-2022", cwd=tmp_path).stdout
+    assert "Đính chính kết quả đã công bố (phiên bản 2" in runs.replace("\n", " ").replace("│", " ").replace("  ", " ") \
+        or "Đính chính" in runs
+
+
+def test_the_year_from_the_command_line(demo_db, tmp_path):
+    shutil.copy(demo_db, tmp_path / "cchc.db")
+    calendar = cchc("cycle", "calendar", "--year", "2024", cwd=tmp_path)
+    assert "20/12/2023" in calendar.stdout and "plan_issuance" in calendar.stdout
+    late = cchc("submissions", "--period", "Quý I/2024", cwd=tmp_path)
+    assert late.returncode == 0 and "đúng hạn:" in late.stdout
+    plan = cchc("inspection", "plan", "--year", "2025", cwd=tmp_path)
+    assert plan.returncode == 0 and "Kế hoạch kiểm tra năm 2025" in plan.stdout
+    follow = cchc("inspection", "follow-up", "--year", "2024", cwd=tmp_path)
+    assert "Niêm yết, công khai đầy đủ 100% TTHC" in follow.stdout.replace("\n", " ") or "SXD" in follow.stdout \
+        or "Sở Xây dựng" in follow.stdout
+    finding = cchc("inspection", "finding", "--unit", "STP", "--visited", "05/08/2024", "--text", "Chưa niêm yết",
+                   "--recommendation", "Niêm yết đủ", "--deadline", "01/08/2024", cwd=tmp_path)
+    assert finding.returncode == 1 and "trước ngày kiểm tra" in finding.stderr
+    assert cchc("deploy", cwd=tmp_path).returncode == 2  # no Prefect server configured
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_csv(inbox / "stp.csv", FACT_HEADERS, [["STP", "Năm 2024", "tthc_cong_khai", 12, "bổ sung"]])
+    watched = cchc("watch", inbox, "--once", "--period", "Năm 2024", "--out", tmp_path / "out", cwd=tmp_path)
+    assert watched.returncode == 0, watched.stderr
+    assert "stp.csv" in watched.stdout and "qd766-2022: phiên bản" in watched.stdout
+    assert (inbox / "da-nhap" / "stp.csv").exists()
