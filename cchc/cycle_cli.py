@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,6 +13,8 @@ import typer
 from rich.table import Table
 
 from cchc.fmt import number
+from cchc.options import day
+from cchc.options import period as period_code
 
 cycle_app = typer.Typer(help="Chu trình CCHC của năm: kế hoạch, báo cáo, kiểm tra, chấm điểm, thi đua.",
                         no_args_is_help=True)
@@ -20,22 +22,6 @@ inspection_app = typer.Typer(help="Kiểm tra CCHC: kế hoạch kiểm tra, k�
 
 RULESET = Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm.")]
 PERIOD = Annotated[Optional[str], typer.Option(help="Kỳ, ví dụ «Năm 2024» hoặc 2024-Q1 (mặc định: năm hiện tại).")]
-
-
-def _period(text: str | None) -> str:
-    from store.calendar import parse_period
-
-    try:
-        return parse_period(text or f"Năm {date.today().year}").code
-    except ValueError as e:
-        raise typer.BadParameter(str(e), param_hint="--period") from None
-
-
-def _day(text: str, hint: str) -> date:
-    try:
-        return datetime.strptime(text, "%d/%m/%Y").date()
-    except ValueError:
-        raise typer.BadParameter(f"«{text}» không phải ngày dd/mm/yyyy", param_hint=hint) from None
 
 
 def _ruleset(name: str):
@@ -146,7 +132,7 @@ def score(
     from cycle import scoring as sc
     from cycle.history import diff
 
-    engine, rs, code = _engine(), _ruleset(ruleset), _period(period)
+    engine, rs, code = _engine(), _ruleset(ruleset), period_code(period)
     with Session(engine) as s:
         before = sc.current_run(s, rs.id, code)
     started = time.perf_counter()
@@ -180,7 +166,7 @@ def runs(ruleset: Annotated[Optional[str], typer.Option(help="Bộ tiêu chí.")
     if ruleset:
         query = query.where(R.ruleset == ruleset)
     if period:
-        query = query.where(R.period_code == _period(period))
+        query = query.where(R.period_code == period_code(period))
     table = Table(title="Các lượt chấm điểm")
     for col in ("#", "Bộ tiêu chí", "Kỳ", "Phiên bản", "Cách chấm", "Đơn vị tính/tổng", "Lúc", "Công bố", "Đính chính"):
         table.add_column(col)
@@ -216,7 +202,7 @@ def history(unit: Annotated[str, typer.Option(help="Mã đơn vị.")],
     from cchc.cli import _engine, console
     from cycle.history import history as steps_of
 
-    steps = steps_of(_engine(), unit, ruleset, _period(period) if period else None)
+    steps = steps_of(_engine(), unit, ruleset, period_code(period) if period else None)
     if not steps:
         console.print(f"Chưa có lượt chấm nào cho đơn vị «{unit}».")
     for st in steps:
@@ -251,7 +237,7 @@ def appraise(
     from cchc.cli import _engine, console
     from cycle.scoring import record_appraisal
 
-    engine, rs, code = _engine(), _ruleset(ruleset), _period(period)
+    engine, rs, code = _engine(), _ruleset(ruleset), period_code(period)
     try:
         record_appraisal(engine, rs, code, unit, criterion, points, reason, appraiser)
     except ValueError as e:
@@ -266,7 +252,7 @@ def rescore(period: PERIOD = None,
     from cchc.cli import _engine, console
     from cchc.rescoring import rescore_all
 
-    _print_rescore(console, rescore_all(_engine(), _period(period), out))
+    _print_rescore(console, rescore_all(_engine(), period_code(period), out))
 
 
 def _print_rescore(console, summary: dict) -> None:
@@ -286,7 +272,7 @@ def submissions(period: PERIOD = None) -> None:
     from cchc.cli import _engine, console
     from cycle.reporting import submissions as status
 
-    code = _period(period)
+    code = period_code(period)
     frame = status(_engine(), code)
     table = Table(title=f"Báo cáo kỳ {code}")
     for col in ("Đơn vị", "Ngày gửi", "Số hiệu", "Trễ (ngày)", "Tình trạng"):
@@ -341,9 +327,9 @@ def inspection_finding(
     from cchc.cli import _engine, console
     from cycle.inspection import record_finding
 
-    on = _day(visited, "--visited")
+    on = day(visited, "--visited")
     try:
-        found = record_finding(_engine(), on.year, unit, on, text, recommendation, _day(deadline, "--deadline"),
+        found = record_finding(_engine(), on.year, unit, on, text, recommendation, day(deadline, "--deadline"),
                                criterion, points, _ruleset(ruleset) if points is not None else None)
     except ValueError as e:
         raise _refused(e) from None
@@ -361,7 +347,7 @@ def inspection_resolve(
     from cycle.inspection import resolve
 
     try:
-        resolve(_engine(), finding, _day(on, "--on"), note)
+        resolve(_engine(), finding, day(on, "--on"), note)
     except ValueError as e:
         raise _refused(e) from None
     console.print(f"Đã ghi nhận khắc phục phát hiện #{finding}.")
@@ -399,7 +385,7 @@ def watch(
     if not folder.is_dir():
         raise typer.BadParameter(f"không có thư mục «{folder}»", param_hint="FOLDER")
     console.print(f"Đang theo dõi {folder}/ (Ctrl+C để dừng)…" if not once else f"Xử lý các tệp trong {folder}/…")
-    watch_folder(_engine(), folder, _period(period), out, interval, once, console,
+    watch_folder(_engine(), folder, period_code(period), out, interval, once, console,
                  lambda summary: _print_rescore(console, summary))
 
 

@@ -335,13 +335,12 @@ def vote(
     on: Annotated[Optional[str], typer.Option(help="Ngày họp dd/mm/yyyy.")] = None,
 ) -> None:
     """Ghi kết quả bỏ phiếu kín; tỷ lệ tính trên tổng số thành viên Hội đồng."""
-    from datetime import datetime
-
     from cchc.cli import _engine, console
+    from cchc.options import day
     from emulation.review import record_votes
 
     c = _campaign(campaign)
-    when = datetime.strptime(on, "%d/%m/%Y").date() if on else date(c.end.year, 12, 10)
+    when = day(on, "--on", date(c.end.year, 12, 10))
     try:
         results = record_votes(_engine(), c, _read_ballots(ballots), members, present, written, when)
     except ValueError as e:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from cchc.options import day
 
 KINDS = {
     "cong-bo-diem": "thông báo kết quả đánh giá, xếp hạng (bảng xếp hạng, chỉ số thành phần, biểu đồ)",
@@ -21,10 +23,6 @@ KINDS = {
     "ket-luan-kiem-tra": "kết luận kiểm tra CCHC tại một đơn vị trong năm (--unit), từ kết quả kiểm tra đã nhập",
 }
 FORMATS = ("docx", "html", "xlsx", "pdf")
-
-
-def _date(text: str | None, default: date) -> date:
-    return datetime.strptime(text, "%d/%m/%Y").date() if text else default
 
 
 def to_pdf(docx: Path) -> Path:
@@ -99,7 +97,7 @@ def report(
         console.print(f"Đã ghi {path}")
         return
     if kind == "ket-luan-kiem-tra":
-        document = ctx.inspection_conclusion(engine, year, unit, _date(issued, date.today()))
+        document = ctx.inspection_conclusion(engine, year, unit, day(issued, "--issued", date.today()))
         console.print(f"Đã ghi {write(document, out, f'ket-luan-kiem-tra-{unit}-{year}', fmt)}")
         return
     if kind == "ke-hoach":
@@ -107,11 +105,11 @@ def report(
         from rules.targets import targets_for
 
         plan_id = issue(engine, find("chi-so-cchc-so-nganh"), unit, year + 1, targets_for(unit, year + 1),
-                        issued=_date(issued, date(year, 12, 20)))
+                        issued=day(issued, "--issued", date(year, 12, 20)))
         console.print(f"Đã ghi {write(ctx.plan_document(engine, plan_id), out, f'ke-hoach-cchc-{unit}-{year + 1}', fmt)}")
         return
     scored = ctx.score(engine, find(ruleset), year)
-    when = _date(issued, date(year + 1, 1, 15))
+    when = day(issued, "--issued", date(year + 1, 1, 15))
     if unit and unit not in scored.summary.index:
         raise typer.BadParameter(f"đơn vị «{unit}» không được chấm theo bộ «{ruleset}» năm {year}", param_hint="--unit")
     if kind == "trang-web":
@@ -121,7 +119,7 @@ def report(
         from cycle.inspection import plan
 
         plan(engine, scored, year + 1)
-        document = ctx.inspection_plan(engine, year + 1, _date(issued, date(year, 12, 20)))
+        document = ctx.inspection_plan(engine, year + 1, day(issued, "--issued", date(year, 12, 20)))
         console.print(f"Đã ghi {write(document, out, f'ke-hoach-kiem-tra-{year + 1}', fmt)}")
         return
     if kind == "cong-bo-diem":
