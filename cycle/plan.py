@@ -76,7 +76,8 @@ def draft(scored: Scored, code: str, targets: TargetSet | None = None) -> list[I
     for e in scored.result.explain(code):
         if e.step != "không áp dụng" and e.max - (0 if np.isnan(e.points) else e.points) > 1e-9:
             area = _area_of(rs, e.criterion)
-            items.append(Item("khac_phuc", e.criterion, f"Khắc phục: {e.sentence}.", lead[area.id],
+            why = e.sentence[len(e.title):].lstrip(" :") if e.sentence.startswith(e.title) else e.sentence
+            items.append(Item("khac_phuc", e.criterion, f"Khắc phục: {why}.", lead[area.id],
                               tasks.get(area.id, {}).get("support", ""), date(year, *REMEDIAL_BY),
                               "Tiêu chí đạt điểm tối đa khi chấm điểm năm"))
     for area in rs.criteria:
