@@ -246,21 +246,29 @@ def appraise(
     score(ruleset, period)
 
 
-def rescore(period: PERIOD = None,
-            out: Annotated[Path, typer.Option(help="Thư mục ghi văn bản được lập lại.")] = Path("out")) -> None:
-    """Tính lại mọi bộ tiêu chí đơn vị của kỳ theo dữ liệu mới, lập lại văn bản của đơn vị thay đổi."""
-    from cchc.cli import _engine, console
-    from cchc.rescoring import rescore_all
+CHANGED = Annotated[Optional[str], typer.Option(help="Kỳ, ví dụ «Năm 2024» (mặc định: mọi kỳ có dữ liệu mới "
+                                                    "hơn điểm đã chấm).")]
 
-    _print_rescore(console, rescore_all(_engine(), period_code(period), out))
+
+def rescore(period: CHANGED = None,
+            out: Annotated[Path, typer.Option(help="Thư mục ghi văn bản được lập lại.")] = Path("out")) -> None:
+    """Tính lại mọi bộ tiêu chí đơn vị theo dữ liệu mới, lập lại văn bản của đơn vị thay đổi."""
+    from cchc.cli import _engine, console
+    from cchc.rescoring import rescore_changed
+
+    summaries = rescore_changed(_engine(), period_code(period) if period else None, out)
+    if not summaries:
+        console.print("Không có dữ liệu mới hơn điểm đã chấm.")
+    for summary in summaries:
+        _print_rescore(console, summary)
 
 
 def _print_rescore(console, summary: dict) -> None:
     for name, r in summary["rulesets"].items():
         if not r["written"]:
-            console.print(f"{name}: không thay đổi (phiên bản {r['version']}).")
+            console.print(f"{summary['period']} {name}: không thay đổi (phiên bản {r['version']}).")
             continue
-        console.print(f"{name}: phiên bản {r['version']}, {r['evaluated']} đơn vị được tính lại.")
+        console.print(f"{summary['period']} {name}: phiên bản {r['version']}, {r['evaluated']} đơn vị được tính lại.")
         for line in r["changes"][:20]:
             console.print(f"  {line}")
     for path in summary["documents"]:
@@ -373,7 +381,7 @@ def inspection_follow_up(year: Annotated[int, typer.Option(help="Năm kiểm tra
 
 def watch(
     folder: Annotated[Path, typer.Argument(help="Thư mục nhận tệp dữ liệu.")],
-    period: PERIOD = None,
+    period: CHANGED = None,
     out: Annotated[Path, typer.Option(help="Thư mục ghi văn bản được lập lại.")] = Path("out"),
     interval: Annotated[float, typer.Option(help="Số giây giữa hai lần xem thư mục.")] = 2.0,
     once: Annotated[bool, typer.Option(help="Xử lý các tệp đang có rồi dừng.")] = False,
@@ -385,8 +393,8 @@ def watch(
     if not folder.is_dir():
         raise typer.BadParameter(f"không có thư mục «{folder}»", param_hint="FOLDER")
     console.print(f"Đang theo dõi {folder}/ (Ctrl+C để dừng)…" if not once else f"Xử lý các tệp trong {folder}/…")
-    watch_folder(_engine(), folder, period_code(period), out, interval, once, console,
-                 lambda summary: _print_rescore(console, summary))
+    watch_folder(_engine(), folder, period_code(period) if period else None, out, interval, once, console,
+                 lambda summaries: [_print_rescore(console, s) for s in summaries])
 
 
 def deploy(

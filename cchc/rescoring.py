@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from cycle.history import diff
-from cycle.scoring import Outcome, current_run, rescore
+from cycle.scoring import Outcome, current_run, rescore, stale_periods
 from rules.ruleset import RuleSet, find, shipped
 from store import models
 
@@ -29,6 +29,24 @@ def _people_changed(engine: Engine, since: int) -> bool:
     with Session(engine) as s:
         return bool(s.scalar(select(func.count()).select_from(models.IngestBatch)
                              .where(models.IngestBatch.kind.in_(PEOPLE_KINDS), models.IngestBatch.id > since)))
+
+
+def _write_if_changed(document, folder: Path, name: str, fmt: str) -> Path | None:
+    """Write a document only if it differs from the one already there (documents are reproducible: the same
+    data give the same bytes); the path when written."""
+    import shutil
+    import tempfile
+
+    from cchc.report_cli import write
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = write(document, Path(tmp), name, fmt)
+        target = folder / fresh.name
+        if target.exists() and target.read_bytes() == fresh.read_bytes():
+            return None
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(fresh), target)
+        return target
 
 
 def rescore_all(engine: Engine, period: str, out: Path | None = None) -> dict:
@@ -48,7 +66,9 @@ def rescore_all(engine: Engine, period: str, out: Path | None = None) -> dict:
         summary["rulesets"][rs.id] = {"run": outcome.run_id, "version": outcome.version, "mode": outcome.mode,
                                       "evaluated": outcome.evaluated, "written": outcome.written,
                                       "changes": [c.sentence() for c in changes]}
-        if out is None or not outcome.written or not outcome.changed:
+        # A period's first scoring writes no documents here: the cycle's steps write those. What is written
+        # again is what an earlier run had made and a change has made stale.
+        if out is None or previous is None or not outcome.written or not outcome.changed:
             continue
         scored = ctx.score_period(engine, rs, period)
         if not len(scored.summary):
@@ -60,12 +80,24 @@ def rescore_all(engine: Engine, period: str, out: Path | None = None) -> dict:
             if unit in scored.summary.index:
                 summary["documents"].append(write(ctx.scorecard(engine, scored, unit, issued), folder,
                                                   f"phieu-diem-{rs.id}-{unit}", "docx"))
-    if out is not None and (not marks or _people_changed(engine, min(marks))):
+    if out is not None and marks and _people_changed(engine, min(marks)):
         from cchc.emulation_cli import eligibility_document
         from emulation.eligibility import eligibility
 
         year = int(period[:4])
-        listing = eligibility_document(engine, eligibility(engine, year), None, date.today())
-        summary["documents"].append(write(listing, out / "tinh-lai" / period, f"danh-sach-xet-danh-hieu-{year}", "xlsx"))
+        listing = eligibility_document(engine, eligibility(engine, year), None, date(year, 12, 10))
+        path = _write_if_changed(listing, out / "tinh-lai" / period, f"danh-sach-xet-danh-hieu-{year}", "xlsx")
+        if path is not None:
+            summary["documents"].append(path)
     summary["documents"] = [str(p) for p in summary["documents"]]
     return summary
+
+
+def rescore_changed(engine: Engine, period: str | None, out: Path | None = None) -> list[dict]:
+    """``rescore_all`` over ``period``, or over every period whose data are newer than its scores."""
+    if period is None:
+        with Session(engine) as s:
+            periods = stale_periods(s)
+    else:
+        periods = [period]
+    return [rescore_all(engine, p, out) for p in periods]

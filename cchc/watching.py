@@ -60,9 +60,10 @@ def take(engine: Engine, files: list[Path], folder: Path, console) -> int:
     return landed
 
 
-def watch_folder(engine: Engine, folder: Path, period: str, out: Path, interval: float, once: bool, console,
-                 told: Callable[[dict], None]) -> None:
-    from cchc.rescoring import rescore_all
+def watch_folder(engine: Engine, folder: Path, period: str | None, out: Path, interval: float, once: bool, console,
+                 told: Callable[[list[dict]], None]) -> None:
+    """``period`` None: every period whose data are newer than its scores."""
+    from cchc.rescoring import rescore_changed
 
     seen: dict[Path, tuple[int, float]] = {}
     if once:
@@ -70,7 +71,7 @@ def watch_folder(engine: Engine, folder: Path, period: str, out: Path, interval:
     while True:
         ready = _settled(folder, seen)
         if ready and take(engine, ready, folder, console):
-            told(rescore_all(engine, period, out))
+            told(rescore_changed(engine, period, out))
         for path in ready:
             seen.pop(path, None)
         if once:

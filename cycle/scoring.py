@@ -107,6 +107,19 @@ def _marks(session: Session) -> tuple[int, int]:
             session.scalar(select(func.coalesce(func.max(models.Appraisal.id), 0))))
 
 
+def stale_periods(session: Session) -> list[str]:
+    """The periods whose figures or appraisals are newer than their latest score run (or that were never
+    scored): what a re-score after an ingestion has to look at."""
+    F, A, R = models.Fact, models.Appraisal, models.ScoreRun
+    newest = dict(session.execute(select(F.period_code, func.max(F.batch_id)).group_by(F.period_code)).all())
+    appraised = dict(session.execute(select(A.period_code, func.max(A.id)).group_by(A.period_code)).all())
+    seen = {p: (b, a) for p, b, a in session.execute(
+        select(R.period_code, func.min(R.batch_mark), func.min(R.appraisal_mark)).group_by(R.period_code)).all()}
+    periods = set(newest) | set(appraised)
+    return sorted(p for p in periods if p not in seen or newest.get(p, 0) > seen[p][0]
+                  or appraised.get(p, 0) > seen[p][1])
+
+
 def touched(session: Session, run: models.ScoreRun) -> set[str] | None:
     """Units whose inputs may have changed since ``run``; None when any unit may have (a person moved
     between units while a discipline counts for the year)."""

@@ -115,20 +115,26 @@ def yearly_cycle(year: int, database_url: str | None = None, out: str = DEFAULT_
 
 
 @flow(name="rescore", log_prints=True)
-def rescore(period: str | None = None, database_url: str | None = None, out: str = DEFAULT_OUT) -> dict:
-    """Re-score what changed (every shipped unit rule set over the period, the current year's by default)
-    and rewrite the documents of the units that moved; run by the ingestion event's trigger on a server."""
-    return rescore_task(period or f"{_this_year()}-NAM", database_url, out)
+def rescore(period: str | None = None, database_url: str | None = None, out: str = DEFAULT_OUT) -> list[dict]:
+    """Re-score what changed — every unit rule set over the period, or over every period whose data are newer
+    than its scores — and rewrite the documents of the units that moved; run by the ingestion event's
+    trigger on a server."""
+    summaries = rescore_task(period, database_url, out)
+    for summary in summaries:
+        for name, r in summary["rulesets"].items():
+            print(f"{summary['period']} {name}: " + (f"phiên bản {r['version']}, {r['evaluated']} đơn vị tính lại"
+                                                     if r["written"] else "không thay đổi"))
+    return summaries
 
 
 @task(retries=3, retry_delay_seconds=[1, 3, 5], retry_condition_fn=transient)
-def rescore_task(period: str, database_url: str | None, out: str) -> dict:
-    from cchc.rescoring import rescore_all
+def rescore_task(period: str | None, database_url: str | None, out: str) -> list[dict]:
+    from cchc.rescoring import rescore_changed
     from store.db import make_engine, upgrade
 
     engine = make_engine(database_url)
     upgrade(engine)
     try:
-        return rescore_all(engine, period, Path(out))
+        return rescore_changed(engine, period, Path(out))
     finally:
         engine.dispose()

@@ -189,7 +189,7 @@ def test_watching_a_folder_ingests_what_arrives_and_rescores_once(province, tmp_
                  told.append)
     assert sorted(p.name for p in (inbox / DONE).iterdir()) == ["stp.csv", "sxd.csv"]
     assert (inbox / REFUSED / "hong.csv.loi.txt").read_text(encoding="utf-8").count("giá trị âm") == 1
-    [summary] = told  # both files, one re-score
+    [[summary]] = told  # both files, one re-score of the one period they touch
     run = summary["rulesets"]["qd766-2022"]
     assert run["written"] and run["evaluated"] == 2
     assert any(line.startswith("Sở Tư pháp:") for line in run["changes"])
@@ -224,3 +224,21 @@ def test_the_years_results_are_set_against_the_plans_targets(province):
     if par["Kết quả"] < 85:
         assert par["Đạt mục tiêu"] == "chưa đạt" and abs(par["Còn thiếu (điểm)"] - (85 - par["Kết quả"])) < 1e-9
     assert gaps.loc["Chỉ số SIPAS", "Kết quả"] > 0
+
+
+def test_a_change_of_staff_records_rewrites_the_eligibility_list(province, tmp_path):
+    from sqlalchemy import select
+
+    from cchc.rescoring import rescore_all
+    from helpers import PEOPLE_HEADERS
+
+    score(province, find("qd766-2022"), YEAR)
+    with Session(province) as s:
+        person, unit = s.execute(select(models.Person, models.Unit.code)
+                                 .join(models.Unit, models.Unit.id == models.Person.unit_id).limit(1)).one()
+    row = [person.code, person.full_name, "Nữ" if person.gender == "nu" else "Nam", "", "Công chức", person.position,
+           unit, YEAR, "Hoàn thành xuất sắc nhiệm vụ"]
+    ingest_file(province, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [row]))
+    summary = rescore_all(province, f"{YEAR}-NAM", tmp_path / "out")
+    assert any(p.endswith(f"danh-sach-xet-danh-hieu-{YEAR}.xlsx") for p in summary["documents"])
+    assert not rescore_all(province, f"{YEAR}-NAM", tmp_path / "out")["documents"]  # nothing new: nothing written

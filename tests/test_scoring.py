@@ -231,3 +231,19 @@ def test_two_changes_arriving_together_give_one_consistent_result(any_engine, tm
         versions = s.scalars(select(models.ScoreRun.version).order_by(models.ScoreRun.id)).all()
     assert versions == list(range(1, len(versions) + 1)) and len(versions) in (2, 3)
     same_scores(engine)
+
+
+def test_the_periods_to_rescore_are_those_whose_data_are_newer_than_their_scores(province, tmp_path):
+    from cycle.scoring import stale_periods
+
+    with Session(province) as s:
+        stale = stale_periods(s)
+    assert PERIOD not in stale and "2024-Q1" in stale  # scored once (the fixture); the quarters never were
+    for period in stale:
+        rescore(province, RULES, period)
+    with Session(province) as s:
+        assert stale_periods(s) == []
+    correct(province, tmp_path, [["STP", "Quý I/2024", "tthc_cong_khai", 10, ""]], "q1")
+    record_appraisal(province, RULES, PERIOD, "STP", "3.3", 1, "xác minh", "A")
+    with Session(province) as s:
+        assert stale_periods(s) == ["2024-NAM", "2024-Q1"]
