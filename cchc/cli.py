@@ -245,6 +245,7 @@ app.add_typer(_emulation_app, name="emulation")
 app.command("report")(_report)
 app.add_typer(_cycle.cycle_app, name="cycle")
 app.add_typer(_cycle.inspection_app, name="inspection")
+app.add_typer(_cycle.plan_app, name="plan")
 for _name, _command in (("score", _cycle.score), ("runs", _cycle.runs), ("diff", _cycle.diff_runs),
                         ("history", _cycle.history), ("publish", _cycle.publish), ("appraise", _cycle.appraise),
                         ("rescore", _cycle.rescore), ("submissions", _cycle.submissions), ("watch", _cycle.watch),

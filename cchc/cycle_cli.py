@@ -18,6 +18,7 @@ from cchc.options import period as period_code
 
 cycle_app = typer.Typer(help="Chu trình CCHC của năm: kế hoạch, báo cáo, kiểm tra, chấm điểm, thi đua.",
                         no_args_is_help=True)
+plan_app = typer.Typer(help="Kế hoạch CCHC năm của một đơn vị: nhiệm vụ, tiến độ.", no_args_is_help=True)
 inspection_app = typer.Typer(help="Kiểm tra CCHC: kế hoạch kiểm tra, kết quả, theo dõi khắc phục.", no_args_is_help=True)
 
 RULESET = Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm.")]
@@ -292,6 +293,45 @@ def submissions(period: PERIOD = None) -> None:
     console.print(table)
     counts = frame["state"].value_counts()
     console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+# --- Plans ------------------------------------------------------------------------------------------------
+
+@plan_app.command("tasks")
+def plan_tasks(unit: Annotated[str, typer.Option(help="Mã đơn vị.")],
+               year: Annotated[int, typer.Option(help="Năm của kế hoạch.")] = date.today().year) -> None:
+    """Các nhiệm vụ của kế hoạch năm: chủ trì, thời hạn, đã hoàn thành hay chưa."""
+    from cchc.cli import _engine, console
+    from cycle.plan import plan_of, stored
+
+    engine = _engine()
+    plan_id = plan_of(engine, unit, year)
+    if plan_id is None:
+        raise _refused(ValueError(f"đơn vị «{unit}» chưa có kế hoạch năm {year} (cchc report ke-hoach --unit {unit})"))
+    _, items, _, name = stored(engine, plan_id)
+    table = Table(title=f"Kế hoạch CCHC năm {year} của {name}")
+    for col in ("#", "Tiêu chí, lĩnh vực", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hoàn thành"):
+        table.add_column(col)
+    for i in items:
+        if i.section != "muc_tieu":
+            table.add_row(str(i.id), i.area, i.title, i.lead, f"{i.deadline:%d/%m/%Y}",
+                          f"{i.done_on:%d/%m/%Y}" if i.done_on else "")
+    console.print(table)
+
+
+@plan_app.command("done")
+def plan_done(item: Annotated[int, typer.Argument(help="Số nhiệm vụ (#, xem «cchc plan tasks»).")],
+              on: Annotated[str, typer.Option(help="Ngày hoàn thành dd/mm/yyyy.")],
+              result: Annotated[str, typer.Option(help="Sản phẩm, kết quả.")] = "") -> None:
+    """Ghi nhận một nhiệm vụ của kế hoạch đã hoàn thành (báo cáo định kỳ tính tiến độ từ đây)."""
+    from cchc.cli import _engine, console
+    from cycle.plan import complete
+
+    try:
+        done = complete(_engine(), item, day(on, "--on"), result)
+    except ValueError as e:
+        raise _refused(e) from None
+    console.print(f"Đã ghi nhận hoàn thành nhiệm vụ #{done.id} ngày {done.done_on:%d/%m/%Y}.")
 
 
 # --- Inspections -----------------------------------------------------------------------------------------

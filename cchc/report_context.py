@@ -225,11 +225,22 @@ def periodic(engine: Engine, period_code: str, unit: str | None, today: date | N
          f"thanh toán trực tuyến {_p(shown[REPORT_RATES[4][0]])}; tỷ lệ văn bản ký số đạt {_p(shown[REPORT_RATES[5][0]])}."),
     )
     provisional, provisional_of, weakest = _provisional(engine, period, unit)
+    tasks = None
+    if unit is not None:
+        from cycle.plan import progress
+
+        tasks = progress(engine, unit, period.year, period.end)
+    if tasks is not None and tasks.due:
+        late_tasks = f" Chưa hoàn thành: {'; '.join(t.rstrip('.') for t in tasks.overdue)}." if tasks.overdue else ""
+        results += (("Thực hiện nhiệm vụ của kế hoạch CCHC năm",
+                     f"Đến hết kỳ, {tasks.done}/{tasks.due} nhiệm vụ đến hạn đã hoàn thành.{late_tasks}"),)
     direction = ("Tiếp tục rà soát, đơn giản hóa TTHC; giải quyết hồ sơ đúng hạn, không để hồ sơ quá hạn.",
                  "Đẩy mạnh tiếp nhận hồ sơ trực tuyến, thanh toán trực tuyến và số hóa hồ sơ, kết quả giải quyết.",
                  "Thực hiện ký số 100% văn bản đi (trừ văn bản mật); báo cáo định kỳ đúng hạn.")
     if weakest:
         direction += (f"Tập trung cải thiện lĩnh vực có kết quả tạm tính thấp nhất: {weakest}.",)
+    if tasks is not None and tasks.overdue:
+        direction += (f"Hoàn thành ngay {len(tasks.overdue)} nhiệm vụ đã quá hạn của kế hoạch năm.",)
     if late or missing:
         direction += (f"Đôn đốc {len(late) + len(missing)} đơn vị gửi báo cáo trễ hạn hoặc chưa gửi thực hiện "
                       "đúng chế độ báo cáo.",)

@@ -105,14 +105,20 @@ def issue(engine: Engine, ruleset: RuleSet, code: str, year: int, targets: Targe
         serialize_writes(s)
         unit_id = s.scalar(select(models.Unit.id).where(models.Unit.code == code))
         old = s.scalars(select(models.Plan.id).where(models.Plan.unit_id == unit_id, models.Plan.year == year)).all()
+        reported = {}  # what the unit already reported done survives a re-issue of the same task
         if old:
+            for i in s.scalars(select(models.PlanItem).where(models.PlanItem.plan_id.in_(old),
+                                                             models.PlanItem.done_on.is_not(None))):
+                reported[(i.section, i.area, i.title)] = (i.done_on, i.result)
             s.execute(delete(models.PlanItem).where(models.PlanItem.plan_id.in_(old)))
             s.execute(delete(models.Plan).where(models.Plan.id.in_(old)))
         plan = models.Plan(unit_id=unit_id, year=year, number=doc_no, issued_on=issued or date(year - 1, 12, 20),
                            ruleset=ruleset.id, run_id=scored.run.run_id, basis=basis)
         s.add(plan)
         s.flush()
-        s.add_all(models.PlanItem(plan_id=plan.id, position=i, **vars(item)) for i, item in enumerate(items))
+        for position, item in enumerate(items):
+            done_on, result = reported.get((item.section, item.area, item.title), (None, ""))
+            s.add(models.PlanItem(plan_id=plan.id, position=position, done_on=done_on, result=result, **vars(item)))
         return plan.id
 
 
@@ -132,3 +138,35 @@ def plan_of(engine: Engine, code: str, year: int) -> int | None:
     with Session(engine) as s:
         return s.scalar(select(models.Plan.id).join(models.Unit, models.Unit.id == models.Plan.unit_id)
                         .where(models.Unit.code == code, models.Plan.year == year))
+
+
+def complete(engine: Engine, item_id: int, on: date, result: str) -> models.PlanItem:
+    """A unit reports one of its plan's tasks done, with what it produced."""
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        item = s.get(models.PlanItem, item_id)
+        if item is None or item.section == "muc_tieu":
+            raise ValueError(f"không có nhiệm vụ #{item_id} trong kế hoạch (mục tiêu không đánh dấu hoàn thành)")
+        plan = s.get(models.Plan, item.plan_id)
+        if on < plan.issued_on:
+            raise ValueError(f"ngày hoàn thành {on:%d/%m/%Y} trước ngày ban hành kế hoạch {plan.issued_on:%d/%m/%Y}")
+        item.done_on, item.result = on, result.strip()
+        return item
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    due: int  # tasks whose deadline has come by the day asked about
+    done: int  # of those, done
+    overdue: tuple[str, ...]  # due and not done, in the plan's words
+
+
+def progress(engine: Engine, code: str, year: int, until: date) -> TaskProgress | None:
+    """Where ``code``'s plan for ``year`` stands on ``until``: its tasks due by then, how many are done."""
+    plan_id = plan_of(engine, code, year)
+    if plan_id is None:
+        return None
+    _, items, _, _ = stored(engine, plan_id)
+    due = [i for i in items if i.section != "muc_tieu" and i.deadline and i.deadline <= until]
+    done = [i for i in due if i.done_on and i.done_on <= until]
+    overdue = tuple(f"{i.area} {i.title}" for i in due if not (i.done_on and i.done_on <= until))
+    return TaskProgress(len(due), len(done), overdue)

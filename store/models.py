@@ -309,6 +309,8 @@ class PlanItem(Base):
     last_rank: Mapped[int | None] = mapped_column(Integer)
     target: Mapped[str] = mapped_column(String(100), default="")
     rank_range: Mapped[str] = mapped_column(String(100), default="")
+    done_on: Mapped[date | None] = mapped_column(Date)  # a task reported done, and what it produced
+    result: Mapped[str] = mapped_column(Text, default="")
 
 
 class Inspection(Base):

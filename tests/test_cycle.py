@@ -242,3 +242,24 @@ def test_a_change_of_staff_records_rewrites_the_eligibility_list(province, tmp_p
     summary = rescore_all(province, f"{YEAR}-NAM", tmp_path / "out")
     assert any(p.endswith(f"danh-sach-xet-danh-hieu-{YEAR}.xlsx") for p in summary["documents"])
     assert not rescore_all(province, f"{YEAR}-NAM", tmp_path / "out")["documents"]  # nothing new: nothing written
+
+
+def test_tasks_reported_done_make_the_progress_of_the_periodic_report_and_survive_a_re_issue(province, tmp_path):
+    rs = find("chi-so-cchc-so-nganh")
+    plan_id = plan.issue(province, rs, "SKHCN", YEAR)  # from 2023's results
+    _, items, _, _ = plan.stored(province, plan_id)
+    remedial = [i for i in items if i.section == "khac_phuc"]
+    assert remedial and all(i.deadline == date(YEAR, 6, 30) for i in remedial)
+    plan.complete(province, remedial[0].id, date(YEAR, 5, 20), "Đã ban hành kế hoạch khắc phục")
+    with pytest.raises(ValueError, match="trước ngày ban hành"):
+        plan.complete(province, remedial[0].id, date(YEAR - 2, 1, 1), "")
+    state = plan.progress(province, "SKHCN", YEAR, date(YEAR, 6, 14))  # the 6-month window ends 14/6
+    assert (state.due, state.done) == (0, 0)
+    state = plan.progress(province, "SKHCN", YEAR, date(YEAR, 9, 14))
+    assert (state.due, state.done, len(state.overdue)) == (len(remedial), 1, len(remedial) - 1)
+    text = read_docx_text(ctx.periodic(province, "2024-Q3", "SKHCN", date(YEAR, 9, 20)), tmp_path / "bc.docx")
+    assert f"Đến hết kỳ, 1/{len(remedial)} nhiệm vụ đến hạn đã hoàn thành." in text
+    again = plan.issue(province, rs, "SKHCN", YEAR)
+    kept = [i for i in plan.stored(province, again)[1] if i.done_on]
+    assert [(i.title, i.done_on, i.result) for i in kept] == [(remedial[0].title, date(YEAR, 5, 20),
+                                                               "Đã ban hành kế hoạch khắc phục")]

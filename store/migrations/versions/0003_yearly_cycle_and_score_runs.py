@@ -126,6 +126,8 @@ def upgrade() -> None:
     sa.Column('last_rank', sa.Integer(), nullable=True),
     sa.Column('target', sa.String(length=100), nullable=False),
     sa.Column('rank_range', sa.String(length=100), nullable=False),
+    sa.Column('done_on', sa.Date(), nullable=True),
+    sa.Column('result', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['plan_id'], ['plan.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
