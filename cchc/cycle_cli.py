@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from cchc.fmt import number
+from cchc.fmt import add_best_and_worst, number
 from cchc.options import day
 from cchc.options import period as period_code
 
@@ -78,12 +78,8 @@ def print_ranking(engine, year: int, ruleset: str = "qd766-2022") -> None:
     table = Table(title=f"Xếp hạng {ruleset} năm {year} (phiên bản {run.version}, {state})")
     for col in ("Hạng", "Đơn vị", "Điểm", "Tỷ lệ", "Xếp loại"):
         table.add_column(col, justify="left" if col in ("Đơn vị", "Xếp loại") else "right")
-    shown = frame if len(frame) <= 10 else frame.iloc[list(range(5)) + list(range(len(frame) - 5, len(frame)))]
-    for i, (code, r) in enumerate(shown.iterrows()):
-        if len(frame) > 10 and i == 5:
-            table.add_row("…", "", "", "", "")
-        table.add_row(str(r["hang"]), names.get(code, code), number(r["diem"], 2), f"{number(r['ty_le'], 1)}%",
-                      r["xep_loai"])
+    add_best_and_worst(table, frame, lambda code, r: [str(r["hang"]), names.get(code, code), number(r["diem"], 2),
+                                                      f"{number(r['ty_le'], 1)}%", r["xep_loai"]])
     console.print(table)
 
 

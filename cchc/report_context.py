@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from reports import documents as docs
 from reports.model import Document, Frame, Signature
 from reports.vn import number, percent
+from cchc.fmt import best_and_worst
 from cycle.scoring import Scored, score, score_period  # noqa: F401 - the documents' view of scores
 from rules.ruleset import find
 from store import calendar, indicators, models
@@ -83,7 +84,7 @@ def unbacked(engine: Engine, scored: Scored, code: str) -> tuple[tuple[str, str,
     registry = indicators.registry()
     with Session(engine) as s:
         unit_id = s.scalar(select(models.Unit.id).where(models.Unit.code == code))
-        evidence = current_evidence(s, scored.period or f"{scored.year}-NAM", [unit_id])
+        evidence = current_evidence(s, scored.period, [unit_id])
     backed = dict(zip(evidence["indicator"], zip(evidence["reference"], evidence["explanation"])))
     out = []
     for leaf in scored.ruleset.leaves:
@@ -153,8 +154,8 @@ def _provisional(engine: Engine, period, unit: str | None) -> tuple[tuple, str, 
     summary = scored.summary
     if unit is not None:
         summary = summary.loc[summary.index.intersection([unit])]
-    elif len(summary) > 2 * PROVISIONAL_SHOWN:
-        summary = pd.concat([summary.head(PROVISIONAL_SHOWN), summary.tail(PROVISIONAL_SHOWN)])
+    else:
+        summary = best_and_worst(summary, PROVISIONAL_SHOWN)
     rows = tuple((scored.frame.loc[c, "name"], float(r["diem"]), float(r["ty_le"]), int(r["hang"]))
                  for c, r in summary.iterrows())
     areas = {a.id: a.title for a in scored.ruleset.criteria}
@@ -164,21 +165,23 @@ def _provisional(engine: Engine, period, unit: str | None) -> tuple[tuple, str, 
     return rows, scored.ruleset.title, hint
 
 
-def _progress(engine: Engine, period, unit: str) -> tuple:
-    """The unit's plan targets for the year against the provisional index of the period."""
-    from cycle.plan import plan_of, stored
+def _progress(engine: Engine, period, unit: str) -> tuple[tuple, object]:
+    """The unit's plan for the year: its targets against the provisional index of the period, and its tasks
+    due by the period's end (``((), None)`` without a plan)."""
+    from cycle.plan import plan_of, stored, tasks_due
 
     plan_id = plan_of(engine, unit, period.year)
     if plan_id is None:
-        return ()
+        return (), None
     plan, items, _, _ = stored(engine, plan_id)
+    tasks = tasks_due(items, period.end)
     scored = score_period(engine, find(plan.ruleset), period.code)
     if unit not in scored.summary.index:
-        return ()
+        return (), tasks
     row = scored.summary.loc[unit]
     now = lambda area: float(row[f"chi_so_{area}"]) if area else float(row["ty_le"])  # noqa: E731
     return tuple((i.title, i.target, i.last_value, now(i.area) if (not i.area or f"chi_so_{i.area}" in row) else None)
-                 for i in items if i.section == "muc_tieu")
+                 for i in items if i.section == "muc_tieu"), tasks
 
 
 def periodic(engine: Engine, period_code: str, unit: str | None, today: date | None = None) -> Document:
@@ -225,11 +228,7 @@ def periodic(engine: Engine, period_code: str, unit: str | None, today: date | N
          f"thanh toán trực tuyến {_p(shown[REPORT_RATES[4][0]])}; tỷ lệ văn bản ký số đạt {_p(shown[REPORT_RATES[5][0]])}."),
     )
     provisional, provisional_of, weakest = _provisional(engine, period, unit)
-    tasks = None
-    if unit is not None:
-        from cycle.plan import progress
-
-        tasks = progress(engine, unit, period.year, period.end)
+    targets, tasks = _progress(engine, period, unit) if unit else ((), None)
     if tasks is not None and tasks.due:
         late_tasks = f" Chưa hoàn thành: {'; '.join(t.rstrip('.') for t in tasks.overdue)}." if tasks.overdue else ""
         results += (("Thực hiện nhiệm vụ của kế hoạch CCHC năm",
@@ -256,7 +255,7 @@ def periodic(engine: Engine, period_code: str, unit: str | None, today: date | N
                                  tuple(figures), results, direction,
                                  tuple(p.kind.label for p in earlier) if len(earlier) > 1 else (),
                                  trend if len(earlier) > 1 else {}, on_time,
-                                 _progress(engine, period, unit) if unit else (), provisional, provisional_of)
+                                 targets, provisional, provisional_of)
     issuer = unit or PROVINCE_OFFICE
     frame = frame_for(engine, issuer, "BC", period.due, ("UBND tỉnh (b/c)", "Bộ Nội vụ (b/c)", "Lưu: VT, CCHC"))
     return docs.periodic_report(report, frame)

@@ -55,11 +55,12 @@ def rescore_all(engine: Engine, period: str, out: Path | None = None) -> dict:
     from cchc import report_context as ctx
     from cchc.report_cli import write
 
+    rulesets = unit_rulesets()
     with Session(engine) as s:
-        before = {rs.id: current_run(s, rs.id, period) for rs in unit_rulesets()}
+        before = {rs.id: current_run(s, rs.id, period) for rs in rulesets}
     marks = [r.batch_mark for r in before.values() if r is not None]
     summary: dict = {"period": period, "rulesets": {}, "documents": []}
-    for rs in unit_rulesets():
+    for rs in rulesets:
         outcome: Outcome = rescore(engine, rs, period)
         previous = before[rs.id]
         changes = diff(engine, previous.id, outcome.run_id) if outcome.written and previous is not None else []

@@ -9,7 +9,7 @@ from rich.table import Table
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from cchc.fmt import number, percent
+from cchc.fmt import add_best_and_worst, number, percent
 from store import models
 from store.ingest.people import CATEGORIES, RATINGS
 from store.ingest.units import UNIT_KINDS
@@ -68,10 +68,6 @@ def print_summary(console: Console, engine: Engine, year: int) -> None:
                         "5 đơn vị tốt nhất và 5 đơn vị kém nhất theo tỷ lệ đúng hạn")
     for col in ("Đơn vị", "Hồ sơ", "Đúng hạn", "Trực tuyến", "Số hóa", "TT trực tuyến"):
         table.add_column(col, justify="left" if col == "Đơn vị" else "right")
-    shown = pd.concat([rates.head(5), rates.tail(5)]) if len(rates) > 10 else rates
-    for i, (code, r) in enumerate(shown.iterrows()):
-        if len(rates) > 10 and i == 5:
-            table.add_row("…", "", "", "", "", "")
-        table.add_row(names.get(code, code), number(r.received), percent(r.on_time), percent(r.online),
-                      percent(r.digitised), percent(r.paid))
+    add_best_and_worst(table, rates, lambda code, r: [names.get(code, code), number(r.received), percent(r.on_time),
+                                                      percent(r.online), percent(r.digitised), percent(r.paid)])
     console.print(table)

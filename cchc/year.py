@@ -112,6 +112,9 @@ def scoring(engine: Engine, out: Path, year: int, publish: bool = True) -> list[
     return written
 
 
+VERDICT = {True: "đạt", False: "chưa đạt", None: ""}  # None: no target of that kind, or no result
+
+
 def target_gaps(index, year: int):
     """Every department with a target set for ``year``: each target against its result — the department
     index as its PAR INDEX (points out of 100), its SIPAS figure, and their ranks among the departments."""
@@ -134,8 +137,8 @@ def target_gaps(index, year: int):
             rows.append({"Mã đơn vị": code, "Đơn vị": frame.loc[code, "name"], "Chỉ số": g.target.label,
                          "Mục tiêu": g.target.threshold_text(), "Thứ hạng mục tiêu": g.target.rank_text(),
                          "Kết quả": g.value, "Thứ hạng": g.rank,
-                         "Đạt mục tiêu": {True: "đạt", False: "chưa đạt", None: ""}[g.met_value],
-                         "Còn thiếu (điểm)": g.gap, "Đạt thứ hạng": {True: "đạt", False: "chưa đạt", None: ""}[g.met_rank],
+                         "Đạt mục tiêu": VERDICT[g.met_value], "Còn thiếu (điểm)": g.gap,
+                         "Đạt thứ hạng": VERDICT[g.met_rank],
                          "Căn cứ": targets.reference})
     return pd.DataFrame(rows)
 

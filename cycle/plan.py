@@ -163,9 +163,11 @@ class TaskProgress:
 def progress(engine: Engine, code: str, year: int, until: date) -> TaskProgress | None:
     """Where ``code``'s plan for ``year`` stands on ``until``: its tasks due by then, how many are done."""
     plan_id = plan_of(engine, code, year)
-    if plan_id is None:
-        return None
-    _, items, _, _ = stored(engine, plan_id)
+    return None if plan_id is None else tasks_due(stored(engine, plan_id)[1], until)
+
+
+def tasks_due(items: list[models.PlanItem], until: date) -> TaskProgress:
+    """The tasks of a plan's ``items`` due by ``until``, and how many of them are done by then."""
     due = [i for i in items if i.section != "muc_tieu" and i.deadline and i.deadline <= until]
     done = [i for i in due if i.done_on and i.done_on <= until]
     overdue = tuple(f"{i.area} {i.title}" for i in due if not (i.done_on and i.done_on <= until))

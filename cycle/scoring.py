@@ -156,12 +156,15 @@ class Scored:
     """Everyone a rule set scores in one period, evaluated with the appraisals, as the current run holds it."""
 
     ruleset: RuleSet
-    year: int
+    period: str
     frame: pd.DataFrame
     result: Result
     summary: pd.DataFrame  # the units the rule set applies to, ranked
     run: Outcome | None = None
-    period: str = ""
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
 
 
 def score(engine: Engine, ruleset: RuleSet, year: int) -> Scored:
@@ -177,7 +180,7 @@ def score_period(engine: Engine, ruleset: RuleSet, period: str) -> Scored:
     frame.insert(0, "name", frame.index.map(names))
     summary = result.summary()
     summary = summary[summary["toi_da"] > 0].sort_values(["hang", "diem"], ascending=[True, False])
-    return Scored(ruleset, int(period[:4]), frame, result, summary, run, period)
+    return Scored(ruleset, period, frame, result, summary, run)
 
 
 def rescore(engine: Engine, ruleset: RuleSet, period: str, full: bool = False, now: datetime | None = None,

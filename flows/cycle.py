@@ -28,14 +28,10 @@ def transient(_task, _run, state) -> bool:
 @task(retries=3, retry_delay_seconds=[2, 5, 10], retry_condition_fn=transient)
 def run_step(name: str, database_url: str | None, out: str, params: dict) -> list[str]:
     from cchc.year import STEPS
-    from store.db import make_engine, upgrade
+    from store.db import opened
 
-    engine = make_engine(database_url)
-    upgrade(engine)
-    try:
+    with opened(database_url) as engine:
         return [str(p) for p in STEPS[name](engine, Path(out), **params)]
-    finally:
-        engine.dispose()
 
 
 def _step(name: str, title: str, database_url: str | None, out: str, **params) -> list[str]:
@@ -70,10 +66,11 @@ def report_reminders(period: str | None = None, database_url: str | None = None)
     result on the server)."""
     from cycle.reporting import reminders
     from store.calendar import next_due
-    from store.db import make_engine
+    from store.db import opened
 
     code = period or next_due(date.today()).code
-    waiting = reminders(make_engine(database_url), code, date.today())
+    with opened(database_url) as engine:
+        waiting = reminders(engine, code, date.today())
     for row in waiting.itertuples():
         print(f"Nhắc {row.name}: chưa gửi báo cáo kỳ {code}, còn {row.days_left} ngày đến hạn")
     return list(waiting["unit"])
@@ -130,11 +127,7 @@ def rescore(period: str | None = None, database_url: str | None = None, out: str
 @task(retries=3, retry_delay_seconds=[1, 3, 5], retry_condition_fn=transient)
 def rescore_task(period: str | None, database_url: str | None, out: str) -> list[dict]:
     from cchc.rescoring import rescore_changed
-    from store.db import make_engine, upgrade
+    from store.db import opened
 
-    engine = make_engine(database_url)
-    upgrade(engine)
-    try:
+    with opened(database_url) as engine:
         return rescore_changed(engine, period, Path(out))
-    finally:
-        engine.dispose()

@@ -7,6 +7,8 @@ The embedded default is a SQLite file in the working folder; a shared deployment
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, func, select
@@ -50,6 +52,17 @@ def upgrade(engine: Engine) -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     sync_indicators(engine)
+
+
+@contextmanager
+def opened(url: str | None = None) -> Iterator[Engine]:
+    """An engine on ``url`` with the schema up to date, disposed of afterwards (a flow's task, a worker)."""
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def sync_indicators(engine: Engine) -> None:
