@@ -7,7 +7,7 @@ from typing import Callable
 
 import pandas as pd
 
-from reports.vn import day, number, percent
+from base.vn import day, number, percent
 
 __all__ = ["day", "number", "percent", "best_and_worst", "add_best_and_worst"]
 

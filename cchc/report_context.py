@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from reports import documents as docs
 from reports.model import Document, Frame, Signature
-from reports.vn import number, percent
+from base.vn import number, percent
 from cchc.fmt import best_and_worst
 from cycle.scoring import Scored, score, score_period  # noqa: F401 - the documents' view of scores
 from rules.ruleset import find

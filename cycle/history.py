@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from cycle.scoring import detail, entries
-from reports.vn import number
+from base.vn import number
 from rules.ruleset import RuleSet, RuleSetError, find
 from store import models
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from cycle.scoring import Scored, current_run, entries
 from store.ingest.findings import add_finding
-from reports.vn import number
+from base.vn import number
 from rules.ruleset import RuleSet
 from store import models
 from store.db import serialize_writes

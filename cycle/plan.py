@@ -15,7 +15,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from cycle.scoring import Scored, score
-from reports.vn import number
+from base.vn import number
 from rules.ruleset import RuleSet
 from rules.targets import TargetSet
 from store import models

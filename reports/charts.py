@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from reports.model import Figure  # noqa: E402
-from reports.vn import number  # noqa: E402
+from base.vn import number  # noqa: E402
 
 plt.rcParams.update({"svg.hashsalt": "cchc", "font.family": "DejaVu Sans", "font.size": 9,
                      "axes.spines.top": False, "axes.spines.right": False})

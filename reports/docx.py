@@ -20,7 +20,7 @@ from docx.shared import Cm, Mm, Pt
 
 from reports.model import Block, Document, Table
 from reports.ooxml import FIXED_TIME, reproducible
-from reports.vn import number
+from base.vn import number
 
 FONT = "Times New Roman"
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")

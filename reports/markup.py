@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from reports import vn
+from base import vn
 from reports.model import Block, Figure, Table
 
 TEMPLATES = Path(__file__).with_name("templates")

@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 from typing import Callable
 
-from reports.vn import day_line, doc_number
+from base.vn import day_line, doc_number
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from reports.vn import number
+from base.vn import number
 from rules.methods import METHODS, NO_DATA, band_text, threshold_step
 from rules.ruleset import Criterion, RuleSet, Variable
 

@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from reports.vn import number
+from base.vn import number
 
 NO_DATA = -1
 

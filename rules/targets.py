@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from reports.vn import number
+from base.vn import number
 from rules.ruleset import SETS
 
 TARGETS = SETS / "targets"

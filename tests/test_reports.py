@@ -13,7 +13,7 @@ from reports import documents as docs
 from reports.docx import render_docx
 from reports.html import render_html
 from reports.model import Frame, Signature
-from reports.vn import day_line, doc_number, in_words, number, percent
+from base.vn import day_line, doc_number, in_words, number, percent
 from reports.xlsx import render_xlsx
 
 FRAME = Frame("UBND tỉnh Lai Châu", "Sở Khoa học và Công nghệ", "SKHCN", "KH", "Lai Châu", date(2024, 6, 17), 778,

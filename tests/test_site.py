@@ -52,7 +52,7 @@ def test_index_links_to_a_unit_page_that_shows_its_score(site, tmp_path):
     assert link, "the ranking links each unit to its page"
     unit_dom = browse(index.parent / link.group(1), tmp_path, "--dump-dom")
     row = scored.summary.loc[code]
-    from reports.vn import number
+    from base.vn import number
     assert f"Tổng điểm: {number(row['diem'], 2)}/{number(row['toi_da'], 2)} điểm" in unit_dom
     assert f"xếp hạng {row['hang']}/{len(scored.summary)}" in unit_dom
     shot = tmp_path / "index.png"

@@ -1,0 +1,1 @@
+"""What every layer may use: Vietnamese formatting of numbers, percentages, dates and amounts in words."""
