@@ -403,3 +403,168 @@ class ScoreDetail(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("score_run.id"), primary_key=True)
     unit: Mapped[str] = mapped_column(String(50), primary_key=True)
     data: Mapped[str] = mapped_column(Text)
+
+
+# --- The portal: accounts, audit trail, self-assessment rounds, evidence files, feedback ----------------
+
+
+class Account(Base):
+    """A person who signs in to the portal. ``role``: quan_tri (the office), don_vi (a unit's officer, who
+    sees only ``unit_id``), tham_dinh (an appraiser; ``assigned_units`` lists unit codes, empty = all),
+    hoi_dong (a council member)."""
+
+    __tablename__ = "account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(12))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    assigned_units: Mapped[str] = mapped_column(Text, default="")  # unit codes, comma-separated
+    password_hash: Mapped[str] = mapped_column(String(200))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class WebSession(Base):
+    """A signed-in session: the cookie carries ``id`` (signed); expiry is checked here, on the server."""
+
+    __tablename__ = "web_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins from one address within a window: too many and the address waits."""
+
+    __tablename__ = "login_throttle"
+    ip: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """One write made through the portal or the command line: who, when, from where, what, before, after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_at", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(60))
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(60))
+    object: Mapped[str] = mapped_column(String(200))
+    before: Mapped[str] = mapped_column(Text, default="")  # JSON
+    after: Mapped[str] = mapped_column(Text, default="")  # JSON
+
+
+class AssessmentRound(Base):
+    """A self-assessment round (đợt tự đánh giá) of one rule set over one period. ``state``: mo (open),
+    khoa (locked: no unit writes), cong_bo (published as ``run_id``)."""
+
+    __tablename__ = "assessment_round"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    ruleset: Mapped[str] = mapped_column(String(100))
+    period_code: Mapped[str] = mapped_column(ForeignKey("period.code"))
+    deadline: Mapped[datetime] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(10))
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    opened_by: Mapped[str] = mapped_column(String(60))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("score_run.id"))
+
+
+class DeadlineExtension(Base):
+    """A later deadline for one unit in one round."""
+
+    __tablename__ = "deadline_extension"
+    __table_args__ = (UniqueConstraint("round_id", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    deadline: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SelfAssessment(Base):
+    """One unit's self-assessment in one round. ``state``: nhap (draft), da_nop (submitted), da_rut
+    (withdrawn), can_bo_sung (feedback requested), da_tham_dinh (finalised). ``batch_id``: the ingestion
+    batch its last submission landed as."""
+
+    __tablename__ = "self_assessment"
+    __table_args__ = (UniqueConstraint("round_id", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    state: Mapped[str] = mapped_column(String(14))
+    saved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finalised_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submissions: Mapped[int] = mapped_column(Integer, default=0)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class DraftFigure(Base):
+    """A figure the unit declares in its self-assessment (not yet a fact: it becomes one when submitted)."""
+
+    __tablename__ = "draft_figure"
+    __table_args__ = (UniqueConstraint("assessment_id", "indicator_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("self_assessment.id"))
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))
+    value: Mapped[float | None] = mapped_column(Float)
+
+
+class DraftNote(Base):
+    """The unit's explanation (giải trình) of one criterion."""
+
+    __tablename__ = "draft_note"
+    __table_args__ = (UniqueConstraint("assessment_id", "criterion"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("self_assessment.id"))
+    criterion: Mapped[str] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(Text, default="")
+
+
+class EvidenceFile(Base):
+    """An evidence file (tài liệu kiểm chứng) uploaded for one criterion; its bytes are stored on disk,
+    content-addressed by ``sha256``, outside the database."""
+
+    __tablename__ = "evidence_file"
+    __table_args__ = (Index("ix_evidence_file_round_unit", "round_id", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(10))  # pdf, docx, xlsx, png, jpeg
+    size: Mapped[int] = mapped_column(Integer)
+    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    criterion: Mapped[str] = mapped_column(String(20))
+    uploaded_by: Mapped[str] = mapped_column(String(60))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FeedbackRequest(Base):
+    """An appraiser asks a unit for evidence or an explanation of one criterion by a deadline; the unit's
+    answer; closed when the appraiser finalises."""
+
+    __tablename__ = "feedback_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    criterion: Mapped[str] = mapped_column(String(20))
+    request: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[datetime] = mapped_column(DateTime)
+    asked_by: Mapped[str] = mapped_column(String(60))
+    asked_at: Mapped[datetime] = mapped_column(DateTime)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_by: Mapped[str] = mapped_column(String(60), default="")
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)

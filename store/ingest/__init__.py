@@ -30,7 +30,7 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     findings.KIND)}
 SUFFIXES = {".csv", ".xlsx", ".xlsm", ".parquet"}
 
-__all__ = ["KINDS", "IngestError", "Problem", "IngestResult", "ingest_file", "read_table"]
+__all__ = ["KINDS", "IngestError", "Problem", "IngestResult", "ingest_file", "ingest_table", "read_table"]
 
 
 @dataclass
@@ -168,6 +168,43 @@ def ingest_file(engine: Engine, path: str | Path, kind: str | None = None, year:
         batch = models.IngestBatch(kind=chosen.code, file_name=path.name, sha256=digest, rows=len(frame),
                                    created_at=datetime.now().replace(microsecond=0),
                                    created_by=user or getpass.getuser())
+        s.add(batch)
+        s.flush()
+        loaded = chosen.load(s, frame, ctx, batch.id)
+        return IngestResult(chosen, batch.id, len(frame), loaded=loaded)
+
+
+def table_sha256(raw: pd.DataFrame, name: str) -> str:
+    """A table's fingerprint: its name, headers and cells as text, one canonical serialisation."""
+    digest = hashlib.sha256(name.encode("utf-8") + b"\0")
+    digest.update("\x1f".join(map(str, raw.columns)).encode("utf-8") + b"\n")
+    for row in raw.astype(str).itertuples(index=False):
+        digest.update("\x1f".join(row).encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def ingest_table(engine: Engine, raw: pd.DataFrame, name: str, kind: str, user: str,
+                 year: int | None = None) -> IngestResult:
+    """A table built in memory (a form submitted in the portal) through the same parse, check and load as a
+    file: one batch in one transaction, or refused whole. Cells are text as a file's would be; the same table
+    under the same name lands once."""
+    chosen = KINDS[kind]
+    raw = raw.astype(str).reset_index(drop=True)
+    digest = table_sha256(raw, name)
+    with Session(engine) as s:
+        done = s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == digest))
+    if done is not None:
+        return IngestResult(chosen, done.id, done.rows, already=True)
+    out = Collector(name)
+    ctx = Context(engine, name, year=year)
+    frame = parse(chosen, raw, out)
+    if not out.problems:
+        chosen.check(ctx, frame, out)
+    out.raise_if_any()
+    with Session(engine) as s, s.begin():
+        serialize_writes(s)
+        batch = models.IngestBatch(kind=chosen.code, file_name=name, sha256=digest, rows=len(frame),
+                                   created_at=datetime.now().replace(microsecond=0), created_by=user)
         s.add(batch)
         s.flush()
         loaded = chosen.load(s, frame, ctx, batch.id)
