@@ -1,0 +1,347 @@
+"""Accounts, passwords and sessions of the portal.
+
+Passwords are hashed with argon2 and never stored, logged or audited in clear. A session is a random id
+kept on the server with its expiry (the cookie only carries it, signed); signing in always makes a new id,
+so an id planted before sign-in is worth nothing after. Sign-ins are throttled per account and per
+address."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from office import audit
+from office.errors import Forbidden, NotFound, Refused
+from store import models
+
+ROLES = {"quan_tri": "Quản trị (văn phòng)", "don_vi": "Cán bộ đơn vị", "tham_dinh": "Thẩm định viên",
+         "hoi_dong": "Thành viên hội đồng"}
+SESSION_HOURS = 8
+ACCOUNT_FAILURES, ACCOUNT_LOCK = 5, timedelta(minutes=15)  # a guessed password: 5 tries, then a quarter hour
+IP_FAILURES, IP_WINDOW = 30, timedelta(minutes=15)  # one address trying many accounts
+MIN_PASSWORD = 10
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("không-phải-mật-khẩu-thật")  # an unknown name costs as much time as a known one
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as the use cases check it: role, unit (officers), assigned units (appraisers)."""
+
+    username: str
+    role: str
+    account_id: int | None = None
+    full_name: str = ""
+    unit_id: int | None = None
+    unit_code: str | None = None
+    assigned: frozenset[str] = field(default_factory=frozenset)
+    ip: str = ""
+    must_change_password: bool = False
+
+    def with_ip(self, ip: str) -> "Actor":
+        return Actor(self.username, self.role, self.account_id, self.full_name, self.unit_id, self.unit_code,
+                     self.assigned, ip, self.must_change_password)
+
+    def sees_unit(self, code: str) -> bool:
+        if self.role in ("quan_tri", "hoi_dong"):
+            return True
+        if self.role == "tham_dinh":
+            return not self.assigned or code in self.assigned
+        return self.role == "don_vi" and self.unit_code == code
+
+
+SYSTEM = Actor("he-thong", "quan_tri")  # the command line and the demo act as the office
+
+
+def require(actor: Actor, *roles: str) -> None:
+    if actor is None or actor.role not in roles:
+        raise Forbidden(f"thao tác này dành cho: {', '.join(ROLES[r] for r in roles)}")
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def check_password(password: str, username: str = "") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Refused(f"mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự", "password")
+    if username and username.lower() in password.lower():
+        raise Refused("mật khẩu không được chứa tên đăng nhập", "password")
+    if password.isdigit() or password.isalpha():
+        raise Refused("mật khẩu phải có cả chữ và số hoặc ký hiệu", "password")
+
+
+def initial_password() -> str:
+    return secrets.token_urlsafe(9) + "7a"
+
+
+def _actor(s: Session, acc: models.Account, ip: str = "") -> Actor:
+    unit_code = s.scalar(select(models.Unit.code).where(models.Unit.id == acc.unit_id)) if acc.unit_id else None
+    assigned = frozenset(c for c in acc.assigned_units.split(",") if c)
+    return Actor(acc.username, acc.role, acc.id, acc.full_name, acc.unit_id, unit_code, assigned, ip,
+                 acc.must_change_password)
+
+
+def _view(acc: models.Account, unit_code: str | None) -> dict:
+    return {"username": acc.username, "full_name": acc.full_name, "role": acc.role, "unit": unit_code,
+            "assigned_units": acc.assigned_units, "disabled": acc.disabled,
+            "must_change_password": acc.must_change_password}
+
+
+def _clean_username(username: str) -> str:
+    name = (username or "").strip().lower()
+    if not name or len(name) > 60 or not all(c.isalnum() or c in "._-" for c in name) or not name.isascii():
+        raise Refused("tên đăng nhập chỉ gồm chữ không dấu, số và . _ - (tối đa 60 ký tự)", "username")
+    return name
+
+
+def create_account(engine: Engine, actor: Actor, username: str, full_name: str, role: str,
+                   unit: str | None = None, assigned_units: str = "", password: str | None = None) -> str:
+    """A new account (the office only); returns its initial password, to be changed at first sign-in."""
+    require(actor, "quan_tri")
+    name = _clean_username(username)
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise Refused("họ và tên không được để trống", "full_name")
+    if role not in ROLES:
+        raise Refused(f"vai trò «{role}» không có (chọn: {', '.join(ROLES)})", "role")
+    password = password or initial_password()
+    check_password(password, name)
+    with Session(engine) as s, s.begin():
+        if s.scalar(select(models.Account.id).where(models.Account.username == name)):
+            raise Refused(f"tên đăng nhập «{name}» đã có", "username")
+        unit_id = None
+        if role == "don_vi":
+            unit_id = s.scalar(select(models.Unit.id).where(models.Unit.code == (unit or "").strip()))
+            if unit_id is None:
+                raise Refused(f"đơn vị «{unit or ''}» không có trong danh mục (cán bộ đơn vị phải thuộc một đơn vị)",
+                              "unit")
+        codes = [c.strip() for c in (assigned_units or "").replace(";", ",").split(",") if c.strip()]
+        if codes:
+            if role != "tham_dinh":
+                raise Refused("chỉ thẩm định viên được phân công đơn vị", "assigned_units")
+            known = set(s.scalars(select(models.Unit.code).where(models.Unit.code.in_(codes))))
+            if missing := [c for c in codes if c not in known]:
+                raise Refused(f"đơn vị phân công không có: {', '.join(missing)}", "assigned_units")
+        acc = models.Account(username=name, full_name=full_name, role=role, unit_id=unit_id,
+                             assigned_units=",".join(codes), password_hash=_hasher.hash(password),
+                             must_change_password=True, disabled=False, failed_logins=0, created_at=_now())
+        s.add(acc)
+        s.flush()
+        audit.record(s, actor, "tao_tai_khoan", f"tài khoản {name}", None, _view(acc, unit))
+    return password
+
+
+def list_accounts(engine: Engine, actor: Actor) -> pd.DataFrame:
+    require(actor, "quan_tri")
+    A, U = models.Account, models.Unit
+    with Session(engine) as s:
+        rows = s.execute(select(A.id, A.username, A.full_name, A.role, U.code, A.assigned_units, A.disabled,
+                                A.must_change_password, A.locked_until)
+                         .outerjoin(U, U.id == A.unit_id).order_by(A.role, A.username)).all()
+    return pd.DataFrame(rows, columns=["id", "username", "full_name", "role", "unit", "assigned_units", "disabled",
+                                       "must_change_password", "locked_until"])
+
+
+def _account(s: Session, username: str) -> models.Account:
+    acc = s.scalar(select(models.Account).where(models.Account.username == (username or "").strip().lower()))
+    if acc is None:
+        raise NotFound(f"không có tài khoản «{username}»", "username")
+    return acc
+
+
+def set_disabled(engine: Engine, actor: Actor, username: str, disabled: bool = True) -> None:
+    require(actor, "quan_tri")
+    with Session(engine) as s, s.begin():
+        acc = _account(s, username)
+        if acc.username == actor.username and disabled:
+            raise Refused("không tự khóa tài khoản của chính mình", "username")
+        before = acc.disabled
+        acc.disabled = disabled
+        if disabled:
+            s.execute(delete(models.WebSession).where(models.WebSession.account_id == acc.id))
+        audit.record(s, actor, "khoa_tai_khoan" if disabled else "mo_tai_khoan", f"tài khoản {acc.username}",
+                     {"disabled": before}, {"disabled": disabled})
+
+
+def reset_password(engine: Engine, actor: Actor, username: str) -> str:
+    """A new initial password (returned once), to be changed at next sign-in; the account is unlocked."""
+    require(actor, "quan_tri")
+    password = initial_password()
+    with Session(engine) as s, s.begin():
+        acc = _account(s, username)
+        acc.password_hash, acc.must_change_password = _hasher.hash(password), True
+        acc.failed_logins, acc.locked_until = 0, None
+        s.execute(delete(models.WebSession).where(models.WebSession.account_id == acc.id))
+        audit.record(s, actor, "dat_lai_mat_khau", f"tài khoản {acc.username}", None, {"must_change_password": True})
+    return password
+
+
+def change_password(engine: Engine, actor: Actor, old: str, new: str, repeat: str) -> None:
+    with Session(engine) as s, s.begin():
+        acc = s.get(models.Account, actor.account_id) if actor.account_id else None
+        if acc is None or acc.disabled:
+            raise Forbidden()
+        if not _verify(acc.password_hash, old):
+            raise Refused("mật khẩu hiện tại không đúng", "old_password")
+        if new != repeat:
+            raise Refused("hai lần nhập mật khẩu mới không khớp", "repeat")
+        if new == old:
+            raise Refused("mật khẩu mới phải khác mật khẩu hiện tại", "new_password")
+        check_password(new, acc.username)
+        acc.password_hash, acc.must_change_password = _hasher.hash(new), False
+        audit.record(s, actor, "doi_mat_khau", f"tài khoản {acc.username}", None, {"must_change_password": False})
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    session_id: str
+    actor: Actor
+    expires_at: datetime
+
+
+def login(engine: Engine, username: str, password: str, ip: str = "", hours: float = SESSION_HOURS,
+          now: datetime | None = None) -> SignedIn:
+    """Check the password (throttled per account and per address) and open a new session."""
+    now = now or _now()
+    name = (username or "").strip().lower()
+    with Session(engine) as s, s.begin():
+        throttle = s.get(models.LoginThrottle, ip or "-")
+        if throttle and throttle.locked_until and throttle.locked_until > now:
+            raise Refused("địa chỉ này đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút", "username")
+        acc = s.scalar(select(models.Account).where(models.Account.username == name))
+        if acc is not None and acc.locked_until and acc.locked_until > now:
+            raise Refused("tài khoản tạm khóa do đăng nhập sai nhiều lần; hãy thử lại sau 15 phút hoặc nhờ "
+                          "quản trị đặt lại mật khẩu", "username")
+        good = _verify(acc.password_hash if acc else _DUMMY_HASH, password or "")
+        ok, account_id = good and acc is not None and not acc.disabled, acc.id if acc else None
+        if not ok:
+            _failed(s, acc, ip or "-", now)
+            audit.record(s, Actor(name[:60] or "?", "", ip=ip), "dang_nhap_sai", f"tài khoản {name[:60]}")
+    # a failure is recorded (committed) before the refusal: the throttle must count it
+    if not ok:
+        raise Refused("tên đăng nhập hoặc mật khẩu không đúng", "password")
+    with Session(engine) as s, s.begin():
+        acc = s.get(models.Account, account_id)
+        acc.failed_logins, acc.locked_until = 0, None
+        sid = secrets.token_urlsafe(32)
+        expires = now + timedelta(hours=hours)
+        s.add(models.WebSession(id=sid, account_id=acc.id, created_at=now, expires_at=expires, ip=ip or ""))
+        s.execute(delete(models.WebSession).where(models.WebSession.expires_at < now))
+        actor = _actor(s, acc, ip)
+        audit.record(s, actor, "dang_nhap", f"tài khoản {acc.username}")
+        return SignedIn(sid, actor, expires)
+
+
+def _failed(s: Session, acc: models.Account | None, ip: str, now: datetime) -> None:
+    if acc is not None:
+        acc.failed_logins += 1
+        if acc.failed_logins >= ACCOUNT_FAILURES:
+            acc.locked_until, acc.failed_logins = now + ACCOUNT_LOCK, 0
+    row = s.get(models.LoginThrottle, ip)
+    if row is None or now - row.window_start > IP_WINDOW:
+        row = row or models.LoginThrottle(ip=ip)
+        row.failures, row.window_start, row.locked_until = 0, now, None
+        s.add(row)
+    row.failures += 1
+    if row.failures >= IP_FAILURES:
+        row.locked_until = now + IP_WINDOW
+
+
+def session_actor(engine: Engine, session_id: str | None, ip: str = "", now: datetime | None = None) -> Actor | None:
+    """The signed-in person of a session id, or None when it is unknown, expired or the account disabled."""
+    if not session_id:
+        return None
+    now = now or datetime.now()
+    with Session(engine) as s:
+        row = s.get(models.WebSession, session_id)
+        if row is None or row.expires_at <= now:
+            return None
+        acc = s.get(models.Account, row.account_id)
+        if acc is None or acc.disabled:
+            return None
+        return _actor(s, acc, ip)
+
+
+def logout(engine: Engine, session_id: str | None) -> None:
+    if session_id:
+        with Session(engine) as s, s.begin():
+            s.execute(delete(models.WebSession).where(models.WebSession.id == session_id))
+
+
+# --- Lists of accounts from Excel ----------------------------------------------------------------------
+
+IMPORT_HEADERS = ["Tên đăng nhập", "Họ và tên", "Vai trò", "Mã đơn vị", "Đơn vị phân công"]
+IMPORT_EXAMPLE = [["canbo.skhcn", "Nguyễn Văn An", "don_vi", "SKHCN", ""],
+                  ["thamdinh.01", "Trần Thị Bình", "tham_dinh", "", "SKHCN, STP"]]
+
+
+def import_accounts(engine: Engine, actor: Actor, frame: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    """Accounts from a list (the template's columns); every row is checked before any is written. Returns
+    (username, role, unit, initial password) per row."""
+    require(actor, "quan_tri")
+    missing = [h for h in IMPORT_HEADERS[:3] if h not in frame.columns]
+    if missing:
+        raise Refused(f"thiếu cột: {', '.join(missing)} (dùng mẫu danh sách tài khoản)", "file")
+    frame = frame.fillna("").astype(str)
+    names = [_clean_username(u) for u in frame["Tên đăng nhập"]]
+    if len(set(names)) != len(names):
+        raise Refused("danh sách có tên đăng nhập trùng nhau", "Tên đăng nhập")
+    with Session(engine) as s:
+        taken = set(s.scalars(select(models.Account.username).where(models.Account.username.in_(names))))
+        units = set(s.scalars(select(models.Unit.code)))
+    problems = []
+    for i, (name, row) in enumerate(zip(names, frame.to_dict("records")), start=2):
+        if name in taken:
+            problems.append(f"dòng {i}: tên đăng nhập «{name}» đã có")
+        if row["Vai trò"].strip() not in ROLES:
+            problems.append(f"dòng {i}: vai trò «{row['Vai trò']}» không có (chọn: {', '.join(ROLES)})")
+        if row["Vai trò"].strip() == "don_vi" and row.get("Mã đơn vị", "").strip() not in units:
+            problems.append(f"dòng {i}: đơn vị «{row.get('Mã đơn vị', '')}» không có trong danh mục")
+        if not row["Họ và tên"].strip():
+            problems.append(f"dòng {i}: họ và tên không được để trống")
+    if problems:
+        raise Refused("; ".join(problems), "file")
+    made = []
+    for name, row in zip(names, frame.to_dict("records")):
+        unit = row.get("Mã đơn vị", "").strip() or None
+        password = create_account(engine, actor, name, row["Họ và tên"], row["Vai trò"].strip(), unit,
+                                  row.get("Đơn vị phân công", ""))
+        made.append((name, row["Vai trò"].strip(), unit or "", password))
+    return made
+
+
+def demo_accounts(engine: Engine, communes: int = 3) -> list[tuple[str, str, str, str]]:
+    """The demo province's accounts: an administrator, an officer per department and per a few communes, two
+    appraisers and a council member, each with an initial password returned once (to be changed at first
+    sign-in). Accounts already there are left as they are."""
+    with Session(engine) as s:
+        depts = list(s.scalars(select(models.Unit.code).where(models.Unit.kind == "so_nganh").order_by(models.Unit.code)))
+        xa = list(s.scalars(select(models.Unit.code).where(models.Unit.kind == "xa_phuong")
+                            .order_by(models.Unit.code).limit(communes)))
+        taken = set(s.scalars(select(models.Account.username)))
+    wanted = [("quantri", "Quản trị Văn phòng Sở Nội vụ", "quan_tri", None)]
+    wanted += [(f"donvi.{c.lower()}", f"Cán bộ CCHC {c}", "don_vi", c) for c in depts + xa]
+    wanted += [("thamdinh.01", "Thẩm định viên 01", "tham_dinh", None), ("thamdinh.02", "Thẩm định viên 02",
+                                                                          "tham_dinh", None),
+               ("hoidong.01", "Thành viên Hội đồng 01", "hoi_dong", None)]
+    made = []
+    for name, full, role, unit in wanted:
+        if name not in taken:
+            made.append((name, role, unit or "", create_account(engine, SYSTEM, name, full, role, unit)))
+    return made

@@ -1,0 +1,113 @@
+"""Evidence files (tài liệu kiểm chứng): type checked from the content, not the name; stored on disk,
+content-addressed (``<data>/tai-lieu/ab/cdef…``), outside the database; readable by the unit, the appraisers
+and the office only."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_BYTES = 10 * 1024 * 1024
+ZIP_MAX_TOTAL = 100 * 1024 * 1024  # what a DOCX/XLSX may unpack to
+ZIP_MAX_RATIO = 100  # uncompressed ÷ compressed: beyond this it is a zip bomb, not an office document
+ZIP_MAX_ENTRIES = 5_000
+TYPES = {"pdf": ("application/pdf", ".pdf"), "png": ("image/png", ".png"), "jpeg": ("image/jpeg", ".jpg"),
+         "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+         "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")}
+ALLOWED = "PDF, DOCX, XLSX, PNG, JPEG"
+
+
+class BadFile(ValueError):
+    """The upload is not an acceptable evidence file; the message says why (in Vietnamese)."""
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("CCHC_DATA_DIR") or "du-lieu")
+
+
+def detect(data: bytes) -> str:
+    """pdf, png, jpeg, docx or xlsx from the bytes themselves; anything else is refused."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"PK\x03\x04"):
+        return _office(data)
+    raise BadFile(f"nội dung tệp không phải loại được nhận ({ALLOWED})")
+
+
+def _office(data: bytes) -> str:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise BadFile("tệp nén hỏng: không phải DOCX hay XLSX hợp lệ") from None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if len(infos) > ZIP_MAX_ENTRIES or total > ZIP_MAX_TOTAL or total / packed > ZIP_MAX_RATIO:
+        raise BadFile("tệp nén bất thường (giải nén quá lớn so với kích thước tệp): không nhận")
+    try:
+        with archive.open("[Content_Types].xml") as fh:
+            types = fh.read(1 << 20)
+    except KeyError:
+        raise BadFile(f"tệp nén không phải DOCX hay XLSX ({ALLOWED})") from None
+    if b"wordprocessingml.document.main" in types:
+        return "docx"
+    if b"spreadsheetml.sheet.main" in types:
+        return "xlsx"
+    raise BadFile(f"tệp Office không phải DOCX hay XLSX ({ALLOWED})")
+
+
+def clean_name(name: str, kind: str) -> str:
+    """The name as shown and offered at download: no path, no control characters, the detected extension."""
+    name = unicodedata.normalize("NFC", name or "").strip()
+    if not name:
+        raise BadFile("tệp không có tên")
+    if "/" in name or "\\" in name or "\0" in name or name.startswith(".") or ".." in name:
+        raise BadFile("tên tệp không được chứa đường dẫn (/, \\, ..)")
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name)[:120].strip() or "tai-lieu"
+    return stem + TYPES[kind][1]
+
+
+@dataclass(frozen=True)
+class Stored:
+    sha256: str
+    kind: str
+    size: int
+    name: str
+
+
+def check(name: str, data: bytes, limit: int = MAX_BYTES) -> Stored:
+    """Everything about an upload that can be refused, before anything is written."""
+    if len(data) == 0:
+        raise BadFile("tệp rỗng")
+    if len(data) > limit:
+        raise BadFile(f"tệp lớn hơn giới hạn {limit // (1024 * 1024)} MB")
+    kind = detect(data)
+    return Stored(hashlib.sha256(data).hexdigest(), kind, len(data), clean_name(name, kind))
+
+
+def path_of(sha256: str, root: Path | None = None) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise BadFile("mã tệp không hợp lệ")
+    return (root or data_dir()) / "tai-lieu" / sha256[:2] / sha256[2:]
+
+
+def put(data: bytes, stored: Stored, root: Path | None = None) -> Path:
+    """Write the bytes under their hash (once: the same bytes are stored once), atomically."""
+    path = path_of(stored.sha256, root)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    return path
