@@ -1,0 +1,107 @@
+"""Fixtures of the portal's tests: the demo province with accounts and an open round, and one real uvicorn
+server on 127.0.0.1 for the whole session."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from office import accounts, rounds
+from store.db import make_engine, upgrade
+
+PASSWORD = "mat-khau-thu-1"  # every test account's password (already changed: no forced change)
+UNITS = ["SKHCN", "STP", "SCT", "SXD", "SYT", "STC", "SNV", "SGDDT"]
+
+
+def _create(engine, name, role, unit=None, assigned=""):
+    accounts.create_account(engine, accounts.SYSTEM, name, f"Người dùng {name}", role, unit, assigned,
+                            password=PASSWORD)
+    from sqlalchemy import update
+    from store import models
+    with engine.begin() as conn:
+        conn.execute(update(models.Account).where(models.Account.username == name).values(must_change_password=False))
+
+
+def portal_engine(path: Path):
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    _create(engine, "quantri", "quan_tri")
+    for code in UNITS:
+        _create(engine, f"donvi.{code.lower()}", "don_vi", code)
+    _create(engine, "thamdinh", "tham_dinh")
+    _create(engine, "thamdinh.stp", "tham_dinh", assigned="STP")
+    _create(engine, "hoidong", "hoi_dong")
+    rounds.open_demo_round(engine)
+    return engine
+
+
+@pytest.fixture
+def portal(province):
+    """A copy of the demo province with the test accounts and the demo round open (id returned)."""
+    from sqlalchemy import select
+    from store import models
+    upgrade(province)
+    for code in ("SKHCN", "STP"):
+        _create(province, f"donvi.{code.lower()}", "don_vi", code)
+    _create(province, "thamdinh", "tham_dinh")
+    _create(province, "thamdinh.stp", "tham_dinh", assigned="STP")
+    round_id = rounds.open_demo_round(province)
+    with province.connect() as conn:
+        assert conn.execute(select(models.AssessmentRound.id)).scalar() == round_id
+    return province, round_id
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(demo_db, tmp_path_factory):
+    """One uvicorn server for the session: (base url, engine, data folder)."""
+    import uvicorn
+
+    from web.app import Settings, create_app
+
+    folder = tmp_path_factory.mktemp("portal")
+    shutil.copy(demo_db, folder / "cong.db")
+    engine = portal_engine(folder / "cong.db")
+    app = create_app(engine, Settings(data_dir=folder / "du-lieu", upload_limit=2 * 1024 * 1024))
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=True)
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(base + "/suc-khoe").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    yield base, engine, folder / "du-lieu"
+    srv.should_exit = True
+    thread.join(5)
+    engine.dispose()
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    return found.group(1) if found else ""
+
+
+def signed_in(base: str, username: str, password: str = PASSWORD) -> tuple[httpx.Client, str]:
+    """A client signed in as ``username``, and its CSRF token."""
+    client = httpx.Client(base_url=base, follow_redirects=False, timeout=30)
+    token = csrf_of(client.get("/dang-nhap").text)
+    r = client.post("/dang-nhap", data={"username": username, "password": password, "csrf": token})
+    assert r.status_code == 303, r.text[:500]
+    return client, csrf_of(client.get("/huong-dan").text)

@@ -1,0 +1,164 @@
+"""The portal's application: sessions and CSRF around every request, then each route a thin call into the
+office's use cases. ``create_app()`` is the factory uvicorn runs (``cchc serve``)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine, text
+
+from base.vn import day, number, percent
+from office import accounts, evidence
+from office.errors import Forbidden, NotFound, Refused
+from web.security import SESSION_COOKIE, VISITOR_COOKIE, Cookies, load_secret
+
+HERE = Path(__file__).parent
+log = logging.getLogger("cchc.web")
+
+
+@dataclass
+class Settings:
+    database_url: str | None = None
+    data_dir: Path | None = None
+    session_hours: float = accounts.SESSION_HOURS
+    https: bool = False  # cookies only over https (behind a TLS-terminating proxy)
+    upload_limit: int = evidence.MAX_BYTES
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(data_dir=Path(os.environ.get("CCHC_DATA_DIR") or "du-lieu"),
+                   https=os.environ.get("CCHC_HTTPS", "") in ("1", "true", "yes"),
+                   session_hours=float(os.environ.get("CCHC_SESSION_HOURS") or accounts.SESSION_HOURS))
+
+
+def _datetime(value) -> str:
+    return "" if value is None else f"{value:%d/%m/%Y %H:%M}"
+
+
+def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    settings.data_dir = Path(settings.data_dir or "du-lieu")
+    if engine is None:
+        from store.db import make_engine, upgrade
+
+        engine = make_engine(settings.database_url)
+        upgrade(engine)
+    cookies = Cookies(load_secret(settings.data_dir), int(settings.session_hours * 3600), settings.https)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    env = templates.env
+    env.autoescape = True
+    env.filters.update(so=lambda v, d=2: number(v, d), ngay=lambda v: "" if v is None else day(v), luc=_datetime,
+                       phan_tram=lambda v: percent(v / 100 if v is not None else None))
+    env.globals.update(ROLES=accounts.ROLES)
+
+    app = FastAPI(title="Cổng CCHC", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.engine, app.state.settings, app.state.cookies, app.state.templates = engine, settings, cookies, templates
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def who_and_csrf(request: Request, call_next):
+        ip = request.client.host if request.client else ""
+        sid = cookies.read(request.cookies.get(SESSION_COOKIE))
+        actor = accounts.session_actor(engine, sid, ip) if sid else None
+        visitor = cookies.read(request.cookies.get(VISITOR_COOKIE), max_age=86400)
+        new_visitor = None
+        if actor is None and visitor is None and request.method == "GET":
+            new_visitor = visitor = secrets.token_urlsafe(24)
+        holder = sid if actor is not None else visitor
+        request.state.actor, request.state.sid, request.state.visitor = actor, sid if actor else None, visitor
+        request.state.csrf = cookies.csrf(holder) if holder else ""
+        if request.method == "POST":
+            token = request.headers.get("x-csrf-token")
+            if token is None and request.headers.get("content-type", "").startswith(
+                    ("application/x-www-form-urlencoded", "multipart/form-data")):
+                await request.body()  # kept, so the route reads the same body again
+                form = await request.form()
+                token = form.get("csrf")
+            if not cookies.csrf_ok(holder, token if isinstance(token, str) else None):
+                return PlainTextResponse("Yêu cầu bị từ chối: thiếu hoặc sai mã bảo vệ biểu mẫu (CSRF). Hãy tải lại "
+                                         "trang và gửi lại.", status_code=403)
+        if actor is not None and actor.must_change_password and not request.url.path.startswith(
+                ("/doi-mat-khau", "/dang-xuat", "/static", "/suc-khoe", "/health")):
+            return RedirectResponse("/doi-mat-khau", status_code=303)
+        response = await call_next(request)
+        if new_visitor:
+            cookies.set(response, VISITOR_COOKIE, new_visitor, 86400)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+        if request.state.actor is not None:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+        context.update(request=request, actor=request.state.actor, csrf=request.state.csrf,
+                       notice=request.query_params.get("tb", ""))
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    app.state.page = page
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, err: Forbidden):
+        if request.state.actor is None:
+            return RedirectResponse(f"/dang-nhap?tiep={request.url.path}", status_code=303)
+        return page(request, "error.html", 403, message=err.message)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, err: NotFound):
+        return page(request, "error.html", 404, message=err.message)
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, err: Refused):
+        return page(request, "error.html", 400, message=err.message, field=err.field)
+
+    @app.get("/suc-khoe")
+    @app.get("/health")
+    def health():
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return {"trang_thai": "tot", "luc": datetime.now().isoformat(timespec="seconds")}
+
+    from web import routes_account, routes_office, routes_public, routes_unit
+
+    for module in (routes_account, routes_public, routes_unit, routes_office):
+        app.include_router(module.router)
+    return app
+
+
+def actor_of(request: Request):
+    """The signed-in person, or Forbidden (which sends the public to the sign-in page)."""
+    actor = request.state.actor
+    if actor is None:
+        raise Forbidden("hãy đăng nhập")
+    return actor
+
+
+def engine_of(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    return request.app.state.page(request, name, status, **context)
+
+
+def back(url: str, notice: str = "") -> RedirectResponse:
+    from urllib.parse import quote
+
+    return RedirectResponse(url + (f"?tb={quote(notice)}" if notice else ""), status_code=303)
+
+
+def download(path: str, name: str, media: str) -> Response:
+    return FileResponse(path, media_type=media, filename=name)
+
+
+__all__ = ["create_app", "Settings", "actor_of", "engine_of", "render", "back", "download", "log"]
