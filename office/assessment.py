@@ -177,6 +177,7 @@ class Form:
     maximum: float
     saved_at: datetime | None = None
     submitted_at: datetime | None = None
+    asked: tuple[str, ...] = ()  # criteria with an open feedback request: evidence may still be added there
 
     @property
     def state_text(self) -> str:
@@ -257,8 +258,11 @@ def form(engine: Engine, actor: Actor, round_id, unit: str | None = None,
                         [f for f in uploads if f.criterion == leaf.id], [f for f in asked if f.criterion == leaf.id]))
     total = float(np.nansum(result.total)) if result is not None else 0.0
     top = float(result.maximum[0]) if result is not None else rules.max
+    when = now()
+    open_asks = tuple(dict.fromkeys(q.criterion for q in asked if q.closed_at is None and q.deadline >= when))
     return Form(rnd, rules, row_unit, state, deadline, editable, rows, total, top,
-                sa.saved_at if sa else None, sa.submitted_at if sa else None)
+                sa.saved_at if sa else None, sa.submitted_at if sa else None,
+                open_asks if actor.role == "don_vi" and rnd.state != "cong_bo" else ())
 
 
 def _num(value) -> float | None:

@@ -33,6 +33,11 @@ def _cached(key, make):
     return value
 
 
+def _db(engine: Engine) -> str:
+    """Which database a cached page comes from (run ids are only unique within one)."""
+    return engine.url.render_as_string(hide_password=True)
+
+
 def published_rounds(engine: Engine) -> list[models.AssessmentRound]:
     with Session(engine, expire_on_commit=False) as s:
         return list(s.scalars(select(models.AssessmentRound).where(models.AssessmentRound.state == "cong_bo")
@@ -72,7 +77,7 @@ def ranking(engine: Engine, run_id) -> Ranking:
                       r.xep_loai) for code, r in table.iterrows())
         return Ranking(run.id, run.ruleset, find(run.ruleset).title, label or run.period_code, run.version,
                        run.published_at, rows)
-    return _cached(("ranking", int(run_id) if str(run_id).isdigit() else run_id), make)
+    return _cached((_db(engine), "ranking", int(run_id) if str(run_id).isdigit() else run_id), make)
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ def scorecard(engine: Engine, run_id, unit: str) -> Card:
             assessed, reason = adjusted.get(leaf.id, [None, ""])
             leaves.append((leaf.id, leaf.title, value[2], value[3], leaf.id in adjusted, assessed, reason))
         return Card(board, unit, row[2], row[0], row[3], row[4], row[5], row[6], tuple(leaves))
-    return _cached(("card", board.run_id, unit), make)
+    return _cached((_db(engine), "card", board.run_id, unit), make)
 
 
 def clear_cache() -> None:

@@ -8,6 +8,7 @@ import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -64,17 +65,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(demo_db, tmp_path_factory):
-    """One uvicorn server for the session: (base url, engine, data folder)."""
+@contextmanager
+def serving(engine, data_dir: Path, upload_limit: int = 2 * 1024 * 1024):
+    """The portal on a real uvicorn server on 127.0.0.1 (a free port) while the block runs; yields its base url."""
     import uvicorn
 
     from web.app import Settings, create_app
 
-    folder = tmp_path_factory.mktemp("portal")
-    shutil.copy(demo_db, folder / "cong.db")
-    engine = portal_engine(folder / "cong.db")
-    app = create_app(engine, Settings(data_dir=folder / "du-lieu", upload_limit=2 * 1024 * 1024))
+    app = create_app(engine, Settings(data_dir=data_dir, upload_limit=upload_limit))
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=True)
     srv = uvicorn.Server(config)
@@ -87,9 +85,21 @@ def server(demo_db, tmp_path_factory):
                 break
         except httpx.TransportError:
             time.sleep(0.05)
-    yield base, engine, folder / "du-lieu"
-    srv.should_exit = True
-    thread.join(5)
+    try:
+        yield base
+    finally:
+        srv.should_exit = True
+        thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def server(demo_db, tmp_path_factory):
+    """One uvicorn server for the session: (base url, engine, data folder)."""
+    folder = tmp_path_factory.mktemp("portal")
+    shutil.copy(demo_db, folder / "cong.db")
+    engine = portal_engine(folder / "cong.db")
+    with serving(engine, folder / "du-lieu") as base:
+        yield base, engine, folder / "du-lieu"
     engine.dispose()
 
 

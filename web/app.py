@@ -40,6 +40,16 @@ class Settings:
                    session_hours=float(os.environ.get("CCHC_SESSION_HOURS") or accounts.SESSION_HOURS))
 
 
+def _came_from(request: Request) -> str:
+    """The page of this site the visitor came from (for a «back» link), else the home page."""
+    from urllib.parse import urlsplit
+
+    ref = urlsplit(request.headers.get("referer", ""))
+    if ref.netloc == request.url.netloc and ref.path.startswith("/") and not ref.path.startswith("//"):
+        return ref.path + (f"?{ref.query}" if ref.query else "")
+    return "/"
+
+
 def _datetime(value) -> str:
     return "" if value is None else f"{value:%d/%m/%Y %H:%M}"
 
@@ -58,7 +68,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     env.autoescape = True
     env.filters.update(so=lambda v, d=2: number(v, d), ngay=lambda v: "" if v is None else day(v), luc=_datetime,
                        phan_tram=lambda v: percent(v / 100 if v is not None else None))
-    env.globals.update(ROLES=accounts.ROLES)
+    env.globals.update(ROLES=accounts.ROLES, came_from=_came_from)
 
     app = FastAPI(title="Cổng CCHC", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.engine, app.state.settings, app.state.cookies, app.state.templates = engine, settings, cookies, templates
