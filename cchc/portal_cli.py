@@ -6,25 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
+
+from cchc.shell import console, engine as _engine, settings
 
 user_app = typer.Typer(help="Tài khoản của Cổng CCHC: thêm, liệt kê, khóa, đặt lại mật khẩu, nhập từ Excel.",
                        no_args_is_help=True)
-console = Console()
-
-
-def _engine():
-    from store.db import database_url, make_engine, upgrade
-
-    engine = make_engine(database_url())
-    upgrade(engine)
-    return engine
-
-
-def _refused(err) -> None:
-    console.print(f"[red]Bị từ chối:[/red] {err.message}")
-    raise typer.Exit(1)
 
 
 @user_app.command("add")
@@ -34,18 +20,16 @@ def add(username: str, full_name: Annotated[str, typer.Option("--name", help="H�
         assigned: Annotated[str, typer.Option(help="Đơn vị phân công (thẩm định viên), cách nhau dấu phẩy.")] = "") -> None:
     """Thêm tài khoản; in mật khẩu ban đầu một lần (phải đổi khi đăng nhập lần đầu)."""
     from office.accounts import SYSTEM, create_account
-    from office.errors import Refused
 
-    try:
-        password = create_account(_engine(), SYSTEM, username, full_name, role, unit or None, assigned)
-    except Refused as err:
-        _refused(err)
+    password = create_account(_engine(), SYSTEM, username, full_name, role, unit or None, assigned)
     console.print(f"Đã tạo {username.lower()}; mật khẩu ban đầu: {password}")
 
 
 @user_app.command("list")
 def list_() -> None:
     """Liệt kê tài khoản."""
+    from rich.table import Table
+
     from office.accounts import ROLES, SYSTEM, list_accounts
 
     table = Table("Tên đăng nhập", "Họ và tên", "Vai trò", "Đơn vị", "Trạng thái")
@@ -59,12 +43,8 @@ def list_() -> None:
 def disable(username: str, enable: Annotated[bool, typer.Option("--enable", help="Mở khóa lại.")] = False) -> None:
     """Khóa (hoặc mở khóa) tài khoản; phiên đang mở bị đóng."""
     from office.accounts import SYSTEM, set_disabled
-    from office.errors import Refused
 
-    try:
-        set_disabled(_engine(), SYSTEM, username, not enable)
-    except Refused as err:
-        _refused(err)
+    set_disabled(_engine(), SYSTEM, username, not enable)
     console.print(f"Đã {'mở khóa' if enable else 'khóa'} {username}.")
 
 
@@ -72,30 +52,24 @@ def disable(username: str, enable: Annotated[bool, typer.Option("--enable", help
 def reset_password(username: str) -> None:
     """Đặt lại mật khẩu ban đầu mới (in một lần); người dùng phải đổi khi đăng nhập."""
     from office.accounts import SYSTEM, reset_password as reset
-    from office.errors import Refused
 
-    try:
-        console.print(f"Mật khẩu ban đầu mới của {username}: {reset(_engine(), SYSTEM, username)}")
-    except Refused as err:
-        _refused(err)
+    console.print(f"Mật khẩu ban đầu mới của {username}: {reset(_engine(), SYSTEM, username)}")
 
 
 @user_app.command("import")
 def import_(file: Path) -> None:
     """Nhập danh sách tài khoản từ Excel (mẫu: cchc user template); kiểm tra hết rồi mới ghi."""
     import pandas as pd
+    from rich.table import Table
 
     from office.accounts import SYSTEM, import_accounts
     from office.errors import Refused
 
     try:
         frame = pd.read_excel(file, dtype=object)
-        made = import_accounts(_engine(), SYSTEM, frame)
-    except Refused as err:
-        _refused(err)
     except (OSError, ValueError) as err:
-        console.print(f"[red]Không đọc được {file}:[/red] {err}")
-        raise typer.Exit(1) from None
+        raise Refused(f"không đọc được {file.name}: {err}", field="FILE") from None
+    made = import_accounts(_engine(), SYSTEM, frame)
     table = Table("Tên đăng nhập", "Vai trò", "Đơn vị", "Mật khẩu ban đầu")
     for row in made:
         table.add_row(*row)
@@ -125,8 +99,31 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] =
           workers: Annotated[int, typer.Option(help="Số tiến trình phục vụ.", min=1)] = 1,
           proxy: Annotated[str, typer.Option(help="Địa chỉ reverse proxy được tin (X-Forwarded-For/Proto).")] = "127.0.0.1") -> None:
     """Chạy Cổng CCHC (tự đánh giá, thẩm định, công bố)."""
+    import os
+
     import uvicorn
 
-    _engine().dispose()  # the schema is brought up to date once, before the workers start
+    _engine()  # the schema is brought up to date once, before the workers start
+    os.environ["CCHC_DATABASE_URL"] = settings.url()  # how the worker processes learn which store to open
+    console.print(f"Cổng CCHC: http://{host}:{port}/ (CSDL {settings.url()}; Ctrl+C để dừng)")
     uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers, proxy_headers=True,
                 forwarded_allow_ips=proxy, log_level="info")
+
+
+def print_demo_accounts(engine, year: int) -> None:
+    """The demo's round of self-assessment and its accounts, each initial password shown this once."""
+    from rich.table import Table
+
+    from office.accounts import ROLES, demo_accounts
+    from office.assessment import open_demo_round
+
+    open_demo_round(engine, year)
+    table = Table(title="Tài khoản mẫu của Cổng CCHC (cchc serve; mật khẩu ban đầu chỉ in lần này, "
+                        "phải đổi khi đăng nhập lần đầu)")
+    for col in ("Tên đăng nhập", "Vai trò", "Đơn vị", "Mật khẩu ban đầu"):
+        table.add_column(col)
+    made = demo_accounts(engine)
+    for username, role, unit, password in made:
+        table.add_row(username, ROLES.get(role, role), unit or "", password)
+    if made:
+        console.print(table)

@@ -8,14 +8,9 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from cchc.fmt import number
+from cchc.shell import console, engine, number, period as period_code
 
 app = typer.Typer(help="Bộ tiêu chí: kiểm tra, chạy ca kiểm thử, giải thích điểm.", no_args_is_help=True)
-
-
-def _console():
-    from cchc.cli import console
-    return console
 
 
 @app.command("list")
@@ -29,7 +24,7 @@ def list_sets() -> None:
     for name, path in shipped().items():
         rs = load(path)
         table.add_row(name, rs.title, rs.entity, str(len(rs.leaves)), str(len(rs.titles)))
-    _console().print(table)
+    console.print(table)
 
 
 @app.command()
@@ -44,12 +39,12 @@ def check(files: Annotated[list[Path], typer.Argument(help="Tệp YAML bộ tiê
         except RuleSetError as err:
             bad += 1
             for p in err.problems:
-                _console().print(f"[red]{p}[/]")
+                console.print(f"[red]{p}[/]")
         except OSError as err:
             bad += 1
-            _console().print(f"[red]{path}: không đọc được tệp ({err.strerror})[/]")
+            console.print(f"[red]{path}: không đọc được tệp ({err.strerror})[/]")
         else:
-            _console().print(f"[green]{path.name}[/]: hợp lệ — {len(rs.leaves)} tiêu chí lá, {number(rs.max, 2)} điểm, "
+            console.print(f"[green]{path.name}[/]: hợp lệ — {len(rs.leaves)} tiêu chí lá, {number(rs.max, 2)} điểm, "
                              f"{len(rs.variables)} biến, {len(rs.titles)} danh hiệu.")
     if bad:
         raise typer.Exit(1)
@@ -67,11 +62,11 @@ def test(names: Annotated[Optional[list[str]], typer.Argument(help="Mã bộ ti�
         path = sets.get(name, Path(name))
         results = run_cases(load(path), cases_path(path))
         ok = sum(r.passed for r in results)
-        _console().print(f"{'[green]' if ok == len(results) else '[red]'}{path.stem}[/]: {ok}/{len(results)} ca đạt")
+        console.print(f"{'[green]' if ok == len(results) else '[red]'}{path.stem}[/]: {ok}/{len(results)} ca đạt")
         for r in results:
             for f in r.failures:
                 failed += 1
-                _console().print(f"  [red]✗[/] {r.name}: {f}")
+                console.print(f"  [red]✗[/] {r.name}: {f}")
     if failed:
         raise typer.Exit(1)
 
@@ -82,38 +77,21 @@ def explain(
     unit: Annotated[str, typer.Option(help="Mã đơn vị.")],
     period: Annotated[str, typer.Option(help="Kỳ báo cáo.")] = "Năm 2024",
 ) -> None:
-    """Giải thích từng điểm của một đơn vị: số liệu, giá trị, mức áp dụng, điểm, căn cứ."""
-    from cchc.cli import _engine
-    from rules.evaluate import evaluate
-    from rules.ruleset import find
-    from store import calendar
-    from store.queries import unit_frame
+    """Giải thích từng điểm của một đơn vị: số liệu, giá trị, mức áp dụng, điểm, căn cứ (tính trên số liệu hiện
+    hành, không ghi gì; bộ tiêu chí có thể là một tệp chưa dùng)."""
+    from office.scores import explain as explained, ruleset as find_ruleset
 
-    rs = find(ruleset)
-    if rs.entity != "unit":
-        raise typer.BadParameter(f"bộ «{rs.id}» chấm cá nhân, không chấm đơn vị", param_hint="RULESET")
-    try:
-        code = calendar.parse_period(period).code
-    except ValueError as e:
-        raise typer.BadParameter(str(e), param_hint="--period") from None
-    frame = unit_frame(_engine(), code)
-    if unit not in frame.index:
-        raise typer.BadParameter(f"không có đơn vị «{unit}»", param_hint="--unit")
-    if rs.applies_to is not None:
-        frame = frame[frame["kind"].isin(rs.applies_to) | (frame.index == unit)]
-    result = evaluate(rs, frame)
-    summary = result.summary().loc[unit]
-    console = _console()
-    console.print(f"[bold]{frame.loc[unit, 'name']}[/] — {rs.title}, kỳ {code}")
+    e = explained(engine(), find_ruleset(ruleset), unit, period_code(period))
+    console.print(f"[bold]{e.name}[/] — {e.ruleset.title}, kỳ {e.period}")
     table = Table(show_lines=False)
     for col in ("Tiêu chí", "Giá trị", "Mức áp dụng", "Điểm", "Tối đa"):
         table.add_column(col, justify="right" if col in ("Giá trị", "Điểm", "Tối đa") else "left")
-    for e in result.explain(unit):
-        table.add_row(f"{e.criterion} {e.title}", number(e.value, 2), e.step, number(e.points, 2), number(e.max, 2))
+    for x in e.leaves:
+        table.add_row(f"{x.criterion} {x.title}", number(x.value, 2), x.step, number(x.points, 2), number(x.max, 2))
     console.print(table)
-    for e in result.explain(unit):
-        console.print(f"• {e.sentence}")
-    ranked = (result.summary()["hang"] > 0).sum()
-    console.print(f"Tổng: {number(summary['diem'], 2)}/{number(summary['toi_da'], 2)} điểm = "
-                  f"{number(summary['ty_le'], 2)}%; xếp hạng {summary['hang']}/{ranked}"
-                  f"{'; xếp loại ' + summary['xep_loai'] if summary['xep_loai'] else ''}.")
+    for x in e.leaves:
+        console.print(f"• {x.sentence}")
+    s = e.summary
+    console.print(f"Tổng: {number(s['diem'], 2)}/{number(s['toi_da'], 2)} điểm = "
+                  f"{number(s['ty_le'], 2)}%; xếp hạng {s['hang']}/{e.ranked}"
+                  f"{'; xếp loại ' + s['xep_loai'] if s['xep_loai'] else ''}.")

@@ -14,7 +14,7 @@ import yaml
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from cycle.scoring import Scored, score
+from cycle.scoring import Scored
 from base.vn import number
 from rules.ruleset import RuleSet
 from rules.targets import TargetSet
@@ -74,7 +74,7 @@ def draft(scored: Scored, code: str, targets: TargetSet | None = None) -> list[I
         items.append(Item("muc_tieu", t.index, t.label, t.responsible or "Văn phòng", last_value=t.last,
                           last_rank=t.last_rank, target=t.threshold_text(), rank_range=t.rank_text()))
     for e in scored.result.explain(code):
-        if e.step != "không áp dụng" and e.max - (0 if np.isnan(e.points) else e.points) > 1e-9:
+        if e.lost > 1e-9:
             area = _area_of(rs, e.criterion)
             why = e.sentence[len(e.title):].lstrip(" :") if e.sentence.startswith(e.title) else e.sentence
             items.append(Item("khac_phuc", e.criterion, f"Khắc phục: {why}.", lead[area.id],
@@ -88,17 +88,16 @@ def draft(scored: Scored, code: str, targets: TargetSet | None = None) -> list[I
     return items
 
 
-def issue(engine: Engine, ruleset: RuleSet, code: str, year: int, targets: TargetSet | None = None,
-          doc_no: str = "", issued: date | None = None, scored: Scored | None = None) -> int:
-    """Issue (or re-issue, replacing the earlier draft) ``code``'s plan for ``year`` from the results of the
-    year before (``scored``, when the caller has them already); returns the plan's id. The same inputs give
-    the same plan."""
-    scored = scored or score(engine, ruleset, year - 1)
+def issue(engine: Engine, scored: Scored, code: str, targets: TargetSet | None = None, doc_no: str = "",
+          issued: date | None = None) -> int:
+    """Issue (or re-issue, replacing the earlier draft) ``code``'s plan for the year after ``scored`` from its
+    results in ``scored``; returns the plan's id. The same inputs give the same plan."""
+    ruleset, year = scored.ruleset, scored.year + 1
     items = draft(scored, code, targets)
     name = scored.frame.loc[code, "name"]
     basis = (f"Căn cứ kết quả {ruleset.title} năm {year - 1} của {name}: "
              f"{number(scored.summary.loc[code, 'ty_le'], 2)}%, xếp hạng {int(scored.summary.loc[code, 'hang'])}/"
-             f"{len(scored.summary)} (lượt chấm điểm phiên bản {scored.run.version}).")
+             f"{len(scored.summary)}.")
     if targets:
         basis += f"\nCăn cứ {targets.reference}."
     with Session(engine) as s, s.begin():

@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from rules.evaluate import Result, classify, evaluate, rank
+from rules.evaluate import Result, classify, evaluate, rank, restore
 from rules.ruleset import RuleSet
 from store import models
 from store.appraisals import add_appraisal
@@ -152,35 +152,60 @@ def evaluate_units(engine: Engine, session: Session, ruleset: RuleSet, period: s
 
 
 @dataclass(frozen=True)
+class RunInfo:
+    run_id: int
+    version: int
+    created_at: datetime
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Scored:
-    """Everyone a rule set scores in one period, evaluated with the appraisals, as the current run holds it."""
+    """Everyone a rule set scores in one period as a stored run holds it: the entries (points, rank, class) and,
+    rebuilt from the details, every leaf's value, step and points for the explanations. Read, never scored."""
 
     ruleset: RuleSet
     period: str
-    frame: pd.DataFrame
+    frame: pd.DataFrame  # per unit: name, kind and the inputs the run read
     result: Result
-    summary: pd.DataFrame  # the units the rule set applies to, ranked
-    run: Outcome | None = None
+    summary: pd.DataFrame  # the units the rule set applies to, ranked: diem, toi_da, ty_le, hang, xep_loai, chi_so_*
+    run: RunInfo
 
     @property
     def year(self) -> int:
         return int(self.period[:4])
 
 
-def score(engine: Engine, ruleset: RuleSet, year: int) -> Scored:
-    return score_period(engine, ruleset, f"{year}-NAM")
+class NoScores(LookupError):
+    """No score run of this rule set and period has been stored yet."""
 
 
-def score_period(engine: Engine, ruleset: RuleSet, period: str) -> Scored:
-    """Bring the period's run up to date, then the full evaluation the documents explain point by point."""
-    run = rescore(engine, ruleset, period)
+def stored(engine: Engine, ruleset: RuleSet, period: str, run_id: int | None = None) -> Scored:
+    """The current run of ``ruleset`` over ``period`` (or run ``run_id``) as documents show it. Nothing is
+    evaluated or written: a read of what the scoring step stored."""
+    E, D, U = models.ScoreEntry, models.ScoreDetail, models.Unit
     with Session(engine) as s:
-        frame, _, _, result = evaluate_units(engine, s, ruleset, period)
-        names = dict(s.execute(select(models.Unit.code, models.Unit.name)).all())
-    frame.insert(0, "name", frame.index.map(names))
-    summary = result.summary()
+        run = s.get(models.ScoreRun, run_id) if run_id is not None else current_run(s, ruleset.id, period)
+        if run is None:
+            raise NoScores(f"chưa có lượt chấm điểm nào theo bộ «{ruleset.id}» kỳ {period}")
+        info = RunInfo(run.id, run.version, run.created_at, run.published_at)
+        table = entries(s, run.id)
+        rows = s.execute(select(E.unit, D.data).join(D, (D.run_id == E.detail_run) & (D.unit == E.unit))
+                         .where(E.run_id == run.id)).all()
+        units = pd.DataFrame(s.execute(select(U.code, U.name, U.kind)).all(), columns=["code", "name", "kind"])
+    data = dict(rows)
+    index = pd.Index(table.index, name=None)
+    details = [json.loads(data[u]) for u in index]
+    result = restore(ruleset, index, details)
+    units = units.set_index("code").reindex(index)
+    frame = pd.DataFrame({"name": units["name"], "kind": units["kind"].astype(object)}, index=index)
+    for name in sorted(ruleset.inputs):
+        frame[name] = result.env[name]
+    summary = table[["diem", "toi_da", "ty_le", "hang", "xep_loai"]].astype({"diem": float, "toi_da": float})
+    summary["hang"] = summary["hang"].astype(int)
+    summary = summary.join(result.indices())
     summary = summary[summary["toi_da"] > 0].sort_values(["hang", "diem"], ascending=[True, False])
-    return Scored(ruleset, period, frame, result, summary, run)
+    return Scored(ruleset, period, frame, result, summary, info)
 
 
 def rescore(engine: Engine, ruleset: RuleSet, period: str, full: bool = False, now: datetime | None = None,

@@ -69,6 +69,14 @@ def used_initiatives(record: Record, before: int) -> set[str]:
     return {code for codes in earlier for code in str(codes).split(",") if code}
 
 
+def unused_initiatives(record: Record, person: str, year: int) -> list[str]:
+    """The person's initiatives of ``year`` and the year before that no award of an earlier year rests on."""
+    used = used_initiatives(record, year)
+    i = record.initiatives
+    mine = i[(i["person"] == person) & i["year"].between(year - 1, year)]
+    return sorted(c for c in mine["code"] if c not in used)
+
+
 CSTDCS_FORMS = {"chien_si_thi_dua_co_so", "Chiến sĩ thi đua cơ sở"}
 TITLE_FORMS = CSTDCS_FORMS | {"lao_dong_tien_tien", "Lao động tiên tiến"}
 

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from emulation.campaigns import Campaign
-from emulation.eligibility import Eligibility, eligibility
+from emulation.eligibility import Eligibility, eligibility, read_record, unused_initiatives
 from rules.evaluate import evaluate
 from rules.ruleset import find
 from store import models
@@ -46,6 +46,12 @@ def passes(yes: int, members: int, form: str) -> bool:
     share_x100 = yes * 100
     need = rule["share"] * members
     return share_x100 > need if rule.get("strict") else share_x100 >= need
+
+
+def needed(form: str) -> str:
+    """The share of all members ``form`` needs, in words: «≥ 80%», «trên 50%»."""
+    rule = vote_rule(form)
+    return f"{'trên' if rule.get('strict') else '≥'} {rule['share']:g}%"
 
 
 def rank_with_quota(candidates: pd.DataFrame, keys: list[str], quota: int) -> pd.DataFrame:
@@ -201,16 +207,6 @@ def nominate(engine: Engine, campaign: Campaign, year: int, department_level: fl
     return Nominations(individuals, collectives, el)
 
 
-def _unused_initiatives(s: Session, person: str, year: int) -> list[str]:
-    """The person's initiatives of this year and the last that no earlier award rests on."""
-    used = {c for codes in s.scalars(select(models.Award.initiatives).where(models.Award.year < year))
-            for c in codes.split(",") if c}
-    codes = s.scalars(select(models.Initiative.code).join(models.Person)
-                      .where(models.Person.code == person, models.Initiative.year.between(year - 1, year))
-                      .order_by(models.Initiative.code)).all()
-    return [c for c in codes if c not in used]
-
-
 def _achievements(r) -> str:
     years = int(r.so_nam)
     parts = [{4: "Hoàn thành xuất sắc nhiệm vụ", 3: "Hoàn thành tốt nhiệm vụ"}.get(int(r.xep_loai), "")]
@@ -247,6 +243,7 @@ def record_votes(engine: Engine, campaign: Campaign, yes: dict[str, int], member
 def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, decided_on: date) -> list[models.Award]:
     """Award the forms to those who passed, best ranked and most votes first, within each quota; the awards
     are next year's history."""
+    record = read_record(engine, year - 1, year)
     with Session(engine, expire_on_commit=False) as s, s.begin():
         row = _campaign_row(s, campaign)
         ballots = {(b.participant, b.form): b for b in s.scalars(select(models.Ballot)
@@ -266,7 +263,7 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                     awards.append(models.Award(year=year, participant_kind=kind, participant=n.participant,
                                                form=quota.form, decision_no=decision_no, decided_on=decided_on,
                                                amount=amount, campaign_id=row.id,
-                                               initiatives=",".join(_unused_initiatives(s, n.participant, year))
+                                               initiatives=",".join(unused_initiatives(record, n.participant, year))
                                                if kind == "ca_nhan" else ""))
         s.add_all(awards)
         return awards

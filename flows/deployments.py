@@ -1,42 +1,37 @@
-"""The cycle's deployments on a Prefect server, with their schedules (cron in Asia/Ho_Chi_Minh) and the
-event trigger that re-scores when data are ingested. ``cchc deploy`` registers them; a worker of the work pool
-runs them from this project's folder (see the README, «Chạy trên máy chủ Prefect»)."""
+"""The cycle's deployments on a Prefect server, derived from the office's step table (``office.year.STEPS``:
+each step's cron in Asia/Ho_Chi_Minh), one deployment for the whole year (run on demand), and the event
+trigger that re-scores when data are ingested. ``cchc deploy`` registers them; a worker of the work pool runs
+them from this project's folder (see the README, «Chạy trên máy chủ Prefect»)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TIMEZONE = "Asia/Ho_Chi_Minh"
-INGESTED = "cchc.du-lieu.da-nhap"  # the event ingestion emits (cchc.events)
+from office.year import STEPS, TIMEZONE
+
+INGESTED = "cchc.du-lieu.da-nhap"  # the event ingestion emits (flows.events)
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
 class Planned:
     name: str
-    entrypoint: str
+    flow: str  # the flow function in flows.year
     description: str
     crons: tuple[str, ...] = ()
     on_ingest: bool = False
     parameters: dict = field(default_factory=dict)
 
+    @property
+    def entrypoint(self) -> str:
+        """Module-style, so that loading it never shadows the ``cycle`` package with a file of that name."""
+        return f"flows.year.{self.flow}"
 
-# Plans on 20/12 for the next year; reminders five days before each due date (20/3, 20/6, 20/9, 20/12);
-# the reports in the afternoon of the 20th; inspections' follow-up at the end of November; the year's
-# scoring on 25/12, the emulation review on 27/12.
-PLANNED = (
-    Planned("ke-hoach-nam", "flows/cycle.py:plan_issuance", "Ban hành kế hoạch CCHC, kế hoạch kiểm tra năm sau",
-            ("0 8 20 12 *",)),
-    Planned("nhac-bao-cao", "flows/cycle.py:report_reminders", "Nhắc các đơn vị chưa gửi báo cáo trước hạn",
-            ("0 8 15 3,6,9,12 *",)),
-    Planned("bao-cao-dinh-ky", "flows/cycle.py:periodic_report", "Báo cáo CCHC quý I, 6 tháng, quý III, năm",
-            ("0 17 20 3,6,9,12 *",)),
-    Planned("theo-doi-kiem-tra", "flows/cycle.py:inspection", "Theo dõi kết quả kiểm tra, kiến nghị",
-            ("0 8 30 11 *",)),
-    Planned("cham-diem-nam", "flows/cycle.py:scoring", "Chấm điểm, xếp hạng, công bố kết quả năm", ("0 8 25 12 *",)),
-    Planned("thi-dua-nam", "flows/cycle.py:emulation", "Bình xét thi đua, khen thưởng năm", ("0 8 27 12 *",)),
-    Planned("tinh-lai-diem", "flows/cycle.py:rescore", "Tính lại điểm khi có dữ liệu mới", on_ingest=True),
+
+PLANNED = tuple(Planned(s.deployment, s.name, s.title.split(" {")[0], (s.cron,)) for s in STEPS) + (
+    Planned("chu-trinh-nam", "yearly_cycle", "Cả chu trình CCHC của một năm (chạy khi cần)"),
+    Planned("tinh-lai-diem", "rescore", "Tính lại điểm khi có dữ liệu mới", on_ingest=True),
 )
 
 

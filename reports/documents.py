@@ -350,20 +350,20 @@ def registration_list(r: RegistrationList, frame: Frame) -> Document:
 
 @dataclass(frozen=True)
 class Ballot:
+    """One nominee's secret ballot as the council recorded it: ``passed`` is the stored outcome, never
+    recomputed here."""
+
     nominee: str
-    form: str
+    form: str  # the award form voted on, in words
     yes: int
     members: int
-    threshold: float  # % of all members
+    needed: str  # the share required, in words («≥ 80%», «trên 50%»)
+    passed: bool
     note: str = ""
 
     @property
     def share(self) -> float:
         return self.yes / self.members * 100 if self.members else 0.0
-
-    @property
-    def passed(self) -> bool:
-        return self.share >= self.threshold - 1e-9
 
 
 @dataclass(frozen=True)
@@ -384,9 +384,9 @@ class CouncilMinutes:
 def council_minutes(m: CouncilMinutes, frame: Frame) -> Document:
     table = Table(("STT", "Tập thể, cá nhân", "Hình thức", "Phiếu đồng ý", "Tỷ lệ trên tổng số thành viên",
                    "Tỷ lệ cần đạt", "Kết quả"),
-                  tuple((i, b.nominee, b.form, b.yes, b.share, b.threshold, "Đạt" if b.passed else "Không đạt")
+                  tuple((i, b.nominee, b.form, b.yes, b.share, b.needed, "Đạt" if b.passed else "Không đạt")
                         for i, b in enumerate(m.ballots, start=1)),
-                  ("int", "text", "text", "int", "pct", "pct", "text"), title="Kết quả bỏ phiếu kín")
+                  ("int", "text", "text", "int", "pct", "text", "text"), title="Kết quả bỏ phiếu kín")
     tables = {"bo_phieu": table}
     return _compose("bien_ban_binh_xet", frame, {"k": m}, tables=tables)
 

@@ -65,12 +65,17 @@ class Result:
         frame = pd.DataFrame({"diem": self.total, "toi_da": self.maximum, "ty_le": pct}, index=self.index)
         frame["hang"] = rank(pct)
         frame["xep_loai"] = classify(pct, self.ruleset)
+        return frame.join(self.indices())
+
+    def indices(self) -> pd.DataFrame:
+        """Each area's index per entity: its points as a percentage of its maximum (``chi_so_<area>``)."""
+        out = {}
         for area in self.ruleset.criteria:
             with np.errstate(invalid="ignore", divide="ignore"):
-                frame[f"chi_so_{area.id}"] = np.where(self.maxima[area.id] > 0,
-                                                       np.nan_to_num(self.points[area.id]) / self.maxima[area.id] * 100,
-                                                       np.nan)
-        return frame
+                out[f"chi_so_{area.id}"] = np.where(self.maxima[area.id] > 0,
+                                                    np.nan_to_num(self.points[area.id]) / self.maxima[area.id] * 100,
+                                                    np.nan)
+        return pd.DataFrame(out, index=self.index)
 
     def leaf_frame(self) -> pd.DataFrame:
         """Long frame of the explanation data: entity, criterion, value, step, points, max, reference."""
@@ -109,6 +114,18 @@ class Explanation:
     max: float
     reference: str
     sentence: str
+    code: int = 0  # the step's code: NO_DATA, NOT_APPLICABLE, ADJUSTED, or the method's own step
+
+    @property
+    def applies(self) -> bool:
+        return self.code != NOT_APPLICABLE
+
+    @property
+    def lost(self) -> float:
+        """Points short of the maximum (all of it with no data); 0 where the criterion does not apply."""
+        if not self.applies:
+            return 0.0
+        return max(0.0, self.max - (0.0 if np.isnan(self.points) else self.points))
 
 
 def evaluate(ruleset: RuleSet, frame: pd.DataFrame, adjustments: pd.DataFrame | None = None) -> Result:
@@ -144,6 +161,48 @@ def evaluate(ruleset: RuleSet, frame: pd.DataFrame, adjustments: pd.DataFrame | 
     return Result(ruleset, frame.index, env, values, steps, points, maxima, failed, adjusted)
 
 
+def restore(ruleset: RuleSet, index: pd.Index, details: list[dict]) -> Result:
+    """The ``Result`` a score run stored, rebuilt from its details (``cycle.scoring.details``): per entity its
+    inputs, and per leaf [value, step, points, max] and the appraiser's [self-assessed points, reason]. Nothing
+    is scored again: values, steps and points are the stored ones; the areas add up as ``evaluate`` adds them,
+    and the derived variables are derived again only so that explanations can quote them."""
+    rows = len(index)
+    column = lambda get: np.array([np.nan if (v := get(d)) is None else v for d in details], dtype=float)  # noqa: E731
+    env: dict[str, np.ndarray] = {n: column(lambda d, n=n: d["inputs"].get(n)) for n in ruleset.inputs}
+    for name, spec in ruleset.parameters.items():
+        env[name] = np.full(rows, float(spec["value"]))
+    for var in ruleset.variables:
+        env[var.name], _ = _variable(var, env, rows)
+    values, steps, points, maxima, adjusted = {}, {}, {}, {}, {}
+    for leaf in ruleset.leaves:
+        stored = [d["leaves"].get(leaf.id, [None, NO_DATA, None, 0.0]) for d in details]
+        values[leaf.id] = np.array([np.nan if s[0] is None else s[0] for s in stored], dtype=float)
+        steps[leaf.id] = np.array([s[1] for s in stored], dtype=np.int8)
+        points[leaf.id] = np.array([np.nan if s[2] is None else s[2] for s in stored], dtype=float)
+        maxima[leaf.id] = np.array([s[3] for s in stored], dtype=float)
+        changed = [(i, d["adjusted"][leaf.id]) for i, d in enumerate(details) if leaf.id in d.get("adjusted", {})]
+        if changed:
+            adjusted[leaf.id] = Adjustment(np.array([i for i, _ in changed]),
+                                           np.array([np.nan if a is None else a for _, (a, _) in changed], dtype=float),
+                                           tuple(r for _, (_, r) in changed))
+    for top in ruleset.criteria:
+        _add_up(top, points, maxima, rows)
+    return Result(ruleset, index, env, values, steps, points, maxima, {}, adjusted)
+
+
+def _add_up(node: Criterion, points: dict, maxima: dict, rows: int) -> None:
+    if not node.is_leaf:
+        for child in node.children:
+            _add_up(child, points, maxima, rows)
+        _total(node, points, maxima, rows)
+
+
+def _total(node: Criterion, points: dict, maxima: dict, rows: int) -> None:
+    """A node's points and maximum: its children's, added up (the one place areas are totalled)."""
+    points[node.id] = add_points([points[c.id] for c in node.children], rows)
+    maxima[node.id] = add_maxima([maxima[c.id] for c in node.children], rows)
+
+
 def _adjustments(ruleset: RuleSet, index: pd.Index, table: pd.DataFrame | None) -> dict:
     """Leaf id → (positions, points, reasons) of the adjustments that concern entities of ``index``."""
     if table is None or table.empty:
@@ -177,8 +236,7 @@ def _score(node: Criterion, env, rows, kinds, ruleset, applies, values, steps, p
     if not node.is_leaf:
         for child in node.children:
             _score(child, env, rows, kinds, ruleset, applies, values, steps, points, maxima, wanted, adjusted)
-        points[node.id] = add_points([points[c.id] for c in node.children], rows)
-        maxima[node.id] = add_maxima([maxima[c.id] for c in node.children], rows)
+        _total(node, points, maxima, rows)
         return
     value = node.value(env, rows)
     pts, step = METHODS[node.method].score(value, node.max, node.params)
@@ -272,7 +330,7 @@ def _explain_leaf(result: Result, leaf: Criterion, i: int) -> Explanation:
         tail = f"{shown}: tự đánh giá {own}; thẩm định {number(pts, 2)}/{top} điểm — {adj.reasons[k]}"
         ref = f" ({leaf.reference})" if leaf.reference else ""
         return Explanation(leaf.id, leaf.title, inputs, value, step_text, pts, leaf.max, leaf.reference,
-                           f"{label}{tail}{ref}")
+                           f"{label}{tail}{ref}", step)
     if step == NOT_APPLICABLE:
         step_text, tail = "không áp dụng", "không áp dụng với loại đơn vị này"
     elif step == NO_DATA:
@@ -290,7 +348,7 @@ def _explain_leaf(result: Result, leaf: Criterion, i: int) -> Explanation:
         step_text = _step_text(leaf, step)
     ref = f" ({leaf.reference})" if leaf.reference else ""
     return Explanation(leaf.id, leaf.title, inputs, value, step_text, pts, leaf.max, leaf.reference,
-                       f"{label} {tail}{ref}")
+                       f"{label} {tail}{ref}", step)
 
 
 def _step_text(leaf: Criterion, step: int) -> str:

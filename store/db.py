@@ -7,11 +7,13 @@ The embedded default is a SQLite file in the working folder; a shared deployment
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from store import calendar, indicators, models
@@ -41,8 +43,35 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration, then the reference data (indicators) with it."""
+def head_revision() -> str:
+    """The newest migration's revision, read from the migration files (without loading Alembic)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", text, re.M)
+        parent = re.search(r"^down_revision\s*=\s*['\"]([^'\"]+)['\"]", text, re.M)
+        if found:
+            revisions.add(found.group(1))
+        if parent:
+            parents.add(parent.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except DBAPIError:
+        return None
+
+
+def upgrade(engine: Engine, force: bool = False) -> None:
+    """Bring the schema to the newest migration, then the reference data (indicators) with it. A store already
+    at the newest migration is only read (a command that reads never writes), unless ``force``."""
+    if not force and current_revision(engine) == head_revision():
+        sync_indicators(engine)
+        return
     from alembic import command
     from alembic.config import Config
 
@@ -66,12 +95,21 @@ def opened(url: str | None = None) -> Iterator[Engine]:
 
 
 def sync_indicators(engine: Engine) -> None:
+    """The indicator table as the registry says; written only where they differ."""
+    wanted = {ind.code: (ind.label, ind.unit, ind.kind, ind.whole, ind.source, ind.reference)
+              for ind in indicators.registry().values()}
+    I = models.Indicator
+    with Session(engine) as s:
+        have = {r[0]: tuple(r[1:]) for r in s.execute(select(I.code, I.label, I.unit_of_measure, I.kind, I.whole,
+                                                             I.source, I.reference))}
+    if all(have.get(code) == values for code, values in wanted.items()):
+        return
     with Session(engine) as s, s.begin():
-        known = {i.code: i for i in s.scalars(select(models.Indicator))}
-        for ind in indicators.registry().values():
-            row = known.get(ind.code) or models.Indicator(code=ind.code)
-            row.label, row.unit_of_measure, row.kind = ind.label, ind.unit, ind.kind
-            row.whole, row.source, row.reference = ind.whole, ind.source, ind.reference
+        for code, values in wanted.items():
+            if have.get(code) == values:
+                continue
+            row = s.get(I, code) or I(code=code)
+            row.label, row.unit_of_measure, row.kind, row.whole, row.source, row.reference = values
             s.add(row)
 
 

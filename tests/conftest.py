@@ -1,8 +1,11 @@
-"""Shared fixtures: a fresh database per test, on SQLite and (for store tests) on PostgreSQL."""
+"""Shared fixtures: a fresh database per test, on SQLite and (for store tests) on PostgreSQL, copied from a
+template migrated once per session; one demo province per size per session."""
 
 from __future__ import annotations
 
 import os
+
+os.environ.setdefault("COLUMNS", "200")  # the console's width, read when cchc's console is made
 import uuid
 from pathlib import Path
 
@@ -40,22 +43,40 @@ def _fresh_postgres(url: str):
     return engine
 
 
-@pytest.fixture
-def engine(tmp_path: Path):
-    """A new SQLite database with the schema."""
-    eng = make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory) -> Path:
+    """An empty SQLite store with the schema, migrated once: tests copy it instead of running Alembic."""
+    path = tmp_path_factory.mktemp("schema") / "schema.db"
+    eng = make_engine(f"sqlite:///{path}")
     upgrade(eng)
+    eng.dispose()
+    return path
+
+
+def _copied(template: Path, target: Path):
+    import shutil
+
+    shutil.copy(template, target)
+    return make_engine(f"sqlite:///{target}")
+
+
+@pytest.fixture
+def engine(schema_template, tmp_path: Path):
+    """A new SQLite database with the schema."""
+    eng = _copied(schema_template, tmp_path / "cchc.db")
     yield eng
     eng.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_engine(request, tmp_path: Path):
+def any_engine(request, schema_template, tmp_path: Path):
     """A new database with the schema, once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
-    else:
-        eng = _fresh_postgres(request.getfixturevalue("postgres_database"))
+        eng = _copied(schema_template, tmp_path / "cchc.db")
+        yield eng
+        eng.dispose()
+        return
+    eng = _fresh_postgres(request.getfixturevalue("postgres_database"))
     upgrade(eng)
     yield eng
     eng.dispose()
@@ -88,6 +109,19 @@ def demo_db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("province")
     demo_engine(folder, communes=8, dossiers=6_000).dispose()
     return folder / "cchc.db"
+
+
+@pytest.fixture(scope="session")
+def demo_cli(tmp_path_factory) -> Path:
+    """A small demo province made by ``cchc demo`` (its whole year run directly, without Prefect) once per
+    session: the folder holds its database (cchc.db) and its documents (out/)."""
+    from cli_runner import cchc
+
+    folder = tmp_path_factory.mktemp("demo-cli")
+    done = cchc("demo", "--communes", "4", "--dossiers", "5000", "--data-dir", folder / "data", "--out",
+                folder / "out", "--no-prefect", "--no-accounts", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    return folder
 
 
 @pytest.fixture

@@ -96,3 +96,15 @@ def refused(engine: Engine, path: Path) -> str:
         ingest_file(engine, path)
     assert snapshot(engine) == before
     return e.value.render()
+
+
+def scored(engine: Engine, rules, when):
+    """Score a rule set for a year (or a period code) — an explicit write, as the cycle's steps do — then read
+    the stored run the documents show."""
+    from office.scores import score, stored
+    from rules.ruleset import find
+
+    rs = find(rules) if isinstance(rules, str) else rules
+    period = f"{when}-NAM" if isinstance(when, int) else when
+    score(engine, rs, period)
+    return stored(engine, rs, period)

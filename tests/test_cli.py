@@ -10,16 +10,9 @@ import pytest
 
 from openpyxl import load_workbook
 
+from cli_runner import cchc
 from helpers import FACT_HEADERS, units_file, write_csv
 from store.ingest import KINDS
-
-
-def cchc(*args, cwd: Path, db: Path | str | None = None) -> subprocess.CompletedProcess:
-    url = db if isinstance(db, str) else f"sqlite:///{db or cwd / 'cchc.db'}"
-    return subprocess.run([sys.executable, "-m", "cchc.cli", "--db", url, *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=600,
-                          env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "PREFECT_HOME": str(cwd / ".prefect"),
-                               "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
 
 
 def test_templates_are_documented_and_ingest_once_filled(tmp_path):
@@ -56,23 +49,38 @@ def test_a_refused_file_exits_1_with_its_problems_and_no_traceback(tmp_path):
 
 def test_wrong_usage_exits_2(tmp_path):
     assert cchc("ingest", "x.csv", "--kind", "khong_co", cwd=tmp_path).returncode == 2
-    assert cchc("khong-co-lenh", cwd=tmp_path).returncode == 2
+    assert cchc("khong-co-lenh", cwd=tmp_path, process=True).returncode == 2
     assert cchc("facts", "--period", "Quý V", cwd=tmp_path).returncode == 2
 
 
 def test_a_failure_exits_3_and_shows_the_traceback_only_with_debug(tmp_path):
     url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
-    quiet = cchc("db", "status", cwd=tmp_path, db=url)
-    assert quiet.returncode == 3 and "Lỗi:" in quiet.stderr and "Traceback" not in quiet.stderr
+    quiet = cchc("db", "status", cwd=tmp_path, db=url, process=True)
+    assert quiet.returncode == 3 and "Traceback" not in quiet.stderr
+    assert "Lỗi CSDL" in quiet.stderr and "127.0.0.1:1" in quiet.stderr and "Connection refused" in quiet.stderr
     loud = subprocess.run([sys.executable, "-m", "cchc.cli", "--debug", "--db", url, "db", "status"],
                           cwd=tmp_path, capture_output=True, text=True)
     assert loud.returncode != 0 and "Traceback" in loud.stderr
 
 
-def test_every_command_has_help(tmp_path):
-    for args in ([], ["ingest"], ["template"], ["demo"], ["calendar"], ["facts"], ["db"], ["db", "status"]):
+def test_every_command_has_help_in_vietnamese(tmp_path):
+    for args in ([], ["ingest"], ["template"], ["demo"], ["calendar"], ["facts"], ["db"], ["db", "status"],
+                 ["report"], ["emulation", "review"], ["cycle", "run"], ["plan", "issue"]):
         done = cchc(*args, "--help", cwd=tmp_path)
-        assert done.returncode == 0 and "Usage" in done.stdout, args
+        assert done.returncode == 0 and "Cách dùng:" in done.stdout, args
+        assert "Usage" not in done.stdout and "Show this message" not in done.stdout, args
+    entry = cchc("--help", cwd=tmp_path, process=True)  # the installed entry point, as a process
+    assert entry.returncode == 0 and "Tùy chọn:" in entry.stdout and "Xem hướng dẫn này rồi thoát." in entry.stdout
+
+
+def test_usage_errors_are_said_in_vietnamese(tmp_path):
+    done = cchc("calendar", "--year", "abc", cwd=tmp_path)
+    assert done.returncode == 2 and "Lỗi: Giá trị không hợp lệ của '--year': cần một số nguyên" in done.stderr
+    assert "Xem «cchc calendar --help» để biết cách dùng." in done.stderr and "Invalid" not in done.stderr
+    done = cchc("demo", "--communes", "0", cwd=tmp_path)
+    assert done.returncode == 2 and "phải từ 1 trở lên" in done.stderr
+    done = cchc("khong-co-lenh", cwd=tmp_path)
+    assert done.returncode == 2 and "Không có lệnh «khong-co-lenh»." in done.stderr
 
 
 def test_calendar_prints_windows_and_due_dates(tmp_path):
@@ -80,8 +88,19 @@ def test_calendar_prints_windows_and_due_dates(tmp_path):
     assert "15/12/2024" in done.stdout and "14/03/2025" in done.stdout and "20/03/2025" in done.stdout
 
 
+def demo_copy(folder, tmp_path):
+    """This session's demo province, copied for a test to change; its documents stay where the demo wrote them."""
+    import shutil
+
+    shutil.copy(folder / "cchc.db", tmp_path / "cchc.db")
+    return folder / "out"
+
+
+@pytest.mark.slow
+@pytest.mark.prefect
 def test_a_small_demo_province_end_to_end(tmp_path):
-    done = cchc("demo", "--communes", "8", "--dossiers", "20000", "--data-dir", tmp_path / "data", cwd=tmp_path)
+    done = cchc("demo", "--communes", "8", "--dossiers", "20000", "--data-dir", tmp_path / "data", "--no-accounts",
+                cwd=tmp_path, process=True)
     assert done.returncode == 0, done.stderr
     assert "Dữ liệu đã nạp" in done.stdout
     assert "│ Hồ sơ TTHC" in done.stdout and "24.000" in done.stdout  # this year's 20.000 and last year's 4.000
@@ -94,7 +113,7 @@ def test_a_small_demo_province_end_to_end(tmp_path):
     assert "Xếp hạng qd766-2022 năm 2024 (phiên bản 1, công bố" in done.stdout
     assert "Flow run" in done.stdout + done.stderr
     again = cchc("demo", "--communes", "8", "--dossiers", "20000", "--data-dir", tmp_path / "data", "--no-prefect",
-                 cwd=tmp_path)
+                 "--no-accounts", cwd=tmp_path)
     assert again.returncode == 0 and again.stdout.count("đã được nhập") == 10
     facts = cchc("facts", "--period", "Năm 2024", "--unit", "SKHCN", cwd=tmp_path)
     assert "van_ban_ky_so" in facts.stdout and "hs_tiep_nhan" in facts.stdout
@@ -114,21 +133,20 @@ def test_rules_commands(tmp_path):
     assert good.returncode == 0 and "hợp lệ — 14 tiêu chí lá, 100 điểm" in good.stdout
 
 
-def test_rules_explain_a_demo_unit(tmp_path):
-    cchc("demo", "--communes", "4", "--dossiers", "5000", "--data-dir", tmp_path / "data", "--no-prefect", cwd=tmp_path)
+def test_rules_explain_a_demo_unit(demo_cli, tmp_path):
+    out = demo_copy(demo_cli, tmp_path)
     done = cchc("rules", "explain", "thi-dua-cchc-skhcn-ninh-thuan-2024", "--unit", "SKHCN", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Sở Khoa học và Công nghệ" in done.stdout and "Tỷ lệ văn bản ký số" in done.stdout
     assert "Tổng:" in done.stdout and "xếp hạng" in done.stdout
     person = cchc("rules", "explain", "danh-hieu-ca-nhan-2022", "--unit", "SKHCN", cwd=tmp_path)
-    assert person.returncode == 2 and "chấm cá nhân" in person.stderr
+    assert person.returncode == 1 and "chấm cá nhân" in person.stderr
 
 
-def test_reports_from_the_command_line(tmp_path):
-    cchc("demo", "--communes", "4", "--dossiers", "5000", "--data-dir", tmp_path / "data", "--out", tmp_path / "out",
-         "--no-prefect", cwd=tmp_path)
-    assert (tmp_path / "out" / "cong-bo-diem-qd766-2022-2024.docx").exists()
-    assert (tmp_path / "out" / "bao-cao-2024-Q1.docx").exists() and (tmp_path / "out" / "trang-web-2024" / "index.html").exists()
+def test_reports_from_the_command_line(demo_cli, tmp_path):
+    out = demo_copy(demo_cli, tmp_path)
+    assert (out / "cong-bo-diem-qd766-2022-2024.docx").exists()
+    assert (out / "bao-cao-2024-Q1.docx").exists() and (out / "trang-web-2024" / "index.html").exists()
     done = cchc("report", "phieu-diem", "--unit", "STP", "--format", "xlsx", "--out", tmp_path / "r", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "r" / "phieu-diem-STP-2024.xlsx").exists()
@@ -138,28 +156,28 @@ def test_reports_from_the_command_line(tmp_path):
     page = (tmp_path / "r" / "bao-cao-2024-6T-SKHCN.html").read_text(encoding="utf-8")
     assert "Kết quả thực hiện công tác cải cách hành chính 6 tháng năm 2024" in page
     assert cchc("report", "phieu-diem", cwd=tmp_path).returncode == 2  # needs --unit
+    missing = cchc("report", "phieu-diem", "--unit", "STP", "--year", "2022", cwd=tmp_path)
+    assert missing.returncode == 1 and "chưa có lượt chấm điểm nào theo bộ «qd766-2022» kỳ 2022-NAM" in missing.stderr
     assert cchc("report", "khong-co", cwd=tmp_path).returncode == 2
 
 
-def test_emulation_from_the_command_line(tmp_path):
-    cchc("demo", "--communes", "4", "--dossiers", "5000", "--data-dir", tmp_path / "data", "--out", tmp_path / "out",
-         "--no-prefect", cwd=tmp_path)
-    assert (tmp_path / "out" / "ke-hoach-thi-dua-skhcn-ninh-thuan-2024.docx").exists()
-    assert (tmp_path / "out" / "danh-sach-xet-danh-hieu-2024.xlsx").exists()
+def test_emulation_from_the_command_line(demo_cli, tmp_path):
+    out = demo_copy(demo_cli, tmp_path)
+    assert (out / "ke-hoach-thi-dua-skhcn-ninh-thuan-2024.docx").exists()
+    assert (out / "danh-sach-xet-danh-hieu-2024.xlsx").exists()
     done = cchc("emulation", "eligibility", "--person", "CB00001", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "• Lao động tiên tiến:" in done.stdout and "• Chiến sĩ thi đua cấp tỉnh:" in done.stdout
     assert cchc("emulation", "eligibility", "--person", "KHONGCO", cwd=tmp_path).returncode == 2
 
 
-def test_emulation_review_with_a_ballot_file(tmp_path):
-    cchc("demo", "--communes", "3", "--dossiers", "3000", "--data-dir", tmp_path / "data", "--out", tmp_path / "out",
-         "--no-prefect", cwd=tmp_path)
-    assert (tmp_path / "out" / "bien-ban-binh-xet-skhcn-ninh-thuan-2024.docx").exists()
+def test_emulation_review_with_a_ballot_file(demo_cli, tmp_path):
+    out = demo_copy(demo_cli, tmp_path)
+    assert (out / "bien-ban-binh-xet-skhcn-ninh-thuan-2024.docx").exists()
     bad = tmp_path / "phieu.csv"
     bad.write_text("Mã,Phiếu đồng ý\nCB00001,nhiều\n", encoding="utf-8")
     done = cchc("emulation", "review", "--ballots", bad, "--out", tmp_path / "r", cwd=tmp_path)
-    assert done.returncode == 2 and "phieu.csv, dòng 2, cột «Phiếu đồng ý»: «nhiều» không phải số phiếu" in done.stderr
+    assert done.returncode == 1 and "phieu.csv, dòng 2, cột «Phiếu đồng ý»: «nhiều» không phải số phiếu" in done.stderr
     good = tmp_path / "phieu2.csv"
     good.write_text("Mã,Phiếu đồng ý\n", encoding="utf-8")  # nobody gets a vote: nobody is awarded
     done = cchc("emulation", "review", "--ballots", good, "--format", "html", "--out", tmp_path / "r", cwd=tmp_path)
@@ -168,9 +186,8 @@ def test_emulation_review_with_a_ballot_file(tmp_path):
     assert "Không đạt" in page and "đề nghị 0 tập thể, cá nhân" in page
 
 
-def test_emulation_steps_one_by_one(tmp_path):
-    cchc("demo", "--communes", "3", "--dossiers", "3000", "--data-dir", tmp_path / "data", "--out", tmp_path / "out",
-         "--no-prefect", cwd=tmp_path)
+def test_emulation_steps_one_by_one(demo_cli, tmp_path):
+    out = demo_copy(demo_cli, tmp_path)
     campaign = "skhcn-ninh-thuan-2024"
     assert cchc("emulation", "launch", campaign, cwd=tmp_path).returncode == 0
     assert "lượt đăng ký thi đua" in cchc("emulation", "register", campaign, cwd=tmp_path).stdout
@@ -180,8 +197,12 @@ def test_emulation_steps_one_by_one(tmp_path):
     ballots.write_text("Mã,Phiếu đồng ý\n", encoding="utf-8")
     too_many = cchc("emulation", "vote", campaign, "--ballots", ballots, "--members", "5", "--present", "5",
                     "--written", "1", cwd=tmp_path)
-    assert too_many.returncode == 2 and "vượt tổng số thành viên (5)" in too_many.stderr
-    assert cchc("emulation", "interim", campaign, "--format", "html", "--out", tmp_path / "r", cwd=tmp_path).returncode == 0
+    assert too_many.returncode == 1 and "vượt tổng số thành viên (5)" in too_many.stderr
+    interim = ("emulation", "interim", campaign, "--format", "html", "--out", tmp_path / "r")
+    assert "chưa chấm điểm phong trào kỳ 2024-6T" in cchc(*interim, cwd=tmp_path).stderr  # a document only reads
+    assert cchc("score", "--ruleset", "thi-dua-cchc-skhcn-ninh-thuan-2024", "--period", "6 tháng 2024",
+                cwd=tmp_path).returncode == 0
+    assert cchc(*interim, cwd=tmp_path).returncode == 0
     page = (tmp_path / "r" / f"so-ket-{campaign}-2024-6T.html").read_text(encoding="utf-8")
     assert "Sơ kết phát động phong trào thi đua" in page and "lượt đăng ký thi đua" in page
 
@@ -192,7 +213,7 @@ def test_the_demo_on_postgresql(postgres_database, tmp_path):
 
     _fresh_postgres(postgres_database).dispose()
     done = cchc("demo", "--communes", "3", "--dossiers", "3000", "--data-dir", tmp_path / "data", "--out",
-                tmp_path / "out", "--no-prefect", cwd=tmp_path, db=postgres_database)
+                tmp_path / "out", "--no-prefect", "--no-accounts", cwd=tmp_path, db=postgres_database)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "quyet-dinh-khen-thuong-skhcn-ninh-thuan-2024.docx").exists()
     status = cchc("db", "status", cwd=tmp_path, db=postgres_database).stdout

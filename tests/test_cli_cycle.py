@@ -5,14 +5,14 @@ from __future__ import annotations
 import shutil
 
 from helpers import FACT_HEADERS, write_csv
-from test_cli import cchc
+from cli_runner import cchc
 
 
 def test_scores_runs_diff_history_appraisal_and_publication(demo_db, tmp_path):
     shutil.copy(demo_db, tmp_path / "cchc.db")
     first = cchc("score", "--period", "Năm 2024", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "Lượt chấm #1, phiên bản 1 (chấm lại toàn bộ)" in first.stdout
+    assert "Đã ghi lượt chấm #1, phiên bản 1 (chấm lại toàn bộ)" in first.stdout
     assert "Không có gì thay đổi" in cchc("score", "--period", "Năm 2024", cwd=tmp_path).stdout
     fix = write_csv(tmp_path / "bo_sung.csv", FACT_HEADERS, [["STP", "Năm 2024", "tthc_cong_khai", 10, "Báo cáo bổ sung"]])
     assert cchc("ingest", fix, cwd=tmp_path).returncode == 0
@@ -50,7 +50,7 @@ def test_scores_runs_diff_history_appraisal_and_publication(demo_db, tmp_path):
 def test_the_year_from_the_command_line(demo_db, tmp_path):
     shutil.copy(demo_db, tmp_path / "cchc.db")
     calendar = cchc("cycle", "calendar", "--year", "2024", cwd=tmp_path)
-    assert "20/12/2023" in calendar.stdout and "plan_issuance" in calendar.stdout
+    assert "28/12/2023" in calendar.stdout and "plan_issuance" in calendar.stdout and "0 8 28 12 *" in calendar.stdout
     late = cchc("submissions", "--period", "Quý I/2024", cwd=tmp_path)
     assert late.returncode == 0 and "đúng hạn:" in late.stdout
     plan = cchc("inspection", "plan", "--year", "2025", cwd=tmp_path)

@@ -6,16 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from rich.console import Console
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cchc import report_context as ctx
-from cchc.year import calendar_of
+from office import periodic as periodic_docs, plans as office_plans, score_documents as sd
+from office.errors import Refused
+from office.year import calendar_of
 from cycle import inspection, plan
 from cycle.reporting import LATE, MISSING, NOT_DUE, ON_TIME, reminders, submissions
-from cycle.scoring import current_run, entries, score
-from helpers import FACT_HEADERS, read_docx_text, refused, write_csv, write_xlsx
+from cycle.scoring import current_run, entries
+from helpers import FACT_HEADERS, read_docx_text, refused, scored as score, write_csv, write_xlsx
 from rules.ruleset import find
 from store import models
 from store.ingest import ingest_file
@@ -64,7 +64,8 @@ def test_a_bad_register_row_is_refused_whole(engine, tmp_path, row, column, mess
 def test_the_periodic_report_names_late_and_missing_units_and_gives_provisional_scores(province, tmp_path):
     status = submissions(province, "2024-Q1", today=date(2025, 1, 1))
     late = status[status["state"] == LATE]
-    text = read_docx_text(ctx.periodic(province, "2024-Q1", None, date(2025, 1, 1)), tmp_path / "bc.docx")
+    score(province, "qd766-2022", "2024-Q1")  # the report's step scores the period first
+    text = read_docx_text(periodic_docs.periodic(province, "2024-Q1", None, date(2025, 1, 1)), tmp_path / "bc.docx")
     assert f"Có {int(status['submitted_on'].notna().sum())}/{len(status)} đơn vị gửi báo cáo" in text
     for row in late.itertuples():
         assert f"{row.name} ({row.days_late:.0f} ngày)" in text
@@ -75,7 +76,8 @@ def test_the_periodic_report_names_late_and_missing_units_and_gives_provisional_
 
 def test_a_plan_is_issued_from_last_years_results_remedial_tasks_first_and_stored(province, tmp_path):
     rs = find("chi-so-cchc-so-nganh")
-    plan_id = plan.issue(province, rs, "SKHCN", YEAR + 1)
+    score(province, rs, YEAR)
+    plan_id = office_plans.issue_plan(province, "SKHCN", YEAR + 1)
     stored, items, code, name = plan.stored(province, plan_id)
     sections = [i.section for i in items]
     assert sections == sorted(sections, key=["muc_tieu", "khac_phuc", "nhiem_vu"].index)
@@ -86,19 +88,21 @@ def test_a_plan_is_issued_from_last_years_results_remedial_tasks_first_and_store
     lost = [e for e in scored.result.explain("SKHCN") if e.points < e.max - 1e-9]
     assert len([i for i in items if i.section == "khac_phuc"]) == len(lost)
     assert stored.run_id == current_run(Session(province), rs.id, f"{YEAR}-NAM").id
-    again = plan.issue(province, rs, "SKHCN", YEAR + 1)  # re-issued in place
+    again = office_plans.issue_plan(province, "SKHCN", YEAR + 1)  # re-issued in place
     with Session(province) as s:
         assert s.scalar(select(func.count()).select_from(models.Plan)) == 1
     assert [(i.section, i.title) for i in plan.stored(province, again)[1]] == [(i.section, i.title) for i in items]
-    text = read_docx_text(ctx.plan_document(province, again), tmp_path / "kh.docx")
+    text = read_docx_text(office_plans.plan_document(province, again), tmp_path / "kh.docx")
     assert f"năm {YEAR + 1} của Sở Khoa học và Công nghệ" in text
     if lost:
         assert text.index(f"Khắc phục những tiêu chí chưa đạt điểm năm {YEAR}") < text.index("1.1. ")
 
 
 def test_a_unit_with_no_results_gets_no_plan(province):
-    with pytest.raises(ValueError, match="không có kết quả"):
-        plan.issue(province, find("chi-so-cchc-so-nganh"), "XA0001", YEAR + 1)
+    with pytest.raises(Refused, match="chưa có kết quả chấm điểm năm 2021"):
+        office_plans.issue_plan(province, "SKHCN", 2022)  # a year without figures
+    with pytest.raises(Refused, match="không có kết quả"):
+        office_plans.issue_plan(province, "XA0001", YEAR + 1)  # a commune is not scored by the department index
 
 
 # --- Inspections ----------------------------------------------------------------------------------------
@@ -157,25 +161,28 @@ def test_a_bad_inspection_result_is_refused_whole(province, tmp_path, row, colum
 
 
 def test_the_inspection_conclusion_is_written_from_the_recorded_findings(province, tmp_path):
-    text = read_docx_text(ctx.inspection_conclusion(province, YEAR, "SXD", date(YEAR, 7, 1)), tmp_path / "kl.docx")
+    text = read_docx_text(office_plans.inspection_conclusion(province, YEAR, "SXD", date(YEAR, 7, 1)), tmp_path / "kl.docx")
     assert "Kiểm tra công tác cải cách hành chính tại Sở Xây dựng" in text
     assert "Chưa niêm yết đầy đủ TTHC tại Bộ phận Một cửa" in text and "(tiêu chí 1.3)" in text
 
 
 # --- The calendar and watching a folder -----------------------------------------------------------------
 
-def test_the_year_runs_in_calendar_order():
+def test_the_year_runs_in_calendar_order_next_years_plans_after_this_years_scores():
     steps = calendar_of(YEAR)
-    assert [s.name for s in steps] == ["plan_issuance", "periodic_report", "periodic_report", "periodic_report",
-                                       "inspection", "periodic_report", "scoring", "emulation", "plan_issuance"]
-    assert steps[0].params == {"year": YEAR} and steps[-1].params == {"year": YEAR + 1}
+    assert [s.name for s in steps] == ["plan_issuance"] + ["report_reminders", "periodic_report"] * 3 + [
+        "inspection", "report_reminders", "periodic_report", "scoring", "emulation", "plan_issuance"]
+    assert steps[0].params == {"year": YEAR} and steps[0].when == date(YEAR - 1, 12, 28)
+    assert steps[-1].params == {"year": YEAR + 1}
+    names = [s.name for s in steps]
+    assert names.index("scoring") < len(names) - 1 - names[::-1].index("plan_issuance")
     assert [s.params["period"] for s in steps if s.name == "periodic_report"] == ["2024-Q1", "2024-6T", "2024-Q3",
                                                                                   "2024-NAM"]
     assert [s.when for s in steps] == sorted(s.when for s in steps)
 
 
 def test_watching_a_folder_ingests_what_arrives_and_rescores_once(province, tmp_path):
-    from cchc.watching import DONE, REFUSED, watch_folder
+    from office.watching import DONE, REFUSED, watch_folder
 
     rs = find("qd766-2022")
     score(province, rs, YEAR)
@@ -184,9 +191,8 @@ def test_watching_a_folder_ingests_what_arrives_and_rescores_once(province, tmp_
     write_csv(inbox / "stp.csv", FACT_HEADERS, [["STP", "Năm 2024", "tthc_cong_khai", 10, "bổ sung"]])
     write_csv(inbox / "sxd.csv", FACT_HEADERS, [["SXD", "Năm 2024", "tthc_cong_khai", 2, "bổ sung"]])
     write_csv(inbox / "hong.csv", FACT_HEADERS, [["STP", "Năm 2024", "tthc_cong_khai", -1, ""]])
-    told = []
-    watch_folder(province, inbox, f"{YEAR}-NAM", tmp_path / "out", 0.01, True, Console(file=open("/dev/null", "w")),
-                 told.append)
+    told, said = [], []
+    watch_folder(province, inbox, f"{YEAR}-NAM", tmp_path / "out", 0.01, True, said.append, told.append)
     assert sorted(p.name for p in (inbox / DONE).iterdir()) == ["stp.csv", "sxd.csv"]
     assert (inbox / REFUSED / "hong.csv.loi.txt").read_text(encoding="utf-8").count("giá trị âm") == 1
     [[summary]] = told  # both files, one re-score of the one period they touch
@@ -205,19 +211,17 @@ def test_the_scorecard_names_declared_figures_without_evidence_and_the_units_exp
         ["STP", "Năm 2024", "tthc_cong_khai", 50, "", "Sổ theo dõi đang được số hóa, bổ sung trước 15/01"],
         ["STP", "Năm 2024", "tthc_cap_nhat_dung_han", 50, "Báo cáo 12/BC-STP", ""]]))
     scored = score(province, find("qd766-2022"), YEAR)
-    lines = ctx.unbacked(province, scored, "STP")
+    lines = sd.unbacked(province, scored, "STP")
     explained = [line for line in lines if line[0] == "1.3"]
     assert explained and explained[0][2] == "Sổ theo dõi đang được số hóa, bổ sung trước 15/01"
     assert not [line for line in lines if line[0] == "1.2"]  # backed by its report
-    text = read_docx_text(ctx.scorecard(province, scored, "STP", date(2025, 1, 15)), tmp_path / "pd.docx")
+    text = read_docx_text(sd.scorecard(province, scored, "STP", date(2025, 1, 15)), tmp_path / "pd.docx")
     assert "Tự đánh giá: số liệu chưa có tài liệu kiểm chứng" in text
     assert "chưa có tài liệu kiểm chứng; đơn vị giải trình: Sổ theo dõi đang được số hóa" in text
 
 
 def test_the_years_results_are_set_against_the_plans_targets(province):
-    from cchc.year import target_gaps
-
-    gaps = target_gaps(score(province, find("chi-so-cchc-so-nganh"), YEAR), YEAR).set_index("Chỉ số")
+    gaps = sd.target_gaps(score(province, find("chi-so-cchc-so-nganh"), YEAR), YEAR).set_index("Chỉ số")
     assert set(gaps["Mã đơn vị"]) == {"SKHCN"}  # seed 000's targets are the department of science's
     par = gaps.loc["Chỉ số PAR INDEX"]
     assert par["Mục tiêu"] == "từ 85 điểm trở lên"
@@ -229,7 +233,7 @@ def test_the_years_results_are_set_against_the_plans_targets(province):
 def test_a_change_of_staff_records_rewrites_the_eligibility_list(province, tmp_path):
     from sqlalchemy import select
 
-    from cchc.rescoring import rescore_all
+    from office.rescoring import rescore_all
     from helpers import PEOPLE_HEADERS
 
     score(province, find("qd766-2022"), YEAR)
@@ -246,7 +250,8 @@ def test_a_change_of_staff_records_rewrites_the_eligibility_list(province, tmp_p
 
 def test_tasks_reported_done_make_the_progress_of_the_periodic_report_and_survive_a_re_issue(province, tmp_path):
     rs = find("chi-so-cchc-so-nganh")
-    plan_id = plan.issue(province, rs, "SKHCN", YEAR)  # from 2023's results
+    score(province, rs, YEAR - 1)
+    plan_id = office_plans.issue_plan(province, "SKHCN", YEAR)  # from 2023's results
     _, items, _, _ = plan.stored(province, plan_id)
     remedial = [i for i in items if i.section == "khac_phuc"]
     assert remedial and all(i.deadline == date(YEAR, 6, 30) for i in remedial)
@@ -257,9 +262,9 @@ def test_tasks_reported_done_make_the_progress_of_the_periodic_report_and_surviv
     assert (state.due, state.done) == (0, 0)
     state = plan.progress(province, "SKHCN", YEAR, date(YEAR, 9, 14))
     assert (state.due, state.done, len(state.overdue)) == (len(remedial), 1, len(remedial) - 1)
-    text = read_docx_text(ctx.periodic(province, "2024-Q3", "SKHCN", date(YEAR, 9, 20)), tmp_path / "bc.docx")
+    text = read_docx_text(periodic_docs.periodic(province, "2024-Q3", "SKHCN", date(YEAR, 9, 20)), tmp_path / "bc.docx")
     assert f"Đến hết kỳ, 1/{len(remedial)} nhiệm vụ đến hạn đã hoàn thành." in text
-    again = plan.issue(province, rs, "SKHCN", YEAR)
+    again = office_plans.issue_plan(province, "SKHCN", YEAR)
     kept = [i for i in plan.stored(province, again)[1] if i.done_on]
     assert [(i.title, i.done_on, i.result) for i in kept] == [(remedial[0].title, date(YEAR, 5, 20),
                                                                "Đã ban hành kế hoạch khắc phục")]

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from cycle import inspection
 from cycle.history import diff
 from cycle.reporting import submissions
-from cycle.scoring import current_run, entries, publish, record_appraisal, rescore, score
+from cycle.scoring import current_run, entries, publish, record_appraisal, rescore
+from helpers import scored as score
 from helpers import DOSSIER_HEADERS, dossier, units_file, write_csv, write_xlsx
 from rules.ruleset import find
 from store.ingest import ingest_file

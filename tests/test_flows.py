@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 
+@pytest.mark.slow
+@pytest.mark.prefect
 def test_the_yearly_cycle_runs_every_step_in_calendar_order(prefect_harness, tmp_path):
-    from flows.cycle import yearly_cycle
+    from flows.year import yearly_cycle
     from helpers import demo_engine
     from store import models
 
@@ -40,13 +44,14 @@ def test_the_yearly_cycle_runs_every_step_in_calendar_order(prefect_harness, tmp
     assert sorted(again) == sorted(map(str, written))
 
 
+@pytest.mark.prefect
 def test_deployments_are_registered_with_their_schedules_and_the_ingestion_trigger(prefect_harness, tmp_path,
                                                                                    monkeypatch):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.sorting import DeploymentSort
     from prefect.settings import PREFECT_API_URL
 
-    from cchc.events import announce_ingest
+    from flows.events import announce_ingest
     from flows.deployments import INGESTED, PLANNED, TIMEZONE, deploy
     from helpers import units_file
     from store.db import make_engine, upgrade
@@ -54,7 +59,8 @@ def test_deployments_are_registered_with_their_schedules_and_the_ingestion_trigg
 
     url = f"sqlite:///{tmp_path / 'cchc.db'}"
     names = deploy("cchc-thu", url, str(tmp_path / "out"))
-    assert names[0] == "plan-issuance/ke-hoach-nam" and len(names) == len(PLANNED)
+    assert names[0] == "report-reminders/nhac-bao-cao" and len(names) == len(PLANNED)
+    assert "yearly-cycle/chu-trinh-nam" in names
     with get_client(sync_client=True) as client:
         found = {d.name: d for d in client.read_deployments(limit=50, sort=DeploymentSort.NAME_ASC)}
         assert client.read_work_pool("cchc-thu").type == "process"

@@ -187,13 +187,13 @@ def test_council_minutes_count_votes_on_all_members(tmp_path):
     minutes = docs.CouncilMinutes(
         "Hội đồng Thi đua - Khen thưởng Sở", date(2024, 12, 10), "Sở Khoa học và Công nghệ", "Giám đốc Sở",
         "Chánh Văn phòng", 10, 8, 2,
-        (docs.Ballot("Nguyễn Thị Hoa", "Chiến sĩ thi đua cơ sở", 8, 10, 80.0),
-         docs.Ballot("Lò Văn Páo", "Chiến sĩ thi đua cơ sở", 7, 10, 80.0),
-         docs.Ballot("Phòng Quản lý KH&CN", "Bằng khen", 9, 10, 90.0)))
+        (docs.Ballot("Nguyễn Thị Hoa", "Chiến sĩ thi đua cơ sở", 8, 10, "≥ 80%", True),
+         docs.Ballot("Lò Văn Páo", "Chiến sĩ thi đua cơ sở", 7, 10, "≥ 80%", False),
+         docs.Ballot("Phòng Quản lý KH&CN", "Bằng khen", 9, 10, "≥ 90%", True)))
     text, tables = docx_text(render_docx(docs.council_minutes(minutes, FRAME), tmp_path / "bb.docx"))
     assert "Tổng số thành viên Hội đồng: 10; có mặt: 8; vắng mặt có ý kiến bằng văn bản: 2." in text
-    assert tables[1][1][3:] == ["8", "80%", "80%", "Đạt"]
-    assert tables[1][2][3:] == ["7", "70%", "80%", "Không đạt"]
+    assert tables[1][1][3:] == ["8", "80%", "≥ 80%", "Đạt"]
+    assert tables[1][2][3:] == ["7", "70%", "≥ 80%", "Không đạt"]
     assert "đề nghị 2 tập thể, cá nhân: Nguyễn Thị Hoa (Chiến sĩ thi đua cơ sở); Phòng Quản lý KH&CN (Bằng khen)." in text
 
 
@@ -223,7 +223,7 @@ def test_the_proposal_and_the_decision_with_money_in_words(tmp_path):
 def test_docx_through_libreoffice_to_pdf_and_png(tmp_path):
     import subprocess
 
-    from cchc.report_cli import to_pdf
+    from office.outputs import to_pdf
 
     pdf = to_pdf(render_docx(docs.score_publication(board(), FRAME), tmp_path / "cb.docx"))
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout

@@ -40,7 +40,7 @@ def test_council_thresholds_are_shares_of_all_members(yes, members, form, passed
 
 
 def test_a_campaign_reviewed_end_to_end(tmp_path):
-    from cchc.emulation_cli import run_review
+    from office.emulation import Council, review
     from emulation.campaigns import load_campaign
     from emulation.eligibility import eligibility
     from helpers import demo_engine
@@ -48,7 +48,7 @@ def test_a_campaign_reviewed_end_to_end(tmp_path):
 
     engine = demo_engine(tmp_path, communes=3, dossiers=3_000)
     campaign = load_campaign("skhcn-ninh-thuan-2024")
-    paths = run_review(engine, campaign, 2024, None, 9, 8, 1, "125/QĐ-UBND", "docx", tmp_path / "out")
+    paths = review(engine, campaign, 2024, None, Council(9, 8, 1), "125/QĐ-UBND", "docx", tmp_path / "out")
     assert [p.name for p in paths] == ["danh-sach-dang-ky-skhcn-ninh-thuan-2024.docx",
                                        "bien-ban-binh-xet-skhcn-ninh-thuan-2024.docx",
                                        "to-trinh-skhcn-ninh-thuan-2024.docx",
@@ -61,7 +61,7 @@ def test_a_campaign_reviewed_end_to_end(tmp_path):
     el = eligibility(engine, 2024)
     assert el.table().loc[individuals[0].participant, "bang_khen_chu_tich_tinh"]  # only the eligible are awarded
     assert all(r.committed for r in registered)  # seed 004: 100% sign the pledge
-    again = run_review(engine, campaign, 2024, None, 9, 8, 1, "125/QĐ-UBND", "docx", tmp_path / "out")
+    again = review(engine, campaign, 2024, None, Council(9, 8, 1), "125/QĐ-UBND", "docx", tmp_path / "out")
     with Session(engine) as s:
         assert len(s.scalars(select(models.Award)).all()) == len(awards)  # re-running adds nothing
     assert len(again) == 4

@@ -12,8 +12,9 @@ import pytest
 
 from datetime import date
 
-from cchc import report_context as ctx
-from cchc.report_cli import write_site
+from office.plans import inspection_plan
+from office.score_documents import write_site
+import helpers
 from helpers import demo_engine
 from rules.ruleset import find
 
@@ -37,7 +38,7 @@ def browse(page: Path, tmp: Path, *extra: str) -> str:
 def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("site")
     engine = demo_engine(folder, communes=5, dossiers=6_000)
-    scored = ctx.score(engine, find("qd766-2022"), 2024)
+    scored = helpers.scored(engine, find("qd766-2022"), 2024)
     index = write_site(engine, scored, folder / "web", date(2025, 1, 15), date(2025, 6, 30))
     return index, scored, engine, folder
 
@@ -75,7 +76,7 @@ def test_the_inspection_plan_document_lists_the_stored_visits_riskiest_first(sit
 
     _, scored, engine, _ = site
     visits = plan(engine, scored, 2025)
-    document = ctx.inspection_plan(engine, 2025, date(2024, 12, 20))
+    document = inspection_plan(engine, 2025, date(2024, 12, 20))
     rows = document.tables["lich_kiem_tra"].rows
     assert len(rows) / len(scored.summary) > 0.30  # seed 003: more than 30% of units
     assert [r[1] for r in rows] == [v.name for v in visits]

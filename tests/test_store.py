@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from helpers import DOSSIER_HEADERS, FACT_HEADERS, PEOPLE_HEADERS, dossier, snapshot, units_file, write_csv, write_xlsx
 from store import models
+from store.db import head_revision
 from store.ingest import IngestError, ingest_file
 from store.ingest import dossiers as dossier_kind
 from store.queries import indicator_frame
@@ -162,4 +163,4 @@ def test_parquet_dossiers(db, tmp_path):
 
 def test_schema_is_at_the_newest_migration(db):
     with db.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision() == "0004"

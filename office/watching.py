@@ -1,4 +1,4 @@
-"""``cchc watch``: files dropped into a folder are ingested, then the scores are brought up to date once for
+"""A folder that receives files: what is dropped is ingested, then the scores are brought up to date once for
 everything that arrived together — one consistent result, not one re-score per file racing the next. An
 ingested file moves to ``da-nhap/``; a refused one to ``bi-tu-choi/`` with a ``.loi.txt`` saying why."""
 
@@ -11,7 +11,7 @@ from typing import Callable
 
 from sqlalchemy import Engine
 
-from store.ingest import SUFFIXES, IngestError, ingest_file
+from store.ingest import SUFFIXES, IngestError, IngestResult, ingest_file
 
 DONE, REFUSED = "da-nhap", "bi-tu-choi"
 
@@ -37,10 +37,10 @@ def _move(path: Path, where: Path) -> Path:
     return Path(shutil.move(str(path), target))
 
 
-def take(engine: Engine, files: list[Path], folder: Path, console) -> int:
-    """Ingest ``files`` one by one; returns how many brought something new."""
-    from cchc.events import announce_ingest
-
+def take(engine: Engine, files: list[Path], folder: Path, said: Callable[[str], None],
+         landed_hook: Callable[[IngestResult], object] = lambda r: None) -> int:
+    """Ingest ``files`` one by one; returns how many brought something new. ``landed_hook`` hears of each batch
+    that landed (a server's trigger is told there)."""
     landed = 0
     for path in files:
         try:
@@ -48,29 +48,30 @@ def take(engine: Engine, files: list[Path], folder: Path, console) -> int:
         except IngestError as e:
             moved = _move(path, folder / REFUSED)
             moved.with_name(moved.name + ".loi.txt").write_text(e.render() + "\n", encoding="utf-8")
-            console.print(f"[red]{path.name}[/]: bị từ chối, không ghi gì (xem {REFUSED}/{moved.name}.loi.txt)")
+            said(f"[red]{path.name}[/]: bị từ chối, không ghi gì (xem {REFUSED}/{moved.name}.loi.txt)")
             continue
         _move(path, folder / DONE)
         if result.already:
-            console.print(f"{path.name}: đã được nhập trước đây, bỏ qua.")
+            said(f"{path.name}: đã được nhập trước đây, bỏ qua.")
         else:
             landed += 1
-            announce_ingest(result)
-            console.print(f"[green]{path.name}[/]: lô #{result.batch_id}, {result.rows} dòng.")
+            landed_hook(result)
+            said(f"[green]{path.name}[/]: lô #{result.batch_id}, {result.rows} dòng.")
     return landed
 
 
-def watch_folder(engine: Engine, folder: Path, period: str | None, out: Path, interval: float, once: bool, console,
-                 told: Callable[[list[dict]], None]) -> None:
+def watch_folder(engine: Engine, folder: Path, period: str | None, out: Path, interval: float, once: bool,
+                 said: Callable[[str], None], told: Callable[[list[dict]], None],
+                 landed_hook: Callable[[IngestResult], object] = lambda r: None) -> None:
     """``period`` None: every period whose data are newer than its scores."""
-    from cchc.rescoring import rescore_changed
+    from office.rescoring import rescore_changed
 
     seen: dict[Path, tuple[int, float]] = {}
     if once:
         _settled(folder, seen)  # a single pass takes what is there now
     while True:
         ready = _settled(folder, seen)
-        if ready and take(engine, ready, folder, console):
+        if ready and take(engine, ready, folder, said, landed_hook):
             told(rescore_changed(engine, period, out))
         for path in ready:
             seen.pop(path, None)

@@ -12,7 +12,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from cycle.history import diff
-from cycle.scoring import Outcome, current_run, rescore, stale_periods
+from cycle.scoring import Outcome, current_run, rescore, stale_periods, stored
+from office.outputs import write, write_if_changed
 from rules.ruleset import RuleSet, find, shipped
 from store import models
 
@@ -31,29 +32,10 @@ def _people_changed(engine: Engine, since: int) -> bool:
                              .where(models.IngestBatch.kind.in_(PEOPLE_KINDS), models.IngestBatch.id > since)))
 
 
-def _write_if_changed(document, folder: Path, name: str, fmt: str) -> Path | None:
-    """Write a document only if it differs from the one already there (documents are reproducible: the same
-    data give the same bytes); the path when written."""
-    import shutil
-    import tempfile
-
-    from cchc.report_cli import write
-
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = write(document, Path(tmp), name, fmt)
-        target = folder / fresh.name
-        if target.exists() and target.read_bytes() == fresh.read_bytes():
-            return None
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(fresh), target)
-        return target
-
-
 def rescore_all(engine: Engine, period: str, out: Path | None = None) -> dict:
     """Bring every unit rule set up to date for ``period``; with ``out``, rewrite the affected documents.
     Returns, per rule set, the run and the changes in words, and the documents written."""
-    from cchc import report_context as ctx
-    from cchc.report_cli import write
+    from office import score_documents as sd
 
     rulesets = unit_rulesets()
     with Session(engine) as s:
@@ -67,27 +49,28 @@ def rescore_all(engine: Engine, period: str, out: Path | None = None) -> dict:
         summary["rulesets"][rs.id] = {"run": outcome.run_id, "version": outcome.version, "mode": outcome.mode,
                                       "evaluated": outcome.evaluated, "written": outcome.written,
                                       "changes": [c.sentence() for c in changes]}
-        # A period's first scoring writes no documents here: the cycle's steps write those. What is written
-        # again is what an earlier run had made and a change has made stale.
+        # A period's first scoring writes no documents here: the cycle's steps do. What is written again is
+        # what an earlier run had made and a change has made stale.
         if out is None or previous is None or not outcome.written or not outcome.changed:
             continue
-        scored = ctx.score_period(engine, rs, period)
+        scored = stored(engine, rs, period)
         if not len(scored.summary):
             continue
         issued = date.today()
         folder = out / "tinh-lai" / period
-        summary["documents"].append(write(ctx.publication(engine, scored, issued), folder, f"cong-bo-diem-{rs.id}", "docx"))
+        summary["documents"].append(write(sd.publication(engine, scored, issued), folder, f"cong-bo-diem-{rs.id}",
+                                          "docx"))
         for unit in outcome.changed:
             if unit in scored.summary.index:
-                summary["documents"].append(write(ctx.scorecard(engine, scored, unit, issued), folder,
+                summary["documents"].append(write(sd.scorecard(engine, scored, unit, issued), folder,
                                                   f"phieu-diem-{rs.id}-{unit}", "docx"))
     if out is not None and marks and _people_changed(engine, min(marks)):
-        from cchc.emulation_cli import eligibility_document
         from emulation.eligibility import eligibility
+        from office.emulation import eligibility_document
 
         year = int(period[:4])
         listing = eligibility_document(engine, eligibility(engine, year), None, date(year, 12, 10))
-        path = _write_if_changed(listing, out / "tinh-lai" / period, f"danh-sach-xet-danh-hieu-{year}", "xlsx")
+        path = write_if_changed(listing, out / "tinh-lai" / period, f"danh-sach-xet-danh-hieu-{year}", "xlsx")
         if path is not None:
             summary["documents"].append(path)
     summary["documents"] = [str(p) for p in summary["documents"]]

@@ -1,0 +1,247 @@
+"""Emulation and commendation as the office runs it: who is eligible for which title and why not; a campaign
+from launch to decision (explicit writes), and its documents, which show what was recorded — the ballots'
+results are the stored ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from cycle.scoring import NoScores, rescore, stored
+from emulation import review as rv
+from emulation.campaigns import Campaign, load_campaign, shipped_campaigns
+from emulation.eligibility import Eligibility, eligibility
+from office.errors import NotFound, Refused
+from office.frames import PROVINCE_OFFICE, frame_for
+from office.outputs import write
+from office.score_documents import scorecard_context
+from reports import documents as docs
+from reports.model import Document
+from rules.ruleset import find
+from store import calendar, models
+
+RATING_LABEL = {4: "HTXSNV", 3: "HTTNV", 2: "HTNV", 1: "KHTNV"}
+COLLECTIVE_LABEL = {"tap_the_lao_dong_xuat_sac": "Tập thể (thành tích xuất sắc)"}
+
+
+def campaign(name: str) -> Campaign:
+    try:
+        return load_campaign(name)
+    except FileNotFoundError:
+        raise NotFound(f"không có phong trào «{name}» (emulation/campaigns/*.yaml)", field="CAMPAIGN") from None
+
+
+def eligible(engine: Engine, year: int) -> Eligibility:
+    return eligibility(engine, year)
+
+
+def eligibility_document(engine: Engine, result: Eligibility, unit: str | None, issued: date) -> Document:
+    """The eligibility list as a document of the unit (or the Department of Home Affairs for all)."""
+    table = result.table()
+    if unit:
+        table = table[(table["unit"] == unit) | table["unit"].str.startswith(f"{unit}-")]
+    titles = result.ruleset.titles
+    rows = []
+    for person, r in table.sort_values(["unit", "name"]).iterrows():
+        reached = [result.label(t) for t in titles if r[t]]
+        missing = [t for t in titles if not r[t]]
+        nxt = missing[0] if missing else None
+        why = "; ".join(result.reasons(person)[nxt]) if nxt else ""
+        rows.append(docs.EligibleRow(r["name"], r["unit_name"], RATING_LABEL.get(int(r["xep_loai"]), "–")
+                                     if r["xep_loai"] == r["xep_loai"] else "–",
+                                     ", ".join(reached) or "–", result.label(nxt) if nxt else "–", why))
+    counts = tuple((result.label(t), int(table[t].sum())) for t in titles)
+    context = docs.EligibilityList(result.year, unit or "toàn tỉnh", counts, tuple(rows), result.ruleset.reference)
+    frame = frame_for(engine, unit or PROVINCE_OFFICE, "DS", issued, ("Hội đồng Thi đua - Khen thưởng", "Lưu: VT"))
+    return docs.eligibility_list(context, frame)
+
+
+def campaign_document(engine: Engine, c: Campaign) -> Document:
+    """The launch plan of a campaign (seed 004)."""
+    with Session(engine) as s:
+        unit_name = s.scalar(select(models.Unit.name).where(models.Unit.code == c.unit))
+    if unit_name is None:
+        raise NotFound(f"đơn vị phát động «{c.unit}» chưa có trong danh mục", field="CAMPAIGN")
+    return docs.campaign_plan(c.plan(unit_name), frame_for(engine, c.unit, "KH", c.start, c.recipients))
+
+
+def _level(engine: Engine, c: Campaign, year: int) -> float:
+    """The launching department's class in the campaign's stored scores, as the divisions' collective rating."""
+    rs = find(c.rules)
+    rescore(engine, rs, f"{year}-NAM")
+    scored = stored(engine, rs, f"{year}-NAM")
+    return rv.CLASS_LEVEL.get(scored.summary.loc[c.unit, "xep_loai"], 1.0) if c.unit in scored.summary.index else 1.0
+
+
+def launch(engine: Engine, c: Campaign) -> int:
+    try:
+        return rv.launch(engine, c)
+    except ValueError as e:
+        raise NotFound(str(e), field="CAMPAIGN") from None
+
+
+def register(engine: Engine, c: Campaign, year: int) -> int:
+    launch(engine, c)
+    return rv.register_all(engine, c, year)
+
+
+def nominate(engine: Engine, c: Campaign, year: int) -> rv.Nominations:
+    """Score the campaign's year (a write: its run), then rank and record the nominations against the quotas."""
+    launch(engine, c)
+    return rv.nominate(engine, c, year, _level(engine, c, year))
+
+
+def read_ballots(path: Path) -> dict[str, int]:
+    """A ballot file (CSV: «Mã», «Phiếu đồng ý») → yes votes per nominee; refused with the row and column."""
+    try:
+        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
+        raise Refused(f"{path.name}: không đọc được tệp kết quả bỏ phiếu ({e})", field="--ballots") from None
+    if list(frame.columns[:2]) != ["Mã", "Phiếu đồng ý"]:
+        raise Refused(f"{path.name}, dòng 1: dòng tiêu đề phải là «Mã, Phiếu đồng ý»", field="--ballots")
+    out = {}
+    for i, (code, yes) in enumerate(zip(frame["Mã"], frame["Phiếu đồng ý"]), start=2):
+        if not str(yes).isdigit():
+            raise Refused(f"{path.name}, dòng {i}, cột «Phiếu đồng ý»: «{yes}» không phải số phiếu",
+                          field="--ballots")
+        out[code] = int(yes)
+    return out
+
+
+def vote(engine: Engine, c: Campaign, votes: dict[str, int], members: int, present: int, written: int,
+         voted_on: date) -> list[models.Ballot]:
+    try:
+        return rv.record_votes(engine, c, votes, members, present, written, voted_on)
+    except ValueError as e:
+        raise Refused(str(e), field="--ballots") from None
+
+
+def decide(engine: Engine, c: Campaign, year: int, decision_no: str = "") -> list[models.Award]:
+    try:
+        return rv.decide(engine, c, year, decision_no or "…/QĐ-UBND", date(year, 12, 20))
+    except ValueError as e:
+        raise NotFound(str(e), field="CAMPAIGN") from None
+
+
+@dataclass(frozen=True)
+class Council:
+    members: int = 9
+    present: int = 8
+    written: int = 1  # absent members voting in writing
+
+
+def review(engine: Engine, c: Campaign, year: int, votes: dict[str, int] | None, council: Council,
+           decision_no: str, fmt: str, out: Path) -> list[Path]:
+    """Every step of the review, in order, and its documents. Without ballots, every member present or
+    writing votes yes for the nominees inside the quota (a rehearsal the office then replaces)."""
+    register(engine, c, year)
+    nominations = nominate(engine, c, year)
+    if votes is None:
+        inside = list(nominations.individuals[nominations.individuals["within_quota"]].index) + \
+            list(nominations.collectives[nominations.collectives["within_quota"]].index)
+        votes = {code: council.present + council.written for code in inside}
+    voted_on = date(year, 12, 10)
+    vote(engine, c, votes, council.members, council.present, council.written, voted_on)
+    decide(engine, c, year, decision_no)
+    return [write(doc, out, name, fmt) for name, doc in review_documents(engine, c, year)]
+
+
+def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, Document]]:
+    """The registration list, the council minutes, the proposal and the decision, from what is recorded."""
+    units = rv.scope_units(engine, c)
+    with Session(engine) as s:
+        row = s.scalars(select(models.Campaign).where(models.Campaign.code == c.id)).one_or_none()
+        if row is None:
+            raise NotFound(f"phong trào «{c.id}» chưa được phát động (cchc emulation launch {c.id})")
+        names = dict(s.execute(select(models.Person.code, models.Person.full_name)).all())
+        units_of = dict(s.execute(select(models.Person.code, models.Unit.name)
+                                  .join(models.Unit, models.Unit.id == models.Person.unit_id)).all())
+        regs = s.scalars(select(models.Registration).where(models.Registration.campaign_id == row.id)).all()
+        ballots = s.scalars(select(models.Ballot).where(models.Ballot.campaign_id == row.id)
+                            .order_by(models.Ballot.id)).all()
+        nominations = s.scalars(select(models.Nomination).where(models.Nomination.campaign_id == row.id)
+                                .order_by(models.Nomination.participant_kind.desc(), models.Nomination.rank)).all()
+        awards = s.scalars(select(models.Award).where(models.Award.campaign_id == row.id)
+                           .order_by(models.Award.id)).all()
+    unit_names = units["name"].to_dict()
+    who = lambda code: names.get(code) or unit_names.get(code, code)  # noqa: E731
+    where = lambda code: units_of.get(code) or unit_names.get(c.unit, "")  # noqa: E731
+    titles = find("danh-hieu-ca-nhan-2022")
+    form_text = lambda f: COLLECTIVE_LABEL.get(f) or titles.label_of(f)  # noqa: E731
+    unit_name = unit_names[c.unit]
+    registrations = docs.RegistrationList(c.title, year, tuple(
+        docs.Registration(who(r.participant), where(r.participant), form_text(r.aim), r.committed) for r in regs))
+    meeting = ballots[0] if ballots else None
+    minutes = docs.CouncilMinutes(
+        f"Hội đồng Thi đua - Khen thưởng {unit_name}", meeting.voted_on if meeting else date(year, 12, 10), unit_name,
+        f"Giám đốc {unit_name}", f"Chánh Văn phòng {unit_name}", meeting.members if meeting else 0,
+        meeting.present if meeting else 0, meeting.written if meeting else 0,
+        tuple(docs.Ballot(who(b.participant), form_text(b.form), b.yes, b.members, rv.needed(b.form), b.passed)
+              for b in ballots))
+    passed = {(b.participant, b.form) for b in ballots if b.passed}
+    proposal = docs.Proposal("Chủ tịch UBND tỉnh", c.title.lower().replace("phát động phong trào", "phong trào"),
+                             (c.criteria_basis,),
+                             tuple(docs.Nominee(who(n.participant), where(n.participant), _award_form(c, n.form),
+                                                n.achievements)
+                                   for n in nominations if (n.participant, n.form) in passed),
+                             ("Biên bản họp xét của Hội đồng Thi đua - Khen thưởng", "Báo cáo thành tích"))
+    decision = docs.AwardDecision(
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", ("Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;",
+                                         "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ;"),
+        f"xuất sắc trong {c.title.lower().replace('phát động ', '')}",
+        tuple(docs.Award(who(a.participant), where(a.participant),
+                         f"{a.form} ({'tập thể' if a.participant_kind == 'tap_the' else 'cá nhân'})", a.amount)
+              for a in awards),
+        "quỹ thi đua, khen thưởng của tỉnh", f"Giám đốc Sở Nội vụ, {unit_name} và các tập thể, cá nhân có tên tại Điều 1")
+    base = lambda kind, when: frame_for(engine, c.unit, kind, when, c.recipients)  # noqa: E731
+    voted_on = minutes.met_on
+    return [
+        (f"danh-sach-dang-ky-{c.id}", docs.registration_list(registrations, base("DS", c.start))),
+        (f"bien-ban-binh-xet-{c.id}", docs.council_minutes(minutes, base("BB", voted_on))),
+        (f"to-trinh-{c.id}", docs.proposal(proposal, base("TTr", voted_on))),
+        (f"quyet-dinh-khen-thuong-{c.id}", docs.award_decision(decision, base("QĐ", date(year, 12, 20)))),
+    ]
+
+
+def _award_form(c: Campaign, title: str) -> str:
+    """The award form a nomination for ``title`` is proposed for (the campaign's form whose quota it fills)."""
+    return next((q.form for q in c.award_forms if title in (q.individual_title, q.collective_title)), title)
+
+
+def interim_document(engine: Engine, c: Campaign, period_code: str) -> Document:
+    """Sơ kết: where the launching unit stands on each content of the campaign by the end of the period."""
+    period = calendar.parse_period(period_code)
+    try:
+        scored = stored(engine, find(c.rules), period.code)
+    except NoScores:
+        raise NotFound(f"chưa chấm điểm phong trào kỳ {period.code} (cchc score --ruleset {c.rules} "
+                       f"--period {period.code})", field="--period") from None
+    if c.unit not in scored.summary.index:
+        raise NotFound(f"chưa có số liệu kỳ {period.code} của «{c.unit}»", field="--period")
+    with Session(engine) as s:
+        regs = s.execute(select(func.count(), func.sum(func.cast(models.Registration.committed, models.Integer)))
+                         .join(models.Campaign).where(models.Campaign.code == c.id)).one()
+    review_ctx = docs.InterimReview(c.title, period.in_sentence, int(regs[0] or 0), int(regs[1] or 0),
+                                    scorecard_context(scored, c.unit))
+    return docs.interim_review(review_ctx, frame_for(engine, c.unit, "BC", period.due, c.recipients))
+
+
+def year_end(engine: Engine, year: int, out: Path) -> list[Path]:
+    """The year's emulation step: every campaign launched this year reviewed (a rehearsal ballot in which every
+    member votes yes), its launch plan, and the province's eligibility list."""
+    written = []
+    for name in shipped_campaigns():
+        c = load_campaign(name)
+        if c.start.year != year:
+            continue
+        written.append(write(campaign_document(engine, c), out, f"ke-hoach-thi-dua-{name}", "docx"))
+        written += review(engine, c, year, None, Council(), "", "docx", out)
+    listing = eligibility_document(engine, eligibility(engine, year), None, date(year, 12, 10))
+    written += [write(listing, out, f"danh-sach-xet-danh-hieu-{year}", fmt) for fmt in ("xlsx", "docx")]
+    return written

@@ -1,0 +1,48 @@
+"""Running ``cchc`` as users do: in this process (fast: most tests), or as a real process for what only a
+process shows (the entry point, exit codes, the traceback with --debug)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cchc(*args, cwd: Path, db: Path | str | None = None, process: bool = False) -> Done:
+    url = db if isinstance(db, str) else f"sqlite:///{db or cwd / 'cchc.db'}"
+    argv = ["--db", url, *map(str, args)]
+    if process:
+        done = subprocess.run([sys.executable, "-m", "cchc.cli", *argv], cwd=cwd, capture_output=True, text=True,
+                              timeout=600, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin",
+                                                "PREFECT_HOME": str(cwd / ".prefect"),
+                                                "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+        return Done(done.returncode, done.stdout, done.stderr)
+    from cchc.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    here = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(argv)
+                code = 0
+            except SystemExit as e:
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    finally:
+        os.chdir(here)
+        from cchc.shell import settings
+
+        settings.reset()  # the next run opens its own store
+    return Done(code, out.getvalue(), err.getvalue())

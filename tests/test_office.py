@@ -1,0 +1,134 @@
+"""The application layer's promises: reads never write, documents show what is stored (the council's ballots,
+the scores), one table of the year for the in-process calendar and the server's schedules."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import date
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from helpers import read_docx_text, scored
+from store import models
+from store.db import counts
+
+
+def test_documents_show_the_stored_explanations_exactly(province):
+    """The scorecard's sentences are rebuilt from the stored run and equal a fresh evaluation's, point by point."""
+    from cycle.scoring import adjustments, scoring_frame
+    from rules.evaluate import evaluate
+    from rules.ruleset import find
+
+    for rules in ("qd766-2022", "chi-so-cchc-so-nganh"):
+        rs = find(rules)
+        stored = scored(province, rs, 2024)
+        frame = scoring_frame(province, rs, "2024-NAM")
+        with Session(province) as s:
+            fresh = evaluate(rs, frame, adjustments(s, rs.id, "2024-NAM"))
+        summary = fresh.summary()
+        for code in stored.summary.index:
+            assert [e.sentence for e in stored.result.explain(code)] == [e.sentence for e in fresh.explain(code)]
+            for column in stored.summary.columns:
+                a, b = stored.summary.loc[code, column], summary.loc[code, column]
+                assert a == b or (isinstance(a, float) and np.isclose(a, b, equal_nan=True)), (code, column)
+
+
+def test_building_every_document_of_the_year_writes_nothing_to_the_store(province, tmp_path):
+    from office.documents import KINDS, Request, build
+    from office.plans import issue_plan, plan_inspections
+
+    scored(province, "qd766-2022", 2024)
+    scored(province, "chi-so-cchc-so-nganh", 2024)
+    issue_plan(province, "SKHCN", 2025)
+    plan_inspections(province, 2025)
+    before = counts(province)
+    for code, kind in KINDS.items():
+        unit = "SXD" if code == "ket-luan-kiem-tra" else "SKHCN" if kind.needs_unit else None
+        build(province, code, Request(2024, unit, period="2024-Q3" if code == "bao-cao" else None,
+                                      out=tmp_path / "docs"))
+    assert counts(province) == before  # no score run, plan, inspection or anything else was stored
+
+
+def test_a_document_of_a_period_never_scored_is_refused_and_nothing_is_scored(province, tmp_path):
+    from office.documents import Request, build
+    from office.errors import NotFound
+
+    before = counts(province)
+    with pytest.raises(NotFound, match="chưa có lượt chấm điểm nào theo bộ «qd766-2022» kỳ 2024-NAM"):
+        build(province, "cong-bo-diem", Request(2024, out=tmp_path))
+    with pytest.raises(NotFound, match="chưa có kế hoạch năm 2025"):
+        build(province, "ke-hoach", Request(2024, "SKHCN", out=tmp_path))
+    assert counts(province) == before
+
+
+def test_the_minutes_show_each_ballots_stored_result_and_its_own_form(province, tmp_path):
+    """5 votes of 10 members on a form that needs more than half: stored as failed, and the minutes agree."""
+    from emulation import review as rv
+    from office import emulation as em
+
+    c = em.campaign("skhcn-ninh-thuan-2024")
+    em.register(province, c, 2024)
+    nominations = em.nominate(province, c, 2024)
+    inside = nominations.individuals[nominations.individuals["within_quota"]]
+    code = inside.index[0]
+    with Session(province) as s, s.begin():  # the nomination is for a form the decree does not list: majority
+        row = s.scalars(select(models.Nomination).where(models.Nomination.participant == code)).first()
+        row.form = "bang_khen_chu_tich_tinh"
+    [ballot] = [b for b in em.vote(province, c, {code: 5}, 10, 9, 1, date(2024, 12, 10)) if b.participant == code]
+    assert rv.vote_rule(ballot.form).get("strict") and not ballot.passed  # 5/10 is not more than half
+    minutes = dict(em.review_documents(province, c, 2024))[f"bien-ban-binh-xet-{c.id}"]
+    [line] = [r for r in minutes.tables["bo_phieu"].rows if r[3] == 5]
+    assert line[2] == "Bằng khen của Chủ tịch UBND tỉnh"  # the ballot's own form, whatever the campaign's first
+    assert line[5] == "trên 50%" and line[6] == "Không đạt"
+    assert line[2] != c.award_forms[0].form  # not the campaign's first form
+    text = read_docx_text(minutes, tmp_path / "bb.docx")
+    assert "trên 50%" in text and "Không đạt" in text
+
+
+def test_the_calendar_and_the_servers_schedules_come_from_one_table_and_agree():
+    from flows import year as flows_year
+    from flows.deployments import PLANNED
+    from office.year import STEPS, calendar_of
+
+    deployed = {p.flow: p for p in PLANNED}
+    for step in STEPS:
+        plan = deployed[step.name]
+        minute, hour, day, months, _ = plan.crons[0].split()
+        for occurrence in (o for o in calendar_of(2025) if o.name == step.name and o.when.year == 2025):
+            assert (occurrence.when.day, occurrence.when.month, int(hour)) == (int(day), occurrence.when.month,
+                                                                                step.hour)
+            assert str(occurrence.when.month) in months.split(",")
+        flow = getattr(flows_year, step.name)
+        accepted = set(inspect.signature(flow.fn).parameters)
+        assert {"database_url", "out"} <= accepted, step.name  # every deployment's parameters fit its flow
+        assert set(step.params(date(2025, step.months[0], step.day))) <= accepted, step.name
+    for plan in PLANNED:
+        assert plan.entrypoint.startswith("flows.year.") and hasattr(flows_year, plan.flow)
+    order = [o.name for o in calendar_of(2025)]
+    assert order.index("scoring") < order.index("emulation") < len(order) - 1 == order[::-1].index("plan_issuance") \
+        or order[-1] == "plan_issuance"  # next year's plans come last, after this year's scores are published
+
+
+def test_reads_of_a_store_already_up_to_date_write_nothing(province):
+    """Opening the store (every command does) neither migrates nor rewrites the indicators when they are current."""
+    from store.db import current_revision, head_revision, upgrade
+
+    upgrade(province)
+    with Session(province) as s:
+        before = s.scalar(select(func.count()).select_from(models.Indicator))
+    writes = []
+    from sqlalchemy import event
+
+    listen = lambda conn, cursor, statement, *a: writes.append(statement) if statement.split()[0].upper() in (  # noqa: E731
+        "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP") else None
+    event.listen(province, "before_cursor_execute", listen)
+    try:
+        upgrade(province)
+    finally:
+        event.remove(province, "before_cursor_execute", listen)
+    assert writes == [] and current_revision(province) == head_revision()
+    with Session(province) as s:
+        assert s.scalar(select(func.count()).select_from(models.Indicator)) == before
