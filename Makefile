@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo test lint bench clean
 
 $(BIN)/cchc: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,13 @@ $(BIN)/cchc: pyproject.toml
 demo: $(BIN)/cchc
 	$(BIN)/cchc demo
 
-test: $(BIN)/cchc
+# The layers of the README's architecture (import-linter) and the code's lint (ruff), then every test.
+test: lint
 	$(BIN)/pytest
+
+lint: $(BIN)/cchc
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
 
 bench: $(BIN)/cchc
 	$(BIN)/pip install --quiet -e '.[test,bench]'

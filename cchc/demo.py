@@ -195,7 +195,8 @@ def facts_frame(spec: DemoSpec, units: pd.DataFrame, people: pd.DataFrame, rng: 
             for ind, (whole, rate) in declared.items():
                 values[ind] = min(whole, int(round(whole * min(1.0, rate + rng.normal(0, 0.01)))))
             values["tthc_toan_trinh"] = int(values["tthc_dvctt"] * rng.uniform(0.45, 0.8))
-            values["tthc_don_gian_hoa"] = int(tthc * (rng.uniform(0.2, 0.3) if not poor else rng.uniform(0.05, 0.18)) * min(1, share * 1.3))
+            simplified = rng.uniform(0.2, 0.3) if not poor else rng.uniform(0.05, 0.18)
+            values["tthc_don_gian_hoa"] = int(tthc * simplified * min(1, share * 1.3))
             values["tthc_ra_soat"] = int(tthc * rng.uniform(0.3, 0.7) * share)
             docs = max(1, int(yearly_docs * share * rng.uniform(0.9, 1.1)))
             secret = int(docs * rng.uniform(0.0, 0.03))

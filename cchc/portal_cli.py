@@ -97,7 +97,8 @@ def template(out: Path = Path("danh_sach_tai_khoan.xlsx")) -> None:
 def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Cổng.")] = 8000,
           workers: Annotated[int, typer.Option(help="Số tiến trình phục vụ.", min=1)] = 1,
-          proxy: Annotated[str, typer.Option(help="Địa chỉ reverse proxy được tin (X-Forwarded-For/Proto).")] = "127.0.0.1") -> None:
+          proxy: Annotated[str, typer.Option(help="Địa chỉ reverse proxy được tin (X-Forwarded-For/Proto).")]
+          = "127.0.0.1") -> None:
     """Chạy Cổng CCHC (tự đánh giá, thẩm định, công bố)."""
     import os
 

@@ -105,7 +105,8 @@ def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series]) -> pd.Da
     i = i[~i["code"].isin(used_initiatives(record, year))]
     frame["sang_kien_co_so"] = _count(i[i["year"] == year], index)
     frame["sang_kien_hai_nam"] = _count(i[i["year"].between(year - 1, year)], index)
-    frame["sang_kien_cap_tinh"] = _count(i[i["year"].between(year - HISTORY, year) & i["level"].isin(["tinh", "toan_quoc"])], index)
+    provincial = i["year"].between(year - HISTORY, year) & i["level"].isin(["tinh", "toan_quoc"])
+    frame["sang_kien_cap_tinh"] = _count(i[provincial], index)
     before = record.ratings[record.ratings["year"] == year - 1].set_index("person")["rating"]
     frame["htxs_nam_truoc"] = (before.reindex(index) == "HTXSNV").astype(float)
     for back, column in ((1, "cstdcs_nam_truoc"), (2, "cstdcs_hai_nam_truoc")):

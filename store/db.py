@@ -12,11 +12,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, select
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
-from store import calendar, indicators, models
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
+
+from store import calendar, indicators
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# The tables of the record whose rows «cchc db status» counts (the models are not loaded for it: a quick start).
+TABLES = ("ingest_batch", "unit", "person", "staff_rating", "discipline", "initiative", "period", "fact", "evidence",
+          "dossier", "campaign", "registration", "nomination", "ballot", "award", "report_submission", "plan",
+          "plan_item", "inspection", "finding", "appraisal", "score_run", "score_entry", "score_detail", "account",
+          "web_session", "login_throttle", "audit_log", "assessment_round", "deadline_extension", "self_assessment",
+          "draft_figure", "draft_note", "evidence_file", "feedback_request")
 
 DEFAULT_URL = "sqlite:///cchc.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -94,27 +105,37 @@ def opened(url: str | None = None) -> Iterator[Engine]:
         engine.dispose()
 
 
+INDICATOR_COLUMNS = ("code", "label", "unit_of_measure", "kind", "whole", "source", "reference")
+
+
 def sync_indicators(engine: Engine) -> None:
     """The indicator table as the registry says; written only where they differ."""
-    wanted = {ind.code: (ind.label, ind.unit, ind.kind, ind.whole, ind.source, ind.reference)
+    wanted = {ind.code: (ind.code, ind.label, ind.unit, ind.kind, ind.whole, ind.source, ind.reference)
               for ind in indicators.registry().values()}
-    I = models.Indicator
-    with Session(engine) as s:
-        have = {r[0]: tuple(r[1:]) for r in s.execute(select(I.code, I.label, I.unit_of_measure, I.kind, I.whole,
-                                                             I.source, I.reference))}
-    if all(have.get(code) == values for code, values in wanted.items()):
+    columns = ", ".join(INDICATOR_COLUMNS)
+    with engine.connect() as conn:
+        have = {r[0]: tuple(r) for r in conn.execute(text(f"SELECT {columns} FROM indicator"))}
+    changed = [values for code, values in wanted.items() if have.get(code) != values]
+    if not changed:
         return
-    with Session(engine) as s, s.begin():
-        for code, values in wanted.items():
-            if have.get(code) == values:
-                continue
-            row = s.get(I, code) or I(code=code)
-            row.label, row.unit_of_measure, row.kind, row.whole, row.source, row.reference = values
-            s.add(row)
+    params = [dict(zip(INDICATOR_COLUMNS, values)) for values in changed]
+    sets = ", ".join(f"{c} = :{c}" for c in INDICATOR_COLUMNS[1:])
+    with engine.begin() as conn:
+        updates = [p for p in params if p["code"] in have]
+        inserts = [p for p in params if p["code"] not in have]
+        if updates:
+            conn.execute(text(f"UPDATE indicator SET {sets} WHERE code = :code"), updates)
+        if inserts:
+            conn.execute(text(f"INSERT INTO indicator ({columns}) VALUES ({', '.join(':' + c for c in INDICATOR_COLUMNS)})"),
+                         inserts)
 
 
 def ensure_periods(session: Session, years: set[int]) -> None:
     """Make sure the periods of these years exist (inside the caller's transaction)."""
+    from sqlalchemy import select
+
+    from store import models
+
     have = set(session.scalars(select(models.Period.code).where(models.Period.year.in_(years))))
     for year in sorted(years):
         for p in calendar.periods_of(year):
@@ -142,10 +163,5 @@ def serialize_writes(session: Session) -> None:
 
 def counts(engine: Engine) -> dict[str, int]:
     """How many rows each table of the record holds."""
-    tables = [models.IngestBatch, models.Unit, models.Person, models.StaffRating, models.Discipline,
-              models.Initiative, models.Period, models.Fact, models.Evidence, models.Dossier, models.Campaign,
-              models.Registration, models.Nomination, models.Ballot, models.Award, models.Submission,
-              models.Plan, models.PlanItem, models.Inspection, models.Finding, models.Appraisal, models.ScoreRun,
-              models.ScoreEntry, models.ScoreDetail]
-    with Session(engine) as s:
-        return {t.__tablename__: s.scalar(select(func.count()).select_from(t)) for t in tables}
+    with engine.connect() as conn:
+        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in TABLES}

@@ -134,7 +134,7 @@ def test_rules_commands(tmp_path):
 
 
 def test_rules_explain_a_demo_unit(demo_cli, tmp_path):
-    out = demo_copy(demo_cli, tmp_path)
+    demo_copy(demo_cli, tmp_path)
     done = cchc("rules", "explain", "thi-dua-cchc-skhcn-ninh-thuan-2024", "--unit", "SKHCN", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Sở Khoa học và Công nghệ" in done.stdout and "Tỷ lệ văn bản ký số" in done.stdout
@@ -187,7 +187,7 @@ def test_emulation_review_with_a_ballot_file(demo_cli, tmp_path):
 
 
 def test_emulation_steps_one_by_one(demo_cli, tmp_path):
-    out = demo_copy(demo_cli, tmp_path)
+    demo_copy(demo_cli, tmp_path)
     campaign = "skhcn-ninh-thuan-2024"
     assert cchc("emulation", "launch", campaign, cwd=tmp_path).returncode == 0
     assert "lượt đăng ký thi đua" in cchc("emulation", "register", campaign, cwd=tmp_path).stdout

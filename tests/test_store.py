@@ -164,3 +164,9 @@ def test_parquet_dossiers(db, tmp_path):
 def test_schema_is_at_the_newest_migration(db):
     with db.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision() == "0004"
+
+
+def test_db_status_counts_every_table_of_the_record():
+    from store.db import TABLES
+
+    assert set(TABLES) == set(models.Base.metadata.tables) - {"indicator"}
