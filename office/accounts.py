@@ -8,6 +8,7 @@ address."""
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -66,6 +67,21 @@ def require(actor: Actor, *roles: str) -> None:
         raise Forbidden(f"thao tác này dành cho: {', '.join(ROLES[r] for r in roles)}")
 
 
+BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def clean_text(text, field: str, label: str, limit: int) -> str:
+    """Text people type (names, reasons, answers): NFC, trimmed, at most ``limit`` characters, without control
+    or direction-changing characters (which make a name show as another); line breaks and tabs kept."""
+    text = unicodedata.normalize("NFC", str(text or ""))
+    if any(c in BIDI or unicodedata.category(c) in ("Cc", "Co", "Cs") and c not in "\n\r\t" for c in text):
+        raise Refused(f"{label} chứa ký tự điều khiển hoặc ký tự đổi chiều chữ, không nhận", field)
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf").strip()  # zero-width marks pasted along
+    if len(text) > limit:
+        raise Refused(f"{label} quá dài (tối đa {limit:,} ký tự)".replace(",", "."), field)
+    return text
+
+
 def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
@@ -108,7 +124,7 @@ def create_account(engine: Engine, actor: Actor, username: str, full_name: str, 
     """A new account (the office only); returns its initial password, to be changed at first sign-in."""
     require(actor, "quan_tri")
     name = _clean_username(username)
-    full_name = (full_name or "").strip()
+    full_name = clean_text(full_name, "full_name", "họ và tên", 200)
     if not full_name:
         raise Refused("họ và tên không được để trống", "full_name")
     if role not in ROLES:
@@ -185,7 +201,10 @@ def reset_password(engine: Engine, actor: Actor, username: str) -> str:
     return password
 
 
-def change_password(engine: Engine, actor: Actor, old: str, new: str, repeat: str) -> None:
+def change_password(engine: Engine, actor: Actor, old: str, new: str, repeat: str,
+                    keep_session: str | None = None) -> None:
+    """A new password of one's own; every other session of the account ends (someone who had the old password
+    and signed in elsewhere is out), the one named ``keep_session`` stays."""
     with Session(engine) as s, s.begin():
         acc = s.get(models.Account, actor.account_id) if actor.account_id else None
         if acc is None or acc.disabled:
@@ -198,6 +217,8 @@ def change_password(engine: Engine, actor: Actor, old: str, new: str, repeat: st
             raise Refused("mật khẩu mới phải khác mật khẩu hiện tại", "new_password")
         check_password(new, acc.username)
         acc.password_hash, acc.must_change_password = _hasher.hash(new), False
+        s.execute(delete(models.WebSession).where(models.WebSession.account_id == acc.id,
+                                                  models.WebSession.id != (keep_session or "")))
         audit.record(s, actor, "doi_mat_khau", f"tài khoản {acc.username}", None, {"must_change_password": False})
 
 

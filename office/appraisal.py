@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from cycle.scoring import record_appraisal
 from office import audit
-from office.accounts import Actor, require
+from office.accounts import Actor, clean_text, require
 from office.assessment import STATES, _assessment, parse_number, target_unit
 from office.errors import NotFound, Refused
-from office.rounds import get_round, now, parse_day, ruleset_of, unit_kinds
+from office.rounds import as_id, get_round, now, parse_day, ruleset_of, unit_kinds
 from store import models
 
 APPRAISABLE = ("da_nop", "can_bo_sung")
@@ -61,7 +61,8 @@ def appraise(engine: Engine, actor: Actor, round_id, unit: str, criterion: str, 
         raise Refused(f"tiêu chí {criterion}: chưa nhập điểm thẩm định", "points")
     if not 0 <= value <= leaves[criterion].max:
         raise Refused(f"tiêu chí {criterion}: điểm thẩm định phải trong khoảng 0–{leaves[criterion].max:g}", "points")
-    if not (reason or "").strip():
+    reason = clean_text(reason, "reason", f"tiêu chí {criterion}: lý do", 2_000)
+    if not reason:
         raise Refused(f"tiêu chí {criterion}: điều chỉnh điểm phải có lý do", "reason")
     try:
         appraisal_id = record_appraisal(engine, rules, period, row.code, criterion, value, reason.strip(),
@@ -82,7 +83,8 @@ def request_feedback(engine: Engine, actor: Actor, round_id, unit: str, criterio
         rnd, row, sa = _appraisable(s, actor, round_id, unit)
         if criterion not in {leaf.id for leaf in ruleset_of(rnd).leaves}:
             raise Refused(f"tiêu chí «{criterion}» không có trong bộ tiêu chí của đợt", "criterion")
-        if not (request or "").strip():
+        request = clean_text(request, "request", "nội dung yêu cầu bổ sung", 2_000)
+        if not request:
             raise Refused("nội dung yêu cầu bổ sung không được để trống", "request")
         if due <= now():
             raise Refused("hạn trả lời phải sau hôm nay", "deadline")
@@ -101,10 +103,8 @@ def answer_feedback(engine: Engine, actor: Actor, feedback_id, answer: str, when
     require(actor, "don_vi")
     when = when or now()
     with Session(engine) as s, s.begin():
-        try:
-            item = s.get(models.FeedbackRequest, int(feedback_id))
-        except (TypeError, ValueError):
-            item = None
+        number = as_id(feedback_id)
+        item = s.get(models.FeedbackRequest, number) if number is not None else None
         if item is None:
             raise NotFound("không có yêu cầu bổ sung này", "feedback")
         unit = target_unit(s, actor, None)
@@ -114,7 +114,8 @@ def answer_feedback(engine: Engine, actor: Actor, feedback_id, answer: str, when
             raise Refused("yêu cầu bổ sung đã đóng", "feedback")
         if when > item.deadline:
             raise Refused("đã quá hạn trả lời yêu cầu bổ sung", "deadline")
-        if not (answer or "").strip():
+        answer = clean_text(answer, "answer", "nội dung trả lời", 10_000)
+        if not answer:
             raise Refused("nội dung trả lời không được để trống", "answer")
         before = item.answer
         item.answer, item.answered_by, item.answered_at = answer.strip(), actor.username, when

@@ -19,9 +19,9 @@ from base.vn import number
 from cycle import scoring
 from office import audit
 from office import evidence as files
-from office.accounts import Actor, require
+from office.accounts import Actor, clean_text, require
 from office.errors import Forbidden, NotFound, Refused
-from office.rounds import (deadline_for, get_round, now, open_demo_round, ruleset_of,  # noqa: F401 (re-export)
+from office.rounds import (as_id, deadline_for, get_round, now, open_demo_round, ruleset_of,  # noqa: F401 (re-export)
                            unit_kinds)
 from rules.evaluate import evaluate
 from rules.ruleset import Criterion, RuleSet
@@ -56,27 +56,34 @@ def method_words(leaf: Criterion) -> str:
     return leaf.method or ""
 
 
+LARGEST = 1e12  # no count, share or score a unit declares comes near this: beyond it is a typing slip
+_NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?|[0-9]+\.[0-9]+)")
+
+
 def parse_number(text, field: str, label: str) -> float | None:
-    """A figure as people type it: ``1234``, ``1.234``, ``1.234,5``, ``98,3``; empty → no figure."""
+    """A figure as people type it: ``1234``, ``1.234``, ``1.234,5``, ``98,3`` (or ``98.3``); empty → no
+    figure. Only ASCII digits: exponents (``1e308``), ``nan``, ``inf``, ``1_000``, other scripts' digits and
+    values beyond a trillion are refused with the field's name."""
     if text is None:
         return None
-    if isinstance(text, (int, float)):
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
         value = float(text)
     else:
-        raw = str(text).strip().replace(" ", "").replace("\u00a0", "")
+        raw = str(text).strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
         if not raw:
             return None
+        if len(raw) > 40 or not _NUMBER.fullmatch(raw):
+            raise Refused(f"{label}: «{str(text)[:40]}» không phải là số (viết như 1.234 hoặc 98,5)", field)
         if "," in raw:
             raw = raw.replace(".", "").replace(",", ".")
-        elif re.fullmatch(r"-?\d{1,3}(\.\d{3})+", raw):
+        elif re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{3})+", raw):
             raw = raw.replace(".", "")
-        try:
-            value = float(raw)
-        except ValueError:
-            raise Refused(f"{label}: «{text}» không phải là số", field) from None
+        value = float(raw)
     if math.isnan(value) or math.isinf(value):
         raise Refused(f"{label}: «{text}» không phải là số", field)
-    return value
+    if abs(value) > LARGEST:
+        raise Refused(f"{label}: «{str(text)[:40]}» lớn bất thường (quá {number(LARGEST)})", field)
+    return value + 0.0 if value else 0.0  # never a negative zero
 
 
 # --- Who may act on which unit ---------------------------------------------------------------------------
@@ -323,7 +330,7 @@ def save_draft(engine: Engine, actor: Actor, round_id, figures: dict[str, str],
     """Keep the unit's figures and explanations as a draft (checked; nothing is written when one is wrong)."""
     require(actor, "don_vi")
     when = when or now()
-    explanations = explanations or {}
+    explanations = dict(explanations or {})
     with Session(engine) as s, s.begin():
         rnd = get_round(s, round_id)
         unit = target_unit(s, actor, None)
@@ -336,8 +343,8 @@ def save_draft(engine: Engine, actor: Actor, round_id, figures: dict[str, str],
         for criterion, text in explanations.items():
             if criterion not in leaves:
                 raise Refused(f"tiêu chí «{criterion}» không có trong bộ tiêu chí của đợt", f"giai_trinh_{criterion}")
-            if len(text or "") > 10_000:
-                raise Refused(f"tiêu chí {criterion}: giải trình quá dài (tối đa 10.000 ký tự)", f"giai_trinh_{criterion}")
+            explanations[criterion] = clean_text(text, f"giai_trinh_{criterion}", f"tiêu chí {criterion}: giải trình",
+                                                 10_000)
         sa = sa or _assessment(s, rnd, unit, create=True)
         have = {d.indicator_code: d for d in s.scalars(select(models.DraftFigure)
                                                          .where(models.DraftFigure.assessment_id == sa.id))}
@@ -477,10 +484,8 @@ def evidence_file(engine: Engine, actor: Actor, file_id, root=None) -> tuple[mod
     if actor is None or actor.role not in ("don_vi", "tham_dinh", "quan_tri"):
         raise Forbidden("tài liệu kiểm chứng chỉ dành cho đơn vị, thẩm định viên và văn phòng")
     with Session(engine, expire_on_commit=False) as s:
-        try:
-            row = s.get(models.EvidenceFile, int(file_id))
-        except (TypeError, ValueError):
-            row = None
+        number = as_id(file_id)
+        row = s.get(models.EvidenceFile, number) if number is not None else None
         if row is None or row.removed:
             raise NotFound("không có tệp này", "file")
         code = s.scalar(select(models.Unit.code).where(models.Unit.id == row.unit_id))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from cycle import scoring
 from office.errors import NotFound
+from office.rounds import as_id
 from rules.ruleset import find
 from store import models
 
@@ -45,10 +46,8 @@ def published_rounds(engine: Engine) -> list[models.AssessmentRound]:
 
 
 def _published(s: Session, run_id) -> models.ScoreRun:
-    try:
-        run = s.get(models.ScoreRun, int(run_id))
-    except (TypeError, ValueError):
-        run = None
+    number = as_id(run_id)
+    run = s.get(models.ScoreRun, number) if number is not None else None
     if run is None or run.published_at is None:
         raise NotFound("không có kết quả đã công bố này", "run")
     return run
@@ -77,7 +76,9 @@ def ranking(engine: Engine, run_id) -> Ranking:
                       r.xep_loai) for code, r in table.iterrows())
         return Ranking(run.id, run.ruleset, find(run.ruleset).title, label or run.period_code, run.version,
                        run.published_at, rows)
-    return _cached((_db(engine), "ranking", int(run_id) if str(run_id).isdigit() else run_id), make)
+    if as_id(run_id) is None:
+        raise NotFound("không có kết quả đã công bố này", "run")
+    return _cached((_db(engine), "ranking", as_id(run_id)), make)
 
 
 @dataclass(frozen=True)

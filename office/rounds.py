@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cycle import scoring
 from office import audit
-from office.accounts import SYSTEM, Actor, require
+from office.accounts import SYSTEM, Actor, clean_text, require
 from office.errors import NotFound, Refused
 from rules.ruleset import RuleSet, RuleSetError, find, shipped
 from store import calendar, models
@@ -37,14 +37,27 @@ def parse_day(text: str | date | datetime, field: str) -> datetime:
             return datetime.combine(datetime.strptime(raw, fmt).date(), time(23, 59, 59))
         except ValueError:
             continue
-    raise Refused(f"ngày «{raw}» không đúng dạng dd/mm/yyyy", field)
+    raise Refused(f"ngày «{raw[:40]}» không đúng dạng dd/mm/yyyy", field)
+
+
+MAX_ID = 2**63 - 1
+
+
+def as_id(value) -> int | None:
+    """A record's id from a URL or a form: ASCII digits only, within the database's integer range; anything
+    else (``²``, ``1e3``, ``-1``, 30 digits) is no id at all, never an error."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        number = int(value)
+    else:
+        return None
+    return number if 0 < number <= MAX_ID else None
 
 
 def get_round(s: Session, round_id) -> models.AssessmentRound:
-    try:
-        rnd = s.get(models.AssessmentRound, int(round_id))
-    except (TypeError, ValueError):
-        rnd = None
+    number = as_id(round_id)
+    rnd = s.get(models.AssessmentRound, number) if number is not None else None
     if rnd is None:
         raise NotFound(f"không có đợt tự đánh giá «{round_id}»", "round")
     return rnd
@@ -79,6 +92,7 @@ def open_round(engine: Engine, actor: Actor, ruleset: str, period: str, deadline
     due = parse_day(deadline, "deadline")
     if due <= now():
         raise Refused("hạn nộp phải sau hôm nay", "deadline")
+    title = clean_text(title, "title", "tên đợt", 300)
     with Session(engine) as s, s.begin():
         ensure_periods(s, {int(code[:4])})
         same = s.scalar(select(models.AssessmentRound.id).where(

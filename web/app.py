@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -22,6 +23,8 @@ from office.errors import Forbidden, NotFound, Refused
 from web.security import SESSION_COOKIE, VISITOR_COOKIE, Cookies, load_secret
 
 HERE = Path(__file__).parent
+NOTICE_COOKIE = "cchc_tb"
+BODY_SLACK = 256 * 1024  # a form's fields and multipart framing around the largest upload
 log = logging.getLogger("cchc.web")
 
 
@@ -86,12 +89,22 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         holder = sid if actor is not None else visitor
         request.state.actor, request.state.sid, request.state.visitor = actor, sid if actor else None, visitor
         request.state.csrf = cookies.csrf(holder) if holder else ""
-        if request.method == "POST":
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            # a body is read (for its CSRF field) before anyone is known: bounded first, refused if too big
+            length = request.headers.get("content-length", "")
+            if not length.isascii() or not length.isdigit():
+                return PlainTextResponse("Yêu cầu thiếu độ dài nội dung (Content-Length).", status_code=411)
+            if int(length) > settings.upload_limit + BODY_SLACK:
+                return PlainTextResponse(f"Nội dung gửi lên quá lớn (tối đa {settings.upload_limit // 1048576} MB "
+                                         "mỗi lần).", status_code=413)
             token = request.headers.get("x-csrf-token")
             if token is None and request.headers.get("content-type", "").startswith(
                     ("application/x-www-form-urlencoded", "multipart/form-data")):
                 await request.body()  # kept, so the route reads the same body again
-                form = await request.form()
+                try:
+                    form = await request.form()
+                except Exception:  # noqa: BLE001 - a malformed or oversized form is one refusal
+                    return PlainTextResponse("Biểu mẫu gửi lên không đọc được.", status_code=400)
                 token = form.get("csrf")
             if not cookies.csrf_ok(holder, token if isinstance(token, str) else None):
                 return PlainTextResponse("Yêu cầu bị từ chối: thiếu hoặc sai mã bảo vệ biểu mẫu (CSRF). Hãy tải lại "
@@ -102,18 +115,22 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         response = await call_next(request)
         if new_visitor:
             cookies.set(response, VISITOR_COOKIE, new_visitor, 86400)
+        if actor is not None or new_visitor or request.cookies.get(NOTICE_COOKIE):
+            # a page with someone's name, token or cookie in it is never kept by a shared cache
+            response.headers["Cache-Control"] = "private, no-store"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
-        if request.state.actor is not None:
-            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
-        context.update(request=request, actor=request.state.actor, csrf=request.state.csrf,
-                       notice=request.query_params.get("tb", ""))
-        return templates.TemplateResponse(request, name, context, status_code=status)
+        notice = unquote(request.cookies.get(NOTICE_COOKIE, ""))[:300]
+        context.update(request=request, actor=request.state.actor, csrf=request.state.csrf, notice=notice)
+        response = templates.TemplateResponse(request, name, context, status_code=status)
+        if notice:
+            response.delete_cookie(NOTICE_COOKIE, path="/")
+        return response
 
     app.state.page = page
 
@@ -162,9 +179,12 @@ def render(request: Request, name: str, status: int = 200, **context) -> HTMLRes
 
 
 def back(url: str, notice: str = "") -> RedirectResponse:
-    from urllib.parse import quote
-
-    return RedirectResponse(url + (f"?tb={quote(notice)}" if notice else ""), status_code=303)
+    """Back to a page, with a notice shown there once. The notice travels in a short-lived cookie only this
+    site sets, never in the address: a link cannot put words of its own in the portal's mouth."""
+    response = RedirectResponse(url, status_code=303)
+    if notice:
+        response.set_cookie(NOTICE_COOKIE, quote(notice), max_age=60, httponly=True, samesite="lax", path="/")
+    return response
 
 
 def download(path: str, name: str, media: str) -> Response:

@@ -66,7 +66,8 @@ def change_password(request: Request, old_password: str = Form(""), new_password
                     repeat: str = Form("")):
     actor = actor_of(request)
     try:
-        accounts.change_password(engine_of(request), actor, old_password, new_password, repeat)
+        accounts.change_password(engine_of(request), actor, old_password, new_password, repeat,
+                                 keep_session=request.state.sid)
     except Refused as err:
         return render(request, "password.html", 400, error=err.message, field=err.field)
     return back(HOME.get(actor.role, "/"), "Đã đổi mật khẩu.")

@@ -1,0 +1,258 @@
+"""The portal attacked as an attacker would, over HTTP against the session's real server: odd identifiers,
+every route for the public, oversized bodies, words put in the portal's mouth by a link, shared caches,
+numbers that are not numbers, hidden characters, an old password's sessions. Each test names its guard."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from portal_fixtures import PASSWORD, csrf_of, server, signed_in  # noqa: F401 (fixture)
+from store import models
+
+
+def _round(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(models.AssessmentRound.id).where(models.AssessmentRound.state == "mo")).scalar()
+
+
+def _audit_count(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count(models.AuditEntry.id))).scalar()
+
+
+ODD_IDS = ["²", "١", "99999999999999999999999", "9223372036854775808", "-1", "0", "1e3", "%20", "1.0"]
+
+
+def test_odd_identifiers_are_not_found_never_a_server_error(server):
+    """Guard: office.rounds.as_id (ASCII digits within the database's integer range), used by get_round,
+    public._published / ranking, assessment.evidence_file and appraisal.answer_feedback."""
+    base, engine, _ = server
+    public = httpx.Client(base_url=base, follow_redirects=False)
+    unit, token = signed_in(base, "donvi.skhcn")
+    for odd in ODD_IDS:
+        assert public.get(f"/cong-khai/{odd}").status_code == 404, odd
+        assert public.get(f"/cong-khai/{odd}/SKHCN").status_code == 404, odd
+        assert unit.get(f"/tu-danh-gia/{odd}").status_code == 404, odd
+        assert unit.get(f"/tai-lieu/{odd}").status_code == 404, odd
+        assert unit.post(f"/bo-sung/{odd}", data={"csrf": token, "answer": "x"}).status_code == 404, odd
+        assert unit.post(f"/tu-danh-gia/{odd}/luu", data={"csrf": token}).status_code == 404, odd
+
+
+def _post_routes() -> list[str]:
+    """Every POST route of the portal (path templates)."""
+    from web import routes_account, routes_office, routes_public, routes_unit
+
+    return [route.path for module in (routes_account, routes_public, routes_unit, routes_office)
+            for route in module.router.routes if "POST" in getattr(route, "methods", ())]
+
+
+def test_the_public_reaches_no_route_that_writes(server):
+    """Guards: web.app.actor_of and office.accounts.require on every route that writes (the public is sent
+    to the sign-in page), checked for every POST route the portal has; the audit log shows nothing written."""
+    base, engine, _ = server
+    rid = _round(engine)
+    public = httpx.Client(base_url=base, follow_redirects=False)
+    token = csrf_of(public.get("/dang-nhap").text)
+    before = _audit_count(engine)
+    paths = _post_routes()
+    assert len(paths) >= 15
+    for path in paths:
+        if path in ("/dang-nhap", "/dang-xuat"):
+            continue
+        url = re.sub(r"\{round_id\}", str(rid), path)
+        url = re.sub(r"\{unit\}", "SKHCN", url)
+        url = re.sub(r"\{[a-z_]+\}", "1", url)
+        r = public.post(url, data={"csrf": token, "username": "quantri", "criterion": "1.1.2", "points": "0",
+                                   "reason": "x", "answer": "x", "ruleset": "chi-so-cchc-so-nganh"},
+                        files={"file": ("a.pdf", b"%PDF-1.4 x", "application/pdf")} if "nhap" in url or
+                        "tai-lieu" in url else None)
+        assert r.status_code == 303 and r.headers["location"].startswith("/dang-nhap"), (url, r.status_code)
+    assert _audit_count(engine) == before
+
+
+def test_methods_other_than_the_routes_own_are_refused(server):
+    """Guard: each route's own method (FastAPI answers 405 to the others); nothing is written by a GET."""
+    base, engine, _ = server
+    rid = _round(engine)
+    admin, token = signed_in(base, "quantri")
+    before = _audit_count(engine)
+    for method, url in (("GET", f"/quan-tri/dot/{rid}/cong-bo"), ("GET", "/dang-xuat"), ("PUT", "/doi-mat-khau"),
+                        ("DELETE", f"/tu-danh-gia/{rid}/luu"), ("PATCH", "/quan-tri/tai-khoan")):
+        r = admin.request(method, url, headers={"x-csrf-token": token}, content=b"{}" if method != "GET" else None)
+        assert r.status_code == 405, (method, url)
+    assert _audit_count(engine) == before
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(server):
+    """Guard: the body bound in web.app's middleware (Content-Length checked before any form is parsed,
+    for anyone, signed in or not)."""
+    base, engine, data_dir = server
+    public = httpx.Client(base_url=base, follow_redirects=False, timeout=60)
+    huge = b"a=" + b"x" * (4 * 1024 * 1024)
+    r = public.post("/dang-nhap", content=huge, headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 413 and "quá lớn" in r.text
+    unit, token = signed_in(base, "donvi.stc")
+    r = unit.post(f"/tu-danh-gia/{_round(engine)}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+                  files={"file": ("lon.pdf", b"%PDF-" + b"0" * (4 * 1024 * 1024), "application/pdf")})
+    assert r.status_code == 413
+
+    def chunks():
+        yield b"csrf=" + token.encode()
+
+    r = unit.post(f"/tu-danh-gia/{_round(engine)}/luu", content=chunks(),
+                  headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 411  # no length announced: not read at all
+
+
+def test_a_link_cannot_put_words_in_the_portals_mouth(server):
+    """Guard: web.app.back sends its notice in a short-lived cookie the site sets, and page() reads only
+    that (a ``?tb=`` in a link shows nothing)."""
+    base, engine, _ = server
+    unit, token = signed_in(base, "donvi.sxd")
+    lure = "Hệ thống bảo trì: hãy gửi mật khẩu tới hotro@gia-mao.example"
+    page = unit.get("/tu-danh-gia", params={"tb": lure})
+    assert page.status_code == 200 and "gia-mao.example" not in page.text
+    r = unit.post(f"/tu-danh-gia/{_round(engine)}/luu", data={"csrf": token, "giai_trinh__1.1.2": "ổn"})
+    assert r.status_code == 303 and "?" not in r.headers["location"]
+    shown = unit.get(r.headers["location"]).text
+    assert "Đã lưu nháp." in shown
+    assert "Đã lưu nháp." not in unit.get(r.headers["location"]).text  # once
+
+
+def test_pages_with_someone_in_them_are_never_shared_by_a_cache(server):
+    """Guard: web.app's middleware marks every response to a signed-in person (or one setting a cookie)
+    ``private, no-store``, over the ranking route's public caching."""
+    base, engine, _ = server
+    rid = _round(engine)
+    admin, token = signed_in(base, "quantri")
+    with engine.connect() as conn:
+        run = conn.execute(select(models.AssessmentRound.run_id).where(models.AssessmentRound.run_id.is_not(None))
+                           ).scalar()
+    if run is None:  # publish a round of its own (another rule set) for this check
+        r = admin.post("/quan-tri/dot", data={"csrf": token, "ruleset": "qd766-2022", "period": "Năm 2024",
+                                              "deadline": "31/12/2099"})
+        assert r.status_code == 303, r.text[:300]
+        with engine.connect() as conn:
+            other = conn.execute(select(func.max(models.AssessmentRound.id))).scalar()
+        assert admin.post(f"/quan-tri/dot/{other}/cong-bo", data={"csrf": token}).status_code == 303
+        with engine.connect() as conn:
+            run = conn.execute(select(models.AssessmentRound.run_id).where(models.AssessmentRound.id == other)
+                               ).scalar()
+    page = admin.get(f"/cong-khai/{run}")
+    assert page.status_code == 200 and token in page.text  # the admin's token is on the page (sign-out form)
+    assert page.headers["cache-control"] == "private, no-store"
+    first = httpx.get(f"{base}/cong-khai/{run}")  # a new visitor gets a cookie: not for a shared cache either
+    assert "set-cookie" in first.headers and first.headers["cache-control"] == "private, no-store"
+    reader = httpx.Client(base_url=base, cookies=first.cookies)
+    again = reader.get(f"/cong-khai/{run}")
+    assert "set-cookie" not in again.headers and again.headers["cache-control"] == "public, max-age=300"
+    assert rid
+
+
+@pytest.mark.parametrize("typed", ["1e308", "nan", "inf", "-infinity", "1_000", "１２３", "٣", "0x10", "1,2,3",
+                                   "9.999.999.999.999", "-5", "12" * 30])
+def test_numbers_that_are_not_figures_are_refused_and_nothing_written(server, typed):
+    """Guard: office.assessment.parse_number (ASCII digits in Vietnamese or plain notation, at most a
+    trillion) and check_figures (no negative count)."""
+    base, engine, _ = server
+    rid = _round(engine)
+    unit, token = signed_in(base, "donvi.skhcn")
+    before = _audit_count(engine)
+    r = unit.post(f"/tu-danh-gia/{rid}/luu", data={"csrf": token, "so_lieu__tthc_tong": typed})
+    assert r.status_code == 400 and "Tổng số TTHC" in r.text, typed
+    assert _audit_count(engine) == before
+    with engine.connect() as conn:
+        assert not conn.execute(select(models.DraftFigure.id).join(
+            models.SelfAssessment, models.SelfAssessment.id == models.DraftFigure.assessment_id).join(
+            models.Unit, models.Unit.id == models.SelfAssessment.unit_id).where(
+            models.Unit.code == "SKHCN", models.DraftFigure.indicator_code == "tthc_tong")).all()
+
+
+def test_thousands_separators_and_a_part_above_its_whole(server):
+    """Guards: parse_number reads «1.234» as a thousand and more; check_figures refuses a part above its
+    whole, naming both."""
+    base, engine, _ = server
+    rid = _round(engine)
+    unit, token = signed_in(base, "donvi.sgddt")
+    r = unit.post(f"/tu-danh-gia/{rid}/luu", data={"csrf": token, "so_lieu__van_ban_di": "1.234",
+                                                  "so_lieu__van_ban_ky_so": "1.100", "so_lieu__van_ban_mat": "0"})
+    assert r.status_code == 303
+    r = unit.post(f"/tu-danh-gia/{rid}/luu", data={"csrf": token, "so_lieu__van_ban_ky_so": "1.235"})
+    assert r.status_code == 400 and "lớn hơn" in r.text and "1.234" in r.text
+
+
+@pytest.mark.parametrize("name", ["Nguyễn\u202eAn", "Trần\x07Bình", "x" * 201])
+def test_names_with_hidden_characters_or_too_long_are_refused(server, name):
+    """Guard: office.accounts.clean_text in create_account (no control or direction-changing characters,
+    at most 200 characters)."""
+    base, engine, _ = server
+    admin, token = signed_in(base, "quantri")
+    before = _audit_count(engine)
+    r = admin.post("/quan-tri/tai-khoan", data={"csrf": token, "username": "an.toan", "full_name": name,
+                                                "role": "hoi_dong"})
+    assert r.status_code == 400 and "họ và tên" in r.text
+    assert _audit_count(engine) == before
+
+
+def test_very_long_answers_and_reasons_are_refused(server):
+    """Guard: clean_text's limits in office.appraisal (reason 2.000, request 2.000, answer 10.000 characters)."""
+    base, engine, _ = server
+    rid = _round(engine)
+    unit, token = signed_in(base, "donvi.sxd")
+    r = unit.post(f"/tu-danh-gia/{rid}/luu", data={"csrf": token, "so_lieu__van_ban_di": "2.500",
+                                                  "hanh_dong": "nop"})
+    assert r.status_code == 303
+    judge, judge_token = signed_in(base, "thamdinh")
+    r = judge.post(f"/tham-dinh/{rid}/SXD/diem", data={"csrf": judge_token, "criterion": "1.1.2", "points": "1",
+                                                       "reason": "x" * 2_001})
+    assert r.status_code == 400 and "quá dài" in r.text
+    r = judge.post(f"/tham-dinh/{rid}/SXD/yeu-cau", data={"csrf": judge_token, "criterion": "1.7.1",
+                                                          "request_text": "Bổ sung sổ", "deadline": "31/12/2099"})
+    assert r.status_code == 303
+    with engine.connect() as conn:
+        ask = conn.execute(select(func.max(models.FeedbackRequest.id))).scalar()
+    r = unit.post(f"/bo-sung/{ask}", data={"csrf": token, "answer": "y" * 10_001})
+    assert r.status_code == 400 and "quá dài" in r.text
+    with engine.connect() as conn:
+        assert conn.execute(select(models.FeedbackRequest.answer).where(models.FeedbackRequest.id == ask)
+                            ).scalar() == ""
+
+
+def test_a_new_password_ends_the_other_sessions(server):
+    """Guard: office.accounts.change_password deletes the account's other sessions (keep_session is the
+    one changing it)."""
+    base, engine, _ = server
+    from office import accounts
+    accounts.create_account(engine, accounts.SYSTEM, "doi.mk", "Người đổi mật khẩu", "hoi_dong",
+                            password=PASSWORD)
+    stolen, _ = signed_in(base, "doi.mk")  # someone else who knew the old password
+    mine, _ = signed_in(base, "doi.mk")
+    token = csrf_of(mine.get("/doi-mat-khau").text)  # a first sign-in: the password page comes first
+    new = "mat-khau-rieng-99"
+    r = mine.post("/doi-mat-khau", data={"csrf": token, "old_password": PASSWORD, "new_password": new,
+                                         "repeat": new})
+    assert r.status_code == 303
+    assert mine.get("/huong-dan").text.count("Đăng xuất") == 1  # still signed in, and free to go on
+    r = stolen.get("/doi-mat-khau")
+    assert r.status_code == 303 and r.headers["location"].startswith("/dang-nhap")
+
+
+def test_cookies_are_httponly_samesite_and_the_next_address_stays_here(server):
+    """Guards: web.security.Cookies.set (HttpOnly, SameSite=Lax, Path=/) and routes_account._safe_next
+    (only a path of this site after sign-in; no //host, no backslash, no scheme)."""
+    base, engine, _ = server
+    for target in ("//gia-mao.example/x", "/\\gia-mao.example", "https://gia-mao.example", "/\t/gia-mao.example",
+                   "javascript:alert(1)"):
+        client = httpx.Client(base_url=base, follow_redirects=False)
+        token = csrf_of(client.get("/dang-nhap").text)
+        r = client.post("/dang-nhap", data={"username": "thamdinh.stp", "password": PASSWORD, "csrf": token,
+                                            "tiep": target})
+        assert r.status_code == 303
+        assert "gia-mao" not in r.headers["location"].replace("%09", "") or r.headers["location"].startswith("/%09")
+        assert not r.headers["location"].startswith(("//", "/\\", "http", "javascript"))
+        cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith("cchc_phien="))
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
