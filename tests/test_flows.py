@@ -13,13 +13,16 @@ from sqlalchemy.orm import Session
 
 @pytest.mark.slow
 @pytest.mark.prefect
-def test_the_yearly_cycle_runs_every_step_in_calendar_order(prefect_harness, tmp_path):
+def test_the_yearly_cycle_runs_every_step_in_calendar_order(prefect_harness, demo_db, tmp_path):
     from flows.year import yearly_cycle
-    from helpers import demo_engine
-    from store import models
+    import shutil
 
-    engine = demo_engine(tmp_path, communes=3, dossiers=3_000)
+    from store import models
+    from store.db import make_engine
+
+    shutil.copy(demo_db, tmp_path / "cchc.db")
     url = f"sqlite:///{tmp_path / 'cchc.db'}"
+    engine = make_engine(url)
     written = [Path(p) for p in yearly_cycle(2024, url, str(tmp_path / "out"))]
     names = [p.name for p in written]
     first_report = names.index("bao-cao-2024-Q1.docx")

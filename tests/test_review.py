@@ -39,14 +39,13 @@ def test_council_thresholds_are_shares_of_all_members(yes, members, form, passed
     assert passes(yes, members, form) is passed
 
 
-def test_a_campaign_reviewed_end_to_end(tmp_path):
+def test_a_campaign_reviewed_end_to_end(province, tmp_path):
     from office.emulation import Council, review
     from emulation.campaigns import load_campaign
     from emulation.eligibility import eligibility
-    from helpers import demo_engine
     from store import models
 
-    engine = demo_engine(tmp_path, communes=3, dossiers=3_000)
+    engine = province
     campaign = load_campaign("skhcn-ninh-thuan-2024")
     paths = review(engine, campaign, 2024, None, Council(9, 8, 1), "125/QĐ-UBND", "docx", tmp_path / "out")
     assert [p.name for p in paths] == ["danh-sach-dang-ky-skhcn-ninh-thuan-2024.docx",

@@ -15,7 +15,7 @@ from datetime import date
 from office.plans import inspection_plan
 from office.score_documents import write_site
 import helpers
-from helpers import demo_engine
+from store.db import make_engine
 from rules.ruleset import find
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -35,9 +35,10 @@ def browse(page: Path, tmp: Path, *extra: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(demo_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("site")
-    engine = demo_engine(folder, communes=5, dossiers=6_000)
+    shutil.copy(demo_db, folder / "cchc.db")
+    engine = make_engine(f"sqlite:///{folder / 'cchc.db'}")
     scored = helpers.scored(engine, find("qd766-2022"), 2024)
     index = write_site(engine, scored, folder / "web", date(2025, 1, 15), date(2025, 6, 30))
     return index, scored, engine, folder
