@@ -94,7 +94,9 @@ def _campaign_row(s: Session, campaign: Campaign) -> models.Campaign:
 def scope_units(engine: Engine, campaign: Campaign) -> pd.DataFrame:
     """The launching unit and its divisions: code, name, kind."""
     with Session(engine) as s:
-        unit = s.scalars(select(models.Unit).where(models.Unit.code == campaign.unit)).one()
+        unit = s.scalars(select(models.Unit).where(models.Unit.code == campaign.unit)).one_or_none()
+        if unit is None:
+            raise ValueError(f"đơn vị phát động «{campaign.unit}» chưa có trong danh mục")
         rows = s.execute(select(models.Unit.code, models.Unit.name, models.Unit.kind)
                          .where((models.Unit.id == unit.id) | (models.Unit.parent_id == unit.id))).all()
     return pd.DataFrame(rows, columns=["code", "name", "kind"]).set_index("code")

@@ -154,7 +154,10 @@ def review(engine: Engine, c: Campaign, year: int, votes: dict[str, int] | None,
 
 def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, Document]]:
     """The registration list, the council minutes, the proposal and the decision, from what is recorded."""
-    units = rv.scope_units(engine, c)
+    try:
+        units = rv.scope_units(engine, c)
+    except ValueError as e:
+        raise NotFound(str(e), field="CAMPAIGN") from None
     with Session(engine) as s:
         row = s.scalars(select(models.Campaign).where(models.Campaign.code == c.id)).one_or_none()
         if row is None:
