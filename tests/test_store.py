@@ -170,3 +170,35 @@ def test_db_status_counts_every_table_of_the_record():
     from store.db import TABLES
 
     assert set(TABLES) == set(models.Base.metadata.tables) - {"indicator"}
+
+
+def test_two_files_valid_alone_but_contradictory_together_never_both_land(any_engine, tmp_path):
+    """The part-above-whole check reads the store under the write lock: of a lowered whole (80 documents sent)
+    and a part that fits the old whole (90 of 100 signed) arriving at once, one lands and the other is refused."""
+    import threading
+
+    ingest_file(any_engine, units_file(tmp_path))
+    for trial in range(4):
+        period = f"Quý {'I' * (trial % 3 + 1)}/2024" if trial < 3 else "Năm 2024"
+        ingest_file(any_engine, write_csv(tmp_path / f"goc{trial}.csv", FACT_HEADERS,
+                                          [["STP", period, "van_ban_di", 100, ""]]))
+        part = write_csv(tmp_path / f"ky_so{trial}.csv", FACT_HEADERS, [["STP", period, "van_ban_ky_so", 90, ""]])
+        whole = write_csv(tmp_path / f"di{trial}.csv", FACT_HEADERS, [["STP", period, "van_ban_di", 80, ""]])
+        start, outcomes = threading.Barrier(2), []
+
+        def land(path):
+            start.wait()
+            try:
+                ingest_file(any_engine, path)
+                outcomes.append("landed")
+            except IngestError as e:
+                outcomes.append(e.render())
+
+        threads = [threading.Thread(target=land, args=(p,)) for p in (part, whole)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(o == "landed" for o in outcomes) == [False, True], outcomes
+        [refusal] = [o for o in outcomes if o != "landed"]
+        assert "Văn bản đi được ký số (90) lớn hơn Tổng số văn bản đi (80" in refusal

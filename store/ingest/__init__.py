@@ -146,32 +146,14 @@ def ingest_file(engine: Engine, path: str | Path, kind: str | None = None, year:
     if not path.is_file():
         raise IngestError([Problem(str(path), "không tìm thấy tệp")])
     digest = sha256_of(path)
-    with Session(engine) as s:
-        done = s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == digest))
+    done = _landed(engine, digest)
     raw = None
     if done is None:
         raw = read_table(path)
     chosen = KINDS[kind] if kind else (KINDS[done.kind] if done else detect_kind(list(raw.columns), path.name))
     if done is not None:
         return IngestResult(chosen, done.id, done.rows, already=True)
-
-    out = Collector(path.name)
-    ctx = Context(engine, path.name, year=year, progress=progress)
-    frame = parse(chosen, raw, out)
-    del raw  # the typed frame is all that is used from here on: the raw cells' memory goes back now
-    if not out.problems:
-        chosen.check(ctx, frame, out)
-    out.raise_if_any()
-
-    with Session(engine) as s, s.begin():
-        serialize_writes(s)
-        batch = models.IngestBatch(kind=chosen.code, file_name=path.name, sha256=digest, rows=len(frame),
-                                   created_at=datetime.now().replace(microsecond=0),
-                                   created_by=user or getpass.getuser())
-        s.add(batch)
-        s.flush()
-        loaded = chosen.load(s, frame, ctx, batch.id)
-        return IngestResult(chosen, batch.id, len(frame), loaded=loaded)
+    return _land(engine, chosen, raw, path.name, digest, user or getpass.getuser(), year, progress)
 
 
 def table_sha256(raw: pd.DataFrame, name: str) -> str:
@@ -191,18 +173,34 @@ def ingest_table(engine: Engine, raw: pd.DataFrame, name: str, kind: str, user: 
     chosen = KINDS[kind]
     raw = raw.astype(str).reset_index(drop=True)
     digest = table_sha256(raw, name)
-    with Session(engine) as s:
-        done = s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == digest))
+    done = _landed(engine, digest)
     if done is not None:
         return IngestResult(chosen, done.id, done.rows, already=True)
+    return _land(engine, chosen, raw, name, digest, user, year)
+
+
+def _landed(engine: Engine, digest: str) -> models.IngestBatch | None:
+    with Session(engine) as s:
+        return s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == digest))
+
+
+def _land(engine: Engine, chosen: Kind, raw: pd.DataFrame, name: str, digest: str, user: str, year: int | None,
+          progress=None) -> IngestResult:
+    """Parse (the file alone), then under the store's write lock check against what is stored and write: two
+    files that are each valid but contradict each other (a part above its whole once both are in) cannot both
+    pass, since the second is checked only after the first has landed."""
     out = Collector(name)
-    ctx = Context(engine, name, year=year)
+    ctx = Context(engine, name, year=year, progress=progress)
     frame = parse(chosen, raw, out)
-    if not out.problems:
-        chosen.check(ctx, frame, out)
+    del raw  # the typed frame is all that is used from here on: the raw cells' memory goes back now
     out.raise_if_any()
     with Session(engine) as s, s.begin():
         serialize_writes(s)
+        done = s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == digest))
+        if done is not None:  # the same bytes landed while this one was being read
+            return IngestResult(chosen, done.id, done.rows, already=True)
+        chosen.check(ctx, frame, out)
+        out.raise_if_any()
         batch = models.IngestBatch(kind=chosen.code, file_name=name, sha256=digest, rows=len(frame),
                                    created_at=datetime.now().replace(microsecond=0), created_by=user)
         s.add(batch)
