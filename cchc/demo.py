@@ -70,7 +70,15 @@ def units_frame(spec: DemoSpec) -> pd.DataFrame:
         lap = (i - len(names.WARDS)) // len(names.COMMUNE_NAMES)
         label = base if ward or lap == 0 else f"{base} {lap + 1}"
         rows.append((f"XA{i + 1:04d}", f"UBND {'phường' if ward else 'xã'} {label}", "UBND xã, phường", "TINH"))
-    return pd.DataFrame(rows, columns=["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên"])
+    frame = pd.DataFrame(rows, columns=["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên"])
+    # The issuer columns of the units whose heads are not in the staff list (the province, and the
+    # Department of Science and Technology, whose staff all sit in its divisions); the others sign as the
+    # staff list says.
+    issuers = pd.DataFrame(names.ISSUERS, columns=["Mã đơn vị", *ISSUER_HEADERS])
+    return frame.merge(issuers, on="Mã đơn vị", how="left").fillna("")
+
+
+ISSUER_HEADERS = ["Ký hiệu viết tắt", "Địa danh", "Người ký", "Chức vụ người ký", "Thẩm quyền ký", "Nơi nhận"]
 
 
 def _staff_units(units: pd.DataFrame, rng: np.random.Generator) -> list[tuple[str, str, int]]:

@@ -25,6 +25,12 @@ DEPARTMENTS = [
 ]
 
 # The divisions of the Department of Science and Technology (seeds 000 and 004).
+# The demo's issuers: (unit, abbreviation, place, signer, title, authority, usual recipients). Invented names.
+ISSUERS = [
+    ("TINH", "UBND", "Lai Châu", "Vàng Văn Thành", "PHÓ CHỦ TỊCH", "KT. CHỦ TỊCH", ""),
+    ("SKHCN", "SKHCN", "Lai Châu", "Tống Thanh Hải", "", "GIÁM ĐỐC", ""),
+]
+
 SKHCN_DIVISIONS = [
     ("SKHCN-VP", "Văn phòng Sở"),
     ("SKHCN-TT", "Thanh tra Sở"),

@@ -70,16 +70,28 @@ def draft(scored: Scored, code: str, targets: TargetSet | None = None) -> list[I
     items.append(Item("muc_tieu", "", "Tổng cộng", "Lãnh đạo đơn vị", last_value=float(summary.loc[code, "ty_le"]),
                       last_rank=total_rank, target=_goal(float(summary.loc[code, "ty_le"])),
                       rank_range=_rank_range(total_rank)))
+    # A target set's index replaces the line of the same index computed from last year: each target once.
+    same = {"par_index": "", "sipas": "2"}
     for t in targets.targets if targets else ():
-        items.append(Item("muc_tieu", t.index, t.label, t.responsible or "Văn phòng", last_value=t.last,
-                          last_rank=t.last_rank, target=t.threshold_text(), rank_range=t.rank_text()))
+        at = next((i for i, x in enumerate(items) if t.index in same and x.area == same[t.index]), None)
+        line = Item("muc_tieu", items[at].area if at is not None else t.index, t.label,
+                    t.responsible or "Văn phòng", last_value=t.last if t.last is not None else
+                    (items[at].last_value if at is not None else None),
+                    last_rank=t.last_rank if t.last_rank is not None else (items[at].last_rank if at is not None
+                                                                          else None),
+                    target=t.threshold_text(), rank_range=t.rank_text())
+        if at is None:
+            items.append(line)
+        else:
+            items[at] = line
     for e in scored.result.explain(code):
         if e.lost > 1e-9:
             area = _area_of(rs, e.criterion)
-            why = e.sentence[len(e.title):].lstrip(" :") if e.sentence.startswith(e.title) else e.sentence
-            items.append(Item("khac_phuc", e.criterion, f"Khắc phục: {why}.", lead[area.id],
-                              tasks.get(area.id, {}).get("support", ""), date(year, *REMEDIAL_BY),
-                              "Tiêu chí đạt điểm tối đa khi chấm điểm năm"))
+            remedy = tasks.get(area.id, {}).get("remedy", "Xác định nguyên nhân mất điểm và khắc phục.")
+            items.append(Item("khac_phuc", e.criterion,
+                              f"{remedy} (Năm {year - 1} đạt {number(e.points, 2)}/{number(e.max, 2)} điểm.)",
+                              lead[area.id], tasks.get(area.id, {}).get("support", ""), date(year, *REMEDIAL_BY),
+                              f"Tiêu chí đạt {number(e.max, 2)}/{number(e.max, 2)} điểm khi tự đánh giá năm {year}"))
     for area in rs.criteria:
         spec = tasks.get(area.id, {})
         for task in spec.get("tasks", ()):
@@ -98,7 +110,8 @@ def issue(engine: Engine, scored: Scored, code: str, targets: TargetSet | None =
     basis = (f"Căn cứ kết quả {ruleset.title} năm {year - 1} của {name}: "
              f"{number(scored.summary.loc[code, 'ty_le'], 2)}%, xếp hạng {int(scored.summary.loc[code, 'hang'])}/"
              f"{len(scored.summary)}.")
-    if targets:
+    when = issued or date(year - 1, 12, 20)
+    if targets and targets.issued is not None and targets.issued < when:
         basis += f"\nCăn cứ {targets.reference}."
     with Session(engine) as s, s.begin():
         serialize_writes(s)
@@ -111,7 +124,11 @@ def issue(engine: Engine, scored: Scored, code: str, targets: TargetSet | None =
                 reported[(i.section, i.area, i.title)] = (i.done_on, i.result)
             s.execute(delete(models.PlanItem).where(models.PlanItem.plan_id.in_(old)))
             s.execute(delete(models.Plan).where(models.Plan.id.in_(old)))
-        plan = models.Plan(unit_id=unit_id, year=year, number=doc_no, issued_on=issued or date(year - 1, 12, 20),
+        office = s.scalar(select(models.Unit.name).where(models.Unit.parent_id == unit_id,
+                                                         models.Unit.name.like("Văn phòng%")).order_by(models.Unit.code))
+        if office:  # the department's own office, by the name the unit tree gives it
+            items = [_named(i, office) for i in items]
+        plan = models.Plan(unit_id=unit_id, year=year, number=doc_no, issued_on=when,
                            ruleset=ruleset.id, run_id=scored.run.run_id, basis=basis)
         s.add(plan)
         s.flush()
@@ -119,6 +136,13 @@ def issue(engine: Engine, scored: Scored, code: str, targets: TargetSet | None =
             done_on, result = reported.get((item.section, item.area, item.title), (None, ""))
             s.add(models.PlanItem(plan_id=plan.id, position=position, done_on=done_on, result=result, **vars(item)))
         return plan.id
+
+
+def _named(item: Item, office: str) -> Item:
+    def name(text: str) -> str:
+        return office + text[len("Văn phòng"):] if text.startswith("Văn phòng") and not text.startswith(office) \
+            else text
+    return Item(**{**vars(item), "lead": name(item.lead), "support": name(item.support)})
 
 
 def stored(engine: Engine, plan_id: int) -> tuple[models.Plan, list[models.PlanItem], str, str]:

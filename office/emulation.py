@@ -18,15 +18,34 @@ from emulation import review as rv
 from emulation.campaigns import Campaign, load_campaign, shipped_campaigns
 from emulation.eligibility import Eligibility, eligibility
 from office.errors import NotFound, Refused
-from office.frames import PROVINCE_OFFICE, frame_for
+from office.frames import PROVINCE_OFFICE, bases, frame_for, issuer, office_of
 from office.outputs import write
 from office.score_documents import scorecard_context
 from reports import documents as docs
-from reports.model import Document
+from reports.model import Document, Signature
 from rules.ruleset import find
 from store import calendar, models
 
 RATING_LABEL = {4: "HTXSNV", 3: "HTTNV", 2: "HTNV", 1: "KHTNV"}
+
+# Who decides an award (Luật Thi đua, khen thưởng 2022 Đ.80; DOMAIN.md §4.6): the head of a department (or the
+# chairman of a commune) decides Lao động tiên tiến, Chiến sĩ thi đua cơ sở, Tập thể lao động tiên tiến and
+# Giấy khen; Bằng khen, Chiến sĩ thi đua cấp tỉnh, Tập thể lao động xuất sắc and Cờ thi đua are the
+# province's, on the department's proposal (tờ trình).
+PROVINCE_AWARDS = ("bang_khen", "bằng khen", "chien_si_thi_dua_cap_tinh", "chiến sĩ thi đua cấp tỉnh",
+                   "tap_the_lao_dong_xuat_sac", "tập thể lao động xuất sắc", "cờ thi đua", "co_thi_dua")
+
+
+def decided_by(form: str) -> str:
+    """«tinh» when the provincial People's Committee (its chairman) decides ``form``, else «don_vi»."""
+    text = form.lower()
+    return "tinh" if any(k in text for k in PROVINCE_AWARDS) else "don_vi"
+
+
+def _in_words(title: str) -> str:
+    """«Phát động phong trào thi đua …» → «phong trào thi đua …» (names keep their capitals)."""
+    text = title.removeprefix("Phát động ").strip()
+    return text[:1].lower() + text[1:]
 COLLECTIVE_LABEL = {"tap_the_lao_dong_xuat_sac": "Tập thể (thành tích xuất sắc)"}
 
 
@@ -68,7 +87,10 @@ def campaign_document(engine: Engine, c: Campaign) -> Document:
         unit_name = s.scalar(select(models.Unit.name).where(models.Unit.code == c.unit))
     if unit_name is None:
         raise NotFound(f"đơn vị phát động «{c.unit}» chưa có trong danh mục", field="CAMPAIGN")
-    return docs.campaign_plan(c.plan(unit_name), frame_for(engine, c.unit, "KH", c.start, c.recipients))
+    plan = c.plan(unit_name)
+    cited = bases(issuer(engine, c.unit), "ke_hoach_thi_dua", c.start, c.start.year)
+    plan = docs.CampaignPlan(**{**vars(plan), "basis": cited + tuple(plan.basis)})
+    return docs.campaign_plan(plan, frame_for(engine, c.unit, "KH", c.start, c.recipients))
 
 
 def _level(engine: Engine, c: Campaign, year: int) -> float:
@@ -178,38 +200,71 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     titles = find("danh-hieu-ca-nhan-2022")
     form_text = lambda f: COLLECTIVE_LABEL.get(f) or titles.label_of(f)  # noqa: E731
     unit_name = unit_names[c.unit]
+    department = issuer(engine, c.unit)
+    province = issuer(engine, department.root)
     registrations = docs.RegistrationList(c.title, year, tuple(
         docs.Registration(who(r.participant), where(r.participant), form_text(r.aim), r.committed) for r in regs))
     meeting = ballots[0] if ballots else None
+    voted_on = meeting.voted_on if meeting else date(year, 12, 10)
+    head = department.head or department.signature.name
+    office = office_of(engine, department)
+    secretary = office.head if office else ""
+    office_name = office.name if office else f"Văn phòng {unit_name}"
     minutes = docs.CouncilMinutes(
-        f"Hội đồng Thi đua - Khen thưởng {unit_name}", meeting.voted_on if meeting else date(year, 12, 10), unit_name,
-        f"Giám đốc {unit_name}", f"Chánh Văn phòng {unit_name}", meeting.members if meeting else 0,
-        meeting.present if meeting else 0, meeting.written if meeting else 0,
+        f"Hội đồng Thi đua - Khen thưởng {unit_name}", voted_on, unit_name,
+        f"{head}, Giám đốc {unit_name}, Chủ tịch Hội đồng" if head else f"Giám đốc {unit_name}, Chủ tịch Hội đồng",
+        f"{secretary}, {office_name}, Thư ký Hội đồng" if secretary else f"{office_name}, Thư ký Hội đồng",
+        meeting.members if meeting else 0, meeting.present if meeting else 0, meeting.written if meeting else 0,
         tuple(docs.Ballot(who(b.participant), form_text(b.form), b.yes, b.members, rv.needed(b.form), b.passed)
               for b in ballots))
     passed = {(b.participant, b.form) for b in ballots if b.passed}
-    proposal = docs.Proposal("Chủ tịch UBND tỉnh", c.title.lower().replace("phát động phong trào", "phong trào"),
-                             (c.criteria_basis,),
-                             tuple(docs.Nominee(who(n.participant), where(n.participant), _award_form(c, n.form),
-                                                n.achievements)
-                                   for n in nominations if (n.participant, n.form) in passed),
-                             ("Biên bản họp xét của Hội đồng Thi đua - Khen thưởng", "Báo cáo thành tích"))
-    decision = docs.AwardDecision(
-        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", ("Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;",
-                                         "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ;"),
-        f"xuất sắc trong {c.title.lower().replace('phát động ', '')}",
-        tuple(docs.Award(who(a.participant), where(a.participant),
-                         f"{a.form} ({'tập thể' if a.participant_kind == 'tap_the' else 'cá nhân'})", a.amount)
-              for a in awards),
-        "quỹ thi đua, khen thưởng của tỉnh", f"Giám đốc Sở Nội vụ, {unit_name} và các tập thể, cá nhân có tên tại Điều 1")
+    campaign_words = _in_words(c.title)
+    to_province = [n for n in nominations if (n.participant, n.form) in passed
+                   and decided_by(_award_form(c, n.form)) == "tinh"]
+    proposal = docs.Proposal(
+        f"Ủy ban nhân dân tỉnh {province.province}", campaign_words,
+        bases(department, "to_trinh_khen_thuong", voted_on, year),
+        tuple(docs.Nominee(who(n.participant), where(n.participant), _award_form(c, n.form), n.achievements)
+              for n in to_province),
+        ("Biên bản họp xét của Hội đồng Thi đua - Khen thưởng", "Báo cáo thành tích của tập thể, cá nhân"),
+        via="Sở Nội vụ")
     base = lambda kind, when: frame_for(engine, c.unit, kind, when, c.recipients)  # noqa: E731
-    voted_on = minutes.met_on
-    return [
+    chair = Signature("CHỦ TỊCH HỘI ĐỒNG", "", head)
+    clerk = Signature("THƯ KÝ", "", secretary)
+    documents = [
         (f"danh-sach-dang-ky-{c.id}", docs.registration_list(registrations, base("DS", c.start))),
-        (f"bien-ban-binh-xet-{c.id}", docs.council_minutes(minutes, base("BB", voted_on))),
-        (f"to-trinh-{c.id}", docs.proposal(proposal, base("TTr", voted_on))),
-        (f"quyet-dinh-khen-thuong-{c.id}", docs.award_decision(decision, base("QĐ", date(year, 12, 20)))),
+        (f"bien-ban-binh-xet-{c.id}", docs.council_minutes(minutes, frame_for(engine, c.unit, "BB", voted_on, (),
+                                                                             signature=chair, cosign=clerk))),
     ]
+    levels = {"tinh": [a for a in awards if decided_by(a.form) == "tinh"],
+              "don_vi": [a for a in awards if decided_by(a.form) == "don_vi"]}
+    decided_on = next((a.decided_on for a in awards), date(year, 12, 20))
+    awarded = lambda chosen: tuple(  # noqa: E731
+        docs.Award(who(a.participant), where(a.participant),
+                   f"{a.form} ({'tập thể' if a.participant_kind == 'tap_the' else 'cá nhân'})", a.amount)
+        for a in chosen)
+    if levels["tinh"] or not levels["don_vi"]:
+        documents.append((f"to-trinh-{c.id}", docs.proposal(proposal, base("TTr", voted_on))))
+        decision = docs.AwardDecision(
+            f"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH {province.province.upper()}",
+            bases(province, "quyet_dinh_khen_thuong", decided_on, year, "tinh"),
+            f"xuất sắc trong {campaign_words}", awarded(levels["tinh"]), "quỹ thi đua, khen thưởng của tỉnh",
+            f"Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Giám đốc {unit_name} và các tập thể, "
+            "cá nhân có tên tại Điều 1",
+            proposed_by=f"Xét đề nghị của Giám đốc {unit_name} tại Tờ trình số …/TTr-{department.abbreviation} "
+                        f"ngày {voted_on:%d/%m/%Y} và của Giám đốc Sở Nội vụ.")
+        recipients = ("Như Điều 3", "Ban Thi đua - Khen thưởng (Sở Nội vụ)", "Lưu: VT")
+        documents.append((f"quyet-dinh-khen-thuong-{c.id}", docs.award_decision(
+            decision, frame_for(engine, department.root, "QĐ", decided_on, recipients))))
+    if levels["don_vi"]:
+        decision = docs.AwardDecision(
+            f"GIÁM ĐỐC {unit_name.upper()}", bases(department, "quyet_dinh_khen_thuong", decided_on, year, "don_vi"),
+            f"xuất sắc trong {campaign_words}", awarded(levels["don_vi"]), f"quỹ thi đua, khen thưởng của {unit_name}",
+            f"Chánh {office_name}, các phòng, đơn vị trực thuộc và các tập thể, cá nhân có tên tại Điều 1",
+            proposed_by=f"Xét đề nghị của Hội đồng Thi đua - Khen thưởng {unit_name}.")
+        documents.append((f"quyet-dinh-khen-thuong-so-{c.id}", docs.award_decision(
+            decision, frame_for(engine, c.unit, "QĐ", decided_on, ("Như Điều 3", "Lưu: VT")))))
+    return documents
 
 
 def _award_form(c: Campaign, title: str) -> str:

@@ -161,7 +161,10 @@ def periodic(engine: Engine, period_code: str, unit: str | None, today: date | N
                                  tuple(figures), results, direction,
                                  tuple(p.kind.label for p in earlier) if len(earlier) > 1 else (),
                                  trend if len(earlier) > 1 else {}, on_time,
-                                 targets, provisional, provisional_of)
-    issuer = unit or PROVINCE_OFFICE
-    frame = frame_for(engine, issuer, "BC", period.due, ("UBND tỉnh (b/c)", "Bộ Nội vụ (b/c)", "Lưu: VT, CCHC"))
+                                 targets, provisional, provisional_of,
+                                 "Sở Nội vụ" if unit else "Bộ Nội vụ")
+    if unit:  # a unit reports to the provincial Department of Home Affairs, which consolidates
+        frame = frame_for(engine, unit, "BC", period.due, ("Như trên", "Lưu: VT"))
+    else:  # the consolidated report goes to the Ministry of Home Affairs
+        frame = frame_for(engine, PROVINCE_OFFICE, "BC", period.due, ("Như trên", "UBND tỉnh (b/c)", "Lưu: VT, CCHC"))
     return docs.periodic_report(report, frame)

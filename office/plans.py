@@ -13,7 +13,7 @@ from cycle import inspection, plan
 from cycle.reporting import REPORTING_KINDS
 from cycle.scoring import NoScores, Scored, rescore, stored
 from office.errors import NotFound, Refused
-from office.frames import PROVINCE_OFFICE, frame_for
+from office.frames import PROVINCE_OFFICE, bases, frame_for, issuer, legal_texts
 from reports import documents as docs
 from reports.model import Document
 from rules.ruleset import find
@@ -44,8 +44,11 @@ def last_year(engine: Engine, rules: str, year: int) -> Scored:
 def issue_plan(engine: Engine, unit: str, year: int, issued: date | None = None, scored: Scored | None = None) -> int:
     """Issue (again) ``unit``'s plan for ``year`` from its department index of the year before."""
     scored = scored or last_year(engine, DEPARTMENT_INDEX, year)
+    targets = targets_for(unit, year)
+    if targets is not None and targets.province and targets.province != issuer(engine, unit).province:
+        targets = None  # another province's unit of the same code: its targets are not this unit's
     try:
-        return plan.issue(engine, scored, unit, targets_for(unit, year), issued=issued or date(year - 1, 12, 20))
+        return plan.issue(engine, scored, unit, targets, issued=issued or date(year - 1, 12, 20))
     except ValueError as e:
         raise Refused(str(e), field="--unit") from None
 
@@ -91,9 +94,17 @@ def plan_document(engine: Engine, plan_id: int) -> Document:
         tasks = [i for i in items if i.section == "nhiem_vu" and i.area == area]
         areas.append(docs.AreaTasks(area, titles.get(area, area), tuple(t.title for t in tasks), tasks[0].lead,
                                     tasks[0].support, f"{tasks[0].deadline:%d/%m/%Y}", tasks[0].output))
-    doc = docs.YearPlan(p.year, name, tuple(p.basis.splitlines()), targets, remedial, tuple(areas))
+    cited = bases(issuer(engine, code), "ke_hoach_cchc", p.issued_on, p.year)
+    doc = docs.YearPlan(p.year, name, cited + _stored_bases(p.basis, cited), targets, remedial, tuple(areas))
     frame = frame_for(engine, code, "KH", p.issued_on, ("Sở Nội vụ (b/c)", "Các phòng, đơn vị trực thuộc", "Lưu: VT"))
     return docs.year_plan(doc, frame)
+
+
+def _stored_bases(text: str, cited: tuple[str, ...]) -> tuple[str, ...]:
+    """The plan's stored bases (last year's result); a text of the dated bases is cited from them alone."""
+    known = [t.number for t in legal_texts()]
+    return tuple(line for line in text.splitlines()
+                 if line.strip() and not any(n in line for n in known) and line.strip() not in cited)
 
 
 def complete_task(engine: Engine, item_id: int, on: date, result: str):

@@ -219,6 +219,7 @@ class PeriodicReport:
     progress: tuple[tuple[str, str, float | None, float | None], ...] = ()  # (target, goal, last year, now)
     provisional: tuple[tuple[str, float, float, int], ...] = ()  # (unit, points, percent, rank), provisional
     provisional_of: str = ""  # the rule set's title
+    addressee: str = ""  # «Sở Nội vụ» for a unit's report, «Bộ Nội vụ» for the province's
 
 
 def periodic_report(report: PeriodicReport, frame: Frame) -> Document:
@@ -408,6 +409,7 @@ class Proposal:
     basis: tuple[str, ...]
     nominees: tuple[Nominee, ...]
     attachments: tuple[str, ...]
+    via: str = ""  # the body that appraises on the way («Sở Nội vụ»)
 
 
 def proposal(p: Proposal, frame: Frame) -> Document:
@@ -436,6 +438,7 @@ class AwardDecision:
     awards: tuple[Award, ...]
     funding: str
     executors: str
+    proposed_by: str = "Theo đề nghị của Hội đồng Thi đua - Khen thưởng."
 
     @property
     def total(self) -> int:

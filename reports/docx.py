@@ -194,20 +194,30 @@ def _closing(doc, frame) -> None:
     _no_borders(table)
     _widths(table, [CONTENT_WIDTH_MM / 2, CONTENT_WIDTH_MM / 2])
     left, right = table.rows[0].cells
-    p = _first_paragraph(left)
-    _run(p, "Nơi nhận:", 12, bold=True, italic=True)
-    for i, who in enumerate(frame.recipients):
-        end = "./." if i == len(frame.recipients) - 1 else ";"
-        _para(left, f"- {who}{end}", 11)
+    if frame.cosign:  # minutes: the secretary on the left, the chair on the right
+        _signature(left, frame.cosign)
+    else:
+        p = _first_paragraph(left)
+        _run(p, "Nơi nhận:", 12, bold=True, italic=True)
+        for i, who in enumerate(frame.recipients):
+            end = "./." if i == len(frame.recipients) - 1 else ";"
+            _para(left, f"- {who}{end}", 11)
     if frame.signature:
-        centre = WD_ALIGN_PARAGRAPH.CENTER
-        p = _first_paragraph(right)
-        p.alignment = centre
-        _run(p, frame.signature.authority.upper(), 14, bold=True)
-        _para(right, frame.signature.title.upper(), 14, bold=True, align=centre)
-        for _ in range(4):
-            _para(right, "", 14)
-        _para(right, frame.signature.name, 14, bold=True, align=centre)
+        _signature(right, frame.signature)
+
+
+def _signature(cell, signature) -> None:
+    """Authority and title in bold capitals, centred; room to sign; the name in bold."""
+    centre = WD_ALIGN_PARAGRAPH.CENTER
+    p = _first_paragraph(cell)
+    p.alignment = centre
+    lines = [x for x in (signature.authority.upper(), signature.title.upper()) if x]
+    _run(p, lines[0] if lines else "", 14, bold=True)
+    for line in lines[1:]:
+        _para(cell, line, 14, bold=True, align=centre)
+    for _ in range(4):
+        _para(cell, "", 14)
+    _para(cell, signature.name, 14, bold=True, align=centre)
 
 
 def _page_numbers(section) -> None:

@@ -65,6 +65,7 @@ class Frame:
     number: int | None = None  # None: left blank for the office to fill in when it signs
     recipients: tuple[str, ...] = ()
     signature: Signature | None = None
+    cosign: Signature | None = None  # a second signer on the left (the secretary of minutes), instead of «Nơi nhận»
 
     @property
     def number_line(self) -> str:

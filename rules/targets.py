@@ -4,6 +4,7 @@ range, responsible unit — and how a result compares with them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -55,6 +56,8 @@ class TargetSet:
     targets: tuple[Target, ...]
     rank_of: int | None = None
     unit: str | None = None  # the unit whose plan carries these targets (None: a province's)
+    issued: date | None = None  # the day the text setting them was issued (a plan cites it only after)
+    province: str | None = None  # the province whose text sets them
 
 
 def load_targets(name_or_path: str | Path) -> TargetSet:
@@ -70,7 +73,7 @@ def load_targets(name_or_path: str | Path) -> TargetSet:
                 t[key] = tuple(t[key])
         targets.append(Target(**t))
     return TargetSet(raw["id"], raw["title"], raw["reference"], raw["year"], tuple(targets), raw.get("rank_of"),
-                     raw.get("unit"))
+                     raw.get("unit"), raw.get("issued"), raw.get("province"))
 
 
 def shipped_targets() -> list[str]:

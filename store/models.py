@@ -51,6 +51,13 @@ class Unit(Base):
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+    # The unit as the issuer of documents (Nghị định 30/2020); empty: the defaults of office.frames.
+    abbreviation: Mapped[str] = mapped_column(String(30), default="", server_default="")  # SKHCN in «/KH-SKHCN»
+    place: Mapped[str] = mapped_column(String(100), default="", server_default="")  # «Lai Châu, ngày …»
+    signer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    signer_title: Mapped[str] = mapped_column(String(100), default="", server_default="")  # PHÓ GIÁM ĐỐC
+    signer_authority: Mapped[str] = mapped_column(String(100), default="", server_default="")  # KT. GIÁM ĐỐC
+    recipients: Mapped[str] = mapped_column(String(1000), default="", server_default="")  # «;»-separated
 
 
 class Person(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,10 +33,51 @@ COLUMNS = (
                     "Đơn vị trực thuộc": "phong_ban"}),
     Text("Mã đơn vị cấp trên", "parent", required=False,
          help="Để trống với UBND tỉnh; sở và xã thuộc tỉnh; phòng thuộc sở hoặc xã", example="TINH"),
+    # The unit as the issuer of documents (Nghị định 30/2020/NĐ-CP); optional, with defaults that are the
+    # unit's own (its code, its province's name, its head in the staff list).
+    Text("Ký hiệu viết tắt", "abbreviation", required=False, example="SKHCN",
+         help="Chữ viết tắt tên cơ quan trong số, ký hiệu văn bản (…/KH-SKHCN); để trống: dùng mã đơn vị, "
+              "UBND tỉnh và xã dùng «UBND»"),
+    Text("Địa danh", "place", required=False, example="Lai Châu",
+         help="Địa danh ghi trước ngày tháng của văn bản; để trống: tên tỉnh"),
+    Text("Người ký", "signer_name", required=False, example="Nguyễn Văn A",
+         help="Họ và tên người ký văn bản của đơn vị; để trống: lãnh đạo có trong danh sách cán bộ"),
+    Text("Chức vụ người ký", "signer_title", required=False, example="PHÓ GIÁM ĐỐC",
+         help="Chức vụ ghi dưới quyền hạn ký, ví dụ PHÓ GIÁM ĐỐC, CHỦ TỊCH"),
+    Text("Thẩm quyền ký", "signer_authority", required=False, example="KT. GIÁM ĐỐC",
+         help="KT. (ký thay), TM. (thay mặt), Q. (quyền), TL. (thừa lệnh), TUQ. (thừa ủy quyền), hoặc chức danh "
+              "người đứng đầu ký trực tiếp (GIÁM ĐỐC)"),
+    Text("Nơi nhận", "recipients", required=False, example="Sở Nội vụ; Lưu: VT",
+         help="Các nơi nhận thường xuyên của đơn vị, cách nhau bằng dấu chấm phẩy"),
 )
+ABBREVIATION = re.compile(r"^[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$")
+AUTHORITY = re.compile(r"^(KT|TM|Q|TL|TUQ)\. \S")
+LIMITS = {"abbreviation": ("Ký hiệu viết tắt", 30), "place": ("Địa danh", 100), "signer_name": ("Người ký", 200),
+          "signer_title": ("Chức vụ người ký", 100), "signer_authority": ("Thẩm quyền ký", 100),
+          "recipients": ("Nơi nhận", 1000)}
+
+
+def _check_issuer(frame: pd.DataFrame, out: Collector) -> None:
+    """The optional issuer columns: lengths, the abbreviation's letters, the authority's prefix."""
+    for field, (header, limit) in LIMITS.items():
+        for pos, value in enumerate(frame[field]):
+            if value and len(value) > limit:
+                out.add(f"«{value[:40]}…» dài quá {limit} ký tự", pos + 2, header)
+    for pos, (code, value) in enumerate(zip(frame["unit"], frame["abbreviation"])):
+        if value and not ABBREVIATION.match(value):
+            out.add(f"ký hiệu «{value}» của đơn vị «{code}» chỉ gồm chữ in hoa, chữ số và dấu gạch nối "
+                    "(ví dụ SKHCN, UBND)", pos + 2, "Ký hiệu viết tắt")
+    for pos, (authority, title) in enumerate(zip(frame["signer_authority"], frame["signer_title"])):
+        head = authority.split(" ", 1)[0] if authority else ""
+        if authority and "." in head and not AUTHORITY.match(authority):
+            out.add(f"thẩm quyền ký «{authority}» phải bắt đầu bằng KT., TM., Q., TL. hoặc TUQ. và chức danh "
+                    "(ví dụ «KT. GIÁM ĐỐC»)", pos + 2, "Thẩm quyền ký")
+        elif authority.startswith(("KT.", "TM.")) and not title:
+            out.add(f"ký «{authority}» cần ghi «Chức vụ người ký» (ví dụ PHÓ GIÁM ĐỐC)", pos + 2, "Chức vụ người ký")
 
 
 def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    _check_issuer(frame, out)
     in_file = dict(zip(frame["unit"], frame["kind"]))
     kinds = {code: kind for code, (_, kind) in ctx.units.items()} | in_file
     parents = frame["parent"].to_numpy()
@@ -66,6 +109,9 @@ def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> 
             unit = existing[row.unit] = models.Unit(code=row.unit)
             added += 1
         unit.name, unit.kind, unit.batch_id = row.name, row.kind, batch_id
+        for field in LIMITS:  # a column left out, or a cell left blank, keeps what the unit had
+            if getattr(row, field):
+                setattr(unit, field, getattr(row, field))
         unit.parent_id = existing[row.parent].id if row.parent else None
         session.add(unit)
         session.flush()
