@@ -154,7 +154,7 @@ def test_pages_with_someone_in_them_are_never_shared_by_a_cache(server):
 
 
 @pytest.mark.parametrize("typed", ["1e308", "nan", "inf", "-infinity", "1_000", "１２３", "٣", "0x10", "1,2,3",
-                                   "9.999.999.999.999", "-5", "12" * 30])
+                                   "9.999.999.999.999", "12" * 30])
 def test_numbers_that_are_not_figures_are_refused_and_nothing_written(server, typed):
     """Guard: office.assessment.parse_number (ASCII digits in Vietnamese or plain notation, at most a
     trillion) and check_figures (no negative count)."""
@@ -170,6 +170,17 @@ def test_numbers_that_are_not_figures_are_refused_and_nothing_written(server, ty
             models.SelfAssessment, models.SelfAssessment.id == models.DraftFigure.assessment_id).join(
             models.Unit, models.Unit.id == models.SelfAssessment.unit_id).where(
             models.Unit.code == "SKHCN", models.DraftFigure.indicator_code == "tthc_tong")).all()
+
+
+def test_a_negative_figure_is_refused(server):
+    """Guard: office.assessment.check_figures's refusal of a value under zero (on a figure that is no part
+    and no whole of another, so nothing else catches it)."""
+    base, engine, _ = server
+    unit, token = signed_in(base, "donvi.skhcn")
+    before = _audit_count(engine)
+    r = unit.post(f"/tu-danh-gia/{_round(engine)}/luu", data={"csrf": token, "so_lieu__sipas": "-5"})
+    assert r.status_code == 400 and "giá trị âm" in r.text and "SIPAS" in r.text
+    assert _audit_count(engine) == before
 
 
 def test_thousands_separators_and_a_part_above_its_whole(server):

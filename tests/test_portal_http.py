@@ -34,8 +34,13 @@ def test_health_and_public_pages(server):
 
 
 def test_unit_cannot_reach_another_units_form_figures_or_files(server):
-    """Guard: office.assessment.target_unit (an officer's unit is always their own) and evidence_file's
-    sees_unit check."""
+    """Guards, each shown by removing it (the test then fails):
+    - office/assessment.py ``evidence_file``: ``actor.sees_unit(code)`` (another unit's file by id → 403);
+    - office/assessment.py ``target_unit``: an appraiser's ``sees_unit`` (assigned to STP only → no SKHCN);
+    - office/appraisal.py ``answer_feedback``: ``item.unit_id != unit.id`` (another unit's request → 404);
+    - web/routes_office.py ``appraisal_page``'s ``accounts.require(actor, "tham_dinh", "quan_tri")`` together
+      with ``target_unit``'s refusal of an officer naming another unit: two layers, each holding alone; with
+      both removed the officer reads STP's form. The hidden ``unit`` field is never read by a unit's route."""
     base, engine, _ = server
     rid = _round(engine)
     b, b_token = signed_in(base, "donvi.stp")
@@ -57,22 +62,60 @@ def test_unit_cannot_reach_another_units_form_figures_or_files(server):
                               .join(models.DraftFigure, models.DraftFigure.assessment_id == models.SelfAssessment.id)
                               .where(models.DraftFigure.indicator_code == "van_ban_di")).scalars().all()
     assert owners == ["SKHCN"]
+    # an appraiser assigned to STP only: neither SKHCN's form nor its files
+    judge, _ = signed_in(base, "thamdinh.stp")
+    r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": a_token, "criterion": "1.7.1"},
+               files={"file": ("a.pdf", PDF + b"a", "application/pdf")})
+    with engine.connect() as conn:
+        a_file = conn.execute(select(models.EvidenceFile.id).order_by(models.EvidenceFile.id.desc())).scalar()
+    assert judge.get(f"/tham-dinh/{rid}/SKHCN").status_code == 403
+    assert judge.get(f"/tai-lieu/{a_file}").status_code == 403
+    assert judge.get(f"/tham-dinh/{rid}/STP").status_code in (200, 400)  # its own unit: reachable
+    # another unit's feedback request, answered by changing its id in the URL
+    assert b.post(f"/tu-danh-gia/{rid}/luu", data={"csrf": b_token, "so_lieu__van_ban_di": "3000",
+                                                  "hanh_dong": "nop"}).status_code == 303
+    full, full_token = signed_in(base, "thamdinh")
+    assert full.post(f"/tham-dinh/{rid}/STP/yeu-cau", data={"csrf": full_token, "criterion": "1.7.1",
+                                                            "request_text": "Bổ sung sổ", "deadline": "31/12/2099"}
+                     ).status_code == 303
+    with engine.connect() as conn:
+        b_ask = conn.execute(select(models.FeedbackRequest.id).order_by(models.FeedbackRequest.id.desc())).scalar()
+    assert a.post(f"/bo-sung/{b_ask}", data={"csrf": a_token, "answer": "trả lời thay"}).status_code == 404
+    with engine.connect() as conn:
+        assert conn.execute(select(models.FeedbackRequest.answer).where(models.FeedbackRequest.id == b_ask)
+                            ).scalar() == ""
 
 
 def test_unit_officer_cannot_appraise(server):
-    """Guard: office.accounts.require(actor, "tham_dinh") in office.appraisal."""
+    """Guard: office/appraisal.py ``_appraisable``'s ``require(actor, "tham_dinh")`` (points, feedback
+    requests and finalising). The officer's own form is submitted first, so nothing else stands in the way."""
     base, engine, _ = server
     rid = _round(engine)
     a, token = signed_in(base, "donvi.sct")
+    # its own form submitted: nothing but the role stands between the officer and appraising it
+    assert a.post(f"/tu-danh-gia/{rid}/luu", data={"csrf": token, "so_lieu__van_ban_di": "3000",
+                                                  "hanh_dong": "nop"}).status_code == 303
     r = a.post(f"/tham-dinh/{rid}/SCT/diem", data={"csrf": token, "criterion": "1.1.2", "points": "3",
                                                    "reason": "tự chấm"})
     assert r.status_code == 403
+    r = a.post(f"/tham-dinh/{rid}/SCT/yeu-cau", data={"csrf": token, "criterion": "1.1.2", "request_text": "x",
+                                                      "deadline": "31/12/2099"})
+    assert r.status_code == 403
+    assert a.post(f"/tham-dinh/{rid}/SCT/hoan-tat", data={"csrf": token}).status_code == 403
     with engine.connect() as conn:
         assert not conn.execute(select(models.Appraisal.id).where(models.Appraisal.appraiser == "donvi.sct")).all()
+        assert not conn.execute(select(models.FeedbackRequest.id).where(models.FeedbackRequest.asked_by == "donvi.sct")
+                                ).all()
+        state = conn.execute(select(models.SelfAssessment.state).join(
+            models.Unit, models.Unit.id == models.SelfAssessment.unit_id).where(models.Unit.code == "SCT")).scalar()
+    assert state == "da_nop"
 
 
 def test_public_reaches_no_write_and_no_evidence(server):
-    """Guard: actor_of (no session → sign-in) and the CSRF check on every POST."""
+    """Guards, two layers each holding alone: web/app.py ``actor_of`` (no session → sign-in) and, under it,
+    office/accounts.py ``require``'s and office/assessment.py ``evidence_file``'s refusal of no actor; with
+    both removed the public writes. (tests/test_portal_attacks.py checks every POST route and fails with
+    ``actor_of`` alone removed.) A visitor's own CSRF token opens nothing."""
     base, engine, _ = server
     rid = _round(engine)
     public = httpx.Client(base_url=base, follow_redirects=False)
@@ -86,7 +129,8 @@ def test_public_reaches_no_write_and_no_evidence(server):
 
 
 def test_post_without_valid_csrf_is_refused(server):
-    """Guard: the CSRF check in web.app's middleware."""
+    """Guard: web/app.py ``create_app``'s middleware ``who_and_csrf``: ``cookies.csrf_ok(holder, token)``
+    (web/security.py ``Cookies.csrf_ok``, the token an HMAC of this session's id)."""
     base, engine, _ = server
     rid = _round(engine)
     a, token = signed_in(base, "donvi.syt")
@@ -99,7 +143,8 @@ def test_post_without_valid_csrf_is_refused(server):
 
 
 def test_html_in_names_and_explanations_is_escaped(server):
-    """Guard: jinja2 autoescape on every template."""
+    """Guard: web/app.py ``create_app``: ``env.autoescape = True`` (every template; set to False, the
+    script comes through)."""
     base, engine, _ = server
     rid = _round(engine)
     evil = '<script>alert("x")</script>'
@@ -124,7 +169,9 @@ def _zip(entries: dict[str, bytes], types: bytes) -> bytes:
 
 
 def test_bad_uploads_are_refused_and_nothing_stored(server):
-    """Guard: office.evidence.check (content type, size, zip bomb, path in the name)."""
+    """Guards, each removed in turn (the test then fails): office/evidence.py ``detect`` (type from the
+    content), ``check``'s size limit, ``_office``'s zip bomb bounds (ratio, total, entries), ``clean_name``'s
+    refusal of a path; and office/assessment.py ``upload`` checking before ``files.put`` (nothing stored)."""
     base, engine, data_dir = server
     rid = _round(engine)
     a, token = signed_in(base, "donvi.sgddt")
@@ -153,7 +200,10 @@ def test_bad_uploads_are_refused_and_nothing_stored(server):
 
 
 def test_session_expires_and_a_preset_id_is_not_kept(server):
-    """Guards: the server-side expiry check (accounts.session_actor) and a new session id at sign-in."""
+    """Guards: office/accounts.py ``session_actor``'s ``row.expires_at <= now`` (expiry kept on the
+    server), and web/routes_account.py ``login`` always setting the new id from ``accounts.login`` (an id the
+    request brought, even a valid one planted by an attacker, is never carried over: made to carry it
+    over, the test fails)."""
     base, engine, _ = server
     client = httpx.Client(base_url=base, follow_redirects=False)
     token = csrf_of(client.get("/dang-nhap").text)
@@ -165,6 +215,17 @@ def test_session_expires_and_a_preset_id_is_not_kept(server):
     attacker = httpx.Client(base_url=base, follow_redirects=False, cookies={"cchc_khach": planted})
     assert attacker.get("/tu-danh-gia").status_code == 303  # the pre-login id opens nothing
     assert client.get("/tu-danh-gia").status_code == 200
+    # the attacker's own valid session planted in the victim's browser stays the attacker's after the
+    # victim signs in: the victim gets a new id, the planted one never becomes the victim's
+    mallory, _ = signed_in(base, "donvi.stp")
+    own = mallory.cookies.get("cchc_phien")
+    victim = httpx.Client(base_url=base, follow_redirects=False)
+    victim.cookies.set("cchc_phien", own, domain="127.0.0.1")
+    token = csrf_of(victim.get("/dang-nhap").text)
+    r = victim.post("/dang-nhap", data={"username": "donvi.skhcn", "password": PASSWORD, "csrf": token})
+    assert r.status_code == 303 and victim.cookies.get("cchc_phien", domain="127.0.0.1") != own
+    assert "SKHCN" not in mallory.get("/tu-danh-gia").text.split("<main>")[0]  # still Mallory's unit
+    assert "STP" in mallory.get("/tu-danh-gia").text.split("<main>")[0]
     with engine.begin() as conn:  # the session's time runs out on the server
         conn.execute(update(models.WebSession).values(expires_at=models.WebSession.created_at))
     r = client.get("/tu-danh-gia")
@@ -172,9 +233,24 @@ def test_session_expires_and_a_preset_id_is_not_kept(server):
 
 
 def test_repeated_wrong_passwords_are_throttled_and_never_logged(server, caplog):
-    """Guards: accounts.login's per-account lock; audit entries and logs carry no password."""
+    """Guards: office/accounts.py ``_failed``'s per-account lock (removed: the sixth try is not throttled);
+    the sign-in's audit entries name the account only, and office/audit.py ``_json`` masks secret keys
+    (with a careless ``{"password": …}`` entry added and the masking removed, the test fails). The server's
+    own loggers (uvicorn's access and error logs) are listened to as well as the root logger."""
     base, engine, _ = server
     caplog.set_level(logging.DEBUG)
+    seen = []  # every record of the server's own loggers too (uvicorn's do not reach the root logger)
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(self.format(record))
+
+    keep = Keep(logging.DEBUG)
+    watched = [logging.getLogger(n) for n in ("uvicorn", "uvicorn.access", "uvicorn.error", "cchc", "cchc.web")]
+    levels = [w.level for w in watched]
+    for w in watched:
+        w.addHandler(keep)
+        w.setLevel(logging.DEBUG)
     client = httpx.Client(base_url=base, follow_redirects=False)
     token = csrf_of(client.get("/dang-nhap").text)
     secret = "doan-sai-mat-khau-123"
@@ -187,4 +263,9 @@ def test_repeated_wrong_passwords_are_throttled_and_never_logged(server, caplog)
         rows = conn.execute(select(models.AuditEntry.before, models.AuditEntry.after, models.AuditEntry.object)).all()
     dump = " ".join(" ".join(map(str, row)) for row in rows)
     assert secret not in dump and PASSWORD not in dump
-    assert secret not in caplog.text and PASSWORD not in caplog.text
+    for w, level in zip(watched, levels):
+        w.removeHandler(keep)
+        w.setLevel(level)
+    assert any("/dang-nhap" in line for line in seen)  # the access log was heard
+    logged = caplog.text + "\n".join(seen)
+    assert secret not in logged and PASSWORD not in logged
