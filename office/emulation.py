@@ -18,7 +18,7 @@ from emulation import review as rv
 from emulation.campaigns import Campaign, load_campaign, shipped_campaigns
 from emulation.eligibility import Eligibility, eligibility
 from office.errors import NotFound, Refused
-from office.frames import PROVINCE_OFFICE, bases, frame_for, issuer, office_of
+from office.frames import PROVINCE_OFFICE, bases, dated, frame_for, issuer, office_of
 from office.outputs import write
 from office.score_documents import scorecard_context
 from reports import documents as docs
@@ -74,9 +74,11 @@ def eligibility_document(engine: Engine, result: Eligibility, unit: str | None, 
         why = "; ".join(result.reasons(person)[nxt]) if nxt else ""
         rows.append(docs.EligibleRow(r["name"], r["unit_name"], RATING_LABEL.get(int(r["xep_loai"]), "–")
                                      if r["xep_loai"] == r["xep_loai"] else "–",
-                                     ", ".join(reached) or "–", result.label(nxt) if nxt else "–", why))
+                                     ", ".join(reached) or "–", result.label(nxt) if nxt else "–",
+                                     dated(why, issued)))
     counts = tuple((result.label(t), int(table[t].sum())) for t in titles)
-    context = docs.EligibilityList(result.year, unit or "toàn tỉnh", counts, tuple(rows), result.ruleset.reference)
+    context = docs.EligibilityList(result.year, unit or "toàn tỉnh", counts, tuple(rows),
+                                   dated(result.ruleset.reference, issued))
     frame = frame_for(engine, unit or PROVINCE_OFFICE, "DS", issued, ("Hội đồng Thi đua - Khen thưởng", "Lưu: VT"))
     return docs.eligibility_list(context, frame)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+import re
 from functools import cache
 from pathlib import Path
 
@@ -166,6 +167,18 @@ def bases(who: Issuer, kind: str, on: date, year: int | None = None, level: str 
             continue
         lines.append(f"Căn cứ {t.cite};")
     return tuple(lines)
+
+
+def dated(text: str, on: date) -> str:
+    """``text`` without its mentions of the texts not yet (or no longer) in force on ``on`` — a reason
+    «(NĐ 152/2025 Đ.4)» in a list of 2024, or a reference's «; Nghị định 152/2025/NĐ-CP»."""
+    for t in legal_texts():
+        if "/" not in t.number or in_force(t, on):
+            continue
+        short = re.escape(t.number.rsplit("/", 1)[0] if t.number.count("/") > 1 else t.number)
+        text = re.sub(rf"\s*\([^()]*{short}[^()]*\)", "", text)
+        text = re.sub(rf"[;,]?\s*(Nghị định|NĐ|Quyết định|QĐ|Luật|Kế hoạch|KH)?\s*(số\s*)?{short}[^;,.()]*", "", text)
+    return text
 
 
 def office_of(engine: Engine, who: Issuer) -> Issuer | None:

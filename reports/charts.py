@@ -1,4 +1,5 @@
-"""Pictures people would rather look at than read: ranking bars, a radar of component indices, trends, the
+"""Pictures people would rather look at than read (their title is the caption the document puts under them,
+never drawn in the picture as well): ranking bars, a radar of component indices, trends, the
 spread of a criterion across units. Each is drawn only in the format a renderer asks for — PNG for DOCX, SVG for HTML — and
 both are byte-identical for the same data."""
 
@@ -53,7 +54,6 @@ def ranking(names: Sequence[str], values: Sequence[float], title: str, highlight
         if threshold is not None:
             ax.axvline(threshold, color=GREY, linestyle="--", linewidth=1)
         ax.set_xlabel(unit)
-        ax.set_title(title)
         return fig
 
     return _figure(draw, title)
@@ -70,7 +70,6 @@ def radar(axes: Sequence[str], series: dict[str, Sequence[float]], title: str) -
             ax.fill(angles + angles[:1], closed, color=color, alpha=0.08)
         ax.set_xticks(angles, [a if len(a) < 28 else a[:26] + "…" for a in axes], fontsize=7)
         ax.set_ylim(0, 100)
-        ax.set_title(title, pad=18)
         ax.legend(loc="lower right", bbox_to_anchor=(1.25, -0.12), fontsize=7)
         return fig
 
@@ -87,7 +86,6 @@ def trend(labels: Sequence[str], series: dict[str, Sequence[float]], title: str,
                     ax.annotate(number(v, 1), (x, v), textcoords="offset points", xytext=(0, 5), fontsize=7,
                                 ha="center")
         ax.set_ylabel(unit)
-        ax.set_title(title)
         ax.legend(fontsize=7)
         return fig
 
@@ -105,7 +103,6 @@ def distribution(values: Sequence[float], title: str, label: str, marker: float 
             ax.axvline(marker, color=RED, linewidth=2)
         ax.set_xlabel(label)
         ax.set_ylabel("số đơn vị")
-        ax.set_title(title)
         return fig
 
     return _figure(draw, title)

@@ -4,7 +4,8 @@ as DOCX, HTML or XLSX. Nothing here knows where the numbers came from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from reports import charts
@@ -12,11 +13,40 @@ from reports.markup import render_blocks
 from reports.model import Document, Frame, Table
 
 
+PERIOD_WORDS = {"NAM": "năm {y}", "Q1": "quý I năm {y}", "Q2": "quý II năm {y}", "Q3": "quý III năm {y}",
+                "Q4": "quý IV năm {y}", "6T": "6 tháng năm {y}", "9T": "9 tháng năm {y}"}
+CODE_WORDS = {"qd766-2022": "Bộ chỉ số theo Quyết định số 766/QĐ-TTg",
+              "chi-so-cchc-so-nganh": "Chỉ số cải cách hành chính của sở, ban, ngành",
+              "danh-hieu-ca-nhan-2022": "tiêu chuẩn danh hiệu cá nhân", "danh-hieu-tap-the-2022":
+              "tiêu chuẩn danh hiệu tập thể"}
+_UNCONFIRMED = re.compile(r"\s*[;,]?\s*(điểm là ví dụ\s*)?\[NC[^\]]*\]")
+_VERSION = re.compile(r"\s*\((lượt chấm điểm )?phiên bản \d+\)|,?\s*(lượt chấm điểm )?phiên bản \d+")
+_PERIOD = re.compile(r"\b(20\d\d)-(NAM|Q[1-4]|6T|9T)\b")
+_CODE = re.compile("|".join(map(re.escape, CODE_WORDS)) + r"|thi-dua-cchc-[a-z0-9-]+")
+
+
+def signed_text(text: str) -> str:
+    """Text fit for a signed document: no «[NC]» mark (the value stays, its doubt belongs in the data), no run
+    version, periods and rule sets in words rather than their codes."""
+    text = _UNCONFIRMED.sub("", text)
+    text = _VERSION.sub("", text)
+    text = _PERIOD.sub(lambda m: PERIOD_WORDS[m.group(2)].format(y=m.group(1)), text)
+    return _CODE.sub(lambda m: CODE_WORDS.get(m.group(0), "nội dung thi đua của phong trào"), text)
+
+
+def _clean_table(table: Table) -> Table:
+    rows = tuple(tuple(signed_text(v) if isinstance(v, str) else v for v in row) for row in table.rows)
+    return replace(table, rows=rows, title=signed_text(table.title))
+
+
 def _compose(kind: str, frame: Frame, context: dict, tables: dict[str, Table] | None = None,
              figures: dict | None = None) -> Document:
-    """A document of ``kind``: its template ``<kind>.j2`` says the context in words around the tables and figures."""
-    tables = tables or {}
-    return Document(kind, frame, tuple(render_blocks(f"{kind}.j2", context, tables, figures or {})), tables)
+    """A document of ``kind``: its template ``<kind>.j2`` says the context in words around the tables and figures;
+    what it says is cleaned of internal marks and codes (``signed_text``)."""
+    tables = {k: _clean_table(t) for k, t in (tables or {}).items()}
+    blocks = tuple(replace(b, text=signed_text(b.text), table=_clean_table(b.table) if b.table else None)
+                   for b in render_blocks(f"{kind}.j2", context, tables, figures or {}))
+    return Document(kind, frame, blocks, tables)
 
 
 # --- Scores ---------------------------------------------------------------------------------------------
@@ -54,9 +84,19 @@ class Scoreboard:
         return sum(values) / len(values) if values else float("nan")
 
 
+def _group(code: str, title: str) -> str:
+    """A group column's header: its number and the first words of its title («Nhóm 1: Công khai…»)."""
+    words = title.split()
+    short = " ".join(words[:3]) + ("…" if len(words) > 3 else "")
+    return f"Nhóm {code}: {short}"
+
+
+RANKING_SHOWN = 15  # units shown at each end of a long ranking's chart
+
+
 def score_publication(board: Scoreboard, frame: Frame) -> Document:
     ranking = Table(
-        ("Hạng", "Mã", "Đơn vị", "Điểm", "Tối đa", "Tỷ lệ", "Xếp loại") + tuple(a for a, _ in board.areas),
+        ("Hạng", "Mã", "Đơn vị", "Điểm", "Tối đa", "Tỷ lệ", "Xếp loại") + tuple(_group(a, t) for a, t in board.areas),
         tuple((u.rank, u.code, u.name, u.points, u.maximum, u.percent, u.classification)
               + tuple(u.components.get(a) for a, _ in board.areas) for u in board.units),
         ("int", "text", "text", "dec", "dec", "pct", "text") + ("pct",) * len(board.areas),
@@ -65,9 +105,14 @@ def score_publication(board: Scoreboard, frame: Frame) -> Document:
                   tuple((a, t, board.component_average(a)) for a, t in board.areas), ("text", "text", "pct"),
                   title="Chỉ số thành phần bình quân")
     counts = {c: sum(1 for u in board.units if u.classification == c) for c in board.classes}
+    shown = board.units
+    title = f"Xếp hạng theo tỷ lệ điểm đạt được năm {board.year} (%)"
+    if len(shown) > 2 * RANKING_SHOWN:  # a bar per unit would not fit a page: the ends, and the full table
+        shown = shown[:RANKING_SHOWN] + shown[-RANKING_SHOWN:]
+        title = (f"{RANKING_SHOWN} đơn vị dẫn đầu và {RANKING_SHOWN} đơn vị cuối bảng xếp hạng năm {board.year} "
+                 f"theo tỷ lệ điểm đạt được (%); đủ {len(board.units)} đơn vị tại bảng xếp hạng")
     figures = {
-        "xep_hang": charts.ranking([u.name for u in board.units], [u.percent for u in board.units],
-                                   f"Xếp hạng theo tỷ lệ điểm đạt được năm {board.year} (%)"),
+        "xep_hang": charts.ranking([f"{u.rank}. {u.name}" for u in shown], [u.percent for u in shown], title),
         "phan_bo": charts.distribution([u.percent for u in board.units], "Phân bố tỷ lệ điểm của các đơn vị",
                                        "tỷ lệ điểm đạt được (%)"),
     }

@@ -7,6 +7,7 @@ title, body, "Nơi nhận" bottom left, signature bottom right; page numbers cen
 from __future__ import annotations
 
 import io
+import struct
 from copy import deepcopy
 from pathlib import Path
 
@@ -73,6 +74,8 @@ def _no_borders(table) -> None:
 
 
 CONTENT_WIDTH_MM = 210 - 30 - 15  # A4 less the left and right margins
+CONTENT_HEIGHT_MM = 297 - 20 - 20  # A4 less the top and bottom margins
+PICTURE_HEIGHT_MM = CONTENT_HEIGHT_MM - 40  # room left on the page for the caption and a line of text
 
 
 def _widths(table, widths_mm: list[float]) -> None:
@@ -89,12 +92,14 @@ def _column_widths(table: Table, size: float) -> list[float]:
     when the page is too narrow, and any room left going to the text columns."""
     per_char = 0.21 * size  # mm per character of Times at ``size`` points, roughly
     sample = table.rows[:300]
-    needed = []
+    needed, least = [], []
     for i, name in enumerate(table.columns):
         cells = [len(cell_text(r[i], table.kind(i))) for r in sample] or [0]
         longest_word = max((len(w) for w in str(name).split()), default=0)
         chars = min(max(cells), 40) if table.kind(i) == "text" else max(max(cells), longest_word)
         needed.append(max(chars, longest_word, 2) * per_char + 4.0)  # cell padding both sides
+        numbers = max(cells) if table.kind(i) != "text" else 0
+        least.append(max(longest_word, numbers, 2) * per_char + 4.0)  # no word of a header, no number cut
     text = [i for i in range(len(needed)) if table.kind(i) == "text"]
     room = CONTENT_WIDTH_MM - sum(needed)
     if room > 0 and text:
@@ -105,8 +110,13 @@ def _column_widths(table: Table, size: float) -> list[float]:
             give = min(-room, max(0.0, needed[i] - 25))
             needed[i] -= give
             room += give
-        if room < 0:
-            needed = [w * CONTENT_WIDTH_MM / sum(needed) for w in needed]
+        if room < 0:  # then every column down towards its longest word, in proportion to what it can give
+            spare = [max(0.0, w - m) for w, m in zip(needed, least)]
+            if sum(spare) > 0:
+                cut = min(1.0, -room / sum(spare))
+                needed = [w - g * cut for w, g in zip(needed, spare)]
+            if sum(needed) > CONTENT_WIDTH_MM:
+                needed = [w * CONTENT_WIDTH_MM / sum(needed) for w in needed]
     return needed
 
 
@@ -184,7 +194,12 @@ def _block(doc, block: Block) -> None:
     elif block.kind == "table":
         _table(doc, block.table)
     elif block.kind == "figure":
-        doc.add_picture(io.BytesIO(block.figure.png), width=Cm(15))
+        png = block.figure.png
+        width_px, height_px = struct.unpack(">II", png[16:24])  # the PNG's IHDR
+        width = min(150.0, CONTENT_WIDTH_MM)
+        if width * height_px / width_px > PICTURE_HEIGHT_MM:  # a tall picture: as tall as the page allows
+            width = PICTURE_HEIGHT_MM * width_px / height_px
+        doc.add_picture(io.BytesIO(png), width=Mm(width))
         doc.paragraphs[-1].alignment = centre
         _para(doc, block.figure.title, 12, italic=True, align=centre, after=6)
 

@@ -1,0 +1,150 @@
+"""Every document of the demo year as a clerk would read it before signing: the issuer's own bases and tasks,
+no internal marker, the signer the competence table names, every cited text issued and in force before the
+document's date — and the pictures inside the page."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document as Docx
+from docx.shared import Mm
+
+from cchc import names
+from office import year
+from office.frames import in_force, legal_texts
+from store.db import make_engine
+
+PROVINCE = "Lai Châu"
+OTHER_PROVINCES = ("Ninh Thuận", "Quảng Trị", "Lạng Sơn")
+INTERNAL = re.compile(r"\[NC\]|phiên bản|\b20\d\d-(NAM|Q[1-4]|6T|9T)\b|qd766-2022|chi-so-cchc|thi-dua-cchc|danh-hieu-"
+                      r"|THỦ TRƯỞNG ĐƠN VỊ")
+DATE = re.compile(r", ngày (\d+) tháng (\d+) năm (\d{4})")
+SYMBOL = re.compile(r"Số:\s*[^/]*/([^\s-]+)-(\S+)")
+
+
+@pytest.fixture(scope="module")
+def documents(demo_db, tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("nam")
+    shutil.copy(demo_db, folder / "tinh.db")
+    engine = make_engine(f"sqlite:///{folder / 'tinh.db'}")
+    try:
+        written = year.run(engine, 2024, folder / "out")
+    finally:
+        engine.dispose()
+    return {p.stem: p for p in written if p.suffix == ".docx"}
+
+
+def _read(path: Path) -> tuple[str, str, str, str]:
+    """(header, body, signature block, whole text) of a DOCX."""
+    doc = Docx(path)
+    header = "\n".join(c.text for c in doc.tables[0].rows[0].cells)
+    closing = doc.tables[-1].rows[0].cells
+    cells = [c.text for t in doc.tables[1:-1] for row in t.rows for c in row.cells]
+    body = "\n".join([p.text for p in doc.paragraphs] + cells)
+    return header, body, "\n".join(c.text for c in closing), "\n".join((header, body, *[c.text for c in closing]))
+
+
+def test_the_demo_year_writes_its_documents(documents):
+    assert len(documents) > 30
+    assert any(k.startswith("quyet-dinh-khen-thuong") for k in documents)
+
+
+def test_no_internal_marker_or_other_province_in_any_document(documents):
+    for name, path in documents.items():
+        _, _, _, text = _read(path)
+        assert not INTERNAL.search(text), (name, INTERNAL.search(text).group(0))
+        for other in OTHER_PROVINCES:
+            assert other not in text, (name, other)
+
+
+def test_every_cited_text_is_the_issuers_own_and_in_force_before_the_document(documents):
+    for name, path in documents.items():
+        header, body, _, _ = _read(path)
+        day, month, yyyy = map(int, DATE.search(header).groups())
+        issued = date(yyyy, month, day)
+        symbol = SYMBOL.search(header)
+        for text in legal_texts():
+            if text.number not in body:
+                continue
+            assert in_force(text, issued), (name, text.number, issued)
+            assert text.province in (None, PROVINCE), (name, text.number)
+            if text.unit:
+                assert symbol and symbol.group(2) == text.unit, (name, text.number)
+
+
+def test_department_plans_give_tasks_to_their_own_divisions(documents):
+    departments = dict(names.DEPARTMENTS)
+    for name, path in documents.items():
+        if not name.startswith("ke-hoach-cchc-"):
+            continue
+        code = name.removeprefix("ke-hoach-cchc-").rsplit("-", 1)[0]
+        _, body, _, _ = _read(path)
+        for other, other_name in departments.items():
+            if other not in (code, "SNV"):
+                assert other_name not in body, (name, other_name)
+        if code != "SKHCN":
+            assert "Khoa học và Công nghệ" not in body and "KH&CN" not in body and "Kiểm định" not in body, name
+
+
+def test_award_decisions_follow_the_competence_table(documents):
+    decision = documents["quyet-dinh-khen-thuong-skhcn-ninh-thuan-2024"]
+    header, body, closing, _ = _read(decision)
+    assert "Bằng khen" in body
+    assert "ỦY BAN NHÂN DÂN TỈNH LAI CHÂU" in header and "/QĐ-UBND" in header
+    assert "năm 2024" in header
+    assert closing.split("\n")[-1].strip(), "the signer's name"
+    authority = [line for line in closing.split("\n") if line.strip()]
+    assert authority[-3:-1] in (["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"])
+    assert "98/2023/NĐ-CP" in body and "152/2025" not in body
+    bold = [r.bold for p in Docx(decision).tables[-1].rows[0].cells[1].paragraphs for r in p.runs if r.text.strip()]
+    assert bold and all(bold)
+    proposal_header, proposal, _, _ = _read(documents["to-trinh-skhcn-ninh-thuan-2024"])
+    assert "/TTr-SKHCN" in proposal_header and "Kính gửi: Ủy ban nhân dân tỉnh Lai Châu" in proposal
+
+
+def test_the_minutes_are_signed_by_the_chair_and_the_secretary(documents):
+    _, body, closing, _ = _read(documents["bien-ban-binh-xet-skhcn-ninh-thuan-2024"])
+    assert "THƯ KÝ" in closing and "CHỦ TỊCH HỘI ĐỒNG" in closing
+    lines = [x for x in closing.split("\n") if x.strip()]
+    assert len(lines) == 4 and lines[0] == "THƯ KÝ" and lines[2] == "CHỦ TỊCH HỘI ĐỒNG", lines
+    assert "Chủ tịch Hội đồng" in body and "Thư ký Hội đồng" in body
+
+
+def test_a_departments_own_report_goes_to_the_department_of_home_affairs(province):
+    from helpers import read_docx_text
+    from office.periodic import periodic
+
+    own = read_docx_text(periodic(province, "Quý III/2024", "STP", date(2024, 10, 1)), Path("/tmp") / "bc-stp.docx")
+    assert "Kính gửi: Sở Nội vụ." in own and "1/1 đơn vị" not in own and "Bộ Nội vụ" not in own
+    whole = read_docx_text(periodic(province, "Quý III/2024", None, date(2024, 10, 1)), Path("/tmp") / "bc-tinh.docx")
+    assert "Kính gửi: Bộ Nội vụ." in whole
+
+
+def test_pictures_fit_the_text_area(documents):
+    width, height = Mm(210 - 30 - 15), Mm(297 - 20 - 20)
+    for name, path in documents.items():
+        for shape in Docx(path).inline_shapes:
+            assert shape.width <= width and shape.height <= height, name
+
+
+@pytest.mark.slow
+def test_every_document_renders_on_paper(documents, tmp_path):
+    soffice = shutil.which("soffice")
+    if soffice is None or shutil.which("pdfinfo") is None:
+        pytest.skip("LibreOffice and poppler are not installed (apt-get install libreoffice-writer-nogui poppler-utils)")
+    paths = sorted(documents.values())
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, paths)],
+                   check=True, capture_output=True, timeout=600)
+    pages = {}
+    for path in paths:
+        pdf = tmp_path / f"{path.stem}.pdf"
+        assert pdf.exists(), path.name
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        pages[path.stem] = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    (tmp_path / "so-trang.txt").write_text("\n".join(f"{k}\t{v}" for k, v in sorted(pages.items())))
+    assert all(n >= 1 for n in pages.values())
