@@ -36,9 +36,15 @@ def announce(result) -> None:
     import os
 
     if os.environ.get("PREFECT_API_URL"):
-        from flows.events import announce_ingest
+        from flows.events import ServerUnreachable, announce_ingest
 
-        announce_ingest(result)
+        try:
+            announce_ingest(result)
+        except ServerUnreachable as e:
+            from cchc.shell import err
+
+            err.print(f"[yellow]Lưu ý:[/] dữ liệu đã được ghi, nhưng {e}: chưa báo được để tính lại điểm ngay. "
+                      "Lượt tính lại theo lịch (15 phút một lần) sẽ nhận dữ liệu này, hoặc chạy «cchc rescore».")
 
 
 def ingest(

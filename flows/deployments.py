@@ -29,10 +29,15 @@ class Planned:
         return f"flows.year.{self.flow}"
 
 
+RESCORE_EVERY = "*/15 * * * *"  # a fallback for events that could not be delivered: stale periods are re-scored
+HEARTBEAT_SECONDS = 30  # a flow run's heartbeat (Prefect emits none below 30 s)
+SILENT_SECONDS = 120  # a run silent this long is dead (its worker or machine went away): it is marked Crashed
 PLANNED = tuple(Planned(s.deployment, s.name, s.title.split(" {")[0], (s.cron,)) for s in STEPS) + (
     Planned("chu-trinh-nam", "yearly_cycle", "Cả chu trình CCHC của một năm (chạy khi cần)"),
-    Planned("tinh-lai-diem", "rescore", "Tính lại điểm khi có dữ liệu mới", on_ingest=True),
+    Planned("tinh-lai-diem", "rescore", "Tính lại điểm khi có dữ liệu mới (và 15 phút một lần)", (RESCORE_EVERY,),
+            on_ingest=True),
 )
+ZOMBIES = "cchc: lượt chạy mất tín hiệu → Crashed"
 
 
 def deploy(work_pool: str, database_url: str | None, out: str, source: Path = ROOT) -> list[str]:
@@ -60,7 +65,40 @@ def deploy(work_pool: str, database_url: str | None, out: str, source: Path = RO
             schedules=[Cron(c, timezone=TIMEZONE) for c in p.crons] or None, triggers=triggers,
             parameters={"database_url": database_url, "out": out} | p.parameters,
             concurrency_limit=1,  # two changes arriving together: one run after the other, never a race
+            job_variables={"env": {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS)}},
         )
         deployment.apply(work_pool_name=work_pool)
         names.append(f"{flow.name}/{p.name}")
+    crash_the_silent()
     return names
+
+
+def crash_the_silent() -> None:
+    """The automation that marks a flow run Crashed when its heartbeats stop (a worker killed, a machine gone),
+    so that it frees its deployment's concurrency slot instead of holding it for ever. Created once."""
+    from datetime import timedelta
+
+    from prefect.automations import Automation
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        Automation.read(name=ZOMBIES)
+        return
+    except (ObjectNotFound, ValueError):
+        pass
+    Automation(
+        name=ZOMBIES,
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={"prefect.flow-run.heartbeat", "prefect.flow-run.Completed", "prefect.flow-run.Failed",
+                    "prefect.flow-run.Cancelled", "prefect.flow-run.Crashed"},
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            for_each={"prefect.resource.id"}, posture=Posture.Proactive, threshold=1,
+            within=timedelta(seconds=SILENT_SECONDS)),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED,
+                                    message="Lượt chạy mất tín hiệu (worker hoặc máy đã dừng): đánh dấu Crashed")],
+    ).create()
