@@ -107,3 +107,47 @@ def test_an_ingested_correction_is_rescored_through_the_trigger(prefect_server, 
     engine.dispose()
     assert after == (before or 0) + 1, (prefect_server.logs / "worker.log").read_text()[-3000:]
     print(f"từ lúc nhập đến phiên bản mới: {time.monotonic() - started:.1f} giây")
+
+
+def _process_of(flow_run_id) -> int | None:
+    """The pid of the process running ``flow_run_id`` on this machine (its environment names the run)."""
+    marker = f"PREFECT__FLOW_RUN_ID={flow_run_id}".encode()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker in (entry / "environ").read_bytes():
+                    return int(entry.name)
+            except OSError:
+                continue
+    return None
+
+
+def test_a_run_whose_process_dies_is_marked_crashed_and_frees_its_slot(prefect_server, province_db):  # noqa: F811
+    """kill -9 of a running flow's process: its heartbeats stop, the automation marks it Crashed, and the
+    deployment (one run at a time) runs again."""
+    import os
+    import signal
+
+    settings, get_client = _client(prefect_server)
+    params = {"database_url": f"sqlite:///{province_db / 'cchc.db'}", "out": str(province_db / "out-2")}
+    with settings, get_client(sync_client=True) as client:
+        d = client.read_deployment_by_name("yearly-cycle/chu-trinh-nam")
+        flow_run = client.create_flow_run_from_deployment(d.id, parameters=params | {"year": 2024})
+        pid, deadline = None, time.monotonic() + 300
+        while pid is None and time.monotonic() < deadline:
+            state = client.read_flow_run(flow_run.id).state
+            if state is not None and state.type.value == "RUNNING":
+                pid = _process_of(flow_run.id)
+            time.sleep(1)
+        assert pid, "the run never started"
+        time.sleep(5)
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 400
+        while time.monotonic() < deadline:
+            state = client.read_flow_run(flow_run.id).state
+            if state.type.value != "RUNNING":
+                break
+            time.sleep(3)
+        assert state.type.value == "CRASHED", state
+    again = run(prefect_server, "yearly-cycle/chu-trinh-nam", params | {"year": 2024}, timeout=600)
+    assert again.type.value == "COMPLETED", again.message
