@@ -53,10 +53,14 @@ def write_if_changed(document, folder: Path, name: str, fmt: str) -> Path | None
         return target
 
 
-def write_table(frame, path: Path) -> Path:
-    """A plain table (Vietnamese headers already) as an XLSX workbook."""
-    from reports.xlsx import frame_to_workbook, save_workbook
+def write_table(frame, path: Path, title: str = "", subtitle: str = "") -> Path:
+    """A table (Vietnamese headers already) as an XLSX workbook to read and print: ``title`` above it (periods
+    said in words), dates as dd/mm/yyyy, numbers rounded as shown, header frozen, filtered and repeated on
+    every A4 landscape page."""
+    from reports.documents import signed_text
+    from reports.xlsx import frame_table, save_workbook, table_workbook
 
+    title = signed_text(title or path.stem.replace("-", " ").capitalize())
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_workbook(frame_to_workbook(frame), path)
+    save_workbook(table_workbook(frame_table(frame, title), signed_text(subtitle)), path)
     return path

@@ -56,7 +56,8 @@ def report_reminders(engine: Engine, out: Path, period: str, today: date) -> lis
     if waiting.empty:
         return []
     table = waiting.rename(columns={"unit": "Mã đơn vị", "name": "Đơn vị", "days_left": "Số ngày đến hạn"})
-    return [write_table(table, out / "nhac-bao-cao" / f"nhac-bao-cao-{period}.xlsx")]
+    return [write_table(table, out / "nhac-bao-cao" / f"nhac-bao-cao-{period}.xlsx",
+                        f"Danh sách đơn vị chưa gửi báo cáo CCHC kỳ {period}", f"Tính đến ngày {today:%d/%m/%Y}")]
 
 
 def periodic_report(engine: Engine, out: Path, period: str, today: date | None = None) -> list[Path]:
@@ -84,7 +85,8 @@ def inspection(engine: Engine, out: Path, year: int, today: date | None = None) 
                                   "criterion": "Tiêu chí", "text": "Tồn tại, hạn chế", "recommendation": "Kiến nghị",
                                   "deadline": "Thời hạn", "resolved_on": "Ngày khắc phục", "resolution": "Kết quả",
                                   "state": "Tình trạng"}).drop(columns="id")
-    written = [write_table(table, out / f"theo-doi-kien-nghi-kiem-tra-{year}.xlsx")]
+    written = [write_table(table, out / f"theo-doi-kien-nghi-kiem-tra-{year}.xlsx",
+                           f"Theo dõi thực hiện kiến nghị sau kiểm tra CCHC năm {year}")]
     for unit in dict.fromkeys(found["unit"]):
         written.append(write(plans.inspection_conclusion(engine, year, unit), out / "kiem-tra",
                              f"ket-luan-kiem-tra-{unit}-{year}", "docx"))
@@ -120,7 +122,8 @@ def scoring(engine: Engine, out: Path, year: int, publish: bool = True) -> list[
     index = stored_or_none(engine, find(DEPARTMENT_INDEX), period)
     gaps = sd.target_gaps(index, year) if index is not None else None
     if gaps is not None and not gaps.empty:
-        written.append(write_table(gaps, out / f"khoang-cach-muc-tieu-{year}.xlsx"))
+        written.append(write_table(gaps, out / f"khoang-cach-muc-tieu-{year}.xlsx",
+                                   f"Kết quả so với mục tiêu Chỉ số CCHC năm {year}"))
     return written
 
 

@@ -96,8 +96,9 @@ def test_the_score_publication_in_docx_xlsx_and_html(tmp_path):
     assert "Tỷ lệ điểm bình quân đạt 82,25%" in text and "Xếp loại Tốt: 2 đơn vị" in text
     assert "Căn cứ Quyết định số 766/QĐ-TTg" in text
     ws = load_workbook(render_xlsx(document, tmp_path / "cb.xlsx"))["Kết quả xếp hạng năm 2024"]
-    assert [c.value for c in ws[3]][:7] == [2, "SKHCN", "Sở Khoa học và Công nghệ", 81.5, 100, 0.815, "Tốt"]
-    assert ws["F3"].number_format == "0.0%" and ws["D3"].number_format == "#,##0.00"
+    assert ws["A1"].value == "Kết quả xếp hạng năm 2024" and ws.print_title_rows == "$3:$3"
+    assert [c.value for c in ws[5]][:7] == [2, "SKHCN", "Sở Khoa học và Công nghệ", 81.5, 100, 0.815, "Tốt"]
+    assert ws["F5"].number_format == "0.0%" and ws["D5"].number_format == "#,##0.00"
     html = render_html(document, tmp_path / "cb.html").read_text(encoding="utf-8")
     assert "<td>Sở Khoa học và Công nghệ</td>" in html and "<svg" in html and "81,5%" in html
 
