@@ -15,7 +15,7 @@ import json
 import os
 import random
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, HttpUser, between, task
 
 USERS = json.load(open(os.environ["CCHC_BENCH_USERS"])) if os.environ.get("CCHC_BENCH_USERS") else []
 ROUND = os.environ.get("CCHC_BENCH_ROUND", "1")
@@ -57,7 +57,7 @@ class Officer(HttpUser):
                 r.failure(f"{r.status_code}: {r.text[:200]}")
 
 
-class Reader(HttpUser):
+class Reader(FastHttpUser):
     """Someone of the public reading the published ranking."""
 
     fixed_count = int(os.environ.get("CCHC_BENCH_READERS", "1000"))

@@ -13,6 +13,7 @@ row stored (one audit entry per save, one evidence row per upload), drops the da
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import secrets
@@ -133,9 +134,13 @@ def run_locust(port: int, folder: Path, info: dict, officers: int, readers: int,
     locust = Path(sys.executable).with_name("locust")
     subprocess.run([str(locust), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                     "-u", str(officers + readers), "-r", "100", "-t", f"{seconds}s", "--stop-timeout", "30",
-                    "--host", f"http://127.0.0.1:{port}", "--json-file", str(prefix), "--only-summary",
+                    "--host", f"http://127.0.0.1:{port}", "--json-file", str(prefix), "--csv", str(prefix), "--only-summary",
                     "--loglevel", "WARNING"], cwd=ROOT, env=env, check=False)
     return prefix.with_name("ket-qua.json")
+
+
+def prefix_of(stats: Path) -> Path:
+    return stats.with_suffix("")
 
 
 def summary(entry: dict) -> dict:
@@ -206,6 +211,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lưu nháp thành công {ok[SAVE]} = dòng nhật ký {saves_db}: {'đúng' if ok[SAVE] == saves_db else 'LỆCH'}")
         print(f"tải lên thành công {ok[UPLOAD]} = tệp ghi nhận {files_db}: "
               f"{'đúng' if ok[UPLOAD] == files_db else 'LỆCH'}")
+        attempts = {k: rows[k]["count"] if k in rows else 0 for k in (SAVE, UPLOAD)}
+        lost = ok[SAVE] > saves_db or ok[UPLOAD] > files_db
+        print(f"không mất lần ghi nào đã báo thành công: {'đúng' if not lost else 'SAI'} (lưu: gửi {attempts[SAVE]}, "
+              f"thành công {ok[SAVE]}, ghi {saves_db}; tải lên: gửi {attempts[UPLOAD]}, thành công {ok[UPLOAD]}, "
+              f"ghi {files_db})")
+        failed = prefix_of(stats).with_name("ket-qua_failures.csv")
+        if failed.exists():
+            for row in list(csv.DictReader(open(failed)))[:6]:
+                print(f"lỗi: {row['Name']}: {row['Error'][:150]} × {row['Occurrences']}")
         failures = sum(r["failures"] for r in rows.values())
         return 0 if ok[SAVE] == saves_db and ok[UPLOAD] == files_db and failures == 0 else 1
     finally:

@@ -21,16 +21,25 @@ _LOCK = Lock()
 _CACHE_SIZE = 64
 
 
+_MAKING: dict = {}  # one lock per key being made: many readers at once make a page once, not once each
+
+
 def _cached(key, make):
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    value = make()
-    with _LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        making = _MAKING.setdefault(key, Lock())
+    with making:
+        with _LOCK:
+            if key in _CACHE:
+                return _CACHE[key]
+        value = make()
+        with _LOCK:
+            _CACHE[key] = value
+            _MAKING.pop(key, None)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
     return value
 
 
