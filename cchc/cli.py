@@ -30,9 +30,9 @@ def _options(
 
 def _register() -> None:
     """Every sub-command, from modules that import only typer and ``cchc.shell`` when loaded."""
-    from cchc import cycle_cli, data_cli, emulation_cli, portal_cli, report_cli, rules_cli, score_cli
+    from cchc import cycle_cli, data_cli, emulation_cli, portal_cli, report_cli, rules_cli, score_cli, whatif_cli
 
-    for module in (data_cli, score_cli, cycle_cli):
+    for module in (data_cli, score_cli, cycle_cli, whatif_cli):
         for name, command in module.COMMANDS.items():
             app.command(name)(command)
     app.add_typer(data_cli.db_app, name="db")

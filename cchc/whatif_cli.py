@@ -1,0 +1,36 @@
+"""``cchc what-if``: what a unit must change to reach a rank, a class or a points total this period."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cchc.shell import console, engine, period as period_code
+
+
+def what_if(
+    unit: Annotated[str, typer.Option(help="Mã đơn vị, ví dụ SXD.")],
+    rank: Annotated[Optional[int], typer.Option(help="Hạng cần đạt.")] = None,
+    klass: Annotated[Optional[str], typer.Option("--class", help="Xếp loại cần đạt, ví dụ «Tốt».")] = None,
+    points: Annotated[Optional[float], typer.Option(help="Số điểm cần đạt.")] = None,
+    ruleset: Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm.")] = "qd766-2022",
+    period: Annotated[Optional[str], typer.Option(help="Kỳ, ví dụ «Năm 2024» (mặc định: năm hiện tại).")] = None,
+    costs: Annotated[Optional[Path], typer.Option(help="Tệp chi phí thay đổi từng chỉ tiêu (mặc định: của văn "
+                                                       "phòng, office/whatif.yaml).")] = None,
+) -> None:
+    """Cần thay đổi ít nhất những gì để đạt một hạng, một xếp loại hoặc một số điểm trong kỳ (các đơn vị khác
+    giữ nguyên)."""
+    from office import scores
+    from office.whatif import what_if as ask
+
+    if sum(x is not None for x in (rank, klass, points)) != 1:
+        raise typer.BadParameter("cần đúng một mục tiêu: --rank, --class hoặc --points", param_hint="--rank")
+    answer = ask(engine(), scores.ruleset(ruleset), period_code(period), unit, rank=rank, klass=klass, points=points,
+                 costs=costs)
+    for line in answer.lines():
+        console.print(line, markup=False)
+
+
+COMMANDS = {"what-if": what_if}

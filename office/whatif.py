@@ -1,0 +1,156 @@
+"""What a unit must change to reach a rank, a class or a points total this period, in the office's words.
+
+The other units stand as the period's stored run ranks them (``cycle.scoring.stored``); the unit's own
+figures are the current ones (``cycle.scoring.scoring_frame``), its appraised criteria as appraised. What
+each change costs and how it is said come from ``whatif.yaml`` beside this module ([NC]: the office's choice,
+not law). Nothing is written: an answer, not a decision.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+from sqlalchemy import Engine
+
+from base.vn import number
+from cycle.scoring import scoring_frame
+from office.errors import NotFound, Refused
+from office.scores import stored
+from rules.evaluate import ADJUSTED
+from rules.ruleset import RuleSet
+from rules.whatif import Plan, Target, WhatIfError, cheapest
+from store.indicators import registry
+
+COSTS = Path(__file__).with_name("whatif.yaml")
+
+
+@dataclass(frozen=True)
+class Lever:
+    cost: float
+    up: str  # the words of an increase, {n} the number
+    down: str
+
+
+@lru_cache(maxsize=8)
+def levers(path: str | Path = COSTS) -> dict[str, Lever]:
+    """The figures a unit may change, their costs and their words (an unlisted figure is held)."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise Refused(f"không đọc được tệp chi phí «{path}»: {e}", field="--costs") from None
+    out = {}
+    known = registry()
+    for name, spec in (raw.get("costs") or {}).items():
+        if name not in known:
+            raise Refused(f"tệp chi phí «{path}»: chỉ tiêu «{name}» không có trong danh mục chỉ tiêu", field="--costs")
+        cost = spec.get("cost") if isinstance(spec, dict) else None
+        if not isinstance(cost, (int, float)) or cost < 0:
+            raise Refused(f"tệp chi phí «{path}»: chỉ tiêu «{name}» cần «cost» là số không âm", field="--costs")
+        label = known[name].label.lower()
+        out[name] = Lever(float(cost), spec.get("tang", f"tăng {label} thêm {{n}}"),
+                          spec.get("giam", f"giảm {label} {{n}}"))
+    return out
+
+
+@dataclass(frozen=True)
+class Answer:
+    unit: str
+    name: str
+    ruleset: RuleSet
+    period: str
+    plan: Plan
+    goal: str  # «hạng 10», «xếp loại Tốt», «72 điểm»
+    levers: dict[str, Lever]
+
+    def lines(self) -> list[str]:
+        return answer_lines(self)
+
+
+def _goal(target: Target) -> str:
+    if target.rank is not None:
+        return f"hạng {target.rank}"
+    if target.klass is not None:
+        return f"xếp loại {target.klass}"
+    return f"{number(target.points, 2)} điểm"
+
+
+def _up(x: float) -> float:
+    """Points needed, shown to two decimals and never below what is needed."""
+    return math.ceil(x * 100 - 1e-6) / 100
+
+
+def _change_words(plan: Plan, lever: dict[str, Lever]) -> list[str]:
+    out = []
+    for i, ch in enumerate(sorted(plan.changes, key=lambda c: -sum(g.gain for g in c.leaves))):
+        n = abs(ch.delta)
+        amount = number(n, 0 if n == int(n) else 2)
+        how = lever[ch.input].up if ch.delta > 0 else lever[ch.input].down
+        gains = "; ".join(f"{'tiêu chí ' if i == 0 and j == 0 else ''}{g.criterion}: "
+                          f"{'+' if g.gain >= 0 else ''}{number(g.gain, 2)} điểm" for j, g in enumerate(ch.leaves))
+        out.append(how.format(n=amount) + (f" ({gains})" if gains else ""))
+    return out
+
+
+def _standing(points: float, rank: int, klass: str) -> str:
+    return f"{number(points, 2)} điểm, hạng {rank}" + (f", xếp loại {klass}" if klass else "")
+
+
+def answer_lines(a: Answer) -> list[str]:
+    """The answer as the office says it: what to do, with the points each change brings, then where it ends."""
+    plan, lever = a.plan, a.levers
+    lever = {**lever, **{c.input: Lever(c.cost, f"tăng {c.label.lower()} thêm {{n}}", f"giảm {c.label.lower()} {{n}}")
+                         for c in plan.changes if c.input not in lever}}
+    now = _standing(plan.before.points, plan.before.rank, plan.before.klass)
+    if plan.already:
+        return [f"{a.name} đã đạt {a.goal}: hiện {now}; không cần thay đổi gì."]
+    need = (f" (từ {number(_up(plan.needed_points), 2)} điểm)"
+            if math.isfinite(plan.needed_points) and plan.target.points is None else "")
+    if plan.reached:
+        then = _standing(plan.after.points, plan.after.rank, plan.after.klass)
+        return [f"Để đạt {a.goal}{need}, {a.name} cần: {', '.join(_change_words(plan, lever))}.",
+                f"Khi đó: {then} (hiện {now})."]
+    head = f"{a.name} không thể đạt {a.goal}{need} trong kỳ này"
+    if not plan.changes:
+        return [f"{head}: không còn số liệu nào thay đổi được để tăng điểm; giữ {now}."]
+    best = f"{number(plan.after.points, 2)} điểm" + (f", xếp loại {plan.after.klass}" if plan.after.klass else "")
+    return [f"{head}: cao nhất là hạng {plan.after.rank} ({best}) nếu: {', '.join(_change_words(plan, lever))}.",
+            f"Hiện tại: {now}."]
+
+
+def what_if(engine: Engine, rs: RuleSet, period: str, unit: str, rank: int | None = None, klass: str | None = None,
+            points: float | None = None, costs: str | Path | None = None) -> Answer:
+    """The cheapest change of ``unit``'s figures that reaches the target this period, the others as the period's
+    stored run ranks them; refused with the reason when the question cannot be asked."""
+    field = "--rank" if rank is not None else "--class" if klass is not None else "--points"
+    try:
+        target = Target(rank=rank, klass=klass, points=points)
+    except WhatIfError as e:
+        raise Refused(str(e), field="--rank") from None
+    scored = stored(engine, rs, period)
+    if unit not in scored.frame.index:
+        raise NotFound(f"không có đơn vị «{unit}» trong kết quả chấm theo bộ «{rs.id}» kỳ {period}", field="--unit")
+    if unit not in scored.summary.index:
+        raise Refused(f"đơn vị «{unit}» không được xếp hạng theo bộ «{rs.id}» kỳ {period}", field="--unit")
+    frame = scoring_frame(engine, rs, period, [unit])
+    if unit not in frame.index:
+        raise Refused(f"bộ «{rs.id}» không chấm đơn vị «{unit}» (loại đơn vị khác)", field="--unit")
+    others = scored.summary["ty_le"].drop(unit).to_numpy(dtype=float)
+    at = scored.result.position(unit)
+    adjusted = {leaf.id: float(np.nan_to_num(scored.result.points[leaf.id][at])) for leaf in rs.leaves
+                if int(scored.result.steps[leaf.id][at]) == ADJUSTED}
+    lever = levers(str(costs or COSTS))
+    known = registry()
+    wholes = {n: known[n].whole for n in rs.inputs if n in known and known[n].whole}
+    bounds = {n: (0.0, known[n].max_value) for n in rs.inputs if n in known and known[n].max_value is not None}
+    integer = {n for n in rs.inputs if n in known and known[n].integral}
+    try:
+        plan = cheapest(rs, frame.loc[unit], others, target, {n: lv.cost for n, lv in lever.items()},
+                        bounds=bounds, integer=integer, wholes=wholes, adjusted=adjusted)
+    except WhatIfError as e:
+        raise Refused(str(e), field="--ruleset" if "mô hình hóa" in str(e) else field) from None
+    return Answer(unit, str(scored.frame.loc[unit, "name"]), rs, period, plan, _goal(target), lever)
