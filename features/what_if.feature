@@ -1,0 +1,26 @@
+# language: vi
+Tính năng: Cần cải thiện ít nhất những gì để đạt mục tiêu
+  Sau mỗi kỳ báo cáo, lãnh đạo đơn vị hỏi: phải cải thiện ít nhất những gì để đạt xếp loại, thứ hạng hay số
+  điểm mong muốn? Câu trả lời là phương án ít tốn kém nhất theo chi phí văn phòng đặt cho từng chỉ tiêu, các
+  đơn vị khác giữ nguyên như lượt chấm đã lưu; mỗi thay đổi ghi tiêu chí và số điểm nó mang lại.
+
+  Kịch bản: Đơn vị dưới xếp loại Khá nhận phương án ít tốn kém nhất để đạt Khá
+    Cho tỉnh mô phỏng đã có kết quả chấm điểm năm 2024
+    Và "Sở Xây dựng" xếp loại "Trung bình"
+    Khi hỏi "Sở Xây dựng" cần cải thiện những gì để đạt xếp loại "Khá"
+    Thì câu trả lời bắt đầu bằng "Để đạt xếp loại Khá (từ"
+    Và mỗi thay đổi ghi tiêu chí và số điểm tăng thêm
+    Và thực hiện các thay đổi rồi chấm lại thì "Sở Xây dựng" xếp loại "Khá"
+    Và bớt bất kỳ thay đổi nào một đơn vị thì không còn đạt xếp loại "Khá"
+
+  Kịch bản: Mục tiêu không thể đạt trong kỳ thì nói rõ hạng cao nhất có thể đạt
+    Cho tỉnh mô phỏng đã có kết quả chấm điểm năm 2024
+    Và văn phòng chỉ tính chi phí cho "hs_thanh_toan_truc_tuyen"
+    Khi hỏi "Sở Xây dựng" cần cải thiện những gì để đạt hạng 1
+    Thì câu trả lời bắt đầu bằng "Sở Xây dựng không thể đạt hạng 1"
+    Và câu trả lời nêu hạng cao nhất có thể đạt trong kỳ này
+
+  Kịch bản: Hỏi một xếp loại không có thì bị từ chối
+    Cho tỉnh mô phỏng đã có kết quả chấm điểm năm 2024
+    Khi hỏi "Sở Xây dựng" cần cải thiện những gì để đạt xếp loại "Xuất sắc"
+    Thì bị từ chối với lời "không có xếp loại «Xuất sắc» (có: Tốt, Khá, Trung bình, Yếu)"

@@ -1,0 +1,113 @@
+"""Step definitions for features/what_if.feature."""
+
+from __future__ import annotations
+
+import pytest
+from pytest_bdd import given, parsers, scenarios, then, when
+from sqlalchemy.orm import Session
+
+from cycle.scoring import adjustments, scoring_frame
+from helpers import scored
+from office.errors import Refused
+from office.whatif import what_if
+from rules.evaluate import evaluate
+from rules.ruleset import find
+
+scenarios("what_if.feature")
+RULES = find("qd766-2022")
+PERIOD = "2024-NAM"
+
+
+@pytest.fixture
+def world():
+    return {}
+
+
+def _code(world, name: str) -> str:
+    frame = world["run"].frame
+    return frame.index[frame["name"] == name][0]
+
+
+def _rescored(world, changes: dict) -> str:
+    engine, unit = world["engine"], world["unit"]
+    frame = scoring_frame(engine, RULES, PERIOD)
+    for name, value in changes.items():
+        frame.loc[unit, name] = value
+    with Session(engine) as s:
+        appraised = adjustments(s, RULES.id, PERIOD)
+    return evaluate(RULES, frame, appraised).summary().loc[unit, "xep_loai"]
+
+
+@given(parsers.parse("tỉnh mô phỏng đã có kết quả chấm điểm năm {year:d}"))
+def province_scored(world, province, year):
+    world["engine"] = province
+    world["run"] = scored(province, RULES, year)
+
+
+@given(parsers.parse('"{name}" xếp loại "{klass}"'))
+def classed(world, name, klass):
+    assert world["run"].summary.loc[_code(world, name), "xep_loai"] == klass
+
+
+@given(parsers.parse('văn phòng chỉ tính chi phí cho "{figure}"'))
+def one_lever(world, figure, tmp_path):
+    world["costs"] = tmp_path / "chi-phi.yaml"
+    world["costs"].write_text(f"costs:\n  {figure}: {{cost: 1}}\n", encoding="utf-8")
+
+
+def _ask(world, name, **target):
+    world["unit"] = _code(world, name)
+    try:
+        world["answer"] = what_if(world["engine"], RULES, PERIOD, world["unit"], costs=world.get("costs"), **target)
+    except Refused as e:
+        world["refused"] = e
+
+
+@when(parsers.parse('hỏi "{name}" cần cải thiện những gì để đạt xếp loại "{klass}"'))
+def ask_class(world, name, klass):
+    _ask(world, name, klass=klass)
+
+
+@when(parsers.parse('hỏi "{name}" cần cải thiện những gì để đạt hạng {rank:d}'))
+def ask_rank(world, name, rank):
+    _ask(world, name, rank=rank)
+
+
+@then(parsers.parse('câu trả lời bắt đầu bằng "{text}"'))
+def starts(world, text):
+    assert world["answer"].lines()[0].startswith(text), world["answer"].lines()
+
+
+@then("mỗi thay đổi ghi tiêu chí và số điểm tăng thêm")
+def each_change_says_its_points(world):
+    plan = world["answer"].plan
+    assert plan.reached and plan.changes
+    text = world["answer"].lines()[0]
+    for change in plan.changes:
+        for leaf in change.leaves:
+            assert f"{leaf.criterion}: +" in text and leaf.gain > 0
+
+
+@then(parsers.parse('thực hiện các thay đổi rồi chấm lại thì "{name}" xếp loại "{klass}"'))
+def applied(world, name, klass):
+    assert _rescored(world, {c.input: c.after for c in world["answer"].plan.changes}) == klass
+
+
+@then(parsers.parse('bớt bất kỳ thay đổi nào một đơn vị thì không còn đạt xếp loại "{klass}"'))
+def nothing_to_spare(world, klass):
+    changes = {c.input: c.after for c in world["answer"].plan.changes}
+    for change in world["answer"].plan.changes:
+        less = dict(changes, **{change.input: change.after - (1 if change.delta > 0 else -1)})
+        assert _rescored(world, less) != klass, change.input
+
+
+@then("câu trả lời nêu hạng cao nhất có thể đạt trong kỳ này")
+def best_rank(world):
+    plan = world["answer"].plan
+    assert not plan.reached and 1 < plan.after.rank < plan.before.rank
+    assert f"cao nhất là hạng {plan.after.rank} (" in world["answer"].lines()[0]
+
+
+@then(parsers.parse('bị từ chối với lời "{text}"'))
+def refused(world, text):
+    assert text in world["refused"].message
