@@ -1,0 +1,41 @@
+"""``cchc rules preview`` and ``cchc rules anomalies``: before adopting a rule set, and before trusting
+declared figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cchc.shell import console, engine, period as period_code
+
+
+def preview(
+    new: Annotated[str, typer.Argument(help="Bộ tiêu chí đề nghị: tệp YAML hoặc mã bộ có sẵn.")],
+    against: Annotated[str, typer.Option(help="Bộ tiêu chí hiện hành (mã hoặc tệp).")] = "qd766-2022",
+    period: Annotated[Optional[str], typer.Option(help="Kỳ đã ghi nhận số liệu, ví dụ «Năm 2024».")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Xuất phụ lục so sánh: docx hoặc xlsx.")] = None,
+    out: Annotated[Path, typer.Option(help="Thư mục ghi phụ lục.")] = Path("out"),
+) -> None:
+    """Xem trước bộ tiêu chí mới trên số liệu một kỳ đã ghi nhận: đơn vị nào thay đổi điểm, hạng, xếp loại và
+    vì sao; số liệu bộ mới cần mà kho chưa có. Không ghi gì vào kho."""
+    from office import outputs
+    from office.preview import annex, load_new, preview as compare
+    from office.scores import ruleset
+
+    current = ruleset(against)
+    proposed = load_new(new)
+    result = compare(engine(), current, proposed, period_code(period))
+    for line in result.lines():
+        console.print(line, markup=False)
+    if fmt is not None:
+        if fmt not in ("docx", "xlsx"):
+            raise typer.BadParameter("chọn docx hoặc xlsx", param_hint="--format")
+        path = outputs.write(annex(engine(), result, date.today()), out,
+                             f"phu-luc-so-sanh-{proposed.id}-{result.period}", fmt)
+        console.print(f"Đã ghi phụ lục: {path}", markup=False)
+
+
+COMMANDS = {"preview": preview}
