@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy import Engine, text
 
 from base.vn import day, number, percent
@@ -81,7 +82,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     async def who_and_csrf(request: Request, call_next):
         ip = request.client.host if request.client else ""
         sid = cookies.read(request.cookies.get(SESSION_COOKIE))
-        actor = accounts.session_actor(engine, sid, ip) if sid else None
+        # the session is looked up off the event loop: a database call here would stall every other request
+        actor = await run_in_threadpool(accounts.session_actor, engine, sid, ip) if sid else None
         visitor = cookies.read(request.cookies.get(VISITOR_COOKIE), max_age=86400)
         new_visitor = None
         if actor is None and visitor is None and request.method == "GET":
