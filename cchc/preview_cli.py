@@ -39,3 +39,24 @@ def preview(
 
 
 COMMANDS = {"preview": preview}
+
+
+def anomalies(
+    period: Annotated[Optional[str], typer.Option(help="Kỳ, ví dụ «Năm 2024».")] = None,
+    top: Annotated[int, typer.Option(help="Số đơn vị đầu hàng đợi được in.")] = 30,
+) -> None:
+    """Hàng đợi thẩm định: đơn vị có số liệu kê khai mâu thuẫn với dữ liệu trong kho, rủi ro cao trước, mỗi dấu
+    hiệu kèm lý do và số liệu. Không ghi gì vào kho."""
+    from office.anomalies import queue
+
+    found = queue(engine(), period_code(period))
+    if not found:
+        console.print("Không có dấu hiệu bất thường nào trong số liệu kê khai kỳ này.", markup=False)
+    for i, unit in enumerate(found[:top], start=1):
+        lines = unit.lines()
+        console.print(f"{i}. {lines[0]}", markup=False)
+        for line in lines[1:]:
+            console.print(line, markup=False)
+
+
+COMMANDS["anomalies"] = anomalies

@@ -1,0 +1,189 @@
+"""Before trusting declared figures: which declarations the store's own data contradict, so that appraisers
+look there first.
+
+Per unit and period, for the figures the unit declares (``source: nhap`` in ``store/indicators.yaml``): a
+declared count above the dossiers recorded (its whole computed from dossiers), a part above its whole, a
+declared rate far above what the unit's dossiers say, a rate that jumps against the unit's own earlier
+periods or against peers of the same kind beyond a robust bound (median and median absolute deviation), a
+figure without its evidence. Each flag says why, with its figures; a risk score per unit (per kind of flag, its weight times
+the strongest flag of that kind) orders the appraisal queue. Bounds and weights are the office's data
+(``anomalies.yaml`` beside this module, [NC]).
+Nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from base.vn import number
+from office.errors import Refused
+from store import calendar, models
+from store.indicators import registry
+from store.queries import current_evidence, current_facts
+
+SETTINGS = Path(__file__).with_name("anomalies.yaml")
+MAD_SCALE = 1.4826  # a normal spread's standard deviation from its MAD
+
+
+@lru_cache(maxsize=4)
+def settings(path: str | Path = SETTINGS) -> dict:
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise Refused(f"không đọc được tệp ngưỡng «{path}»: {e}", field="--settings") from None
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: str
+    indicator: str
+    reason: str  # in words, with the figures behind it
+    severity: float  # 1 at the bound, more beyond it (capped)
+
+
+@dataclass(frozen=True)
+class UnitRisk:
+    unit: str
+    name: str
+    kind: str
+    risk: float
+    flags: tuple[Flag, ...]
+
+    def lines(self) -> list[str]:
+        return [f"{self.name} ({self.unit}): rủi ro {number(self.risk, 2)}"] + [f"  - {f.reason}" for f in self.flags]
+
+
+def _pct(x: float) -> str:
+    return f"{number(x, 1)}%"
+
+
+def _robust(values: np.ndarray, floor: float) -> tuple[float, float]:
+    median = float(np.median(values))
+    return median, max(MAD_SCALE * float(np.median(np.abs(values - median))), floor)
+
+
+def _low(label: str) -> str:
+    """«Hồ sơ nộp trực tuyến» → «hồ sơ nộp trực tuyến»; «TTHC …» stays."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def _order(code: str) -> tuple:
+    p = calendar.parse_period(code)
+    return (p.end, -p.start.toordinal())
+
+
+def queue(engine: Engine, period: str, path: str | Path = SETTINGS) -> list[UnitRisk]:
+    """Every unit with at least one flag in ``period``, highest risk first."""
+    cfg = settings(str(path))
+    known = registry()
+    declared = {c for c, i in known.items() if i.source == "nhap"}
+    k, floor, cap = float(cfg["nguong_lech"]), float(cfg["do_lech_toi_thieu"]), float(cfg["muc_do_toi_da"])
+    weights = cfg["trong_so"]
+    year = int(period[:4])
+    with Session(engine) as s:
+        units = pd.DataFrame(s.execute(select(models.Unit.id, models.Unit.code, models.Unit.name, models.Unit.kind))
+                             .all(), columns=["id", "code", "name", "kind"]).set_index("code")
+        codes = sorted(set(s.scalars(select(models.Period.code).where(models.Period.code.like(f"{year - 1}-%")
+                                                                       | models.Period.code.like(f"{year}-%")))))
+        earlier = [c for c in codes if _order(c) < _order(period)]
+        facts = current_facts(s, [period, *earlier])
+        evidence = current_evidence(s, period, units["id"].tolist())
+    if facts.empty:
+        raise Refused(f"kho chưa có số liệu kỳ {period}", field="--period")
+    wide = facts.pivot_table(index=["unit", "period"], columns="indicator", values="value", aggfunc="last")
+    now = wide.xs(period, level="period") if period in wide.index.get_level_values("period") else pd.DataFrame()
+    flags: dict[str, list[Flag]] = {}
+
+    def add(unit, kind, indicator, reason, severity=1.0):
+        flags.setdefault(unit, []).append(Flag(kind, indicator, reason, float(min(max(severity, 1.0), cap))))
+
+    parts = [c for c in sorted(declared) if known[c].whole and c in now]
+    for part in parts:
+        whole = known[part].whole
+        if whole not in now:
+            continue
+        over = now[part] > now[whole]
+        kind = "vuot_ho_so" if known[whole].source == "ho_so" else "vuot_tong"
+        said = "số hồ sơ ghi nhận" if kind == "vuot_ho_so" else "tổng"
+        for unit in now.index[over.fillna(False)]:
+            a, b = now.at[unit, part], now.at[unit, whole]
+            add(unit, kind, part, f"{known[part].label} kê khai {number(a)} lớn hơn {said} «{known[whole].label}» "
+                                  f"{number(b)}", 1 + (a - b) / max(b, 1))
+    for check in cfg.get("doi_chieu") or []:
+        (dn, dd), (hn, hd) = check["khai"], check["ho_so"]
+        if not {dn, dd, hn, hd} <= set(now):
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            said = now[dn] / now[dd] * 100
+            seen = now[hn] / now[hd] * 100
+        gap = said - seen
+        limit = float(check["chenh_lech_toi_da"])
+        for unit in now.index[(gap > limit).fillna(False)]:
+            add(unit, "doi_chieu", dn,
+                f"{check['ten_khai']} {_pct(said[unit])} ({number(now.at[unit, dn])}/{number(now.at[unit, dd])}) "
+                f"trong khi {check['ten_ho_so']} chỉ {_pct(seen[unit])} ({number(now.at[unit, hn])}/"
+                f"{number(now.at[unit, hd])}): chênh {number(gap[unit], 1)} điểm phần trăm, vượt mức "
+                f"{number(limit)}", gap[unit] / limit)
+    kinds = units["kind"]
+    cumulative = set(cfg.get("luy_ke") or ())
+    for part in parts:
+        whole = known[part].whole
+        if whole not in wide:
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rates = (wide[part] / wide[whole] * 100).where(wide[whole] > 0).dropna()
+        if rates.empty:
+            continue
+        current = rates.xs(period, level="period") if period in rates.index.get_level_values("period") else None
+        if current is None:
+            continue
+        label = f"tỷ lệ {_low(known[part].label)} trên {_low(known[whole].label)}"
+        history = rates.drop(index=period, level="period")
+        for unit, rate in current.items():
+            past = history.xs(unit, level="unit").to_numpy() if unit in history.index.get_level_values("unit") else []
+            if len(past) >= int(cfg["lich_su_toi_thieu"]) and part not in cumulative:
+                median, spread = _robust(np.asarray(past, dtype=float), floor)
+                z = abs(rate - median) / spread
+                if z > k:
+                    add(unit, "lich_su", part, f"{label} {_pct(rate)}, các kỳ trước của đơn vị quanh {_pct(median)} "
+                                               f"(lệch {number(z, 1)} lần độ lệch chuẩn hóa, ngưỡng {number(k, 1)})",
+                        z / k)
+        for kind, group in current.groupby(kinds.reindex(current.index)):
+            if len(group) < int(cfg["dong_nhom_toi_thieu"]):
+                continue
+            values = group.to_numpy(dtype=float)
+            for unit, rate in group.items():
+                others = values[group.index != unit]
+                median, spread = _robust(others, floor)
+                z = abs(rate - median) / spread
+                if z > k:
+                    add(unit, "dong_nhom", part, f"{label} {_pct(rate)}, các đơn vị cùng loại quanh {_pct(median)} "
+                                                 f"(lệch {number(z, 1)} lần độ lệch chuẩn hóa, ngưỡng {number(k, 1)})",
+                        z / k)
+    need = [c for c in cfg.get("can_kiem_chung") or [] if c in now]
+    backed = evidence[(evidence["reference"].fillna("") != "") | (evidence["explanation"].fillna("") != "")]
+    by_id = units.reset_index().set_index("id")["code"]
+    has = set(zip(backed["unit_id"].map(by_id), backed["indicator"]))
+    for ind in need:
+        for unit in now.index[now[ind].notna()]:
+            if (unit, ind) not in has:
+                add(unit, "thieu_kiem_chung", ind, f"{known[ind].label} kê khai {number(now.at[unit, ind])} chưa có "
+                                                   f"tài liệu kiểm chứng hoặc giải trình")
+    out = []
+    for unit, found in flags.items():
+        # One signal per kind of flag: many mild jumps of one kind weigh as the strongest of them.
+        strongest: dict[str, float] = {}
+        for f in found:
+            strongest[f.kind] = max(strongest.get(f.kind, 0.0), f.severity)
+        risk = sum(float(weights.get(kind, 1)) * sev for kind, sev in strongest.items())
+        ordered = tuple(sorted(found, key=lambda f: -float(weights.get(f.kind, 1)) * f.severity))
+        out.append(UnitRisk(unit, units.at[unit, "name"], units.at[unit, "kind"], risk, ordered))
+    return sorted(out, key=lambda r: (-r.risk, r.unit))

@@ -1,0 +1,64 @@
+"""Anomaly flags on the demo province: a planted misdeclaration comes first in the appraisal queue, with its
+reason and figures; a part above its whole is flagged; nothing is written."""
+
+from __future__ import annotations
+
+import typer
+from typer.testing import CliRunner
+
+from helpers import FACT_HEADERS, write_csv
+from office.anomalies import queue
+from store.db import counts
+from store.ingest import ingest_file
+from store.queries import indicator_frame
+
+PERIOD = "2024-NAM"
+
+
+def test_a_commune_declaring_all_online_while_its_dossiers_say_far_less_comes_first(province, tmp_path):
+    now = indicator_frame(province, PERIOD)
+    unit = "XA0006"
+    total = int(now.at[unit, "tthc_tong"])
+    online = now.at[unit, "hs_truc_tuyen"] / now.at[unit, "hs_tiep_nhan"] * 100
+    assert online < 50
+    ingest_file(province, write_csv(tmp_path / "khai_bao.csv", FACT_HEADERS, [
+        [unit, "Năm 2024", "tthc_dvctt", total, "Báo cáo năm 2024"],
+        [unit, "Năm 2024", "tthc_toan_trinh", total, "Báo cáo năm 2024"]]))
+    before = counts(province)
+    q = queue(province, PERIOD)
+    assert counts(province) == before  # a read
+    first = q[0]
+    assert first.unit == unit
+    kinds = {f.kind for f in first.flags}
+    assert "doi_chieu" in kinds and "dong_nhom" in kinds
+    reason = next(f.reason for f in first.flags if f.kind == "doi_chieu")
+    assert "tỷ lệ TTHC trực tuyến toàn trình đơn vị kê khai 100%" in reason
+    assert "tỷ lệ hồ sơ nộp trực tuyến theo dữ liệu hồ sơ chỉ" in reason
+    risks = [r.risk for r in q]
+    assert risks == sorted(risks, reverse=True)
+
+    from cchc.preview_cli import anomalies
+    from cchc.shell import settings
+
+    app = typer.Typer()
+    app.command("anomalies")(anomalies)
+    app.command("other")(lambda: None)
+    settings.reset()
+    settings.database_url = str(province.url)
+    try:
+        done = CliRunner().invoke(app, ["anomalies", "--period", "Năm 2024"])
+    finally:
+        settings.reset()
+        settings.database_url = None
+    assert done.exit_code == 0, done.output
+    assert done.output.index(unit) < min(done.output.index(r.unit) for r in q[1:]) if len(q) > 1 else True
+
+
+def test_a_declared_count_within_the_dossiers_recorded_is_not_flagged(province, tmp_path):
+    now = indicator_frame(province, PERIOD)
+    unit = "XA0001"
+    whole = int(now.at[unit, "hs_tiep_nhan"])
+    ingest_file(province, write_csv(tmp_path / "dong_bo.csv", FACT_HEADERS, [
+        [unit, "Năm 2024", "hs_dong_bo_dvcqg", whole, "Báo cáo đồng bộ Cổng DVCQG"]]))
+    q = {r.unit: r for r in queue(province, PERIOD)}
+    assert unit not in q or not any(f.kind in ("vuot_ho_so", "thieu_kiem_chung") for f in q[unit].flags)
