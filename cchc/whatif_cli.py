@@ -19,12 +19,23 @@ def what_if(
     period: Annotated[Optional[str], typer.Option(help="Kỳ, ví dụ «Năm 2024» (mặc định: năm hiện tại).")] = None,
     costs: Annotated[Optional[Path], typer.Option(help="Tệp chi phí thay đổi từng chỉ tiêu (mặc định: của văn "
                                                        "phòng, office/whatif.yaml).")] = None,
+    forecast: Annotated[bool, typer.Option("--forecast", help="Dự báo điểm, hạng cả năm từ số liệu lũy kế của kỳ "
+                                                             "(Quý I, 6 tháng, 9 tháng).")] = False,
 ) -> None:
     """Cần thay đổi ít nhất những gì để đạt một hạng, một xếp loại hoặc một số điểm trong kỳ (các đơn vị khác
-    giữ nguyên)."""
+    giữ nguyên); hoặc, với --forecast, dự báo cả năm."""
     from office import scores
     from office.whatif import what_if as ask
 
+    if forecast:
+        from office.errors import NotFound
+        from office.whatif import forecast_year
+
+        made = forecast_year(engine(), scores.ruleset(ruleset), period_code(period))
+        if unit not in made.table.index:
+            raise NotFound(f"không có đơn vị «{unit}» được chấm theo bộ «{ruleset}»", field="--unit")
+        console.print(made.sentence(unit), markup=False)
+        return
     if sum(x is not None for x in (rank, klass, points)) != 1:
         raise typer.BadParameter("cần đúng một mục tiêu: --rank, --class hoặc --points", param_hint="--rank")
     answer = ask(engine(), scores.ruleset(ruleset), period_code(period), unit, rank=rank, klass=klass, points=points,

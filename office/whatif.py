@@ -9,6 +9,7 @@ not law). Nothing is written: an answer, not a decision.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -126,31 +127,115 @@ def what_if(engine: Engine, rs: RuleSet, period: str, unit: str, rank: int | Non
             points: float | None = None, costs: str | Path | None = None) -> Answer:
     """The cheapest change of ``unit``'s figures that reaches the target this period, the others as the period's
     stored run ranks them; refused with the reason when the question cannot be asked."""
+    return plans(engine, rs, period, rank=rank, klass=klass, points=points, costs=costs, units=[unit])[0]
+
+
+def plans(engine: Engine, rs: RuleSet, period: str, rank: int | None = None, klass: str | None = None,
+          points: float | None = None, costs: str | Path | None = None, units: list[str] | None = None,
+          timings: list[float] | None = None) -> list[Answer]:
+    """``what_if`` for each of ``units`` (every unit ranked when None), the stored run and the figures read
+    once. ``timings``, when given, receives the seconds each unit's answer took."""
     field = "--rank" if rank is not None else "--class" if klass is not None else "--points"
     try:
         target = Target(rank=rank, klass=klass, points=points)
     except WhatIfError as e:
         raise Refused(str(e), field="--rank") from None
     scored = stored(engine, rs, period)
-    if unit not in scored.frame.index:
-        raise NotFound(f"không có đơn vị «{unit}» trong kết quả chấm theo bộ «{rs.id}» kỳ {period}", field="--unit")
-    if unit not in scored.summary.index:
-        raise Refused(f"đơn vị «{unit}» không được xếp hạng theo bộ «{rs.id}» kỳ {period}", field="--unit")
-    frame = scoring_frame(engine, rs, period, [unit])
-    if unit not in frame.index:
-        raise Refused(f"bộ «{rs.id}» không chấm đơn vị «{unit}» (loại đơn vị khác)", field="--unit")
-    others = scored.summary["ty_le"].drop(unit).to_numpy(dtype=float)
-    at = scored.result.position(unit)
-    adjusted = {leaf.id: float(np.nan_to_num(scored.result.points[leaf.id][at])) for leaf in rs.leaves
-                if int(scored.result.steps[leaf.id][at]) == ADJUSTED}
+    for unit in units or ():
+        if unit not in scored.frame.index:
+            raise NotFound(f"không có đơn vị «{unit}» trong kết quả chấm theo bộ «{rs.id}» kỳ {period}",
+                           field="--unit")
+        if unit not in scored.summary.index:
+            raise Refused(f"đơn vị «{unit}» không được xếp hạng theo bộ «{rs.id}» kỳ {period}", field="--unit")
+    asked = list(scored.summary.index) if units is None else units
+    frame = scoring_frame(engine, rs, period, units)
+    for unit in asked:
+        if unit not in frame.index:
+            raise Refused(f"bộ «{rs.id}» không chấm đơn vị «{unit}» (loại đơn vị khác)", field="--unit")
     lever = levers(str(costs or COSTS))
     known = registry()
     wholes = {n: known[n].whole for n in rs.inputs if n in known and known[n].whole}
     bounds = {n: (0.0, known[n].max_value) for n in rs.inputs if n in known and known[n].max_value is not None}
     integer = {n for n in rs.inputs if n in known and known[n].integral}
-    try:
-        plan = cheapest(rs, frame.loc[unit], others, target, {n: lv.cost for n, lv in lever.items()},
-                        bounds=bounds, integer=integer, wholes=wholes, adjusted=adjusted)
-    except WhatIfError as e:
-        raise Refused(str(e), field="--ruleset" if "mô hình hóa" in str(e) else field) from None
-    return Answer(unit, str(scored.frame.loc[unit, "name"]), rs, period, plan, _goal(target), lever)
+    cost = {n: lv.cost for n, lv in lever.items()}
+    percent = scored.summary["ty_le"]
+    out = []
+    for unit in asked:
+        started = time.perf_counter()
+        at = scored.result.position(unit)
+        adjusted = {leaf.id: float(np.nan_to_num(scored.result.points[leaf.id][at])) for leaf in rs.leaves
+                    if int(scored.result.steps[leaf.id][at]) == ADJUSTED}
+        try:
+            plan = cheapest(rs, frame.loc[unit], percent.drop(unit).to_numpy(dtype=float), target, cost,
+                            bounds=bounds, integer=integer, wholes=wholes, adjusted=adjusted)
+        except WhatIfError as e:
+            raise Refused(str(e), field="--ruleset" if "mô hình hóa" in str(e) else field) from None
+        out.append(Answer(unit, str(scored.frame.loc[unit, "name"]), rs, period, plan, _goal(target), lever))
+        if timings is not None:
+            timings.append(time.perf_counter() - started)
+    return out
+
+
+# --- Where the year will end --------------------------------------------------------------------------
+
+CUMULATIVE = ("Q1", "6T", "9T")  # the periods that accumulate from the year's start
+
+
+@dataclass(frozen=True)
+class YearForecast:
+    ruleset: RuleSet
+    period: str  # the latest cumulative period it starts from
+    table: object  # rules.forecast.Forecast.table, with the unit's name
+    share: float
+    level: float
+
+    def sentence(self, unit: str) -> str:
+        """«Sở Xây dựng — dự báo cả năm: 71–75 điểm, hạng 12–18 (trung vị 73,2 điểm, hạng 15, xếp loại Khá)»."""
+        r = self.table.loc[unit]
+        span = lambda a, b, d: number(a, d) if number(a, d) == number(b, d) else f"{number(a, d)}–{number(b, d)}"  # noqa: E731
+        return (f"{r['name']} — dự báo cả năm: {span(r['diem_thap'], r['diem_cao'], 1)} điểm, hạng "
+                f"{span(r['hang_cao'], r['hang_thap'], 0)} (trung vị {number(r['diem'], 2)} điểm, hạng "
+                f"{number(r['hang'], 0)}{', xếp loại ' + r['xep_loai'] if r['xep_loai'] else ''}; khoảng "
+                f"{number(self.level * 100, 0)}%, từ số liệu lũy kế {number(self.share * 100, 0)}% thời gian của năm)")
+
+
+def forecast_year(engine: Engine, rs: RuleSet, period: str, draws: int = 200, level: float = 0.8,
+                  latest: float = 0.0) -> YearForecast:
+    """Each unit's year-end points and rank, with an interval, from the cumulative periods of the year up to
+    ``period`` (Q1, 6 tháng or 9 tháng): dossier counts run on at the unit's rates so far (``latest`` weighs
+    the latest window), other figures stand as they are, and every simulated year is scored by the rule set."""
+    from rules.forecast import forecast
+    from store.calendar import KINDS_BY_CODE, Period, year_window
+
+    year, kind = int(period[:4]), period[5:]
+    if kind not in CUMULATIVE:
+        raise Refused(f"dự báo cả năm đi từ một kỳ lũy kế (Quý I, 6 tháng, 9 tháng), không từ «{period}»",
+                      field="--period")
+    window = year_window(year)
+    periods = []
+    for code in CUMULATIVE[:CUMULATIVE.index(kind) + 1]:
+        p = Period(year, KINDS_BY_CODE[code])
+        frame = scoring_frame(engine, rs, p.code)
+        share = ((p.end - p.start).days + 1) / ((window.end - window.start).days + 1)
+        periods.append((share, frame))
+    last = periods[-1][1]
+    if last.drop(columns="kind").isna().all().all():
+        raise NotFound(f"chưa có số liệu kỳ {period} để dự báo", field="--period")
+    known = registry()
+    flows = {n for n in rs.inputs if n in known and known[n].source == "ho_so" and known[n].kind == "so_dem"
+             and n != "tthc_phat_sinh_ho_so"}
+    wholes = {n: known[n].whole for n in rs.inputs if n in known and known[n].whole}
+    made = forecast(rs, periods, flows, wholes, draws=draws, level=level, latest=latest)
+    names = unit_names(engine)
+    table = made.table.assign(name=[names.get(u, u) for u in made.table.index])
+    return YearForecast(rs, period, table, made.share, level)
+
+
+def unit_names(engine: Engine) -> dict[str, str]:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from store import models
+
+    with Session(engine) as s:
+        return dict(s.execute(select(models.Unit.code, models.Unit.name)).all())

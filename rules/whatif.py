@@ -431,7 +431,7 @@ def cheapest(ruleset: RuleSet, row: Mapping[str, float], others: Iterable[float]
                     held_wholes, reached and not changes, new)
 
     if reaches(before):
-        return plan({}, True)
+        return plan({}, True, (dict(base), before, result))
     for margin in MARGINS:
         x = solve(needed, margin)
         if x is None:
