@@ -30,12 +30,15 @@ def _options(
 
 def _register() -> None:
     """Every sub-command, from modules that import only typer and ``cchc.shell`` when loaded."""
-    from cchc import cycle_cli, data_cli, emulation_cli, portal_cli, report_cli, rules_cli, score_cli, whatif_cli
+    from cchc import (cycle_cli, data_cli, emulation_cli, portal_cli, preview_cli, report_cli, rules_cli, score_cli,
+                      whatif_cli)
 
     for module in (data_cli, score_cli, cycle_cli, whatif_cli):
         for name, command in module.COMMANDS.items():
             app.command(name)(command)
     app.add_typer(data_cli.db_app, name="db")
+    for name, command in preview_cli.COMMANDS.items():  # cchc rules preview, cchc rules anomalies
+        rules_cli.app.command(name)(command)
     app.add_typer(rules_cli.app, name="rules")
     app.add_typer(emulation_cli.app, name="emulation")
     app.command("report")(report_cli.report)
