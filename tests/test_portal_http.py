@@ -175,7 +175,8 @@ def test_bad_uploads_are_refused_and_nothing_stored(server):
     base, engine, data_dir = server
     rid = _round(engine)
     a, token = signed_in(base, "donvi.sgddt")
-    docx_types = b'<Types><Override ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    docx_types = (b'<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
+                  b'wordprocessingml.document.main+xml"/></Types>')
     bomb = _zip({"word/document.xml": b"\0" * (50 * 1024 * 1024)}, docx_types)
     cases = {
         "wrong type": ("bao-cao.pdf", b"MZ\x90\0 this is an exe"),
