@@ -45,6 +45,9 @@ class DemoFiles:
     dossiers: Path
     submissions: Path  # the register of periodic reports received
     findings: Path  # what the year's inspections found
+    # What the departments said in their periodic reports where there are no figures (bao_cao_noi_dung); it
+    # refers to units and periods only, so it is ingested after ``in_order``.
+    narratives: Path
 
     def in_order(self) -> list[Path]:
         """Ingestion order: each file refers only to what the files before it brought."""
@@ -345,6 +348,41 @@ def findings_frame(spec: DemoSpec, units: pd.DataFrame) -> pd.DataFrame:
                                        "Kiến nghị", "Thời hạn khắc phục", "Bộ tiêu chí", "Điểm thẩm định"])
 
 
+NARRATIVES = {
+    "tuyen_truyen": ("Đăng {n} tin, bài về cải cách hành chính trên trang thông tin điện tử của đơn vị; phổ biến kế "
+                     "hoạch CCHC đến toàn thể công chức, viên chức.",
+                     "Lồng ghép tuyên truyền CCHC trong {n} hội nghị, buổi sinh hoạt chuyên môn."),
+    "to_chuc": ("Rà soát chức năng, nhiệm vụ, cơ cấu tổ chức; bố trí công chức theo đề án vị trí việc làm được phê "
+                "duyệt.",),
+    "tai_chinh": ("Công khai dự toán, quyết toán ngân sách theo quy định; thực hiện quy chế chi tiêu nội bộ.",),
+    "iso": ("Duy trì, cải tiến hệ thống quản lý chất lượng theo TCVN ISO 9001:2015; cập nhật {n} quy trình nội bộ.",),
+    "kho_khan": ("Hạ tầng công nghệ thông tin tại Bộ phận Một cửa chưa đồng bộ; tỷ lệ hồ sơ nộp trực tuyến ở một số "
+                 "lĩnh vực còn thấp.",
+                 "Công chức làm công tác kiểm soát TTHC còn ít, phải kiêm nhiệm nhiều việc."),
+    "de_xuat": ("Đề nghị Sở Nội vụ tổ chức tập huấn nghiệp vụ chấm điểm Chỉ số CCHC cho công chức đầu mối.",
+                "Đề nghị UBND tỉnh bố trí kinh phí nâng cấp thiết bị số hóa hồ sơ TTHC."),
+    "phuong_huong": ("Tập trung khắc phục các tiêu chí bị mất điểm; hoàn thành đúng hạn các nhiệm vụ của kế hoạch CCHC "
+                     "năm.",),
+}
+
+
+def narratives_frame(spec: DemoSpec, units: pd.DataFrame) -> pd.DataFrame:
+    """What the departments said in their periodic reports where the store has no figures: a few sections each
+    period, from a generator of its own (the other files stay what they were)."""
+    rng = np.random.default_rng(spec.seed + 1)
+    departments = units[units["Loại đơn vị"] == "Sở, ban, ngành"]["Mã đơn vị"].tolist()
+    rows = []
+    for p in calendar.periods_of(spec.year):
+        if p.kind.code not in calendar.REPORTED:
+            continue
+        for code in departments:
+            for section, texts in NARRATIVES.items():
+                if rng.random() < 0.35:
+                    text = texts[int(rng.integers(0, len(texts)))].format(n=int(rng.integers(2, 15)))
+                    rows.append((code, p.label, section, text))
+    return pd.DataFrame(rows, columns=["Mã đơn vị", "Kỳ báo cáo", "Mục báo cáo", "Nội dung"])
+
+
 def _xlsx(frame: pd.DataFrame, path: Path) -> None:
     # Byte-identical files for the same seed, so that running the demo again ingests nothing new.
     save_workbook(frame_to_workbook(frame), path)
@@ -360,6 +398,7 @@ def generate(folder: Path, spec: DemoSpec = DemoSpec(), step=lambda what: None) 
         previous_dossiers=folder / f"ho_so_{spec.year - 1}.csv", facts=folder / f"so_lieu_{spec.year}.xlsx",
         dossiers=folder / f"ho_so_{spec.year}.csv", submissions=folder / f"so_theo_doi_bao_cao_{spec.year}.xlsx",
         findings=folder / f"ket_qua_kiem_tra_{spec.year}.xlsx",
+        narratives=folder / f"noi_dung_bao_cao_{spec.year}.xlsx",
     )
     step("đơn vị")
     units = units_frame(spec)
@@ -384,4 +423,5 @@ def generate(folder: Path, spec: DemoSpec = DemoSpec(), step=lambda what: None) 
     step("sổ theo dõi báo cáo, kết quả kiểm tra")
     _xlsx(submissions_frame(spec, units, past), files.submissions)
     _xlsx(findings_frame(spec, units), files.findings)
+    _xlsx(narratives_frame(spec, units), files.narratives)
     return files

@@ -1,6 +1,8 @@
-"""The periodic CCHC report (seed 001) of the province or of one unit, from what the store holds: who had to
-report and who did, the period's figures and their trend, the provisional scores of the period's stored run,
-a unit's progress against its plan, and the next period's direction."""
+"""The periodic CCHC report (seed 001) of the province or of one unit, in the Ministry's structure, from what the
+store holds: who had to report and who did; each section of the form from the period's figures where the store
+has them and from the units' own words (``bao_cao_noi_dung``) where it does not — the province's report says
+which unit said what; the figures and their trend, the provisional scores of the period's stored run, a unit's
+progress against its plan, and the next period's direction. Where there is nothing: «chưa có số liệu»."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from base.vn import number, percent
+from cycle.inspection import follow_up
 from cycle.plan import plan_of, stored as stored_plan, tasks_due
 from cycle.reporting import LATE, ON_TIME, submissions
 from cycle.scoring import NoScores, stored
@@ -19,8 +22,10 @@ from office.frames import PROVINCE_OFFICE, frame_for
 from office.views import best_and_worst
 from reports import documents as docs
 from reports.model import Document
+from rules.methods import NO_DATA
 from rules.ruleset import find
 from store import calendar, indicators, models
+from store.ingest.narratives import SECTIONS
 from store.queries import current_facts
 
 # Figures of a periodic report: (label, numerator, denominator) as percentages, or a count.
@@ -83,19 +88,123 @@ def _progress(engine: Engine, period, unit: str) -> tuple[tuple, object]:
     except NoScores:
         scored = None
     row = scored.summary.loc[unit] if scored is not None and unit in scored.summary.index else None
+    explained = scored.result.explain(unit) if row is not None else []
 
     def now(area: str) -> float | None:
+        """The area's provisional index; None where none of its criteria had a figure (never a 0 for no data)."""
         if row is None:
             return None
         key = f"chi_so_{area}" if area else "ty_le"
-        return float(row[key]) if key in row else None
+        leaves = [e for e in explained if not area or e.criterion == area or e.criterion.startswith(f"{area}.")]
+        if leaves and all(e.code == NO_DATA for e in leaves):
+            return None
+        return float(row[key]) if key in row and pd.notna(row[key]) else None
 
     return tuple((i.title, i.target, i.last_value, now(i.area)) for i in items if i.section == "muc_tieu"), tasks
 
 
 def _p(v: float) -> str:
-    """A percentage in 0–100 as people read it (98,3%), or "không có số liệu"."""
-    return percent(v / 100)
+    """A percentage in 0–100 as people read it (98,3%), or «chưa có số liệu»."""
+    return docs.NO_DATA if v is None or np.isnan(v) else percent(v / 100)
+
+
+def _has(v) -> bool:
+    return v is not None and not (isinstance(v, float) and np.isnan(v))
+
+
+def narratives(engine: Engine, period_code: str) -> dict[tuple[str, str], str]:
+    """(unit, section) → what the unit said in the period, its latest batch's text."""
+    N, U = models.ReportNarrative, models.Unit
+    with Session(engine) as s:
+        rows = s.execute(select(U.code, N.section, N.text).join(U, U.id == N.unit_id)
+                         .where(N.period_code == period_code).order_by(N.batch_id, N.id)).all()
+    return {(unit, section): " ".join(text.split()) for unit, section, text in rows}
+
+
+# Which part of the form each section belongs to.
+GROUP_OF = {"chi_dao": "chi_dao", "tuyen_truyen": "chi_dao", "kho_khan": "danh_gia", "de_xuat": "danh_gia",
+            "phuong_huong": "phuong_huong"}
+
+
+def _figures_said(totals: pd.Series, registry) -> dict[str, tuple[str, ...]]:
+    """Per section, the sentences the period's figures make (a sentence whose figures are missing is left out)."""
+    def t(code: str) -> float:
+        return float(totals.get(code, np.nan))
+
+    def share(num: str, den: str) -> str:
+        return _p(rate(totals, num, den))
+
+    said: dict[str, list[str]] = {code: [] for code in SECTIONS}
+    if _has(t("bao_cao_phai_gui")) and _has(t("bao_cao_dung_han")):
+        said["chi_dao"].append(f"Gửi đúng hạn {number(t('bao_cao_dung_han'))}/{number(t('bao_cao_phai_gui'))} báo cáo "
+                               "CCHC phải gửi.")
+    if _has(t("vbqppl_phai_ra_soat")) and _has(t("vbqppl_da_ra_soat")):
+        said["the_che"].append(f"Đã rà soát, hệ thống hóa {number(t('vbqppl_da_ra_soat'))}/"
+                               f"{number(t('vbqppl_phai_ra_soat'))} văn bản quy phạm pháp luật phải rà soát "
+                               f"({share('vbqppl_da_ra_soat', 'vbqppl_phai_ra_soat')}).")
+    if _has(t("hs_tiep_nhan")):
+        solved = (f", đã giải quyết {number(t('hs_da_giai_quyet'))} hồ sơ" if _has(t("hs_da_giai_quyet")) else "")
+        on_time = (f"; tỷ lệ giải quyết trước hạn, đúng hạn đạt {share('hs_dung_han', 'hs_tiep_nhan')}"
+                   if _has(t("hs_dung_han")) else "")
+        late = f"; {number(t('hs_qua_han'))} hồ sơ quá hạn" if _has(t("hs_qua_han")) else ""
+        said["tthc"].append(f"Trong kỳ tiếp nhận {number(t('hs_tiep_nhan'))} hồ sơ TTHC{solved}{on_time}{late}.")
+    if _has(t("tthc_ra_soat")):
+        simpler = f", đơn giản hóa {number(t('tthc_don_gian_hoa'))} TTHC" if _has(t("tthc_don_gian_hoa")) else ""
+        said["tthc"].append(f"Đã rà soát {number(t('tthc_ra_soat'))} TTHC{simpler}.")
+    if _has(t("tthc_cong_khai")) and _has(t("tthc_tong")):
+        said["tthc"].append(f"Công khai {number(t('tthc_cong_khai'))}/{number(t('tthc_tong'))} TTHC trên cổng thông "
+                            "tin và tại nơi tiếp nhận.")
+    if _has(t("pakn_tong")) and _has(t("pakn_dung_han")):
+        said["tthc"].append(f"Tiếp nhận {number(t('pakn_tong'))} phản ánh, kiến nghị, xử lý đúng hạn "
+                            f"{number(t('pakn_dung_han'))}.")
+    if _has(t("so_ccvc")) and _has(t("ccvc_ky_cam_ket")):
+        said["cong_vu"].append(f"{number(t('ccvc_ky_cam_ket'))}/{number(t('so_ccvc'))} công chức, viên chức, người "
+                               "lao động ký cam kết thực hiện kỷ luật, kỷ cương hành chính.")
+    if _has(t("so_vu_ky_luat")):
+        said["cong_vu"].append(f"Số công chức, viên chức bị kỷ luật: {number(t('so_vu_ky_luat'))}.")
+    digital = [(label, share(num, den)) for label, num, den in REPORT_RATES[1:]
+               if _has(rate(totals, num, den))]
+    if digital:
+        said["chinh_quyen_so"].append("; ".join(f"{label if i == 0 else label[0].lower() + label[1:]} đạt {value}"
+                                                for i, (label, value) in enumerate(digital)) + ".")
+    if _has(t("hs_qua_han")) and t("hs_qua_han") > 0:
+        said["kho_khan"].append(f"Còn {number(t('hs_qua_han'))} hồ sơ TTHC giải quyết quá hạn trong kỳ.")
+    return {k: tuple(v) for k, v in said.items()}
+
+
+def _inspections_said(engine: Engine, period, unit: str | None, today: date) -> tuple[str, ...]:
+    """What the year's inspections recorded up to the period's end: the units inspected, the recommendations and
+    where they stand (for a unit, its own)."""
+    found = follow_up(engine, period.year, min(today, period.end))
+    found = found[pd.to_datetime(found["visited_on"]) <= pd.Timestamp(period.end)]
+    if unit is not None:
+        found = found[found["unit"] == unit]
+    if found.empty:
+        return ()
+    done = int(found["state"].isin(("đã khắc phục", "khắc phục trễ hạn")).sum())
+    overdue = int((found["state"] == "quá hạn").sum())
+    who = (f"Đã kiểm tra công tác CCHC tại {found['unit'].nunique()} đơn vị" if unit is None
+           else f"Đơn vị được kiểm tra công tác CCHC ngày {pd.Timestamp(found['visited_on'].iloc[0]):%d/%m/%Y}")
+    return (f"{who}; {len(found)} kiến nghị, đã khắc phục {done}, quá hạn chưa khắc phục {overdue}.",)
+
+
+def _sections(engine: Engine, period, unit: str | None, expected: list[str], names: dict[str, str],
+              totals: pd.Series, registry, today: date, tasks) -> tuple[docs.ReportSection, ...]:
+    """Every section of the form: its figures, then what the units said (in a unit's own report, its own words;
+    in the province's, each unit by name)."""
+    data = _figures_said(totals, registry) if len(totals) else {code: () for code in SECTIONS}
+    data = {k: list(v) for k, v in data.items()}
+    data["kiem_tra"] += _inspections_said(engine, period, unit, today)
+    if tasks is not None and tasks.due:
+        late_tasks = f" Chưa hoàn thành: {'; '.join(t.rstrip('.') for t in tasks.overdue)}." if tasks.overdue else ""
+        data["chi_dao"].append(f"Đến hết kỳ, {tasks.done}/{tasks.due} nhiệm vụ đến hạn đã hoàn thành.{late_tasks}")
+    words = narratives(engine, period.code)
+    speakers = [unit] if unit else expected + sorted({u for u, _ in words} - set(expected))
+    sections = []
+    for code, title in SECTIONS.items():
+        said = tuple(("" if unit else names.get(u, u), words[(u, code)]) for u in speakers if (u, code) in words)
+        sections.append(docs.ReportSection(code, title, GROUP_OF.get(code, "ket_qua"), tuple(data[code]), said))
+    return tuple(sections)
 
 
 def periodic(engine: Engine, period_code: str, unit: str | None, today: date | None = None) -> Document:
@@ -123,23 +232,12 @@ def periodic(engine: Engine, period_code: str, unit: str | None, today: date | N
     registry = indicators.registry()
     figures = [docs.Figure766(registry[c].label, float(totals.get(c, np.nan)), registry[c].unit) for c in REPORT_COUNTS]
     figures += [docs.Figure766(label, rate(totals, num, den), "%") for label, num, den in REPORT_RATES]
-    shown = {f.label: f.value for f in figures}
-    results = (
-        ("Cải cách thủ tục hành chính",
-         f"Trong kỳ tiếp nhận {number(shown[registry['hs_tiep_nhan'].label])} hồ sơ TTHC, đã giải quyết "
-         f"{number(shown[registry['hs_da_giai_quyet'].label])} hồ sơ; tỷ lệ giải quyết trước hạn, đúng hạn đạt "
-         f"{_p(shown[REPORT_RATES[0][0]])}. Đã rà soát {number(shown[registry['tthc_ra_soat'].label])} TTHC, đơn giản hóa "
-         f"{number(shown[registry['tthc_don_gian_hoa'].label])} TTHC."),
-        ("Xây dựng và phát triển chính quyền điện tử, chính quyền số",
-         f"Tỷ lệ hồ sơ nộp trực tuyến đạt {_p(shown[REPORT_RATES[1][0]])}, số hóa {_p(shown[REPORT_RATES[2][0]])}, "
-         f"thanh toán trực tuyến {_p(shown[REPORT_RATES[4][0]])}; tỷ lệ văn bản ký số đạt {_p(shown[REPORT_RATES[5][0]])}."),
-    )
     provisional, provisional_of, weakest = _provisional(engine, period, unit)
     targets, tasks = _progress(engine, period, unit) if unit else ((), None)
-    if tasks is not None and tasks.due:
-        late_tasks = f" Chưa hoàn thành: {'; '.join(t.rstrip('.') for t in tasks.overdue)}." if tasks.overdue else ""
-        results += (("Thực hiện nhiệm vụ của kế hoạch CCHC năm",
-                     f"Đến hết kỳ, {tasks.done}/{tasks.due} nhiệm vụ đến hạn đã hoàn thành.{late_tasks}"),)
+    with Session(engine) as s:
+        names = dict(s.execute(select(models.Unit.code, models.Unit.name)).all())
+    sections = _sections(engine, period, unit, expected, names, totals if not facts.empty else pd.Series(dtype=float),
+                         registry, today or date.today(), tasks)
     direction = ("Tiếp tục rà soát, đơn giản hóa TTHC; giải quyết hồ sơ đúng hạn, không để hồ sơ quá hạn.",
                  "Đẩy mạnh tiếp nhận hồ sơ trực tuyến, thanh toán trực tuyến và số hóa hồ sơ, kết quả giải quyết.",
                  "Thực hiện ký số 100% văn bản đi (trừ văn bản mật); báo cáo định kỳ đúng hạn.")
@@ -158,11 +256,11 @@ def periodic(engine: Engine, period_code: str, unit: str | None, today: date | N
     report = docs.PeriodicReport(period.in_sentence,
                                  f"{period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}", period.due, subject,
                                  reported, len(expected), late, missing,
-                                 tuple(figures), results, direction,
+                                 tuple(figures), (), direction,
                                  tuple(p.kind.label for p in earlier) if len(earlier) > 1 else (),
                                  trend if len(earlier) > 1 else {}, on_time,
                                  targets, provisional, provisional_of,
-                                 "Sở Nội vụ" if unit else "Bộ Nội vụ")
+                                 "Sở Nội vụ" if unit else "Bộ Nội vụ", sections)
     if unit:  # a unit reports to the provincial Department of Home Affairs, which consolidates
         frame = frame_for(engine, unit, "BC", period.due, ("Như trên", "Lưu: VT"))
     else:  # the consolidated report goes to the Ministry of Home Affairs

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from base.vn import number
 from reports import charts
 from reports.markup import render_blocks
 from reports.model import Document, Frame, Table
@@ -237,10 +238,58 @@ def year_plan(plan: YearPlan, frame: Frame) -> Document:
 
 
 @dataclass(frozen=True)
+class ProvincePlan:
+    """The province's plan to keep and raise its PAR INDEX and SIPAS (seed 003): last year's results and rank
+    among the provinces against this year's targets and rank range, who answers for each; each body's duties."""
+
+    year: int
+    province: str  # «Lai Châu»
+    basis: tuple[str, ...]
+    results: str  # the sentence on last year's results
+    targets: tuple[TargetLine, ...]
+    rank_of: int | None  # 63
+    duties: tuple[tuple[str, tuple[str, ...]], ...]  # (who, tasks)
+
+
+def province_plan(plan: ProvincePlan, frame: Frame) -> Document:
+    of = f" (trên {plan.rank_of} tỉnh, thành phố)" if plan.rank_of else ""
+    targets = Table(("STT", "Chỉ số thành phần", f"Chỉ số năm {plan.year - 1}", f"Thứ hạng năm {plan.year - 1}{of}",
+                     f"Mục tiêu chỉ số năm {plan.year}", f"Mục tiêu thứ hạng năm {plan.year}",
+                     "Đơn vị thực hiện/theo dõi"),
+                    tuple((i, t.label, NO_DATA if _missing(t.last) else f"{number(t.last, 2)}%",
+                           NO_DATA if t.last_rank is None else t.last_rank, t.target, t.rank, t.responsible)
+                          for i, t in enumerate(plan.targets, start=1)),
+                    ("int", "text", "text", "int", "text", "text", "text"),
+                    title=f"Mục tiêu Chỉ số PAR INDEX, SIPAS năm {plan.year}")
+    return _compose("ke_hoach_tinh", frame, {"k": plan}, tables={"muc_tieu": targets})
+
+
+@dataclass(frozen=True)
 class Figure766:
     label: str
     value: float
     unit: str
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One section of the Ministry's report form: what the store's figures say, and what the units said in their
+    own words (who, text; who is empty in a unit's own report)."""
+
+    code: str
+    title: str
+    group: str  # chi_dao (I), ket_qua (II), danh_gia (III), phuong_huong (IV)
+    data: tuple[str, ...] = ()
+    said: tuple[tuple[str, str], ...] = ()
+
+
+# The parts of the report form and their headings, in order.
+REPORT_GROUPS = (("chi_dao", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH"),
+                 ("ket_qua", "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH"),
+                 ("danh_gia", "ĐÁNH GIÁ CHUNG"),
+                 ("phuong_huong", "PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI"))
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+NO_DATA = "chưa có số liệu"
 
 
 @dataclass(frozen=True)
@@ -265,25 +314,39 @@ class PeriodicReport:
     provisional: tuple[tuple[str, float, float, int], ...] = ()  # (unit, points, percent, rank), provisional
     provisional_of: str = ""  # the rule set's title
     addressee: str = ""  # «Sở Nội vụ» for a unit's report, «Bộ Nội vụ» for the province's
+    sections: tuple[ReportSection, ...] = ()  # the Ministry's form; without them, ``results`` under part II
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def periodic_report(report: PeriodicReport, frame: Frame) -> Document:
+    """The report in the Ministry's structure: how the units reported (the province's), direction, results by
+    reform area with the figures, the overall assessment (difficulties, proposals) and the next period's tasks;
+    a section without figures or words says «chưa có số liệu», never 0."""
     figures = Table(("STT", "Chỉ tiêu", "Giá trị", "Đơn vị tính"),
-                    tuple((i, f.label, f.value, f.unit) for i, f in enumerate(report.figures, start=1)),
+                    tuple((i, f.label, NO_DATA if _missing(f.value) else f.value, f.unit)
+                          for i, f in enumerate(report.figures, start=1)),
                     ("int", "text", "dec", "text"), title=f"Số liệu {report.period_label}")
+    sections = report.sections or tuple(ReportSection("", title, "ket_qua", (text,)) for title, text in report.results)
+    groups = [(code, heading, [s for s in sections if s.group == code]) for code, heading in REPORT_GROUPS]
     pictures = {}
     if report.trend:
         pictures["xu_huong"] = charts.trend(report.trend_labels, report.trend, "Diễn biến qua các kỳ (%)")
     tables = {"so_lieu": figures}
     if report.progress:
         tables["tien_do"] = Table(("STT", "Mục tiêu", "Chỉ tiêu kế hoạch", "Kết quả năm trước (%)", "Tạm tính kỳ này (%)"),
-                                  tuple((i, *row) for i, row in enumerate(report.progress, start=1)),
+                                  tuple((i, goal, target, NO_DATA if _missing(last) else last,
+                                         NO_DATA if _missing(now) else now)
+                                        for i, (goal, target, last, now) in enumerate(report.progress, start=1)),
                                   ("int", "text", "text", "pct", "pct"), title="Tiến độ thực hiện mục tiêu kế hoạch")
     if report.provisional:
         tables["diem_tam_tinh"] = Table(("Hạng", "Đơn vị", "Điểm", "Tỷ lệ (%)"),
                                         tuple((r, u, p, q) for u, p, q, r in report.provisional),
                                         ("int", "text", "dec", "pct"), title=f"Điểm tạm tính: {report.provisional_of}")
-    return _compose("bao_cao", frame, {"r": report, "co_xu_huong": bool(report.trend)}, tables=tables, figures=pictures)
+    context = {"r": report, "co_xu_huong": bool(report.trend), "groups": groups, "roman": ROMAN}
+    return _compose("bao_cao", frame, context, tables=tables, figures=pictures)
 
 
 # --- Inspections ------------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự d
 def cell_text(value, kind: str) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "–"
+    if isinstance(value, str):  # a word where a number was expected («chưa có số liệu»)
+        return value
     if kind == "int":
         return number(value)
     if kind == "dec":
@@ -183,10 +185,12 @@ def _block(doc, block: Block) -> None:
         _para(doc, block.text.upper(), 14, bold=True, align=centre, before=12)
     elif block.kind == "subtitle":
         _para(doc, block.text, 14, bold=True, align=centre, after=12)
-    elif block.kind == "h1":
-        _para(doc, block.text, 14, bold=True, align=justify, before=6, after=3, indent=1)
+    elif block.kind == "h1":  # a heading stays with what it heads, never alone at a page's foot
+        _para(doc, block.text, 14, bold=True, align=justify, before=6, after=3,
+              indent=1).paragraph_format.keep_with_next = True
     elif block.kind == "h2":
-        _para(doc, block.text, 14, bold=True, italic=True, align=justify, before=3, after=3, indent=1)
+        _para(doc, block.text, 14, bold=True, italic=True, align=justify, before=3, after=3,
+              indent=1).paragraph_format.keep_with_next = True
     elif block.kind == "bullet":
         _para(doc, f"- {block.text}", 14, align=justify, after=3, indent=1)
     elif block.kind == "p":
@@ -205,7 +209,13 @@ def _block(doc, block: Block) -> None:
 
 
 def _closing(doc, frame) -> None:
+    """«Nơi nhận» and the signature side by side, kept whole on one page with the body's last paragraph (a
+    signature block split over a page break leaves a page holding only the signer's name)."""
+    if doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
     table = doc.add_table(rows=1, cols=2)
+    row = table.rows[0]._tr.get_or_add_trPr()
+    row.append(OxmlElement("w:cantSplit"))
     _no_borders(table)
     _widths(table, [CONTENT_WIDTH_MM / 2, CONTENT_WIDTH_MM / 2])
     left, right = table.rows[0].cells

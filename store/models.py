@@ -575,3 +575,17 @@ class FeedbackRequest(Base):
     answered_by: Mapped[str] = mapped_column(String(60), default="")
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ReportNarrative(Base):
+    """What a unit says in one section of its periodic report (tuyên truyền, tổ chức bộ máy, ISO, khó khăn, đề
+    xuất…) where the store has no figures; the latest batch's text of a unit, period and section is current."""
+
+    __tablename__ = "report_narrative"
+    __table_args__ = (Index("ix_narrative_period_unit", "period_code", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    period_code: Mapped[str] = mapped_column(ForeignKey("period.code"))
+    section: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))

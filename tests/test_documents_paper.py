@@ -1,0 +1,51 @@
+"""Documents as they come out on paper: the signature block is never split over a page break (the 2024 plan
+used to end with a page holding only the signer's name), headings stay with what they head; rendered through
+LibreOffice where it is installed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from docx import Document as Docx
+from docx.oxml.ns import qn
+
+from helpers import scored as score
+from office import plans
+from office.outputs import write
+from rules.ruleset import find
+
+
+@pytest.fixture
+def plan_2024(province, tmp_path):
+    score(province, find("chi-so-cchc-so-nganh"), 2023)
+    document = plans.plan_document(province, plans.issue_plan(province, "SXD", 2024))
+    return document, write(document, tmp_path, "ke-hoach-cchc-SXD-2024", "docx")
+
+
+def test_the_closing_block_is_kept_whole_with_the_last_paragraph(plan_2024):
+    _, path = plan_2024
+    doc = Docx(path)
+    closing = doc.tables[-1]
+    assert closing.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    before = closing._tbl.getprevious()
+    assert before.tag == qn("w:p") and before.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+    headings = [p for p in doc.paragraphs if p.text.startswith(("I. ", "II. ", "III. ", "IV. "))]
+    assert headings and all(p.paragraph_format.keep_with_next for p in headings)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="needs LibreOffice and poppler-utils")
+def test_the_2024_plan_ends_on_a_page_with_its_signature(plan_2024, tmp_path):
+    document, path = plan_2024
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=300)
+    text = subprocess.run(["pdftotext", "-layout", str(path.with_suffix(".pdf")), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    while pages and not pages[-1].strip():
+        pages.pop()  # pdftotext ends with a form feed
+    last = pages[-1]
+    assert document.frame.signature.name in last and "Nơi nhận" in last
+    assert len(last.split()) > 15, "the last page holds only the signature"
