@@ -37,6 +37,7 @@ def _register() -> None:
         for name, command in module.COMMANDS.items():
             app.command(name)(command)
     app.add_typer(data_cli.db_app, name="db")
+    app.add_typer(score_cli.runs_app, name="runs")
     for name, command in preview_cli.COMMANDS.items():  # cchc rules preview, cchc rules anomalies
         rules_cli.app.command(name)(command)
     app.add_typer(rules_cli.app, name="rules")

@@ -17,7 +17,8 @@ plan_app = typer.Typer(help="Kế hoạch CCHC năm của một đơn vị: ban 
 inspection_app = typer.Typer(help="Kiểm tra CCHC: kế hoạch kiểm tra, kết quả, theo dõi khắc phục.", no_args_is_help=True)
 
 RULESET = Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm.")]
-PERIOD = Annotated[Optional[str], typer.Option(help="Kỳ, ví dụ «Năm 2024» hoặc 2024-Q1 (mặc định: năm hiện tại).")]
+PERIOD = Annotated[Optional[str], typer.Option(
+    metavar="KỲ", help="Kỳ, ví dụ «Năm 2024» hoặc 2024-Q1 (mặc định: kỳ gần nhất có số liệu).")]
 
 
 # --- The year ----------------------------------------------------------------------------------------------

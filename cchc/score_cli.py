@@ -12,7 +12,8 @@ import typer
 from cchc.shell import console, engine, number, period as period_code
 
 RULESET = Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm.")]
-PERIOD = Annotated[Optional[str], typer.Option(help="Kỳ, ví dụ «Năm 2024» hoặc 2024-Q1 (mặc định: năm hiện tại).")]
+PERIOD = Annotated[Optional[str], typer.Option(
+    metavar="KỲ", help="Kỳ, ví dụ «Năm 2024» hoặc 2024-Q1 (mặc định: kỳ gần nhất có số liệu).")]
 CHANGED = Annotated[Optional[str], typer.Option(help="Kỳ, ví dụ «Năm 2024» (mặc định: mọi kỳ có dữ liệu mới "
                                                     "hơn điểm đã chấm).")]
 
@@ -49,8 +50,16 @@ def score(
     _print_scoring(done, time.perf_counter() - started)
 
 
-def runs(ruleset: Annotated[Optional[str], typer.Option(help="Bộ tiêu chí.")] = None, period: PERIOD = None) -> None:
-    """Các lượt chấm điểm đã lưu."""
+runs_app = typer.Typer(help="Các lượt chấm điểm đã lưu: xem, rút lượt chưa công bố.", no_args_is_help=False,
+                       invoke_without_command=True)
+
+
+@runs_app.callback()
+def runs(ctx: typer.Context, ruleset: Annotated[Optional[str], typer.Option(help="Bộ tiêu chí.")] = None,
+         period: PERIOD = None) -> None:
+    """Các lượt chấm điểm đã lưu (cchc runs withdraw N --reason …: rút một lượt chưa công bố)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from rich.table import Table
 
     from office.scores import runs as stored_runs
@@ -58,12 +67,23 @@ def runs(ruleset: Annotated[Optional[str], typer.Option(help="Bộ tiêu chí.")
     table = Table(title="Các lượt chấm điểm")
     for col in ("#", "Bộ tiêu chí", "Kỳ", "Phiên bản", "Cách chấm", "Đơn vị tính/tổng", "Lúc", "Công bố", "Đính chính"):
         table.add_column(col)
-    for r in stored_runs(engine(), ruleset, period_code(period) if period else None):
+    for r in stored_runs(engine(), ruleset, period_code(period, "--period") if period else None):
         table.add_row(str(r.id), r.ruleset, r.period_code, str(r.version),
                       "toàn bộ" if r.mode == "day_du" else "phần thay đổi", f"{r.evaluated}/{r.entities}",
                       f"{r.created_at:%d/%m/%Y %H:%M}", f"{r.published_at:%d/%m/%Y}" if r.published_at else "",
                       r.corrects)
     console.print(table)
+
+
+@runs_app.command("withdraw")
+def withdraw(run: Annotated[int, typer.Argument(help="Lượt chấm (#) cần rút.")],
+             reason: Annotated[str, typer.Option(help="Lý do rút (bắt buộc, ghi vào nhật ký).")]) -> None:
+    """Rút một lượt chấm chưa công bố (lượt mới nhất của bộ tiêu chí và kỳ): lượt trước lại là hiện hành."""
+    from office.scores import withdraw as take_back
+
+    done = take_back(engine(), run, reason)
+    console.print(f"Đã rút lượt chấm #{run} ({done.ruleset} kỳ {done.period_code}, phiên bản {done.version}); "
+                  "lý do đã ghi vào nhật ký.")
 
 
 def diff_runs(run_a: Annotated[int, typer.Argument(help="Lượt chấm trước (#).")],
@@ -163,5 +183,5 @@ def watch(
                  lambda summaries: [print_rescore(s) for s in summaries], announce)
 
 
-COMMANDS = {"score": score, "runs": runs, "diff": diff_runs, "history": history, "publish": publish,
+COMMANDS = {"score": score, "diff": diff_runs, "history": history, "publish": publish,
             "appraise": appraise, "rescore": rescore, "watch": watch}

@@ -83,11 +83,20 @@ def day(text: str | None, hint: str, default: date | None = None) -> date:
 
 
 def period(text: str | None, hint: str = "--period") -> str:
-    """A period as people write it → its code (this year when nothing was typed)."""
+    """A period as people write it → its code; when nothing was typed, the latest period the store has figures
+    for (said on the console), or this year's when it has none."""
     from store.calendar import parse_period
 
+    if not text:
+        from office.scores import latest_period
+
+        code = latest_period(engine())
+        if code is not None:
+            console.print(f"[dim]Kỳ: {parse_period(code).label} (kỳ gần nhất có số liệu; chọn kỳ khác bằng {hint})[/]")
+            return code
+        text = f"Năm {date.today().year}"
     try:
-        return parse_period(text or f"Năm {date.today().year}").code
+        return parse_period(text).code
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint=hint) from None
 

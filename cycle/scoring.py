@@ -108,16 +108,14 @@ def _marks(session: Session) -> tuple[int, int]:
 
 
 def stale_periods(session: Session) -> list[str]:
-    """The periods whose figures or appraisals are newer than their latest score run (or that were never
-    scored): what a re-score after an ingestion has to look at."""
+    """The periods already scored whose figures or appraisals are newer than their latest score run: what a
+    re-score after an ingestion has to look at (a period never scored is the cycle's to score first)."""
     F, A, R = models.Fact, models.Appraisal, models.ScoreRun
     newest = dict(session.execute(select(F.period_code, func.max(F.batch_id)).group_by(F.period_code)).all())
     appraised = dict(session.execute(select(A.period_code, func.max(A.id)).group_by(A.period_code)).all())
     seen = {p: (b, a) for p, b, a in session.execute(
         select(R.period_code, func.min(R.batch_mark), func.min(R.appraisal_mark)).group_by(R.period_code)).all()}
-    periods = set(newest) | set(appraised)
-    return sorted(p for p in periods if p not in seen or newest.get(p, 0) > seen[p][0]
-                  or appraised.get(p, 0) > seen[p][1])
+    return sorted(p for p in seen if newest.get(p, 0) > seen[p][0] or appraised.get(p, 0) > seen[p][1])
 
 
 def touched(session: Session, run: models.ScoreRun) -> set[str] | None:
@@ -180,6 +178,10 @@ class NoScores(LookupError):
     """No score run of this rule set and period has been stored yet."""
 
 
+class NoFigures(LookupError):
+    """The period has no figures at all: a score run of it would rank blanks."""
+
+
 def stored(engine: Engine, ruleset: RuleSet, period: str, run_id: int | None = None) -> Scored:
     """The current run of ``ruleset`` over ``period`` (or run ``run_id``) as documents show it. Nothing is
     evaluated or written: a read of what the scoring step stored."""
@@ -216,6 +218,9 @@ def rescore(engine: Engine, ruleset: RuleSet, period: str, full: bool = False, n
         ensure_periods(s, {int(period[:4])})
         serialize_writes(s)
         previous = current_run(s, ruleset.id, period)
+        if previous is None and s.scalar(select(models.Fact.id).where(models.Fact.period_code == period).limit(1)) \
+                is None:
+            raise NoFigures(f"kỳ {period} chưa có số liệu nào: không chấm điểm (bộ «{ruleset.id}»)")
         batch_mark, appraisal_mark = _marks(s)
         full = full or previous is None or previous.ruleset_hash != ruleset.digest
         old = entries(s, previous.id) if previous is not None else None

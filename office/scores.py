@@ -39,6 +39,19 @@ def period_code(text: str, field: str = "--period") -> str:
         raise Refused(str(e), field=field) from None
 
 
+def latest_period(engine: Engine) -> str | None:
+    """The most recent period the store holds figures for (the longer one of two that end together: the year
+    rather than its last quarter); None when it holds none."""
+    from sqlalchemy import distinct
+
+    with Session(engine) as s:
+        codes = list(s.scalars(select(distinct(models.Fact.period_code))))
+    periods = [calendar.parse_period(c) for c in codes]
+    if not periods:
+        return None
+    return max(periods, key=lambda p: (p.end, p.end - p.start)).code
+
+
 def stored(engine: Engine, rs: RuleSet, period: str) -> Scored:
     """The period's current run; refused when it was never scored."""
     try:
@@ -73,7 +86,10 @@ def score(engine: Engine, rs: RuleSet, period: str, full: bool = False, publish:
     """Bring the period's scores up to date (a new run only when something changed); optionally publish."""
     with Session(engine) as s:
         before = sc.current_run(s, rs.id, period)
-    outcome = sc.rescore(engine, rs, period, full=full)
+    try:
+        outcome = sc.rescore(engine, rs, period, full=full)
+    except sc.NoFigures as e:
+        raise NotFound(str(e), field="--period") from None
     moved = tuple(diff(engine, before.id, outcome.run_id)) if outcome.written and before is not None else ()
     frozen = sc.publish(engine, outcome.run_id) if publish else None
     return Scoring(outcome, moved, frozen)
@@ -108,10 +124,49 @@ def runs(engine: Engine, ruleset_name: str | None = None, period: str | None = N
 
 
 def changes(engine: Engine, run_a: int, run_b: int) -> list[Change]:
-    try:
-        return diff(engine, run_a, run_b)
-    except ValueError as e:
-        raise NotFound(str(e), field="RUN") from None
+    """What moved between two runs of the same rule set and period (others are not comparable)."""
+    with Session(engine) as s:
+        runs_ = {r.id: r for r in s.scalars(select(models.ScoreRun).where(models.ScoreRun.id.in_([run_a, run_b])))}
+    for rid in (run_a, run_b):
+        if rid not in runs_:
+            raise NotFound(f"không có lượt chấm điểm #{rid} (xem «cchc runs»)", field="RUN")
+    a, b = runs_[run_a], runs_[run_b]
+    if (a.ruleset, a.period_code) != (b.ruleset, b.period_code):
+        raise Refused(f"hai lượt chấm không cùng bộ tiêu chí và kỳ (#{run_a}: {a.ruleset} {a.period_code}; "
+                      f"#{run_b}: {b.ruleset} {b.period_code}): không so sánh được", field="RUN")
+    return diff(engine, run_a, run_b)
+
+
+def withdraw(engine: Engine, run_id: int, reason: str, who: str = "") -> models.ScoreRun:
+    """Take back an unpublished run that should not have been made (the wrong period, data since withdrawn): it
+    must be the latest of its rule set and period; the one before becomes current again. The reason and the
+    run's figures stay in the audit log."""
+    from sqlalchemy import delete
+
+    from office import audit
+
+    if not reason.strip():
+        raise Refused("rút lượt chấm điểm phải có lý do", field="--reason")
+    R = models.ScoreRun
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        run = s.get(R, run_id)
+        if run is None:
+            raise NotFound(f"không có lượt chấm điểm #{run_id} (xem «cchc runs»)", field="RUN")
+        if run.published_at is not None:
+            raise Refused(f"lượt chấm #{run_id} đã công bố ngày {run.published_at:%d/%m/%Y}: không rút được; "
+                          "thay đổi sau công bố là một phiên bản mới ghi rõ điều đính chính", field="RUN")
+        later = s.scalar(select(R.id).where(R.ruleset == run.ruleset, R.period_code == run.period_code,
+                                            R.version > run.version).limit(1))
+        if later is not None:
+            raise Refused(f"lượt chấm #{run_id} không phải lượt mới nhất của {run.ruleset} kỳ {run.period_code} "
+                          f"(đã có #{later}): rút lượt mới nhất trước", field="RUN")
+        s.execute(delete(models.ScoreDetail).where(models.ScoreDetail.run_id == run.id))
+        s.execute(delete(models.ScoreEntry).where(models.ScoreEntry.run_id == run.id))
+        s.delete(run)
+        audit.record(s, who or "dòng lệnh", "rut_luot_cham_diem", f"score_run:{run_id}",
+                     {"bo_tieu_chi": run.ruleset, "ky": run.period_code, "phien_ban": run.version,
+                      "don_vi": run.entities}, {"ly_do": reason.strip()})
+        return run
 
 
 def ranking(engine: Engine, rs_name: str, period: str):

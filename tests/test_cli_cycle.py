@@ -65,7 +65,32 @@ def test_the_year_from_the_command_line(demo_db, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     write_csv(inbox / "stp.csv", FACT_HEADERS, [["STP", "Năm 2024", "tthc_cong_khai", 12, "bổ sung"]])
+    assert cchc("score", "--period", "Năm 2024", cwd=tmp_path).returncode == 0  # re-scoring follows what was scored
     watched = cchc("watch", inbox, "--once", "--period", "Năm 2024", "--out", tmp_path / "out", cwd=tmp_path)
     assert watched.returncode == 0, watched.stderr
     assert "stp.csv" in watched.stdout and "qd766-2022: phiên bản" in watched.stdout
     assert (inbox / "da-nhap" / "stp.csv").exists()
+
+
+def test_honest_defaults_no_run_of_a_period_without_figures_like_runs_only_and_withdrawal(demo_db, tmp_path):
+    shutil.copy(demo_db, tmp_path / "cchc.db")
+    first = cchc("score", cwd=tmp_path)  # no period: the latest one with figures, said on the console
+    assert first.returncode == 0 and "Kỳ: Năm 2024 (kỳ gần nhất có số liệu" in first.stdout, first.stderr
+    blank = cchc("appraise", "--unit", "STP", "--criterion", "3.3", "--points", "1", "--reason", "x", "--period",
+                 "Năm 2030", cwd=tmp_path)
+    assert blank.returncode == 1 and "kỳ 2030-NAM chưa có số liệu nào: không chấm điểm" in blank.stderr
+    assert "2030" not in cchc("runs", cwd=tmp_path).stdout
+    other = cchc("score", "--ruleset", "chi-so-cchc-so-nganh", "--period", "Năm 2024", cwd=tmp_path)
+    assert other.returncode == 0
+    unlike = cchc("diff", "1", "2", cwd=tmp_path)
+    assert unlike.returncode == 1 and "không cùng bộ tiêu chí và kỳ" in unlike.stderr
+    assert cchc("runs", "withdraw", "2", cwd=tmp_path).returncode == 2  # a reason is required
+    taken = cchc("runs", "withdraw", "2", "--reason", "chấm nhầm bộ tiêu chí", cwd=tmp_path)
+    assert taken.returncode == 0, taken.stderr
+    listed = cchc("runs", cwd=tmp_path).stdout
+    assert "chi-so-cchc-so-nganh" not in listed and "qd766-2022" in listed
+    assert cchc("publish", "1", cwd=tmp_path).returncode == 0
+    frozen = cchc("runs", "withdraw", "1", "--reason", "x", cwd=tmp_path)
+    assert frozen.returncode == 1 and "đã công bố" in frozen.stderr
+    nothing = cchc("rescore", cwd=tmp_path)  # only periods already scored: none is stale
+    assert nothing.returncode == 0 and "Không có dữ liệu mới hơn điểm đã chấm." in nothing.stdout
