@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from cycle.scoring import NoScores, rescore, stored
+from cycle.scoring import NoFigures, NoScores, rescore, stored
 from emulation import review as rv
 from emulation.campaigns import Campaign, load_campaign, shipped_campaigns
 from emulation.eligibility import Eligibility, eligibility
@@ -98,7 +98,10 @@ def campaign_document(engine: Engine, c: Campaign) -> Document:
 def _level(engine: Engine, c: Campaign, year: int) -> float:
     """The launching department's class in the campaign's stored scores, as the divisions' collective rating."""
     rs = find(c.rules)
-    rescore(engine, rs, f"{year}-NAM")
+    try:
+        rescore(engine, rs, f"{year}-NAM")
+    except NoFigures:
+        return 1.0  # the campaign's year has no figures: no class to lend the divisions
     scored = stored(engine, rs, f"{year}-NAM")
     return rv.CLASS_LEVEL.get(scored.summary.loc[c.unit, "xep_loai"], 1.0) if c.unit in scored.summary.index else 1.0
 

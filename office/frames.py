@@ -66,6 +66,9 @@ def _full(name: str) -> str:
 def issuer(engine: Engine, unit_code: str) -> Issuer:
     with Session(engine) as s:
         unit = s.scalars(select(models.Unit).where(models.Unit.code == unit_code)).one_or_none()
+        if unit is None and unit_code == PROVINCE_OFFICE:  # a province whose office is not coded SNV: the province
+            unit = s.scalars(select(models.Unit).where(models.Unit.parent_id.is_(None))
+                             .order_by(models.Unit.id).limit(1)).first()
         if unit is None:
             raise NotFound(f"không có đơn vị «{unit_code}» để ban hành văn bản", field="--unit")
         chain = [unit]

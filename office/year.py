@@ -63,12 +63,15 @@ def report_reminders(engine: Engine, out: Path, period: str, today: date) -> lis
 def periodic_report(engine: Engine, out: Path, period: str, today: date | None = None) -> list[Path]:
     """The province's report of one period: who reported and when, the figures, provisional scores (the
     period is scored first: this step writes its run)."""
-    from cycle.scoring import rescore
+    from cycle.scoring import NoFigures, rescore
     from office.outputs import write
     from office.periodic import PROVISIONAL_RULES, periodic
     from rules.ruleset import find
 
-    rescore(engine, find(PROVISIONAL_RULES), period)
+    try:
+        rescore(engine, find(PROVISIONAL_RULES), period)
+    except NoFigures:
+        pass  # nobody has reported figures yet: the report says who has not reported, without scores
     return [write(periodic(engine, period, None, today), out, f"bao-cao-{period}", "docx")]
 
 
@@ -104,8 +107,13 @@ def scoring(engine: Engine, out: Path, year: int, publish: bool = True) -> list[
     from rules.ruleset import find
 
     period = f"{year}-NAM"
+    from office.errors import NotFound
+
     for rules in (PROVINCE_RULES, DEPARTMENT_INDEX):
-        done = score(engine, find(rules), period)
+        try:
+            done = score(engine, find(rules), period)
+        except NotFound:
+            return []  # a year without figures: nothing to score, publish or write
         if publish and done.outcome.entities:
             freeze(engine, done.outcome.run_id)
     province = stored_or_none(engine, find(PROVINCE_RULES), period)

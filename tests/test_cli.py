@@ -220,3 +220,17 @@ def test_the_demo_on_postgresql(postgres_database, tmp_path):
     [dossiers] = [line for line in status.splitlines() if line.startswith("│ dossier ")]
     assert dossiers.split("│")[2].strip() == "3.600" and "award" in status  # this year's 3.000 and last year's 600
     assert "│ score_run " in status and "│ plan_item " in status
+
+
+def test_eligibility_of_a_province_without_a_unit_coded_snv(tmp_path):
+    """The province's lists are issued by its Department of Home Affairs when the record has one (SNV), by the
+    province itself otherwise."""
+    from helpers import PEOPLE_HEADERS
+
+    cchc("ingest", units_file(tmp_path), cwd=tmp_path)  # no SNV among these units
+    cchc("ingest", write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB1", "Lò Thị Dua", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN", 2024, "Hoàn thành tốt nhiệm vụ"]]),
+        cwd=tmp_path)
+    done = cchc("emulation", "eligibility", "--year", "2024", "--format", "docx", "--out", tmp_path / "r", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "r" / "danh-sach-xet-danh-hieu-tinh-2024.docx").exists()
