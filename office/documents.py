@@ -76,9 +76,13 @@ def _site(engine: Engine, r: Request, told) -> Path:
 
 
 def _plan(engine: Engine, r: Request, told) -> Path:
-    from office.plans import plan_document, plan_id
+    from office.frames import issuer
+    from office.plans import plan_document, plan_id, province_plan
 
     year = r.year + 1
+    if issuer(engine, r.unit).kind == "tinh":  # the province's plan: its target set, each body's duties
+        year, document = province_plan(engine, r.unit, year)
+        return write(document, r.out, f"ke-hoach-cchc-{r.unit}-{year}", r.fmt)
     return write(plan_document(engine, plan_id(engine, r.unit, year)), r.out, f"ke-hoach-cchc-{r.unit}-{year}", r.fmt)
 
 
@@ -105,7 +109,8 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
          needs_unit=True),
     Kind("bao-cao", "báo cáo CCHC định kỳ của một kỳ (--period), của tỉnh hoặc một đơn vị (--unit)", _periodic),
     Kind("trang-web", "trang web tĩnh: xếp hạng, phiếu điểm từng đơn vị, các văn bản", _site),
-    Kind("ke-hoach", "kế hoạch CCHC năm sau đã ban hành của một sở (--unit; ban hành: cchc plan issue)", _plan,
+    Kind("ke-hoach", "kế hoạch CCHC năm sau đã ban hành của một sở (--unit; ban hành: cchc plan issue), hoặc kế "
+         "hoạch PAR INDEX, SIPAS của tỉnh (--unit mã tỉnh) từ bộ mục tiêu của tỉnh", _plan,
          needs_unit=True),
     Kind("ke-hoach-kiem-tra", "kế hoạch kiểm tra CCHC năm sau đã lập (lập: cchc inspection plan)", _inspection_plan),
     Kind("ket-luan-kiem-tra", "kết luận kiểm tra CCHC tại một đơn vị trong năm (--unit), từ kết quả kiểm tra đã nhập",

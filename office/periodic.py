@@ -245,7 +245,7 @@ def periodic(engine: Engine, period_code: str, unit: str | None, today: date | N
         direction += (f"Tập trung cải thiện lĩnh vực có kết quả tạm tính thấp nhất: {weakest}.",)
     if tasks is not None and tasks.overdue:
         direction += (f"Hoàn thành ngay {len(tasks.overdue)} nhiệm vụ đã quá hạn của kế hoạch năm.",)
-    if late or missing:
+    if unit is None and (late or missing):  # the province's task; a unit's own report does not chase itself
         direction += (f"Đôn đốc {len(late) + len(missing)} đơn vị gửi báo cáo trễ hạn hoặc chưa gửi thực hiện "
                       "đúng chế độ báo cáo.",)
     subject = ("các sở, ban, ngành và UBND các xã, phường" if unit is None

@@ -17,7 +17,7 @@ from office.frames import PROVINCE_OFFICE, bases, frame_for, issuer, legal_texts
 from reports import documents as docs
 from reports.model import Document
 from rules.ruleset import find
-from rules.targets import targets_for
+from rules.targets import TargetSet, load_targets, shipped_targets, targets_for
 from store import models
 
 PROVINCE_RULES = "qd766-2022"  # the province ranks departments and communes by Decision 766's criteria
@@ -98,6 +98,52 @@ def plan_document(engine: Engine, plan_id: int) -> Document:
     doc = docs.YearPlan(p.year, name, cited + _stored_bases(p.basis, cited), targets, remedial, tuple(areas))
     frame = frame_for(engine, code, "KH", p.issued_on, ("Sở Nội vụ (b/c)", "Các phòng, đơn vị trực thuộc", "Lưu: VT"))
     return docs.year_plan(doc, frame)
+
+
+PROVINCE_RECIPIENTS = ("Bộ Nội vụ (b/c)", "Thường trực Tỉnh ủy (b/c)", "Thường trực HĐND tỉnh (b/c)",
+                       "Chủ tịch, các Phó Chủ tịch UBND tỉnh", "Các sở, ban, ngành tỉnh",
+                       "UBND các huyện, thành phố", "Lưu: VT, NC")
+
+
+def province_targets(province: str, year: int) -> TargetSet | None:
+    """The province's target set for ``year``, or else its latest before it (a province's plan is issued only
+    once last year's PAR INDEX is published)."""
+    found = [t for t in (load_targets(n) for n in shipped_targets())
+             if t.unit is None and t.province == province and t.year <= year]
+    return max(found, key=lambda t: t.year, default=None)
+
+
+def province_plan(engine: Engine, unit: str, year: int) -> tuple[int, Document]:
+    """The province's plan for ``year`` (seed 003): its target set's table — last year's value and rank among the
+    provinces, this year's target and rank range, who answers for it — and each body's duties. Without a target
+    set for ``year``, the latest one before it, for its own year. Only reads."""
+    import yaml
+
+    who = issuer(engine, unit)
+    targets = province_targets(who.province, year)
+    if targets is None:
+        raise NotFound(f"chưa có bộ mục tiêu PAR INDEX, SIPAS của tỉnh {who.province} đến năm {year} "
+                       f"(tệp rules/sets/targets/*.yaml, như lai-chau-2023.yaml)", field="--unit")
+    year = targets.year
+    issued = targets.issued or date(year, 6, 30)  # last year's index is published in spring
+    lines = tuple(docs.TargetLine(t.label, t.last, t.last_rank, t.threshold_text(), t.rank_text(), t.responsible)
+                  for t in targets.targets)
+    total = next((t for t in targets.targets if t.index == "par_index"), None)
+    sipas = next((t for t in targets.targets if t.index == "sipas"), None)
+    of = f"/{targets.rank_of}" if targets.rank_of else ""
+    said = []
+    if total is not None and total.last is not None:
+        said.append(f"Chỉ số cải cách hành chính (PAR INDEX) năm {year - 1} của tỉnh đạt {number(total.last, 2)}%"
+                    + (f", xếp thứ {total.last_rank}{of} tỉnh, thành phố" if total.last_rank else ""))
+    if sipas is not None and sipas.last is not None:
+        said.append(f"Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) đạt {number(sipas.last, 2)}%"
+                    + (f", xếp thứ {sipas.last_rank}{of}" if sipas.last_rank else ""))
+    results = ("; ".join(said) + ".") if said else ""
+    duties = yaml.safe_load(plan.PLAN_TASKS.read_text(encoding="utf-8")).get("tinh", [])
+    duties = tuple((d["who"], tuple(t.format(year=year) for t in d["tasks"])) for d in duties)
+    document = docs.ProvincePlan(year, who.province, bases(who, "ke_hoach_cchc", issued, year), results, lines,
+                                 targets.rank_of, duties)
+    return year, docs.province_plan(document, frame_for(engine, unit, "KH", issued, PROVINCE_RECIPIENTS))
 
 
 def _stored_bases(text: str, cited: tuple[str, ...]) -> tuple[str, ...]:

@@ -97,7 +97,8 @@ def _column_widths(table: Table, size: float) -> list[float]:
     needed, least = [], []
     for i, name in enumerate(table.columns):
         cells = [len(cell_text(r[i], table.kind(i))) for r in sample] or [0]
-        longest_word = max((len(w) for w in str(name).split()), default=0)
+        # a header is bold: its longest word takes about a third more room than body text
+        longest_word = int(max((len(w) for w in str(name).split()), default=0) * 1.3 + 0.5)
         chars = min(max(cells), 40) if table.kind(i) == "text" else max(max(cells), longest_word)
         needed.append(max(chars, longest_word, 2) * per_char + 4.0)  # cell padding both sides
         numbers = max(cells) if table.kind(i) != "text" else 0
@@ -108,11 +109,14 @@ def _column_widths(table: Table, size: float) -> list[float]:
         share = sum(needed[i] for i in text)
         needed = [w + room * w / share if i in text else w for i, w in enumerate(needed)]
     elif room < 0:
-        for i in sorted(text, key=lambda i: -needed[i]):  # the widest text columns wrap first
-            give = min(-room, max(0.0, needed[i] - 25))
-            needed[i] -= give
-            room += give
-        if room < 0:  # then every column down towards its longest word, in proportion to what it can give
+        # the text columns wrap, each giving way in proportion to what it has above 20 mm (the widest most)
+        spare = {i: max(0.0, needed[i] - max(20.0, least[i])) for i in text}
+        if sum(spare.values()) > 0:
+            cut = min(1.0, -room / sum(spare.values()))
+            for i, g in spare.items():
+                needed[i] -= g * cut
+            room = CONTENT_WIDTH_MM - sum(needed)
+        if room < -1e-6:  # then every column down towards its longest word, in proportion to what it can give
             spare = [max(0.0, w - m) for w, m in zip(needed, least)]
             if sum(spare) > 0:
                 cut = min(1.0, -room / sum(spare))
@@ -151,14 +155,18 @@ def _header(doc, frame) -> None:
 
 
 def _table(doc, table: Table) -> None:
-    if table.title:
-        _para(doc, table.title, 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=3)
+    if table.title:  # the title stays on the page of its table
+        _para(doc, table.title, 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6,
+              after=3).paragraph_format.keep_with_next = True
     out = doc.add_table(rows=2, cols=len(table.columns))
     out.style = "Table Grid"
     out.alignment = WD_TABLE_ALIGNMENT.CENTER
     size = 12 if len(table.columns) <= 7 else 9  # wide tables: smaller type rather than words cut in pieces
     _widths(out, _column_widths(table, size))
     header, model = out.rows
+    header_props = header._tr.get_or_add_trPr()  # the header row repeated atop every page the table runs to
+    header_props.append(OxmlElement("w:tblHeader"))
+    header_props.append(OxmlElement("w:cantSplit"))
     for cell, name in zip(header.cells, table.columns):
         p = _first_paragraph(cell)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER

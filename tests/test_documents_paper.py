@@ -33,6 +33,8 @@ def test_the_closing_block_is_kept_whole_with_the_last_paragraph(plan_2024):
     assert before.tag == qn("w:p") and before.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
     headings = [p for p in doc.paragraphs if p.text.startswith(("I. ", "II. ", "III. ", "IV. "))]
     assert headings and all(p.paragraph_format.keep_with_next for p in headings)
+    targets = doc.tables[1]
+    assert targets.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
