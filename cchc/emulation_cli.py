@@ -15,6 +15,9 @@ app = typer.Typer(help="Thi đua, khen thưởng: xét điều kiện danh hiệ
 CAMPAIGN = Annotated[str, typer.Argument(help="Mã phong trào (emulation/campaigns/*.yaml) hoặc đường dẫn tệp.")]
 FORMAT = Annotated[str, typer.Option("--format", help="docx, html, xlsx hoặc pdf.")]
 OUT = Annotated[Path, typer.Option(help="Thư mục ghi văn bản.")]
+BALLOTS_HELP = ("Tệp CSV kết quả bỏ phiếu: Mã, Hình thức, Phiếu đồng ý (hoặc Mã, Phiếu đồng ý khi mỗi người chỉ "
+                "được đề nghị một hình thức); thiếu người được đề nghị trong chỉ tiêu là lỗi.")
+PRESENT_HELP = "Số thành viên có mặt (chưa đủ tỷ lệ tối thiểu của emulation/thresholds.yaml thì không kiểm phiếu)."
 
 
 @app.command()
@@ -68,9 +71,9 @@ def campaign_plan(campaign: CAMPAIGN = "skhcn-ninh-thuan-2024", fmt: FORMAT = "d
 def review(
     campaign: CAMPAIGN = "skhcn-ninh-thuan-2024",
     year: Annotated[int, typer.Option(help="Năm xét.")] = 2024,
-    ballots: Annotated[Optional[Path], typer.Option(help="Tệp CSV kết quả bỏ phiếu: Mã, Phiếu đồng ý.")] = None,
+    ballots: Annotated[Optional[Path], typer.Option(help=BALLOTS_HELP)] = None,
     members: Annotated[int, typer.Option(help="Tổng số thành viên Hội đồng.", min=1)] = 9,
-    present: Annotated[int, typer.Option(help="Số thành viên có mặt.", min=0)] = 8,
+    present: Annotated[int, typer.Option(help=PRESENT_HELP, min=0)] = 8,
     written: Annotated[int, typer.Option(help="Số thành viên vắng mặt có ý kiến bằng văn bản.", min=0)] = 1,
     decision_no: Annotated[str, typer.Option(help="Số quyết định khen thưởng.")] = "",
     fmt: FORMAT = "docx",
@@ -141,19 +144,21 @@ def nominate(campaign: CAMPAIGN, year: Annotated[int, typer.Option(help="Năm.")
 @app.command()
 def vote(
     campaign: CAMPAIGN,
-    ballots: Annotated[Path, typer.Option(help="Tệp CSV kết quả bỏ phiếu: Mã, Phiếu đồng ý.")],
+    ballots: Annotated[Path, typer.Option(help=BALLOTS_HELP)],
     members: Annotated[int, typer.Option(help="Tổng số thành viên Hội đồng.", min=1)] = 9,
-    present: Annotated[int, typer.Option(help="Số thành viên có mặt.", min=0)] = 8,
+    present: Annotated[int, typer.Option(help=PRESENT_HELP, min=0)] = 8,
     written: Annotated[int, typer.Option(help="Số vắng mặt có ý kiến bằng văn bản.", min=0)] = 1,
     on: Annotated[Optional[str], typer.Option(help="Ngày họp dd/mm/yyyy.")] = None,
 ) -> None:
-    """Ghi kết quả bỏ phiếu kín; tỷ lệ tính trên tổng số thành viên Hội đồng."""
+    """Ghi kết quả bỏ phiếu kín theo từng người và hình thức; tỷ lệ tính trên tổng số thành viên Hội đồng;
+    không kiểm phiếu khi Hội đồng họp chưa đủ số thành viên."""
     from office import emulation as em
 
     c = em.campaign(campaign)
     when = day(on, "--on", date(c.end.year, 12, 10))
     for b in em.vote(engine(), c, em.read_ballots(ballots), members, present, written, when):
-        console.print(f"{b.participant}: {b.yes}/{b.members} phiếu đồng ý → {'đạt' if b.passed else 'không đạt'}")
+        console.print(f"{b.participant} ({b.form}): {b.yes}/{b.members} phiếu đồng ý → "
+                      f"{'đạt' if b.passed else 'không đạt'}")
 
 
 @app.command()

@@ -3,7 +3,9 @@ award forms aimed for with their quotas, where proposals go — and the rule set
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +23,21 @@ class AwardQuota:
     individuals: int
     individual_title: str  # the title of the individual rule set a nominee must meet
     collective_title: str
+    # The form's code: what its nominations and ballots are stored under, and the key of its council vote
+    # threshold in emulation/thresholds.yaml (co_thi_dua_tinh: ≥ 80%). Without one, a form's nominations go
+    # under the title they rest on; two forms resting on one title get codes made from their names.
+    code: str = ""
+
+    def title(self, kind: str) -> str:
+        """The title a nominee of ``kind`` (ca_nhan | tap_the) must meet for this form."""
+        return self.individual_title if kind == "ca_nhan" else self.collective_title
+
+    def seats(self, kind: str) -> int:
+        return self.individuals if kind == "ca_nhan" else self.collectives
+
+    def key(self, kind: str) -> str:
+        """What a nomination of ``kind`` for this form is stored under (and its ballot is read by)."""
+        return self.code or self.title(kind)
 
     def text(self) -> str:
         return f"{self.form} cho {self.collectives:02d} tập thể và {self.individuals:02d} cá nhân"
@@ -61,8 +78,26 @@ def load_campaign(name: str) -> Campaign:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     tuples = ("basis", "purposes", "requirements", "contents", "measures", "recipients")
     fields = {k: tuple(v) if k in tuples else v for k, v in raw.items()}
-    fields["award_forms"] = tuple(AwardQuota(**a) for a in raw["award_forms"])
+    fields["award_forms"] = _coded(tuple(AwardQuota(**a) for a in raw["award_forms"]))
     return Campaign(**fields)
+
+
+def _coded(forms: tuple[AwardQuota, ...]) -> tuple[AwardQuota, ...]:
+    """Forms sharing a title without a code of their own get one from their name, so that each form's
+    nominations and ballots stay apart."""
+    shared = set()
+    for kind in ("ca_nhan", "tap_the"):
+        titles = [q.title(kind) for q in forms if not q.code]
+        shared |= {t for t in titles if titles.count(t) > 1}
+    return tuple(replace(q, code=_slug(q.form)) if not q.code and {q.individual_title, q.collective_title} & shared
+                 else q for q in forms)
+
+
+def _slug(text: str) -> str:
+    """«Cờ thi đua của Ủy ban nhân dân tỉnh» → «co_thi_dua_cua_uy_ban_nhan_dan_tinh»."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")[:60]
 
 
 def shipped_campaigns() -> list[str]:

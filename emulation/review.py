@@ -10,6 +10,7 @@ the edge of the quota all go to the council, whose ballot decides.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -37,7 +38,20 @@ def thresholds() -> dict[str, dict]:
 
 
 def vote_rule(form: str) -> dict:
-    return thresholds().get(form, thresholds()["mac_dinh"])
+    """The threshold of a ballot stored under ``form`` (a title, or an award form's code)."""
+    rule = thresholds().get(form) if form != "quorum" else None
+    return rule or thresholds()["mac_dinh"]
+
+
+def quorum() -> dict:
+    """The quorum of a session deciding awards: ``share`` of all members, ``counts_written``, ``label``."""
+    return thresholds()["quorum"]
+
+
+def quorum_met(members: int, present: int, written: int) -> bool:
+    rule = quorum()
+    attending = present + (written if rule.get("counts_written") else 0)
+    return attending * 100 >= rule["share"] * members
 
 
 def passes(yes: int, members: int, form: str) -> bool:
@@ -131,8 +145,9 @@ def register_all(engine: Engine, campaign: Campaign, year: int) -> int:
                                     committed=True)
                 for p in sorted(set(people)) for aim in ("lao_dong_tien_tien", "chien_si_thi_dua_co_so")]
         rows += [models.Registration(campaign_id=row.id, participant_kind="tap_the", participant=u,
-                                     aim=q.collective_title, committed=True)
-                 for u in units.index if units.loc[u, "kind"] == "phong_ban" for q in campaign.award_forms]
+                                     aim=aim, committed=True)
+                 for u in units.index if units.loc[u, "kind"] == "phong_ban"
+                 for aim in dict.fromkeys(q.collective_title for q in campaign.award_forms)]  # a title once
         s.add_all(rows)
         return len(rows)
 
@@ -187,17 +202,21 @@ def nominate(engine: Engine, campaign: Campaign, year: int, department_level: fl
                                priority=(collective["so_nu"] / collective["so_thanh_vien"] * 100 >= WOMEN_COLLECTIVE)
                                .astype(int))
     indiv, coll = [], []
-    for quota in campaign.award_forms:
-        eligible = people[people[quota.individual_title]]
-        ranked = rank_with_quota(eligible, ["xep_loai", "so_nam", "sang_kien_hai_nam"], quota.individuals)
-        indiv.append(ranked.assign(form=quota.individual_title, achievements=[
-            _achievements(r) for r in ranked.itertuples()]))
-        ok = groups[cres.env[quota.collective_title] == 1]
-        ranked = rank_with_quota(ok, ["ty_le_ldtt", "so_cstdcs"], quota.collectives)
-        coll.append(ranked.assign(form=quota.collective_title, achievements=[
-            f"{r.ty_le_ldtt:.0f}% thành viên đạt Lao động tiên tiến, {int(r.so_cstdcs)} Chiến sĩ thi đua cơ sở"
-            for r in ranked.itertuples()]))
-    individuals, collectives = pd.concat(indiv), pd.concat(coll)
+    for quota in campaign.award_forms:  # a form offering no seats to a kind nominates none of that kind
+        if quota.individuals:
+            eligible = people[people[quota.individual_title]]
+            ranked = rank_with_quota(eligible, ["xep_loai", "so_nam", "sang_kien_hai_nam"], quota.individuals)
+            indiv.append(ranked.assign(form=quota.key("ca_nhan"), achievements=[
+                _achievements(r) for r in ranked.itertuples()]))
+        if quota.collectives:
+            ok = groups[cres.env[quota.collective_title] == 1]
+            ranked = rank_with_quota(ok, ["ty_le_ldtt", "so_cstdcs"], quota.collectives)
+            coll.append(ranked.assign(form=quota.key("tap_the"), achievements=[
+                f"{r.ty_le_ldtt:.0f}% thành viên đạt Lao động tiên tiến, {int(r.so_cstdcs)} Chiến sĩ thi đua cơ sở"
+                for r in ranked.itertuples()]))
+    none = dict(form="", rank=0, within_quota=False, note="", achievements="")
+    individuals = pd.concat(indiv) if indiv else people.iloc[0:0].assign(**none)
+    collectives = pd.concat(coll) if coll else groups.iloc[0:0].assign(**none)
     with Session(engine) as s, s.begin():
         row = _campaign_row(s, campaign)
         s.execute(delete(models.Nomination).where(models.Nomination.campaign_id == row.id))
@@ -219,25 +238,118 @@ def _achievements(r) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def record_votes(engine: Engine, campaign: Campaign, yes: dict[str, int], members: int, present: int,
-                 written: int, voted_on: date) -> list[models.Ballot]:
-    """The secret ballot on every nomination inside the quota (ties at the edge included)."""
+@dataclass(frozen=True)
+class Vote:
+    """The «đồng ý» votes on one nominee for one form; ``form`` is empty when the ballot file names none (then
+    the nominee must be put to the council for one form only); ``where`` says where it was read."""
+
+    participant: str
+    form: str
+    yes: int
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Ballots:
+    """The votes of one ballot file (``source``: its name, for refusals)."""
+
+    votes: tuple[Vote, ...]
+    source: str = "kết quả bỏ phiếu"
+
+
+class QuorumNotMet(ValueError):
+    """Too few members at the session: nothing is counted."""
+
+
+def check_session(members: int, present: int, written: int, source: str = "kết quả bỏ phiếu") -> None:
+    """Refuse a session whose attendance does not add up, or short of its quorum (before any counting)."""
     if present + written > members:
         raise ValueError(f"có mặt ({present}) và ý kiến bằng văn bản ({written}) vượt tổng số thành viên ({members})")
+    if not quorum_met(members, present, written):
+        rule = quorum()
+        counted = present + (written if rule.get("counts_written") else 0)
+        raise QuorumNotMet(
+            f"{source}: phiên họp không đủ số thành viên để kiểm phiếu — {counted}/{members} thành viên "
+            f"({counted * 100 / members:.0f}%), cần {rule['label']}; chưa ghi nhận phiếu nào")
+
+
+def _as_ballots(votes: Ballots | Mapping) -> Ballots:
+    if isinstance(votes, Ballots):
+        return votes
+    return Ballots(tuple(Vote(*k, n) if isinstance(k, tuple) else Vote(k, "", n) for k, n in votes.items()))
+
+
+def _names(s: Session) -> dict[str, str]:
+    people = dict(s.execute(select(models.Person.code, models.Person.full_name)).all())
+    return {**dict(s.execute(select(models.Unit.code, models.Unit.name)).all()), **people}
+
+
+def _form_names(campaign: Campaign) -> dict[tuple[str, str], str]:
+    """(kind, stored key) → the award form's name, so a ballot file may name a form as its plan does."""
+    return {(kind, q.key(kind)): q.form for q in campaign.award_forms for kind in ("ca_nhan", "tap_the")}
+
+
+def record_votes(engine: Engine, campaign: Campaign, votes: Ballots | Mapping, members: int, present: int,
+                 written: int, voted_on: date) -> list[models.Ballot]:
+    """The secret ballot on every nomination inside the quota (ties at the edge included), per nominee and
+    form. Refused, nothing written: more present and writing than members; a quorum not met (checked before
+    counting); a nominee or form not put to the council; the same nominee and form twice; more «đồng ý»
+    than members present and writing; a nominee inside the quota without votes (named)."""
+    ballots_in = _as_ballots(votes)
+    source = ballots_in.source
+    check_session(members, present, written, source)
+    forms = _form_names(campaign)
     with Session(engine, expire_on_commit=False) as s, s.begin():
         row = _campaign_row(s, campaign)
+        names = _names(s)
         nominated = s.scalars(select(models.Nomination).where(models.Nomination.campaign_id == row.id,
-                                                              models.Nomination.within_quota)).all()
-        s.execute(delete(models.Ballot).where(models.Ballot.campaign_id == row.id))
-        ballots = []
+                                                              models.Nomination.within_quota)
+                              .order_by(models.Nomination.participant_kind.desc(), models.Nomination.rank)).all()
+        by_person: dict[str, list[models.Nomination]] = {}
         for n in nominated:
-            count = yes.get(n.participant, 0)
-            if not 0 <= count <= present + written:
-                raise ValueError(f"số phiếu đồng ý của «{n.participant}» ({count}) không hợp lệ")
-            ballots.append(models.Ballot(campaign_id=row.id, participant=n.participant, form=n.form, members=members,
-                                         present=present, written=written, yes=count,
-                                         threshold=float(vote_rule(n.form)["share"]),
-                                         passed=passes(count, members, n.form), voted_on=voted_on))
+            by_person.setdefault(n.participant, []).append(n)
+        counted: dict[tuple[str, str], Vote] = {}
+        for v in ballots_in.votes:
+            where = v.where or source
+            options = by_person.get(v.participant)
+            if not options:
+                raise ValueError(f"{where}, cột «Mã»: «{v.participant}» không có trong danh sách đề nghị trong chỉ "
+                                 "tiêu đưa ra Hội đồng bỏ phiếu")
+            if v.form:
+                chosen = [n for n in options if v.form in (n.form, forms.get((n.participant_kind, n.form)))]
+                if not chosen:
+                    raise ValueError(f"{where}, cột «Hình thức»: «{v.participant}» không được đề nghị hình thức "
+                                     f"«{v.form}» (được đề nghị: "
+                                     f"{', '.join(forms.get((n.participant_kind, n.form), n.form) for n in options)})")
+            elif len(options) > 1:
+                raise ValueError(f"{where}, cột «Hình thức»: «{v.participant}» được đề nghị nhiều hình thức "
+                                 f"({', '.join(forms.get((n.participant_kind, n.form), n.form) for n in options)}): "
+                                 "ghi phiếu từng hình thức")
+            else:
+                chosen = options
+            n = chosen[0]
+            key = (n.participant, n.form)
+            if key in counted:
+                first = counted[key].where or source
+                raise ValueError(f"{where}, cột «Mã»: phiếu của «{v.participant}» — "
+                                 f"{forms.get((n.participant_kind, n.form), n.form)} đã ghi ở {first}")
+            if not 0 <= v.yes <= present + written:
+                raise ValueError(f"{where}, cột «Phiếu đồng ý»: {v.yes} phiếu đồng ý của «{v.participant}» vượt số "
+                                 f"thành viên có mặt và có ý kiến bằng văn bản ({present + written})")
+            counted[key] = v
+        missing = [n for n in nominated if (n.participant, n.form) not in counted]
+        if missing:
+            raise ValueError(f"{source}: thiếu phiếu của " + "; ".join(
+                f"«{n.participant}» ({names.get(n.participant, n.participant)}) — "
+                f"{forms.get((n.participant_kind, n.form), n.form)}" for n in missing)
+                + " (cột «Mã»): mọi người được đề nghị trong chỉ tiêu đều phải được bỏ phiếu")
+        s.execute(delete(models.Ballot).where(models.Ballot.campaign_id == row.id))
+        ballots = [models.Ballot(campaign_id=row.id, participant=n.participant, form=n.form, members=members,
+                                 present=present, written=written, yes=counted[(n.participant, n.form)].yes,
+                                 threshold=float(vote_rule(n.form)["share"]),
+                                 passed=passes(counted[(n.participant, n.form)].yes, members, n.form),
+                                 voted_on=voted_on)
+                   for n in nominated]
         s.add_all(ballots)
         return ballots
 
@@ -255,9 +367,9 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
         s.execute(delete(models.Award).where(models.Award.campaign_id == row.id))
         awards = []
         for quota in campaign.award_forms:
-            for kind, title, seats in (("ca_nhan", quota.individual_title, quota.individuals),
-                                       ("tap_the", quota.collective_title, quota.collectives)):
-                passed = [n for n in nominations if n.participant_kind == kind and n.form == title
+            for kind in ("ca_nhan", "tap_the"):
+                key, seats = quota.key(kind), quota.seats(kind)
+                passed = [n for n in nominations if n.participant_kind == kind and n.form == key
                           and (b := ballots.get((n.participant, n.form))) is not None and b.passed]
                 passed.sort(key=lambda n: (n.rank, -ballots[(n.participant, n.form)].yes))
                 for n in passed[:seats]:

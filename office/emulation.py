@@ -124,27 +124,48 @@ def nominate(engine: Engine, c: Campaign, year: int) -> rv.Nominations:
     return rv.nominate(engine, c, year, _level(engine, c, year))
 
 
-def read_ballots(path: Path) -> dict[str, int]:
-    """A ballot file (CSV: «Mã», «Phiếu đồng ý») → yes votes per nominee; refused with the row and column."""
+BALLOT_HEADERS = (["Mã", "Hình thức", "Phiếu đồng ý"], ["Mã", "Phiếu đồng ý"])
+
+
+def read_ballots(path: Path) -> rv.Ballots:
+    """A ballot file (CSV: «Mã», «Hình thức», «Phiếu đồng ý»; or «Mã», «Phiếu đồng ý» when every nominee is
+    put to the council for one form) → the votes per nominee and form; refused with the row and column."""
     try:
         frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
         raise Refused(f"{path.name}: không đọc được tệp kết quả bỏ phiếu ({e})", field="--ballots") from None
-    if list(frame.columns[:2]) != ["Mã", "Phiếu đồng ý"]:
-        raise Refused(f"{path.name}, dòng 1: dòng tiêu đề phải là «Mã, Phiếu đồng ý»", field="--ballots")
-    out = {}
-    for i, (code, yes) in enumerate(zip(frame["Mã"], frame["Phiếu đồng ý"]), start=2):
-        if not str(yes).isdigit():
+    columns = [str(col).strip() for col in frame.columns]
+    header = next((h for h in BALLOT_HEADERS if columns[:len(h)] == h), None)
+    if header is None:
+        raise Refused(f"{path.name}, dòng 1: dòng tiêu đề phải là «Mã, Hình thức, Phiếu đồng ý» "
+                      "(hoặc «Mã, Phiếu đồng ý» khi mỗi người chỉ được đề nghị một hình thức)", field="--ballots")
+    frame.columns = columns
+    forms = frame["Hình thức"] if "Hình thức" in header else [""] * len(frame)
+    votes, seen = [], {}
+    for i, (code, form, yes) in enumerate(zip(frame["Mã"], forms, frame["Phiếu đồng ý"]), start=2):
+        code, form, yes = str(code).strip(), str(form).strip(), str(yes).strip()
+        if not code:
+            raise Refused(f"{path.name}, dòng {i}, cột «Mã»: thiếu mã người (tập thể) được bỏ phiếu", field="--ballots")
+        if not yes.isdigit():
             raise Refused(f"{path.name}, dòng {i}, cột «Phiếu đồng ý»: «{yes}» không phải số phiếu",
                           field="--ballots")
-        out[code] = int(yes)
-    return out
+        if (code, form) in seen:
+            column = "Hình thức" if form else "Mã"
+            raise Refused(f"{path.name}, dòng {i}, cột «{column}»: «{code}»{f' — {form}' if form else ''} đã có "
+                          f"phiếu ở dòng {seen[(code, form)]}", field="--ballots")
+        seen[(code, form)] = i
+        votes.append(rv.Vote(code, form, int(yes), f"{path.name}, dòng {i}"))
+    return rv.Ballots(tuple(votes), path.name)
 
 
-def vote(engine: Engine, c: Campaign, votes: dict[str, int], members: int, present: int, written: int,
+def vote(engine: Engine, c: Campaign, votes: rv.Ballots | dict, members: int, present: int, written: int,
          voted_on: date) -> list[models.Ballot]:
+    """Record the council's ballot: ``votes`` read from a ballot file, or «đồng ý» counts per (nominee, form)
+    or per nominee (each put to the council for one form)."""
     try:
         return rv.record_votes(engine, c, votes, members, present, written, voted_on)
+    except rv.QuorumNotMet as e:
+        raise Refused(str(e), field="--present") from None
     except ValueError as e:
         raise Refused(str(e), field="--ballots") from None
 
@@ -163,16 +184,24 @@ class Council:
     written: int = 1  # absent members voting in writing
 
 
-def review(engine: Engine, c: Campaign, year: int, votes: dict[str, int] | None, council: Council,
+def review(engine: Engine, c: Campaign, year: int, votes: rv.Ballots | dict | None, council: Council,
            decision_no: str, fmt: str, out: Path) -> list[Path]:
     """Every step of the review, in order, and its documents. Without ballots, every member present or
-    writing votes yes for the nominees inside the quota (a rehearsal the office then replaces)."""
+    writing votes yes for each nominee and form inside the quota (a rehearsal the office then replaces).
+    A council short of its quorum is refused before anything is written."""
+    try:
+        rv.check_session(council.members, council.present, council.written,
+                         votes.source if isinstance(votes, rv.Ballots) else "Hội đồng")
+    except rv.QuorumNotMet as e:
+        raise Refused(str(e), field="--present") from None
+    except ValueError as e:
+        raise Refused(str(e), field="--written") from None
     register(engine, c, year)
     nominations = nominate(engine, c, year)
     if votes is None:
-        inside = list(nominations.individuals[nominations.individuals["within_quota"]].index) + \
-            list(nominations.collectives[nominations.collectives["within_quota"]].index)
-        votes = {code: council.present + council.written for code in inside}
+        votes = {(code, r["form"]): council.present + council.written
+                 for frame in (nominations.individuals, nominations.collectives)
+                 for code, r in frame[frame["within_quota"]].iterrows()}
     voted_on = date(year, 12, 10)
     vote(engine, c, votes, council.members, council.present, council.written, voted_on)
     decide(engine, c, year, decision_no)
