@@ -24,3 +24,9 @@ Tính năng: Cần cải thiện ít nhất những gì để đạt mục tiêu
     Cho tỉnh mô phỏng đã có kết quả chấm điểm năm 2024
     Khi hỏi "Sở Xây dựng" cần cải thiện những gì để đạt xếp loại "Xuất sắc"
     Thì bị từ chối với lời "không có xếp loại «Xuất sắc» (có: Tốt, Khá, Trung bình, Yếu)"
+
+  Kịch bản: Dự báo cả năm của một đơn vị sau báo cáo 6 tháng
+    Cho tỉnh mô phỏng đã có kết quả chấm điểm năm 2024
+    Khi dự báo cả năm từ số liệu 6 tháng năm 2024
+    Thì "Sở Xây dựng" có dự báo cả năm là một khoảng điểm và một khoảng hạng
+    Và điểm cả năm của "Sở Xây dựng" gần với dự báo

@@ -111,3 +111,27 @@ def best_rank(world):
 @then(parsers.parse('bị từ chối với lời "{text}"'))
 def refused(world, text):
     assert text in world["refused"].message
+
+
+@when(parsers.parse("dự báo cả năm từ số liệu 6 tháng năm {year:d}"))
+def forecast_after_six_months(world, year):
+    from office.whatif import forecast_year
+
+    world["forecast"] = forecast_year(world["engine"], RULES, f"{year}-6T", draws=200)
+
+
+@then(parsers.parse('"{name}" có dự báo cả năm là một khoảng điểm và một khoảng hạng'))
+def forecast_sentence(world, name):
+    text = world["forecast"].sentence(_code(world, name))
+    assert text.startswith(f"{name} — dự báo cả năm: ")
+    assert " điểm, hạng " in text and "khoảng 80%, từ số liệu lũy kế 50% thời gian của năm" in text
+
+
+@then(parsers.parse('điểm cả năm của "{name}" gần với dự báo'))
+def forecast_close(world, name):
+    code = _code(world, name)
+    row = world["forecast"].table.loc[code]
+    year = world["run"].summary.loc[code, "diem"]
+    width = row["diem_cao"] - row["diem_thap"]
+    assert row["diem_thap"] <= row["diem"] <= row["diem_cao"]
+    assert abs(year - row["diem"]) <= 2 * width + 1, (year, row.to_dict())
