@@ -34,6 +34,7 @@ def test_a_tie_the_priority_cannot_break_goes_to_the_council():
     (8, 10, "chien_si_thi_dua_co_so", True), (7, 10, "chien_si_thi_dua_co_so", False),
     (89, 100, "chien_si_thi_dua_cap_tinh", False), (90, 100, "chien_si_thi_dua_cap_tinh", True),
     (5, 10, "bang_khen_chu_tich_tinh", False), (6, 10, "bang_khen_chu_tich_tinh", True),
+    (7, 10, "co_thi_dua_tinh", False), (8, 10, "co_thi_dua_tinh", True),  # a Cờ thi đua form, by its code
 ])
 def test_council_thresholds_are_shares_of_all_members(yes, members, form, passed):
     assert passes(yes, members, form) is passed
