@@ -125,6 +125,11 @@ def test_votes_per_nominee_and_form_and_every_refusal(province, tmp_path):
     assert short.field == "--present" and "không đủ số thành viên để kiểm phiếu" in short.message
     assert "7/10" in short.message and "≥ 80%" in short.message
 
+    province.dispose()  # the command line ranks the two forms resting on one title too
+    done = cchc("emulation", "nominate", tmp_path / "hai-hinh-thuc-2024.yaml", cwd=tmp_path, db=tmp_path / "tinh.db")
+    assert done.returncode == 0, done.stderr
+    assert "Cá nhân: thứ tự đề nghị" in done.stdout and both in done.stdout
+
 
 def test_the_two_column_file_still_serves_a_campaign_of_one_form_per_nominee(province, tmp_path):
     c = em.campaign("skhcn-ninh-thuan-2024")
