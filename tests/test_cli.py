@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -178,9 +179,15 @@ def test_emulation_review_with_a_ballot_file(demo_cli, tmp_path):
     bad.write_text("Mã,Phiếu đồng ý\nCB00001,nhiều\n", encoding="utf-8")
     done = cchc("emulation", "review", "--ballots", bad, "--out", tmp_path / "r", cwd=tmp_path)
     assert done.returncode == 1 and "phieu.csv, dòng 2, cột «Phiếu đồng ý»: «nhiều» không phải số phiếu" in done.stderr
-    good = tmp_path / "phieu2.csv"
-    good.write_text("Mã,Phiếu đồng ý\n", encoding="utf-8")  # nobody gets a vote: nobody is awarded
-    done = cchc("emulation", "review", "--ballots", good, "--format", "html", "--out", tmp_path / "r", cwd=tmp_path)
+    empty = tmp_path / "phieu2.csv"
+    empty.write_text("Mã,Phiếu đồng ý\n", encoding="utf-8")  # a nominee left off the file is named, not given 0
+    done = cchc("emulation", "review", "--ballots", empty, "--format", "html", "--out", tmp_path / "r", cwd=tmp_path)
+    assert done.returncode == 1 and "phieu2.csv: thiếu phiếu của" in done.stderr
+    left_off = re.findall(r"«([A-Z0-9-]+)»", done.stderr.split("thiếu phiếu của", 1)[1])
+    assert left_off
+    none = tmp_path / "phieu3.csv"  # every nominee gets no vote: nobody is awarded
+    none.write_text("Mã,Phiếu đồng ý\n" + "".join(f"{code},0\n" for code in left_off), encoding="utf-8")
+    done = cchc("emulation", "review", "--ballots", none, "--format", "html", "--out", tmp_path / "r", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "r" / "bien-ban-binh-xet-skhcn-ninh-thuan-2024.html").read_text(encoding="utf-8")
     assert "Không đạt" in page and "đề nghị 0 tập thể, cá nhân" in page
