@@ -232,7 +232,8 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     who = lambda code: names.get(code) or unit_names.get(code, code)  # noqa: E731
     where = lambda code: units_of.get(code) or unit_names.get(c.unit, "")  # noqa: E731
     titles = find("danh-hieu-ca-nhan-2022")
-    form_text = lambda f: COLLECTIVE_LABEL.get(f) or titles.label_of(f)  # noqa: E731
+    coded = {q.code: q.form for q in c.award_forms if q.code}  # a form's own code is said by its name
+    form_text = lambda f: coded.get(f) or COLLECTIVE_LABEL.get(f) or titles.label_of(f)  # noqa: E731
     unit_name = unit_names[c.unit]
     department = issuer(engine, c.unit)
     province = issuer(engine, department.root)
@@ -301,9 +302,12 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     return documents
 
 
-def _award_form(c: Campaign, title: str) -> str:
-    """The award form a nomination for ``title`` is proposed for (the campaign's form whose quota it fills)."""
-    return next((q.form for q in c.award_forms if title in (q.individual_title, q.collective_title)), title)
+def _award_form(c: Campaign, key: str) -> str:
+    """The award form a nomination stored under ``key`` (a form's own code, or the title it rests on) is
+    proposed for: the campaign's form whose quota it fills."""
+    coded = {q.code: q.form for q in c.award_forms if q.code}
+    return coded.get(key) or next((q.form for q in c.award_forms if key in (q.individual_title, q.collective_title)),
+                                  key)
 
 
 def interim_document(engine: Engine, c: Campaign, period_code: str) -> Document:
