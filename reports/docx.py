@@ -89,40 +89,39 @@ def _widths(table, widths_mm: list[float]) -> None:
             cell.width = Mm(width)
 
 
-def _column_widths(table: Table, size: float) -> list[float]:
-    """Each column as wide as its longest cell (numbers never break), the longest text columns giving way
-    when the page is too narrow, and any room left going to the text columns."""
-    per_char = 0.21 * size  # mm per character of Times at ``size`` points, roughly
+def _column_widths(table: Table, size: float, pad: float = 4.0) -> list[float]:
+    """Each column as wide as its longest cell (numbers never break), and never narrower than its longest word
+    (a word is not cut: «Thương», «SVHTTDL», a bold header word); when the page is too narrow the text columns
+    wrap first, each giving way in proportion to what it has above its longest word; any room left goes to
+    the text columns."""
+    per_char = 0.21 * size  # mm per character of Times at ``size`` points, roughly (``pad``: both margins)
     sample = table.rows[:300]
     needed, least = [], []
     for i, name in enumerate(table.columns):
-        cells = [len(cell_text(r[i], table.kind(i))) for r in sample] or [0]
-        # a header is bold: its longest word takes about a third more room than body text
-        longest_word = int(max((len(w) for w in str(name).split()), default=0) * 1.3 + 0.5)
-        chars = min(max(cells), 40) if table.kind(i) == "text" else max(max(cells), longest_word)
-        needed.append(max(chars, longest_word, 2) * per_char + 4.0)  # cell padding both sides
-        numbers = max(cells) if table.kind(i) != "text" else 0
-        least.append(max(longest_word, numbers, 2) * per_char + 4.0)  # no word of a header, no number cut
+        shown = [cell_text(r[i], table.kind(i)) for r in sample]
+        cells = [len(c) for c in shown] or [0]
+        header_word = max((len(w) for w in str(name).split()), default=0) * 1.3  # bold
+        if table.kind(i) == "text":
+            # a word in capitals (a unit's code) is about a third wider than one in small letters
+            word = min(max((len(w) * (1.3 if w.isupper() else 1.0) for c in shown for w in c.split()), default=0), 14)
+            chars = min(max(cells), 40)
+        else:
+            word = chars = max(cells)  # a number is one word
+        least.append(max(header_word, word, 2) * per_char + pad)
+        needed.append(max(chars * per_char + pad, least[-1]))
     text = [i for i in range(len(needed)) if table.kind(i) == "text"]
     room = CONTENT_WIDTH_MM - sum(needed)
     if room > 0 and text:
         share = sum(needed[i] for i in text)
         needed = [w + room * w / share if i in text else w for i, w in enumerate(needed)]
     elif room < 0:
-        # the text columns wrap, each giving way in proportion to what it has above 20 mm (the widest most)
-        spare = {i: max(0.0, needed[i] - max(20.0, least[i])) for i in text}
+        spare = {i: needed[i] - least[i] for i in text}
         if sum(spare.values()) > 0:
             cut = min(1.0, -room / sum(spare.values()))
             for i, g in spare.items():
                 needed[i] -= g * cut
-            room = CONTENT_WIDTH_MM - sum(needed)
-        if room < -1e-6:  # then every column down towards its longest word, in proportion to what it can give
-            spare = [max(0.0, w - m) for w, m in zip(needed, least)]
-            if sum(spare) > 0:
-                cut = min(1.0, -room / sum(spare))
-                needed = [w - g * cut for w, g in zip(needed, spare)]
-            if sum(needed) > CONTENT_WIDTH_MM:
-                needed = [w * CONTENT_WIDTH_MM / sum(needed) for w in needed]
+        if sum(needed) > CONTENT_WIDTH_MM:  # still too wide: every column in proportion
+            needed = [w * CONTENT_WIDTH_MM / sum(needed) for w in needed]
     return needed
 
 
@@ -162,7 +161,17 @@ def _table(doc, table: Table) -> None:
     out.style = "Table Grid"
     out.alignment = WD_TABLE_ALIGNMENT.CENTER
     size = 12 if len(table.columns) <= 7 else 9  # wide tables: smaller type rather than words cut in pieces
-    _widths(out, _column_widths(table, size))
+    pad = 4.0
+    if size < 12:  # and narrower cell margins (1 mm a side instead of Word's 1,9 mm)
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            m = OxmlElement(f"w:{side}")
+            m.set(qn("w:w"), "57")
+            m.set(qn("w:type"), "dxa")
+            margins.append(m)
+        out._tbl.tblPr.append(margins)
+        pad = 2.2
+    _widths(out, _column_widths(table, size, pad))
     header, model = out.rows
     header_props = header._tr.get_or_add_trPr()  # the header row repeated atop every page the table runs to
     header_props.append(OxmlElement("w:tblHeader"))
@@ -178,6 +187,7 @@ def _table(doc, table: Table) -> None:
         texts.append(_run(p, "", size)._element)
     # Every data row is a copy of one styled row with its texts put in: python-docx builds a cell in
     # about 0.4 ms, so a 3,000-person list would take seconds cell by cell.
+    model._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row is never cut over a page break
     tbl, template = out._tbl, model._tr
     for row in table.rows:
         for run, (i, value) in zip(texts, enumerate(row)):

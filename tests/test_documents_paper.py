@@ -51,3 +51,22 @@ def test_the_2024_plan_ends_on_a_page_with_its_signature(plan_2024, tmp_path):
     last = pages[-1]
     assert document.frame.signature.name in last and "Nơi nhận" in last
     assert len(last.split()) > 15, "the last page holds only the signature"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="needs LibreOffice and poppler-utils")
+def test_the_ranking_table_keeps_codes_and_rows_whole(province, tmp_path):
+    from office.documents import Request, build
+
+    score(province, find("qd766-2022"), 2024)
+    path = build(province, "cong-bo-diem", Request(2024, out=tmp_path))
+    doc = Docx(path)
+    ranking = next(t for t in doc.tables if t.rows[0].cells[0].text == "Hạng")
+    assert ranking._tbl.tblPr.find(qn("w:tblCellMar")) is not None  # a wide table: narrow cell margins
+    assert all(r._tr.trPr is not None and r._tr.trPr.find(qn("w:cantSplit")) is not None for r in ranking.rows)
+    codes = [r.cells[1].text for r in ranking.rows[1:]]
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=300)
+    words = set(subprocess.run(["pdftotext", str(path.with_suffix(".pdf")), "-"], check=True, capture_output=True,
+                               text=True).stdout.split())
+    assert all(code in words for code in codes), [c for c in codes if c not in words]
