@@ -259,8 +259,9 @@ def pieces(leaf: Criterion, margin: float = 0.0) -> list[tuple[float, float, flo
         return _clip_line(0.0, 1.0, 0.0, top)
     if leaf.method == "deduction":
         return _clip_line(top, -p["per"], p.get("floor", 0.0), top)
-    if leaf.method == "boolean":
-        return [(-math.inf, -_gap(0), top, 0.0), (0.0, 0.0, 0.0, 0.0), (_gap(0), math.inf, top, 0.0)]
+    if leaf.method == "boolean":  # nonzero: at least a thousandth away from 0, far beyond the solver's tolerances
+        near = 1e-3 + margin
+        return [(-math.inf, -near, top, 0.0), (0.0, 0.0, 0.0, 0.0), (near, math.inf, top, 0.0)]
     if leaf.method == "bands":
         out, upper = [], math.inf
         for step in p["steps"]:  # from the highest minimum down

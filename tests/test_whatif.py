@@ -109,7 +109,7 @@ title: Bộ tiêu chí nhỏ để kiểm tra
 reference: kiểm tra
 entity: unit
 missing: tinh_0
-inputs: {a: A, b: B, c: C, n: tổng, k: số vụ}
+inputs: {a: A, b: B, c: C, n: tổng, k: số vụ, w: có trang thông tin}
 classification: [{label: Tốt, min: 80}, {label: Khá, min: 50}, {label: Yếu, min: 0}]
 criteria:
   - {id: "1", title: ngưỡng, max: 30, value: a / n * 100, scoring: {method: threshold, target: 75}, reference: r}
@@ -117,6 +117,7 @@ criteria:
      scoring: {method: bands, steps: [{min: 90, points: 30}, {min: 60, points: 20}, {min: 30, points: 5}, {points: 0}]}}
   - {id: "3", title: tỷ lệ, max: 25, value: (a + c) / (2 * n) * 100, scoring: {method: proportional, target: 80}, reference: r}
   - {id: "4", title: trừ, max: 15, value: k, scoring: {method: deduction, per: 4, floor: 1}, reference: r}
+  - {id: "5", title: có, max: 5, value: w, scoring: boolean, reference: r}
 """
 
 
@@ -149,12 +150,12 @@ def brute_force(ruleset, row: dict, others, goal: Target, costs: dict, top: dict
                       st.builds(lambda p: Target(points=p), st.floats(0, 100))))
 def test_no_cheaper_change_exists_exhaustive(n, a, b, c, k, wa, wb, wc, wk, others, goal):
     rs = parse(SMALL)
-    row = {"n": n, "a": min(a, n), "b": min(b, n), "c": min(c, n), "k": k}
-    costs = {"a": wa, "b": wb, "c": wc, "k": wk}
+    row = {"n": n, "a": min(a, n), "b": min(b, n), "c": min(c, n), "k": k, "w": 0}
+    costs = {"a": wa, "b": wb, "c": wc, "k": wk, "w": 3}
     if goal.rank is not None and goal.rank > len(others) + 1:
         return
-    top = {"a": n, "b": n, "c": n, "k": k}
-    plan = cheapest(rs, row, others, goal, costs, wholes={"a": "n", "b": "n", "c": "n"})
+    top = {"a": n, "b": n, "c": n, "k": k, "w": 1}
+    plan = cheapest(rs, row, others, goal, costs, bounds={"w": (0, 1)}, wholes={"a": "n", "b": "n", "c": "n"})
     best, most = brute_force(rs, row, others, goal, costs, top)
     if best is None:
         assert not plan.reached
@@ -167,7 +168,7 @@ def test_no_cheaper_change_exists_exhaustive(n, a, b, c, k, wa, wb, wc, wk, othe
 
 def test_the_cheapest_lever_first():
     rs = parse(SMALL)
-    row = {"n": 4, "a": 2, "b": 1, "c": 0, "k": 2}
+    row = {"n": 4, "a": 2, "b": 1, "c": 0, "k": 2, "w": 1}
     plan = cheapest(rs, row, [], Target(points=50), {"a": 1, "b": 1, "c": 1, "k": 1}, wholes={"a": "n", "b": "n",
                                                                                                 "c": "n"})
     assert plan.reached and plan.after.points >= 50
@@ -227,9 +228,9 @@ def test_a_leaf_that_cannot_be_modelled_is_named():
     rs = parse(SMALL.replace("value: a / n * 100, scoring: {method: threshold",
                              "value: 'min(a, c) / n * 100', scoring: {method: threshold"))
     with pytest.raises(WhatIfError, match=r"tiêu chí 1 \(«ngưỡng»\): biểu thức «min\(a, c\) / n \* 100»"):
-        cheapest(rs, {"n": 4, "a": 1, "b": 1, "c": 1, "k": 0}, [], Target(points=90), {"a": 1, "c": 1})
+        cheapest(rs, {"n": 4, "a": 1, "b": 1, "c": 1, "k": 0, "w": 1}, [], Target(points=90), {"a": 1, "c": 1})
     # Held fixed, the same leaf is a constant and the question can be asked.
-    plan = cheapest(rs, {"n": 4, "a": 1, "b": 1, "c": 1, "k": 0}, [], Target(points=90), {"a": 1, "b": 1, "c": 1},
+    plan = cheapest(rs, {"n": 4, "a": 1, "b": 1, "c": 1, "k": 0, "w": 1}, [], Target(points=90), {"a": 1, "b": 1, "c": 1},
                     fixed={"a", "c"}, wholes={"b": "n"})
     assert not plan.reached and {c.input for c in plan.changes} == {"b"}
 
