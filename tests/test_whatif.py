@@ -241,3 +241,15 @@ def test_wholes_are_held_and_said():
     plan = cheapest(QD766, frame.iloc[0], summary["ty_le"].iloc[1:].to_numpy(), Target(rank=1), COSTS, wholes=WHOLES)
     assert "hs_tiep_nhan" in plan.fixed_wholes
     assert "hs_tiep_nhan" not in {c.input for c in plan.changes}
+
+
+def test_the_engine_decides_at_a_breakpoint():
+    # 29/100 × 100 is 28.999999999999996 in floating point: the engine scores it below 29, so 30 are needed.
+    rs = parse(SMALL.replace("scoring: {method: threshold, target: 75}", "scoring: {method: threshold, target: 29}"))
+    row = {"n": 100, "a": 0, "b": 100, "c": 100, "k": 0, "w": 1}
+    goal = Target(points=100.15)  # what 29 would give (30 + 30 + 20.16 + 15 + 5) if 29/100 reached 29%
+    plan = cheapest(rs, row, [], goal, {"a": 1}, wholes={"a": "n"})
+    assert plan.reached
+    assert [(c.input, c.after) for c in plan.changes] == [("a", 30.0)]
+    best, _ = brute_force(rs, row, [], goal, {"a": 1}, {"a": 100})
+    assert plan.cost == best == 30
