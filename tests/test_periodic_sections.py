@@ -87,3 +87,20 @@ def test_the_demo_narratives_land_and_are_reported(province, demo_db, tmp_path):
     (unit, section), text = next(iter(words.items()))
     report = read_docx_text(periodic(province, "Quý III/2024", None, date(2024, 10, 1)), tmp_path / "bc.docx")
     assert f"- {name[unit]}: {text}" in report
+
+
+def test_an_area_without_figures_in_the_period_is_not_reported_as_0_percent(province, tmp_path):
+    """Scored for Quý III, the department index has no SIPAS figure (surveyed once a year): the unit's progress
+    table says «chưa có số liệu» for it, where it used to say 0%."""
+    from helpers import scored as score
+    from office.plans import issue_plan
+    from rules.ruleset import find
+
+    score(province, find("chi-so-cchc-so-nganh"), 2023)
+    issue_plan(province, "SKHCN", 2024)
+    score(province, find("chi-so-cchc-so-nganh"), "2024-Q3")
+    text = read_docx_text(periodic(province, "Quý III/2024", "SKHCN", date(2024, 10, 1)), tmp_path / "bc.docx")
+    progress = text[text.index("STT\nMục tiêu"):].split("\n")
+    sipas = progress.index("Chỉ số SIPAS")
+    assert progress[sipas + 3] == "chưa có số liệu"
+    assert "0%" not in progress[sipas + 1:sipas + 4]
