@@ -4,13 +4,15 @@ batch; the latest text of a unit, period and section is the one reported."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from store import calendar, models
 from store.db import ensure_periods
 from store.ingest.bulk import insert_frame
-from store.ingest.columns import Choice, Text
+from store.ingest.columns import Choice, Text, as_text, fold, map_distinct
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector
 
@@ -32,10 +34,26 @@ SECTIONS = {
 }
 MAX_TEXT = 20_000  # characters of one section's text
 
+
+@dataclass(frozen=True)
+class Section(Choice):
+    """A section of the form, by its code or its title; a wrong one is told the codes (the titles hold commas,
+    a list of them would not read)."""
+
+    def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
+        text = as_text(raw)
+        lookup = {fold(k): v for k, v in self.choices.items()}
+        codes = map_distinct(text, lambda v: lookup.get(fold(v)) if v else None)
+        out.rows(text.eq(""), self.header, "ô bắt buộc đang để trống")
+        out.rows(codes.isna() & text.ne(""), self.header,
+                 lambda v: f"«{v}» không phải mục nào của báo cáo; ghi mã mục ({', '.join(SECTIONS)}) hoặc tên mục "
+                           "như ở trang «Hướng dẫn»", text)
+        return codes
+
 COLUMNS = (
     Text("Mã đơn vị", "unit", example="SKHCN"),
     Text("Kỳ báo cáo", "period", example="Quý I/2024", help="2024-Q1, Quý I/2024, 6 tháng 2024, Quý III/2024, Năm 2024"),
-    Choice("Mục báo cáo", "section", example="tuyen_truyen",
+    Section("Mục báo cáo", "section", example="tuyen_truyen",
            help="Mã hoặc tên mục: " + "; ".join(f"{c} ({t})" for c, t in SECTIONS.items()),
            choices={**{c: c for c in SECTIONS}, **{t: c for c, t in SECTIONS.items()}}),
     Text("Nội dung", "text", example="Đăng 12 tin, bài về CCHC trên trang thông tin điện tử của Sở; tổ chức 01 hội "
