@@ -45,14 +45,13 @@ class DemoFiles:
     dossiers: Path
     submissions: Path  # the register of periodic reports received
     findings: Path  # what the year's inspections found
-    # What the departments said in their periodic reports where there are no figures (bao_cao_noi_dung); it
-    # refers to units and periods only, so it is ingested after ``in_order``.
+    # What the departments said in their periodic reports where there are no figures (bao_cao_noi_dung).
     narratives: Path
 
     def in_order(self) -> list[Path]:
         """Ingestion order: each file refers only to what the files before it brought."""
         return [self.units, self.people, self.initiatives, self.disciplines, self.previous_facts,
-                self.previous_dossiers, self.facts, self.dossiers, self.submissions, self.findings]
+                self.previous_dossiers, self.facts, self.dossiers, self.submissions, self.findings, self.narratives]
 
     def year_of(self, path: Path, year: int) -> int | None:
         """The reporting year of a dossier file (None for the others)."""

@@ -115,7 +115,7 @@ def test_a_small_demo_province_end_to_end(tmp_path):
     assert "Flow run" in done.stdout + done.stderr
     again = cchc("demo", "--communes", "8", "--dossiers", "20000", "--data-dir", tmp_path / "data", "--no-prefect",
                  "--no-accounts", cwd=tmp_path)
-    assert again.returncode == 0 and again.stdout.count("đã được nhập") == 10
+    assert again.returncode == 0 and again.stdout.count("đã được nhập") == 11
     facts = cchc("facts", "--period", "Năm 2024", "--unit", "SKHCN", cwd=tmp_path)
     assert "van_ban_ky_so" in facts.stdout and "hs_tiep_nhan" in facts.stdout
 
