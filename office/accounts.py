@@ -96,7 +96,12 @@ def check_password(password: str, username: str = "") -> None:
 
 
 def initial_password() -> str:
-    return secrets.token_urlsafe(9) + "7a"
+    """Fourteen random letters and digits, drawn again until both kinds are in it (the password rule)."""
+    alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I to misread on paper
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(14))
+        if not (password.isdigit() or password.isalpha()):
+            return password
 
 
 def _actor(s: Session, acc: models.Account, ip: str = "") -> Actor:
