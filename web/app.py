@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Red
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 from sqlalchemy import Engine, text
 
 from base.vn import day, number, percent
@@ -102,7 +103,10 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
             token = request.headers.get("x-csrf-token")
             if token is None and request.headers.get("content-type", "").startswith(
                     ("application/x-www-form-urlencoded", "multipart/form-data")):
-                await request.body()  # kept, so the route reads the same body again
+                try:
+                    await request.body()  # kept, so the route reads the same body again
+                except ClientDisconnect:  # the sender went away mid-body: nothing to answer, nothing written
+                    return Response(status_code=400)
                 try:
                     form = await request.form()
                 except Exception:  # noqa: BLE001 - a malformed or oversized form is one refusal
