@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from store import calendar, indicators, models
+from store import indicators, models
 from store.db import ensure_periods
 from store.ingest.bulk import insert_frame
 from store.ingest.columns import Number, Text
@@ -30,15 +30,8 @@ COLUMNS = (
 
 def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_units(frame, out, "Mã đơn vị")
-    periods = {}
-    for text in frame["period"].unique():
-        if text:
-            try:
-                periods[text] = calendar.parse_period(text).code
-            except ValueError as err:
-                periods[text] = None
-                out.rows(frame["period"].eq(text), "Kỳ báo cáo", str(err))
-    frame["period_code"] = frame["period"].map(periods)
+    periods = ctx.periods(frame, out)
+    frame["period_code"] = frame["period"].map({text: p.code for text, p in periods.items()})
 
     registry = indicators.registry()
     for code in frame["indicator"].unique():

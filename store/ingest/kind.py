@@ -36,6 +36,22 @@ class Context:
         with Session(self.engine) as s:
             return dict(s.execute(select(models.Person.code, models.Person.id)).all())
 
+    @staticmethod
+    def periods(frame: pd.DataFrame, out: Collector, column: str = "Kỳ báo cáo", field: str = "period") -> dict:
+        """Each period as written in the file → its ``Period``; a period that cannot be read is a problem of
+        every row that writes it."""
+        from store import calendar
+
+        found = {}
+        for text in frame[field].unique():
+            if not text:
+                continue
+            try:
+                found[text] = calendar.parse_period(text)
+            except ValueError as err:
+                out.rows(frame[field].eq(text), column, str(err))
+        return found
+
     def unknown_units(self, frame: pd.DataFrame, out: Collector, column: str, field: str = "unit",
                       also: set[str] = frozenset()) -> None:
         codes = frame[field]

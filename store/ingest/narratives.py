@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from store import calendar, models
+from store import models
 from store.db import ensure_periods
 from store.ingest.bulk import insert_frame
 from store.ingest.columns import Choice, Text, as_text, fold, map_distinct
@@ -64,14 +64,7 @@ COLUMNS = (
 
 def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_units(frame, out, "Mã đơn vị")
-    codes = {}
-    for text in frame["period"].unique():
-        if not text:
-            continue
-        try:
-            codes[text] = calendar.parse_period(text)
-        except ValueError as err:
-            out.rows(frame["period"].eq(text), "Kỳ báo cáo", str(err))
+    codes = ctx.periods(frame, out)
     out.rows(frame["text"].str.len() > MAX_TEXT, "Nội dung",
              lambda n: f"nội dung dài {n} ký tự, quá {MAX_TEXT} ký tự của một mục", frame["text"].str.len())
     frame["period_code"] = frame["period"].map(lambda t: codes[t].code if t in codes else None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from store import calendar, models
+from store import models
 from store.db import ensure_periods
 from store.ingest.bulk import insert_frame
 from store.ingest.columns import Day, Text
@@ -23,14 +23,7 @@ COLUMNS = (
 
 def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_units(frame, out, "Mã đơn vị")
-    codes = {}
-    for text in frame["period"].unique():
-        if not text:
-            continue
-        try:
-            codes[text] = calendar.parse_period(text)
-        except ValueError as err:
-            out.rows(frame["period"].eq(text), "Kỳ báo cáo", str(err))
+    codes = ctx.periods(frame, out)
     starts = frame["period"].map(lambda t: pd.Timestamp(codes[t].start) if t in codes else pd.NaT)
     out.rows(frame["submitted_on"] < starts, "Ngày gửi",
              lambda v: f"ngày gửi {v:%d/%m/%Y} trước khi kỳ báo cáo bắt đầu", frame["submitted_on"])
