@@ -37,9 +37,10 @@ def rescore_all(engine: Engine, period: str, out: Path | None = None) -> dict:
     Returns, per rule set, the run and the changes in words, and the documents written."""
     from office import score_documents as sd
 
+    every = unit_rulesets()
     with Session(engine) as s:  # only the rule sets already scored for the period: the cycle scores the others
-        before = {rs.id: run for rs in unit_rulesets() if (run := current_run(s, rs.id, period)) is not None}
-    rulesets = [rs for rs in unit_rulesets() if rs.id in before]
+        before = {rs.id: run for rs in every if (run := current_run(s, rs.id, period)) is not None}
+    rulesets = [rs for rs in every if rs.id in before]
     marks = [r.batch_mark for r in before.values() if r is not None]
     summary: dict = {"period": period, "rulesets": {}, "documents": []}
     for rs in rulesets:
