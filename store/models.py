@@ -589,3 +589,12 @@ class ReportNarrative(Base):
     section: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text)
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+# --- Periodic reports filled in the portal (migration 0007) ---
+
+
+# --- The emulation council's sessions in the portal (migration 0008) ---
+
+
+# --- Notifications (migration 0009) ---
