@@ -47,8 +47,12 @@ def _last_inspected(session: Session) -> dict[str, int]:
     return last
 
 
-def choose(engine: Engine, scored: Scored, year: int, share: float = MINIMUM_SHARE) -> list[Visit]:
-    """More than ``share``% of the units ``scored`` ranks, riskiest first, months spread in that order."""
+def choose(engine: Engine, scored: Scored, year: int, share: float = MINIMUM_SHARE,
+           declared: dict[str, tuple[float, str]] | None = None) -> list[Visit]:
+    """More than ``share``% of the units ``scored`` ranks, riskiest first, months spread in that order.
+    ``declared``: per unit, a risk already weighted and its reason (declared figures the data contradict), added
+    to the unit's risk."""
+    declared = declared or {}
     summary = scored.summary
     total = len(summary)
     count = min(total, math.floor(total * share / 100) + 1)
@@ -60,7 +64,9 @@ def choose(engine: Engine, scored: Scored, year: int, share: float = MINIMUM_SHA
     drop = (earlier.reindex(summary.index) - pct).clip(lower=0).fillna(0.0)
     not_recent = pd.Series([year - last.get(c, -99) > RECENT_YEARS for c in summary.index], index=summary.index)
     risk = (RISK_WEIGHTS["result"] * (100 - pct) + RISK_WEIGHTS["drop"] * drop
-            + RISK_WEIGHTS["not_recent"] * not_recent.astype(float))
+            + RISK_WEIGHTS["not_recent"] * not_recent.astype(float)
+            + pd.Series({c: declared[c][0] for c in summary.index if c in declared}, dtype=float)
+            .reindex(summary.index).fillna(0.0))
     order = risk.sort_values(ascending=False, kind="stable").index[:count]
     visits = []
     for i, code in enumerate(order):
@@ -69,14 +75,17 @@ def choose(engine: Engine, scored: Scored, year: int, share: float = MINIMUM_SHA
             why.append(f"giảm {number(drop[code], 1)} điểm % so với năm {scored.year - 1}")
         why.append("chưa được kiểm tra trong 2 năm gần nhất" if not_recent[code]
                    else f"đã kiểm tra năm {last[code]}")
+        if code in declared:
+            why.append(declared[code][1])
         visits.append(Visit(code, scored.frame.loc[code, "name"], MONTHS[i * len(MONTHS) // count],
                             round(float(risk[code]), 2), "; ".join(why)))
     return sorted(visits, key=lambda v: (v.month, -v.risk))
 
 
-def plan(engine: Engine, scored: Scored, year: int, share: float = MINIMUM_SHARE) -> list[Visit]:
+def plan(engine: Engine, scored: Scored, year: int, share: float = MINIMUM_SHARE,
+         declared: dict[str, tuple[float, str]] | None = None) -> list[Visit]:
     """Store the year's inspection plan (replacing the visits not yet made); returns it."""
-    visits = choose(engine, scored, year, share)
+    visits = choose(engine, scored, year, share, declared)
     with Session(engine) as s, s.begin():
         serialize_writes(s)
         ids = dict(s.execute(select(models.Unit.code, models.Unit.id)).all())

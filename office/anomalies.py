@@ -187,3 +187,15 @@ def queue(engine: Engine, period: str, path: str | Path = SETTINGS) -> list[Unit
         ordered = tuple(sorted(found, key=lambda f: -float(weights.get(f.kind, 1)) * f.severity))
         out.append(UnitRisk(unit, units.at[unit, "name"], units.at[unit, "kind"], risk, ordered))
     return sorted(out, key=lambda r: (-r.risk, r.unit))
+
+
+def inspection_risk(engine: Engine, period: str, path: str | Path = SETTINGS) -> dict[str, tuple[float, str]]:
+    """Per flagged unit of ``period``: its risk times the inspection plan's weight, and the reason in words (the
+    strongest flag); nothing for a period without figures."""
+    weight = float(settings(str(path)).get("trong_so_kiem_tra", 0))
+    try:
+        risks = queue(engine, period, path)
+    except Refused:
+        return {}
+    return {r.unit: (weight * r.risk, f"kê khai có dấu hiệu không khớp dữ liệu (rủi ro {number(r.risk, 2)}: "
+                                      f"{r.flags[0].reason})") for r in risks if weight > 0}

@@ -12,6 +12,7 @@ from base.vn import number
 from cycle import inspection, plan
 from cycle.reporting import REPORTING_KINDS
 from cycle.scoring import NoScores, Scored, rescore, stored
+from office import anomalies
 from office.errors import NotFound, Refused
 from office.frames import PROVINCE_OFFICE, bases, frame_for, issuer, legal_texts
 from reports import documents as docs
@@ -67,7 +68,8 @@ def plan_inspections(engine: Engine, year: int, share: float = inspection.MINIMU
     scored = last_year(engine, PROVINCE_RULES, year)
     if not len(scored.summary):
         raise NotFound(f"chưa có kết quả chấm điểm năm {year - 1} để chọn đơn vị kiểm tra")
-    return inspection.plan(engine, scored, year, share)
+    declared = anomalies.inspection_risk(engine, scored.period)
+    return inspection.plan(engine, scored, year, share, declared)
 
 
 def plan_id(engine: Engine, unit: str, year: int) -> int:

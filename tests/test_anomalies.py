@@ -62,3 +62,24 @@ def test_a_declared_count_within_the_dossiers_recorded_is_not_flagged(province, 
         [unit, "Năm 2024", "hs_dong_bo_dvcqg", whole, "Báo cáo đồng bộ Cổng DVCQG"]]))
     q = {r.unit: r for r in queue(province, PERIOD)}
     assert unit not in q or not any(f.kind in ("vuot_ho_so", "thieu_kiem_chung") for f in q[unit].flags)
+
+
+def test_a_misdeclaring_commune_carries_its_anomaly_risk_into_next_years_inspection_plan(province, tmp_path):
+    from helpers import scored
+    from office.anomalies import inspection_risk, settings
+    from office.plans import plan_inspections
+
+    scored(province, "qd766-2022", 2024)
+    unit = "XA0006"
+    before = {v.unit: v for v in plan_inspections(province, 2025)}
+    total = int(indicator_frame(province, PERIOD).at[unit, "tthc_tong"])
+    ingest_file(province, write_csv(tmp_path / "khai_bao.csv", FACT_HEADERS, [
+        [unit, "Năm 2024", "tthc_dvctt", total, "Báo cáo năm 2024"],
+        [unit, "Năm 2024", "tthc_toan_trinh", total, "Báo cáo năm 2024"]]))
+    added, why = inspection_risk(province, PERIOD)[unit]
+    assert added == float(settings()["trong_so_kiem_tra"]) * next(r.risk for r in queue(province, PERIOD) if r.unit == unit)
+    after = {v.unit: v for v in plan_inspections(province, 2025)}
+    visit = after[unit]  # chosen, whatever its result: the data contradict what it declared
+    assert "kê khai có dấu hiệu không khớp dữ liệu" in visit.reason and "đơn vị kê khai 100%" in visit.reason
+    if unit in before:
+        assert visit.risk > before[unit].risk
