@@ -199,3 +199,16 @@ def inspection_risk(engine: Engine, period: str, path: str | Path = SETTINGS) ->
         return {}
     return {r.unit: (weight * r.risk, f"kê khai có dấu hiệu không khớp dữ liệu (rủi ro {number(r.risk, 2)}: "
                                       f"{r.flags[0].reason})") for r in risks if weight > 0}
+
+
+def by_risk(engine: Engine, period: str, units: list[dict]) -> list[dict]:
+    """The appraisal queue: ``units`` (dicts with a ``code``), riskiest first, each with ``risk`` and ``flags``
+    (reasons in words); units without a flag keep their order after them."""
+    try:
+        risks = {r.unit: r for r in queue(engine, period)}
+    except Refused:
+        risks = {}
+    for u in units:
+        r = risks.get(u["code"])
+        u["risk"], u["flags"] = (r.risk, [f.reason for f in r.flags]) if r else (0.0, [])
+    return sorted(units, key=lambda u: -u["risk"])

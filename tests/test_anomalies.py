@@ -83,3 +83,17 @@ def test_a_misdeclaring_commune_carries_its_anomaly_risk_into_next_years_inspect
     assert "kê khai có dấu hiệu không khớp dữ liệu" in visit.reason and "đơn vị kê khai 100%" in visit.reason
     if unit in before:
         assert visit.risk > before[unit].risk
+
+
+def test_the_appraisal_queue_puts_the_misdeclaring_unit_first_with_its_reasons(province, tmp_path):
+    from office.anomalies import by_risk
+
+    unit = "XA0006"
+    total = int(indicator_frame(province, PERIOD).at[unit, "tthc_tong"])
+    ingest_file(province, write_csv(tmp_path / "khai_bao.csv", FACT_HEADERS, [
+        [unit, "Năm 2024", "tthc_dvctt", total, "Báo cáo năm 2024"],
+        [unit, "Năm 2024", "tthc_toan_trinh", total, "Báo cáo năm 2024"]]))
+    listed = by_risk(province, PERIOD, [{"code": c} for c in ("XA0001", "XA0002", unit)])
+    assert listed[0]["code"] == unit and listed[0]["risk"] > 0
+    assert any("đơn vị kê khai 100%" in f for f in listed[0]["flags"])
+    assert [u["code"] for u in listed[1:]] == ["XA0001", "XA0002"] or listed[1]["risk"] >= listed[2]["risk"]

@@ -270,3 +270,19 @@ def test_repeated_wrong_passwords_are_throttled_and_never_logged(server, caplog)
     assert any("/dang-nhap" in line for line in seen)  # the access log was heard
     logged = caplog.text + "\n".join(seen)
     assert secret not in logged and PASSWORD not in logged
+
+
+def test_the_appraisal_list_orders_units_by_declared_risk_with_reasons(server):
+    """The appraisal list reads the anomaly queue: a department that declares 10 of 3,000 documents signed
+    digitally, against its own history and its peers near 100%, shows its risk and the reasons in words."""
+    base, engine, _ = server
+    rid = _round(engine)
+    a, token = signed_in(base, "donvi.skhcn")
+    assert a.post(f"/tu-danh-gia/{rid}/luu", data={"csrf": token, "so_lieu__van_ban_ky_so": "10",
+                                                  "so_lieu__van_ban_di": "3000", "hanh_dong": "nop"}).status_code == 303
+    t, _ = signed_in(base, "thamdinh")
+    page = t.get("/tham-dinh").text
+    row = page[page.index("(SKHCN)"):]
+    row = row[:row.index("</tr>")]
+    assert "tỷ lệ văn bản đi được ký số trên tổng số văn bản đi 0,3%, các kỳ trước của đơn vị quanh" in row
+    assert "các đơn vị cùng loại quanh" in row

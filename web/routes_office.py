@@ -7,7 +7,7 @@ import io
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from office import accounts, appraisal, assessment, audit, dashboard, rounds
+from office import accounts, anomalies, appraisal, assessment, audit, dashboard, rounds
 from office.errors import Refused
 from rules.ruleset import shipped
 from web.app import actor_of, back, engine_of, render
@@ -21,7 +21,8 @@ def appraisal_home(request: Request):
     actor = actor_of(request)
     accounts.require(actor, "tham_dinh", "quan_tri")
     engine = engine_of(request)
-    listed = [(r, appraisal.submitted(engine, actor, r.id)) for r in rounds.rounds(engine) if r.state != "cong_bo"]
+    listed = [(r, anomalies.by_risk(engine, r.period_code, appraisal.submitted(engine, actor, r.id)))
+              for r in rounds.rounds(engine) if r.state != "cong_bo"]
     return render(request, "appraise_list.html", listed=listed)
 
 
