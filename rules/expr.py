@@ -13,6 +13,9 @@ arithmetic or comparison with a missing input is missing, a division by zero is 
 from __future__ import annotations
 
 import ast
+import io
+import keyword
+import tokenize
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -126,28 +129,266 @@ class Compiled:
         return out if out.shape == (rows,) else np.full(rows, out, dtype=float)
 
 
-def compile_expression(source: str, known: set[str] | frozenset[str]) -> Compiled:
-    """Compile ``source``; every name must be in ``known``. Raises ExpressionError on anything else."""
-    text = str(source).strip()
+# Bounds on what a rule file may ask of the compiler: a real expression is a line or two, yet a sum of
+# eight thousand terms still fits; nesting (brackets, signs, «not», calls) is what costs stack, so it is capped
+# well below Python's recursion limit.
+MAX_LENGTH = 65_536
+MAX_DEPTH = 100
+
+# Levels of precedence, loosest first (as in Python): or, and, not, comparisons, + -, * /, then signs and atoms.
+_OR, _AND, _NOT, _CMP, _SUM, _TERM, _SIGN = range(7)
+_SIGNS = {"+": ast.UAdd, "-": ast.USub}
+_SUMS = {"+": ast.Add, "-": ast.Sub}
+_TERMS = {"*": ast.Mult, "/": ast.Div}
+_COMPARES = {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq}
+_PUNCTUATION = {"(", ")", ",", "="} | set(_SUMS) | set(_TERMS) | set(_COMPARES)
+_SKIPPED = {tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT}
+_NOT_ALLOWED = "cấu trúc không được phép trong biểu thức"
+
+
+def _excerpt(text: str, size: int = 60) -> str:
+    return text if len(text) <= size else text[:size] + "…"
+
+
+class _Parser:
+    """Python's syntax for the whitelisted subset, read token by token in one pass: a chain of operators of
+    one level is a loop, not a recursion, so cost is linear in the length and the stack grows only with
+    nesting, which is bounded by MAX_DEPTH. Builds ``ast`` nodes with character columns."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0]
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                self.starts.append(i + 1)
+        self.tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+        self.ahead: list[tokenize.TokenInfo] = []
+        self.depth = 0
+
+    # --- tokens ---
+    def _read(self) -> tokenize.TokenInfo:
+        while True:
+            try:
+                tok = next(self.tokens)
+            except (tokenize.TokenError, SyntaxError) as err:
+                why = ("thiếu dấu đóng ngoặc hoặc dừng giữa chừng" if isinstance(err, tokenize.TokenError)
+                       else err.args[0] if err.args else str(err))
+                raise ExpressionError(f"biểu thức sai cú pháp ({why})", _excerpt(self.text)) from None
+            if tok.type in _SKIPPED or tok.type == tokenize.ERRORTOKEN and not tok.string.strip():
+                continue
+            word = tok.string
+            if tok.type == tokenize.NAME and word in ("True", "False", "None"):
+                raise ExpressionError("chỉ được dùng số", word)
+            if tok.type == tokenize.NAME and keyword.iskeyword(word) and word not in ("and", "or", "not"):
+                raise ExpressionError(_NOT_ALLOWED, self.rest(tok))
+            if tok.type == tokenize.ERRORTOKEN and word.strip() not in ("'", '"'):
+                raise ExpressionError(f"biểu thức sai cú pháp (ký tự «{word.strip()}» không hợp lệ)", self.rest(tok))
+            if tok.type not in (tokenize.NAME, tokenize.NUMBER, tokenize.OP, tokenize.ENDMARKER):
+                raise ExpressionError("chỉ được dùng số", self.rest(tok))  # strings, f-strings
+            if tok.type == tokenize.OP and word not in _PUNCTUATION:
+                raise ExpressionError(_NOT_ALLOWED, self.rest(tok))
+            return tok
+
+    def peek(self, n: int = 0) -> tokenize.TokenInfo:
+        while len(self.ahead) <= n:
+            self.ahead.append(self.ahead[-1] if self.ahead and self.ahead[-1].type == tokenize.ENDMARKER
+                              else self._read())
+        return self.ahead[n]
+
+    def take(self) -> tokenize.TokenInfo:
+        tok = self.peek()
+        self.ahead.pop(0)
+        return tok
+
+    def is_op(self, tok: tokenize.TokenInfo, ops) -> bool:
+        return tok.type == tokenize.OP and tok.string in ops
+
+    def is_word(self, tok: tokenize.TokenInfo, word: str) -> bool:
+        return tok.type == tokenize.NAME and tok.string == word
+
+    def offset(self, where: tuple[int, int]) -> int:
+        return self.starts[where[0] - 1] + where[1] if where[0] - 1 < len(self.starts) else len(self.text)
+
+    def rest(self, tok: tokenize.TokenInfo) -> str:
+        return _excerpt(self.text[self.offset(tok.start):], 40)
+
+    def unexpected(self, tok: tokenize.TokenInfo) -> ExpressionError:
+        if tok.type == tokenize.ENDMARKER:
+            return ExpressionError("biểu thức sai cú pháp (biểu thức dừng giữa chừng)", _excerpt(self.text))
+        return ExpressionError(f"biểu thức sai cú pháp (không mong đợi «{tok.string}»)", self.rest(tok))
+
+    # --- nodes ---
+    @staticmethod
+    def at(node: ast.AST, start: tuple[int, int], end: tuple[int, int]) -> ast.AST:
+        node.lineno, node.col_offset = start
+        node.end_lineno, node.end_col_offset = end
+        return node
+
+    @staticmethod
+    def span(node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
+        return (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)
+
+    def parse(self) -> ast.expr:
+        node = self.expression(_OR)
+        if self.peek().type != tokenize.ENDMARKER:
+            raise self.unexpected(self.peek())
+        return node
+
+    def expression(self, level: int) -> ast.expr:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpressionError(f"biểu thức lồng quá sâu (quá {MAX_DEPTH} mức ngoặc, dấu, «not» hoặc hàm lồng "
+                                  "nhau)", self.rest(self.peek()))
+        tok = self.take()
+        if self.is_word(tok, "not") and level <= _NOT:
+            operand = self.expression(_NOT)
+            left = self.at(ast.UnaryOp(ast.Not(), operand), tok.start, self.span(operand)[1])
+        elif self.is_op(tok, _SIGNS):
+            operand = self.expression(_SIGN)
+            left = self.at(ast.UnaryOp(_SIGNS[tok.string](), operand), tok.start, self.span(operand)[1])
+        else:
+            left = self.atom(tok)
+        while True:
+            tok = self.peek()
+            if self.is_word(tok, "or") and level <= _OR or self.is_word(tok, "and") and level <= _AND:
+                word, below = (tok.string, _AND if tok.string == "or" else _NOT)
+                values = [left]
+                while self.is_word(self.peek(), word):
+                    self.take()
+                    values.append(self.expression(below))
+                op = ast.Or() if word == "or" else ast.And()
+                left = self.at(ast.BoolOp(op, values), self.span(left)[0], self.span(values[-1])[1])
+            elif self.is_op(tok, _COMPARES) and level <= _CMP:
+                ops, comparators = [], []
+                while self.is_op(self.peek(), _COMPARES):
+                    ops.append(_COMPARES[self.take().string]())
+                    comparators.append(self.expression(_SUM))
+                left = self.at(ast.Compare(left, ops, comparators), self.span(left)[0], self.span(comparators[-1])[1])
+            elif self.is_op(tok, _SUMS) and level <= _SUM or self.is_op(tok, _TERMS) and level <= _TERM:
+                self.take()
+                op = (_SUMS.get(tok.string) or _TERMS[tok.string])()
+                right = self.expression(_TERM if tok.string in _SUMS else _SIGN)
+                left = self.at(ast.BinOp(left, op, right), self.span(left)[0], self.span(right)[1])
+            else:
+                break
+        self.depth -= 1
+        return left
+
+    def atom(self, tok: tokenize.TokenInfo) -> ast.expr:
+        if tok.type == tokenize.NUMBER:
+            return self.at(ast.Constant(self.number(tok)), tok.start, tok.end)
+        if tok.type == tokenize.NAME and tok.string not in ("and", "or", "not"):
+            if not self.is_op(self.peek(), "("):
+                return self.at(ast.Name(tok.string, ast.Load()), tok.start, tok.end)
+            if tok.string not in FUNCTIONS:
+                raise ExpressionError(f"chỉ được gọi các hàm {', '.join(FUNCTIONS)}", self.rest(tok))
+            self.take()
+            args = []
+            while not self.is_op(self.peek(), ")"):
+                if self.is_op(self.peek(), "*") or self.peek().type == tokenize.NAME and self.is_op(self.peek(1), "="):
+                    raise ExpressionError("hàm chỉ nhận đối số theo vị trí", self.rest(tok))
+                args.append(self.expression(_OR))
+                if not self.is_op(self.peek(), (",", ")")):
+                    raise self.unexpected(self.peek())
+                if self.is_op(self.peek(), ","):
+                    self.take()
+            end = self.take().end
+            return self.at(ast.Call(self.at(ast.Name(tok.string, ast.Load()), tok.start, tok.end), args, []),
+                           tok.start, end)
+        if self.is_op(tok, "("):
+            inner = self.expression(_OR)
+            if not self.is_op(self.peek(), ")"):
+                raise self.unexpected(self.peek())
+            self.take()
+            return inner
+        raise self.unexpected(tok)
+
+    def number(self, tok: tokenize.TokenInfo) -> float:
+        text = tok.string
+        try:
+            if text[-1] in "jJ":
+                raise ValueError
+            if any(c in text for c in ".eE") and text[:2].lower() not in ("0x", "0o", "0b"):
+                return float(text)
+            return float(int(text, 0))
+        except (ValueError, OverflowError):
+            raise ExpressionError("chỉ được dùng số thực", text[:40]) from None
+
+    def segment(self, node: ast.AST) -> str:
+        start, end = self.span(node)
+        return self.text[self.offset(start):self.offset(end)]
+
+
+def parse_expression(source: str) -> ast.expr:
+    """The syntax tree of an expression (``ast`` nodes, columns counted in characters), or ExpressionError."""
+    return _parse(source)[1].parse()
+
+
+def _parse(source: str) -> tuple[str, _Parser]:
+    text = str(source).replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         raise ExpressionError("biểu thức trống", text)
-    try:
-        tree = ast.parse(text, mode="eval")
-    except SyntaxError as err:
-        raise ExpressionError(f"biểu thức sai cú pháp ({err.msg})", text) from None
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"biểu thức quá dài ({len(text):,} ký tự, tối đa {MAX_LENGTH:,})".replace(",", "."),
+                              _excerpt(text))
+    return text, _Parser(text)
+
+
+def segment(text: str, node: ast.AST) -> str:
+    """The source of a node built by ``parse_expression`` (its columns are characters, not UTF-8 bytes)."""
+    lines = text.split("\n") if node.lineno != 1 or node.end_lineno != 1 else [text]
+    if node.lineno == node.end_lineno:
+        return lines[node.lineno - 1][node.col_offset:node.end_col_offset]
+    return "\n".join([lines[node.lineno - 1][node.col_offset:], *lines[node.lineno:node.end_lineno - 1],
+                      lines[node.end_lineno - 1][:node.end_col_offset]])
+
+
+def compile_expression(source: str, known: set[str] | frozenset[str]) -> Compiled:
+    """Compile ``source``; every name must be in ``known``. Raises ExpressionError on anything else.
+    Linear in the length of ``source``; nesting deeper than MAX_DEPTH is refused."""
+    text, parser = _parse(source)
+    tree = parser.parse()
     names: set[str] = set()
-    run = _compile(tree.body, text, known, names)
+    run = _compile(tree, parser, known, names)
     ratio = None
-    if parts := _ratio(tree.body):
-        ratio = tuple(compile_expression(ast.get_source_segment(text, p), known) for p in parts)
+    if parts := _ratio(tree):
+        made = []
+        for part in parts:
+            part_names: set[str] = set()
+            run_part = _compile(part, parser, known, part_names)
+            made.append(Compiled(parser.segment(part), frozenset(part_names), run_part))
+        ratio = tuple(made)
     return Compiled(text, frozenset(names), run, ratio)
 
 
-def _compile(node: ast.AST, text: str, known, names: set[str]) -> Callable[[Env], Array]:
-    part = ast.get_source_segment(text, node) or type(node).__name__
+def _in_place(op, a: Array, b: Array) -> Array:
+    return op(a, b, out=a) if a.ndim else op(a, b)
+
+
+def _compile(node: ast.AST, src: _Parser, known, names: set[str]) -> Callable[[Env], Array]:
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        # A chain a + b - c * … is a left spine: compiled and run as a loop, never a recursion per term.
+        spine = []
+        while isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            spine.append(node)
+            node = node.left
+        first = _compile(node, src, known, names)
+        fresh = not isinstance(node, (ast.Name, ast.Constant))
+        steps = [(_BINARY[type(n.op)], _compile(n.right, src, known, names)) for n in reversed(spine)]
+
+        def chain(env: Env) -> Array:
+            out = np.asarray(first(env), dtype=float)
+            for i, (op, right) in enumerate(steps):
+                b = np.asarray(right(env), dtype=float)
+                # The first step's left side may be an input column: never written into. After it, the result
+                # is a fresh intermediate column: written in place (a million-row column allocated and touched
+                # costs more than the arithmetic on it).
+                out = _in_place(op, out, b) if (i or fresh) else op(out, b)
+            return out
+        return chain
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise ExpressionError("chỉ được dùng số", part)
+            raise ExpressionError("chỉ được dùng số", src.segment(node))
         value = float(node.value)
         return lambda env: value
     if isinstance(node, ast.Name):
@@ -156,19 +397,8 @@ def _compile(node: ast.AST, text: str, known, names: set[str]) -> Callable[[Env]
         names.add(node.id)
         key = node.id
         return lambda env: env[key]
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        op = _BINARY[type(node.op)]
-        left, right = _compile(node.left, text, known, names), _compile(node.right, text, known, names)
-        if not isinstance(node.left, (ast.Name, ast.Constant)):
-            # The left side is a fresh intermediate column: write the result into it (a million-row
-            # column allocated and touched costs more than the arithmetic on it).
-            def in_place(env: Env) -> Array:
-                a = np.asarray(left(env), dtype=float)
-                return op(a, np.asarray(right(env), dtype=float), out=a) if a.ndim else op(a, right(env))
-            return in_place
-        return lambda env: op(np.asarray(left(env), dtype=float), np.asarray(right(env), dtype=float))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
-        inner = _compile(node.operand, text, known, names)
+        inner = _compile(node.operand, src, known, names)
         if isinstance(node.op, ast.USub):
             return lambda env: -np.asarray(inner(env), dtype=float)
         if isinstance(node.op, ast.UAdd):  # a copy: callers may write into what an operation returns
@@ -176,7 +406,7 @@ def _compile(node: ast.AST, text: str, known, names: set[str]) -> Callable[[Env]
         return lambda env: 1.0 - _truth(np.asarray(inner(env), dtype=float))
     if isinstance(node, ast.BoolOp):
         op = _and if isinstance(node.op, ast.And) else _or
-        parts = [_compile(v, text, known, names) for v in node.values]
+        parts = [_compile(v, src, known, names) for v in node.values]
 
         def boolean(env: Env) -> Array:
             out = np.asarray(parts[0](env), dtype=float)
@@ -185,7 +415,7 @@ def _compile(node: ast.AST, text: str, known, names: set[str]) -> Callable[[Env]
             return out
         return boolean
     if isinstance(node, ast.Compare) and all(type(o) in _COMPARE for o in node.ops):
-        terms = [_compile(n, text, known, names) for n in [node.left, *node.comparators]]
+        terms = [_compile(n, src, known, names) for n in [node.left, *node.comparators]]
         ops = [_compare(_COMPARE[type(o)]) for o in node.ops]
 
         def chained(env: Env) -> Array:  # a < b <= c means a < b and b <= c
@@ -195,17 +425,14 @@ def _compile(node: ast.AST, text: str, known, names: set[str]) -> Callable[[Env]
                 out = _and(out, op(values[i], values[i + 1]))
             return out
         return chained
-    if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            raise ExpressionError(f"chỉ được gọi các hàm {', '.join(FUNCTIONS)}", part)
-        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-            raise ExpressionError("hàm chỉ nhận đối số theo vị trí", part)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS:
         func, fewest, most = FUNCTIONS[node.func.id]
         if not fewest <= len(node.args) <= most:
-            raise ExpressionError(f"hàm {node.func.id} nhận từ {fewest} đến {most} đối số", part)
-        args = [_compile(a, text, known, names) for a in node.args]
+            raise ExpressionError(f"hàm {node.func.id} nhận từ {fewest} đến {most} đối số",
+                                  _excerpt(src.segment(node)))
+        args = [_compile(a, src, known, names) for a in node.args]
         return lambda env: func(*(np.asarray(a(env), dtype=float) for a in args))
-    raise ExpressionError("cấu trúc không được phép trong biểu thức", part)
+    raise ExpressionError(_NOT_ALLOWED, _excerpt(src.segment(node)))
 
 
 def _ratio(node: ast.AST) -> tuple[ast.AST, ast.AST] | None:

@@ -46,7 +46,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from rules.evaluate import ADJUSTED, NOT_APPLICABLE, classify, evaluate
-from rules.expr import compile_expression
+from rules.expr import compile_expression, parse_expression, segment
 from rules.ruleset import Criterion, RuleSet
 
 GAP = 1e-9  # relative width of the gap below an open breakpoint
@@ -156,10 +156,10 @@ class _Model:
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
         self.compiled: dict[str, object] = {}
-        self.formulas = {v.name: (ast.parse(v.formula.source, mode="eval").body, v.formula.source)
+        self.formulas = {v.name: (parse_expression(v.formula.source), v.formula.source)
                          for v in ruleset.variables if v.formula is not None}
         self.conditions = {v.name for v in ruleset.variables if v.formula is None}
-        self.leaves = {leaf.id: (ast.parse(leaf.value.source, mode="eval").body, leaf.value.source)
+        self.leaves = {leaf.id: (parse_expression(leaf.value.source), leaf.value.source)
                        for leaf in ruleset.leaves}
         self.known = set(ruleset.inputs) | set(ruleset.parameters) | {v.name for v in ruleset.variables}
         self.reads: dict[str, set[str]] = {lid: self._names(node) for lid, (node, _) in self.leaves.items()}
@@ -185,10 +185,10 @@ class _Model:
 
     def affine(self, node: ast.AST, text: str, env: dict, free: set[str]) -> _Affine:
         if not (self._names(node) & free):
-            segment = ast.get_source_segment(text, node) or ast.unparse(node)
-            if segment not in self.compiled:
-                self.compiled[segment] = compile_expression(segment, self.known)
-            return _Affine(float(self.compiled[segment](env, 1)[0]), {})
+            part = segment(text, node)
+            if part not in self.compiled:
+                self.compiled[part] = compile_expression(part, self.known)
+            return _Affine(float(self.compiled[part](env, 1)[0]), {})
         if isinstance(node, ast.Name):
             if node.id in self.formulas:
                 inner, src = self.formulas[node.id]
@@ -200,8 +200,14 @@ class _Model:
             inner = self.affine(node.operand, text, env, free)
             return inner.scaled(-1.0) if isinstance(node.op, ast.USub) else inner
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
-            left, right = self.affine(node.left, text, env, free), self.affine(node.right, text, env, free)
-            return left.plus(right, 1.0 if isinstance(node.op, ast.Add) else -1.0)
+            spine = []  # a long sum is a loop, not a recursion per term
+            while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+                spine.append(node)
+                node = node.left
+            total = self.affine(node, text, env, free)
+            for step in reversed(spine):
+                total = total.plus(self.affine(step.right, text, env, free), 1.0 if isinstance(step.op, ast.Add) else -1.0)
+            return total
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
             left, right = self.affine(node.left, text, env, free), self.affine(node.right, text, env, free)
             if not left.coef:
@@ -212,7 +218,7 @@ class _Model:
             left, right = self.affine(node.left, text, env, free), self.affine(node.right, text, env, free)
             if not right.coef and right.const != 0 and math.isfinite(right.const):
                 return left.scaled(1.0 / right.const)
-        raise _NotAffine(ast.get_source_segment(text, node) or ast.unparse(node))
+        raise _NotAffine(segment(text, node))
 
 
 _MODELS: dict[tuple[str, str], _Model] = {}
