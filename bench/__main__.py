@@ -2,8 +2,8 @@
 
 import sys
 
-from bench import cycle, eligibility, ingest, rescoring, rules, startup
+from bench import anomalies, cycle, eligibility, ingest, rescoring, rules, startup
 
-for bench in (startup, rules, eligibility, rescoring, ingest, cycle):
+for bench in (startup, rules, eligibility, rescoring, ingest, cycle, anomalies):
     sys.argv = [sys.argv[0]]
     bench.main()
