@@ -597,4 +597,70 @@ class ReportNarrative(Base):
 # --- The emulation council's sessions in the portal (migration 0008) ---
 
 
+class CouncilSession(Base):
+    """A voting session of the emulation council (Hội đồng Thi đua - Khen thưởng) on the nominations of one
+    campaign inside their quota. ``state``: mo (open), dang_dong (being closed: no more votes), dong (closed,
+    outcome written as ``ballot`` rows), khong_hop_le (closed without quorum: ``reason``). ``members``: the
+    council's size, every member taking part, the base of every share (NĐ 98/2023 Đ.30 k.7)."""
+
+    __tablename__ = "council_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    campaign_ref: Mapped[str] = mapped_column(String(500))  # the campaign's name, or its file, as opened
+    year: Mapped[int] = mapped_column(Integer)
+    meeting_on: Mapped[date] = mapped_column(Date)
+    closes_at: Mapped[datetime] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(12))
+    members: Mapped[int] = mapped_column(Integer)
+    present: Mapped[int | None] = mapped_column(Integer)
+    written: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    opened_by: Mapped[str] = mapped_column(String(60))
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_by: Mapped[str] = mapped_column(String(60), default="")
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CouncilMember(Base):
+    """A council member taking part in a session, and how they vote: «hop» (in the meeting) or «van_ban»
+    (absent, in writing before the session closes); empty until their first vote, then fixed."""
+
+    __tablename__ = "council_member"
+    __table_args__ = (UniqueConstraint("session_id", "account_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    mode: Mapped[str] = mapped_column(String(10), default="")
+
+
+class CouncilItem(Base):
+    """One nominee and award form put to a session, with the dossier as it stood when the session opened
+    and the secret ballot's running tallies: counters only, never who chose what."""
+
+    __tablename__ = "council_item"
+    __table_args__ = (UniqueConstraint("session_id", "participant", "form"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id"))
+    participant_kind: Mapped[str] = mapped_column(String(10))
+    participant: Mapped[str] = mapped_column(String(50))
+    form: Mapped[str] = mapped_column(String(60))
+    rank: Mapped[int] = mapped_column(Integer)
+    achievements: Mapped[str] = mapped_column(Text)
+    eligibility: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+    yes: Mapped[int] = mapped_column(Integer, default=0)
+    no: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CouncilVoted(Base):
+    """That a member has voted on an item (so nobody votes twice): no choice, no time, no row number of its
+    own — nothing that joins a member back to a choice."""
+
+    __tablename__ = "council_voted"
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("council_item.id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), primary_key=True)
+
+
+
 # --- Notifications (migration 0009) ---
