@@ -147,15 +147,19 @@ def queue(engine: Engine, period: str, path: str | Path = SETTINGS) -> list[Unit
             continue
         label = f"tỷ lệ {_low(known[part].label)} trên {_low(known[whole].label)}"
         history = rates.drop(index=period, level="period")
-        for unit, rate in current.items():
-            past = history.xs(unit, level="unit").to_numpy() if unit in history.index.get_level_values("unit") else []
-            if len(past) >= int(cfg["lich_su_toi_thieu"]) and part not in cumulative:
-                median, spread = _robust(np.asarray(past, dtype=float), floor)
-                z = abs(rate - median) / spread
-                if z > k:
-                    add(unit, "lich_su", part, f"{label} {_pct(rate)}, các kỳ trước của đơn vị quanh {_pct(median)} "
-                                               f"(lệch {number(z, 1)} lần độ lệch chuẩn hóa, ngưỡng {number(k, 1)})",
-                        z / k)
+        if part not in cumulative and not history.empty:
+            # every unit's own earlier periods at once: median and robust spread per unit
+            by_unit = history.groupby(level="unit")
+            median = by_unit.median()
+            spread = (MAD_SCALE * (history - median.reindex(history.index.get_level_values("unit")).to_numpy())
+                      .abs().groupby(level="unit").median()).clip(lower=floor)
+            enough = by_unit.size() >= int(cfg["lich_su_toi_thieu"])
+            z = ((current - median.reindex(current.index)).abs() / spread.reindex(current.index)).where(
+                enough.reindex(current.index, fill_value=False))
+            for unit in z.index[(z > k).fillna(False)]:
+                add(unit, "lich_su", part, f"{label} {_pct(current[unit])}, các kỳ trước của đơn vị quanh "
+                                           f"{_pct(median[unit])} (lệch {number(z[unit], 1)} lần độ lệch chuẩn hóa, "
+                                           f"ngưỡng {number(k, 1)})", z[unit] / k)
         for kind, group in current.groupby(kinds.reindex(current.index)):
             if len(group) < int(cfg["dong_nhom_toi_thieu"]):
                 continue
