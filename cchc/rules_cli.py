@@ -6,23 +6,53 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from cchc.shell import console, engine, number, period as period_code
+from cchc.shell import EXIT_INVALID, console, engine, number, period as period_code
 
 app = typer.Typer(help="Bộ tiêu chí: kiểm tra, chạy ca kiểm thử, giải thích điểm.", no_args_is_help=True)
+
+
+def _refuse(lines: list[str]) -> None:
+    """Print why a rule set was refused: every problem on its own line, naming file, line and criterion.
+    Printed as plain text: a criterion's own words are never read as console markup."""
+    for line in lines:
+        console.print(line, style="red", markup=False, highlight=False, soft_wrap=True)
+
+
+def _problems(name: str | Path, err: Exception) -> list[str]:
+    from rules.ruleset import RuleSetError
+
+    if isinstance(err, RuleSetError):
+        return [str(p) for p in err.problems]
+    if isinstance(err, OSError):
+        return [f"{name}: không đọc được tệp ({err.strerror or err})"]
+    return [str(err)]
+
+
+def _open(name: str | Path):
+    """A rule set named on the command line (a shipped id or a file), or exit 1 with every problem, the same
+    for every command that takes one."""
+    from rules.ruleset import RuleSetError, find_or_load
+
+    try:
+        return find_or_load(name)
+    except (RuleSetError, OSError) as err:
+        _refuse(_problems(name, err))
+        raise typer.Exit(EXIT_INVALID) from None
 
 
 @app.command("list")
 def list_sets() -> None:
     """Các bộ tiêu chí có sẵn."""
-    from rules.ruleset import load, shipped
+    from rules.ruleset import shipped
 
     table = Table(title="Bộ tiêu chí có sẵn")
     for col in ("Mã", "Tên", "Đối tượng", "Tiêu chí lá", "Danh hiệu"):
         table.add_column(col)
-    for name, path in shipped().items():
-        rs = load(path)
+    for name in shipped():
+        rs = _open(name)
         table.add_row(name, rs.title, rs.entity, str(len(rs.leaves)), str(len(rs.titles)))
     console.print(table)
 
@@ -36,39 +66,46 @@ def check(files: Annotated[list[Path], typer.Argument(help="Tệp YAML bộ tiê
     for path in files:
         try:
             rs = load(path)
-        except RuleSetError as err:
+        except (RuleSetError, OSError) as err:
             bad += 1
-            for p in err.problems:
-                console.print(f"[red]{p}[/]")
-        except OSError as err:
-            bad += 1
-            console.print(f"[red]{path}: không đọc được tệp ({err.strerror})[/]")
+            _refuse(_problems(path, err))
         else:
-            console.print(f"[green]{path.name}[/]: hợp lệ — {len(rs.leaves)} tiêu chí lá, {number(rs.max, 2)} điểm, "
-                             f"{len(rs.variables)} biến, {len(rs.titles)} danh hiệu.")
+            console.print(f"[green]{escape(path.name)}[/]: hợp lệ — {len(rs.leaves)} tiêu chí lá, "
+                          f"{number(rs.max, 2)} điểm, {len(rs.variables)} biến, {len(rs.titles)} danh hiệu.")
     if bad:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_INVALID)
 
 
 @app.command("test")
-def test(names: Annotated[Optional[list[str]], typer.Argument(help="Mã bộ tiêu chí (mặc định: tất cả).")] = None) -> None:
+def test(names: Annotated[Optional[list[str]],
+                          typer.Argument(help="Mã bộ tiêu chí hoặc tệp (mặc định: tất cả).")] = None) -> None:
     """Chạy các ca kiểm thử đi kèm bộ tiêu chí."""
     from rules.cases import cases_path, run_cases
-    from rules.ruleset import load, shipped
+    from rules.ruleset import RuleSetError, shipped
 
     sets = shipped()
-    failed = 0
+    failed = refused = 0
     for name in names or list(sets):
         path = sets.get(name, Path(name))
-        results = run_cases(load(path), cases_path(path))
+        try:
+            rs = _open(name)
+        except typer.Exit:
+            refused += 1
+            continue
+        try:
+            results = run_cases(rs, cases_path(path))
+        except (RuleSetError, OSError) as err:
+            refused += 1
+            _refuse(_problems(cases_path(path), err))
+            continue
         ok = sum(r.passed for r in results)
-        console.print(f"{'[green]' if ok == len(results) else '[red]'}{path.stem}[/]: {ok}/{len(results)} ca đạt")
+        console.print(f"{'[green]' if ok == len(results) else '[red]'}{escape(path.stem)}[/]: {ok}/{len(results)} ca đạt")
         for r in results:
             for f in r.failures:
                 failed += 1
-                console.print(f"  [red]✗[/] {r.name}: {f}")
-    if failed:
-        raise typer.Exit(1)
+                console.print(f"  [red]✗[/] {escape(r.name)}: {escape(f)}")
+    if refused or failed:
+        raise typer.Exit(EXIT_INVALID)
 
 
 @app.command()
@@ -79,19 +116,21 @@ def explain(
 ) -> None:
     """Giải thích từng điểm của một đơn vị: số liệu, giá trị, mức áp dụng, điểm, căn cứ (tính trên số liệu hiện
     hành, không ghi gì; bộ tiêu chí có thể là một tệp chưa dùng)."""
-    from office.scores import explain as explained, ruleset as find_ruleset
+    from office.scores import explain as explained
 
-    e = explained(engine(), find_ruleset(ruleset), unit, period_code(period))
-    console.print(f"[bold]{e.name}[/] — {e.ruleset.title}, kỳ {e.period}")
+    rs = _open(ruleset)  # refused before the store is opened
+    e = explained(engine(), rs, unit, period_code(period))
+    console.print(f"[bold]{escape(e.name)}[/] — {escape(e.ruleset.title)}, kỳ {e.period}")
     table = Table(show_lines=False)
     for col in ("Tiêu chí", "Giá trị", "Mức áp dụng", "Điểm", "Tối đa"):
         table.add_column(col, justify="right" if col in ("Giá trị", "Điểm", "Tối đa") else "left")
     for x in e.leaves:
-        table.add_row(f"{x.criterion} {x.title}", number(x.value, 2), x.step, number(x.points, 2), number(x.max, 2))
+        table.add_row(escape(f"{x.criterion} {x.title}"), number(x.value, 2), escape(x.step), number(x.points, 2),
+                      number(x.max, 2))
     console.print(table)
     for x in e.leaves:
-        console.print(f"• {x.sentence}")
+        console.print(f"• {x.sentence}", markup=False)
     s = e.summary
     console.print(f"Tổng: {number(s['diem'], 2)}/{number(s['toi_da'], 2)} điểm = "
                   f"{number(s['ty_le'], 2)}%; xếp hạng {s['hang']}/{e.ranked}"
-                  f"{'; xếp loại ' + s['xep_loai'] if s['xep_loai'] else ''}.")
+                  f"{'; xếp loại ' + s['xep_loai'] if s['xep_loai'] else ''}.", markup=False)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from cycle import scoring as sc
 from cycle.history import Change, diff, history
 from office.errors import NotFound, Refused
-from rules.ruleset import RuleSet, RuleSetError, find
+from rules.ruleset import RuleSet, RuleSetError, find_or_load
 from store import calendar, models
 
 __all__ = ["ruleset", "period_code", "stored", "stored_or_none", "score", "Scored", "publish", "appraise", "runs",
@@ -22,9 +22,10 @@ Scored = sc.Scored
 
 
 def ruleset(name: str) -> RuleSet:
-    """A shipped rule set by its code, or a rule-set file by its path."""
+    """A shipped rule set by its code, or a rule-set file by its path (an option typed on the command line;
+    what data names goes through ``rules.ruleset.find``, by code only)."""
     try:
-        return find(name)
+        return find_or_load(name)
     except RuleSetError as e:
         raise Refused("\n".join(map(str, e.problems)), field="--ruleset") from None
     except (KeyError, FileNotFoundError, OSError) as e:

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
-
 from rules.evaluate import evaluate
-from rules.ruleset import RuleSet
+from rules.ruleset import Problem, RuleSet, RuleSetError, _clean, read_file, read_yaml
 
 
 @dataclass(frozen=True)
@@ -29,15 +27,79 @@ def cases_path(ruleset_path: Path) -> Path:
     return ruleset_path.with_name(ruleset_path.stem + ".tests.yaml")
 
 
+CASE_KEYS = {"name", "kind", "inputs", "expect", "note"}
+EXPECT_KEYS = {"points", "total", "percent", "classification", "titles", "reasons", "variables"}
+
+
+def read_cases(path: Path) -> list[dict]:
+    """The cases of a rule set, read as bounded safe YAML and checked for shape; RuleSetError naming the file,
+    the line and the case otherwise."""
+    marked = read_yaml(read_file(path), path.name, lines=True)
+    raw, lines = _clean(marked), _lines(marked)
+    problems: list[Problem] = []
+
+    def bad(i: int, where: str, message: str) -> None:
+        problems.append(Problem(path.name, lines[i] if i < len(lines) else None, where, message))
+
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise RuleSetError([Problem(path.name, None, None, "tệp ca kiểm thử phải là một danh sách các ca («- name: …»)")])
+    names: set[str] = set()
+    for i, case in enumerate(raw):
+        if not isinstance(case, dict) or not isinstance(case.get("name"), (str, int)):
+            bad(i, f"ca thứ {i + 1}", "mỗi ca cần «name», «inputs» và «expect»")
+            continue
+        where = f"ca {case['name']}"
+        if str(case["name"]) in names:
+            bad(i, where, "tên ca bị trùng")
+        names.add(str(case["name"]))
+        if unknown := set(case) - CASE_KEYS:
+            bad(i, where, f"khóa không có trong lược đồ: {', '.join(map(str, sorted(unknown, key=str)))}")
+        inputs = case.get("inputs") or {}
+        if not isinstance(inputs, dict) or not all(_number(v) or v is None for v in inputs.values()):
+            bad(i, where, "«inputs» là bảng chỉ tiêu: số (hoặc để trống khi không có số liệu)")
+        if "kind" in case and not isinstance(case["kind"], str):
+            bad(i, where, "«kind» là một loại đơn vị")
+        expect = case.get("expect") or {}
+        if not isinstance(expect, dict) or set(expect) - EXPECT_KEYS:
+            bad(i, where, f"«expect» gồm các khóa {', '.join(sorted(EXPECT_KEYS))}")
+            continue
+        for key, check in (("points", lambda v: _number(v) or v is None), ("variables", lambda v: _number(v) or v is None),
+                           ("titles", lambda v: isinstance(v, bool)),
+                           ("reasons", lambda v: isinstance(v, str) or isinstance(v, list)
+                            and all(isinstance(x, str) for x in v))):
+            if key in expect and (not isinstance(expect[key], dict) or not all(map(check, expect[key].values()))):
+                bad(i, where, f"«expect.{key}» không đúng dạng")
+        for key in ("total", "percent"):
+            if key in expect and not _number(expect[key]):
+                bad(i, where, f"«expect.{key}» phải là một số")
+        if "classification" in expect and not isinstance(expect["classification"], (str, type(None))):
+            bad(i, where, "«expect.classification» là tên một mức xếp loại")
+    if problems:
+        raise RuleSetError(problems)
+    return raw
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _lines(raw) -> list[int | None]:
+    return [c.get("__line__") if isinstance(c, dict) else None for c in raw] if isinstance(raw, list) else []
+
+
 def run_cases(ruleset: RuleSet, path: Path) -> list[CaseResult]:
-    cases = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    frame = pd.DataFrame([c.get("inputs", {}) | ({"kind": c["kind"]} if "kind" in c else {}) for c in cases],
-                         index=[c["name"] for c in cases])
+    cases = read_cases(path)
+    if not cases:
+        return []
+    frame = pd.DataFrame([(c.get("inputs") or {}) | ({"kind": c["kind"]} if "kind" in c else {}) for c in cases],
+                         index=[str(c["name"]) for c in cases])
     result = evaluate(ruleset, frame)
     summary = result.summary()
     out = []
     for i, case in enumerate(cases):
-        name, expect, failures = case["name"], case.get("expect", {}), []
+        name, expect, failures = str(case["name"]), case.get("expect") or {}, []
 
         def check(what: str, got, want) -> None:
             same = (got == want) if isinstance(want, (str, bool)) else (
@@ -46,6 +108,17 @@ def run_cases(ruleset: RuleSet, path: Path) -> list[CaseResult]:
             if not same:
                 failures.append(f"{what}: mong đợi {want!r}, được {got!r}")
 
+        titles = {v.name for v in ruleset.variables if v.conditions}
+        for cid in expect.get("points") or {}:
+            if str(cid) not in result.points:
+                failures.append(f"bộ tiêu chí không có tiêu chí «{cid}»")
+        for group, known in (("titles", titles), ("reasons", titles), ("variables", set(result.env))):
+            for key in expect.get(group) or {}:
+                if key not in known:
+                    failures.append(f"bộ tiêu chí không có {'danh hiệu' if group != 'variables' else 'biến'} «{key}»")
+        if failures:
+            out.append(CaseResult(name, tuple(failures)))
+            continue
         for cid, want in (expect.get("points") or {}).items():
             got = float(result.points[str(cid)][i])
             check(f"điểm tiêu chí {cid}", None if math.isnan(got) else got, want)

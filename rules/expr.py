@@ -164,6 +164,7 @@ class _Parser:
         self.tokens = tokenize.generate_tokens(io.StringIO(text).readline)
         self.ahead: list[tokenize.TokenInfo] = []
         self.depth = 0
+        self.atom_start = self.atom_end = (1, 0)
 
     # --- tokens ---
     def _read(self) -> tokenize.TokenInfo:
@@ -186,6 +187,9 @@ class _Parser:
             if tok.type not in (tokenize.NAME, tokenize.NUMBER, tokenize.OP, tokenize.ENDMARKER):
                 raise ExpressionError("chỉ được dùng số", self.rest(tok))  # strings, f-strings
             if tok.type == tokenize.OP and word not in _PUNCTUATION:
+                if word in (".", "[") and self.atom_end == tok.start:  # name it with what it follows: «a.real»
+                    part = self.text[self.offset(self.atom_start):]
+                    raise ExpressionError(_NOT_ALLOWED, _excerpt(part.split(None, 1)[0], 40))
                 raise ExpressionError(_NOT_ALLOWED, self.rest(tok))
             return tok
 
@@ -275,6 +279,7 @@ class _Parser:
         return left
 
     def atom(self, tok: tokenize.TokenInfo) -> ast.expr:
+        self.atom_start, self.atom_end = tok.start, tok.end
         if tok.type == tokenize.NUMBER:
             return self.at(ast.Constant(self.number(tok)), tok.start, tok.end)
         if tok.type == tokenize.NAME and tok.string not in ("and", "or", "not"):

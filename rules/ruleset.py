@@ -29,9 +29,63 @@ MISSING = {
 }
 
 
-# --- YAML with line numbers ---------------------------------------------------------------------------
+# --- YAML, bounded, with line numbers -----------------------------------------------------------------
 
-class _Loader(yaml.SafeLoader):
+# A rule file is a few kilobytes; these bounds keep a broken or hostile one from taking the machine: aliases
+# are counted as the nodes they stand for (a "billion laughs" file is refused while it is read, before anything
+# is expanded), an alias may not point into itself, and nesting stays far below Python's recursion limit.
+MAX_BYTES = 1 << 20
+MAX_NODES = 100_000
+MAX_NESTING = 64
+
+
+class YamlRefused(yaml.YAMLError):
+    def __init__(self, mark, message: str):
+        self.line = mark.line + 1 if mark else None
+        self.message = message
+        super().__init__(message)
+
+
+class _Bounded(yaml.SafeLoader):
+    """Safe YAML (no tags that build objects) whose size after expanding aliases is counted while composing."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._nodes = 0
+        self._sizes: dict[int, int] = {}  # id(node) → nodes it stands for, aliases expanded
+        self._open: set[str] = set()  # anchors of the collections being composed
+        self._depth = 0
+
+    def _grow(self, n: int, mark) -> None:
+        self._nodes += n
+        if self._nodes > MAX_NODES:
+            raise YamlRefused(mark, f"tệp YAML quá lớn khi mở rộng các bí danh (alias «*»): hơn {MAX_NODES:,} nút"
+                                    .replace(",", "."))
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self._open:
+                raise YamlRefused(event.start_mark, f"bí danh «*{event.anchor}» trỏ vào chính nút chứa nó")
+            node = super().compose_node(parent, index)
+            self._grow(self._sizes.get(id(node), 1), event.start_mark)
+            return node
+        self._depth += 1
+        if self._depth > MAX_NESTING:
+            raise YamlRefused(event.start_mark, f"tệp YAML lồng quá sâu (quá {MAX_NESTING} mức)")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self._open.add(anchor)
+        before = self._nodes
+        self._grow(1, event.start_mark)
+        node = super().compose_node(parent, index)
+        self._sizes[id(node)] = self._nodes - before
+        self._open.discard(anchor)
+        self._depth -= 1
+        return node
+
+
+class _Loader(_Bounded):
     pass
 
 
@@ -60,6 +114,36 @@ class RuleSetError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(map(str, problems)))
+
+
+def read_yaml(text: str, file: str, lines: bool = False) -> Any:
+    """``text`` read as bounded safe YAML (mappings carry ``__line__`` when ``lines``); RuleSetError naming the
+    file and line on anything it cannot or may not read."""
+    if len(text) > MAX_BYTES:
+        raise RuleSetError([Problem(file, None, None, f"tệp quá lớn (tối đa {MAX_BYTES // 1024} KB)")])
+    try:
+        return yaml.load(text, Loader=_Loader if lines else _Bounded)  # noqa: S506 - both are SafeLoader
+    except YamlRefused as err:
+        raise RuleSetError([Problem(file, err.line, None, err.message)]) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise RuleSetError([Problem(file, mark.line + 1 if mark else None, None, f"YAML sai cú pháp: {err}")]) from None
+    except (ValueError, OverflowError) as err:  # a date such as 2024-13-45
+        raise RuleSetError([Problem(file, None, None, f"giá trị không đọc được: {err}")]) from None
+
+
+def read_file(path: Path) -> str:
+    """A rule file's text: a regular file, at most MAX_BYTES, UTF-8; RuleSetError naming it otherwise."""
+    if not path.is_file():
+        raise RuleSetError([Problem(str(path), None, None, "không phải một tệp" if path.exists() else "không có tệp")])
+    with path.open("rb") as f:
+        data = f.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise RuleSetError([Problem(path.name, None, None, f"tệp quá lớn (tối đa {MAX_BYTES // 1024} KB)")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise RuleSetError([Problem(path.name, None, None, f"tệp không phải văn bản UTF-8 (byte {err.start})")]) from None
 
 
 # --- The model ----------------------------------------------------------------------------------------
@@ -204,66 +288,120 @@ def load(path: str | Path) -> RuleSet:
 
 @lru_cache(maxsize=64)
 def _load(path: str, _mtime: int, _size: int) -> RuleSet:
-    return parse(Path(path).read_text(encoding="utf-8"), Path(path).name)
+    return parse(read_file(Path(path)), Path(path).name)
+
+
+def _mapping(value: Any, line, where: str, check: _Checker) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        check.add(line, where, "phải là một bảng khóa: giá trị")
+        return {}
+    return value
+
+
+def _list(value: Any, line, where: str, check: _Checker) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        check.add(line, where, "phải là một danh sách (các dòng bắt đầu bằng «-»)")
+        return []
+    return value
+
+
+def _kinds(value: Any, line, where: str, check: _Checker) -> frozenset[str] | None:
+    """``applies_to``: a list of kinds of units (or one kind)."""
+    if not value:
+        return None
+    kinds = [value] if isinstance(value, str) else value
+    if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+        check.add(line, where, "«applies_to» là một danh sách loại đơn vị")
+        return None
+    return frozenset(kinds)
 
 
 def parse(text: str, file: str = "<rule set>") -> RuleSet:
-    check = _Checker(file)
-    try:
-        raw = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise RuleSetError([Problem(file, mark.line + 1 if mark else None, None, f"YAML sai cú pháp: {err}")]) from None
+    raw = read_yaml(text, file, lines=True)
     if not isinstance(raw, dict):
         raise RuleSetError([Problem(file, None, None, "tệp phải là một bảng khóa: giá trị (id, title, criteria …)")])
+    check = _Checker(file)
+    try:
+        return _parse(raw, text, file, check)
+    except RuleSetError:
+        raise
+    except (TypeError, AttributeError, KeyError, ValueError, OverflowError) as err:
+        # The checks above name every shape they expect; a shape none of them foresaw is still refused, never
+        # a traceback.
+        check.add(raw.get("__line__"), None, f"cấu trúc tệp không đúng lược đồ ({type(err).__name__}: {err})")
+        raise RuleSetError(check.problems) from None
+
+
+def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
+    top = raw["__line__"]
     check.unknown_keys(raw, TOP_KEYS, "bộ tiêu chí")
     for key in ("id", "title", "reference", "entity"):
         if key not in raw:
-            check.add(raw["__line__"], "bộ tiêu chí", f"thiếu khóa bắt buộc «{key}»")
+            check.add(top, "bộ tiêu chí", f"thiếu khóa bắt buộc «{key}»")
+        elif key != "id" and not isinstance(raw[key], str):
+            check.add(top, key, "phải là một chuỗi chữ")
     entity = raw.get("entity", "unit")
-    if entity not in ENTITIES:
-        check.add(raw["__line__"], "entity", f"«{entity}» không hợp lệ (unit hoặc person)")
+    if not isinstance(entity, str) or entity not in ENTITIES:
+        check.add(top, "entity", f"«{entity}» không hợp lệ (unit hoặc person)")
     missing = raw.get("missing", "tinh_0")
-    if missing not in MISSING:
-        check.add(raw["__line__"], "missing", f"«{missing}» không hợp lệ ({', '.join(MISSING)})")
+    if not isinstance(missing, str) or missing not in MISSING:
+        check.add(top, "missing", f"«{missing}» không hợp lệ ({', '.join(MISSING)})")
 
     inputs = {}
-    for name, spec in _clean(raw.get("inputs") or {}).items():
-        inputs[name] = spec if isinstance(spec, str) else (spec or {}).get("label", name)
+    for name, spec in _clean(_mapping(raw.get("inputs"), top, "inputs", check)).items():
+        if isinstance(spec, dict) and isinstance(spec.get("label", name), str):
+            inputs[name] = spec.get("label", name)
+        elif isinstance(spec, str) or spec is None:
+            inputs[name] = spec or name
+        else:
+            check.add(top, f"chỉ tiêu {name}", "cần một nhãn (chuỗi) hoặc bảng có «label»")
     parameters = {}
-    for name, spec in (raw.get("parameters") or {}).items():
+    for name, spec in _mapping(raw.get("parameters"), top, "parameters", check).items():
+        if name == "__line__":
+            continue
         spec = spec if isinstance(spec, dict) else {"value": spec}
         if not isinstance(spec.get("value"), (int, float)) or isinstance(spec.get("value"), bool):
-            check.add(spec.get("__line__"), f"tham số {name}", "tham số phải có «value» là một số")
+            check.add(spec.get("__line__", top), f"tham số {name}", "tham số phải có «value» là một số")
+            continue
         parameters[name] = _clean(spec)
 
-    variables = _variables(raw.get("variables") or {}, inputs, parameters, check)
+    variables = _variables(_mapping(raw.get("variables"), top, "variables", check), inputs, parameters, check)
     known = set(inputs) | set(parameters) | {v.name for v in variables}
     seen: set[str] = set()
-    criteria = tuple(c for c in (_node(n, known, parameters, check, seen, "") for n in raw.get("criteria") or []) if c)
+    criteria = tuple(c for c in (_node(n, known, parameters, check, seen, "")
+                                 for n in _list(raw.get("criteria"), top, "criteria", check)) if c)
     bands = []
-    for band in raw.get("classification") or []:
-        if "label" not in band or not isinstance(band.get("min"), (int, float)):
-            check.add(band.get("__line__"), "classification", "mỗi mức xếp loại cần «label» và «min» (% điểm tối đa)")
+    for band in _list(raw.get("classification"), top, "classification", check):
+        if (not isinstance(band, dict) or not isinstance(band.get("label"), str)
+                or not isinstance(band.get("min"), (int, float)) or isinstance(band.get("min"), bool)):
+            check.add(band.get("__line__", top) if isinstance(band, dict) else top, "classification",
+                      "mỗi mức xếp loại cần «label» và «min» (% điểm tối đa)")
             continue
         bands.append(Band(band["label"], float(band["min"])))
     if [b.min for b in bands] != sorted((b.min for b in bands), reverse=True):
-        check.add(raw.get("__line__"), "classification", "các mức xếp loại phải xếp từ cao xuống thấp")
+        check.add(top, "classification", "các mức xếp loại phải xếp từ cao xuống thấp")
 
-    titles = tuple(raw.get("titles") or ())
+    titles = tuple(_list(raw.get("titles"), top, "titles", check))
     for name in titles:
         if not any(v.name == name and v.conditions for v in variables):
-            check.add(raw.get("__line__"), "titles", f"danh hiệu «{name}» phải là một biến có điều kiện «all»")
+            check.add(top, "titles", f"danh hiệu «{name}» phải là một biến có điều kiện «all»")
     if not criteria and not titles:
-        check.add(raw.get("__line__"), "bộ tiêu chí", "cần ít nhất một tiêu chí («criteria») hoặc danh hiệu («titles»)")
-    effective = raw.get("effective") or {}
+        check.add(top, "bộ tiêu chí", "cần ít nhất một tiêu chí («criteria») hoặc danh hiệu («titles»)")
+    effective = _mapping(raw.get("effective"), top, "effective", check)
+    for key in ("from", "to"):
+        if effective.get(key) is not None and not isinstance(effective[key], date):
+            check.add(effective.get("__line__", top), "effective", f"«{key}» phải là một ngày yyyy-mm-dd")
+    applies = _kinds(raw.get("applies_to"), top, "applies_to", check)
     if check.problems:
         raise RuleSetError(check.problems)
-    applies = raw.get("applies_to")
     return RuleSet(
         id=str(raw["id"]), title=raw["title"], reference=raw["reference"], entity=entity,
         effective_from=effective.get("from"), effective_to=effective.get("to"),
-        applies_to=frozenset(applies) if applies else None, missing=missing, inputs=inputs,
+        applies_to=applies, missing=missing, inputs=inputs,
         parameters=parameters, variables=variables, criteria=criteria, classification=tuple(bands),
         titles=titles, source=file, digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
@@ -289,8 +427,8 @@ def _variables(raw: dict, inputs: dict, parameters: dict, check: _Checker) -> tu
                                       unit=spec.get("unit", ""))
             continue
         conditions = []
-        for cond in spec["all"] or []:
-            if not isinstance(cond, dict) or "when" not in cond or "reason" not in cond:
+        for cond in _list(spec["all"], line, where, check):
+            if not isinstance(cond, dict) or "when" not in cond or not isinstance(cond.get("reason"), str):
                 check.add(line, where, "mỗi điều kiện cần «when» (biểu thức) và «reason» (lý do khi không đạt)")
                 continue
             compiled = check.compile(cond["when"], known, cond.get("__line__", line), where)
@@ -335,8 +473,8 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
     if not isinstance(top, (int, float)) or isinstance(top, bool) or top <= 0:
         check.add(line, where, "«max» (điểm tối đa) phải là số dương")
         top = 0.0
-    applies = frozenset(raw["applies_to"]) if raw.get("applies_to") else None
-    children_raw = raw.get("children")
+    applies = _kinds(raw.get("applies_to"), line, where, check)
+    children_raw = _list(raw.get("children"), line, where, check)
     if children_raw:
         if "value" in raw or "scoring" in raw:
             check.add(line, where, "tiêu chí có tiêu chí con thì không có «value» và «scoring»")
@@ -353,7 +491,7 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
         check.add(line, where, "tiêu chí lá cần «reference» (căn cứ)")
     value = check.compile(raw["value"], known, line, where)
     scoring = raw["scoring"] if isinstance(raw["scoring"], dict) else {"method": raw["scoring"]}
-    method = METHODS.get(scoring.get("method"))
+    method = METHODS.get(scoring.get("method")) if isinstance(scoring.get("method"), str) else None
     if method is None:
         check.add(scoring.get("__line__", line), where,
                   f"cách tính điểm «{scoring.get('method')}» không có (chọn: {', '.join(METHODS)})")
@@ -367,18 +505,21 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
         if key in scoring:
             params[key] = _number(scoring, key, parameters, check, where)
     if "direction" in scoring:
-        if scoring["direction"] not in DIRECTIONS:
+        if not isinstance(scoring["direction"], str) or scoring["direction"] not in DIRECTIONS:
             check.add(scoring.get("__line__", line), where, f"«direction» là một trong {', '.join(DIRECTIONS)}")
         params["direction"] = scoring["direction"]
     if method.name == "proportional" and params.get("target") is not None and params["target"] <= 0:
         check.add(scoring.get("__line__", line), where, "«target» của cách tính theo tỷ lệ phải dương")
     if "steps" in scoring:
         steps = []
-        for step in scoring["steps"] or []:
+        for step in _list(scoring["steps"], scoring.get("__line__", line), where, check):
+            if not isinstance(step, dict):
+                check.add(scoring.get("__line__", line), where, "mỗi mức cần «points» và «min»")
+                continue
             pts = step.get("points")
-            if not isinstance(pts, (int, float)) or pts < 0 or pts > top:
+            if not isinstance(pts, (int, float)) or isinstance(pts, bool) or pts < 0 or pts > top:
                 check.add(step.get("__line__", line), where, f"điểm của mức phải trong [0, {top:g}]")
-            entry = {"points": float(pts or 0)}
+            entry = {"points": float(pts) if isinstance(pts, (int, float)) else 0.0}
             if "min" in step:
                 entry["min"] = _number(step, "min", parameters, check, where)
             steps.append(entry)
@@ -399,7 +540,24 @@ def shipped() -> dict[str, Path]:
     return out
 
 
+class UnknownRuleSet(KeyError):
+    """A rule-set id that is not among the shipped ones."""
+
+    def __str__(self) -> str:
+        return f"không có bộ tiêu chí «{self.args[0]}» (có: {', '.join(shipped())})"
+
+
 def find(name: str) -> RuleSet:
-    """A shipped rule set by id, or a rule-set file by path."""
+    """A shipped rule set by its id, never a path: what data names (a stored run, a row of a file, a plan)
+    is resolved here, so a value in a file can never make cchc read a file of its choosing."""
     sets = shipped()
-    return load(sets[name] if name in sets else name)
+    if not isinstance(name, str) or name not in sets:
+        raise UnknownRuleSet(name)
+    return load(sets[name])
+
+
+def find_or_load(name: str | Path) -> RuleSet:
+    """A shipped rule set by id, or else the rule-set file at this path: for options typed on the command line
+    (``--ruleset``), where reading a file the person names is the point."""
+    sets = shipped()
+    return load(sets[name] if isinstance(name, str) and name in sets else name)
