@@ -172,3 +172,69 @@ def decide(
 
     for a in em.decide(engine(), em.campaign(campaign), year, decision_no):
         console.print(f"{a.participant}: {a.form}, {number(a.amount)} đồng")
+
+
+# --- The council's voting sessions in the portal («cchc emulation hoi-dong …»), as the office -------------------
+
+council = typer.Typer(help="Phiên bỏ phiếu kín của Hội đồng Thi đua - Khen thưởng trên cổng (cchc serve).",
+                      no_args_is_help=True)
+app.add_typer(council, name="hoi-dong")
+
+
+@council.command("mo")
+def council_open(
+    campaign: CAMPAIGN,
+    members: Annotated[str, typer.Option(help="Tên đăng nhập các thành viên Hội đồng tham gia, cách nhau bởi dấu "
+                                              "phẩy (tài khoản vai trò hoi_dong); số thành viên là tổng số của Hội đồng.")],
+    meeting: Annotated[str, typer.Option(help="Ngày họp dd/mm/yyyy.")],
+    closes: Annotated[str, typer.Option(help="Phiên kết thúc lúc «dd/mm/yyyy hh:mm» (chỉ ngày: cuối ngày đó).")],
+    year: Annotated[Optional[int], typer.Option(help="Năm xét (mặc định: năm kết thúc phong trào).")] = None,
+) -> None:
+    """Mở phiên bỏ phiếu trên cổng cho danh sách đề nghị trong chỉ tiêu của phong trào."""
+    from office import accounts
+    from office import council as cl
+
+    sid = cl.open_session(engine(), accounts.SYSTEM, campaign, members, meeting, closes, year)
+    console.print(f"Đã mở phiên bỏ phiếu số {sid}: thành viên vào cổng, mục «Hội đồng thi đua», để đọc hồ sơ và "
+                  "bỏ phiếu.")
+
+
+@council.command("dong")
+def council_close(session: Annotated[str, typer.Argument(help="Số phiên.")]) -> None:
+    """Kết thúc phiên: kiểm tra số thành viên có mặt, áp dụng tỷ lệ từng hình thức, ghi kết quả bỏ phiếu."""
+    from office import accounts
+    from office import council as cl
+
+    _print_session(cl.close_session(engine(), accounts.SYSTEM, session))
+
+
+@council.command("tinh-trang")
+def council_status(session: Annotated[Optional[str], typer.Argument(help="Số phiên (bỏ trống: mọi phiên).")] = None
+                   ) -> None:
+    """Các phiên bỏ phiếu, hoặc một phiên: ai đã bỏ phiếu (không ai chọn gì), kết quả khi đã kết thúc."""
+    from office import accounts
+    from office import council as cl
+
+    if session:
+        _print_session(cl.view(engine(), accounts.SYSTEM, session))
+        return
+    for p in cl.sessions(engine(), accounts.SYSTEM):
+        console.print(f"Phiên {p.id} — {p.campaign}: họp {p.meeting_on:%d/%m/%Y}, kết thúc {p.closes_at:%d/%m/%Y %H:%M}, "
+                      f"{p.members} thành viên, {p.items} đề nghị — {p.state_label}")
+
+
+def _print_session(s) -> None:
+    from office import council as cl
+
+    console.print(f"Phiên {s.id} — {s.title} (năm {s.year}): {s.state_label}; {s.voted_so_far}/{s.members} thành "
+                  "viên đã bỏ phiếu")
+    for m in s.roster:
+        console.print(f"  {m.full_name} ({m.username}): {cl.MODES.get(m.mode, 'chưa bỏ phiếu')}, "
+                      f"{m.voted}/{len(s.items)} phiếu")
+    if s.reason:
+        console.print(f"[red]Không hợp lệ:[/] {s.reason}")
+    if s.present is not None and s.state == "dong":
+        console.print(f"Có mặt {s.present}, ý kiến bằng văn bản {s.written}, tổng số {s.members} thành viên")
+        for i in s.items:
+            console.print(f"  {i.name} ({i.code}) — {i.form}: {i.outcome.yes}/{i.outcome.members} đồng ý, cần "
+                          f"{i.outcome.needed} → {'đạt' if i.outcome.passed else 'không đạt'}")

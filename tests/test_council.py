@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 import yaml
@@ -292,3 +293,33 @@ def test_members_who_swap_their_choices_leave_the_same_store_log_and_pages(nomin
     # nothing names a choice next to a member: the log says that they voted, and on what, never how
     votes = [r for r in runs[0][5] if r["action"] == "bo_phieu_hoi_dong"]
     assert len(votes) == 5 and not any("dong_y" in r["after"] or "Đồng ý" in r["after"] for r in votes)
+
+
+def test_the_command_line_opens_shows_and_closes_a_session(nominated, tmp_path):
+    from datetime import timedelta
+
+    from cli_runner import cchc
+
+    engine, ref, staff = nominated
+    people = members(engine, 3)
+    engine.dispose()
+    db = Path(engine.url.database)
+    today = date.today()
+    short = cchc("emulation", "hoi-dong", "mo", ref, "--members", "hd01,hd02", "--meeting", f"{today:%d/%m/%Y}",
+                 "--closes", f"{today + timedelta(days=1):%d/%m/%Y} 17:00", cwd=tmp_path, db=db)
+    assert short.returncode == 1 and "ít nhất 3 thành viên" in " ".join(short.stderr.split())
+    done = cchc("emulation", "hoi-dong", "mo", ref, "--members", "hd01,hd02,hd03", "--meeting", f"{today:%d/%m/%Y}",
+                "--closes", f"{today + timedelta(days=1):%d/%m/%Y} 17:00", cwd=tmp_path, db=db)
+    assert done.returncode == 0, done.stderr
+    sid = int(done.stdout.split("phiên bỏ phiếu số ")[1].split(":")[0])
+    [a, b, c] = items_of(engine, sid)
+    cl.cast(engine, people[0], sid, "hop", {str(a): "dong_y", str(b): "khong_dong_y", str(c): "dong_y"})
+    status = cchc("emulation", "hoi-dong", "tinh-trang", str(sid), cwd=tmp_path, db=db)
+    assert status.returncode == 0, status.stderr
+    assert "Thành viên 01 (hd01): Có mặt tại cuộc họp, 3/3 phiếu" in status.stdout
+    assert "Thành viên 02 (hd02): chưa bỏ phiếu" in status.stdout and "đồng ý" not in status.stdout
+    closed = cchc("emulation", "hoi-dong", "dong", str(sid), cwd=tmp_path, db=db)
+    assert closed.returncode == 0, closed.stderr
+    assert "Không hợp lệ" in closed.stdout and "1/3" in closed.stdout  # one of three present: short of quorum
+    listed = cchc("emulation", "hoi-dong", "tinh-trang", cwd=tmp_path, db=db)
+    assert f"Phiên {sid} — hoi-dong-truc-tuyen-2024" in listed.stdout and "không hợp lệ" in listed.stdout
