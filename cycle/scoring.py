@@ -61,9 +61,11 @@ def adjustments(session: Session, ruleset: str, period: str, units: list[str] | 
     return pd.DataFrame(rows, columns=["entity", "criterion", "points", "reason"])
 
 
-def scoring_frame(engine: Engine, ruleset: RuleSet, period: str, units: list[str] | None = None) -> pd.DataFrame:
-    """The units the rule set applies to, with the inputs it reads (floats) and their kind."""
-    frame = unit_frame(engine, period, units)
+def scoring_frame(engine: Engine, ruleset: RuleSet, period: str, units: list[str] | None = None,
+                  frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The units the rule set applies to, with the inputs it reads (floats) and their kind. ``frame``: the
+    period's ``unit_frame`` already read (several rule sets over one reading)."""
+    frame = unit_frame(engine, period, units) if frame is None else frame
     if ruleset.applies_to is not None:
         frame = frame[frame["kind"].isin(ruleset.applies_to)]
     out = pd.DataFrame({"kind": frame["kind"].astype(object)}, index=frame.index)

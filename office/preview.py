@@ -29,6 +29,7 @@ from rules.evaluate import Result, evaluate
 from rules.ruleset import Criterion, RuleSet
 from store import models
 from store.indicators import registry
+from store.queries import unit_frame
 
 METHOD_WORDS = {"threshold": "đạt ngưỡng mới có điểm", "proportional": "theo tỷ lệ so với ngưỡng",
                 "bands": "theo các mức", "boolean": "có/không", "manual": "chấm theo thẩm định",
@@ -203,29 +204,41 @@ def _value_words(result: Result, leaf: Criterion, i: int) -> str:
     return f"đơn vị đạt {number(value, 1 if leaf.unit == '%' else 2)}{leaf.unit}"
 
 
-def _causes(old: Result, new: Result, i: int | None, j: int | None, why: dict[str, str]) -> tuple[str, ...]:
-    """Per leaf whose points differ for this unit: by how much, and the rule that made it."""
+def _causes(old: Result, new: Result, i: int | None, j: int | None, why: dict[str, str],
+            leaves: tuple[list, list]) -> tuple[str, ...]:
+    """Per leaf whose points differ for this unit: by how much, and the rule that made it. ``leaves``: the new
+    set's leaves with their points in both results, and the old set's leaves the new one dropped."""
     if i is None or j is None:
         return ()
+    kept, dropped = leaves
     out = []
-    leaves_old = {leaf.id: leaf for leaf in old.ruleset.leaves}
-    for leaf in new.ruleset.leaves:
-        p_new = float(new.points[leaf.id][j])
-        p_old = float(old.points[leaf.id][i]) if leaf.id in leaves_old else math.nan
-        if (np.nan_to_num(p_new) == np.nan_to_num(p_old)) and (np.isnan(p_new) == np.isnan(p_old)):
+    for leaf, points_new, points_old in kept:
+        p_new = float(points_new[j])
+        p_old = float(points_old[i]) if points_old is not None else math.nan
+        if (p_new == p_old) or (math.isnan(p_new) and math.isnan(p_old)):
             continue
-        delta = np.nan_to_num(p_new) - np.nan_to_num(p_old)
+        delta = (0.0 if math.isnan(p_new) else p_new) - (0.0 if math.isnan(p_old) else p_old)
+        if delta == 0 and math.isnan(p_new) == math.isnan(p_old):
+            continue
         way = "tăng" if delta > 0 else "giảm"
         reason = why.get(leaf.id, "")
         text = f"tiêu chí {leaf.id} {way} {number(abs(delta), 2)} điểm"
         detail = f"{reason} ({_value_words(new, leaf, j)})" if reason else _value_words(new, leaf, j)
         out.append(f"{text} do {detail}")
-    for leaf in old.ruleset.leaves:
-        if leaf.id not in {x.id for x in new.ruleset.leaves}:
-            p_old = float(old.points[leaf.id][i])
-            if not np.isnan(p_old) and p_old:
-                out.append(f"tiêu chí {leaf.id} giảm {number(p_old, 2)} điểm do bỏ tiêu chí này")
+    for leaf, points_old in dropped:
+        p_old = float(points_old[i])
+        if not math.isnan(p_old) and p_old:
+            out.append(f"tiêu chí {leaf.id} giảm {number(p_old, 2)} điểm do bỏ tiêu chí này")
     return tuple(out)
+
+
+def _leaf_points(old: Result, new: Result) -> tuple[list, list]:
+    """Each leaf of the new set with its points in both results; the old set's leaves the new one dropped."""
+    before = {leaf.id for leaf in old.ruleset.leaves}
+    after = {leaf.id for leaf in new.ruleset.leaves}
+    return ([(leaf, new.points[leaf.id], old.points[leaf.id] if leaf.id in before else None)
+             for leaf in new.ruleset.leaves],
+            [(leaf, old.points[leaf.id]) for leaf in old.ruleset.leaves if leaf.id not in after])
 
 
 def _band_causes(old: RuleSet, new: RuleSet, before: str, after: str, percent: float) -> tuple[str, ...]:
@@ -243,8 +256,9 @@ def preview(engine: Engine, current: RuleSet, new: RuleSet, period: str) -> Prev
     """Both rule sets over the period's stored inputs and current appraisals; nothing is written."""
     if current.entity != "unit" or new.entity != "unit":
         raise Refused("xem trước chỉ áp dụng cho bộ tiêu chí chấm đơn vị", field="NEW")
-    frame_old = scoring_frame(engine, current, period)
-    frame_new = scoring_frame(engine, new, period)
+    units = unit_frame(engine, period)  # one reading of the store for both sets
+    frame_old = scoring_frame(engine, current, period, frame=units)
+    frame_new = scoring_frame(engine, new, period, frame=units)
     if frame_old.empty and frame_new.empty:
         raise Refused(f"kho chưa có đơn vị nào để chấm kỳ {period}", field="--period")
     old = evaluate(current, frame_old, _appraised(engine, current, current, period, list(frame_old.index)))
@@ -256,7 +270,7 @@ def preview(engine: Engine, current: RuleSet, new: RuleSet, period: str) -> Prev
         names = dict(s.execute(select(models.Unit.code, models.Unit.name)).all())
     kinds = pd.concat([frame_old["kind"], frame_new["kind"]])
     kinds = kinds[~kinds.index.duplicated()]
-    moved = []
+    moved, leaves = [], _leaf_points(old, fresh)
     for unit in sorted(set(a.index) | set(b.index)):
         ra = a.loc[unit] if unit in a.index else None
         rb = b.loc[unit] if unit in b.index else None
@@ -266,7 +280,7 @@ def preview(engine: Engine, current: RuleSet, new: RuleSet, period: str) -> Prev
             continue
         i = old.position(unit) if ra is not None else None
         j = fresh.position(unit) if rb is not None else None
-        causes = _causes(old, fresh, i, j, why)
+        causes = _causes(old, fresh, i, j, why, leaves)
         if ra is not None and rb is not None and not causes and abs(ra["ty_le"] - rb["ty_le"]) > 1e-9:
             causes = (f"tỷ lệ điểm {number(ra['ty_le'], 2)}% → {number(rb['ty_le'], 2)}% do điểm tối đa "
                       f"{_fmt(ra['toi_da'])} → {_fmt(rb['toi_da'])}",)
