@@ -323,3 +323,47 @@ def test_the_command_line_opens_shows_and_closes_a_session(nominated, tmp_path):
     assert "Không hợp lệ" in closed.stdout and "1/3" in closed.stdout  # one of three present: short of quorum
     listed = cchc("emulation", "hoi-dong", "tinh-trang", cwd=tmp_path, db=db)
     assert f"Phiên {sid} — hoi-dong-truc-tuyen-2024" in listed.stdout and "không hợp lệ" in listed.stdout
+
+
+def test_on_both_databases_votes_arriving_at_once_are_counted_once_each(any_engine):
+    """Many requests at once: the same member's vote counted once, every member's counted (the session row is
+    taken by each vote and by the close: PostgreSQL's row lock, SQLite's write lock)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = any_engine
+    with Session(engine) as s, s.begin():
+        batch = models.IngestBatch(kind="units", file_name="dv.csv", sha256="c" * 64, rows=1,
+                                   created_at=OPENED, created_by="kiem-thu")
+        s.add(batch)
+        s.flush()
+        s.add(models.Unit(code="SKHCN", name="Sở Khoa học và Công nghệ", kind="so_nganh", batch_id=batch.id))
+    c = em.campaign("skhcn-ninh-thuan-2024")
+    campaign_id = em.launch(engine, c)
+    with Session(engine) as s, s.begin():
+        s.add_all(models.Nomination(campaign_id=campaign_id, participant_kind="ca_nhan", participant=f"CB{i}",
+                                    form="bang_khen_chu_tich_tinh", rank=i, within_quota=True, note="",
+                                    achievements=f"Thành tích {i}") for i in (1, 2))
+    staff = office(engine)
+    people = members(engine, 6)
+    sid = cl.open_session(engine, staff, c.id, [p.username for p in people], MEETING, CLOSES, now=OPENED)
+    first, second = items_of(engine, sid)
+
+    def vote(who, item, choice):
+        try:
+            return cl.cast(engine, who, sid, "hop", {str(item): choice}, now=AT_MEETING)
+        except Refused:
+            return 0
+
+    with ThreadPoolExecutor(6) as pool:
+        same = list(pool.map(lambda _: vote(people[0], first, "dong_y"), range(6)))
+        every = list(pool.map(lambda p: vote(p[0], second, p[1]),
+                              zip(people, ["dong_y"] * 4 + ["khong_dong_y"] * 2)))
+    assert sorted(same) == [0] * 5 + [1] and every == [1] * 6
+    for who in people[1:]:
+        cl.cast(engine, who, sid, "hop", {str(first): "dong_y"}, now=AT_MEETING)
+    closed = cl.close_session(engine, staff, sid, now=AFTER)
+    assert closed.state == "dong" and closed.present == 6
+    assert [(i.outcome.yes, i.outcome.no, i.outcome.passed) for i in closed.items] == [(6, 0, True), (4, 2, True)]
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(models.CouncilVoted)) == 12
+        assert [b.yes for b in s.scalars(select(models.Ballot).order_by(models.Ballot.participant))] == [6, 4]
