@@ -3,7 +3,7 @@ nominees' dossiers and votes, in the meeting or in writing. Each handler is a th
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -51,7 +51,7 @@ async def cast(request: Request, session_id: str):
 
 
 @router.post("/hoi-dong/{session_id}/dong")
-def close(request: Request, session_id: str, confirm: str = Form("")):
+def close(request: Request, session_id: str):
     view = cl.close_session(engine_of(request), actor_of(request), session_id)
     notice = "Đã kết thúc phiên, kết quả đã ghi." if view.state == "dong" else f"Phiên không hợp lệ: {view.reason}"
     return back(f"/hoi-dong/{view.id}", notice)
