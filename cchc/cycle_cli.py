@@ -187,9 +187,13 @@ def inspection_finding(
     """Ghi một phát hiện kiểm tra (và, nếu có điểm, điều chỉnh điểm thẩm định của tiêu chí)."""
     from office.plans import record_finding
 
-    found = record_finding(engine(), unit, day(visited, "--visited"), text, recommendation,
-                           day(deadline, "--deadline"), criterion, points, ruleset)
+    found, scoring = record_finding(engine(), unit, day(visited, "--visited"), text, recommendation,
+                                    day(deadline, "--deadline"), criterion, points, ruleset)
     console.print(f"Đã ghi phát hiện #{found} tại {unit}.")
+    if scoring is not None:  # the year was already scored: brought up to date, as after an appraisal
+        from cchc.score_cli import _print_scoring
+
+        _print_scoring(scoring)
 
 
 @inspection_app.command("resolve")

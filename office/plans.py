@@ -185,12 +185,22 @@ def inspection_plan(engine: Engine, year: int, issued: date) -> Document:
 
 
 def record_finding(engine: Engine, unit: str, visited: date, text: str, recommendation: str, deadline: date,
-                   criterion: str = "", points: float | None = None, rules: str = PROVINCE_RULES) -> int:
+                   criterion: str = "", points: float | None = None, rules: str = PROVINCE_RULES):
+    """A finding of an inspection; with ``points`` it adjusts the criterion's appraisal in the year's score and,
+    like any appraisal, brings an already scored year up to date. Returns (finding id, the scoring or None)."""
+    from office.scores import score
+
+    rs = find(rules) if points is not None else None
     try:
-        return inspection.record_finding(engine, visited.year, unit, visited, text, recommendation, deadline,
-                                         criterion, points, find(rules) if points is not None else None)
+        found = inspection.record_finding(engine, visited.year, unit, visited, text, recommendation, deadline,
+                                          criterion, points, rs)
     except ValueError as e:
         raise Refused(str(e)) from None
+    period = f"{visited.year}-NAM"
+    with Session(engine) as s:
+        scored = rs is not None and s.scalar(select(models.ScoreRun.id).where(
+            models.ScoreRun.ruleset == rs.id, models.ScoreRun.period_code == period).limit(1)) is not None
+    return found, score(engine, rs, period) if scored else None
 
 
 def resolve_finding(engine: Engine, finding: int, on: date, note: str) -> None:

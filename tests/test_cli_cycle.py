@@ -94,3 +94,17 @@ def test_honest_defaults_no_run_of_a_period_without_figures_like_runs_only_and_w
     assert frozen.returncode == 1 and "đã công bố" in frozen.stderr
     nothing = cchc("rescore", cwd=tmp_path)  # only periods already scored: none is stale
     assert nothing.returncode == 0 and "Không có dữ liệu mới hơn điểm đã chấm." in nothing.stdout
+
+
+def test_a_finding_with_points_re_scores_an_already_scored_year_like_an_appraisal(demo_db, tmp_path):
+    shutil.copy(demo_db, tmp_path / "cchc.db")
+    assert cchc("score", "--period", "Năm 2024", cwd=tmp_path).returncode == 0
+    found = cchc("inspection", "finding", "--unit", "STP", "--visited", "05/08/2024", "--text", "Chưa công khai đủ TTHC",
+                 "--recommendation", "Công khai đủ", "--deadline", "30/09/2024", "--criterion", "1.3", "--points", "0",
+                 cwd=tmp_path)
+    assert found.returncode == 0, found.stderr
+    assert "Đã ghi lượt chấm" in found.stdout and "phiên bản 2" in found.stdout, found.stdout
+    # a finding without points records the finding only: no new run
+    plain = cchc("inspection", "finding", "--unit", "STP", "--visited", "06/08/2024", "--text", "Sổ theo dõi thiếu",
+                 "--recommendation", "Bổ sung sổ", "--deadline", "30/09/2024", cwd=tmp_path)
+    assert plain.returncode == 0 and "lượt chấm" not in plain.stdout
