@@ -18,6 +18,7 @@ import tempfile
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from threading import Lock
 from typing import NamedTuple
@@ -25,7 +26,6 @@ from typing import NamedTuple
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from base.vn import number
 from cycle import plan as plans
 from cycle import scoring
 from office.dashboard import KIND_NAMES
@@ -291,16 +291,8 @@ def _sorter(board: Ranking, key: str):
 
 
 def chart(rows, title: str) -> tuple[str, str]:
-    """The ranking chart of ``rows`` (best first) and the note on its axis."""
-    ordered = sorted(rows, key=lambda r: r.rank)
-    shown, gap = ordered, None
-    if len(ordered) > 3 * CHART_ENDS:  # up to 30 bars are read whole
-        shown, gap = ordered[:CHART_ENDS] + ordered[-CHART_ENDS:], CHART_ENDS
-    bars = [svg.Bar(r.name, r.percent, note=f"(hạng {r.rank})") for r in shown]
-    start = svg.axis_start([r.percent for r in shown])
-    hidden = len(ordered) - len(shown)
-    picture = svg.ranking(bars, title, start, gap, f"… {number(hidden)} đơn vị ở giữa: xem bảng dưới …")
-    return picture, svg.axis_note(start)
+    """The ranking chart of ``rows`` (the first and last CHART_ENDS of a long list) and the note on its axis."""
+    return svg.ranking_ends([(r.rank, r.name, r.percent) for r in rows], title, CHART_ENDS)
 
 
 def view(engine: Engine, run_id, q: str = "", kind: str = "", sort: str = "", page: int | str = 1) -> View:
@@ -425,6 +417,11 @@ def _target_value(text: str) -> float | None:
     return float(found.group(1).replace(",", ".")) if found else None
 
 
+@lru_cache(maxsize=8192)
+def _targets(unit: str, year: int):
+    return targets_for(unit, year)  # read from the shipped files: once per unit and year, not per page
+
+
 def _plan(engine: Engine, code: str, year: int) -> tuple[object, list] | None:
     plan_id = plans.plan_of(engine, code, year)
     if plan_id is None:
@@ -468,7 +465,7 @@ def scorecard(engine: Engine, run_id, unit: str) -> Card:
             overall = f"{'Tỷ lệ điểm' if whole.title == 'Tổng cộng' else whole.title} {whole.target}"
             overall += f", thứ hạng {whole.rank_range}" if whole.rank_range else ""
         if not overall:
-            shipped = targets_for(unit, held.year)
+            shipped = _targets(unit, held.year)
             line = next((t for t in shipped.targets if t.index == "par_index"), None) if shipped else None
             overall = f"{line.label} {line.threshold_text()}" if line else ""
         averages = held.averages.get(row.kind, {})

@@ -3,12 +3,12 @@ ranking and a link to every unit's scorecard and every document. Same inputs, sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reports.docx import cell_text
 from reports.markup import environment
-from reports.model import Document
+from reports.model import Document, Figure
 
 
 def render_html(document: Document, path: Path, back: str | None = None, links: dict | None = None) -> Path:
@@ -17,6 +17,23 @@ def render_html(document: Document, path: Path, back: str | None = None, links: 
         back=back, links=links or {})
     Path(path).write_text(page, encoding="utf-8")
     return Path(path)
+
+
+def _for_screen(summary: Document) -> tuple:
+    """The index's blocks with the ranking's chart drawn for a screen (reports.svg: labels readable on a phone,
+    an axis that tells 93% from 99%) instead of the printed page's picture."""
+    from reports import svg
+
+    table = summary.tables.get("xep_hang")
+    blocks = list(summary.blocks)
+    at = next((i for i, b in enumerate(blocks) if b.kind == "figure"), None)
+    if table is None or at is None or table.columns[:6] != ("Hạng", "Mã", "Đơn vị", "Điểm", "Tối đa", "Tỷ lệ"):
+        return tuple(blocks)
+    picture, note = svg.ranking_ends([(r[0], r[2], r[5]) for r in table.rows], blocks[at].figure.title)
+    ends = "Tỷ lệ điểm của 10 đơn vị đứng đầu và 10 đơn vị đứng cuối" if len(table.rows) > 30 else \
+        "Tỷ lệ điểm của các đơn vị"
+    blocks[at] = replace(blocks[at], figure=Figure(f"{ends}. {note}".strip(), lambda fmt: picture))
+    return tuple(blocks)
 
 
 @dataclass(frozen=True)
@@ -39,7 +56,7 @@ def write_site(folder: Path, heading: str, subheading: str, summary: Document, u
         render_html(doc, folder / "van-ban" / f"{name}.html", back="../index.html")
         pages.append(SitePage(f"van-ban/{name}.html", doc.title))
     index = environment().get_template("site_index.html").render(
-        page_title=heading, heading=heading, subheading=subheading, blocks=summary.blocks, cell=cell_text,
+        page_title=heading, heading=heading, subheading=subheading, blocks=_for_screen(summary), cell=cell_text,
         links=links, documents=pages)
     (folder / "index.html").write_text(index, encoding="utf-8")
     return folder / "index.html"

@@ -51,8 +51,8 @@ def _short(label: str, limit: int = 48) -> str:
     return label if len(label) <= limit else label[:limit - 1].rstrip() + "…"
 
 
-def _svg(height: float, title: str, body: list[str], cls: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="bieu-do {cls}" viewBox="0 0 {WIDTH} {height:.0f}" '
+def _svg(height: float, title: str, body: list[str], cls: str, width: int = WIDTH) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="bieu-do {cls}" viewBox="0 0 {width} {height:.0f}" '
             f'width="100%" role="img" font-family="Liberation Sans, Arial, sans-serif">'
             f"<title>{escape(title)}</title>" + "".join(body) + "</svg>")
 
@@ -73,35 +73,46 @@ class Bar:
 
 
 def ranking(bars: Sequence[Bar], title: str, start: float | None = None, gap_after: int | None = None,
-            gap_text: str = "", end: float = 100.0) -> str:
-    """Horizontal bars in the order given (best first), a label above each. ``gap_after``: the bars shown
-    are the top and the bottom of a longer list, with ``gap_text`` between them."""
+            gap_text: str = "", end: float = 100.0, wide: bool = False) -> str:
+    """Horizontal bars in the order given (best first). For a phone (``wide`` False) each label is above its
+    bar; for a desktop column the labels stand left of the bars. ``gap_after``: the bars shown are the top
+    and the bottom of a longer list, with ``gap_text`` between them."""
     start = axis_start([b.value for b in bars]) if start is None else start
-    left, right, row, bar_h = 16.0, WIDTH - 96.0, 42.0, 16.0
+    width = 900 if wide else WIDTH
+    if wide:
+        label_w, row, bar_h, text_y, bar_y, value_y = 330.0, 28.0, 18.0, 19.0, 5.0, 19.0
+    else:
+        label_w, row, bar_h, text_y, bar_y, value_y = 0.0, 42.0, 16.0, 15.0, 20.0, 34.0
+    left, right = 16.0 + label_w, width - 96.0
     scale = (right - left) / max(end - start, 1e-9)
     body, y = [], 6.0
     grid_top = y
     for i, b in enumerate(bars):
         if gap_after is not None and i == gap_after:
-            body.append(f'<line x1="{left}" x2="{WIDTH - 4}" y1="{y + 8:.1f}" y2="{y + 8:.1f}" stroke="{GREY}" '
+            body.append(f'<line x1="16" x2="{width - 4}" y1="{y + 8:.1f}" y2="{y + 8:.1f}" stroke="{GREY}" '
                         'stroke-dasharray="4 4"/>')
-            body.append(_text(WIDTH / 2, y + 28, gap_text, 14, "middle", fill="#444"))
+            body.append(_text(width / 2, y + 28, gap_text, 14, "middle", fill="#444"))
             y += 40
         colour = RED if b.highlight else BLUE
-        body.append(_text(left, y + 15, _short(b.label), FONT, weight="bold" if b.highlight else ""))
+        if wide:
+            body.append(_text(left - 8, y + text_y, _short(b.label, 40), FONT - 1, "end",
+                              weight="bold" if b.highlight else ""))
+        else:
+            body.append(_text(16, y + text_y, _short(b.label), FONT, weight="bold" if b.highlight else ""))
         if b.value is None or math.isnan(b.value):
-            body.append(_text(left, y + 34, "không có số liệu", 14, fill="#555"))
+            body.append(_text(left, y + value_y, "không có số liệu", 14, fill="#555"))
         else:
             length = max(2.0, (min(max(b.value, start), end) - start) * scale)
-            body.append(f'<rect x="{left}" y="{y + 20:.1f}" width="{length:.1f}" height="{bar_h}" fill="{colour}"/>')
-            body.append(_text(left + length + 4, y + 34, number(b.value, 1) + (f" {b.note}" if b.note else ""),
+            body.append(f'<rect x="{left}" y="{y + bar_y:.1f}" width="{length:.1f}" height="{bar_h}" '
+                        f'fill="{colour}"/>')
+            body.append(_text(left + length + 4, y + value_y, number(b.value, 1) + (f" {b.note}" if b.note else ""),
                               14))
         y += row
     for t in _ticks(start, end):
         x = left + (t - start) * scale
         body.insert(0, f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{grid_top:.1f}" y2="{y:.1f}" stroke="{RULE}"/>')
         body.append(_text(x, y + 16, number(t) + "%", 13, "middle", fill="#444"))
-    return _svg(y + 24, title, body, "xep-hang")
+    return _svg(y + 24, title, body, "xep-hang rong" if wide else "xep-hang hep", width)
 
 
 @dataclass(frozen=True)
@@ -181,3 +192,18 @@ def trend(labels: Sequence[str], values: Sequence[float | None], title: str, not
         body.append(_text(x, y - 10, number(value, 1) + "%" + (f" ({note})" if note else ""), 13, "middle",
                           weight="bold"))
     return _svg(bottom + 34, title, body, "xu-huong")
+
+
+def ranking_ends(rows: Sequence[tuple[int, str, float | None]], title: str, ends: int = 10) -> tuple[str, str]:
+    """The chart of a ranking's ``(rank, name, percent)`` rows, best first: all of them up to ``3 × ends``,
+    else the first and the last ``ends`` with the count of those between — twice, laid out for a phone and
+    for a desktop (the page's style shows one) — and the note on its axis."""
+    ordered = sorted(rows, key=lambda r: r[0])
+    shown, gap = list(ordered), None
+    if len(ordered) > 3 * ends:
+        shown, gap = ordered[:ends] + ordered[-ends:], ends
+    start = axis_start([r[2] for r in shown])
+    bars = [Bar(name, value, note=f"(hạng {rank})") for rank, name, value in shown]
+    between = f"… {number(len(ordered) - len(shown))} đơn vị ở giữa: xem bảng dưới …"
+    return (ranking(bars, title, start, gap, between) + ranking(bars, title, start, gap, between, wide=True),
+            axis_note(start))

@@ -82,3 +82,29 @@ def test_the_inspection_plan_document_lists_the_stored_visits_riskiest_first(sit
     assert len(rows) / len(scored.summary) > 0.30  # seed 003: more than 30% of units
     assert [r[1] for r in rows] == [v.name for v in visits]
     assert sorted(r[2] for r in rows) == [r[2] for r in rows] and 3 == rows[0][2] <= rows[-1][2] <= 11
+
+
+@needs_browser
+@pytest.mark.browser
+def test_the_index_is_a_page_for_a_phone_with_a_readable_ranking_chart(site, tmp_path):
+    """At 400 px the index does not scroll sideways, its ranking chart is as wide as the phone (not a
+    thumbnail), and the chart's axis does not start at 0 when every unit is high on the scale."""
+    from playwright.sync_api import sync_playwright
+
+    index, scored, _, _ = site
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for width in (1400, 400):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(index.as_uri())
+            page.screenshot(path=str(tmp_path / f"index-{width}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            chart = page.locator("figure svg").first.bounding_box()
+            assert chart["width"] >= min(width, 640) * 0.8, chart
+            page.close()
+        browser.close()
+    html = index.read_text(encoding="utf-8")
+    assert "Chỉ số thành phần (%)" in html and "Kết quả chung" in html  # the column groups are labelled
+    low = scored.summary["ty_le"].min()
+    start = re.search(r"Trục bắt đầu từ (\d+)%", html)
+    assert (start is not None and 0 < int(start.group(1)) < low) if low >= 40 else start is None

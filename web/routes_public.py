@@ -16,8 +16,9 @@ from web.app import NOTICE_COOKIE, engine_of, render
 
 router = APIRouter()
 _PAGES: OrderedDict = OrderedDict()  # (database, path, query) -> the HTML an anonymous reader gets
-_PAGES_SIZE = 2048
+_PAGES_BYTES = 64 * 1024 * 1024  # bounded by size: a page of a 5,000-unit ranking is ≈ 100 KB, a unit's ≈ 20 KB
 _LOCK = Lock()
+_held = 0
 
 
 def _kept(request: Request, make) -> Response:
@@ -35,10 +36,13 @@ def _kept(request: Request, make) -> Response:
             return response
     response = make()
     if anonymous and response.status_code == 200:
+        global _held
         with _LOCK:
-            _PAGES[key] = response.body
-            while len(_PAGES) > _PAGES_SIZE:
-                _PAGES.popitem(last=False)
+            if key not in _PAGES:
+                _PAGES[key] = response.body
+                _held += len(response.body)
+            while _held > _PAGES_BYTES:
+                _held -= len(_PAGES.popitem(last=False)[1])
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
