@@ -146,6 +146,10 @@ _SKIPPED = {tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.INDENT, to
 _NOT_ALLOWED = "cấu trúc không được phép trong biểu thức"
 
 
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # 65.536, as Vietnamese writes it
+
+
 def _excerpt(text: str, size: int = 60) -> str:
     return text if len(text) <= size else text[:size] + "…"
 
@@ -334,7 +338,7 @@ def _parse(source: str) -> tuple[str, _Parser]:
     if not text:
         raise ExpressionError("biểu thức trống", text)
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"biểu thức quá dài ({len(text):,} ký tự, tối đa {MAX_LENGTH:,})".replace(",", "."),
+        raise ExpressionError(f"biểu thức quá dài ({_count(len(text))} ký tự, tối đa {_count(MAX_LENGTH)})",
                               _excerpt(text))
     return text, _Parser(text)
 
