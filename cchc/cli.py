@@ -47,6 +47,7 @@ def _register() -> None:
     app.add_typer(cycle_cli.inspection_app, name="inspection")
     app.add_typer(cycle_cli.plan_app, name="plan")
     app.add_typer(portal_cli.user_app, name="user")
+    app.add_typer(portal_cli.portal_app, name="portal")
     app.command("serve")(portal_cli.serve)
 
 

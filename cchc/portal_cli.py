@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -17,11 +17,12 @@ user_app = typer.Typer(help="Tài khoản của Cổng CCHC: thêm, liệt kê, 
 def add(username: str, full_name: Annotated[str, typer.Option("--name", help="Họ và tên.")],
         role: Annotated[str, typer.Option(help="quan_tri | don_vi | tham_dinh | hoi_dong")],
         unit: Annotated[str, typer.Option(help="Mã đơn vị (cán bộ đơn vị).")] = "",
-        assigned: Annotated[str, typer.Option(help="Đơn vị phân công (thẩm định viên), cách nhau dấu phẩy.")] = "") -> None:
+        assigned: Annotated[str, typer.Option(help="Đơn vị phân công (thẩm định viên), cách nhau dấu phẩy.")] = "",
+        email: Annotated[str, typer.Option(help="E-mail nhận thông báo (khi có máy chủ SMTP).")] = "") -> None:
     """Thêm tài khoản; in mật khẩu ban đầu một lần (phải đổi khi đăng nhập lần đầu)."""
     from office.accounts import SYSTEM, create_account
 
-    password = create_account(_engine(), SYSTEM, username, full_name, role, unit or None, assigned)
+    password = create_account(_engine(), SYSTEM, username, full_name, role, unit or None, assigned, email=email)
     console.print(f"Đã tạo {username.lower()}; mật khẩu ban đầu: {password}")
 
 
@@ -37,6 +38,16 @@ def list_() -> None:
         state = "đã khóa" if a.disabled else ("chờ đổi mật khẩu" if a.must_change_password else "hoạt động")
         table.add_row(a.username, a.full_name, ROLES[a.role], a.unit or a.assigned_units or "", state)
     console.print(table)
+
+
+@user_app.command("email")
+def set_email(username: str, address: Annotated[str, typer.Argument(help="Địa chỉ e-mail; bỏ trống để xóa.")] = "") -> None:
+    """Đặt (hoặc xóa) e-mail nhận thông báo của một tài khoản."""
+    from office.accounts import SYSTEM
+    from office.notifications import set_email as set_
+
+    done = set_(_engine(), SYSTEM, username, address)
+    console.print(f"E-mail của {username.lower()}: {done}" if done else f"Đã xóa e-mail của {username.lower()}.")
 
 
 @user_app.command("disable")
@@ -88,10 +99,58 @@ def template(out: Path = Path("danh_sach_tai_khoan.xlsx")) -> None:
     guide = wb.create_sheet("Hướng dẫn")
     for line in ("Mỗi dòng một tài khoản. Vai trò: quan_tri, don_vi, tham_dinh, hoi_dong.",
                  "Cán bộ đơn vị (don_vi) phải có Mã đơn vị. Thẩm định viên: Đơn vị phân công (trống = tất cả).",
+                 "E-mail (không bắt buộc): nơi nhận thông báo của Cổng CCHC khi có máy chủ thư (SMTP).",
                  "Mật khẩu ban đầu được in khi nhập; người dùng phải đổi khi đăng nhập lần đầu."):
         guide.append([line])
     save_workbook(wb, out)
     console.print(f"Đã ghi mẫu {out}")
+
+
+portal_app = typer.Typer(help="Việc định kỳ của Cổng CCHC: nhắc việc, gửi thư thông báo.", no_args_is_help=True)
+
+
+def _told_outbox(outbox) -> None:
+    if outbox is None:
+        return
+    if outbox.problem:
+        console.print(f"Thư: không gửi ({outbox.problem}).")
+        return
+    console.print(f"Thư: đã gửi {outbox.sent}, lỗi {outbox.failed}, còn chờ {outbox.waiting}.")
+    for line in outbox.errors or []:
+        console.print(f"  {line}")
+
+
+@portal_app.command("nhac-viec")
+def remind(days: Annotated[Optional[int], typer.Option("--days", help="Nhắc trước bao nhiêu ngày (mặc định: biến "
+                                                       "CCHC_REMIND_DAYS, hoặc 3).")] = None,
+           on: Annotated[str, typer.Option("--on", help="Tính như vào ngày dd/mm/yyyy (mặc định: hôm nay).")] = "",
+           no_mail: Annotated[bool, typer.Option("--no-mail", help="Chỉ tạo thông báo, không gửi thư.")] = False) -> None:
+    """Nhắc các đơn vị việc sắp đến hạn (đợt tự đánh giá, yêu cầu bổ sung, báo cáo định kỳ), rồi gửi thư đang chờ.
+    Chạy hằng ngày; chạy lại trong ngày không nhắc trùng."""
+    from datetime import date
+
+    from cchc.shell import day
+    from office.reminders import remind as run
+
+    today = day(on, "--on", date.today())
+    done = run(_engine(), today, days, send=not no_mail)
+    console.print(f"Nhắc việc ngày {today:%d/%m/%Y}: {done.rounds} thông báo hạn nộp tự đánh giá, {done.feedback} "
+                  f"hạn trả lời yêu cầu bổ sung, {done.reports} hạn báo cáo định kỳ, {done.council} nhắc bỏ phiếu "
+                  "Hội đồng.")
+    _told_outbox(done.outbox)
+
+
+@portal_app.command("gui-thu")
+def send_mail() -> None:
+    """Gửi thư thông báo đang chờ (và thử lại thư lỗi đến lượt) qua máy chủ SMTP cấu hình bằng biến CCHC_SMTP_*."""
+    from office.mail import settings_from_env
+    from office.notifications import send_waiting
+
+    settings = settings_from_env()  # a wrong setting is refused here, naming the variable
+    outbox = send_waiting(_engine(), settings)
+    _told_outbox(outbox)
+    if outbox.failed and not outbox.sent:
+        raise typer.Exit(3)
 
 
 def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] = "127.0.0.1",

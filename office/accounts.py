@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from office import audit
+from office import audit, mail
 from office.errors import Forbidden, NotFound, Refused
 from store import models
 
@@ -114,7 +114,7 @@ def _actor(s: Session, acc: models.Account, ip: str = "") -> Actor:
 def _view(acc: models.Account, unit_code: str | None) -> dict:
     return {"username": acc.username, "full_name": acc.full_name, "role": acc.role, "unit": unit_code,
             "assigned_units": acc.assigned_units, "disabled": acc.disabled,
-            "must_change_password": acc.must_change_password}
+            "must_change_password": acc.must_change_password, "email": acc.email}
 
 
 def _clean_username(username: str) -> str:
@@ -125,10 +125,13 @@ def _clean_username(username: str) -> str:
 
 
 def create_account(engine: Engine, actor: Actor, username: str, full_name: str, role: str,
-                   unit: str | None = None, assigned_units: str = "", password: str | None = None) -> str:
-    """A new account (the office only); returns its initial password, to be changed at first sign-in."""
+                   unit: str | None = None, assigned_units: str = "", password: str | None = None,
+                   email: str | None = None) -> str:
+    """A new account (the office only); returns its initial password, to be changed at first sign-in.
+    ``email``: where its notifications are also sent, when SMTP is configured (optional)."""
     require(actor, "quan_tri")
     name = _clean_username(username)
+    email = mail.clean_address(email) if (email or "").strip() else None
     full_name = clean_text(full_name, "full_name", "họ và tên", 200)
     if not full_name:
         raise Refused("họ và tên không được để trống", "full_name")
@@ -154,7 +157,8 @@ def create_account(engine: Engine, actor: Actor, username: str, full_name: str, 
                 raise Refused(f"đơn vị phân công không có: {', '.join(missing)}", "assigned_units")
         acc = models.Account(username=name, full_name=full_name, role=role, unit_id=unit_id,
                              assigned_units=",".join(codes), password_hash=_hasher.hash(password),
-                             must_change_password=True, disabled=False, failed_logins=0, created_at=_now())
+                             must_change_password=True, disabled=False, failed_logins=0, created_at=_now(),
+                             email=email)
         s.add(acc)
         s.flush()
         audit.record(s, actor, "tao_tai_khoan", f"tài khoản {name}", None, _view(acc, unit))
@@ -166,10 +170,10 @@ def list_accounts(engine: Engine, actor: Actor) -> pd.DataFrame:
     A, U = models.Account, models.Unit
     with Session(engine) as s:
         rows = s.execute(select(A.id, A.username, A.full_name, A.role, U.code, A.assigned_units, A.disabled,
-                                A.must_change_password, A.locked_until)
+                                A.must_change_password, A.locked_until, A.email)
                          .outerjoin(U, U.id == A.unit_id).order_by(A.role, A.username)).all()
     return pd.DataFrame(rows, columns=["id", "username", "full_name", "role", "unit", "assigned_units", "disabled",
-                                       "must_change_password", "locked_until"])
+                                       "must_change_password", "locked_until", "email"])
 
 
 def _account(s: Session, username: str) -> models.Account:
@@ -312,9 +316,9 @@ def logout(engine: Engine, session_id: str | None) -> None:
 
 # --- Lists of accounts from Excel ----------------------------------------------------------------------
 
-IMPORT_HEADERS = ["Tên đăng nhập", "Họ và tên", "Vai trò", "Mã đơn vị", "Đơn vị phân công"]
-IMPORT_EXAMPLE = [["canbo.skhcn", "Nguyễn Văn An", "don_vi", "SKHCN", ""],
-                  ["thamdinh.01", "Trần Thị Bình", "tham_dinh", "", "SKHCN, STP"]]
+IMPORT_HEADERS = ["Tên đăng nhập", "Họ và tên", "Vai trò", "Mã đơn vị", "Đơn vị phân công", "E-mail"]
+IMPORT_EXAMPLE = [["canbo.skhcn", "Nguyễn Văn An", "don_vi", "SKHCN", "", "an.nv@skhcn.laichau.gov.vn"],
+                  ["thamdinh.01", "Trần Thị Bình", "tham_dinh", "", "SKHCN, STP", ""]]
 
 
 def import_accounts(engine: Engine, actor: Actor, frame: pd.DataFrame) -> list[tuple[str, str, str, str]]:
@@ -341,13 +345,18 @@ def import_accounts(engine: Engine, actor: Actor, frame: pd.DataFrame) -> list[t
             problems.append(f"dòng {i}: đơn vị «{row.get('Mã đơn vị', '')}» không có trong danh mục")
         if not row["Họ và tên"].strip():
             problems.append(f"dòng {i}: họ và tên không được để trống")
+        if row.get("E-mail", "").strip():
+            try:
+                mail.clean_address(row["E-mail"])
+            except Refused as err:
+                problems.append(f"dòng {i}, cột E-mail: {err.message}")
     if problems:
         raise Refused("; ".join(problems), "file")
     made = []
     for name, row in zip(names, frame.to_dict("records")):
         unit = row.get("Mã đơn vị", "").strip() or None
         password = create_account(engine, actor, name, row["Họ và tên"], row["Vai trò"].strip(), unit,
-                                  row.get("Đơn vị phân công", ""))
+                                  row.get("Đơn vị phân công", ""), email=row.get("E-mail", ""))
         made.append((name, row["Vai trò"].strip(), unit or "", password))
     return made
 

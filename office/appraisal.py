@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from cycle.scoring import record_appraisal
-from office import audit
+from office import audit, notifications
 from office.accounts import Actor, clean_text, require
 from office.assessment import STATES, _assessment, parse_number, target_unit
 from office.errors import NotFound, Refused
@@ -95,6 +95,8 @@ def request_feedback(engine: Engine, actor: Actor, round_id, unit: str, criterio
         s.flush()
         audit.record(s, actor, "yeu_cau_bo_sung", f"đợt {rnd.id}, đơn vị {row.code}, tiêu chí {criterion}",
                      {"state": before}, {"state": "can_bo_sung", "request": item.request, "deadline": due})
+        notifications.notify_unit(s, row.id, "yeu_cau_bo_sung", f"Yêu cầu bổ sung tiêu chí {criterion}",
+                                  f"Hạn trả lời {due:%d/%m/%Y}: {item.request}", "/tu-danh-gia")
         return item.id
 
 
@@ -129,6 +131,9 @@ def answer_feedback(engine: Engine, actor: Actor, feedback_id, answer: str, when
             sa.state = "da_nop"
         audit.record(s, actor, "tra_loi_bo_sung", f"yêu cầu {item.id}, đơn vị {unit.code}", {"answer": before},
                      {"answer": item.answer})
+        notifications.notify_usernames(s, [item.asked_by], "tra_loi_bo_sung",
+                                       f"{unit.name} đã trả lời yêu cầu bổ sung tiêu chí {item.criterion}",
+                                       item.answer, f"/tham-dinh/{rnd.id}/{unit.code}", fallback_role="quan_tri")
 
 
 def finalise(engine: Engine, actor: Actor, round_id, unit: str) -> None:
@@ -143,6 +148,8 @@ def finalise(engine: Engine, actor: Actor, round_id, unit: str) -> None:
         before, sa.state, sa.finalised_at = sa.state, "da_tham_dinh", now()
         audit.record(s, actor, "hoan_tat_tham_dinh", f"đợt {rnd.id}, đơn vị {row.code}", {"state": before},
                      {"state": "da_tham_dinh"})
+        notifications.notify_unit(s, row.id, "hoan_tat_tham_dinh", f"Đã hoàn tất thẩm định: {rnd.title}",
+                                  f"Hồ sơ tự đánh giá của {row.name} đã được thẩm định xong.", f"/tu-danh-gia/{rnd.id}")
 
 
 def feedback_for_unit(engine: Engine, actor: Actor) -> list[models.FeedbackRequest]:

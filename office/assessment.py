@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from base.vn import number
 from cycle import scoring
-from office import audit
+from office import audit, notifications
 from office import evidence as files
 from office.accounts import Actor, clean_text, require
 from office.errors import Forbidden, NotFound, Refused
@@ -419,6 +419,8 @@ def submit(engine: Engine, actor: Actor, round_id, when: datetime | None = None)
         sa.state, sa.submitted_at, sa.submissions, sa.batch_id = "da_nop", when, count, result.batch_id
         audit.record(s, actor, "nop", f"đợt {rnd.id}, đơn vị {unit.code}", {"state": before},
                      {"state": "da_nop", "batch_id": result.batch_id, "rows": result.rows})
+        notifications.notify_role(s, "quan_tri", "nop", f"{unit.name} đã nộp tự đánh giá",
+                                  f"Đợt «{rnd.title}», lần nộp thứ {count}.", f"/tham-dinh/{rnd.id}/{unit.code}")
     return result.batch_id
 
 

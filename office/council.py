@@ -27,7 +27,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from emulation import review as rv
-from office import audit
+from office import audit, notifications
 from office import emulation as em
 from office.accounts import Actor, require
 from office.errors import Forbidden, NotFound, Refused
@@ -320,6 +320,10 @@ def open_session(engine: Engine, actor: Actor, campaign: str, members, meeting_o
                      {"phong_trao": c.id, "nam": year, "ngay_hop": f"{meeting:%d/%m/%Y}",
                       "ket_thuc": f"{closes:%d/%m/%Y %H:%M}", "thanh_vien": names,
                       "de_nghi": [f"{n.participant} — {n.form}" for n in nominations]})
+        notifications.notify_accounts(
+            s, [found[n].id for n in names], "hoi_dong", f"Mở phiên bỏ phiếu số {session.id} của Hội đồng Thi đua - "
+            f"Khen thưởng", f"{c.title}. Họp ngày {meeting:%d/%m/%Y}; thành viên vắng mặt bỏ phiếu bằng văn bản đến "
+            f"{closes:%d/%m/%Y %H:%M}.", f"/hoi-dong/{session.id}")
         return session.id
 
 

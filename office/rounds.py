@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from cycle import scoring
-from office import audit
+from office import audit, notifications
 from office.accounts import SYSTEM, Actor, clean_text, require
 from office.errors import NotFound, Refused
 from rules.ruleset import RuleSet, RuleSetError, find, shipped
@@ -107,6 +107,9 @@ def open_round(engine: Engine, actor: Actor, ruleset: str, period: str, deadline
         s.flush()
         audit.record(s, actor, "mo_dot", f"đợt {rnd.id}", None,
                      {"ruleset": ruleset, "period": code, "deadline": due, "title": rnd.title})
+        concerned = s.scalars(select(models.Unit.id).where(models.Unit.kind.in_(unit_kinds(rules))))
+        notifications.notify_units(s, concerned, "mo_dot", f"Mở đợt tự đánh giá: {rnd.title}",
+                                   f"Hạn nộp {due:%d/%m/%Y}.", f"/tu-danh-gia/{rnd.id}")
         return rnd.id
 
 
@@ -131,6 +134,9 @@ def extend(engine: Engine, actor: Actor, round_id, unit: str, deadline) -> None:
         row.deadline = due
         audit.record(s, actor, "gia_han", f"đợt {rnd.id}, đơn vị {unit_row.code}", {"deadline": before},
                      {"deadline": due})
+        notifications.notify_unit(s, unit_row.id, "gia_han", f"Gia hạn nộp tự đánh giá đến {due:%d/%m/%Y}",
+                                  f"Đợt «{rnd.title}»: hạn nộp của {unit_row.name} được gia hạn đến {due:%d/%m/%Y}.",
+                                  f"/tu-danh-gia/{rnd.id}")
 
 
 def lock(engine: Engine, actor: Actor, round_id) -> None:
@@ -159,6 +165,9 @@ def publish(engine: Engine, actor: Actor, round_id) -> int:
         rnd.state, rnd.run_id = "cong_bo", run.id
         audit.record(s, actor, "cong_bo_dot", f"đợt {rnd.id}", {"state": before},
                      {"state": "cong_bo", "run_id": run.id, "version": run.version})
+        concerned = s.scalars(select(models.Unit.id).where(models.Unit.kind.in_(unit_kinds(rules))))
+        notifications.notify_units(s, concerned, "cong_bo", f"Công bố kết quả: {rnd.title}",
+                                   "Kết quả chấm điểm, xếp hạng của đợt đã được công bố.", f"/cong-khai/{run.id}")
     return run.id
 
 

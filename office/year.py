@@ -48,10 +48,13 @@ def _issued_plans(engine: Engine, year: int, issued: date) -> list[tuple[int, st
 
 
 def report_reminders(engine: Engine, out: Path, period: str, today: date) -> list[Path]:
-    """Five days before a due date: the units that have not reported yet, as a list to send reminders from."""
+    """Five days before a due date: the units that have not reported yet, as a list to send reminders from, and
+    a notice to each of them in the portal (once per period)."""
     from cycle.reporting import reminders
     from office.outputs import write_table
+    from office.reminders import remind_report
 
+    remind_report(engine, period, today)
     waiting = reminders(engine, period, today)
     if waiting.empty:
         return []

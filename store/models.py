@@ -433,6 +433,7 @@ class Account(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    email: Mapped[str | None] = mapped_column(String(254))  # notifications by e-mail, where SMTP is configured
 
 
 class WebSession(Base):
@@ -664,3 +665,29 @@ class CouncilVoted(Base):
 
 
 # --- Notifications (migration 0009) ---
+
+
+class Notification(Base):
+    """A notice to one account inside the portal (a round opened, a request to answer, a deadline near), and
+    its e-mail: ``email_state`` khong (not needed: no address or no SMTP), cho (waiting in the outbox), dang_gui
+    (being sent), da_gui (sent), loi (failed, ``email_error`` says why; retried up to a limit). ``key``
+    makes a reminder idempotent: one notice per account and key."""
+
+    __tablename__ = "notification"
+    __table_args__ = (UniqueConstraint("account_id", "key"), Index("ix_notification_account", "account_id", "id"),
+                      Index("ix_notification_email", "email_state"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(500), default="")  # a path inside the portal
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    key: Mapped[str | None] = mapped_column(String(200))
+    email_to: Mapped[str] = mapped_column(String(254), default="")
+    email_state: Mapped[str] = mapped_column(String(10), default="khong")
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    email_tried_at: Mapped[datetime | None] = mapped_column(DateTime)
+    email_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    email_error: Mapped[str] = mapped_column(String(500), default="")

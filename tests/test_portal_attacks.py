@@ -44,9 +44,9 @@ def test_odd_identifiers_are_not_found_never_a_server_error(server):
 
 def _post_routes() -> list[str]:
     """Every POST route of the portal (path templates)."""
-    from web import routes_account, routes_office, routes_public, routes_unit
+    from web import routes_account, routes_notices, routes_office, routes_public, routes_unit
 
-    return [route.path for module in (routes_account, routes_public, routes_unit, routes_office)
+    return [route.path for module in (routes_account, routes_public, routes_unit, routes_office, routes_notices)
             for route in module.router.routes if "POST" in getattr(route, "methods", ())]
 
 

@@ -20,7 +20,7 @@ from starlette.requests import ClientDisconnect
 from sqlalchemy import Engine, text
 
 from base.vn import day, number, percent
-from office import accounts, evidence
+from office import accounts, evidence, notifications
 from office.errors import Forbidden, NotFound, Refused
 from web.security import SESSION_COOKIE, VISITOR_COOKIE, Cookies, load_secret
 
@@ -91,6 +91,10 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
             new_visitor = visitor = secrets.token_urlsafe(24)
         holder = sid if actor is not None else visitor
         request.state.actor, request.state.sid, request.state.visitor = actor, sid if actor else None, visitor
+        request.state.unread = None
+        if actor is not None and request.method == "GET" and not request.url.path.startswith("/static"):
+            # the header's count of unread notices, looked up off the event loop like the session
+            request.state.unread = await run_in_threadpool(notifications.unread_count, engine, actor)
         request.state.csrf = cookies.csrf(holder) if holder else ""
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             # a body is read (for its CSRF field) before anyone is known: bounded first, refused if too big
@@ -132,7 +136,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
 
     def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
         notice = unquote(request.cookies.get(NOTICE_COOKIE, ""))[:300]
-        context.update(request=request, actor=request.state.actor, csrf=request.state.csrf, notice=notice)
+        context.update(request=request, actor=request.state.actor, csrf=request.state.csrf, notice=notice,
+                       unread=getattr(request.state, "unread", None))
         response = templates.TemplateResponse(request, name, context, status_code=status)
         if notice:
             response.delete_cookie(NOTICE_COOKIE, path="/")

@@ -105,11 +105,11 @@ def accounts_page(request: Request):
 
 @router.post("/quan-tri/tai-khoan")
 def add_account(request: Request, username: str = Form(""), full_name: str = Form(""), role: str = Form(""),
-                unit: str = Form(""), assigned_units: str = Form("")):
+                unit: str = Form(""), assigned_units: str = Form(""), email: str = Form("")):
     actor = actor_of(request)
     try:
         password = accounts.create_account(engine_of(request), actor, username, full_name, role, unit or None,
-                                           assigned_units)
+                                           assigned_units, email=email)
     except Refused as err:
         return render(request, "accounts.html", 400, rows=accounts.list_accounts(engine_of(request), actor),
                       error=err.message, field=err.field)
