@@ -1,20 +1,27 @@
 """Who is eligible for which title or award form, and why not, for every person of the record.
 
 The individual titles rule set (``danh-hieu-ca-nhan-2022``) reads, per person and year, the staff rating,
-discipline (decided in the year, or still pending), recognised initiatives not yet used for an award (one
-initiative backs one award only), and whether the person held Chiến sĩ thi đua cơ sở in each of the two
-previous years: as decided where that year's decisions are recorded, otherwise as the eligibility computed
-for that year — so the years are evaluated oldest first and each feeds the next.
+discipline in force during the year (its period as data: ``discipline.yaml``), matters still open at the year's
+end (discipline under consideration, investigation, inspection, complaint), recognised initiatives no earlier
+award rests on (one initiative backs one award only), accepted research topics, the person's part in the
+year's campaigns, and whether the person held Chiến sĩ thi đua cơ sở in each of the two previous years: as
+decided where that year's title decisions are recorded for the person's own unit (or for the person),
+otherwise as the eligibility computed for that year — so the years are evaluated oldest first and each feeds
+the next.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from rules.evaluate import Result, evaluate
 from rules.ruleset import RuleSet, find
@@ -23,6 +30,14 @@ from store import models
 RATING_LEVEL = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
 TITLES = "danh-hieu-ca-nhan-2022"
 HISTORY = 2  # years of titles a year's titles depend on (2 consecutive … 3 consecutive)
+DISCIPLINE = Path(__file__).with_name("discipline.yaml")
+PROVINCIAL = ("tinh", "toan_quoc")  # initiative levels that count for Chiến sĩ thi đua cấp tỉnh
+
+AWARD_COLUMNS = ["person", "year", "form", "initiatives", "scope", "campaign"]
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=columns)
 
 
 @dataclass(frozen=True)
@@ -30,43 +45,85 @@ class Record:
     """Everything of the record the individual titles read, for a span of years."""
 
     people: pd.DataFrame  # code → name, gender, unit, unit_name, position
-    ratings: pd.DataFrame  # person, year, rating
-    disciplines: pd.DataFrame  # person, year, status
+    ratings: pd.DataFrame  # person, year, rating[, unit: the unit the person was rated in that year]
+    disciplines: pd.DataFrame  # person, year, status[, form, decided_on]
     initiatives: pd.DataFrame  # person, year, level, code
-    awards: pd.DataFrame = None  # person, year, form, initiatives (codes used): decided history
+    # person, year, form, initiatives (codes the award rests on), scope (the unit whose decisions it is: the
+    # issuer, or the campaign's unit), campaign (1 when decided in a campaign's review)
+    awards: pd.DataFrame = None
+    proceedings: pd.DataFrame = None  # person, kind, opened_on, closed_on (None: open)
+    topics: pd.DataFrame | None = None  # person, year, level, code; None: no topic has ever been recorded
+    campaigns: pd.DataFrame | None = None  # person, year, committed: registered in a campaign of the year
+    parents: dict = field(default_factory=dict)  # unit code → its parent's code
 
     def __post_init__(self):
         if self.awards is None:
-            object.__setattr__(self, "awards", pd.DataFrame(columns=["person", "year", "form", "initiatives"]))
+            object.__setattr__(self, "awards", _empty(AWARD_COLUMNS))
+        for column, default in (("scope", ""), ("campaign", 0)):
+            if column not in self.awards:
+                object.__setattr__(self, "awards", self.awards.assign(**{column: default}))
+        if self.proceedings is None:
+            object.__setattr__(self, "proceedings", _empty(["person", "kind", "opened_on", "closed_on"]))
 
 
 def read_record(engine: Engine, first: int, last: int) -> Record:
     P, U, R, D, I = models.Person, models.Unit, models.StaffRating, models.Discipline, models.Initiative
+    A, AR, C, Reg = models.Award, models.AwardRecord, models.Campaign, models.Registration
     with Session(engine) as s:
         people = pd.DataFrame(s.execute(
             select(P.id, P.code, P.full_name, P.gender, U.code, U.name, P.position).join(U, U.id == P.unit_id)).all(),
             columns=["id", "person", "name", "gender", "unit", "unit_name", "position"])
-        ratings = pd.DataFrame(s.execute(select(R.person_id, R.year, R.rating)
-                                         .where(R.year.between(first, last))).all(), columns=["id", "year", "rating"])
-        disciplines = pd.DataFrame(s.execute(select(D.person_id, D.year, D.status)
-                                             .where(D.year <= last)).all(), columns=["id", "year", "status"])
+        ratings = pd.DataFrame(s.execute(select(R.person_id, R.year, R.rating, U.code).join(U, U.id == R.unit_id)
+                                         .where(R.year.between(first, last))).all(),
+                               columns=["id", "year", "rating", "unit"])
+        disciplines = pd.DataFrame(s.execute(select(D.person_id, D.year, D.status, D.form, D.decided_on)
+                                             .where(D.year <= last)).all(),
+                                   columns=["id", "year", "status", "form", "decided_on"])
         initiatives = pd.DataFrame(s.execute(select(I.person_id, I.year, I.level, I.code)
                                              .where(I.year.between(first - HISTORY, last))).all(),
                                    columns=["id", "year", "level", "code"])
-        A = models.Award
-        awards = pd.DataFrame(s.execute(select(A.participant, A.year, A.form, A.initiatives)
-                                        .where(A.participant_kind == "ca_nhan", A.year <= last)).all(),
-                              columns=["person", "year", "form", "initiatives"])
+        campaign_awards = s.execute(
+            select(A.participant, A.year, A.form, A.initiatives, U.code, A.campaign_id)
+            .outerjoin(C, C.id == A.campaign_id).outerjoin(U, U.id == C.unit_id)
+            .where(A.participant_kind == "ca_nhan", A.year <= last)).all()
+        recorded = s.execute(select(AR.participant, AR.year, AR.form, AR.initiatives, U.code)
+                             .outerjoin(U, U.id == AR.issuer_id)
+                             .where(AR.participant_kind == "ca_nhan", AR.year <= last)).all()
+        awards = pd.DataFrame(
+            [(p, y, f, i or "", scope or "", int(c is not None)) for p, y, f, i, scope, c in campaign_awards]
+            + [(p, y, f, i or "", scope or "", 0) for p, y, f, i, scope in recorded], columns=AWARD_COLUMNS)
+        proceedings = pd.DataFrame(s.execute(
+            select(models.Proceeding.person_id, models.Proceeding.kind, models.Proceeding.opened_on,
+                   models.Proceeding.closed_on)).all(), columns=["id", "kind", "opened_on", "closed_on"])
+        T = models.ResearchTopic
+        any_topic = s.scalar(select(T.id).limit(1)) is not None
+        topics = pd.DataFrame(s.execute(select(T.person_id, T.year, T.level, T.code)
+                                        .where(T.year.between(first, last))).all(),
+                              columns=["id", "year", "level", "code"]) if any_topic else None
+        registered = pd.DataFrame(s.execute(
+            select(Reg.participant, C.start, Reg.committed).join(C, C.id == Reg.campaign_id)
+            .where(Reg.participant_kind == "ca_nhan")).all(), columns=["person", "start", "committed"])
+        up = aliased(U)
+        parents = dict(s.execute(select(U.code, up.code).outerjoin(up, U.parent_id == up.id)).all())
     codes = people.set_index("id")["person"]
-    for frame in (ratings, disciplines, initiatives):
+    frames = [ratings, disciplines, initiatives, proceedings] + ([topics] if topics is not None else [])
+    for frame in frames:
         frame.insert(0, "person", frame.pop("id").map(codes))
-    return Record(people.drop(columns="id").set_index("person"), ratings, disciplines, initiatives, awards)
+    registered["year"] = pd.to_datetime(registered["start"]).dt.year if len(registered) else []
+    campaigns = registered.groupby(["person", "year"], as_index=False)["committed"].max() if len(registered) \
+        else None
+    return Record(people.drop(columns="id").set_index("person"), ratings, disciplines, initiatives, awards,
+                  proceedings, topics, campaigns, parents)
+
+
+def _codes(text) -> list[str]:
+    return [c for c in str(text).replace(";", ",").split(",") if c.strip()]
 
 
 def used_initiatives(record: Record, before: int) -> set[str]:
     """Initiatives that already back an award decided for an earlier year: they count for nothing else."""
     earlier = record.awards[record.awards["year"] < before]["initiatives"]
-    return {code for codes in earlier for code in str(codes).split(",") if code}
+    return {code.strip() for codes in earlier for code in _codes(codes)}
 
 
 def unused_initiatives(record: Record, person: str, year: int) -> list[str]:
@@ -81,15 +138,88 @@ CSTDCS_FORMS = {"chien_si_thi_dua_co_so", "Chiến sĩ thi đua cơ sở"}
 TITLE_FORMS = CSTDCS_FORMS | {"lao_dong_tien_tien", "Lao động tiên tiến"}
 
 
+def _within(unit: str, scope: str, parents: dict) -> bool:
+    """Whether ``unit`` is ``scope`` or one of its divisions (at any depth)."""
+    seen = 0
+    while unit and seen < 20:
+        if unit == scope:
+            return True
+        unit, seen = parents.get(unit), seen + 1
+    return False
+
+
 def decided(record: Record, year: int) -> pd.Series | None:
-    """Who was awarded Chiến sĩ thi đua cơ sở for ``year``, where that year's title decisions are recorded
-    (Lao động tiên tiến or Chiến sĩ thi đua cơ sở decided for the year); None where they are not — a
-    campaign's commendations alone do not say who held the titles."""
-    of_year = record.awards[record.awards["year"] == year]
-    if not of_year["form"].isin(TITLE_FORMS).any():
+    """Who was awarded Chiến sĩ thi đua cơ sở for ``year``, for the people whose title decisions of that year
+    are recorded: a person who was given a title (Lao động tiên tiến or Chiến sĩ thi đua cơ sở) that year, and
+    everyone rated that year in a unit whose decisions were recorded (the issuer or the campaign's unit, with
+    its divisions). The result is indexed by those people (1: held, 0: not); None where no one's are — a
+    campaign's commendations alone do not say who held the titles, and one unit's decisions say nothing of
+    another's."""
+    of_year = record.awards[(record.awards["year"] == year) & record.awards["form"].isin(TITLE_FORMS)]
+    if of_year.empty:
         return None
-    held = of_year[of_year["form"].isin(CSTDCS_FORMS)]["person"].unique()
-    return pd.Series(1.0, index=pd.Index(held), dtype=float)
+    people = set(of_year["person"])
+    scopes = {s for s in of_year["scope"] if s}
+    if scopes and "unit" in record.ratings:
+        rated = record.ratings[record.ratings["year"] == year]
+        people |= {p for p, u in zip(rated["person"], rated["unit"])
+                   if any(_within(u, scope, record.parents) for scope in scopes)}
+    held = set(of_year[of_year["form"].isin(CSTDCS_FORMS)]["person"])
+    index = pd.Index(sorted(people))
+    return pd.Series([1.0 if p in held else 0.0 for p in index], index=index, dtype=float)
+
+
+@cache
+def discipline_rules() -> dict:
+    return yaml.safe_load(DISCIPLINE.read_text(encoding="utf-8"))
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31))
+
+
+def in_force(disciplines: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Decided disciplines in force on some day of ``year``: from the decision date for the period its form
+    keeps (``discipline.yaml``); one without a decision date, in its own year only."""
+    d = disciplines[disciplines["status"] == "da_quyet_dinh"]
+    if d.empty:
+        return d
+    if "decided_on" not in d:
+        return d[d["year"] == year]
+    forms = discipline_rules()["forms"]
+    start, end = date(year, 1, 1), date(year, 12, 31)
+
+    def active(row) -> bool:
+        on = row.decided_on
+        if on is None or on != on:
+            return row.year == year
+        on = pd.Timestamp(on).date()
+        months = forms.get(row.form, {}).get("months", 12) if "form" in d else 12
+        return on <= end and (months is None or _add_months(on, months) > start)
+
+    return d[[active(r) for r in d.itertuples(index=False)]]
+
+
+def open_at(proceedings: pd.DataFrame, day: date) -> pd.DataFrame:
+    """Matters opened by ``day`` and not closed by then."""
+    p = proceedings
+    if p.empty:
+        return p
+    opened = pd.to_datetime(p["opened_on"]).dt.date
+    closed = pd.to_datetime(p["closed_on"]).dt.date
+    return p[(opened <= day) & (closed.isna() | (closed > day))]
+
+
+# Inputs that the record may not hold: input → why it is not assessed (the rule set's default then applies).
+NOT_ASSESSED = {
+    "de_tai_nghiem_thu": "chưa có dữ liệu đề tài, đề án được nghiệm thu (nhập tệp loại de_tai)",
+    "thanh_tich_phong_trao": "không tham gia phong trào thi đua nào được ghi nhận trong năm (chưa xác định được "
+                             "thành tích trong phong trào)",
+    "tinh_than_thi_dua": "chưa đăng ký thi đua trong phong trào nào của năm: tinh thần thi đua chưa được xác nhận "
+                         "(tạm coi là có)",
+}
 
 
 def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series]) -> pd.DataFrame:
@@ -99,19 +229,31 @@ def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series]) -> pd.Da
     frame = pd.DataFrame(index=index)
     frame["xep_loai"] = rated["rating"].map(RATING_LEVEL).astype(float)
     d = record.disciplines
-    frame["ky_luat_trong_nam"] = _count(d[(d["year"] == year) & (d["status"] == "da_quyet_dinh")], index)
-    frame["dang_xem_xet_ky_luat"] = _count(d[(d["year"] <= year) & (d["status"] == "dang_xem_xet")], index)
+    frame["ky_luat_trong_nam"] = _count(in_force(d, year), index)
+    pending = d[(d["year"] <= year) & (d["status"] == "dang_xem_xet")]
+    frame["dang_xem_xet_ky_luat"] = _count(pending, index) + _count(open_at(record.proceedings,
+                                                                           date(year, 12, 31)), index)
     i = record.initiatives
     i = i[~i["code"].isin(used_initiatives(record, year))]
     frame["sang_kien_co_so"] = _count(i[i["year"] == year], index)
     frame["sang_kien_hai_nam"] = _count(i[i["year"].between(year - 1, year)], index)
-    provincial = i["year"].between(year - HISTORY, year) & i["level"].isin(["tinh", "toan_quoc"])
+    provincial = i["year"].between(year - HISTORY, year) & i["level"].isin(PROVINCIAL)
     frame["sang_kien_cap_tinh"] = _count(i[provincial], index)
+    t = record.topics
+    frame["de_tai_nghiem_thu"] = _count(t[t["year"] == year], index) if t is not None else np.nan
     before = record.ratings[record.ratings["year"] == year - 1].set_index("person")["rating"]
     frame["htxs_nam_truoc"] = (before.reindex(index) == "HTXSNV").astype(float)
     for back, column in ((1, "cstdcs_nam_truoc"), (2, "cstdcs_hai_nam_truoc")):
         held = cstdcs.get(year - back)
         frame[column] = held.reindex(index).fillna(0.0) if held is not None else 0.0
+    # The year's campaigns: who registered (and pledged), who was commended in one.
+    c = record.campaigns
+    joined = c[c["year"] == year].set_index("person")["committed"] if c is not None else pd.Series(dtype=float)
+    frame["tinh_than_thi_dua"] = joined.reindex(index).astype(float)
+    a = record.awards
+    commended = set(a[(a["year"] == year) & (a["campaign"] == 1)]["person"])
+    frame["thanh_tich_phong_trao"] = np.where(index.isin(list(commended)), 1.0,
+                                              np.where(joined.reindex(index).notna(), 0.0, np.nan))
     return frame
 
 
@@ -126,6 +268,7 @@ class Eligibility:
     frame: pd.DataFrame  # inputs, indexed by person
     result: Result
     people: pd.DataFrame
+    record: Record | None = None
 
     def table(self) -> pd.DataFrame:
         """One row per person: who, where, the rating, and for each title: eligible or not."""
@@ -135,9 +278,23 @@ class Eligibility:
             out[title] = self.result.env[title] == 1
         return out
 
+    def not_assessed(self, person: str) -> dict[str, str]:
+        """Inputs the record could not tell for ``person``: input → why (the rule set's default applied)."""
+        row = self.frame.loc[person]
+        return {name: why for name, why in NOT_ASSESSED.items() if name in row and row[name] != row[name]}
+
     def reasons(self, person: str) -> dict[str, list[str]]:
-        """Title → why not (empty: eligible)."""
-        return {t: self.result.reasons(person, t) for t in self.ruleset.titles}
+        """Title → why not (empty: eligible); an input the record could not tell is said where it counted."""
+        unknown = self.not_assessed(person)
+        out = {}
+        for title in self.ruleset.titles:
+            why = self.result.reasons(person, title)
+            if why and unknown:
+                spec = next(v for v in self.ruleset.variables if v.name == title)
+                why += [f"không đánh giá được «{self.ruleset.label_of(name)}»: {text}"
+                        for name, text in unknown.items() if name in spec.names]
+            out[title] = why
+        return out
 
     def label(self, title: str) -> str:
         return self.ruleset.label_of(title)
@@ -155,8 +312,37 @@ def eligibility_of(record: Record, year: int, ruleset: RuleSet | None = None) ->
     for y in range(year - HISTORY, year + 1):
         frame = inputs_for(record, y, cstdcs)
         result = evaluate(ruleset, frame)
-        # A year whose decisions are recorded is history as decided; otherwise as it was eligible.
-        held = decided(record, y)
-        cstdcs[y] = held if held is not None and y < year else pd.Series(
-            np.asarray(result.env["chien_si_thi_dua_co_so"] == 1, dtype=float), index=frame.index)
-    return Eligibility(year, ruleset, frame, result, record.people)
+        computed = pd.Series(np.asarray(result.env["chien_si_thi_dua_co_so"] == 1, dtype=float), index=frame.index)
+        # A year's history is as decided for the people whose decisions are recorded, as eligible for the rest.
+        held = decided(record, y) if y < year else None
+        if held is not None:
+            computed = pd.concat([held, computed[~computed.index.isin(held.index)]])
+        cstdcs[y] = computed
+    return Eligibility(year, ruleset, frame, result, record.people, record)
+
+
+def resting_initiatives(el: Eligibility, person: str, title: str) -> list[str]:
+    """The initiatives an award of ``title`` to ``person`` rests on — none where the rule was met without them
+    (an excellent rating, consecutive years, an accepted research topic), else the fewest it needed, base-level
+    ones first: those, and only those, back nothing else afterwards (CV 5007/BNV-TĐKT 2023)."""
+    if el.record is None or person not in el.frame.index:
+        return []
+    row = el.frame.loc[person]
+    env = el.result.env
+    pos = el.result.position(person)
+    record, year = el.record, el.year
+    i = record.initiatives
+    free = i[(i["person"] == person) & ~i["code"].isin(used_initiatives(record, year))]
+    free = free.assign(rank=free["level"].map(lambda lv: 1 if lv in PROVINCIAL else 0)).sort_values(["rank", "code"])
+    if title == "chien_si_thi_dua_co_so":
+        if row["xep_loai"] == 4 or (row.get("de_tai_nghiem_thu", 0) or 0) >= 1:
+            return []
+        return list(free[free["year"] == year]["code"][:1])
+    if title == "bang_khen_chu_tich_tinh":
+        if env["so_nam_cstdcs_lien_tuc"][pos] >= 2:
+            return []
+        return list(free[free["year"].between(year - 1, year)]["code"][:2])
+    if title == "chien_si_thi_dua_cap_tinh":
+        provincial = free[free["year"].between(year - HISTORY, year) & free["level"].isin(PROVINCIAL)]
+        return list(provincial["code"][:1])
+    return []

@@ -23,7 +23,8 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from emulation.campaigns import Campaign
-from emulation.eligibility import Eligibility, eligibility, read_record, unused_initiatives
+from emulation.collectives import collective_record
+from emulation.eligibility import Eligibility, discipline_rules, eligibility, in_force, resting_initiatives
 from rules.evaluate import evaluate
 from rules.ruleset import find
 from store import models
@@ -153,13 +154,20 @@ def register_all(engine: Engine, campaign: Campaign, year: int) -> int:
 
 
 def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: int, level: float) -> pd.DataFrame:
-    """What the collective titles read, from the members' records: counts, shares, discipline."""
+    """What the collective titles read: from the members' records, counts, shares, discipline (at the level of
+    ``discipline.yaml``'s bar, in force in the year); from the collective's own record, its rating (``level``,
+    the launching department's class, where none is recorded) and the year before's rating and title."""
     table = el.table()
+    rules = discipline_rules()
+    bar = rules["forms"][rules["collective_bar"]]["level"]
+    heavy_forms = [f for f, spec in rules["forms"].items() if spec["level"] >= bar]
     with Session(engine) as s:
-        heavy = pd.DataFrame(s.execute(
-            select(models.Person.code).join(models.Discipline)
-            .where(models.Discipline.year == year, models.Discipline.status == "da_quyet_dinh",
-                   models.Discipline.form != "khien_trach")).all(), columns=["person"])
+        found = pd.DataFrame(s.execute(
+            select(models.Person.code, models.Discipline.year, models.Discipline.status, models.Discipline.form,
+                   models.Discipline.decided_on).join(models.Discipline)
+            .where(models.Discipline.year <= year, models.Discipline.form.in_(heavy_forms))).all(),
+            columns=["person", "year", "status", "form", "decided_on"])
+    heavy = in_force(found, year)
     table = table[table["unit"].isin(units)]
     grouped = table.groupby("unit")
     frame = pd.DataFrame({
@@ -170,7 +178,10 @@ def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: i
         "so_nu": grouped["gender"].apply(lambda g: (g == "nu").sum()),
     }).astype(float)
     frame["so_ky_luat_canh_cao"] = table[table.index.isin(heavy["person"])].groupby("unit").size().reindex(frame.index).fillna(0)
-    frame["xep_loai_tap_the"] = level
+    own = collective_record(engine, list(frame.index), year)
+    frame["xep_loai_tap_the"] = own["xep_loai_tap_the"].fillna(level)
+    frame["htxs_nam_truoc"] = own["htxs_nam_truoc"]
+    frame["ttldxs_nam_truoc"] = own["ttldxs_nam_truoc"]
     return frame
 
 
@@ -357,7 +368,7 @@ def record_votes(engine: Engine, campaign: Campaign, votes: Ballots | Mapping, m
 def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, decided_on: date) -> list[models.Award]:
     """Award the forms to those who passed, best ranked and most votes first, within each quota; the awards
     are next year's history."""
-    record = read_record(engine, year - 1, year)
+    el = eligibility(engine, year)
     with Session(engine, expire_on_commit=False) as s, s.begin():
         row = _campaign_row(s, campaign)
         ballots = {(b.participant, b.form): b for b in s.scalars(select(models.Ballot)
@@ -377,7 +388,8 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                     awards.append(models.Award(year=year, participant_kind=kind, participant=n.participant,
                                                form=quota.form, decision_no=decision_no, decided_on=decided_on,
                                                amount=amount, campaign_id=row.id,
-                                               initiatives=",".join(unused_initiatives(record, n.participant, year))
+                                               initiatives=",".join(resting_initiatives(
+                                                   el, n.participant, quota.individual_title))
                                                if kind == "ca_nhan" else ""))
         s.add_all(awards)
         return awards

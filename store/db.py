@@ -28,7 +28,8 @@ TABLES = ("ingest_batch", "unit", "person", "staff_rating", "discipline", "initi
           "plan_item", "inspection", "finding", "appraisal", "score_run", "score_entry", "score_detail", "account",
           "web_session", "login_throttle", "audit_log", "assessment_round", "deadline_extension", "self_assessment",
           "draft_figure", "draft_note", "evidence_file", "feedback_request", "report_narrative",
-          "council_session", "council_member", "council_item", "council_voted", "notification")
+          "council_session", "council_member", "council_item", "council_voted", "notification", "award_record",
+          "collective_rating", "proceeding", "research_topic")
 
 DEFAULT_URL = "sqlite:///cchc.db"
 MIGRATIONS = Path(__file__).with_name("migrations")

@@ -691,3 +691,71 @@ class Notification(Base):
     email_tried_at: Mapped[datetime | None] = mapped_column(DateTime)
     email_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     email_error: Mapped[str] = mapped_column(String(500), default="")
+
+
+# --- Emulation records (migration 0010) ---
+
+
+class AwardRecord(Base):
+    """A title or award form decided outside a campaign's review (a decision of a department, a commune or the
+    province), as ingested: the history eligibility reads, within its own participant. ``participant`` is a
+    person's code (ca_nhan) or a unit's (tap_the); a person is matched by code, whatever unit they are in now.
+    ``initiatives``: the initiatives the decision rested on (comma-separated), which back nothing else."""
+
+    __tablename__ = "award_record"
+    __table_args__ = (UniqueConstraint("participant_kind", "participant", "year", "form"),
+                      Index("ix_award_record_year", "year"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_kind: Mapped[str] = mapped_column(String(10))  # ca_nhan | tap_the
+    participant: Mapped[str] = mapped_column(String(50))
+    year: Mapped[int] = mapped_column(Integer)
+    form: Mapped[str] = mapped_column(String(60))  # a title's or award form's code
+    decision_no: Mapped[str] = mapped_column(String(100))
+    decided_on: Mapped[date] = mapped_column(Date)
+    issuer_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))  # whose decision it is
+    initiatives: Mapped[str] = mapped_column(Text, default="")
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class CollectiveRating(Base):
+    """A collective's own yearly rating (mức hoàn thành nhiệm vụ) and, where decided, its collective title."""
+
+    __tablename__ = "collective_rating"
+    __table_args__ = (UniqueConstraint("unit_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[str] = mapped_column(String(10))  # HTXSNV | HTTNV | HTNV | KHTNV
+    title: Mapped[str] = mapped_column(String(60), default="")  # tap_the_lao_dong_xuat_sac | …_tien_tien | ""
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class Proceeding(Base):
+    """A matter that holds a person's awards back while it is open (NĐ 152/2025 Đ.4): discipline under
+    consideration, investigation, inspection, complaint or denunciation being verified. A later row with the
+    same person, kind and opening date closes it (``closed_on``, ``outcome``)."""
+
+    __tablename__ = "proceeding"
+    __table_args__ = (UniqueConstraint("person_id", "kind", "opened_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(500), default="")
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class ResearchTopic(Base):
+    """A scientific topic or project accepted (nghiệm thu) with the person among its authors: it counts for
+    Chiến sĩ thi đua cơ sở in the year of its acceptance (Luật TĐKT 2022 Đ.23)."""
+
+    __tablename__ = "research_topic"
+    __table_args__ = (UniqueConstraint("code", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(500))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(20))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))

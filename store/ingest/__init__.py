@@ -20,14 +20,15 @@ from sqlalchemy.orm import Session
 
 from store import models
 from store.db import serialize_writes
-from store.ingest import dossiers, facts, findings, narratives, people, submissions, units
+from store.ingest import awards, dossiers, facts, findings, narratives, people, proceedings, submissions, units
 from store.ingest.columns import fold
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector, IngestError, Problem
 
 KINDS: dict[str, Kind] = {k.code: k for k in (
     units.KIND, people.PEOPLE, people.DISCIPLINES, people.INITIATIVES, facts.KIND, dossiers.KIND, submissions.KIND,
-    findings.KIND, narratives.KIND)}
+    findings.KIND, narratives.KIND, awards.COLLECTIVE_RATINGS, awards.AWARDS, proceedings.PROCEEDINGS,
+    proceedings.TOPICS)}
 SUFFIXES = {".csv", ".xlsx", ".xlsm", ".parquet"}
 
 __all__ = ["KINDS", "IngestError", "Problem", "IngestResult", "ingest_file", "ingest_table", "read_table"]

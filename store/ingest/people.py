@@ -107,8 +107,18 @@ def load_disciplines(session: Session, frame: pd.DataFrame, ctx: Context, batch_
     keys = [(ctx.people[r.person], int(r.year), r.form, r.decision_no) for r in frame.itertuples(index=False)]
     existing = {(d.person_id, d.year, d.form, d.decision_no): d for d in session.scalars(
         select(D).where(tuple_(D.person_id, D.year, D.form, D.decision_no).in_(keys)))} if keys else {}
+    # A decision closes the case that was under consideration for the same person, year and form: the pending
+    # row becomes the decided one rather than staying open beside it.
+    people = sorted({k[0] for k in keys})
+    pending = {(d.person_id, d.year, d.form): d for d in session.scalars(
+        select(D).where(D.person_id.in_(people), D.status == "dang_xem_xet"))} if keys else {}
     for key, row in zip(keys, frame.itertuples(index=False)):
-        rec = existing.get(key) or D(person_id=key[0], year=key[1], form=key[2], decision_no=key[3])
+        rec = existing.get(key)
+        if rec is None and row.status == "da_quyet_dinh":
+            rec = pending.pop(key[:3], None)
+            if rec is not None:
+                rec.decision_no = key[3]
+        rec = rec or D(person_id=key[0], year=key[1], form=key[2], decision_no=key[3])
         rec.status, rec.batch_id = row.status, batch_id
         rec.decided_on = None if pd.isna(row.decided_on) else row.decided_on.date()
         session.add(rec)

@@ -1,0 +1,43 @@
+"""What the collective titles (``danh-hieu-tap-the-2022``) read of a collective's own record: its yearly rating,
+and the year before's rating and title, for Bằng khen on two consecutive years (Luật TĐKT 2022 Đ.74). Each
+collective is read by its own code: one unit's decisions say nothing of another's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from emulation.eligibility import RATING_LEVEL
+from store import models
+
+EXCELLENT = {"tap_the_lao_dong_xuat_sac", "Tập thể lao động xuất sắc"}
+
+
+def collective_record(engine: Engine, units: list[str], year: int) -> pd.DataFrame:
+    """Per unit: ``xep_loai_tap_the`` (its own rating of ``year``, NaN where none is recorded),
+    ``htxs_nam_truoc`` and ``ttldxs_nam_truoc`` (1/0 where the year before is recorded, NaN where not)."""
+    U, C = models.Unit, models.CollectiveRating
+    A, AR = models.Award, models.AwardRecord
+    with Session(engine) as s:
+        ratings = pd.DataFrame(s.execute(select(U.code, C.year, C.rating, C.title).join(U, U.id == C.unit_id)
+                                         .where(U.code.in_(units), C.year.between(year - 1, year))).all(),
+                               columns=["unit", "year", "rating", "title"])
+        decided = {code for code, form in s.execute(
+            select(AR.participant, AR.form).where(AR.participant_kind == "tap_the", AR.year == year - 1,
+                                                  AR.participant.in_(units)))
+            if form in EXCELLENT}
+        decided |= {code for code, form in s.execute(
+            select(A.participant, A.form).where(A.participant_kind == "tap_the", A.year == year - 1,
+                                                A.participant.in_(units))) if form in EXCELLENT}
+    index = pd.Index(units)
+    now = ratings[ratings["year"] == year].set_index("unit")
+    before = ratings[ratings["year"] == year - 1].set_index("unit").reindex(index)
+    frame = pd.DataFrame(index=index)
+    frame["xep_loai_tap_the"] = now["rating"].map(RATING_LEVEL).reindex(index).astype(float)
+    known = before["rating"].notna()
+    frame["htxs_nam_truoc"] = np.where(known, (before["rating"] == "HTXSNV").astype(float), np.nan)
+    titled = (before["title"] == "tap_the_lao_dong_xuat_sac") | index.isin(list(decided))
+    frame["ttldxs_nam_truoc"] = np.where(titled, 1.0, np.where(known, 0.0, np.nan))
+    return frame

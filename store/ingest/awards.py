@@ -1,0 +1,225 @@
+"""Emulation decisions and ratings recorded as files: titles and award forms decided (for a person or a
+collective) and collectives' own yearly ratings. Each is the history next year's eligibility reads, within its
+own person or collective."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store import models
+from store.ingest.columns import Choice, Day, Number, Text
+from store.ingest.kind import Context, Kind
+from store.ingest.people import RATINGS
+from store.ingest.problems import Collector
+
+PARTICIPANT_KINDS = {"ca_nhan": "Cá nhân", "tap_the": "Tập thể"}
+# The titles and award forms a decision may grant (Luật TĐKT 2022 Đ.22–28, 74, 75), by participant kind: code →
+# label, the labels of the titles rule sets (danh-hieu-ca-nhan-2022, danh-hieu-tap-the-2022).
+FORMS = {
+    "ca_nhan": {
+        "lao_dong_tien_tien": "Lao động tiên tiến",
+        "chien_si_thi_dua_co_so": "Chiến sĩ thi đua cơ sở",
+        "chien_si_thi_dua_cap_tinh": "Chiến sĩ thi đua cấp tỉnh",
+        "bang_khen_chu_tich_tinh": "Bằng khen của Chủ tịch UBND tỉnh",
+        "giay_khen": "Giấy khen",
+    },
+    "tap_the": {
+        "tap_the_lao_dong_tien_tien": "Tập thể lao động tiên tiến",
+        "tap_the_lao_dong_xuat_sac": "Tập thể lao động xuất sắc",
+        "bang_khen_tap_the": "Bằng khen của Chủ tịch UBND tỉnh (tập thể)",
+        "giay_khen_tap_the": "Giấy khen (tập thể)",
+        "co_thi_dua_cap_tinh": "Cờ thi đua cấp tỉnh",
+    },
+}
+# What people write for a form, whatever the participant: the collective's code is chosen by the kind.
+_SAME_FOR_COLLECTIVE = {"bang_khen_chu_tich_tinh": "bang_khen_tap_the", "giay_khen": "giay_khen_tap_the"}
+FORM_WORDS = {
+    **{label: code for forms in FORMS.values() for code, label in forms.items()},
+    **{code: code for forms in FORMS.values() for code in forms},
+    "LĐTT": "lao_dong_tien_tien", "CSTĐCS": "chien_si_thi_dua_co_so", "CSTĐ cấp tỉnh": "chien_si_thi_dua_cap_tinh",
+    "Bằng khen": "bang_khen_chu_tich_tinh", "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh": "bang_khen_chu_tich_tinh",
+    "Bằng khen UBND tỉnh": "bang_khen_chu_tich_tinh", "Giấy khen của Giám đốc sở": "giay_khen",
+    "TTLĐTT": "tap_the_lao_dong_tien_tien", "TTLĐXS": "tap_the_lao_dong_xuat_sac",
+    "Cờ thi đua của UBND tỉnh": "co_thi_dua_cap_tinh",
+}
+COLLECTIVE_TITLES = {"tap_the_lao_dong_xuat_sac": "Tập thể lao động xuất sắc",
+                     "tap_the_lao_dong_tien_tien": "Tập thể lao động tiên tiến"}
+# The lowest rating a collective title needs (Luật TĐKT 2022 Đ.27 a: xuất sắc; Đ.28: tốt).
+TITLE_NEEDS = {"tap_the_lao_dong_xuat_sac": ("HTXSNV",), "tap_the_lao_dong_tien_tien": ("HTXSNV", "HTTNV")}
+_SPLIT = re.compile(r"[,;\s]+")
+
+
+def form_code(participant_kind: str, word: str) -> str | None:
+    """A form as written (label, code or short name) → its code for this kind of participant; None: unknown."""
+    from store.ingest.columns import fold
+
+    code = {fold(k): v for k, v in FORM_WORDS.items()}.get(fold(word))
+    if code is None:
+        return None
+    if participant_kind == "tap_the":
+        code = _SAME_FOR_COLLECTIVE.get(code, code)
+    return code
+
+
+def _year(header: str, field: str) -> Number:
+    return Number(header, field, integral=True, minimum=1990, maximum=2100, example="2024", help="Năm, 4 chữ số")
+
+
+AWARD_COLUMNS = (
+    Choice("Cá nhân hay tập thể", "kind", choices={**{v: k for k, v in PARTICIPANT_KINDS.items()},
+                                                   **{k: k for k in PARTICIPANT_KINDS}},
+           example="Cá nhân", help="Cá nhân / Tập thể"),
+    Text("Mã cán bộ hoặc tập thể", "participant", limit=50, example="CB00001",
+         help="Mã cán bộ (cá nhân) hoặc mã đơn vị (tập thể); người đã chuyển đơn vị vẫn ghi theo mã cán bộ"),
+    Choice("Danh hiệu, hình thức khen thưởng", "form", choices=FORM_WORDS, example="Chiến sĩ thi đua cơ sở",
+           help="Cá nhân: " + " / ".join(FORMS["ca_nhan"].values()) + ". Tập thể: "
+                + " / ".join(FORMS["tap_the"].values()) + " (hoặc mã, chữ viết tắt: LĐTT, CSTĐCS, TTLĐXS …)"),
+    _year("Năm", "year"),
+    Text("Số quyết định", "decision_no", limit=100, example="125/QĐ-SKHCN"),
+    Day("Ngày quyết định", "decided_on", example="20/12/2024"),
+    Text("Cơ quan quyết định", "issuer", limit=50, example="SKHCN",
+         help="Mã đơn vị ban hành quyết định (sở, UBND xã, UBND tỉnh)"),
+    Text("Sáng kiến làm căn cứ", "initiatives", required=False, limit=1000, example="SK-2024-0012",
+         help="Mã các sáng kiến mà quyết định dựa vào (cách nhau bằng dấu phẩy); để trống nếu xét theo xếp loại"),
+)
+
+
+def _codes(text: str) -> list[str]:
+    return [c for c in _SPLIT.split(text) if c]
+
+
+def check_awards(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    people = frame["kind"].eq("ca_nhan")
+    codes = frame["participant"]
+    out.rows(people & codes.ne("") & ~codes.isin(set(ctx.people)), "Mã cán bộ hoặc tập thể",
+             lambda v: f"cán bộ «{v}» chưa có trong danh sách cán bộ (nhập tệp cán bộ trước)", codes)
+    out.rows(~people & codes.ne("") & ~codes.isin(set(ctx.units)), "Mã cán bộ hoặc tập thể",
+             lambda v: f"tập thể «{v}» chưa có trong danh mục đơn vị (nhập tệp đơn vị trước)", codes)
+    ctx.unknown_units(frame, out, "Cơ quan quyết định", field="issuer")
+    # The form is read for its participant: a collective's Bằng khen is its own form; a person's title is no
+    # collective's.
+    forms = [form_code(k, f) if f else None for k, f in zip(frame["kind"], frame["form"])]
+    frame["form"] = [c or f for c, f in zip(forms, frame["form"])]
+    for kind, label in PARTICIPANT_KINDS.items():
+        wrong = frame["kind"].eq(kind) & frame["form"].ne("") & ~frame["form"].isin(set(FORMS[kind]))
+        out.rows(wrong, "Danh hiệu, hình thức khen thưởng",
+                 lambda v, label=label, kind=kind: f"«{FORMS['ca_nhan'].get(v) or FORMS['tap_the'].get(v) or v}» "
+                 f"không phải danh hiệu, hình thức khen thưởng của {label.lower()} "
+                 f"({' / '.join(FORMS[kind].values())})", frame["form"])
+    early = frame["decided_on"].notna() & frame["year"].notna() & (frame["decided_on"].dt.year < frame["year"])
+    out.rows(early, "Ngày quyết định", lambda v: f"quyết định ngày {v:%d/%m/%Y} có trước năm được khen thưởng",
+             frame["decided_on"])
+    _check_initiatives(ctx, frame, out)
+
+
+def _check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """Named initiatives exist, are the person's own, and back no other award (CV 5007/BNV-TĐKT 2023)."""
+    named = frame["initiatives"].map(_codes)
+    wanted = sorted({c for cs in named for c in cs})
+    if not wanted:
+        return
+    with ctx.reading() as s:
+        owners = dict(s.execute(select(models.Initiative.code, models.Person.code)
+                                .join(models.Person, models.Person.id == models.Initiative.person_id)
+                                .where(models.Initiative.code.in_(wanted))).all())
+        used: dict[str, str] = {}
+        for kind, who, year, form, codes in (
+                *s.execute(select(models.Award.participant_kind, models.Award.participant, models.Award.year,
+                                  models.Award.form, models.Award.initiatives).where(models.Award.initiatives != "")),
+                *s.execute(select(models.AwardRecord.participant_kind, models.AwardRecord.participant,
+                                  models.AwardRecord.year, models.AwardRecord.form,
+                                  models.AwardRecord.initiatives).where(models.AwardRecord.initiatives != ""))):
+            for code in _codes(codes):
+                used[code] = (kind, who, int(year), form)
+    seen: dict[str, int] = {}
+    for pos, (codes, row) in enumerate(zip(named, frame.itertuples(index=False))):
+        this = (row.kind, row.participant, int(row.year) if row.year == row.year else 0, row.form)
+        for code in codes:
+            if code not in owners:
+                out.add(f"sáng kiến «{code}» chưa có trong danh sách sáng kiến được công nhận", out.row_of(pos),
+                        "Sáng kiến làm căn cứ")
+            elif row.kind != "ca_nhan" or owners[code] != row.participant:
+                out.add(f"sáng kiến «{code}» là của «{owners[code]}», không phải của «{row.participant}»",
+                        out.row_of(pos), "Sáng kiến làm căn cứ")
+            elif code in used and used[code] != this:
+                _, who, year, form = used[code]
+                out.add(f"sáng kiến «{code}» đã làm căn cứ cho {FORMS['ca_nhan'].get(form, form)} năm {year}: mỗi "
+                        "sáng kiến chỉ làm căn cứ cho một hình thức khen thưởng", out.row_of(pos),
+                        "Sáng kiến làm căn cứ")
+            elif code in seen:
+                out.add(f"sáng kiến «{code}» đã làm căn cứ ở dòng {seen[code]}", out.row_of(pos),
+                        "Sáng kiến làm căn cứ")
+            else:
+                seen[code] = out.row_of(pos)
+
+
+def load_awards(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
+    A = models.AwardRecord
+    units = {code: uid for code, (uid, _) in ctx.units.items()}
+    existing = {(a.participant_kind, a.participant, a.year, a.form): a for a in session.scalars(
+        select(A).where(A.participant.in_(sorted(set(frame["participant"])))))}
+    for row in frame.itertuples(index=False):
+        key = (row.kind, row.participant, int(row.year), row.form)
+        rec = existing.get(key) or A(participant_kind=key[0], participant=key[1], year=key[2], form=key[3])
+        rec.decision_no, rec.decided_on, rec.issuer_id = row.decision_no, row.decided_on.date(), units[row.issuer]
+        rec.initiatives, rec.batch_id = ",".join(_codes(row.initiatives)), batch_id
+        existing[key] = rec
+        session.add(rec)
+    session.flush()
+    return {"quyết định khen thưởng": len(frame)}
+
+
+RATING_COLUMNS = (
+    Text("Mã tập thể", "unit", limit=50, example="SKHCN-VP", help="Mã đơn vị (sở, xã, phòng) được xếp loại"),
+    _year("Năm đánh giá", "year"),
+    Choice("Mức xếp loại tập thể", "rating", choices={**{v: k for k, v in RATINGS.items()}, **{k: k for k in RATINGS}},
+           example="Hoàn thành xuất sắc nhiệm vụ",
+           help="Hoàn thành xuất sắc / tốt / Hoàn thành / Không hoàn thành nhiệm vụ (HTXSNV, HTTNV, HTNV, KHTNV)"),
+    Choice("Danh hiệu tập thể", "title", required=False, blank="",
+           choices={**{v: k for k, v in COLLECTIVE_TITLES.items()}, **{k: k for k in COLLECTIVE_TITLES},
+                    "TTLĐXS": "tap_the_lao_dong_xuat_sac", "TTLĐTT": "tap_the_lao_dong_tien_tien"},
+           example="Tập thể lao động xuất sắc",
+           help="Danh hiệu đã được quyết định trong năm, nếu có: Tập thể lao động xuất sắc / Tập thể lao động tiên "
+                "tiến; để trống nếu chưa có"),
+)
+
+
+def check_ratings(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    ctx.unknown_units(frame, out, "Mã tập thể")
+    for title, needs in TITLE_NEEDS.items():
+        short = frame["title"].eq(title) & frame["rating"].notna() & ~frame["rating"].isin(needs)
+        out.rows(short, "Danh hiệu tập thể",
+                 lambda v, title=title, needs=needs: f"{COLLECTIVE_TITLES[title]} cần tập thể xếp loại "
+                 f"{' hoặc '.join(RATINGS[n] for n in needs)}, nhưng tập thể xếp loại {RATINGS.get(v, v)}",
+                 frame["rating"])
+
+
+def load_ratings(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
+    C = models.CollectiveRating
+    units = {code: uid for code, (uid, _) in ctx.units.items()}
+    ids = sorted({units[u] for u in frame["unit"]})
+    existing = {(r.unit_id, r.year): r for r in session.scalars(select(C).where(C.unit_id.in_(ids)))}
+    for row in frame.itertuples(index=False):
+        key = (units[row.unit], int(row.year))
+        rec = existing.get(key) or C(unit_id=key[0], year=key[1])
+        rec.rating, rec.title, rec.batch_id = row.rating, row.title or "", batch_id
+        session.add(rec)
+    session.flush()
+    return {"xếp loại tập thể": len(frame)}
+
+
+AWARDS = Kind("khen_thuong", "Danh hiệu, hình thức khen thưởng đã quyết định", AWARD_COLUMNS,
+              ("kind", "participant", "year", "form"), check_awards, load_awards,
+              notes=("Mỗi dòng là một danh hiệu hoặc hình thức khen thưởng đã quyết định cho một cá nhân hoặc tập thể.",
+                     "Cá nhân ghi theo mã cán bộ: người đã chuyển đơn vị vẫn ghi được quyết định của đơn vị cũ.",
+                     "Nhập lại cùng người, năm, danh hiệu là sửa quyết định đó.",
+                     "Mỗi sáng kiến chỉ làm căn cứ cho một hình thức khen thưởng."))
+COLLECTIVE_RATINGS = Kind("xep_loai_tap_the", "Xếp loại tập thể hằng năm", RATING_COLUMNS, ("unit", "year"),
+                          check_ratings, load_ratings,
+                          notes=("Mỗi dòng là mức hoàn thành nhiệm vụ của một tập thể trong một năm.",
+                                 "Bằng khen tập thể xét theo 2 năm liên tục hoàn thành xuất sắc nhiệm vụ hoặc "
+                                 "Tập thể lao động xuất sắc (Luật TĐKT 2022 Đ.74)."))

@@ -1,0 +1,107 @@
+"""Matters that hold a person's awards back while open (NĐ 152/2025 Đ.4), and accepted research topics, which
+count for Chiến sĩ thi đua cơ sở (Luật TĐKT 2022 Đ.23)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from store import models
+from store.ingest.columns import Choice, Day, Number, Text
+from store.ingest.kind import Context, Kind
+from store.ingest.problems import Collector
+
+PROCEEDING_KINDS = {
+    "xem_xet_ky_luat": "Đang xem xét kỷ luật",
+    "dieu_tra": "Điều tra",
+    "thanh_tra": "Thanh tra, kiểm tra",
+    "khieu_nai_to_cao": "Xác minh khiếu nại, tố cáo",
+}
+TOPIC_LEVELS = {"co_so": "Cơ sở", "tinh": "Tỉnh", "bo": "Bộ, ngành", "quoc_gia": "Quốc gia"}
+
+
+def _choices(labels: dict[str, str], **aliases: str) -> dict[str, str]:
+    return {**{v: k for k, v in labels.items()}, **{k: k for k in labels}, **aliases}
+
+
+PROCEEDING_COLUMNS = (
+    Text("Mã cán bộ", "person", limit=50, example="CB00001"),
+    Choice("Loại vụ việc", "kind", example="Điều tra",
+           choices=_choices(PROCEEDING_KINDS, **{"Xem xét kỷ luật": "xem_xet_ky_luat", "Kỷ luật": "xem_xet_ky_luat",
+                                                 "Thanh tra": "thanh_tra", "Kiểm tra": "thanh_tra",
+                                                 "Khiếu nại": "khieu_nai_to_cao", "Tố cáo": "khieu_nai_to_cao",
+                                                 "Khiếu nại, tố cáo": "khieu_nai_to_cao"}),
+           help=" / ".join(PROCEEDING_KINDS.values())),
+    Day("Ngày bắt đầu", "opened_on", example="15/09/2024", help="Ngày mở vụ việc (quyết định thanh tra, thụ lý …)"),
+    Day("Ngày kết thúc", "closed_on", required=False, example="",
+        help="Để trống khi vụ việc còn đang mở; nhập lại dòng cùng cán bộ, loại và ngày bắt đầu để ghi ngày kết thúc"),
+    Text("Kết quả", "outcome", required=False, limit=500, example="Không có vi phạm",
+         help="Kết luận khi kết thúc (kỷ luật nếu có thì nhập ở tệp kỷ luật)"),
+)
+
+
+def check_proceedings(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    ctx.unknown_people(frame, out, "Mã cán bộ")
+    backwards = frame["closed_on"].notna() & frame["opened_on"].notna() & (frame["closed_on"] < frame["opened_on"])
+    out.rows(backwards, "Ngày kết thúc", lambda v: f"ngày kết thúc {v:%d/%m/%Y} trước ngày bắt đầu",
+             frame["closed_on"])
+    out.rows(frame["closed_on"].isna() & frame["outcome"].ne(""), "Kết quả",
+             "có kết quả nhưng chưa có ngày kết thúc")
+
+
+def load_proceedings(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
+    """The latest row of a person, kind and opening date is the matter's state: a later one closes (or reopens)
+    it."""
+    P = models.Proceeding
+    keys = [(ctx.people[r.person], r.kind, r.opened_on.date()) for r in frame.itertuples(index=False)]
+    existing = {(p.person_id, p.kind, p.opened_on): p for p in session.scalars(
+        select(P).where(tuple_(P.person_id, P.kind, P.opened_on).in_(keys)))}
+    closed = 0
+    for key, row in zip(keys, frame.itertuples(index=False)):
+        rec = existing.get(key) or P(person_id=key[0], kind=key[1], opened_on=key[2])
+        rec.closed_on = None if pd.isna(row.closed_on) else row.closed_on.date()
+        rec.outcome, rec.batch_id = row.outcome, batch_id
+        closed += rec.closed_on is not None
+        session.add(rec)
+    session.flush()
+    return {"vụ việc": len(frame), "vụ việc đã kết thúc": closed}
+
+
+TOPIC_COLUMNS = (
+    Text("Mã đề tài", "code", limit=50, example="ĐT-2024-01"),
+    Text("Tên đề tài", "title", limit=500, example="Nghiên cứu ứng dụng chữ ký số trong xử lý hồ sơ"),
+    Text("Mã cán bộ", "person", limit=50, example="CB00001", help="Chủ nhiệm hoặc thành viên chính (mỗi dòng một người)"),
+    Number("Năm nghiệm thu", "year", integral=True, minimum=1990, maximum=2100, example="2024"),
+    Choice("Cấp đề tài", "level", choices=_choices(TOPIC_LEVELS, **{"Cấp cơ sở": "co_so", "Cấp tỉnh": "tinh",
+                                                                    "Cấp bộ": "bo", "Cấp quốc gia": "quoc_gia"}),
+           example="Cơ sở", help=" / ".join(TOPIC_LEVELS.values())),
+)
+
+
+def check_topics(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    ctx.unknown_people(frame, out, "Mã cán bộ")
+
+
+def load_topics(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
+    T = models.ResearchTopic
+    keys = [(r.code, ctx.people[r.person]) for r in frame.itertuples(index=False)]
+    existing = {(t.code, t.person_id): t for t in session.scalars(
+        select(T).where(tuple_(T.code, T.person_id).in_(keys)))}
+    for key, row in zip(keys, frame.itertuples(index=False)):
+        rec = existing.get(key) or T(code=key[0], person_id=key[1])
+        rec.title, rec.year, rec.level, rec.batch_id = row.title, int(row.year), row.level, batch_id
+        session.add(rec)
+    session.flush()
+    return {"đề tài nghiệm thu": len(frame)}
+
+
+PROCEEDINGS = Kind("vu_viec", "Vụ việc đang xem xét kỷ luật, điều tra, thanh tra, khiếu nại, tố cáo",
+                   PROCEEDING_COLUMNS, ("person", "kind", "opened_on"), check_proceedings, load_proceedings,
+                   notes=("Khi vụ việc còn mở, người đó chưa được khen thưởng (NĐ 152/2025/NĐ-CP Điều 4).",
+                          "Vụ việc kết thúc: nhập lại dòng cùng cán bộ, loại vụ việc, ngày bắt đầu, kèm ngày kết "
+                          "thúc và kết quả."))
+TOPICS = Kind("de_tai", "Đề tài, đề án khoa học được nghiệm thu", TOPIC_COLUMNS, ("code", "person"),
+              check_topics, load_topics,
+              notes=("Đề tài được nghiệm thu trong năm là một căn cứ xét Chiến sĩ thi đua cơ sở (Luật TĐKT 2022 "
+                     "Đ.23).",))

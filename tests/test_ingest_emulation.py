@@ -1,0 +1,155 @@
+"""The emulation records as files: decided titles and awards, collective ratings, proceedings, accepted research
+topics — each validated whole (file, row, column named; nothing written) and landed in its own table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from helpers import PEOPLE_HEADERS, snapshot, units_file, write_csv, write_xlsx
+from store import models
+from store.ingest import KINDS, IngestError, ingest_file
+from store.ingest.templates import write_template
+
+AWARD_HEADERS = ["Cá nhân hay tập thể", "Mã cán bộ hoặc tập thể", "Danh hiệu, hình thức khen thưởng", "Năm",
+                 "Số quyết định", "Ngày quyết định", "Cơ quan quyết định", "Sáng kiến làm căn cứ"]
+RATING_HEADERS = ["Mã tập thể", "Năm đánh giá", "Mức xếp loại tập thể", "Danh hiệu tập thể"]
+PROCEEDING_HEADERS = ["Mã cán bộ", "Loại vụ việc", "Ngày bắt đầu", "Ngày kết thúc", "Kết quả"]
+TOPIC_HEADERS = ["Mã đề tài", "Tên đề tài", "Mã cán bộ", "Năm nghiệm thu", "Cấp đề tài"]
+
+
+@pytest.fixture
+def staffed(engine, tmp_path):
+    """Units, and CB1 who was in SKHCN's office in 2023 and moved to the Department of Justice in 2024."""
+    ingest_file(engine, units_file(tmp_path))
+    ingest_file(engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB1", "Nguyễn Văn An", "Nam", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2023", "HTXSNV"],
+        ["CB1", "Nguyễn Văn An", "Nam", "", "Công chức", "Chuyên viên", "STP", "2024", "HTXSNV"],
+        ["CB2", "Lê Thị Bình", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2024", "HTTNV"]]))
+    ingest_file(engine, write_xlsx(tmp_path / "sang_kien.xlsx",
+                                   ["Mã sáng kiến", "Tên sáng kiến", "Mã cán bộ", "Năm công nhận", "Cấp công nhận"],
+                                   [["SK1", "Số hóa hồ sơ", "CB1", 2023, "Cơ sở"],
+                                    ["SK2", "Một cửa điện tử", "CB2", 2024, "Cơ sở"]]))
+    return engine
+
+
+def refused(engine, path, **kw) -> list[str]:
+    before = snapshot(engine)
+    with pytest.raises(IngestError) as caught:
+        ingest_file(engine, path, **kw)
+    assert snapshot(engine) == before, "a refused file wrote something"
+    return [str(p) for p in caught.value.problems]
+
+
+def test_every_new_kind_has_a_template_whose_headers_ingest(staffed, tmp_path):
+    for code, headers in (("khen_thuong", AWARD_HEADERS), ("xep_loai_tap_the", RATING_HEADERS),
+                          ("vu_viec", PROCEEDING_HEADERS), ("de_tai", TOPIC_HEADERS)):
+        wb = load_workbook(write_template(code, tmp_path / "mau"))
+        assert [c.value for c in wb["Dữ liệu"][1]] == headers == KINDS[code].headers
+
+
+def test_decided_titles_land_by_person_code_even_after_a_move(staffed, tmp_path):
+    """CB1 moved to STP in 2024: SKHCN (the former unit) still records its 2023 decision for CB1, with the
+    initiative it rested on; labels, codes and short names of the forms are all read."""
+    path = write_xlsx(tmp_path / "khen_thuong.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB1", "CSTĐCS", 2023, "88/QĐ-SKHCN", "20/12/2023", "SKHCN", "SK1"],
+        ["Cá nhân", "CB1", "lao_dong_tien_tien", 2023, "87/QĐ-SKHCN", "20/12/2023", "SKHCN", None],
+        ["Tập thể", "SKHCN-VP", "Bằng khen của Chủ tịch UBND tỉnh", 2023, "1500/QĐ-UBND", "25/12/2023", "TINH",
+         None]])
+    assert ingest_file(staffed, path, kind="khen_thuong").rows == 3
+    with Session(staffed) as s:
+        rows = {(r.participant, r.form): r for r in s.scalars(select(models.AwardRecord))}
+    assert set(rows) == {("CB1", "chien_si_thi_dua_co_so"), ("CB1", "lao_dong_tien_tien"),
+                         ("SKHCN-VP", "bang_khen_tap_the")}
+    assert rows[("CB1", "chien_si_thi_dua_co_so")].initiatives == "SK1"
+    assert rows[("CB1", "chien_si_thi_dua_co_so")].decided_on == date(2023, 12, 20)
+
+
+def test_decided_titles_refused_with_row_and_column(staffed, tmp_path):
+    path = write_xlsx(tmp_path / "khen_thuong.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB9", "Lao động tiên tiến", 2023, "1/QĐ", "20/12/2023", "SKHCN", None],
+        ["Tập thể", "SKHCN-VP", "Chiến sĩ thi đua cơ sở", 2023, "2/QĐ", "20/12/2023", "SKHCN", None],
+        ["Cá nhân", "CB2", "Lao động tiên tiến", 2024, "4/QĐ", "20/12/2023", "SKHCN", None],
+        ["Cá nhân", "CB2", "Chiến sĩ thi đua cơ sở", 2024, "5/QĐ", "20/12/2024", "SO-LA", "SK1"]])
+    problems = refused(staffed, path, kind="khen_thuong")
+    unknown = write_xlsx(tmp_path / "kt_hc.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Huân chương", 2024, "3/QĐ", "20/12/2024", "SKHCN", None]])
+    assert refused(staffed, unknown)[0].startswith("kt_hc.xlsx, dòng 2, cột «Danh hiệu, hình thức khen thưởng»: "
+                                                   "«Huân chương» không thuộc các giá trị cho phép")
+    assert any(p.startswith("khen_thuong.xlsx, dòng 2, cột «Mã cán bộ hoặc tập thể»: cán bộ «CB9» chưa có")
+               for p in problems)
+    assert any("dòng 3, cột «Danh hiệu, hình thức khen thưởng»: «Chiến sĩ thi đua cơ sở» không phải danh hiệu, "
+               "hình thức khen thưởng của tập thể" in p for p in problems)
+    assert any("dòng 4, cột «Ngày quyết định»: quyết định ngày 20/12/2023 có trước năm được khen thưởng" in p
+               for p in problems)
+    assert any("dòng 5, cột «Cơ quan quyết định»: đơn vị «SO-LA» chưa có" in p for p in problems)
+    assert any("dòng 5, cột «Sáng kiến làm căn cứ»: sáng kiến «SK1» là của «CB1», không phải của «CB2»" in p
+               for p in problems)
+
+
+def test_an_initiative_backs_one_award_only(staffed, tmp_path):
+    ingest_file(staffed, write_xlsx(tmp_path / "kt1.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Chiến sĩ thi đua cơ sở", 2024, "5/QĐ", "20/12/2024", "SKHCN", "SK2"]]))
+    problems = refused(staffed, write_xlsx(tmp_path / "kt2.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "6/QĐ", "21/12/2024", "SKHCN", "SK2"]]))
+    assert problems == ["kt2.xlsx, dòng 2, cột «Sáng kiến làm căn cứ»: sáng kiến «SK2» đã làm căn cứ cho Chiến sĩ "
+                        "thi đua cơ sở năm 2024: mỗi sáng kiến chỉ làm căn cứ cho một hình thức khen thưởng"]
+
+
+def test_collective_ratings_and_their_titles(staffed, tmp_path):
+    good = write_xlsx(tmp_path / "xep_loai_tap_the.xlsx", RATING_HEADERS, [
+        ["SKHCN-VP", 2023, "HTXSNV", "Tập thể lao động xuất sắc"], ["SKHCN-VP", 2024, "Hoàn thành tốt nhiệm vụ", None]])
+    assert ingest_file(staffed, good).kind.code == "xep_loai_tap_the"
+    with Session(staffed) as s:
+        got = sorted((r.year, r.rating, r.title) for r in s.scalars(select(models.CollectiveRating)))
+    assert got == [(2023, "HTXSNV", "tap_the_lao_dong_xuat_sac"), (2024, "HTTNV", "")]
+    bad = write_xlsx(tmp_path / "xl2.xlsx", RATING_HEADERS, [["STP", 2024, "HTTNV", "TTLĐXS"],
+                                                             ["KHONG", 2024, "HTNV", None]])
+    problems = refused(staffed, bad, kind="xep_loai_tap_the")
+    assert ("xl2.xlsx, dòng 2, cột «Danh hiệu tập thể»: Tập thể lao động xuất sắc cần tập thể xếp loại Hoàn thành "
+            "xuất sắc nhiệm vụ, nhưng tập thể xếp loại Hoàn thành tốt nhiệm vụ") in problems
+    assert any(p.startswith("xl2.xlsx, dòng 3, cột «Mã tập thể»: đơn vị «KHONG»") for p in problems)
+
+
+def test_a_later_row_closes_an_open_proceeding(staffed, tmp_path):
+    ingest_file(staffed, write_xlsx(tmp_path / "vu_viec.xlsx", PROCEEDING_HEADERS, [
+        ["CB2", "Điều tra", "15/09/2024", None, None]]))
+    closing = ingest_file(staffed, write_xlsx(tmp_path / "vu_viec_2.xlsx", PROCEEDING_HEADERS, [
+        ["CB2", "dieu_tra", "15/09/2024", "20/11/2024", "Không có vi phạm"]]))
+    assert closing.loaded["vụ việc đã kết thúc"] == 1
+    with Session(staffed) as s:
+        [p] = s.scalars(select(models.Proceeding)).all()
+    assert (p.kind, p.opened_on, p.closed_on, p.outcome) == ("dieu_tra", date(2024, 9, 15), date(2024, 11, 20),
+                                                            "Không có vi phạm")
+    problems = refused(staffed, write_xlsx(tmp_path / "vu_viec_3.xlsx", PROCEEDING_HEADERS, [
+        ["CB2", "Thanh tra", "15/09/2024", "01/09/2024", None], ["CB2", "Thanh tra", "01/01/2024", None, "Đã xong"]]))
+    assert problems == ["vu_viec_3.xlsx, dòng 2, cột «Ngày kết thúc»: ngày kết thúc 01/09/2024 trước ngày bắt đầu",
+                        "vu_viec_3.xlsx, dòng 3, cột «Kết quả»: có kết quả nhưng chưa có ngày kết thúc"]
+    problems = refused(staffed, write_xlsx(tmp_path / "vu_viec_4.xlsx", PROCEEDING_HEADERS, [
+        ["CB2", "Bắt giữ", "01/01/2024", None, None]]))
+    assert problems[0].startswith("vu_viec_4.xlsx, dòng 2, cột «Loại vụ việc»: «Bắt giữ» không thuộc")
+
+
+def test_a_decision_closes_the_discipline_under_consideration(staffed, tmp_path):
+    headers = ["Mã cán bộ", "Năm", "Hình thức kỷ luật", "Trạng thái", "Số quyết định", "Ngày quyết định"]
+    ingest_file(staffed, write_xlsx(tmp_path / "kl1.xlsx", headers, [["CB2", 2024, "Khiển trách", "Đang xem xét",
+                                                                      None, None]]))
+    ingest_file(staffed, write_xlsx(tmp_path / "kl2.xlsx", headers, [["CB2", 2024, "Khiển trách", "Đã quyết định",
+                                                                      "9/QĐ-SKHCN", "10/03/2024"]]))
+    with Session(staffed) as s:
+        rows = [(d.status, d.decision_no) for d in s.scalars(select(models.Discipline))]
+    assert rows == [("da_quyet_dinh", "9/QĐ-SKHCN")]
+
+
+def test_research_topics(staffed, tmp_path):
+    done = ingest_file(staffed, write_xlsx(tmp_path / "de_tai.xlsx", TOPIC_HEADERS, [
+        ["ĐT-1", "Chữ ký số", "CB2", 2024, "Cơ sở"], ["ĐT-1", "Chữ ký số", "CB1", 2024, "Cơ sở"]]))
+    assert done.loaded == {"đề tài nghiệm thu": 2}
+    problems = refused(staffed, write_xlsx(tmp_path / "de_tai_2.xlsx", TOPIC_HEADERS, [
+        ["ĐT-2", "X", "CB7", 2024, "Cơ sở"]]))
+    assert problems == ["de_tai_2.xlsx, dòng 2, cột «Mã cán bộ»: cán bộ «CB7» chưa có trong danh sách cán bộ "
+                        "(nhập tệp cán bộ trước)"]
