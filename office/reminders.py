@@ -8,7 +8,7 @@ once; a deadline extended later is a new deadline, told again."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Engine, select
@@ -41,7 +41,6 @@ class Reminded:
     council: int = 0  # notices to council members who have not voted in a session closing
     reports: int = 0  # notices of the periodic report due
     outbox: notifications.Outbox | None = None
-    problems: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:

@@ -251,6 +251,7 @@ def test_the_pages_count_list_mark_and_refuse(people, tmp_path):
         public = httpx.Client(base_url=base, follow_redirects=False)
 
         assert _unread_in_header(unit.get("/huong-dan").text) == "2"
+        assert "<h2>Thông báo</h2>" in unit.get("/huong-dan/don-vi").text
         assert _unread_in_header(other.get("/huong-dan").text) == ""
         page = unit.get("/thong-bao")
         assert page.status_code == 200
