@@ -2,8 +2,8 @@
 
 import sys
 
-from bench import anomalies, cycle, eligibility, ingest, rescoring, rules, startup
+from bench import anomalies, cycle, eligibility, ingest, rescoring, rules, rules_compile, startup
 
-for bench in (startup, rules, eligibility, rescoring, ingest, cycle, anomalies):
+for bench in (startup, rules, rules_compile, eligibility, rescoring, ingest, cycle, anomalies):
     sys.argv = [sys.argv[0]]
     bench.main()
