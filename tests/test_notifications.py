@@ -282,15 +282,34 @@ def test_the_pages_count_list_mark_and_refuse(people, tmp_path):
         r = unit.post("/thong-bao/doc-het", data={"csrf": token})
         assert r.status_code == 303 and _unread_in_header(unit.get("/huong-dan").text) == ""
 
+        # only the office sets another's address
+        r = unit.post("/quan-tri/tai-khoan/donvi.stp/email", data={"csrf": token, "email": "x@stp.gov.vn"})
+        assert r.status_code == 403
+        with Session(engine) as s:
+            assert s.scalar(select(models.Account.email).where(models.Account.username == "donvi.stp")) is None
+
         # the office sees the e-mails not sent, with their reasons; an officer does not
         with Session(engine) as s, s.begin():
             s.execute(update(models.Notification).where(models.Notification.id == first.id)
                       .values(email_state="loi", email_to="an@skhcn.vn", email_attempts=2,
                               email_error="máy chủ SMTP từ chối <địa chỉ>"))
-        office, _ = signed_in(base, "vanphong")
+        office, office_token = signed_in(base, "vanphong")
         listed = office.get("/thong-bao").text
         assert 'id="thu-cho"' in listed and "máy chủ SMTP từ chối &lt;địa chỉ&gt;" in listed
         assert 'id="thu-cho"' not in unit.get("/thong-bao").text
+
+        # the office's account page: an address with a new account, checked; another's address set
+        new = {"csrf": office_token, "username": "moi.web", "full_name": "Người mới", "role": "hoi_dong"}
+        r = office.post("/quan-tri/tai-khoan", data={**new, "email": "sai@"})
+        assert r.status_code == 400 and "địa chỉ e-mail «sai@» không hợp lệ" in r.text
+        with Session(engine) as s:
+            assert s.scalar(select(models.Account.id).where(models.Account.username == "moi.web")) is None
+        r = office.post("/quan-tri/tai-khoan", data={**new, "email": "moi@laichau.gov.vn"})
+        assert r.status_code == 200 and 'value="moi@laichau.gov.vn"' in r.text
+        r = office.post("/quan-tri/tai-khoan/donvi.stp/email", data={"csrf": office_token, "email": "cb@stp.gov.vn"})
+        assert r.status_code == 303
+        with Session(engine) as s:
+            assert s.scalar(select(models.Account.email).where(models.Account.username == "donvi.stp")) == "cb@stp.gov.vn"
 
         # one's e-mail address: checked, named in the refusal, nothing written when wrong
         r = unit.post("/thong-bao/email", data={"csrf": token, "email": "an@@skhcn"})
@@ -298,11 +317,6 @@ def test_the_pages_count_list_mark_and_refuse(people, tmp_path):
         r = unit.post("/thong-bao/email", data={"csrf": token, "email": "An.NV@SKHCN.LaiChau.gov.vn"})
         assert r.status_code == 303
         assert 'value="An.NV@skhcn.laichau.gov.vn"' in unit.get("/thong-bao").text
-        # only the office sets another's address
-        r = unit.post("/quan-tri/tai-khoan/donvi.stp/email", data={"csrf": token, "email": "x@stp.gov.vn"})
-        assert r.status_code == 403
-        with Session(engine) as s:
-            assert s.scalar(select(models.Account.email).where(models.Account.username == "donvi.stp")) is None
 
 
 def test_account_addresses_are_checked_everywhere(people, tmp_path):
