@@ -44,6 +44,8 @@ def eligibility(
         for title, why in result.reasons(person).items():
             mark = "[green]đủ điều kiện[/]" if not why else "[red]chưa đủ điều kiện[/]: " + "; ".join(why)
             console.print(f"• {result.label(title)}: {mark}")
+        for name, why in result.not_assessed(person).items():
+            console.print(f"[yellow]Chưa đánh giá được[/] «{result.ruleset.label_of(name)}»: {why}")
         return
     table = Table(title=f"Số người đủ điều kiện năm {year}{' — ' + unit if unit else ''}")
     table.add_column("Danh hiệu, hình thức")

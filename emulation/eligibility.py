@@ -207,9 +207,9 @@ def open_at(proceedings: pd.DataFrame, day: date) -> pd.DataFrame:
     p = proceedings
     if p.empty:
         return p
-    opened = pd.to_datetime(p["opened_on"]).dt.date
-    closed = pd.to_datetime(p["closed_on"]).dt.date
-    return p[(opened <= day) & (closed.isna() | (closed > day))]
+    when = pd.Timestamp(day)
+    opened, closed = pd.to_datetime(p["opened_on"]), pd.to_datetime(p["closed_on"])
+    return p[(opened <= when) & (closed.isna() | (closed > when))]
 
 
 # Inputs that the record may not hold: input → why it is not assessed (the rule set's default then applies).

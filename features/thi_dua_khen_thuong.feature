@@ -44,3 +44,35 @@ Tính năng: Xét danh hiệu thi đua, hình thức khen thưởng theo Luật 
       | 100        | 79     | không đạt  |
       | 100        | 80     | đạt        |
       | 10         | 8      | đạt        |
+
+  Kịch bản: Kỷ luật còn hiệu lực sang năm sau thì năm sau cũng chưa được xét
+    Cho một công chức xếp loại "Hoàn thành tốt nhiệm vụ" các năm 2023, 2024, 2025
+    Và công chức đó bị kỷ luật "Khiển trách" theo quyết định ngày 01/06/2023
+    Khi xét danh hiệu năm 2024
+    Thì công chức đó chưa đủ điều kiện "Lao động tiên tiến" vì "bị kỷ luật trong năm"
+
+  Kịch bản: Hết thời hạn kỷ luật thì được xét lại
+    Cho một công chức xếp loại "Hoàn thành tốt nhiệm vụ" các năm 2023, 2024, 2025
+    Và công chức đó bị kỷ luật "Khiển trách" theo quyết định ngày 01/06/2023
+    Khi xét danh hiệu năm 2025
+    Thì công chức đó đủ điều kiện "Lao động tiên tiến"
+
+  Kịch bản: Đang bị điều tra thì chưa được khen thưởng
+    Cho một công chức xếp loại "Hoàn thành xuất sắc nhiệm vụ" năm 2024
+    Và công chức đó bị "dieu_tra" từ ngày 15/09/2024
+    Khi xét danh hiệu năm 2024
+    Thì công chức đó chưa đủ điều kiện "Lao động tiên tiến" vì "đang bị xem xét kỷ luật hoặc điều tra"
+
+  Kịch bản: Vụ thanh tra đã kết thúc trước khi xét thì không còn cản
+    Cho một công chức xếp loại "Hoàn thành xuất sắc nhiệm vụ" năm 2024
+    Và công chức đó bị "thanh_tra" từ ngày 15/03/2024
+    Và vụ việc đó kết thúc ngày 30/06/2024
+    Khi xét danh hiệu năm 2024
+    Thì công chức đó đủ điều kiện "Chiến sĩ thi đua cơ sở"
+
+  Kịch bản: Quyết định danh hiệu của sở này không làm thay đổi lịch sử của người ở sở khác
+    Cho hai công chức "A" thuộc đơn vị "P1" và "B" thuộc đơn vị "P2" cùng xếp loại "Hoàn thành xuất sắc nhiệm vụ" các năm 2023, 2024
+    Và đơn vị "S1" quyết định tặng "A" danh hiệu "lao_dong_tien_tien" năm 2023
+    Khi xét danh hiệu năm 2024
+    Thì "A" chưa đủ điều kiện "Bằng khen của Chủ tịch UBND tỉnh"
+    Và "B" đủ điều kiện "Bằng khen của Chủ tịch UBND tỉnh"

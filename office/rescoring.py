@@ -17,7 +17,8 @@ from office.outputs import write, write_if_changed
 from rules.ruleset import RuleSet, find, shipped
 from store import models
 
-PEOPLE_KINDS = ("can_bo", "ky_luat", "sang_kien")  # the batches eligibility reads
+# The batches eligibility reads.
+PEOPLE_KINDS = ("can_bo", "ky_luat", "sang_kien", "khen_thuong", "xep_loai_tap_the", "vu_viec", "de_tai")
 
 
 def unit_rulesets() -> list[RuleSet]:

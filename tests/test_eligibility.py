@@ -108,3 +108,173 @@ def test_decided_history_and_one_initiative_for_one_award(any_engine, tmp_path):
     assert "hiện có 1 năm" in eligibility(any_engine, 2024).reasons("CB9")["bang_khen_chu_tich_tinh"][0]
     award("Chiến sĩ thi đua cơ sở")  # decided history counts
     assert bang_khen()
+
+
+# --- Emulation records: decided titles, collective ratings, proceedings, initiatives, research topics --------
+
+AWARD_HEADERS = ["Cá nhân hay tập thể", "Mã cán bộ hoặc tập thể", "Danh hiệu, hình thức khen thưởng", "Năm",
+                 "Số quyết định", "Ngày quyết định", "Cơ quan quyết định", "Sáng kiến làm căn cứ"]
+PROCEEDING_HEADERS = ["Mã cán bộ", "Loại vụ việc", "Ngày bắt đầu", "Ngày kết thúc", "Kết quả"]
+DISCIPLINE_HEADERS = ["Mã cán bộ", "Năm", "Hình thức kỷ luật", "Trạng thái", "Số quyết định", "Ngày quyết định"]
+INITIATIVE_HEADERS = ["Mã sáng kiến", "Tên sáng kiến", "Mã cán bộ", "Năm công nhận", "Cấp công nhận"]
+
+
+def staff(engine, tmp_path, rows: dict[str, tuple[str, str]], years=(2022, 2023, 2024)) -> None:
+    """person → (ratings over ``years``, unit); a unit «A>B» means A until the last year, B in it."""
+    ingest_file(engine, units_file(tmp_path))
+    lines = []
+    for code, (ratings, unit) in rows.items():
+        before, _, last = unit.partition(">")
+        for year, r in zip(years, ratings):
+            where = last if last and year == years[-1] else before
+            lines.append([code, f"Người {code}", "Nam", "", "Công chức", "Chuyên viên", where, str(year), RATING[r]])
+    ingest_file(engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, lines))
+
+
+def held(engine, year, person, title) -> bool:
+    return bool(eligibility(engine, year).table().loc[person, title])
+
+
+def test_one_departments_decisions_leave_another_departments_people_alone(engine, tmp_path):
+    """SKHCN recorded its 2023 titles (A: Lao động tiên tiến only): A's 2023 is as decided, and so is C's, rated
+    in SKHCN's office without any title; B, of the Department of Justice, keeps the 2023 computed from the
+    record."""
+    staff(engine, tmp_path, {"A": ("XXX", "SKHCN-VP"), "B": ("XXX", "STP"), "C": ("XXX", "SKHCN-VP")})
+    assert all(held(engine, 2024, p, "bang_khen_chu_tich_tinh") for p in "ABC")
+    ingest_file(engine, write_xlsx(tmp_path / "khen_thuong_2023.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "A", "Lao động tiên tiến", 2023, "90/QĐ-SKHCN", "20/12/2023", "SKHCN", None]]))
+    assert not held(engine, 2024, "A", "bang_khen_chu_tich_tinh")
+    assert not held(engine, 2024, "C", "bang_khen_chu_tich_tinh")
+    assert held(engine, 2024, "B", "bang_khen_chu_tich_tinh")
+
+
+def test_a_person_who_moved_keeps_the_decisions_of_the_former_unit(engine, tmp_path):
+    """M was in SKHCN's office until 2023 and is in the Department of Justice in 2024: SKHCN's decision for 2023
+    is recorded by M's code and counts in 2024."""
+    staff(engine, tmp_path, {"M": ("TTT", "SKHCN-VP>STP")})
+    assert not held(engine, 2024, "M", "bang_khen_chu_tich_tinh")
+    ingest_file(engine, write_xlsx(tmp_path / "sang_kien.xlsx", INITIATIVE_HEADERS, [
+        ["SK-M", "Sáng kiến của M", "M", 2024, "Cơ sở"]]))
+    ingest_file(engine, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "M", "Chiến sĩ thi đua cơ sở", 2023, "91/QĐ-SKHCN", "20/12/2023", "SKHCN", None]]))
+    assert held(engine, 2024, "M", "bang_khen_chu_tich_tinh")  # CSTĐCS 2023 as decided, 2024 with SK-M
+
+
+def test_an_award_resting_on_the_rating_consumes_no_initiative(province):
+    """The campaign's Bằng khen rests on two consecutive years of Chiến sĩ thi đua cơ sở, not on initiatives:
+    it records none, and a provincial initiative stays free for Chiến sĩ thi đua cấp tỉnh."""
+    from emulation.eligibility import resting_initiatives
+
+    el = eligibility(province, 2024)
+    env = el.result.env
+    consecutive = [p for p in el.frame.index
+                   if env["so_nam_cstdcs_lien_tuc"][el.result.position(p)] >= 2 and el.frame.loc[p, "sang_kien_hai_nam"]]
+    assert consecutive
+    for person in consecutive:
+        assert resting_initiatives(el, person, "bang_khen_chu_tich_tinh") == []
+
+
+def test_initiatives_consumed_only_by_the_award_that_used_them(engine, tmp_path):
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from emulation.eligibility import resting_initiatives
+    from store import models
+
+    # P: excellent 2022-2024, a provincial initiative in 2023 and a base one in 2024.
+    staff(engine, tmp_path, {"P": ("XXX", "SKHCN-VP"), "Q": ("TTT", "SKHCN-VP")}, years=(2022, 2023, 2024))
+    ingest_file(engine, write_xlsx(tmp_path / "sang_kien.xlsx", INITIATIVE_HEADERS, [
+        ["SK-T", "Sáng kiến cấp tỉnh", "P", 2023, "Tỉnh"], ["SK-C", "Sáng kiến cơ sở", "P", 2024, "Cơ sở"],
+        ["SK-Q", "Sáng kiến của Q", "Q", 2024, "Cơ sở"]]))
+    el = eligibility(engine, 2024)
+    assert resting_initiatives(el, "P", "bang_khen_chu_tich_tinh") == []  # 3 consecutive CSTĐCS years
+    assert resting_initiatives(el, "P", "chien_si_thi_dua_co_so") == []  # rated excellent
+    assert resting_initiatives(el, "P", "chien_si_thi_dua_cap_tinh") == ["SK-T"]
+    assert resting_initiatives(el, "Q", "chien_si_thi_dua_co_so") == ["SK-Q"]  # good rating: the initiative
+    # A 2024 Bằng khen recorded with nothing resting on it leaves SK-T for next year's CSTĐ cấp tỉnh.
+    staff_2025 = [["P", "Người P", "Nam", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2025", RATING["X"]]]
+    ingest_file(engine, write_csv(tmp_path / "can_bo_2025.csv", PEOPLE_HEADERS, staff_2025))
+    with Session(engine) as s, s.begin():
+        s.add(models.Award(year=2024, participant_kind="ca_nhan", participant="P",
+                           form="Bằng khen của Ủy ban nhân dân tỉnh", decision_no="1/QĐ-UBND",
+                           decided_on=date(2024, 12, 20), amount=0, initiatives=""))
+    assert held(engine, 2025, "P", "chien_si_thi_dua_cap_tinh")
+
+
+def test_a_closed_discipline_case_no_longer_blocks_and_a_discipline_lasts_its_period(engine, tmp_path):
+    """A case under consideration in 2022, decided on 10/01/2022 (khiển trách: 12 months in
+    ``discipline.yaml``): titles withheld in 2022 and 2023 (in force until 10/01/2023), free in 2024."""
+    staff(engine, tmp_path, {"D": ("TTT", "SKHCN-VP")})
+    ingest_file(engine, write_xlsx(tmp_path / "kl1.xlsx", DISCIPLINE_HEADERS, [
+        ["D", 2022, "Khiển trách", "Đang xem xét", None, None]]))
+    assert not held(engine, 2024, "D", "lao_dong_tien_tien")  # still under consideration
+    ingest_file(engine, write_xlsx(tmp_path / "kl2.xlsx", DISCIPLINE_HEADERS, [
+        ["D", 2022, "Khiển trách", "Đã quyết định", "3/QĐ-SKHCN", "10/01/2022"]]))
+    assert not held(engine, 2022, "D", "lao_dong_tien_tien")
+    assert not held(engine, 2023, "D", "lao_dong_tien_tien")
+    assert "bị kỷ luật trong năm" in eligibility(engine, 2023).reasons("D")["lao_dong_tien_tien"][0]
+    assert held(engine, 2024, "D", "lao_dong_tien_tien")
+
+
+def test_proceedings_block_while_open(engine, tmp_path):
+    staff(engine, tmp_path, {"E": ("TTT", "SKHCN-VP"), "F": ("TTT", "SKHCN-VP")})
+    ingest_file(engine, write_xlsx(tmp_path / "vu_viec.xlsx", PROCEEDING_HEADERS, [
+        ["E", "Điều tra", "15/09/2024", None, None],
+        ["F", "Thanh tra", "01/10/2023", "15/02/2024", "Không có vi phạm"]]))
+    assert not held(engine, 2024, "E", "lao_dong_tien_tien")
+    assert "điều tra" in eligibility(engine, 2024).reasons("E")["lao_dong_tien_tien"][0]
+    assert not held(engine, 2023, "F", "lao_dong_tien_tien")  # open at the end of 2023
+    assert held(engine, 2024, "F", "lao_dong_tien_tien")  # closed before the end of 2024
+    ingest_file(engine, write_xlsx(tmp_path / "vu_viec_2.xlsx", PROCEEDING_HEADERS, [
+        ["E", "Điều tra", "15/09/2024", "30/11/2024", "Đình chỉ"]]))
+    assert held(engine, 2024, "E", "lao_dong_tien_tien")
+
+
+def test_research_topics_campaigns_and_what_cannot_be_assessed(engine, tmp_path):
+    """An accepted topic makes a good rating Chiến sĩ thi đua cơ sở; without any campaign of the year the
+    achievement a Giấy khen needs is not assessed, and said so."""
+    staff(engine, tmp_path, {"G": ("TTT", "SKHCN-VP"), "H": ("TTT", "SKHCN-VP")})
+    result = eligibility(engine, 2024)
+    assert result.frame.loc["G", "de_tai_nghiem_thu"] != result.frame.loc["G", "de_tai_nghiem_thu"]  # no data
+    assert any(r.startswith("không đánh giá được «Có thành tích trong phong trào thi đua")
+               for r in result.reasons("G")["giay_khen"])
+    assert set(result.not_assessed("G")) == {"de_tai_nghiem_thu", "thanh_tich_phong_trao", "tinh_than_thi_dua"}
+    ingest_file(engine, write_xlsx(tmp_path / "de_tai.xlsx", ["Mã đề tài", "Tên đề tài", "Mã cán bộ",
+                                                             "Năm nghiệm thu", "Cấp đề tài"],
+                                   [["ĐT-1", "Chữ ký số trong xử lý hồ sơ", "G", 2024, "Cơ sở"]]))
+    result = eligibility(engine, 2024)
+    assert result.table().loc["G", "chien_si_thi_dua_co_so"] and not result.table().loc["H", "chien_si_thi_dua_co_so"]
+    assert result.frame.loc["H", "de_tai_nghiem_thu"] == 0
+
+
+def test_collective_bang_khen_from_two_years_of_its_own_ratings(engine, tmp_path):
+    from emulation.review import collective_inputs
+    from rules.evaluate import evaluate
+    from rules.ruleset import find
+
+    staff(engine, tmp_path, {f"V{i}": ("XXX", "SKHCN-VP") for i in range(4)})
+    rules = find("danh-hieu-tap-the-2022")
+
+    def bang_khen(level=3.0):
+        frame = collective_inputs(engine, eligibility(engine, 2024), ["SKHCN-VP"], 2024, level)
+        result = evaluate(rules, frame)
+        return bool(result.env["bang_khen_tap_the"][0] == 1), frame
+
+    assert not bang_khen()[0]
+    ingest_file(engine, write_xlsx(tmp_path / "xep_loai_tap_the.xlsx",
+                                   ["Mã tập thể", "Năm đánh giá", "Mức xếp loại tập thể", "Danh hiệu tập thể"],
+                                   [["SKHCN-VP", 2023, "HTXSNV", None], ["SKHCN-VP", 2024, "HTXSNV", None]]))
+    ok, frame = bang_khen(level=2.0)  # the department's class no longer stands for the division's own rating
+    assert ok and frame.loc["SKHCN-VP", "xep_loai_tap_the"] == 4 and frame.loc["SKHCN-VP", "htxs_nam_truoc"] == 1
+
+
+def test_eligibility_of_a_province_without_a_unit_coded_snv(tmp_path):
+    from cli_runner import cchc
+
+    cchc("ingest", units_file(tmp_path), cwd=tmp_path)
+    cchc("ingest", write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB1", "Người CB1", "Nam", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2025", RATING["X"]]]), cwd=tmp_path)
+    done = cchc("emulation", "eligibility", "--year", "2025", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Số người đủ điều kiện năm 2025" in done.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
@@ -18,7 +20,7 @@ RATINGS = {"Hoàn thành xuất sắc nhiệm vụ": "HTXSNV", "Hoàn thành t�
 
 @pytest.fixture
 def case():
-    return {"ratings": [], "disciplines": []}
+    return {"ratings": [], "disciplines": [], "proceedings": [], "awards": [], "people": {"CB1": "U"}}
 
 
 @given(parsers.parse('một công chức xếp loại "{rating}" năm {year:d}'))
@@ -34,17 +36,63 @@ def rated_years(case, rating, years):
 
 @given(parsers.parse("công chức đó bị kỷ luật khiển trách năm {year:d}"))
 def disciplined(case, year):
-    case["disciplines"].append(("CB1", year, "da_quyet_dinh"))
+    case["disciplines"].append(("CB1", year, "da_quyet_dinh", "khien_trach", None))
 
 
 @when(parsers.parse("xét danh hiệu năm {year:d}"))
 def judge(case, year):
-    record = Record(pd.DataFrame({"name": ["A"], "gender": ["nam"], "unit": ["U"], "unit_name": ["U"],
-                                  "position": ["CV"]}, index=pd.Index(["CB1"], name="person")),
-                    pd.DataFrame(case["ratings"], columns=["person", "year", "rating"]),
-                    pd.DataFrame(case["disciplines"], columns=["person", "year", "status"]),
-                    pd.DataFrame(columns=["person", "year", "level", "code"]))
+    people = case["people"]
+    ratings = [(p, y, r, people.get(p, "U")) for p, y, r in case["ratings"]]
+    record = Record(pd.DataFrame({"name": list(people), "gender": "nam", "unit": list(people.values()),
+                                  "unit_name": list(people.values()), "position": "CV"},
+                                 index=pd.Index(list(people), name="person")),
+                    pd.DataFrame(ratings, columns=["person", "year", "rating", "unit"]),
+                    pd.DataFrame(case["disciplines"], columns=["person", "year", "status", "form", "decided_on"]),
+                    pd.DataFrame(columns=["person", "year", "level", "code"]),
+                    pd.DataFrame(case["awards"], columns=["person", "year", "form", "initiatives", "scope", "campaign"]),
+                    pd.DataFrame(case["proceedings"], columns=["person", "kind", "opened_on", "closed_on"]),
+                    parents={"P1": "S1", "P2": "S2", "S1": "TINH", "S2": "TINH"})
     case["result"] = eligibility_of(record, year)
+
+
+def _day(text: str) -> date:
+    d, m, y = map(int, text.split("/"))
+    return date(y, m, d)
+
+
+@given(parsers.parse('công chức đó bị kỷ luật "{form}" theo quyết định ngày {day}'))
+def disciplined_on(case, form, day):
+    code = {"Khiển trách": "khien_trach", "Cảnh cáo": "canh_cao", "Cách chức": "cach_chuc"}[form]
+    case["disciplines"].append(("CB1", _day(day).year, "da_quyet_dinh", code, _day(day)))
+
+
+@given(parsers.parse('công chức đó bị "{kind}" từ ngày {day}'))
+def proceeding_opened(case, kind, day):
+    case["proceedings"].append(["CB1", kind, _day(day), None])
+
+
+@given(parsers.parse("vụ việc đó kết thúc ngày {day}"))
+def proceeding_closed(case, day):
+    case["proceedings"][-1][3] = _day(day)
+
+
+@given(parsers.parse('hai công chức "{a}" thuộc đơn vị "{ua}" và "{b}" thuộc đơn vị "{ub}" cùng xếp loại '
+                     '"{rating}" các năm {years}'))
+def two_people(case, a, ua, b, ub, rating, years):
+    case["people"] = {a: ua, b: ub}
+    for y in years.split(","):
+        case["ratings"] += [(a, int(y), RATINGS[rating]), (b, int(y), RATINGS[rating])]
+
+
+@given(parsers.parse('đơn vị "{issuer}" quyết định tặng "{person}" danh hiệu "{form}" năm {year:d}'))
+def decided_title(case, issuer, person, form, year):
+    case["awards"].append((person, year, form, "", issuer, 0))
+
+
+@then(parsers.parse('"{person}" {verdict} "{label}"'))
+def person_verdict(case, person, verdict, label):
+    held = bool(case["result"].table().loc[person, _title(case["result"], label)])
+    assert held is (verdict == "đủ điều kiện")
 
 
 def _title(result, label):
