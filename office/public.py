@@ -23,6 +23,8 @@ from pathlib import Path
 from threading import Lock
 from typing import NamedTuple
 
+import pandas as pd
+
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -33,10 +35,10 @@ from office.errors import NotFound, Refused
 from office.rounds import as_id
 from reports import svg
 from rules.ruleset import find
-from rules.targets import targets_for
+from rules.targets import load_targets, shipped_targets
 from store import models
 
-PAGE_SIZE = 200  # rows of a ranking per page: a 5,000-unit table is read page by page, or searched
+PAGE_SIZE = 100  # rows of a ranking per page: a 5,000-unit table is read page by page, or searched
 CHART_ENDS = 10  # a long ranking's chart: the first and the last ten
 NOT_FOUND = "không có kết quả đã công bố này"
 
@@ -195,9 +197,9 @@ def _trend(s: Session, run: models.ScoreRun) -> dict:
         r = chosen[period]
         table = scoring.entries(s, r.id)
         table = table[table["toi_da"] > 0]
-        for code, row in table.iterrows():
-            out.setdefault(code, []).append((r.label, float(row["ty_le"]), int(row["hang"]), len(table),
-                                             r.published_at is not None))
+        total, published = len(table), r.published_at is not None
+        for code, pct, place in zip(table.index.tolist(), table["ty_le"].tolist(), table["hang"].tolist()):
+            out.setdefault(code, []).append((r.label, float(pct), int(place), total, published))
     return {code: tuple(v) for code, v in out.items()}
 
 
@@ -215,18 +217,23 @@ def _run(engine: Engine, run_id) -> _Run:
         scored = scoring.stored(engine, rules, period, number_)
         summary, frame = scored.summary, scored.frame
         areas = tuple((a.id, a.title) for a in rules.criteria)
-        rows = []
-        for code, r in summary.iterrows():
-            name, kind = str(frame.loc[code, "name"]), str(frame.loc[code, "kind"])
-            rows.append(Row(int(r["hang"]), code, name, float(r["diem"]), float(r["toi_da"]), float(r["ty_le"]),
-                            str(r["xep_loai"]), kind, tuple(_clean(r[f"chi_so_{a}"]) for a, _ in areas),
-                            fold(f"{name} {code}")))
+        # whole columns as lists, zipped: thousands of units without a pandas lookup per cell
+        codes = summary.index.tolist()
+        names, kinds_of = frame["name"].reindex(codes).tolist(), frame["kind"].reindex(codes).tolist()
+        indices = zip(*[[_clean(v) for v in summary[f"chi_so_{a}"].tolist()] for a, _ in areas]) if areas \
+            else iter(lambda: (), None)
+        rows = [Row(int(place), code, str(name), float(pts), float(top), float(pct), str(klass), str(kind),
+                    tuple(ix), fold(f"{name} {code}"))
+                for code, name, kind, place, pts, top, pct, klass, ix in zip(
+                    codes, names, kinds_of, summary["hang"].tolist(), summary["diem"].tolist(),
+                    summary["toi_da"].tolist(), summary["ty_le"].tolist(), summary["xep_loai"].tolist(), indices)]
         kinds_present = sorted({r.kind for r in rows}, key=lambda k: (list(KIND_NAMES).index(k)
                                                                     if k in KIND_NAMES else 99, k))
         kinds = tuple((k, KIND_NAMES.get(k, k)) for k in kinds_present)
         averages = {}
+        kind_column = pd.Series(kinds_of, index=summary.index)
         for kind in kinds_present:
-            part = summary[frame.loc[summary.index, "kind"] == kind]
+            part = summary[kind_column == kind]
             averages[kind] = {a: _clean(part[f"chi_so_{a}"].mean()) for a, _ in areas}
             averages[kind][""] = _clean(part["ty_le"].mean())
         board = Ranking(number_, ruleset, rules.title, label or period, period, version, published_at, tuple(rows),
@@ -273,7 +280,7 @@ def _sorter(board: Ranking, key: str):
     if key == "hang":
         return lambda r: (r.rank, -r.percent)
     if key == "ten":
-        return lambda r: (fold(r.name), r.name)
+        return lambda r: (r.folded, r.name)  # folded once when the run was read: name, then code
     if key == "loai":
         order = [k for k, _ in board.kinds]
         return lambda r: (order.index(r.kind), r.rank)
@@ -417,9 +424,14 @@ def _target_value(text: str) -> float | None:
     return float(found.group(1).replace(",", ".")) if found else None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1)
+def _target_sets() -> tuple:
+    return tuple(load_targets(name) for name in shipped_targets())  # the shipped files, read once
+
+
 def _targets(unit: str, year: int):
-    return targets_for(unit, year)  # read from the shipped files: once per unit and year, not per page
+    """As ``rules.targets.targets_for``, without reading every file again for every unit's page."""
+    return next((t for t in _target_sets() if t.unit == unit and t.year == year), None)
 
 
 def _plan(engine: Engine, code: str, year: int) -> tuple[object, list] | None:
