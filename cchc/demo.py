@@ -47,10 +47,17 @@ class DemoFiles:
     findings: Path  # what the year's inspections found
     # What the departments said in their periodic reports where there are no figures (bao_cao_noi_dung).
     narratives: Path
+    # Emulation records: SKHCN divisions' own ratings over two years, last year's decided titles, matters that
+    # hold awards back (one open, one closed), an accepted research topic.
+    collective_ratings: Path
+    awards: Path
+    proceedings: Path
+    topics: Path
 
     def in_order(self) -> list[Path]:
         """Ingestion order: each file refers only to what the files before it brought."""
-        return [self.units, self.people, self.initiatives, self.disciplines, self.previous_facts,
+        return [self.units, self.people, self.initiatives, self.disciplines, self.collective_ratings, self.awards,
+                self.proceedings, self.topics, self.previous_facts,
                 self.previous_dossiers, self.facts, self.dossiers, self.submissions, self.findings, self.narratives]
 
     def year_of(self, path: Path, year: int) -> int | None:
@@ -382,6 +389,68 @@ def narratives_frame(spec: DemoSpec, units: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Mã đơn vị", "Kỳ báo cáo", "Mục báo cáo", "Nội dung"])
 
 
+RATING_WORDS = {"Hoàn thành xuất sắc nhiệm vụ": 4, "Hoàn thành tốt nhiệm vụ": 3, "Hoàn thành nhiệm vụ": 2,
+                "Không hoàn thành nhiệm vụ": 1}
+
+
+def collective_ratings_frame(spec: DemoSpec, people: pd.DataFrame) -> pd.DataFrame:
+    """SKHCN's divisions rated for last year and this one from their members' ratings: the division whose
+    members did best is rated excellent both years (the two years a collective Bằng khen rests on)."""
+    rows = []
+    divisions = [code for code, _ in names.SKHCN_DIVISIONS]
+    staff = people[people["Mã đơn vị"].isin(divisions)]
+    mean = staff.assign(level=staff["Xếp loại"].map(RATING_WORDS)).groupby(["Mã đơn vị", "Năm đánh giá"])["level"].mean()
+    best = max(divisions, key=lambda u: mean.get((u, spec.year - 1), 0) + mean.get((u, spec.year), 0))
+    for year in (spec.year - 1, spec.year):
+        for unit in divisions:
+            level = mean.get((unit, year), 0)
+            rating = ("HTXSNV" if unit == best else "HTTNV" if level >= 2.75 else "HTNV")
+            rows.append((unit, year, rating))
+    return pd.DataFrame(rows, columns=["Mã tập thể", "Năm đánh giá", "Mức xếp loại tập thể"])
+
+
+def awards_frame(spec: DemoSpec, people: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
+    """Last year's titles as SKHCN decided them for the staff of its divisions (excellent: Chiến sĩ thi đua cơ
+    sở; good: Lao động tiên tiến), and its best division's Tập thể lao động xuất sắc, decided by the province."""
+    last = spec.year - 1
+    divisions = [code for code, _ in names.SKHCN_DIVISIONS]
+    rated = people[(people["Năm đánh giá"] == last) & people["Mã đơn vị"].isin(divisions)]
+    day = f"20/12/{last}"
+    rows = []
+    for r in rated.itertuples(index=False):
+        form = {"Hoàn thành xuất sắc nhiệm vụ": "Chiến sĩ thi đua cơ sở",
+                "Hoàn thành tốt nhiệm vụ": "Lao động tiên tiến"}.get(r[8])
+        if form:
+            number = "215/QĐ-SKHCN" if form == "Chiến sĩ thi đua cơ sở" else "214/QĐ-SKHCN"
+            rows.append(("Cá nhân", r[0], form, last, number, day, "SKHCN"))
+    best = ratings[(ratings["Năm đánh giá"] == last) & (ratings["Mức xếp loại tập thể"] == "HTXSNV")]
+    for unit in best["Mã tập thể"]:
+        rows.append(("Tập thể", unit, "Tập thể lao động xuất sắc", last, "2150/QĐ-UBND", f"28/12/{last}",
+                     names.PROVINCE[0]))
+    return pd.DataFrame(rows, columns=["Cá nhân hay tập thể", "Mã cán bộ hoặc tập thể",
+                                       "Danh hiệu, hình thức khen thưởng", "Năm", "Số quyết định", "Ngày quyết định",
+                                       "Cơ quan quyết định"])
+
+
+def proceedings_frame(spec: DemoSpec, people: pd.DataFrame) -> pd.DataFrame:
+    """An investigation still open at the year's end (Sở Tư pháp), and an inspection closed mid-year with no
+    finding (Sở Tài chính): the first holds the person's awards back, the second no longer does."""
+    now = people[people["Năm đánh giá"] == spec.year]
+    first = lambda unit: now[now["Mã đơn vị"] == unit]["Mã cán bộ"].iloc[0]  # noqa: E731
+    return pd.DataFrame([
+        (first("STP"), "Điều tra", f"15/10/{spec.year}", "", ""),
+        (first("STC"), "Thanh tra, kiểm tra", f"10/03/{spec.year}", f"30/06/{spec.year}", "Không có vi phạm"),
+    ], columns=["Mã cán bộ", "Loại vụ việc", "Ngày bắt đầu", "Ngày kết thúc", "Kết quả"])
+
+
+def topics_frame(spec: DemoSpec, people: pd.DataFrame) -> pd.DataFrame:
+    """A scientific topic accepted this year, led by someone of SKHCN's science management division."""
+    now = people[(people["Năm đánh giá"] == spec.year) & (people["Mã đơn vị"] == "SKHCN-QLKH")]
+    return pd.DataFrame([("ĐT-{}-01".format(spec.year), "Ứng dụng chữ ký số trong giải quyết thủ tục hành chính",
+                          now["Mã cán bộ"].iloc[-1], spec.year, "Cơ sở")],
+                        columns=["Mã đề tài", "Tên đề tài", "Mã cán bộ", "Năm nghiệm thu", "Cấp đề tài"])
+
+
 def _xlsx(frame: pd.DataFrame, path: Path) -> None:
     # Byte-identical files for the same seed, so that running the demo again ingests nothing new.
     save_workbook(frame_to_workbook(frame), path)
@@ -398,6 +467,8 @@ def generate(folder: Path, spec: DemoSpec = DemoSpec(), step=lambda what: None) 
         dossiers=folder / f"ho_so_{spec.year}.csv", submissions=folder / f"so_theo_doi_bao_cao_{spec.year}.xlsx",
         findings=folder / f"ket_qua_kiem_tra_{spec.year}.xlsx",
         narratives=folder / f"noi_dung_bao_cao_{spec.year}.xlsx",
+        collective_ratings=folder / "xep_loai_tap_the.xlsx", awards=folder / f"khen_thuong_{spec.year - 1}.xlsx",
+        proceedings=folder / "vu_viec.xlsx", topics=folder / "de_tai.xlsx",
     )
     step("đơn vị")
     units = units_frame(spec)
@@ -423,4 +494,10 @@ def generate(folder: Path, spec: DemoSpec = DemoSpec(), step=lambda what: None) 
     _xlsx(submissions_frame(spec, units, past), files.submissions)
     _xlsx(findings_frame(spec, units), files.findings)
     _xlsx(narratives_frame(spec, units), files.narratives)
+    step("xếp loại tập thể, khen thưởng, vụ việc, đề tài")
+    collective = collective_ratings_frame(spec, people)
+    _xlsx(collective, files.collective_ratings)
+    _xlsx(awards_frame(spec, people, collective), files.awards)
+    _xlsx(proceedings_frame(spec, people), files.proceedings)
+    _xlsx(topics_frame(spec, people), files.topics)
     return files
