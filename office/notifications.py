@@ -242,7 +242,8 @@ def send_waiting(engine: Engine, settings: mail.SmtpSettings | None = None, now:
                  limit: int = 1_000, base_url: str | None = None) -> Outbox:
     """Send the e-mails waiting in the outbox, outside any use case's transaction: each is claimed first (a
     second sender running at the same time skips it), then sent, then marked sent or failed with the reason.
-    A failed one is tried again by a later run, spaced out, up to ``MAX_ATTEMPTS`` times. Without SMTP
+    A failed one is tried again by a later run, spaced out, up to ``MAX_ATTEMPTS`` times. It goes to the
+    account's address as it is when sent (changed since: the new one), never to a locked account. Without SMTP
     configured nothing is tried and nothing fails."""
     try:
         settings = settings if settings is not None else mail.settings_from_env()
@@ -268,8 +269,12 @@ def send_waiting(engine: Engine, settings: mail.SmtpSettings | None = None, now:
                                             email_tried_at=now)).rowcount
                 if not claimed:
                     continue
-                row = s.execute(select(N.email_to, N.title, N.text, N.link, A.full_name)
+                row = s.execute(select(N.title, N.text, N.link, A.full_name, A.email.label("email_to"), A.disabled)
                                 .join(A, A.id == N.account_id).where(N.id == number)).one()
+            if row.disabled or not row.email_to:  # locked, or the address removed, since the notice was written
+                _mark(engine, number, "khong", "tài khoản đã khóa" if row.disabled else "tài khoản không còn e-mail",
+                      None)
+                continue
             try:
                 if down:
                     raise mail.MailError(down, connection=True)
@@ -280,11 +285,11 @@ def send_waiting(engine: Engine, settings: mail.SmtpSettings | None = None, now:
             except mail.MailError as err:
                 if err.connection:
                     down, conn = err.reason, _closed(conn)
-                _mark(engine, number, "loi", err.reason, None)
+                _mark(engine, number, "loi", err.reason, None, row.email_to)
                 outcome.failed += 1
                 outcome.errors.append(f"thông báo {number} → {row.email_to}: {err.reason}")
             else:
-                _mark(engine, number, "da_gui", "", _now())
+                _mark(engine, number, "da_gui", "", _now(), row.email_to)
                 outcome.sent += 1
     finally:
         _closed(conn)
@@ -294,11 +299,13 @@ def send_waiting(engine: Engine, settings: mail.SmtpSettings | None = None, now:
     return outcome
 
 
-def _mark(engine: Engine, number: int, state: str, error: str, sent_at: datetime | None) -> None:
+def _mark(engine: Engine, number: int, state: str, error: str, sent_at: datetime | None, to: str | None = None) -> None:
     N = models.Notification
+    values = {"email_state": state, "email_error": error[:500], "email_sent_at": sent_at}
+    if to:
+        values["email_to"] = to  # the address it went to: the account's at the time of sending
     with Session(engine) as s, s.begin():
-        s.execute(update(N).where(N.id == number).values(email_state=state, email_error=error[:500],
-                                                         email_sent_at=sent_at))
+        s.execute(update(N).where(N.id == number).values(**values))
 
 
 def _closed(conn) -> None:

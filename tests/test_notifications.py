@@ -485,6 +485,27 @@ def test_a_refused_recipient_fails_alone(people, monkeypatch):
     assert "ai@refuse.example: 550 5.1.1 no such user" in outbox.errors[0]
 
 
+def test_mail_goes_to_the_address_as_it_is_when_sent_and_never_to_a_locked_account(people, monkeypatch):
+    engine, _ = people
+    notifications.set_email(engine, accounts.SYSTEM, "donvi.skhcn", "cu@skhcn.laichau.gov.vn")
+    notifications.set_email(engine, accounts.SYSTEM, "donvi.stp", "cb@stp.laichau.gov.vn")
+    monkeypatch.setenv("CCHC_SMTP_HOST", "127.0.0.1")
+    with Session(engine) as s, s.begin():
+        ids = s.scalars(select(models.Account.id).where(models.Account.username.in_(["donvi.stp", "donvi.skhcn"])))
+        notifications.notify_accounts(s, ids, "mo_dot", "Thông báo chung")
+    notifications.set_email(engine, accounts.SYSTEM, "donvi.skhcn", "moi@skhcn.laichau.gov.vn")
+    accounts.set_disabled(engine, accounts.SYSTEM, "donvi.stp")
+    with smtp_sink() as sink:
+        outbox = notifications.send_waiting(engine, mail.SmtpSettings("127.0.0.1", sink.server_address[1]))
+    assert (outbox.sent, outbox.failed, outbox.waiting) == (1, 0, 0)
+    assert [r[1] for r in sink.received] == [["moi@skhcn.laichau.gov.vn"]]
+    with Session(engine) as s:
+        rows = dict(s.execute(select(models.Account.username, models.Notification.email_state)
+                              .join(models.Account, models.Account.id == models.Notification.account_id)
+                              .where(models.Notification.title == "Thông báo chung")).all())
+    assert rows == {"donvi.skhcn": "da_gui", "donvi.stp": "khong"}
+
+
 def test_without_smtp_nothing_is_sent_and_nothing_fails(people, tmp_path):
     engine, rid = people
     notifications.set_email(engine, accounts.SYSTEM, "donvi.skhcn", "can.bo@skhcn.laichau.gov.vn")
