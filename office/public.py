@@ -91,12 +91,6 @@ def fold(text: str) -> str:
     return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
 
 
-def published_rounds(engine: Engine) -> list[models.AssessmentRound]:
-    with Session(engine, expire_on_commit=False) as s:
-        return list(s.scalars(select(models.AssessmentRound).where(models.AssessmentRound.state == "cong_bo")
-                              .order_by(models.AssessmentRound.id.desc())))
-
-
 @dataclass(frozen=True)
 class Listed:
     run_id: int
@@ -571,5 +565,5 @@ def clear_cache() -> None:
         cache.clear()
 
 
-__all__ = ["ranking", "view", "scorecard", "downloads", "document", "published_runs", "published_rounds", "fold",
+__all__ = ["ranking", "view", "scorecard", "downloads", "document", "published_runs", "fold",
            "clear_cache"]

@@ -47,8 +47,10 @@ def test_ranking_and_unit_page_fit_a_phone_and_are_photographed(browser, site, t
     base, run = site["base"], site["run"]
     for width in (WIDE, NARROW):
         context, page, problems = _open(browser, width)
+        other = site["other"]  # the departments' index: long criteria group titles in the sort list and tables
         for path, name in ((f"/cong-khai/{run}", "xep-hang"), (f"/cong-khai/{run}/SKHCN", "don-vi"),
-                           (f"/cong-khai/{run}/XA0001", "xa")):
+                           (f"/cong-khai/{run}/XA0001", "xa"), (f"/cong-khai/{other}", "xep-hang-so"),
+                           (f"/cong-khai/{other}/SKHCN", "don-vi-so")):
             page.goto(base + path)
             page.screenshot(path=str(tmp_path / f"{name}-{width}.png"), full_page=True)
             wide = page.evaluate("document.documentElement.scrollWidth")

@@ -31,8 +31,9 @@ SCRIPT = '<script>alert("x")</script> Xã Thử'
 @pytest.fixture(scope="module")
 def site(demo_db, tmp_path_factory):
     """The demo province with a commune renamed «UBND xã Phước Hà», another given a name holding a script tag,
-    Decision 766 scored for 2023 (stored) and 2024 (published), the departments' index scored for 2024 and not
-    published, and SKHCN's plans for 2024 (targets) and 2025 (drawn from the 2024 results)."""
+    Decision 766 scored for 2023 (stored, not published) and 2024 (published), the departments' index (long
+    criteria group titles) published for 2024, and SKHCN's plans for 2024 (targets) and 2025 (drawn from the
+    2024 results)."""
     folder = tmp_path_factory.mktemp("cong-khai")
     shutil.copy(demo_db, folder / "tinh.db")
     engine = make_engine(f"sqlite:///{folder / 'tinh.db'}")
@@ -41,14 +42,14 @@ def site(demo_db, tmp_path_factory):
         conn.execute(update(models.Unit).where(models.Unit.code == "XA0001").values(name="UBND xã Phước Hà"))
         conn.execute(update(models.Unit).where(models.Unit.code == "XA0002").values(name=SCRIPT))
     rules = find(RULES)
-    scoring.rescore(engine, rules, "2023-NAM")
+    hidden = scoring.rescore(engine, rules, "2023-NAM").run_id  # stored, never published
     run = scoring.publish(engine, scoring.rescore(engine, rules, "2024-NAM").run_id).id
-    hidden = scoring.rescore(engine, find(OTHER), "2024-NAM").run_id
+    other = scoring.publish(engine, scoring.rescore(engine, find(OTHER), "2024-NAM").run_id).id
     plans.issue(engine, scoring.stored(engine, rules, "2023-NAM"), "SKHCN", targets_for("SKHCN", 2024))
     plans.issue(engine, scoring.stored(engine, rules, "2024-NAM"), "SKHCN")
     public.clear_cache()
     with serving(engine, folder / "du-lieu") as base:
-        yield {"base": base, "engine": engine, "run": run, "hidden": hidden, "data": folder / "du-lieu",
+        yield {"base": base, "engine": engine, "run": run, "hidden": hidden, "other": other, "data": folder / "du-lieu",
                "stored": scoring.stored(engine, rules, "2024-NAM", run)}
     engine.dispose()
 
