@@ -79,24 +79,27 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def explain(e: Exception) -> tuple[int, str]:
-    """(exit code, message) for a failure: refusals name what was wrong; the rest say what failed."""
+    """(exit code, message) for a failure: refusals name what was wrong; the rest say what failed. What the
+    message quotes (a cell, a criterion, a path) is escaped: a «[/]» in a file is text, not console markup."""
+    from rich.markup import escape
+
     from office.errors import Forbidden, Refused
     from store.ingest.problems import IngestError
 
     if isinstance(e, IngestError):
-        return EXIT_INVALID, f"[bold red]Tệp bị từ chối[/]\n{e.render()}"
+        return EXIT_INVALID, f"[bold red]Tệp bị từ chối[/]\n{escape(e.render())}"
     if isinstance(e, Refused):
-        where = f" ({e.field})" if e.field else ""
-        return EXIT_INVALID, f"[bold red]Không ghi nhận{where}:[/] {e.message}"
+        where = f" ({escape(e.field)})" if e.field else ""
+        return EXIT_INVALID, f"[bold red]Không ghi nhận{where}:[/] {escape(e.message)}"
     if isinstance(e, Forbidden):
-        return EXIT_INVALID, f"[bold red]Không được phép:[/] {e.message}"
+        return EXIT_INVALID, f"[bold red]Không được phép:[/] {escape(e.message)}"
     from sqlalchemy.exc import DBAPIError
 
     if isinstance(e, DBAPIError):
         first = str(e.orig).strip().splitlines()[0] if e.orig is not None else type(e).__name__
-        return EXIT_FAILED, (f"[bold red]Lỗi CSDL[/] ({settings.url()}): {first}\n"
+        return EXIT_FAILED, (f"[bold red]Lỗi CSDL[/] ({escape(settings.url())}): {escape(first)}\n"
                              "(kiểm tra địa chỉ --db hoặc CCHC_DATABASE_URL; chạy lại với --debug để xem chi tiết)")
-    return EXIT_FAILED, f"[bold red]Lỗi:[/] {e}\n(chạy lại với --debug để xem chi tiết)"
+    return EXIT_FAILED, f"[bold red]Lỗi:[/] {escape(str(e))}\n(chạy lại với --debug để xem chi tiết)"
 
 
 if __name__ == "__main__":

@@ -253,6 +253,13 @@ def test_commands_that_take_a_rule_set_option_refuse_it_with_exit_1(tmp_path):
         assert "sai.yaml, dòng 12, tiêu chí 1.1: biểu thức lồng quá sâu" in done.stderr
 
 
+def test_a_problem_quoting_console_markup_is_printed_as_text(tmp_path):
+    path = tmp_path / "ngoac.yaml"
+    path.write_text(rule_file("a / khong_co").replace('id: "1.1"', 'id: "[/]"'), encoding="utf-8")
+    done = cchc("score", "--ruleset", path, "--period", "Năm 2024", cwd=tmp_path)
+    assert done.returncode == 1 and "tiêu chí [/]: tên không có" in done.stderr
+
+
 def test_rule_set_test_cases_are_read_bounded_and_checked(tmp_path):
     rules = tmp_path / "thu.yaml"
     rules.write_text(rule_file(), encoding="utf-8")
