@@ -54,13 +54,53 @@ def ingest(
                                                      "ket_qua_kiem_tra.")] = None,
     year: Annotated[Optional[int], typer.Option(help="Năm báo cáo của tệp hồ sơ (mặc định: suy ra từ ngày tiếp nhận).")] = None,
 ) -> None:
-    """Nhập tệp dữ liệu: kiểm tra toàn bộ, có lỗi thì từ chối cả tệp và không ghi gì."""
-    from office.ingestion import KINDS
+    """Nhập tệp dữ liệu: kiểm tra toàn bộ, có lỗi thì từ chối cả tệp và không ghi gì. Nhiều tệp: kiểm tra tất cả
+    rồi ghi tất cả trong một lần, hoặc không ghi tệp nào."""
+    from cchc.shell import progress
+    from office.ingestion import KINDS, IngestError, ingest_many
 
     if kind and kind not in KINDS:
         raise typer.BadParameter(f"không có loại «{kind}»; chọn một trong: {', '.join(KINDS)}", param_hint="--kind")
-    for path in files:
-        announce(_ingest(path, kind, year))
+    refused = None
+    with progress() as bar:
+        tasks: dict[str, int] = {}
+
+        def written(name: str, n: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(f"Ghi {name}", total=None)
+            bar.update(tasks[name], advance=n, total=None)
+
+        try:
+            statuses = ingest_many(engine(), files, kind=kind, year=year, progress=written)
+        except IngestError as e:
+            refused, statuses = e, e.statuses
+    for status in statuses:
+        print_status(status)
+    if refused is not None:
+        raise refused
+    for status in statuses:
+        if status.result is not None and not status.result.already:
+            announce(status.result)
+
+
+def print_status(status) -> None:
+    """One file's fate: đã nhận (its batch), đã nhập trước đây, bị từ chối, or valid but held back."""
+    name = status.path.name
+    if status.refused:
+        console.print(f"[red]{name}[/]: bị từ chối ({number(len(status.problems))} lỗi, xem bên dưới).")
+    elif status.held:
+        console.print(f"[yellow]{name}[/]: hợp lệ, nhưng không ghi vì có tệp khác bị từ chối.")
+    elif status.result is not None and status.result.already:
+        console.print(f"[yellow]{name}[/]: tệp này đã được nhập (lô #{status.result.batch_id}); không thêm gì.")
+    elif status.result is not None:
+        result = status.result
+        what = ", ".join(f"{number(v)} {k}" for k, v in result.loaded.items())
+        console.print(f"[green]{name}[/] ({result.kind.title}): đã nhận — lô #{result.batch_id}, "
+                      f"{number(result.rows)} dòng — {what}.")
+    for note in status.notes:
+        console.print(f"  {note}")
+    for warning in status.warnings:
+        console.print(f"  [yellow]Lưu ý:[/] {warning}")
 
 
 def template(

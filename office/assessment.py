@@ -371,6 +371,10 @@ def save_draft(engine: Engine, actor: Actor, round_id, figures: dict[str, str],
         audit.record(s, actor, "luu_nhap", f"đợt {rnd.id}, đơn vị {unit.code}", before, after)
 
 
+def _typed(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+
+
 def _submission_table(form_: Form) -> pd.DataFrame:
     """The declared figures as a facts table (the columns of the so_lieu template), with the evidence files
     and explanations of the criteria that read each figure."""
@@ -384,7 +388,8 @@ def _submission_table(form_: Form) -> pd.DataFrame:
             entry["files"] += [f"{f.original_name} (sha256 {f.sha256[:12]})" for f in row.files]
             if row.explanation:
                 entry["notes"].append(f"{row.leaf.id}: {row.explanation}")
-    rows = [[form_.unit.code, form_.round.period_code, code, repr(float(v["value"])),
+    # The figures as a person would type them into the file (1234, 98,3): a dot would be read as thousands.
+    rows = [[form_.unit.code, form_.round.period_code, code, _typed(float(v["value"])),
              "; ".join(dict.fromkeys(v["files"])), " | ".join(dict.fromkeys(v["notes"]))]
             for code, v in sorted(by_input.items()) if v["value"] is not None]
     return pd.DataFrame(rows, columns=["Mã đơn vị", "Kỳ báo cáo", "Mã chỉ tiêu", "Giá trị", "Tài liệu kiểm chứng",

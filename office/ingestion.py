@@ -8,8 +8,9 @@ from sqlalchemy import Engine
 
 from office.errors import Refused
 from store.ingest import KINDS, IngestError, IngestResult, ingest_file
+from store.ingest.files import FileStatus, ingest_files
 
-__all__ = ["KINDS", "IngestError", "IngestResult", "ingest", "check_kind"]
+__all__ = ["KINDS", "FileStatus", "IngestError", "IngestResult", "ingest", "ingest_many", "check_kind"]
 
 
 def check_kind(kind: str | None) -> None:
@@ -22,3 +23,11 @@ def ingest(engine: Engine, path: Path, kind: str | None = None, year: int | None
     """Validate a file whole and land it as one batch, or refuse it whole (``IngestError`` names the rows)."""
     check_kind(kind)
     return ingest_file(engine, path, kind=kind, year=year, progress=progress)
+
+
+def ingest_many(engine: Engine, paths: list[Path], kind: str | None = None, year: int | None = None,
+                progress=None) -> list[FileStatus]:
+    """Check every file, then land them all in one transaction or none; each file's status (``IngestError``
+    carries them when one was refused)."""
+    check_kind(kind)
+    return ingest_files(engine, paths, kind=kind, year=year, progress=progress)

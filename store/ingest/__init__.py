@@ -8,7 +8,6 @@ in one transaction; the same bytes (sha256) land once.
 from __future__ import annotations
 
 import difflib
-import getpass
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,13 +22,17 @@ from store.db import serialize_writes
 from store.ingest import awards, dossiers, facts, findings, narratives, people, proceedings, submissions, units
 from store.ingest.columns import fold
 from store.ingest.kind import Context, Kind
+from store.ingest.limits import sized
 from store.ingest.problems import Collector, IngestError, Problem
+from store.ingest.reading import SUFFIXES as SUFFIXES  # where the folder watcher looks for files
+from store.ingest.reading import read_sheet
 
-KINDS: dict[str, Kind] = {k.code: k for k in (
+# In the order files depend on each other (people need their units, discipline its people): files ingested
+# together are checked and written in this order, whatever order they were named in.
+KINDS: dict[str, Kind] = {k.code: sized(k) for k in (
     units.KIND, people.PEOPLE, people.DISCIPLINES, people.INITIATIVES, facts.KIND, dossiers.KIND, submissions.KIND,
     findings.KIND, narratives.KIND, awards.COLLECTIVE_RATINGS, awards.AWARDS, proceedings.PROCEEDINGS,
     proceedings.TOPICS)}
-SUFFIXES = {".csv", ".xlsx", ".xlsm", ".parquet"}
 
 __all__ = ["KINDS", "IngestError", "Problem", "IngestResult", "ingest_file", "ingest_table", "read_table"]
 
@@ -41,6 +44,8 @@ class IngestResult:
     rows: int
     already: bool = False  # the same file had been ingested before: nothing was added
     loaded: dict[str, int] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # what its sender should look at (rows named)
+    notes: list[str] = field(default_factory=list)  # how the file was read when not as the template lays it out
 
 
 def sha256_of(path: Path) -> str:
@@ -51,40 +56,14 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """The first sheet of a file as raw cells, headers on row 1."""
-    name = path.name
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise IngestError([Problem(name, f"không đọc được loại tệp «{suffix}» (chỉ nhận .csv, .xlsx, .parquet)")])
-    try:
-        if suffix == ".csv":
-            return _read_csv(path)
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
-        return pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
-    except UnicodeDecodeError:
-        raise IngestError([Problem(name, "tệp CSV không ở mã UTF-8 (hãy lưu lại với «CSV UTF-8»)")]) from None
-    except IngestError:
-        raise
-    except Exception as err:  # a malformed file: say which, never a traceback
-        raise IngestError([Problem(name, f"tệp hỏng hoặc không đúng định dạng: {err}")]) from None
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    with open(path, encoding="utf-8-sig") as fh:
-        first = fh.readline()
-    # Excel in a Vietnamese locale saves "CSV" with semicolons.
-    sep = ";" if first.count(";") > first.count(",") else ","
-    options = dict(sep=sep, dtype="str", keep_default_na=False, encoding="utf-8-sig")
-    try:  # pyarrow's reader is several times faster on millions of rows
-        return pd.read_csv(path, engine="pyarrow", **options)
-    except Exception:  # noqa: BLE001 - pandas' own reader then names what is wrong (encoding, quoting)
-        return pd.read_csv(path, **options)
+def read_table(path: Path, kind: str | None = None) -> pd.DataFrame:
+    """The data of a file as raw cells under their headers (the header found under any title rows, on any
+    sheet); ``read_sheet`` also says which row of the sheet each came from."""
+    return read_sheet(path, [KINDS[kind]] if kind else KINDS.values()).frame
 
 
 def _header_map(kind: Kind, headers: list[str], out: Collector) -> dict[str, str]:
-    """File header → field; wrong, missing or repeated headers are problems on row 1."""
+    """File header → field; wrong, missing or repeated headers are problems of the header row."""
     by_fold = {fold(c.header): c for c in kind.columns}
     mapping, seen = {}, set()
     for header in headers:
@@ -92,19 +71,20 @@ def _header_map(kind: Kind, headers: list[str], out: Collector) -> dict[str, str
         if col is None:
             near = difflib.get_close_matches(str(header), kind.headers, n=1, cutoff=0.6)
             hint = f" (có phải «{near[0]}»?)" if near else ""
-            out.add(f"cột «{header}» không thuộc mẫu {kind.title}{hint}", row=1, column=str(header))
+            out.add(f"cột «{header}» không thuộc mẫu {kind.title}{hint}", row=out.header_row, column=str(header))
         elif col.header in seen:
-            out.add(f"cột «{col.header}» xuất hiện hai lần", row=1, column=str(header))
+            out.add(f"cột «{col.header}» xuất hiện hai lần", row=out.header_row, column=str(header))
         else:
             mapping[header] = col.field
             seen.add(col.header)
     for col in kind.columns:
         if col.header not in seen and col.required:
-            out.add(f"thiếu cột bắt buộc «{col.header}» của mẫu {kind.title}", row=1, column=col.header)
+            out.add(f"thiếu cột bắt buộc «{col.header}» của mẫu {kind.title}", row=out.header_row,
+                    column=col.header)
     return mapping
 
 
-def detect_kind(headers: list[str], file: str) -> Kind:
+def detect_kind(headers: list[str], file: str, header_row: int = 1) -> Kind:
     """The kind whose headers the file's headers match best (its required columns all present)."""
     folded = {fold(h) for h in headers}
 
@@ -117,14 +97,18 @@ def detect_kind(headers: list[str], file: str) -> Kind:
     if len(required & folded) < max(2, len(required) // 2):
         kinds = ", ".join(KINDS)
         raise IngestError([Problem(file, f"không nhận ra loại tệp từ dòng tiêu đề; dùng «cchc template» để lấy "
-                                         f"mẫu, hoặc chỉ rõ --kind ({kinds})", row=1)])
+                                         f"mẫu, hoặc chỉ rõ --kind ({kinds})", row=header_row)])
     return best
 
 
 def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
-    """Typed columns for every field of the kind; absent optional columns are empty."""
+    """Typed columns for every field of the kind; absent optional columns are empty. A file of headers alone
+    is refused: it would land as an empty batch."""
     mapping = _header_map(kind, list(raw.columns), out)
     out.raise_if_any()
+    if raw.empty:
+        out.add("tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào", row=out.header_row)
+        out.raise_if_any()
     by_field = {v: k for k, v in mapping.items()}
     empty = pd.Series([""] * len(raw), index=raw.index, dtype="str")
     frame = pd.DataFrame(index=raw.index)
@@ -136,25 +120,18 @@ def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
         names = ", ".join(c.header for c in kind.columns if c.field in kind.key)
         first = keys.reset_index(drop=True).reset_index().groupby(list(kind.key))["index"].transform("min")
         out.rows(repeated, by_field.get(kind.key[0], kind.key[0]),
-                 lambda pos: f"trùng khóa ({names}) với dòng {pos + 2}", first)
+                 lambda pos: f"trùng khóa ({names}) với dòng {out.row_of(pos)}", first)
     return frame
 
 
 def ingest_file(engine: Engine, path: str | Path, kind: str | None = None, year: int | None = None,
                 user: str | None = None, progress=None) -> IngestResult:
     """Validate a file whole, then write it as one batch in one transaction (or refuse it whole)."""
-    path = Path(path)
-    if not path.is_file():
-        raise IngestError([Problem(str(path), "không tìm thấy tệp")])
-    digest = sha256_of(path)
-    done = _landed(engine, digest)
-    raw = None
-    if done is None:
-        raw = read_table(path)
-    chosen = KINDS[kind] if kind else (KINDS[done.kind] if done else detect_kind(list(raw.columns), path.name))
-    if done is not None:
-        return IngestResult(chosen, done.id, done.rows, already=True)
-    return _land(engine, chosen, raw, path.name, digest, user or getpass.getuser(), year, progress)
+    from store.ingest.files import ingest_files
+
+    [status] = ingest_files(engine, [Path(path)], kind=kind, year=year, user=user,
+                            progress=(lambda name, n: progress(n)) if progress else None)
+    return status.result
 
 
 def table_sha256(raw: pd.DataFrame, name: str) -> str:

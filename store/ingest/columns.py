@@ -11,7 +11,14 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from store.ingest.problems import Collector
+from store.ingest.problems import Collector, shown
+
+# What a spreadsheet writes where it has no value: a missing value, refused where the column requires one.
+MISSING_MARKS = frozenset({"NA", "N/A", "#N/A", "na", "n/a", "#n/a", "N/a", "Na"})
+# Excel's errors of a formula: the cell holds no value at all.
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
+MAX_CELL = 32_767  # Excel's own limit on the text of a cell: the limit of a column stored without one
+MAX_NUMBER = 1e15  # larger than any figure of a province, and where float64 still holds every tenth exactly
 
 
 def fold(text: str) -> str:
@@ -51,6 +58,18 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def numeric_cells(raw: pd.Series) -> pd.Series:
+    """Which cells of a column of mixed cells (a workbook's) are numbers rather than text."""
+    if raw.dtype != object:
+        return pd.Series(pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype),
+                         index=raw.index)
+    return raw.map(_is_number).astype(bool)
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -58,11 +77,45 @@ class Column:
     required: bool = True  # a cell must hold a value
     help: str = ""
     example: str = ""
+    limit: int | None = None  # the longest text a cell may hold: the width of the column it is stored in
+    code: bool = False  # an identifier: a number in its cell may have lost leading zeros
+
+    def cells(self, raw: pd.Series, out: Collector) -> tuple[pd.Series, pd.Series]:
+        """The cells as text, and which of them were reported already: an Excel error, a text longer than the
+        column holds, a missing-value mark (NA, #N/A) where a value is required. Those cells read as empty, so
+        that no later check quotes them again."""
+        text = as_text(raw)
+        limit = self.limit or MAX_CELL
+        lengths = text.str.len()
+        long = lengths > limit
+        errors = text.isin(EXCEL_ERRORS)
+        marked = text.isin(MISSING_MARKS)
+        out.rows(errors, self.header, lambda v: f"ô có lỗi công thức Excel «{v}»: sửa công thức hoặc ghi giá trị",
+                 text)
+        if self.required:
+            out.rows(marked, self.header,
+                     lambda v: f"«{v}» là ô không có giá trị (không có số liệu), nhưng cột này bắt buộc phải có giá trị",
+                     text)
+        out.rows(long, self.header, lambda n: f"ô dài {_limit_text(n)} ký tự, quá {_limit_text(limit)} ký tự của cột",
+                 lengths)
+        reported = errors | long | (marked if self.required else False)
+        gone = errors | long | marked
+        return (text.mask(gone, "") if gone.any() else text), reported
+
+    def warn_numbers(self, raw: pd.Series, out: Collector) -> None:
+        """A code typed into Excel as a number (0012 → 12) lost its leading zeros: said, with its rows."""
+        if not self.code or raw.dtype != object:
+            return
+        numeric = np.flatnonzero(numeric_cells(raw).to_numpy())
+        if len(numeric):
+            out.warn("mã được lưu dạng số trong Excel: nếu mã có số 0 ở đầu thì các số 0 đó đã mất (định dạng cột là "
+                     "Text rồi gõ lại mã)", self.header, [out.row_of(p) for p in numeric])
 
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
-        values = as_text(raw)
+        self.warn_numbers(raw, out)
+        values, reported = self.cells(raw, out)
         if self.required:
-            out.rows(values.eq(""), self.header, "ô bắt buộc đang để trống")
+            out.rows(values.eq("") & ~reported, self.header, "ô bắt buộc đang để trống")
         return values
 
 
@@ -71,47 +124,81 @@ class Text(Column):
     pass
 
 
-_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+# Numbers as Vietnamese write them, one reading for every numeric column: the dot groups thousands (1.234 is one
+# thousand two hundred thirty-four, 1.234.567), the comma marks the decimals (98,3; 1.234,5). A dot anywhere
+# else (98.3, 0.125) is refused rather than guessed; so are 1,234.5 and 1.2.3.
+_GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$")
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+DOT_MISUSED = "dấu chấm chỉ dùng để ngăn cách hàng nghìn (1.234); phần thập phân ghi sau dấu phẩy (98,3)"
 
 
-def _numbers(text: pd.Series) -> pd.Series:
-    """Numbers as Vietnamese users write them: 1.234 (thousands) and 98,3 (decimal comma) both read."""
-    plain = pd.to_numeric(text, errors="coerce")
-    unread = plain.isna() & text.ne("")
+def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The numbers of a column of text, and where a dot was used as a decimal point."""
+    values = pd.to_numeric(text, errors="coerce").astype("float64")  # digits alone: the fast path
+    dotted = text.str.contains(".", regex=False)
+    if dotted.any():
+        values = values.mask(dotted)
+    unread = values.isna() & text.ne("")
+    misused = pd.Series(False, index=text.index)
     if not unread.any():
-        return plain
-    cleaned = text[unread].str.replace(" ", "", regex=False)
-    thousands = cleaned.str.match(_THOUSANDS)
-    cleaned = cleaned.where(~thousands, cleaned.str.replace(".", "", regex=False))
-    cleaned = cleaned.str.replace(",", ".", regex=False)
-    return plain.where(~unread, pd.to_numeric(cleaned, errors="coerce"))
+        return values, misused
+    cleaned = text[unread].str.replace(_SPACES, "", regex=True)
+    grouped = cleaned.str.match(_GROUPED)
+    wrong_dot = cleaned.str.contains(".", regex=False) & ~grouped
+    cleaned = cleaned.where(~grouped, cleaned.str.replace(".", "", regex=False)).str.replace(",", ".", regex=False)
+    values[unread] = pd.to_numeric(cleaned.where(~wrong_dot, ""), errors="coerce").astype("float64")
+    misused[unread] = wrong_dot
+    return values, misused
+
+
+def _limit_text(limit: float) -> str:
+    return f"{limit:,.0f}".replace(",", ".")
 
 
 @dataclass(frozen=True)
 class Number(Column):
     integral: bool = False
     minimum: float | None = 0
+    maximum: float | None = None  # by default MAX_NUMBER; a column stored as an integer: its type's range
 
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
-        if pd.api.types.is_numeric_dtype(raw.dtype):
-            text = None
+        if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
             values = raw.astype("float64")
+            src = values
             blank = values.isna()
+            reported = misused = pd.Series(False, index=raw.index)
         else:
-            text = as_text(raw)
+            numeric = numeric_cells(raw)
+            text, reported = self.cells(raw.where(~numeric, None) if numeric.any() else raw, out)
+            values, misused = _numbers(text)
             blank = text.eq("")
-            values = _numbers(text)
+            if numeric.any():  # a workbook's number is a number: no reading of dots and commas
+                values[numeric] = raw[numeric].astype("float64")
+                blank &= ~numeric
+                text = text.mask(numeric, raw[numeric].map(_cell_text))
+            src = text
         if self.required:
-            out.rows(blank, self.header, "ô bắt buộc đang để trống")
-        src = text if text is not None else values
-        out.rows(values.isna() & ~blank, self.header, lambda v: f"«{v}» không phải là số", src)
+            out.rows(blank & ~reported, self.header, "ô bắt buộc đang để trống")
+        out.rows(misused, self.header, lambda v: f"«{shown(v)}»: {DOT_MISUSED}", src)
+        out.rows(values.isna() & ~blank & ~reported & ~misused, self.header,
+                 lambda v: f"«{shown(v)}» không phải là số", src)
+        infinite = np.isinf(values)
+        out.rows(infinite, self.header, lambda v: f"«{shown(v)}» không phải là một số hữu hạn", src)
+        top = self.maximum if self.maximum is not None else MAX_NUMBER
+        huge = ~infinite & (values.abs() > top)
+        out.rows(huge, self.header,
+                 lambda v: f"«{shown(v)}» vượt quá giới hạn của cột ({'±' if self.minimum is None else ''}"
+                           f"{_limit_text(top)})", src)
+        fine = values.notna() & ~infinite & ~huge
         if self.integral:
-            frac = values.notna() & (values != np.floor(values))
-            out.rows(frac, self.header, lambda v: f"«{v}» phải là số nguyên", src)
+            frac = fine & (values != np.floor(values))
+            out.rows(frac, self.header, lambda v: f"«{shown(v)}» phải là số nguyên", src)
         if self.minimum is not None:
-            out.rows(values < self.minimum, self.header,
-                     lambda v: f"giá trị âm «{v}» không hợp lệ (phải ≥ {self.minimum:g})", src)
-        return values
+            low = fine & (values < self.minimum)
+            out.rows(low & (values < 0), self.header,
+                     lambda v: f"giá trị âm «{shown(v)}» không hợp lệ (phải ≥ {self.minimum:g})", src)
+            out.rows(low & (values >= 0), self.header, lambda v: f"«{shown(v)}» nhỏ hơn {self.minimum:g}", src)
+        return values.where(fine)
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -126,10 +213,11 @@ class Day(Column):
             parsed = pd.to_datetime(raw)
             text = parsed.dt.strftime("%d/%m/%Y").fillna("")
             blank = parsed.isna()
+            reported = pd.Series(False, index=raw.index)
         else:
             is_stamp = (pd.Series(False, index=raw.index) if _is_text(raw)
-                        else raw.map(lambda v: isinstance(v, (datetime, date))))
-            text = as_text(raw.where(~is_stamp, None))
+                        else raw.map(lambda v: isinstance(v, (datetime, date))).astype(bool))
+            text, reported = self.cells(raw.where(~is_stamp, None) if is_stamp.any() else raw, out)
             blank = text.eq("") & ~is_stamp
             # Try first the format the column's first value is written in: exports from systems are ISO.
             sample = text[~blank].head(1)
@@ -143,9 +231,9 @@ class Day(Column):
             if is_stamp.any():
                 parsed = parsed.where(~is_stamp, pd.to_datetime(raw.where(is_stamp), errors="coerce"))
         if self.required:
-            out.rows(blank, self.header, "ô bắt buộc đang để trống")
+            out.rows(blank & ~reported, self.header, "ô bắt buộc đang để trống")
         out.rows(parsed.isna() & ~blank, self.header,
-                 lambda v: f"«{v}» không phải ngày hợp lệ (dd/mm/yyyy)", text)
+                 lambda v: f"«{shown(v)}» không phải ngày hợp lệ (dd/mm/yyyy)", text)
         return parsed.dt.normalize()
 
 
@@ -157,14 +245,14 @@ class Choice(Column):
     blank: str | None = None  # the code an empty cell means, if it may be empty
 
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
-        text = as_text(raw)
+        text, reported = self.cells(raw, out)
         lookup = {fold(k): v for k, v in self.choices.items()}
         codes = map_distinct(text, lambda v: lookup.get(fold(v)) if v else self.blank)
         if self.required and self.blank is None:
-            out.rows(text.eq(""), self.header, "ô bắt buộc đang để trống")
+            out.rows(text.eq("") & ~reported, self.header, "ô bắt buộc đang để trống")
         allowed = ", ".join(dict.fromkeys(k for k in self.choices if not k.isascii() or len(k) > 1))
         out.rows(codes.isna() & text.ne(""), self.header,
-                 lambda v: f"«{v}» không thuộc các giá trị cho phép: {allowed}", text)
+                 lambda v: f"«{shown(v)}» không thuộc các giá trị cho phép: {allowed}", text)
         return codes
 
 

@@ -63,8 +63,9 @@ def _check_parts(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     """A part may not exceed its whole (121 signed of 120 outgoing), in the file or against the store."""
     registry = indicators.registry()
     ids = {code: uid for code, (uid, _) in ctx.units.items()}
-    new = frame.assign(row=np.arange(len(frame)) + 2)[["unit", "period_code", "indicator", "value", "row"]]
-    with Session(ctx.engine) as s:
+    rows = [out.row_of(pos) for pos in range(len(frame))]
+    new = frame.assign(row=rows)[["unit", "period_code", "indicator", "value", "row"]]
+    with ctx.reading() as s:
         old = current_facts(s, sorted(set(new["period_code"])), [ids[u] for u in set(new["unit"])])
     old = old.rename(columns={"period": "period_code"})[["unit", "period_code", "indicator", "value"]]
     merged = pd.concat([old.assign(row=pd.NA), new]).drop_duplicates(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
@@ -24,16 +26,27 @@ class Context:
     year: int | None = None
     found: dict = field(default_factory=dict)  # what checks computed for the loader (e.g. the year)
     progress: Callable[[int], None] | None = None  # told how many rows each bulk write has written
+    # The transaction the file is written in, when checks must see what files before it in the same
+    # transaction wrote (files ingested together); otherwise checks read what is committed.
+    session: Session | None = None
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        if self.session is not None:
+            yield self.session
+            return
+        with Session(self.engine) as s:
+            yield s
 
     @cached_property
     def units(self) -> dict[str, tuple[int, str]]:
         """Unit code → (id, kind)."""
-        with Session(self.engine) as s:
+        with self.reading() as s:
             return {c: (i, k) for i, c, k in s.execute(select(models.Unit.id, models.Unit.code, models.Unit.kind))}
 
     @cached_property
     def people(self) -> dict[str, int]:
-        with Session(self.engine) as s:
+        with self.reading() as s:
             return dict(s.execute(select(models.Person.code, models.Person.id)).all())
 
     @staticmethod

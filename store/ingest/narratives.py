@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from store import models
 from store.db import ensure_periods
 from store.ingest.bulk import insert_frame
-from store.ingest.columns import Choice, Text, as_text, fold, map_distinct
+from store.ingest.columns import Choice, Text, fold, map_distinct
 from store.ingest.kind import Context, Kind
-from store.ingest.problems import Collector
+from store.ingest.problems import Collector, shown
 
 # The sections of the periodic CCHC report, in the order of the Ministry's form (seed 001): code → title.
 SECTIONS = {
@@ -41,12 +41,12 @@ class Section(Choice):
     a list of them would not read)."""
 
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
-        text = as_text(raw)
+        text, reported = self.cells(raw, out)
         lookup = {fold(k): v for k, v in self.choices.items()}
         codes = map_distinct(text, lambda v: lookup.get(fold(v)) if v else None)
-        out.rows(text.eq(""), self.header, "ô bắt buộc đang để trống")
+        out.rows(text.eq("") & ~reported, self.header, "ô bắt buộc đang để trống")
         out.rows(codes.isna() & text.ne(""), self.header,
-                 lambda v: f"«{v}» không phải mục nào của báo cáo; ghi mã mục ({', '.join(SECTIONS)}) hoặc tên mục "
+                 lambda v: f"«{shown(v)}» không phải mục nào của báo cáo; ghi mã mục ({', '.join(SECTIONS)}) hoặc tên mục "
                            "như ở trang «Hướng dẫn»", text)
         return codes
 

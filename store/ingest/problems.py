@@ -9,6 +9,8 @@ import pandas as pd
 
 # How many rows with the same problem in the same column are listed before the rest are counted.
 SHOWN_PER_PROBLEM = 10
+# A message quotes the cell it is about; a cell of megabytes is quoted by its beginning.
+LONGEST_MESSAGE = 400
 
 
 @dataclass(frozen=True)
@@ -28,10 +30,12 @@ class Problem:
 
 
 class IngestError(Exception):
-    """The file was refused; nothing was written."""
+    """The file (or one file of several ingested together) was refused; nothing was written. ``statuses``: what
+    became of each file when several were ingested together."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], statuses: list | None = None):
         self.problems = problems
+        self.statuses = statuses or []
         super().__init__(self.render())
 
     def render(self, limit: int = 60) -> str:
@@ -42,15 +46,42 @@ class IngestError(Exception):
         return "\n".join(lines)
 
 
-class Collector:
-    """Gathers problems for one file; rows are reported with the spreadsheet's numbering."""
+def shown(value, width: int = 60) -> str:
+    """A cell's value as a message quotes it: its beginning when it is long."""
+    text = str(value)
+    return text if len(text) <= width else text[:width] + "…"
 
-    def __init__(self, file: str):
+
+class Collector:
+    """Gathers problems (and warnings) for one file; rows are reported with the spreadsheet's numbering:
+    ``numbers`` holds the sheet's row number of each data row (title rows, the header and blank rows skipped
+    are counted), by default the header on row 1 and the data from row 2 on."""
+
+    def __init__(self, file: str, numbers: np.ndarray | None = None, header_row: int = 1):
         self.file = file
+        self.numbers = numbers
+        self.header_row = header_row
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def row_of(self, pos: int) -> int:
+        """The spreadsheet's row number of the data row at position ``pos``."""
+        if self.numbers is None:
+            return int(pos) + self.header_row + 1
+        return int(self.numbers[pos])
 
     def add(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        if len(message) > LONGEST_MESSAGE:
+            message = message[:LONGEST_MESSAGE] + "…"
         self.problems.append(Problem(self.file, message, row, column))
+
+    def warn(self, message: str, column: str | None = None, rows: list[int] | None = None) -> None:
+        """Something that does not refuse the file but that its sender should look at, naming the rows."""
+        if rows:
+            listed = ", ".join(map(str, rows[:SHOWN_PER_PROBLEM]))
+            more = f" và {len(rows) - SHOWN_PER_PROBLEM} dòng khác" if len(rows) > SHOWN_PER_PROBLEM else ""
+            message = f"dòng {listed}{more}: {message}"
+        self.warnings.append(Problem(self.file, message, None, column))
 
     def rows(self, mask: pd.Series | np.ndarray, column: str | None, message, values=None) -> None:
         """Report every row where ``mask`` holds: ``message`` is a text or a function of the row's value."""
@@ -64,7 +95,7 @@ class Collector:
             return message(values.iloc[pos] if isinstance(values, pd.Series) else values[pos])
 
         for pos in positions[:SHOWN_PER_PROBLEM]:
-            self.add(text(pos), row=int(pos) + 2, column=column)
+            self.add(text(pos), row=self.row_of(pos), column=column)
         if len(positions) > SHOWN_PER_PROBLEM:
             rest = len(positions) - SHOWN_PER_PROBLEM
             first = text(positions[0])

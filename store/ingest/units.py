@@ -58,22 +58,19 @@ LIMITS = {"abbreviation": ("Ký hiệu viết tắt", 30), "place": ("Địa dan
 
 
 def _check_issuer(frame: pd.DataFrame, out: Collector) -> None:
-    """The optional issuer columns: lengths, the abbreviation's letters, the authority's prefix."""
-    for field, (header, limit) in LIMITS.items():
-        for pos, value in enumerate(frame[field]):
-            if value and len(value) > limit:
-                out.add(f"«{value[:40]}…» dài quá {limit} ký tự", pos + 2, header)
+    """The optional issuer columns: the abbreviation's letters, the authority's prefix (their lengths are the
+    columns' own limits)."""
     for pos, (code, value) in enumerate(zip(frame["unit"], frame["abbreviation"])):
         if value and not ABBREVIATION.match(value):
             out.add(f"ký hiệu «{value}» của đơn vị «{code}» chỉ gồm chữ in hoa, chữ số và dấu gạch nối "
-                    "(ví dụ SKHCN, UBND)", pos + 2, "Ký hiệu viết tắt")
+                    "(ví dụ SKHCN, UBND)", out.row_of(pos), "Ký hiệu viết tắt")
     for pos, (authority, title) in enumerate(zip(frame["signer_authority"], frame["signer_title"])):
         head = authority.split(" ", 1)[0] if authority else ""
         if authority and "." in head and not AUTHORITY.match(authority):
             out.add(f"thẩm quyền ký «{authority}» phải bắt đầu bằng KT., TM., Q., TL. hoặc TUQ. và chức danh "
-                    "(ví dụ «KT. GIÁM ĐỐC»)", pos + 2, "Thẩm quyền ký")
+                    "(ví dụ «KT. GIÁM ĐỐC»)", out.row_of(pos), "Thẩm quyền ký")
         elif authority.startswith(("KT.", "TM.")) and not title:
-            out.add(f"ký «{authority}» cần ghi «Chức vụ người ký» (ví dụ PHÓ GIÁM ĐỐC)", pos + 2, "Chức vụ người ký")
+            out.add(f"ký «{authority}» cần ghi «Chức vụ người ký» (ví dụ PHÓ GIÁM ĐỐC)", out.row_of(pos), "Chức vụ người ký")
 
 
 def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
@@ -87,15 +84,15 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
             continue
         if not parent:
             if PARENT_KINDS[kind]:
-                out.add(f"{UNIT_KINDS[kind]} «{code}» phải có đơn vị cấp trên", pos + 2, "Mã đơn vị cấp trên")
+                out.add(f"{UNIT_KINDS[kind]} «{code}» phải có đơn vị cấp trên", out.row_of(pos), "Mã đơn vị cấp trên")
             continue
         if parent == code:
-            out.add(f"đơn vị «{code}» không thể là cấp trên của chính nó", pos + 2, "Mã đơn vị cấp trên")
+            out.add(f"đơn vị «{code}» không thể là cấp trên của chính nó", out.row_of(pos), "Mã đơn vị cấp trên")
         elif parent not in kinds:
-            out.add(f"đơn vị cấp trên «{parent}» không có trong tệp và trong danh mục", pos + 2, "Mã đơn vị cấp trên")
+            out.add(f"đơn vị cấp trên «{parent}» không có trong tệp và trong danh mục", out.row_of(pos), "Mã đơn vị cấp trên")
         elif kinds[parent] not in PARENT_KINDS[kind]:
             out.add(f"{UNIT_KINDS[kind]} không thể thuộc {UNIT_KINDS.get(kinds[parent], kinds[parent])} «{parent}»",
-                    pos + 2, "Mã đơn vị cấp trên")
+                    out.row_of(pos), "Mã đơn vị cấp trên")
 
 
 def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:

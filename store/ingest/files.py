@@ -1,0 +1,137 @@
+"""Files ingested together: every one read and checked first, then all written in one transaction, or none.
+
+A file that refers to another of the same command (people to the units of a units file) is checked after it,
+inside the same transaction, so it sees it; files are taken in the order their kinds depend on each other,
+whatever order they were named in. Every file gets a status: landed, already landed before, refused with its
+problems, or valid but not written because another file was refused.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from store import models
+from store.db import serialize_writes
+from store.ingest import KINDS, IngestResult, _landed, detect_kind, parse, sha256_of
+from store.ingest.kind import Context, Kind
+from store.ingest.problems import Collector, IngestError, Problem
+from store.ingest.reading import read_sheet
+
+ORDER = {code: i for i, code in enumerate(KINDS)}
+
+
+@dataclass
+class FileStatus:
+    path: Path
+    kind: Kind | None = None
+    result: IngestResult | None = None  # landed, or found already landed
+    problems: list[Problem] = field(default_factory=list)  # refused for these
+    warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    held: bool = False  # valid, but not written: another file of the same command was refused
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.problems)
+
+
+@dataclass
+class _Pending:
+    status: FileStatus
+    kind: Kind
+    frame: pd.DataFrame
+    out: Collector
+    digest: str
+
+
+def _prepare(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending | None:
+    """Read and parse a file alone (nothing of the store but whether its bytes landed already)."""
+    path = status.path
+    if not path.is_file():
+        raise IngestError([Problem(str(path), "không tìm thấy tệp")])
+    digest = sha256_of(path)
+    done = _landed(engine, digest)
+    if done is not None:
+        status.kind = KINDS.get(done.kind, kind)
+        status.result = IngestResult(status.kind, done.id, done.rows, already=True)
+        return None
+    sheet = read_sheet(path, [kind] if kind else KINDS.values())
+    status.notes = sheet.notes
+    status.kind = kind or detect_kind(list(sheet.frame.columns), path.name, sheet.header_row)
+    out = Collector(path.name, sheet.numbers, sheet.header_row)
+    frame = parse(status.kind, sheet.frame, out)
+    status.warnings = out.warnings
+    out.raise_if_any()
+    return _Pending(status, status.kind, frame, out, digest)
+
+
+def ingest_files(engine: Engine, paths: list[Path], kind: str | None = None, year: int | None = None,
+                 user: str | None = None, progress: Callable[[str, int], None] | None = None) -> list[FileStatus]:
+    """Ingest ``paths`` all or nothing; their statuses in the order given. Raises ``IngestError`` (its
+    ``statuses`` telling what became of each file) when any file is refused: then nothing was written."""
+    user = user or getpass.getuser()
+    chosen = KINDS[kind] if kind else None
+    statuses = [FileStatus(Path(p)) for p in paths]
+    pending: list[_Pending] = []
+    for status in statuses:
+        try:
+            item = _prepare(engine, status, chosen)
+        except IngestError as err:
+            status.problems = err.problems
+            continue
+        if item is not None:
+            pending.append(item)
+    if any(st.refused for st in statuses):
+        for item in pending:
+            item.status.held = True
+        _raise_if_refused(statuses)
+    pending.sort(key=lambda item: ORDER[item.kind.code])
+    with Session(engine) as s, s.begin():
+        serialize_writes(s)
+        for item in pending:
+            _check_and_load(s, engine, item, user, year, progress, statuses)
+        if any(st.refused for st in statuses):
+            for item in pending:
+                if not item.status.refused and not (item.status.result and item.status.result.already):
+                    item.status.held, item.status.result = True, None
+            _raise_if_refused(statuses)  # inside the transaction: what was written for the others goes back
+    return statuses
+
+
+def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year: int | None, progress,
+                    statuses: list[FileStatus]) -> None:
+    """Check one file against the store as this transaction sees it (the files before it included), and write
+    it. Once a file is refused, the others are still checked and written, for their own statuses (a file after
+    them may refer to them); the transaction then goes back whole."""
+    status, name = item.status, item.status.path.name
+    done = s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == item.digest))
+    if done is not None:  # the same bytes: named twice, or landed while this one was being read
+        status.result = IngestResult(item.kind, done.id, done.rows, already=True)
+        return
+    ctx = Context(engine, name, year=year, session=s,
+                  progress=(lambda n: progress(name, n)) if progress else None)
+    item.kind.check(ctx, item.frame, item.out)
+    if item.out.problems:
+        status.problems = item.out.problems
+        return
+    batch = models.IngestBatch(kind=item.kind.code, file_name=name, sha256=item.digest, rows=len(item.frame),
+                               created_at=datetime.now().replace(microsecond=0), created_by=user)
+    s.add(batch)
+    s.flush()
+    loaded = item.kind.load(s, item.frame, ctx, batch.id)
+    status.result = IngestResult(item.kind, batch.id, len(item.frame), loaded=loaded, warnings=status.warnings,
+                                 notes=status.notes)
+
+
+def _raise_if_refused(statuses: list[FileStatus]) -> None:
+    problems = [p for st in statuses for p in st.problems]
+    if problems:
+        raise IngestError(problems, statuses)

@@ -1,0 +1,321 @@
+"""Reading a spreadsheet as offices make them: the header row found where it is (under title rows, on any sheet
+of a workbook), blank rows and columns around the data left out, CSV in UTF-8 (with or without BOM), UTF-16 or
+Windows-1258 — and every data row keeping the sheet's own row number, for the messages that name it."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import mmap
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from store.ingest.columns import fold
+from store.ingest.problems import IngestError, Problem
+
+SUFFIXES = {".csv", ".xlsx", ".xlsm", ".parquet"}
+# Title rows («UBND TỈNH …», «BÁO CÁO …», a blank row) come before the header within this many rows.
+HEADER_WITHIN = 20
+NOT_UTF8 = "tệp CSV không ở mã UTF-8 (hãy lưu lại với «CSV UTF-8»)"
+
+
+@dataclass
+class Sheet:
+    """The data of a file: cells under their headers, and where they were found."""
+
+    frame: pd.DataFrame  # one column per header (as written), cells as read, a plain 0..n-1 index
+    numbers: np.ndarray  # the spreadsheet's row number of each data row
+    header_row: int = 1
+    sheet: str | None = None  # the workbook's sheet the data were read from
+    notes: list[str] = field(default_factory=list)  # how it was read, when not as the template says
+
+
+def _header_words(kinds: Iterable) -> tuple[set[str], set[str]]:
+    """Every known header, folded (for matching what people type) and as written (for telling an encoding)."""
+    folded, exact = set(), set()
+    for kind in kinds:
+        for col in kind.columns:
+            folded.add(fold(col.header))
+            exact.add(col.header.lower())
+    return folded, exact
+
+
+def _cell_str(value) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value).strip()
+
+
+def header_index(rows: list[list], kinds: Iterable, exact: bool = False) -> int | None:
+    """Position of the header among the first rows: the first row with two or more cells that are headers of
+    a known kind (a title row holds one cell). ``exact``: with their diacritics, as written."""
+    folded, written = _header_words(kinds)
+    for i, row in enumerate(rows[:HEADER_WITHIN]):
+        cells = [_cell_str(v) for v in row]
+        if exact:
+            hits = sum(unicodedata.normalize("NFC", c).lower() in written for c in cells if c)
+        else:
+            hits = sum(fold(c) in folded for c in cells if c)
+        if hits >= 2:
+            return i
+    return None
+
+
+def _first_filled(rows: list[list]) -> int | None:
+    for i, row in enumerate(rows):
+        if any(_cell_str(v) for v in row):
+            return i
+    return None
+
+
+def _headers(row: list) -> list[str]:
+    return [unicodedata.normalize("NFC", _cell_str(v)) for v in row]
+
+
+def _frame(headers: list[str], rows: list[list], first_number: int, name: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Rows under the header as a frame: rows with no value left out (their numbers kept for the others),
+    columns with neither a header nor a value left out, a value under no header refused."""
+    width = len(headers)
+    for row in rows:
+        width = max(width, len(row))
+    cells = [list(r) + [None] * (width - len(r)) for r in rows]
+    headers = headers + [""] * (width - len(headers))
+    numbers = np.arange(first_number, first_number + len(rows))
+    filled = np.array([any(_cell_str(v) for v in r) for r in cells], dtype=bool)
+    cells = [r for r, keep in zip(cells, filled) if keep]
+    numbers = numbers[filled]
+    keep = []
+    for j, header in enumerate(headers):
+        if header:
+            keep.append(j)
+            continue
+        used = next((k for k, r in enumerate(cells) if _cell_str(r[j])), None)
+        if used is not None:
+            from openpyxl.utils import get_column_letter
+
+            raise IngestError([Problem(name, f"cột {get_column_letter(j + 1)} có dữ liệu nhưng không có tiêu đề",
+                                       int(numbers[used]), get_column_letter(j + 1))])
+    frame = pd.DataFrame([[r[j] for j in keep] for r in cells], columns=range(len(keep)), dtype=object)
+    frame.columns = [headers[j] for j in keep]
+    return frame, numbers
+
+
+def _empty(name: str) -> IngestError:
+    return IngestError([Problem(name, "tệp trống: không có dòng tiêu đề và dữ liệu (dùng «cchc template» để lấy mẫu)")])
+
+
+# --- Workbooks ---------------------------------------------------------------------------------------------------
+
+
+def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        first = None
+        for ws in wb.worksheets:
+            rows = ws.iter_rows(values_only=True)
+            head = [list(r) for _, r in zip(range(HEADER_WITHIN), rows)]
+            found = header_index(head, kinds)
+            if found is None:
+                if first is None and _first_filled(head) is not None:
+                    first = (ws.title, head, _first_filled(head), rows)
+                continue
+            return _sheet(path.name, ws.title, head, found, rows, wb.worksheets[0].title)
+        if first is None:
+            raise _empty(path.name)
+        title, head, found, rows = first  # no known header anywhere: the first filled row says what is wrong
+        return _sheet(path.name, title, head, found, rows, wb.worksheets[0].title)
+    finally:
+        wb.close()
+
+
+def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, first_title: str) -> Sheet:
+    body = head[found + 1:] + [list(r) for r in rest]
+    frame, numbers = _frame(_headers(head[found]), body, found + 2, name)
+    notes = []
+    if title != first_title:
+        notes.append(f"dữ liệu đọc từ trang «{title}»")
+    if found:
+        notes.append(f"dòng tiêu đề là dòng {found + 1}")
+    return Sheet(frame, numbers, found + 1, title, notes)
+
+
+# --- CSV ---------------------------------------------------------------------------------------------------------
+
+
+def _decoded(path: Path, name: str, kinds: Iterable) -> tuple[object, int, list[str]]:
+    """The file as UTF-8 bytes to read from (its path, or a buffer when it had to be converted), where its text
+    starts (after a BOM), and a note when it was converted."""
+    with open(path, "rb") as fh:
+        start = fh.read(4)
+    if start.startswith(codecs.BOM_UTF8):
+        return path, 3, []
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = path.read_bytes().decode("utf-16")
+        return io.BytesIO(unicodedata.normalize("NFC", text).encode("utf-8")), 0, ["tệp ở mã UTF-16"]
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.start < len(head) - 3:  # not a character cut at the end of what was read
+            return _windows_1258(path, name, kinds), 0, ["tệp ở mã Windows-1258, đã đổi sang UTF-8"]
+    return path, 0, []
+
+
+def _windows_1258(path: Path, name: str, kinds: Iterable) -> io.BytesIO:
+    """A CSV saved by Excel in a Vietnamese Windows: taken when its header reads as the template's, with every
+    diacritic where it belongs (any single-byte file decodes to something; only the right code page gives
+    the headers back)."""
+    try:
+        text = unicodedata.normalize("NFC", path.read_bytes().decode("cp1258"))
+    except UnicodeDecodeError:
+        raise IngestError([Problem(name, NOT_UTF8)]) from None
+    if _separator(text.splitlines()[:HEADER_WITHIN], kinds, exact=True)[1] is None:
+        raise IngestError([Problem(name, NOT_UTF8)])
+    return io.BytesIO(text.encode("utf-8"))
+
+
+def _split(lines: list[str], sep: str) -> list[list[str]]:
+    """Lines of the head of a CSV as cells (a line of more than 64 KB is data, never the header: left empty)."""
+    return [next(csv.reader([line], delimiter=sep), []) if line.strip() and len(line) < 1 << 16 else []
+            for line in lines]
+
+
+def _separator(lines: list[str], kinds: Iterable, exact: bool = False) -> tuple[str, int | None]:
+    """The separator under which a header row of a known kind appears (Excel in a Vietnamese locale saves «CSV»
+    with semicolons, «Unicode Text» with tabs), and that row's position; without one, the separator the first
+    filled line uses most."""
+    for sep in (",", ";", "\t"):
+        found = header_index(_split(lines, sep), kinds, exact)
+        if found is not None:
+            return sep, found
+    first = next((line for line in lines if line.strip()), "")
+    return max((",", ";", "\t"), key=lambda sep: (first.count(sep), sep == ",")), None
+
+
+def _records(fh, limit: int) -> list[tuple[bytes, int]]:
+    """The first records of a CSV as (raw bytes, offset of the next record); a quoted cell may hold line breaks,
+    so a record ends where its quotes are balanced."""
+    out, offset = [], fh.tell()
+    while len(out) < limit:
+        line = fh.readline()
+        if not line:
+            break
+        while line.count(b'"') % 2:
+            more = fh.readline()
+            if not more:
+                break
+            line += more
+        offset += len(line)
+        out.append((line, offset))
+    return out
+
+
+def _has_inner_blank_line(source, start: int) -> bool:
+    """Whether a blank line sits between records after ``start`` (the fast reader would skip it silently and
+    every later row would be named one too high)."""
+    def find(buf) -> bool:
+        for gap in (b"\n\n", b"\n\r\n"):
+            pos = buf.find(gap, start)
+            if pos >= 0 and buf[pos:].strip():
+                return True
+        return False
+
+    if isinstance(source, io.BytesIO):
+        return find(source.getvalue())
+    with open(source, "rb") as fh:
+        try:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                return find(mm)
+        except ValueError:  # an empty file cannot be mapped
+            return False
+
+
+def _read_csv(path: Path, kinds: Iterable) -> Sheet:
+    name = path.name
+    source, start, notes = _decoded(path, name, kinds)
+    fh = source if isinstance(source, io.BytesIO) else open(source, "rb")
+    try:
+        fh.seek(start)
+        head = _records(fh, HEADER_WITHIN)
+        lines = [r.decode("utf-8") for r, _ in head]
+        if not "".join(lines).strip():
+            raise _empty(name)
+        sep, found = _separator(lines, kinds)
+        rows = _split(lines, sep)
+        if found is None:
+            found = _first_filled(rows)
+        headers = _headers(rows[found])
+        body_at = head[found][1]
+        fh.seek(body_at)
+        options = dict(sep=sep, header=None, names=list(range(len(headers))), dtype="str", keep_default_na=False,
+                       na_filter=False)
+        if _has_inner_blank_line(source, body_at):
+            data = _pandas_csv(fh, options)
+        else:
+            try:  # pyarrow's reader is several times faster on millions of rows
+                data = pd.read_csv(fh, engine="pyarrow", **{k: v for k, v in options.items() if k != "na_filter"})
+            except Exception:  # noqa: BLE001 - pandas' own reader then names what is wrong (quoting, widths)
+                fh.seek(body_at)
+                data = _pandas_csv(fh, options)
+    finally:
+        if fh is not source:
+            fh.close()
+    numbers = np.arange(found + 2, found + 2 + len(data))
+    filled = data.ne("").any(axis=1).to_numpy() if len(data.columns) else np.zeros(len(data), bool)
+    if not filled.all():
+        data, numbers = data[filled], numbers[filled]
+    data = data.reset_index(drop=True)
+    keep = [j for j, h in enumerate(headers) if h or data[j].ne("").any()]
+    if len(keep) < len(headers):
+        data = data[keep]
+    stray = [j for j in keep if not headers[j]]
+    if stray:
+        from openpyxl.utils import get_column_letter
+
+        j = stray[0]
+        row = int(numbers[np.flatnonzero(data[j].ne("").to_numpy())[0]])
+        raise IngestError([Problem(name, f"cột {get_column_letter(j + 1)} có dữ liệu nhưng không có tiêu đề", row,
+                                   get_column_letter(j + 1))])
+    data.columns = [headers[j] for j in keep]
+    if found:
+        notes.append(f"dòng tiêu đề là dòng {found + 1}")
+    return Sheet(data, numbers, found + 1, None, notes)
+
+
+def _pandas_csv(fh, options: dict) -> pd.DataFrame:
+    try:
+        return pd.read_csv(fh, skip_blank_lines=False, **options)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(columns=options["names"], dtype="str")
+
+
+# --- Any file ----------------------------------------------------------------------------------------------------
+
+
+def read_sheet(path: Path, kinds: Iterable) -> Sheet:
+    """The data of a file, its header found among its first rows by the headers of ``kinds``."""
+    name = path.name
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise IngestError([Problem(name, f"không đọc được loại tệp «{suffix}» (chỉ nhận .csv, .xlsx, .parquet)")])
+    kinds = list(kinds)
+    try:
+        if suffix == ".csv":
+            return _read_csv(path, kinds)
+        if suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            return Sheet(frame.reset_index(drop=True), np.arange(2, len(frame) + 2))
+        return _read_workbook(path, kinds)
+    except UnicodeDecodeError:
+        raise IngestError([Problem(name, NOT_UTF8)]) from None
+    except IngestError:
+        raise
+    except Exception as err:  # a malformed file: say which, never a traceback
+        raise IngestError([Problem(name, f"tệp hỏng hoặc không đúng định dạng: {err}")]) from None

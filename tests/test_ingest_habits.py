@@ -1,0 +1,499 @@
+"""Spreadsheets as offices make them: every file of the demo province, rewritten with the habits of real offices
+(title rows above the header, blank rows and columns, UTF-16, another sheet first, Windows-1258, codes typed
+as numbers) lands exactly as the clean file does; rewritten with a bad cell (too long, not finite, too large,
+#N/A where a value is required, a dot as a decimal point) or with no data, it is refused naming the file, the
+sheet's own row and the column, and nothing is written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from sqlalchemy import DateTime, select, text
+
+from cli_runner import cchc
+from helpers import FACT_HEADERS, UNIT_HEADERS, UNITS, dossier, DOSSIER_HEADERS, snapshot, units_file, write_csv
+from store import models
+from store.db import TABLES, make_engine
+from store.ingest import KINDS, IngestError, ingest_file
+from store.ingest.columns import Number, Text
+
+TITLES = [["UBND TỈNH LAI CHÂU"], ["BÁO CÁO SỐ LIỆU CẢI CÁCH HÀNH CHÍNH NĂM 2024"], []]
+# The kinds of the demo province's files.
+DEMO_KINDS = ["don_vi", "can_bo", "sang_kien", "ky_luat", "so_lieu", "ho_so", "bao_cao", "ket_qua_kiem_tra",
+              "bao_cao_noi_dung"]
+
+
+@dataclass
+class Clean:
+    """One demo file: its rows, and the store as it stood before it was ingested."""
+
+    key: str
+    path: Path
+    kind: str
+    headers: list[str]
+    rows: list[list]  # cells as the file holds them: typed for a workbook, text for a CSV
+    base: Path
+    year: int | None
+
+
+def _read(path: Path) -> tuple[list[str], list[list]]:
+    if path.suffix == ".csv":
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+    else:
+        wb = load_workbook(path, read_only=True)
+        rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        wb.close()
+    return [str(h) for h in rows[0]], rows[1:]
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory, schema_template) -> dict[str, Clean]:
+    """The demo province's files, each with a copy of the store as it stood before it."""
+    from cchc.demo import DemoSpec, generate
+
+    folder = tmp_path_factory.mktemp("habits")
+    files = generate(folder / "data", DemoSpec(communes=3, dossiers=400, history=2))
+    db = folder / "store.db"
+    shutil.copy(schema_template, db)
+    keys = {files.units: "don_vi", files.people: "can_bo", files.initiatives: "sang_kien",
+            files.disciplines: "ky_luat", files.facts: "so_lieu", files.dossiers: "ho_so",
+            files.submissions: "bao_cao", files.findings: "ket_qua_kiem_tra", files.narratives: "bao_cao_noi_dung"}
+    out = {}
+    for i, path in enumerate(files.in_order()):
+        base = folder / f"before-{i}.db"
+        shutil.copy(db, base)
+        engine = make_engine(f"sqlite:///{db}")
+        year = files.year_of(path, 2024)
+        result = ingest_file(engine, path, year=year)
+        engine.dispose()
+        if path in keys:
+            headers, rows = _read(path)
+            out[keys[path]] = Clean(keys[path], path, result.kind.code, headers, rows, base, year)
+    assert sorted(out) == sorted(DEMO_KINDS)
+    return out
+
+
+def _stored(engine) -> dict[str, list[tuple]]:
+    """Every row of the record, without what only says which file it came from or when it was written."""
+    out = {}
+    with engine.connect() as conn:
+        for name in TABLES:
+            table = models.Base.metadata.tables[name]
+            cols = [c.name for c in table.columns if c.name not in ("sha256", "file_name")
+                    and not isinstance(c.type, DateTime)]
+            rows = conn.execute(select(*[table.c[c] for c in cols])).all()
+            out[name] = sorted(map(tuple, rows), key=repr)
+    return out
+
+
+def _landed(clean: Clean, path: Path, tmp: Path):
+    """Ingest ``path`` into a copy of the store as it stood before ``clean``: the result and the record."""
+    db = tmp / f"{path.stem}.db"
+    shutil.copy(clean.base, db)
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        result = ingest_file(engine, path, year=clean.year)
+        return result, _stored(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def expected(demo, tmp_path_factory) -> dict[str, dict]:
+    """The record after each clean file."""
+    tmp = tmp_path_factory.mktemp("clean")
+    return {key: _landed(clean, clean.path, tmp)[1] for key, clean in demo.items()}
+
+
+# --- Writing files the way offices do ------------------------------------------------------------------------
+
+
+def as_text(value) -> str:
+    """A cell as a person types it in a Vietnamese Excel: dd/mm/yyyy, decimal comma."""
+    if value is None:
+        return ""
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    return str(value)
+
+
+def write_xlsx(path: Path, headers: list, rows: list[list], above: list[list] = (), first_sheet: bool = False,
+               blank_at: int | None = None, empty_below: int = 0, empty_right: int = 0) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    if first_sheet:  # a guide before the data, as templates have
+        ws.title = "Hướng dẫn"
+        ws.append(["Hướng dẫn nhập liệu"])
+        ws.append(["Mỗi dòng là một bản ghi; ngày ghi dd/mm/yyyy."])
+        ws = wb.create_sheet("Dữ liệu")
+    width = len(headers)
+    for r, row in enumerate(above, start=1):
+        ws.append(row)
+        if row:  # a title spans the table, merged as offices make it
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+    ws.append(headers)
+    for i, row in enumerate(rows):
+        if i == blank_at:
+            ws.append([])
+        ws.append(row)
+    bold = Font(bold=True)
+    last = ws.max_row
+    for r in range(last + 1, last + 1 + empty_below):  # formatted but empty: part of the sheet's used range
+        for c in range(1, width + 1):
+            ws.cell(row=r, column=c).font = bold
+        ws.cell(row=r, column=1).value = " "
+    for c in range(width + 1, width + 1 + empty_right):
+        for r in range(1, last + 1):
+            ws.cell(row=r, column=c).font = bold
+    wb.save(path)
+    return path
+
+
+def _cp1258(text: str) -> bytes:
+    """Text as Excel saves «CSV» on a Vietnamese Windows: letters precomposed, tone marks combining."""
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+                   + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+def write_text(path: Path, headers: list, rows: list[list], above: list[list] = (), encoding: str = "utf-8",
+               sep: str = ",", blank_at: int | None = None, empty_below: int = 0, empty_right: int = 0) -> Path:
+    width = len(headers) + empty_right
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
+    for row in above:  # Excel pads every row of a sheet to its width; a blank row stays a blank line
+        if row:
+            writer.writerow(row + [""] * (width - len(row)))
+        else:
+            buffer.write("\r\n")
+    writer.writerow(list(headers) + [""] * empty_right)
+    for i, row in enumerate(rows):
+        if i == blank_at:
+            buffer.write("\r\n")
+        writer.writerow([as_text(v) for v in row] + [""] * empty_right)
+    for _ in range(empty_below):
+        writer.writerow([""] * width)
+    content = buffer.getvalue()
+    path.write_bytes(_cp1258(content) if encoding == "cp1258" else content.encode(encoding))
+    return path
+
+
+def benign(clean: Clean, habit: str, folder: Path) -> Path:
+    """The clean file rewritten with one habit of the offices."""
+    h, rows = clean.headers, clean.rows
+    mid = len(rows) // 2
+    if habit == "title_rows_xlsx":
+        return write_xlsx(folder / f"{clean.key}.xlsx", h, rows, above=TITLES)
+    if habit == "title_rows_csv":
+        return write_text(folder / f"{clean.key}.csv", h, rows, above=TITLES)
+    if habit == "empty_rows_and_columns_xlsx":
+        return write_xlsx(folder / f"{clean.key}.xlsx", h, rows, blank_at=mid, empty_below=5, empty_right=3)
+    if habit == "empty_rows_and_columns_csv":
+        return write_text(folder / f"{clean.key}.csv", h, rows, blank_at=mid, empty_below=5, empty_right=3)
+    if habit == "utf16_tabs":  # Excel's «Unicode Text»
+        return write_text(folder / f"{clean.key}.csv", h, rows, encoding="utf-16", sep="\t")
+    if habit == "utf8_bom_semicolons":  # Excel's «CSV UTF-8» in a Vietnamese locale
+        return write_text(folder / f"{clean.key}.csv", h, rows, encoding="utf-8-sig", sep=";")
+    if habit == "windows_1258":
+        return write_text(folder / f"{clean.key}.csv", h, rows, encoding="cp1258", sep=";")
+    if habit == "data_on_another_sheet":
+        return write_xlsx(folder / f"{clean.key}.xlsx", h, rows, first_sheet=True, above=TITLES[:1])
+    raise AssertionError(habit)
+
+
+HABITS = ["title_rows_xlsx", "title_rows_csv", "empty_rows_and_columns_xlsx", "empty_rows_and_columns_csv",
+          "utf16_tabs", "utf8_bom_semicolons", "windows_1258", "data_on_another_sheet"]
+
+
+@pytest.mark.parametrize("habit", HABITS)
+@pytest.mark.parametrize("key", DEMO_KINDS)
+def test_a_habit_of_the_offices_lands_as_the_clean_file(demo, expected, key, habit, tmp_path):
+    clean = demo[key]
+    path = benign(clean, habit, tmp_path)
+    result, stored = _landed(clean, path, tmp_path)
+    assert result.kind.code == clean.kind and result.rows == len(clean.rows)
+    assert stored == expected[key]
+
+
+def test_codes_typed_as_numbers_land_with_a_warning_naming_their_rows(demo, expected, tmp_path):
+    """TTHC codes such as 1.004037 typed into Excel become numbers: read back the same, but said (a code with
+    a leading or trailing zero would have lost it)."""
+    clean = demo["ho_so"]
+    column = clean.headers.index("Mã TTHC")
+    rows, numeric = [], []
+    for i, row in enumerate(clean.rows):
+        row = list(row)
+        if repr(float(row[column])) == row[column] and len(numeric) < 12:
+            row[column] = float(row[column])
+            numeric.append(i + 2)
+        rows.append(row)
+    assert len(numeric) == 12
+    path = write_xlsx(tmp_path / "ho_so.xlsx", clean.headers, rows)
+    result, stored = _landed(clean, path, tmp_path)
+    assert stored == expected["ho_so"]
+    [warning] = result.warnings
+    assert warning.column == "Mã TTHC" and "lưu dạng số" in warning.message
+    assert warning.message.startswith(f"dòng {', '.join(map(str, numeric[:10]))} và 2 dòng khác")
+
+
+# --- Bad files -------------------------------------------------------------------------------------------------
+
+
+def refused(clean: Clean, path: Path, tmp: Path) -> list:
+    db = tmp / "refused.db"
+    shutil.copy(clean.base, db)
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        before = _stored(engine)
+        with pytest.raises(IngestError) as caught:
+            ingest_file(engine, path, year=clean.year)
+        assert _stored(engine) == before, "a refused file wrote something"
+    finally:
+        engine.dispose()
+    assert "Traceback" not in caught.value.render()
+    return caught.value.problems
+
+
+def _columns(key: str):
+    kind = KINDS[key]
+    text = next(c for c in kind.columns if isinstance(c, Text) and c.limit)
+    numbers = [c for c in kind.columns if isinstance(c, Number)]
+    required = next(c for c in kind.columns if c.required and isinstance(c, Text))
+    return text, numbers, required
+
+
+LAYOUTS = {  # how the file is laid out → (writer, the sheet's row of data row 1 when a blank row sits before it)
+    "plain_xlsx": (lambda p, h, r: write_xlsx(p.with_suffix(".xlsx"), h, r, blank_at=1), 4),
+    "titles_xlsx": (lambda p, h, r: write_xlsx(p.with_suffix(".xlsx"), h, r, above=TITLES, blank_at=1), 7),
+    "titles_csv": (lambda p, h, r: write_text(p.with_suffix(".csv"), h, r, above=TITLES, blank_at=1), 7),
+}
+
+
+def _bad_cases(key: str) -> list[tuple[str, str, object, str]]:
+    """(case, column, the bad cell, what the message says) for a kind."""
+    text, numbers, required = _columns(key)
+    cases = [("too_long", text.header, "X" * (text.limit + 1), f"quá {text.limit} ký tự"),
+             ("na_required", required.header, "#N/A", "không có giá trị"),
+             ("NA_required", required.header, "NA", "không có giá trị"),
+             ("excel_error", required.header, "#REF!", "lỗi công thức")]
+    for col in numbers:
+        cases += [(f"inf:{col.field}", col.header, "inf", "không phải là một số hữu hạn"),
+                  (f"1e308:{col.field}", col.header, "1e308", "vượt quá giới hạn"),
+                  (f"overflow:{col.field}", col.header, "99999999999999999999", "vượt quá giới hạn"),
+                  (f"decimal_point:{col.field}", col.header, "12.5", "dấu chấm")]
+    return cases
+
+
+BAD = [(key, case, layout) for key in DEMO_KINDS for case in [c[0] for c in _bad_cases(key)] for layout in LAYOUTS]
+
+
+@pytest.mark.parametrize("key,case,layout", BAD)
+def test_a_bad_cell_is_refused_naming_file_row_and_column(demo, key, case, layout, tmp_path):
+    clean = demo[key]
+    [(_, column, value, says)] = [c for c in _bad_cases(key) if c[0] == case]
+    rows = [list(r) for r in clean.rows]
+    rows[1][clean.headers.index(column)] = value
+    write, row = LAYOUTS[layout]
+    path = write(tmp_path / key, clean.headers, rows)
+    problems = refused(clean, path, tmp_path)
+    named = [p for p in problems if p.row == row and p.column == column]
+    assert named and says in named[0].message, [str(p) for p in problems]
+    assert all(p.file == path.name for p in problems)
+    assert len(str(named[0])) < 500  # a cell of megabytes is quoted by its beginning
+
+
+def test_a_unit_name_of_megabytes_is_refused_before_the_database(demo, tmp_path):
+    clean = demo["don_vi"]
+    rows = [list(r) for r in clean.rows]
+    rows[3][1] = "Sở " * 1_650_000  # 4.9 MB
+    path = write_text(tmp_path / "don_vi.csv", clean.headers, rows)
+    [problem] = refused(clean, path, tmp_path)
+    assert (problem.row, problem.column) == (5, "Tên đơn vị")
+    assert problem.message == "ô dài 4.949.999 ký tự, quá 300 ký tự của cột"
+
+
+@pytest.mark.parametrize("key", DEMO_KINDS)
+@pytest.mark.parametrize("layout", ["csv", "xlsx", "titles_xlsx"])
+def test_a_file_of_headers_alone_is_refused(demo, key, layout, tmp_path):
+    clean = demo[key]
+    if layout == "csv":
+        path = write_text(tmp_path / f"{key}.csv", clean.headers, [], empty_below=2)
+    else:
+        path = write_xlsx(tmp_path / f"{key}.xlsx", clean.headers, [], above=TITLES if "titles" in layout else ())
+    [problem] = refused(clean, path, tmp_path)
+    assert problem.row == (4 if "titles" in layout else 1)
+    assert problem.message == "tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_an_empty_file_is_refused(demo, suffix, tmp_path):
+    path = tmp_path / f"trong{suffix}"
+    if suffix == ".csv":
+        path.write_bytes(b"\r\n\r\n")
+    else:
+        Workbook().save(path)
+    [problem] = refused(demo["don_vi"], path, tmp_path)
+    assert problem.message.startswith("tệp trống")
+
+
+def test_a_legacy_code_page_that_is_not_windows_1258_is_refused(demo, tmp_path):
+    clean = demo["don_vi"]
+    path = write_text(tmp_path / "don_vi.csv", clean.headers, clean.rows)
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-le"))  # no BOM: nothing says what it is
+    [problem] = refused(clean, path, tmp_path)
+    assert problem.message.startswith("tệp CSV không ở mã UTF-8")
+
+
+# --- Numbers as Vietnamese write them ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def units_loaded(engine, tmp_path):
+    ingest_file(engine, units_file(tmp_path))
+    return engine
+
+
+def _facts(engine) -> dict[str, float]:
+    with engine.connect() as conn:
+        return dict(conn.execute(text("SELECT indicator_code, value FROM fact")).all())
+
+
+def test_the_dot_groups_thousands_and_the_comma_marks_decimals_in_every_numeric_column(units_loaded, tmp_path):
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "van_ban_di", "1.577", ""],
+        ["SKHCN", "Năm 2024", "van_ban_ky_so", "1.234", ""],
+        ["SKHCN", "Năm 2024", "ty_le_hai_long", "98,3", ""],
+        ["SKHCN", "Năm 2024", "so_ccvc", "1.234.567", ""],
+        ["SKHCN", "Năm 2024", "ddci_diem", "1.234,5", ""],
+    ])
+    ingest_file(units_loaded, path)
+    assert _facts(units_loaded) == {"van_ban_di": 1577, "van_ban_ky_so": 1234, "ty_le_hai_long": 98.3,
+                                    "so_ccvc": 1234567, "ddci_diem": 1234.5}
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="A", supplements="1.001")])
+    ingest_file(units_loaded, path, year=2024)
+    with units_loaded.connect() as conn:
+        assert conn.execute(text("SELECT supplements FROM dossier")).scalar() == 1001
+
+
+def test_a_dot_that_does_not_group_thousands_is_refused_not_guessed(units_loaded, tmp_path):
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "ty_le_hai_long", "98.3", ""],
+        ["SKHCN", "Năm 2024", "van_ban_di", "1,234.5", ""],
+        ["SKHCN", "Năm 2024", "ddci_diem", "0.125", ""],
+    ])
+    before = snapshot(units_loaded)
+    with pytest.raises(IngestError) as caught:
+        ingest_file(units_loaded, path)
+    assert snapshot(units_loaded) == before
+    assert [str(p) for p in caught.value.problems] == [
+        f"so_lieu.csv, dòng {n}, cột «Giá trị»: «{v}»: dấu chấm chỉ dùng để ngăn cách hàng nghìn (1.234); phần "
+        "thập phân ghi sau dấu phẩy (98,3)" for n, v in ((2, "98.3"), (3, "1,234.5"), (4, "0.125"))]
+
+
+def test_a_number_typed_into_a_workbook_is_not_reread(units_loaded, tmp_path):
+    """A cell Excel holds as the number 1.234 is one point two three four, whatever a text «1.234» would be."""
+    path = write_xlsx(tmp_path / "so_lieu.xlsx", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "ddci_diem", 1.234, ""], ["SKHCN", "Năm 2024", "van_ban_di", "1.234", ""]])
+    ingest_file(units_loaded, path)
+    assert _facts(units_loaded) == {"ddci_diem": 1.234, "van_ban_di": 1234}
+
+
+def test_na_in_an_optional_column_is_empty(units_loaded, tmp_path):
+    path = write_xlsx(tmp_path / "so_lieu.xlsx", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", 12, "#N/A"]])
+    ingest_file(units_loaded, path)
+    with units_loaded.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM evidence")).scalar() == 0
+
+
+# --- The same refusal on both databases ------------------------------------------------------------------------
+
+
+def test_overflow_and_too_long_cells_are_refused_alike_on_sqlite_and_postgresql(any_engine, tmp_path):
+    ingest_file(any_engine, units_file(tmp_path))
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
+        dossier(code="A", supplements="99999999999999999999"),
+        dossier(code="B" * 61),
+        dossier(code="C", supplements="2147483648"),
+        dossier(code="D", supplements="2.147.483.647"),
+    ])
+    before = snapshot(any_engine)
+    with pytest.raises(IngestError) as caught:
+        ingest_file(any_engine, path, year=2024)
+    assert snapshot(any_engine) == before
+    assert [str(p) for p in caught.value.problems] == [
+        "ho_so.csv, dòng 3, cột «Mã hồ sơ»: ô dài 61 ký tự, quá 60 ký tự của cột",
+        "ho_so.csv, dòng 2, cột «Số lần yêu cầu bổ sung»: «99999999999999999999» vượt quá giới hạn của cột "
+        "(2.147.483.647)",
+        "ho_so.csv, dòng 4, cột «Số lần yêu cầu bổ sung»: «2147483648» vượt quá giới hạn của cột (2.147.483.647)",
+    ]
+    names = write_csv(tmp_path / "don_vi.csv", UNIT_HEADERS, [*UNITS, ["XA0002", "UBND xã " + "Nậm " * 100,
+                                                                         "UBND xã, phường", "TINH"]])
+    with pytest.raises(IngestError) as caught:
+        ingest_file(any_engine, names)
+    assert [str(p) for p in caught.value.problems] == [
+        "don_vi.csv, dòng 7, cột «Tên đơn vị»: ô dài 407 ký tự, quá 300 ký tự của cột"]
+    assert snapshot(any_engine) == before
+
+
+# --- Several files in one command ------------------------------------------------------------------------------
+
+
+def _bad_facts(folder: Path) -> Path:
+    return write_csv(folder / "so_lieu_loi.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "inf", ""]])
+
+
+@pytest.mark.parametrize("order", ["good_first", "bad_first"])
+def test_several_files_land_all_or_none_and_each_is_told(order, tmp_path):
+    good = units_file(tmp_path)
+    bad = _bad_facts(tmp_path)
+    cchc("db", "upgrade", cwd=tmp_path)
+    store = make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
+    before = snapshot(store)
+    files = [good, bad] if order == "good_first" else [bad, good]
+    done = cchc("ingest", *files, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "don_vi.xlsx: hợp lệ, nhưng không ghi vì có tệp khác bị từ chối." in done.stdout
+    assert "so_lieu_loi.csv: bị từ chối (1 lỗi, xem bên dưới)." in done.stdout
+    assert ("so_lieu_loi.csv, dòng 2, cột «Giá trị»: «inf» không phải là một số hữu hạn" in done.stderr
+            and "Không có dữ liệu nào được ghi." in done.stderr)
+    assert "Traceback" not in done.stderr
+    assert snapshot(store) == before
+    store.dispose()
+
+
+def test_several_good_files_land_together_in_the_order_they_depend_on(tmp_path):
+    """People named before their units: checked after them, in the same transaction, so they find them."""
+    from helpers import PEOPLE_HEADERS
+
+    people = write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB1", "Lò Thị Dua", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2024", "Hoàn thành tốt nhiệm vụ"]])
+    done = cchc("ingest", people, units_file(tmp_path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "can_bo.csv (Cán bộ" in done.stdout and "đã nhận" in done.stdout and "1 người mới" in done.stdout
+    assert "don_vi.xlsx (Danh mục đơn vị): đã nhận" in done.stdout
+    again = cchc("ingest", people, cwd=tmp_path)
+    assert again.returncode == 0 and "tệp này đã được nhập" in again.stdout
+
+
+def test_a_file_after_title_rows_tells_where_it_was_read(demo, tmp_path):
+    clean = demo["don_vi"]
+    path = write_xlsx(tmp_path / "don_vi.xlsx", clean.headers, clean.rows, above=TITLES, first_sheet=True)
+    done = cchc("ingest", path, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "dữ liệu đọc từ trang «Dữ liệu»" in done.stdout and "dòng tiêu đề là dòng 4" in done.stdout
