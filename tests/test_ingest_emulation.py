@@ -23,18 +23,18 @@ TOPIC_HEADERS = ["Mã đề tài", "Tên đề tài", "Mã cán bộ", "Năm ngh
 
 
 @pytest.fixture
-def staffed(engine, tmp_path):
+def staffed(any_engine, tmp_path):
     """Units, and CB1 who was in SKHCN's office in 2023 and moved to the Department of Justice in 2024."""
-    ingest_file(engine, units_file(tmp_path))
-    ingest_file(engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+    ingest_file(any_engine, units_file(tmp_path))
+    ingest_file(any_engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
         ["CB1", "Nguyễn Văn An", "Nam", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2023", "HTXSNV"],
         ["CB1", "Nguyễn Văn An", "Nam", "", "Công chức", "Chuyên viên", "STP", "2024", "HTXSNV"],
         ["CB2", "Lê Thị Bình", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2024", "HTTNV"]]))
-    ingest_file(engine, write_xlsx(tmp_path / "sang_kien.xlsx",
+    ingest_file(any_engine, write_xlsx(tmp_path / "sang_kien.xlsx",
                                    ["Mã sáng kiến", "Tên sáng kiến", "Mã cán bộ", "Năm công nhận", "Cấp công nhận"],
                                    [["SK1", "Số hóa hồ sơ", "CB1", 2023, "Cơ sở"],
                                     ["SK2", "Một cửa điện tử", "CB2", 2024, "Cơ sở"]]))
-    return engine
+    return any_engine
 
 
 def refused(engine, path, **kw) -> list[str]:
