@@ -50,9 +50,12 @@ def quorum() -> dict:
 
 
 def quorum_met(members: int, present: int, written: int) -> bool:
+    """Enough members present for the council to meet (``meeting``, a fraction), and enough taking part —
+    present, and in writing where ``counts_written`` — for it to decide (``share`` % of all members)."""
     rule = quorum()
+    num, den = rule.get("meeting") or (0, 1)
     attending = present + (written if rule.get("counts_written") else 0)
-    return attending * 100 >= rule["share"] * members
+    return present * den >= num * members and attending * 100 >= rule["share"] * members
 
 
 def passes(yes: int, members: int, form: str) -> bool:
@@ -279,9 +282,11 @@ def check_session(members: int, present: int, written: int, source: str = "kết
     if not quorum_met(members, present, written):
         rule = quorum()
         counted = present + (written if rule.get("counts_written") else 0)
-        raise QuorumNotMet(
-            f"{source}: phiên họp không đủ số thành viên để kiểm phiếu — {counted}/{members} thành viên "
-            f"({counted * 100 / members:.0f}%), cần {rule['label']}; chưa ghi nhận phiếu nào")
+        said = (f"{present}/{members} thành viên có mặt ({present * 100 / members:.0f}%)"
+                + (f", {counted}/{members} tham gia ({counted * 100 / members:.0f}%)" if written and counted != present
+                   else ""))
+        raise QuorumNotMet(f"{source}: phiên họp không đủ số thành viên để kiểm phiếu — {said}, cần {rule['label']}; "
+                           f"chưa ghi nhận phiếu nào")
 
 
 def _as_ballots(votes: Ballots | Mapping) -> Ballots:

@@ -1,13 +1,13 @@
 # language: vi
 Tính năng: Bỏ phiếu kín của Hội đồng Thi đua - Khen thưởng
-  Phiếu được ghi theo từng người và từng hình thức khen thưởng. Hội đồng chỉ kiểm phiếu khi số thành viên
-  có mặt đạt tỷ lệ tối thiểu (emulation/thresholds.yaml); người được đề nghị trong chỉ tiêu mà tệp kết quả
+  Phiếu được ghi theo từng người và từng hình thức khen thưởng. Hội đồng chỉ kiểm phiếu khi đủ 2/3 thành viên
+  có mặt và 80% thành viên tham gia, kể cả ý kiến bằng văn bản (emulation/thresholds.yaml); người được đề nghị trong chỉ tiêu mà tệp kết quả
   bỏ phiếu bỏ sót thì được nêu tên, và không phiếu nào được ghi.
 
   Kịch bản: Hội đồng họp chưa đủ số thành viên thì không kiểm phiếu
     Cho phong trào "skhcn-ninh-thuan-2024" đã xếp thứ tự đề nghị năm 2024
     Và tệp kết quả bỏ phiếu có phiếu của mọi người được đề nghị trong chỉ tiêu
-    Khi Hội đồng 10 thành viên, 7 có mặt, 2 có ý kiến bằng văn bản ghi kết quả bỏ phiếu
+    Khi Hội đồng 10 thành viên, 6 có mặt, 1 có ý kiến bằng văn bản ghi kết quả bỏ phiếu
     Thì không phiếu nào được ghi
     Và lý do là "phiên họp không đủ số thành viên để kiểm phiếu"
 

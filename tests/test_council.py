@@ -149,13 +149,29 @@ def test_seven_of_nine_is_just_under_the_80_percent_rule(nominated):
         assert [b.passed for b in s.scalars(select(models.Ballot).order_by(models.Ballot.id))] == [True, True, False]
 
 
-def test_nine_members_two_in_writing_is_short_of_the_quorum_and_closes_not_valid(nominated):
+def test_nine_members_two_in_writing_and_seven_of_nine_fails_the_80_percent_rule(nominated, tmp_path):
+    engine, ref, staff = nominated
+    people = members(engine, 9)
+    sid = cl.open_session(engine, staff, ref, [p.username for p in people], MEETING, CLOSES, now=OPENED)
+    patterns = [(True, True, True)] * 7 + [(True, True, False)] + [(True, False, False)]
+    vote_all(engine, sid, people, patterns, written=2)
+    closed = cl.close_session(engine, staff, sid, now=AFTER)
+    assert closed.state == "dong" and (closed.present, closed.written) == (7, 2) and closed.reason == ""
+    assert [(i.outcome.yes, i.outcome.passed) for i in closed.items] == [(9, True), (8, True), (7, False)]
+    minutes = dict(em.review_documents(engine, em.campaign(ref), 2024))[f"bien-ban-binh-xet-{em.campaign(ref).id}"]
+    assert [(r[3], round(r[4], 1), *r[5:]) for r in minutes.tables["bo_phieu"].rows] == [
+        (9, 100.0, "≥ 80%", "Đạt"), (8, 88.9, "≥ 80%", "Đạt"), (7, 77.8, "≥ 80%", "Không đạt")]
+    html = write(minutes, tmp_path / "out", "bien-ban", "html").read_text(encoding="utf-8")
+    assert "Tổng số thành viên Hội đồng: 9; có mặt: 7; vắng mặt có ý kiến bằng văn bản: 2" in html
+
+
+def test_seven_of_nine_taking_part_is_short_of_the_quorum_and_closes_not_valid(nominated):
     engine, ref, staff = nominated
     people = members(engine, 9)
     sid = cl.open_session(engine, staff, ref, ",".join(p.username for p in people), MEETING, CLOSES, now=OPENED)
-    vote_all(engine, sid, people, [(True, True, True)] * 9, written=2)
+    vote_all(engine, sid, people[:7], [(True, True, True)] * 7, written=1)  # two neither came nor wrote
     closed = cl.close_session(engine, staff, sid, now=AFTER)
-    assert closed.state == "khong_hop_le" and (closed.present, closed.written) == (7, 2)
+    assert closed.state == "khong_hop_le" and (closed.present, closed.written) == (6, 1)
     assert "không đủ số thành viên để kiểm phiếu" in closed.reason and "7/9" in closed.reason
     assert "≥ 80%" in closed.reason
     assert all(i.outcome is None for i in closed.items)  # nothing counted
