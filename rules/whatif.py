@@ -199,28 +199,38 @@ class _Model:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             inner = self.affine(node.operand, text, env, free)
             return inner.scaled(-1.0) if isinstance(node.op, ast.USub) else inner
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
-            spine = []  # a long sum is a loop, not a recursion per term
-            while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        if isinstance(node, ast.BinOp) and type(node.op) in _CHAINED:
+            # A chain of operators is a loop, not a recursion per term; its longest prefix that reads no free
+            # input is one constant, exactly as it would be if it stood alone.
+            spine = []
+            while isinstance(node, ast.BinOp) and type(node.op) in _CHAINED:
                 spine.append(node)
                 node = node.left
-            total = self.affine(node, text, env, free)
-            for step in reversed(spine):
-                total = total.plus(self.affine(step.right, text, env, free), 1.0 if isinstance(step.op, ast.Add) else -1.0)
+            steps, reads, fixed = spine[::-1], self._names(node), 0
+            while fixed < len(steps) and not ((reads | self._names(steps[fixed].right)) & free):
+                reads |= self._names(steps[fixed].right)
+                fixed += 1
+            total = self.affine(steps[fixed - 1] if fixed else node, text, env, free)
+            for step in steps[fixed:]:
+                total = self._combine(step, total, self.affine(step.right, text, env, free), text)
             return total
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-            left, right = self.affine(node.left, text, env, free), self.affine(node.right, text, env, free)
-            if not left.coef:
-                return right.scaled(left.const)
-            if not right.coef:
-                return left.scaled(right.const)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-            left, right = self.affine(node.left, text, env, free), self.affine(node.right, text, env, free)
-            if not right.coef and right.const != 0 and math.isfinite(right.const):
-                return left.scaled(1.0 / right.const)
         raise _NotAffine(segment(text, node))
 
 
+    @staticmethod
+    def _combine(node: ast.BinOp, left: _Affine, right: _Affine, text: str) -> _Affine:
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            return left.plus(right, 1.0 if isinstance(node.op, ast.Add) else -1.0)
+        if isinstance(node.op, ast.Mult) and not left.coef:
+            return right.scaled(left.const)
+        if isinstance(node.op, ast.Mult) and not right.coef:
+            return left.scaled(right.const)
+        if isinstance(node.op, ast.Div) and not right.coef and right.const != 0 and math.isfinite(right.const):
+            return left.scaled(1.0 / right.const)
+        raise _NotAffine(segment(text, node))
+
+
+_CHAINED = (ast.Add, ast.Sub, ast.Mult, ast.Div)
 _MODELS: dict[tuple[str, str], _Model] = {}
 
 

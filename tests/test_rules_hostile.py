@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from cli_runner import cchc
 from helpers import refused, write_xlsx
 from rules.evaluate import evaluate
+from rules.whatif import Target, cheapest
 from rules.expr import MAX_DEPTH, MAX_LENGTH, ExpressionError, compile_expression
 from rules.ruleset import (MAX_BYTES, MAX_NESTING, RuleSetError, UnknownRuleSet, find, find_or_load, load, parse,
                            shipped)
@@ -216,6 +217,14 @@ def test_what_the_language_does_not_have_is_refused_in_words(text):
     with pytest.raises(ExpressionError) as caught:
         compile_expression(text, {"a"})
     assert "«" in str(caught.value) and len(str(caught.value)) < 200
+
+
+def test_what_if_reads_long_chains_as_loops():
+    value = "a" + " * 1" * 3000 + " / 2 * 2" + " + 0" * 3000 + " - b * 0"
+    rs = load_text(HEAD + "inputs:\n  a: A\n  b: B\ncriteria:\n  - {id: '1', title: T, max: 10, value: \""
+                   + value + "\", scoring: {method: proportional, target: 10}, reference: r}\n")
+    plan = cheapest(rs, {"a": 2.0, "b": 1.0}, [], Target(points=10), {"a": 1.0, "b": 1.0}, bounds={"a": (0, 100)})
+    assert plan.reached and plan.new_row["a"] == 10 and plan.cost == 8
 
 
 # --- Every command that reads a rule set refuses it the same way ---------------------------------------------
