@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reports.docx import cell_text
-from reports.markup import environment
+from reports.markup import TEMPLATES, environment
 from reports.model import Document, Figure
 
 
@@ -59,4 +59,5 @@ def write_site(folder: Path, heading: str, subheading: str, summary: Document, u
         page_title=heading, heading=heading, subheading=subheading, blocks=_for_screen(summary), cell=cell_text,
         links=links, documents=pages)
     (folder / "index.html").write_text(index, encoding="utf-8")
+    (folder / "site.js").write_bytes((TEMPLATES / "site.js").read_bytes())  # search and sort of the ranking
     return folder / "index.html"
