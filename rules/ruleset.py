@@ -51,7 +51,7 @@ class _Bounded(yaml.SafeLoader):
 
     def __init__(self, stream):
         super().__init__(stream)
-        self._nodes = 0
+        self._nodes = self._aliases = 0
         self._sizes: dict[int, int] = {}  # id(node) → nodes it stands for, aliases expanded
         self._open: set[str] = set()  # anchors of the collections being composed
         self._depth = 0
@@ -59,8 +59,8 @@ class _Bounded(yaml.SafeLoader):
     def _grow(self, n: int, mark) -> None:
         self._nodes += n
         if self._nodes > MAX_NODES:
-            raise YamlRefused(mark, f"tệp YAML quá lớn khi mở rộng các bí danh (alias «*»): hơn {MAX_NODES:,} nút"
-                                    .replace(",", "."))
+            how = " khi mở rộng các bí danh (alias «*»)" if self._aliases else ""
+            raise YamlRefused(mark, f"tệp YAML quá lớn{how}: hơn {MAX_NODES:,} nút".replace(",", "."))
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -68,6 +68,7 @@ class _Bounded(yaml.SafeLoader):
             if event.anchor in self._open:
                 raise YamlRefused(event.start_mark, f"bí danh «*{event.anchor}» trỏ vào chính nút chứa nó")
             node = super().compose_node(parent, index)
+            self._aliases += 1
             self._grow(self._sizes.get(id(node), 1), event.start_mark)
             return node
         self._depth += 1

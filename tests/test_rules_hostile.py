@@ -130,6 +130,14 @@ def test_self_reference_and_deep_nesting_are_refused(text, message):
     assert problem.line and message in problem.message
 
 
+def test_a_file_of_too_many_nodes_is_refused_without_blaming_aliases():
+    text = HEAD + "inputs:\n" + "".join(f"  x{i}: a\n" for i in range(60_000)) + "criteria: []\n"
+    with pytest.raises(RuleSetError) as caught:
+        load_text(text)
+    [problem] = caught.value.problems
+    assert problem.message == "tệp YAML quá lớn: hơn 100.000 nút" and problem.line > 6
+
+
 def test_a_file_over_the_size_limit_is_not_read(tmp_path):
     big = tmp_path / "lon.yaml"
     big.write_text(rule_file() + "# " + "x" * MAX_BYTES + "\n", encoding="utf-8")
@@ -343,7 +351,7 @@ def _replace(node, path, value):
     return node
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(BASE)), st.data())
 def test_any_shape_is_a_rule_set_or_a_refusal_never_a_crash(name, data):
     import copy
