@@ -138,6 +138,11 @@ def test_a_unit_page_shows_the_stored_indices_peers_trend_explanations_and_plan(
     assert f"<td>Năm 2023</td><td class=\"so\" data-nhan=\"Tỷ lệ điểm\">{percent(before['ty_le'] / 100)}</td>" in page
     assert 'class="bieu-do xu-huong"' in page and 'class="bieu-do thanh-phan"' in page
     assert "Chỉ số PAR INDEX từ 85 điểm trở lên" in page  # the target of SKHCN's 2024 plan
+    goals = {i.area: i.target for i in plans.stored(site["engine"], plans.plan_of(site["engine"], "SKHCN", 2024))[1]
+             if i.section == "muc_tieu"}
+    first = scored.ruleset.criteria[0].id
+    row = re.search(rf'<tr data-nhom="{first}">(.*?)</tr>', page, re.S).group(1)
+    assert goals[first] and f'data-nhan="Mục tiêu">{html.escape(goals[first])}</td>' in row
     lost = [e for e in scored.result.explain("SKHCN") if e.lost > 1e-9]
     assert 'id="khac-phuc"' in page and page.count("<tr><td>", page.index('id="khac-phuc"')) >= len(lost) > 0
     other = get(site, f"/cong-khai/{run}/XA0003").text
@@ -187,3 +192,29 @@ def test_downloads_are_the_publications_stored_figures(site):
         if shutil.which("pdftotext"):
             text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True).stdout.decode()
             assert frame.loc[first, "name"] in text
+
+
+def test_reading_the_public_pages_writes_nothing_to_the_database(site):
+    """Pages, searches, unit pages and downloads are reads: the database's files stay byte for byte."""
+    import hashlib
+
+    database = site["engine"].url.database
+
+    def files() -> dict:
+        out = {}
+        for suffix in ("", "-wal"):
+            path = f"{database}{suffix}"
+            try:
+                out[suffix] = hashlib.sha256(open(path, "rb").read()).hexdigest()
+            except FileNotFoundError:
+                out[suffix] = None
+        return out
+
+    get(site, f"/cong-khai/{site['run']}")  # whatever a first reading of the run may do, done before
+    before = files()
+    run, other = site["run"], site["other"]
+    for path in (f"/cong-khai/{run}?q=phuoc+ha&sap_xep=-cs_2&loai=xa_phuong", f"/cong-khai/{run}/XA0004",
+                 f"/cong-khai/{other}", f"/cong-khai/{other}/STP", f"/cong-khai/{other}/tai-ve/cong-bo-diem.xlsx",
+                 "/cong-khai"):
+        assert get(site, path).status_code == 200, path
+    assert files() == before
