@@ -281,6 +281,7 @@ def _columns(key: str):
 LAYOUTS = {  # how the file is laid out → (writer, the sheet's row of data row 1 when a blank row sits before it)
     "plain_xlsx": (lambda p, h, r: write_xlsx(p.with_suffix(".xlsx"), h, r, blank_at=1), 4),
     "titles_xlsx": (lambda p, h, r: write_xlsx(p.with_suffix(".xlsx"), h, r, above=TITLES, blank_at=1), 7),
+    "plain_csv": (lambda p, h, r: write_text(p.with_suffix(".csv"), h, r, blank_at=1), 4),
     "titles_csv": (lambda p, h, r: write_text(p.with_suffix(".csv"), h, r, above=TITLES, blank_at=1), 7),
 }
 
