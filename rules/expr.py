@@ -29,8 +29,8 @@ class ExpressionError(ValueError):
     """An expression that may not be compiled; ``text`` is the offending part."""
 
     def __init__(self, message: str, text: str):
-        self.text = text
-        super().__init__(f"{message}: «{text}»")
+        self.text = text if len(text) <= 80 else text[:80] + "…"  # quoted in part: a name may be any length
+        super().__init__(f"{message}: «{self.text}»")
 
 
 def _nan_where(mask: Array, values: Array) -> Array:

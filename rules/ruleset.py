@@ -255,7 +255,8 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def add(self, line, where, message) -> None:
-        self.problems.append(Problem(self.file, line, where, message))
+        # What a message quotes comes from the file: a key or an id may be any length, the message may not.
+        self.problems.append(Problem(self.file, line, _short(where, 120), _short(message, 500)))
 
     def unknown_keys(self, raw: dict, allowed: set[str], where: str) -> None:
         for key in raw:
@@ -269,6 +270,10 @@ class _Checker:
         except ExpressionError as err:
             self.add(line, where, str(err))
             return None
+
+
+def _short(text: str | None, size: int) -> str | None:
+    return text if text is None or len(text) <= size else text[:size] + "…"
 
 
 def _clean(raw: Any) -> Any:

@@ -210,6 +210,16 @@ def test_an_expression_over_the_length_limit_is_refused_before_it_is_read():
     assert len(str(problem)) < 300  # the text is quoted only in part
 
 
+def test_what_a_problem_quotes_from_the_file_is_quoted_in_part():
+    long = "x" * 50_000
+    text = rule_file(f"a + {long}").replace("entity: unit", f"entity: {long}\n{long[:1000]}: 1")
+    with pytest.raises(RuleSetError) as caught:
+        load_text(text)
+    problems = caught.value.problems
+    assert len(problems) == 3 and all(len(str(p)) < 700 for p in problems)
+    assert any("«xxxxxxxx" in p.message and "…" in p.message for p in problems)
+
+
 def test_a_long_sum_never_writes_into_its_inputs():
     a = np.array([1.0, 2.0])
     compiled = compile_expression(" + ".join(["a"] * 50), {"a"})
