@@ -498,3 +498,29 @@ def test_a_file_after_title_rows_tells_where_it_was_read(demo, tmp_path):
     done = cchc("ingest", path, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "dữ liệu đọc từ trang «Dữ liệu»" in done.stdout and "dòng tiêu đề là dòng 4" in done.stdout
+
+
+# --- Rows named as the sheet numbers them ------------------------------------------------------------------------
+
+
+def test_a_row_wider_than_the_header_is_named_by_its_row_after_title_rows_and_blank_lines(engine, tmp_path):
+    path = tmp_path / "don_vi.csv"
+    path.write_text("UBND TỈNH LAI CHÂU\n\n" + ",".join(UNIT_HEADERS) + "\nTINH,UBND tỉnh,UBND tỉnh,\n\n"
+                    'SKHCN,Sở KH&CN,"Sở, ban, ngành",TINH,thừa\n', encoding="utf-8")
+    before = snapshot(engine)
+    with pytest.raises(IngestError) as caught:
+        ingest_file(engine, path)
+    assert snapshot(engine) == before
+    assert [str(p) for p in caught.value.problems] == [
+        "don_vi.csv, dòng 6, cột «E»: cột E có dữ liệu nhưng không có tiêu đề"]
+
+
+def test_repeated_keys_name_both_rows_as_the_sheet_numbers_them(engine, tmp_path):
+    rows = [UNITS[0], UNITS[1], UNITS[2], UNITS[1]]
+    path = write_xlsx(tmp_path / "don_vi.xlsx", UNIT_HEADERS, rows, above=TITLES, blank_at=2)
+    before = snapshot(engine)
+    with pytest.raises(IngestError) as caught:
+        ingest_file(engine, path)
+    assert snapshot(engine) == before
+    assert [str(p) for p in caught.value.problems] == [
+        "don_vi.xlsx, dòng 9, cột «Mã đơn vị»: trùng khóa (Mã đơn vị) với dòng 6"]

@@ -256,14 +256,20 @@ def _read_csv(path: Path, kinds: Iterable) -> Sheet:
         fh.seek(body_at)
         options = dict(sep=sep, header=None, names=list(range(len(headers))), dtype="str", keep_default_na=False,
                        na_filter=False)
-        if _has_inner_blank_line(source, body_at):
-            data = _pandas_csv(fh, options)
-        else:
-            try:  # pyarrow's reader is several times faster on millions of rows
-                data = pd.read_csv(fh, engine="pyarrow", **{k: v for k, v in options.items() if k != "na_filter"})
-            except Exception:  # noqa: BLE001 - pandas' own reader then names what is wrong (quoting, widths)
-                fh.seek(body_at)
+        try:
+            if _has_inner_blank_line(source, body_at):
                 data = _pandas_csv(fh, options)
+            else:
+                try:  # pyarrow's reader is several times faster on millions of rows
+                    data = pd.read_csv(fh, engine="pyarrow", **{k: v for k, v in options.items() if k != "na_filter"})
+                except Exception:  # noqa: BLE001 - pandas' own reader then says what is wrong (quoting, widths)
+                    fh.seek(body_at)
+                    data = _pandas_csv(fh, options)
+        except pd.errors.ParserError:  # a row wider than the header: read record by record to name its row
+            fh.seek(body_at)
+            records = list(csv.reader(io.TextIOWrapper(fh, encoding="utf-8", newline=""), delimiter=sep))
+            frame, numbers = _frame(headers, records, found + 2, name)
+            return Sheet(frame, numbers, found + 1, None, notes)
     finally:
         if fh is not source:
             fh.close()
