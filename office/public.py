@@ -19,6 +19,7 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from threading import Lock
 from typing import NamedTuple
@@ -201,6 +202,7 @@ def _run(engine: Engine, run_id) -> _Run:
     number_ = as_id(run_id)
     if number_ is None:
         raise NotFound(NOT_FOUND, "run")
+
     def make():
         with Session(engine) as s:
             run = _published(s, number_)
@@ -215,7 +217,7 @@ def _run(engine: Engine, run_id) -> _Run:
         codes = summary.index.tolist()
         names, kinds_of = frame["name"].reindex(codes).tolist(), frame["kind"].reindex(codes).tolist()
         indices = zip(*[[_clean(v) for v in summary[f"chi_so_{a}"].tolist()] for a, _ in areas]) if areas \
-            else iter(lambda: (), None)
+            else repeat(())
         rows = [Row(int(place), code, str(name), float(pts), float(top), float(pct), str(klass), str(kind),
                     tuple(ix), fold(f"{name} {code}"))
                 for code, name, kind, place, pts, top, pct, klass, ix in zip(

@@ -163,7 +163,7 @@ def trend(labels: Sequence[str], values: Sequence[float | None], title: str, not
     """One unit's result over the years: points joined by a line, each with its value (and ``notes``, e.g.
     the rank) written above it."""
     start = axis_start(values)
-    left, right, top, bottom = 40.0, WIDTH - 30.0, 30.0, 190.0
+    left, right, top, bottom = 90.0, WIDTH - 90.0, 30.0, 190.0  # room for a label centred on the end points
     count = max(len(labels), 1)
     step = (right - left) / max(count - 1, 1)
     xs = [left + (i * step if count > 1 else (right - left) / 2) for i in range(count)]
@@ -174,8 +174,8 @@ def trend(labels: Sequence[str], values: Sequence[float | None], title: str, not
     body = []
     for t in _ticks(start):
         y = y_of(t)
-        body.append(f'<line x1="{left - 6}" x2="{right + 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="{RULE}"/>')
-        body.append(_text(left - 10, y + 4, number(t), 12, "end", fill="#444"))
+        body.append(f'<line x1="40" x2="{WIDTH - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="{RULE}"/>')
+        body.append(_text(34, y + 4, number(t), 12, "end", fill="#444"))
     points = [(x, y_of(v)) for x, v in zip(xs, values) if v is not None and not math.isnan(v)]
     if len(points) > 1:
         body.append('<polyline fill="none" stroke="' + BLUE + '" stroke-width="2.5" points="'
