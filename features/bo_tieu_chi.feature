@@ -58,3 +58,11 @@ Tính năng: Chấm điểm theo bộ tiêu chí và giải thích từng điể
   Kịch bản: Bộ tiêu chí có biểu thức gọi hàm lạ bị từ chối khi nạp
     Cho một bộ tiêu chí có tiêu chí "1.1" với giá trị "__import__('os').system('rm -rf /')"
     Thì bộ tiêu chí bị từ chối với lỗi "tiêu chí 1.1: chỉ được gọi các hàm min, max, clip, where, coalesce, abs, round"
+
+  Kịch bản: Biểu thức lồng quá sâu bị từ chối khi nạp, không làm treo chương trình
+    Cho một bộ tiêu chí có tiêu chí "1.1" với giá trị là 1000 dấu trừ lồng nhau trước "a"
+    Thì bộ tiêu chí bị từ chối với lỗi "x.yaml, dòng 7, tiêu chí 1.1: biểu thức lồng quá sâu (quá 100 mức"
+
+  Kịch bản: Tệp YAML có bí danh nhân bản tới hàng tỷ nút bị từ chối ngay khi đọc
+    Cho một bộ tiêu chí có 9 tầng bí danh YAML, mỗi tầng gọi tầng dưới 9 lần
+    Thì bộ tiêu chí bị từ chối với lỗi "tệp YAML quá lớn khi mở rộng các bí danh (alias «*»): hơn 100.000 nút"

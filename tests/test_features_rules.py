@@ -85,6 +85,20 @@ def hostile(cid, value):
             f"  - {{id: '{cid}', title: T, max: 1, value: \"{value}\", scoring: {{method: boolean}}, reference: r}}\n")
 
 
+@given(parsers.parse('một bộ tiêu chí có tiêu chí "{cid}" với giá trị là {n:d} dấu trừ lồng nhau trước "{name}"'),
+       target_fixture="text")
+def deep(cid, n, name):
+    return hostile(cid, "- " * n + name)
+
+
+@given(parsers.parse("một bộ tiêu chí có {levels:d} tầng bí danh YAML, mỗi tầng gọi tầng dưới {width:d} lần"),
+       target_fixture="text")
+def laughs(levels, width):
+    layers = [f"  l0: &l0 [{', '.join(['cười'] * width)}]"]
+    layers += [f"  l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * width)}]" for i in range(1, levels)]
+    return hostile("1.1", "a").replace("criteria:", "variables_note:\n" + "\n".join(layers) + "\ncriteria:")
+
+
 @then(parsers.parse('bộ tiêu chí bị từ chối với lỗi "{message}"'))
 def refused(text, message):
     with pytest.raises(RuleSetError) as caught:
