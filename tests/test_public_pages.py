@@ -218,3 +218,21 @@ def test_reading_the_public_pages_writes_nothing_to_the_database(site):
                  "/cong-khai"):
         assert get(site, path).status_code == 200, path
     assert files() == before
+
+
+def test_a_long_rankings_chart_shows_its_two_ends_on_an_axis_that_tells_93_from_99():
+    """Pure: 250 units high on the scale — the chart holds the first and last ten (on the phone's and the
+    desktop's layout), says how many are between, and its axis starts where 93% and 99% look different."""
+    from reports import svg
+
+    rows = [(i + 1, f"UBND xã Số {i + 1}", 99.0 - 6.0 * i / 249) for i in range(250)]
+    picture, note = svg.ranking_ends(rows, "Xếp hạng")
+    phone, desktop = picture.split("</svg>")[:2]
+    for layout in (phone, desktop):
+        assert layout.count("<rect") == 20 and "230 đơn vị ở giữa" in layout
+        assert "UBND xã Số 10<" in layout and "UBND xã Số 11<" not in layout and "UBND xã Số 241<" in layout
+        widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', layout)]
+        assert widths[0] > 2 * widths[-1]  # 99% against 93%: more than twice as long, not alike
+    start = svg.axis_start([r[2] for r in rows])
+    assert 80 <= start < 93 and note == f"Trục bắt đầu từ {number(start)}%, không từ 0, để thấy rõ chênh lệch."
+    assert svg.axis_start([20.0, 99.0]) == 0 and svg.axis_note(0) == ""  # a low value: the axis from 0
