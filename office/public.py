@@ -78,7 +78,7 @@ class _Lru:
 
 _RUNS = _Lru(8)  # a whole published run as stored (thousands of units' explanations): few at a time
 _VIEWS = _Lru(256)  # searched, filtered, sorted pages of a ranking
-_UNITS = _Lru(4096)  # unit pages
+_UNITS = _Lru(1024)  # unit pages (≈ 20 ms to make again; the HTML an anonymous reader gets is kept apart)
 
 
 def _db(engine: Engine) -> str:
