@@ -33,10 +33,10 @@ def list_() -> None:
 
     from office.accounts import ROLES, SYSTEM, list_accounts
 
-    table = Table("Tên đăng nhập", "Họ và tên", "Vai trò", "Đơn vị", "Trạng thái")
+    table = Table("Tên đăng nhập", "Họ và tên", "Vai trò", "Đơn vị", "E-mail", "Trạng thái")
     for a in list_accounts(_engine(), SYSTEM).itertuples():
         state = "đã khóa" if a.disabled else ("chờ đổi mật khẩu" if a.must_change_password else "hoạt động")
-        table.add_row(a.username, a.full_name, ROLES[a.role], a.unit or a.assigned_units or "", state)
+        table.add_row(a.username, a.full_name, ROLES[a.role], a.unit or a.assigned_units or "", a.email or "", state)
     console.print(table)
 
 

@@ -172,8 +172,11 @@ def list_accounts(engine: Engine, actor: Actor) -> pd.DataFrame:
         rows = s.execute(select(A.id, A.username, A.full_name, A.role, U.code, A.assigned_units, A.disabled,
                                 A.must_change_password, A.locked_until, A.email)
                          .outerjoin(U, U.id == A.unit_id).order_by(A.role, A.username)).all()
-    return pd.DataFrame(rows, columns=["id", "username", "full_name", "role", "unit", "assigned_units", "disabled",
-                                       "must_change_password", "locked_until", "email"])
+    frame = pd.DataFrame(rows, columns=["id", "username", "full_name", "role", "unit", "assigned_units", "disabled",
+                                        "must_change_password", "locked_until", "email"])
+    # no unit, no address: empty text, never the float NaN pandas puts among strings (a page showed «nan»)
+    frame[["unit", "email"]] = frame[["unit", "email"]].fillna("")
+    return frame
 
 
 def _account(s: Session, username: str) -> models.Account:

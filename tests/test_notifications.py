@@ -306,6 +306,7 @@ def test_the_pages_count_list_mark_and_refuse(people, tmp_path):
             assert s.scalar(select(models.Account.id).where(models.Account.username == "moi.web")) is None
         r = office.post("/quan-tri/tai-khoan", data={**new, "email": "moi@laichau.gov.vn"})
         assert r.status_code == 200 and 'value="moi@laichau.gov.vn"' in r.text
+        assert ">nan<" not in r.text and 'value="nan"' not in r.text  # accounts without a unit or an address
         r = office.post("/quan-tri/tai-khoan/donvi.stp/email", data={"csrf": office_token, "email": "cb@stp.gov.vn"})
         assert r.status_code == 303
         with Session(engine) as s:
@@ -342,6 +343,10 @@ def test_account_addresses_are_checked_everywhere(people, tmp_path):
     done = cchc("user", "add", "moi.03", "--name", "Người ba", "--role", "hoi_dong", "--email", "ba@laichau.gov.vn",
                 cwd=tmp_path, db=str(engine.url))
     assert done.returncode == 0, done.stderr
+    assert cchc("user", "email", "moi.03", "Ba.Moi@LaiChau.gov.vn", cwd=tmp_path, db=str(engine.url)).returncode == 0
+    listed = cchc("user", "list", cwd=tmp_path, db=str(engine.url)).stdout
+    assert "Ba.Moi@laichau.gov.vn" in listed and "E-mail" in listed
+    assert cchc("user", "email", "moi.03", "sai", cwd=tmp_path, db=str(engine.url)).returncode == 1
 
 
 # --- E-mail -------------------------------------------------------------------------------------------------
