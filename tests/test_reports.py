@@ -231,3 +231,15 @@ def test_docx_through_libreoffice_to_pdf_and_png(tmp_path):
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Sở Khoa học và Công nghệ" in text
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     assert next(tmp_path.glob("page*.png")).stat().st_size > 5_000
+
+
+def test_the_radar_for_pages_is_svg_written_directly_same_bytes_for_the_same_data():
+    from reports.charts import radar
+
+    axes = ["Công khai, minh bạch", "Tiến độ <giải quyết>", "Dịch vụ công trực tuyến"]
+    series = {"Sở A": [90.0, 80.0, float("nan")], "Bình quân": [85.0, 85.0, 75.0]}
+    svg = radar(axes, series, "Chỉ số thành phần (%)").render("svg")
+    assert svg == radar(axes, series, "Chỉ số thành phần (%)").render("svg")
+    assert svg.startswith("<svg") and svg.count('fill-opacity="0.08"') == 2  # one shape per series
+    assert "Tiến độ &lt;giải quyết&gt;" in svg and "Sở A" in svg and "Bình quân" in svg
+    assert "matplotlib" not in svg  # not a plotting library's output
