@@ -31,6 +31,9 @@ class DemoSpec:
     dossiers: int = 1_000_000
     history: int = 5  # years of staff ratings, ending with ``year``
     seed: int = 20241215
+    # Years of figures and dossiers before ``year`` with seasons and unit trends (cchc.demo_years); 0: last
+    # year's only, a fifth of the volume, dossiers arriving evenly.
+    past_years: int = 0
 
 
 @dataclass(frozen=True)
@@ -53,16 +56,20 @@ class DemoFiles:
     awards: Path
     proceedings: Path
     topics: Path
+    # (figures, dossiers) of the years before last, oldest first (``DemoSpec.past_years``).
+    earlier: tuple[tuple[Path, Path], ...] = ()
 
     def in_order(self) -> list[Path]:
         """Ingestion order: each file refers only to what the files before it brought."""
         return [self.units, self.people, self.initiatives, self.disciplines, self.collective_ratings, self.awards,
-                self.proceedings, self.topics, self.previous_facts,
+                self.proceedings, self.topics, *(f for pair in self.earlier for f in pair), self.previous_facts,
                 self.previous_dossiers, self.facts, self.dossiers, self.submissions, self.findings, self.narratives]
 
     def year_of(self, path: Path, year: int) -> int | None:
         """The reporting year of a dossier file (None for the others)."""
-        return {self.dossiers: year, self.previous_dossiers: year - 1}.get(path)
+        years = {self.dossiers: year, self.previous_dossiers: year - 1}
+        years.update({d: year - len(self.earlier) - 1 + i for i, (_, d) in enumerate(self.earlier)})
+        return years.get(path)
 
 
 def units_frame(spec: DemoSpec) -> pd.DataFrame:
@@ -482,8 +489,9 @@ def generate(folder: Path, spec: DemoSpec = DemoSpec(), step=lambda what: None) 
     _xlsx(disciplines_frame(spec, people, rng), files.disciplines)
     step("số liệu các kỳ")
     _xlsx(facts_frame(spec, units, people, rng), files.facts)
-    step(f"{spec.dossiers:,} hồ sơ TTHC".replace(",", "."))
-    dossiers_frame(spec, units, rng).to_csv(files.dossiers, index=False, encoding="utf-8")
+    if not spec.past_years:  # else written with the past years' (nothing after this draws from ``rng``)
+        step(f"{spec.dossiers:,} hồ sơ TTHC".replace(",", "."))
+        dossiers_frame(spec, units, rng).to_csv(files.dossiers, index=False, encoding="utf-8")
     # Last year comes from a generator of its own, so this year's data stay what they were.
     before = replace(spec, year=spec.year - 1, dossiers=max(1, spec.dossiers // PREVIOUS_SHARE))
     past = np.random.default_rng(spec.seed - 1)
@@ -500,4 +508,26 @@ def generate(folder: Path, spec: DemoSpec = DemoSpec(), step=lambda what: None) 
     _xlsx(awards_frame(spec, people, collective), files.awards)
     _xlsx(proceedings_frame(spec, people), files.proceedings)
     _xlsx(topics_frame(spec, people), files.topics)
+    if spec.past_years > 0:
+        files = _past_years(spec, folder, files, units, people, step)
     return files
+
+
+def _past_years(spec: DemoSpec, folder: Path, files: DemoFiles, units: pd.DataFrame, people: pd.DataFrame,
+                step) -> DemoFiles:
+    """The years before ``spec.year`` with seasons and trends: every year's dossiers (this year's and last
+    year's rewritten so that they continue the same units' habits) and the figures of the years before last."""
+    from cchc.demo_years import dossiers_by_year
+
+    step(f"hồ sơ TTHC {spec.past_years + 1} năm theo mùa vụ")
+    by_year = dossiers_by_year(spec.year, spec.past_years, spec.dossiers, units, POOR_DEPARTMENTS,
+                               POOR_COMMUNE_SHARE, spec.seed)
+    by_year[spec.year].to_csv(files.dossiers, index=False, encoding="utf-8")
+    by_year[spec.year - 1].to_csv(files.previous_dossiers, index=False, encoding="utf-8")
+    earlier = []
+    for year in range(spec.year - spec.past_years, spec.year - 1):
+        pair = (folder / f"so_lieu_{year}.xlsx", folder / f"ho_so_{year}.csv")
+        _xlsx(facts_frame(replace(spec, year=year), units, people, np.random.default_rng([spec.seed, year])), pair[0])
+        by_year[year].to_csv(pair[1], index=False, encoding="utf-8")
+        earlier.append(pair)
+    return replace(files, earlier=tuple(earlier))
