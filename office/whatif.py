@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import yaml
 from sqlalchemy import Engine
 
@@ -188,6 +189,7 @@ class YearForecast:
     table: object  # rules.forecast.Forecast.table, with the unit's name
     share: float
     level: float
+    years: int = 0  # past years the forecast learned from
 
     def sentence(self, unit: str) -> str:
         """«Sở Xây dựng — dự báo cả năm: 71–75 điểm, hạng 12–18 (trung vị 73,2 điểm, hạng 15, xếp loại Khá)»."""
@@ -196,28 +198,58 @@ class YearForecast:
         return (f"{r['name']} — dự báo cả năm: {span(r['diem_thap'], r['diem_cao'], 1)} điểm, hạng "
                 f"{span(r['hang_cao'], r['hang_thap'], 0)} (trung vị {number(r['diem'], 2)} điểm, hạng "
                 f"{number(r['hang'], 0)}{', xếp loại ' + r['xep_loai'] if r['xep_loai'] else ''}; khoảng "
-                f"{number(self.level * 100, 0)}%, từ số liệu lũy kế {number(self.share * 100, 0)}% thời gian của năm)")
+                f"{number(self.level * 100, 0)}%, từ số liệu lũy kế {number(self.share * 100, 0)}% thời gian của năm"
+                + (f", theo diễn biến {self.years} năm trước)" if self.years else ")"))
+
+    def brief(self, unit: str) -> str:
+        """«dự báo cả năm: 71–75 điểm, hạng 12–18», as a document quotes it."""
+        r = self.table.loc[unit]
+        span = lambda a, b, d: number(a, d) if number(a, d) == number(b, d) else f"{number(a, d)}–{number(b, d)}"  # noqa: E731
+        return (f"dự báo cả năm: {span(r['diem_thap'], r['diem_cao'], 0)} điểm, "
+                f"hạng {span(r['hang_cao'], r['hang_thap'], 0)}")
+
+
+def _cumulative(engine: Engine, rs: RuleSet, year: int, kind: str) -> list:
+    """(share of the year's window, scoring frame) of ``year``'s cumulative periods up to ``kind``."""
+    from store.calendar import KINDS_BY_CODE, Period, year_window
+
+    window = year_window(year)
+    periods = []
+    for code in CUMULATIVE[:CUMULATIVE.index(kind) + 1]:
+        p = Period(year, KINDS_BY_CODE[code])
+        share = ((p.end - p.start).days + 1) / ((window.end - window.start).days + 1)
+        periods.append((share, scoring_frame(engine, rs, p.code)))
+    return periods
+
+
+def past_years(engine: Engine, rs: RuleSet, year: int, kind: str, back: int = 5) -> list:
+    """The years before ``year`` (up to ``back``) with dossiers through the year, as ``rules.forecast.PastYear``
+    at the same point of the year."""
+    from rules.forecast import PastYear
+
+    out = []
+    for y in range(year - 1, year - back - 1, -1):
+        end = scoring_frame(engine, rs, f"{y}-NAM")
+        if "hs_tiep_nhan" not in end or not pd.to_numeric(end["hs_tiep_nhan"], errors="coerce").gt(0).any():
+            continue
+        out.append(PastYear(_cumulative(engine, rs, y, kind), end))
+    return out
 
 
 def forecast_year(engine: Engine, rs: RuleSet, period: str, draws: int = 200, level: float = 0.8,
-                  latest: float = 0.0) -> YearForecast:
+                  latest: float = 0.0, back: int = 5) -> YearForecast:
     """Each unit's year-end points and rank, with an interval, from the cumulative periods of the year up to
-    ``period`` (Q1, 6 tháng or 9 tháng): dossier counts run on at the unit's rates so far (``latest`` weighs
-    the latest window), other figures stand as they are, and every simulated year is scored by the rule set."""
-    from rules.forecast import forecast
-    from store.calendar import KINDS_BY_CODE, Period, year_window
+    ``period`` (Q1, 6 tháng or 9 tháng), every simulated year scored by the rule set. With dossiers of past
+    years (up to ``back``), each figure reaches its year's end as the unit's past years went from the same
+    point (seasons, trends) and the intervals are calibrated on those years; without, dossier counts run on at
+    the unit's rates so far (``latest`` weighs the latest window) and other figures stand as they are."""
+    from rules.forecast import forecast, learned
 
     year, kind = int(period[:4]), period[5:]
     if kind not in CUMULATIVE:
         raise Refused(f"dự báo cả năm đi từ một kỳ lũy kế (Quý I, 6 tháng, 9 tháng), không từ «{period}»",
                       field="--period")
-    window = year_window(year)
-    periods = []
-    for code in CUMULATIVE[:CUMULATIVE.index(kind) + 1]:
-        p = Period(year, KINDS_BY_CODE[code])
-        frame = scoring_frame(engine, rs, p.code)
-        share = ((p.end - p.start).days + 1) / ((window.end - window.start).days + 1)
-        periods.append((share, frame))
+    periods = _cumulative(engine, rs, year, kind)
     last = periods[-1][1]
     if last.drop(columns="kind").isna().all().all():
         raise NotFound(f"chưa có số liệu kỳ {period} để dự báo", field="--period")
@@ -225,10 +257,12 @@ def forecast_year(engine: Engine, rs: RuleSet, period: str, draws: int = 200, le
     flows = {n for n in rs.inputs if n in known and known[n].source == "ho_so" and known[n].kind == "so_dem"
              and n != "tthc_phat_sinh_ho_so"}
     wholes = {n: known[n].whole for n in rs.inputs if n in known and known[n].whole}
-    made = forecast(rs, periods, flows, wholes, draws=draws, level=level, latest=latest)
+    past = past_years(engine, rs, year, kind, back) if back else []
+    made = (learned(rs, periods, past, flows, wholes, draws=draws, level=level) if past
+            else forecast(rs, periods, flows, wholes, draws=draws, level=level, latest=latest))
     names = unit_names(engine)
     table = made.table.assign(name=[names.get(u, u) for u in made.table.index])
-    return YearForecast(rs, period, table, made.share, level)
+    return YearForecast(rs, period, table, made.share, level, made.years)
 
 
 def unit_names(engine: Engine) -> dict[str, str]:
