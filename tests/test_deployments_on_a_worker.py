@@ -151,3 +151,18 @@ def test_a_run_whose_process_dies_is_marked_crashed_and_frees_its_slot(prefect_s
         assert state.type.value == "CRASHED", state
     again = run(prefect_server, "yearly-cycle/chu-trinh-nam", params | {"year": 2024}, timeout=600)
     assert again.type.value == "COMPLETED", again.message
+
+
+def test_prefects_own_command_line_reads_the_server(prefect_server, province_db):  # noqa: F811
+    """The pinned versions let Prefect's own CLI list what ``cchc deploy`` registered and what ran (a newer
+    FastAPI than the pinned one answers these lists with 422)."""
+    from prefect_server import PREFECT
+
+    seen = {}
+    for what in (["deployment", "ls"], ["work-pool", "ls"], ["flow-run", "ls"], ["automation", "ls"]):
+        done = subprocess.run([PREFECT, *what], env={**prefect_server.env, "COLUMNS": "250"},
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "Unprocessable" not in done.stdout + done.stderr, (what, done.stdout, done.stderr)
+        seen[what[0]] = done.stdout
+    assert "cham-diem-nam" in seen["deployment"] and "chu-trinh-nam" in seen["deployment"]
+    assert prefect_server.pool in seen["work-pool"]

@@ -11,7 +11,7 @@ from web.app import actor_of, back, engine_of, render
 from web.security import SESSION_COOKIE, VISITOR_COOKIE
 
 router = APIRouter()
-HOME = {"quan_tri": "/quan-tri", "don_vi": "/tu-danh-gia", "tham_dinh": "/tham-dinh", "hoi_dong": "/cong-khai"}
+HOME = {"quan_tri": "/quan-tri", "don_vi": "/tu-danh-gia", "tham_dinh": "/tham-dinh", "hoi_dong": "/hoi-dong"}
 
 
 @router.get("/")
