@@ -244,6 +244,20 @@ def ranking(engine: Engine, run_id) -> Ranking:
     return _run(engine, run_id).board
 
 
+def warm(engine: Engine, newest: int = 4) -> int:
+    """Read the newest published runs into the cache (a server just started would otherwise make its first
+    readers wait for them, all at once); returns how many were read. A run that cannot be read is left for
+    its first reader to meet the error."""
+    done = 0
+    for listed in published_runs(engine)[:newest]:
+        try:
+            _run(engine, listed.run_id)
+            done += 1
+        except Exception:  # noqa: BLE001 - warming is a courtesy; the page itself reports any problem
+            continue
+    return done
+
+
 # --- Views of a ranking: search, filter, sort, pages ------------------------------------------------------
 
 SORTS = {"hang": "Hạng", "ten": "Tên đơn vị", "loai": "Loại đơn vị", "diem": "Điểm", "ty_le": "Tỷ lệ",

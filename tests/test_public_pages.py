@@ -236,3 +236,14 @@ def test_a_long_rankings_chart_shows_its_two_ends_on_an_axis_that_tells_93_from_
     start = svg.axis_start([r[2] for r in rows])
     assert 80 <= start < 93 and note == f"Trục bắt đầu từ {number(start)}%, không từ 0, để thấy rõ chênh lệch."
     assert svg.axis_start([20.0, 99.0]) == 0 and svg.axis_note(0) == ""  # a low value: the axis from 0
+
+
+def test_a_server_starting_reads_the_newest_published_runs_before_its_first_reader(site):
+    """The portal's start reads the published results in the background (``public.warm``): the published runs
+    are in the cache, the stored-but-unpublished one is not."""
+    engine = site["engine"]
+    public.clear_cache()
+    assert public.warm(engine) == 2
+    key = public._db(engine)
+    assert (key, site["run"]) in public._RUNS.items and (key, site["other"]) in public._RUNS.items
+    assert (key, site["hidden"]) not in public._RUNS.items

@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import threading
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +39,7 @@ class Settings:
     session_hours: float = accounts.SESSION_HOURS
     https: bool = False  # cookies only over https (behind a TLS-terminating proxy)
     upload_limit: int = evidence.MAX_BYTES
+    warm_public: bool = True  # read the newest published results at start
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -75,7 +78,14 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
                        phan_tram=lambda v: percent(v / 100 if v is not None else None))
     env.globals.update(ROLES=accounts.ROLES, came_from=_came_from)
 
-    app = FastAPI(title="Cổng CCHC", docs_url=None, redoc_url=None, openapi_url=None)
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # the newest published results read once, off the event loop, before the first readers ask for them
+        if settings.warm_public:
+            threading.Thread(target=_warm, args=(engine,), daemon=True, name="cchc-warm").start()
+        yield
+
+    app = FastAPI(title="Cổng CCHC", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.engine, app.state.settings, app.state.cookies, app.state.templates = engine, settings, cookies, templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -173,6 +183,15 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
                    routes_notices):
         app.include_router(module.router)
     return app
+
+
+def _warm(engine: Engine) -> None:
+    from office import public
+
+    try:
+        public.warm(engine)
+    except Exception:  # noqa: BLE001 - a store not reachable yet: the pages say so to their readers
+        log.warning("không đọc trước được kết quả công bố", exc_info=True)
 
 
 def actor_of(request: Request):
