@@ -18,6 +18,7 @@ from cycle.inspection import follow_up
 from cycle.plan import plan_of, stored as stored_plan, tasks_due
 from cycle.reporting import LATE, ON_TIME, submissions
 from cycle.scoring import NoScores, stored
+from office.forecasts import quoted
 from office.frames import PROVINCE_OFFICE, frame_for
 from office.views import best_and_worst
 from reports import documents as docs
@@ -260,7 +261,8 @@ def periodic(engine: Engine, period_code: str, unit: str | None, today: date | N
                                  tuple(p.kind.label for p in earlier) if len(earlier) > 1 else (),
                                  trend if len(earlier) > 1 else {}, on_time,
                                  targets, provisional, provisional_of,
-                                 "Sở Nội vụ" if unit else "Bộ Nội vụ", sections)
+                                 "Sở Nội vụ" if unit else "Bộ Nội vụ", sections,
+                                 quoted(engine, PROVISIONAL_RULES, period, unit))
     if unit:  # a unit reports to the provincial Department of Home Affairs, which consolidates
         frame = frame_for(engine, unit, "BC", period.due, ("Như trên", "Lưu: VT"))
     else:  # the consolidated report goes to the Ministry of Home Affairs

@@ -180,6 +180,9 @@ def plans(engine: Engine, rs: RuleSet, period: str, rank: int | None = None, kla
 # --- Where the year will end --------------------------------------------------------------------------
 
 CUMULATIVE = ("Q1", "6T", "9T")  # the periods that accumulate from the year's start
+# Past years needed to learn from: the intervals are calibrated on each past year forecast with the others'
+# shares; one year alone would be calibrated on itself (the demo's backtest: 50% held for a nominal 80%).
+MIN_PAST_YEARS = 2
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,8 @@ def forecast_year(engine: Engine, rs: RuleSet, period: str, draws: int = 200, le
     """Each unit's year-end points and rank, with an interval, from the cumulative periods of the year up to
     ``period`` (Q1, 6 tháng or 9 tháng), every simulated year scored by the rule set. With dossiers of past
     years (up to ``back``), each figure reaches its year's end as the unit's past years went from the same
-    point (seasons, trends) and the intervals are calibrated on those years; without, dossier counts run on at
+    point (seasons, trends) and the intervals are calibrated on those years (``MIN_PAST_YEARS`` at least);
+    without, dossier counts run on at
     the unit's rates so far (``latest`` weighs the latest window) and other figures stand as they are."""
     from rules.forecast import forecast, learned
 
@@ -258,7 +262,7 @@ def forecast_year(engine: Engine, rs: RuleSet, period: str, draws: int = 200, le
              and n != "tthc_phat_sinh_ho_so"}
     wholes = {n: known[n].whole for n in rs.inputs if n in known and known[n].whole}
     past = past_years(engine, rs, year, kind, back) if back else []
-    made = (learned(rs, periods, past, flows, wholes, draws=draws, level=level) if past
+    made = (learned(rs, periods, past, flows, wholes, draws=draws, level=level) if len(past) >= MIN_PAST_YEARS
             else forecast(rs, periods, flows, wholes, draws=draws, level=level, latest=latest))
     names = unit_names(engine)
     table = made.table.assign(name=[names.get(u, u) for u in made.table.index])
@@ -273,3 +277,57 @@ def unit_names(engine: Engine) -> dict[str, str]:
 
     with Session(engine) as s:
         return dict(s.execute(select(models.Unit.code, models.Unit.name)).all())
+
+
+# --- The unit's targets from a target set ------------------------------------------------------------
+
+TOTALS = ("par_index", "tong_diem", "chi_so_cchc")  # the indexes of a target set that a rule set's total is
+
+
+def goals_of(path: str | Path, unit: str, rs: RuleSet, last_rank: int | None = None) -> list[tuple[str, dict]]:
+    """(the target as its text says it, the what-if question) for each target on the total in the target set at
+    ``path`` (a file or a shipped set's id): a threshold in points or in percent of the maximum, a rank range
+    (its worst rank), or the rank to keep or to rise from (the set's last rank, else ``last_rank``). Refused when
+    the set is another unit's or the province's."""
+    from rules.targets import load_targets
+
+    try:
+        targets = load_targets(path)
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as e:
+        raise Refused(f"không đọc được bộ mục tiêu «{path}»: {e}", field="--target-set") from None
+    if targets.unit is None:
+        raise Refused(f"bộ mục tiêu «{targets.id}» là mục tiêu của tỉnh, không của một đơn vị", field="--target-set")
+    if targets.unit != unit:
+        raise Refused(f"bộ mục tiêu «{targets.id}» là của đơn vị «{targets.unit}», không của «{unit}»",
+                      field="--target-set")
+    out = []
+    for t in targets.targets:
+        if t.index not in TOTALS:
+            continue
+        threshold = t.min if t.min is not None else t.above + 0.01 if t.above is not None else None
+        if threshold is not None:
+            points = threshold if t.unit != "%" else threshold * rs.max / 100
+            out.append((f"{t.label} {t.threshold_text()}", {"points": points}))
+        last = t.last_rank if t.last_rank is not None else last_rank
+        rank = t.rank[1] if t.rank else last if t.keep_rank else (
+            last - t.rank_gain[0] if t.rank_gain and last is not None else None)
+        if rank is not None and rank >= 1:
+            out.append((f"{t.label}: thứ hạng {t.rank_text()}", {"rank": int(rank)}))
+    if not out:
+        raise Refused(f"bộ mục tiêu «{targets.id}» không có mục tiêu về tổng điểm hay thứ hạng ({', '.join(TOTALS)})",
+                      field="--target-set")
+    return out
+
+
+def what_if_targets(engine: Engine, rs: RuleSet, period: str, unit: str, path: str | Path,
+                    costs: str | Path | None = None) -> list[tuple[str, Answer]]:
+    """``what_if`` for each of the unit's targets in the target set at ``path`` (a rank to keep: the unit's rank
+    of last year's stored run, when the set does not say it)."""
+    from office.scores import stored_or_none
+
+    before = stored_or_none(engine, rs, f"{int(period[:4]) - 1}-NAM")
+    summary = before.summary if before is not None else None
+    last = (int(summary.loc[unit, "hang"]) if summary is not None and unit in summary.index
+            and pd.notna(summary.loc[unit, "hang"]) else None)
+    return [(said, what_if(engine, rs, period, unit, costs=costs, **goal))
+            for said, goal in goals_of(path, unit, rs, last)]

@@ -75,7 +75,24 @@ def periodic_report(engine: Engine, out: Path, period: str, today: date | None =
         rescore(engine, find(PROVISIONAL_RULES), period)
     except NoFigures:
         pass  # nobody has reported figures yet: the report says who has not reported, without scores
+    else:
+        _keep_forecast(engine, period)
     return [write(periodic(engine, period, None, today), out, f"bao-cao-{period}", "docx")]
+
+
+def _keep_forecast(engine: Engine, period: str) -> None:
+    """After Q1, 6 months and 9 months: each unit's year-end forecast, kept for its report to quote."""
+    from office.errors import NotFound
+    from office.forecasts import keep
+    from office.periodic import PROVISIONAL_RULES
+    from office.whatif import CUMULATIVE
+    from rules.ruleset import find
+
+    if period[5:] in CUMULATIVE:
+        try:
+            keep(engine, find(PROVISIONAL_RULES), period)
+        except NotFound:
+            pass  # no figures of the period to forecast from
 
 
 def inspection(engine: Engine, out: Path, year: int, today: date | None = None) -> list[Path]:

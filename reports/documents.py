@@ -315,6 +315,7 @@ class PeriodicReport:
     provisional_of: str = ""  # the rule set's title
     addressee: str = ""  # «Sở Nội vụ» for a unit's report, «Bộ Nội vụ» for the province's
     sections: tuple[ReportSection, ...] = ()  # the Ministry's form; without them, ``results`` under part II
+    forecast: str = ""  # a unit's year-end forecast as kept when it was made (after the provisional scores)
 
 
 def _missing(value) -> bool:

@@ -759,3 +759,29 @@ class ResearchTopic(Base):
     year: Mapped[int] = mapped_column(Integer)
     level: Mapped[str] = mapped_column(String(20))
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+# --- Year-end forecasts (migration 0011) ---
+
+
+class YearForecast(Base):
+    """One unit's year-end forecast as made from a cumulative period (Q1, 6 months, 9 months) by the periodic
+    report step: points and rank with their interval, so that a document quotes what was forecast then. A
+    forecast made again for the same rule set and period is a new set of rows (``made_at``); the latest holds."""
+
+    __tablename__ = "year_forecast"
+    __table_args__ = (Index("ix_year_forecast_period", "ruleset_id", "period_code", "made_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ruleset_id: Mapped[str] = mapped_column(String(100))
+    period_code: Mapped[str] = mapped_column(ForeignKey("period.code"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    made_at: Mapped[datetime] = mapped_column(DateTime)
+    points: Mapped[float] = mapped_column(Float)
+    points_low: Mapped[float] = mapped_column(Float)
+    points_high: Mapped[float] = mapped_column(Float)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    rank_best: Mapped[int | None] = mapped_column(Integer)
+    rank_worst: Mapped[int | None] = mapped_column(Integer)
+    klass: Mapped[str] = mapped_column(String(30), default="")
+    level: Mapped[float] = mapped_column(Float)
+    past_years: Mapped[int] = mapped_column(Integer, default=0)
