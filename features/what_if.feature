@@ -30,3 +30,10 @@ Tính năng: Cần cải thiện ít nhất những gì để đạt mục tiêu
     Khi dự báo cả năm từ số liệu 6 tháng năm 2024
     Thì "Sở Xây dựng" có dự báo cả năm là một khoảng điểm và một khoảng hạng
     Và điểm cả năm của "Sở Xây dựng" gần với dự báo
+
+  Kịch bản: Sau báo cáo 6 tháng, dự báo cả năm theo diễn biến các năm trước được ghi vào báo cáo của đơn vị
+    Cho tỉnh mô phỏng có hồ sơ 3 năm trước năm 2024, theo mùa vụ
+    Khi văn phòng lập báo cáo định kỳ 6 tháng năm 2024
+    Thì báo cáo 6 tháng của "Sở Xây dựng" ghi dự báo cả năm là một khoảng điểm và một khoảng hạng
+    Và dự báo đã học từ diễn biến 3 năm trước
+    Và dự báo điểm cả năm sai ít hơn lấy điểm 6 tháng làm điểm cả năm

@@ -135,3 +135,73 @@ def forecast_close(world, name):
     width = row["diem_cao"] - row["diem_thap"]
     assert row["diem_thap"] <= row["diem"] <= row["diem_cao"]
     assert abs(year - row["diem"]) <= 2 * width + 1, (year, row.to_dict())
+
+
+# --- The forecast after the 6-month report, on a province with past years ----------------------------------
+
+SEASONAL: dict[int, object] = {}  # past years → the province, built once for the module
+
+
+@given(parsers.parse("tỉnh mô phỏng có hồ sơ {n:d} năm trước năm {year:d}, theo mùa vụ"), target_fixture="world")
+def seasonal_province(n, year, tmp_path_factory):
+    from cchc.demo import DemoSpec, generate
+    from store.db import make_engine, upgrade
+    from store.ingest import ingest_file
+
+    if n not in SEASONAL:
+        folder = tmp_path_factory.mktemp("mua-vu")
+        files = generate(folder / "data", DemoSpec(year=year, communes=8, dossiers=8_000, past_years=n))
+        engine = make_engine(f"sqlite:///{folder / 'cchc.db'}")
+        upgrade(engine)
+        for path in files.in_order():
+            ingest_file(engine, path)
+        SEASONAL[n] = engine
+    return {"engine": SEASONAL[n], "out": tmp_path_factory.mktemp("van-ban")}
+
+
+@when(parsers.parse("văn phòng lập báo cáo định kỳ 6 tháng năm {year:d}"))
+def six_month_report(world, year):
+    from datetime import date
+
+    from office.year import periodic_report
+
+    periodic_report(world["engine"], world["out"], f"{year}-6T", date(year, 6, 25))
+    world["period"] = f"{year}-6T"
+
+
+@then(parsers.parse('báo cáo 6 tháng của "{name}" ghi dự báo cả năm là một khoảng điểm và một khoảng hạng'))
+def report_quotes_forecast(world, name):
+    import re
+    from datetime import date
+
+    from helpers import read_docx_text
+    from office.periodic import periodic
+    from office.whatif import unit_names
+
+    code = next(c for c, n in unit_names(world["engine"]).items() if n == name)
+    text = read_docx_text(periodic(world["engine"], world["period"], code, date(2024, 7, 1)), world["out"] / "bc.docx")
+    line = re.search(r"Theo số liệu lũy kế 6 tháng năm 2024, dự báo cả năm: \d+(–\d+)? điểm, hạng \d+(–\d+)? "
+                     r"\(khoảng tin cậy 80%, [^)]*\)\.", text)
+    assert line, text[-1500:]
+    world["line"] = line.group(0)
+
+
+@then(parsers.parse("dự báo đã học từ diễn biến {n:d} năm trước"))
+def learned_from(world, n):
+    assert f"theo diễn biến {n} năm trước" in world["line"]
+
+
+@then("dự báo điểm cả năm sai ít hơn lấy điểm 6 tháng làm điểm cả năm")
+def better_than_naive(world):
+    from office.forecasts import kept
+    from rules.forecast import naive
+
+    engine = world["engine"]
+    truth = evaluate(RULES, scoring_frame(engine, RULES, "2024-NAM")).summary()
+    flat = naive(RULES, scoring_frame(engine, RULES, world["period"]))
+    made = {u: kept(engine, RULES.id, world["period"], u) for u in truth.index}
+    units = [u for u, k in made.items() if k is not None]
+    assert len(units) == len(truth)
+    error = sum(abs(made[u].points - truth.loc[u, "diem"]) for u in units) / len(units)
+    naive_error = sum(abs(flat.loc[u, "diem"] - truth.loc[u, "diem"]) for u in units) / len(units)
+    assert error < naive_error, (error, naive_error)
