@@ -4,7 +4,8 @@ year of dossiers), scored once; then the cheapest plan of every unit towards a t
 slowest) and how many units were already there, reached it, or cannot reach it this period.
 
     python -m bench.whatif [--units 5000] [--ruleset qd766-2022] [--targets "rank=10,class=Tốt,class=Khá"]
-    python -m bench.whatif --backtest [--communes 100] [--dossiers 100000] [--past-years 3] [--latest 0]
+    python -m bench.whatif --backtest [--communes 100] [--dossiers 100000] [--past-years 3] [--seed N] [--prior 1]
+                                      [--latest 0]
 
 ``--backtest``: a demo province's year (``cchc.demo``, every period; with ``--past-years`` that many years
 before it, with seasons and unit trends, which the forecast learns from), forecast from Q1, 6 months and
@@ -18,6 +19,7 @@ import argparse
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 PERIOD = "2024-NAM"
@@ -33,6 +35,8 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=100_000)
     parser.add_argument("--latest", type=float, default=0.0)
     parser.add_argument("--past-years", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--prior", type=float, default=1.0)
     args = parser.parse_args()
     if args.backtest:
         backtest(args)
@@ -80,15 +84,15 @@ def backtest(args) -> None:
     from office import scores
     from office.whatif import forecast_year
     from rules.evaluate import evaluate
-    from rules.forecast import naive
+    from rules.forecast import accuracy, naive
     from store.db import make_engine, upgrade
     from store.ingest import ingest_file
 
     rs = scores.ruleset(args.ruleset)
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        files = generate(Path(tmp) / "data", DemoSpec(communes=args.communes, dossiers=args.dossiers,
-                                                      past_years=args.past_years))
+        spec = DemoSpec(communes=args.communes, dossiers=args.dossiers, past_years=args.past_years)
+        files = generate(Path(tmp) / "data", spec if args.seed is None else replace(spec, seed=args.seed))
         engine = make_engine(f"sqlite:///{tmp}/cchc.db")
         upgrade(engine)
         for path in files.in_order():
@@ -102,28 +106,14 @@ def backtest(args) -> None:
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for code, label in (("Q1", "Q1"), ("6T", "6 months"), ("9T", "9 months")):
             started = time.perf_counter()
-            made = forecast_year(engine, rs, f"{PERIOD[:4]}-{code}", latest=args.latest)
+            made = forecast_year(engine, rs, f"{PERIOD[:4]}-{code}", latest=args.latest, prior=args.prior)
             took = time.perf_counter() - started
-            row = measure(made.table, truth, naive(rs, scoring_frame(engine, rs, f"{PERIOD[:4]}-{code}")))
+            row = accuracy(made.table, truth, naive(rs, scoring_frame(engine, rs, f"{PERIOD[:4]}-{code}")))
             print(f"| {label} | {row['points']:.2f} | {row['naive_points']:.2f} | {row['rank']:.1f} | "
                   f"{row['naive_rank']:.1f} | {row['points_covered']:.0%} | {row['rank_covered']:.0%} | "
                   f"{row['width']:.1f} | {made.years} | {took:.1f} |", flush=True)
         engine.dispose()
 
-
-def measure(made, truth, flat) -> dict[str, float]:
-    """A forecast's table against the year as scored and the naive forecast: mean absolute errors, how often
-    the intervals hold the year, their mean width in points."""
-    t, flat = truth.loc[made.index], flat.loc[made.index]
-    return {
-        "points": float((made["diem"] - t["diem"]).abs().mean()),
-        "naive_points": float((flat["diem"] - t["diem"]).abs().mean()),
-        "rank": float((made["hang"] - t["hang"]).abs().mean()),
-        "naive_rank": float((flat["hang"] - t["hang"]).abs().mean()),
-        "points_covered": float(((t["diem"] >= made["diem_thap"] - 1e-9) & (t["diem"] <= made["diem_cao"] + 1e-9)).mean()),
-        "rank_covered": float(((t["hang"] >= made["hang_cao"]) & (t["hang"] <= made["hang_thap"])).mean()),
-        "width": float((made["diem_cao"] - made["diem_thap"]).mean()),
-    }
 
 
 if __name__ == "__main__":

@@ -240,13 +240,14 @@ def past_years(engine: Engine, rs: RuleSet, year: int, kind: str, back: int = 5)
 
 
 def forecast_year(engine: Engine, rs: RuleSet, period: str, draws: int = 200, level: float = 0.8,
-                  latest: float = 0.0, back: int = 5) -> YearForecast:
+                  latest: float = 0.0, back: int = 5, prior: float = 1.0) -> YearForecast:
     """Each unit's year-end points and rank, with an interval, from the cumulative periods of the year up to
     ``period`` (Q1, 6 tháng or 9 tháng), every simulated year scored by the rule set. With dossiers of past
     years (up to ``back``), each figure reaches its year's end as the unit's past years went from the same
     point (seasons, trends) and the intervals are calibrated on those years (``MIN_PAST_YEARS`` at least);
     without, dossier counts run on at
-    the unit's rates so far (``latest`` weighs the latest window) and other figures stand as they are."""
+    the unit's rates so far (``latest`` weighs the latest window) and other figures stand as they are.
+    ``prior``: how many typical years of the province's shares a unit's own past is pooled with."""
     from rules.forecast import forecast, learned
 
     year, kind = int(period[:4]), period[5:]
@@ -262,7 +263,8 @@ def forecast_year(engine: Engine, rs: RuleSet, period: str, draws: int = 200, le
              and n != "tthc_phat_sinh_ho_so"}
     wholes = {n: known[n].whole for n in rs.inputs if n in known and known[n].whole}
     past = past_years(engine, rs, year, kind, back) if back else []
-    made = (learned(rs, periods, past, flows, wholes, draws=draws, level=level) if len(past) >= MIN_PAST_YEARS
+    made = (learned(rs, periods, past, flows, wholes, draws=draws, level=level, prior=prior)
+            if len(past) >= MIN_PAST_YEARS
             else forecast(rs, periods, flows, wholes, draws=draws, level=level, latest=latest))
     names = unit_names(engine)
     table = made.table.assign(name=[names.get(u, u) for u in made.table.index])

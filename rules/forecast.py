@@ -160,6 +160,20 @@ def naive(ruleset: RuleSet, last: pd.DataFrame) -> pd.DataFrame:
     return summary[["diem", "ty_le", "hang", "xep_loai"]]
 
 
+def accuracy(made, truth, flat) -> dict[str, float]:
+    """A forecast's table against the year as scored and the naive forecast: mean absolute errors, how often
+    the intervals hold the year, their mean width in points."""
+    t, flat = truth.loc[made.index], flat.loc[made.index]
+    return {
+        "points": float((made["diem"] - t["diem"]).abs().mean()),
+        "naive_points": float((flat["diem"] - t["diem"]).abs().mean()),
+        "rank": float((made["hang"] - t["hang"]).abs().mean()),
+        "naive_rank": float((flat["hang"] - t["hang"]).abs().mean()),
+        "points_covered": float(((t["diem"] >= made["diem_thap"] - 1e-9) & (t["diem"] <= made["diem_cao"] + 1e-9)).mean()),
+        "rank_covered": float(((t["hang"] >= made["hang_cao"]) & (t["hang"] <= made["hang_thap"])).mean()),
+        "width": float((made["diem_cao"] - made["diem_thap"]).mean()),
+    }
+
 # --- Learning from past years ------------------------------------------------------------------------
 
 SHARE_BOUNDS = (0.02, 5.0)

@@ -9,7 +9,7 @@ import pytest
 
 from cchc.demo import POOR_COMMUNE_SHARE, POOR_DEPARTMENTS, DemoSpec, units_frame
 from cchc.demo_years import dossiers_by_year
-from rules.forecast import PastYear, learned, naive, seasonal_shares
+from rules.forecast import PastYear, accuracy, learned, naive, seasonal_shares
 from rules.ruleset import find
 
 RULES = find("qd766-2022")
@@ -163,3 +163,17 @@ def test_a_seasonal_year_is_forecast_from_its_shares_with_calibrated_intervals()
     t = made.table
     inside = ((truth["diem"] >= t["diem_thap"]) & (truth["diem"] <= t["diem_cao"])).mean()
     assert 0.65 <= inside <= 0.97
+
+
+def test_the_backtest_measures_errors_against_naive_and_the_intervals_coverage():
+    index = ["A", "B", "C", "D"]
+    made = pd.DataFrame({"diem": [70.0, 80, 60, 50], "diem_thap": [68.0, 79, 55, 49], "diem_cao": [72.0, 81, 65, 51],
+                         "hang": [2.0, 1, 3, 4], "hang_cao": [1.0, 1, 3, 4], "hang_thap": [3.0, 2, 3, 4]}, index=index)
+    truth = pd.DataFrame({"diem": [71.0, 83, 60, 50], "hang": [2, 1, 4, 3]}, index=index)
+    flat = pd.DataFrame({"diem": [65.0, 80, 62, 50], "hang": [2, 1, 3, 4]}, index=index)
+    row = accuracy(made, truth, flat)
+    assert row["points"] == pytest.approx(1.0) and row["naive_points"] == pytest.approx(11 / 4)
+    assert row["rank"] == pytest.approx(0.5) and row["naive_rank"] == pytest.approx(0.5)
+    assert row["points_covered"] == pytest.approx(3 / 4)  # B's 83 is above 81
+    assert row["rank_covered"] == pytest.approx(2 / 4)  # C ranked 4th, D 3rd: outside [3, 3] and [4, 4]
+    assert row["width"] == pytest.approx((4 + 2 + 10 + 2) / 4)
