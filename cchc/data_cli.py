@@ -218,6 +218,9 @@ def demo(
     dossiers: Annotated[int, typer.Option(help="Số hồ sơ TTHC trong năm.", min=1)] = 1_000_000,
     year: Annotated[int, typer.Option(help="Năm báo cáo.")] = 2024,
     seed: Annotated[int, typer.Option(help="Hạt giống sinh dữ liệu (cùng hạt giống, cùng dữ liệu).")] = 20241215,
+    past_years: Annotated[int, typer.Option(help="Số năm trước năm báo cáo có hồ sơ theo mùa vụ, xu hướng từng đơn "
+                                                 "vị (để dự báo cả năm học theo); 0: chỉ năm trước, hồ sơ đều.",
+                                            min=0)] = 0,
     data_dir: Annotated[Path, typer.Option(help="Thư mục ghi các tệp dữ liệu mô phỏng.")] = Path("out/demo-data"),
     out: Annotated[Path, typer.Option(help="Thư mục ghi văn bản và trang web.")] = Path("out"),
     prefect: Annotated[bool, typer.Option(help="Chạy chu trình năm qua các flow Prefect (mặc định) hay gọi thẳng.")] = True,
@@ -228,7 +231,7 @@ def demo(
     from cchc.cycle_cli import print_ranking, run_cycle
     from cchc.demo import DemoSpec, generate
 
-    spec = DemoSpec(year=year, communes=communes, dossiers=dossiers, seed=seed)
+    spec = DemoSpec(year=year, communes=communes, dossiers=dossiers, seed=seed, past_years=past_years)
     started = time.perf_counter()
     engine()
     with console.status("Sinh dữ liệu mô phỏng…") as status:

@@ -177,3 +177,16 @@ def test_the_backtest_measures_errors_against_naive_and_the_intervals_coverage()
     assert row["points_covered"] == pytest.approx(3 / 4)  # B's 83 is above 81
     assert row["rank_covered"] == pytest.approx(2 / 4)  # C ranked 4th, D 3rd: outside [3, 3] and [4, 4]
     assert row["width"] == pytest.approx((4 + 2 + 10 + 2) / 4)
+
+
+def test_the_demos_files_name_each_dossier_files_year(tmp_path):
+    from cchc.demo import generate
+
+    files = generate(tmp_path, DemoSpec(communes=2, dossiers=2_000, past_years=3))
+    dossiers = [p for p in files.in_order() if p.name.startswith("ho_so_")]
+    assert [p.name for p in dossiers] == ["ho_so_2021.csv", "ho_so_2022.csv", "ho_so_2023.csv", "ho_so_2024.csv"]
+    for path in dossiers:
+        received = pd.to_datetime(pd.read_csv(path)["Ngày tiếp nhận"])
+        assert files.year_of(path, 2024) == int(path.stem[-4:]) == received.median().year
+    facts = [p.name for p in files.in_order() if p.name.startswith("so_lieu_")]
+    assert facts == ["so_lieu_2021.xlsx", "so_lieu_2022.xlsx", "so_lieu_2023.xlsx", "so_lieu_2024.xlsx"]
