@@ -43,7 +43,7 @@ def _data(folder: Path, communes: int, dossiers: int) -> dict:
 
 
 def _direct(folder: Path) -> dict:
-    from cchc.year import run
+    from office.year import run
     from store.db import make_engine
 
     started = time.perf_counter()
@@ -56,7 +56,7 @@ def _prefect(folder: Path) -> dict:
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     from prefect import flow
 
-    from flows.cycle import yearly_cycle
+    from flows.year import yearly_cycle
 
     @flow(name="khoi-dong")
     def warm_up() -> None:
@@ -76,11 +76,11 @@ PHASES = {"data": _data, "direct": _direct, "prefect": _prefect}
 def _run(phase: str, folder: Path, *args) -> tuple[dict, float]:
     """A phase in its own process: its result and its peak resident memory (MB)."""
     proc = subprocess.Popen([sys.executable, "-m", "bench.cycle", "--child", phase, str(folder), *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                            stdout=subprocess.PIPE, stderr=open(folder / f"{phase}.log", "w"), text=True)
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
-    if status:
-        raise RuntimeError(f"phase {phase} failed ({status})")
+    if status:  # its own log says why (progress bars and warnings go there too)
+        raise RuntimeError(f"phase {phase} failed ({status}):\n{(folder / f'{phase}.log').read_text()[-3000:]}")
     return json.loads(out.strip().splitlines()[-1]), usage.ru_maxrss / 1024
 
 
