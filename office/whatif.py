@@ -204,13 +204,6 @@ class YearForecast:
                 f"{number(self.level * 100, 0)}%, từ số liệu lũy kế {number(self.share * 100, 0)}% thời gian của năm"
                 + (f", theo diễn biến {self.years} năm trước)" if self.years else ")"))
 
-    def brief(self, unit: str) -> str:
-        """«dự báo cả năm: 71–75 điểm, hạng 12–18», as a document quotes it."""
-        r = self.table.loc[unit]
-        span = lambda a, b, d: number(a, d) if number(a, d) == number(b, d) else f"{number(a, d)}–{number(b, d)}"  # noqa: E731
-        return (f"dự báo cả năm: {span(r['diem_thap'], r['diem_cao'], 0)} điểm, "
-                f"hạng {span(r['hang_cao'], r['hang_thap'], 0)}")
-
 
 def _cumulative(engine: Engine, rs: RuleSet, year: int, kind: str) -> list:
     """(share of the year's window, scoring frame) of ``year``'s cumulative periods up to ``kind``."""
