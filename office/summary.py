@@ -30,7 +30,7 @@ def loaded(engine: Engine, year: int) -> list[tuple[str, str]]:
         years = s.execute(select(func.min(models.StaffRating.year), func.max(models.StaffRating.year))).one()
         initiatives = s.scalar(select(func.count()).select_from(models.Initiative))
         disciplines = _grouped(s, models.Discipline.status)
-        dossiers = s.scalar(select(func.count()).select_from(models.Dossier))
+        dossiers = s.scalar(select(func.coalesce(func.sum(models.DossierDataset.rows), 0)))
         facts = s.scalar(select(func.count()).select_from(models.Fact))
     rows = [(f"Đơn vị — {label}", number(units.get(kind, 0))) for kind, label in UNIT_KINDS.items()]
     rows += [(f"Người — {label}", number(people.get(code, 0))) for code, label in CATEGORIES.items()]

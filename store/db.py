@@ -164,6 +164,10 @@ def serialize_writes(session: Session) -> None:
 
 
 def counts(engine: Engine) -> dict[str, int]:
-    """How many rows each table of the record holds."""
+    """How many rows each table of the record holds; dossiers: those of the dossier datasets as well (their rows
+    live in Parquet since migration 0012, store.dossier_data)."""
     with engine.connect() as conn:
-        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in TABLES}
+        found = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in TABLES}
+        if conn.dialect.has_table(conn, "dossier_dataset"):
+            found["dossier"] += conn.execute(text("SELECT coalesce(sum(rows), 0) FROM dossier_dataset")).scalar()
+    return found

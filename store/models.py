@@ -785,3 +785,20 @@ class YearForecast(Base):
     klass: Mapped[str] = mapped_column(String(30), default="")
     level: Mapped[float] = mapped_column(Float)
     past_years: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- Dossier datasets (migration 0012) ---
+
+
+class DossierDataset(Base):
+    """An ingested dossier file as an immutable Parquet dataset under the data directory (store.dossier_data),
+    named by the file's sha256: the rows stay out of the SQL store, which keeps where they are, how many, the
+    reporting year they belong to and the span of their dates of receipt."""
+
+    __tablename__ = "dossier_dataset"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"), primary_key=True)
+    path: Mapped[str] = mapped_column(String(200))  # relative to the data directory
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    rows: Mapped[int] = mapped_column(Integer)
+    first_received: Mapped[date] = mapped_column(Date)
+    last_received: Mapped[date] = mapped_column(Date)

@@ -76,6 +76,8 @@ def any_engine(request, schema_template, tmp_path: Path):
         yield eng
         eng.dispose()
         return
+    # Dossier datasets of a server's database go to CCHC_DATA_DIR: this test's own folder.
+    request.getfixturevalue("monkeypatch").setenv("CCHC_DATA_DIR", str(tmp_path / "du-lieu"))
     eng = _fresh_postgres(request.getfixturevalue("postgres_database"))
     upgrade(eng)
     yield eng

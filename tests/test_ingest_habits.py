@@ -21,7 +21,7 @@ from sqlalchemy import DateTime, select, text
 
 from cli_runner import cchc
 from helpers import FACT_HEADERS, UNIT_HEADERS, UNITS, dossier, DOSSIER_HEADERS, snapshot, units_file, write_csv
-from store import models
+from store import dossier_data, models
 from store.db import TABLES, make_engine
 from store.ingest import KINDS, IngestError, ingest_file
 from store.ingest.columns import Number, Text
@@ -388,8 +388,7 @@ def test_the_dot_groups_thousands_and_the_comma_marks_decimals_in_every_numeric_
                                     "so_ccvc": 1234567, "ddci_diem": 1234.5}
     path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="A", supplements="1.001")])
     ingest_file(units_loaded, path, year=2024)
-    with units_loaded.connect() as conn:
-        assert conn.execute(text("SELECT supplements FROM dossier")).scalar() == 1001
+    assert dossier_data.read(units_loaded)["supplements"].tolist() == [1001]
 
 
 def test_a_dot_that_does_not_group_thousands_is_refused_not_guessed(units_loaded, tmp_path):

@@ -3,13 +3,16 @@ Decision 766 rates are built from (DOMAIN.md §3.4), per unit and reporting peri
 
 from __future__ import annotations
 
+import uuid
+
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from store import calendar, models
+from store import calendar, dossier_data, models
 from store.db import ensure_periods
+from store.ingest import streamed
 from store.ingest.bulk import insert_frame
 from store.ingest.columns import Choice, Day, Number, Text, YesNo
 from store.ingest.kind import Context, Kind
@@ -36,13 +39,16 @@ COLUMNS = (
 )
 
 
-def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+def check(ctx: Context, frame: pd.DataFrame | streamed.Staged, out: Collector) -> None:
+    if isinstance(frame, streamed.Staged):
+        streamed.check(ctx, frame, out)
+        return
     ctx.unknown_units(frame, out, "Mã đơn vị")
     received = frame["received"]
     if received.notna().any():
         year = ctx.year or calendar.reporting_year_of(received.dropna().sort_values().iloc[len(received.dropna()) // 2].date())
         window = calendar.year_window(year)
-        ctx.found["year"] = year
+        ctx.found.update(year=year, first=received.min().date(), last=received.max().date())
         span = f"{window.start:%d/%m/%Y} – {window.end:%d/%m/%Y}"
         outside = received.notna() & ((received < pd.Timestamp(window.start)) | (received > pd.Timestamp(window.end)))
         out.rows(outside, "Ngày tiếp nhận",
@@ -56,38 +62,39 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
              "có kết quả điện tử nhưng hồ sơ chưa có ngày có kết quả")
 
 
-def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
+def load(session: Session, frame: pd.DataFrame | streamed.Staged, ctx: Context, batch_id: int) -> dict[str, int]:
+    """The file's rows become its dataset (store.dossier_data), recorded with the batch; the touched units' counts
+    are aggregated from every dataset of the year as they now stand, and written as this batch's facts."""
     year = ctx.found["year"]
     ensure_periods(session, {year})
+    staged = frame if isinstance(frame, streamed.Staged) else _staged(ctx, frame)
+    try:
+        digest = session.get(models.IngestBatch, batch_id).sha256
+        relative, made = dossier_data.publish(ctx.engine, staged.path, digest)
+    finally:
+        staged.discard()
+    if made:  # the transaction going back takes the dataset with it
+        event.listen(session, "after_rollback", lambda _s: dossier_data.withdraw(ctx.engine, relative), once=True)
+    dossier_data.record(session, batch_id, relative, year, len(staged), ctx.found["first"], ctx.found["last"])
+    facts = dossier_data.aggregate(ctx.engine, dossier_data.datasets_of(session, year), year, units_of=relative)
     ids = {code: uid for code, (uid, _) in ctx.units.items()}
-    rows = pd.DataFrame({
-        "unit_id": frame["unit"].map(ids).astype("int64"), "code": frame["code"], "tthc_code": frame["tthc"],
-        "received": frame["received"], "due": frame["due"], "finished": frame["finished"],
-        "channel": frame["channel"], "has_fee": frame["has_fee"].astype(bool),
-        "paid_online": frame["paid_online"].astype(bool), "digitised": frame["digitised"].astype(bool),
-        "e_result": frame["e_result"].astype(bool), "supplements": frame["supplements"].astype("int64"),
-        "batch_id": batch_id,
-    })
-    insert_frame(session, models.Dossier, rows, ctx.progress)
-    current = _current_dossiers(session, rows, year, batch_id)
-    facts = aggregate(current, year)
-    insert_frame(session, models.Fact, facts.assign(batch_id=batch_id))
-    return {"hồ sơ": len(frame), "đơn vị có hồ sơ": rows["unit_id"].nunique(), "số liệu tổng hợp": len(facts)}
+    units = facts["unit"].nunique()
+    facts = facts.assign(unit_id=facts["unit"].map(ids).astype("int64")).drop(columns="unit")
+    # In the order facts always had (period, indicator, unit): the same file gives the same rows, id for id.
+    order = {p.code: i for i, p in enumerate(calendar.periods_of(year))}
+    facts = facts.assign(_p=facts["period_code"].map(order),
+                         _i=facts["indicator_code"].map({c: i for i, c in enumerate(dossier_data.INDICATORS)}))
+    facts = facts.sort_values(["_p", "_i", "unit_id"], ignore_index=True)
+    insert_frame(session, models.Fact, facts[["unit_id", "period_code", "indicator_code", "value"]]
+                 .assign(batch_id=batch_id))
+    return {"hồ sơ": len(staged), "đơn vị có hồ sơ": units, "số liệu tổng hợp": len(facts)}
 
 
-def _current_dossiers(session: Session, new: pd.DataFrame, year: int, batch_id: int) -> pd.DataFrame:
-    """The affected units' dossiers of the year as they now stand: earlier batches plus this one."""
-    D = models.Dossier
-    window = calendar.year_window(year)
-    units = [int(u) for u in new["unit_id"].unique()]
-    in_scope = (D.unit_id.in_(units), D.received >= window.start, D.received <= window.end, D.batch_id != batch_id)
-    if not session.scalar(select(func.count()).select_from(D).where(*in_scope)):
-        return new
-    cols = [D.unit_id, D.code, D.tthc_code, D.received, D.due, D.finished, D.channel, D.has_fee,
-            D.paid_online, D.digitised, D.e_result, D.supplements, D.batch_id]
-    older = pd.DataFrame(session.execute(select(*cols).where(*in_scope)).all(), columns=[c.key for c in cols])
-    both = pd.concat([older, new], ignore_index=True).sort_values("batch_id", kind="stable")
-    return both.drop_duplicates(["unit_id", "code"], keep="last")
+def _staged(ctx: Context, frame: pd.DataFrame) -> streamed.Staged:
+    """A frame read whole (a workbook, a form) staged as a streamed file is."""
+    path = dossier_data.scratch(ctx.engine) / f"{uuid.uuid4().hex}.parquet"
+    dossier_data.write_rows(path, dossier_data.frame_table(frame))
+    return streamed.Staged(path, len(frame))
 
 
 def _days(values: pd.Series) -> np.ndarray:

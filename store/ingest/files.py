@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from store import models
 from store.db import serialize_writes
-from store.ingest import KINDS, IngestResult, _landed, detect_kind, parse, sha256_of
+from store.ingest import KINDS, IngestResult, _landed, detect_kind, dossiers, parse, sha256_of, streamed
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector, IngestError, Problem
 from store.ingest.reading import read_sheet
@@ -47,7 +47,7 @@ class FileStatus:
 class _Pending:
     status: FileStatus
     kind: Kind
-    frame: pd.DataFrame
+    frame: pd.DataFrame | streamed.Staged
     out: Collector
     digest: str
 
@@ -63,6 +63,9 @@ def _prepare(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending 
         status.kind = KINDS.get(done.kind, kind)
         status.result = IngestResult(status.kind, done.id, done.rows, already=True)
         return None
+    staged = _streamed(engine, status, kind, digest)
+    if staged is not None:
+        return staged
     sheet = read_sheet(path, [kind] if kind else KINDS.values())
     status.notes = sheet.notes
     status.kind = kind or detect_kind(list(sheet.frame.columns), path.name, sheet.header_row)
@@ -71,6 +74,28 @@ def _prepare(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending 
     status.warnings = out.warnings
     out.raise_if_any()
     return _Pending(status, status.kind, frame, out, digest)
+
+
+def _streamed(engine: Engine, status: FileStatus, kind: Kind | None, digest: str) -> _Pending | None:
+    """A dossier file (CSV or Parquet) checked slice by slice, never whole in memory (store.ingest.streamed);
+    None for any other file, or one that path cannot read as it is."""
+    kinds = [kind] if kind else list(KINDS.values())
+    head = streamed.headers_of(status.path, kinds)
+    if head is None:
+        return None
+    headers, header_row = head
+    chosen = kind or detect_kind(headers, status.path.name, header_row)
+    if chosen.code != dossiers.KIND.code:
+        return None
+    out = streamed.StreamCollector(status.path.name, header_row)
+    staged = streamed.stage(engine, status.path, chosen, kinds, out)
+    if staged is None:
+        return None
+    status.kind = chosen
+    if header_row > 1:
+        status.notes = [f"dòng tiêu đề là dòng {header_row}"]
+    status.warnings = out.warnings
+    return _Pending(status, chosen, staged, out, digest)
 
 
 def ingest_files(engine: Engine, paths: list[Path], kind: str | None = None, year: int | None = None,
@@ -92,18 +117,29 @@ def ingest_files(engine: Engine, paths: list[Path], kind: str | None = None, yea
     if any(st.refused for st in statuses):
         for item in pending:
             item.status.held = True
+        _discard(pending)
         _raise_if_refused(statuses)
     pending.sort(key=lambda item: ORDER[item.kind.code])
-    with Session(engine) as s, s.begin():
-        serialize_writes(s)
-        for item in pending:
-            _check_and_load(s, engine, item, user, year, progress, statuses)
-        if any(st.refused for st in statuses):
+    try:
+        with Session(engine) as s, s.begin():
+            serialize_writes(s)
             for item in pending:
-                if not item.status.refused and not (item.status.result and item.status.result.already):
-                    item.status.held, item.status.result = True, None
-            _raise_if_refused(statuses)  # inside the transaction: what was written for the others goes back
+                _check_and_load(s, engine, item, user, year, progress, statuses)
+            if any(st.refused for st in statuses):
+                for item in pending:
+                    if not item.status.refused and not (item.status.result and item.status.result.already):
+                        item.status.held, item.status.result = True, None
+                _raise_if_refused(statuses)  # inside the transaction: what was written for the others goes back
+    finally:
+        _discard(pending)
     return statuses
+
+
+def _discard(pending: list[_Pending]) -> None:
+    """Rows staged on disk for a file that was refused, held or found landed already."""
+    for item in pending:
+        if isinstance(item.frame, streamed.Staged):
+            item.frame.discard()
 
 
 def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year: int | None, progress,

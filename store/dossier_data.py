@@ -1,0 +1,222 @@
+"""Raw TTHC dossiers in a columnar store: each ingested dossier file becomes an immutable Parquet dataset under
+the data directory, partitioned by year and month of receipt and named by the file's sha256; the SQL store
+records it (``DossierDataset``) with its batch. The Decision 766 counts are aggregated from the datasets by
+DuckDB into facts, for the units a batch touched only: a new batch costs what its units' dossiers cost, never
+the whole province's year.
+
+A million dossiers as rows of the SQL store cost seconds to write and as much memory again to read back;
+as Parquet they cost a fraction of a second and stay out of the database's backups and locks.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from store import calendar, models
+
+DATA_ENV = "CCHC_DATA_DIR"
+FOLDER = "ho-so"
+# DuckDB's own limits: two cores are shared with everything else, and a file of any size stays within this
+# memory (DuckDB spills its sorts and hashes to disk beyond it).
+MEMORY_LIMIT = os.environ.get("CCHC_DUCKDB_MEMORY", "600MB")
+THREADS = 2
+
+# What a dataset holds, typed: the file's unit code (not the store's id, so that a dataset depends on the
+# file's bytes alone), dates as dates.
+SCHEMA = pa.schema([
+    ("unit", pa.string()), ("code", pa.string()), ("tthc_code", pa.string()), ("received", pa.date32()),
+    ("due", pa.date32()), ("finished", pa.date32()), ("channel", pa.string()), ("has_fee", pa.bool_()),
+    ("paid_online", pa.bool_()), ("digitised", pa.bool_()), ("e_result", pa.bool_()), ("supplements", pa.int64()),
+])
+COLUMNS = [f.name for f in SCHEMA]
+
+INDICATORS = ("hs_tiep_nhan", "hs_truc_tuyen", "hs_truc_tiep", "hs_buu_chinh", "hs_da_giai_quyet", "hs_dung_han",
+              "hs_qua_han", "hs_bo_sung", "hs_co_phi", "hs_thanh_toan_truc_tuyen", "hs_so_hoa",
+              "hs_ket_qua_dien_tu", "hs_tong_ngay_giai_quyet", "tthc_phat_sinh_ho_so")
+
+
+def data_dir(engine: Engine) -> Path:
+    """``CCHC_DATA_DIR``; without it, «du-lieu» beside a SQLite file, or in the working folder."""
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Path(env)
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent / "du-lieu"
+    return Path("du-lieu")
+
+
+def root(engine: Engine) -> Path:
+    return data_dir(engine) / FOLDER
+
+
+def scratch(engine: Engine) -> Path:
+    """Where a file being checked is staged (on the same disk as the datasets, so that publishing is a rename)."""
+    path = root(engine) / ".tam"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@contextmanager
+def duck(engine: Engine) -> Iterator:
+    import duckdb
+
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": THREADS,
+                                 "temp_directory": str(scratch(engine)), "preserve_insertion_order": False})
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def quoted(path: Path | str) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def frame_table(frame: pd.DataFrame) -> pa.Table:
+    """Typed dossier columns (as ``store.ingest.dossiers`` parses them) as an Arrow table of the dataset's schema."""
+    arrays = {}
+    for f in SCHEMA:
+        src = {"tthc_code": "tthc"}.get(f.name, f.name)
+        col = frame[src]
+        if pa.types.is_date32(f.type):
+            arrays[f.name] = pa.array(pd.to_datetime(col).dt.date.astype(object).where(col.notna(), None),
+                                      type=f.type)
+        elif pa.types.is_boolean(f.type):
+            arrays[f.name] = pa.array(col.astype(bool).to_numpy(), type=f.type)
+        elif pa.types.is_integer(f.type):
+            arrays[f.name] = pa.array(col.astype("int64").to_numpy(), type=f.type)
+        else:
+            arrays[f.name] = pa.array(col.astype(object).where(col.notna(), None).to_numpy(), type=f.type)
+    return pa.table(arrays, schema=SCHEMA)
+
+
+def publish(engine: Engine, staged: Path, digest: str) -> tuple[str, bool]:
+    """The staged rows (a Parquet file of the dataset's columns) as the dataset named ``digest``: written under a
+    temporary name, then renamed, so that a dataset is there whole or not at all. Returns its path relative to
+    the data directory, and whether it was made now (False: the same bytes had made it before)."""
+    relative = f"{FOLDER}/{digest}"
+    final = data_dir(engine) / relative
+    if final.is_dir():
+        return relative, False
+    tmp = scratch(engine) / f"{digest}.{uuid.uuid4().hex}"
+    cols = ", ".join(COLUMNS)
+    try:
+        with duck(engine) as con:
+            con.execute(f"COPY (SELECT {cols}, year(received) AS year, month(received) AS month "
+                        f"FROM read_parquet({quoted(staged)})) TO {quoted(tmp)} "
+                        f"(FORMAT parquet, PARTITION_BY (year, month), COMPRESSION zstd)")
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return relative, True
+
+
+def withdraw(engine: Engine, relative: str) -> None:
+    """A dataset made for a batch whose transaction went back: removed, so that nothing of it stays."""
+    shutil.rmtree(data_dir(engine) / relative, ignore_errors=True)
+
+
+def files_of(engine: Engine, relative: str) -> str:
+    return quoted(data_dir(engine) / relative / "**" / "*.parquet")
+
+
+def datasets_of(session: Session, year: int) -> list[tuple[int, str]]:
+    """(batch id, path) of the year's datasets, oldest first."""
+    D = models.DossierDataset
+    return list(session.execute(select(D.batch_id, D.path).where(D.year == year).order_by(D.batch_id)).all())
+
+
+def record(session: Session, batch_id: int, relative: str, year: int, rows: int, first: date, last: date) -> None:
+    session.add(models.DossierDataset(batch_id=batch_id, path=relative, year=year, rows=rows,
+                                      first_received=first, last_received=last))
+    session.flush()
+
+
+def _current(engine: Engine, datasets: list[tuple[int, str]], touched: str | None) -> str:
+    """SQL for the dossiers as they now stand: every dataset's rows of the touched units, a dossier re-sent by a
+    later batch (same unit and code) taken from the latest."""
+    where = f" WHERE unit IN (SELECT unit FROM {touched})" if touched else ""
+    cols = ", ".join(COLUMNS)
+    parts = [f"SELECT {cols}, {int(batch)} AS batch_id FROM read_parquet({files_of(engine, path)}, "
+             f"hive_partitioning = false){where}" for batch, path in datasets]
+    rows = " UNION ALL ".join(parts)
+    if len(datasets) == 1:
+        return rows
+    return f"SELECT * FROM ({rows}) QUALIFY row_number() OVER (PARTITION BY unit, code ORDER BY batch_id DESC) = 1"
+
+
+def aggregate(engine: Engine, datasets: list[tuple[int, str]], year: int, units_of: str | None = None) -> pd.DataFrame:
+    """Per unit (its code) and period of ``year``: the dossier counts of DOMAIN.md §3.4 as
+    ``store.ingest.dossiers.aggregate`` defines them, as a long frame (unit, period_code, indicator_code, value).
+    ``units_of``: a dataset path; only the units it holds are aggregated."""
+    if not datasets:
+        return pd.DataFrame(columns=["unit", "period_code", "indicator_code", "value"])
+    periods = " UNION ALL ".join(f"SELECT '{p.code}' AS code, DATE '{p.start}' AS s, DATE '{p.end}' AS e"
+                                 for p in calendar.periods_of(year))
+    touched = None
+    with duck(engine) as con:
+        if units_of is not None:
+            con.execute(f"CREATE TEMP TABLE touched AS SELECT DISTINCT unit FROM read_parquet("
+                        f"{files_of(engine, units_of)}, hive_partitioning = false)")
+            touched = "touched"
+        done = "(d.finished IS NOT NULL AND d.finished <= p.e)"
+        late = f"(({done} AND d.finished > d.due) OR (NOT {done} AND p.e > d.due) OR d.supplements > 1)"
+        query = f"""
+            WITH d AS ({_current(engine, datasets, touched)}), p AS ({periods})
+            SELECT d.unit, p.code AS period_code,
+              count(*) AS hs_tiep_nhan,
+              count(*) FILTER (WHERE d.channel = 'truc_tuyen') AS hs_truc_tuyen,
+              count(*) FILTER (WHERE d.channel = 'truc_tiep') AS hs_truc_tiep,
+              count(*) FILTER (WHERE d.channel = 'buu_chinh') AS hs_buu_chinh,
+              count(*) FILTER (WHERE {done}) AS hs_da_giai_quyet,
+              count(*) FILTER (WHERE NOT {late}) AS hs_dung_han,
+              count(*) FILTER (WHERE {late}) AS hs_qua_han,
+              count(*) FILTER (WHERE d.supplements >= 1) AS hs_bo_sung,
+              count(*) FILTER (WHERE d.has_fee) AS hs_co_phi,
+              count(*) FILTER (WHERE d.has_fee AND d.paid_online) AS hs_thanh_toan_truc_tuyen,
+              count(*) FILTER (WHERE d.digitised) AS hs_so_hoa,
+              count(*) FILTER (WHERE {done} AND d.e_result) AS hs_ket_qua_dien_tu,
+              coalesce(sum(d.finished - d.received) FILTER (WHERE {done}), 0) AS hs_tong_ngay_giai_quyet,
+              count(DISTINCT d.tthc_code) AS tthc_phat_sinh_ho_so
+            FROM d JOIN p ON d.received >= p.s AND d.received <= p.e
+            GROUP BY d.unit, p.code"""
+        wide = con.execute(query).df()
+    long = wide.melt(id_vars=["unit", "period_code"], value_vars=list(INDICATORS), var_name="indicator_code",
+                     value_name="value")
+    long["value"] = long["value"].astype(float)
+    return long[["unit", "period_code", "indicator_code", "value"]]
+
+
+def read(engine: Engine, year: int | None = None) -> pd.DataFrame:
+    """Every stored dossier as it now stands (the latest batch's version of a unit's code), with its batch: for
+    checks and for moving them elsewhere; aggregation never loads them like this."""
+    with Session(engine) as s:
+        D = models.DossierDataset
+        query = select(D.batch_id, D.path, D.year).order_by(D.batch_id)
+        found = s.execute(query if year is None else query.where(D.year == year)).all()
+    frames = []
+    for y in sorted({y for _, _, y in found}):
+        sets = [(b, p) for b, p, yy in found if yy == y]
+        with duck(engine) as con:
+            frames.append(con.execute(_current(engine, sets, None)).df())
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS + ["batch_id"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def write_rows(path: Path, table: pa.Table) -> None:
+    pq.write_table(table, path, compression="zstd")

@@ -1,0 +1,314 @@
+"""Dossier files of any size, checked chunk by chunk: a CSV (UTF-8) or a Parquet file is read in slices of rows,
+every cell of a slice parsed by the same columns as a file read whole (so the same refusals, the same messages,
+the sheet's own row numbers), and its typed rows staged in a Parquet file on disk; what needs the whole file (a
+key repeated, the year the dates fall in, units unknown to the store) is then asked of the staged rows with
+DuckDB. Memory stays that of one slice whatever the file's size; nothing reaches the store until every row has
+passed, and the staged rows become the batch's dataset by a rename (store.dossier_data).
+
+A file this path cannot read as it is (another encoding, a blank line among the rows, a row wider than its
+header, a quoted line break the fast reader stops on) is read whole as before, which names what is wrong.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sqlalchemy import Engine
+
+from store import calendar, dossier_data
+from store.ingest import reading
+from store.ingest.kind import Context, Kind
+from store.ingest.problems import SHOWN_PER_PROBLEM, Collector
+
+CHUNK_ROWS = 200_000
+CHUNK_BYTES = 32 << 20
+
+
+class StreamCollector(Collector):
+    """A collector whose rows are told slice by slice: the rows of one problem in one column are gathered over
+    every slice, the first ten named and the rest counted, as for a file read whole."""
+
+    def __init__(self, file: str, header_row: int = 1):
+        super().__init__(file, None, header_row)
+        self._groups: dict = {}
+
+    def rows(self, mask, column, message, values=None) -> None:
+        positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if not len(positions):
+            return
+
+        def text(pos):
+            if not callable(message):
+                return message
+            return message(values.iloc[pos] if isinstance(values, pd.Series) else values[pos])
+
+        key = (column, message if isinstance(message, str) else getattr(message, "__code__", message))
+        group = self._groups.setdefault(key, {"column": column, "shown": [], "count": 0, "first": None})
+        if group["first"] is None:
+            group["first"] = text(positions[0])
+        for pos in positions[:max(0, SHOWN_PER_PROBLEM - len(group["shown"]))]:
+            group["shown"].append((text(pos), self.row_of(pos)))
+        group["count"] += len(positions)
+
+    def counted(self, column: str, shown: list[tuple[str, int]], count: int) -> None:
+        """Rows found by a query over the whole file: the first ten (text, row) and how many in all."""
+        if not count:
+            return
+        for text, row in shown[:SHOWN_PER_PROBLEM]:
+            self.add(text, row=row, column=column)
+        if count > SHOWN_PER_PROBLEM:
+            rest = f"{count - SHOWN_PER_PROBLEM:,}".replace(",", ".")
+            self.add(f"… và {rest} dòng khác cùng lỗi ({shown[0][0]})", column=column)
+
+    def settle(self) -> None:
+        for group in self._groups.values():
+            self.counted(group["column"], group["shown"], group["count"])
+        self._groups = {}
+
+    def raise_if_any(self) -> None:
+        self.settle()
+        super().raise_if_any()
+
+
+@dataclass
+class Staged:
+    """A dossier file checked cell by cell and staged as Parquet: the dataset's columns and ``_row``, the sheet's
+    row number. Stands for the typed frame of a file read whole."""
+
+    path: Path
+    rows: int
+    headers: dict[str, str] = field(default_factory=dict)  # field → its header as the file writes it
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    @property
+    def source(self) -> str:
+        return f"read_parquet({dossier_data.quoted(self.path)})"
+
+
+# --- Reading slices ----------------------------------------------------------------------------------------------
+
+
+def _csv_head(path: Path, kinds) -> tuple[list[str], str, int, int] | None:
+    """Headers, separator, where the rows start and the header's position, for a UTF-8 CSV this path reads;
+    None when the file must be read whole."""
+    source, start, notes = reading._decoded(path, path.name, kinds)
+    if not isinstance(source, Path) or notes:
+        return None
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        head = reading._records(fh, reading.HEADER_WITHIN)
+    try:
+        lines = [r.decode("utf-8") for r, _ in head]
+    except UnicodeDecodeError:
+        return None
+    if not "".join(lines).strip():
+        return None
+    sep, found = reading._separator(lines, kinds)
+    if found is None:
+        return None
+    rows = reading._split(lines, sep)
+    headers = reading._headers(rows[found])
+    body_at = head[found][1]
+    if reading._has_inner_blank_line(path, body_at):
+        return None
+    return headers, sep, body_at, found
+
+
+def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: int):
+    import pyarrow.csv as pacsv
+
+    names = [str(j) for j in range(len(headers))]
+    with open(path, "rb") as fh:
+        fh.seek(body_at)
+        reader = pacsv.open_csv(
+            fh, read_options=pacsv.ReadOptions(column_names=names, block_size=CHUNK_BYTES, use_threads=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+        number = found + 2
+        for batch in reader:
+            data = batch.to_pandas()
+            data.columns = range(len(headers))
+            numbers = np.arange(number, number + len(data))
+            number += len(data)
+            filled = data.ne("").any(axis=1).to_numpy() if len(data.columns) else np.zeros(len(data), bool)
+            if not filled.all():
+                data, numbers = data[filled].reset_index(drop=True), numbers[filled]
+            yield data, numbers
+
+
+class _Whole(Exception):
+    """The file must be read whole (the fast reader could not read it as it is)."""
+
+
+def _stray(name: str, headers: list[str], data: pd.DataFrame, numbers: np.ndarray) -> None:
+    from openpyxl.utils import get_column_letter
+
+    from store.ingest.problems import IngestError, Problem
+
+    for j, header in enumerate(headers):
+        if not header and data[j].ne("").any():
+            row = int(numbers[np.flatnonzero(data[j].ne("").to_numpy())[0]])
+            raise IngestError([Problem(name, f"cột {get_column_letter(j + 1)} có dữ liệu nhưng không có tiêu đề", row,
+                                       get_column_letter(j + 1))])
+
+
+# --- Checking a file ---------------------------------------------------------------------------------------------
+
+
+def headers_of(path: Path, kinds) -> tuple[list[str], int] | None:
+    """A file's headers and header row, when this path can read it (None: read it whole)."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        try:
+            return list(pq.ParquetFile(path).schema_arrow.names), 1
+        except Exception:  # noqa: BLE001 - a malformed file: the whole reader says what is wrong
+            return None
+    if suffix == ".csv":
+        head = _csv_head(path, kinds)
+        return (head[0], head[3] + 1) if head else None
+    return None
+
+
+def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -> Staged | None:
+    """Parse and check every cell of ``path`` slice by slice, staging the typed rows; problems gathered in
+    ``out``. None when the file must be read whole."""
+    from store.ingest import _header_map
+
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        head = _csv_head(path, kinds)
+        if head is None:
+            return None
+        headers, sep, body_at, found = head
+        keep = [j for j, h in enumerate(headers) if h]
+        slices = _csv_slices(path, headers, sep, body_at, found)
+    else:
+        headers, found = list(pq.ParquetFile(path).schema_arrow.names), 0
+        keep = list(range(len(headers)))
+
+        def parquet_slices():
+            number = 2
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS):
+                data = batch.to_pandas()
+                data.columns = range(len(headers))
+                yield data, np.arange(number, number + len(data))
+                number += len(data)
+
+        slices = parquet_slices()
+    written = [headers[j] for j in keep]
+    mapping = _header_map(kind, written, out)
+    out.raise_if_any()
+    by_field = {v: k for k, v in mapping.items()}
+    position = {headers[j]: j for j in keep}
+    staged = dossier_data.scratch(engine) / f"{uuid.uuid4().hex}.parquet"
+    schema = dossier_data.SCHEMA.append(pa.field("_row", pa.int64()))
+    rows = 0
+    writer = None
+    try:
+        try:
+            for data, numbers in slices:
+                if suffix == ".csv":
+                    _stray(path.name, headers, data, numbers)
+                out.numbers = numbers
+                frame = pd.DataFrame(index=data.index)
+                for col in kind.columns:
+                    raw = (data[position[by_field[col.field]]] if col.field in by_field
+                           else pd.Series([""] * len(data), index=data.index, dtype="str"))
+                    frame[col.field] = col.parse(raw, out)
+                if frame.empty:
+                    continue
+                frame["supplements"] = frame["supplements"].fillna(0)
+                table = dossier_data.frame_table(frame).append_column("_row", pa.array(numbers, pa.int64()))
+                if writer is None:
+                    writer = pq.ParquetWriter(staged, schema, compression="zstd")
+                writer.write_table(table)
+                rows += len(frame)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as err:
+            raise _Whole() from err
+        finally:
+            if writer is not None:
+                writer.close()
+    except _Whole:
+        staged.unlink(missing_ok=True)
+        out.problems.clear()
+        out._groups = {}
+        return None
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    result = Staged(staged, rows, by_field)
+    try:
+        if not rows:
+            out.add("tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào", row=out.header_row)
+        else:
+            _repeated_keys(engine, result, kind, out)
+        out.raise_if_any()
+    except BaseException:
+        result.discard()
+        raise
+    return result
+
+
+def _repeated_keys(engine: Engine, staged: Staged, kind: Kind, out: StreamCollector) -> None:
+    names = ", ".join(c.header for c in kind.columns if c.field in kind.key)
+    column = staged.headers.get(kind.key[0], kind.key[0])
+    with dossier_data.duck(engine) as con:
+        query = (f"WITH k AS (SELECT unit, code, min(_row) AS first FROM {staged.source} WHERE unit <> '' "
+                 f"AND code <> '' GROUP BY unit, code HAVING count(*) > 1) "
+                 f"SELECT s._row, k.first FROM {staged.source} s JOIN k USING (unit, code) WHERE s._row <> k.first")
+        count = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+        if not count:
+            return
+        shown = con.execute(f"{query} ORDER BY s._row LIMIT {SHOWN_PER_PROBLEM}").fetchall()
+    out.counted(column, [(f"trùng khóa ({names}) với dòng {first}", row) for row, first in shown], count)
+
+
+def _rows(con, staged: Staged, out: Collector, where: str, column: str, message, value: str = "NULL") -> None:
+    count = con.execute(f"SELECT count(*) FROM {staged.source} WHERE {where}").fetchone()[0]
+    if not count:
+        return
+    found = con.execute(f"SELECT _row, {value} FROM {staged.source} WHERE {where} ORDER BY _row "
+                        f"LIMIT {SHOWN_PER_PROBLEM}").fetchall()
+    texts = [((message(v) if callable(message) else message), row) for row, v in found]
+    StreamCollector.counted(out, column, texts, count)
+
+
+def check(ctx: Context, staged: Staged, out: Collector) -> None:
+    """What ``store.ingest.dossiers.check`` asks of a frame, asked of the staged rows."""
+    with dossier_data.duck(ctx.engine) as con:
+        known = pd.DataFrame({"code": list(ctx.units)}, dtype=object)
+        con.register("known_units", known)
+        _rows(con, staged, out, "unit <> '' AND unit NOT IN (SELECT code FROM known_units)", "Mã đơn vị",
+              lambda v: f"đơn vị «{v}» chưa có trong danh mục đơn vị (nhập tệp đơn vị trước)", "unit")
+        n, first, last = con.execute(f"SELECT count(received), min(received), max(received) FROM {staged.source}"
+                                     ).fetchone()
+        if n:
+            year = ctx.year
+            if not year:
+                middle = con.execute(f"SELECT received FROM {staged.source} WHERE received IS NOT NULL "
+                                     f"ORDER BY received LIMIT 1 OFFSET {n // 2}").fetchone()[0]
+                year = calendar.reporting_year_of(middle)
+            window = calendar.year_window(year)
+            ctx.found.update(year=year, first=first, last=last)
+            span = f"{window.start:%d/%m/%Y} – {window.end:%d/%m/%Y}"
+            _rows(con, staged, out, f"received < DATE '{window.start}' OR received > DATE '{window.end}'",
+                  "Ngày tiếp nhận",
+                  lambda v: f"ngày tiếp nhận {v:%d/%m/%Y} nằm ngoài kỳ dữ liệu năm {year} ({span})", "received")
+        _rows(con, staged, out, "due < received", "Ngày hẹn trả", "ngày hẹn trả trước ngày tiếp nhận")
+        _rows(con, staged, out, "finished < received", "Ngày có kết quả", "ngày có kết quả trước ngày tiếp nhận")
+        _rows(con, staged, out, "paid_online AND NOT has_fee", "Thanh toán trực tuyến",
+              "có thanh toán trực tuyến nhưng TTHC không có phí, lệ phí")
+        _rows(con, staged, out, "e_result AND finished IS NULL", "Kết quả điện tử",
+              "có kết quả điện tử nhưng hồ sơ chưa có ngày có kết quả")
