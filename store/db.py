@@ -29,7 +29,7 @@ TABLES = ("ingest_batch", "unit", "person", "staff_rating", "discipline", "initi
           "web_session", "login_throttle", "audit_log", "assessment_round", "deadline_extension", "self_assessment",
           "draft_figure", "draft_note", "evidence_file", "feedback_request", "report_narrative",
           "council_session", "council_member", "council_item", "council_voted", "notification", "award_record",
-          "collective_rating", "proceeding", "research_topic", "year_forecast")
+          "collective_rating", "proceeding", "research_topic", "year_forecast", "dossier_dataset")
 
 DEFAULT_URL = "sqlite:///cchc.db"
 MIGRATIONS = Path(__file__).with_name("migrations")

@@ -91,15 +91,15 @@ def frame_table(frame: pd.DataFrame) -> pa.Table:
     for f in SCHEMA:
         src = {"tthc_code": "tthc"}.get(f.name, f.name)
         col = frame[src]
-        if pa.types.is_date32(f.type):
-            arrays[f.name] = pa.array(pd.to_datetime(col).dt.date.astype(object).where(col.notna(), None),
-                                      type=f.type)
+        if pa.types.is_date32(f.type):  # vectorised: days since the epoch, missing masked
+            days = pd.to_datetime(col).to_numpy().astype("datetime64[D]")
+            arrays[f.name] = pa.array(days, mask=pd.isna(days), type=f.type)
         elif pa.types.is_boolean(f.type):
             arrays[f.name] = pa.array(col.astype(bool).to_numpy(), type=f.type)
         elif pa.types.is_integer(f.type):
             arrays[f.name] = pa.array(col.astype("int64").to_numpy(), type=f.type)
         else:
-            arrays[f.name] = pa.array(col.astype(object).where(col.notna(), None).to_numpy(), type=f.type)
+            arrays[f.name] = pa.array(col, from_pandas=True).cast(f.type)  # Arrow-backed text: no copy
     return pa.table(arrays, schema=SCHEMA)
 
 
@@ -159,41 +159,46 @@ def _current(engine: Engine, datasets: list[tuple[int, str]], touched: str | Non
     return f"SELECT * FROM ({rows}) QUALIFY row_number() OVER (PARTITION BY unit, code ORDER BY batch_id DESC) = 1"
 
 
+def counts_query(rows: str, year: int) -> str:
+    """SQL for the counts of ``rows`` (a query of the dataset's columns) per unit and period of ``year``."""
+    periods = " UNION ALL ".join(f"SELECT '{p.code}' AS code, DATE '{p.start}' AS s, DATE '{p.end}' AS e"
+                                 for p in calendar.periods_of(year))
+    done = "(d.finished IS NOT NULL AND d.finished <= p.e)"
+    late = f"(({done} AND d.finished > d.due) OR (NOT {done} AND p.e > d.due) OR d.supplements > 1)"
+    return f"""
+        WITH d AS ({rows}), p AS ({periods})
+        SELECT d.unit, p.code AS period_code,
+          count(*) AS hs_tiep_nhan,
+          count(*) FILTER (WHERE d.channel = 'truc_tuyen') AS hs_truc_tuyen,
+          count(*) FILTER (WHERE d.channel = 'truc_tiep') AS hs_truc_tiep,
+          count(*) FILTER (WHERE d.channel = 'buu_chinh') AS hs_buu_chinh,
+          count(*) FILTER (WHERE {done}) AS hs_da_giai_quyet,
+          count(*) FILTER (WHERE NOT {late}) AS hs_dung_han,
+          count(*) FILTER (WHERE {late}) AS hs_qua_han,
+          count(*) FILTER (WHERE d.supplements >= 1) AS hs_bo_sung,
+          count(*) FILTER (WHERE d.has_fee) AS hs_co_phi,
+          count(*) FILTER (WHERE d.has_fee AND d.paid_online) AS hs_thanh_toan_truc_tuyen,
+          count(*) FILTER (WHERE d.digitised) AS hs_so_hoa,
+          count(*) FILTER (WHERE {done} AND d.e_result) AS hs_ket_qua_dien_tu,
+          coalesce(sum(d.finished - d.received) FILTER (WHERE {done}), 0) AS hs_tong_ngay_giai_quyet,
+          count(DISTINCT d.tthc_code) AS tthc_phat_sinh_ho_so
+        FROM d JOIN p ON d.received >= p.s AND d.received <= p.e
+        GROUP BY d.unit, p.code"""
+
+
 def aggregate(engine: Engine, datasets: list[tuple[int, str]], year: int, units_of: str | None = None) -> pd.DataFrame:
     """Per unit (its code) and period of ``year``: the dossier counts of DOMAIN.md §3.4 as
     ``store.ingest.dossiers.aggregate`` defines them, as a long frame (unit, period_code, indicator_code, value).
     ``units_of``: a dataset path; only the units it holds are aggregated."""
     if not datasets:
         return pd.DataFrame(columns=["unit", "period_code", "indicator_code", "value"])
-    periods = " UNION ALL ".join(f"SELECT '{p.code}' AS code, DATE '{p.start}' AS s, DATE '{p.end}' AS e"
-                                 for p in calendar.periods_of(year))
     touched = None
     with duck(engine) as con:
         if units_of is not None:
             con.execute(f"CREATE TEMP TABLE touched AS SELECT DISTINCT unit FROM read_parquet("
                         f"{files_of(engine, units_of)}, hive_partitioning = false)")
             touched = "touched"
-        done = "(d.finished IS NOT NULL AND d.finished <= p.e)"
-        late = f"(({done} AND d.finished > d.due) OR (NOT {done} AND p.e > d.due) OR d.supplements > 1)"
-        query = f"""
-            WITH d AS ({_current(engine, datasets, touched)}), p AS ({periods})
-            SELECT d.unit, p.code AS period_code,
-              count(*) AS hs_tiep_nhan,
-              count(*) FILTER (WHERE d.channel = 'truc_tuyen') AS hs_truc_tuyen,
-              count(*) FILTER (WHERE d.channel = 'truc_tiep') AS hs_truc_tiep,
-              count(*) FILTER (WHERE d.channel = 'buu_chinh') AS hs_buu_chinh,
-              count(*) FILTER (WHERE {done}) AS hs_da_giai_quyet,
-              count(*) FILTER (WHERE NOT {late}) AS hs_dung_han,
-              count(*) FILTER (WHERE {late}) AS hs_qua_han,
-              count(*) FILTER (WHERE d.supplements >= 1) AS hs_bo_sung,
-              count(*) FILTER (WHERE d.has_fee) AS hs_co_phi,
-              count(*) FILTER (WHERE d.has_fee AND d.paid_online) AS hs_thanh_toan_truc_tuyen,
-              count(*) FILTER (WHERE d.digitised) AS hs_so_hoa,
-              count(*) FILTER (WHERE {done} AND d.e_result) AS hs_ket_qua_dien_tu,
-              coalesce(sum(d.finished - d.received) FILTER (WHERE {done}), 0) AS hs_tong_ngay_giai_quyet,
-              count(DISTINCT d.tthc_code) AS tthc_phat_sinh_ho_so
-            FROM d JOIN p ON d.received >= p.s AND d.received <= p.e
-            GROUP BY d.unit, p.code"""
+        query = counts_query(_current(engine, datasets, touched), year)
         wide = con.execute(query).df()
     long = wide.melt(id_vars=["unit", "period_code"], value_vars=list(INDICATORS), var_name="indicator_code",
                      value_name="value")

@@ -8,10 +8,9 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from helpers import DOSSIER_HEADERS, FACT_HEADERS, PEOPLE_HEADERS, dossier, snapshot, units_file, write_csv, write_xlsx
-from store import models
+from store import dossier_data, models
 from store.db import head_revision
 from store.ingest import IngestError, ingest_file
-from store.ingest import dossiers as dossier_kind
 from store.queries import indicator_frame
 
 
@@ -125,13 +124,14 @@ def test_an_interrupted_import_leaves_the_database_unchanged(db, tmp_path, monke
     path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code=str(i)) for i in range(50)])
     before = snapshot(db)
 
-    def crash(*args, **kwargs):  # the dossiers are written by now; the crash comes half way
+    def crash(*args, **kwargs):  # the dossiers' dataset is written by now; the crash comes half way
         raise RuntimeError("mất kết nối giữa chừng")
 
-    monkeypatch.setattr(dossier_kind, "aggregate", crash)
+    monkeypatch.setattr(dossier_data, "aggregate", crash)
     with pytest.raises(RuntimeError):
         ingest_file(db, path)
     assert snapshot(db) == before
+    assert not [p for p in dossier_data.root(db).rglob("*") if p.is_file()]  # nor a dataset on disk
     monkeypatch.undo()
     assert ingest_file(db, path).rows == 50  # the same file, once the fault is gone, lands whole
 

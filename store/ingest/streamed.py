@@ -177,8 +177,15 @@ def headers_of(path: Path, kinds) -> tuple[list[str], int] | None:
             return None
     if suffix == ".csv":
         head = _csv_head(path, kinds)
-        return (head[0], head[3] + 1) if head else None
+        if head is None:
+            return None
+        _HEADS.clear()
+        _HEADS[path] = head  # for stage(), which follows: the file's bytes scanned once for blank lines
+        return head[0], head[3] + 1
     return None
+
+
+_HEADS: dict[Path, tuple] = {}
 
 
 def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -> Staged | None:
@@ -188,7 +195,7 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -
 
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        head = _csv_head(path, kinds)
+        head = _HEADS.pop(path, None) or _csv_head(path, kinds)
         if head is None:
             return None
         headers, sep, body_at, found = head
