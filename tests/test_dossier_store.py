@@ -208,6 +208,14 @@ def test_an_existing_database_s_dossier_rows_move_to_datasets(tmp_path):
     assert moved["unit"].tolist() == ["STP"] * 3 and moved["batch_id"].tolist() == [2, 2, 2]
     assert moved["finished"].isna().tolist() == [False, True, False]
     assert moved["supplements"].tolist() == [0, 2, 1] and moved["has_fee"].tolist() == [True, False, True]
+    with engine.begin() as conn:  # and back: the rows return to the table
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0011")
+    with engine.connect() as conn:
+        back = pd.read_sql(text("SELECT * FROM dossier ORDER BY code"), conn)
+    assert back["code"].tolist() == ["A", "B", "C"] and back["unit_id"].tolist() == [2, 2, 2]
+    assert back["supplements"].tolist() == [0, 2, 1] and back["finished"].isna().tolist() == [False, True, False]
+    upgrade(engine)
     # A batch after the move sees the moved dossiers: B is corrected, A and C still count.
     later = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
         dossier(unit="STP", code="B", received="01/03/2024", due="05/03/2024", finished="04/03/2024")])

@@ -69,5 +69,23 @@ def move_rows(conn) -> None:
 
 
 def downgrade() -> None:
+    """The datasets' rows back into the ``dossier`` table (the datasets stay on disk, unreferenced)."""
+    from sqlalchemy.orm import Session
+
+    from store import dossier_data, models
+    from store.ingest.bulk import insert_frame
+
+    conn = op.get_bind()
+    engine = conn.engine
+    units = dict(conn.execute(sa.text("SELECT code, id FROM unit")).all())
+    found = conn.execute(sa.text("SELECT batch_id, path FROM dossier_dataset ORDER BY batch_id")).all()
+    session = Session(bind=conn)
+    for batch_id, path in found:
+        with dossier_data.duck(engine) as con:
+            rows = con.execute(f"SELECT * FROM read_parquet({dossier_data.files_of(engine, path)}, "
+                               f"hive_partitioning = false)").df()
+        rows = rows.assign(unit_id=rows.pop("unit").map(units).astype("int64"), batch_id=batch_id)
+        insert_frame(session, models.Dossier, rows[[c.key for c in models.Dossier.__table__.c if c.key != "id"]])
+    session.flush()
     op.drop_index('ix_dossier_dataset_year', table_name='dossier_dataset')
     op.drop_table('dossier_dataset')
