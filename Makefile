@@ -27,4 +27,4 @@ bench: $(BIN)/cchc
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) out cchc.db cchc.db-wal cchc.db-shm
+	rm -rf $(VENV) out du-lieu cchc.db cchc.db-wal cchc.db-shm
