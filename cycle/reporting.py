@@ -17,21 +17,29 @@ REPORTING_KINDS = ("so_nganh", "xa_phuong")
 ON_TIME, LATE, MISSING, NOT_DUE = "đúng hạn", "trễ hạn", "chưa gửi", "chưa đến hạn"
 
 
+def withdrawn_batches():
+    """The batches of reports submitted in the portal and then withdrawn to be corrected: no report received."""
+    W = models.PeriodicReportSending
+    return select(W.batch_id).where(W.withdrawn_at.is_not(None))
+
+
 def submissions(engine: Engine, period_code: str, today: date | None = None,
                 kinds: tuple[str, ...] = REPORTING_KINDS) -> pd.DataFrame:
-    """One row per unit that must report: unit, name, submitted_on (the first report received), document_no,
-    days_late and state (đúng hạn / trễ hạn / chưa gửi, or chưa đến hạn before the due date)."""
+    """One row per unit that must report: unit, name, submitted_on (the first report received, from the register
+    or from the portal; a report withdrawn to be corrected is not one), document_no, batch_id (the batch it came
+    in), days_late and state (đúng hạn / trễ hạn / chưa gửi, or chưa đến hạn before the due date)."""
     period = calendar.parse_period(period_code)
     S, U = models.Submission, models.Unit
+    received = (S.period_code == period.code) & S.batch_id.not_in(withdrawn_batches())
     with Session(engine) as s:
         units = s.execute(select(U.id, U.code, U.name).where(U.kind.in_(kinds)).order_by(U.code)).all()
-        first = (select(S.unit_id, func.min(S.submitted_on).label("on")).where(S.period_code == period.code)
+        first = (select(S.unit_id, func.min(S.submitted_on).label("on")).where(received)
                  .group_by(S.unit_id).subquery())
-        sent = s.execute(select(S.unit_id, S.submitted_on, S.document_no)
+        sent = s.execute(select(S.unit_id, S.submitted_on, S.document_no, S.batch_id)
                          .join(first, (first.c.unit_id == S.unit_id) & (first.c.on == S.submitted_on))
-                         .where(S.period_code == period.code)).all()
+                         .where(received).order_by(S.batch_id)).all()
     frame = pd.DataFrame(units, columns=["unit_id", "unit", "name"])
-    got = pd.DataFrame(sent, columns=["unit_id", "submitted_on", "document_no"]).drop_duplicates("unit_id")
+    got = pd.DataFrame(sent, columns=["unit_id", "submitted_on", "document_no", "batch_id"]).drop_duplicates("unit_id")
     frame = frame.merge(got, on="unit_id", how="left").drop(columns="unit_id")
     on = pd.to_datetime(frame["submitted_on"])
     due = pd.Timestamp(period.due)

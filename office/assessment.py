@@ -297,19 +297,34 @@ def check_figures(s: Session, rules: RuleSet, unit: models.Unit, period: str,
         if code not in declared:
             raise Refused(f"{ind.label}: số liệu này {COMPUTED.get(code) or SOURCE_WORDS.get(ind.source, '')}, "
                           f"không nhập tay", code)
-        value = parse_number(text, code, ind.label)
-        if value is not None:
-            if value < 0:
-                raise Refused(f"{ind.label}: giá trị âm «{number(value, 2)}» không hợp lệ", code)
-            if ind.integral and value != math.floor(value):
-                raise Refused(f"{ind.label}: «{number(value, 2)}» phải là số nguyên", code)
-            if ind.max_value is not None and value > ind.max_value:
-                raise Refused(f"{ind.label}: «{number(value, 2)}» vượt quá {number(ind.max_value)}%", code)
-            if code in manual_max and value > manual_max[code]:
-                raise Refused(f"{ind.label}: «{number(value, 2)}» vượt quá điểm tối đa {number(manual_max[code], 2)}",
-                              code)
+        value = check_figure(ind, text, code)
+        if value is not None and code in manual_max and value > manual_max[code]:
+            raise Refused(f"{ind.label}: «{number(value, 2)}» vượt quá điểm tối đa {number(manual_max[code], 2)}",
+                          code)
         parsed[code] = value
     stored, _ = _stored(s, period, unit)
+    check_parts(parsed, stored)
+    return parsed
+
+
+def check_figure(ind: indicators.Indicator, text, field: str) -> float | None:
+    """One typed figure of an indicator (``parse_number``): never negative, a whole number for a count, at most
+    100 for a percentage; the field named in the refusal."""
+    value = parse_number(text, field, ind.label)
+    if value is not None:
+        if value < 0:
+            raise Refused(f"{ind.label}: giá trị âm «{number(value, 2)}» không hợp lệ", field)
+        if ind.integral and value != math.floor(value):
+            raise Refused(f"{ind.label}: «{number(value, 2)}» phải là số nguyên", field)
+        if ind.max_value is not None and value > ind.max_value:
+            raise Refused(f"{ind.label}: «{number(value, 2)}» vượt quá {number(ind.max_value)}%", field)
+    return value
+
+
+def check_parts(parsed: dict[str, float | None], stored: dict[str, float]) -> None:
+    """A part may not exceed its whole (``whole`` in indicators.yaml), among the typed figures and against those
+    the store has; the typed figure is named in the refusal."""
+    registry = indicators.registry()
     merged = {**stored, **parsed}
     for code, value in parsed.items():
         whole = registry[code].whole
@@ -322,7 +337,6 @@ def check_figures(s: Session, rules: RuleSet, unit: models.Unit, period: str,
             if ind.whole == code and value is not None and merged.get(part) is not None and merged[part] > value:
                 raise Refused(f"{registry[code].label} ({number(value, 2)}) nhỏ hơn {ind.label} "
                               f"({number(merged[part], 2)})", code)
-    return parsed
 
 
 def save_draft(engine: Engine, actor: Actor, round_id, figures: dict[str, str],

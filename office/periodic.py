@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from base.vn import number, percent
 from cycle.inspection import follow_up
 from cycle.plan import plan_of, stored as stored_plan, tasks_due
-from cycle.reporting import LATE, ON_TIME, submissions
+from cycle.reporting import LATE, ON_TIME, submissions, withdrawn_batches
 from cycle.scoring import NoScores, stored
 from office.forecasts import quoted
 from office.frames import PROVINCE_OFFICE, frame_for
@@ -114,11 +114,13 @@ def _has(v) -> bool:
 
 
 def narratives(engine: Engine, period_code: str) -> dict[tuple[str, str], str]:
-    """(unit, section) → what the unit said in the period, its latest batch's text."""
+    """(unit, section) → what the unit said in the period, its latest batch's text (a report withdrawn in the
+    portal to be corrected says nothing until it is submitted again)."""
     N, U = models.ReportNarrative, models.Unit
     with Session(engine) as s:
         rows = s.execute(select(U.code, N.section, N.text).join(U, U.id == N.unit_id)
-                         .where(N.period_code == period_code).order_by(N.batch_id, N.id)).all()
+                         .where(N.period_code == period_code, N.batch_id.not_in(withdrawn_batches()))
+                         .order_by(N.batch_id, N.id)).all()
     return {(unit, section): " ".join(text.split()) for unit, section, text in rows}
 
 

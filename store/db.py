@@ -27,7 +27,8 @@ TABLES = ("ingest_batch", "unit", "person", "staff_rating", "discipline", "initi
           "dossier", "campaign", "registration", "nomination", "ballot", "award", "report_submission", "plan",
           "plan_item", "inspection", "finding", "appraisal", "score_run", "score_entry", "score_detail", "account",
           "web_session", "login_throttle", "audit_log", "assessment_round", "deadline_extension", "self_assessment",
-          "draft_figure", "draft_note", "evidence_file", "feedback_request", "report_narrative",
+          "draft_figure", "draft_note", "evidence_file", "feedback_request", "report_narrative", "periodic_report",
+          "periodic_report_figure", "periodic_report_text", "periodic_report_sending",
           "council_session", "council_member", "council_item", "council_voted", "notification", "award_record",
           "collective_rating", "proceeding", "research_topic", "year_forecast", "dossier_dataset")
 

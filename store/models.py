@@ -595,6 +595,63 @@ class ReportNarrative(Base):
 # --- Periodic reports filled in the portal (migration 0007) ---
 
 
+class PeriodicReport(Base):
+    """A unit's periodic CCHC report for one period as filled in the portal. ``state``: nhap (draft), da_nop
+    (submitted), da_rut (withdrawn to correct). ``batch_id``: the ingestion batch its last submission landed as
+    (its figures, its sections and its line in the register of reports received)."""
+
+    __tablename__ = "periodic_report"
+    __table_args__ = (UniqueConstraint("unit_id", "period_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    period_code: Mapped[str] = mapped_column(ForeignKey("period.code"))
+    state: Mapped[str] = mapped_column(String(10))
+    document_no: Mapped[str] = mapped_column(String(100), default="")
+    saved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    saved_by: Mapped[str] = mapped_column(String(60), default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submissions: Mapped[int] = mapped_column(Integer, default=0)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
+class PeriodicReportFigure(Base):
+    """A figure of the report the unit typed (a draft: it becomes a fact when the report is submitted)."""
+
+    __tablename__ = "periodic_report_figure"
+    __table_args__ = (UniqueConstraint("report_id", "indicator_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("periodic_report.id"))
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))
+    value: Mapped[float | None] = mapped_column(Float)
+
+
+class PeriodicReportText(Base):
+    """What the unit wrote in one section of the report's form (a draft until submitted)."""
+
+    __tablename__ = "periodic_report_text"
+    __table_args__ = (UniqueConstraint("report_id", "section"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("periodic_report.id"))
+    section: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class PeriodicReportSending(Base):
+    """One submission of a report: its batch, when, under which number, and when it was withdrawn (a withdrawn
+    submission is not a report received: the register leaves its line out)."""
+
+    __tablename__ = "periodic_report_sending"
+    __table_args__ = (Index("ix_periodic_sending_batch", "batch_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("periodic_report.id"))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    submitted_by: Mapped[str] = mapped_column(String(60))
+    document_no: Mapped[str] = mapped_column(String(100))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 # --- The emulation council's sessions in the portal (migration 0008) ---
 
 

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -34,7 +35,8 @@ KINDS: dict[str, Kind] = {k.code: sized(k) for k in (
     findings.KIND, narratives.KIND, awards.COLLECTIVE_RATINGS, awards.AWARDS, proceedings.PROCEEDINGS,
     proceedings.TOPICS)}
 
-__all__ = ["KINDS", "IngestError", "Problem", "IngestResult", "ingest_file", "ingest_table", "read_table"]
+__all__ = ["KINDS", "IngestError", "Problem", "IngestResult", "ingest_file", "ingest_table", "ingest_tables",
+           "read_table"]
 
 
 @dataclass
@@ -154,7 +156,21 @@ def ingest_table(engine: Engine, raw: pd.DataFrame, name: str, kind: str, user: 
     done = _landed(engine, digest)
     if done is not None:
         return IngestResult(chosen, done.id, done.rows, already=True)
-    return _land(engine, chosen, raw, name, digest, user, year)
+    return _land(engine, [(chosen, raw)], name, digest, user, year)
+
+
+def ingest_tables(engine: Engine, tables: dict[str, pd.DataFrame], name: str, batch_kind: str, user: str,
+                  on_landed: Callable[[Session, int], None] | None = None) -> IngestResult:
+    """Tables of several kinds built in memory as ONE batch (a periodic report submitted in the portal: its
+    figures, its sections and its line in the register): each parsed and checked as a file of its kind is, all
+    refused together or all written in one transaction, the batch recorded as ``batch_kind``. ``on_landed(session,
+    batch_id)`` runs inside that transaction, under the store's write lock, before it commits: what it writes
+    lands with the batch, what it raises leaves nothing written. Empty tables are left out."""
+    parts = [(KINDS[kind], raw.astype(str).reset_index(drop=True)) for kind, raw in tables.items() if len(raw)]
+    if not parts:
+        raise IngestError([Problem(name, "không có dòng nào để nhập")])
+    digest = hashlib.sha256(b"".join(table_sha256(raw, f"{name}\0{kind.code}").encode() for kind, raw in parts))
+    return _land(engine, parts, name, digest.hexdigest(), user, None, batch_kind=batch_kind, on_landed=on_landed)
 
 
 def _landed(engine: Engine, digest: str) -> models.IngestBatch | None:
@@ -162,26 +178,39 @@ def _landed(engine: Engine, digest: str) -> models.IngestBatch | None:
         return s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == digest))
 
 
-def _land(engine: Engine, chosen: Kind, raw: pd.DataFrame, name: str, digest: str, user: str, year: int | None,
-          progress=None) -> IngestResult:
-    """Parse (the file alone), then under the store's write lock check against what is stored and write: two
-    files that are each valid but contradict each other (a part above its whole once both are in) cannot both
-    pass, since the second is checked only after the first has landed."""
-    out = Collector(name)
-    ctx = Context(engine, name, year=year, progress=progress)
-    frame = parse(chosen, raw, out)
-    del raw  # the typed frame is all that is used from here on: the raw cells' memory goes back now
-    out.raise_if_any()
+def _land(engine: Engine, parts: list[tuple[Kind, pd.DataFrame]], name: str, digest: str, user: str,
+          year: int | None, batch_kind: str | None = None,
+          on_landed: Callable[[Session, int], None] | None = None) -> IngestResult:
+    """Parse (the tables alone), then under the store's write lock check against what is stored and write: two
+    tables that are each valid but contradict each other (a part above its whole once both are in) cannot both
+    pass, since the second is checked only after the first has landed. Several tables make one batch."""
+    outs = [Collector(f"{name} ({kind.title})" if len(parts) > 1 else name) for kind, _ in parts]
+    frames = [(kind, parse(kind, raw, out)) for (kind, raw), out in zip(parts, outs)]
+    del parts  # the typed frames are all that is used from here on
+    _raise_if_any(outs)
     with Session(engine) as s, s.begin():
         serialize_writes(s)
         done = s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == digest))
-        if done is not None:  # the same bytes landed while this one was being read
-            return IngestResult(chosen, done.id, done.rows, already=True)
-        chosen.check(ctx, frame, out)
-        out.raise_if_any()
-        batch = models.IngestBatch(kind=chosen.code, file_name=name, sha256=digest, rows=len(frame),
+        if done is not None:  # the same table landed while this one was being read
+            return IngestResult(frames[0][0], done.id, done.rows, already=True)
+        contexts = [Context(engine, name, year=year, session=s) for _ in frames]
+        for (kind, frame), ctx, out in zip(frames, contexts, outs):
+            kind.check(ctx, frame, out)
+        _raise_if_any(outs)
+        rows = sum(len(frame) for _, frame in frames)
+        batch = models.IngestBatch(kind=batch_kind or frames[0][0].code, file_name=name, sha256=digest, rows=rows,
                                    created_at=datetime.now().replace(microsecond=0), created_by=user)
         s.add(batch)
         s.flush()
-        loaded = chosen.load(s, frame, ctx, batch.id)
-        return IngestResult(chosen, batch.id, len(frame), loaded=loaded)
+        loaded: dict[str, int] = {}
+        for (kind, frame), ctx in zip(frames, contexts):
+            loaded.update(kind.load(s, frame, ctx, batch.id))
+        if on_landed is not None:
+            on_landed(s, batch.id)
+        return IngestResult(frames[0][0], batch.id, rows, loaded=loaded)
+
+
+def _raise_if_any(outs: list[Collector]) -> None:
+    problems = [p for out in outs for p in out.problems]
+    if problems:
+        raise IngestError(problems)
