@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from base.vn import day, number
 from cycle.reporting import LATE, MISSING, NOT_DUE, ON_TIME, REPORTING_KINDS, submissions, withdrawn_batches
-from office import audit
+from office import audit, notifications
 from office.accounts import Actor, clean_text, require
 from office.assessment import SOURCE_WORDS, check_figure, check_parts, target_unit
 from office.dashboard import KIND_NAMES
@@ -402,6 +402,9 @@ def submit(engine: Engine, actor: Actor, period, unit: str | None = None, when: 
                      {"state": state_before},
                      {"state": "da_nop", "batch_id": batch_id, "ngay_gui": day(when.date()), "so_hieu": document_no,
                       "so_ngay_tre": late, "so_lieu": len(figures), "muc": len(texts)})
+        notifications.notify_role(s, "quan_tri", "bao_cao", f"{row_unit.name} đã gửi báo cáo CCHC {p.in_sentence}",
+                                  f"Số hiệu {document_no}" + (f", trễ {late} ngày." if late else ", đúng hạn."),
+                                  f"/quan-tri/bao-cao-dinh-ky/{p.code}/{row_unit.code}")
 
     name = f"bao-cao-dinh-ky-{p.code}-{row_unit.code}-lan-{count}"
     try:

@@ -121,7 +121,7 @@ def remind_report(engine: Engine, period_code: str, today: date) -> int:
             made += notifications.notify_unit(
                 s, ids[code], "bao_cao", f"Báo cáo CCHC {period.in_sentence} đến hạn ngày {period.due:%d/%m/%Y}",
                 f"Hạn gửi báo cáo {period.due:%d/%m/%Y} ({_left(period.due, today)}); đơn vị chưa gửi báo cáo kỳ này.",
-                "", key=f"bao-cao:{period.code}")
+                f"/bao-cao-dinh-ky/{period.code}", key=f"bao-cao:{period.code}")
         if made:
             audit.record(s, SYSTEM, "nhac_bao_cao", f"kỳ {period.code}", None, {"notices": made})
     return made

@@ -209,6 +209,26 @@ def test_the_periodic_report_due_is_reminded_once_to_units_that_must_report(peop
     assert err.value.field == "days"
 
 
+def test_a_periodic_report_submitted_tells_the_office_and_is_not_reminded(people):
+    from office import periodic_online as po
+
+    engine, _ = people
+    officer = who(engine, "donvi.skhcn")
+    sent_on = datetime(2025, 3, 18, 9, 30)  # 2025-Q1, due 20/03/2025
+    po.save_draft(engine, officer, "2025-Q1", {"van_ban_di": "10"}, {"iso": "Duy trì ISO 9001:2015."}, when=sent_on)
+    mark = last_id(engine)
+    po.submit(engine, officer, "2025-Q1", when=sent_on)
+    told = since(engine, mark)
+    assert set(told) == {"vanphong"}  # the office's active account only
+    assert told["vanphong"] == [("bao_cao", "Sở Khoa học và Công nghệ đã gửi báo cáo CCHC quý I năm 2025",
+                                 "/quan-tri/bao-cao-dinh-ky/2025-Q1/SKHCN")]
+    mark = last_id(engine)
+    assert reminders.remind(engine, sent_on.date(), days=3, send=False).reports == 2
+    told = since(engine, mark)
+    assert set(told) == {"donvi.stp", "donvi.xa"}  # SKHCN has sent its report
+    assert told["donvi.stp"][0][2] == "/bao-cao-dinh-ky/2025-Q1"
+
+
 def test_the_reminder_command_twice_a_day(people, tmp_path):
     engine, rid = people
     with Session(engine) as s:
