@@ -89,17 +89,27 @@ def _stored(engine) -> dict[str, list[tuple]]:
     with engine.connect() as conn:
         for name in TABLES:
             table = models.Base.metadata.tables[name]
-            cols = [c.name for c in table.columns if c.name not in ("sha256", "file_name")
+            cols = [c.name for c in table.columns if c.name not in ("sha256", "file_name", "path")
                     and not isinstance(c.type, DateTime)]
             rows = conn.execute(select(*[table.c[c] for c in cols])).all()
             out[name] = sorted(map(tuple, rows), key=repr)
+    # the dossiers themselves, which live in the datasets (a dataset's path is its file's sha256)
+    out["dossier datasets"] = sorted(map(tuple, dossier_data.read(engine).astype(object).itertuples(index=False)),
+                                     key=repr)
     return out
+
+
+def _copy_store(base: Path, db: Path) -> None:
+    """A copy of a store: its SQLite file and the dossier datasets beside it."""
+    shutil.copy(base, db)
+    if (base.parent / "du-lieu").is_dir():
+        shutil.copytree(base.parent / "du-lieu", db.parent / "du-lieu", dirs_exist_ok=True)
 
 
 def _landed(clean: Clean, path: Path, tmp: Path):
     """Ingest ``path`` into a copy of the store as it stood before ``clean``: the result and the record."""
     db = tmp / f"{path.stem}.db"
-    shutil.copy(clean.base, db)
+    _copy_store(clean.base, db)
     engine = make_engine(f"sqlite:///{db}")
     try:
         result = ingest_file(engine, path, year=clean.year)
@@ -257,7 +267,7 @@ def test_codes_typed_as_numbers_land_with_a_warning_naming_their_rows(demo, expe
 
 def refused(clean: Clean, path: Path, tmp: Path) -> list:
     db = tmp / "refused.db"
-    shutil.copy(clean.base, db)
+    _copy_store(clean.base, db)
     engine = make_engine(f"sqlite:///{db}")
     try:
         before = _stored(engine)

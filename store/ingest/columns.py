@@ -38,9 +38,21 @@ def as_text(raw: pd.Series) -> pd.Series:
     else:  # XLSX: numbers, dates and text mixed
         out = raw.astype("object").where(raw.notna(), "")
         out = out.map(lambda v: v if isinstance(v, str) else _cell_text(v)).astype("str").str.strip()
-    if out.str.contains(r"[^\x00-\x7f]", regex=True).any():
+    if _has_non_ascii(out):
         out = map_distinct(out, lambda v: unicodedata.normalize("NFC", v))
     return out
+
+
+def _has_non_ascii(text: pd.Series) -> bool:
+    """Whether any cell holds a letter beyond ASCII (then cells are NFC-normalised); Arrow answers it several
+    times faster than a regular expression, which counted on millions of dossier cells."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        return not pc.all(pc.string_is_ascii(pa.array(text, from_pandas=True))).as_py()
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return bool(text.str.contains(r"[^\x00-\x7f]", regex=True).any())
 
 
 def map_distinct(values: pd.Series, func) -> pd.Series:
