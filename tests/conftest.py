@@ -135,3 +135,24 @@ def province(demo_db, tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'tinh.db'}")
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole session, shared by every browser test: Playwright's sync API runs one
+    instance per thread, so a second session-wide instance in the same thread would refuse to start. Without
+    Debian's chromium the test fails: it must run where CI runs it."""
+    import shutil
+
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("Chromium không có trên máy (cần gói Debian «chromium»: apt-get install chromium); "
+                    "kiểm thử trình duyệt không chạy được", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    from portal_fixtures import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

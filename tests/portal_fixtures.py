@@ -17,6 +17,8 @@ import pytest
 from office import accounts, rounds
 from store.db import make_engine, upgrade
 
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
 PASSWORD = "mat-khau-thu-1"  # every test account's password (already changed: no forced change)
 UNITS = ["SKHCN", "STP", "SCT", "SXD", "SYT", "STC", "SNV", "SGDDT"]
 

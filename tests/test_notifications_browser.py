@@ -11,7 +11,7 @@ import pytest
 
 from office import accounts, notifications, rounds
 from portal_fixtures import PASSWORD, portal, serving  # noqa: F401 (fixture)
-from test_portal_browser import WIDE, _no_sideways_scroll, _sign_in, browser  # noqa: F401 (fixture)
+from test_portal_browser import WIDE, _no_sideways_scroll, _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

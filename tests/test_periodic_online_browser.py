@@ -19,7 +19,8 @@ from cycle.reporting import submissions
 from office import periodic_online
 from portal_fixtures import PASSWORD, _create, portal_engine, serving
 from store import models
-from test_portal_browser import CHROMIUM_ARGS, NARROW, WIDE, _shots, _sign_in, _sign_out
+from portal_fixtures import CHROMIUM_ARGS
+from test_portal_browser import NARROW, WIDE, _shots, _sign_in, _sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 OFFICER = "canbo.xa.bao-cao"

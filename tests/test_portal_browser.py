@@ -22,8 +22,6 @@ from store import models
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 UNIT, OFFICER, INITIAL, NEW = "SKHCN", "canbo.skhcn", "ban-dau-2024x", "mat-khau-moi-77"
 WIDE, NARROW = 1400, 400
 
@@ -46,21 +44,6 @@ def small_pdf(text: str) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One Chromium for the session. Without Debian's chromium the test fails: it must run where CI runs it."""
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail("Chromium không có trên máy (cần gói Debian «chromium»: apt-get install chromium); "
-                    "kiểm thử trình duyệt không chạy được", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ on a 400 px phone without sideways scrolling, search by a name typed without dia
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
@@ -15,21 +14,6 @@ from test_public_pages import site  # noqa: F401 - the same published province, 
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 WIDE, NARROW = 1400, 400
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail("Chromium không có trên máy (cần gói Debian «chromium»)", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=path, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                           "--disable-component-update", "--no-first-run", "--disable-sync"])
-        yield chromium
-        chromium.close()
 
 
 def _open(browser, width: int, script: bool = True):

@@ -86,47 +86,42 @@ def test_the_inspection_plan_document_lists_the_stored_visits_riskiest_first(sit
 
 @needs_browser
 @pytest.mark.browser
-def test_the_index_is_a_page_for_a_phone_with_a_readable_ranking_chart(site, tmp_path):
+def test_the_index_is_a_page_for_a_phone_with_a_readable_ranking_chart(site, browser, tmp_path):
     """At 400 px the index does not scroll sideways, its ranking chart is as wide as the phone (not a
     thumbnail), its ranking is searched without diacritics and sorted by a header (the site's own script: a
     static site has no server), and the chart's axis does not start at 0 when every unit is high on the
     scale."""
-    from playwright.sync_api import sync_playwright
-
     index, scored, _, _ = site
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        for width in (1400, 400):
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            page.goto(index.as_uri())
-            page.screenshot(path=str(tmp_path / f"index-{width}.png"), full_page=True)
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
-            chart = page.locator("figure svg:visible").first.bounding_box()
-            assert chart["width"] >= min(width, 640) * 0.8, chart
-            if width == 400:  # the ranking searched by a name typed without diacritics, sorted by a header
-                from office.public import fold
+    for width in (1400, 400):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(index.as_uri())
+        page.screenshot(path=str(tmp_path / f"index-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        chart = page.locator("figure svg:visible").first.bounding_box()
+        assert chart["width"] >= min(width, 640) * 0.8, chart
+        if width == 400:  # the ranking searched by a name typed without diacritics, sorted by a header
+            from office.public import fold
 
-                communes = [c for c in scored.summary.index if scored.frame.loc[c, "kind"] == "xa_phuong"]
-                code = communes[-1]
-                page.get_by_label("Tìm đơn vị").fill(fold(scored.frame.loc[code, "name"]).upper())
-                shown = page.locator("#xep-hang tbody tr:not([hidden])")
-                assert shown.count() == 1 and scored.frame.loc[code, "name"] in shown.inner_text()
-                page.get_by_label("Tìm đơn vị").fill("")
-                page.get_by_label("Sắp xếp").select_option("2")  # the header is hidden on a phone: a list
-                names = page.locator("#xep-hang tbody tr td:nth-child(3)").all_inner_texts()
-                assert [fold(n) for n in names] == sorted(fold(n) for n in names) and len(names) > 20
-                page.get_by_label("Sắp xếp").select_option("5")  # percent, lowest first
-                first = page.locator("#xep-hang tbody tr td:nth-child(2)").first.inner_text()
-                assert first == scored.summary["ty_le"].idxmin()
-            else:  # on a desktop, the column headers sort
-                page.locator("#xep-hang thead th button", has_text="Tỷ lệ").click()
-                page.locator("#xep-hang thead th button", has_text="Tỷ lệ").click()
-                first = page.locator("#xep-hang tbody tr td:nth-child(2)").first.inner_text()
-                assert first == scored.summary["ty_le"].idxmax()
-                assert page.locator("#xep-hang th[aria-sort=descending]").inner_text().startswith("Tỷ lệ")
-                assert page.evaluate("document.documentElement.scrollWidth") <= width
-            page.close()
-        browser.close()
+            communes = [c for c in scored.summary.index if scored.frame.loc[c, "kind"] == "xa_phuong"]
+            code = communes[-1]
+            page.get_by_label("Tìm đơn vị").fill(fold(scored.frame.loc[code, "name"]).upper())
+            shown = page.locator("#xep-hang tbody tr:not([hidden])")
+            assert shown.count() == 1 and scored.frame.loc[code, "name"] in shown.inner_text()
+            page.get_by_label("Tìm đơn vị").fill("")
+            page.get_by_label("Sắp xếp").select_option("2")  # the header is hidden on a phone: a list
+            names = page.locator("#xep-hang tbody tr td:nth-child(3)").all_inner_texts()
+            assert [fold(n) for n in names] == sorted(fold(n) for n in names) and len(names) > 20
+            page.get_by_label("Sắp xếp").select_option("5")  # percent, lowest first
+            first = page.locator("#xep-hang tbody tr td:nth-child(2)").first.inner_text()
+            assert first == scored.summary["ty_le"].idxmin()
+        else:  # on a desktop, the column headers sort
+            page.locator("#xep-hang thead th button", has_text="Tỷ lệ").click()
+            page.locator("#xep-hang thead th button", has_text="Tỷ lệ").click()
+            first = page.locator("#xep-hang tbody tr td:nth-child(2)").first.inner_text()
+            assert first == scored.summary["ty_le"].idxmax()
+            assert page.locator("#xep-hang th[aria-sort=descending]").inner_text().startswith("Tỷ lệ")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.close()
     html = index.read_text(encoding="utf-8")
     assert "Chỉ số thành phần (%)" in html and "Kết quả chung" in html  # the column groups are labelled
     low = scored.summary["ty_le"].min()
