@@ -30,7 +30,7 @@ DATA_ENV = "CCHC_DATA_DIR"
 FOLDER = "ho-so"
 # DuckDB's own limits: two cores are shared with everything else, and a file of any size stays within this
 # memory (DuckDB spills its sorts and hashes to disk beyond it).
-MEMORY_LIMIT = os.environ.get("CCHC_DUCKDB_MEMORY", "600MB")
+MEMORY_LIMIT = os.environ.get("CCHC_DUCKDB_MEMORY", "300MB")
 THREADS = 2
 
 # What a dataset holds, typed: the file's unit code (not the store's id, so that a dataset depends on the

@@ -120,9 +120,32 @@ def _csv_head(path: Path, kinds) -> tuple[list[str], str, int, int] | None:
     rows = reading._split(lines, sep)
     headers = reading._headers(rows[found])
     body_at = head[found][1]
-    if reading._has_inner_blank_line(path, body_at):
+    if _inner_blank_line(path, body_at):
         return None
     return headers, sep, body_at, found
+
+
+def _inner_blank_line(path: Path, start: int) -> bool:
+    """Whether a blank line sits between rows after ``start`` (``reading._has_inner_blank_line``, read in blocks:
+    a file mapped whole would count its gigabyte in the process's memory)."""
+    pending = False  # a blank line was seen: any later row makes it inner
+    tail = b""
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        while block := fh.read(8 << 20):
+            buf = tail + block
+            if pending:
+                if buf.strip():
+                    return True
+            else:
+                for gap in (b"\n\n", b"\n\r\n"):
+                    pos = buf.find(gap)
+                    if pos >= 0:
+                        if buf[pos:].strip():
+                            return True
+                        pending = True
+            tail = buf[-2:]
+    return False
 
 
 def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: int):
