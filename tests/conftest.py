@@ -137,10 +137,11 @@ def province(demo_db, tmp_path):
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One Chromium for the whole session, shared by every browser test: Playwright's sync API runs one
-    instance per thread, so a second session-wide instance in the same thread would refuse to start. Without
+    """One Chromium per test module, the only one: Playwright's sync API runs one instance per thread (a second
+    one open at the same time refuses to start), and while it is open the thread has a running event loop, under
+    which Prefect's sync calls would return coroutines — so it is closed when the module's tests end. Without
     Debian's chromium the test fails: it must run where CI runs it."""
     import shutil
 
