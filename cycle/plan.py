@@ -5,6 +5,7 @@ periodic reports can follow progress against it."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -53,9 +54,15 @@ def _goal(last: float) -> str:
     return "giữ 100%" if last >= 100 else f"từ {number(min(100.0, float(np.ceil(last + 1))))}% trở lên"
 
 
+@lru_cache(maxsize=2)
+def _plan_tasks(mtime: int) -> dict:
+    """The plan's task texts, read once per version of the file (every department's plan reads them)."""
+    return yaml.safe_load(PLAN_TASKS.read_text(encoding="utf-8"))
+
+
 def draft(scored: Scored, code: str, targets: TargetSet | None = None) -> list[Item]:
     """The items of ``code``'s plan for the year after ``scored``: targets, then remedial tasks, then areas."""
-    tasks = yaml.safe_load(PLAN_TASKS.read_text(encoding="utf-8"))
+    tasks = _plan_tasks(PLAN_TASKS.stat().st_mtime_ns)
     rs, summary, year = scored.ruleset, scored.summary, scored.year + 1
     if code not in summary.index:
         raise ValueError(f"đơn vị «{code}» không có kết quả «{rs.title}» năm {scored.year} để lập kế hoạch")

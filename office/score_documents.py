@@ -35,11 +35,23 @@ def _areas(rs) -> tuple[tuple[str, str], ...]:
     return tuple((a.id, a.title) for a in rs.criteria)
 
 
+_BOARDS: dict[int, tuple[Scored, docs.Scoreboard]] = {}  # id → (the run as read, its board); a few at a time
+
+
 def scoreboard(scored: Scored) -> docs.Scoreboard:
+    """Everyone's score of a stored run, made once per run read (a site's thousand scorecards each show the
+    averages of the same board)."""
+    kept = _BOARDS.get(id(scored))
+    if kept is not None and kept[0] is scored:
+        return kept[1]
     rs = scored.ruleset
-    return docs.Scoreboard(scored.year, rs.title, rs.reference, _areas(rs),
-                           tuple(unit_score(scored, c) for c in scored.summary.index),
-                           tuple(b.label for b in rs.classification))
+    board = docs.Scoreboard(scored.year, rs.title, rs.reference, _areas(rs),
+                            tuple(unit_score(scored, c) for c in scored.summary.index),
+                            tuple(b.label for b in rs.classification))
+    if len(_BOARDS) >= 4:
+        _BOARDS.pop(next(iter(_BOARDS)))
+    _BOARDS[id(scored)] = (scored, board)  # the run itself is kept too, so that its id is not reused meanwhile
+    return board
 
 
 def publication(engine: Engine, scored: Scored, issued: date) -> Document:

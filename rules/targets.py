@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -64,7 +65,14 @@ def load_targets(name_or_path: str | Path) -> TargetSet:
     path = Path(name_or_path)
     if not path.exists():
         path = TARGETS / f"{name_or_path}.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    stat = path.stat()
+    return _load_targets(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_targets(path: str, mtime: int, size: int) -> TargetSet:
+    """A target set as read once per version of its file (a year's plans read the same sets for every unit)."""
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     targets = []
     for t in raw["targets"]:
         t = dict(t)
