@@ -98,6 +98,7 @@ def test_a_bad_row_deep_in_a_large_file_is_named_and_nothing_is_written(any_engi
     frame.loc[n - 3, "Mã hồ sơ"] = frame.loc[4, "Mã hồ sơ"]
     frame.loc[n - 3, "Mã đơn vị"] = frame.loc[4, "Mã đơn vị"]
     frame.to_csv(tmp_path / "ho_so.csv", index=False)
+    assert (tmp_path / "ho_so.csv").stat().st_size * (n - 7) / n > streamed.CHUNK_BYTES * 1.05  # past the first
     before = snapshot(any_engine)
     with pytest.raises(IngestError) as err:
         ingest_file(any_engine, tmp_path / "ho_so.csv")
@@ -110,11 +111,12 @@ def test_a_bad_row_deep_in_a_large_file_is_named_and_nothing_is_written(any_engi
 
 def test_many_bad_rows_over_slices_are_counted_once(engine, tmp_path):
     ingest_file(engine, units_file(tmp_path))
-    n = streamed.CHUNK_ROWS + 30_000
+    n = streamed.CHUNK_ROWS + 100_000
     frame = _big_csv(tmp_path / "ho_so.csv", n)
     bad = np.arange(0, n, 1000)
     frame.loc[bad, "Số lần yêu cầu bổ sung"] = "-1"
     frame.to_csv(tmp_path / "ho_so.csv", index=False)
+    assert (tmp_path / "ho_so.csv").stat().st_size > streamed.CHUNK_BYTES * 1.2  # rows in two slices at least
     with pytest.raises(IngestError) as err:
         ingest_file(engine, tmp_path / "ho_so.csv")
     problems = err.value.problems

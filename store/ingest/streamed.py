@@ -27,7 +27,7 @@ from store.ingest.kind import Context, Kind
 from store.ingest.problems import SHOWN_PER_PROBLEM, Collector
 
 CHUNK_ROWS = 200_000
-CHUNK_BYTES = 32 << 20
+CHUNK_BYTES = 20 << 20  # about 200,000 dossier rows
 
 
 class StreamCollector(Collector):
@@ -148,20 +148,43 @@ def _inner_blank_line(path: Path, start: int) -> bool:
     return False
 
 
+def _blocks(fh, size: int):
+    """The rows of a CSV in blocks of about ``size`` bytes, each cut after a whole record (a line break outside
+    quotes: a quoted cell may hold one)."""
+    rest = b""
+    while True:
+        block = fh.read(size)
+        if not block:
+            if rest:
+                yield rest
+            return
+        buf = rest + block
+        cut = buf.rfind(b"\n")
+        while cut >= 0 and buf.count(b'"', 0, cut) % 2:
+            cut = buf.rfind(b"\n", 0, cut)
+        if cut < 0:
+            rest = buf
+            continue
+        yield buf[:cut + 1]
+        rest = buf[cut + 1:]
+
+
 def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: int):
+    """Slices of rows as text, with their sheet row numbers. Each block is parsed on its own: Arrow's streaming
+    reader reads ahead and held over a gigabyte on a 10 M-row file; a block at a time holds one block."""
     import pyarrow.csv as pacsv
 
     names = [str(j) for j in range(len(headers))]
+    options = dict(read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+                   parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+                   convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                        strings_can_be_null=False, quoted_strings_can_be_null=False))
+    number = found + 2
     with open(path, "rb") as fh:
         fh.seek(body_at)
-        reader = pacsv.open_csv(
-            fh, read_options=pacsv.ReadOptions(column_names=names, block_size=CHUNK_BYTES, use_threads=True),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
-        number = found + 2
-        for batch in reader:
-            data = batch.to_pandas()
+        for block in _blocks(fh, CHUNK_BYTES):
+            data = pacsv.read_csv(pa.py_buffer(block), **options).to_pandas()
+            del block
             data.columns = range(len(headers))
             numbers = np.arange(number, number + len(data))
             number += len(data)
