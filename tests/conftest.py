@@ -132,6 +132,8 @@ def province(demo_db, tmp_path):
     import shutil
 
     shutil.copy(demo_db, tmp_path / "tinh.db")
+    if (demo_db.parent / "du-lieu").is_dir():  # its dossier datasets, which a later dossier batch reads
+        shutil.copytree(demo_db.parent / "du-lieu", tmp_path / "du-lieu")
     engine = make_engine(f"sqlite:///{tmp_path / 'tinh.db'}")
     yield engine
     engine.dispose()
