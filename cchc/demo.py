@@ -297,24 +297,10 @@ def dossiers_frame(spec: DemoSpec, units: pd.DataFrame, rng: np.random.Generator
     digitised = rng.random(n) < p["digitised"]
     e_result = ~unfinished & (rng.random(n) < p["e_result"])
     supplements = np.where(rng.random(n) < 0.06, rng.integers(1, 3, n), 0)
-    yes_no = np.array(["Không", "Có"])
-    iso = lambda a: a.astype("datetime64[D]").astype(str)  # noqa: E731 - ISO dates, as systems export them
-    seq = np.arange(1, n + 1)
-    return pd.DataFrame({
-        "Mã đơn vị": handling[unit_idx],
-        "Mã hồ sơ": np.char.add(np.char.add("H", np.char.replace(iso(received), "-", "")),
-                                np.char.add("-", np.char.zfill(seq.astype(str), 8))),
-        "Mã TTHC": tthc_code,
-        "Ngày tiếp nhận": iso(received),
-        "Ngày hẹn trả": iso(due),
-        "Ngày có kết quả": np.where(unfinished, "", iso(finished)),
-        "Hình thức nộp": channel,
-        "Có phí, lệ phí": yes_no[has_fee.astype(int)],
-        "Thanh toán trực tuyến": yes_no[paid_online.astype(int)],
-        "Số hóa": yes_no[digitised.astype(int)],
-        "Kết quả điện tử": yes_no[e_result.astype(int)],
-        "Số lần yêu cầu bổ sung": supplements,
-    })
+    from cchc.demo_years import dossier_table
+
+    return dossier_table(handling[unit_idx], tthc_code, received, due, finished, unfinished, channel, has_fee,
+                         paid_online, digitised, e_result, supplements)
 
 
 def submissions_frame(spec: DemoSpec, units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:

@@ -117,12 +117,19 @@ def year_of_dossiers(year: int, reference: int, n: int, handling: np.ndarray, pr
     digitised = rng.random(total) < p["digitised"]
     e_result = ~unfinished & (rng.random(total) < p["e_result"])
     supplements = np.where(rng.random(total) < 0.06, rng.integers(1, 3, total), 0)
-    yes_no = np.array(["Không", "Có"])
     order = np.lexsort((received, unit_idx))
+    return dossier_table(handling[unit_idx], tthc_code, received, due, finished, unfinished, channel, has_fee,
+                         paid_online, digitised, e_result, supplements).iloc[order].reset_index(drop=True)
+
+
+def dossier_table(units, tthc_code, received, due, finished, unfinished, channel, has_fee, paid_online, digitised,
+                  e_result, supplements) -> pd.DataFrame:
+    """Dossiers as a one-stop shop's system exports them (the demo's file of a year, past years' alike)."""
+    yes_no = np.array(["Không", "Có"])
     iso = lambda a: a.astype("datetime64[D]").astype(str)  # noqa: E731 - ISO dates, as systems export them
-    seq = np.arange(1, total + 1)
+    seq = np.arange(1, len(units) + 1)
     return pd.DataFrame({
-        "Mã đơn vị": handling[unit_idx],
+        "Mã đơn vị": units,
         "Mã hồ sơ": np.char.add(np.char.add("H", np.char.replace(iso(received), "-", "")),
                                 np.char.add("-", np.char.zfill(seq.astype(str), 8))),
         "Mã TTHC": tthc_code,
@@ -135,7 +142,7 @@ def year_of_dossiers(year: int, reference: int, n: int, handling: np.ndarray, pr
         "Số hóa": yes_no[digitised.astype(int)],
         "Kết quả điện tử": yes_no[e_result.astype(int)],
         "Số lần yêu cầu bổ sung": supplements,
-    }).iloc[order].reset_index(drop=True)
+    })
 
 
 def dossiers_by_year(year: int, past_years: int, n: int, units: pd.DataFrame, poor_departments: tuple[str, ...],
