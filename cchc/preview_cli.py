@@ -14,19 +14,30 @@ from cchc.shell import console, engine, period as period_code
 
 def preview(
     new: Annotated[str, typer.Argument(help="Bộ tiêu chí đề nghị: tệp YAML hoặc mã bộ có sẵn.")],
-    against: Annotated[str, typer.Option(help="Bộ tiêu chí hiện hành (mã hoặc tệp).")] = "qd766-2022",
+    against: Annotated[Optional[str], typer.Option(
+        help="Bộ hiện hành (mã hoặc tệp; mặc định qd766-2022, hoặc danh-hieu-ca-nhan-2022 khi bộ mới là bộ danh hiệu).")] = None,
     period: Annotated[Optional[str], typer.Option(help="Kỳ đã ghi nhận số liệu, ví dụ «Năm 2024».")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="Xuất phụ lục so sánh: docx hoặc xlsx.")] = None,
     out: Annotated[Path, typer.Option(help="Thư mục ghi phụ lục.")] = Path("out"),
 ) -> None:
     """Xem trước bộ tiêu chí mới trên số liệu một kỳ đã ghi nhận: đơn vị nào thay đổi điểm, hạng, xếp loại và
-    vì sao; số liệu bộ mới cần mà kho chưa có. Không ghi gì vào kho."""
+    vì sao; số liệu bộ mới cần mà kho chưa có. Với bộ danh hiệu: ai đạt thêm, ai không còn đạt danh hiệu nào trên
+    hồ sơ năm đó, vì điều kiện nào. Không ghi gì vào kho."""
     from office import outputs
     from office.preview import annex, load_new, preview as compare
     from office.scores import ruleset
 
-    current = ruleset(against)
     proposed = load_new(new)
+    titles = proposed.entity == "person"
+    current = ruleset(against or ("danh-hieu-ca-nhan-2022" if titles else "qd766-2022"))
+    if titles:  # a title rule set: who gains or loses a title on the year's record
+        from office.preview import preview_titles
+
+        if fmt is not None:
+            raise typer.BadParameter("phụ lục so sánh chỉ có cho bộ tiêu chí chấm đơn vị", param_hint="--format")
+        for line in preview_titles(engine(), current, proposed, int(period_code(period)[:4])).lines():
+            console.print(line, markup=False)
+        return
     result = compare(engine(), current, proposed, period_code(period))
     for line in result.lines():
         console.print(line, markup=False)

@@ -317,3 +317,97 @@ def period_words(code: str) -> str:
 
     year, part = code.split("-", 1)
     return PERIOD_WORDS.get(part, "{y}").format(y=year)
+
+
+# --- Title rule sets: who would gain or lose a title on a year's record -------------------------------------
+
+@dataclass(frozen=True)
+class TitleChange:
+    person: str
+    name: str
+    unit: str
+    title: str  # the title's label
+    before: bool
+    after: bool
+    why: tuple[str, ...]  # the conditions that now fail (a title lost) or no longer stand in the way (gained)
+
+    def sentence(self) -> str:
+        if self.after:
+            return (f"{self.name} ({self.person}, {self.unit}): đạt «{self.title}» theo bộ mới"
+                    + (f" — bộ hiện hành không cho vì: {'; '.join(self.why)}" if self.why else ""))
+        return (f"{self.name} ({self.person}, {self.unit}): không còn đạt «{self.title}» theo bộ mới"
+                + (f" vì: {'; '.join(self.why)}" if self.why else ""))
+
+
+@dataclass(frozen=True)
+class TitlePreview:
+    current: RuleSet
+    new: RuleSet
+    year: int
+    people: int
+    rules: tuple[str, ...]
+    changes: tuple[TitleChange, ...]
+
+    def lines(self) -> list[str]:
+        out = [f"Xem trước «{self.new.title}» ({self.new.id}) so với bộ hiện hành {self.current.id} trên hồ sơ năm "
+               f"{self.year}: {self.people:,} người".replace(",", ".")]
+        out += [f"- {r}" for r in self.rules] or ["- (không thấy thay đổi tham số hoặc điều kiện)"]
+        gained = sum(c.after for c in self.changes)
+        out.append(f"{len(self.changes)} thay đổi danh hiệu: {gained} đạt thêm, {len(self.changes) - gained} không "
+                   f"còn đạt. Không ghi gì vào kho.")
+        out += [f"- {c.sentence()}" for c in self.changes]
+        return out
+
+
+def title_rule_changes(old: RuleSet, new: RuleSet) -> list[str]:
+    """Changed parameters, and each title's conditions added, removed or rewritten, in words."""
+    lines = rule_changes(old, new)[0] if old.parameters or new.parameters else []
+    before = {v.name: v for v in old.variables}
+    for v in new.variables:
+        if v.name not in new.titles:
+            continue
+        was = before.get(v.name)
+        if was is None:
+            lines.append(f"thêm danh hiệu «{v.label}»")
+            continue
+        old_when = {c.when.source for c in was.conditions}
+        new_when = {c.when.source for c in v.conditions}
+        for c in v.conditions:
+            if c.when.source not in old_when:
+                lines.append(f"«{v.label}»: điều kiện mới «{c.when.source}»")
+        for c in was.conditions:
+            if c.when.source not in new_when:
+                lines.append(f"«{v.label}»: bỏ điều kiện «{c.when.source}»")
+    return lines
+
+
+def preview_titles(engine: Engine, current: RuleSet, new: RuleSet, year: int) -> TitlePreview:
+    """Both title rule sets over the same record of ``year`` (and the years it depends on); nothing is written.
+    Every person whose title changes, with the conditions that decided it."""
+    from emulation.eligibility import HISTORY, eligibility_of, read_record
+
+    if current.entity != "person" or new.entity != "person":
+        raise Refused("xem trước danh hiệu cần hai bộ danh hiệu cá nhân", field="NEW")
+    record = read_record(engine, year - HISTORY, year)
+    if not (record.ratings["year"] == year).any():
+        raise Refused(f"kho chưa có xếp loại cán bộ năm {year}", field="--period")
+    a, b = eligibility_of(record, year, current), eligibility_of(record, year, new)
+    labels = {v.name: v.label for v in new.variables}
+    shared = [t for t in new.titles if t in current.titles]
+    people = record.people
+    changes = []
+    for person in b.frame.index:
+        i, j = a.result.position(person), b.result.position(person)
+        for t in shared:
+            held, holds = bool(a.result.env[t][i] == 1), bool(b.result.env[t][j] == 1)
+            if held == holds:
+                continue
+            why = a.result.reasons(person, t) if holds else b.result.reasons(person, t)
+            row = people.loc[person] if person in people.index else None
+            changes.append(TitleChange(person, "" if row is None else str(row["name"]),
+                                       "" if row is None else str(row["unit"]), labels.get(t, t), held, holds,
+                                       tuple(why)))
+    order = {t: k for k, t in enumerate(shared)}
+    changes.sort(key=lambda c: (c.after, order.get(next((t for t in shared if labels.get(t, t) == c.title), ""), 0),
+                                c.unit, c.person))
+    return TitlePreview(current, new, year, len(b.frame), tuple(title_rule_changes(current, new)), tuple(changes))

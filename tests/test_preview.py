@@ -133,3 +133,44 @@ def test_the_annex_and_the_command(province, tmp_path):
     assert "tiêu chí 2.1 tăng" in done.output
     assert (tmp_path / "out" / "phu-luc-so-sanh-qd766-2022-2024-NAM.xlsx").exists()
     assert counts(province) == before
+
+
+def test_a_stricter_title_rule_set_shows_who_would_lose_a_title_and_why_writing_nothing(province, tmp_path):
+    from office.preview import preview_titles
+
+    raw = yaml.safe_load((SETS / "danh-hieu-ca-nhan-2022.yaml").read_text(encoding="utf-8"))
+    raw["id"] = "danh-hieu-de-nghi"
+    first = raw["variables"]["lao_dong_tien_tien"]["all"][0]
+    first.update(when="xep_loai >= 4", reason="xếp loại chưa đạt Hoàn thành xuất sắc nhiệm vụ (đề nghị)")
+    path = tmp_path / "danh-hieu-de-nghi.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    before = counts(province)
+    p = preview_titles(province, find("danh-hieu-ca-nhan-2022"), load_new(str(path)), 2024)
+    assert counts(province) == before  # nothing written
+    assert any("«Lao động tiên tiến»: điều kiện mới «xep_loai >= 4»" in r for r in p.rules)
+    assert any("bỏ điều kiện «xep_loai >= 3»" in r for r in p.rules)
+    assert p.changes and not any(c.after for c in p.changes)  # stricter: only losses
+    lost = [c for c in p.changes if c.title == "Lao động tiên tiến"]
+    assert lost and all("xếp loại chưa đạt Hoàn thành xuất sắc nhiệm vụ (đề nghị)" in c.why for c in lost)
+    assert "không còn đạt «Lao động tiên tiến» theo bộ mới vì: xếp loại chưa đạt" in lost[0].sentence()
+    back = preview_titles(province, load_new(str(path)), find("danh-hieu-ca-nhan-2022"), 2024)
+    assert {(c.person, c.title) for c in back.changes} == {(c.person, c.title) for c in p.changes}
+    assert all(c.after for c in back.changes)  # the other way round: the same people gain
+    with pytest.raises(Refused):
+        preview_titles(province, find("danh-hieu-ca-nhan-2022"), CURRENT, 2024)
+
+    from cchc.preview_cli import preview as command
+    from cchc.shell import settings
+
+    app = typer.Typer()
+    app.command("preview")(command)
+    app.command("other")(lambda: None)
+    settings.reset()
+    settings.database_url = str(province.url)
+    try:
+        done = CliRunner().invoke(app, ["preview", str(path), "--period", "Năm 2024"])
+    finally:
+        settings.reset()
+        settings.database_url = None
+    assert done.exit_code == 0, done.output
+    assert "thay đổi danh hiệu" in done.output and "không còn đạt «Lao động tiên tiến»" in done.output
