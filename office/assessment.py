@@ -364,14 +364,8 @@ def save_draft(engine: Engine, actor: Actor, round_id, figures: dict[str, str],
                                                          .where(models.DraftFigure.assessment_id == sa.id))}
         notes = {d.criterion: d for d in s.scalars(select(models.DraftNote).where(models.DraftNote.assessment_id == sa.id))}
         before, after = {}, {}
-        for code, value in parsed.items():
-            old = have.get(code)
-            if old is None or old.value != value:
-                before[code], after[code] = (old.value if old else None), value
-                if old is None:
-                    s.add(models.DraftFigure(assessment_id=sa.id, indicator_code=code, value=value))
-                else:
-                    old.value = value
+        audit.set_drafts(s, have, parsed, "value", lambda code, value: models.DraftFigure(
+            assessment_id=sa.id, indicator_code=code, value=value), before, after)
         for criterion, text in explanations.items():
             text = (text or "").strip()
             old = notes.get(criterion)

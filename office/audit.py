@@ -31,6 +31,20 @@ def record(session: Session, actor, action: str, obj: str, before=None, after=No
         ip=getattr(actor, "ip", "") or "", action=action, object=obj[:200], before=_json(before), after=_json(after)))
 
 
+def set_drafts(session: Session, have: dict, wanted: dict, attr: str, make, before: dict, after: dict) -> None:
+    """Set ``attr`` of each stored draft row (``have``, by key) to its ``wanted`` value, adding the missing rows
+    (``make(key, value)``); every change noted in ``before`` / ``after`` for the entry that records the save."""
+    for key, value in wanted.items():
+        old = have.get(key)
+        was = getattr(old, attr) if old is not None else None
+        if old is None or was != value:
+            before[key], after[key] = was, value
+            if old is None:
+                session.add(make(key, value))
+            else:
+                setattr(old, attr, value)
+
+
 def entries(engine: Engine, actor, limit: int = 500, action: str | None = None) -> pd.DataFrame:
     """The newest entries first (the office only)."""
     if getattr(actor, "role", None) != "quan_tri":

@@ -333,22 +333,10 @@ def save_draft(engine: Engine, actor: Actor, period, figures: dict[str, str] | N
             s.add(rep)
             s.flush()
         before, after = {}, {}
-        for code, value in parsed.items():
-            old = have_figures.get(code)
-            if old is None or old.value != value:
-                before[code], after[code] = (old.value if old else None), value
-                if old is None:
-                    s.add(models.PeriodicReportFigure(report_id=rep.id, indicator_code=code, value=value))
-                else:
-                    old.value = value
-        for section, text in cleaned.items():
-            old = have_texts.get(section)
-            if old is None or old.text != text:
-                before[section], after[section] = (old.text if old else None), text
-                if old is None:
-                    s.add(models.PeriodicReportText(report_id=rep.id, section=section, text=text))
-                else:
-                    old.text = text
+        audit.set_drafts(s, have_figures, parsed, "value", lambda code, value: models.PeriodicReportFigure(
+            report_id=rep.id, indicator_code=code, value=value), before, after)
+        audit.set_drafts(s, have_texts, cleaned, "text", lambda section, text: models.PeriodicReportText(
+            report_id=rep.id, section=section, text=text), before, after)
         if number_typed is not None and number_typed != rep.document_no:
             before["so_hieu"], after["so_hieu"] = rep.document_no, number_typed
             rep.document_no = number_typed
