@@ -112,10 +112,12 @@ def test(names: Annotated[Optional[list[str]],
 def explain(
     ruleset: Annotated[str, typer.Argument(help="Mã bộ tiêu chí hoặc đường dẫn tệp.")],
     unit: Annotated[str, typer.Option(help="Mã đơn vị.")],
-    period: Annotated[str, typer.Option(help="Kỳ báo cáo.")] = "Năm 2024",
+    period: Annotated[Optional[str], typer.Option(
+        help="Kỳ báo cáo (mặc định: kỳ gần nhất có số liệu).")] = None,
 ) -> None:
     """Giải thích từng điểm của một đơn vị: số liệu, giá trị, mức áp dụng, điểm, căn cứ (tính trên số liệu hiện
-    hành, không ghi gì; bộ tiêu chí có thể là một tệp chưa dùng)."""
+    hành cùng các điểm thẩm định, không ghi gì; bộ tiêu chí có thể là một tệp chưa dùng), rồi điểm đã lưu của lượt
+    chấm hiện hành để đối chiếu."""
     from office.scores import explain as explained
 
     rs = _open(ruleset)  # refused before the store is opened
@@ -134,3 +136,27 @@ def explain(
     console.print(f"Tổng: {number(s['diem'], 2)}/{number(s['toi_da'], 2)} điểm = "
                   f"{number(s['ty_le'], 2)}%; xếp hạng {s['hang']}/{e.ranked}"
                   f"{'; xếp loại ' + s['xep_loai'] if s['xep_loai'] else ''}.", markup=False)
+    _stored_lines(e)
+
+
+def _stored_lines(e) -> None:
+    """The stored, appraised score beside the one just computed: what documents and the public show."""
+    for criterion, points, reason in e.appraisals:
+        console.print(f"Thẩm định tiêu chí {criterion}: {number(points, 2)} điểm — {reason}", markup=False)
+    if not e.appraisals:
+        console.print("Chưa có điểm thẩm định nào cho đơn vị này trong kỳ.", markup=False)
+    st = e.stored
+    if st is None:
+        console.print(f"Chưa có lượt chấm nào được lưu cho đơn vị này theo bộ «{e.ruleset.id}» kỳ {e.period}: "
+                      "điểm trên chỉ tính để xem (cchc score để chấm và lưu).", markup=False)
+        return
+    state = "đã công bố" if st.published else "chưa công bố"
+    console.print(f"Điểm đã lưu: lượt chấm #{st.run} (phiên bản {st.version}, {state}): {number(st.diem, 2)}/"
+                  f"{number(st.toi_da, 2)} điểm, hạng {st.hang}"
+                  f"{'; xếp loại ' + st.xep_loai if st.xep_loai else ''}.", markup=False)
+    if not st.same_rules:
+        console.print("Lượt chấm đã lưu dùng một phiên bản khác của bộ tiêu chí này.", markup=False)
+    if e.differs:
+        console.print(f"Điểm tính lại trên số liệu hiện hành ({number(e.summary['diem'], 2)}) khác điểm đã lưu: "
+                      "số liệu, thẩm định hoặc bộ tiêu chí đã đổi sau lượt chấm (cchc score để chấm lại).",
+                      markup=False)

@@ -183,6 +183,19 @@ def ranking(engine: Engine, rs_name: str, period: str):
 
 
 @dataclass(frozen=True)
+class StoredScore:
+    """What the period's current run stored for one unit: the score documents show and the public reads."""
+    run: int
+    version: int
+    published: bool
+    same_rules: bool  # the run used this very rule file (its digest)
+    diem: float
+    toi_da: float
+    hang: int
+    xep_loai: str
+
+
+@dataclass(frozen=True)
 class Explained:
     ruleset: RuleSet
     period: str
@@ -190,6 +203,13 @@ class Explained:
     leaves: list
     summary: dict
     ranked: int
+    stored: StoredScore | None = None  # None: the period was never scored under this rule set (or not this unit)
+    appraisals: tuple = ()  # (criterion, points, reason) of the unit's current appraisals, applied above
+
+    @property
+    def differs(self) -> bool:
+        """The stored score is not what the current figures give: data or rules changed after that run."""
+        return self.stored is not None and abs(self.stored.diem - float(self.summary["diem"])) > 0.005
 
 
 def explain(engine: Engine, rs: RuleSet, unit: str, period: str) -> Explained:
@@ -210,5 +230,21 @@ def explain(engine: Engine, rs: RuleSet, unit: str, period: str) -> Explained:
         adjusted = adjustments(s, rs.id, period, list(frame.index))
     result = evaluate(rs, frame, adjusted)
     summary = result.summary()
+    mine = adjusted[adjusted["entity"] == unit]
     return Explained(rs, period, frame.loc[unit, "name"], result.explain(unit), summary.loc[unit].to_dict(),
-                     int((summary["hang"] > 0).sum()))
+                     int((summary["hang"] > 0).sum()), _stored_score(engine, rs, period, unit),
+                     tuple(mine[["criterion", "points", "reason"]].itertuples(index=False, name=None)))
+
+
+def _stored_score(engine: Engine, rs: RuleSet, period: str, unit: str) -> StoredScore | None:
+    with Session(engine) as s:
+        run = sc.current_run(s, rs.id, period)
+        if run is None:
+            return None
+        E = models.ScoreEntry
+        row = s.execute(select(E.diem, E.toi_da, E.hang, E.xep_loai)
+                        .where(E.run_id == run.id, E.unit == unit)).first()
+    if row is None:
+        return None
+    return StoredScore(run.id, run.version, run.published_at is not None, run.ruleset_hash == rs.digest,
+                       float(row.diem), float(row.toi_da), int(row.hang or 0), row.xep_loai or "")

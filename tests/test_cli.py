@@ -145,6 +145,36 @@ def test_rules_explain_a_demo_unit(demo_cli, tmp_path):
     assert person.returncode == 1 and "chấm cá nhân" in person.stderr
 
 
+def test_rules_explain_shows_the_stored_appraised_score(demo_cli, tmp_path):
+    """The explanation is checked against what the published ranking holds: an appraisal counts in both, and a
+    rule file changed since the run is said to differ instead of passing for the published score."""
+    import re
+
+    demo_copy(demo_cli, tmp_path)
+    before = cchc("rules", "explain", "qd766-2022", "--unit", "STP", cwd=tmp_path)
+    assert before.returncode == 0, before.stderr
+    assert "kỳ gần nhất có số liệu" in before.stdout  # no --period: the latest period with figures, said
+    assert "Chưa có điểm thẩm định nào" in before.stdout and "Điểm đã lưu: lượt chấm #" in before.stdout
+    assert "khác điểm đã lưu" not in before.stdout
+    done = cchc("appraise", "--unit", "STP", "--criterion", "2.1", "--points", "7", "--reason", "Kiểm tra thực tế",
+                "--period", "Năm 2024", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    after = cchc("rules", "explain", "qd766-2022", "--unit", "STP", "--period", "Năm 2024", cwd=tmp_path)
+    assert "Thẩm định tiêu chí 2.1: 7 điểm — Kiểm tra thực tế" in after.stdout
+    total = re.search(r"Tổng: ([\d.,]+)/", after.stdout).group(1)
+    assert re.search(r"Điểm đã lưu: lượt chấm #\d+ \(phiên bản 2, chưa công bố\): " + re.escape(total) + "/",
+                     after.stdout), after.stdout
+    assert "khác điểm đã lưu" not in after.stdout
+    text = (Path(__file__).parents[1] / "rules/sets/qd766-2022.yaml").read_text(encoding="utf-8")
+    changed = tmp_path / "qd766-sua.yaml"  # same id, a stricter group 1: not what the stored run used
+    changed.write_text(text.replace("nguong_1: {value: 100", "nguong_1: {value: 200"), encoding="utf-8")
+    other = cchc("rules", "explain", changed, "--unit", "STP", "--period", "Năm 2024", cwd=tmp_path)
+    assert other.returncode == 0, other.stderr
+    assert "dùng một phiên bản khác của bộ tiêu chí" in other.stdout and "khác điểm đã lưu" in other.stdout
+    unscored = cchc("rules", "explain", "qd766-2022", "--unit", "STP", "--period", "Quý I/2024", cwd=tmp_path)
+    assert "Chưa có lượt chấm nào được lưu" in unscored.stdout or "Điểm đã lưu" in unscored.stdout
+
+
 def test_reports_from_the_command_line(demo_cli, tmp_path):
     out = demo_copy(demo_cli, tmp_path)
     assert (out / "cong-bo-diem-qd766-2022-2024.docx").exists()
