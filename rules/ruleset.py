@@ -9,7 +9,8 @@ sub-criterion) whose leaves turn an expression's value into points by one of the
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from graphlib import CycleError, TopologicalSorter
@@ -184,6 +185,7 @@ class Criterion:
     unit: str = ""
     applies_to: frozenset[str] | None = None
     line: int | None = None
+    bound: tuple[tuple[str, int | None, str], ...] = ()  # (scoring key, step or None, parameter) read from parameters
 
     @property
     def is_leaf(self) -> bool:
@@ -219,6 +221,9 @@ class RuleSet:
     titles: tuple[str, ...]  # variables that are titles or award forms (eligibility with reasons)
     source: str
     digest: str  # sha256 of the file: a score run records which rules it used
+    family: str = ""  # sets that succeed one another (qd766-2022, qd766-2025 …): chosen by date within it
+    dated: date | None = None  # the day the parameters' values are those in force on (None: each one's latest)
+    _on: dict = field(default_factory=dict, compare=False, repr=False)  # day → this set on that day
 
     @property
     def leaves(self) -> list[Criterion]:
@@ -232,6 +237,25 @@ class RuleSet:
     def max(self) -> float:
         return sum(c.max for c in self.criteria)
 
+    def in_force(self, day: date) -> bool:
+        """Whether ``day`` lies within the set's ``effective`` dates (an open end holds every day that way)."""
+        return (self.effective_from is None or self.effective_from <= day) and \
+            (self.effective_to is None or day <= self.effective_to)
+
+    @property
+    def span(self) -> str:
+        """The effective dates in words: «01/08/2022 – nay»."""
+        show = lambda d: d.strftime("%d/%m/%Y") if d else ""  # noqa: E731
+        return f"{show(self.effective_from) or '…'} – {show(self.effective_to) or 'nay'}"
+
+    def on(self, day: date) -> "RuleSet":
+        """This set with every parameter at the value in force on ``day`` (for a period: its last day), and the
+        criteria that read a parameter with that value. Pure and remembered per day; the set itself when no
+        parameter has more than one value."""
+        if day not in self._on:
+            self._on[day] = _dated(self, day)
+        return self._on[day]
+
     def label_of(self, name: str) -> str:
         if name in self.inputs:
             return self.inputs[name]
@@ -244,7 +268,7 @@ class RuleSet:
 # --- Loading and validation ---------------------------------------------------------------------------
 
 TOP_KEYS = {"id", "title", "reference", "entity", "effective", "applies_to", "missing", "inputs", "parameters",
-            "variables", "criteria", "classification", "titles", "note", "version"}
+            "variables", "criteria", "classification", "titles", "note", "version", "family"}
 NODE_KEYS = {"id", "title", "max", "reference", "children", "value", "scoring", "unit", "applies_to", "note"}
 VARIABLE_KEYS = {"label", "formula", "all", "reference", "unit", "note"}
 
@@ -365,15 +389,18 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
             inputs[name] = spec or name
         else:
             check.add(top, f"chỉ tiêu {name}", "cần một nhãn (chuỗi) hoặc bảng có «label»")
+    effective = _mapping(raw.get("effective"), top, "effective", check)
+    for key in ("from", "to"):
+        if effective.get(key) is not None and not isinstance(effective[key], date):
+            check.add(effective.get("__line__", top), "effective", f"«{key}» phải là một ngày yyyy-mm-dd")
+    starts = effective.get("from") if isinstance(effective.get("from"), date) else None
+    ends = effective.get("to") if isinstance(effective.get("to"), date) else None
     parameters = {}
     for name, spec in _mapping(raw.get("parameters"), top, "parameters", check).items():
-        if name == "__line__":
-            continue
-        spec = spec if isinstance(spec, dict) else {"value": spec}
-        if not isinstance(spec.get("value"), (int, float)) or isinstance(spec.get("value"), bool):
-            check.add(spec.get("__line__", top), f"tham số {name}", "tham số phải có «value» là một số")
-            continue
-        parameters[name] = _clean(spec)
+        if name != "__line__":
+            parameter = _parameter(name, spec, starts, ends, top, check)
+            if parameter is not None:
+                parameters[name] = parameter
 
     variables = _variables(_mapping(raw.get("variables"), top, "variables", check), inputs, parameters, check)
     known = set(inputs) | set(parameters) | {v.name for v in variables}
@@ -397,10 +424,9 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
             check.add(top, "titles", f"danh hiệu «{name}» phải là một biến có điều kiện «all»")
     if not criteria and not titles:
         check.add(top, "bộ tiêu chí", "cần ít nhất một tiêu chí («criteria») hoặc danh hiệu («titles»)")
-    effective = _mapping(raw.get("effective"), top, "effective", check)
-    for key in ("from", "to"):
-        if effective.get(key) is not None and not isinstance(effective[key], date):
-            check.add(effective.get("__line__", top), "effective", f"«{key}» phải là một ngày yyyy-mm-dd")
+    family = raw.get("family", default_family(str(raw.get("id", ""))))
+    if not isinstance(family, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", family):
+        check.add(top, "family", "«family» là một mã chữ thường, số và gạch nối (ví dụ qd766)")
     applies = _kinds(raw.get("applies_to"), top, "applies_to", check)
     if check.problems:
         raise RuleSetError(check.problems)
@@ -409,8 +435,95 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
         effective_from=effective.get("from"), effective_to=effective.get("to"),
         applies_to=applies, missing=missing, inputs=inputs,
         parameters=parameters, variables=variables, criteria=criteria, classification=tuple(bands),
-        titles=titles, source=file, digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        titles=titles, source=file, digest=hashlib.sha256(text.encode("utf-8")).hexdigest(), family=family,
     )
+
+
+PARAMETER_KEYS = {"label", "note", "unit", "value", "reference", "values"}
+
+
+def _parameter(name: str, spec: Any, starts: date | None, ends: date | None, top: int, check: _Checker) -> dict | None:
+    """A parameter: its label, note and dated values, each ``(from, value, reference)`` in date order, one in
+    force until the next begins. ``{value: N}`` (or a bare number) is one value in force whenever the set is.
+    Returned with ``value`` and ``reference`` those of the latest value (a set on a day has that day's)."""
+    where = f"tham số {name}"
+    spec = spec if isinstance(spec, dict) else {"value": spec}
+    line = spec.get("__line__", top)
+    check.unknown_keys(spec, PARAMETER_KEYS, where)
+    is_number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
+    if ("value" in spec) == ("values" in spec):
+        check.add(line, where, "tham số cần đúng một trong «value» (một số) hoặc «values» (các giá trị theo ngày)")
+        return None
+    if "value" in spec:
+        if not is_number(spec["value"]):
+            check.add(line, where, "tham số phải có «value» là một số")
+            return None
+        values = [(None, float(spec["value"]), str(spec.get("reference", "")))]
+    else:
+        values = []
+        for item in _list(spec["values"], line, where, check):
+            at = item.get("__line__", line) if isinstance(item, dict) else line
+            if not isinstance(item, dict) or not is_number(item.get("value")) or not isinstance(item.get("from"), date):
+                check.add(at, where, "mỗi giá trị cần «from» (ngày yyyy-mm-dd), «value» (một số) và «reference» (căn cứ)")
+                continue
+            check.unknown_keys(item, {"from", "value", "reference", "note"}, where)
+            if not isinstance(item.get("reference"), str) or not item["reference"].strip():
+                check.add(at, where, f"giá trị từ {item['from']:%d/%m/%Y} cần «reference» (căn cứ)")
+            if values and item["from"] <= values[-1][0]:
+                check.add(at, where, f"giá trị từ {item['from']:%d/%m/%Y} chồng lên giá trị từ {values[-1][0]:%d/%m/%Y}: "
+                                     "các giá trị xếp theo ngày «from» tăng dần, mỗi ngày một giá trị")
+            if ends is not None and item["from"] > ends:
+                check.add(at, where, f"giá trị từ {item['from']:%d/%m/%Y} bắt đầu sau ngày hết hiệu lực của bộ "
+                                     f"({ends:%d/%m/%Y})")
+            values.append((item["from"], float(item["value"]), str(item.get("reference") or "")))
+        if not values:
+            check.add(line, where, "«values» cần ít nhất một giá trị")
+            return None
+        if starts is not None and values[0][0] > starts:
+            check.add(line, where, f"giá trị đầu tiên có hiệu lực từ {values[0][0]:%d/%m/%Y}, sau ngày bộ có "
+                                f"hiệu lực ({starts:%d/%m/%Y}): những ngày giữa không có giá trị")
+    out = {k: v for k, v in _clean(spec).items() if k not in ("value", "values", "reference")}
+    return out | {"values": tuple(values), "value": values[-1][1], "reference": values[-1][2], "from": values[-1][0]}
+
+
+def _value_on(name: str, spec: dict, day: date, file: str) -> tuple:
+    """The (from, value, reference) of a parameter in force on ``day``."""
+    values = spec["values"]
+    if values[0][0] is not None and day < values[0][0]:
+        raise RuleSetError([Problem(file, None, f"tham số {name}", f"không có giá trị vào ngày {day:%d/%m/%Y} "
+                                                                   f"(giá trị đầu tiên từ {values[0][0]:%d/%m/%Y})")])
+    return next(v for v in reversed(values) if v[0] is None or v[0] <= day)
+
+
+def _dated(rs: RuleSet, day: date) -> RuleSet:
+    if all(len(spec["values"]) == 1 and spec["values"][0][0] is None for spec in rs.parameters.values()):
+        return rs
+    parameters = {}
+    for name, spec in rs.parameters.items():
+        since, value, reference = _value_on(name, spec, day, rs.source)
+        parameters[name] = spec | {"value": value, "reference": reference, "from": since}
+
+    def node(c: Criterion) -> Criterion:
+        if c.children:
+            return replace(c, children=tuple(node(x) for x in c.children))
+        if not c.bound:
+            return c
+        params = dict(c.params)
+        if "steps" in params:
+            params["steps"] = [dict(s) for s in params["steps"]]
+        for key, step, name in c.bound:
+            if step is None:
+                params[key] = parameters[name]["value"]
+            else:
+                params["steps"][step][key] = parameters[name]["value"]
+        return replace(c, params=params)
+
+    return replace(rs, parameters=parameters, criteria=tuple(node(c) for c in rs.criteria), dated=day, _on={})
+
+
+def default_family(ruleset_id: str) -> str:
+    """A set's family when it declares none: its id without a trailing year (qd766-2022 → qd766)."""
+    return re.sub(r"-(19|20)\d\d$", "", ruleset_id)
 
 
 def _variables(raw: dict, inputs: dict, parameters: dict, check: _Checker) -> tuple[Variable, ...]:
@@ -451,10 +564,14 @@ def _variables(raw: dict, inputs: dict, parameters: dict, check: _Checker) -> tu
     return tuple(made[n] for n in order)
 
 
-def _number(raw: dict, key: str, parameters: dict, check: _Checker, where: str) -> float | None:
-    """A number in a scoring rule, or the name of a parameter that holds it."""
+def _number(raw: dict, key: str, parameters: dict, check: _Checker, where: str, bound: list | None = None,
+            step: int | None = None) -> float | None:
+    """A number in a scoring rule, or the name of a parameter that holds it (noted in ``bound``: a set on a
+    day reads that day's value)."""
     value = raw.get(key)
     if isinstance(value, str) and value in parameters:
+        if bound is not None:
+            bound.append((key, step, value))
         return float(parameters[value]["value"])
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
@@ -503,13 +620,13 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
                   f"cách tính điểm «{scoring.get('method')}» không có (chọn: {', '.join(METHODS)})")
         return None
     check.unknown_keys(scoring, {"method", *method.params, *method.optional}, where)
-    params = {}
+    params, bound = {}, []
     for key in method.params:
         if key not in scoring:
             check.add(scoring.get("__line__", line), where, f"cách tính «{method.name}» cần «{key}»")
     for key in ("target", "per", "floor"):
         if key in scoring:
-            params[key] = _number(scoring, key, parameters, check, where)
+            params[key] = _number(scoring, key, parameters, check, where, bound)
     if "direction" in scoring:
         if not isinstance(scoring["direction"], str) or scoring["direction"] not in DIRECTIONS:
             check.add(scoring.get("__line__", line), where, f"«direction» là một trong {', '.join(DIRECTIONS)}")
@@ -527,14 +644,14 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
                 check.add(step.get("__line__", line), where, f"điểm của mức phải trong [0, {top:g}]")
             entry = {"points": float(pts) if isinstance(pts, (int, float)) else 0.0}
             if "min" in step:
-                entry["min"] = _number(step, "min", parameters, check, where)
+                entry["min"] = _number(step, "min", parameters, check, where, bound, len(steps))
             steps.append(entry)
         mins = [s["min"] for s in steps if s.get("min") is not None]
         if mins != sorted(mins, reverse=True):
             check.add(scoring.get("__line__", line), where, "các mức phải xếp theo «min» từ cao xuống thấp")
         params["steps"] = steps
     return Criterion(cid, raw.get("title", ""), float(top), raw.get("reference", ""), (), value, method.name,
-                     params, raw.get("unit", ""), applies, line)
+                     params, raw.get("unit", ""), applies, line, tuple(bound))
 
 
 def shipped() -> dict[str, Path]:
@@ -562,8 +679,58 @@ def find(name: str) -> RuleSet:
     return load(sets[name])
 
 
-def find_or_load(name: str | Path) -> RuleSet:
-    """A shipped rule set by id, or else the rule-set file at this path: for options typed on the command line
-    (``--ruleset``), where reading a file the person names is the point."""
-    sets = shipped()
-    return load(sets[name] if isinstance(name, str) and name in sets else name)
+def find_or_load(name: str | Path, day: date | None = None) -> RuleSet:
+    """A shipped rule set by id or by family (``choose``, on ``day``), or else the rule-set file at this path:
+    for options typed on the command line (``--ruleset``), where reading a file the person names is the point."""
+    if isinstance(name, str) and (name in shipped() or "@" in name or family(name)):
+        return choose(name, day)
+    return load(name)
+
+
+class NoRuleSetInForce(LookupError):
+    """A family with no set, or more than one, in force on the day asked."""
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def family(name: str) -> list[RuleSet]:
+    """The shipped sets of a family, oldest first."""
+    sets = [load(path) for path in shipped().values()]
+    return sorted((rs for rs in sets if rs.family == name), key=lambda rs: (rs.effective_from or date.min, rs.id))
+
+
+def in_force(name: str, day: date) -> RuleSet:
+    """The shipped set of family ``name`` in force on ``day`` (its ``effective`` from/to holds the day);
+    NoRuleSetInForce listing the family's sets and their dates when none is or several are."""
+    members = family(name)
+    if not members:
+        families = sorted({rs.family for rs in map(load, shipped().values())})
+        raise NoRuleSetInForce(f"không có họ bộ tiêu chí «{name}» (có: {', '.join(families)})")
+    chosen = [rs for rs in members if rs.in_force(day)]
+    if len(chosen) == 1:
+        return chosen[0]
+    listed = "; ".join(f"{rs.id} ({rs.span})" for rs in members)
+    why = "không bộ nào" if not chosen else f"{len(chosen)} bộ cùng"
+    raise NoRuleSetInForce(f"họ bộ tiêu chí «{name}»: {why} có hiệu lực ngày {day:%d/%m/%Y} (các bộ: {listed})")
+
+
+def choose(name: str, day: date | None = None) -> RuleSet:
+    """A shipped set by id; or by family: ``qd766@2025-03-01``, or ``qd766`` with ``day`` (a period's last day).
+    Never a path: what data names is resolved here as by ``find``."""
+    if not isinstance(name, str):
+        raise UnknownRuleSet(name)
+    if name in shipped():
+        return find(name)
+    if "@" in name:
+        name, _, when = name.partition("@")
+        try:
+            day = date.fromisoformat(when)
+        except ValueError:
+            raise NoRuleSetInForce(f"«{when}» không phải một ngày yyyy-mm-dd (ví dụ {name}@2025-03-01)") from None
+    if not family(name):
+        raise UnknownRuleSet(name)
+    if day is None:
+        raise NoRuleSetInForce(f"«{name}» là một họ bộ tiêu chí: cần một ngày hoặc kỳ để chọn bộ có hiệu lực "
+                               f"(ví dụ {name}@2025-03-01)")
+    return in_force(name, day)
