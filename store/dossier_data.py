@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -39,12 +40,17 @@ SCHEMA = pa.schema([
     ("unit", pa.string()), ("code", pa.string()), ("tthc_code", pa.string()), ("received", pa.date32()),
     ("due", pa.date32()), ("finished", pa.date32()), ("channel", pa.string()), ("has_fee", pa.bool_()),
     ("paid_online", pa.bool_()), ("digitised", pa.bool_()), ("e_result", pa.bool_()), ("supplements", pa.int64()),
+    ("paper_result", pa.bool_()),  # null: the file had no such column
 ])
 COLUMNS = [f.name for f in SCHEMA]
+FIELD_OF = {"tthc_code": "tthc"}  # the dataset's column → the field of store.ingest.dossiers it holds, where they differ
+# Columns datasets made before them do not hold: read as unknown (SQL NULL of this type).
+LATER = {"paper_result": "BOOLEAN"}
 
 INDICATORS = ("hs_tiep_nhan", "hs_truc_tuyen", "hs_truc_tiep", "hs_buu_chinh", "hs_da_giai_quyet", "hs_dung_han",
               "hs_qua_han", "hs_bo_sung", "hs_co_phi", "hs_thanh_toan_truc_tuyen", "hs_so_hoa",
-              "hs_ket_qua_dien_tu", "hs_tong_ngay_giai_quyet", "tthc_phat_sinh_ho_so")
+              "hs_ket_qua_dien_tu", "hs_tong_ngay_giai_quyet", "tthc_phat_sinh_ho_so", "hs_chua_ro_ban_giay",
+              "hs_giay_da_giai_quyet", "hs_giay_ket_qua_dien_tu", "hs_truc_tuyen_dat", "hs_so_hoa_dat")
 
 
 def data_dir(engine: Engine) -> Path:
@@ -89,13 +95,21 @@ def frame_table(frame: pd.DataFrame) -> pa.Table:
     """Typed dossier columns (as ``store.ingest.dossiers`` parses them) as an Arrow table of the dataset's schema."""
     arrays = {}
     for f in SCHEMA:
-        src = {"tthc_code": "tthc"}.get(f.name, f.name)
+        src = FIELD_OF.get(f.name, f.name)
+        if src not in frame and f.name in LATER:  # rows kept from before the column existed: unknown
+            arrays[f.name] = pa.nulls(len(frame), f.type)
+            continue
         col = frame[src]
         if pa.types.is_date32(f.type):  # vectorised: days since the epoch, missing masked
             days = pd.to_datetime(col).to_numpy().astype("datetime64[D]")
             arrays[f.name] = pa.array(days, mask=pd.isna(days), type=f.type)
         elif pa.types.is_boolean(f.type):
-            arrays[f.name] = pa.array(col.astype(bool).to_numpy(), type=f.type)
+            values = col.to_numpy()
+            if values.dtype == object:  # an optional column: None where not known
+                known = pd.notna(values)
+                arrays[f.name] = pa.array(np.where(known, values, False).astype(bool), mask=~known, type=f.type)
+            else:
+                arrays[f.name] = pa.array(values.astype(bool), type=f.type)
         elif pa.types.is_integer(f.type):
             arrays[f.name] = pa.array(col.astype("int64").to_numpy(), type=f.type)
         else:
@@ -146,12 +160,22 @@ def record(session: Session, batch_id: int, relative: str, year: int, rows: int,
     session.flush()
 
 
+def _held(engine: Engine, relative: str) -> set[str]:
+    """The columns a dataset holds (every file of one dataset has the same)."""
+    first = next((data_dir(engine) / relative).rglob("*.parquet"), None)
+    return set(pq.read_schema(first).names) if first is not None else set(COLUMNS)
+
+
+def _select(engine: Engine, relative: str) -> str:
+    held = _held(engine, relative)
+    return ", ".join(c if c in held or c not in LATER else f"CAST(NULL AS {LATER[c]}) AS {c}" for c in COLUMNS)
+
+
 def _current(engine: Engine, datasets: list[tuple[int, str]], touched: str | None) -> str:
     """SQL for the dossiers as they now stand: every dataset's rows of the touched units, a dossier re-sent by a
     later batch (same unit and code) taken from the latest."""
     where = f" WHERE unit IN (SELECT unit FROM {touched})" if touched else ""
-    cols = ", ".join(COLUMNS)
-    parts = [f"SELECT {cols}, {int(batch)} AS batch_id FROM read_parquet({files_of(engine, path)}, "
+    parts = [f"SELECT {_select(engine, path)}, {int(batch)} AS batch_id FROM read_parquet({files_of(engine, path)}, "
              f"hive_partitioning = false){where}" for batch, path in datasets]
     rows = " UNION ALL ".join(parts)
     if len(datasets) == 1:
@@ -165,6 +189,8 @@ def counts_query(rows: str, year: int) -> str:
                                  for p in calendar.periods_of(year))
     done = "(d.finished IS NOT NULL AND d.finished <= p.e)"
     late = f"(({done} AND d.finished > d.due) OR (NOT {done} AND p.e > d.due) OR d.supplements > 1)"
+    # 3.3 and 4.2: a procedure returning paper results needs an electronic result too (known only with the column)
+    served = f"(d.paper_result IS NOT NULL AND (NOT d.paper_result OR ({done} AND d.e_result)))"
     return f"""
         WITH d AS ({rows}), p AS ({periods})
         SELECT d.unit, p.code AS period_code,
@@ -181,7 +207,12 @@ def counts_query(rows: str, year: int) -> str:
           count(*) FILTER (WHERE d.digitised) AS hs_so_hoa,
           count(*) FILTER (WHERE {done} AND d.e_result) AS hs_ket_qua_dien_tu,
           coalesce(sum(d.finished - d.received) FILTER (WHERE {done}), 0) AS hs_tong_ngay_giai_quyet,
-          count(DISTINCT d.tthc_code) AS tthc_phat_sinh_ho_so
+          count(DISTINCT d.tthc_code) AS tthc_phat_sinh_ho_so,
+          count(*) FILTER (WHERE d.paper_result IS NULL) AS hs_chua_ro_ban_giay,
+          count(*) FILTER (WHERE {done} AND d.paper_result) AS hs_giay_da_giai_quyet,
+          count(*) FILTER (WHERE {done} AND d.paper_result AND d.e_result) AS hs_giay_ket_qua_dien_tu,
+          count(*) FILTER (WHERE d.channel = 'truc_tuyen' AND {served}) AS hs_truc_tuyen_dat,
+          count(*) FILTER (WHERE d.digitised AND {served}) AS hs_so_hoa_dat
         FROM d JOIN p ON d.received >= p.s AND d.received <= p.e
         GROUP BY d.unit, p.code"""
 

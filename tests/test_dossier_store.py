@@ -40,7 +40,7 @@ def _in_memory(engine, path: Path, year: int) -> pd.DataFrame:
                          "channel": frame["channel"], "has_fee": frame["has_fee"].astype(bool),
                          "paid_online": frame["paid_online"].astype(bool),
                          "digitised": frame["digitised"].astype(bool), "e_result": frame["e_result"].astype(bool),
-                         "supplements": frame["supplements"].astype("int64")})
+                         "supplements": frame["supplements"].astype("int64"), "paper_result": frame["paper_result"]})
     return aggregate(rows, year).sort_values(KEY, ignore_index=True)
 
 

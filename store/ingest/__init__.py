@@ -115,7 +115,10 @@ def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
     empty = pd.Series([""] * len(raw), index=raw.index, dtype="str")
     frame = pd.DataFrame(index=raw.index)
     for col in kind.columns:
-        frame[col.field] = col.parse(raw[by_field[col.field]] if col.field in by_field else empty, out)
+        if col.field not in by_field and col.unknown_if_absent:
+            frame[col.field] = col.absent(raw.index)
+        else:
+            frame[col.field] = col.parse(raw[by_field[col.field]] if col.field in by_field else empty, out)
     keys = frame[list(kind.key)]
     repeated = keys.duplicated(keep="first") & keys.ne("").all(axis=1)
     if repeated.any():

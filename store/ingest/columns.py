@@ -91,6 +91,11 @@ class Column:
     example: str = ""
     limit: int | None = None  # the longest text a cell may hold: the width of the column it is stored in
     code: bool = False  # an identifier: a number in its cell may have lost leading zeros
+    unknown_if_absent: bool = False  # a file may leave the column out, and then its values are unknown (None)
+
+    def absent(self, index: pd.Index) -> pd.Series:
+        """The values of a column the file leaves out (``unknown_if_absent``): unknown, every one."""
+        return pd.Series(None, index=index, dtype=object)
 
     def cells(self, raw: pd.Series, out: Collector) -> tuple[pd.Series, pd.Series]:
         """The cells as text, and which of them were reported already: an Excel error, a text longer than the
@@ -272,6 +277,8 @@ YES_NO = {"Có": True, "Không": False, "C": True, "K": False, "x": True, "1": T
           "yes": True, "no": False, "true": True, "false": False}
 
 
-def YesNo(header: str, field: str, help: str = "", example: str = "Có") -> Choice:
-    return Choice(header, field, required=True, help=help or "Có / Không (để trống là Không)",
-                  example=example, choices=YES_NO, blank=False)
+def YesNo(header: str, field: str, help: str = "", example: str = "Có", optional: bool = False) -> Choice:
+    """Có / Không; blank is Không. ``optional``: a file may leave the column out, and then nothing is known of it
+    (None), which is not the same as Không."""
+    return Choice(header, field, required=not optional, help=help or "Có / Không (để trống là Không)",
+                  example=example, choices=YES_NO, blank=False, unknown_if_absent=optional)

@@ -36,6 +36,9 @@ COLUMNS = (
     YesNo("Số hóa", "digitised", help="Hồ sơ đã được số hóa thành phần hồ sơ và kết quả (Có / Không)"),
     YesNo("Kết quả điện tử", "e_result", help="Có cấp kết quả giải quyết điện tử (Có / Không)"),
     Number("Số lần yêu cầu bổ sung", "supplements", integral=True, example="0"),
+    YesNo("TTHC trả kết quả bản giấy", "paper_result", example="Không", optional=True,
+          help="TTHC có trả kết quả bản giấy (Có / Không). Cột không bắt buộc: thiếu cột thì chỉ số 3.3, 4.1, 4.2 "
+               "tính như khi chưa phân biệt được, và phiếu điểm ghi rõ điều đó"),
 )
 
 
@@ -112,12 +115,21 @@ def aggregate(dossiers: pd.DataFrame, year: int) -> pd.DataFrame:
     the window it is on time if it was finished by its due date, or is still being processed and not yet
     due; more than one request for supplements makes it late (766, indicator 2.1). The due date is taken
     as recorded, i.e. already excluding the time the applicant spent supplementing.
+
+    A dossier of a procedure returning paper results counts for 3.3 and 4.2 only with an electronic result by
+    the window's end, and 4.1 is the share of those procedures' finished dossiers with one. A dossier whose
+    file had no paper-result column is counted apart (hs_chua_ro_ban_giay), in none of those counts: a rule
+    set tells by it whether the exact rates can be had.
     """
     unit = dossiers["unit_id"].to_numpy()
     received, due, finished = (_days(dossiers[c]) for c in ("received", "due", "finished"))
     channel = dossiers["channel"].to_numpy()
     has_fee = dossiers["has_fee"].to_numpy(bool)
     supplements = dossiers["supplements"].to_numpy()
+    e_result = dossiers["e_result"].to_numpy(bool)
+    paper_values = dossiers["paper_result"].to_numpy(object) if "paper_result" in dossiers else np.full(len(dossiers), None)
+    known = pd.notna(paper_values)
+    paper = known & np.where(known, paper_values, False).astype(bool)
     out = []
     for period in calendar.periods_of(year):
         start = np.datetime64(period.start, "D").astype("int64")
@@ -140,8 +152,13 @@ def aggregate(dossiers: pd.DataFrame, year: int) -> pd.DataFrame:
             "hs_co_phi": inside & has_fee,
             "hs_thanh_toan_truc_tuyen": inside & has_fee & dossiers["paid_online"].to_numpy(bool),
             "hs_so_hoa": inside & dossiers["digitised"].to_numpy(bool),
-            "hs_ket_qua_dien_tu": done & dossiers["e_result"].to_numpy(bool),
+            "hs_ket_qua_dien_tu": done & e_result,
             "hs_tong_ngay_giai_quyet": np.where(done, finished - received, 0),
+            "hs_chua_ro_ban_giay": inside & ~known,
+            "hs_giay_da_giai_quyet": done & paper,
+            "hs_giay_ket_qua_dien_tu": done & paper & e_result,
+            "hs_truc_tuyen_dat": inside & (channel == "truc_tuyen") & known & (~paper | (done & e_result)),
+            "hs_so_hoa_dat": inside & dossiers["digitised"].to_numpy(bool) & known & (~paper | (done & e_result)),
         })[inside]
         sums = counts.groupby("unit_id").sum()
         sums["tthc_phat_sinh_ho_so"] = dossiers.loc[inside, "tthc_code"].groupby(unit[inside]).nunique()

@@ -277,6 +277,9 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -
                 out.numbers = numbers
                 frame = pd.DataFrame(index=data.index)
                 for col in kind.columns:
+                    if col.field not in by_field and col.unknown_if_absent:
+                        frame[col.field] = col.absent(data.index)
+                        continue
                     raw = (data[position[by_field[col.field]]] if col.field in by_field
                            else pd.Series([""] * len(data), index=data.index, dtype="str"))
                     frame[col.field] = col.parse(raw, out)
