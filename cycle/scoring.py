@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from rules.evaluate import Result, classify, evaluate, rank, restore
 from rules.ruleset import RuleSet
-from store import models
+from store import calendar, models
 from store.appraisals import add_appraisal
 from store.db import ensure_periods, serialize_writes
 from store.ingest.bulk import insert_frame
@@ -143,12 +143,17 @@ def touched(session: Session, run: models.ScoreRun) -> set[str] | None:
     return codes
 
 
+def dated(ruleset: RuleSet, period: str) -> RuleSet:
+    """The rule set as it reads for ``period``: its parameters at the values in force on the period's last day."""
+    return ruleset.on(calendar.parse_period(period).end)
+
+
 def evaluate_units(engine: Engine, session: Session, ruleset: RuleSet, period: str,
                    units: list[str] | None = None) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame, Result]:
     """Frame, fingerprints, adjustments and result of these units (all the rule set applies to when None)."""
     frame = scoring_frame(engine, ruleset, period, units)
     adjusted = adjustments(session, ruleset.id, period, units)
-    return frame, fingerprints(frame, adjusted), adjusted, evaluate(ruleset, frame, adjusted)
+    return frame, fingerprints(frame, adjusted), adjusted, evaluate(dated(ruleset, period), frame, adjusted)
 
 
 @dataclass(frozen=True)
@@ -187,6 +192,7 @@ class NoFigures(LookupError):
 def stored(engine: Engine, ruleset: RuleSet, period: str, run_id: int | None = None) -> Scored:
     """The current run of ``ruleset`` over ``period`` (or run ``run_id``) as documents show it. Nothing is
     evaluated or written: a read of what the scoring step stored."""
+    ruleset = dated(ruleset, period)
     E, D, U = models.ScoreEntry, models.ScoreDetail, models.Unit
     with Session(engine) as s:
         run = s.get(models.ScoreRun, run_id) if run_id is not None else current_run(s, ruleset.id, period)
@@ -216,6 +222,7 @@ def rescore(engine: Engine, ruleset: RuleSet, period: str, full: bool = False, n
             before_write=None) -> Outcome:
     """Bring the scores of ``ruleset`` over ``period`` up to date with the store, as a new run if anything
     changed. ``full`` evaluates everyone (what a first run and a changed rule set do anyway)."""
+    ruleset = dated(ruleset, period)
     with Session(engine) as s, s.begin():
         ensure_periods(s, {int(period[:4])})
         serialize_writes(s)

@@ -210,7 +210,7 @@ def live(engine: Engine, rules: RuleSet, period: str, unit: str, figures: dict[s
             frame.loc[unit, name] = np.nan if value is None else float(value)
     with Session(engine) as s:
         adjusted = scoring.adjustments(s, rules.id, period, [unit])
-    return evaluate(rules, frame, adjusted)
+    return evaluate(scoring.dated(rules, period), frame, adjusted)
 
 
 def form(engine: Engine, actor: Actor, round_id, unit: str | None = None,

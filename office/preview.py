@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from base.vn import number
 from cycle.history import Change
-from cycle.scoring import adjustments, scoring_frame
+from cycle.scoring import adjustments, dated, scoring_frame
 from office.errors import Refused
 from office.frames import PROVINCE_OFFICE, frame_for
 from office.scores import ruleset as find_ruleset
@@ -256,6 +256,7 @@ def preview(engine: Engine, current: RuleSet, new: RuleSet, period: str) -> Prev
     """Both rule sets over the period's stored inputs and current appraisals; nothing is written."""
     if current.entity != "unit" or new.entity != "unit":
         raise Refused("xem trước chỉ áp dụng cho bộ tiêu chí chấm đơn vị", field="NEW")
+    current, new = dated(current, period), dated(new, period)
     units = unit_frame(engine, period)  # one reading of the store for both sets
     frame_old = scoring_frame(engine, current, period, frame=units)
     frame_new = scoring_frame(engine, new, period, frame=units)

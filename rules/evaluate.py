@@ -344,11 +344,24 @@ def _explain_leaf(result: Result, leaf: Criterion, i: int) -> Explanation:
             num, den = (float(part(env1, 1)[0]) for part in leaf.value.ratio)
             shown = f"{number(num, 2)}/{number(den, 2)} = {shown}"
         bare = number(value, 1 if leaf.unit == "%" else 2)
-        tail = method.words(shown, bare, step, number(pts, 2), top, leaf.params, leaf.unit)
+        tail = method.words(shown, bare, step, number(pts, 2), top, leaf.params, leaf.unit) + _parameters(result, leaf)
         step_text = _step_text(leaf, step)
     ref = f" ({leaf.reference})" if leaf.reference else ""
     return Explanation(leaf.id, leaf.title, inputs, value, step_text, pts, leaf.max, leaf.reference,
                        f"{label} {tail}{ref}", step)
+
+
+def _parameters(result: Result, leaf: Criterion) -> str:
+    """The parameters a leaf's scale read, each with the value applied and where that value comes from:
+    «; Ngưỡng đủ điểm (%) = 90 từ 01/07/2025 theo QĐ 12/2025»."""
+    words = []
+    for name in dict.fromkeys(name for _, _, name in leaf.bound):
+        spec = result.ruleset.parameters[name]
+        if not spec.get("reference"):
+            continue  # a bare value: the step already shows it
+        since = f" từ {spec['from']:%d/%m/%Y}" if spec.get("from") and len(spec["values"]) > 1 else ""
+        words.append(f"{spec.get('label', name)} = {number(spec['value'], 2)}{since} theo {spec['reference']}")
+    return "".join(f"; {w}" for w in words)
 
 
 def _step_text(leaf: Criterion, step: int) -> str:

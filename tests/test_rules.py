@@ -161,3 +161,68 @@ def test_target_sets_of_the_seeds_and_the_gap_to_them():
     assert gaps["sipas"].met_value is None  # no figure, no verdict
     skhcn = {t.index: t for t in load_targets("skhcn-lai-chau-2024").targets}  # seed 000
     assert skhcn["par_index"].threshold_text() == "từ 85 điểm trở lên" and skhcn["sipas"].rank_text() == "tăng 2–4 bậc"
+
+
+DATED = """\
+- id: "1"
+  title: Nhóm 1
+  max: 10
+  children:
+    - {id: "1.1", title: Tỷ lệ ký số, max: 10, value: a, unit: "%", reference: "KH thử, mục 3",
+       scoring: {method: bands, steps: [{points: 10, min: muc}, {points: 0, min: 0}]}}
+"""
+
+
+def dated_set(values: str, effective: str = "effective: {from: 2024-01-01}\n") -> str:
+    return ruleset(DATED, extra=f"{effective}parameters:\n  muc:\n    label: Mức đủ điểm\n    values:\n{values}")
+
+
+def test_a_parameter_takes_the_value_in_force_on_the_day_and_quotes_its_reference():
+    from datetime import date
+
+    rs = parse(dated_set("      - {from: 2024-01-01, value: 80, reference: QĐ 1/2024}\n"
+                         "      - {from: 2025-07-01, value: 90, reference: QĐ 9/2025}\n"))
+    frame = pd.DataFrame({"a": [85.0]}, index=["X"])
+    before, after = rs.on(date(2025, 6, 30)), rs.on(date(2025, 7, 1))
+    assert before.parameters["muc"]["value"] == 80 and after.parameters["muc"]["reference"] == "QĐ 9/2025"
+    assert evaluate(before, frame).total[0] == 10 and evaluate(after, frame).total[0] == 0
+    assert "Mức đủ điểm = 90 từ 01/07/2025 theo QĐ 9/2025" in evaluate(after, frame).explain("X")[0].sentence
+    assert rs.on(date(2025, 7, 1)) is after  # remembered per day; a set with one value per parameter is itself
+    assert parse(ruleset(DATED, extra="parameters:\n  muc: {value: 80}\n")).on(date(2030, 1, 1)).parameters["muc"][
+        "value"] == 80
+    with pytest.raises(RuleSetError, match="tham số muc: không có giá trị vào ngày 31/12/2023"):
+        rs.on(date(2023, 12, 31))
+
+
+@pytest.mark.parametrize("values, message", [
+    ("      - {from: 2025-01-01, value: 80, reference: A}\n      - {from: 2024-01-01, value: 90, reference: B}\n",
+     "t.yaml, dòng 15, tham số muc: giá trị từ 01/01/2024 chồng lên giá trị từ 01/01/2025"),
+    ("      - {from: 2024-01-01, value: 80, reference: A}\n      - {from: 2024-01-01, value: 90, reference: B}\n",
+     "chồng lên"),
+    ("      - {from: 2024-01-01, value: 80}\n", "giá trị từ 01/01/2024 cần «reference»"),
+    ("      - {from: 2024-01-01, value: tám mươi, reference: A}\n", "mỗi giá trị cần «from»"),
+    ("      - {from: 2024-06-01, value: 80, reference: A}\n", "những ngày giữa không có giá trị"),
+])
+def test_dated_values_out_of_order_overlapping_or_without_reference_are_refused_by_line(values, message):
+    with pytest.raises(RuleSetError, match=message):
+        parse(dated_set(values), "t.yaml")
+
+
+def test_a_family_resolves_by_date_to_the_set_in_force_and_says_which_exist_otherwise():
+    from datetime import date
+
+    from rules.ruleset import NoRuleSetInForce, UnknownRuleSet, choose, find_or_load
+
+    assert choose("qd766", date(2025, 3, 1)).id == "qd766-2022" == choose("qd766@2025-03-01").id
+    assert find_or_load("qd766", date(2025, 3, 1)).family == "qd766"
+    assert choose("chi-so-cchc-so-nganh").family == "chi-so-cchc-so-nganh"
+    with pytest.raises(NoRuleSetInForce, match=r"không bộ nào có hiệu lực ngày 01/01/2025 \(các bộ: "
+                                               r"thi-dua-cchc-skhcn-ninh-thuan-2024 \(01/01/2024 – 15/12/2024\)\)"):
+        choose("thi-dua-cchc-skhcn-ninh-thuan@2025-01-01")
+    with pytest.raises(NoRuleSetInForce, match="cần một ngày hoặc kỳ"):
+        choose("qd766")
+    with pytest.raises(UnknownRuleSet):
+        choose("qd767", date(2025, 3, 1))
+    assert parse(ruleset(ONE_LEAF.format(value="a"), extra="family: thu\n")).family == "thu"
+    with pytest.raises(RuleSetError, match="«family» là một mã"):
+        parse(ruleset(ONE_LEAF.format(value="a"), extra="family: Thu Nghiem\n"))

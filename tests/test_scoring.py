@@ -16,7 +16,7 @@ from cycle.history import diff, history
 from cycle.scoring import entries, evaluate_units, publish, record_appraisal, rescore
 from helpers import FACT_HEADERS, snapshot, write_csv
 from rules.evaluate import classify, rank
-from rules.ruleset import find, parse
+from rules.ruleset import find, parse, shipped
 from store import models
 from store.ingest import IngestError, ingest_file
 
@@ -246,3 +246,32 @@ def test_the_periods_to_rescore_are_those_whose_data_are_newer_than_their_scores
     record_appraisal(province, RULES, PERIOD, "STP", "3.3", 1, "xác minh", "A")
     with Session(province) as s:
         assert stale_periods(s) == ["2024-NAM", "2024-Q1"]
+
+
+def _dated_rules() -> str:
+    """Decision 766's set with the 2.1 threshold lowered mid-2024, each value with its reference."""
+    text = shipped()["qd766-2022"].read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("  nguong_2_1:"))
+    return text.replace(old, '  nguong_2_1:\n    label: "Ngưỡng đủ điểm chỉ số 2.1 (%)"\n    values:\n'
+                             '      - {from: 2022-08-01, value: 100, reference: "QĐ 1/2022 của UBND tỉnh"}\n'
+                             '      - {from: 2024-07-01, value: 90, reference: "QĐ 7/2024 của UBND tỉnh"}')
+
+
+def test_a_parameter_changed_mid_year_scores_two_periods_differently_and_explanations_quote_its_reference(province):
+    from cycle.scoring import dated, scoring_frame
+    from rules.evaluate import evaluate
+
+    rules = parse(_dated_rules(), "qd766-2022.yaml")
+    frame = scoring_frame(province, rules, PERIOD)
+    first, year = evaluate(dated(rules, "2024-Q1"), frame), evaluate(dated(rules, "2024-NAM"), frame)
+    pct = year.values["2.1"]
+    between = np.flatnonzero((pct >= 90) & (pct < 100))  # full points from July, proportional before
+    assert len(between), "the demo province has units between the two thresholds"
+    i = between[0]
+    assert year.points["2.1"][i] == 20 and first.points["2.1"][i] < 20
+    unit = frame.index[i]
+    said = {e.criterion: e.sentence for e in year.explain(unit)}["2.1"]
+    assert "= 90 từ 01/07/2024 theo QĐ 7/2024 của UBND tỉnh" in said, said
+    assert "theo QĐ 1/2022 của UBND tỉnh" in {e.criterion: e.sentence for e in first.explain(unit)}["2.1"]
+    rescore(province, rules, PERIOD)  # a stored run scores with the values in force on the period's last day
+    assert current(province).loc[unit, "diem"] == pytest.approx(year.summary().loc[unit, "diem"])
