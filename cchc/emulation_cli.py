@@ -17,12 +17,22 @@ FORMAT = Annotated[str, typer.Option("--format", help="docx, html, xlsx hoặc p
 OUT = Annotated[Path, typer.Option(help="Thư mục ghi văn bản.")]
 BALLOTS_HELP = ("Tệp CSV kết quả bỏ phiếu: Mã, Hình thức, Phiếu đồng ý (hoặc Mã, Phiếu đồng ý khi mỗi người chỉ "
                 "được đề nghị một hình thức); thiếu người được đề nghị trong chỉ tiêu là lỗi.")
+YEAR_HELP = "Năm xét (mặc định: năm gần nhất có xếp loại cán bộ)."
+CAMPAIGN_YEAR_HELP = "Năm xét (mặc định: năm kết thúc phong trào)."
 PRESENT_HELP = "Số thành viên có mặt (chưa đủ tỷ lệ tối thiểu của emulation/thresholds.yaml thì không kiểm phiếu)."
+
+
+def _campaign_year(c, year: int | None) -> int:
+    """A campaign is reviewed for the year it ends in unless a year is typed (said, as every default is)."""
+    if year is None:
+        year = c.end.year
+        console.print(f"[dim]Năm: {year} (năm kết thúc phong trào; chọn năm khác bằng --year)[/]")
+    return year
 
 
 @app.command()
 def eligibility(
-    year: Annotated[int, typer.Option(help="Năm xét.")] = 2024,
+    year: Annotated[Optional[int], typer.Option(help=YEAR_HELP)] = None,
     person: Annotated[Optional[str], typer.Option(help="Mã cán bộ: in đủ lý do từng danh hiệu.")] = None,
     unit: Annotated[Optional[str], typer.Option(help="Mã đơn vị (cả các phòng trực thuộc).")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="Ghi danh sách: docx, html, xlsx.")] = None,
@@ -34,6 +44,10 @@ def eligibility(
     from office.emulation import RATING_LABEL, eligibility_document, eligible
     from office.outputs import write
 
+    from cchc.years import year_or_latest
+    from office.emulation import latest_year
+
+    year = year_or_latest(year, latest_year, "xếp loại cán bộ")
     result = eligible(engine(), year)
     if person:
         if person not in result.frame.index:
@@ -72,7 +86,7 @@ def campaign_plan(campaign: CAMPAIGN = "skhcn-ninh-thuan-2024", fmt: FORMAT = "d
 @app.command()
 def review(
     campaign: CAMPAIGN = "skhcn-ninh-thuan-2024",
-    year: Annotated[int, typer.Option(help="Năm xét.")] = 2024,
+    year: Annotated[Optional[int], typer.Option(help=CAMPAIGN_YEAR_HELP)] = None,
     ballots: Annotated[Optional[Path], typer.Option(help=BALLOTS_HELP)] = None,
     members: Annotated[int, typer.Option(help="Tổng số thành viên Hội đồng.", min=1)] = 9,
     present: Annotated[int, typer.Option(help=PRESENT_HELP, min=0)] = 8,
@@ -86,6 +100,7 @@ def review(
     from office import emulation as em
 
     c = em.campaign(campaign)
+    year = _campaign_year(c, year)
     votes = em.read_ballots(ballots) if ballots else None
     with console.status("Bình xét…"):
         paths = em.review(engine(), c, year, votes, em.Council(members, present, written), decision_no, fmt, out)
@@ -119,21 +134,23 @@ def launch(campaign: CAMPAIGN) -> None:
 
 
 @app.command()
-def register(campaign: CAMPAIGN, year: Annotated[int, typer.Option(help="Năm.")] = 2024) -> None:
+def register(campaign: CAMPAIGN, year: Annotated[Optional[int], typer.Option(help=CAMPAIGN_YEAR_HELP)] = None) -> None:
     """Đăng ký thi đua và ký cam kết cho mọi người và mọi phòng của đơn vị phát động."""
     from office import emulation as em
 
-    console.print(f"Đã ghi {em.register(engine(), em.campaign(campaign), year)} lượt đăng ký thi đua.")
+    c = em.campaign(campaign)
+    console.print(f"Đã ghi {em.register(engine(), c, _campaign_year(c, year))} lượt đăng ký thi đua.")
 
 
 @app.command()
-def nominate(campaign: CAMPAIGN, year: Annotated[int, typer.Option(help="Năm.")] = 2024) -> None:
+def nominate(campaign: CAMPAIGN, year: Annotated[Optional[int], typer.Option(help=CAMPAIGN_YEAR_HELP)] = None) -> None:
     """Xếp thứ tự đề nghị theo chỉ tiêu khen thưởng (ưu tiên khi bằng thành tích theo NĐ 152/2025)."""
     from rich.table import Table
 
     from office import emulation as em
 
-    result = em.nominate(engine(), em.campaign(campaign), year)
+    c = em.campaign(campaign)
+    result = em.nominate(engine(), c, _campaign_year(c, year))
     for label, frame in (("Cá nhân", result.individuals), ("Tập thể", result.collectives)):
         table = Table(title=f"{label}: thứ tự đề nghị")
         for col in ("Hạng", "Mã", "Tên", "Trong chỉ tiêu", "Ghi chú"):
@@ -166,13 +183,14 @@ def vote(
 @app.command()
 def decide(
     campaign: CAMPAIGN,
-    year: Annotated[int, typer.Option(help="Năm.")] = 2024,
+    year: Annotated[Optional[int], typer.Option(help=CAMPAIGN_YEAR_HELP)] = None,
     decision_no: Annotated[str, typer.Option(help="Số quyết định.")] = "",
 ) -> None:
     """Quyết định khen thưởng những người đạt, trong chỉ tiêu; ghi làm lịch sử cho năm sau."""
     from office import emulation as em
 
-    for a in em.decide(engine(), em.campaign(campaign), year, decision_no):
+    c = em.campaign(campaign)
+    for a in em.decide(engine(), c, _campaign_year(c, year), decision_no):
         console.print(f"{a.participant}: {a.form}, {number(a.amount)} đồng")
 
 

@@ -16,7 +16,7 @@ KINDS_HELP = ("cong-bo-diem, phieu-diem, ke-hoach-khac-phuc, bao-cao, trang-web,
 
 def report(
     kind: Annotated[str, typer.Argument(help="Loại văn bản: " + KINDS_HELP)],
-    year: Annotated[int, typer.Option(help="Năm đánh giá.")] = 2024,
+    year: Annotated[Optional[int], typer.Option(help="Năm đánh giá (mặc định: năm gần nhất có số liệu).")] = None,
     unit: Annotated[Optional[str], typer.Option(help="Mã đơn vị.")] = None,
     ruleset: Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm.")] = "qd766-2022",
     period: Annotated[Optional[str], typer.Option(help="Kỳ báo cáo (với bao-cao), ví dụ «Quý III/2024».")] = None,
@@ -34,6 +34,10 @@ def report(
         raise typer.BadParameter(f"không có loại «{kind}»; chọn: {', '.join(KINDS)}", param_hint="KIND")
     if KINDS[kind].needs_unit and not unit:
         raise typer.BadParameter(f"«{kind}» cần mã đơn vị", param_hint="--unit")
+    from cchc.years import year_or_latest
+    from office.scores import latest_year
+
+    year = year_or_latest(year, latest_year, "số liệu")
     request = Request(year, unit, ruleset, period_code(period) if period else None,
                       day(issued, "--issued") if issued else None, fmt, out)
     bar, told = counted(f"Lập {kind}")

@@ -56,6 +56,12 @@ def campaign(name: str) -> Campaign:
         raise NotFound(f"không có phong trào «{name}» (emulation/campaigns/*.yaml)", field="CAMPAIGN") from None
 
 
+def latest_year(engine: Engine) -> int | None:
+    """The latest year the store holds staff ratings for: the year titles are considered for."""
+    with Session(engine) as s:
+        return s.scalar(select(func.max(models.StaffRating.year)))
+
+
 def eligible(engine: Engine, year: int) -> Eligibility:
     return eligibility(engine, year)
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from cycle import scoring as sc
 from cycle.history import Change, diff, history
 from office.errors import NotFound, Refused
-from rules.ruleset import RuleSet, RuleSetError, find_or_load
+from office.rulesets import open_ruleset
+from rules.ruleset import NoRuleSetInForce, RuleSet, RuleSetError
 from store import calendar, models
 
 __all__ = ["ruleset", "period_code", "stored", "stored_or_none", "score", "Scored", "publish", "appraise", "runs",
@@ -21,13 +22,16 @@ __all__ = ["ruleset", "period_code", "stored", "stored_or_none", "score", "Score
 Scored = sc.Scored
 
 
-def ruleset(name: str) -> RuleSet:
-    """A shipped rule set by its code, or a rule-set file by its path (an option typed on the command line;
-    what data names goes through ``rules.ruleset.find``, by code only)."""
+def ruleset(name: str, period: str | None = None) -> RuleSet:
+    """A shipped rule set by its code or family (the set in force on ``period``'s last day), or a rule-set file by
+    its path (an option typed on the command line; what data names goes through ``rules.ruleset.find``, by code
+    only); every input it reads known to the catalogue (``office.rulesets``)."""
     try:
-        return find_or_load(name)
+        return open_ruleset(name, period)
     except RuleSetError as e:
         raise Refused("\n".join(map(str, e.problems)), field="--ruleset") from None
+    except NoRuleSetInForce as e:
+        raise Refused(str(e), field="--ruleset") from None
     except (KeyError, FileNotFoundError, OSError) as e:
         raise NotFound(f"không có bộ tiêu chí «{name}» ({e})", field="--ruleset") from None
 
@@ -51,6 +55,12 @@ def latest_period(engine: Engine) -> str | None:
     if not periods:
         return None
     return max(periods, key=lambda p: (p.end, p.end - p.start)).code
+
+
+def latest_year(engine: Engine) -> int | None:
+    """The year of the latest period the store holds figures for."""
+    code = latest_period(engine)
+    return calendar.parse_period(code).year if code else None
 
 
 def stored(engine: Engine, rs: RuleSet, period: str) -> Scored:

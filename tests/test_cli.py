@@ -182,6 +182,7 @@ def test_reports_from_the_command_line(demo_cli, tmp_path):
     done = cchc("report", "phieu-diem", "--unit", "STP", "--format", "xlsx", "--out", tmp_path / "r", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "r" / "phieu-diem-STP-2024.xlsx").exists()
+    assert "Năm: 2024 (năm gần nhất có số liệu" in done.stdout
     done = cchc("report", "bao-cao", "--period", "6 tháng 2024", "--unit", "SKHCN", "--format", "html",
                 "--out", tmp_path / "r", cwd=tmp_path)
     assert done.returncode == 0 and "bao-cao-2024-6T-SKHCN.html" in done.stdout
@@ -200,6 +201,7 @@ def test_emulation_from_the_command_line(demo_cli, tmp_path):
     done = cchc("emulation", "eligibility", "--person", "CB00001", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "• Lao động tiên tiến:" in done.stdout and "• Chiến sĩ thi đua cấp tỉnh:" in done.stdout
+    assert "Năm: 2024 (năm gần nhất có xếp loại cán bộ" in done.stdout  # no --year: said which, not a literal
     assert cchc("emulation", "eligibility", "--person", "KHONGCO", cwd=tmp_path).returncode == 2
 
 
@@ -228,7 +230,8 @@ def test_emulation_steps_one_by_one(demo_cli, tmp_path):
     demo_copy(demo_cli, tmp_path)
     campaign = "skhcn-ninh-thuan-2024"
     assert cchc("emulation", "launch", campaign, cwd=tmp_path).returncode == 0
-    assert "lượt đăng ký thi đua" in cchc("emulation", "register", campaign, cwd=tmp_path).stdout
+    registered = cchc("emulation", "register", campaign, cwd=tmp_path).stdout
+    assert "lượt đăng ký thi đua" in registered and "(năm kết thúc phong trào" in registered
     nominated = cchc("emulation", "nominate", campaign, cwd=tmp_path)
     assert nominated.returncode == 0 and "Cá nhân: thứ tự đề nghị" in nominated.stdout
     ballots = tmp_path / "phieu.csv"
