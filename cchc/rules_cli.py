@@ -31,14 +31,17 @@ def _problems(name: str | Path, err: Exception) -> list[str]:
     return [str(err)]
 
 
-def _open(name: str | Path):
-    """A rule set named on the command line (a shipped id or a file), or exit 1 with every problem, the same
-    for every command that takes one."""
-    from rules.ruleset import RuleSetError, find_or_load
+def _open(name: str | Path, catalogue: bool = False):
+    """A rule set named on the command line (a shipped id, ``family@yyyy-mm-dd`` or a file), or exit 1 with every
+    problem, the same for every command that takes one; with ``catalogue``, its inputs checked against the
+    indicator catalogue as when the office scores with it (the cases of ``rules test`` need no store)."""
+    from office.rulesets import checked
+    from rules.ruleset import NoRuleSetInForce, RuleSetError, UnknownRuleSet, find_or_load
 
     try:
-        return find_or_load(name)
-    except (RuleSetError, OSError) as err:
+        rs = find_or_load(name)
+        return checked(rs) if catalogue else rs
+    except (RuleSetError, OSError, NoRuleSetInForce, UnknownRuleSet) as err:
         _refuse(_problems(name, err))
         raise typer.Exit(EXIT_INVALID) from None
 
@@ -49,23 +52,24 @@ def list_sets() -> None:
     from rules.ruleset import shipped
 
     table = Table(title="Bộ tiêu chí có sẵn")
-    for col in ("Mã", "Tên", "Đối tượng", "Tiêu chí lá", "Danh hiệu"):
+    for col in ("Mã", "Họ", "Hiệu lực", "Tên", "Đối tượng", "Tiêu chí lá", "Danh hiệu"):
         table.add_column(col)
     for name in shipped():
         rs = _open(name)
-        table.add_row(name, rs.title, rs.entity, str(len(rs.leaves)), str(len(rs.titles)))
+        table.add_row(name, rs.family, rs.span, rs.title, rs.entity, str(len(rs.leaves)), str(len(rs.titles)))
     console.print(table)
 
 
 @app.command()
 def check(files: Annotated[list[Path], typer.Argument(help="Tệp YAML bộ tiêu chí.")]) -> None:
     """Kiểm tra tệp bộ tiêu chí, báo mọi lỗi kèm dòng và tiêu chí."""
+    from office.rulesets import checked
     from rules.ruleset import RuleSetError, load
 
     bad = 0
     for path in files:
         try:
-            rs = load(path)
+            rs = checked(load(path))
         except (RuleSetError, OSError) as err:
             bad += 1
             _refuse(_problems(path, err))
@@ -120,7 +124,7 @@ def explain(
     chấm hiện hành để đối chiếu."""
     from office.scores import explain as explained
 
-    rs = _open(ruleset)  # refused before the store is opened
+    rs = _open(ruleset, catalogue=True)  # refused before the store is opened
     e = explained(engine(), rs, unit, period_code(period))
     console.print(f"[bold]{escape(e.name)}[/] — {escape(e.ruleset.title)}, kỳ {e.period}")
     table = Table(show_lines=False)

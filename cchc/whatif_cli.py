@@ -7,7 +7,21 @@ from typing import Annotated, Optional
 
 import typer
 
+from base.rule_uses import family
 from cchc.shell import console, engine, period as period_code
+
+
+UNITS = family("units")  # the family the province ranks its units by (base/rule_uses.yaml)
+RULESET_HELP = ("Bộ tiêu chí chấm điểm: mã, họ bộ (chọn bộ có hiệu lực vào ngày cuối kỳ, ví dụ qd766) hoặc tệp "
+                "YAML.")
+
+
+def _opened(ruleset: str, period: str | None):
+    """The rule set typed (id, family or file) for the period typed, and the period's code."""
+    from office import scores
+
+    code = period_code(period)
+    return scores.ruleset(ruleset, code), code
 
 
 def what_if(
@@ -15,7 +29,7 @@ def what_if(
     rank: Annotated[Optional[int], typer.Option(help="Hạng cần đạt.")] = None,
     klass: Annotated[Optional[str], typer.Option("--class", help="Xếp loại cần đạt, ví dụ «Tốt».")] = None,
     points: Annotated[Optional[float], typer.Option(help="Số điểm cần đạt.")] = None,
-    ruleset: Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm.")] = "qd766-2022",
+    ruleset: Annotated[str, typer.Option(help=RULESET_HELP)] = UNITS,
     period: Annotated[Optional[str], typer.Option(help="Kỳ, ví dụ «Năm 2024» (mặc định: năm hiện tại).")] = None,
     costs: Annotated[Optional[Path], typer.Option(help="Tệp chi phí thay đổi từng chỉ tiêu (mặc định: của văn "
                                                        "phòng, office/whatif.yaml).")] = None,
@@ -27,14 +41,13 @@ def what_if(
 ) -> None:
     """Cần thay đổi ít nhất những gì để đạt một hạng, một xếp loại hoặc một số điểm trong kỳ (các đơn vị khác
     giữ nguyên); hoặc, với --forecast, dự báo cả năm."""
-    from office import scores
     from office.whatif import what_if as ask
 
     if forecast:
         from office.errors import NotFound
         from office.whatif import forecast_year
 
-        made = forecast_year(engine(), scores.ruleset(ruleset), period_code(period))
+        made = forecast_year(engine(), *_opened(ruleset, period))
         if unit not in made.table.index:
             raise NotFound(f"không có đơn vị «{unit}» được chấm theo bộ «{ruleset}»", field="--unit")
         console.print(made.sentence(unit), markup=False)
@@ -45,7 +58,7 @@ def what_if(
                                      param_hint="--target-set")
         from office.whatif import what_if_targets
 
-        for said, answer in what_if_targets(engine(), scores.ruleset(ruleset), period_code(period), unit, target_set,
+        for said, answer in what_if_targets(engine(), *_opened(ruleset, period), unit, target_set,
                                             costs=costs):
             console.print(f"Mục tiêu: {said}", markup=False)
             for line in answer.lines():
@@ -53,7 +66,7 @@ def what_if(
         return
     if sum(x is not None for x in (rank, klass, points)) != 1:
         raise typer.BadParameter("cần đúng một mục tiêu: --rank, --class hoặc --points", param_hint="--rank")
-    answer = ask(engine(), scores.ruleset(ruleset), period_code(period), unit, rank=rank, klass=klass, points=points,
+    answer = ask(engine(), *_opened(ruleset, period), unit, rank=rank, klass=klass, points=points,
                  costs=costs)
     for line in answer.lines():
         console.print(line, markup=False)
@@ -63,15 +76,14 @@ def forecast(
     period: Annotated[Optional[str], typer.Option(help="Kỳ lũy kế dự báo từ đó: «6 tháng 2024», «2024-Q1» ... "
                                                       "(mặc định: kỳ hiện tại).")] = None,
     unit: Annotated[Optional[str], typer.Option(help="Chỉ một đơn vị (mặc định: mọi đơn vị, theo hạng dự báo).")] = None,
-    ruleset: Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm.")] = "qd766-2022",
+    ruleset: Annotated[str, typer.Option(help=RULESET_HELP)] = UNITS,
 ) -> None:
     """Dự báo điểm, hạng cả năm của từng đơn vị từ số liệu lũy kế (Quý I, 6 tháng, 9 tháng), theo diễn biến các
     năm trước nếu có số liệu."""
-    from office import scores
     from office.errors import NotFound
     from office.whatif import forecast_year
 
-    made = forecast_year(engine(), scores.ruleset(ruleset), period_code(period))
+    made = forecast_year(engine(), *_opened(ruleset, period))
     if unit is not None and unit not in made.table.index:
         raise NotFound(f"không có đơn vị «{unit}» được chấm theo bộ «{ruleset}»", field="--unit")
     for code in [unit] if unit else made.table.sort_values(["hang", "diem"], ascending=[True, False]).index:

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from base import rule_uses as uses
 from rules.expr import Compiled, ExpressionError, compile_expression
 from rules.methods import DIRECTIONS, METHODS
 
@@ -734,3 +735,14 @@ def choose(name: str, day: date | None = None) -> RuleSet:
         raise NoRuleSetInForce(f"«{name}» là một họ bộ tiêu chí: cần một ngày hoặc kỳ để chọn bộ có hiệu lực "
                                f"(ví dụ {name}@2025-03-01)")
     return in_force(name, day)
+
+
+def for_use(use: str, day: date | None = None) -> RuleSet:
+    """The set the province uses for ``use`` (``base/rule_uses.yaml``) in force on ``day``; without a day, the
+    family's latest (titles of a year are decided with earlier years' evaluated by the same set)."""
+    if day is None:
+        members = family(uses.family(use))
+        if not members:
+            raise UnknownRuleSet(uses.family(use))
+        return members[-1]
+    return choose(uses.family(use), day)

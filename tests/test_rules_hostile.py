@@ -390,3 +390,31 @@ def test_hostile_files_never_run_anything(tmp_path):
         with pytest.raises(RuleSetError):
             load_text(attempt)
     assert not marker.exists() and not os.path.exists(marker)
+
+
+def test_every_input_of_every_shipped_unit_rule_set_is_in_the_indicator_catalogue():
+    from office.rulesets import input_problems
+    from rules.ruleset import find, shipped
+
+    assert [str(p) for name in shipped() for p in input_problems(find(name))] == []
+
+
+def test_a_misspelled_input_is_refused_when_the_set_is_opened_naming_file_input_and_closest_code(tmp_path):
+    text = (Path(__file__).parents[1] / "rules/sets/qd766-2022.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "go-nham.yaml"
+    path.write_text(text.replace("hs_dung_han", "hs_dung_hn"), encoding="utf-8")
+    said = "go-nham.yaml, chỉ tiêu đầu vào hs_dung_hn: «hs_dung_hn» không có trong danh mục chỉ tiêu " \
+           "(store/indicators.yaml); gần nhất: «hs_dung_han»"
+    for args in (("rules", "check", path), ("score", "--ruleset", path, "--period", "Năm 2024")):
+        done = cchc(*args, cwd=tmp_path)
+        assert done.returncode == 1, (args, done.stdout, done.stderr)
+        assert said in " ".join((done.stdout + done.stderr).split()), (args, done.stdout, done.stderr)
+
+
+def test_a_family_on_the_command_line_resolves_by_the_period_and_lists_its_sets_when_none_is_in_force(tmp_path):
+    done = cchc("score", "--ruleset", "thi-dua-cchc-skhcn-ninh-thuan", "--period", "Năm 2025", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "không bộ nào có hiệu lực ngày 14/12/2025 (các bộ: thi-dua-cchc-skhcn-ninh-thuan-2024 (01/01/2024 – " \
+           "15/12/2024))" in " ".join(done.stderr.split()), done.stderr
+    listed = cchc("rules", "list", cwd=tmp_path).stdout
+    assert "qd766" in listed and "01/08/2022" in listed

@@ -1,0 +1,54 @@
+"""Rule sets as the office opens them for use: by id, by family (the set in force on the period's last day) or
+from a file typed on the command line; read as they stand on that day; and every input a unit rule set reads
+known to the indicator catalogue (``store/indicators.yaml``), so that a misspelled input is refused when the
+set is opened, never scored as "no data".
+
+Sets that decide titles (``titles:``) are not checked against the catalogue: their inputs are not indicators a
+unit reports but what the emulation derives per person or collective from the personnel record (ratings,
+discipline, initiatives, earlier titles); the cases shipped beside each such set exercise them."""
+
+from __future__ import annotations
+
+from datetime import date
+from difflib import get_close_matches
+
+from rules.ruleset import Problem, RuleSet, RuleSetError, find_or_load
+from store import calendar
+from store.indicators import registry
+
+CATALOGUE = "store/indicators.yaml"
+
+
+def input_problems(rs: RuleSet) -> list[Problem]:
+    """Every input of a unit rule set the catalogue does not know, with the closest code it does know."""
+    if rs.titles:
+        return []
+    known = registry()
+    out = []
+    for name in rs.inputs:
+        if name not in known:
+            near = get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"; gần nhất: «{near[0]}»" if near else ""
+            out.append(Problem(rs.source, None, f"chỉ tiêu đầu vào {name}",
+                               f"«{name}» không có trong danh mục chỉ tiêu ({CATALOGUE}){hint}"))
+    return out
+
+
+def checked(rs: RuleSet) -> RuleSet:
+    """``rs`` when every input it reads is in the catalogue; RuleSetError naming file, input and closest code."""
+    problems = input_problems(rs)
+    if problems:
+        raise RuleSetError(problems)
+    return rs
+
+
+def period_end(period: str | None) -> date | None:
+    return calendar.parse_period(period).end if period else None
+
+
+def open_ruleset(name: str, period: str | None = None) -> RuleSet:
+    """The set ``name`` names (id, ``family``, ``family@yyyy-mm-dd`` or a file) for ``period``, checked against the
+    catalogue and with its parameters at the values in force on the period's last day."""
+    day = period_end(period)
+    rs = checked(find_or_load(name, day))
+    return rs.on(day) if day else rs
