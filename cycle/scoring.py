@@ -313,13 +313,15 @@ def _clean(x: float):
 
 
 def details(result: Result, ruleset: RuleSet) -> list[str]:
-    """Per entity, the JSON of its inputs and of each leaf's [value, step, points, max] (null: no data), and the
-    appraiser's changes as [self-assessed points, reason]."""
+    """Per entity, the JSON of its inputs and of each leaf's [value, step, points, max] (null: no data), the
+    appraiser's changes as [self-assessed points, reason], and the rule set's notes that hold for it as
+    [criterion, text, reference]."""
     inputs = {n: result.env[n] for n in sorted(ruleset.inputs) if n in result.env}
     leaves = [leaf.id for leaf in ruleset.leaves]
     adjusted = {leaf: {int(p): (a, r) for p, a, r in zip(adj.positions, adj.assessed, adj.reasons)}
                 for leaf, adj in result.adjusted.items()}
     maxima = {leaf: np.broadcast_to(result.maxima[leaf], (len(result.index),)) for leaf in leaves}
+    notes = result.all_notes() if ruleset.deviations else None  # kept as the rules said them, for documents
     out = []
     for i in range(len(result.index)):
         data = {
@@ -330,6 +332,8 @@ def details(result: Result, ruleset: RuleSet) -> list[str]:
         changes = {leaf: [_clean(float(by[i][0])), by[i][1]] for leaf, by in adjusted.items() if i in by}
         if changes:
             data["adjusted"] = changes
+        if notes is not None:
+            data["notes"] = [[n.criterion, n.text, n.reference] for n in notes[i]]
         out.append(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return out
 

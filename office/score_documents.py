@@ -84,9 +84,10 @@ def scorecard_context(scored: Scored, code: str, engine: Engine | None = None) -
     units = {leaf.id: leaf.unit for leaf in scored.ruleset.leaves}
     leaves = tuple(docs.LeafLine(e.criterion, e.title, e.value, units[e.criterion], e.step, e.points, e.max,
                                  e.reference, e.sentence) for e in scored.result.explain(code))
+    notes = tuple((n.criterion or "", n.text, n.reference) for n in scored.result.notes(code))  # as the run kept them
     return docs.Scorecard(scored.year, scored.ruleset.title, unit_score(scored, code), len(scored.summary), leaves,
                           _areas(scored.ruleset), {a: board.component_average(a) for a, _ in board.areas},
-                          unbacked=unbacked(engine, scored, code) if engine is not None else ())
+                          unbacked=unbacked(engine, scored, code) if engine is not None else (), notes=notes)
 
 
 def scorecard(engine: Engine, scored: Scored, code: str, issued: date) -> Document:

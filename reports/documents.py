@@ -147,6 +147,7 @@ class Scorecard:
     average: dict[str, float]  # area → province average (%)
     target: dict[str, float] = field(default_factory=dict)  # area → target (%)
     unbacked: tuple[tuple[str, str, str], ...] = ()  # (criterion, declared figure, the unit's explanation or "")
+    notes: tuple[tuple[str, str, str], ...] = ()  # (criterion or "", how the rules depart from their text, reference)
 
 
 def scorecard(card: Scorecard, frame: Frame) -> Document:

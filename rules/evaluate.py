@@ -45,6 +45,7 @@ class Result:
     maxima: dict[str, np.ndarray]  # node id → the maximum that applies to each entity
     failed: dict[str, list[np.ndarray]] = field(default_factory=dict)  # variable → per condition, where it fails
     adjusted: dict[str, Adjustment] = field(default_factory=dict)  # leaf id → the appraiser's changes
+    kept_notes: tuple = ()  # per entity, the notes a stored run kept (None: kept none, derive them)
 
     @cached_property
     def total(self) -> np.ndarray:
@@ -96,11 +97,36 @@ class Result:
         i = self.position(entity)
         return [_explain_leaf(self, leaf, i) for leaf in self.ruleset.leaves]
 
+    def notes(self, entity: str) -> list["Note"]:
+        """The rule set's deviations from its text that hold for ``entity`` (a stored run's own, as it kept them)."""
+        i = self.position(entity)
+        if self.kept_notes and self.kept_notes[i] is not None:
+            return list(self.kept_notes[i])
+        return self.all_notes(only=i)[0]
+
+    def all_notes(self, only: int | None = None) -> list[list["Note"]]:
+        """Per entity (or for the one at ``only``), the deviations that hold for it: those said of the whole set or
+        of a criterion always, those with a condition where it holds on the entity's figures; values filled in."""
+        rows = range(len(self.index)) if only is None else [only]
+        env = self.env if only is None else {k: v[only:only + 1] for k, v in self.env.items()}
+        holds = [np.ones(len(rows), bool) if d.when is None else d.when(env, len(rows)) == 1
+                 for d in self.ruleset.deviations]
+        return [[Note(d.criterion, _fill(d.text, self, i) if "{" in d.text else d.text, d.reference)
+                 for d, mask in zip(self.ruleset.deviations, holds) if mask[k]] for k, i in enumerate(rows)]
+
     def reasons(self, entity: str, variable: str) -> list[str]:
         """Why ``variable`` (a title with conditions) does not hold for ``entity``; empty when it does."""
         i = self.position(entity)
         spec = next(v for v in self.ruleset.variables if v.name == variable)
         return [_fill(c.reason, self, i) for c, mask in zip(spec.conditions, self.failed[variable]) if mask[i]]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A deviation of the rule set from its text as it holds for one entity («Ghi chú về cách tính»)."""
+    criterion: str | None  # None: the whole set
+    text: str
+    reference: str
 
 
 @dataclass(frozen=True)
@@ -163,7 +189,8 @@ def evaluate(ruleset: RuleSet, frame: pd.DataFrame, adjustments: pd.DataFrame | 
 
 def restore(ruleset: RuleSet, index: pd.Index, details: list[dict]) -> Result:
     """The ``Result`` a score run stored, rebuilt from its details (``cycle.scoring.details``): per entity its
-    inputs, and per leaf [value, step, points, max] and the appraiser's [self-assessed points, reason]. Nothing
+    inputs, per leaf [value, step, points, max], the appraiser's [self-assessed points, reason] and the notes on
+    how the rule set computes (its deviations from the text, as the run's rules said them). Nothing
     is scored again: values, steps and points are the stored ones; the areas add up as ``evaluate`` adds them,
     and the derived variables are derived again only so that explanations can quote them."""
     rows = len(index)
@@ -187,7 +214,8 @@ def restore(ruleset: RuleSet, index: pd.Index, details: list[dict]) -> Result:
                                            tuple(r for _, (_, r) in changed))
     for top in ruleset.criteria:
         _add_up(top, points, maxima, rows)
-    return Result(ruleset, index, env, values, steps, points, maxima, {}, adjusted)
+    kept = tuple(None if "notes" not in d else tuple(Note(*n) for n in d["notes"]) for d in details)
+    return Result(ruleset, index, env, values, steps, points, maxima, {}, adjusted, kept)
 
 
 def _add_up(node: Criterion, points: dict, maxima: dict, rows: int) -> None:

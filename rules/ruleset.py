@@ -205,6 +205,16 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Deviation:
+    """Where the set computes something otherwise than the text it scores by says (data it lacks, a rate it
+    approximates, a figure it sets itself): shown beside every result, never left for a reader to find."""
+    text: str  # may name an entity's values: {hs_chua_ro_ban_giay}
+    reference: str  # the provision departed from
+    criterion: str | None = None  # None: the whole set
+    when: Compiled | None = None  # only for the entities where this holds (None: always)
+
+
+@dataclass(frozen=True)
 class RuleSet:
     id: str
     title: str
@@ -223,6 +233,7 @@ class RuleSet:
     source: str
     digest: str  # sha256 of the file: a score run records which rules it used
     family: str = ""  # sets that succeed one another (qd766-2022, qd766-2025 …): chosen by date within it
+    deviations: tuple[Deviation, ...] = ()  # where the set departs from the text it scores by
     dated: date | None = None  # the day the parameters' values are those in force on (None: each one's latest)
     _on: dict = field(default_factory=dict, compare=False, repr=False)  # day → this set on that day
 
@@ -269,7 +280,8 @@ class RuleSet:
 # --- Loading and validation ---------------------------------------------------------------------------
 
 TOP_KEYS = {"id", "title", "reference", "entity", "effective", "applies_to", "missing", "inputs", "parameters",
-            "variables", "criteria", "classification", "titles", "note", "version", "family"}
+            "variables", "criteria", "classification", "titles", "note", "version", "family", "deviations"}
+DEVIATION_KEYS = {"criterion", "text", "reference", "when", "note"}
 NODE_KEYS = {"id", "title", "max", "reference", "children", "value", "scoring", "unit", "applies_to", "note"}
 VARIABLE_KEYS = {"label", "formula", "all", "reference", "unit", "note"}
 
@@ -429,6 +441,9 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
     if not isinstance(family, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", family):
         check.add(top, "family", "«family» là một mã chữ thường, số và gạch nối (ví dụ qd766)")
     applies = _kinds(raw.get("applies_to"), top, "applies_to", check)
+    told = raw.get("deviations")
+    deviations = _deviations(_list(told, told.get("__line__", top) if isinstance(told, dict) else top, "deviations",
+                                   check), known, seen, top, check)
     if check.problems:
         raise RuleSetError(check.problems)
     return RuleSet(
@@ -437,6 +452,7 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
         applies_to=applies, missing=missing, inputs=inputs,
         parameters=parameters, variables=variables, criteria=criteria, classification=tuple(bands),
         titles=titles, source=file, digest=hashlib.sha256(text.encode("utf-8")).hexdigest(), family=family,
+        deviations=deviations,
     )
 
 
@@ -525,6 +541,37 @@ def _dated(rs: RuleSet, day: date) -> RuleSet:
 def default_family(ruleset_id: str) -> str:
     """A set's family when it declares none: its id without a trailing year (qd766-2022 → qd766)."""
     return re.sub(r"-(19|20)\d\d$", "", ruleset_id)
+
+
+def _deviations(raw: list, known: set[str], criteria: set[str], top, check: _Checker) -> tuple[Deviation, ...]:
+    """``deviations``: each {criterion (optional), text, reference, when (optional)}."""
+    out = []
+    for i, item in enumerate(raw, start=1):
+        where = f"deviations, mục {i}"
+        if not isinstance(item, dict):
+            check.add(top, where, "mỗi mục cần «text» (điều khác văn bản) và «reference» (quy định bị khác đi)")
+            continue
+        line = item.get("__line__", top)
+        check.unknown_keys(item, DEVIATION_KEYS, where)
+        text, reference = item.get("text"), item.get("reference")
+        if not isinstance(text, str) or not text.strip():
+            check.add(line, where, "cần «text»: một câu nói cách tính khác văn bản thế nào")
+        if not isinstance(reference, str) or not reference.strip():
+            check.add(line, where, "cần «reference»: quy định của văn bản mà cách tính khác đi")
+        criterion = item.get("criterion")
+        if criterion is not None:
+            criterion = str(criterion)
+            if criterion not in criteria:
+                check.add(line, where, f"tiêu chí «{criterion}» không có trong bộ tiêu chí")
+        when = None
+        if "when" in item:
+            if not isinstance(item["when"], str):
+                check.add(line, where, "«when» là một biểu thức (chuỗi)")
+            else:
+                when = check.compile(item["when"], known, line, where)
+        if isinstance(text, str) and text.strip() and isinstance(reference, str) and reference.strip():
+            out.append(Deviation(text.strip(), reference.strip(), criterion, when))
+    return tuple(out)
 
 
 def _variables(raw: dict, inputs: dict, parameters: dict, check: _Checker) -> tuple[Variable, ...]:
