@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from base.vn import number
 from cycle.scoring import Scored
+from office import whatif_kept
 from office.errors import NotFound
 from office.frames import PROVINCE_OFFICE, frame_for
 from reports import documents as docs
@@ -97,7 +98,8 @@ def scorecard(engine: Engine, scored: Scored, code: str, issued: date) -> Docume
 
 
 def improvement(engine: Engine, scored: Scored, code: str, issued: date, deadline: date) -> Document:
-    """The criteria that lost points, who remedies them and by when."""
+    """The criteria that lost points, who remedies them and by when; and, kept with the run when the plans were
+    issued, what the unit must change to reach each of its targets."""
     name = unit_score(scored, code).name
     items = []
     for e in scored.result.explain(code):
@@ -105,7 +107,11 @@ def improvement(engine: Engine, scored: Scored, code: str, issued: date, deadlin
             area = next(a for a in scored.ruleset.criteria if any(n.id == e.criterion for n in a.walk()))
             items.append(docs.LostPoint(e.criterion, e.title, e.lost, e.sentence,
                                         f"Phòng, đơn vị phụ trách lĩnh vực «{area.title}»", deadline))
-    plan = docs.ImprovementPlan(scored.year, name, scored.ruleset.title, tuple(items))
+    kept = whatif_kept.kept(engine, scored.run.run_id, code)  # answered when the plans were issued, not solved here
+    goals = tuple(docs.GoalAnswer(a.goal, a.lines, tuple(docs.GoalChange(c.words, c.before, c.after, c.gains)
+                                                          for c in a.changes)) for a in kept)
+    plan = docs.ImprovementPlan(scored.year, name, scored.ruleset.title, tuple(items), goals,
+                                kept[0].target_title if kept else "")
     frame = frame_for(engine, code, "KH", issued, ("Sở Nội vụ (b/c)", "Các phòng, đơn vị", "Lưu: VT"))
     return docs.improvement_plan(plan, frame)
 

@@ -25,7 +25,7 @@ from office.errors import NotFound, Refused
 from office.scores import stored
 from rules.evaluate import ADJUSTED
 from rules.ruleset import RuleSet
-from rules.whatif import Plan, Target, WhatIfError, cheapest
+from rules.whatif import Change, Plan, Target, WhatIfError, cheapest
 from store.indicators import registry
 
 COSTS = Path(__file__).with_name("whatif.yaml")
@@ -86,15 +86,25 @@ def _up(x: float) -> float:
     return math.ceil(x * 100 - 1e-6) / 100
 
 
-def _change_words(plan: Plan, lever: dict[str, Lever]) -> list[str]:
+def change_phrases(a: Answer) -> list[tuple[Change, str]]:
+    """Each change of the answer with its words («thêm 1.215 hồ sơ giải quyết đúng hạn»), the one that gains
+    most first (a figure the costs file does not word is said from its label)."""
+    lever = {**a.levers, **{c.input: Lever(c.cost, f"tăng {c.label.lower()} thêm {{n}}", f"giảm {c.label.lower()} {{n}}")
+                            for c in a.plan.changes if c.input not in a.levers}}
     out = []
-    for i, ch in enumerate(sorted(plan.changes, key=lambda c: -sum(g.gain for g in c.leaves))):
+    for ch in sorted(a.plan.changes, key=lambda c: -sum(g.gain for g in c.leaves)):
         n = abs(ch.delta)
-        amount = number(n, 0 if n == int(n) else 2)
         how = lever[ch.input].up if ch.delta > 0 else lever[ch.input].down
+        out.append((ch, how.format(n=number(n, 0 if n == int(n) else 2))))
+    return out
+
+
+def _change_words(a: Answer) -> list[str]:
+    out = []
+    for i, (ch, words) in enumerate(change_phrases(a)):
         gains = "; ".join(f"{'tiêu chí ' if i == 0 and j == 0 else ''}{g.criterion}: "
                           f"{'+' if g.gain >= 0 else ''}{number(g.gain, 2)} điểm" for j, g in enumerate(ch.leaves))
-        out.append(how.format(n=amount) + (f" ({gains})" if gains else ""))
+        out.append(words + (f" ({gains})" if gains else ""))
     return out
 
 
@@ -104,9 +114,7 @@ def _standing(points: float, rank: int, klass: str) -> str:
 
 def answer_lines(a: Answer) -> list[str]:
     """The answer as the office says it: what to do, with the points each change brings, then where it ends."""
-    plan, lever = a.plan, a.levers
-    lever = {**lever, **{c.input: Lever(c.cost, f"tăng {c.label.lower()} thêm {{n}}", f"giảm {c.label.lower()} {{n}}")
-                         for c in plan.changes if c.input not in lever}}
+    plan = a.plan
     now = _standing(plan.before.points, plan.before.rank, plan.before.klass)
     if plan.already:
         return [f"{a.name} đã đạt {a.goal}: hiện {now}; không cần thay đổi gì."]
@@ -114,13 +122,13 @@ def answer_lines(a: Answer) -> list[str]:
             if math.isfinite(plan.needed_points) and plan.target.points is None else "")
     if plan.reached:
         then = _standing(plan.after.points, plan.after.rank, plan.after.klass)
-        return [f"Để đạt {a.goal}{need}, {a.name} cần: {', '.join(_change_words(plan, lever))}.",
+        return [f"Để đạt {a.goal}{need}, {a.name} cần: {', '.join(_change_words(a))}.",
                 f"Khi đó: {then} (hiện {now})."]
     head = f"{a.name} không thể đạt {a.goal}{need} trong kỳ này"
     if not plan.changes:
         return [f"{head}: không còn số liệu nào thay đổi được để tăng điểm; giữ {now}."]
     best = f"{number(plan.after.points, 2)} điểm" + (f", xếp loại {plan.after.klass}" if plan.after.klass else "")
-    return [f"{head}: cao nhất là hạng {plan.after.rank} ({best}) nếu: {', '.join(_change_words(plan, lever))}.",
+    return [f"{head}: cao nhất là hạng {plan.after.rank} ({best}) nếu: {', '.join(_change_words(a))}.",
             f"Hiện tại: {now}."]
 
 

@@ -124,6 +124,7 @@ def scoring(engine: Engine, out: Path, year: int, publish: bool = True) -> list[
     from office.outputs import write, write_table
     from office.plans import DEPARTMENT_INDEX, PROVINCE_RULES
     from office.scores import publish as freeze, score, stored_or_none
+    from office.whatif_kept import keep as keep_answers
     from rules.ruleset import find
 
     period = f"{year}-NAM"
@@ -139,6 +140,7 @@ def scoring(engine: Engine, out: Path, year: int, publish: bool = True) -> list[
     province = stored_or_none(engine, find(PROVINCE_RULES), period)
     if province is None or not len(province.summary):
         return []
+    keep_answers(engine, province)  # what each unit must change to reach its targets, quoted by its plan
     issued, deadline = date(year + 1, 1, 15), date(year + 1, 6, 30)
     written = [write(sd.publication(engine, province, issued), out, f"cong-bo-diem-{PROVINCE_RULES}-{year}", fmt)
                for fmt in ("docx", "xlsx", "html")]

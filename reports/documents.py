@@ -175,13 +175,33 @@ class LostPoint:
 
 
 @dataclass(frozen=True)
+class GoalChange:
+    words: str  # what to do, by how much: «thêm 1.215 hồ sơ giải quyết đúng hạn»
+    before: float
+    after: float
+    gains: tuple[tuple[str, float], ...]  # (criterion, points gained)
+
+
+@dataclass(frozen=True)
+class GoalAnswer:
+    """A target of the unit's target set and what the unit must change to reach it, as kept with the run."""
+
+    goal: str
+    lines: tuple[str, ...]  # the answer in the office's words
+    changes: tuple[GoalChange, ...]
+
+
+@dataclass(frozen=True)
 class ImprovementPlan:
-    """Kế hoạch khắc phục: the criteria that lost points, who fixes them and by when."""
+    """Kế hoạch khắc phục: the criteria that lost points, who fixes them and by when; with a target set, what
+    to change to reach each target."""
 
     year: int
     unit_name: str
     ruleset_title: str
     items: tuple[LostPoint, ...]
+    goals: tuple[GoalAnswer, ...] = ()
+    target_title: str = ""
 
 
 def improvement_plan(plan: ImprovementPlan, frame: Frame) -> Document:
@@ -190,6 +210,12 @@ def improvement_plan(plan: ImprovementPlan, frame: Frame) -> Document:
                         for i, p in enumerate(plan.items, start=1)),
                   ("int", "text", "text", "dec", "text", "text", "date"), title="Các tiêu chí cần khắc phục")
     tables = {"khac_phuc": items}
+    for n, g in enumerate(plan.goals, start=1):
+        tables[f"muc_tieu_{n}"] = Table(
+            ("TT", "Việc cần làm", "Hiện nay", "Cần đạt", "Tiêu chí", "Điểm tăng thêm"),
+            tuple((i, c.words, c.before, c.after, "; ".join(k for k, _ in c.gains), sum(p for _, p in c.gains))
+                  for i, c in enumerate(g.changes, start=1)),
+            ("int", "text", "dec", "dec", "text", "dec"), title=f"Việc cần làm để đạt mục tiêu {n}")
     return _compose("ke_hoach_khac_phuc", frame, {"k": plan}, tables=tables)
 
 

@@ -14,8 +14,9 @@ lever — a unit converts dossiers it received (late to on time, direct to onlin
 many citizens come — and it keeps the model exact and small: a variable whole would make each ratio
 bilinear (part × 1/whole), which a big-M or McCormick formulation only approximates or makes weak, and which
 no target in practice needs (a larger whole only lowers every rate it divides). A leaf whose expression is
-not affine in the inputs that may change (a product of two of them, ``min``/``max``/``where`` over them, a
-division by one of them that is not fixed) is refused, naming the leaf.
+not affine in the inputs that may change (a product of two of them, ``min``/``max`` over them, a ``where``
+whose condition reads them, a division by one of them that is not fixed) is refused, naming the leaf; a
+``where`` whose condition reads only held figures is the branch it picks for the unit.
 
 A leaf's points are a piecewise function of its value (``threshold``, ``bands`` and ``boolean`` jump;
 ``proportional``, ``manual`` and ``deduction`` are clipped lines). Over the value's range (interval
@@ -196,6 +197,14 @@ class _Model:
             if node.id in free:
                 return _Affine(0.0, {node.id: 1.0})
             raise _NotAffine(node.id)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "where"
+                and len(node.args) == 3 and not (self._names(node.args[0]) & free)):
+            # A condition on held figures only (which columns a unit's dossier files had) picks one branch for
+            # the unit: the value is that branch, exactly.
+            cond = self.affine(node.args[0], text, env, free).const
+            if math.isnan(cond):
+                raise _NotAffine(segment(text, node))
+            return self.affine(node.args[1] if cond != 0 else node.args[2], text, env, free)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             inner = self.affine(node.operand, text, env, free)
             return inner.scaled(-1.0) if isinstance(node.op, ast.USub) else inner

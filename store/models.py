@@ -844,6 +844,36 @@ class YearForecast(Base):
     past_years: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# --- What-if answers kept with the improvement plans (migration 0013) ---
+
+
+class WhatIfKept(Base):
+    """What a unit must change to reach one target of its target set, answered once when a score run's
+    improvement plans are issued and quoted from here by the plan and the portal (never solved again). The
+    answer's lines are in the office's words; ``changes`` holds each change as JSON (figure, before, after,
+    words, points per criterion). A new run version gets answers of its own."""
+
+    __tablename__ = "whatif_kept"
+    __table_args__ = (UniqueConstraint("run_id", "unit_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("score_run.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    position: Mapped[int] = mapped_column(Integer)  # the target's place in its set
+    target_set: Mapped[str] = mapped_column(String(100))
+    target_title: Mapped[str] = mapped_column(String(300))
+    goal: Mapped[str] = mapped_column(String(300))  # the target as the set says it
+    reached: Mapped[bool] = mapped_column(Boolean)
+    already: Mapped[bool] = mapped_column(Boolean)
+    points_before: Mapped[float] = mapped_column(Float)
+    rank_before: Mapped[int] = mapped_column(Integer)
+    points_after: Mapped[float] = mapped_column(Float)
+    rank_after: Mapped[int] = mapped_column(Integer)
+    klass_after: Mapped[str] = mapped_column(String(30), default="")
+    lines: Mapped[str] = mapped_column(Text)  # one line of the answer per line
+    changes: Mapped[str] = mapped_column(Text)  # JSON list
+    made_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 # --- Dossier datasets (migration 0012) ---
 
 

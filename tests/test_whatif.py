@@ -235,6 +235,24 @@ def test_a_leaf_that_cannot_be_modelled_is_named():
     assert not plan.reached and {c.input for c in plan.changes} == {"b"}
 
 
+def test_a_where_on_held_figures_is_the_branch_it_picks():
+    rs = parse(SMALL.replace("value: a / n * 100, scoring: {method: threshold",
+                             "value: 'where(k > 0, a, c) / n * 100', scoring: {method: threshold"))
+    row = {"n": 4, "a": 1, "b": 1, "c": 1, "k": 0, "w": 1}
+    costs, wholes = {"a": 1, "b": 1, "c": 1}, {"a": "n", "b": "n", "c": "n"}
+    through_c = cheapest(rs, row, [], Target(points=80), costs, fixed={"k"}, wholes=wholes)
+    through_a = cheapest(rs, {**row, "k": 1}, [], Target(points=80), costs, fixed={"k"}, wholes=wholes)
+
+    def moving_leaf_1(plan) -> set[str]:
+        return {c.input for c in plan.changes if any(g.criterion == "1" for g in c.leaves)}
+
+    assert through_c.reached and through_a.reached
+    assert moving_leaf_1(through_c) == {"c"} and moving_leaf_1(through_a) == {"a"}
+    # A condition that reads a figure the unit may change is refused, naming the leaf.
+    with pytest.raises(WhatIfError, match=r"biểu thức «where\(k > 0, a, c\) / n \* 100»"):
+        cheapest(rs, row, [], Target(points=80), {**costs, "k": 1}, wholes=wholes)
+
+
 def test_wholes_are_held_and_said():
     frame = province(4, 5)
     summary = evaluate(QD766, frame).summary()

@@ -1,0 +1,89 @@
+"""What-if answers kept with the improvement plans: answered once per score run for each unit with a target set,
+quoted by the improvement plan from the store (never solved again), a new run version answered anew; the year's
+scoring step keeps them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from helpers import FACT_HEADERS, read_docx_text, scored, write_csv
+from office.errors import Refused
+from office.score_documents import improvement
+from office.whatif import what_if_targets
+from office.whatif_kept import keep, kept, latest_kept
+from rules.ruleset import find
+from store.ingest import ingest_file
+
+RULES = find("qd766-2022")
+SECTION = "III. MỤC TIÊU VÀ VIỆC CẦN LÀM"
+
+
+def _plan_text(engine, run, tmp_path, name="kp.docx") -> str:
+    return read_docx_text(improvement(engine, run, "SKHCN", date(2025, 1, 15), date(2025, 6, 30)), tmp_path / name)
+
+
+def test_each_units_answer_is_kept_once_per_run_and_the_plan_quotes_it(province, tmp_path):
+    run = scored(province, RULES, 2024)
+    assert SECTION not in _plan_text(province, run, tmp_path, "truoc.docx")  # nothing kept: nothing solved here
+    assert "IV. TỔ CHỨC THỰC HIỆN" not in _plan_text(province, run, tmp_path, "truoc.docx")
+    assert keep(province, run) >= 1
+    answers = kept(province, run.run.run_id, "SKHCN")
+    asked = what_if_targets(province, RULES, "2024-NAM", "SKHCN", "skhcn-lai-chau-2024")
+    assert [a.goal for a in answers] == [said for said, _ in asked]
+    assert answers[0].goal == "Chỉ số PAR INDEX từ 85 điểm trở lên"
+    assert [a.lines for a in answers] == [tuple(ans.lines()) for _, ans in asked]
+    first = answers[0]
+    assert first.target_set == "skhcn-lai-chau-2024" and first.changes
+    assert all(c.words and c.gains and c.after != c.before for c in first.changes)
+    assert kept(province, run.run.run_id, "STP") == []  # no target set: nothing to answer
+    assert keep(province, run) == 0  # once per run
+
+    plan = _plan_text(province, run, tmp_path)
+    assert SECTION in plan and "IV. TỔ CHỨC THỰC HIỆN" in plan
+    assert "1. Mục tiêu: Chỉ số PAR INDEX từ 85 điểm trở lên" in plan
+    assert all(line in plan for line in first.lines)
+    assert all(c.words in plan for c in first.changes)
+    assert latest_kept(province, "SKHCN").answers == answers
+
+    # The plan quotes what is stored: an answer changed in the store is what it says
+    with province.begin() as conn:
+        conn.execute(text("UPDATE whatif_kept SET lines = 'Câu trả lời đã lưu.' WHERE run_id = :r"),
+                     {"r": run.run.run_id})
+    quoted = _plan_text(province, run, tmp_path, "lai.docx")
+    assert "Câu trả lời đã lưu." in quoted and first.lines[0] not in quoted
+
+
+def test_a_new_run_version_gets_an_answer_of_its_own(province, tmp_path):
+    first = scored(province, RULES, 2024)
+    keep(province, first)
+    before = kept(province, first.run.run_id, "SKHCN")
+    assert any("công khai đầy đủ" in c.words for c in before[0].changes)
+    # every procedure published in full: that change is no longer needed
+    ingest_file(province, write_csv(tmp_path / "cong-khai.csv", FACT_HEADERS,
+                                    [["SKHCN", "Năm 2024", "tthc_cong_khai", 53, "KL-01"]]))
+    second = scored(province, RULES, 2024)
+    assert second.run.version == first.run.version + 1
+    assert SECTION not in _plan_text(province, second, tmp_path)  # the new version is not answered yet
+    with pytest.raises(Refused, match="không còn là lượt hiện hành"):
+        keep(province, first)
+    assert keep(province, second) >= 1
+    after = kept(province, second.run.run_id, "SKHCN")
+    assert not any("công khai đầy đủ" in c.words for c in after[0].changes)
+    assert kept(province, first.run.run_id, "SKHCN") == before  # the old version's answer stays as it was
+    assert latest_kept(province, "SKHCN").version == second.run.version
+
+
+def test_the_years_scoring_step_keeps_them_and_its_plan_quotes_them(province, tmp_path):
+    from docx import Document
+
+    from office.year import scoring
+
+    written = scoring(province, tmp_path / "out", 2024)
+    found = latest_kept(province, "SKHCN")
+    assert found is not None and found.period == "2024-NAM" and found.ruleset == RULES.id
+    path = next(p for p in written if p.name == "ke-hoach-khac-phuc-SKHCN-2024.docx")
+    plan = "\n".join(p.text for p in Document(path).paragraphs)
+    assert SECTION in plan and all(line in plan for line in found.answers[0].lines)
