@@ -30,13 +30,14 @@ def _options(
 
 def _register() -> None:
     """Every sub-command, from modules that import only typer and ``cchc.shell`` when loaded."""
-    from cchc import (cycle_cli, data_cli, emulation_cli, portal_cli, preview_cli, report_cli, rules_cli, score_cli,
-                      whatif_cli)
+    from cchc import (cycle_cli, data_cli, emulation_cli, events_cli, portal_cli, preview_cli, report_cli, rules_cli,
+                      score_cli, whatif_cli)
 
     for module in (data_cli, score_cli, cycle_cli, whatif_cli):
         for name, command in module.COMMANDS.items():
             app.command(name)(command)
     app.add_typer(data_cli.db_app, name="db")
+    app.add_typer(events_cli.events_app, name="events")
     app.add_typer(score_cli.runs_app, name="runs")
     for name, command in preview_cli.COMMANDS.items():  # cchc rules preview, cchc rules anomalies
         rules_cli.app.command(name)(command)

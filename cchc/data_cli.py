@@ -31,20 +31,24 @@ def _ingest(path: Path, kind: str | None = None, year: int | None = None):
     return result
 
 
-def announce(result) -> None:
-    """Tell a Prefect server (when ``PREFECT_API_URL`` is set) that data arrived, for its re-scoring trigger."""
+def announce(_result=None) -> None:
+    """Send the outbox's waiting events (the batches just landed among them) to the Prefect server named by
+    ``PREFECT_API_URL``, for its re-scoring trigger. A server that does not answer is not a failure: the data
+    are in the store and their event waits in it."""
     import os
 
-    if os.environ.get("PREFECT_API_URL"):
-        from flows.events import ServerUnreachable, announce_ingest
+    if not os.environ.get("PREFECT_API_URL"):
+        return
+    from flows.events import ServerUnreachable, flush
 
-        try:
-            announce_ingest(result)
-        except ServerUnreachable as e:
-            from cchc.shell import err
+    try:
+        flush(engine())
+    except ServerUnreachable as e:
+        from cchc.shell import err
 
-            err.print(f"[yellow]Lưu ý:[/] dữ liệu đã được ghi, nhưng {e}: chưa báo được để tính lại điểm ngay. "
-                      "Lượt tính lại theo lịch (15 phút một lần) sẽ nhận dữ liệu này, hoặc chạy «cchc rescore».")
+        err.print(f"[yellow]Lưu ý:[/] dữ liệu đã được ghi, nhưng {e}: sự kiện «có dữ liệu mới» đã được xếp hàng "
+                  "trong CSDL và sẽ được gửi khi máy chủ trả lời lại («cchc events flush», lệnh nhập sau, hoặc "
+                  "lượt tính lại điểm theo lịch 15 phút một lần); cũng có thể chạy «cchc rescore» ngay.")
 
 
 def ingest(
@@ -78,9 +82,8 @@ def ingest(
         print_status(status)
     if refused is not None:
         raise refused
-    for status in statuses:
-        if status.result is not None and not status.result.already:
-            announce(status.result)
+    if any(status.result is not None and not status.result.already for status in statuses):
+        announce()
 
 
 def print_status(status) -> None:

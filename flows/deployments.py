@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from office.year import STEPS, TIMEZONE
+from store.outbox import INGESTED  # the event of every ingestion batch (store.outbox, flows.events)
 
-INGESTED = "cchc.du-lieu.da-nhap"  # the event ingestion emits (flows.events)
 ROOT = Path(__file__).resolve().parents[1]
 
 

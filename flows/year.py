@@ -101,7 +101,9 @@ def yearly_cycle(year: int | None = None, database_url: str | None = None, out: 
 def rescore(period: str | None = None, database_url: str | None = None, out: str = DEFAULT_OUT) -> list[dict]:
     """Re-score what changed — every unit rule set over the period, or over every period whose data are newer
     than its scores — and rewrite the documents of the units that moved; run by the ingestion event's
-    trigger on a server."""
+    trigger on a server, and every 15 minutes: then it also sends the events that could not be sent when
+    their data landed (the server was down)."""
+    send_waiting_events(database_url)
     summaries = rescore_task(period, database_url, out)
     for summary in summaries:
         for name, r in summary["rulesets"].items():
@@ -117,3 +119,20 @@ def rescore_task(period: str | None, database_url: str | None, out: str) -> list
 
     with opened(database_url) as engine:
         return rescore_changed(engine, period, Path(out))
+
+
+@task
+def send_waiting_events(database_url: str | None) -> int:
+    """The outbox's waiting events, to the server this flow runs against (none on the embedded default)."""
+    from flows.events import ServerUnreachable, flush
+    from store.db import opened
+
+    with opened(database_url) as engine:
+        try:
+            done = flush(engine)
+        except ServerUnreachable as e:
+            print(f"chưa gửi được các sự kiện đang chờ: {e}")
+            return 0
+    if done is not None and done.events:
+        print(f"đã gửi {done.events} sự kiện đang chờ tới máy chủ Prefect {done.url}")
+    return done.events if done is not None else 0

@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from store import models
+from store import models, outbox
 from store.db import serialize_writes
 from store.ingest import awards, dossiers, facts, findings, narratives, people, proceedings, submissions, units
 from store.ingest.columns import fold
@@ -210,6 +210,7 @@ def _land(engine: Engine, parts: list[tuple[Kind, pd.DataFrame]], name: str, dig
             loaded.update(kind.load(s, frame, ctx, batch.id))
         if on_landed is not None:
             on_landed(s, batch.id)
+        outbox.queue_ingested(s, batch.id, batch.kind, rows, loaded)
         return IngestResult(frames[0][0], batch.id, rows, loaded=loaded)
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from store import models
+from store import models, outbox
 from store.db import serialize_writes
 from store.ingest import KINDS, IngestResult, _landed, detect_kind, dossiers, parse, sha256_of, streamed
 from store.ingest.kind import Context, Kind
@@ -163,6 +163,7 @@ def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year:
     s.add(batch)
     s.flush()
     loaded = item.kind.load(s, item.frame, ctx, batch.id)
+    outbox.queue_ingested(s, batch.id, item.kind.code, len(item.frame), loaded)
     status.result = IngestResult(item.kind, batch.id, len(item.frame), loaded=loaded, warnings=status.warnings,
                                  notes=status.notes)
 
