@@ -16,6 +16,7 @@ import pandas as pd
 
 from cchc import names
 from reports.xlsx import frame_to_workbook, save_workbook
+from rules.ruleset import for_use
 from store import calendar
 
 # Units whose figures are made poor on purpose, so that rankings and inspections have something to find.
@@ -297,10 +298,10 @@ def dossiers_frame(spec: DemoSpec, units: pd.DataFrame, rng: np.random.Generator
     digitised = rng.random(n) < p["digitised"]
     e_result = ~unfinished & (rng.random(n) < p["e_result"])
     supplements = np.where(rng.random(n) < 0.06, rng.integers(1, 3, n), 0)
-    from cchc.demo_years import dossier_table
+    from cchc.demo_years import dossier_table, paper_results
 
     return dossier_table(handling[unit_idx], tthc_code, received, due, finished, unfinished, channel, has_fee,
-                         paid_online, digitised, e_result, supplements)
+                         paid_online, digitised, e_result, supplements, paper_results(tthc_local))
 
 
 def submissions_frame(spec: DemoSpec, units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -332,7 +333,7 @@ def findings_frame(spec: DemoSpec, units: pd.DataFrame) -> pd.DataFrame:
         (y, POOR_DEPARTMENTS[0], f"12/06/{y}", "1.3",
          "Chưa niêm yết đầy đủ TTHC tại Bộ phận Một cửa; số TTHC công khai tự đánh giá cao hơn thực tế",
          "Niêm yết, công khai đầy đủ 100% TTHC tại Bộ phận Một cửa và trên Cổng dịch vụ công", f"30/09/{y}",
-         "qd766-2022", 1),
+         for_use("units", calendar.year_window(y).end).id, 1),
         (y, POOR_DEPARTMENTS[0], f"12/06/{y}", "",
          "Chưa ban hành kế hoạch khắc phục các tiêu chí bị mất điểm năm trước",
          "Ban hành kế hoạch khắc phục, phân công rõ người, rõ việc, rõ thời hạn", f"31/07/{y}", "", None),

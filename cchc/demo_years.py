@@ -119,11 +119,18 @@ def year_of_dossiers(year: int, reference: int, n: int, handling: np.ndarray, pr
     supplements = np.where(rng.random(total) < 0.06, rng.integers(1, 3, total), 0)
     order = np.lexsort((received, unit_idx))
     return dossier_table(handling[unit_idx], tthc_code, received, due, finished, unfinished, channel, has_fee,
-                         paid_online, digitised, e_result, supplements).iloc[order].reset_index(drop=True)
+                         paid_online, digitised, e_result, supplements, paper_results(tthc_local)
+                         ).iloc[order].reset_index(drop=True)
+
+
+def paper_results(tthc_local: np.ndarray) -> np.ndarray:
+    """Whether each dossier's procedure returns a paper result (a licence, a certificate): 3 of every 7 of a
+    unit's procedures, a property of the procedure, so no random draw (the other columns stay as they were)."""
+    return tthc_local % 7 < 3
 
 
 def dossier_table(units, tthc_code, received, due, finished, unfinished, channel, has_fee, paid_online, digitised,
-                  e_result, supplements) -> pd.DataFrame:
+                  e_result, supplements, paper_result) -> pd.DataFrame:
     """Dossiers as a one-stop shop's system exports them (the demo's file of a year, past years' alike)."""
     yes_no = np.array(["Không", "Có"])
     iso = lambda a: a.astype("datetime64[D]").astype(str)  # noqa: E731 - ISO dates, as systems export them
@@ -142,6 +149,7 @@ def dossier_table(units, tthc_code, received, due, finished, unfinished, channel
         "Số hóa": yes_no[digitised.astype(int)],
         "Kết quả điện tử": yes_no[e_result.astype(int)],
         "Số lần yêu cầu bổ sung": supplements,
+        "TTHC trả kết quả bản giấy": yes_no[paper_result.astype(int)],
     })
 
 

@@ -136,6 +136,10 @@ def explain(
     console.print(table)
     for x in e.leaves:
         console.print(f"• {x.sentence}", markup=False)
+    if e.notes:
+        console.print("Ghi chú về cách tính (chỗ bộ tiêu chí tính khác văn bản):", markup=False)
+    for n in e.notes:
+        console.print(f"• {n.criterion + '. ' if n.criterion else ''}{n.text} ({n.reference})", markup=False)
     s = e.summary
     console.print(f"Tổng: {number(s['diem'], 2)}/{number(s['toi_da'], 2)} điểm = "
                   f"{number(s['ty_le'], 2)}%; xếp hạng {s['hang']}/{e.ranked}"

@@ -215,6 +215,7 @@ class Explained:
     ranked: int
     stored: StoredScore | None = None  # None: the period was never scored under this rule set (or not this unit)
     appraisals: tuple = ()  # (criterion, points, reason) of the unit's current appraisals, applied above
+    notes: tuple = ()  # rules.evaluate.Note: where the rule set computes otherwise than its text, for this unit
 
     @property
     def differs(self) -> bool:
@@ -243,7 +244,8 @@ def explain(engine: Engine, rs: RuleSet, unit: str, period: str) -> Explained:
     mine = adjusted[adjusted["entity"] == unit]
     return Explained(rs, period, frame.loc[unit, "name"], result.explain(unit), summary.loc[unit].to_dict(),
                      int((summary["hang"] > 0).sum()), _stored_score(engine, rs, period, unit),
-                     tuple(mine[["criterion", "points", "reason"]].itertuples(index=False, name=None)))
+                     tuple(mine[["criterion", "points", "reason"]].itertuples(index=False, name=None)),
+                     tuple(result.notes(unit)))
 
 
 def _stored_score(engine: Engine, rs: RuleSet, period: str, unit: str) -> StoredScore | None:

@@ -123,7 +123,7 @@ def test_a_small_demo_province_end_to_end(tmp_path):
 
 def test_rules_commands(tmp_path):
     done = cchc("rules", "test", cwd=tmp_path)
-    assert done.returncode == 0 and "qd766-2022: 7/7 ca đạt" in done.stdout
+    assert done.returncode == 0 and "qd766-2022: 9/9 ca đạt" in done.stdout
     bad = tmp_path / "bo.yaml"
     bad.write_text("id: x\ntitle: X\nreference: r\nentity: unit\ninputs: {a: A}\ncriteria:\n"
                    "  - {id: '1', title: T, max: 1, value: a.real, scoring: {method: boolean}, reference: r}\n",
@@ -143,6 +143,16 @@ def test_rules_explain_a_demo_unit(demo_cli, tmp_path):
     assert "Tổng:" in done.stdout and "xếp hạng" in done.stdout
     person = cchc("rules", "explain", "danh-hieu-ca-nhan-2022", "--unit", "SKHCN", cwd=tmp_path)
     assert person.returncode == 1 and "chấm cá nhân" in person.stderr
+
+
+def test_rules_explain_says_where_the_rules_compute_otherwise_than_the_decision(demo_cli, tmp_path):
+    demo_copy(demo_cli, tmp_path)
+    done = cchc("rules", "explain", "qd766-2022", "--unit", "SKHCN", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())  # the console wraps long lines
+    assert "Ghi chú về cách tính (chỗ bộ tiêu chí tính khác văn bản):" in out
+    assert "• 5.4. Tính bằng 100% trừ tỷ lệ hồ sơ quá hạn" in out and "(QĐ 766/QĐ-TTg, cách tính chỉ số 5.4)" in out
+    assert "không có cột «TTHC trả kết quả bản giấy»" not in out  # the demo's dossier files have the column
 
 
 def test_rules_explain_shows_the_stored_appraised_score(demo_cli, tmp_path):
