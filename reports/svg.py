@@ -207,3 +207,43 @@ def ranking_ends(rows: Sequence[tuple[int, str, float | None]], title: str, ends
     between = f"… {number(len(ordered) - len(shown))} đơn vị ở giữa: xem bảng dưới …"
     return (ranking(bars, title, start, gap, between) + ranking(bars, title, start, gap, between, wide=True),
             axis_note(start))
+
+
+def forecast(labels: Sequence[str], values: Sequence[float | None], year_end: tuple[float, float, float],
+             maximum: float, title: str) -> str:
+    """A unit's points of the year's cumulative periods so far, joined by a line, and at the last label the
+    year-end forecast: its interval as a bar (low–high) with the median as a dot. The axis runs from 0 to the
+    rule set's maximum, so that the interval is seen against the whole scale."""
+    low, mid, high = year_end
+    left, right, top, bottom = 70.0, WIDTH - 70.0, 30.0, 190.0
+    count = max(len(labels), 2)
+    xs = [left + i * (right - left) / (count - 1) for i in range(count)]
+    top_value = max(maximum, high, 1e-9)
+
+    def y_of(v: float) -> float:
+        return bottom - min(max(v, 0.0), top_value) / top_value * (bottom - top)
+
+    body = []
+    for t in _ticks(0.0, top_value):
+        y = y_of(t)
+        body.append(f'<line x1="40" x2="{WIDTH - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="{RULE}"/>')
+        body.append(_text(34, y + 4, number(t), 12, "end", fill="#444"))
+    seen = [(x, y_of(v)) for x, v in zip(xs, values) if v is not None and not math.isnan(v)]
+    line = seen + [(xs[-1], y_of(mid))]
+    if len(line) > 1:
+        body.append(f'<polyline fill="none" stroke="{GREY}" stroke-width="2" stroke-dasharray="6 4" points="'
+                    + " ".join(f"{x:.1f},{y:.1f}" for x, y in line[-2:]) + '"/>')
+    if len(seen) > 1:
+        body.append(f'<polyline fill="none" stroke="{BLUE}" stroke-width="2.5" points="'
+                    + " ".join(f"{x:.1f},{y:.1f}" for x, y in seen) + '"/>')
+    for x, label, value in zip(xs, labels, list(values) + [None]):
+        body.append(_text(x, bottom + 22, _short(label, 18), 13, "middle"))
+        if value is not None and not math.isnan(value):
+            body.append(f'<circle cx="{x:.1f}" cy="{y_of(value):.1f}" r="5" fill="{BLUE}"/>')
+            body.append(_text(x, y_of(value) - 10, number(value, 1), 13, "middle", weight="bold"))
+    x = xs[-1]
+    body.append(f'<rect class="khoang-du-bao" x="{x - 9:.1f}" y="{y_of(high):.1f}" width="18" '
+                f'height="{max(y_of(low) - y_of(high), 2):.1f}" fill="{GREEN}" fill-opacity="0.35" stroke="{GREEN}"/>')
+    body.append(f'<circle cx="{x:.1f}" cy="{y_of(mid):.1f}" r="5" fill="{GREEN}"/>')
+    body.append(_text(x - 14, y_of(high) - 6, f"{number(low, 1)}–{number(high, 1)}", 13, "end", weight="bold"))
+    return _svg(bottom + 34, title, body, "du-bao")

@@ -176,11 +176,11 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
             conn.execute(text("SELECT 1"))
         return {"trang_thai": "tot", "luc": datetime.now().isoformat(timespec="seconds")}
 
-    from web import (routes_account, routes_council, routes_notices, routes_office, routes_periodic, routes_public,
-                     routes_unit)
+    from web import (routes_account, routes_council, routes_goals, routes_notices, routes_office, routes_periodic,
+                     routes_public, routes_unit)
 
-    for module in (routes_account, routes_public, routes_unit, routes_office, routes_periodic, routes_council,
-                   routes_notices):
+    for module in (routes_account, routes_public, routes_unit, routes_goals, routes_office, routes_periodic,
+                   routes_council, routes_notices):
         app.include_router(module.router)
     return app
 
