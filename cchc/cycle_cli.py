@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from base.rule_uses import family
 from cchc.shell import console, day, engine, number, period as period_code, settings
 
 cycle_app = typer.Typer(help="Chu trình CCHC của năm: kế hoạch, báo cáo, kiểm tra, chấm điểm, thi đua.",
@@ -16,7 +17,8 @@ cycle_app = typer.Typer(help="Chu trình CCHC của năm: kế hoạch, báo cá
 plan_app = typer.Typer(help="Kế hoạch CCHC năm của một đơn vị: ban hành, nhiệm vụ, tiến độ.", no_args_is_help=True)
 inspection_app = typer.Typer(help="Kiểm tra CCHC: kế hoạch kiểm tra, kết quả, theo dõi khắc phục.", no_args_is_help=True)
 
-RULESET = Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm.")]
+RULESET = Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm: mã hoặc họ bộ (chọn theo năm).")]
+UNITS = family("units")  # the family the province ranks its units by (base/rule_uses.yaml)
 PERIOD = Annotated[Optional[str], typer.Option(
     metavar="KỲ", help="Kỳ, ví dụ «Năm 2024» hoặc 2024-Q1 (mặc định: kỳ gần nhất có số liệu).")]
 
@@ -39,13 +41,15 @@ def run_cycle(year: int, out: Path, prefect: bool) -> list[Path]:
         return run(engine(), year, out, told=lambda o: status.update(f"{o.when:%d/%m/%Y} — {o.title}…"))
 
 
-def print_ranking(year: int, ruleset: str = "qd766-2022") -> None:
+def print_ranking(year: int, ruleset: str = UNITS) -> None:
     """The published (or current) ranking of the year: best five and worst five."""
     from rich.table import Table
 
     from cchc.shell import best_and_worst_rows
+    from office.rulesets import for_period
     from office.scores import ranking
 
+    ruleset = for_period(ruleset, f"{year}-NAM").id  # a family: the set in force that year
     found = ranking(engine(), ruleset, f"{year}-NAM")
     if found is None:
         return
@@ -182,7 +186,7 @@ def inspection_finding(
     deadline: Annotated[str, typer.Option(help="Thời hạn khắc phục dd/mm/yyyy.")],
     criterion: Annotated[str, typer.Option(help="Tiêu chí liên quan.")] = "",
     points: Annotated[Optional[float], typer.Option(help="Điểm thẩm định tiêu chí sau kiểm tra.")] = None,
-    ruleset: RULESET = "qd766-2022",
+    ruleset: RULESET = UNITS,
 ) -> None:
     """Ghi một phát hiện kiểm tra (và, nếu có điểm, điều chỉnh điểm thẩm định của tiêu chí)."""
     from office.plans import record_finding

@@ -9,13 +9,15 @@ from typing import Annotated, Optional
 
 import typer
 
+from base.rule_uses import family
 from cchc.shell import console, engine, period as period_code
 
 
 def preview(
     new: Annotated[str, typer.Argument(help="Bộ tiêu chí đề nghị: tệp YAML hoặc mã bộ có sẵn.")],
     against: Annotated[Optional[str], typer.Option(
-        help="Bộ hiện hành (mã hoặc tệp; mặc định qd766-2022, hoặc danh-hieu-ca-nhan-2022 khi bộ mới là bộ danh hiệu).")] = None,
+        help="Bộ hiện hành (mã, họ bộ hoặc tệp; mặc định bộ tỉnh dùng xếp hạng đơn vị, hoặc bộ danh hiệu cá nhân khi "
+             "bộ mới là bộ danh hiệu, có hiệu lực vào ngày cuối kỳ).")] = None,
     period: Annotated[Optional[str], typer.Option(help="Kỳ đã ghi nhận số liệu, ví dụ «Năm 2024».")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="Xuất phụ lục so sánh: docx hoặc xlsx.")] = None,
     out: Annotated[Path, typer.Option(help="Thư mục ghi phụ lục.")] = Path("out"),
@@ -29,16 +31,17 @@ def preview(
 
     proposed = load_new(new)
     titles = proposed.entity == "person"
-    current = ruleset(against or ("danh-hieu-ca-nhan-2022" if titles else "qd766-2022"))
+    code = period_code(period)
+    current = ruleset(against or family("person_titles" if titles else "units"), code)
     if titles:  # a title rule set: who gains or loses a title on the year's record
         from office.preview import preview_titles
 
         if fmt is not None:
             raise typer.BadParameter("phụ lục so sánh chỉ có cho bộ tiêu chí chấm đơn vị", param_hint="--format")
-        for line in preview_titles(engine(), current, proposed, int(period_code(period)[:4])).lines():
+        for line in preview_titles(engine(), current, proposed, int(code[:4])).lines():
             console.print(line, markup=False)
         return
-    result = compare(engine(), current, proposed, period_code(period))
+    result = compare(engine(), current, proposed, code)
     for line in result.lines():
         console.print(line, markup=False)
     if fmt is not None:

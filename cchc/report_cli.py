@@ -8,17 +8,20 @@ from typing import Annotated, Optional
 
 import typer
 
+from base.rule_uses import family
 from cchc.shell import console, day, engine, period as period_code
 
 KINDS_HELP = ("cong-bo-diem, phieu-diem, ke-hoach-khac-phuc, bao-cao, trang-web, ke-hoach, ke-hoach-kiem-tra, "
               "ket-luan-kiem-tra")
+
+UNITS = family("units")  # the family the province ranks its units by (base/rule_uses.yaml)
 
 
 def report(
     kind: Annotated[str, typer.Argument(help="Loại văn bản: " + KINDS_HELP)],
     year: Annotated[Optional[int], typer.Option(help="Năm đánh giá (mặc định: năm gần nhất có số liệu).")] = None,
     unit: Annotated[Optional[str], typer.Option(help="Mã đơn vị.")] = None,
-    ruleset: Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm.")] = "qd766-2022",
+    ruleset: Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm: mã, họ bộ (chọn theo năm) hoặc tệp.")] = UNITS,
     period: Annotated[Optional[str], typer.Option(help="Kỳ báo cáo (với bao-cao), ví dụ «Quý III/2024».")] = None,
     fmt: Annotated[str, typer.Option("--format", help="docx, html, xlsx hoặc pdf.")] = "docx",
     out: Annotated[Path, typer.Option(help="Thư mục ghi văn bản.")] = Path("out"),

@@ -24,11 +24,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, aliased
 
 from rules.evaluate import Result, evaluate
-from rules.ruleset import RuleSet, find
+from rules.ruleset import RuleSet, for_use
 from store import models
 
 RATING_LEVEL = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
-TITLES = "danh-hieu-ca-nhan-2022"
+TITLES = "person_titles"  # the use of base/rule_uses.yaml: the family's latest set
 HISTORY = 2  # years of titles a year's titles depend on (2 consecutive … 3 consecutive)
 DISCIPLINE = Path(__file__).with_name("discipline.yaml")
 PROVINCIAL = ("tinh", "toan_quoc")  # initiative levels that count for Chiến sĩ thi đua cấp tỉnh
@@ -307,7 +307,7 @@ def eligibility(engine: Engine, year: int, ruleset: RuleSet | None = None) -> El
 
 def eligibility_of(record: Record, year: int, ruleset: RuleSet | None = None) -> Eligibility:
     """Eligibility of everyone rated in ``year``, the two earlier years evaluated first as history."""
-    ruleset = ruleset or find(TITLES)
+    ruleset = ruleset or for_use(TITLES)
     cstdcs: dict[int, pd.Series] = {}
     for y in range(year - HISTORY, year + 1):
         frame = inputs_for(record, y, cstdcs)

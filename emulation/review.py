@@ -26,7 +26,7 @@ from emulation.campaigns import Campaign
 from emulation.collectives import collective_record
 from emulation.eligibility import Eligibility, discipline_rules, eligibility, in_force, resting_initiatives
 from rules.evaluate import evaluate
-from rules.ruleset import find
+from rules.ruleset import for_use
 from store import models
 
 THRESHOLDS = Path(__file__).with_name("thresholds.yaml")
@@ -210,7 +210,7 @@ def nominate(engine: Engine, campaign: Campaign, year: int, department_level: fl
         priority=(table["gender"] == "nu").astype(int))
     divisions = [u for u in units.index if units.loc[u, "kind"] == "phong_ban"]
     collective = collective_inputs(engine, el, divisions, year, department_level)
-    collective_rules = find("danh-hieu-tap-the-2022")
+    collective_rules = for_use("collective_titles")
     cres = evaluate(collective_rules, collective)
     groups = collective.assign(ty_le_ldtt=cres.env["ty_le_ldtt"], name=units.reindex(collective.index)["name"],
                                priority=(collective["so_nu"] / collective["so_thanh_vien"] * 100 >= WOMEN_COLLECTIVE)

@@ -11,6 +11,7 @@ from typing import Callable
 
 from sqlalchemy import Engine
 
+from base.rule_uses import family
 from office.errors import Refused
 from office.outputs import FORMATS, write
 
@@ -19,7 +20,7 @@ from office.outputs import FORMATS, write
 class Request:
     year: int
     unit: str | None = None
-    ruleset: str = "qd766-2022"
+    ruleset: str = family("units")  # an id, a family (chosen by the year) or a file
     period: str | None = None  # a period code
     issued: date | None = None
     fmt: str = "docx"
@@ -37,14 +38,15 @@ class Kind:
 def _scored(engine: Engine, r: Request):
     from office.scores import ruleset, stored
 
-    return stored(engine, ruleset(r.ruleset), f"{r.year}-NAM")
+    return stored(engine, ruleset(r.ruleset, f"{r.year}-NAM"), f"{r.year}-NAM")
 
 
 def _publication(engine: Engine, r: Request, told) -> Path:
     from office.score_documents import publication
 
-    doc = publication(engine, _scored(engine, r), r.issued or date(r.year + 1, 1, 15))
-    return write(doc, r.out, f"cong-bo-diem-{r.ruleset}-{r.year}", r.fmt)
+    scored = _scored(engine, r)
+    doc = publication(engine, scored, r.issued or date(r.year + 1, 1, 15))
+    return write(doc, r.out, f"cong-bo-diem-{scored.ruleset.id}-{r.year}", r.fmt)
 
 
 def _scorecard(engine: Engine, r: Request, told) -> Path:

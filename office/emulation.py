@@ -23,7 +23,7 @@ from office.outputs import write
 from office.score_documents import scorecard_context
 from reports import documents as docs
 from reports.model import Document, Signature
-from rules.ruleset import find
+from rules.ruleset import find, for_use
 from store import calendar, models
 
 RATING_LABEL = {4: "HTXSNV", 3: "HTTNV", 2: "HTNV", 1: "KHTNV"}
@@ -237,7 +237,7 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     unit_names = units["name"].to_dict()
     who = lambda code: names.get(code) or unit_names.get(code, code)  # noqa: E731
     where = lambda code: units_of.get(code) or unit_names.get(c.unit, "")  # noqa: E731
-    titles = find("danh-hieu-ca-nhan-2022")
+    titles = for_use("person_titles")
     coded = {q.code: q.form for q in c.award_forms if q.code}  # a form's own code is said by its name
     form_text = lambda f: coded.get(f) or COLLECTIVE_LABEL.get(f) or titles.label_of(f)  # noqa: E731
     unit_name = unit_names[c.unit]

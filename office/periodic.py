@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from base.rule_uses import family
 from base.vn import number, percent
 from cycle.inspection import follow_up
 from cycle.plan import plan_of, stored as stored_plan, tasks_due
@@ -20,6 +21,7 @@ from cycle.reporting import LATE, ON_TIME, submissions, withdrawn_batches
 from cycle.scoring import NoScores, stored
 from office.forecasts import quoted
 from office.frames import PROVINCE_OFFICE, frame_for
+from office.rulesets import for_period
 from office.views import best_and_worst
 from reports import documents as docs
 from reports.model import Document
@@ -43,7 +45,7 @@ REPORT_COUNTS = ("hs_tiep_nhan", "hs_da_giai_quyet", "hs_qua_han", "tthc_ra_soat
                  "van_ban_di")
 EXCLUDED = {"van_ban_di": "van_ban_mat"}  # a whole that leaves out a part: secret documents are not signed
 
-PROVISIONAL_RULES = "qd766-2022"  # the province ranks its units by Decision 766's criteria
+PROVISIONAL_RULES = family("units")  # the province ranks its units by Decision 766's criteria
 PROVISIONAL_SHOWN = 5  # best and worst shown in the province's report
 
 
@@ -57,7 +59,7 @@ def _provisional(engine: Engine, period, unit: str | None) -> tuple[tuple, str, 
     """(rows, the rule set's title, the weakest area) of the period's stored scores (nothing before they are
     scored)."""
     try:
-        scored = stored(engine, find(PROVISIONAL_RULES), period.code)
+        scored = stored(engine, for_period(PROVISIONAL_RULES, period.code), period.code)
     except NoScores:
         return (), "", ""
     summary = scored.summary
@@ -264,7 +266,7 @@ def periodic(engine: Engine, period_code: str, unit: str | None, today: date | N
                                  trend if len(earlier) > 1 else {}, on_time,
                                  targets, provisional, provisional_of,
                                  "Sở Nội vụ" if unit else "Bộ Nội vụ", sections,
-                                 quoted(engine, PROVISIONAL_RULES, period, unit))
+                                 quoted(engine, for_period(PROVISIONAL_RULES, period.code).id, period, unit))
     if unit:  # a unit reports to the provincial Department of Home Affairs, which consolidates
         frame = frame_for(engine, unit, "BC", period.due, ("Như trên", "Lưu: VT"))
     else:  # the consolidated report goes to the Ministry of Home Affairs

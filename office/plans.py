@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from base.rule_uses import family
 from base.vn import number
 from cycle import inspection, plan
 from cycle.reporting import REPORTING_KINDS
@@ -15,14 +16,15 @@ from cycle.scoring import NoScores, Scored, rescore, stored
 from office import anomalies
 from office.errors import NotFound, Refused
 from office.frames import PROVINCE_OFFICE, bases, frame_for, issuer, legal_texts
+from office.rulesets import for_period
 from reports import documents as docs
 from reports.model import Document
 from rules.ruleset import find
 from rules.targets import TargetSet, load_targets, shipped_targets, targets_for
 from store import models
 
-PROVINCE_RULES = "qd766-2022"  # the province ranks departments and communes by Decision 766's criteria
-DEPARTMENT_INDEX = "chi-so-cchc-so-nganh"  # each department plans against its CCHC index
+PROVINCE_RULES = family("units")  # the province ranks departments and communes by Decision 766's criteria
+DEPARTMENT_INDEX = family("department_index")  # each department plans against its CCHC index
 
 
 def last_year(engine: Engine, rules: str, year: int) -> Scored:
@@ -35,8 +37,9 @@ def last_year(engine: Engine, rules: str, year: int) -> Scored:
     try:
         if figures is None:
             raise NoScores(period)  # a year without figures is not scored into a run of blanks
-        rescore(engine, find(rules), period)
-        return stored(engine, find(rules), period)
+        rs = for_period(rules, period)
+        rescore(engine, rs, period)
+        return stored(engine, rs, period)
     except NoScores:
         raise NotFound(f"chưa có kết quả chấm điểm năm {year - 1} theo bộ «{rules}» để lập kế hoạch năm {year} "
                        f"(cchc score --ruleset {rules} --period «Năm {year - 1}»)") from None
@@ -190,7 +193,7 @@ def record_finding(engine: Engine, unit: str, visited: date, text: str, recommen
     like any appraisal, brings an already scored year up to date. Returns (finding id, the scoring or None)."""
     from office.scores import score
 
-    rs = find(rules) if points is not None else None
+    rs = for_period(rules, f"{visited.year}-NAM") if points is not None else None
     try:
         found = inspection.record_finding(engine, visited.year, unit, visited, text, recommendation, deadline,
                                           criterion, points, rs)
@@ -229,7 +232,7 @@ def inspection_conclusion(engine: Engine, year: int, unit: str, issued: date | N
     visited = found["visited_on"].iloc[0]
     strengths = ()
     try:
-        last = stored(engine, find(PROVINCE_RULES), f"{year - 1}-NAM")
+        last = stored(engine, for_period(PROVINCE_RULES, f"{year - 1}-NAM"), f"{year - 1}-NAM")
     except NoScores:
         last = None
     if last is not None and unit in last.summary.index:

@@ -100,7 +100,7 @@ class Preview:
 def load_new(name: str) -> RuleSet:
     """The rule set to try, refused with every problem (file, line, criterion) when it does not load."""
     try:
-        return find_ruleset(name)
+        return find_ruleset(name, catalogue=False)  # what the store lacks is named, not refused
     except Refused as e:
         raise Refused(f"bộ tiêu chí mới «{name}» không dùng được:\n{e.message}", field="NEW") from None
 

@@ -35,7 +35,7 @@ from office.dashboard import KIND_NAMES
 from office.errors import NotFound, Refused
 from office.rounds import as_id
 from reports import svg
-from rules.ruleset import find
+from rules.ruleset import default_family, find, load, shipped
 from rules.targets import load_targets, shipped_targets
 from store import models
 
@@ -169,8 +169,10 @@ def _clean(value) -> float | None:
 
 
 def _family(ruleset: str) -> str:
-    """Rule sets of one family share an id but for a trailing year (qd766-2022, qd766-2025)."""
-    return re.sub(r"-(19|20)\d\d$", "", ruleset)
+    """The family of a stored run's rule set: the one it declares when shipped, else its id without a trailing
+    year."""
+    sets = shipped()
+    return load(sets[ruleset]).family if ruleset in sets else default_family(ruleset)
 
 
 def _trend(s: Session, run: models.ScoreRun) -> dict:

@@ -13,6 +13,7 @@ from cycle import scoring
 from office import audit, notifications
 from office.accounts import SYSTEM, Actor, clean_text, require
 from office.errors import NotFound, Refused
+from office.rulesets import used_for
 from rules.ruleset import RuleSet, RuleSetError, find, shipped
 from store import calendar, models
 from store.db import ensure_periods
@@ -179,18 +180,16 @@ def rounds(engine: Engine, state: str | None = None) -> list[models.AssessmentRo
         return list(s.scalars(query))
 
 
-DEMO_RULESET = "chi-so-cchc-so-nganh"
-
-
 def open_demo_round(engine: Engine, year: int = 2024, days: int = 30) -> int:
     """The demo's round: the departments' CCHC index (it has declared figures) over the demo year, open for
     ``days`` days, so that the portal is usable at once after ``make demo``. An open one is reused."""
     code = f"{year}-NAM"
+    demo = used_for("department_index", code).id
     with Session(engine) as s:
         same = s.scalar(select(models.AssessmentRound.id).where(
-            models.AssessmentRound.ruleset == DEMO_RULESET, models.AssessmentRound.period_code == code,
+            models.AssessmentRound.ruleset == demo, models.AssessmentRound.period_code == code,
             models.AssessmentRound.state == "mo"))
     if same:
         return same
-    return open_round(engine, SYSTEM, DEMO_RULESET, code, (now() + timedelta(days=days)).date(),
+    return open_round(engine, SYSTEM, demo, code, (now() + timedelta(days=days)).date(),
                       f"Tự đánh giá Chỉ số CCHC sở, ban, ngành năm {year}")

@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import date
 from difflib import get_close_matches
 
-from rules.ruleset import Problem, RuleSet, RuleSetError, find_or_load
+from base.rule_uses import family
+from rules.ruleset import Problem, RuleSet, RuleSetError, choose, find_or_load
 from store import calendar
 from store.indicators import registry
 
@@ -46,9 +47,23 @@ def period_end(period: str | None) -> date | None:
     return calendar.parse_period(period).end if period else None
 
 
-def open_ruleset(name: str, period: str | None = None) -> RuleSet:
+def open_ruleset(name: str, period: str | None = None, catalogue: bool = True) -> RuleSet:
     """The set ``name`` names (id, ``family``, ``family@yyyy-mm-dd`` or a file) for ``period``, checked against the
-    catalogue and with its parameters at the values in force on the period's last day."""
+    catalogue (unless it is only being tried: a preview names what the store lacks) and with its parameters at
+    the values in force on the period's last day."""
     day = period_end(period)
-    rs = checked(find_or_load(name, day))
+    rs = find_or_load(name, day)
+    rs = checked(rs) if catalogue else rs
     return rs.on(day) if day else rs
+
+
+def for_period(name: str, period: str) -> RuleSet:
+    """A shipped set by id or family (never a file: what the office's own steps and data name), as it stands for
+    ``period``."""
+    day = period_end(period)
+    return checked(choose(name, day)).on(day)
+
+
+def used_for(use: str, period: str) -> RuleSet:
+    """The set the province uses for ``use`` (``base/rule_uses.yaml``: units, department_index …) for ``period``."""
+    return for_period(family(use), period)

@@ -22,12 +22,12 @@ __all__ = ["ruleset", "period_code", "stored", "stored_or_none", "score", "Score
 Scored = sc.Scored
 
 
-def ruleset(name: str, period: str | None = None) -> RuleSet:
+def ruleset(name: str, period: str | None = None, catalogue: bool = True) -> RuleSet:
     """A shipped rule set by its code or family (the set in force on ``period``'s last day), or a rule-set file by
     its path (an option typed on the command line; what data names goes through ``rules.ruleset.find``, by code
     only); every input it reads known to the catalogue (``office.rulesets``)."""
     try:
-        return open_ruleset(name, period)
+        return open_ruleset(name, period, catalogue)
     except RuleSetError as e:
         raise Refused("\n".join(map(str, e.problems)), field="--ruleset") from None
     except NoRuleSetInForce as e:

@@ -69,10 +69,10 @@ def periodic_report(engine: Engine, out: Path, period: str, today: date | None =
     from cycle.scoring import NoFigures, rescore
     from office.outputs import write
     from office.periodic import PROVISIONAL_RULES, periodic
-    from rules.ruleset import find
+    from office.rulesets import for_period
 
     try:
-        rescore(engine, find(PROVISIONAL_RULES), period)
+        rescore(engine, for_period(PROVISIONAL_RULES, period), period)
     except NoFigures:
         pass  # nobody has reported figures yet: the report says who has not reported, without scores
     else:
@@ -85,12 +85,12 @@ def _keep_forecast(engine: Engine, period: str) -> None:
     from office.errors import NotFound
     from office.forecasts import keep
     from office.periodic import PROVISIONAL_RULES
+    from office.rulesets import for_period
     from office.whatif import CUMULATIVE
-    from rules.ruleset import find
 
     if period[5:] in CUMULATIVE:
         try:
-            keep(engine, find(PROVISIONAL_RULES), period)
+            keep(engine, for_period(PROVISIONAL_RULES, period), period)
         except NotFound:
             pass  # no figures of the period to forecast from
 
@@ -125,31 +125,31 @@ def scoring(engine: Engine, out: Path, year: int, publish: bool = True) -> list[
     from office.plans import DEPARTMENT_INDEX, PROVINCE_RULES
     from office.scores import publish as freeze, score, stored_or_none
     from office.whatif_kept import keep as keep_answers
-    from rules.ruleset import find
+    from office.rulesets import for_period
 
     period = f"{year}-NAM"
     from office.errors import NotFound
 
     for rules in (PROVINCE_RULES, DEPARTMENT_INDEX):
         try:
-            done = score(engine, find(rules), period)
+            done = score(engine, for_period(rules, period), period)
         except NotFound:
             return []  # a year without figures: nothing to score, publish or write
         if publish and done.outcome.entities:
             freeze(engine, done.outcome.run_id)
-    province = stored_or_none(engine, find(PROVINCE_RULES), period)
+    province = stored_or_none(engine, for_period(PROVINCE_RULES, period), period)
     if province is None or not len(province.summary):
         return []
     keep_answers(engine, province)  # what each unit must change to reach its targets, quoted by its plan
     issued, deadline = date(year + 1, 1, 15), date(year + 1, 6, 30)
-    written = [write(sd.publication(engine, province, issued), out, f"cong-bo-diem-{PROVINCE_RULES}-{year}", fmt)
+    written = [write(sd.publication(engine, province, issued), out, f"cong-bo-diem-{province.ruleset.id}-{year}", fmt)
                for fmt in ("docx", "xlsx", "html")]
     unit = "SKHCN" if "SKHCN" in province.summary.index else province.summary.index[0]
     written.append(write(sd.scorecard(engine, province, unit, issued), out, f"phieu-diem-{unit}-{year}", "docx"))
     written.append(write(sd.improvement(engine, province, unit, issued, deadline), out,
                          f"ke-hoach-khac-phuc-{unit}-{year}", "docx"))
     written.append(sd.write_site(engine, province, out / f"trang-web-{year}", issued, deadline))
-    index = stored_or_none(engine, find(DEPARTMENT_INDEX), period)
+    index = stored_or_none(engine, for_period(DEPARTMENT_INDEX, period), period)
     gaps = sd.target_gaps(index, year) if index is not None else None
     if gaps is not None and not gaps.empty:
         written.append(write_table(gaps, out / f"khoang-cach-muc-tieu-{year}.xlsx",

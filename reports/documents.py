@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from base import rule_uses
 from base.vn import number
 from reports import charts
 from reports.markup import render_blocks
@@ -16,14 +17,13 @@ from reports.model import Document, Frame, Table
 
 PERIOD_WORDS = {"NAM": "năm {y}", "Q1": "quý I năm {y}", "Q2": "quý II năm {y}", "Q3": "quý III năm {y}",
                 "Q4": "quý IV năm {y}", "6T": "6 tháng năm {y}", "9T": "9 tháng năm {y}"}
-CODE_WORDS = {"qd766-2022": "Bộ chỉ số theo Quyết định số 766/QĐ-TTg",
-              "chi-so-cchc-so-nganh": "Chỉ số cải cách hành chính của sở, ban, ngành",
-              "danh-hieu-ca-nhan-2022": "tiêu chuẩn danh hiệu cá nhân", "danh-hieu-tap-the-2022":
-              "tiêu chuẩn danh hiệu tập thể"}
+CODE_WORDS = rule_uses.words()  # family of rule sets → how a signed document names its sets
 _UNCONFIRMED = re.compile(r"\s*[;,]?\s*(điểm là ví dụ\s*)?\[NC[^\]]*\]")
 _VERSION = re.compile(r"\s*\((lượt chấm điểm )?phiên bản \d+\)|,?\s*(lượt chấm điểm )?phiên bản \d+")
 _PERIOD = re.compile(r"\b(20\d\d)-(NAM|Q[1-4]|6T|9T)\b")
-_CODE = re.compile("|".join(map(re.escape, CODE_WORDS)) + r"|thi-dua-cchc-[a-z0-9-]+")
+# A rule set's code: a family with or without its year (qd766-2022), or a campaign's own set.
+_CODE = re.compile(r"(?<![\w-])(?:(?P<family>" + "|".join(map(re.escape, sorted(CODE_WORDS, key=len, reverse=True)))
+                   + r")(?:-(?:19|20)\d\d)?(?![\w-])|thi-dua-cchc-[a-z0-9-]+)")
 
 
 def signed_text(text: str) -> str:
@@ -32,7 +32,7 @@ def signed_text(text: str) -> str:
     text = _UNCONFIRMED.sub("", text)
     text = _VERSION.sub("", text)
     text = _PERIOD.sub(lambda m: PERIOD_WORDS[m.group(2)].format(y=m.group(1)), text)
-    return _CODE.sub(lambda m: CODE_WORDS.get(m.group(0), "nội dung thi đua của phong trào"), text)
+    return _CODE.sub(lambda m: CODE_WORDS[m["family"]] if m["family"] else "nội dung thi đua của phong trào", text)
 
 
 def _clean_table(table: Table) -> Table:

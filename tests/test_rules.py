@@ -226,3 +226,32 @@ def test_a_family_resolves_by_date_to_the_set_in_force_and_says_which_exist_othe
     assert parse(ruleset(ONE_LEAF.format(value="a"), extra="family: thu\n")).family == "thu"
     with pytest.raises(RuleSetError, match="«family» là một mã"):
         parse(ruleset(ONE_LEAF.format(value="a"), extra="family: Thu Nghiem\n"))
+
+
+PRODUCT = ("base", "rules", "reports", "store", "cycle", "emulation", "office", "flows", "web", "cchc")
+
+
+def test_no_product_code_names_a_shipped_rule_set_outside_the_one_configuration():
+    """A rule set's id is data (rules/sets/*.yaml) and its use is configuration (base/rule_uses.yaml): code asks
+    for a use or a family, so that a new set of a family takes over by its dates alone. Docstrings and
+    comments may quote an id as an example."""
+    import ast
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    ids = set(shipped())
+    files = subprocess.run(["git", "ls-files", "--", *(f"{p}/*.py" for p in PRODUCT)], cwd=root, capture_output=True,
+                           text=True, check=True).stdout.split()
+    assert len(files) > 50
+    found = []
+    for name in files:
+        if not (root / name).exists():
+            continue
+        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+        docs = {id(n.body[0].value) for n in ast.walk(tree) if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef,
+                ast.AsyncFunctionDef)) and n.body and isinstance(n.body[0], ast.Expr)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+                found += [f"{name}:{node.lineno}: {i}" for i in ids if i in node.value]
+    assert found == []

@@ -18,7 +18,7 @@ from store.ingest.problems import Collector
 
 PARTICIPANT_KINDS = {"ca_nhan": "Cá nhân", "tap_the": "Tập thể"}
 # The titles and award forms a decision may grant (Luật TĐKT 2022 Đ.22–28, 74, 75), by participant kind: code →
-# label, the labels of the titles rule sets (danh-hieu-ca-nhan-2022, danh-hieu-tap-the-2022).
+# label, the labels of the titles rule sets (base/rule_uses.yaml: person_titles, collective_titles).
 FORMS = {
     "ca_nhan": {
         "lao_dong_tien_tien": "Lao động tiên tiến",

@@ -10,8 +10,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rules.ruleset import RuleSet, RuleSetError, find
-from store import models
+from base.rule_uses import family
+from rules.ruleset import NoRuleSetInForce, RuleSet, RuleSetError, choose
+from store import calendar, models
 from store.appraisals import add_appraisal
 from store.ingest.columns import Day, Number, Text
 from store.ingest.kind import Context, Kind
@@ -25,8 +26,9 @@ COLUMNS = (
     Text("Tồn tại, hạn chế", "text", example="Chưa công khai đầy đủ TTHC tại Bộ phận Một cửa"),
     Text("Kiến nghị", "recommendation", example="Niêm yết đầy đủ 100% TTHC tại Bộ phận Một cửa"),
     Day("Thời hạn khắc phục", "deadline", example="30/09/2024"),
-    Text("Bộ tiêu chí", "ruleset", required=False, example="qd766-2022",
-         help="Để trống nếu không điều chỉnh điểm; cần khi có «Điểm thẩm định»"),
+    Text("Bộ tiêu chí", "ruleset", required=False, example=family("units"),
+         help="Mã hoặc họ bộ tiêu chí (chọn bộ có hiệu lực năm kiểm tra); để trống nếu không điều chỉnh điểm; cần "
+              "khi có «Điểm thẩm định»"),
     Number("Điểm thẩm định", "points", required=False, example="2",
            help="Điểm của tiêu chí sau kiểm tra; để trống nếu giữ điểm tự đánh giá"),
 )
@@ -66,10 +68,14 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     scored = frame["points"].notna()
     out.rows(scored & frame["ruleset"].eq(""), "Bộ tiêu chí", "có điểm thẩm định thì phải ghi bộ tiêu chí")
     out.rows(scored & frame["criterion"].eq(""), "Tiêu chí", "có điểm thẩm định thì phải ghi tiêu chí")
-    for name in frame.loc[scored & frame["ruleset"].ne(""), "ruleset"].unique():
-        rows = scored & frame["ruleset"].eq(name)
+    named = frame.loc[scored & frame["ruleset"].ne(""), ["ruleset", "year"]].drop_duplicates()
+    for name, year in named.itertuples(index=False):
+        rows = scored & frame["ruleset"].eq(name) & frame["year"].eq(year)
         try:
-            leaves = {leaf.id: leaf.max for leaf in find(name).leaves}
+            leaves = {leaf.id: leaf.max for leaf in _chosen(name, year).leaves}
+        except NoRuleSetInForce as e:
+            out.rows(rows, "Bộ tiêu chí", str(e))
+            continue
         except (KeyError, FileNotFoundError, RuleSetError, ValueError):
             out.rows(rows, "Bộ tiêu chí", f"không có bộ tiêu chí «{name}» (xem «cchc rules list»)")
             continue
@@ -81,12 +87,17 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
                  lambda v: f"điểm thẩm định {v:g} vượt điểm tối đa của tiêu chí", frame["points"])
 
 
+def _chosen(name: str, year) -> RuleSet:
+    """A rule set named in a row: by id, or by family as in force at the end of the inspection year."""
+    return choose(name, calendar.year_window(int(year)).end)
+
+
 def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
     when = datetime.now().replace(microsecond=0)
     for r in frame.itertuples(index=False):
         scored = not pd.isna(r.points)
         add_finding(session, int(r.year), r.unit, r.visited_on.date(), r.criterion, r.text, r.recommendation,
-                    r.deadline.date(), find(r.ruleset) if scored else None, float(r.points) if scored else None,
+                    r.deadline.date(), _chosen(r.ruleset, r.year) if scored else None, float(r.points) if scored else None,
                     now=when)
     adjusted = int(frame["points"].notna().sum())
     return {"phát hiện kiểm tra": len(frame), "điểm thẩm định điều chỉnh": adjusted}
