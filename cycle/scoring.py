@@ -293,6 +293,11 @@ def _moved(old: pd.DataFrame | None, table: pd.DataFrame) -> list[str]:
     return list(table.index[~same])
 
 
+def moved_in(session: Session, run: models.ScoreRun) -> list[str]:
+    """The entities whose points moved in ``run`` from the run it follows (everyone in a first run)."""
+    return _moved(entries(session, run.parent_id) if run.parent_id is not None else None, entries(session, run.id))
+
+
 def _correction(session: Session, previous: models.ScoreRun | None, table: pd.DataFrame) -> str:
     """A run made after a version was published says which one it corrects and whose points differ from it."""
     if previous is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -24,14 +25,23 @@ def to_pdf(docx: Path) -> Path:
 
 
 def write(document, out: Path, name: str, fmt: str) -> Path:
-    """``document`` as ``out/name.fmt``; returns the path written."""
+    """``document`` as ``out/name.fmt``; returns the path written. Made aside and moved into place, so that a
+    document on disk is always whole: a process killed while writing leaves the previous one or none."""
     if fmt not in FORMATS:
         raise Refused(f"không có định dạng «{fmt}»; chọn một trong {', '.join(FORMATS)}", field="--format")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out, prefix=".dang-ghi-") as tmp:
+        made = _render(document, Path(tmp), name, fmt)
+        for part in sorted(Path(tmp).iterdir()):  # a PDF comes with the DOCX it was made from
+            os.replace(part, out / part.name)
+    return out / made.name
+
+
+def _render(document, out: Path, name: str, fmt: str) -> Path:
     from reports.docx import render_docx
     from reports.html import render_html
     from reports.xlsx import render_xlsx
 
-    out.mkdir(parents=True, exist_ok=True)
     if fmt == "html":
         return render_html(document, out / f"{name}.html")
     if fmt == "xlsx":

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from cycle.history import diff
-from cycle.scoring import Outcome, current_run, rescore, stale_periods, stored
+from cycle.scoring import Outcome, current_run, moved_in, rescore, stale_periods, stored
 from office.outputs import write, write_if_changed
 from rules.ruleset import RuleSet, find, shipped
 from store import models
@@ -27,46 +27,87 @@ def unit_rulesets() -> list[RuleSet]:
     return [rs for rs in found if rs.entity == "unit" and rs.criteria]
 
 
-def _people_changed(engine: Engine, since: int) -> bool:
+def _people_changed(engine: Engine, since: int, until: int | None = None) -> bool:
+    B = models.IngestBatch
     with Session(engine) as s:
-        return bool(s.scalar(select(func.count()).select_from(models.IngestBatch)
-                             .where(models.IngestBatch.kind.in_(PEOPLE_KINDS), models.IngestBatch.id > since)))
+        return bool(s.scalar(select(func.count()).select_from(B).where(
+            B.kind.in_(PEOPLE_KINDS), B.id > since, *([B.id <= until] if until is not None else []))))
+
+
+def _documents(engine: Engine, rs: RuleSet, period: str, units: list[str], out: Path,
+               only_missing: bool = False) -> list[Path]:
+    """The documents a re-scoring run owes: the publication of its ranking and the scorecard of each unit
+    whose points moved, dated the day of the run (the same run gives the same bytes whenever they are
+    written). ``only_missing``: those not on disk yet."""
+    from office import score_documents as sd
+
+    folder = out / "tinh-lai" / period
+    names = [f"cong-bo-diem-{rs.id}"] + [f"phieu-diem-{rs.id}-{unit}" for unit in units]
+    if only_missing:
+        names = [n for n in names if not (folder / f"{n}.docx").exists()]
+    if not names:
+        return []
+    scored = stored(engine, rs, period)
+    if not len(scored.summary):
+        return []
+    issued = scored.run.created_at.date()
+    written = []
+    for name in names:
+        unit = name.removeprefix(f"phieu-diem-{rs.id}-")
+        if name == f"cong-bo-diem-{rs.id}":
+            written.append(write(sd.publication(engine, scored, issued), folder, name, "docx"))
+        elif unit in scored.summary.index:
+            written.append(write(sd.scorecard(engine, scored, unit, issued), folder, name, "docx"))
+    return written
+
+
+def _left_unwritten(engine: Engine, rs: RuleSet, period: str, run: models.ScoreRun, out: Path) -> list[Path]:
+    """What a re-scoring run that was stopped (its process killed, its machine gone) left unwritten: the
+    documents of the units that moved in the current run, when that run re-scored an earlier one. A period's
+    first run owes none here: the cycle's steps write its documents."""
+    if run.parent_id is None:
+        return []
+    with Session(engine) as s:
+        moved = moved_in(s, run)
+    return _documents(engine, rs, period, moved, out, only_missing=True) if moved else []
+
+
+def _eligibility_due(engine: Engine, runs: list[models.ScoreRun]) -> bool:
+    """Staff records landed after the marks of ``runs`` (those re-scored now), or within the window of a
+    current run that re-scored an earlier one (its listing may not have been written)."""
+    if not runs:
+        return False
+    if _people_changed(engine, min(r.batch_mark for r in runs)):
+        return True
+    with Session(engine) as s:
+        for run in runs:
+            parent = s.get(models.ScoreRun, run.parent_id) if run.parent_id is not None else None
+            if parent is not None and _people_changed(engine, parent.batch_mark, run.batch_mark):
+                return True
+    return False
 
 
 def rescore_all(engine: Engine, period: str, out: Path | None = None) -> dict:
-    """Bring every unit rule set up to date for ``period``; with ``out``, rewrite the affected documents.
-    Returns, per rule set, the run and the changes in words, and the documents written."""
-    from office import score_documents as sd
-
+    """Bring every unit rule set up to date for ``period``; with ``out``, write the affected documents and
+    whatever an earlier re-scoring of the current run left unwritten. Returns, per rule set, the run and the
+    changes in words, and the documents written."""
     every = unit_rulesets()
     with Session(engine) as s:  # only the rule sets already scored for the period: the cycle scores the others
         before = {rs.id: run for rs in every if (run := current_run(s, rs.id, period)) is not None}
     rulesets = [rs for rs in every if rs.id in before]
-    marks = [r.batch_mark for r in before.values() if r is not None]
     summary: dict = {"period": period, "rulesets": {}, "documents": []}
     for rs in rulesets:
-        outcome: Outcome = rescore(engine, rs, period)
         previous = before[rs.id]
-        changes = diff(engine, previous.id, outcome.run_id) if outcome.written and previous is not None else []
+        if out is not None:
+            summary["documents"] += _left_unwritten(engine, rs, period, previous, out)
+        outcome: Outcome = rescore(engine, rs, period)
+        changes = diff(engine, previous.id, outcome.run_id) if outcome.written else []
         summary["rulesets"][rs.id] = {"run": outcome.run_id, "version": outcome.version, "mode": outcome.mode,
                                       "evaluated": outcome.evaluated, "written": outcome.written,
                                       "changes": [c.sentence() for c in changes]}
-        # A period's first scoring writes no documents here: the cycle's steps do. What is written again is
-        # what an earlier run had made and a change has made stale.
-        if out is None or previous is None or not outcome.written or not outcome.changed:
-            continue
-        scored = stored(engine, rs, period)
-        if not len(scored.summary):
-            continue
-        issued = date.today()
-        folder = out / "tinh-lai" / period
-        summary["documents"].append(write(sd.publication(engine, scored, issued), folder, f"cong-bo-diem-{rs.id}",
-                                          "docx"))
-        for unit in outcome.changed:
-            if unit in scored.summary.index:
-                summary["documents"].append(write(sd.scorecard(engine, scored, unit, issued), folder,
-                                                  f"phieu-diem-{rs.id}-{unit}", "docx"))
-    if out is not None and marks and _people_changed(engine, min(marks)):
+        if out is not None and outcome.written and outcome.changed:
+            summary["documents"] += _documents(engine, rs, period, list(outcome.changed), out)
+    if out is not None and _eligibility_due(engine, list(before.values())):
         from emulation.eligibility import eligibility
         from office.emulation import eligibility_document
 
