@@ -89,3 +89,21 @@ def quoted(engine: Engine, ruleset_id: str, period, unit: str | None) -> str:
     forecast, or "" (the province's report, or nothing kept)."""
     made = kept(engine, ruleset_id, period.code, unit) if unit else None
     return made.sentence(period.in_sentence) if made else ""
+
+
+CUMULATIVE = ("Q1", "6T", "9T")  # the periods a forecast is made from, the year's start first
+
+
+def on_scorecard(engine: Engine, ruleset_id: str, period: str, unit: str) -> str:
+    """The line a unit's scorecard of ``period`` (a code) carries: the forecast kept from that cumulative period;
+    on the year's scorecard, the latest one kept in the year (from 9 months, else 6, else Q1), so that the result
+    stands beside what was forecast; "" when none was kept."""
+    from store.calendar import KINDS_BY_CODE, Period
+
+    year, kind = int(period[:4]), period[5:]
+    kinds = (kind,) if kind in CUMULATIVE else CUMULATIVE[::-1] if kind == "NAM" else ()
+    for k in kinds:
+        line = quoted(engine, ruleset_id, Period(year, KINDS_BY_CODE[k]), unit)
+        if line:
+            return line
+    return ""

@@ -15,6 +15,7 @@ from base.vn import number
 from cycle.scoring import Scored
 from office import whatif_kept
 from office.errors import NotFound
+from office.forecasts import on_scorecard
 from office.frames import PROVINCE_OFFICE, frame_for
 from reports import documents as docs
 from reports.model import Document
@@ -88,7 +89,8 @@ def scorecard_context(scored: Scored, code: str, engine: Engine | None = None) -
     notes = tuple((n.criterion or "", n.text, n.reference) for n in scored.result.notes(code))  # as the run kept them
     return docs.Scorecard(scored.year, scored.ruleset.title, unit_score(scored, code), len(scored.summary), leaves,
                           _areas(scored.ruleset), {a: board.component_average(a) for a, _ in board.areas},
-                          unbacked=unbacked(engine, scored, code) if engine is not None else (), notes=notes)
+                          unbacked=unbacked(engine, scored, code) if engine is not None else (), notes=notes,
+                          forecast=on_scorecard(engine, scored.ruleset.id, scored.period, code) if engine is not None else "")
 
 
 def scorecard(engine: Engine, scored: Scored, code: str, issued: date) -> Document:

@@ -12,14 +12,11 @@ from sqlalchemy.orm import Session
 from cycle.scoring import current_run
 from office.accounts import Actor
 from office.errors import Forbidden, NotFound
-from office.forecasts import Kept, kept
+from office.forecasts import CUMULATIVE, Kept, kept
 from office.whatif_kept import LatestKept, latest_kept
 from reports import svg
 from store import models
 from store.calendar import KINDS_BY_CODE, Period
-
-CUMULATIVE = ("Q1", "6T", "9T")  # as office.whatif.CUMULATIVE: the periods that accumulate from the year's start
-
 
 @dataclass(frozen=True)
 class ForecastView:

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from base.vn import number
 from cycle.scoring import scoring_frame
 from office.errors import NotFound, Refused
+from office.forecasts import CUMULATIVE  # the periods that accumulate from the year's start
 from office.scores import stored
 from rules.evaluate import ADJUSTED
 from rules.ruleset import RuleSet
@@ -187,7 +188,6 @@ def plans(engine: Engine, rs: RuleSet, period: str, rank: int | None = None, kla
 
 # --- Where the year will end --------------------------------------------------------------------------
 
-CUMULATIVE = ("Q1", "6T", "9T")  # the periods that accumulate from the year's start
 # Past years needed to learn from: the intervals are calibrated on each past year forecast with the others'
 # shares; one year alone would be calibrated on itself (the demo's backtest: 50% held for a nominal 80%).
 MIN_PAST_YEARS = 2

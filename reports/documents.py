@@ -148,6 +148,7 @@ class Scorecard:
     target: dict[str, float] = field(default_factory=dict)  # area → target (%)
     unbacked: tuple[tuple[str, str, str], ...] = ()  # (criterion, declared figure, the unit's explanation or "")
     notes: tuple[tuple[str, str, str], ...] = ()  # (criterion or "", how the rules depart from their text, reference)
+    forecast: str = ""  # the year-end forecast kept for the unit in that period (office.forecasts.on_scorecard)
 
 
 def scorecard(card: Scorecard, frame: Frame) -> Document:

@@ -109,3 +109,22 @@ targets:
     assert other.returncode == 1 and "là của đơn vị «SKHCN»" in other.stderr
     both = cchc("what-if", "--unit", unit, "--target-set", targets, "--rank", "3", cwd=tmp_path, db=db)
     assert both.returncode == 2 and "không dùng cùng --rank" in both.stderr
+
+
+def test_the_scorecard_carries_the_kept_forecast(province, tmp_path):
+    from office.score_documents import scorecard
+    from office.scores import stored
+    from office.year import periodic_report
+
+    unit = _code(province, "Sở Xây dựng")
+    year = scored(province, RULES, 2024)
+    issued = date(2025, 1, 15)
+    assert "dự báo cả năm" not in read_docx_text(scorecard(province, year, unit, issued), tmp_path / "truoc.docx")
+    periodic_report(province, tmp_path / "out", "2024-6T", date(2024, 6, 25))
+    line = kept(province, RULES.id, "2024-6T", unit).sentence("6 tháng năm 2024")
+    assert line.startswith("Theo số liệu lũy kế 6 tháng năm 2024, dự báo cả năm: ")
+    # the year's scorecard: the latest forecast kept in the year, beside the result
+    assert line in read_docx_text(scorecard(province, year, unit, issued), tmp_path / "nam.docx")
+    # the 6 months' scorecard: the forecast kept from that period
+    six = stored(province, RULES, "2024-6T")
+    assert line in read_docx_text(scorecard(province, six, unit, issued), tmp_path / "6t.docx")
