@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -31,6 +32,8 @@ def run_cycle(year: int, out: Path, prefect: bool) -> list[Path]:
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # offline machines: no telemetry
         # Prefect's temporary server takes 10–20 s to start on a new home on a busy 2-core machine.
         os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+        if server := os.environ.get("PREFECT_API_URL"):
+            return _on_server(server, year, out)
         from flows.year import yearly_cycle
 
         with console.status("Khởi động Prefect…"):
@@ -39,6 +42,51 @@ def run_cycle(year: int, out: Path, prefect: bool) -> list[Path]:
 
     with console.status("…") as status:
         return run(engine(), year, out, told=lambda o: status.update(f"{o.when:%d/%m/%Y} — {o.title}…"))
+
+
+def _on_server(server: str, year: int, out: Path) -> list[Path]:
+    """The year's flows in this process, recorded on the Prefect server ``server``. A server that goes away is
+    said within seconds, by name: Prefect's client would otherwise retry every call for minutes."""
+    from flows.events import ServerUnreachable, reachable
+
+    os.environ.setdefault("PREFECT_CLIENT_MAX_RETRIES", "1")
+    os.environ.setdefault("PREFECT_API_REQUEST_TIMEOUT", "10")
+    reachable(server)
+    from flows.year import yearly_cycle
+
+    stop = threading.Event()
+    threading.Thread(target=_watch_server, args=(server, stop), daemon=True).start()
+    try:
+        with console.status(f"Chạy trên máy chủ Prefect {server}…"):
+            return [Path(p) for p in yearly_cycle(year, settings.url(), str(out))]
+    except Exception as failure:
+        try:
+            reachable(server)
+        except ServerUnreachable as lost:
+            raise ServerUnreachable(lost.url, lost.why, "chu trình dừng giữa chừng, các bước đã xong vẫn được giữ "
+                                    "trong CSDL. Chạy lại «cchc cycle run» khi máy chủ trả lời (bước đã xong không "
+                                    "tạo thêm gì), hoặc thêm --no-prefect để chạy không qua máy chủ") from failure
+        raise
+    finally:
+        stop.set()
+
+
+WATCH_SECONDS = 3  # how often a run on a server checks that the server still answers
+
+
+def _watch_server(server: str, stop: threading.Event) -> None:
+    """Say at once when the server stops answering (a step may run for minutes before Prefect's next call
+    fails); the run then ends after the step in progress, whose work is kept."""
+    from cchc.shell import err
+    from flows.events import ServerUnreachable, reachable
+
+    while not stop.wait(WATCH_SECONDS):
+        try:
+            reachable(server)
+        except ServerUnreachable as lost:
+            err.print(f"[bold red]Mất kết nối:[/] {lost}; chu trình sẽ dừng sau bước đang chạy (kết quả của bước "
+                      "đó vẫn được ghi).")
+            return
 
 
 def print_ranking(year: int, ruleset: str = UNITS) -> None:
