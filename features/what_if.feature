@@ -37,3 +37,10 @@ Tính năng: Cần cải thiện ít nhất những gì để đạt mục tiêu
     Thì báo cáo 6 tháng của "Sở Xây dựng" ghi dự báo cả năm là một khoảng điểm và một khoảng hạng
     Và dự báo đã học từ diễn biến 3 năm trước
     Và dự báo điểm cả năm sai ít hơn lấy điểm 6 tháng làm điểm cả năm
+
+  Kịch bản: Kế hoạch khắc phục trích câu trả lời đã lưu khi chấm điểm cả năm, không tính lại
+    Cho tỉnh mô phỏng đã có kết quả chấm điểm năm 2024
+    Khi văn phòng lưu việc cần làm để đạt mục tiêu của từng đơn vị theo lượt chấm năm 2024
+    Thì kế hoạch khắc phục của "Sở Khoa học và Công nghệ" có mục "MỤC TIÊU VÀ VIỆC CẦN LÀM" với mục tiêu "Chỉ số PAR INDEX từ 85 điểm trở lên"
+    Và kế hoạch ghi từng việc cần làm, số liệu hiện nay, số cần đạt và số điểm tăng thêm ở từng tiêu chí
+    Và khi câu trả lời đã lưu được sửa thì kế hoạch khắc phục ghi đúng câu đã lưu

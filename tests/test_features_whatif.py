@@ -205,3 +205,67 @@ def better_than_naive(world):
     error = sum(abs(made[u].points - truth.loc[u, "diem"]) for u in units) / len(units)
     naive_error = sum(abs(flat.loc[u, "diem"] - truth.loc[u, "diem"]) for u in units) / len(units)
     assert error < naive_error, (error, naive_error)
+
+
+# --- The improvement plan quotes the kept answer ------------------------------------------------------------
+
+
+@when(parsers.parse("văn phòng lưu việc cần làm để đạt mục tiêu của từng đơn vị theo lượt chấm năm {year:d}"))
+def keep_answers(world, year):
+    from office.whatif_kept import keep
+
+    assert world["run"].year == year
+    assert keep(world["engine"], world["run"]) >= 1
+
+
+def _plan(world, name: str, tmp_path) -> tuple[str, list]:
+    from datetime import date
+
+    from docx import Document
+
+    from office.score_documents import improvement
+
+    from reports.docx import render_docx
+
+    doc = improvement(world["engine"], world["run"], _code(world, name), date(2025, 1, 15), date(2025, 6, 30))
+    path = render_docx(doc, tmp_path / "ke-hoach-khac-phuc.docx")
+    word = Document(path)
+    return "\n".join(p.text for p in word.paragraphs), word.tables
+
+
+@then(parsers.parse('kế hoạch khắc phục của "{name}" có mục "{section}" với mục tiêu "{goal}"'))
+def plan_has_goal(world, name, section, goal, tmp_path):
+    from office.whatif_kept import kept
+
+    text, tables = _plan(world, name, tmp_path)
+    world["unit"], world["plan"], world["tables"] = _code(world, name), text, tables
+    world["kept"] = kept(world["engine"], world["run"].run.run_id, world["unit"])
+    assert section in text and f"Mục tiêu: {goal}" in text, text[-3000:]
+    assert all(line in text for line in world["kept"][0].lines)
+
+
+@then("kế hoạch ghi từng việc cần làm, số liệu hiện nay, số cần đạt và số điểm tăng thêm ở từng tiêu chí")
+def plan_lists_changes(world):
+    from base.vn import number
+
+    table = next(t for t in world["tables"] if t.rows[0].cells[1].text == "Việc cần làm")
+    assert [c.text for c in table.rows[0].cells] == ["TT", "Việc cần làm", "Hiện nay", "Cần đạt", "Tiêu chí",
+                                                     "Điểm tăng thêm"]
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    changes = world["kept"][0].changes
+    assert [r[1] for r in rows] == [c.words for c in changes]
+    for row, c in zip(rows, changes):
+        assert row[2] and row[3] and row[2] != row[3]
+        assert row[4] == "; ".join(k for k, _ in c.gains)
+        assert row[5] == number(sum(p for _, p in c.gains), 2)
+
+
+@then("khi câu trả lời đã lưu được sửa thì kế hoạch khắc phục ghi đúng câu đã lưu")
+def plan_quotes_the_store(world, tmp_path):
+    from sqlalchemy import text as sql
+
+    with world["engine"].begin() as conn:
+        conn.execute(sql("UPDATE whatif_kept SET lines = 'Câu đã lưu khi chấm điểm.' WHERE run_id = :r"),
+                     {"r": world["run"].run.run_id})
+    again, _ = _plan(world, "Sở Khoa học và Công nghệ", tmp_path)
+    assert "Câu đã lưu khi chấm điểm." in again and world["kept"][0].lines[0] not in again
