@@ -185,6 +185,7 @@ def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: i
     frame["xep_loai_tap_the"] = own["xep_loai_tap_the"].fillna(level)
     frame["htxs_nam_truoc"] = own["htxs_nam_truoc"]
     frame["ttldxs_nam_truoc"] = own["ttldxs_nam_truoc"]
+    frame["dang_xem_xet_ky_luat"] = own["vu_viec_dang_mo"]
     return frame
 
 

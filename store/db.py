@@ -30,8 +30,8 @@ TABLES = ("ingest_batch", "unit", "person", "staff_rating", "discipline", "initi
           "draft_figure", "draft_note", "evidence_file", "feedback_request", "report_narrative", "periodic_report",
           "periodic_report_figure", "periodic_report_text", "periodic_report_sending",
           "council_session", "council_member", "council_item", "council_voted", "notification", "award_record",
-          "collective_rating", "proceeding", "research_topic", "year_forecast", "dossier_dataset", "whatif_kept",
-          "event_outbox")
+          "collective_rating", "proceeding", "unit_proceeding", "research_topic", "year_forecast", "dossier_dataset",
+          "whatif_kept", "event_outbox")
 
 DEFAULT_URL = "sqlite:///cchc.db"
 MIGRATIONS = Path(__file__).with_name("migrations")

@@ -803,6 +803,22 @@ class Proceeding(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
 
 
+class UnitProceeding(Base):
+    """A matter of a collective (an inspection, investigation or complaint concerning the unit itself) that
+    holds its titles back while open (NĐ 152/2025 Đ.4); a later row with the same unit, kind and opening date
+    closes it, as for a person."""
+
+    __tablename__ = "unit_proceeding"
+    __table_args__ = (UniqueConstraint("unit_id", "kind", "opened_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(500), default="")
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+
+
 class ResearchTopic(Base):
     """A scientific topic or project accepted (nghiệm thu) with the person among its authors: it counts for
     Chiến sĩ thi đua cơ sở in the year of its acceptance (Luật TĐKT 2022 Đ.23)."""

@@ -269,6 +269,35 @@ def test_collective_bang_khen_from_two_years_of_its_own_ratings(engine, tmp_path
     assert ok and frame.loc["SKHCN-VP", "xep_loai_tap_the"] == 4 and frame.loc["SKHCN-VP", "htxs_nam_truoc"] == 1
 
 
+def test_an_open_matter_of_the_collective_itself_holds_its_titles_back(engine, tmp_path):
+    """An inspection of the division (not of one of its people) open at the year's end blocks its titles and
+    Bằng khen with the reason; once a later row closes it, they come back."""
+    from emulation.review import collective_inputs
+    from rules.evaluate import evaluate
+    from rules.ruleset import find
+
+    staff(engine, tmp_path, {f"V{i}": ("XXX", "SKHCN-VP") for i in range(4)})
+    ingest_file(engine, write_xlsx(tmp_path / "xep_loai_tap_the.xlsx",
+                                   ["Mã tập thể", "Năm đánh giá", "Mức xếp loại tập thể", "Danh hiệu tập thể"],
+                                   [["SKHCN-VP", 2023, "HTXSNV", None], ["SKHCN-VP", 2024, "HTXSNV", None]]))
+    rules = find("danh-hieu-tap-the-2022")
+    headers = ["Mã cán bộ", "Mã tập thể", "Loại vụ việc", "Ngày bắt đầu", "Ngày kết thúc", "Kết quả"]
+
+    def held():
+        result = evaluate(rules, collective_inputs(engine, eligibility(engine, 2024), ["SKHCN-VP"], 2024, 2.0))
+        return {t: bool(result.env[t][0] == 1) for t in ("tap_the_lao_dong_tien_tien", "bang_khen_tap_the")}, result
+
+    assert held()[0] == {"tap_the_lao_dong_tien_tien": True, "bang_khen_tap_the": True}
+    ingest_file(engine, write_xlsx(tmp_path / "vu_viec.xlsx", headers,
+                                   [[None, "SKHCN-VP", "Thanh tra", "01/11/2024", None, None]]))
+    blocked, result = held()
+    assert blocked == {"tap_the_lao_dong_tien_tien": False, "bang_khen_tap_the": False}
+    assert "tập thể đang bị xem xét, thanh tra, điều tra (NĐ 152/2025 Đ.4)" in result.reasons("SKHCN-VP", "bang_khen_tap_the")
+    ingest_file(engine, write_xlsx(tmp_path / "vu_viec_2.xlsx", headers,
+                                   [[None, "SKHCN-VP", "Thanh tra", "01/11/2024", "15/12/2024", "Không có vi phạm"]]))
+    assert held()[0] == {"tap_the_lao_dong_tien_tien": True, "bang_khen_tap_the": True}
+
+
 def test_eligibility_of_a_province_without_a_unit_coded_snv(tmp_path):
     from cli_runner import cchc
 

@@ -18,7 +18,8 @@ from store.ingest.templates import write_template
 AWARD_HEADERS = ["Cá nhân hay tập thể", "Mã cán bộ hoặc tập thể", "Danh hiệu, hình thức khen thưởng", "Năm",
                  "Số quyết định", "Ngày quyết định", "Cơ quan quyết định", "Sáng kiến làm căn cứ"]
 RATING_HEADERS = ["Mã tập thể", "Năm đánh giá", "Mức xếp loại tập thể", "Danh hiệu tập thể"]
-PROCEEDING_HEADERS = ["Mã cán bộ", "Loại vụ việc", "Ngày bắt đầu", "Ngày kết thúc", "Kết quả"]
+PROCEEDING_HEADERS = ["Mã cán bộ", "Loại vụ việc", "Ngày bắt đầu", "Ngày kết thúc", "Kết quả"]  # a person's only
+PROCEEDING_TEMPLATE = ["Mã cán bộ", "Mã tập thể", "Loại vụ việc", "Ngày bắt đầu", "Ngày kết thúc", "Kết quả"]
 TOPIC_HEADERS = ["Mã đề tài", "Tên đề tài", "Mã cán bộ", "Năm nghiệm thu", "Cấp đề tài"]
 
 
@@ -47,7 +48,7 @@ def refused(engine, path, **kw) -> list[str]:
 
 def test_every_new_kind_has_a_template_whose_headers_ingest(staffed, tmp_path):
     for code, headers in (("khen_thuong", AWARD_HEADERS), ("xep_loai_tap_the", RATING_HEADERS),
-                          ("vu_viec", PROCEEDING_HEADERS), ("de_tai", TOPIC_HEADERS)):
+                          ("vu_viec", PROCEEDING_TEMPLATE), ("de_tai", TOPIC_HEADERS)):
         wb = load_workbook(write_template(code, tmp_path / "mau"))
         assert [c.value for c in wb["Dữ liệu"][1]] == headers == KINDS[code].headers
 
@@ -132,6 +133,28 @@ def test_a_later_row_closes_an_open_proceeding(staffed, tmp_path):
     problems = refused(staffed, write_xlsx(tmp_path / "vu_viec_4.xlsx", PROCEEDING_HEADERS, [
         ["CB2", "Bắt giữ", "01/01/2024", None, None]]))
     assert problems[0].startswith("vu_viec_4.xlsx, dòng 2, cột «Loại vụ việc»: «Bắt giữ» không thuộc")
+
+
+def test_a_collectives_own_matters(staffed, tmp_path):
+    done = ingest_file(staffed, write_xlsx(tmp_path / "vu_viec.xlsx", PROCEEDING_TEMPLATE, [
+        [None, "SKHCN-VP", "Thanh tra", "01/11/2024", None, None], ["CB2", None, "Điều tra", "15/09/2024", None, None]]))
+    assert done.loaded["vụ việc của tập thể"] == 1
+    with Session(staffed) as s:
+        [u] = s.scalars(select(models.UnitProceeding)).all()
+        assert (u.kind, u.opened_on, u.closed_on) == ("thanh_tra", date(2024, 11, 1), None)
+        assert len(s.scalars(select(models.Proceeding)).all()) == 1
+    problems = refused(staffed, write_xlsx(tmp_path / "vu_viec_2.xlsx", PROCEEDING_TEMPLATE, [
+        ["CB2", "STP", "Thanh tra", "01/11/2024", None, None], [None, None, "Thanh tra", "01/11/2024", None, None],
+        [None, "KHONG", "Thanh tra", "01/11/2024", None, None], [None, "STP", "Thanh tra", "02/11/2024", None, None],
+        [None, "STP", "thanh_tra", "02/11/2024", None, None]]))
+    assert problems == [
+        "vu_viec_2.xlsx, dòng 2, cột «Mã tập thể»: một dòng là vụ việc của một cán bộ hoặc của một tập thể, không "
+        "phải cả hai",
+        "vu_viec_2.xlsx, dòng 3, cột «Mã cán bộ»: cần mã cán bộ (vụ việc của cá nhân) hoặc mã tập thể (vụ việc của "
+        "tập thể)",
+        "vu_viec_2.xlsx, dòng 4, cột «Mã tập thể»: đơn vị «KHONG» chưa có trong danh mục đơn vị (nhập tệp đơn vị "
+        "trước)",
+        "vu_viec_2.xlsx, dòng 6, cột «Mã tập thể»: trùng khóa (Mã tập thể, Loại vụ việc, Ngày bắt đầu) với dòng 5"]
 
 
 def test_a_decision_closes_the_discipline_under_consideration(staffed, tmp_path):

@@ -1,5 +1,5 @@
-"""Matters that hold a person's awards back while open (NĐ 152/2025 Đ.4), and accepted research topics, which
-count for Chiến sĩ thi đua cơ sở (Luật TĐKT 2022 Đ.23)."""
+"""Matters that hold a person's or a collective's awards back while open (NĐ 152/2025 Đ.4), and accepted
+research topics, which count for Chiến sĩ thi đua cơ sở (Luật TĐKT 2022 Đ.23)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,11 @@ def _choices(labels: dict[str, str], **aliases: str) -> dict[str, str]:
 
 
 PROCEEDING_COLUMNS = (
-    Text("Mã cán bộ", "person", limit=50, example="CB00001"),
+    Text("Mã cán bộ", "person", required=False, limit=50, example="CB00001",
+         help="Cán bộ liên quan; để trống khi vụ việc là của tập thể (ghi cột «Mã tập thể»)"),
+    Text("Mã tập thể", "unit", required=False, limit=50, example="",
+         help="Đơn vị, phòng là đối tượng thanh tra, điều tra, khiếu nại (vụ việc của tập thể); để trống với vụ "
+              "việc của cá nhân. Cột này có thể bỏ khỏi tệp"),
     Choice("Loại vụ việc", "kind", example="Điều tra",
            choices=_choices(PROCEEDING_KINDS, **{"Xem xét kỷ luật": "xem_xet_ky_luat", "Kỷ luật": "xem_xet_ky_luat",
                                                  "Thanh tra": "thanh_tra", "Kiểm tra": "thanh_tra",
@@ -42,7 +46,19 @@ PROCEEDING_COLUMNS = (
 
 
 def check_proceedings(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    person, unit = frame["person"].ne(""), frame["unit"].ne("")
+    out.rows(person & unit, "Mã tập thể", "một dòng là vụ việc của một cán bộ hoặc của một tập thể, không phải cả hai")
+    out.rows(~person & ~unit, "Mã cán bộ", "cần mã cán bộ (vụ việc của cá nhân) hoặc mã tập thể (vụ việc của tập thể)")
     ctx.unknown_people(frame, out, "Mã cán bộ")
+    ctx.unknown_units(frame, out, "Mã tập thể")
+    # A collective's row has no person, so the kind's key (person, kind, opening date) does not see its repeats.
+    positions = pd.Series(range(len(frame)), index=frame.index)
+    mine = (unit & ~person).to_numpy()
+    keys = frame.loc[mine, ["unit", "kind", "opened_on"]].assign(pos=positions[mine])
+    first = positions.copy()
+    first[mine] = keys.groupby(["unit", "kind", "opened_on"])["pos"].transform("min").to_numpy()
+    out.rows(first.ne(positions), "Mã tập thể",
+             lambda pos: f"trùng khóa (Mã tập thể, Loại vụ việc, Ngày bắt đầu) với dòng {out.row_of(pos)}", first)
     backwards = frame["closed_on"].notna() & frame["opened_on"].notna() & (frame["closed_on"] < frame["opened_on"])
     out.rows(backwards, "Ngày kết thúc", lambda v: f"ngày kết thúc {v:%d/%m/%Y} trước ngày bắt đầu",
              frame["closed_on"])
@@ -51,21 +67,36 @@ def check_proceedings(ctx: Context, frame: pd.DataFrame, out: Collector) -> None
 
 
 def load_proceedings(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
-    """The latest row of a person, kind and opening date is the matter's state: a later one closes (or reopens)
-    it."""
-    P = models.Proceeding
-    keys = [(ctx.people[r.person], r.kind, r.opened_on.date()) for r in frame.itertuples(index=False)]
-    existing = {(p.person_id, p.kind, p.opened_on): p for p in session.scalars(
-        select(P).where(tuple_(P.person_id, P.kind, P.opened_on).in_(keys)))}
+    """The latest row of a person (or a collective), kind and opening date is the matter's state: a later one
+    closes (or reopens) it."""
+    people = frame[frame["person"].ne("")]
+    units = frame[frame["person"].eq("")]
+    closed = _matters(session, models.Proceeding, "person_id", [ctx.people[c] for c in people["person"]], people,
+                      batch_id)
+    closed += _matters(session, models.UnitProceeding, "unit_id", [ctx.units[c][0] for c in units["unit"]], units,
+                       batch_id)
+    done = {"vụ việc": len(frame), "vụ việc đã kết thúc": closed}
+    if len(units):
+        done["vụ việc của tập thể"] = len(units)
+    return done
+
+
+def _matters(session: Session, model, subject: str, ids: list[int], frame: pd.DataFrame, batch_id: int) -> int:
+    column = getattr(model, subject)
+    keys = [(i, r.kind, r.opened_on.date()) for i, r in zip(ids, frame.itertuples(index=False))]
+    if not keys:
+        return 0
+    existing = {(getattr(p, subject), p.kind, p.opened_on): p for p in session.scalars(
+        select(model).where(tuple_(column, model.kind, model.opened_on).in_(keys)))}
     closed = 0
     for key, row in zip(keys, frame.itertuples(index=False)):
-        rec = existing.get(key) or P(person_id=key[0], kind=key[1], opened_on=key[2])
+        rec = existing.get(key) or model(**{subject: key[0]}, kind=key[1], opened_on=key[2])
         rec.closed_on = None if pd.isna(row.closed_on) else row.closed_on.date()
         rec.outcome, rec.batch_id = row.outcome, batch_id
         closed += rec.closed_on is not None
         session.add(rec)
     session.flush()
-    return {"vụ việc": len(frame), "vụ việc đã kết thúc": closed}
+    return closed
 
 
 TOPIC_COLUMNS = (
@@ -98,9 +129,12 @@ def load_topics(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: i
 
 PROCEEDINGS = Kind("vu_viec", "Vụ việc đang xem xét kỷ luật, điều tra, thanh tra, khiếu nại, tố cáo",
                    PROCEEDING_COLUMNS, ("person", "kind", "opened_on"), check_proceedings, load_proceedings,
-                   notes=("Khi vụ việc còn mở, người đó chưa được khen thưởng (NĐ 152/2025/NĐ-CP Điều 4).",
-                          "Vụ việc kết thúc: nhập lại dòng cùng cán bộ, loại vụ việc, ngày bắt đầu, kèm ngày kết "
-                          "thúc và kết quả."))
+                   notes=("Khi vụ việc còn mở, người đó (hoặc tập thể đó) chưa được khen thưởng (NĐ 152/2025/NĐ-CP "
+                          "Điều 4).",
+                          "Vụ việc của tập thể (đơn vị, phòng bị thanh tra, điều tra, khiếu nại): để trống mã cán bộ, "
+                          "ghi mã tập thể.",
+                          "Vụ việc kết thúc: nhập lại dòng cùng cán bộ (hoặc tập thể), loại vụ việc, ngày bắt đầu, kèm "
+                          "ngày kết thúc và kết quả."))
 TOPICS = Kind("de_tai", "Đề tài, đề án khoa học được nghiệm thu", TOPIC_COLUMNS, ("code", "person"),
               check_topics, load_topics,
               notes=("Đề tài được nghiệm thu trong năm là một căn cứ xét Chiến sĩ thi đua cơ sở (Luật TĐKT 2022 "
