@@ -1,8 +1,8 @@
 """Raw TTHC dossiers in a columnar store: each ingested dossier file becomes an immutable Parquet dataset under
 the data directory, partitioned by year and month of receipt and named by the file's sha256; the SQL store
 records it (``DossierDataset``) with its batch. The Decision 766 counts are aggregated from the datasets by
-DuckDB into facts, for the units a batch touched only: a new batch costs what its units' dossiers cost, never
-the whole province's year.
+DuckDB into facts, for the units a batch touched only, by adding the batch's own changes to those of the batches
+before it: a new batch costs what its own dossiers cost, never the year's.
 
 A million dossiers as rows of the SQL store cost seconds to write and as much memory again to read back;
 as Parquet they cost a fraction of a second and stay out of the database's backups and locks.
@@ -183,44 +183,65 @@ def _current(engine: Engine, datasets: list[tuple[int, str]], touched: str | Non
     return f"SELECT * FROM ({rows}) QUALIFY row_number() OVER (PARTITION BY unit, code ORDER BY batch_id DESC) = 1"
 
 
-def counts_query(rows: str, year: int) -> str:
-    """SQL for the counts of ``rows`` (a query of the dataset's columns) per unit and period of ``year``."""
+def _counted(year: int) -> tuple[str, list[tuple[str, str]]]:
+    """The periods of ``year`` as SQL rows, and every count but the number of distinct procedures as (name, SQL
+    over ``d`` a dossier and ``p`` a period): sums, so that counts of parts add up to the counts of the whole."""
     periods = " UNION ALL ".join(f"SELECT '{p.code}' AS code, DATE '{p.start}' AS s, DATE '{p.end}' AS e"
                                  for p in calendar.periods_of(year))
     done = "(d.finished IS NOT NULL AND d.finished <= p.e)"
     late = f"(({done} AND d.finished > d.due) OR (NOT {done} AND p.e > d.due) OR d.supplements > 1)"
     # 3.3 and 4.2: a procedure returning paper results needs an electronic result too (known only with the column)
     served = f"(d.paper_result IS NOT NULL AND (NOT d.paper_result OR ({done} AND d.e_result)))"
+    counts = [
+        ("hs_tiep_nhan", "count(*)"),
+        ("hs_truc_tuyen", "count(*) FILTER (WHERE d.channel = 'truc_tuyen')"),
+        ("hs_truc_tiep", "count(*) FILTER (WHERE d.channel = 'truc_tiep')"),
+        ("hs_buu_chinh", "count(*) FILTER (WHERE d.channel = 'buu_chinh')"),
+        ("hs_da_giai_quyet", f"count(*) FILTER (WHERE {done})"),
+        ("hs_dung_han", f"count(*) FILTER (WHERE NOT {late})"),
+        ("hs_qua_han", f"count(*) FILTER (WHERE {late})"),
+        ("hs_bo_sung", "count(*) FILTER (WHERE d.supplements >= 1)"),
+        ("hs_co_phi", "count(*) FILTER (WHERE d.has_fee)"),
+        ("hs_thanh_toan_truc_tuyen", "count(*) FILTER (WHERE d.has_fee AND d.paid_online)"),
+        ("hs_so_hoa", "count(*) FILTER (WHERE d.digitised)"),
+        ("hs_ket_qua_dien_tu", f"count(*) FILTER (WHERE {done} AND d.e_result)"),
+        ("hs_tong_ngay_giai_quyet", f"coalesce(sum(d.finished - d.received) FILTER (WHERE {done}), 0)"),
+        ("hs_chua_ro_ban_giay", "count(*) FILTER (WHERE d.paper_result IS NULL)"),
+        ("hs_giay_da_giai_quyet", f"count(*) FILTER (WHERE {done} AND d.paper_result)"),
+        ("hs_giay_ket_qua_dien_tu", f"count(*) FILTER (WHERE {done} AND d.paper_result AND d.e_result)"),
+        ("hs_truc_tuyen_dat", f"count(*) FILTER (WHERE d.channel = 'truc_tuyen' AND {served})"),
+        ("hs_so_hoa_dat", f"count(*) FILTER (WHERE d.digitised AND {served})"),
+    ]
+    return periods, counts
+
+
+def counts_query(rows: str, year: int, by_procedure: bool = False) -> str:
+    """SQL for the counts of ``rows`` (a query of the dataset's columns) per unit and period of ``year``; with
+    ``by_procedure``, per unit, period and procedure (``tthc_code``), without the count of distinct procedures."""
+    periods, counts = _counted(year)
+    if not by_procedure:
+        counts = counts + [("tthc_phat_sinh_ho_so", "count(DISTINCT d.tthc_code)")]
+    by = ", d.tthc_code" if by_procedure else ""
     return f"""
         WITH d AS ({rows}), p AS ({periods})
-        SELECT d.unit, p.code AS period_code,
-          count(*) AS hs_tiep_nhan,
-          count(*) FILTER (WHERE d.channel = 'truc_tuyen') AS hs_truc_tuyen,
-          count(*) FILTER (WHERE d.channel = 'truc_tiep') AS hs_truc_tiep,
-          count(*) FILTER (WHERE d.channel = 'buu_chinh') AS hs_buu_chinh,
-          count(*) FILTER (WHERE {done}) AS hs_da_giai_quyet,
-          count(*) FILTER (WHERE NOT {late}) AS hs_dung_han,
-          count(*) FILTER (WHERE {late}) AS hs_qua_han,
-          count(*) FILTER (WHERE d.supplements >= 1) AS hs_bo_sung,
-          count(*) FILTER (WHERE d.has_fee) AS hs_co_phi,
-          count(*) FILTER (WHERE d.has_fee AND d.paid_online) AS hs_thanh_toan_truc_tuyen,
-          count(*) FILTER (WHERE d.digitised) AS hs_so_hoa,
-          count(*) FILTER (WHERE {done} AND d.e_result) AS hs_ket_qua_dien_tu,
-          coalesce(sum(d.finished - d.received) FILTER (WHERE {done}), 0) AS hs_tong_ngay_giai_quyet,
-          count(DISTINCT d.tthc_code) AS tthc_phat_sinh_ho_so,
-          count(*) FILTER (WHERE d.paper_result IS NULL) AS hs_chua_ro_ban_giay,
-          count(*) FILTER (WHERE {done} AND d.paper_result) AS hs_giay_da_giai_quyet,
-          count(*) FILTER (WHERE {done} AND d.paper_result AND d.e_result) AS hs_giay_ket_qua_dien_tu,
-          count(*) FILTER (WHERE d.channel = 'truc_tuyen' AND {served}) AS hs_truc_tuyen_dat,
-          count(*) FILTER (WHERE d.digitised AND {served}) AS hs_so_hoa_dat
+        SELECT d.unit, p.code AS period_code{by},
+          {", ".join(f"{sql} AS {name}" for name, sql in counts)}
         FROM d JOIN p ON d.received >= p.s AND d.received <= p.e
-        GROUP BY d.unit, p.code"""
+        GROUP BY d.unit, p.code{by}"""
+
+
+def _long(wide: pd.DataFrame) -> pd.DataFrame:
+    long = wide.melt(id_vars=["unit", "period_code"], value_vars=list(INDICATORS), var_name="indicator_code",
+                     value_name="value")
+    long["value"] = long["value"].astype(float)
+    return long[["unit", "period_code", "indicator_code", "value"]]
 
 
 def aggregate(engine: Engine, datasets: list[tuple[int, str]], year: int, units_of: str | None = None) -> pd.DataFrame:
     """Per unit (its code) and period of ``year``: the dossier counts of DOMAIN.md §3.4 as
-    ``store.ingest.dossiers.aggregate`` defines them, as a long frame (unit, period_code, indicator_code, value).
-    ``units_of``: a dataset path; only the units it holds are aggregated."""
+    ``store.ingest.dossiers.aggregate`` defines them, as a long frame (unit, period_code, indicator_code, value),
+    from every dossier as it now stands, read again. ``units_of``: a dataset path; only the units it holds are
+    aggregated. A new batch's counts come from ``totals``, which gives the same without reading the year again."""
     if not datasets:
         return pd.DataFrame(columns=["unit", "period_code", "indicator_code", "value"])
     touched = None
@@ -231,10 +252,81 @@ def aggregate(engine: Engine, datasets: list[tuple[int, str]], year: int, units_
             touched = "touched"
         query = counts_query(_current(engine, datasets, touched), year)
         wide = con.execute(query).df()
-    long = wide.melt(id_vars=["unit", "period_code"], value_vars=list(INDICATORS), var_name="indicator_code",
-                     value_name="value")
-    long["value"] = long["value"].astype(float)
-    return long[["unit", "period_code", "indicator_code", "value"]]
+    return _long(wide)
+
+
+# --- A batch's changes to the counts ------------------------------------------------------------------------
+# Each batch keeps what it changed, per unit, period and procedure: the counts of its own dossiers less the counts
+# of the earlier versions it replaced (a dossier sent again, same unit and code: the latest batch's version
+# stands). A year's counts are the sums of its batches' changes, and a unit's number of distinct procedures is
+# the number of procedures whose dossiers still add up to more than none; so a new batch reads its own rows, the
+# earlier rows of the codes it re-sends, and the small tables of changes — never the year's dossiers again.
+
+CHANGES = "thay-doi"  # under the dossier folder: one Parquet file per batch
+
+
+def changes_path(engine: Engine, batch_id: int, relative: str) -> Path:
+    """The changes of batch ``batch_id`` (whose dataset is ``relative``)."""
+    return root(engine) / CHANGES / f"{int(batch_id)}-{Path(relative).name}.parquet"
+
+
+def changes(engine: Engine, datasets: list[tuple[int, str]], year: int) -> Path:
+    """The changes of the last of ``datasets`` (the year's, oldest first, up to and including it) written to
+    its file (written again if there: a batch id a rolled-back import once had may come back)."""
+    batch, path = datasets[-1]
+    earlier = datasets[:-1]
+    target = changes_path(engine, batch, path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    own = f"SELECT {_select(engine, path)} FROM read_parquet({files_of(engine, path)}, hive_partitioning = false)"
+    _, counts = _counted(year)
+    names = [name for name, _ in counts]
+    added = counts_query(own, year, by_procedure=True)
+    parts = [f"SELECT unit, period_code, tthc_code, {', '.join(names)} FROM ({added})"]
+    if earlier:
+        # the earlier versions of the codes this batch sends, the latest of each, counted to be taken away
+        keys = f"SELECT DISTINCT unit, code FROM read_parquet({files_of(engine, path)}, hive_partitioning = false)"
+        versions = " UNION ALL ".join(
+            f"SELECT {_select(engine, p)}, {int(b)} AS batch_id FROM read_parquet({files_of(engine, p)}, "
+            f"hive_partitioning = false)" for b, p in earlier)
+        replaced = (f"SELECT * EXCLUDE (batch_id) FROM (SELECT e.* FROM ({versions}) e SEMI JOIN ({keys}) k "
+                    f"ON e.unit = k.unit AND e.code = k.code) "
+                    f"QUALIFY row_number() OVER (PARTITION BY unit, code ORDER BY batch_id DESC) = 1")
+        taken = counts_query(replaced, year, by_procedure=True)
+        parts.append(f"SELECT unit, period_code, tthc_code, {', '.join(f'-{n}' for n in names)} FROM ({taken})")
+    summed = ", ".join(f"CAST(sum({n}) AS BIGINT) AS {n}" for n in names)
+    with duck(engine) as con:
+        con.execute(f"COPY (SELECT unit, period_code, tthc_code, {summed} FROM ({' UNION ALL '.join(parts)}) "
+                    f"GROUP BY unit, period_code, tthc_code HAVING {' OR '.join(f'sum({n}) <> 0' for n in names)}) "
+                    f"TO {quoted(target)} (FORMAT parquet, COMPRESSION zstd)")
+    return target
+
+
+def totals(engine: Engine, datasets: list[tuple[int, str]], year: int) -> pd.DataFrame:
+    """``aggregate`` of the units of the newest of ``datasets`` (the year's, oldest first): its batch's changes
+    made, then every batch's changes of those units summed. A batch without its changes yet (stored before they
+    were kept) has them made first, in order."""
+    if not datasets:
+        return pd.DataFrame(columns=["unit", "period_code", "indicator_code", "value"])
+    for i, (batch, path) in enumerate(datasets):
+        if i == len(datasets) - 1 or not changes_path(engine, batch, path).exists():
+            changes(engine, datasets[:i + 1], year)
+    newest = datasets[-1][1]
+    files = "[" + ", ".join(quoted(changes_path(engine, b, p)) for b, p in datasets) + "]"
+    _, counts = _counted(year)
+    names = [name for name, _ in counts]
+    per_procedure = ", ".join(f"sum({n}) AS {n}" for n in names)
+    per_unit = ", ".join(f"CAST(sum({n}) AS BIGINT) AS {n}" for n in names)
+    with duck(engine) as con:
+        con.execute(f"CREATE TEMP TABLE touched AS SELECT DISTINCT unit FROM read_parquet({files_of(engine, newest)}, "
+                    f"hive_partitioning = false)")
+        wide = con.execute(f"""
+            WITH c AS (SELECT unit, period_code, tthc_code, {per_procedure}
+                       FROM read_parquet({files}) WHERE unit IN (SELECT unit FROM touched)
+                       GROUP BY unit, period_code, tthc_code)
+            SELECT unit, period_code, {per_unit},
+              count(tthc_code) FILTER (WHERE hs_tiep_nhan > 0) AS tthc_phat_sinh_ho_so
+            FROM c GROUP BY unit, period_code HAVING sum(hs_tiep_nhan) > 0""").df()
+    return _long(wide)
 
 
 def read(engine: Engine, year: int | None = None) -> pd.DataFrame:

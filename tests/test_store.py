@@ -127,7 +127,7 @@ def test_an_interrupted_import_leaves_the_database_unchanged(db, tmp_path, monke
     def crash(*args, **kwargs):  # the dossiers' dataset is written by now; the crash comes half way
         raise RuntimeError("mất kết nối giữa chừng")
 
-    monkeypatch.setattr(dossier_data, "aggregate", crash)
+    monkeypatch.setattr(dossier_data, "totals", crash)
     with pytest.raises(RuntimeError):
         ingest_file(db, path)
     assert snapshot(db) == before

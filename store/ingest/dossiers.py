@@ -67,7 +67,8 @@ def check(ctx: Context, frame: pd.DataFrame | streamed.Staged, out: Collector) -
 
 def load(session: Session, frame: pd.DataFrame | streamed.Staged, ctx: Context, batch_id: int) -> dict[str, int]:
     """The file's rows become its dataset (store.dossier_data), recorded with the batch; the touched units' counts
-    are aggregated from every dataset of the year as they now stand, and written as this batch's facts."""
+    as they now stand — the year's batches' changes summed, this batch's added (store.dossier_data.totals) — are
+    written as this batch's facts."""
     year = ctx.found["year"]
     ensure_periods(session, {year})
     staged = frame if isinstance(frame, streamed.Staged) else _staged(ctx, frame)
@@ -79,7 +80,9 @@ def load(session: Session, frame: pd.DataFrame | streamed.Staged, ctx: Context, 
     if made:  # the transaction going back takes the dataset with it
         event.listen(session, "after_rollback", lambda _s: dossier_data.withdraw(ctx.engine, relative), once=True)
     dossier_data.record(session, batch_id, relative, year, len(staged), ctx.found["first"], ctx.found["last"])
-    facts = dossier_data.aggregate(ctx.engine, dossier_data.datasets_of(session, year), year, units_of=relative)
+    changes = dossier_data.changes_path(ctx.engine, batch_id, relative)
+    event.listen(session, "after_rollback", lambda _s: changes.unlink(missing_ok=True), once=True)
+    facts = dossier_data.totals(ctx.engine, dossier_data.datasets_of(session, year), year)
     ids = {code: uid for code, (uid, _) in ctx.units.items()}
     units = facts["unit"].nunique()
     facts = facts.assign(unit_id=facts["unit"].map(ids).astype("int64")).drop(columns="unit")

@@ -1,0 +1,109 @@
+"""A later dossier batch adds its own changes to the counts: what it writes equals a from-scratch aggregation of
+every batch as the dossiers now stand (a re-sent dossier replacing its earlier version), without reading the
+year's dossiers again."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from helpers import DOSSIER_HEADERS, dossier, snapshot, units_file, write_csv
+from store import dossier_data, models
+from store.ingest import ingest_file
+
+KEY = ["unit", "period_code", "indicator_code"]
+UNITS = ("STP", "SKHCN", "XA0001")
+
+
+def _rows(rng, codes: range, unit_of=None, tthc_count: int = 12) -> list[list]:
+    rows = []
+    for i in codes:
+        received = pd.Timestamp("2024-01-02") + pd.Timedelta(days=int(rng.integers(0, 320)))
+        due = received + pd.Timedelta(days=int(rng.integers(1, 20)))
+        finished = received + pd.Timedelta(days=int(rng.integers(0, 30)))
+        rows.append(dossier(unit=unit_of(i) if unit_of else UNITS[i % 3], code=f"HS{i:05d}",
+                            tthc=f"1.{int(rng.integers(0, tthc_count)):06d}", received=f"{received:%d/%m/%Y}",
+                            due=f"{due:%d/%m/%Y}", finished="" if rng.random() < 0.15 else f"{finished:%d/%m/%Y}",
+                            channel=["Trực tuyến", "Trực tiếp", "Bưu chính"][int(rng.integers(0, 3))],
+                            e_result="Không", supplements=int(rng.integers(0, 3))))
+    return rows
+
+
+def _written(engine, batch_id: int) -> pd.DataFrame:
+    """The dossier facts a batch wrote, by unit code."""
+    with Session(engine) as s:
+        rows = s.execute(select(models.Unit.code, models.Fact.period_code, models.Fact.indicator_code, models.Fact.value)
+                         .join(models.Unit, models.Unit.id == models.Fact.unit_id)
+                         .where(models.Fact.batch_id == batch_id)).all()
+    return pd.DataFrame(rows, columns=KEY + ["value"]).sort_values(KEY, ignore_index=True)
+
+
+def _from_scratch(engine, units_of: str) -> pd.DataFrame:
+    with Session(engine) as s:
+        datasets = dossier_data.datasets_of(s, 2024)
+    return dossier_data.aggregate(engine, datasets, 2024, units_of=units_of).sort_values(KEY, ignore_index=True)
+
+
+def test_each_batch_writes_the_counts_of_every_batch_as_they_now_stand(any_engine, tmp_path):
+    ingest_file(any_engine, units_file(tmp_path))
+    rng = np.random.default_rng(11)
+    first = _rows(rng, range(0, 600))
+    # the second batch re-sends 150 of the first batch's dossiers (some now of another procedure, received in
+    # another quarter, finished or not) and adds 200 new ones, for two units only
+    second = _rows(rng, range(300, 650), unit_of=lambda i: UNITS[i % 3] if i < 600 else UNITS[i % 2])
+    second = [r for r in second if int(r[1][2:]) >= 600 or r[0] != "XA0001"]
+    # the third re-sends dossiers of both (some a third time) and brings a new one
+    third = _rows(rng, range(590, 610)) + [dossier(unit="XA0001", code="HS00003", tthc="1.000099")]
+    batches = []
+    for n, rows in enumerate((first, second, third), start=1):
+        done = ingest_file(any_engine, write_csv(tmp_path / f"ho_so_{n}.csv", DOSSIER_HEADERS, rows))
+        with Session(any_engine) as s:
+            path = s.scalar(select(models.DossierDataset.path).where(models.DossierDataset.batch_id == done.batch_id))
+        batches.append(done.batch_id)
+        expected = _from_scratch(any_engine, path)
+        got = _written(any_engine, done.batch_id)
+        assert set(got["unit"]) == {r[0] for r in rows}
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    with Session(any_engine) as s:
+        assert all(dossier_data.changes_path(any_engine, b, p).exists() for b, p in dossier_data.datasets_of(s, 2024))
+    # the distinct procedures of a unit went down where a re-sent dossier changed its procedure
+    year = _written(any_engine, batches[1]).set_index(KEY)["value"]
+    assert year[("STP", "2024-NAM", "tthc_phat_sinh_ho_so")] <= 12
+
+
+def test_changes_missing_for_earlier_batches_are_made_from_their_datasets(any_engine, tmp_path):
+    """Batches stored before their changes were kept (a database of an earlier version) get them on the next."""
+    ingest_file(any_engine, units_file(tmp_path))
+    rng = np.random.default_rng(5)
+    ingest_file(any_engine, write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, _rows(rng, range(0, 300))))
+    ingest_file(any_engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, _rows(rng, range(200, 400))))
+    kept = list((dossier_data.root(any_engine) / dossier_data.CHANGES).glob("*.parquet"))
+    assert len(kept) == 2
+    for path in kept:
+        path.unlink()
+    done = ingest_file(any_engine, write_csv(tmp_path / "c.csv", DOSSIER_HEADERS, _rows(rng, range(350, 500))))
+    with Session(any_engine) as s:
+        path = s.scalar(select(models.DossierDataset.path).where(models.DossierDataset.batch_id == done.batch_id))
+    pd.testing.assert_frame_equal(_written(any_engine, done.batch_id), _from_scratch(any_engine, path),
+                                  check_dtype=False)
+    assert len(list((dossier_data.root(any_engine) / dossier_data.CHANGES).glob("*.parquet"))) == 3
+
+
+def test_an_import_interrupted_after_its_changes_leaves_neither_them_nor_its_dataset(engine, tmp_path, monkeypatch):
+    ingest_file(engine, units_file(tmp_path))
+    rng = np.random.default_rng(3)
+    ingest_file(engine, write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, _rows(rng, range(0, 100))))
+    on_disk = sorted(p for p in dossier_data.root(engine).rglob("*") if p.is_file())
+    before = snapshot(engine)
+
+    def crash(*args, **kwargs):  # the batch's changes are written by now
+        raise RuntimeError("mất kết nối giữa chừng")
+
+    monkeypatch.setattr(dossier_data, "_long", crash)
+    with pytest.raises(RuntimeError):
+        ingest_file(engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, _rows(rng, range(50, 150))))
+    assert snapshot(engine) == before
+    assert sorted(p for p in dossier_data.root(engine).rglob("*") if p.is_file()) == on_disk
