@@ -416,12 +416,16 @@ def cheapest(ruleset: RuleSet, row: Mapping[str, float], others: Iterable[float]
             constant += 0.0 if math.isnan(pts) else pts
             continue
         leaves.append((leaf, form))
-    used = sorted({n for _, f in leaves for n in f.coef})
+    used = {n for _, f in leaves for n in f.coef}
+    while more := {wholes[n] for n in used if wholes.get(n) in free} - used:
+        used |= more  # a part rises past its whole only with it: a whole the unit may change joins the model
+    used = sorted(used)
     lo, hi = {}, {}
     for n in used:
         whole = wholes.get(n)
         held = whole is not None and whole not in used and math.isfinite(base.get(whole, math.nan))
-        low, high = bounds.get(n, (0.0, base[whole] if held else base[n]))
+        joint = whole is not None and whole in used  # bounded by its whole in the model, the whole by its own
+        low, high = bounds.get(n, (0.0, base[whole] if held else math.inf if joint else base[n]))
         if held:
             high = min(high, base[whole])  # a part never exceeds its whole
         low, high = min(low, base[n]), max(high, base[n])

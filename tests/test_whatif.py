@@ -253,6 +253,30 @@ def test_a_where_on_held_figures_is_the_branch_it_picks():
         cheapest(rs, row, [], Target(points=80), {**costs, "k": 1}, wholes=wholes)
 
 
+PART_OF_A_PART = """
+id: nho-phan
+title: Một tỷ lệ có phần và tổng phần
+reference: kiểm tra
+entity: unit
+missing: tinh_0
+inputs: {p: phần, a: tổng phần, n: tổng}
+classification: [{label: Tốt, min: 80}, {label: Yếu, min: 0}]
+criteria:
+  - {id: "1", title: tỷ lệ, max: 10, value: p / n * 100, scoring: {method: proportional, target: 100}, reference: r}
+"""
+
+
+def test_a_part_rises_past_its_whole_only_with_it():
+    """3.3 counts online dossiers with an electronic result, a part of the online dossiers: no leaf reads the
+    whole, yet the part rises past it only if the whole rises too, at its own cost."""
+    rs, row, wholes = parse(PART_OF_A_PART), {"p": 1, "a": 1, "n": 4}, {"p": "a", "a": "n"}
+    plan = cheapest(rs, row, [], Target(points=7.5), {"p": 1, "a": 1}, wholes=wholes)
+    assert plan.reached and plan.cost == 4
+    assert {c.input: c.after for c in plan.changes} == {"p": 3, "a": 3}
+    held = cheapest(rs, row, [], Target(points=7.5), {"p": 1}, wholes=wholes)  # the whole not a lever: held
+    assert not held.reached and not held.changes
+
+
 def test_wholes_are_held_and_said():
     frame = province(4, 5)
     summary = evaluate(QD766, frame).summary()
