@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from store.ingest import encodings
 from store.ingest.columns import fold
 from store.ingest.problems import IngestError, Problem
 
@@ -164,21 +165,50 @@ def _decoded(path: Path, name: str, kinds: Iterable) -> tuple[object, int, list[
         head.decode("utf-8")
     except UnicodeDecodeError as err:
         if err.start < len(head) - 3:  # not a character cut at the end of what was read
-            return _windows_1258(path, name, kinds), 0, ["tệp ở mã Windows-1258, đã đổi sang UTF-8"]
+            text, encoding = _legacy(path, name, kinds)
+            return io.BytesIO(text.encode("utf-8")), 0, [f"tệp ở mã {encoding}, đã đổi sang UTF-8"]
     return path, 0, []
 
 
-def _windows_1258(path: Path, name: str, kinds: Iterable) -> io.BytesIO:
-    """A CSV saved by Excel in a Vietnamese Windows: taken when its header reads as the template's, with every
-    diacritic where it belongs (any single-byte file decodes to something; only the right code page gives
-    the headers back)."""
+# The 8-bit encodings of Vietnamese offices, in the order they are tried: Excel's «CSV» on a Vietnamese Windows,
+# then the fonts of older machines (store.ingest.encodings).
+LEGACY = {"Windows-1258": "cp1258", "TCVN3 (ABC)": "tcvn3", "VNI-Windows": "vni"}
+HOW_TO_CONVERT = ("chuyển sang Unicode (ví dụ Unikey: Công cụ chuyển mã, nguồn {name}, đích Unicode) rồi lưu lại "
+                  "với «CSV UTF-8»")
+
+
+def _in(data: bytes, encoding: str) -> str | None:
     try:
-        text = unicodedata.normalize("NFC", path.read_bytes().decode("cp1258"))
-    except UnicodeDecodeError:
-        raise IngestError([Problem(name, NOT_UTF8)]) from None
-    if _separator(text.splitlines()[:HEADER_WITHIN], kinds, exact=True)[1] is None:
-        raise IngestError([Problem(name, NOT_UTF8)])
-    return io.BytesIO(text.encode("utf-8"))
+        if encoding in ("tcvn3", "vni"):
+            return encodings.decode(data, encoding)
+        return unicodedata.normalize("NFC", data.decode(encoding))
+    except (UnicodeDecodeError, encodings.NotThisEncoding):
+        return None
+
+
+def _legacy(path: Path, name: str, kinds: Iterable) -> tuple[str, str]:
+    """A CSV saved in an 8-bit Vietnamese encoding, as text, and that encoding's name: taken when its header reads
+    as the template's, with every diacritic where it belongs (any single-byte file decodes to something; only the
+    right encoding gives the headers back). Refused otherwise, naming the encoding the bytes can only be in."""
+    data = path.read_bytes()
+    head = data[:1 << 16]
+    fits = []
+    for label, encoding in LEGACY.items():
+        text = _in(head, encoding)
+        if text is None:
+            continue
+        fits.append((label, text))
+        if _separator(text.splitlines()[:HEADER_WITHIN], kinds, exact=True)[1] is not None:
+            whole = _in(data, encoding)
+            if whole is None:
+                raise IngestError([Problem(name, f"tệp CSV ở mã {label} nhưng có byte không thuộc mã này: "
+                                                 + HOW_TO_CONVERT.format(name=label))])
+            return whole, label
+    readable = [label for label, text in fits if not encodings.misread_words(text)]
+    if len(readable) == 1 and readable[0] != "Windows-1258":  # Vietnamese in one of the fonts' encodings only
+        raise IngestError([Problem(name, f"tệp CSV không ở mã UTF-8; có vẻ ở mã {readable[0]}: "
+                                         + HOW_TO_CONVERT.format(name=readable[0]))])
+    raise IngestError([Problem(name, NOT_UTF8)])
 
 
 def _split(lines: list[str], sep: str) -> list[list[str]]:

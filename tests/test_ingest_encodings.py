@@ -1,0 +1,159 @@
+"""TCVN3 (ABC) and VNI-Windows: the tables checked letter by letter against the encodings' charts, files in them
+converted to Unicode and landing as their UTF-8 twins, files that can only be in them refused by name — and no
+file of the existing corpus (UTF-8, UTF-8 with BOM, UTF-16, Windows-1258) read any differently."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+
+import pytest
+from sqlalchemy import text
+
+from helpers import DOSSIER_HEADERS, FACT_HEADERS, PEOPLE_HEADERS, UNIT_HEADERS, UNITS, dossier
+from store.ingest import KINDS, IngestError, ingest_file
+from store.ingest.encodings import TCVN3, VNI, decode, encode
+from store.ingest.reading import read_sheet
+
+TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+VOWELS = ("a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y")
+# Every letter of the Vietnamese alphabet with its tones, built from Unicode's combining marks (not from the
+# tables under test): 12 vowels × 6 tones and đ, lower case.
+LOWER = sorted({unicodedata.normalize("NFC", v + t) for v in VOWELS for t in TONES} | {"đ"})
+UPPER = [c.upper() for c in LOWER]
+PANGRAM = "Quý khách hỏi: Ở đâu gửi hồ sơ? Trả lời: tại Bộ phận Một cửa, thứ Hai đến thứ Sáu, ký nhận ngay."
+
+
+def test_the_alphabet_is_all_there():
+    assert len(LOWER) == 73 and all(len(c) == 1 for c in LOWER)  # precomposed in NFC, every one
+
+
+# The charts' own bytes for a few words, written out by hand: the tables are checked against them, not only
+# against their own inverse.
+CHART = [
+    ("tcvn3", b"Vi\xd6t Nam", "Việt Nam"),
+    ("tcvn3", b"Ninh B\xd7nh", "Ninh Bình"),
+    ("tcvn3", b"\xa7\xb6ng \xae\xbb \xa7\xe3ng", "Đảng đằ Đóng"),
+    ("tcvn3", b"M\xad\xeang Kh\xad\xacng", "Mường Khương"),
+    ("tcvn3", b"\xa1 \xa2 \xa3 \xa4 \xa5 \xa6 \xa7", "Ă Â Ê Ô Ơ Ư Đ"),
+    ("tcvn3", b"th\xf8 t\xfd h\xfe", "thứ tý hỵ"),
+    ("vni", b"Vie\xe4t Nam", "Việt Nam"),
+    ("vni", b"\xd1a\xf8 Na\xfcng", "Đà Nẵng"),
+    ("vni", b"\xd1A\xc9K LA\xc9K", "ĐẮK LẮK"),
+    ("vni", b"Th\xf6\xf8a Thie\xe2n Hue\xe1", "Thừa Thiên Huế"),
+    ("vni", b"th\xf2 tr\xe6 k\xf3 l\xee", "thị trỉ kĩ lỵ"),
+    ("vni", b"\xd4\xd9 \xd6\xd8 O\xc0 O\xc2", "Ớ Ừ Ồ Ô"),
+]
+
+
+@pytest.mark.parametrize("encoding,data,expected", CHART)
+def test_words_from_the_charts(encoding, data, expected):
+    assert decode(data, encoding) == expected
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+def test_every_letter_goes_there_and_back(encoding):
+    letters = LOWER + (UPPER if encoding == "vni" else ["Ă", "Â", "Ê", "Ô", "Ơ", "Ư", "Đ"])
+    coded = [encode(c, encoding) for c in letters]
+    assert len(set(coded)) == len(letters)  # no two letters share a code
+    assert [decode(b, encoding) for b in coded] == letters
+    words = " ".join(letters)
+    assert decode(encode(words, encoding), encoding) == words
+    assert decode(encode(PANGRAM, encoding), encoding) == (PANGRAM if encoding == "vni"
+                                                           else PANGRAM.replace("Ở", "ở"))
+
+
+def test_tcvn3_capitals_with_a_tone_read_as_lower_case():
+    """.VnTimeH drew them from the lower-case codes: a file cannot tell them apart."""
+    assert [decode(encode(c, "tcvn3"), "tcvn3") for c in "ẮỆỚỰỴĐ"] == ["ắ", "ệ", "ớ", "ự", "ỵ", "Đ"]
+
+
+def test_the_tables_hold_every_letter_once():
+    marked = [c for c in LOWER + UPPER if not c.isascii()]  # a, e, i, o, u, y are ASCII in both
+    assert sorted(TCVN3.values()) == sorted([c for c in marked if c.islower()] + ["Ă", "Â", "Ê", "Ô", "Ơ", "Ư", "Đ"])
+    assert sorted(set(VNI.values())) == sorted(marked)
+    assert len(set(VNI.values())) == len(VNI)
+
+
+# --- Files ----------------------------------------------------------------------------------------------------------
+
+
+def _csv(headers, rows, sep=",") -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _cp1258(content: str) -> bytes:
+    """As Excel writes «CSV» on a Vietnamese Windows: base letters precomposed, tones combining."""
+    out = []
+    for ch in content:
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in parts if c in TONES[1:])
+        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES[1:])) + tones)
+    return "".join(out).encode("cp1258")
+
+
+def _write(path, content: str, encoding: str):
+    if encoding in ("tcvn3", "vni"):
+        path.write_bytes(encode(content, encoding))
+    elif encoding == "cp1258":
+        path.write_bytes(_cp1258(content))
+    else:
+        path.write_bytes(content.encode(encoding))
+    return path
+
+
+# Every kind's headers written in Vietnamese: the existing corpus of small files.
+CORPUS = {
+    "don_vi": (UNIT_HEADERS, UNITS),
+    "so_lieu": (FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "120", "Báo cáo số 12/BC-STP"]]),
+    "ho_so": (DOSSIER_HEADERS, [dossier(code=f"HS{i}") for i in range(3)]),
+    "can_bo": (PEOPLE_HEADERS, [["CB1", "Lò Thị Dua", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2024",
+                                 "Hoàn thành tốt nhiệm vụ"]]),
+}
+READ_AS = {"utf-8": [], "utf-8-sig": [], "utf-16": ["tệp ở mã UTF-16"],
+           "cp1258": ["tệp ở mã Windows-1258, đã đổi sang UTF-8"],
+           "tcvn3": ["tệp ở mã TCVN3 (ABC), đã đổi sang UTF-8"], "vni": ["tệp ở mã VNI-Windows, đã đổi sang UTF-8"]}
+
+
+@pytest.mark.parametrize("encoding", list(READ_AS))
+@pytest.mark.parametrize("key", list(CORPUS))
+def test_each_encoding_is_told_apart_and_reads_as_the_utf8_file(encoding, key, tmp_path):
+    headers, rows = CORPUS[key]
+    sep = "\t" if encoding == "utf-16" else ";" if encoding == "cp1258" else ","
+    content = _csv(headers, [[str(v) for v in r] for r in rows], sep)
+    twin = read_sheet(_write(tmp_path / "utf8.csv", _csv(headers, [[str(v) for v in r] for r in rows]), "utf-8"),
+                      KINDS.values())
+    sheet = read_sheet(_write(tmp_path / f"{key}.csv", content, encoding), KINDS.values())
+    assert sheet.notes == READ_AS[encoding]
+    assert list(sheet.frame.columns) == headers
+    assert sheet.frame.astype(str).values.tolist() == twin.frame.astype(str).values.tolist()
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+def test_a_units_file_in_a_legacy_encoding_lands_in_unicode(engine, encoding, tmp_path):
+    units = UNITS + [["XA0002", "UBND xã Đắk Rơ Wa" if encoding == "vni" else "UBND xã Đắk Rơ Wa", "UBND xã, phường",
+                      "TINH"]]
+    path = _write(tmp_path / "don_vi.csv", _csv(UNIT_HEADERS, units), encoding)
+    assert ingest_file(engine, path).rows == len(units)
+    with engine.connect() as conn:
+        names = dict(conn.execute(text("SELECT code, name FROM unit")).all())
+    assert names == {code: name for code, name, *_ in units}
+    assert all(unicodedata.is_normalized("NFC", n) for n in names.values())
+
+
+@pytest.mark.parametrize("encoding,name", [("tcvn3", "TCVN3 (ABC)"), ("vni", "VNI-Windows")])
+def test_a_file_that_can_only_be_in_a_legacy_encoding_is_refused_naming_it(engine, encoding, name, tmp_path):
+    """Headers typed without diacritics leave nothing to check the encoding by: the bytes fit only one of the
+    fonts' encodings, which the message names, with how to convert."""
+    headers = ["Ma don vi", "Ten don vi", "Loai don vi", "Ma don vi cap tren"]
+    path = _write(tmp_path / "don_vi.csv", _csv(headers, UNITS), encoding)
+    with pytest.raises(IngestError) as caught:
+        ingest_file(engine, path)
+    [problem] = caught.value.problems
+    assert problem.message.startswith(f"tệp CSV không ở mã UTF-8; có vẻ ở mã {name}: chuyển sang Unicode")
+    assert f"nguồn {name}, đích Unicode" in problem.message and "«CSV UTF-8»" in problem.message
