@@ -185,8 +185,11 @@ def watch(
     out: Annotated[Path, typer.Option(help="Thư mục ghi văn bản được lập lại.")] = Path("out"),
     interval: Annotated[float, typer.Option(help="Số giây giữa hai lần xem thư mục.")] = 2.0,
     once: Annotated[bool, typer.Option(help="Xử lý các tệp đang có rồi dừng.")] = False,
+    settle: Annotated[float, typer.Option(help="Số giây mọi tệp phải đứng yên (đã chép xong) trước khi cả đợt được "
+                                               "nhập; các tệp đến trong khoảng này là một đợt.")] = 2.0,
 ) -> None:
-    """Theo dõi một thư mục: nhập mọi tệp được thả vào, rồi tính lại điểm một lần cho cả đợt tệp."""
+    """Theo dõi một thư mục: các tệp đến cùng lúc được nhập cùng nhau (tất cả hoặc không tệp nào), rồi tính lại
+    điểm một lần cho cả đợt tệp."""
     from cchc.data_cli import announce
     from office.watching import watch_folder
 
@@ -194,7 +197,7 @@ def watch(
         raise typer.BadParameter(f"không có thư mục «{folder}»", param_hint="FOLDER")
     console.print(f"Đang theo dõi {folder}/ (Ctrl+C để dừng)…" if not once else f"Xử lý các tệp trong {folder}/…")
     watch_folder(engine(), folder, period_code(period) if period else None, out, interval, once, console.print,
-                 lambda summaries: [print_rescore(s) for s in summaries], announce)
+                 lambda summaries: [print_rescore(s) for s in summaries], announce, settle=settle)
 
 
 COMMANDS = {"score": score, "diff": diff_runs, "history": history, "publish": publish,

@@ -188,13 +188,19 @@ def test_watching_a_folder_ingests_what_arrives_and_rescores_once(province, tmp_
     score(province, rs, YEAR)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    write_csv(inbox / "stp.csv", FACT_HEADERS, [["STP", "Năm 2024", "tthc_cong_khai", 10, "bổ sung"]])
-    write_csv(inbox / "sxd.csv", FACT_HEADERS, [["SXD", "Năm 2024", "tthc_cong_khai", 2, "bổ sung"]])
+    def drop():
+        write_csv(inbox / "stp.csv", FACT_HEADERS, [["STP", "Năm 2024", "tthc_cong_khai", 10, "bổ sung"]])
+        write_csv(inbox / "sxd.csv", FACT_HEADERS, [["SXD", "Năm 2024", "tthc_cong_khai", 2, "bổ sung"]])
+
+    drop()
     write_csv(inbox / "hong.csv", FACT_HEADERS, [["STP", "Năm 2024", "tthc_cong_khai", -1, ""]])
     told, said = [], []
-    watch_folder(province, inbox, f"{YEAR}-NAM", tmp_path / "out", 0.01, True, said.append, told.append)
-    assert sorted(p.name for p in (inbox / DONE).iterdir()) == ["stp.csv", "sxd.csv"]
+    watch_folder(province, inbox, f"{YEAR}-NAM", tmp_path / "out", 0.01, True, said.append, told.append, settle=0.05)
+    assert not (inbox / DONE).exists() and not told  # arrived together with a refused file: nothing written
     assert (inbox / REFUSED / "hong.csv.loi.txt").read_text(encoding="utf-8").count("giá trị âm") == 1
+    drop()
+    watch_folder(province, inbox, f"{YEAR}-NAM", tmp_path / "out", 0.01, True, said.append, told.append, settle=0.05)
+    assert sorted(p.name for p in (inbox / DONE).iterdir()) == ["stp.csv", "sxd.csv"]
     [[summary]] = told  # both files, one re-score of the one period they touch
     run = summary["rulesets"]["qd766-2022"]
     assert run["written"] and run["evaluated"] == 2
