@@ -20,20 +20,27 @@ app = typer.Typer(help="cchc: chu trình cải cách hành chính hằng năm c�
 
 @app.callback()
 def _options(
+    ctx: typer.Context,
     db: Annotated[Optional[str], typer.Option(metavar="URL", help="Địa chỉ CSDL (mặc định: biến CCHC_DATABASE_URL, "
                                                     "hoặc sqlite:///cchc.db trong thư mục hiện tại).")] = None,
+    tinh: Annotated[Optional[str], typer.Option(metavar="KEY", envvar="CCHC_TINH", help=(
+        "Tỉnh phục vụ (mã trong tinh.yaml hoặc tệp CCHC_PROVINCES): CSDL, dữ liệu và thư mục văn bản của tỉnh."))] = None,
     debug: Annotated[bool, typer.Option(help="In đầy đủ traceback khi có lỗi.")] = False,
 ) -> None:
     settings.reset()
     settings.database_url, settings.debug = db, debug
+    if tinh:
+        from cchc.tinh_cli import select
+
+        select(ctx, tinh, db)
 
 
 def _register() -> None:
     """Every sub-command, from modules that import only typer and ``cchc.shell`` when loaded."""
     from cchc import (cycle_cli, data_cli, emulation_cli, events_cli, portal_cli, preview_cli, report_cli, rules_cli,
-                      score_cli, whatif_cli)
+                      score_cli, tinh_cli, whatif_cli)
 
-    for module in (data_cli, score_cli, cycle_cli, whatif_cli):
+    for module in (data_cli, score_cli, cycle_cli, whatif_cli, tinh_cli):
         for name, command in module.COMMANDS.items():
             app.command(name)(command)
     app.add_typer(data_cli.db_app, name="db")
@@ -50,6 +57,7 @@ def _register() -> None:
     app.add_typer(portal_cli.user_app, name="user")
     app.add_typer(portal_cli.portal_app, name="portal")
     app.command("serve")(portal_cli.serve)
+    app.add_typer(tinh_cli.app, name="tinh")
 
 
 _register()

@@ -32,19 +32,20 @@ def run_cycle(year: int, out: Path, prefect: bool) -> list[Path]:
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # offline machines: no telemetry
         # Prefect's temporary server takes 10–20 s to start on a new home on a busy 2-core machine.
         os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+        tinh = settings.province.key if settings.province else None
         if server := os.environ.get("PREFECT_API_URL"):
-            return _on_server(server, year, out)
+            return _on_server(server, year, out, tinh)
         from flows.year import yearly_cycle
 
         with console.status("Khởi động Prefect…"):
-            return [Path(p) for p in yearly_cycle(year, settings.url(), str(out))]
+            return [Path(p) for p in yearly_cycle(year, settings.url(), str(out), tinh=tinh)]
     from office.year import run
 
     with console.status("…") as status:
         return run(engine(), year, out, told=lambda o: status.update(f"{o.when:%d/%m/%Y} — {o.title}…"))
 
 
-def _on_server(server: str, year: int, out: Path) -> list[Path]:
+def _on_server(server: str, year: int, out: Path, tinh: str | None) -> list[Path]:
     """The year's flows in this process, recorded on the Prefect server ``server``. A server that goes away is
     said within seconds, by name: Prefect's client would otherwise retry every call for minutes."""
     from flows.events import ServerUnreachable, reachable
@@ -58,7 +59,7 @@ def _on_server(server: str, year: int, out: Path) -> list[Path]:
     threading.Thread(target=_watch_server, args=(server, stop), daemon=True).start()
     try:
         with console.status(f"Chạy trên máy chủ Prefect {server}…"):
-            return [Path(p) for p in yearly_cycle(year, settings.url(), str(out))]
+            return [Path(p) for p in yearly_cycle(year, settings.url(), str(out), tinh=tinh)]
     except Exception as failure:
         try:
             reachable(server)
@@ -291,7 +292,7 @@ def deploy(
     from flows.deployments import PLANNED, deploy as register
     from office.year import TIMEZONE
 
-    names = register(work_pool, settings.url(), out)
+    names = register(work_pool, settings.url(), out, tinh=settings.province.key if settings.province else None)
     table = Table(title=f"Deployment trên work pool «{work_pool}» ({TIMEZONE})")
     for col in ("Deployment", "Lịch (cron)", "Kích hoạt"):
         table.add_column(col)

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress
     from sqlalchemy import Engine
 
+    from office.provinces import Province
+
 EXIT_INVALID, EXIT_USAGE, EXIT_FAILED = 1, 2, 3
 
 console = Console(highlight=False)
@@ -23,11 +25,13 @@ err = Console(stderr=True, highlight=False)
 
 @dataclass
 class Settings:
-    """The options of this run of ``cchc`` (``--db``, ``--debug``)."""
+    """The options of this run of ``cchc`` (``--db``, ``--tinh``, ``--debug``)."""
 
     database_url: str | None = None  # None: CCHC_DATABASE_URL, else sqlite:///cchc.db
     debug: bool = False
+    province: Province | None = None  # ``--tinh``: the registered province this run serves
     _engine: Engine | None = None
+    _saved_env: dict | None = None
 
     def engine(self) -> Engine:
         """The store, its schema brought up to date once per run."""
@@ -43,10 +47,27 @@ class Settings:
 
         return database_url(self.database_url)
 
+    def serve(self, province: Province) -> None:
+        """This run serves ``province``: its store, and the settings the layers below read (data directory,
+        the key the ingestion event carries), restored by ``reset``."""
+        import os
+
+        self.province, self.database_url = province, province.database_url
+        self._saved_env = {k: os.environ.get(k) for k in province.environment()}
+        os.environ.update(province.environment())
+
     def reset(self) -> None:
+        import os
+
         if self._engine is not None:
             self._engine.dispose()
         self._engine = None
+        for k, v in (self._saved_env or {}).items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        self._saved_env, self.province = None, None
 
 
 settings = Settings()

@@ -40,9 +40,10 @@ PLANNED = tuple(Planned(s.deployment, s.name, s.title.split(" {")[0], (s.cron,))
 ZOMBIES = "cchc: lượt chạy mất tín hiệu → Crashed"
 
 
-def deploy(work_pool: str, database_url: str | None, out: str, source: Path = ROOT) -> list[str]:
+def deploy(work_pool: str, database_url: str | None, out: str, source: Path = ROOT, tinh: str | None = None) -> list[str]:
     """Register every deployment with the current Prefect API (creating the process work pool if needed);
-    returns their names as ``flow/deployment``."""
+    returns their names as ``flow/deployment``. For a province (``tinh``): its own deployments, named with its
+    key, whose runs find its store in the registry, and a trigger that listens to its events only."""
     from prefect import flow as load_flow
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
@@ -56,19 +57,26 @@ def deploy(work_pool: str, database_url: str | None, out: str, source: Path = RO
         except ObjectNotFound:
             client.create_work_pool(WorkPoolCreate(name=work_pool, type="process"))
     names = []
+    store = {"database_url": database_url, "out": out}
+    env = {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS)}
+    match = {}
+    if tinh:
+        from office.provinces import registry_path
+
+        store, match = {"tinh": tinh, "out": out}, {"cchc.tinh": tinh}
+        env["CCHC_PROVINCES"] = str(registry_path())  # a worker runs from the project's folder, not the registry's
     for p in PLANNED:
         flow = load_flow.from_source(source=str(source), entrypoint=p.entrypoint)
-        triggers = [DeploymentEventTrigger(expect={INGESTED}, parameters={"database_url": database_url, "out": out})] \
-            if p.on_ingest else None
+        triggers = [DeploymentEventTrigger(expect={INGESTED}, match=match, parameters=store)] if p.on_ingest else None
         deployment = flow.to_deployment(
-            name=p.name, description=p.description,
+            name=f"{p.name}-{tinh}" if tinh else p.name, description=p.description,
             schedules=[Cron(c, timezone=TIMEZONE) for c in p.crons] or None, triggers=triggers,
-            parameters={"database_url": database_url, "out": out} | p.parameters,
+            parameters=store | p.parameters,
             concurrency_limit=1,  # two changes arriving together: one run after the other, never a race
-            job_variables={"env": {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS)}},
+            job_variables={"env": env},
         )
         deployment.apply(work_pool_name=work_pool)
-        names.append(f"{flow.name}/{p.name}")
+        names.append(f"{flow.name}/{deployment.name}")
     crash_the_silent()
     return names
 

@@ -8,6 +8,8 @@ the database was briefly unreachable or locked, and re-running it is harmless.""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -25,60 +27,77 @@ def transient(_task, _run, state) -> bool:
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
+@contextmanager
+def serving(tinh: str | None, database_url: str | None, out: str) -> Iterator[tuple[str | None, str]]:
+    """(store, output folder) of a step: those given, or, when ``tinh`` names a province of the registry
+    (``CCHC_PROVINCES`` on a worker), the province's — its data directory and key set while the step runs."""
+    if not tinh:
+        yield database_url, out
+        return
+    from office.provinces import applied, find
+
+    with applied(find(tinh)) as province:
+        yield province.database_url, str(province.out) if out == DEFAULT_OUT else out
+
+
 @task(retries=3, retry_delay_seconds=[2, 5, 10], retry_condition_fn=transient)
-def run_step(name: str, database_url: str | None, out: str, params: dict) -> list[str]:
+def run_step(name: str, database_url: str | None, out: str, params: dict, tinh: str | None = None) -> list[str]:
     from office.year import BY_NAME
     from store.db import opened
 
-    with opened(database_url) as engine:
-        return [str(p) for p in BY_NAME[name].run(engine, Path(out), **params)]
+    with serving(tinh, database_url, out) as (url, folder), opened(url) as engine:
+        return [str(p) for p in BY_NAME[name].run(engine, Path(folder), **params)]
 
 
-def _step(name: str, database_url: str | None, out: str, **given) -> list[str]:
+def _step(name: str, database_url: str | None, out: str, tinh: str | None = None, **given) -> list[str]:
     """One occurrence of a step: the parameters given, or those of today's occurrence."""
     from office.year import BY_NAME
 
     spec = BY_NAME[name]
     params = spec.params(date.today()) | {k: v for k, v in given.items() if v is not None}
-    title = spec.title.format(**params)
-    written = run_step.with_options(name=title)(name, database_url, out, params)
+    title = spec.title.format(**params) + (f" — {tinh}" if tinh else "")
+    written = run_step.with_options(name=title)(name, database_url, out, params, tinh)
     print(f"{title}: {len(written)} văn bản")
     return written
 
 
 @flow(name="plan-issuance", log_prints=True)
-def plan_issuance(year: int | None = None, database_url: str | None = None, out: str = DEFAULT_OUT) -> list[str]:
+def plan_issuance(year: int | None = None, database_url: str | None = None, out: str = DEFAULT_OUT,
+                  tinh: str | None = None) -> list[str]:
     """Plans and the inspection plan for ``year`` (scheduled on 28/12: next year's)."""
-    return _step("plan_issuance", database_url, out, year=year)
+    return _step("plan_issuance", database_url, out, tinh, year=year)
 
 
 @flow(name="report-reminders", log_prints=True)
 def report_reminders(period: str | None = None, database_url: str | None = None, out: str = DEFAULT_OUT,
-                     today: date | None = None) -> list[str]:
+                     today: date | None = None, tinh: str | None = None) -> list[str]:
     """Before a due date: the list of units that have not reported yet (as of ``today``)."""
-    return _step("report_reminders", database_url, out, period=period, today=today)
+    return _step("report_reminders", database_url, out, tinh, period=period, today=today)
 
 
 @flow(name="periodic-report", log_prints=True)
-def periodic_report(period: str | None = None, database_url: str | None = None, out: str = DEFAULT_OUT) -> list[str]:
+def periodic_report(period: str | None = None, database_url: str | None = None, out: str = DEFAULT_OUT,
+                    tinh: str | None = None) -> list[str]:
     """A period's report (scheduled on the 20th: the period due that day)."""
-    return _step("periodic_report", database_url, out, period=period)
+    return _step("periodic_report", database_url, out, tinh, period=period)
 
 
 @flow(name="inspection", log_prints=True)
-def inspection(year: int | None = None, database_url: str | None = None, out: str = DEFAULT_OUT) -> list[str]:
-    return _step("inspection", database_url, out, year=year)
+def inspection(year: int | None = None, database_url: str | None = None, out: str = DEFAULT_OUT,
+               tinh: str | None = None) -> list[str]:
+    return _step("inspection", database_url, out, tinh, year=year)
 
 
 @flow(name="scoring", log_prints=True)
 def scoring(year: int | None = None, database_url: str | None = None, out: str = DEFAULT_OUT,
-            publish: bool = True) -> list[str]:
-    return _step("scoring", database_url, out, year=year, publish=publish)
+            publish: bool = True, tinh: str | None = None) -> list[str]:
+    return _step("scoring", database_url, out, tinh, year=year, publish=publish)
 
 
 @flow(name="emulation", log_prints=True)
-def emulation(year: int | None = None, database_url: str | None = None, out: str = DEFAULT_OUT) -> list[str]:
-    return _step("emulation", database_url, out, year=year)
+def emulation(year: int | None = None, database_url: str | None = None, out: str = DEFAULT_OUT,
+              tinh: str | None = None) -> list[str]:
+    return _step("emulation", database_url, out, tinh, year=year)
 
 
 FLOWS = {"plan_issuance": plan_issuance, "report_reminders": report_reminders, "periodic_report": periodic_report,
@@ -86,25 +105,29 @@ FLOWS = {"plan_issuance": plan_issuance, "report_reminders": report_reminders, "
 
 
 @flow(name="yearly-cycle", log_prints=True)
-def yearly_cycle(year: int | None = None, database_url: str | None = None, out: str = DEFAULT_OUT) -> list[str]:
-    """The whole year, step after step in calendar order, each as a sub-flow."""
+def yearly_cycle(year: int | None = None, database_url: str | None = None, out: str = DEFAULT_OUT,
+                 tinh: str | None = None) -> list[str]:
+    """The whole year, step after step in calendar order, each as a sub-flow; ``tinh``: a registered
+    province's year (its store, data and output folder)."""
     from office.year import calendar_of
 
     written = []
     for occurrence in calendar_of(year or date.today().year):
         print(f"{occurrence.when:%d/%m/%Y} — {occurrence.title}")
-        written += FLOWS[occurrence.name](database_url=database_url, out=out, **occurrence.params)
+        written += FLOWS[occurrence.name](database_url=database_url, out=out, tinh=tinh, **occurrence.params)
     return written
 
 
 @flow(name="rescore", log_prints=True)
-def rescore(period: str | None = None, database_url: str | None = None, out: str = DEFAULT_OUT) -> list[dict]:
+def rescore(period: str | None = None, database_url: str | None = None, out: str = DEFAULT_OUT,
+            tinh: str | None = None) -> list[dict]:
     """Re-score what changed — every unit rule set over the period, or over every period whose data are newer
     than its scores — and rewrite the documents of the units that moved; run by the ingestion event's
-    trigger on a server, and every 15 minutes: then it also sends the events that could not be sent when
-    their data landed (the server was down)."""
-    send_waiting_events(database_url)
-    summaries = rescore_task(period, database_url, out)
+    trigger on a server (``tinh``: the province the event came from), and every 15 minutes: then it also sends
+    the events that could not be sent when their data landed (the server was down)."""
+    with serving(tinh, database_url, out) as (url, folder):
+        send_waiting_events(url)
+        summaries = rescore_task(period, url, folder)
     for summary in summaries:
         for name, r in summary["rulesets"].items():
             print(f"{summary['period']} {name}: " + (f"phiên bản {r['version']}, {r['evaluated']} đơn vị tính lại"

@@ -637,3 +637,61 @@ def interim_review(r: InterimReview, frame: Frame) -> Document:
                   tuple((x.criterion, x.title, x.value, x.step, x.points, x.maximum) for x in r.card.leaves),
                   ("text", "text", "dec", "text", "dec", "dec"), title=f"Kết quả các nội dung thi đua, {r.period}")
     return _compose("so_ket_thi_dua", frame, {"k": r}, tables={"noi_dung": lines})
+
+
+# --- The ministry's roll-up of provinces ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProvinceIndex:
+    """One province's index from one published run: the mean of its units' rates (%), over ``units`` units."""
+
+    value: float
+    units: int
+    version: int
+    published: date
+    rank: int = 0
+
+
+@dataclass(frozen=True)
+class ProvinceLine:
+    key: str
+    name: str
+    index_766: ProvinceIndex | None  # None: no published run of the year
+    index_par: ProvinceIndex | None
+
+
+@dataclass(frozen=True)
+class ProvinceRanking:
+    """The ranking of the provinces of one installation on Decision 766 and on their own PAR index."""
+
+    year: int
+    title_766: str
+    title_par: str
+    aggregation: str  # how a province's index is made from its units' stored scores, in words
+    provinces: tuple[ProvinceLine, ...]
+
+    def ranked(self, which: str) -> tuple[ProvinceLine, ...]:
+        """The provinces with a published ``which`` index ("766" or "par"), best first."""
+        return tuple(sorted((p for p in self.provinces if getattr(p, f"index_{which}") is not None),
+                            key=lambda p: (getattr(p, f"index_{which}").rank, p.name)))
+
+    def missing(self, which: str) -> tuple[ProvinceLine, ...]:
+        return tuple(p for p in self.provinces if getattr(p, f"index_{which}") is None)
+
+
+def province_ranking(r: ProvinceRanking, frame: Frame) -> Document:
+    def rows(which: str):
+        out = [(i.rank, p.key, p.name, i.value, i.units, i.version, i.published)
+               for p in r.ranked(which) for i in (getattr(p, f"index_{which}"),)]
+        return tuple(out + [(None, p.key, p.name, None, None, None, None) for p in r.missing(which)])
+
+    columns = ("Hạng", "Mã tỉnh", "Tỉnh", "Chỉ số (%)", "Số đơn vị", "Phiên bản", "Ngày công bố")
+    kinds = ("int", "text", "text", "pct", "int", "int", "date")
+    tables = {"qd766": Table(columns, rows("766"), kinds, title=f"Xếp hạng các tỉnh theo {r.title_766} năm {r.year}"),
+              "par": Table(columns, rows("par"), kinds, title=f"Xếp hạng các tỉnh theo {r.title_par} năm {r.year}")}
+    figures = {which: charts.ranking([f"{p.name}" for p in r.ranked(which)],
+                                     [getattr(p, f"index_{which}").value for p in r.ranked(which)], title)
+               for which, title in (("766", f"Chỉ số theo {r.title_766} của các tỉnh năm {r.year} (%)"),
+                                    ("par", f"{r.title_par} của các tỉnh năm {r.year} (%)"))
+               if r.ranked(which)}
+    return _compose("bang_xep_hang_tinh", frame, {"r": r}, tables=tables, figures=figures)
