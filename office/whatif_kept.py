@@ -58,14 +58,31 @@ def target_set_of(engine: Engine, unit: str, year: int) -> TargetSet | None:
     return found
 
 
-def _row(run_id: int, unit_id: int, position: int, targets: TargetSet, goal: str, answer, now: datetime):
+# A unit without a target set of its own, classed in the lower half of the rule set's classes, is still told what
+# it takes to rise one class: the question its improvement plan is for. Units in the upper half are not asked
+# (each answer costs a solve, and a unit already Khá or Tốt is not what an improvement plan is about).
+DEFAULT_TITLE = "mục tiêu mặc định nâng xếp loại lên một bậc (đơn vị chưa có bộ mục tiêu riêng)"
+
+
+def one_class_up(rs, klass: str) -> str | None:
+    """The class above ``klass`` when ``klass`` lies in the lower half of the rule set's classes; else None."""
+    labels = [b.label for b in rs.classification]
+    if klass not in labels:
+        return None
+    at = labels.index(klass)
+    return labels[at - 1] if at >= len(labels) // 2 and at > 0 else None
+
+
+def _row(run_id: int, unit_id: int, position: int, targets: TargetSet | None, goal: str, answer, now: datetime):
     from office.whatif import change_phrases
 
     plan = answer.plan
     changes = [{"figure": ch.input, "label": ch.label, "before": ch.before, "after": ch.after, "words": words,
                 "gains": [[g.criterion, g.gain] for g in ch.leaves]} for ch, words in change_phrases(answer)]
-    return models.WhatIfKept(run_id=run_id, unit_id=unit_id, position=position, target_set=targets.id,
-                             target_title=targets.title, goal=goal, reached=plan.reached, already=plan.already,
+    return models.WhatIfKept(run_id=run_id, unit_id=unit_id, position=position,
+                             target_set=targets.id if targets else "",
+                             target_title=targets.title if targets else DEFAULT_TITLE, goal=goal,
+                             reached=plan.reached, already=plan.already,
                              points_before=plan.before.points, rank_before=plan.before.rank,
                              points_after=plan.after.points, rank_after=plan.after.rank,
                              klass_after=plan.after.klass or "", lines="\n".join(answer.lines()),
@@ -76,7 +93,7 @@ def keep(engine: Engine, scored: Scored, now: datetime | None = None) -> int:
     """Answer and keep, for the run ``scored`` holds (the current one), each unit's what-if towards every target
     on the total of its target set; a unit already answered for this run is left as it is (once per run). The
     number of answers kept."""
-    from office.whatif import what_if_targets
+    from office.whatif import plans, what_if_targets
 
     W, U = models.WhatIfKept, models.Unit
     with Session(engine) as s:
@@ -88,8 +105,13 @@ def keep(engine: Engine, scored: Scored, now: datetime | None = None) -> int:
         ids = dict(s.execute(select(U.code, U.id).where(U.code.in_(list(scored.summary.index)))).all())
     when = now or datetime.now()
     rows = []
+    rising: dict[str, list[str]] = {}  # the class to reach → units without a target set of their own
     for code in scored.summary.index:
-        if ids[code] in done or (targets := target_set_of(engine, code, scored.year)) is None:
+        if ids[code] in done:
+            continue
+        if (targets := target_set_of(engine, code, scored.year)) is None:
+            if (up := one_class_up(scored.ruleset, str(scored.summary.loc[code, "xep_loai"] or ""))) is not None:
+                rising.setdefault(up, []).append(code)
             continue
         try:
             answers = what_if_targets(engine, scored.ruleset, scored.period, code, targets.id)
@@ -98,6 +120,13 @@ def keep(engine: Engine, scored: Scored, now: datetime | None = None) -> int:
             continue
         rows += [_row(scored.run.run_id, ids[code], i, targets, goal, answer, when)
                  for i, (goal, answer) in enumerate(answers)]
+    for klass, codes in rising.items():
+        try:
+            answers = plans(engine, scored.ruleset, scored.period, klass=klass, units=codes)
+        except Refused as e:
+            log.warning("không tính được việc cần làm để đạt xếp loại %s: %s", klass, e.message)
+            continue
+        rows += [_row(scored.run.run_id, ids[a.unit], 0, None, f"Đạt xếp loại {klass}", a, when) for a in answers]
     with Session(engine) as s, s.begin():
         s.add_all(rows)
     return len(rows)

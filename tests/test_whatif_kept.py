@@ -39,7 +39,7 @@ def test_each_units_answer_is_kept_once_per_run_and_the_plan_quotes_it(province,
     assert first.target_set == "skhcn-lai-chau-2024" and first.changes
     assert all(c.words and c.after != c.before for c in first.changes)
     assert any(c.gains for c in first.changes)  # a whole that rises with its part gains nothing on its own
-    assert kept(province, run.run.run_id, "STP") == []  # no target set: nothing to answer
+    assert all(a.target_set == "" for a in kept(province, run.run.run_id, "STP"))  # no target set of its own
     assert keep(province, run) == 0  # once per run
 
     plan = _plan_text(province, run, tmp_path)
@@ -88,3 +88,22 @@ def test_the_years_scoring_step_keeps_them_and_its_plan_quotes_them(province, tm
     path = next(p for p in written if p.name == "ke-hoach-khac-phuc-SKHCN-2024.docx")
     plan = "\n".join(p.text for p in Document(path).paragraphs)
     assert SECTION in plan and all(line in plan for line in found.answers[0].lines)
+
+
+def test_a_unit_without_targets_in_the_lower_classes_is_told_how_to_rise_one(province, tmp_path):
+    from office.whatif import what_if
+    from office.whatif_kept import DEFAULT_TITLE, one_class_up
+
+    run = scored(province, RULES, 2024)
+    classes = run.summary["xep_loai"]
+    low = [u for u in classes.index if one_class_up(RULES, classes[u]) and u != "SKHCN"]
+    high = [u for u in classes.index if classes[u] in ("Tốt", "Khá") and u != "SKHCN"]
+    assert low and high, "the province has units in both halves of the classes"
+    keep(province, run)
+    unit = low[0]
+    [answer] = kept(province, run.run.run_id, unit)
+    up = one_class_up(RULES, classes[unit])
+    assert answer.goal == f"Đạt xếp loại {up}" and answer.target_set == "" and answer.target_title == DEFAULT_TITLE
+    assert answer.lines == tuple(what_if(province, RULES, "2024-NAM", unit, klass=up).lines())
+    assert kept(province, run.run.run_id, high[0]) == []  # Khá or Tốt without targets: not asked
+    assert one_class_up(RULES, "Tốt") is None and one_class_up(RULES, "Yếu") == "Trung bình"
