@@ -100,6 +100,32 @@ def test_a_province_added_gets_its_own_migrated_store_and_is_listed(registry, tm
     assert code == 0, err
 
 
+@pytest.mark.postgres
+def test_a_province_on_postgresql_gets_a_database_of_its_own_created_and_migrated(registry, tmp_path):
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from conftest import POSTGRES_URL
+
+    name = f"cchc_tinh_{uuid.uuid4().hex[:8]}"
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    admin = create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    try:
+        code, out, err = cchc("tinh", "add", "quang-tri", "--ten", "Quảng Trị", "--database-url", url, cwd=tmp_path)
+        assert code == 0, err
+        engine = make_engine(url)
+        assert current_revision(engine) == head_revision()
+        engine.dispose()
+        code, out, err = cchc("--tinh", "quang-tri", "db", "status", cwd=tmp_path)
+        assert code == 0, err
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def test_the_registry_refuses_a_key_twice_a_bad_key_and_a_store_shared_by_two(registry, tmp_path):
     assert cchc("tinh", "add", "lai-chau", "--ten", "Lai Châu", cwd=tmp_path)[0] == 0
     before = registry.read_text(encoding="utf-8")
