@@ -18,11 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlalchemy import Engine
 
 from store import calendar, dossier_data
-from store.ingest import reading
+from store.ingest import arrow_cells, reading
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import SHOWN_PER_PROBLEM, Collector
 
@@ -119,33 +120,29 @@ def _csv_head(path: Path, kinds) -> tuple[list[str], str, int, int] | None:
         return None
     rows = reading._split(lines, sep)
     headers = reading._headers(rows[found])
-    body_at = head[found][1]
-    if _inner_blank_line(path, body_at):
-        return None
-    return headers, sep, body_at, found
+    return headers, sep, head[found][1], found
 
 
-def _inner_blank_line(path: Path, start: int) -> bool:
-    """Whether a blank line sits between rows after ``start`` (``reading._has_inner_blank_line``, read in blocks:
-    a file mapped whole would count its gigabyte in the process's memory)."""
+def _no_inner_blank_line(blocks):
+    """The blocks, as long as no blank line sits between rows (``reading._has_inner_blank_line``, told while the
+    rows are read rather than by a pass of its own over the file): the fast reader would skip it silently and
+    every later row would be named one too high, so the file is then read whole (``_Whole``)."""
     pending = False  # a blank line was seen: any later row makes it inner
     tail = b""
-    with open(path, "rb") as fh:
-        fh.seek(start)
-        while block := fh.read(8 << 20):
-            buf = tail + block
-            if pending:
-                if buf.strip():
-                    return True
-            else:
-                for gap in (b"\n\n", b"\n\r\n"):
-                    pos = buf.find(gap)
-                    if pos >= 0:
-                        if buf[pos:].strip():
-                            return True
-                        pending = True
-            tail = buf[-2:]
-    return False
+    for block in blocks:
+        if pending:
+            if block.strip():
+                raise _Whole()
+        else:
+            buf = tail + block  # a blank line may straddle two blocks
+            for gap in (b"\n\n", b"\n\r\n"):
+                pos = buf.find(gap)
+                if pos >= 0:
+                    if buf[pos:].strip():
+                        raise _Whole()
+                    pending = True
+        tail = block[-2:]
+        yield block
 
 
 def _blocks(fh, size: int):
@@ -170,8 +167,9 @@ def _blocks(fh, size: int):
 
 
 def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: int):
-    """Slices of rows as text, with their sheet row numbers. Each block is parsed on its own: Arrow's streaming
-    reader reads ahead and held over a gigabyte on a 10 M-row file; a block at a time holds one block."""
+    """Slices of rows as Arrow text columns, with their sheet row numbers; rows with no value left out. Each
+    block is parsed on its own: Arrow's streaming reader reads ahead and held over a gigabyte on a 10 M-row
+    file; a block at a time holds one block."""
     import pyarrow.csv as pacsv
 
     names = [str(j) for j in range(len(headers))]
@@ -182,32 +180,39 @@ def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: i
     number = found + 2
     with open(path, "rb") as fh:
         fh.seek(body_at)
-        for block in _blocks(fh, CHUNK_BYTES):
-            data = pacsv.read_csv(pa.py_buffer(block), **options).to_pandas()
+        for block in _no_inner_blank_line(_blocks(fh, CHUNK_BYTES)):
+            data = pacsv.read_csv(pa.py_buffer(block), **options)
             del block
-            data.columns = range(len(headers))
-            numbers = np.arange(number, number + len(data))
-            number += len(data)
-            filled = data.ne("").any(axis=1).to_numpy() if len(data.columns) else np.zeros(len(data), bool)
+            numbers = np.arange(number, number + data.num_rows)
+            number += data.num_rows
+            filled = _filled(data)
             if not filled.all():
-                data, numbers = data[filled].reset_index(drop=True), numbers[filled]
+                data, numbers = data.filter(pa.array(filled)), numbers[filled]
             yield data, numbers
+
+
+def _filled(data: pa.Table, columns=None) -> np.ndarray:
+    """Which rows hold a value in any of ``columns`` (all by default)."""
+    filled = np.zeros(data.num_rows, dtype=bool)
+    for j in range(data.num_columns) if columns is None else columns:
+        filled |= pc.not_equal(data.column(j), "").to_numpy()
+    return filled
 
 
 class _Whole(Exception):
     """The file must be read whole (the fast reader could not read it as it is)."""
 
 
-def _stray(name: str, headers: list[str], data: pd.DataFrame, numbers: np.ndarray) -> None:
+def _stray(name: str, headers: list[str], data: pa.Table, numbers: np.ndarray) -> None:
     from openpyxl.utils import get_column_letter
 
     from store.ingest.problems import IngestError, Problem
 
     for j, header in enumerate(headers):
-        if not header and data[j].ne("").any():
-            row = int(numbers[np.flatnonzero(data[j].ne("").to_numpy())[0]])
-            raise IngestError([Problem(name, f"cột {get_column_letter(j + 1)} có dữ liệu nhưng không có tiêu đề", row,
-                                       get_column_letter(j + 1))])
+        used = np.flatnonzero(_filled(data, [j])) if not header else ()
+        if len(used):
+            raise IngestError([Problem(name, f"cột {get_column_letter(j + 1)} có dữ liệu nhưng không có tiêu đề",
+                                       int(numbers[used[0]]), get_column_letter(j + 1))])
 
 
 # --- Checking a file ---------------------------------------------------------------------------------------------
@@ -226,7 +231,7 @@ def headers_of(path: Path, kinds) -> tuple[list[str], int] | None:
         if head is None:
             return None
         _HEADS.clear()
-        _HEADS[path] = head  # for stage(), which follows: the file's bytes scanned once for blank lines
+        _HEADS[path] = head  # for stage(), which follows: the head read once
         return head[0], head[3] + 1
     return None
 
@@ -254,10 +259,8 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -
         def parquet_slices():
             number = 2
             for batch in pq.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS):
-                data = batch.to_pandas()
-                data.columns = range(len(headers))
-                yield data, np.arange(number, number + len(data))
-                number += len(data)
+                yield pa.Table.from_batches([batch]), np.arange(number, number + batch.num_rows)
+                number += batch.num_rows
 
         slices = parquet_slices()
     written = [headers[j] for j in keep]
@@ -274,23 +277,13 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -
             for data, numbers in slices:
                 if suffix == ".csv":
                     _stray(path.name, headers, data, numbers)
-                out.numbers = numbers
-                frame = pd.DataFrame(index=data.index)
-                for col in kind.columns:
-                    if col.field not in by_field and col.unknown_if_absent:
-                        frame[col.field] = col.absent(data.index)
-                        continue
-                    raw = (data[position[by_field[col.field]]] if col.field in by_field
-                           else pd.Series([""] * len(data), index=data.index, dtype="str"))
-                    frame[col.field] = col.parse(raw, out)
-                if frame.empty:
+                table = _typed(kind, data, numbers, position, by_field, out)
+                if not table.num_rows:
                     continue
-                frame["supplements"] = frame["supplements"].fillna(0)
-                table = dossier_data.frame_table(frame).append_column("_row", pa.array(numbers, pa.int64()))
                 if writer is None:
-                    writer = pq.ParquetWriter(staged, schema, compression="zstd")
+                    writer = pq.ParquetWriter(staged, schema, compression="lz4")  # read once, by publish: fast over small
                 writer.write_table(table)
-                rows += len(frame)
+                rows += table.num_rows
         except (pa.ArrowInvalid, UnicodeDecodeError) as err:
             raise _Whole() from err
         finally:
@@ -315,6 +308,58 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -
         result.discard()
         raise
     return result
+
+
+def _typed(kind: Kind, data: pa.Table, numbers: np.ndarray, position: dict, by_field: dict,
+           out: StreamCollector) -> pa.Table:
+    """A slice's rows typed as the dataset holds them, with ``_row``. Clean cells are read by Arrow compute
+    (store.ingest.arrow_cells); rows with any other cell are read by the typed columns, which say what is wrong
+    with them or read them as people write (1.234, 5/11/2024, «co»)."""
+    n = data.num_rows
+    cells = {f: data.column(position[h]).combine_chunks() for f, h in by_field.items() if h in position}
+    absent = {c.field for c in kind.columns if c.field not in cells and getattr(c, "unknown_if_absent", False)}
+    values, unsure = arrow_cells.read([c for c in kind.columns if c.field not in absent], cells, n)
+    parts = []
+    if not unsure.all():
+        sure = pa.array(~unsure)
+        arrays = {f: v.filter(sure) for f, v in values.items()}
+        parts.append(_table(arrays, int((~unsure).sum())).append_column("_row", pa.array(numbers[~unsure])))
+    if unsure.any():
+        rows = np.flatnonzero(unsure)
+        some = data.take(pa.array(rows)).to_pandas()
+        some.columns = range(data.num_columns)
+        out.numbers = numbers[rows]
+        frame = pd.DataFrame(index=some.index)
+        for col in kind.columns:
+            if col.field in absent:
+                frame[col.field] = col.absent(some.index)
+                continue
+            raw = (some[position[by_field[col.field]]] if col.field in by_field
+                   else pd.Series([""] * len(some), index=some.index, dtype="str"))
+            frame[col.field] = col.parse(raw, out)
+        frame["supplements"] = frame["supplements"].fillna(0)
+        parts.append(dossier_data.frame_table(frame).append_column("_row", pa.array(numbers[rows], pa.int64())))
+    table = pa.concat_tables(parts) if len(parts) > 1 else parts[0] if parts else None
+    if table is None:
+        return pa.table({f.name: pa.array([], f.type) for f in dossier_data.SCHEMA}).append_column(
+            "_row", pa.array([], pa.int64()))
+    if len(parts) > 1:  # in the file's order, as a file read whole
+        table = table.take(pc.sort_indices(table["_row"]))
+    return table
+
+
+def _table(arrays: dict[str, pa.Array], n: int) -> pa.Table:
+    """Typed columns by field as a table of the dataset's schema (``dossier_data.frame_table`` for Arrow)."""
+    columns = []
+    for f in dossier_data.SCHEMA:
+        values = arrays.get(dossier_data.FIELD_OF.get(f.name, f.name))
+        if values is None:  # a column the file may leave out: unknown
+            values = pa.nulls(n, f.type)
+        values = values.cast(f.type)
+        if pa.types.is_integer(f.type):
+            values = values.fill_null(0)
+        columns.append(values)
+    return pa.Table.from_arrays(columns, schema=dossier_data.SCHEMA)
 
 
 def _repeated_keys(engine: Engine, staged: Staged, kind: Kind, out: StreamCollector) -> None:
