@@ -113,7 +113,12 @@ def frame_for(engine: Engine, unit_code: str, type_code: str, issued: date, reci
               signature: Signature | None = None, cosign: Signature | None = None) -> Frame:
     """The frame of a document issued by ``unit_code``: its header, symbol, place, the unit's own recipients
     added to the document's (before «Lưu»), signed as the record says (or by ``signature``)."""
-    who = issuer(engine, unit_code)
+    return frame_of(issuer(engine, unit_code), type_code, issued, recipients, signature, cosign)
+
+
+def frame_of(who: Issuer, type_code: str, issued: date, recipients: tuple[str, ...],
+             signature: Signature | None = None, cosign: Signature | None = None) -> Frame:
+    """``frame_for`` with the issuer already read (a site's thousand scorecards are all the province office's)."""
     keep = [r for r in recipients if not r.startswith("Lưu")]
     keep += [r for r in who.recipients if r not in keep and not r.startswith("Lưu")]
     archive = [r for r in recipients if r.startswith("Lưu")] or [r for r in who.recipients if r.startswith("Lưu")]

@@ -16,7 +16,8 @@ from cycle.scoring import Scored
 from office import whatif_kept
 from office.errors import NotFound
 from office.forecasts import on_scorecard
-from office.frames import PROVINCE_OFFICE, frame_for
+from office.frames import PROVINCE_OFFICE, Issuer, frame_for, frame_of, issuer
+from office.workers import each
 from reports import documents as docs
 from reports.model import Document
 from store import indicators, models
@@ -56,20 +57,47 @@ def scoreboard(scored: Scored) -> docs.Scoreboard:
     return board
 
 
+_AVERAGES: dict[int, tuple[docs.Scoreboard, dict[str, float]]] = {}
+
+
+def _averages(board: docs.Scoreboard) -> dict[str, float]:
+    """The province's average of each area, once per board (every unit's scorecard shows the same; computed per
+    card, a thousand cards went through the thousand units again each)."""
+    kept = _AVERAGES.get(id(board))
+    if kept is not None and kept[0] is board:
+        return kept[1]
+    averages = {a: board.component_average(a) for a, _ in board.areas}
+    if len(_AVERAGES) >= 4:
+        _AVERAGES.pop(next(iter(_AVERAGES)))
+    _AVERAGES[id(board)] = (board, averages)
+    return averages
+
+
 def publication(engine: Engine, scored: Scored, issued: date) -> Document:
     frame = frame_for(engine, PROVINCE_OFFICE, "TB", issued,
                       ("UBND tỉnh (b/c)", "Các sở, ban, ngành tỉnh", "UBND các xã, phường", "Lưu: VT, CCHC"))
     return docs.score_publication(scoreboard(scored), frame)
 
 
-def unbacked(engine: Engine, scored: Scored, code: str) -> tuple[tuple[str, str, str], ...]:
-    """The self-assessment's declared figures (typed by the unit, not computed from dossiers) that a criterion
-    reads and no evidence backs: (criterion, figure with its value, the unit's explanation or "")."""
-    registry = indicators.registry()
+def _evidence(engine: Engine, period: str, codes: list[str]) -> dict[str, dict[str, tuple[str, str]]]:
+    """Per unit code: indicator → (reference, explanation) of its current evidence in ``period``."""
     with Session(engine) as s:
-        unit_id = s.scalar(select(models.Unit.id).where(models.Unit.code == code))
-        evidence = current_evidence(s, scored.period, [unit_id])
-    backed = dict(zip(evidence["indicator"], zip(evidence["reference"], evidence["explanation"])))
+        ids = dict(s.execute(select(models.Unit.id, models.Unit.code).where(models.Unit.code.in_(codes))).all())
+        evidence = current_evidence(s, period, list(ids))
+    out: dict[str, dict[str, tuple[str, str]]] = {code: {} for code in codes}
+    for unit_id, name, reference, explanation in evidence.itertuples(index=False):
+        out[ids[unit_id]][name] = (reference, explanation)
+    return out
+
+
+def unbacked(engine: Engine, scored: Scored, code: str,
+             backed: dict[str, tuple[str, str]] | None = None) -> tuple[tuple[str, str, str], ...]:
+    """The self-assessment's declared figures (typed by the unit, not computed from dossiers) that a criterion
+    reads and no evidence backs: (criterion, figure with its value, the unit's explanation or ""). ``backed``:
+    the unit's evidence (indicator → reference, explanation) when already read."""
+    registry = indicators.registry()
+    if backed is None:
+        backed = _evidence(engine, scored.period, [code])[code]
     out = []
     for leaf in scored.ruleset.leaves:
         for name in sorted(leaf.value.names):
@@ -81,21 +109,27 @@ def unbacked(engine: Engine, scored: Scored, code: str) -> tuple[tuple[str, str,
     return tuple(out)
 
 
-def scorecard_context(scored: Scored, code: str, engine: Engine | None = None) -> docs.Scorecard:
+def scorecard_context(scored: Scored, code: str, engine: Engine | None = None,
+                      backed: dict[str, tuple[str, str]] | None = None) -> docs.Scorecard:
     board = scoreboard(scored)
     units = {leaf.id: leaf.unit for leaf in scored.ruleset.leaves}
     leaves = tuple(docs.LeafLine(e.criterion, e.title, e.value, units[e.criterion], e.step, e.points, e.max,
                                  e.reference, e.sentence) for e in scored.result.explain(code))
     notes = tuple((n.criterion or "", n.text, n.reference) for n in scored.result.notes(code))  # as the run kept them
     return docs.Scorecard(scored.year, scored.ruleset.title, unit_score(scored, code), len(scored.summary), leaves,
-                          _areas(scored.ruleset), {a: board.component_average(a) for a, _ in board.areas},
-                          unbacked=unbacked(engine, scored, code) if engine is not None else (), notes=notes,
+                          _areas(scored.ruleset), _averages(board),
+                          unbacked=unbacked(engine, scored, code, backed) if engine is not None else (), notes=notes,
                           forecast=on_scorecard(engine, scored.ruleset.id, scored.period, code) if engine is not None else "")
 
 
-def scorecard(engine: Engine, scored: Scored, code: str, issued: date) -> Document:
-    card = scorecard_context(scored, code, engine)
-    frame = frame_for(engine, PROVINCE_OFFICE, "TB", issued, (card.unit.name, "Lưu: VT, CCHC"))
+def scorecard(engine: Engine, scored: Scored, code: str, issued: date, province_office: Issuer | None = None,
+              backed: dict[str, tuple[str, str]] | None = None) -> Document:
+    """A unit's scorecard. ``province_office`` (its issuer) and ``backed`` (the unit's evidence) when already
+    read: a site reads them once for all its units."""
+    card = scorecard_context(scored, code, engine, backed)
+    recipients = (card.unit.name, "Lưu: VT, CCHC")
+    frame = frame_of(province_office, "TB", issued, recipients) if province_office is not None else \
+        frame_for(engine, PROVINCE_OFFICE, "TB", issued, recipients)
     return docs.scorecard(card, frame)
 
 
@@ -120,20 +154,24 @@ def improvement(engine: Engine, scored: Scored, code: str, issued: date, deadlin
 
 def write_site(engine: Engine, scored: Scored, out: Path, issued: date, deadline: date,
                told=lambda done, total: None) -> Path:
-    """The static site of one year's scores: ranking, every unit's scorecard, the documents. ``told`` hears
-    how many of the unit pages are ready."""
-    from reports.html import write_site as site
+    """The static site of one year's scores: ranking, every unit's scorecard, the documents. The unit pages are
+    written in parallel (``office.workers``); ``told`` hears how many are ready."""
+    from reports.html import unit_page, write_site as site
 
     codes = list(scored.summary.index)
-    units = {}
-    for i, code in enumerate(codes, start=1):
-        units[code] = scorecard(engine, scored, code, issued)
-        told(i, len(codes))
+    office, evidence = issuer(engine, PROVINCE_OFFICE), _evidence(engine, scored.period, codes)
+    _averages(scoreboard(scored))  # made before the workers start, so that they share them
+
+    def pages(chunk: list[str]) -> list[Path]:
+        return [unit_page(scorecard(engine, scored, code, issued, office, evidence[code]), out, code)
+                for code in chunk]
+
+    each(pages, codes, engine, told=told)
     publication_doc = publication(engine, scored, issued)
     documents = [("cong-bo-diem", publication_doc)]
     documents += [(f"ke-hoach-khac-phuc-{code}", improvement(engine, scored, code, issued, deadline))
                   for code in codes[-5:]]
-    return site(out, f"Kết quả đánh giá năm {scored.year}", scored.ruleset.title, publication_doc, units, documents)
+    return site(out, f"Kết quả đánh giá năm {scored.year}", scored.ruleset.title, publication_doc, codes, documents)
 
 
 VERDICT = {True: "đạt", False: "chưa đạt", None: ""}  # None: no target of that kind, or no result

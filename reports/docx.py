@@ -153,6 +153,27 @@ def _header(doc, frame) -> None:
     _para(right, frame.date_line, 14, italic=True, align=centre, before=6)
 
 
+_RPR = qn("w:rPr")
+_SPECIAL = frozenset("\t\r\n")
+
+
+def _put_text(run, text: str) -> None:
+    """``run.text = text`` as python-docx does it (a tab or a line break as its own element, the rest in one
+    ``w:t`` that keeps its outer spaces), without python-docx's character-by-character walk: a table cell's
+    text is plain, and a list of everyone in a province has a hundred thousand cells."""
+    if _SPECIAL.intersection(text):
+        run.text = text
+        return
+    for child in [c for c in run if c.tag != _RPR]:
+        run.remove(child)
+    if text:
+        t = OxmlElement("w:t")
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(qn("xml:space"), "preserve")
+        run.append(t)
+
+
 def _table(doc, table: Table) -> None:
     if table.title:  # the title stays on the page of its table
         _para(doc, table.title, 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6,
@@ -191,7 +212,7 @@ def _table(doc, table: Table) -> None:
     tbl, template = out._tbl, model._tr
     for row in table.rows:
         for run, (i, value) in zip(texts, enumerate(row)):
-            run.text = cell_text(value, table.kind(i))
+            _put_text(run, cell_text(value, table.kind(i)))
         tbl.append(deepcopy(template))
     tbl.remove(template)
     _para(doc, after=3)

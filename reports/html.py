@@ -42,15 +42,19 @@ class SitePage:
     title: str
 
 
-def write_site(folder: Path, heading: str, subheading: str, summary: Document, units: dict[str, Document],
+def unit_page(document: Document, folder: Path, code: str) -> Path:
+    """A unit's page of the site in ``folder`` (``don-vi/<code>.html``)."""
+    (folder / "don-vi").mkdir(parents=True, exist_ok=True)
+    return render_html(document, folder / "don-vi" / f"{code}.html", back="../index.html")
+
+
+def write_site(folder: Path, heading: str, subheading: str, summary: Document, units: list[str],
                documents: list[tuple[str, Document]]) -> Path:
-    """``index.html`` with the ranking (each unit linking to its page), ``don-vi/<code>.html`` per unit,
-    and ``van-ban/<name>.html`` per document."""
+    """``index.html`` with the ranking (each unit linking to its page ``don-vi/<code>.html``, which
+    ``unit_page`` writes), and ``van-ban/<name>.html`` per document."""
     (folder / "don-vi").mkdir(parents=True, exist_ok=True)
     (folder / "van-ban").mkdir(parents=True, exist_ok=True)
     links = {code: f"don-vi/{code}.html" for code in units}
-    for code, doc in units.items():
-        render_html(doc, folder / "don-vi" / f"{code}.html", back="../index.html")
     pages = []
     for name, doc in documents:
         render_html(doc, folder / "van-ban" / f"{name}.html", back="../index.html")
