@@ -69,7 +69,7 @@ runs_app = typer.Typer(help="Các lượt chấm điểm đã lưu: xem, rút l�
 
 
 @runs_app.callback()
-def runs(ctx: typer.Context, ruleset: Annotated[Optional[str], typer.Option(help="Bộ tiêu chí.")] = None,
+def runs(ctx: typer.Context, ruleset: Annotated[Optional[str], typer.Option(help="Bộ tiêu chí (mã hoặc họ bộ).")] = None,
          period: PERIOD = None) -> None:
     """Các lượt chấm điểm đã lưu (cchc runs withdraw N --reason …: rút một lượt chưa công bố)."""
     if ctx.invoked_subcommand is not None:

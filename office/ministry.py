@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 
 from office.errors import NotFound
 from office.provinces import Province
+from office.rulesets import used_for
 from reports import documents as docs
 from reports.model import Document, Frame, Signature
 from store import models
 
 ISSUER = Path(__file__).with_name("ministry.yaml")
-RULESETS = {"766": "qd766-2022", "par": "chi-so-cchc-so-nganh"}
+RULESETS = {"766": "units", "par": "department_index"}  # uses of base/rule_uses.yaml: the sets in force that year
 TITLES = {"766": "Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định số 766/QĐ-TTg)",
           "par": "Chỉ số cải cách hành chính các sở, ban, ngành của tỉnh"}
 AGGREGATION = ("Chỉ số của mỗi tỉnh là bình quân cộng tỷ lệ điểm đạt được của các đơn vị trong kết quả tỉnh đã "
@@ -84,7 +85,7 @@ def ranking(provinces: list[Province], year: int) -> docs.ProvinceRanking:
     """Every province's published indices of ``year``, ranked; refused when no province published either."""
     lines = []
     for p in provinces:
-        found = {w: published(p.database_url, rs, year) for w, rs in RULESETS.items()}
+        found = {w: published(p.database_url, used_for(use, f"{year}-NAM").id, year) for w, use in RULESETS.items()}
         lines.append(docs.ProvinceLine(p.key, p.name, *(
             docs.ProvinceIndex(f.value, len(f.rates), f.version, f.published) if f else None
             for f in (found["766"], found["par"]))))

@@ -34,8 +34,9 @@ from cycle import scoring
 from office.dashboard import KIND_NAMES
 from office.errors import NotFound, Refused
 from office.rounds import as_id
+from office.rulesets import family_of as _family
 from reports import svg
-from rules.ruleset import default_family, find, load, shipped
+from rules.ruleset import find
 from rules.targets import load_targets, shipped_targets
 from store import models
 
@@ -166,13 +167,6 @@ class _Run:
 
 def _clean(value) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-
-
-def _family(ruleset: str) -> str:
-    """The family of a stored run's rule set: the one it declares when shipped, else its id without a trailing
-    year."""
-    sets = shipped()
-    return load(sets[ruleset]).family if ruleset in sets else default_family(ruleset)
 
 
 def _trend(s: Session, run: models.ScoreRun) -> dict:

@@ -13,7 +13,7 @@ from datetime import date
 from difflib import get_close_matches
 
 from base.rule_uses import family
-from rules.ruleset import Problem, RuleSet, RuleSetError, choose, find_or_load
+from rules.ruleset import Problem, RuleSet, RuleSetError, choose, default_family, find_or_load, load, shipped
 from store import calendar
 from store.indicators import registry
 
@@ -55,6 +55,18 @@ def open_ruleset(name: str, period: str | None = None, catalogue: bool = True) -
     rs = find_or_load(name, day)
     rs = checked(rs) if catalogue else rs
     return rs.on(day) if day else rs
+
+
+def family_of(ruleset_id: str) -> str:
+    """The family of a rule set a stored run names: the one it declares when shipped, else its id without a
+    trailing year (a run scored with a file)."""
+    sets = shipped()
+    return load(sets[ruleset_id]).family if ruleset_id in sets else default_family(ruleset_id)
+
+
+def named(name: str, ids) -> list[str]:
+    """Of rule-set ids (stored runs'), those ``name`` names: itself, or every member of the family ``name``."""
+    return [i for i in ids if i == name or family_of(i) == name]
 
 
 def for_period(name: str, period: str) -> RuleSet:

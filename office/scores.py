@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from cycle import scoring as sc
 from cycle.history import Change, diff, history
 from office.errors import NotFound, Refused
-from office.rulesets import open_ruleset
+from office.rulesets import named, open_ruleset
 from rules.ruleset import NoRuleSetInForce, RuleSet, RuleSetError
 from store import calendar, models
 
@@ -126,8 +126,10 @@ def appraise(engine: Engine, rs: RuleSet, period: str, unit: str, criterion: str
 def runs(engine: Engine, ruleset_name: str | None = None, period: str | None = None) -> list[models.ScoreRun]:
     R = models.ScoreRun
     query = select(R).order_by(R.ruleset, R.period_code, R.version)
-    if ruleset_name:
-        query = query.where(R.ruleset == ruleset_name)
+    if ruleset_name:  # an id, or a family: the runs of each of its sets
+        with Session(engine) as s:
+            ids = named(ruleset_name, s.scalars(select(R.ruleset).distinct()))
+        query = query.where(R.ruleset.in_(ids))
     if period:
         query = query.where(R.period_code == period)
     with Session(engine, expire_on_commit=False) as s:

@@ -275,3 +275,11 @@ def test_a_parameter_changed_mid_year_scores_two_periods_differently_and_explana
     assert "theo QĐ 1/2022 của UBND tỉnh" in {e.criterion: e.sentence for e in first.explain(unit)}["2.1"]
     rescore(province, rules, PERIOD)  # a stored run scores with the values in force on the period's last day
     assert current(province).loc[unit, "diem"] == pytest.approx(year.summary().loc[unit, "diem"])
+
+
+def test_runs_are_listed_by_a_family_as_by_the_id_of_its_set(province):
+    from office.scores import runs
+
+    by_id = [r.id for r in runs(province, "qd766-2022")]
+    assert by_id and [r.id for r in runs(province, "qd766")] == by_id
+    assert runs(province, "qd767") == []
