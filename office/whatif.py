@@ -151,6 +151,7 @@ def plans(engine: Engine, rs: RuleSet, period: str, rank: int | None = None, kla
     except WhatIfError as e:
         raise Refused(str(e), field="--rank") from None
     scored = stored(engine, rs, period)
+    rs = scored.ruleset  # as it stands for the period: its parameters' values then
     for unit in units or ():
         if unit not in scored.frame.index:
             raise NotFound(f"không có đơn vị «{unit}» trong kết quả chấm theo bộ «{rs.id}» kỳ {period}",

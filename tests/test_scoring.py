@@ -283,3 +283,15 @@ def test_runs_are_listed_by_a_family_as_by_the_id_of_its_set(province):
     by_id = [r.id for r in runs(province, "qd766-2022")]
     assert by_id and [r.id for r in runs(province, "qd766")] == by_id
     assert runs(province, "qd767") == []
+
+
+def test_a_what_if_asks_with_the_values_in_force_in_its_period_not_the_latest(province):
+    from office.whatif import what_if
+
+    later = _dated_rules().replace("from: 2024-07-01, value: 90", "from: 2025-07-01, value: 90")
+    rules = parse(later, "qd766-2022.yaml")
+    rescore(province, rules, PERIOD)
+    unit = current(province).sort_values("hang").index[-1]
+    answer = what_if(province, rules, PERIOD, unit, points=95)
+    assert rules.parameters["nguong_2_1"]["value"] == 90  # the latest value, not the one of 2024
+    assert answer.ruleset.parameters["nguong_2_1"]["value"] == 100
