@@ -113,7 +113,7 @@ def diff_runs(run_a: Annotated[int, typer.Argument(help="Lượt chấm trước
 
 
 def history(unit: Annotated[str, typer.Option(help="Mã đơn vị.")],
-            ruleset: Annotated[Optional[str], typer.Option(help="Bộ tiêu chí.")] = None,
+            ruleset: Annotated[Optional[str], typer.Option(help="Bộ tiêu chí (mã hoặc họ bộ).")] = None,
             period: PERIOD = None) -> None:
     """Lịch sử điểm của một đơn vị: các lượt chấm làm điểm, hạng hoặc xếp loại thay đổi, và vì sao."""
     from office.scores import history as steps_of

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from cycle import scoring as sc
-from cycle.history import Change, diff, history
+from cycle.history import Change, diff, history as _history
 from office.errors import NotFound, Refused
 from office.rulesets import named, open_ruleset
 from rules.ruleset import NoRuleSetInForce, RuleSet, RuleSetError
@@ -127,13 +127,24 @@ def runs(engine: Engine, ruleset_name: str | None = None, period: str | None = N
     R = models.ScoreRun
     query = select(R).order_by(R.ruleset, R.period_code, R.version)
     if ruleset_name:  # an id, or a family: the runs of each of its sets
-        with Session(engine) as s:
-            ids = named(ruleset_name, s.scalars(select(R.ruleset).distinct()))
-        query = query.where(R.ruleset.in_(ids))
+        query = query.where(R.ruleset.in_(_named(engine, ruleset_name)))
     if period:
         query = query.where(R.period_code == period)
     with Session(engine, expire_on_commit=False) as s:
         return list(s.scalars(query))
+
+
+def _named(engine: Engine, name: str) -> list[str]:
+    """The ids of the stored runs' rule sets that ``name`` names (itself, or the sets of the family ``name``)."""
+    with Session(engine) as s:
+        return named(name, s.scalars(select(models.ScoreRun.ruleset).distinct()))
+
+
+def history(engine: Engine, unit: str, ruleset: str | None = None, period: str | None = None):
+    """The runs that changed ``unit``'s points, rank or class (``cycle.history``); ``ruleset`` an id or a family."""
+    if ruleset is None:
+        return _history(engine, unit, None, period)
+    return [step for i in _named(engine, ruleset) for step in _history(engine, unit, i, period)]
 
 
 def changes(engine: Engine, run_a: int, run_b: int) -> list[Change]:

@@ -283,6 +283,11 @@ def test_runs_are_listed_by_a_family_as_by_the_id_of_its_set(province):
     by_id = [r.id for r in runs(province, "qd766-2022")]
     assert by_id and [r.id for r in runs(province, "qd766")] == by_id
     assert runs(province, "qd767") == []
+    from office.scores import history as steps
+
+    unit = current(province).index[0]
+    assert [s.run.id for s in steps(province, unit, "qd766")] == [s.run.id for s in steps(province, unit, "qd766-2022")]
+    assert steps(province, unit, "qd766") and steps(province, unit, "qd767") == []
 
 
 def test_a_what_if_asks_with_the_values_in_force_in_its_period_not_the_latest(province):
