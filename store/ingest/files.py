@@ -73,6 +73,8 @@ def _prepare(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending 
     frame = parse(status.kind, sheet.frame, out)
     status.warnings = out.warnings
     out.raise_if_any()
+    if status.kind.code == dossiers.KIND.code:  # on disk until the transaction, as a streamed file
+        frame = streamed.stage_frame(engine, frame, sheet.numbers)
     return _Pending(status, status.kind, frame, out, digest)
 
 

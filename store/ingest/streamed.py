@@ -362,6 +362,16 @@ def _table(arrays: dict[str, pa.Array], n: int) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=dossier_data.SCHEMA)
 
 
+def stage_frame(engine: Engine, frame: pd.DataFrame, numbers: np.ndarray) -> Staged:
+    """The typed rows of a dossier file read whole (a workbook, a converted encoding) staged on disk as a streamed
+    file's are, with their sheet row numbers: several files of one command wait for their transaction on disk,
+    not in memory, and are checked by the same queries."""
+    staged = dossier_data.scratch(engine) / f"{uuid.uuid4().hex}.parquet"
+    table = dossier_data.frame_table(frame).append_column("_row", pa.array(np.asarray(numbers), pa.int64()))
+    pq.write_table(table, staged, compression="lz4")
+    return Staged(staged, len(frame))
+
+
 def _repeated_keys(engine: Engine, staged: Staged, kind: Kind, out: StreamCollector) -> None:
     names = ", ".join(c.header for c in kind.columns if c.field in kind.key)
     column = staged.headers.get(kind.key[0], kind.key[0])

@@ -1,0 +1,53 @@
+"""Several dossier files in one command: each staged on disk as it is checked, whatever its format, and the
+datasets made at the end in one transaction — a file refused after another was written leaves no dataset, no
+batch and nothing staged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import DOSSIER_HEADERS, dossier, snapshot, units_file, write_csv, write_xlsx
+from store import dossier_data
+from store.ingest import IngestError, ingest_file, streamed
+from store.ingest.files import FileStatus, _prepare, ingest_files
+
+
+@pytest.fixture
+def store(any_engine, tmp_path):
+    ingest_file(any_engine, units_file(tmp_path))
+    return any_engine
+
+
+def _on_disk(engine) -> list[Path]:
+    return [p for p in dossier_data.root(engine).rglob("*") if p.is_file()]
+
+
+def test_a_dossier_workbook_waits_for_its_transaction_on_disk(store, tmp_path):
+    path = write_xlsx(tmp_path / "ho_so.xlsx", DOSSIER_HEADERS, [dossier(code=f"HS{i}") for i in range(5)])
+    item = _prepare(store, FileStatus(path), None)
+    try:
+        assert isinstance(item.frame, streamed.Staged) and item.frame.path.is_file() and len(item.frame) == 5
+    finally:
+        item.frame.discard()
+    assert _on_disk(store) == []
+
+
+@pytest.mark.parametrize("second", ["csv", "xlsx"])
+def test_a_refused_second_file_leaves_no_dataset_and_no_batch(store, second, tmp_path):
+    """The first file is good and is written inside the transaction (its dataset made); the second names a
+    unit the store does not know, which only the transaction's check finds: everything goes back."""
+    good = write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, [dossier(code=f"A{i}") for i in range(50)])
+    rows = [dossier(code=f"B{i}") for i in range(50)] + [dossier(unit="SO-LA", code="B50")]
+    bad = (write_csv if second == "csv" else write_xlsx)(tmp_path / f"b.{second}", DOSSIER_HEADERS, rows)
+    before = snapshot(store)
+    with pytest.raises(IngestError) as caught:
+        ingest_files(store, [good, bad])
+    assert [str(p) for p in caught.value.problems] == [
+        f"b.{second}, dòng 52, cột «Mã đơn vị»: đơn vị «SO-LA» chưa có trong danh mục đơn vị (nhập tệp đơn vị trước)"]
+    first, refused = caught.value.statuses
+    assert first.held and first.result is None and refused.refused
+    assert snapshot(store) == before  # no batch, no facts
+    assert _on_disk(store) == []  # no dataset, no counts, nothing staged
+    assert len(ingest_files(store, [good])) == 1 and len(_on_disk(store)) > 0  # the good file alone lands
