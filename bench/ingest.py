@@ -7,6 +7,7 @@ the same per-unit, per-period counts (store.dossier_data.counts_query) without c
 machines are shared, so the ratio of the two, measured in the same run, travels better than seconds.
 
     python -m bench.ingest [--sizes 1000000 10000000] [--out bench/data]
+    python -m bench.ingest --rows 100000000 [--out bench/data]     # a national year, from Parquet
 """
 
 from __future__ import annotations
@@ -49,6 +50,34 @@ def prepare(folder: Path, rows: int, seed: int | None = None) -> dict[str, Path]
     for col in ("Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả"):
         frame[col] = pd.to_datetime(frame[col].replace("", None))
     frame.to_parquet(paths["parquet"], index=False)
+    return paths
+
+
+def prepare_national(folder: Path, rows: int, chunk: int = 1_000_000) -> dict[str, Path]:
+    """A national year of ``rows`` dossiers as one Parquet file, written a million rows at a time (never whole in
+    memory, and no CSV: at 100 M it would be 11 GB): a million dossiers of 5,000 communes drawn by the demo
+    generator, written again and again, each copy's codes prefixed with its number so that every key is new."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = DemoSpec(communes=5_000, dossiers=chunk)
+    paths = {"units": folder / "don_vi_5000.xlsx", "parquet": folder / f"ho_so_{rows}.parquet"}
+    units = units_frame(spec)
+    save_workbook(frame_to_workbook(units), paths["units"])
+    frame = dossiers_frame(spec, units, np.random.default_rng(spec.seed))
+    for col in ("Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả"):
+        frame[col] = pd.to_datetime(frame[col].replace("", None))
+    base = pa.Table.from_pandas(frame, preserve_index=False)
+    del frame
+    at = base.column_names.index("Mã hồ sơ")
+    with pq.ParquetWriter(paths["parquet"], base.schema, compression="zstd") as writer:
+        for i in range(rows // chunk):
+            codes = pc.binary_join_element_wise(pa.scalar(f"{i:04d}-", base.column(at).type), base.column(at),
+                                                pa.scalar("", base.column(at).type))
+            writer.write_table(base.set_column(at, "Mã hồ sơ", codes), row_group_size=chunk)
     return paths
 
 
@@ -120,14 +149,38 @@ def run_case(kind: str, units: Path, data: Path, db: Path, before: Path | None =
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def national(folder: Path, rows: int) -> None:
+    started = time.perf_counter()
+    paths = prepare_national(folder, rows)
+    size = paths["parquet"].stat().st_size / 2**30
+    print(f"{rows:,} dossiers written in {time.perf_counter() - started:.0f} s ({size:.2f} GB of Parquet)", flush=True)
+    db = folder / "bench.db"
+    try:
+        floor = run_case("duckdb", paths["units"], paths["parquet"], db)
+        print(f"DuckDB read + aggregate: {floor['seconds']:.0f} s, peak {floor['peak_mb']:,.0f} MB", flush=True)
+        full = run_case("ingest", paths["units"], paths["parquet"], db)
+        data = sum(f.stat().st_size for f in db.with_suffix(".data").rglob("*") if f.is_file()) / 2**30
+        print(f"cchc ingest: {full['seconds']:.0f} s ({full['rows'] / full['seconds']:,.0f} rows/s, "
+              f"{full['seconds'] / floor['seconds']:.1f}× DuckDB), peak {full['peak_mb']:,.0f} MB; "
+              f"dataset {data:.2f} GB", flush=True)
+    finally:
+        paths["parquet"].unlink(missing_ok=True)
+        shutil.rmtree(db.with_suffix(".data"), ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--out", type=Path, default=Path("bench/data"))
+    parser.add_argument("--rows", type=int, help="a national year of this many dossiers, from Parquet only (the "
+                                                 "file made a million rows at a time, deleted at the end)")
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
+        return
+    if args.rows:
+        national(args.out, args.rows)
         return
     print("| rows | format | DuckDB read + aggregate (s) | cchc ingest (s) | rows/s | ingest ÷ DuckDB | "
           "peak memory: DuckDB / ingest (MB) |")
