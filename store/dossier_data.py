@@ -129,6 +129,9 @@ def publish(engine: Engine, staged: Path, digest: str) -> tuple[str, bool]:
     cols = ", ".join(COLUMNS)
     try:
         with duck(engine) as con:
+            # Each month open buffers this many rows before writing them: DuckDB's default (524,288) for the 13
+            # months of a year outgrew MEMORY_LIMIT on a national year (100 M dossiers).
+            con.execute("SET partitioned_write_flush_threshold = 65536")
             con.execute(f"COPY (SELECT {cols}, year(received) AS year, month(received) AS month "
                         f"FROM read_parquet({quoted(staged)})) TO {quoted(tmp)} "
                         f"(FORMAT parquet, PARTITION_BY (year, month), COMPRESSION zstd)")
