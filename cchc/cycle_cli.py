@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from base.rule_uses import family
+from cchc.ruleset_option import UNITS
 from cchc.shell import console, day, engine, number, period as period_code, settings
 
 cycle_app = typer.Typer(help="Chu trình CCHC của năm: kế hoạch, báo cáo, kiểm tra, chấm điểm, thi đua.",
@@ -19,7 +19,6 @@ plan_app = typer.Typer(help="Kế hoạch CCHC năm của một đơn vị: ban 
 inspection_app = typer.Typer(help="Kiểm tra CCHC: kế hoạch kiểm tra, kết quả, theo dõi khắc phục.", no_args_is_help=True)
 
 RULESET = Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm: mã hoặc họ bộ (chọn theo năm).")]
-UNITS = family("units")  # the family the province ranks its units by (base/rule_uses.yaml)
 PERIOD = Annotated[Optional[str], typer.Option(
     metavar="KỲ", help="Kỳ, ví dụ «Năm 2024» hoặc 2024-Q1 (mặc định: kỳ gần nhất có số liệu).")]
 

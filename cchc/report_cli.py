@@ -8,13 +8,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from base.rule_uses import family
+from cchc.ruleset_option import UNITS
 from cchc.shell import console, day, engine, period as period_code
 
 KINDS_HELP = ("cong-bo-diem, phieu-diem, ke-hoach-khac-phuc, bao-cao, trang-web, ke-hoach, ke-hoach-kiem-tra, "
               "ket-luan-kiem-tra")
 
-UNITS = family("units")  # the family the province ranks its units by (base/rule_uses.yaml)
 
 
 def report(

@@ -9,23 +9,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from base.rule_uses import family
+from cchc.ruleset_option import RULESET, UNITS, opened
 from cchc.shell import console, engine, number, period as period_code
 
 
-UNITS = family("units")  # the family the province ranks its units by (base/rule_uses.yaml)
-RULESET_HELP = ("Bộ tiêu chí chấm điểm: mã, họ bộ (chọn bộ có hiệu lực vào ngày cuối kỳ, ví dụ qd766) hoặc tệp "
-                "YAML.")
-
-
-def _opened(ruleset: str, period: str | None):
-    """The rule set typed (id, family or file) for the period typed, and the period's code."""
-    from office import scores
-
-    code = period_code(period)
-    return scores.ruleset(ruleset, code), code
-
-RULESET = Annotated[str, typer.Option(help=RULESET_HELP)]
 PERIOD = Annotated[Optional[str], typer.Option(
     metavar="KỲ", help="Kỳ, ví dụ «Năm 2024» hoặc 2024-Q1 (mặc định: kỳ gần nhất có số liệu).")]
 CHANGED = Annotated[Optional[str], typer.Option(help="Kỳ, ví dụ «Năm 2024» (mặc định: mọi kỳ có dữ liệu mới "
@@ -58,7 +45,7 @@ def score(
     """Chấm điểm, xếp hạng theo dữ liệu hiện hành: lượt chấm mới chỉ khi có thay đổi, kèm những gì thay đổi."""
     from office import scores
 
-    rs, code = _opened(ruleset, period)
+    rs, code = opened(ruleset, period)
     started = time.perf_counter()
     done = scores.score(engine(), rs, code, full=full, publish=publish)
     _print_scoring(done, time.perf_counter() - started)
@@ -148,7 +135,7 @@ def appraise(
     """Thẩm định: xác nhận hoặc điều chỉnh điểm một tiêu chí của một đơn vị, có lý do; điểm được tính lại ngay."""
     from office import scores
 
-    done = scores.appraise(engine(), *_opened(ruleset, period), unit, criterion, points, reason,
+    done = scores.appraise(engine(), *opened(ruleset, period), unit, criterion, points, reason,
                            appraiser)
     console.print(f"Đã ghi điểm thẩm định tiêu chí {criterion} của {unit}: {number(points, 2)} điểm.")
     _print_scoring(done)

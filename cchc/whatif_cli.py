@@ -7,21 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from base.rule_uses import family
-from cchc.shell import console, engine, period as period_code
+from cchc.ruleset_option import RULESET_HELP, UNITS, opened
+from cchc.shell import console, engine
 
 
-UNITS = family("units")  # the family the province ranks its units by (base/rule_uses.yaml)
-RULESET_HELP = ("Bộ tiêu chí chấm điểm: mã, họ bộ (chọn bộ có hiệu lực vào ngày cuối kỳ, ví dụ qd766) hoặc tệp "
-                "YAML.")
-
-
-def _opened(ruleset: str, period: str | None):
-    """The rule set typed (id, family or file) for the period typed, and the period's code."""
-    from office import scores
-
-    code = period_code(period)
-    return scores.ruleset(ruleset, code), code
 
 
 def what_if(
@@ -47,7 +36,7 @@ def what_if(
         from office.errors import NotFound
         from office.whatif import forecast_year
 
-        made = forecast_year(engine(), *_opened(ruleset, period))
+        made = forecast_year(engine(), *opened(ruleset, period))
         if unit not in made.table.index:
             raise NotFound(f"không có đơn vị «{unit}» được chấm theo bộ «{ruleset}»", field="--unit")
         console.print(made.sentence(unit), markup=False)
@@ -58,7 +47,7 @@ def what_if(
                                      param_hint="--target-set")
         from office.whatif import what_if_targets
 
-        for said, answer in what_if_targets(engine(), *_opened(ruleset, period), unit, target_set,
+        for said, answer in what_if_targets(engine(), *opened(ruleset, period), unit, target_set,
                                             costs=costs):
             console.print(f"Mục tiêu: {said}", markup=False)
             for line in answer.lines():
@@ -66,7 +55,7 @@ def what_if(
         return
     if sum(x is not None for x in (rank, klass, points)) != 1:
         raise typer.BadParameter("cần đúng một mục tiêu: --rank, --class hoặc --points", param_hint="--rank")
-    answer = ask(engine(), *_opened(ruleset, period), unit, rank=rank, klass=klass, points=points,
+    answer = ask(engine(), *opened(ruleset, period), unit, rank=rank, klass=klass, points=points,
                  costs=costs)
     for line in answer.lines():
         console.print(line, markup=False)
@@ -83,7 +72,7 @@ def forecast(
     from office.errors import NotFound
     from office.whatif import forecast_year
 
-    made = forecast_year(engine(), *_opened(ruleset, period))
+    made = forecast_year(engine(), *opened(ruleset, period))
     if unit is not None and unit not in made.table.index:
         raise NotFound(f"không có đơn vị «{unit}» được chấm theo bộ «{ruleset}»", field="--unit")
     for code in [unit] if unit else made.table.sort_values(["hang", "diem"], ascending=[True, False]).index:
