@@ -21,13 +21,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 YEAR = 2024
 ROOT = Path(__file__).resolve().parents[1]
-PREFECT = str(Path(sys.executable).with_name("prefect"))
-POSTGRES = os.environ.get("CCHC_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 def _registry(folder: Path, keys: list[str]) -> Path:
@@ -102,49 +99,15 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def _wait_healthy(url: str, seconds: float = 180) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"Prefect server did not answer at {url}")
-
-
 def _parallel(folder: Path, keys: list[str], workers: int) -> dict:
     """The provinces' years as flow runs on a local server with ``workers`` process workers."""
-    import socket
+    from bench.local_prefect import local_server
 
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    admin = create_engine(make_url(POSTGRES), isolation_level="AUTOCOMMIT")
-    name = f"prefect_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    api = f"http://127.0.0.1:{port}/api"
-    home = folder / ".prefect"
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_API_DATABASE_CONNECTION_URL": make_url(POSTGRES).set(drivername="postgresql+asyncpg", database=name)
-           .render_as_string(hide_password=False), "PREFECT_UI_ENABLED": "false", "PREFECT_API_URL": api,
-           "PREFECT_WORKER_QUERY_SECONDS": "2", "PREFECT_WORKER_PREFETCH_SECONDS": "1",
-           "CCHC_PROVINCES": str(folder / "tinh.yaml")}
-    home.mkdir(exist_ok=True)
-    server = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                              stdout=open(home / "server.log", "w"), stderr=subprocess.STDOUT)
-    started_workers = []
-    try:
-        _wait_healthy(api)
-        os.environ.update({k: env[k] for k in ("PREFECT_HOME", "PREFECT_API_URL", "PREFECT_SERVER_ANALYTICS_ENABLED",
-                                                "CCHC_PROVINCES")})
+    settings = {"PREFECT_WORKER_QUERY_SECONDS": "2", "PREFECT_WORKER_PREFETCH_SECONDS": "1",
+                "CCHC_PROVINCES": str(folder / "tinh.yaml")}
+    with local_server(folder / ".prefect", settings) as server:
+        os.environ.update({k: server.env[k] for k in ("PREFECT_HOME", "PREFECT_API_URL",
+                                                       "PREFECT_SERVER_ANALYTICS_ENABLED", "CCHC_PROVINCES")})
         from prefect.client.orchestration import get_client
         from prefect.deployments import run_deployment
 
@@ -154,10 +117,8 @@ def _parallel(folder: Path, keys: list[str], workers: int) -> dict:
         for key in keys:
             deploy("bench", None, "out", tinh=key)
         deployed = time.perf_counter() - t
-        for i in range(workers):
-            started_workers.append(subprocess.Popen(
-                [PREFECT, "worker", "start", "--pool", "bench", "--limit", "1", "--name", f"bench-{i}"], env=env,
-                cwd=ROOT, stdout=open(home / f"worker-{i}.log", "w"), stderr=subprocess.STDOUT))
+        started_workers = [server.worker("bench", f"worker-{i}.log", "--limit", "1", "--name", f"bench-{i}", cwd=ROOT)
+                           for i in range(workers)]
         time.sleep(5)  # the workers polling before the clock starts
         started = time.perf_counter()
         runs = [run_deployment(f"yearly-cycle/chu-trinh-nam-{key}", parameters={"year": YEAR}, timeout=0)
@@ -174,17 +135,7 @@ def _parallel(folder: Path, keys: list[str], workers: int) -> dict:
         seconds = time.perf_counter() - started
         failed = [str(s.message) for s in states.values() if not s.is_completed()]
         return {"seconds": seconds, "deploy_seconds": deployed, "peak_workers_mb": peak_workers,
-                "peak_server_mb": _hwm(server.pid), "failed": failed}
-    finally:
-        for p in [*started_workers, server]:
-            p.terminate()
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+                "peak_server_mb": _hwm(server.process.pid), "failed": failed}
 
 
 def _child(what: str, *args: str) -> dict:

@@ -26,21 +26,10 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from datetime import datetime
 from pathlib import Path
 
 PERIOD = "2024-NAM"
-PREFECT = str(Path(sys.executable).with_name("prefect"))
-POSTGRES = os.environ.get("CCHC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def province(folder: Path) -> str:
@@ -130,68 +119,36 @@ def main(argv: list[str] | None = None) -> None:
                         help="PREFECT_WORKER_QUERY_SECONDS of the worker, one configuration each")
     args = parser.parse_args(argv)
 
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from bench.local_prefect import local_server, stop
 
     folder = Path(tempfile.mkdtemp(prefix="cchc-bench-trigger-"))
-    admin = create_engine(make_url(POSTGRES), isolation_level="AUTOCOMMIT")
-    name = f"prefect_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    port = _free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, "PREFECT_HOME": str(folder / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_UI_ENABLED": "false", "PREFECT_API_URL": api, "CCHC_DATA_DIR": str(folder / "du-lieu"),
-           "PREFECT_API_DATABASE_CONNECTION_URL": make_url(POSTGRES).set(drivername="postgresql+asyncpg", database=name)
-           .render_as_string(hide_password=False)}
-    server = worker = None
     try:
         print("Tỉnh mẫu (8 xã, 6.000 hồ sơ), chấm điểm 2024…", flush=True)
         url = province(folder)
-        server = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                                  stdout=open(folder / "server.log", "w"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(f"{api}/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError((folder / "server.log").read_text()[-2000:])
-                time.sleep(0.5)
-        done = subprocess.run([sys.executable, "-m", "cchc.cli", "--db", url, "deploy", "--work-pool", "bench", "--out",
-                               str(folder / "out")], env=env, cwd=folder, capture_output=True, text=True, timeout=300)
-        if done.returncode:
-            raise RuntimeError(done.stdout + done.stderr)
-        n = 0
-        for seconds in args.query_seconds:
-            worker_env = env | {"PREFECT_WORKER_QUERY_SECONDS": str(seconds), "PREFECT_WORKER_PREFETCH_SECONDS": "1"}
-            worker = subprocess.Popen([PREFECT, "worker", "start", "--pool", "bench"], env=worker_env, cwd=folder,
-                                      stdout=open(folder / f"worker-{seconds}.log", "w"), stderr=subprocess.STDOUT)
-            time.sleep(5)
-            turns = []
-            for _ in range(args.turns + 1):  # the first turn warms the worker's machine (imports, caches)
-                n += 1
-                turns.append(turn(api, env, url, folder, n))
-            turns = turns[1:]
-            worker.terminate()
-            worker.wait(timeout=60)
-            worker = None
-            phases = {k: statistics.median(t[k] for t in turns) for k in turns[0]}
-            print(f"PREFECT_WORKER_QUERY_SECONDS={seconds:g} (trung vị {len(turns)} lượt, tải máy "
-                  f"{os.getloadavg()[0]:.1f}): "
-                  + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()), flush=True)
+        with local_server(folder / "prefect", {"CCHC_DATA_DIR": str(folder / "du-lieu")}) as server:
+            api, env = server.api, server.env
+            done = subprocess.run([sys.executable, "-m", "cchc.cli", "--db", url, "deploy", "--work-pool", "bench",
+                                   "--out", str(folder / "out")], env=env, cwd=folder, capture_output=True, text=True,
+                                  timeout=300)
+            if done.returncode:
+                raise RuntimeError(done.stdout + done.stderr)
+            n = 0
+            for seconds in args.query_seconds:
+                worker = server.worker("bench", f"worker-{seconds}.log", cwd=folder,
+                                       env={"PREFECT_WORKER_QUERY_SECONDS": str(seconds),
+                                            "PREFECT_WORKER_PREFETCH_SECONDS": "1"})
+                time.sleep(5)
+                turns = []
+                for _ in range(args.turns + 1):  # the first turn warms the worker's machine (imports, caches)
+                    n += 1
+                    turns.append(turn(api, env, url, folder, n))
+                turns = turns[1:]
+                stop(worker)
+                phases = {k: statistics.median(t[k] for t in turns) for k in turns[0]}
+                print(f"PREFECT_WORKER_QUERY_SECONDS={seconds:g} (trung vị {len(turns)} lượt, tải máy "
+                      f"{os.getloadavg()[0]:.1f}): "
+                      + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()), flush=True)
     finally:
-        for process in (worker, server):
-            if process is not None:
-                process.terminate()
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
         shutil.rmtree(folder, ignore_errors=True)
 
 
