@@ -19,9 +19,11 @@ class Done:
     stderr: str
 
 
-def cchc(*args, cwd: Path, db: Path | str | None = None, process: bool = False) -> Done:
+def cchc(*args, cwd: Path, db: Path | str | bool | None = None, process: bool = False) -> Done:
+    """``db``: a URL or a SQLite file (by default cwd/cchc.db); False: no ``--db``, the store the command finds
+    itself (a province's, by ``--tinh`` or CCHC_TINH)."""
     url = db if isinstance(db, str) else f"sqlite:///{db or cwd / 'cchc.db'}"
-    argv = ["--db", url, *map(str, args)]
+    argv = ([] if db is False else ["--db", url]) + [*map(str, args)]
     if process:
         done = subprocess.run([sys.executable, "-m", "cchc.cli", *argv], cwd=cwd, capture_output=True, text=True,
                               timeout=600, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin",

@@ -4,8 +4,6 @@ roll-up read from the provinces' published runs."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
 import subprocess
@@ -19,6 +17,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from cli_runner import cchc as run_cchc
 from helpers import UNIT_HEADERS, write_xlsx
 from store import models
 from store.db import current_revision, head_revision, make_engine, serialize_writes
@@ -29,23 +28,8 @@ NAMES = {"tinh-a": "Sở Riêng Của Tỉnh A", "tinh-b": "Sở Riêng Của T�
 
 def cchc(*args, cwd: Path) -> tuple[int, str, str]:
     """``cchc`` in this process, without ``--db``: the province comes from ``--tinh`` or CCHC_TINH."""
-    from cchc.cli import main
-    from cchc.shell import settings
-
-    out, err = io.StringIO(), io.StringIO()
-    here = Path.cwd()
-    os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main([str(a) for a in args])
-                code = 0
-            except SystemExit as e:
-                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    finally:
-        os.chdir(here)
-        settings.reset()
-    return code, out.getvalue(), err.getvalue()
+    done = run_cchc(*args, cwd=cwd, db=False)
+    return done.returncode, done.stdout, done.stderr
 
 
 def process_env(folder: Path) -> dict:
