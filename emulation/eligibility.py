@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -278,23 +278,32 @@ class Eligibility:
             out[title] = self.result.env[title] == 1
         return out
 
+    @cached_property
+    def _unknown(self) -> dict[str, np.ndarray]:
+        """Per input the record may not hold: whether it is missing, by the frame's position of each person."""
+        return {name: self.frame[name].isna().to_numpy() for name in NOT_ASSESSED if name in self.frame}
+
     def not_assessed(self, person: str) -> dict[str, str]:
         """Inputs the record could not tell for ``person``: input → why (the rule set's default applied)."""
-        row = self.frame.loc[person]
-        return {name: why for name, why in NOT_ASSESSED.items() if name in row and row[name] != row[name]}
+        i = self.frame.index.get_loc(person)
+        return {name: why for name, why in NOT_ASSESSED.items() if name in self._unknown and self._unknown[name][i]}
 
     def reasons(self, person: str) -> dict[str, list[str]]:
         """Title → why not (empty: eligible); an input the record could not tell is said where it counted."""
         unknown = self.not_assessed(person)
-        out = {}
-        for title in self.ruleset.titles:
-            why = self.result.reasons(person, title)
-            if why and unknown:
-                spec = next(v for v in self.ruleset.variables if v.name == title)
-                why += [f"không đánh giá được «{self.ruleset.label_of(name)}»: {text}"
-                        for name, text in unknown.items() if name in spec.names]
-            out[title] = why
-        return out
+        return {title: self._why_not(person, title, unknown) for title in self.ruleset.titles}
+
+    def why_not(self, person: str, title: str) -> list[str]:
+        """Why ``person`` does not reach ``title`` (empty: eligible): ``reasons(person)[title]`` alone."""
+        return self._why_not(person, title, self.not_assessed(person))
+
+    def _why_not(self, person: str, title: str, unknown: dict[str, str]) -> list[str]:
+        why = self.result.reasons(person, title)
+        if why and unknown:
+            spec = next(v for v in self.ruleset.variables if v.name == title)
+            why += [f"không đánh giá được «{self.ruleset.label_of(name)}»: {text}"
+                    for name, text in unknown.items() if name in spec.names]
+        return why
 
     def label(self, title: str) -> str:
         return self.ruleset.label_of(title)

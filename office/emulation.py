@@ -73,16 +73,20 @@ def eligibility_document(engine: Engine, result: Eligibility, unit: str | None, 
     if unit:
         table = table[(table["unit"] == unit) | table["unit"].str.startswith(f"{unit}-")]
     titles = result.ruleset.titles
+    labels = {t: result.label(t) for t in titles}
+    table = table.sort_values(["unit", "name"])
+    held = table[list(titles)].to_numpy(dtype=bool)
+    fit: dict[str, str] = {}  # the same reasons recur across thousands of people: each dated once
     rows = []
-    for person, r in table.sort_values(["unit", "name"]).iterrows():
-        reached = [result.label(t) for t in titles if r[t]]
-        missing = [t for t in titles if not r[t]]
-        nxt = missing[0] if missing else None
-        why = "; ".join(result.reasons(person)[nxt]) if nxt else ""
-        rows.append(docs.EligibleRow(r["name"], r["unit_name"], RATING_LABEL.get(int(r["xep_loai"]), "–")
-                                     if r["xep_loai"] == r["xep_loai"] else "–",
-                                     ", ".join(reached) or "–", result.label(nxt) if nxt else "–",
-                                     dated(why, issued)))
+    for person, name, unit_name, rating, flags in zip(table.index, table["name"], table["unit_name"],
+                                                        table["xep_loai"], held):
+        reached = [labels[t] for t, ok in zip(titles, flags) if ok]
+        nxt = next((t for t, ok in zip(titles, flags) if not ok), None)
+        why = "; ".join(result.why_not(person, nxt)) if nxt else ""
+        if why not in fit:
+            fit[why] = dated(why, issued)
+        rows.append(docs.EligibleRow(name, unit_name, RATING_LABEL.get(int(rating), "–") if rating == rating else "–",
+                                     ", ".join(reached) or "–", labels[nxt] if nxt else "–", fit[why]))
     counts = tuple((result.label(t), int(table[t].sum())) for t in titles)
     context = docs.EligibilityList(result.year, unit or "toàn tỉnh", counts, tuple(rows),
                                    dated(result.ruleset.reference, issued))

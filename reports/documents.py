@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from base import rule_uses
 from base.vn import number
@@ -26,6 +27,7 @@ _CODE = re.compile(r"(?<![\w-])(?:(?P<family>" + "|".join(map(re.escape, sorted(
                    + r")(?:-(?:19|20)\d\d)?(?![\w-])|thi-dua-cchc-[a-z0-9-]+)")
 
 
+@lru_cache(maxsize=1 << 16)  # a list of everyone repeats its units, ratings, titles and reasons thousands of times
 def signed_text(text: str) -> str:
     """Text fit for a signed document: no «[NC]» mark (the value stays, its doubt belongs in the data), no run
     version, periods and rule sets in words rather than their codes."""

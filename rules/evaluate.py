@@ -11,8 +11,10 @@ rank and the next rank skips (1, 2, 2, 4 — "standard competition ranking").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from string import Formatter
 
 import numpy as np
 import pandas as pd
@@ -407,9 +409,27 @@ def _step_text(leaf: Criterion, step: int) -> str:
 
 
 def _fill(reason: str, result: Result, i: int) -> str:
-    """Put the entity's values into a reason: «{so_nam} năm» → «1 năm»."""
-    values = {k: number(float(v[i]), 2) for k, v in result.env.items()}
+    """Put the entity's values into a reason: «{so_nam} năm» → «1 năm». Only the values the reason names are
+    formatted (a person's reasons are asked tens of thousands of times, the environment holds dozens of values)."""
+    env = result.env
     try:
+        values = {k: number(float(env[k][i]), 2) for k in _fields(reason) if k in env}
         return reason.format(**values)
     except (KeyError, IndexError, ValueError):
         return reason
+
+
+@lru_cache(maxsize=4096)
+def _fields(text: str) -> tuple[str, ...]:
+    """The names a format string reads, in its format specs too: «{so_nam} năm, {a[0]:{w}}» → («so_nam», «a», «w»)."""
+    try:
+        parsed = list(Formatter().parse(text))
+    except ValueError:
+        return ()  # not a format string: ``format`` says so
+    names = []
+    for _, name, spec, _ in parsed:
+        if name is not None:
+            names.append(re.match(r"[^.\[]*", name)[0])
+        if spec and "{" in spec:
+            names += _fields(spec)
+    return tuple(dict.fromkeys(names))
