@@ -33,6 +33,9 @@ FOLDER = "ho-so"
 # memory (DuckDB spills its sorts and hashes to disk beyond it).
 MEMORY_LIMIT = os.environ.get("CCHC_DUCKDB_MEMORY", "300MB")
 THREADS = 2
+# A batch's counts per unit, period and procedure are made in this many slices of its units, one after the
+# other: DuckDB spills their grouping beyond MEMORY_LIMIT, and slices bound it further if ever needed.
+COUNT_SLICES = int(os.environ.get("CCHC_DOSSIER_COUNT_SLICES", "1"))
 
 # What a dataset holds, typed: the file's unit code (not the store's id, so that a dataset depends on the
 # file's bytes alone), dates as dates.
@@ -187,12 +190,13 @@ def _current(engine: Engine, datasets: list[tuple[int, str]], touched: str | Non
 
 
 def _counted(year: int) -> tuple[str, list[tuple[str, str]]]:
-    """The periods of ``year`` as SQL rows, and every count but the number of distinct procedures as (name, SQL
-    over ``d`` a dossier and ``p`` a period): sums, so that counts of parts add up to the counts of the whole."""
-    periods = " UNION ALL ".join(f"SELECT '{p.code}' AS code, DATE '{p.start}' AS s, DATE '{p.end}' AS e"
-                                 for p in calendar.periods_of(year))
-    done = "(d.finished IS NOT NULL AND d.finished <= p.e)"
-    late = f"(({done} AND d.finished > d.due) OR (NOT {done} AND p.e > d.due) OR d.supplements > 1)"
+    """The periods of ``year`` as an SQL list of structs (period_code, period_start, period_end), and every count but
+    the number of distinct procedures as (name, SQL over ``d``, a dossier with the period it is counted in): sums,
+    so that counts of parts add up to the counts of the whole."""
+    periods = "[" + ", ".join(f"{{'period_code': '{p.code}', 'period_start': DATE '{p.start}', "
+                              f"'period_end': DATE '{p.end}'}}" for p in calendar.periods_of(year)) + "]"
+    done = "(d.finished IS NOT NULL AND d.finished <= d.period_end)"
+    late = f"(({done} AND d.finished > d.due) OR (NOT {done} AND d.period_end > d.due) OR d.supplements > 1)"
     # 3.3 and 4.2: a procedure returning paper results needs an electronic result too (known only with the column)
     served = f"(d.paper_result IS NOT NULL AND (NOT d.paper_result OR ({done} AND d.e_result)))"
     counts = [
@@ -220,17 +224,24 @@ def _counted(year: int) -> tuple[str, list[tuple[str, str]]]:
 
 def counts_query(rows: str, year: int, by_procedure: bool = False) -> str:
     """SQL for the counts of ``rows`` (a query of the dataset's columns) per unit and period of ``year``; with
-    ``by_procedure``, per unit, period and procedure (``tthc_code``), without the count of distinct procedures."""
+    ``by_procedure``, per unit, period and procedure (``tthc_code``), without the count of distinct procedures.
+
+    Each dossier is repeated once for each period it was received in (up to four: its quarter, six and nine months,
+    the year) by unnesting the list of those periods, not by joining the dossiers with a table of periods: DuckDB
+    holds a range join's rows in memory, while rows that stream into a grouping can spill to disk beyond
+    MEMORY_LIMIT, so that the counts of any number of dossiers fit (100 M of a national year: the groups are
+    bounded by units, periods and procedures, not by dossiers)."""
     periods, counts = _counted(year)
     if not by_procedure:
         counts = counts + [("tthc_phat_sinh_ho_so", "count(DISTINCT d.tthc_code)")]
     by = ", d.tthc_code" if by_procedure else ""
     return f"""
-        WITH d AS ({rows}), p AS ({periods})
-        SELECT d.unit, p.code AS period_code{by},
+        WITH d AS (SELECT *, unnest(list_filter({periods}, lambda x: x.period_start <= received
+                                                AND received <= x.period_end), recursive := true) FROM ({rows}))
+        SELECT d.unit, d.period_code{by},
           {", ".join(f"{sql} AS {name}" for name, sql in counts)}
-        FROM d JOIN p ON d.received >= p.s AND d.received <= p.e
-        GROUP BY d.unit, p.code{by}"""
+        FROM d
+        GROUP BY d.unit, d.period_code{by}"""
 
 
 def _long(wide: pd.DataFrame) -> pd.DataFrame:
@@ -273,55 +284,80 @@ def changes_path(engine: Engine, batch_id: int, relative: str) -> Path:
     return root(engine) / CHANGES / f"{int(batch_id)}-{Path(relative).name}.parquet"
 
 
-def changes(engine: Engine, datasets: list[tuple[int, str]], year: int) -> Path:
+def changes(engine: Engine, datasets: list[tuple[int, str]], year: int, staged: Path | None = None) -> Path:
     """The changes of the last of ``datasets`` (the year's, oldest first, up to and including it) written to
-    its file (written again if there: a batch id a rolled-back import once had may come back)."""
+    its file (written again if there: a batch id a rolled-back import once had may come back). ``staged``: the
+    batch's rows as they were staged (the same rows as its dataset, read faster than the partitioned dataset).
+
+    Counted in COUNT_SLICES slices of the units (by a hash of their code), each slice's counts written apart and
+    then put together: a unit's counts are all in one slice, so the file holds the same rows either way."""
     batch, path = datasets[-1]
     earlier = datasets[:-1]
     target = changes_path(engine, batch, path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    own = f"SELECT {_select(engine, path)} FROM read_parquet({files_of(engine, path)}, hive_partitioning = false)"
+    source = (f"read_parquet({quoted(staged)})" if staged is not None
+              else f"read_parquet({files_of(engine, path)}, hive_partitioning = false)")
+    own_columns = ", ".join(COLUMNS) if staged is not None else _select(engine, path)
     _, counts = _counted(year)
     names = [name for name, _ in counts]
-    added = counts_query(own, year, by_procedure=True)
-    parts = [f"SELECT unit, period_code, tthc_code, {', '.join(names)} FROM ({added})"]
-    if earlier:
-        # the earlier versions of the codes this batch sends, the latest of each, counted to be taken away
-        keys = f"SELECT DISTINCT unit, code FROM read_parquet({files_of(engine, path)}, hive_partitioning = false)"
-        versions = " UNION ALL ".join(
-            f"SELECT {_select(engine, p)}, {int(b)} AS batch_id FROM read_parquet({files_of(engine, p)}, "
-            f"hive_partitioning = false)" for b, p in earlier)
-        replaced = (f"SELECT * EXCLUDE (batch_id) FROM (SELECT e.* FROM ({versions}) e SEMI JOIN ({keys}) k "
-                    f"ON e.unit = k.unit AND e.code = k.code) "
-                    f"QUALIFY row_number() OVER (PARTITION BY unit, code ORDER BY batch_id DESC) = 1")
-        taken = counts_query(replaced, year, by_procedure=True)
-        parts.append(f"SELECT unit, period_code, tthc_code, {', '.join(f'-{n}' for n in names)} FROM ({taken})")
     summed = ", ".join(f"CAST(sum({n}) AS BIGINT) AS {n}" for n in names)
+    slices = max(1, int(COUNT_SLICES))
+
+    def query(where: str) -> str:
+        own = f"SELECT {own_columns} FROM {source}{where}"
+        parts = [f"SELECT unit, period_code, tthc_code, {', '.join(names)} FROM ({counts_query(own, year, True)})"]
+        if earlier:
+            # the earlier versions of the codes this batch sends, the latest of each, counted to be taken away
+            keys = f"SELECT DISTINCT unit, code FROM {source}{where}"
+            versions = " UNION ALL ".join(
+                f"SELECT {_select(engine, p)}, {int(b)} AS batch_id FROM read_parquet({files_of(engine, p)}, "
+                f"hive_partitioning = false){where}" for b, p in earlier)
+            replaced = (f"SELECT * EXCLUDE (batch_id) FROM (SELECT e.* FROM ({versions}) e SEMI JOIN ({keys}) k "
+                        f"ON e.unit = k.unit AND e.code = k.code) "
+                        f"QUALIFY row_number() OVER (PARTITION BY unit, code ORDER BY batch_id DESC) = 1")
+            taken = counts_query(replaced, year, by_procedure=True)
+            parts.append(f"SELECT unit, period_code, tthc_code, {', '.join(f'-{n}' for n in names)} FROM ({taken})")
+        return (f"SELECT unit, period_code, tthc_code, {summed} FROM ({' UNION ALL '.join(parts)}) "
+                f"GROUP BY unit, period_code, tthc_code HAVING {' OR '.join(f'sum({n}) <> 0' for n in names)}")
+
     with duck(engine) as con:
-        con.execute(f"COPY (SELECT unit, period_code, tthc_code, {summed} FROM ({' UNION ALL '.join(parts)}) "
-                    f"GROUP BY unit, period_code, tthc_code HAVING {' OR '.join(f'sum({n}) <> 0' for n in names)}) "
-                    f"TO {quoted(target)} (FORMAT parquet, COMPRESSION zstd)")
+        if slices == 1:
+            con.execute(f"COPY ({query('')}) TO {quoted(target)} (FORMAT parquet, COMPRESSION zstd)")
+            return target
+        pieces = [scratch(engine) / f"{target.stem}.{uuid.uuid4().hex}.{i}.parquet" for i in range(slices)]
+        try:
+            for i, piece in enumerate(pieces):
+                con.execute(f"COPY ({query(f' WHERE hash(unit) % {slices} = {i}')}) TO {quoted(piece)} "
+                            f"(FORMAT parquet, COMPRESSION zstd)")
+            listed = "[" + ", ".join(quoted(piece) for piece in pieces) + "]"
+            con.execute(f"COPY (SELECT * FROM read_parquet({listed})) TO {quoted(target)} "
+                        f"(FORMAT parquet, COMPRESSION zstd)")
+        finally:
+            for piece in pieces:
+                piece.unlink(missing_ok=True)
     return target
 
 
-def totals(engine: Engine, datasets: list[tuple[int, str]], year: int) -> pd.DataFrame:
+def totals(engine: Engine, datasets: list[tuple[int, str]], year: int, staged: Path | None = None) -> pd.DataFrame:
     """``aggregate`` of the units of the newest of ``datasets`` (the year's, oldest first): its batch's changes
     made, then every batch's changes of those units summed. A batch without its changes yet (stored before they
-    were kept) has them made first, in order."""
+    were kept) has them made first, in order. ``staged``: the newest batch's rows as staged, read instead of its
+    dataset."""
     if not datasets:
         return pd.DataFrame(columns=["unit", "period_code", "indicator_code", "value"])
+    last = len(datasets) - 1
     for i, (batch, path) in enumerate(datasets):
-        if i == len(datasets) - 1 or not changes_path(engine, batch, path).exists():
-            changes(engine, datasets[:i + 1], year)
-    newest = datasets[-1][1]
+        if i == last or not changes_path(engine, batch, path).exists():
+            changes(engine, datasets[:i + 1], year, staged if i == last else None)
+    newest = (f"read_parquet({quoted(staged)})" if staged is not None
+              else f"read_parquet({files_of(engine, datasets[-1][1])}, hive_partitioning = false)")
     files = "[" + ", ".join(quoted(changes_path(engine, b, p)) for b, p in datasets) + "]"
     _, counts = _counted(year)
     names = [name for name, _ in counts]
     per_procedure = ", ".join(f"sum({n}) AS {n}" for n in names)
     per_unit = ", ".join(f"CAST(sum({n}) AS BIGINT) AS {n}" for n in names)
     with duck(engine) as con:
-        con.execute(f"CREATE TEMP TABLE touched AS SELECT DISTINCT unit FROM read_parquet({files_of(engine, newest)}, "
-                    f"hive_partitioning = false)")
+        con.execute(f"CREATE TEMP TABLE touched AS SELECT DISTINCT unit FROM {newest}")
         wide = con.execute(f"""
             WITH c AS (SELECT unit, period_code, tthc_code, {per_procedure}
                        FROM read_parquet({files}) WHERE unit IN (SELECT unit FROM touched)

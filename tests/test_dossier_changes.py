@@ -107,3 +107,29 @@ def test_an_import_interrupted_after_its_changes_leaves_neither_them_nor_its_dat
         ingest_file(engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, _rows(rng, range(50, 150))))
     assert snapshot(engine) == before
     assert sorted(p for p in dossier_data.root(engine).rglob("*") if p.is_file()) == on_disk
+
+
+def _changes_of(path) -> pd.DataFrame:
+    return pd.read_parquet(path).sort_values(["unit", "period_code", "tthc_code"], ignore_index=True)
+
+
+def test_counts_made_in_slices_of_units_are_those_made_whole(engine, tmp_path, monkeypatch):
+    """A batch's changes counted a slice of its units at a time (as a memory bound) hold the same rows as counted
+    whole, from the staged rows or from the dataset, and the batches after them write the same facts."""
+    ingest_file(engine, units_file(tmp_path))
+    rng = np.random.default_rng(7)
+    ingest_file(engine, write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, _rows(rng, range(0, 400))))
+    ingest_file(engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, _rows(rng, range(250, 500))))
+    with Session(engine) as s:
+        datasets = dossier_data.datasets_of(s, 2024)
+    whole = [_changes_of(dossier_data.changes_path(engine, b, p)) for b, p in datasets]
+    assert all(len(w) for w in whole)
+    for slices in (1, 3):  # 1: from the dataset rather than the staged rows, as for a batch kept before its changes
+        monkeypatch.setattr(dossier_data, "COUNT_SLICES", slices)
+        for i, expected in enumerate(whole):
+            pd.testing.assert_frame_equal(_changes_of(dossier_data.changes(engine, datasets[:i + 1], 2024)), expected)
+    assert not list(dossier_data.scratch(engine).glob("*.parquet"))  # the slices' files are gone
+    done = ingest_file(engine, write_csv(tmp_path / "c.csv", DOSSIER_HEADERS, _rows(rng, range(450, 600))))
+    with Session(engine) as s:
+        path = s.scalar(select(models.DossierDataset.path).where(models.DossierDataset.batch_id == done.batch_id))
+    pd.testing.assert_frame_equal(_written(engine, done.batch_id), _from_scratch(engine, path), check_dtype=False)
