@@ -75,14 +75,15 @@ def load(session: Session, frame: pd.DataFrame | streamed.Staged, ctx: Context, 
     try:
         digest = session.get(models.IngestBatch, batch_id).sha256
         relative, made = dossier_data.publish(ctx.engine, staged.path, digest)
+        if made:  # the transaction going back takes the dataset with it
+            event.listen(session, "after_rollback", lambda _s: dossier_data.withdraw(ctx.engine, relative), once=True)
+        dossier_data.record(session, batch_id, relative, year, len(staged), ctx.found["first"], ctx.found["last"])
+        changes = dossier_data.changes_path(ctx.engine, batch_id, relative)
+        event.listen(session, "after_rollback", lambda _s: changes.unlink(missing_ok=True), once=True)
+        # counted from the staged rows (LZ4, one file) rather than from the dataset just written (zstd, by month)
+        facts = dossier_data.totals(ctx.engine, dossier_data.datasets_of(session, year), year, staged.path)
     finally:
         staged.discard()
-    if made:  # the transaction going back takes the dataset with it
-        event.listen(session, "after_rollback", lambda _s: dossier_data.withdraw(ctx.engine, relative), once=True)
-    dossier_data.record(session, batch_id, relative, year, len(staged), ctx.found["first"], ctx.found["last"])
-    changes = dossier_data.changes_path(ctx.engine, batch_id, relative)
-    event.listen(session, "after_rollback", lambda _s: changes.unlink(missing_ok=True), once=True)
-    facts = dossier_data.totals(ctx.engine, dossier_data.datasets_of(session, year), year)
     ids = {code: uid for code, (uid, _) in ctx.units.items()}
     units = facts["unit"].nunique()
     facts = facts.assign(unit_id=facts["unit"].map(ids).astype("int64")).drop(columns="unit")

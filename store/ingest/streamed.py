@@ -375,19 +375,26 @@ def stage_frame(engine: Engine, frame: pd.DataFrame, numbers: np.ndarray) -> Sta
 def _repeated_keys(engine: Engine, staged: Staged, kind: Kind, out: StreamCollector) -> None:
     names = ", ".join(c.header for c in kind.columns if c.field in kind.key)
     column = staged.headers.get(kind.key[0], kind.key[0])
+    keyed = f"FROM {staged.source} WHERE unit <> '' AND code <> ''"
     with dossier_data.duck(engine) as con:
-        query = (f"WITH k AS (SELECT unit, code, min(_row) AS first FROM {staged.source} WHERE unit <> '' "
-                 f"AND code <> '' GROUP BY unit, code HAVING count(*) > 1) "
-                 f"SELECT s._row, k.first FROM {staged.source} s JOIN k USING (unit, code) WHERE s._row <> k.first")
-        count = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+        # every row of a key but its first is named: n - 1 of a key's n rows (a row's number is its own); one pass
+        # over the staged keys, and a second only when some key is repeated, to name the rows
+        count = con.execute(f"SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n {keyed} GROUP BY unit, code "
+                            f"HAVING count(*) > 1)").fetchone()[0]
         if not count:
             return
-        shown = con.execute(f"{query} ORDER BY s._row LIMIT {SHOWN_PER_PROBLEM}").fetchall()
-    out.counted(column, [(f"trùng khóa ({names}) với dòng {first}", row) for row, first in shown], count)
+        shown = con.execute(f"WITH k AS (SELECT unit, code, min(_row) AS first {keyed} GROUP BY unit, code "
+                            f"HAVING count(*) > 1) "
+                            f"SELECT s._row, k.first FROM {staged.source} s JOIN k USING (unit, code) "
+                            f"WHERE s._row <> k.first ORDER BY s._row LIMIT {SHOWN_PER_PROBLEM}").fetchall()
+    out.counted(column, [(f"trùng khóa ({names}) với dòng {first}", row) for row, first in shown], int(count))
 
 
-def _rows(con, staged: Staged, out: Collector, where: str, column: str, message, value: str = "NULL") -> None:
-    count = con.execute(f"SELECT count(*) FROM {staged.source} WHERE {where}").fetchone()[0]
+def _rows(con, staged: Staged, out: Collector, where: str, column: str, message, value: str = "NULL",
+          count: int | None = None) -> None:
+    """The rows of ``where`` (``count`` of them when already counted): the first ten named, the rest counted."""
+    if count is None:
+        count = con.execute(f"SELECT count(*) FROM {staged.source} WHERE {where}").fetchone()[0]
     if not count:
         return
     found = con.execute(f"SELECT _row, {value} FROM {staged.source} WHERE {where} ORDER BY _row "
@@ -396,15 +403,28 @@ def _rows(con, staged: Staged, out: Collector, where: str, column: str, message,
     StreamCollector.counted(out, column, texts, count)
 
 
+def _window(year: int) -> str:
+    window = calendar.year_window(year)
+    return f"received < DATE '{window.start}' OR received > DATE '{window.end}'"
+
+
 def check(ctx: Context, staged: Staged, out: Collector) -> None:
-    """What ``store.ingest.dossiers.check`` asks of a frame, asked of the staged rows."""
+    """What ``store.ingest.dossiers.check`` asks of a frame, asked of the staged rows: every condition counted in
+    one pass (the rows of those that hold then named, in the same order as a frame's)."""
+    asked = {"unit": "unit <> '' AND unit NOT IN (SELECT code FROM known_units)",
+             "due": "due < received", "finished": "finished < received",
+             "paid": "paid_online AND NOT has_fee", "e_result": "e_result AND finished IS NULL"}
+    if ctx.year:
+        asked["window"] = _window(ctx.year)
     with dossier_data.duck(ctx.engine) as con:
         known = pd.DataFrame({"code": list(ctx.units)}, dtype=object)
         con.register("known_units", known)
-        _rows(con, staged, out, "unit <> '' AND unit NOT IN (SELECT code FROM known_units)", "Mã đơn vị",
-              lambda v: f"đơn vị «{v}» chưa có trong danh mục đơn vị (nhập tệp đơn vị trước)", "unit")
-        n, first, last = con.execute(f"SELECT count(received), min(received), max(received) FROM {staged.source}"
-                                     ).fetchone()
+        counts = ", ".join(f"count(*) FILTER (WHERE {where})" for where in asked.values())
+        n, first, last, *found = con.execute(f"SELECT count(received), min(received), max(received), {counts} "
+                                             f"FROM {staged.source}").fetchone()
+        found = dict(zip(asked, found))
+        _rows(con, staged, out, asked["unit"], "Mã đơn vị",
+              lambda v: f"đơn vị «{v}» chưa có trong danh mục đơn vị (nhập tệp đơn vị trước)", "unit", found["unit"])
         if n:
             year = ctx.year
             if not year:
@@ -414,12 +434,14 @@ def check(ctx: Context, staged: Staged, out: Collector) -> None:
             window = calendar.year_window(year)
             ctx.found.update(year=year, first=first, last=last)
             span = f"{window.start:%d/%m/%Y} – {window.end:%d/%m/%Y}"
-            _rows(con, staged, out, f"received < DATE '{window.start}' OR received > DATE '{window.end}'",
-                  "Ngày tiếp nhận",
-                  lambda v: f"ngày tiếp nhận {v:%d/%m/%Y} nằm ngoài kỳ dữ liệu năm {year} ({span})", "received")
-        _rows(con, staged, out, "due < received", "Ngày hẹn trả", "ngày hẹn trả trước ngày tiếp nhận")
-        _rows(con, staged, out, "finished < received", "Ngày có kết quả", "ngày có kết quả trước ngày tiếp nhận")
-        _rows(con, staged, out, "paid_online AND NOT has_fee", "Thanh toán trực tuyến",
-              "có thanh toán trực tuyến nhưng TTHC không có phí, lệ phí")
-        _rows(con, staged, out, "e_result AND finished IS NULL", "Kết quả điện tử",
-              "có kết quả điện tử nhưng hồ sơ chưa có ngày có kết quả")
+            _rows(con, staged, out, _window(year), "Ngày tiếp nhận",
+                  lambda v: f"ngày tiếp nhận {v:%d/%m/%Y} nằm ngoài kỳ dữ liệu năm {year} ({span})", "received",
+                  found.get("window"))
+        _rows(con, staged, out, asked["due"], "Ngày hẹn trả", "ngày hẹn trả trước ngày tiếp nhận",
+              count=found["due"])
+        _rows(con, staged, out, asked["finished"], "Ngày có kết quả", "ngày có kết quả trước ngày tiếp nhận",
+              count=found["finished"])
+        _rows(con, staged, out, asked["paid"], "Thanh toán trực tuyến",
+              "có thanh toán trực tuyến nhưng TTHC không có phí, lệ phí", count=found["paid"])
+        _rows(con, staged, out, asked["e_result"], "Kết quả điện tử",
+              "có kết quả điện tử nhưng hồ sơ chưa có ngày có kết quả", count=found["e_result"])
