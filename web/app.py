@@ -1,5 +1,10 @@
 """The portal's application: sessions and CSRF around every request, then each route a thin call into the
-office's use cases. ``create_app()`` is the factory uvicorn runs (``cchc serve``)."""
+office's use cases. ``create_app()`` is the factory uvicorn runs (``cchc serve``).
+
+The same application serves a province at the root of its own address or under a prefix (``/ninh-thuan``,
+``web.portal``): every address it writes — links, form actions, redirects, the ``?tiep=`` return path, static
+files — is the prefix (``base_of``, the ``base`` of every template) followed by the page's own path, and its
+cookies are set for the prefix's path only."""
 
 from __future__ import annotations
 
@@ -40,6 +45,7 @@ class Settings:
     https: bool = False  # cookies only over https (behind a TLS-terminating proxy)
     upload_limit: int = evidence.MAX_BYTES
     warm_public: bool = True  # read the newest published results at start
+    secret_key: str | None = None  # the cookies' key; None: CCHC_SECRET_KEY, else the data folder's own
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -48,14 +54,32 @@ class Settings:
                    session_hours=float(os.environ.get("CCHC_SESSION_HOURS") or accounts.SESSION_HOURS))
 
 
+def base_of(request: Request) -> str:
+    """The prefix this portal is served under («/ninh-thuan»), or «» at the root of its address."""
+    return request.scope.get("root_path", "").rstrip("/")
+
+
+def path_of(request: Request) -> str:
+    """The page's own path, without the prefix («/tu-danh-gia/3» under «/ninh-thuan/tu-danh-gia/3»)."""
+    base, path = base_of(request), request.url.path
+    return path[len(base):] if base and path.startswith(base + "/") else path
+
+
+def cookie_path(request: Request) -> str:
+    """The path this portal's cookies are sent on: its prefix only, never another province's."""
+    return base_of(request) + "/"
+
+
 def _came_from(request: Request) -> str:
-    """The page of this site the visitor came from (for a «back» link), else the home page."""
+    """The page of this site (under this portal's prefix) the visitor came from, for a «back» link; else the
+    home page."""
     from urllib.parse import urlsplit
 
+    mine = cookie_path(request)
     ref = urlsplit(request.headers.get("referer", ""))
-    if ref.netloc == request.url.netloc and ref.path.startswith("/") and not ref.path.startswith("//"):
+    if ref.netloc == request.url.netloc and ref.path.startswith(mine) and not ref.path.startswith("//"):
         return ref.path + (f"?{ref.query}" if ref.query else "")
-    return "/"
+    return mine
 
 
 def _datetime(value) -> str:
@@ -70,7 +94,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
 
         engine = make_engine(settings.database_url)
         upgrade(engine)
-    cookies = Cookies(load_secret(settings.data_dir), int(settings.session_hours * 3600), settings.https)
+    cookies = Cookies(settings.secret_key or load_secret(settings.data_dir), int(settings.session_hours * 3600),
+                      settings.https)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
     env.autoescape = True
@@ -102,7 +127,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         holder = sid if actor is not None else visitor
         request.state.actor, request.state.sid, request.state.visitor = actor, sid if actor else None, visitor
         request.state.unread = None
-        if actor is not None and request.method == "GET" and not request.url.path.startswith("/static"):
+        own_path = path_of(request)
+        if actor is not None and request.method == "GET" and not own_path.startswith("/static"):
             # the header's count of unread notices, looked up off the event loop like the session
             request.state.unread = await run_in_threadpool(notifications.unread_count, engine, actor)
         request.state.csrf = cookies.csrf(holder) if holder else ""
@@ -129,12 +155,12 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
             if not cookies.csrf_ok(holder, token if isinstance(token, str) else None):
                 return PlainTextResponse("Yêu cầu bị từ chối: thiếu hoặc sai mã bảo vệ biểu mẫu (CSRF). Hãy tải lại "
                                          "trang và gửi lại.", status_code=403)
-        if actor is not None and actor.must_change_password and not request.url.path.startswith(
+        if actor is not None and actor.must_change_password and not own_path.startswith(
                 ("/doi-mat-khau", "/dang-xuat", "/static", "/suc-khoe", "/health")):
-            return RedirectResponse("/doi-mat-khau", status_code=303)
+            return RedirectResponse(base_of(request) + "/doi-mat-khau", status_code=303)
         response = await call_next(request)
         if new_visitor:
-            cookies.set(response, VISITOR_COOKIE, new_visitor, 86400)
+            cookies.set(response, VISITOR_COOKIE, new_visitor, 86400, cookie_path(request))
         if actor is not None or new_visitor or request.cookies.get(NOTICE_COOKIE):
             # a page with someone's name, token or cookie in it is never kept by a shared cache
             response.headers["Cache-Control"] = "private, no-store"
@@ -147,10 +173,10 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
         notice = unquote(request.cookies.get(NOTICE_COOKIE, ""))[:300]
         context.update(request=request, actor=request.state.actor, csrf=request.state.csrf, notice=notice,
-                       unread=getattr(request.state, "unread", None))
+                       unread=getattr(request.state, "unread", None), base=base_of(request))
         response = templates.TemplateResponse(request, name, context, status_code=status)
         if notice:
-            response.delete_cookie(NOTICE_COOKIE, path="/")
+            response.delete_cookie(NOTICE_COOKIE, path=cookie_path(request))
         return response
 
     app.state.page = page
@@ -158,7 +184,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, err: Forbidden):
         if request.state.actor is None:
-            return RedirectResponse(f"/dang-nhap?tiep={request.url.path}", status_code=303)
+            return RedirectResponse(f"{base_of(request)}/dang-nhap?tiep={quote(path_of(request))}", status_code=303)
         return page(request, "error.html", 403, message=err.message)
 
     @app.exception_handler(NotFound)
@@ -210,12 +236,18 @@ def render(request: Request, name: str, status: int = 200, **context) -> HTMLRes
     return request.app.state.page(request, name, status, **context)
 
 
-def back(url: str, notice: str = "") -> RedirectResponse:
-    """Back to a page, with a notice shown there once. The notice travels in a short-lived cookie only this
-    site sets, never in the address: a link cannot put words of its own in the portal's mouth."""
-    response = RedirectResponse(url, status_code=303)
+def to(request: Request, path: str) -> RedirectResponse:
+    """A redirect to one of this portal's pages, ``path`` as the routes know it («/tu-danh-gia»)."""
+    return RedirectResponse(base_of(request) + path, status_code=303)
+
+
+def back(request: Request, path: str, notice: str = "") -> RedirectResponse:
+    """Back to a page of this portal, with a notice shown there once. The notice travels in a short-lived cookie
+    only this site sets, never in the address: a link cannot put words of its own in the portal's mouth."""
+    response = to(request, path)
     if notice:
-        response.set_cookie(NOTICE_COOKIE, quote(notice), max_age=60, httponly=True, samesite="lax", path="/")
+        response.set_cookie(NOTICE_COOKIE, quote(notice), max_age=60, httponly=True, samesite="lax",
+                            path=cookie_path(request))
     return response
 
 
@@ -223,4 +255,5 @@ def download(path: str, name: str, media: str) -> Response:
     return FileResponse(path, media_type=media, filename=name)
 
 
-__all__ = ["create_app", "Settings", "actor_of", "engine_of", "render", "back", "download", "log"]
+__all__ = ["create_app", "Settings", "actor_of", "engine_of", "render", "back", "to", "base_of", "path_of",
+           "cookie_path", "download", "log"]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse
 
 from office import accounts
 from office.errors import Refused
-from web.app import actor_of, back, engine_of, render
+from web.app import actor_of, back, cookie_path, engine_of, render, to
 from web.security import SESSION_COOKIE, VISITOR_COOKIE
 
 router = APIRouter()
@@ -17,7 +16,7 @@ HOME = {"quan_tri": "/quan-tri", "don_vi": "/tu-danh-gia", "tham_dinh": "/tham-d
 @router.get("/")
 def home(request: Request):
     actor = request.state.actor
-    return RedirectResponse(HOME.get(actor.role, "/cong-khai") if actor else "/cong-khai", status_code=303)
+    return to(request, HOME.get(actor.role, "/cong-khai") if actor else "/cong-khai")
 
 
 @router.get("/dang-nhap")
@@ -26,6 +25,7 @@ def login_page(request: Request):
 
 
 def _safe_next(url: str) -> str:
+    """A path of this portal to go on to after signing in (without its prefix), never another site."""
     return url if url.startswith("/") and not url.startswith("//") and "\\" not in url else ""
 
 
@@ -39,19 +39,20 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
         return render(request, "login.html", 400, error=err.message, username=username)
     target = "/doi-mat-khau" if signed.actor.must_change_password else (
         _safe_next(tiep) or HOME.get(signed.actor.role, "/"))
-    response = RedirectResponse(target, status_code=303)
+    response = to(request, target)
     cookies = request.app.state.cookies
     # a new id at every sign-in: an id planted before (session fixation) never becomes a signed-in session
-    cookies.set(response, SESSION_COOKIE, signed.session_id, int(request.app.state.settings.session_hours * 3600))
-    response.delete_cookie(VISITOR_COOKIE, path="/")
+    cookies.set(response, SESSION_COOKIE, signed.session_id, int(request.app.state.settings.session_hours * 3600),
+                cookie_path(request))
+    response.delete_cookie(VISITOR_COOKIE, path=cookie_path(request))
     return response
 
 
 @router.post("/dang-xuat")
 def logout(request: Request):
     accounts.logout(engine_of(request), request.state.sid)
-    response = RedirectResponse("/dang-nhap", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response = to(request, "/dang-nhap")
+    response.delete_cookie(SESSION_COOKIE, path=cookie_path(request))
     return response
 
 
@@ -70,7 +71,7 @@ def change_password(request: Request, old_password: str = Form(""), new_password
                                  keep_session=request.state.sid)
     except Refused as err:
         return render(request, "password.html", 400, error=err.message, field=err.field)
-    return back(HOME.get(actor.role, "/"), "Đã đổi mật khẩu.")
+    return back(request, HOME.get(actor.role, "/"), "Đã đổi mật khẩu.")
 
 
 GUIDES = {"don-vi": "Cán bộ đơn vị", "tham-dinh": "Thẩm định viên", "quan-tri": "Quản trị (văn phòng)",

@@ -31,7 +31,7 @@ async def open_session(request: Request):
     sid = await run_in_threadpool(cl.open_session, engine_of(request), actor_of(request), str(form.get("campaign", "")),
                                   members, str(form.get("meeting_on", "")), str(form.get("closes_at", "")),
                                   str(form.get("year", "")))
-    return back(f"/hoi-dong/{sid}", f"Đã mở phiên bỏ phiếu số {sid}.")
+    return back(request, f"/hoi-dong/{sid}", f"Đã mở phiên bỏ phiếu số {sid}.")
 
 
 @router.get("/hoi-dong/{session_id}")
@@ -47,14 +47,14 @@ async def cast(request: Request, session_id: str):
     chosen = {key.removeprefix("phieu_"): str(value) for key, value in form.multi_items() if key.startswith("phieu_")}
     n = await run_in_threadpool(cl.cast, engine_of(request), actor_of(request), session_id, str(form.get("mode", "")),
                                 chosen)
-    return back(f"/hoi-dong/{session_id}", f"Đã ghi {n} phiếu. Phiếu kín: hệ thống chỉ ghi nhận bạn đã bỏ phiếu.")
+    return back(request, f"/hoi-dong/{session_id}", f"Đã ghi {n} phiếu. Phiếu kín: hệ thống chỉ ghi nhận bạn đã bỏ phiếu.")
 
 
 @router.post("/hoi-dong/{session_id}/dong")
 def close(request: Request, session_id: str):
     view = cl.close_session(engine_of(request), actor_of(request), session_id)
     notice = "Đã kết thúc phiên, kết quả đã ghi." if view.state == "dong" else f"Phiên không hợp lệ: {view.reason}"
-    return back(f"/hoi-dong/{view.id}", notice)
+    return back(request, f"/hoi-dong/{view.id}", notice)
 
 
 @router.get("/hoi-dong/{session_id}/bien-ban.docx")

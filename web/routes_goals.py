@@ -16,7 +16,7 @@ def my_goals(request: Request):
     actor = actor_of(request)
     if not actor.unit_code:
         raise Forbidden("trang mục tiêu và dự báo là của một đơn vị: mở /don-vi/<mã đơn vị>/muc-tieu")
-    return back(f"/don-vi/{actor.unit_code}/muc-tieu")
+    return back(request, f"/don-vi/{actor.unit_code}/muc-tieu")
 
 
 @router.get("/don-vi/{code}/muc-tieu")

@@ -37,7 +37,7 @@ def appraisal_page(request: Request, round_id: str, unit: str):
 def set_points(request: Request, round_id: str, unit: str, criterion: str = Form(""), points: str = Form(""),
                reason: str = Form("")):
     appraisal.appraise(engine_of(request), actor_of(request), round_id, unit, criterion, points, reason)
-    return back(f"/tham-dinh/{round_id}/{unit}", f"Đã ghi điểm thẩm định tiêu chí {criterion}.")
+    return back(request, f"/tham-dinh/{round_id}/{unit}", f"Đã ghi điểm thẩm định tiêu chí {criterion}.")
 
 
 @router.post("/tham-dinh/{round_id}/{unit}/yeu-cau")
@@ -45,13 +45,13 @@ def ask(request: Request, round_id: str, unit: str, criterion: str = Form(""), r
         deadline: str = Form("")):
     appraisal.request_feedback(engine_of(request), actor_of(request), round_id, unit, criterion, request_text,
                                deadline)
-    return back(f"/tham-dinh/{round_id}/{unit}", f"Đã gửi yêu cầu bổ sung tiêu chí {criterion}.")
+    return back(request, f"/tham-dinh/{round_id}/{unit}", f"Đã gửi yêu cầu bổ sung tiêu chí {criterion}.")
 
 
 @router.post("/tham-dinh/{round_id}/{unit}/hoan-tat")
 def finalise(request: Request, round_id: str, unit: str):
     appraisal.finalise(engine_of(request), actor_of(request), round_id, unit)
-    return back("/tham-dinh", f"Đã hoàn tất thẩm định {unit}.")
+    return back(request, "/tham-dinh", f"Đã hoàn tất thẩm định {unit}.")
 
 
 @router.get("/quan-tri")
@@ -70,25 +70,25 @@ def office_home(request: Request):
 def open_round(request: Request, ruleset: str = Form(""), period: str = Form(""), deadline: str = Form(""),
                title: str = Form("")):
     number = rounds.open_round(engine_of(request), actor_of(request), ruleset, period, deadline, title)
-    return back("/quan-tri", f"Đã mở đợt {number}.")
+    return back(request, "/quan-tri", f"Đã mở đợt {number}.")
 
 
 @router.post("/quan-tri/dot/{round_id}/gia-han")
 def extend(request: Request, round_id: str, unit: str = Form(""), deadline: str = Form("")):
     rounds.extend(engine_of(request), actor_of(request), round_id, unit, deadline)
-    return back("/quan-tri", f"Đã gia hạn cho {unit}.")
+    return back(request, "/quan-tri", f"Đã gia hạn cho {unit}.")
 
 
 @router.post("/quan-tri/dot/{round_id}/khoa")
 def lock(request: Request, round_id: str):
     rounds.lock(engine_of(request), actor_of(request), round_id)
-    return back("/quan-tri", "Đã khóa đợt.")
+    return back(request, "/quan-tri", "Đã khóa đợt.")
 
 
 @router.post("/quan-tri/dot/{round_id}/cong-bo")
 def publish(request: Request, round_id: str):
     run_id = rounds.publish(engine_of(request), actor_of(request), round_id)
-    return back(f"/cong-khai/{run_id}", "Đã công bố kết quả.")
+    return back(request, f"/cong-khai/{run_id}", "Đã công bố kết quả.")
 
 
 @router.get("/quan-tri/dot/{round_id}/tinh-hinh.xlsx")
@@ -120,7 +120,7 @@ def add_account(request: Request, username: str = Form(""), full_name: str = For
 @router.post("/quan-tri/tai-khoan/{username}/khoa")
 def disable(request: Request, username: str, disabled: str = Form("1")):
     accounts.set_disabled(engine_of(request), actor_of(request), username, disabled == "1")
-    return back("/quan-tri/tai-khoan", "Đã cập nhật tài khoản.")
+    return back(request, "/quan-tri/tai-khoan", "Đã cập nhật tài khoản.")
 
 
 @router.post("/quan-tri/tai-khoan/{username}/dat-lai")

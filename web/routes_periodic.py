@@ -52,14 +52,14 @@ async def save(request: Request, period: str):
             current = periodic_online.report(engine, actor, period)
             late = f" Báo cáo trễ hạn {current.received['days_late']} ngày." if (
                 current.received and current.received["days_late"]) else ""
-            return back(f"/bao-cao-dinh-ky/{current.period.code}", f"Đã nộp báo cáo {current.period.in_sentence}.{late}")
+            return back(request, f"/bao-cao-dinh-ky/{current.period.code}", f"Đã nộp báo cáo {current.period.in_sentence}.{late}")
     except Refused as err:
         current = periodic_online.report(engine, actor, period)
         return render(request, "periodic_report.html", 400, report=current, sections=SECTIONS, error=err.message,
                       field=err.field, typed=figures, typed_texts=texts,
                       typed_number=number if isinstance(number, str) else None)
     current = periodic_online.get_period(engine, period)
-    return back(f"/bao-cao-dinh-ky/{current.code}", "Đã lưu nháp báo cáo.")
+    return back(request, f"/bao-cao-dinh-ky/{current.code}", "Đã lưu nháp báo cáo.")
 
 
 @router.post("/bao-cao-dinh-ky/{period}/rut")
@@ -69,7 +69,7 @@ async def withdraw(request: Request, period: str):
     engine = engine_of(request)
     periodic_online.withdraw(engine, actor_of(request), period, unit if isinstance(unit, str) else None)
     code = periodic_online.get_period(engine, period).code
-    return back(f"/bao-cao-dinh-ky/{code}", "Đã rút báo cáo để sửa; sửa xong hãy nộp lại.")
+    return back(request, f"/bao-cao-dinh-ky/{code}", "Đã rút báo cáo để sửa; sửa xong hãy nộp lại.")
 
 
 @router.get("/quan-tri/bao-cao-dinh-ky")

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
 from office import public
-from web.app import NOTICE_COOKIE, engine_of, render
+from web.app import NOTICE_COOKIE, base_of, engine_of, render
 
 router = APIRouter()
 _PAGES: OrderedDict = OrderedDict()  # (database, path, query) -> the HTML an anonymous reader gets
@@ -60,7 +60,7 @@ def ranking(request: Request, run_id: str, q: str = "", loai: str = "", sap_xep:
 
         def link(**changes) -> str:
             params = {k: v for k, v in {**state, **changes}.items() if v not in ("", None, 1, "1")}
-            return f"/cong-khai/{found.board.run_id}" + (f"?{urlencode(params)}" if params else "")
+            return f"{base_of(request)}/cong-khai/{found.board.run_id}" + (f"?{urlencode(params)}" if params else "")
 
         def sort_link(key: str) -> str:
             """Ascending first, except for what reads best from the top (points, percent, indices)."""

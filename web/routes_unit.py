@@ -44,18 +44,18 @@ async def save(request: Request, round_id: str):
         assessment.save_draft(engine, actor, round_id, figures, notes)
         if data.get("hanh_dong") == "nop":
             assessment.submit(engine, actor, round_id)
-            return back(f"/tu-danh-gia/{round_id}", "Đã nộp tự đánh giá.")
+            return back(request, f"/tu-danh-gia/{round_id}", "Đã nộp tự đánh giá.")
     except Refused as err:
         current = assessment.form(engine, actor, round_id)
         return render(request, "form.html", 400, form=current, error=err.message, field=err.field, typed=figures,
                       typed_notes=notes)
-    return back(f"/tu-danh-gia/{round_id}", "Đã lưu nháp.")
+    return back(request, f"/tu-danh-gia/{round_id}", "Đã lưu nháp.")
 
 
 @router.post("/tu-danh-gia/{round_id}/rut")
 def withdraw(request: Request, round_id: str):
     assessment.withdraw(engine_of(request), actor_of(request), round_id)
-    return back(f"/tu-danh-gia/{round_id}", "Đã rút hồ sơ để sửa; nhớ nộp lại trước hạn.")
+    return back(request, f"/tu-danh-gia/{round_id}", "Đã rút hồ sơ để sửa; nhớ nộp lại trước hạn.")
 
 
 @router.post("/tu-danh-gia/{round_id}/tai-lieu")
@@ -65,7 +65,7 @@ async def upload(request: Request, round_id: str, criterion: str = Form(""), fil
     data = await file.read(limit + 1)
     assessment.upload(engine_of(request), actor, round_id, criterion, file.filename or "", data,
                       root=request.app.state.settings.data_dir, limit=limit)
-    return back(f"/tu-danh-gia/{round_id}", "Đã tải lên tài liệu kiểm chứng.")
+    return back(request, f"/tu-danh-gia/{round_id}", "Đã tải lên tài liệu kiểm chứng.")
 
 
 @router.post("/tu-danh-gia/{round_id}/diem-tam")
@@ -98,4 +98,4 @@ def get_file(request: Request, file_id: str):
 @router.post("/bo-sung/{feedback_id}")
 def answer(request: Request, feedback_id: str, answer: str = Form("")):
     appraisal.answer_feedback(engine_of(request), actor_of(request), feedback_id, answer)
-    return back("/tu-danh-gia", "Đã gửi trả lời yêu cầu bổ sung.")
+    return back(request, "/tu-danh-gia", "Đã gửi trả lời yêu cầu bổ sung.")

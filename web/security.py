@@ -54,6 +54,7 @@ class Cookies:
     def csrf_ok(self, holder: str | None, token: str | None) -> bool:
         return bool(holder and token) and hmac.compare_digest(self.csrf(holder), token)
 
-    def set(self, response, name: str, value: str, max_age: int) -> None:
+    def set(self, response, name: str, value: str, max_age: int, path: str = "/") -> None:
+        """``path``: the portal's prefix («/ninh-thuan/»), so that a browser never sends it to another province."""
         response.set_cookie(name, self.sign(value), max_age=max_age, httponly=True, samesite="lax",
-                            secure=self.secure, path="/")
+                            secure=self.secure, path=path)
