@@ -231,9 +231,13 @@ def calendar_of(year: int) -> list[Occurrence]:
 
 
 def run(engine: Engine, year: int, out: Path, told: Callable[[Occurrence], None] = lambda o: None) -> list[Path]:
-    """The whole year without Prefect (the flows run the same steps, in the same order)."""
+    """The whole year without Prefect (the flows run the same steps, in the same order). The facts of the year
+    and the year before are read from the store once for all the steps that ask for them."""
+    from store.queries import facts_read_once
+
     written = []
-    for occurrence in calendar_of(year):
-        told(occurrence)
-        written += occurrence.step.run(engine, out, **occurrence.params)
+    with facts_read_once(engine, (year - 1, year)):
+        for occurrence in calendar_of(year):
+            told(occurrence)
+            written += occurrence.step.run(engine, out, **occurrence.params)
     return written

@@ -2,16 +2,85 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
 import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from store import models
 
+FACT_COLUMNS = ["unit_id", "unit", "period", "indicator", "value", "batch_id"]
+CODES = ("unit", "period", "indicator")
+
+
+@dataclass
+class _Reading:
+    """Every current fact of some periods, read once for a run of several steps that each ask for some of them."""
+
+    engine: Engine
+    periods: frozenset[str]
+    newest: int | None = None  # the newest fact's id when they were read
+    facts: pd.DataFrame | None = None
+    dtypes: dict | None = None  # the codes' own, as the store's reading gives them
+
+    def current(self, session: Session) -> pd.DataFrame:
+        """The facts, read again if one has been added since (facts are only ever added, never changed)."""
+        newest = session.scalar(select(func.max(models.Fact.id)))
+        if self.facts is None or newest != self.newest:
+            facts = _current_facts(session, sorted(self.periods), None)
+            self.dtypes = {c: facts[c].dtype for c in CODES}
+            if not facts.empty:  # codes held once each
+                facts = facts.astype({c: "category" for c in CODES})
+            self.facts, self.newest = facts, newest
+        return self.facts
+
+
+_READINGS: ContextVar[tuple[_Reading, ...]] = ContextVar("facts_read_once", default=())
+
+
+@contextmanager
+def facts_read_once(engine: Engine, years: Iterable[int]) -> Iterator[None]:
+    """Inside: ``current_facts`` of periods of ``years`` in ``engine``'s store are cut from one reading of all of
+    them, made when first asked and made again only if a fact has been added since — a year's steps ask for the
+    same periods' facts some thirty times (the risk queue, each period's scores, report and forecast). Other
+    periods, and other stores, are read as ever."""
+    with Session(engine) as s:
+        periods = frozenset(s.scalars(select(models.Period.code).where(
+            or_(*(models.Period.code.like(f"{y}-%") for y in years)))))
+    token = _READINGS.set((*_READINGS.get(), _Reading(engine, periods)))
+    try:
+        yield
+    finally:
+        _READINGS.reset(token)
+
 
 def current_facts(session: Session, period_codes: list[str] | None = None,
                   unit_ids: list[int] | None = None) -> pd.DataFrame:
-    """Long frame (unit_id, unit, period, indicator, value, batch_id) of the current value of each fact."""
+    """Long frame (unit_id, unit, period, indicator, value, batch_id) of the current value of each fact, by period,
+    unit and indicator."""
+    if period_codes is not None and _READINGS.get():
+        bind = session.get_bind()
+        wanted = set(period_codes)
+        for reading in reversed(_READINGS.get()):
+            if reading.engine is bind and wanted <= reading.periods:
+                facts = reading.current(session)
+                if facts.empty:
+                    break
+                part = facts[facts["period"].isin(wanted)]
+                if unit_ids is not None:
+                    part = part[part["unit_id"].isin(unit_ids)]
+                if part.empty:
+                    return pd.DataFrame([], columns=FACT_COLUMNS)
+                return part.astype(reading.dtypes).reset_index(drop=True)
+    return _current_facts(session, period_codes, unit_ids)
+
+
+def _current_facts(session: Session, period_codes: list[str] | None = None,
+                   unit_ids: list[int] | None = None) -> pd.DataFrame:
     F = models.Fact
     latest = select(F.unit_id, F.period_code, F.indicator_code, func.max(F.batch_id).label("batch_id"))
     if period_codes is not None:
@@ -25,9 +94,10 @@ def current_facts(session: Session, period_codes: list[str] | None = None,
         .join(latest, and_(F.unit_id == latest.c.unit_id, F.period_code == latest.c.period_code,
                            F.indicator_code == latest.c.indicator_code, F.batch_id == latest.c.batch_id))
         .join(models.Unit, models.Unit.id == F.unit_id)
+        .order_by(F.period_code, F.unit_id, F.indicator_code)  # the same order on every database, read whole or in part
     )
     rows = [tuple(r) for r in session.execute(query)]  # plain tuples: pandas reads them 4× faster than rows
-    return pd.DataFrame(rows, columns=["unit_id", "unit", "period", "indicator", "value", "batch_id"])
+    return pd.DataFrame(rows, columns=FACT_COLUMNS)
 
 
 def current_evidence(session: Session, period_code: str, unit_ids: list[int]) -> pd.DataFrame:

@@ -202,3 +202,28 @@ def test_two_files_valid_alone_but_contradictory_together_never_both_land(any_en
         assert sorted(o == "landed" for o in outcomes) == [False, True], outcomes
         [refusal] = [o for o in outcomes if o != "landed"]
         assert "Văn bản đi được ký số (90) lớn hơn Tổng số văn bản đi (80" in refusal
+
+
+def test_facts_read_once_for_a_run_are_what_the_store_gives_and_see_a_fact_added_since(db, tmp_path):
+    from store.queries import _current_facts, current_facts, facts_read_once
+
+    ingest_file(db, write_csv(tmp_path / "a.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "van_ban_di", "120", ""], ["SKHCN", "Năm 2024", "van_ban_ky_so", "118", ""],
+        ["STP", "Quý I/2024", "van_ban_di", "30", ""], ["SKHCN", "Năm 2023", "van_ban_di", "100", ""]]))
+    ingest_file(db, write_csv(tmp_path / "b.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_ky_so", "120", ""]]))
+    with Session(db) as s:
+        ids = dict(s.execute(select(models.Unit.code, models.Unit.id)).all())
+    asked = [(["2024-NAM"], None), (["2024-NAM", "2024-Q1"], None), (["2024-Q1", "2023-NAM"], [ids["STP"]]),
+             (["2024-Q2"], None), (["2022-NAM"], None)]
+    with facts_read_once(db, (2023, 2024)):
+        with Session(db) as s:
+            for periods, units in asked:
+                pd.testing.assert_frame_equal(current_facts(s, periods, units), _current_facts(s, periods, units))
+            assert current_facts(s, ["2024-NAM"]).set_index("indicator").loc["van_ban_ky_so", "value"] == 120
+        ingest_file(db, write_csv(tmp_path / "c.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_ky_so", "119", ""]]))
+        with Session(db) as s:
+            got = current_facts(s, ["2024-NAM"])
+            pd.testing.assert_frame_equal(got, _current_facts(s, ["2024-NAM"]))
+            assert got.set_index("indicator").loc["van_ban_ky_so", "value"] == 119
+    with Session(db) as s:  # outside, the store is asked as ever
+        pd.testing.assert_frame_equal(current_facts(s, ["2024-NAM"]), got)
