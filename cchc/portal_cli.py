@@ -158,15 +158,48 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] =
           workers: Annotated[int, typer.Option(help="Số tiến trình phục vụ.", min=1)] = 1,
           proxy: Annotated[str, typer.Option(help="Địa chỉ reverse proxy được tin (X-Forwarded-For/Proto).")]
           = "127.0.0.1") -> None:
-    """Chạy Cổng CCHC (tự đánh giá, thẩm định, công bố)."""
+    """Chạy Cổng CCHC (tự đánh giá, thẩm định, công bố). Có tệp đăng ký tỉnh (tinh.yaml, CCHC_PROVINCES) mà không
+    chọn --tinh hay --db: một cổng cho mọi tỉnh, mỗi tỉnh ở /<mã tỉnh>/, trang đầu liệt kê các tỉnh."""
     import os
 
     import uvicorn
 
+    if settings.province is None and settings.database_url is None:
+        from office.provinces import load
+
+        if provinces := load():
+            _serve_provinces(provinces, host, port, workers, proxy)
+            return
     _engine()  # the schema is brought up to date once, before the workers start
     os.environ["CCHC_DATABASE_URL"] = settings.url()  # how the worker processes learn which store to open
     console.print(f"Cổng CCHC: http://{host}:{port}/ (CSDL {settings.url()}; Ctrl+C để dừng)")
     uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers, proxy_headers=True,
+                forwarded_allow_ips=proxy, log_level="info")
+
+
+def _serve_provinces(provinces: dict, host: str, port: int, workers: int, proxy: str) -> None:
+    """Every registered province in one portal, each under its key; each store brought up to date first."""
+    import os
+
+    import uvicorn
+    from rich.markup import escape
+    from sqlalchemy.engine import make_url
+
+    from office.provinces import REGISTRY_ENV, registry_path
+    from store.db import make_engine, upgrade
+
+    for province in provinces.values():
+        engine = make_engine(province.database_url)
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
+    os.environ[REGISTRY_ENV] = str(registry_path())  # how the worker processes find the same registry
+    console.print(f"Cổng CCHC của {len(provinces)} tỉnh: http://{host}:{port}/ ({registry_path()}; Ctrl+C để dừng)")
+    for p in provinces.values():
+        shown = make_url(p.database_url).render_as_string(hide_password=True)
+        console.print(f"  {escape(p.name)}: http://{host}:{port}/{p.key}/ (CSDL {escape(shown)})")
+    uvicorn.run("web.portal:create_portal", factory=True, host=host, port=port, workers=workers, proxy_headers=True,
                 forwarded_allow_ips=proxy, log_level="info")
 
 

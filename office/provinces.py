@@ -30,6 +30,12 @@ REGISTRY_FILE = "tinh.yaml"
 FOLDER = "tinh"  # a province added without addresses gets tinh/<key>/ beside the registry
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FIELDS = {"ten", "database_url", "data_dir", "out"}
+RESERVED = {"static", "suc-khoe", "health"}  # addresses of the portal of every province (/static/, /suc-khoe)
+
+
+def _reserved(key: str) -> str:
+    return (f"mã tỉnh «{key}» trùng một địa chỉ của Cổng CCHC các tỉnh ({', '.join(sorted(RESERVED))}): "
+            "hãy chọn mã khác")
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,8 @@ def load(path: Path | None = None) -> dict[str, Province]:
         if not isinstance(key, str) or not KEY.match(key):
             raise Refused(f"{where}: mã tỉnh chỉ gồm chữ thường không dấu, số và dấu gạch nối (ví dụ ninh-thuan)",
                           field=str(path))
+        if key in RESERVED:
+            raise Refused(f"{where}: {_reserved(key)}", field=str(path))
         if not isinstance(entry, dict):
             raise Refused(f"{where}: cần các trường ten, database_url", field=str(path))
         unknown = set(entry) - FIELDS
@@ -118,6 +126,8 @@ def add(key: str, name: str, database_url: str | None = None, data_dir: Path | N
     if not KEY.match(key):
         raise Refused(f"mã tỉnh «{key}» chỉ gồm chữ thường không dấu, số và dấu gạch nối (ví dụ ninh-thuan)",
                       field="KEY")
+    if key in RESERVED:
+        raise Refused(_reserved(key), field="KEY")
     if key in provinces:
         raise Refused(f"tỉnh «{key}» đã có trong {path}", field="KEY")
     if not name.strip():

@@ -70,11 +70,17 @@ def free_port() -> int:
 @contextmanager
 def serving(engine, data_dir: Path, upload_limit: int = 2 * 1024 * 1024):
     """The portal on a real uvicorn server on 127.0.0.1 (a free port) while the block runs; yields its base url."""
-    import uvicorn
-
     from web.app import Settings, create_app
 
-    app = create_app(engine, Settings(data_dir=data_dir, upload_limit=upload_limit))
+    with serving_app(create_app(engine, Settings(data_dir=data_dir, upload_limit=upload_limit))) as base:
+        yield base
+
+
+@contextmanager
+def serving_app(app):
+    """``app`` on a real uvicorn server on 127.0.0.1 (a free port) while the block runs; yields its base url."""
+    import uvicorn
+
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=True)
     srv = uvicorn.Server(config)
@@ -117,3 +123,29 @@ def signed_in(base: str, username: str, password: str = PASSWORD) -> tuple[httpx
     r = client.post("/dang-nhap", data={"username": username, "password": password, "csrf": token})
     assert r.status_code == 303, r.text[:500]
     return client, csrf_of(client.get("/huong-dan").text)
+
+
+PROVINCES = {"tinh-a": "Tỉnh A <script>alert('tinh-a')</script>", "tinh-b": "Tỉnh B"}
+UNIT_NAMES = {"tinh-a": "Sở Riêng Của Tỉnh A", "tinh-b": "Sở Riêng Của Tỉnh B"}  # SKHCN's name in each province
+
+
+def province_registry(demo_db: Path, folder: Path) -> Path:
+    """Two provinces «tinh-a» and «tinh-b» in ``folder/tinh.yaml``: each a copy of the demo province (the same
+    unit codes) with the test accounts, the demo round open, and SKHCN named as only that province names it."""
+    import yaml
+    from sqlalchemy import update
+
+    from store import models
+
+    for key in PROVINCES:
+        home = folder / "tinh" / key
+        home.mkdir(parents=True)
+        shutil.copy(demo_db, home / "cchc.db")
+        engine = portal_engine(home / "cchc.db")
+        with engine.begin() as conn:
+            conn.execute(update(models.Unit).where(models.Unit.code == "SKHCN").values(name=UNIT_NAMES[key]))
+        engine.dispose()
+    registry = folder / "tinh.yaml"
+    registry.write_text(yaml.safe_dump({key: {"ten": name, "database_url": f"sqlite:///tinh/{key}/cchc.db"}
+                                        for key, name in PROVINCES.items()}, allow_unicode=True), encoding="utf-8")
+    return registry
