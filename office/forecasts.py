@@ -78,10 +78,26 @@ def kept(engine: Engine, ruleset_id: str, period: str, unit: str) -> Kept | None
             return None
         row = s.execute(select(F).join(U, U.id == F.unit_id).where(
             F.ruleset_id == ruleset_id, F.period_code == period, F.made_at == latest, U.code == unit)).scalar()
-        if row is None:
-            return None
-        return Kept(row.points, row.points_low, row.points_high, row.rank, row.rank_best, row.rank_worst,
-                    row.klass, row.level, row.past_years, row.made_at)
+        return _kept(row) if row is not None else None
+
+
+def kept_of_all(engine: Engine, ruleset_id: str, period: str) -> dict[str, Kept]:
+    """``kept`` of every unit at once (unit code → its forecast): the units that have one in the latest made."""
+    F, U = models.YearForecast, models.Unit
+    with Session(engine) as s:
+        latest = s.scalar(select(func.max(F.made_at)).where(F.ruleset_id == ruleset_id, F.period_code == period))
+        if latest is None:
+            return {}
+        out: dict[str, Kept] = {}
+        for code, row in s.execute(select(U.code, F).join(U, U.id == F.unit_id).where(
+                F.ruleset_id == ruleset_id, F.period_code == period, F.made_at == latest)):
+            out.setdefault(code, _kept(row))
+        return out
+
+
+def _kept(row: models.YearForecast) -> Kept:
+    return Kept(row.points, row.points_low, row.points_high, row.rank, row.rank_best, row.rank_worst,
+                row.klass, row.level, row.past_years, row.made_at)
 
 
 def quoted(engine: Engine, ruleset_id: str, period, unit: str | None) -> str:
@@ -98,12 +114,29 @@ def on_scorecard(engine: Engine, ruleset_id: str, period: str, unit: str) -> str
     """The line a unit's scorecard of ``period`` (a code) carries: the forecast kept from that cumulative period;
     on the year's scorecard, the latest one kept in the year (from 9 months, else 6, else Q1), so that the result
     stands beside what was forecast; "" when none was kept."""
+    for p in _quoted_periods(period):
+        line = quoted(engine, ruleset_id, p, unit)
+        if line:
+            return line
+    return ""
+
+
+def on_scorecards(engine: Engine, ruleset_id: str, period: str, units: list[str]) -> dict[str, str]:
+    """``on_scorecard`` of many units (unit → its line), from two readings per period rather than two per unit
+    and period: a site has a scorecard for each of its thousand units."""
+    out = dict.fromkeys(units, "")
+    for p in _quoted_periods(period):
+        made = kept_of_all(engine, ruleset_id, p.code)
+        for unit in units:
+            if not out[unit] and unit in made:
+                out[unit] = made[unit].sentence(p.in_sentence)
+    return out
+
+
+def _quoted_periods(period: str) -> list:
+    """The cumulative periods whose forecast a scorecard of ``period`` quotes, the first kept one winning."""
     from store.calendar import KINDS_BY_CODE, Period
 
     year, kind = int(period[:4]), period[5:]
     kinds = (kind,) if kind in CUMULATIVE else CUMULATIVE[::-1] if kind == "NAM" else ()
-    for k in kinds:
-        line = quoted(engine, ruleset_id, Period(year, KINDS_BY_CODE[k]), unit)
-        if line:
-            return line
-    return ""
+    return [Period(year, KINDS_BY_CODE[k]) for k in kinds]

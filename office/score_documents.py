@@ -15,7 +15,7 @@ from base.vn import number
 from cycle.scoring import Scored
 from office import whatif_kept
 from office.errors import NotFound
-from office.forecasts import on_scorecard
+from office.forecasts import on_scorecard, on_scorecards
 from office.frames import PROVINCE_OFFICE, Issuer, frame_for, frame_of, issuer
 from office.workers import each
 from reports import documents as docs
@@ -102,7 +102,7 @@ def unbacked(engine: Engine, scored: Scored, code: str,
     for leaf in scored.ruleset.leaves:
         for name in sorted(leaf.value.names):
             ind = registry.get(name)
-            value = scored.frame.loc[code, name] if name in scored.frame else np.nan
+            value = scored.frame.at[code, name] if name in scored.frame else np.nan
             if ind is None or ind.source != "nhap" or pd.isna(value) or backed.get(name, ("", ""))[0]:
                 continue
             out.append((leaf.id, f"{ind.label} ({number(value, 2)})", backed.get(name, ("", ""))[1]))
@@ -110,7 +110,11 @@ def unbacked(engine: Engine, scored: Scored, code: str,
 
 
 def scorecard_context(scored: Scored, code: str, engine: Engine | None = None,
-                      backed: dict[str, tuple[str, str]] | None = None) -> docs.Scorecard:
+                      backed: dict[str, tuple[str, str]] | None = None, forecast: str | None = None) -> docs.Scorecard:
+    """``backed`` (the unit's evidence) and ``forecast`` (its line, ``office.forecasts.on_scorecard``) when already
+    read."""
+    if forecast is None:
+        forecast = on_scorecard(engine, scored.ruleset.id, scored.period, code) if engine is not None else ""
     board = scoreboard(scored)
     units = {leaf.id: leaf.unit for leaf in scored.ruleset.leaves}
     leaves = tuple(docs.LeafLine(e.criterion, e.title, e.value, units[e.criterion], e.step, e.points, e.max,
@@ -119,14 +123,14 @@ def scorecard_context(scored: Scored, code: str, engine: Engine | None = None,
     return docs.Scorecard(scored.year, scored.ruleset.title, unit_score(scored, code), len(scored.summary), leaves,
                           _areas(scored.ruleset), _averages(board),
                           unbacked=unbacked(engine, scored, code, backed) if engine is not None else (), notes=notes,
-                          forecast=on_scorecard(engine, scored.ruleset.id, scored.period, code) if engine is not None else "")
+                          forecast=forecast)
 
 
 def scorecard(engine: Engine, scored: Scored, code: str, issued: date, province_office: Issuer | None = None,
-              backed: dict[str, tuple[str, str]] | None = None) -> Document:
-    """A unit's scorecard. ``province_office`` (its issuer) and ``backed`` (the unit's evidence) when already
-    read: a site reads them once for all its units."""
-    card = scorecard_context(scored, code, engine, backed)
+              backed: dict[str, tuple[str, str]] | None = None, forecast: str | None = None) -> Document:
+    """A unit's scorecard. ``province_office`` (its issuer), ``backed`` (the unit's evidence) and ``forecast`` (its
+    forecast's line) when already read: a site reads them once for all its units."""
+    card = scorecard_context(scored, code, engine, backed, forecast)
     recipients = (card.unit.name, "Lưu: VT, CCHC")
     frame = frame_of(province_office, "TB", issued, recipients) if province_office is not None else \
         frame_for(engine, PROVINCE_OFFICE, "TB", issued, recipients)
@@ -160,10 +164,11 @@ def write_site(engine: Engine, scored: Scored, out: Path, issued: date, deadline
 
     codes = list(scored.summary.index)
     office, evidence = issuer(engine, PROVINCE_OFFICE), _evidence(engine, scored.period, codes)
+    forecasts = on_scorecards(engine, scored.ruleset.id, scored.period, codes)
     _averages(scoreboard(scored))  # made before the workers start, so that they share them
 
     def pages(chunk: list[str]) -> list[Path]:
-        return [unit_page(scorecard(engine, scored, code, issued, office, evidence[code]), out, code)
+        return [unit_page(scorecard(engine, scored, code, issued, office, evidence[code], forecasts[code]), out, code)
                 for code in chunk]
 
     each(pages, codes, engine, told=told)

@@ -128,3 +128,21 @@ def test_the_scorecard_carries_the_kept_forecast(province, tmp_path):
     # the 6 months' scorecard: the forecast kept from that period
     six = stored(province, RULES, "2024-6T")
     assert line in read_docx_text(scorecard(province, six, unit, issued), tmp_path / "6t.docx")
+
+
+def test_every_units_forecast_line_read_at_once_is_each_ones(province, tmp_path):
+    from office.forecasts import on_scorecard, on_scorecards
+    from office.year import periodic_report
+
+    periodic_report(province, tmp_path / "out", "2024-6T", date(2024, 6, 25))
+    codes = sorted(_unit_codes(province)) + ["KHONG-CO"]
+    for period in ("2024-NAM", "2024-6T", "2024-Q1", "2024-Q2"):
+        lines = on_scorecards(province, RULES.id, period, codes)
+        assert lines == {c: on_scorecard(province, RULES.id, period, c) for c in codes}
+        assert any(lines.values()) == (period in ("2024-NAM", "2024-6T"))
+
+
+def _unit_codes(engine) -> list[str]:
+    from office.whatif import unit_names
+
+    return list(unit_names(engine))
