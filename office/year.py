@@ -28,10 +28,15 @@ def plan_issuance(engine: Engine, out: Path, year: int) -> list[Path]:
     is shipped for it), and the province's inspection plan; issued on 28/12 of the year before."""
     from office import plans
     from office.outputs import write
+    from office.workers import each
 
     issued = date(year - 1, 12, 28)
-    written = [write(plans.plan_document(engine, plan_id), out / "ke-hoach", f"ke-hoach-cchc-{code}-{year}", "docx")
-               for plan_id, code in _issued_plans(engine, year, issued)]
+
+    def documents(chunk: list[tuple[int, str]]) -> list[Path]:
+        return [write(plans.plan_document(engine, plan_id), out / "ke-hoach", f"ke-hoach-cchc-{code}-{year}", "docx")
+                for plan_id, code in chunk]
+
+    written = each(documents, _issued_plans(engine, year, issued), engine)  # issued here, written side by side
     try:
         plans.plan_inspections(engine, year)
     except plans.NotFound:

@@ -53,6 +53,22 @@ def test_the_site_written_by_two_processes_is_the_site_written_by_one(scored_dem
     assert _files(again.parent) == one
 
 
+def test_the_plans_written_by_two_processes_are_the_plans_written_by_one(demo_db, tmp_path, monkeypatch):
+    from office.year import plan_issuance
+
+    shutil.copy(demo_db, tmp_path / "cchc.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
+    helpers.scored(engine, find("qd766-2022"), 2024)
+    written = {}
+    for n in ("1", "2"):
+        monkeypatch.setenv(workers.WORKERS_ENV, n)
+        written[n] = [p.relative_to(tmp_path / n) for p in plan_issuance(engine, tmp_path / n, 2025)]
+    assert written["1"] == written["2"] and len(written["1"]) > 2  # the departments' plans, then the inspection plan
+    one, two = _files(tmp_path / "1"), _files(tmp_path / "2")
+    assert one.keys() == two.keys() and [name for name in one if one[name] != two[name]] == []
+    engine.dispose()
+
+
 def _in_other_process(chunk: list[int]) -> list[tuple[int, int]]:
     import os
 
