@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 from rules.evaluate import Result, evaluate
 from rules.ruleset import RuleSet, for_use
 from store import models
+from store.queries import plain_rows
 
 RATING_LEVEL = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
 TITLES = "person_titles"  # the use of base/rule_uses.yaml: the family's latest set
@@ -70,17 +71,17 @@ def read_record(engine: Engine, first: int, last: int) -> Record:
     P, U, R, D, I = models.Person, models.Unit, models.StaffRating, models.Discipline, models.Initiative
     A, AR, C, Reg = models.Award, models.AwardRecord, models.Campaign, models.Registration
     with Session(engine) as s:
-        people = pd.DataFrame(s.execute(
-            select(P.id, P.code, P.full_name, P.gender, U.code, U.name, P.position).join(U, U.id == P.unit_id)).all(),
+        people = pd.DataFrame(plain_rows(s,
+            select(P.id, P.code, P.full_name, P.gender, U.code, U.name, P.position).join(U, U.id == P.unit_id)),
             columns=["id", "person", "name", "gender", "unit", "unit_name", "position"])
-        ratings = pd.DataFrame(s.execute(select(R.person_id, R.year, R.rating, U.code).join(U, U.id == R.unit_id)
-                                         .where(R.year.between(first, last))).all(),
+        ratings = pd.DataFrame(plain_rows(s, select(R.person_id, R.year, R.rating, U.code).join(U, U.id == R.unit_id)
+                                         .where(R.year.between(first, last))),
                                columns=["id", "year", "rating", "unit"])
-        disciplines = pd.DataFrame(s.execute(select(D.person_id, D.year, D.status, D.form, D.decided_on)
-                                             .where(D.year <= last)).all(),
+        disciplines = pd.DataFrame(plain_rows(s, select(D.person_id, D.year, D.status, D.form, D.decided_on)
+                                             .where(D.year <= last)),
                                    columns=["id", "year", "status", "form", "decided_on"])
-        initiatives = pd.DataFrame(s.execute(select(I.person_id, I.year, I.level, I.code)
-                                             .where(I.year.between(first - HISTORY, last))).all(),
+        initiatives = pd.DataFrame(plain_rows(s, select(I.person_id, I.year, I.level, I.code)
+                                             .where(I.year.between(first - HISTORY, last))),
                                    columns=["id", "year", "level", "code"])
         campaign_awards = s.execute(
             select(A.participant, A.year, A.form, A.initiatives, U.code, A.campaign_id)
@@ -92,17 +93,17 @@ def read_record(engine: Engine, first: int, last: int) -> Record:
         awards = pd.DataFrame(
             [(p, y, f, i or "", scope or "", int(c is not None)) for p, y, f, i, scope, c in campaign_awards]
             + [(p, y, f, i or "", scope or "", 0) for p, y, f, i, scope in recorded], columns=AWARD_COLUMNS)
-        proceedings = pd.DataFrame(s.execute(
+        proceedings = pd.DataFrame(plain_rows(s,
             select(models.Proceeding.person_id, models.Proceeding.kind, models.Proceeding.opened_on,
-                   models.Proceeding.closed_on)).all(), columns=["id", "kind", "opened_on", "closed_on"])
+                   models.Proceeding.closed_on)), columns=["id", "kind", "opened_on", "closed_on"])
         T = models.ResearchTopic
         any_topic = s.scalar(select(T.id).limit(1)) is not None
-        topics = pd.DataFrame(s.execute(select(T.person_id, T.year, T.level, T.code)
-                                        .where(T.year.between(first, last))).all(),
+        topics = pd.DataFrame(plain_rows(s, select(T.person_id, T.year, T.level, T.code)
+                                        .where(T.year.between(first, last))),
                               columns=["id", "year", "level", "code"]) if any_topic else None
-        registered = pd.DataFrame(s.execute(
+        registered = pd.DataFrame(plain_rows(s,
             select(Reg.participant, C.start, Reg.committed).join(C, C.id == Reg.campaign_id)
-            .where(Reg.participant_kind == "ca_nhan")).all(), columns=["person", "start", "committed"])
+            .where(Reg.participant_kind == "ca_nhan")), columns=["person", "start", "committed"])
         up = aliased(U)
         parents = dict(s.execute(select(U.code, up.code).outerjoin(up, U.parent_id == up.id)).all())
     codes = people.set_index("id")["person"]

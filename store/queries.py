@@ -96,8 +96,13 @@ def _current_facts(session: Session, period_codes: list[str] | None = None,
         .join(models.Unit, models.Unit.id == F.unit_id)
         .order_by(F.period_code, F.unit_id, F.indicator_code)  # the same order on every database, read whole or in part
     )
-    rows = [tuple(r) for r in session.execute(query)]  # plain tuples: pandas reads them 4× faster than rows
-    return pd.DataFrame(rows, columns=FACT_COLUMNS)
+    return pd.DataFrame(plain_rows(session, query), columns=FACT_COLUMNS)
+
+
+def plain_rows(session: Session, query) -> list[tuple]:
+    """The rows of a select of columns as plain tuples, through the session's connection: pandas makes a frame of
+    them about four times quicker than of the session's rows."""
+    return [tuple(r) for r in session.connection().execute(query)]
 
 
 def current_evidence(session: Session, period_code: str, unit_ids: list[int]) -> pd.DataFrame:
