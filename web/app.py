@@ -117,10 +117,11 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     @app.middleware("http")
     async def who_and_csrf(request: Request, call_next):
         ip = request.client.host if request.client else ""
-        sid = cookies.read(request.cookies.get(SESSION_COOKIE))
+        header = request.headers.get("cookie")
+        sid = cookies.read_first(header, SESSION_COOKIE)
         # the session is looked up off the event loop: a database call here would stall every other request
         actor = await run_in_threadpool(accounts.session_actor, engine, sid, ip) if sid else None
-        visitor = cookies.read(request.cookies.get(VISITOR_COOKIE), max_age=86400)
+        visitor = cookies.read_first(header, VISITOR_COOKIE, max_age=86400)
         new_visitor = None
         if actor is None and visitor is None and request.method == "GET":
             new_visitor = visitor = secrets.token_urlsafe(24)

@@ -48,6 +48,18 @@ class Cookies:
         except BadSignature:  # also an expired signature
             return None
 
+    def read_first(self, header: str | None, name: str, max_age: int | None = None) -> str | None:
+        """Of the cookies called ``name`` in a request's Cookie header, the value of the first one this key signed.
+        A browser sends the cookie of the longest path first (the portal's own prefix), and one set for «/» after
+        it — left by the portal once served at the root of the same address, or planted from elsewhere: read
+        last-wins, such a cookie would shadow the portal's own (a stale one refusing every form, a valid one of
+        someone else's swapping the person into that account)."""
+        for part in (header or "").split(";"):
+            key, _, value = part.partition("=")
+            if key.strip() == name and (found := self.read(value.strip().strip('"'), max_age)) is not None:
+                return found
+        return None
+
     def csrf(self, holder: str) -> str:
         return hmac.new(self.secret, b"csrf:" + holder.encode(), hashlib.sha256).hexdigest()
 
