@@ -8,8 +8,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from store import models
 
@@ -82,20 +82,19 @@ def current_facts(session: Session, period_codes: list[str] | None = None,
 def _current_facts(session: Session, period_codes: list[str] | None = None,
                    unit_ids: list[int] | None = None) -> pd.DataFrame:
     F = models.Fact
-    latest = select(F.unit_id, F.period_code, F.indicator_code, func.max(F.batch_id).label("batch_id"))
-    if period_codes is not None:
-        latest = latest.where(F.period_code.in_(period_codes))
-    if unit_ids is not None:
-        latest = latest.where(F.unit_id.in_(unit_ids))
-    latest = latest.group_by(F.unit_id, F.period_code, F.indicator_code).subquery()
+    newer = aliased(F)  # a fact is current when no later batch brought the same unit, period and indicator
     query = (
         select(F.unit_id, models.Unit.code.label("unit"), F.period_code.label("period"),
                F.indicator_code.label("indicator"), F.value, F.batch_id)
-        .join(latest, and_(F.unit_id == latest.c.unit_id, F.period_code == latest.c.period_code,
-                           F.indicator_code == latest.c.indicator_code, F.batch_id == latest.c.batch_id))
         .join(models.Unit, models.Unit.id == F.unit_id)
+        .where(~exists().where(newer.unit_id == F.unit_id, newer.period_code == F.period_code,
+                               newer.indicator_code == F.indicator_code, newer.batch_id > F.batch_id))
         .order_by(F.period_code, F.unit_id, F.indicator_code)  # the same order on every database, read whole or in part
     )
+    if period_codes is not None:
+        query = query.where(F.period_code.in_(period_codes))
+    if unit_ids is not None:
+        query = query.where(F.unit_id.in_(unit_ids))
     return pd.DataFrame(plain_rows(session, query), columns=FACT_COLUMNS)
 
 
