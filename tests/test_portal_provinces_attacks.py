@@ -93,3 +93,19 @@ def test_a_cookie_left_at_the_root_does_not_shadow_the_provinces_own(portal):
     planted = attacker.cookies.get("cchc_phien", path=f"/{A}/")
     page = _client(base).get(f"/{A}/huong-dan", headers={"cookie": f"cchc_phien={mine}; cchc_phien={planted}"})
     assert page.status_code == 200 and "donvi.skhcn" in page.text and "donvi.stp" not in page.text
+
+
+@pytest.mark.parametrize("tiep", ["/../tinh-b/tu-danh-gia", "/..", "/%2e%2e/tinh-ab/tu-danh-gia", "/./%2E./tinh-b/",
+                                  "/thong-bao/../../tinh-b/cong-khai", "//evil.example", "/\\evil.example",
+                                  "/%5Cevil.example", "https://evil.example/", "/\t/evil.example"])
+def test_the_return_path_after_signing_in_stays_in_the_province(portal, tiep):
+    """Guard: web.routes_account._safe_next (a path of this portal without a segment that climbs, «..» or «.»
+    however written, and never another site). The browser resolves «/tinh-a/../tinh-b/…» to the other province:
+    a link to a province's sign-in page sent whoever signed in there on to another province's pages."""
+    from urllib.parse import urljoin
+
+    base, _, _ = portal
+    _, r = _sign_in(base, A, "donvi.skhcn", tiep=tiep)
+    where = urljoin(f"{base}/{A}/dang-nhap", r.headers["location"])
+    assert where.startswith(f"{base}/{A}/"), where
+    assert "/." not in where.lower().replace("%2e", ".")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from fastapi import APIRouter, Form, Request
 
 from office import accounts
@@ -25,8 +27,13 @@ def login_page(request: Request):
 
 
 def _safe_next(url: str) -> str:
-    """A path of this portal to go on to after signing in (without its prefix), never another site."""
-    return url if url.startswith("/") and not url.startswith("//") and "\\" not in url else ""
+    """A path of this portal to go on to after signing in (without its prefix), never another site, nor a path
+    with a segment that climbs («..», «.», «%2e%2e»: a browser would resolve «/tinh-a/../tinh-b/» to another
+    province)."""
+    if not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return ""
+    segments = unquote(url.split("?", 1)[0].split("#", 1)[0]).split("/")
+    return "" if any(part in (".", "..") for part in segments) else url
 
 
 @router.post("/dang-nhap")
