@@ -131,6 +131,7 @@ def scoring(engine: Engine, out: Path, year: int, publish: bool = True) -> list[
     from office.scores import publish as freeze, score, stored_or_none
     from office.whatif_kept import keep as keep_answers
     from office.rulesets import for_period
+    from office.workers import each
 
     period = f"{year}-NAM"
     from office.errors import NotFound
@@ -147,12 +148,15 @@ def scoring(engine: Engine, out: Path, year: int, publish: bool = True) -> list[
         return []
     keep_answers(engine, province)  # what each unit must change to reach its targets, quoted by its plan
     issued, deadline = date(year + 1, 1, 15), date(year + 1, 6, 30)
-    written = [write(sd.publication(engine, province, issued), out, f"cong-bo-diem-{province.ruleset.id}-{year}", fmt)
-               for fmt in ("docx", "xlsx", "html")]
     unit = "SKHCN" if "SKHCN" in province.summary.index else province.summary.index[0]
-    written.append(write(sd.scorecard(engine, province, unit, issued), out, f"phieu-diem-{unit}-{year}", "docx"))
-    written.append(write(sd.improvement(engine, province, unit, issued, deadline), out,
-                         f"ke-hoach-khac-phuc-{unit}-{year}", "docx"))
+    documents = [lambda fmt=fmt: write(sd.publication(engine, province, issued), out,
+                                       f"cong-bo-diem-{province.ruleset.id}-{year}", fmt)
+                 for fmt in ("docx", "xlsx", "html")]
+    documents.append(lambda: write(sd.scorecard(engine, province, unit, issued), out, f"phieu-diem-{unit}-{year}", "docx"))
+    documents.append(lambda: write(sd.improvement(engine, province, unit, issued, deadline), out,
+                                   f"ke-hoach-khac-phuc-{unit}-{year}", "docx"))
+    # side by side, each drawing its own (the workers are given the documents' places in the list)
+    written = each(lambda chunk: [documents[i]() for i in chunk], range(len(documents)), engine)
     written.append(sd.write_site(engine, province, out / f"trang-web-{year}", issued, deadline))
     index = stored_or_none(engine, for_period(DEPARTMENT_INDEX, period), period)
     gaps = sd.target_gaps(index, year) if index is not None else None

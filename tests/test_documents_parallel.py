@@ -69,6 +69,21 @@ def test_the_plans_written_by_two_processes_are_the_plans_written_by_one(demo_db
     engine.dispose()
 
 
+def test_the_years_scores_written_by_two_processes_are_those_written_by_one(demo_db, tmp_path, monkeypatch):
+    from office.year import scoring
+
+    shutil.copy(demo_db, tmp_path / "cchc.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
+    written = {}
+    for n in ("1", "2"):  # the second run finds the runs published and writes the same documents from them
+        monkeypatch.setenv(workers.WORKERS_ENV, n)
+        written[n] = [p.relative_to(tmp_path / n) for p in scoring(engine, tmp_path / n, 2024)]
+    assert written["1"] == written["2"] and len(written["1"]) >= 6  # publication ×3, scorecard, plan, site
+    one, two = _files(tmp_path / "1"), _files(tmp_path / "2")
+    assert one.keys() == two.keys() and [name for name in one if one[name] != two[name]] == []
+    engine.dispose()
+
+
 def _in_other_process(chunk: list[int]) -> list[tuple[int, int]]:
     import os
 
