@@ -33,9 +33,10 @@ FOLDER = "ho-so"
 # memory (DuckDB spills its sorts and hashes to disk beyond it).
 MEMORY_LIMIT = os.environ.get("CCHC_DUCKDB_MEMORY", "300MB")
 THREADS = 2
-# A batch's counts per unit, period and procedure are made in this many slices of its units, one after the
-# other: DuckDB spills their grouping beyond MEMORY_LIMIT, and slices bound it further if ever needed.
-COUNT_SLICES = int(os.environ.get("CCHC_DOSSIER_COUNT_SLICES", "1"))
+# A batch's counts per unit, period and procedure are made a slice of its units at a time, about this many
+# dossiers to a slice: DuckDB spills their grouping to disk, yet on 100 M dossiers (a national year) it still ran
+# out of 300 MB; 10 M were counted within 100 MB.
+SLICE_ROWS = int(os.environ.get("CCHC_DOSSIER_SLICE_ROWS", "10000000"))
 
 # What a dataset holds, typed: the file's unit code (not the store's id, so that a dataset depends on the
 # file's bytes alone), dates as dates.
@@ -289,8 +290,9 @@ def changes(engine: Engine, datasets: list[tuple[int, str]], year: int, staged: 
     its file (written again if there: a batch id a rolled-back import once had may come back). ``staged``: the
     batch's rows as they were staged (the same rows as its dataset, read faster than the partitioned dataset).
 
-    Counted in COUNT_SLICES slices of the units (by a hash of their code), each slice's counts written apart and
-    then put together: a unit's counts are all in one slice, so the file holds the same rows either way."""
+    A batch of more than SLICE_ROWS dossiers is counted in slices of its units (by a hash of their code), each
+    slice's counts written apart and then put together: a unit's counts are all in one slice, so the file holds
+    the same rows either way."""
     batch, path = datasets[-1]
     earlier = datasets[:-1]
     target = changes_path(engine, batch, path)
@@ -301,7 +303,11 @@ def changes(engine: Engine, datasets: list[tuple[int, str]], year: int, staged: 
     _, counts = _counted(year)
     names = [name for name, _ in counts]
     summed = ", ".join(f"CAST(sum({n}) AS BIGINT) AS {n}" for n in names)
-    slices = max(1, int(COUNT_SLICES))
+    if staged is not None:
+        rows = pq.ParquetFile(staged).metadata.num_rows
+    else:
+        rows = sum(pq.ParquetFile(f).metadata.num_rows for f in (data_dir(engine) / path).rglob("*.parquet"))
+    slices = max(1, -(-rows // max(1, SLICE_ROWS)))
 
     def query(where: str) -> str:
         own = f"SELECT {own_columns} FROM {source}{where}"

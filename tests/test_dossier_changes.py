@@ -124,8 +124,8 @@ def test_counts_made_in_slices_of_units_are_those_made_whole(engine, tmp_path, m
         datasets = dossier_data.datasets_of(s, 2024)
     whole = [_changes_of(dossier_data.changes_path(engine, b, p)) for b, p in datasets]
     assert all(len(w) for w in whole)
-    for slices in (1, 3):  # 1: from the dataset rather than the staged rows, as for a batch kept before its changes
-        monkeypatch.setattr(dossier_data, "COUNT_SLICES", slices)
+    for size in (10_000, 100):  # one slice, from the dataset rather than the staged rows; then 3 to 4 slices
+        monkeypatch.setattr(dossier_data, "SLICE_ROWS", size)
         for i, expected in enumerate(whole):
             pd.testing.assert_frame_equal(_changes_of(dossier_data.changes(engine, datasets[:i + 1], 2024)), expected)
     assert not list(dossier_data.scratch(engine).glob("*.parquet"))  # the slices' files are gone
