@@ -145,7 +145,10 @@ def run_case(kind: str, units: Path, data: Path, db: Path, before: Path | None =
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     shutil.rmtree(db.with_suffix(".data"), ignore_errors=True)
     args = [sys.executable, "-m", "bench.ingest", "--child", kind, str(units), str(data), str(db), str(before or "")]
-    out = subprocess.run(args, check=True, capture_output=True, text=True)
+    out = subprocess.run(args, capture_output=True, text=True)
+    if out.returncode:  # what the case said before it stopped, not only that it did
+        sys.stderr.write(out.stderr[-5000:])
+        raise SystemExit(f"{kind} on {data.name} stopped (exit status {out.returncode})")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
