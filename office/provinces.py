@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,14 @@ RESERVED = {"static", "suc-khoe", "health"}  # addresses of the portal of every 
 def _reserved(key: str) -> str:
     return (f"mã tỉnh «{key}» trùng một địa chỉ của Cổng CCHC các tỉnh ({', '.join(sorted(RESERVED))}): "
             "hãy chọn mã khác")
+
+
+def _hidden(name: str) -> str | None:
+    """A control or invisible character of a province's name, named («U+001B»), if it has one: the name is printed
+    to the operator's terminal (an escape sequence would repaint it, a line break print a line of its own) and on
+    the portal's pages."""
+    found = next((c for c in name if unicodedata.category(c).startswith("C")), None)
+    return None if found is None else f"U+{ord(found):04X}"
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,9 @@ def load(path: Path | None = None) -> dict[str, Province]:
         for name in ("ten", "database_url"):
             if not isinstance(entry.get(name), str) or not entry[name].strip():
                 raise Refused(f"{where}: thiếu trường «{name}»", field=str(path))
+        if hidden := _hidden(entry["ten"].strip()):
+            raise Refused(f"{where}: trường «ten» có ký tự điều khiển hoặc ký tự ẩn ({hidden}): hãy viết lại tên tỉnh",
+                          field=str(path))
         base = path.parent
         home = base / FOLDER / key
         found[key] = Province(key, entry["ten"].strip(), _resolved_url(entry["database_url"].strip(), base),
@@ -132,6 +144,8 @@ def add(key: str, name: str, database_url: str | None = None, data_dir: Path | N
         raise Refused(f"tỉnh «{key}» đã có trong {path}", field="KEY")
     if not name.strip():
         raise Refused("cần tên tỉnh", field="--ten")
+    if hidden := _hidden(name.strip()):
+        raise Refused(f"tên tỉnh có ký tự điều khiển hoặc ký tự ẩn ({hidden}): hãy viết lại tên", field="--ten")
     entry = {"ten": name.strip(), "database_url": database_url or f"sqlite:///{FOLDER}/{key}/cchc.db"}
     if data_dir is not None:
         entry["data_dir"] = str(data_dir)

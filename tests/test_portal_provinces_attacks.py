@@ -109,3 +109,32 @@ def test_the_return_path_after_signing_in_stays_in_the_province(portal, tiep):
     where = urljoin(f"{base}/{A}/dang-nhap", r.headers["location"])
     assert where.startswith(f"{base}/{A}/"), where
     assert "/." not in where.lower().replace("%2e", ".")
+
+
+@pytest.mark.parametrize("name", ["Tỉnh A\x1b[2J\x1b[31m", "Tỉnh A\nTỉnh giả: http://evil.example/", "Tỉnh\u202eA",
+                                  "Tỉnh\rA", "Tỉnh\x00A"])
+def test_a_province_name_with_control_or_hidden_characters_is_refused(tmp_path, name):
+    """Guard: office.provinces (a name is printed: cchc serve writes each province's address to the terminal, the
+    landing page lists them). A name with an escape sequence repainted the operator's terminal, one with a line
+    break printed an address line of its own; the registry is refused naming its file, the province and the
+    field, and «cchc tinh add» registers nothing."""
+    from office.errors import Refused
+    from office.provinces import add
+
+    registry = tmp_path / "tinh.yaml"
+    registry.write_text(yaml.safe_dump({A: {"ten": name, "database_url": "sqlite:///tinh/a.db"}}, allow_unicode=True),
+                        encoding="utf-8")
+    with pytest.raises(Refused) as refused:
+        load(registry)
+    assert str(registry) in refused.value.message and f"«{A}»" in refused.value.message and "ten" in refused.value.message
+    other = tmp_path / "khac" / "tinh.yaml"
+    with pytest.raises(Refused):
+        add(A, name, path=other)
+    assert not other.exists() and not (other.parent / "tinh").exists()
+    assert load(_write(tmp_path / "tot.yaml", "Tỉnh Ninh Thuận"))[A].name == "Tỉnh Ninh Thuận"
+
+
+def _write(path: Path, name: str) -> Path:
+    path.write_text(yaml.safe_dump({A: {"ten": name, "database_url": "sqlite:///tinh/a.db"}}, allow_unicode=True),
+                    encoding="utf-8")
+    return path
