@@ -6,7 +6,9 @@ static files, the health check, evidence files and the registry's names. Each te
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import socket
 from pathlib import Path
 
 import httpx
@@ -22,6 +24,8 @@ from web.portal import create_portal
 
 A, AB, B = "tinh-a", "tinh-ab", "tinh-b"
 NAMES = {A: "Tỉnh A", AB: "Tỉnh AB", B: "Tỉnh B"}
+ADDRESS = re.compile(r'(?:href|action|src|data-live)="([^"]*)"')
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n"
 
 
 def _registry(demo_db: Path, folder: Path) -> Path:
@@ -138,3 +142,155 @@ def _write(path: Path, name: str) -> Path:
     path.write_text(yaml.safe_dump({A: {"ten": name, "database_url": "sqlite:///tinh/a.db"}}, allow_unicode=True),
                     encoding="utf-8")
     return path
+
+
+def test_a_key_that_is_a_prefix_of_another_shares_nothing_with_it(portal):
+    """Guards: web.app.cookie_path (a prefix's cookies end with «/»: «/tinh-a/» is not a path of «/tinh-ab/»),
+    Starlette's Mount («/tinh-a» matches «/tinh-a/…» only) and web.portal.province_secret. Signed in under
+    /tinh-a/, the person is nobody under /tinh-ab/, by the browser's rules and by replaying the cookie."""
+    base, _, _ = portal
+    client, r = _sign_in(base, A, "donvi.skhcn")
+    header = next(h for h in r.headers.get_list("set-cookie") if h.startswith("cchc_phien="))
+    assert "Path=/tinh-a/" in header and "Path=/tinh-a;" not in header
+    assert client.get(f"/{AB}/tu-danh-gia").headers["location"] == f"/{AB}/dang-nhap?tiep=/tu-danh-gia"
+    assert client.get(f"/{A}/tu-danh-gia").status_code == 200
+    cookie = client.cookies.get("cchc_phien", path=f"/{A}/")
+    replayed = _client(base).get(f"/{AB}/tu-danh-gia", headers={"cookie": f"cchc_phien={cookie}"})
+    assert replayed.status_code == 303
+    token = csrf_of(client.get(f"/{A}/huong-dan").text)
+    posted = _client(base).post(f"/{AB}/thong-bao/doc-het", data={"csrf": token},
+                                headers={"cookie": f"cchc_phien={cookie}"})
+    assert posted.status_code == 403
+
+
+def _raw(base: str, path: str, headers: str = "") -> tuple[int, str, str]:
+    """A GET of ``path`` exactly as written (no client resolves its «..» or decodes it): status, head, body."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{headers}Connection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.decode("utf-8", "replace").partition("\r\n\r\n")
+    return int(head.split()[1]), head, body
+
+
+@pytest.mark.parametrize("path", ["/TINH-A/dang-nhap", "/Tinh-a/", "/tinh-a/../tinh-b/dang-nhap", "/tinh-b/../tinh-a/",
+                                  "/tinh-a%2F..%2Ftinh-b/dang-nhap", "/tinh-a/..%2Ftinh-b/dang-nhap", "//tinh-a/dang-nhap",
+                                  "/tinh-a//dang-nhap", "/tinh-a//evil.example", "/tinh-a//evil.example/",
+                                  "/tinh-a/%2Fevil.example/", "/tinh-a/%5Cevil.example/", "/tinh-a/\\evil.example/",
+                                  "/tinh-a%2Fdang-nhap", "/tinh-a/static/../../portal.py", "/tinh-a/static/..%2F..%2Fportal.py",
+                                  "/tinh-a/static/%2e%2e/app.py", "/static/..%2Fportal.py", "/static/../tinh/tinh-a/cchc.db",
+                                  "/tinh-a/static/%2e%2e/%2e%2e/templates/base.html",
+                                  "/tinh-a/tai-lieu/..%2F..%2Fkhoa-phien.txt"])
+def test_paths_that_climb_are_encoded_or_doubled_reach_no_other_province_nor_a_file(portal, path):
+    """Guards: Starlette's Mount and routing (matched on the path as sent, never resolved: «/tinh-a/../tinh-b/…»
+    stays in tinh-a, where it is no page) and StaticFiles (nothing outside web/static). Every such address is
+    «not found», never another province's page, a redirect elsewhere, a file of the server, or a server error."""
+    base, _, _ = portal
+    status, head, body = _raw(base, path)
+    if path == "/tinh-a%2Fdang-nhap":  # the server decodes it to /tinh-a/dang-nhap: that province's own page
+        assert status == 200 and all(a.startswith(f"/{A}/") for a in ADDRESS.findall(body) if not a.startswith("#"))
+        return
+    assert status in (404, 303, 307), (status, head)
+    if status != 404:  # a redirect (sign-in, or the prefix with its slash): under the same prefix, this site
+        location = re.search(r"(?im)^location: (.*)$", head).group(1).strip()
+        assert location.startswith(("/tinh-a/", f"{base}/tinh-a/", "/tinh-b/", f"{base}/tinh-b/")), location
+        assert location.split("/tinh-")[1].split("/")[0] == path.split("/tinh-")[1][0], location
+    assert "khoa-phien" not in body and "SQLite format" not in body and "import " not in body
+
+
+@pytest.mark.parametrize("forged", ["X-Forwarded-Prefix: /evil", "X-Forwarded-Host: evil.example", "X-Script-Name: /tinh-b",
+                                    "Forwarded: host=evil.example;proto=https", "X-Forwarded-Path: /tinh-b",
+                                    "X-Original-URL: /tinh-b/tu-danh-gia", "X-Rewrite-URL: /tinh-b/"])
+def test_headers_a_client_forges_change_no_address_nor_cookie_path(portal, forged):
+    """Guards: web.app.base_of reads the prefix from the ASGI root_path only (the mount's, and uvicorn's
+    --root-path set by the operator), never from a request header; uvicorn's proxy headers are For and Proto
+    only. Links, form actions, redirects and the cookies' path stay the province's own."""
+    base, _, _ = portal
+    name, _, value = forged.partition(": ")
+    headers = {name: value}
+    page = _client(base).get(f"/{A}/dang-nhap", headers=headers)
+    assert page.status_code == 200
+    found = [a for a in ADDRESS.findall(page.text) if not a.startswith("#")]
+    assert found and all(a.startswith(f"/{A}/") for a in found), found
+    assert all("Path=/tinh-a/" in h for h in page.headers.get_list("set-cookie"))
+    asked = _client(base).get(f"/{A}/tu-danh-gia", headers=headers)
+    assert asked.headers["location"] == f"/{A}/dang-nhap?tiep=/tu-danh-gia"
+    client, r = _sign_in(base, A, "donvi.skhcn")
+    assert r.headers["location"] == f"/{A}/tu-danh-gia"
+    assert client.get(f"/{A}/", headers=headers).headers["location"] == f"/{A}/tu-danh-gia"
+
+
+def test_the_back_link_never_leads_to_another_province(portal):
+    """Guard: web.app._came_from (a Referer of this site under this province's own prefix, «/tinh-a/» with its
+    slash, else the province's home): the error page's «Quay lại» of /tinh-a/ never points to /tinh-ab/,
+    /tinh-b/ or another site."""
+    base, _, _ = portal
+    client, _ = _sign_in(base, A, "donvi.skhcn")
+
+    def back_link(referer: str) -> str:
+        page = client.get(f"/{A}/tu-danh-gia/999999", headers={"referer": referer})
+        assert page.status_code == 404
+        return re.search(r'<a href="([^"]*)">Quay lại</a>', page.text).group(1)
+
+    host = base.removeprefix("http://")
+    assert back_link(f"{base}/{A}/huong-dan?x=1") == f"/{A}/huong-dan?x=1"
+    for referer in (f"{base}/{AB}/huong-dan", f"{base}/{B}/huong-dan", f"{base}/{A}", f"http://evil.example/{A}/x",
+                    f"{base}//evil.example/{A}/", f"http://{host}.evil.example/{A}/x", "javascript:alert(1)", f"{base}/"):
+        assert back_link(referer) == f"/{A}/", referer
+
+
+def test_pages_with_a_person_behind_a_prefix_are_never_kept_by_a_shared_cache(portal):
+    """Guards: web.app.who_and_csrf's Cache-Control (private, no-store) under a prefix as at the root — a page,
+    an evidence file and a redirect of someone signed in — and the landing page, the only page a shared cache may
+    keep, sets no cookie and names no one."""
+    base, app, _ = portal
+    client, _ = _sign_in(base, A, "donvi.skhcn")
+    rid = _round(app, A)
+    token = csrf_of(client.get(f"/{A}/tu-danh-gia/{rid}").text)
+    r = client.post(f"/{A}/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+                    files={"file": ("bien-ban.pdf", PDF, "application/pdf")})
+    assert r.status_code == 303
+    with app.state.engines[A].connect() as conn:
+        file_id = conn.execute(select(models.EvidenceFile.id).order_by(models.EvidenceFile.id.desc())).scalar()
+    for path in (f"/{A}/tu-danh-gia/{rid}", f"/{A}/thong-bao", f"/{A}/tai-lieu/{file_id}", f"/{A}/", f"/{A}/cong-khai"):
+        got = client.get(path)
+        assert got.headers.get("cache-control") == "private, no-store", (path, got.headers.get("cache-control"))
+    landing = _client(base).get("/", headers={"cookie": f"cchc_phien={client.cookies.get('cchc_phien', path=f'/{A}/')}"})
+    assert landing.headers["cache-control"] == "public, max-age=300" and "set-cookie" not in landing.headers
+    assert "donvi" not in landing.text and "Người dùng" not in landing.text
+
+
+def test_evidence_of_one_province_cannot_be_read_from_another(portal):
+    """Guards: each province's own store (the file's row) and data folder (web.portal: Settings.data_dir per
+    province, passed to office.assessment.upload and evidence_file). The same unit's officer of province B asks
+    for A's file by its id: not found, and the bytes are stored in A's folder only."""
+    base, app, folder = portal
+    a, _ = _sign_in(base, A, "donvi.skhcn")
+    rid = _round(app, A)
+    token = csrf_of(a.get(f"/{A}/tu-danh-gia/{rid}").text)
+    secret = PDF + b"% bien ban rieng cua tinh A\n"
+    assert a.post(f"/{A}/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+                  files={"file": ("rieng.pdf", secret, "application/pdf")}).status_code == 303
+    with app.state.engines[A].connect() as conn:
+        file_id = conn.execute(select(models.EvidenceFile.id).order_by(models.EvidenceFile.id.desc())).scalar()
+    assert a.get(f"/{A}/tai-lieu/{file_id}").content == secret
+    for other in (AB, B):
+        b, _ = _sign_in(base, other, "donvi.skhcn")
+        assert b.get(f"/{other}/tai-lieu/{file_id}").status_code == 404
+        assert b.get(f"/{other}/tai-lieu/{file_id}", headers={"cookie": f"cchc_phien={a.cookies.get('cchc_phien')}"}
+                     ).status_code in (303, 404)
+        assert not list((folder / "tinh" / other).rglob("tai-lieu/*/*"))
+    assert _client(base).get(f"/{A}/tai-lieu/{file_id}").status_code == 303  # nobody signed in: to the sign-in
+
+
+def test_the_health_check_shows_no_address_password_or_error_text(portal):
+    """Guard: web.portal's /suc-khoe names each store by its province's key with «tot» or the error's kind only,
+    never its database address, folder, password or the error's text; a province's own /suc-khoe says even less."""
+    base, app, folder = portal
+    for path in ("/suc-khoe", "/health", f"/{A}/suc-khoe"):
+        got = httpx.get(base + path)
+        assert got.status_code == 200
+        assert "sqlite" not in got.text and str(folder) not in got.text and "cchc.db" not in got.text
+    assert set(httpx.get(base + "/suc-khoe").json()) == {"trang_thai", "tinh", "luc"}
