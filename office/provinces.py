@@ -47,6 +47,14 @@ def _hidden(name: str) -> str | None:
     return None if found is None else f"U+{ord(found):04X}"
 
 
+def _shared_folder(data_dir: Path, provinces) -> str | None:
+    """The key of a province whose data folder is ``data_dir``, or holds it, or lies inside it. A province's folder
+    holds the key that signs its cookies (when CCHC_SECRET_KEY is not set), its evidence files and its dossier
+    datasets: shared, one province's cookies would be signed with the other's key, its files read by the other."""
+    return next((p.key for p in provinces if p.data_dir == data_dir or p.data_dir.is_relative_to(data_dir)
+                 or data_dir.is_relative_to(p.data_dir)), None)
+
+
 @dataclass(frozen=True)
 class Province:
     key: str  # «ninh-thuan»
@@ -115,6 +123,12 @@ def load(path: Path | None = None) -> dict[str, Province]:
             raise Refused(f"{path}: tỉnh «{p.key}» và «{urls[p.database_url]}» dùng chung một CSDL "
                           f"({p.database_url}): mỗi tỉnh cần CSDL riêng", field=str(path))
         urls[p.database_url] = p.key
+    seen = []
+    for p in found.values():
+        if other := _shared_folder(p.data_dir, seen):
+            raise Refused(f"{path}: tỉnh «{p.key}» và «{other}» dùng chung thư mục dữ liệu ({p.data_dir}): mỗi tỉnh "
+                          "cần thư mục riêng, không nằm trong thư mục của tỉnh khác", field=str(path))
+        seen.append(p)
     return found
 
 
@@ -156,6 +170,10 @@ def add(key: str, name: str, database_url: str | None = None, data_dir: Path | N
     taken = [p.key for p in provinces.values() if p.database_url == url]
     if taken:
         raise Refused(f"CSDL {url} đã là của tỉnh «{taken[0]}»: mỗi tỉnh cần CSDL riêng", field="--database-url")
+    folder = (base / entry.get("data_dir", Path(FOLDER) / key / "du-lieu")).resolve()
+    if other := _shared_folder(folder, provinces.values()):
+        raise Refused(f"thư mục dữ liệu {folder} trùng hoặc lồng trong thư mục của tỉnh «{other}»: mỗi tỉnh cần thư "
+                      "mục riêng", field="--data-dir")
     _create_store(url)
     text = path.read_text(encoding="utf-8") if path.exists() else (
         "# Các tỉnh của hệ thống: mã tỉnh → tên, CSDL, thư mục dữ liệu, thư mục văn bản (cchc tinh add).\n")

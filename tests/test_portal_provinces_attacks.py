@@ -294,3 +294,39 @@ def test_the_health_check_shows_no_address_password_or_error_text(portal):
         assert got.status_code == 200
         assert "sqlite" not in got.text and str(folder) not in got.text and "cchc.db" not in got.text
     assert set(httpx.get(base + "/suc-khoe").json()) == {"trang_thai", "tinh", "luc"}
+
+
+@pytest.mark.parametrize("folders", [("chung/du-lieu", "chung/du-lieu"), ("chung", "chung/tinh-b")])
+def test_two_provinces_cannot_share_a_data_folder(tmp_path, folders):
+    """Guard: office.provinces.load refuses two provinces whose data folders are one, or one inside the other.
+    The folder holds the key that signs a province's cookies (khoa-phien.txt, when CCHC_SECRET_KEY is not set),
+    its evidence files and its dossier datasets: shared, one province's session cookie was signed with the
+    other's key too, and its files lay where the other's are read."""
+    from office.errors import Refused
+
+    registry = tmp_path / "tinh.yaml"
+    registry.write_text(yaml.safe_dump({key: {"ten": NAMES[key], "database_url": f"sqlite:///tinh/{key}.db",
+                                              "data_dir": folder} for key, folder in zip((A, B), folders)},
+                                       allow_unicode=True), encoding="utf-8")
+    with pytest.raises(Refused) as refused:
+        load(registry)
+    assert str(registry) in refused.value.message and f"«{A}»" in refused.value.message and f"«{B}»" in refused.value.message
+    registry.write_text(yaml.safe_dump({key: {"ten": NAMES[key], "database_url": f"sqlite:///tinh/{key}.db",
+                                              "data_dir": f"rieng/{key}"} for key in (A, AB)}, allow_unicode=True),
+                        encoding="utf-8")
+    assert [p.data_dir.name for p in load(registry).values()] == [A, AB]  # tinh-a is not a folder of tinh-ab
+
+
+def test_a_province_added_into_another_provinces_data_folder_is_refused(tmp_path):
+    """Guard: office.provinces.add checks the data folder before anything is made: refused, nothing registered."""
+    from office.errors import Refused
+    from office.provinces import add
+
+    registry = tmp_path / "tinh.yaml"
+    add(A, NAMES[A], path=registry)
+    with pytest.raises(Refused) as refused:
+        add(B, NAMES[B], data_dir=tmp_path / "tinh" / A / "du-lieu" / "con", path=registry)
+    assert f"«{A}»" in refused.value.message and refused.value.field == "--data-dir"
+    assert list(load(registry)) == [A] and not (tmp_path / "tinh" / B).exists()
+    add(AB, NAMES[AB], path=registry)
+    assert list(load(registry)) == [A, AB]
