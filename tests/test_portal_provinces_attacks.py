@@ -330,3 +330,28 @@ def test_a_province_added_into_another_provinces_data_folder_is_refused(tmp_path
     assert list(load(registry)) == [A] and not (tmp_path / "tinh" / B).exists()
     add(AB, NAMES[AB], path=registry)
     assert list(load(registry)) == [A, AB]
+
+
+@pytest.mark.parametrize("path, to", [("/tinh-a", "/tinh-a/"), ("/tinh-ab?trang=2", "/tinh-ab/?trang=2"),
+                                      ("/tinh-a/cong-khai/", "/tinh-a/cong-khai"), ("/tinh-a/huong-dan/", "/tinh-a/huong-dan")])
+def test_a_slash_redirect_does_not_name_the_host_the_client_sent(portal, path, to):
+    """Guard: web.portal's headers middleware (a redirect to this very site is written as a path). Starlette adds or
+    drops a trailing slash by a redirect naming the Host the request came with: a forged Host (or one a shared
+    cache keys by something else) sent the reader to another site."""
+    base, _, _ = portal
+    for host in (base.removeprefix("http://"), "evil.example", "evil.example:80"):
+        status, head, _ = _raw_host(base, path, host)
+        assert status == 307, head
+        location = re.search(r"(?im)^location: (.*)$", head).group(1).strip()
+        assert location == to and "evil" not in head, (host, head)
+
+def _raw_host(base: str, path: str, host: str) -> tuple[int, str, str]:
+    """A GET of ``path`` with the Host header ``host`` (a client's own), over a connection to ``base``."""
+    address, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((address, int(port)), timeout=30) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.decode("utf-8", "replace").partition("\r\n\r\n")
+    return int(head.split()[1]), head, body

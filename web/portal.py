@@ -18,6 +18,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -79,6 +80,10 @@ def create_portal(provinces: dict[str, Province] | None = None, settings: Settin
     @portal.middleware("http")
     async def headers(request: Request, call_next):
         response = await call_next(request)
+        to = urlsplit(response.headers.get("location", ""))
+        if to.netloc and to.netloc == request.url.netloc and to.path.startswith("/") and not to.path.startswith("//"):
+            # a redirect to this site (Starlette's for a trailing slash names the Host the client sent): a path
+            response.headers["location"] = to.path + (f"?{to.query}" if to.query else "")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
