@@ -39,6 +39,16 @@ def _reserved(key: str) -> str:
             "hãy chọn mã khác")
 
 
+def _shown(url: str) -> str:
+    """A database's address as a message shows it: its password hidden (messages reach terminals and logs)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not an address SQLAlchemy reads: shown without what follows a «:» before «@»
+        return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
+
+
 def _hidden(name: str) -> str | None:
     """A control or invisible character of a province's name, named («U+001B»), if it has one: the name is printed
     to the operator's terminal (an escape sequence would repaint it, a line break print a line of its own) and on
@@ -121,7 +131,7 @@ def load(path: Path | None = None) -> dict[str, Province]:
     for p in found.values():
         if p.database_url in urls:
             raise Refused(f"{path}: tỉnh «{p.key}» và «{urls[p.database_url]}» dùng chung một CSDL "
-                          f"({p.database_url}): mỗi tỉnh cần CSDL riêng", field=str(path))
+                          f"({_shown(p.database_url)}): mỗi tỉnh cần CSDL riêng", field=str(path))
         urls[p.database_url] = p.key
     seen = []
     for p in found.values():
@@ -169,7 +179,7 @@ def add(key: str, name: str, database_url: str | None = None, data_dir: Path | N
     url = _resolved_url(entry["database_url"], base)
     taken = [p.key for p in provinces.values() if p.database_url == url]
     if taken:
-        raise Refused(f"CSDL {url} đã là của tỉnh «{taken[0]}»: mỗi tỉnh cần CSDL riêng", field="--database-url")
+        raise Refused(f"CSDL {_shown(url)} đã là của tỉnh «{taken[0]}»: mỗi tỉnh cần CSDL riêng", field="--database-url")
     folder = (base / entry.get("data_dir", Path(FOLDER) / key / "du-lieu")).resolve()
     if other := _shared_folder(folder, provinces.values()):
         raise Refused(f"thư mục dữ liệu {folder} trùng hoặc lồng trong thư mục của tỉnh «{other}»: mỗi tỉnh cần thư "

@@ -355,3 +355,22 @@ def _raw_host(base: str, path: str, host: str) -> tuple[int, str, str]:
             data += chunk
     head, _, body = data.decode("utf-8", "replace").partition("\r\n\r\n")
     return int(head.split()[1]), head, body
+
+
+def test_a_refusal_of_the_registry_shows_no_database_password(tmp_path):
+    """Guard: office.provinces (a database's address is named with its password hidden, as cchc serve prints it).
+    A registry refused at the start of every worker of the portal writes its message to the service's log."""
+    from office.errors import Refused
+    from office.provinces import add
+
+    url = "postgresql+psycopg://cchc:mat-khau-bi-mat@127.0.0.1:5432/cchc_chung"
+    registry = tmp_path / "tinh.yaml"
+    registry.write_text(yaml.safe_dump({key: {"ten": NAMES[key], "database_url": url} for key in (A, B)},
+                                       allow_unicode=True), encoding="utf-8")
+    with pytest.raises(Refused) as refused:
+        load(registry)
+    assert "mat-khau-bi-mat" not in refused.value.message and "cchc_chung" in refused.value.message
+    registry.write_text(yaml.safe_dump({A: {"ten": NAMES[A], "database_url": url}}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(Refused) as refused:
+        add(B, NAMES[B], database_url=url, path=registry)
+    assert "mat-khau-bi-mat" not in refused.value.message and f"«{A}»" in refused.value.message
