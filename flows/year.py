@@ -116,10 +116,15 @@ def yearly_cycle(year: int | None = None, database_url: str | None = None, out: 
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from office.year import calendar_of
+    from store.db import opened
+    from store.queries import facts_read_once
 
+    year = year or date.today().year
     written = []
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        for occurrence in calendar_of(year or date.today().year):
+    # the steps' facts of the year and the year before cut from one reading, as in the year run in one process
+    with (temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+          serving(tinh, database_url, out) as (url, _), opened(url) as engine, facts_read_once(engine, (year - 1, year))):
+        for occurrence in calendar_of(year):
             print(f"{occurrence.when:%d/%m/%Y} — {occurrence.title}")
             written += FLOWS[occurrence.name](database_url=database_url, out=out, tinh=tinh, **occurrence.params)
     return written

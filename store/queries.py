@@ -58,6 +58,11 @@ def facts_read_once(engine: Engine, years: Iterable[int]) -> Iterator[None]:
         _READINGS.reset(token)
 
 
+def _same_store(engine: Engine, bind) -> bool:
+    """The same database, though maybe through another engine: a flow's steps each open their own."""
+    return engine is bind or (isinstance(bind, Engine) and engine.url == bind.url)
+
+
 def current_facts(session: Session, period_codes: list[str] | None = None,
                   unit_ids: list[int] | None = None) -> pd.DataFrame:
     """Long frame (unit_id, unit, period, indicator, value, batch_id) of the current value of each fact, by period,
@@ -66,7 +71,7 @@ def current_facts(session: Session, period_codes: list[str] | None = None,
         bind = session.get_bind()
         wanted = set(period_codes)
         for reading in reversed(_READINGS.get()):
-            if reading.engine is bind and wanted <= reading.periods:
+            if _same_store(reading.engine, bind) and wanted <= reading.periods:
                 facts = reading.current(session)
                 if facts.empty:
                     break

@@ -13,17 +13,21 @@ from sqlalchemy.orm import Session
 
 @pytest.mark.slow
 @pytest.mark.prefect
-def test_the_yearly_cycle_runs_every_step_in_calendar_order(prefect_harness, demo_db, tmp_path):
+def test_the_yearly_cycle_runs_every_step_in_calendar_order(prefect_harness, demo_db, tmp_path, monkeypatch):
     from flows.year import yearly_cycle
     import shutil
 
-    from store import models
+    from store import models, queries
     from store.db import make_engine
 
     shutil.copy(demo_db, tmp_path / "cchc.db")
     url = f"sqlite:///{tmp_path / 'cchc.db'}"
     engine = make_engine(url)
+    readings = []  # each time the store itself is asked for current facts
+    monkeypatch.setattr(queries, "_current_facts", lambda *a, read=queries._current_facts: readings.append(a[1]) or read(*a))
     written = [Path(p) for p in yearly_cycle(2024, url, str(tmp_path / "out"))]
+    # the year's and the year before's facts are read from the store once for all the steps (else some thirty times)
+    assert sum(any(p[:4] in ("2023", "2024") for p in periods) for periods in readings) == 1, readings
     names = [p.name for p in written]
     first_report = names.index("bao-cao-2024-Q1.docx")
     assert {n for n in names[:first_report]} >= {"ke-hoach-cchc-SKHCN-2024.docx", "ke-hoach-kiem-tra-2024.docx"}
