@@ -59,8 +59,12 @@ def facts_read_once(engine: Engine, years: Iterable[int]) -> Iterator[None]:
 
 
 def _same_store(engine: Engine, bind) -> bool:
-    """The same database, though maybe through another engine: a flow's steps each open their own."""
-    return engine is bind or (isinstance(bind, Engine) and engine.url == bind.url)
+    """The same database, though maybe through another engine: a flow's steps each open their own (an
+    in-memory SQLite database is its engine's alone)."""
+    if engine is bind:
+        return True
+    return (isinstance(bind, Engine) and engine.url == bind.url
+            and engine.url.database not in (None, "", ":memory:") and "mode=memory" not in str(engine.url))
 
 
 def current_facts(session: Session, period_codes: list[str] | None = None,
