@@ -149,3 +149,54 @@ def province_registry(demo_db: Path, folder: Path) -> Path:
     registry.write_text(yaml.safe_dump({key: {"ten": name, "database_url": f"sqlite:///tinh/{key}/cchc.db"}
                                         for key, name in PROVINCES.items()}, allow_unicode=True), encoding="utf-8")
     return registry
+
+
+@contextmanager
+def provinces_portal(registry: Path, shared_key: str):
+    """Every province of ``registry`` in one portal (``web.portal``) on a real server, their cookies' keys derived
+    from one ``CCHC_SECRET_KEY`` (where a shared key could make one province's cookies valid in another): yields
+    (base url, app)."""
+    import os
+
+    from office.provinces import load
+    from web.app import Settings
+    from web.portal import create_portal
+
+    saved = os.environ.get("CCHC_SECRET_KEY")
+    os.environ["CCHC_SECRET_KEY"] = shared_key
+    try:
+        app = create_portal(load(registry), Settings(upload_limit=2 * 1024 * 1024))
+    finally:
+        if saved is None:
+            del os.environ["CCHC_SECRET_KEY"]
+        else:
+            os.environ["CCHC_SECRET_KEY"] = saved
+    try:
+        with serving_app(app) as base:
+            yield base, app
+    finally:
+        for engine in app.state.engines.values():
+            engine.dispose()
+
+
+def client_of(base: str) -> httpx.Client:
+    return httpx.Client(base_url=base, follow_redirects=False, timeout=30)
+
+
+def sign_in_under(base: str, key: str, username: str, password: str = PASSWORD, **form) -> tuple[httpx.Client, httpx.Response]:
+    """A client signed in as ``username`` in the province ``key`` of a shared portal, and the sign-in's answer."""
+    client = client_of(base)
+    token = csrf_of(client.get(f"/{key}/dang-nhap").text)
+    r = client.post(f"/{key}/dang-nhap", data={"username": username, "password": password, "csrf": token, **form})
+    assert r.status_code == 303, r.text[:500]
+    return client, r
+
+
+def open_round(app, key: str) -> int:
+    """The open self-assessment round of province ``key`` of a shared portal."""
+    from sqlalchemy import select
+
+    from store import models
+
+    with app.state.engines[key].connect() as conn:
+        return conn.execute(select(models.AssessmentRound.id).where(models.AssessmentRound.state == "mo")).scalar()

@@ -8,11 +8,12 @@ names its guard."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -20,10 +21,9 @@ from sqlalchemy import insert, select
 
 from office import accounts
 from office.provinces import load
-from portal_fixtures import PASSWORD, PROVINCES, UNIT_NAMES, csrf_of, free_port, province_registry, serving_app
+from portal_fixtures import (PASSWORD, PROVINCES, UNIT_NAMES, client_of, csrf_of, free_port, open_round, province_registry,
+                             provinces_portal, sign_in_under)
 from store import models
-from web.app import Settings
-from web.portal import create_portal
 
 A, B = "tinh-a", "tinh-b"
 ADDRESS = re.compile(r'(?:href|action|src|data-live)="([^"]*)"')
@@ -31,40 +31,14 @@ ADDRESS = re.compile(r'(?:href|action|src|data-live)="([^"]*)"')
 
 @pytest.fixture(scope="module")
 def portal(demo_db, tmp_path_factory):
-    """Both provinces in one portal on a real server, their cookies' keys derived from one CCHC_SECRET_KEY (the
-    case where a shared key could make one province's cookies valid in the other): (base url, app, folder)."""
+    """Both provinces in one portal on a real server, their cookies' keys derived from one CCHC_SECRET_KEY:
+    (base url, app, folder)."""
     folder = tmp_path_factory.mktemp("cong-cac-tinh")
-    registry = province_registry(demo_db, folder)
-    saved = os.environ.get("CCHC_SECRET_KEY")
-    os.environ["CCHC_SECRET_KEY"] = "mot-khoa-chung-cho-ca-he-thong"
-    try:
-        app = create_portal(load(registry), Settings(upload_limit=2 * 1024 * 1024))
-    finally:
-        if saved is None:
-            del os.environ["CCHC_SECRET_KEY"]
-        else:
-            os.environ["CCHC_SECRET_KEY"] = saved
-    with serving_app(app) as base:
+    with provinces_portal(province_registry(demo_db, folder), "mot-khoa-chung-cho-ca-he-thong") as (base, app):
         yield base, app, folder
-    for engine in app.state.engines.values():
-        engine.dispose()
 
 
-def _client(base: str) -> httpx.Client:
-    return httpx.Client(base_url=base, follow_redirects=False, timeout=30)
 
-
-def _sign_in(base: str, key: str, username: str, password: str = PASSWORD, **form) -> tuple[httpx.Client, httpx.Response]:
-    client = _client(base)
-    token = csrf_of(client.get(f"/{key}/dang-nhap").text)
-    r = client.post(f"/{key}/dang-nhap", data={"username": username, "password": password, "csrf": token, **form})
-    assert r.status_code == 303, r.text[:500]
-    return client, r
-
-
-def _round(app, key: str) -> int:
-    with app.state.engines[key].connect() as conn:
-        return conn.execute(select(models.AssessmentRound.id).where(models.AssessmentRound.state == "mo")).scalar()
 
 
 def _set_cookies(response: httpx.Response) -> dict[str, str]:
@@ -78,14 +52,14 @@ def test_a_unit_signs_in_under_its_province_and_sees_only_that_provinces_data(po
     the other province)."""
     base, app, _ = portal
     for key, other in ((A, B), (B, A)):
-        client = _client(base)
+        client = client_of(base)
         login = client.get(f"/{key}/dang-nhap")
         assert "Path=/%s/" % key in _set_cookies(login)["cchc_khach"]
         token = csrf_of(login.text)
         r = client.post(f"/{key}/dang-nhap", data={"username": "donvi.skhcn", "password": PASSWORD, "csrf": token})
         assert r.status_code == 303 and r.headers["location"] == f"/{key}/tu-danh-gia"
         assert "Path=/%s/" % key in _set_cookies(r)["cchc_phien"]
-        page = client.get(f"/{key}/tu-danh-gia/{_round(app, key)}")
+        page = client.get(f"/{key}/tu-danh-gia/{open_round(app, key)}")
         assert page.status_code == 200
         assert UNIT_NAMES[key] in page.text and UNIT_NAMES[other] not in page.text
         # the client keeps the cookie for its path: under the other prefix it is not sent, nobody is signed in
@@ -100,7 +74,7 @@ def test_every_address_the_pages_write_stays_under_the_prefix(portal):
     """Guard: the templates' ``base`` before every address of the portal (links, forms, scripts, styles, the live
     points' address) and routes_public's links of the ranking; the pages of each role are read."""
     base, app, _ = portal
-    rid = _round(app, A)
+    rid = open_round(app, A)
     pages = {"donvi.skhcn": ["/tu-danh-gia", f"/tu-danh-gia/{rid}", "/bao-cao-dinh-ky", "/don-vi/SKHCN/muc-tieu",
                              "/thong-bao", "/huong-dan", "/huong-dan/don-vi", "/tu-danh-gia/999999"],
              "thamdinh": ["/tham-dinh", f"/tham-dinh/{rid}/SKHCN"],
@@ -109,7 +83,7 @@ def test_every_address_the_pages_write_stays_under_the_prefix(portal):
              "hoidong": ["/hoi-dong"]}
     seen = 0
     for username, paths in pages.items():
-        client, _ = _sign_in(base, A, username)
+        client, _ = sign_in_under(base, A, username)
         for path in paths:
             page = client.get(f"/{A}{path}", headers={"referer": f"{base}/{A}/huong-dan"})
             assert page.status_code in (200, 404), (path, page.status_code)
@@ -122,7 +96,7 @@ def test_every_address_the_pages_write_stays_under_the_prefix(portal):
     from rules.ruleset import find
 
     score(app.state.engines[A], find("qd766-2022"), "2024-NAM", publish=True)  # a published ranking to read
-    public = _client(base)
+    public = client_of(base)
     listing = public.get(f"/{A}/cong-khai").text
     run = re.findall(rf'href="/{A}/cong-khai/(\d+)"', listing)[0]
     for path in ["/cong-khai", "/dang-nhap", "/huong-dan", f"/cong-khai/{run}", f"/cong-khai/{run}?q=S&sap_xep=-diem",
@@ -139,13 +113,13 @@ def test_every_redirect_stays_under_the_prefix(portal):
     """Guards: web.app.to / back (a redirect is the prefix and the page's own path), the sign-in page's
     ``?tiep=`` without the prefix (web.app.path_of) and the notice cookie's path (web.app.cookie_path)."""
     base, app, _ = portal
-    rid = _round(app, A)
-    public = _client(base)
+    rid = open_round(app, A)
+    public = client_of(base)
     assert public.get(f"/{A}").headers["location"].endswith(f"/{A}/")
     assert public.get(f"/{A}/").headers["location"] == f"/{A}/cong-khai"
     asked = public.get(f"/{A}/tu-danh-gia/{rid}")
     assert asked.status_code == 303 and asked.headers["location"] == f"/{A}/dang-nhap?tiep=/tu-danh-gia/{rid}"
-    client, r = _sign_in(base, A, "donvi.skhcn", tiep=f"/tu-danh-gia/{rid}")
+    client, r = sign_in_under(base, A, "donvi.skhcn", tiep=f"/tu-danh-gia/{rid}")
     assert r.headers["location"] == f"/{A}/tu-danh-gia/{rid}"
     assert client.get(f"/{A}/").headers["location"] == f"/{A}/tu-danh-gia"
     assert client.get(f"/{A}/muc-tieu").headers["location"] == f"/{A}/don-vi/SKHCN/muc-tieu"
@@ -163,7 +137,7 @@ def test_every_redirect_stays_under_the_prefix(portal):
     # a first sign-in: the password must be changed first, under the prefix too
     accounts.create_account(app.state.engines[A], accounts.SYSTEM, "canbo.moi", "Cán bộ mới", "don_vi", "STP",
                             password="ban-dau-2024x")
-    client, r = _sign_in(base, A, "canbo.moi", "ban-dau-2024x")
+    client, r = sign_in_under(base, A, "canbo.moi", "ban-dau-2024x")
     assert r.headers["location"] == f"/{A}/doi-mat-khau"
     assert client.get(f"/{A}/tu-danh-gia").headers["location"] == f"/{A}/doi-mat-khau"
     token = csrf_of(client.get(f"/{A}/doi-mat-khau").text)
@@ -190,34 +164,34 @@ def test_a_session_of_one_province_is_no_session_in_another(portal):
     shared CCHC_SECRET_KEY): even where both stores hold the same session id, province A's cookie replayed under
     /tinh-b/ is refused, while the same id signed with B's key is a session there."""
     base, app, _ = portal
-    client, _ = _sign_in(base, A, "donvi.skhcn")
+    client, _ = sign_in_under(base, A, "donvi.skhcn")
     cookie = client.cookies.get("cchc_phien", path=f"/{A}/")
     assert cookie
     sid = _copy_session(app, A, B, cookie)
-    replayed = _client(base).get(f"/{B}/tu-danh-gia", headers={"cookie": f"cchc_phien={cookie}"})
+    replayed = client_of(base).get(f"/{B}/tu-danh-gia", headers={"cookie": f"cchc_phien={cookie}"})
     assert replayed.status_code == 303 and replayed.headers["location"] == f"/{B}/dang-nhap?tiep=/tu-danh-gia"
     own = app.state.apps[B].state.cookies.sign(sid)  # the check above refuses by the key alone
-    assert _client(base).get(f"/{B}/tu-danh-gia", headers={"cookie": f"cchc_phien={own}"}).status_code == 200
+    assert client_of(base).get(f"/{B}/tu-danh-gia", headers={"cookie": f"cchc_phien={own}"}).status_code == 200
 
 
 def test_a_form_token_of_one_province_is_refused_by_another(portal):
     """Guard: web.portal.province_secret (the CSRF token is a MAC under the province's own key): province A's
     token and visitor cookie posted to /tinh-b/ are refused (403), signed in or not; B's own are accepted."""
     base, app, _ = portal
-    visitor = _client(base)
+    visitor = client_of(base)
     token = csrf_of(visitor.get(f"/{A}/dang-nhap").text)
     cookie = visitor.cookies.get("cchc_khach", path=f"/{A}/")
     form = {"username": "donvi.skhcn", "password": PASSWORD, "csrf": token}
-    refused = _client(base).post(f"/{B}/dang-nhap", data=form, headers={"cookie": f"cchc_khach={cookie}"})
+    refused = client_of(base).post(f"/{B}/dang-nhap", data=form, headers={"cookie": f"cchc_khach={cookie}"})
     assert refused.status_code == 403, refused.text[:300]
-    assert _client(base).post(f"/{A}/dang-nhap", data=form, headers={"cookie": f"cchc_khach={cookie}"}
+    assert client_of(base).post(f"/{A}/dang-nhap", data=form, headers={"cookie": f"cchc_khach={cookie}"}
                               ).status_code == 303  # in its own province the same token signs in
 
-    client, _ = _sign_in(base, A, "donvi.skhcn")
+    client, _ = sign_in_under(base, A, "donvi.skhcn")
     token = csrf_of(client.get(f"/{A}/huong-dan").text)
     cookie = client.cookies.get("cchc_phien", path=f"/{A}/")
     _copy_session(app, A, B, cookie)
-    posted = _client(base).post(f"/{B}/thong-bao/doc-het", data={"csrf": token},
+    posted = client_of(base).post(f"/{B}/thong-bao/doc-het", data={"csrf": token},
                                 headers={"cookie": f"cchc_phien={cookie}"})
     assert posted.status_code == 403
 
@@ -261,17 +235,17 @@ def test_the_health_check_answers_for_every_provinces_store(portal):
     assert httpx.get(base + "/suc-khoe").status_code == 200
 
 
-def test_cchc_serve_with_a_registry_serves_every_province_and_prints_their_addresses(demo_db, tmp_path):
-    """Guard: cchc.portal_cli.serve turns to web.portal when a registry has provinces (and neither --tinh nor
-    --db is given); two workers each build the portal from the registry (web.portal:create_portal), their
-    cookies' key read from the province's data folder, so a sign-in answered by one works in the other."""
-    registry = province_registry(demo_db, tmp_path)
+@contextmanager
+def _cchc_serve(args: list[str], folder: Path, registry: Path):
+    """``cchc [args] serve`` with ``registry`` as a process of its own on a free port of 127.0.0.1 until its health
+    check answers; yields (base url, what it printed — filled once it has stopped)."""
     port = free_port()
     env = {"COLUMNS": "200", "PATH": "/usr/bin:/bin", "CCHC_PROVINCES": str(registry),
-           "PREFECT_HOME": str(tmp_path / ".prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    server = subprocess.Popen([sys.executable, "-m", "cchc.cli", "serve", "--port", str(port), "--workers", "2"],
-                              cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
+           "PREFECT_HOME": str(folder / ".prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    command = [sys.executable, "-m", "cchc.cli", *args[:args.index("serve")], "serve", "--port", str(port),
+               *args[args.index("serve") + 1:]]
+    server = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base, printed = f"http://127.0.0.1:{port}", []
     try:
         for _ in range(600):
             try:
@@ -279,18 +253,27 @@ def test_cchc_serve_with_a_registry_serves_every_province_and_prints_their_addre
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
+        yield base, printed
+    finally:
+        server.terminate()
+        printed.extend(server.communicate(timeout=60))
+
+
+def test_cchc_serve_with_a_registry_serves_every_province_and_prints_their_addresses(demo_db, tmp_path):
+    """Guard: cchc.portal_cli.serve turns to web.portal when a registry has provinces (and neither --tinh nor
+    --db is given); two workers each build the portal from the registry (web.portal:create_portal), their
+    cookies' key read from the province's data folder, so a sign-in answered by one works in the other."""
+    with _cchc_serve(["serve", "--workers", "2"], tmp_path, province_registry(demo_db, tmp_path)) as (base, printed):
         assert httpx.get(base + "/suc-khoe").json()["tinh"] == {A: "tot", B: "tot"}
         assert 'href="/tinh-b/"' in httpx.get(base + "/").text
-        client, r = _sign_in(base, B, "donvi.skhcn")
+        client, r = sign_in_under(base, B, "donvi.skhcn")
         assert r.headers["location"] == f"/{B}/tu-danh-gia"
         for _ in range(6):  # whichever worker answers knows the session
             assert client.get(f"/{B}/tu-danh-gia").status_code == 200
-    finally:
-        server.terminate()
-        out, err = server.communicate(timeout=60)
-    assert f"http://127.0.0.1:{port}/" in out, out + err
+    out, err = printed
+    assert f"{base}/" in out, out + err
     for key, name in PROVINCES.items():
-        line = next((x for x in out.splitlines() if f"http://127.0.0.1:{port}/{key}/" in x), "")
+        line = next((x for x in out.splitlines() if f"{base}/{key}/" in x), "")
         assert name in line, out
     keys = {key: (tmp_path / "tinh" / key / "du-lieu" / "khoa-phien.txt").read_text() for key in PROVINCES}
     assert keys[A] != keys[B]
@@ -298,27 +281,11 @@ def test_cchc_serve_with_a_registry_serves_every_province_and_prints_their_addre
 
 def test_cchc_serve_for_one_province_still_serves_it_at_the_root(demo_db, tmp_path):
     """Guard: cchc.portal_cli.serve keeps one province at / with --tinh, as before (nothing under a prefix)."""
-    registry = province_registry(demo_db, tmp_path)
-    port = free_port()
-    env = {"COLUMNS": "200", "PATH": "/usr/bin:/bin", "CCHC_PROVINCES": str(registry),
-           "PREFECT_HOME": str(tmp_path / ".prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    server = subprocess.Popen([sys.executable, "-m", "cchc.cli", "--tinh", A, "serve", "--port", str(port)],
-                              cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(base + "/suc-khoe").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with _cchc_serve(["--tinh", A, "serve"], tmp_path, province_registry(demo_db, tmp_path)) as (base, _):
         page = httpx.get(base + "/dang-nhap")
         assert page.status_code == 200 and 'action="/dang-nhap"' in page.text
         assert "Path=/;" in page.headers["set-cookie"] or page.headers["set-cookie"].endswith("Path=/")
         assert httpx.get(base + f"/{A}/dang-nhap").status_code == 404
-    finally:
-        server.terminate()
-        server.communicate(timeout=60)
 
 
 def test_a_province_cannot_take_an_address_of_the_portal_of_every_province(tmp_path):

@@ -5,7 +5,6 @@ static files, the health check, evidence files and the registry's names. Each te
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
@@ -17,10 +16,8 @@ import yaml
 from sqlalchemy import select
 
 from office.provinces import load
-from portal_fixtures import PASSWORD, csrf_of, portal_engine, serving_app
+from portal_fixtures import PASSWORD, client_of, csrf_of, open_round, portal_engine, provinces_portal, sign_in_under
 from store import models
-from web.app import Settings
-from web.portal import create_portal
 
 A, AB, B = "tinh-a", "tinh-ab", "tinh-b"
 NAMES = {A: "Tỉnh A", AB: "Tỉnh AB", B: "Tỉnh B"}
@@ -44,37 +41,8 @@ def _registry(demo_db: Path, folder: Path) -> Path:
 def portal(demo_db, tmp_path_factory):
     """Three provinces in one portal, their keys derived from one CCHC_SECRET_KEY: (base url, app, folder)."""
     folder = tmp_path_factory.mktemp("cong-tan-cong")
-    registry = _registry(demo_db, folder)
-    saved = os.environ.get("CCHC_SECRET_KEY")
-    os.environ["CCHC_SECRET_KEY"] = "khoa-chung-cua-ca-he-thong"
-    try:
-        app = create_portal(load(registry), Settings(upload_limit=2 * 1024 * 1024))
-    finally:
-        if saved is None:
-            del os.environ["CCHC_SECRET_KEY"]
-        else:
-            os.environ["CCHC_SECRET_KEY"] = saved
-    with serving_app(app) as base:
+    with provinces_portal(_registry(demo_db, folder), "khoa-chung-cua-ca-he-thong") as (base, app):
         yield base, app, folder
-    for engine in app.state.engines.values():
-        engine.dispose()
-
-
-def _client(base: str) -> httpx.Client:
-    return httpx.Client(base_url=base, follow_redirects=False, timeout=30)
-
-
-def _sign_in(base: str, key: str, username: str, **form) -> tuple[httpx.Client, httpx.Response]:
-    client = _client(base)
-    token = csrf_of(client.get(f"/{key}/dang-nhap").text)
-    r = client.post(f"/{key}/dang-nhap", data={"username": username, "password": PASSWORD, "csrf": token, **form})
-    assert r.status_code == 303, r.text[:500]
-    return client, r
-
-
-def _round(app, key: str) -> int:
-    with app.state.engines[key].connect() as conn:
-        return conn.execute(select(models.AssessmentRound.id).where(models.AssessmentRound.state == "mo")).scalar()
 
 
 def test_a_cookie_left_at_the_root_does_not_shadow_the_provinces_own(portal):
@@ -83,19 +51,19 @@ def test_a_cookie_left_at_the_root_does_not_shadow_the_provinces_own(portal):
     the root of the same address, or planted) comes after it. Read last-wins, a stale one locked everyone out of
     signing in for a day, and a valid one of the attacker's own swapped the victim into the attacker's account."""
     base, app, _ = portal
-    visitor = _client(base)
+    visitor = client_of(base)
     token = csrf_of(visitor.get(f"/{A}/dang-nhap").text)
     own = visitor.cookies.get("cchc_khach", path=f"/{A}/")
     stale = app.state.apps[B].state.cookies.sign("khach-cu")  # signed, but not with A's key
     form = {"username": "donvi.skhcn", "password": PASSWORD, "csrf": token}
-    signed = _client(base).post(f"/{A}/dang-nhap", data=form, headers={"cookie": f"cchc_khach={own}; cchc_khach={stale}"})
+    signed = client_of(base).post(f"/{A}/dang-nhap", data=form, headers={"cookie": f"cchc_khach={own}; cchc_khach={stale}"})
     assert signed.status_code == 303, signed.text[:300]
 
-    victim, _ = _sign_in(base, A, "donvi.skhcn")
-    attacker, _ = _sign_in(base, A, "donvi.stp")
+    victim, _ = sign_in_under(base, A, "donvi.skhcn")
+    attacker, _ = sign_in_under(base, A, "donvi.stp")
     mine = victim.cookies.get("cchc_phien", path=f"/{A}/")
     planted = attacker.cookies.get("cchc_phien", path=f"/{A}/")
-    page = _client(base).get(f"/{A}/huong-dan", headers={"cookie": f"cchc_phien={mine}; cchc_phien={planted}"})
+    page = client_of(base).get(f"/{A}/huong-dan", headers={"cookie": f"cchc_phien={mine}; cchc_phien={planted}"})
     assert page.status_code == 200 and "donvi.skhcn" in page.text and "donvi.stp" not in page.text
 
 
@@ -109,7 +77,7 @@ def test_the_return_path_after_signing_in_stays_in_the_province(portal, tiep):
     from urllib.parse import urljoin
 
     base, _, _ = portal
-    _, r = _sign_in(base, A, "donvi.skhcn", tiep=tiep)
+    _, r = sign_in_under(base, A, "donvi.skhcn", tiep=tiep)
     where = urljoin(f"{base}/{A}/dang-nhap", r.headers["location"])
     assert where.startswith(f"{base}/{A}/"), where
     assert "/." not in where.lower().replace("%2e", ".")
@@ -149,25 +117,27 @@ def test_a_key_that_is_a_prefix_of_another_shares_nothing_with_it(portal):
     Starlette's Mount («/tinh-a» matches «/tinh-a/…» only) and web.portal.province_secret. Signed in under
     /tinh-a/, the person is nobody under /tinh-ab/, by the browser's rules and by replaying the cookie."""
     base, _, _ = portal
-    client, r = _sign_in(base, A, "donvi.skhcn")
+    client, r = sign_in_under(base, A, "donvi.skhcn")
     header = next(h for h in r.headers.get_list("set-cookie") if h.startswith("cchc_phien="))
     assert "Path=/tinh-a/" in header and "Path=/tinh-a;" not in header
     assert client.get(f"/{AB}/tu-danh-gia").headers["location"] == f"/{AB}/dang-nhap?tiep=/tu-danh-gia"
     assert client.get(f"/{A}/tu-danh-gia").status_code == 200
     cookie = client.cookies.get("cchc_phien", path=f"/{A}/")
-    replayed = _client(base).get(f"/{AB}/tu-danh-gia", headers={"cookie": f"cchc_phien={cookie}"})
+    replayed = client_of(base).get(f"/{AB}/tu-danh-gia", headers={"cookie": f"cchc_phien={cookie}"})
     assert replayed.status_code == 303
     token = csrf_of(client.get(f"/{A}/huong-dan").text)
-    posted = _client(base).post(f"/{AB}/thong-bao/doc-het", data={"csrf": token},
+    posted = client_of(base).post(f"/{AB}/thong-bao/doc-het", data={"csrf": token},
                                 headers={"cookie": f"cchc_phien={cookie}"})
     assert posted.status_code == 403
 
 
-def _raw(base: str, path: str, headers: str = "") -> tuple[int, str, str]:
-    """A GET of ``path`` exactly as written (no client resolves its «..» or decodes it): status, head, body."""
-    host, port = base.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=30) as sock:
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{headers}Connection: close\r\n\r\n".encode())
+def _raw(base: str, path: str, headers: str = "", host: str | None = None) -> tuple[int, str, str]:
+    """A GET of ``path`` exactly as written (no client resolves its «..» or decodes it), with the Host header
+    ``host`` if given (a client's own): status, head, body."""
+    address, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((address, int(port)), timeout=30) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host or f'{address}:{port}'}\r\n{headers}Connection: close\r\n\r\n"
+                     .encode())
         data = b""
         while chunk := sock.recv(65536):
             data += chunk
@@ -210,14 +180,14 @@ def test_headers_a_client_forges_change_no_address_nor_cookie_path(portal, forge
     base, _, _ = portal
     name, _, value = forged.partition(": ")
     headers = {name: value}
-    page = _client(base).get(f"/{A}/dang-nhap", headers=headers)
+    page = client_of(base).get(f"/{A}/dang-nhap", headers=headers)
     assert page.status_code == 200
     found = [a for a in ADDRESS.findall(page.text) if not a.startswith("#")]
     assert found and all(a.startswith(f"/{A}/") for a in found), found
     assert all("Path=/tinh-a/" in h for h in page.headers.get_list("set-cookie"))
-    asked = _client(base).get(f"/{A}/tu-danh-gia", headers=headers)
+    asked = client_of(base).get(f"/{A}/tu-danh-gia", headers=headers)
     assert asked.headers["location"] == f"/{A}/dang-nhap?tiep=/tu-danh-gia"
-    client, r = _sign_in(base, A, "donvi.skhcn")
+    client, r = sign_in_under(base, A, "donvi.skhcn")
     assert r.headers["location"] == f"/{A}/tu-danh-gia"
     assert client.get(f"/{A}/", headers=headers).headers["location"] == f"/{A}/tu-danh-gia"
 
@@ -227,7 +197,7 @@ def test_the_back_link_never_leads_to_another_province(portal):
     slash, else the province's home): the error page's «Quay lại» of /tinh-a/ never points to /tinh-ab/,
     /tinh-b/ or another site."""
     base, _, _ = portal
-    client, _ = _sign_in(base, A, "donvi.skhcn")
+    client, _ = sign_in_under(base, A, "donvi.skhcn")
 
     def back_link(referer: str) -> str:
         page = client.get(f"/{A}/tu-danh-gia/999999", headers={"referer": referer})
@@ -246,8 +216,8 @@ def test_pages_with_a_person_behind_a_prefix_are_never_kept_by_a_shared_cache(po
     an evidence file and a redirect of someone signed in — and the landing page, the only page a shared cache may
     keep, sets no cookie and names no one."""
     base, app, _ = portal
-    client, _ = _sign_in(base, A, "donvi.skhcn")
-    rid = _round(app, A)
+    client, _ = sign_in_under(base, A, "donvi.skhcn")
+    rid = open_round(app, A)
     token = csrf_of(client.get(f"/{A}/tu-danh-gia/{rid}").text)
     r = client.post(f"/{A}/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
                     files={"file": ("bien-ban.pdf", PDF, "application/pdf")})
@@ -257,7 +227,7 @@ def test_pages_with_a_person_behind_a_prefix_are_never_kept_by_a_shared_cache(po
     for path in (f"/{A}/tu-danh-gia/{rid}", f"/{A}/thong-bao", f"/{A}/tai-lieu/{file_id}", f"/{A}/", f"/{A}/cong-khai"):
         got = client.get(path)
         assert got.headers.get("cache-control") == "private, no-store", (path, got.headers.get("cache-control"))
-    landing = _client(base).get("/", headers={"cookie": f"cchc_phien={client.cookies.get('cchc_phien', path=f'/{A}/')}"})
+    landing = client_of(base).get("/", headers={"cookie": f"cchc_phien={client.cookies.get('cchc_phien', path=f'/{A}/')}"})
     assert landing.headers["cache-control"] == "public, max-age=300" and "set-cookie" not in landing.headers
     assert "donvi" not in landing.text and "Người dùng" not in landing.text
 
@@ -267,8 +237,8 @@ def test_evidence_of_one_province_cannot_be_read_from_another(portal):
     province, passed to office.assessment.upload and evidence_file). The same unit's officer of province B asks
     for A's file by its id: not found, and the bytes are stored in A's folder only."""
     base, app, folder = portal
-    a, _ = _sign_in(base, A, "donvi.skhcn")
-    rid = _round(app, A)
+    a, _ = sign_in_under(base, A, "donvi.skhcn")
+    rid = open_round(app, A)
     token = csrf_of(a.get(f"/{A}/tu-danh-gia/{rid}").text)
     secret = PDF + b"% bien ban rieng cua tinh A\n"
     assert a.post(f"/{A}/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
@@ -277,12 +247,12 @@ def test_evidence_of_one_province_cannot_be_read_from_another(portal):
         file_id = conn.execute(select(models.EvidenceFile.id).order_by(models.EvidenceFile.id.desc())).scalar()
     assert a.get(f"/{A}/tai-lieu/{file_id}").content == secret
     for other in (AB, B):
-        b, _ = _sign_in(base, other, "donvi.skhcn")
+        b, _ = sign_in_under(base, other, "donvi.skhcn")
         assert b.get(f"/{other}/tai-lieu/{file_id}").status_code == 404
         assert b.get(f"/{other}/tai-lieu/{file_id}", headers={"cookie": f"cchc_phien={a.cookies.get('cchc_phien')}"}
                      ).status_code in (303, 404)
         assert not list((folder / "tinh" / other).rglob("tai-lieu/*/*"))
-    assert _client(base).get(f"/{A}/tai-lieu/{file_id}").status_code == 303  # nobody signed in: to the sign-in
+    assert client_of(base).get(f"/{A}/tai-lieu/{file_id}").status_code == 303  # nobody signed in: to the sign-in
 
 
 def test_the_health_check_shows_no_address_password_or_error_text(portal):
@@ -340,21 +310,10 @@ def test_a_slash_redirect_does_not_name_the_host_the_client_sent(portal, path, t
     cache keys by something else) sent the reader to another site."""
     base, _, _ = portal
     for host in (base.removeprefix("http://"), "evil.example", "evil.example:80"):
-        status, head, _ = _raw_host(base, path, host)
+        status, head, _ = _raw(base, path, host=host)
         assert status == 307, head
         location = re.search(r"(?im)^location: (.*)$", head).group(1).strip()
         assert location == to and "evil" not in head, (host, head)
-
-def _raw_host(base: str, path: str, host: str) -> tuple[int, str, str]:
-    """A GET of ``path`` with the Host header ``host`` (a client's own), over a connection to ``base``."""
-    address, port = base.removeprefix("http://").split(":")
-    with socket.create_connection((address, int(port)), timeout=30) as sock:
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
-        data = b""
-        while chunk := sock.recv(65536):
-            data += chunk
-    head, _, body = data.decode("utf-8", "replace").partition("\r\n\r\n")
-    return int(head.split()[1]), head, body
 
 
 def test_a_refusal_of_the_registry_shows_no_database_password(tmp_path):
