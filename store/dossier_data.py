@@ -285,14 +285,20 @@ def changes_path(engine: Engine, batch_id: int, relative: str) -> Path:
     return root(engine) / CHANGES / f"{int(batch_id)}-{Path(relative).name}.parquet"
 
 
+def _rows_of(engine: Engine, relative: str) -> int:
+    """The number of dossiers of a dataset, from its files' footers."""
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in (data_dir(engine) / relative).rglob("*.parquet"))
+
+
 def changes(engine: Engine, datasets: list[tuple[int, str]], year: int, staged: Path | None = None) -> Path:
     """The changes of the last of ``datasets`` (the year's, oldest first, up to and including it) written to
     its file (written again if there: a batch id a rolled-back import once had may come back). ``staged``: the
     batch's rows as they were staged (the same rows as its dataset, read faster than the partitioned dataset).
 
-    A batch of more than SLICE_ROWS dossiers is counted in slices of its units (by a hash of their code), each
-    slice's counts written apart and then put together: a unit's counts are all in one slice, so the file holds
-    the same rows either way."""
+    A batch is counted in slices of its units (by a hash of their code) when it and the earlier batches hold more
+    than SLICE_ROWS dossiers together: each slice reads its units' rows of this batch and of the earlier ones (to
+    find the versions it replaces), and its counts are written apart and then put together. A unit's counts and
+    dossiers, of every batch, are all in one slice, so the file holds the same rows either way."""
     batch, path = datasets[-1]
     earlier = datasets[:-1]
     target = changes_path(engine, batch, path)
@@ -303,10 +309,9 @@ def changes(engine: Engine, datasets: list[tuple[int, str]], year: int, staged: 
     _, counts = _counted(year)
     names = [name for name, _ in counts]
     summed = ", ".join(f"CAST(sum({n}) AS BIGINT) AS {n}" for n in names)
-    if staged is not None:
-        rows = pq.ParquetFile(staged).metadata.num_rows
-    else:
-        rows = sum(pq.ParquetFile(f).metadata.num_rows for f in (data_dir(engine) / path).rglob("*.parquet"))
+    rows = pq.ParquetFile(staged).metadata.num_rows if staged is not None else _rows_of(engine, path)
+    # the earlier batches' rows are read too (to find the versions this batch replaces), sliced alike
+    rows += sum(_rows_of(engine, p) for _, p in earlier)
     slices = max(1, -(-rows // max(1, SLICE_ROWS)))
 
     def query(where: str) -> str:

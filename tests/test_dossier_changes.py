@@ -4,6 +4,8 @@ year's dossiers again."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -133,3 +135,53 @@ def test_counts_made_in_slices_of_units_are_those_made_whole(engine, tmp_path, m
     with Session(engine) as s:
         path = s.scalar(select(models.DossierDataset.path).where(models.DossierDataset.batch_id == done.batch_id))
     pd.testing.assert_frame_equal(_written(engine, done.batch_id), _from_scratch(engine, path), check_dtype=False)
+
+
+class _Recorded:
+    def __init__(self, con, queries: list[str]):
+        self._con, self._queries = con, queries
+
+    def execute(self, sql: str, *args):
+        self._queries.append(sql)
+        return self._con.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def test_a_later_batch_finds_the_dossiers_it_re_sends_a_slice_at_a_time(engine, tmp_path, monkeypatch):
+    """A later batch smaller than a slice, re-sending some dossiers of a larger year and adding others: it and the
+    earlier rows it is matched against are read a slice of units at a time (as a memory bound), and what it keeps
+    and writes is what counting it whole keeps and writes, both a from-scratch aggregation."""
+    ingest_file(engine, units_file(tmp_path))
+    rng = np.random.default_rng(13)
+    ingest_file(engine, write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, _rows(rng, range(0, 600))))
+    # 60 dossiers sent again (other procedures, dates, channels) and 30 new: 90, fewer than a slice
+    later = _rows(rng, range(540, 630))
+    queries = []
+    real = dossier_data.duck
+
+    @contextmanager
+    def recorded(engine):  # DuckDB's connection, its queries kept
+        with real(engine) as con:
+            yield _Recorded(con, queries)
+
+    monkeypatch.setattr(dossier_data, "SLICE_ROWS", 100)
+    monkeypatch.setattr(dossier_data, "duck", recorded)
+    done = ingest_file(engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, later))
+    with Session(engine) as s:
+        datasets = dossier_data.datasets_of(s, 2024)
+        path = s.scalar(select(models.DossierDataset.path).where(models.DossierDataset.batch_id == done.batch_id))
+    written = _written(engine, done.batch_id)
+    expected = _from_scratch(engine, path)
+    pd.testing.assert_frame_equal(written, expected, check_dtype=False)
+    # 690 dossiers read: 7 slices, each matching its units' keys against their earlier rows only
+    sliced = [q for q in queries if "hash(unit) % 7 = " in q]
+    assert len(sliced) == 7 and all(q.count("hash(unit) % 7 = ") == 3 for q in sliced)
+    kept = _changes_of(dossier_data.changes_path(engine, *datasets[-1]))
+    assert (kept["hs_tiep_nhan"] < 0).any()  # earlier versions were found and taken away
+    # counted whole: the same changes, the same facts
+    monkeypatch.setattr(dossier_data, "SLICE_ROWS", 10_000)
+    whole = dossier_data.totals(engine, datasets, 2024)
+    pd.testing.assert_frame_equal(_changes_of(dossier_data.changes_path(engine, *datasets[-1])), kept)
+    pd.testing.assert_frame_equal(whole.sort_values(KEY, ignore_index=True), expected, check_dtype=False)
