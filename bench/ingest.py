@@ -8,6 +8,7 @@ machines are shared, so the ratio of the two, measured in the same run, travels 
 
     python -m bench.ingest [--sizes 1000000 10000000] [--out bench/data]
     python -m bench.ingest --rows 100000000 [--out bench/data]     # a national year, from Parquet
+    python -m bench.ingest --rows 10000000 --second 1500000          # then a second batch re-sending some of it
 """
 
 from __future__ import annotations
@@ -81,6 +82,41 @@ def prepare_national(folder: Path, rows: int, chunk: int = 1_000_000) -> dict[st
     return paths
 
 
+def prepare_second(folder: Path, rows: int, first: int, chunk: int = 1_000_000) -> Path:
+    """A second batch of ``rows`` dossiers (whole millions and a half) after ``prepare_national``'s ``first``: its
+    last million re-sent with other channels, procedures and supplements (the same units and codes), then new
+    dossiers of the same communes (codes of copies the first did not hold)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    spec = DemoSpec(communes=5_000, dossiers=chunk)
+    frame = dossiers_frame(spec, units_frame(spec), np.random.default_rng(spec.seed))
+    for col in ("Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả"):
+        frame[col] = pd.to_datetime(frame[col].replace("", None))
+    base = pa.Table.from_pandas(frame, preserve_index=False)
+    changed = frame.assign(**{c: np.roll(frame[c].to_numpy(), 1) for c in
+                              ("Hình thức nộp", "Mã TTHC", "Số lần yêu cầu bổ sung")})
+    resent = pa.Table.from_pandas(changed, preserve_index=False, schema=base.schema)
+    del frame, changed
+    at = base.column_names.index("Mã hồ sơ")
+    path = folder / f"ho_so_{rows}_sau_{first}.parquet"
+
+    def prefixed(table: pa.Table, i: int) -> pa.Table:
+        codes = pc.binary_join_element_wise(pa.scalar(f"{i:04d}-", table.column(at).type), table.column(at),
+                                            pa.scalar("", table.column(at).type))
+        return table.set_column(at, "Mã hồ sơ", codes)
+
+    with pq.ParquetWriter(path, base.schema, compression="zstd") as writer:
+        writer.write_table(prefixed(resent, first // chunk - 1), row_group_size=chunk)
+        left, i = rows - chunk, first // chunk
+        while left > 0:
+            writer.write_table(prefixed(base.slice(0, min(chunk, left)), i), row_group_size=chunk)
+            left, i = left - chunk, i + 1
+    return path
+
+
 def duckdb_rows(path: Path) -> str:
     """The file's dossiers as DuckDB reads them itself, in the dataset's columns."""
     from store.dossier_data import quoted
@@ -130,7 +166,8 @@ def _child(kind: str, units: str, data: str, db: str, before: str = "") -> None:
 
     engine = make_engine(f"sqlite:///{db}")
     upgrade(engine)
-    ingest_file(engine, units)
+    if kind != "again":  # "again": a later batch into the store as a case before left it
+        ingest_file(engine, units)
     if before:
         ingest_file(engine, before, year=YEAR)
     started = time.perf_counter()
@@ -139,13 +176,14 @@ def _child(kind: str, units: str, data: str, db: str, before: str = "") -> None:
     print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": _peak_mb()}))
 
 
-def run_case(kind: str, units: Path, data: Path, db: Path, before: Path | None = None) -> dict:
+def run_case(kind: str, units: Path, data: Path, db: Path, before: Path | None = None,
+             env: dict | None = None) -> dict:
     db.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     shutil.rmtree(db.with_suffix(".data"), ignore_errors=True)
     args = [sys.executable, "-m", "bench.ingest", "--child", kind, str(units), str(data), str(db), str(before or "")]
-    out = subprocess.run(args, capture_output=True, text=True)
+    out = subprocess.run(args, capture_output=True, text=True, env=env)
     if out.returncode:  # what the case said before it stopped, not only that it did
         sys.stderr.write(out.stderr[-5000:])
         raise SystemExit(f"{kind} on {data.name} stopped (exit status {out.returncode})")
@@ -171,16 +209,61 @@ def national(folder: Path, rows: int) -> None:
         shutil.rmtree(db.with_suffix(".data"), ignore_errors=True)
 
 
+def later_batch(folder: Path, rows: int, after: int) -> None:
+    """``after`` dossiers of a national year's generator ingested, then a second batch of ``rows`` re-sending a
+    million of them: the second batch's time and peak memory (its own process). The first batch is ingested with
+    DuckDB's default memory limit, whatever ``CCHC_DUCKDB_MEMORY`` says: the limit is the second batch's."""
+    import os
+
+    started = time.perf_counter()
+    paths = prepare_national(folder, after)
+    again = prepare_second(folder, rows, after)
+    print(f"{after:,} + {rows:,} dossiers written in {time.perf_counter() - started:.0f} s", flush=True)
+    db, data = folder / "bench.db", folder / "bench.data"
+    try:
+        env = {k: v for k, v in os.environ.items() if k != "CCHC_DUCKDB_MEMORY"}
+        first = run_case("ingest", paths["units"], paths["parquet"], db, env=env)
+        print(f"first batch: {first['seconds']:.0f} s, peak {first['peak_mb']:,.0f} MB", flush=True)
+        args = [sys.executable, "-m", "bench.ingest", "--child", "again", str(paths["units"]), str(again), str(db), ""]
+        started = time.perf_counter()
+        out = subprocess.run(args, capture_output=True, text=True)
+        if out.returncode:  # the error's last line, and the same file into an empty year below
+            lines = out.stderr.splitlines()
+            where = next((x.strip() for x in reversed(lines) if x.strip().startswith('File "')), "")
+            print(f"second batch: stopped after {time.perf_counter() - started:.0f} s, {where}: "
+                  f"{next((x for x in reversed(lines) if 'Error' in x), '')[:300]}", flush=True)
+        else:
+            done = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"second batch: {done['seconds']:.0f} s ({done['rows']:,} dossiers), peak {done['peak_mb']:,.0f} MB",
+                  flush=True)
+        try:
+            alone = run_case("ingest", paths["units"], again, folder / "alone.db")
+            print(f"the same file into an empty year: {alone['seconds']:.0f} s, peak {alone['peak_mb']:,.0f} MB",
+                  flush=True)
+        except SystemExit as stopped:
+            print(f"the same file into an empty year: {stopped}", flush=True)
+    finally:
+        for path in (paths["parquet"], again, db, folder / "alone.db"):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(folder / "alone.data", ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--out", type=Path, default=Path("bench/data"))
     parser.add_argument("--rows", type=int, help="a national year of this many dossiers, from Parquet only (the "
                                                  "file made a million rows at a time, deleted at the end)")
+    parser.add_argument("--second", type=int, help="with --rows: then a second batch of this many dossiers, a "
+                                                   "million of them re-sent from the first")
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
+        return
+    if args.rows and args.second:
+        later_batch(args.out, args.second, args.rows)
         return
     if args.rows:
         national(args.out, args.rows)
