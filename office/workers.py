@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from itertools import count
@@ -39,7 +40,23 @@ def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _forked(job_id: int) -> None:
+def _end_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this worker when its parent dies. A parent killed outright (a flow run's process
+    after kill -9, a crashed worker) otherwise left its workers waiting on their queue for ever, each holding its
+    copy of the parent's memory."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown is all there is
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _forked(job_id: int, parent: int) -> None:
+    _end_with_parent(parent)
     _, engine = _JOBS[job_id]
     if engine is not None:  # the parent's pooled connections are the parent's: never used from here
         engine.dispose(close=False)
@@ -66,7 +83,7 @@ def each(job: Callable[[list[T]], Sequence[R]], items: Sequence[T], engine: Engi
     _JOBS[job_id] = (job, engine)
     try:
         with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_forked,
-                                 initargs=(job_id,)) as pool:
+                                 initargs=(job_id, os.getpid())) as pool:
             return _gathered(pool.map(_call, [job_id] * len(chunks), chunks), len(items), told)
     finally:
         del _JOBS[job_id]
