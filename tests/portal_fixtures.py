@@ -76,6 +76,18 @@ def serving(engine, data_dir: Path, upload_limit: int = 2 * 1024 * 1024):
         yield base
 
 
+def wait_healthy(base: str, seconds: float = 60) -> None:
+    """Until the portal at ``base`` answers its health check (or ``seconds`` have passed)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/suc-khoe").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+
+
 @contextmanager
 def serving_app(app):
     """``app`` on a real uvicorn server on 127.0.0.1 (a free port) while the block runs; yields its base url."""
@@ -87,12 +99,7 @@ def serving_app(app):
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(base + "/suc-khoe").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
+    wait_healthy(base, 10)
     try:
         yield base
     finally:

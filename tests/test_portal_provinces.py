@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from sqlalchemy import insert, select
 from office import accounts
 from office.provinces import load
 from portal_fixtures import (PASSWORD, PROVINCES, UNIT_NAMES, client_of, csrf_of, free_port, open_round, province_registry,
-                             provinces_portal, sign_in_under)
+                             provinces_portal, sign_in_under, wait_healthy)
 from store import models
 
 A, B = "tinh-a", "tinh-b"
@@ -247,12 +246,7 @@ def _cchc_serve(args: list[str], folder: Path, registry: Path):
     server = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base, printed = f"http://127.0.0.1:{port}", []
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(base + "/suc-khoe").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_healthy(base)
         yield base, printed
     finally:
         server.terminate()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from cli_runner import cchc as run_cchc
 from helpers import UNIT_HEADERS, write_xlsx
+from portal_fixtures import wait_healthy
 from store import models
 from store.db import current_revision, head_revision, make_engine, serialize_writes
 
@@ -181,12 +182,7 @@ def test_the_portal_started_for_a_province_shows_that_province_only(two_province
     server = cchc_process("--tinh", "tinh-b", "serve", "--port", port, cwd=folder)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/suc-khoe").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_healthy(base, 30)
         listing = httpx.get(base + "/cong-khai").text
         runs = sorted(set(int(r) for r in __import__("re").findall(r'href="/cong-khai/(\d+)"', listing)))
         assert runs, listing

@@ -82,6 +82,16 @@ def _came_from(request: Request) -> str:
     return mine
 
 
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
+                    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'"}
+
+
+def secured(response: Response) -> None:
+    """Every answer of the portal, a province's or the root's: no sniffing, no framing, no foreign sources."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+
+
 def _datetime(value) -> str:
     return "" if value is None else f"{value:%d/%m/%Y %H:%M}"
 
@@ -158,17 +168,14 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
                                          "trang và gửi lại.", status_code=403)
         if actor is not None and actor.must_change_password and not own_path.startswith(
                 ("/doi-mat-khau", "/dang-xuat", "/static", "/suc-khoe", "/health")):
-            return RedirectResponse(base_of(request) + "/doi-mat-khau", status_code=303)
+            return to(request, "/doi-mat-khau")
         response = await call_next(request)
         if new_visitor:
             cookies.set(response, VISITOR_COOKIE, new_visitor, 86400, cookie_path(request))
         if actor is not None or new_visitor or request.cookies.get(NOTICE_COOKIE):
             # a page with someone's name, token or cookie in it is never kept by a shared cache
             response.headers["Cache-Control"] = "private, no-store"
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+        secured(response)
         return response
 
     def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:

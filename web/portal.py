@@ -29,7 +29,7 @@ from starlette.routing import Mount
 
 from office.errors import Refused
 from office.provinces import RESERVED, Province, load, registry_path
-from web.app import HERE, Settings, create_app
+from web.app import HERE, Settings, create_app, secured
 from web.security import load_secret
 
 
@@ -84,10 +84,7 @@ def create_portal(provinces: dict[str, Province] | None = None, settings: Settin
         if to.netloc and to.netloc == request.url.netloc and to.path.startswith("/") and not to.path.startswith("//"):
             # a redirect to this site (Starlette's for a trailing slash names the Host the client sent): a path
             response.headers["location"] = to.path + (f"?{to.query}" if to.query else "")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+        secured(response)
         return response
 
     @portal.get("/")
