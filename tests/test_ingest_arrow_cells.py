@@ -76,6 +76,23 @@ def test_every_sure_row_reads_as_the_typed_column_reads_it(column, space):
     assert not unsure[[i for i, c in enumerate(cells) if c in ("SKHCN", "05/11/2024", "Trực tuyến", "Có", "12")]].any()
 
 
+@pytest.mark.parametrize("column", [*BY_TYPE.values(), OPTIONAL_DAY, YES_NO], ids=lambda c: c.field)
+def test_a_column_read_as_a_dictionary_reads_as_the_same_cells_plain(column):
+    """Parquet and CSV columns of few values arrive as dictionaries (each distinct cell once): the same values and
+    the same rows left to the typed columns as the plain cells, a null cell included, and an unused word of the
+    dictionary (a row group's, not the slice's) read but never spread."""
+    cells = CELLS["yes_no" if column is YES_NO else type(column)] * 2
+    plain = arrow_cells.read([column], {column.field: pa.array(cells)}, len(cells))
+    words = pa.array(["không dùng"] + sorted(set(cells)))
+    indices = pa.array([words.to_pylist().index(c) for c in cells], pa.int32())
+    coded = arrow_cells.read([column], {column.field: pa.DictionaryArray.from_arrays(indices, words)}, len(cells))
+    assert coded[1].tolist() == plain[1].tolist()
+    assert coded[0][column.field].to_pylist() == plain[0][column.field].to_pylist()
+    with_null = pa.DictionaryArray.from_arrays(pa.array([1, None], pa.int32()), words)
+    assert arrow_cells.read([column], {column.field: with_null}, 2)[1].tolist() == \
+        arrow_cells.read([column], {column.field: pa.array([words[1].as_py(), None])}, 2)[1].tolist()
+
+
 def test_typed_cells_of_a_parquet_file():
     stamps = pa.array([datetime(2024, 11, 5, 8, 30), None, datetime(1800, 1, 1), datetime(2024, 2, 29)])
     values, unsure = arrow_cells.read([COLUMNS[3]], {"received": stamps}, 4)

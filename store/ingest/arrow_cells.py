@@ -140,7 +140,16 @@ _READERS = {Text: _text, Column: _text, Day: _day, Choice: _choice, Number: _num
 def _by_distinct(reader, col: Column, raw: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
     """``reader`` over the distinct cells of a text column only: a slice of 200,000 dossiers holds a few hundred
     dates, a hundred units and a handful of words, read once each and spread back by their indices (a column of
-    codes, distinct on every row, is read whole)."""
+    codes, distinct on every row, is read whole). A column read as a dictionary is read by its dictionary."""
+    if pa.types.is_dictionary(raw.type):
+        words = _strings(raw.dictionary)
+        if words is None or raw.null_count:
+            raw = raw.cast(raw.type.value_type)
+        else:
+            values, bad = reader(col, words)
+            if values is None:
+                return None, _all(len(raw), True)
+            return pc.take(values, raw.indices), bad[raw.indices.to_numpy(zero_copy_only=False)]
     cells = _strings(raw)
     if cells is None:
         return reader(col, raw)

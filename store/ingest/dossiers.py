@@ -3,8 +3,6 @@ Decision 766 rates are built from (DOMAIN.md §3.4), per unit and reporting peri
 
 from __future__ import annotations
 
-import uuid
-
 import numpy as np
 import pandas as pd
 from sqlalchemy import event
@@ -71,7 +69,7 @@ def load(session: Session, frame: pd.DataFrame | streamed.Staged, ctx: Context, 
     written as this batch's facts."""
     year = ctx.found["year"]
     ensure_periods(session, {year})
-    staged = frame if isinstance(frame, streamed.Staged) else _staged(ctx, frame)
+    staged = frame if isinstance(frame, streamed.Staged) else streamed.stage_frame(ctx.engine, frame)
     try:
         digest = session.get(models.IngestBatch, batch_id).sha256
         relative, made = dossier_data.publish(ctx.engine, staged.path, digest)
@@ -80,10 +78,9 @@ def load(session: Session, frame: pd.DataFrame | streamed.Staged, ctx: Context, 
         dossier_data.record(session, batch_id, relative, year, len(staged), ctx.found["first"], ctx.found["last"])
         changes = dossier_data.changes_path(ctx.engine, batch_id, relative)
         event.listen(session, "after_rollback", lambda _s: changes.unlink(missing_ok=True), once=True)
-        # counted from the staged rows (LZ4, one file) rather than from the dataset just written (zstd, by month)
-        facts = dossier_data.totals(ctx.engine, dossier_data.datasets_of(session, year), year, staged.path)
+        facts = dossier_data.totals(ctx.engine, dossier_data.datasets_of(session, year), year)
     finally:
-        staged.discard()
+        staged.discard()  # published: gone by the rename; the same bytes published before: not needed
     ids = {code: uid for code, (uid, _) in ctx.units.items()}
     units = facts["unit"].nunique()
     facts = facts.assign(unit_id=facts["unit"].map(ids).astype("int64")).drop(columns="unit")
@@ -95,13 +92,6 @@ def load(session: Session, frame: pd.DataFrame | streamed.Staged, ctx: Context, 
     insert_frame(session, models.Fact, facts[["unit_id", "period_code", "indicator_code", "value"]]
                  .assign(batch_id=batch_id))
     return {"hồ sơ": len(staged), "đơn vị có hồ sơ": units, "số liệu tổng hợp": len(facts)}
-
-
-def _staged(ctx: Context, frame: pd.DataFrame) -> streamed.Staged:
-    """A frame read whole (a workbook, a form) staged as a streamed file is."""
-    path = dossier_data.scratch(ctx.engine) / f"{uuid.uuid4().hex}.parquet"
-    dossier_data.write_rows(path, dossier_data.frame_table(frame))
-    return streamed.Staged(path, len(frame))
 
 
 def _days(values: pd.Series) -> np.ndarray:

@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from store import models, outbox
+from store import dossier_data, models, outbox
 from store.db import serialize_writes
 from store.ingest import KINDS, IngestResult, _landed, detect_kind, dossiers, parse, sha256_of, streamed
 from store.ingest.kind import Context, Kind
@@ -106,6 +106,12 @@ def ingest_files(engine: Engine, paths: list[Path], kind: str | None = None, yea
     ``statuses`` telling what became of each file) when any file is refused: then nothing was written."""
     user = user or getpass.getuser()
     chosen = KINDS[kind] if kind else None
+    with dossier_data.one_database(engine):
+        return _ingest_files(engine, paths, chosen, year, user, progress)
+
+
+def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: int | None, user: str,
+                  progress: Callable[[str, int], None] | None) -> list[FileStatus]:
     statuses = [FileStatus(Path(p)) for p in paths]
     pending: list[_Pending] = []
     for status in statuses:

@@ -2,8 +2,10 @@
 every cell of a slice parsed by the same columns as a file read whole (so the same refusals, the same messages,
 the sheet's own row numbers), and its typed rows staged in a Parquet file on disk; what needs the whole file (a
 key repeated, the year the dates fall in, units unknown to the store) is then asked of the staged rows with
-DuckDB. Memory stays that of one slice whatever the file's size; nothing reaches the store until every row has
-passed, and the staged rows become the batch's dataset by a rename (store.dossier_data).
+DuckDB. Memory stays that of a few slices whatever the file's size; nothing reaches the store until every row
+has passed, and the staged rows, already written as the dataset's month files, become the batch's dataset by a
+rename (store.dossier_data). Reading the next slice, checking this one and writing the one before overlap, each
+in a thread of its own (Arrow works without Python's lock).
 
 A file this path cannot read as it is (another encoding, a blank line among the rows, a row wider than its
 header, a quoted line break the fast reader stops on) is read whole as before, which names what is wrong.
@@ -11,7 +13,7 @@ header, a quoted line break the fast reader stops on) is read whole as before, w
 
 from __future__ import annotations
 
-import uuid
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,8 +81,8 @@ class StreamCollector(Collector):
 
 @dataclass
 class Staged:
-    """A dossier file checked cell by cell and staged as Parquet: the dataset's columns and ``_row``, the sheet's
-    row number. Stands for the typed frame of a file read whole."""
+    """A dossier file checked cell by cell and staged as its dataset's folder (``dossier_data.DatasetWriter``):
+    the dataset's columns and ``_row``, the sheet's row number. Stands for the typed frame of a file read whole."""
 
     path: Path
     rows: int
@@ -90,11 +92,51 @@ class Staged:
         return self.rows
 
     def discard(self) -> None:
-        self.path.unlink(missing_ok=True)
+        shutil.rmtree(self.path, ignore_errors=True)
 
     @property
     def source(self) -> str:
-        return f"read_parquet({dossier_data.quoted(self.path)})"
+        return f"read_parquet({dossier_data.quoted(self.path / '**' / '*.parquet')}, hive_partitioning = false)"
+
+
+def _ahead(slices):
+    """The slices of ``slices``, the next one read by a thread of its own while this one is checked (what reading
+    raises is raised here, in its turn); stops reading when the consumer stops."""
+    import queue
+    import threading
+
+    found: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    end = object()
+
+    def read() -> None:
+        try:
+            for item in slices:
+                while not stop.is_set():
+                    try:
+                        found.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            found.put((end, None))
+        except BaseException as err:  # noqa: BLE001 - raised in the consumer's thread
+            found.put((end, err))
+
+    thread = threading.Thread(target=read, name="dossier-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, err = found.get()
+            if err is not None:
+                raise err
+            if item is end:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 # --- Reading slices ----------------------------------------------------------------------------------------------
@@ -123,64 +165,60 @@ def _csv_head(path: Path, kinds) -> tuple[list[str], str, int, int] | None:
     return headers, sep, head[found][1], found
 
 
-def _no_inner_blank_line(blocks):
-    """The blocks, as long as no blank line sits between rows (``reading._has_inner_blank_line``, told while the
-    rows are read rather than by a pass of its own over the file): the fast reader would skip it silently and
-    every later row would be named one too high, so the file is then read whole (``_Whole``)."""
-    pending = False  # a blank line was seen: any later row makes it inner
-    tail = b""
-    for block in blocks:
-        if pending:
-            if block.strip():
-                raise _Whole()
-        else:
-            buf = tail + block  # a blank line may straddle two blocks
-            for gap in (b"\n\n", b"\n\r\n"):
-                pos = buf.find(gap)
-                if pos >= 0:
-                    if buf[pos:].strip():
-                        raise _Whole()
-                    pending = True
-        tail = block[-2:]
-        yield block
+def _without_blank_tail(last: bytes) -> bytes:
+    """The file's last block without the blank lines that end it (a habit, not a problem): the reader refuses
+    any other blank line (``_csv_slices``)."""
+    end = len(last)
+    while end:
+        start = last.rfind(b"\n", 0, end - 1) + 1  # where the last line left starts
+        if last[start:end].strip():
+            break
+        end = start
+    return last[:end]
 
 
 def _blocks(fh, size: int):
     """The rows of a CSV in blocks of about ``size`` bytes, each cut after a whole record (a line break outside
-    quotes: a quoted cell may hold one)."""
-    rest = b""
+    quotes: a quoted cell may hold one); the last without its blank lines."""
+    rest, ready = b"", None
     while True:
         block = fh.read(size)
         if not block:
-            if rest:
-                yield rest
+            last = _without_blank_tail((ready or b"") + rest)
+            if last:
+                yield last
             return
         buf = rest + block
         cut = buf.rfind(b"\n")
-        while cut >= 0 and buf.count(b'"', 0, cut) % 2:
-            cut = buf.rfind(b"\n", 0, cut)
+        if b'"' in buf:  # a quick search first: most exports quote nothing
+            while cut >= 0 and buf.count(b'"', 0, cut) % 2:
+                cut = buf.rfind(b"\n", 0, cut)
         if cut < 0:
             rest = buf
             continue
-        yield buf[:cut + 1]
-        rest = buf[cut + 1:]
+        if ready is not None:
+            yield ready
+        ready, rest = buf[:cut + 1], buf[cut + 1:]
 
 
-def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: int):
+def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: int, few: set[str]):
     """Slices of rows as Arrow text columns, with their sheet row numbers; rows with no value left out. Each
     block is parsed on its own: Arrow's streaming reader reads ahead and held over a gigabyte on a 10 M-row
-    file; a block at a time holds one block."""
+    file; a block at a time holds one block. A blank line between rows is refused by the parser (it would
+    otherwise skip it, and name every later row one too high), and the file is then read whole (``_Whole``).
+    The columns of ``few`` values are read as dictionaries (each distinct cell once, by Arrow's own threads)."""
     import pyarrow.csv as pacsv
 
     names = [str(j) for j in range(len(headers))]
     options = dict(read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
-                   parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
-                   convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                   parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
+                   convert_options=pacsv.ConvertOptions(column_types={n: _FEW if h in few else pa.string()
+                                                                      for n, h in zip(names, headers)},
                                                         strings_can_be_null=False, quoted_strings_can_be_null=False))
     number = found + 2
     with open(path, "rb") as fh:
         fh.seek(body_at)
-        for block in _no_inner_blank_line(_blocks(fh, CHUNK_BYTES)):
+        for block in _blocks(fh, CHUNK_BYTES):
             data = pacsv.read_csv(pa.py_buffer(block), **options)
             del block
             numbers = np.arange(number, number + data.num_rows)
@@ -192,10 +230,17 @@ def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: i
 
 
 def _filled(data: pa.Table, columns=None) -> np.ndarray:
-    """Which rows hold a value in any of ``columns`` (all by default)."""
-    filled = np.zeros(data.num_rows, dtype=bool)
-    for j in range(data.num_columns) if columns is None else columns:
-        filled |= pc.not_equal(data.column(j), "").to_numpy()
+    """Which rows hold a value in any of ``columns`` (all by default). The first column is asked of every row, the
+    others only of the rows it leaves empty (of a dossier file, hardly any)."""
+    columns = list(range(data.num_columns) if columns is None else columns)
+    if not columns:
+        return np.zeros(data.num_rows, dtype=bool)
+    filled = pc.not_equal(data.column(columns[0]), "").to_numpy()
+    empty = np.flatnonzero(~filled)
+    if len(empty) and len(columns) > 1:
+        rest = data.select(columns[1:]).take(pa.array(empty))
+        for j in range(rest.num_columns):
+            filled[empty] |= pc.not_equal(rest.column(j), "").to_numpy()
     return filled
 
 
@@ -245,20 +290,21 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -
     from store.ingest import _header_map
 
     suffix = path.suffix.lower()
+    few: set[str] = set()  # the headers of the columns of few values, known once the headers are matched
     if suffix == ".csv":
         head = _HEADS.pop(path, None) or _csv_head(path, kinds)
         if head is None:
             return None
         headers, sep, body_at, found = head
         keep = [j for j, h in enumerate(headers) if h]
-        slices = _csv_slices(path, headers, sep, body_at, found)
+        slices = _csv_slices(path, headers, sep, body_at, found, few)
     else:
         headers, found = list(pq.ParquetFile(path).schema_arrow.names), 0
         keep = list(range(len(headers)))
 
         def parquet_slices():
             number = 2
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS):
+            for batch in pq.ParquetFile(path, read_dictionary=list(few)).iter_batches(batch_size=CHUNK_ROWS):
                 yield pa.Table.from_batches([batch]), np.arange(number, number + batch.num_rows)
                 number += batch.num_rows
 
@@ -268,36 +314,29 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -
     out.raise_if_any()
     by_field = {v: k for k, v in mapping.items()}
     position = {headers[j]: j for j in keep}
-    staged = dossier_data.scratch(engine) / f"{uuid.uuid4().hex}.parquet"
-    schema = dossier_data.SCHEMA.append(pa.field("_row", pa.int64()))
-    rows = 0
-    writer = None
+    few.update(h for f, h in by_field.items() if f not in _MANY)  # read by the slices, which start below
+    writer = dossier_data.DatasetWriter(engine, background=True)
     try:
         try:
-            for data, numbers in slices:
+            for data, numbers in _ahead(slices):
                 if suffix == ".csv":
                     _stray(path.name, headers, data, numbers)
                 table = _typed(kind, data, numbers, position, by_field, out)
-                if not table.num_rows:
-                    continue
-                if writer is None:
-                    writer = pq.ParquetWriter(staged, schema, compression="lz4")  # read once, by publish: fast over small
-                writer.write_table(table)
-                rows += table.num_rows
+                if table.num_rows:
+                    writer.write(table)
+            writer.close()
         except (pa.ArrowInvalid, UnicodeDecodeError) as err:
             raise _Whole() from err
-        finally:
-            if writer is not None:
-                writer.close()
     except _Whole:
-        staged.unlink(missing_ok=True)
+        writer.discard()
         out.problems.clear()
         out._groups = {}
         return None
     except BaseException:
-        staged.unlink(missing_ok=True)
+        writer.discard()
         raise
-    result = Staged(staged, rows, by_field)
+    rows = writer.rows
+    result = Staged(writer.folder, rows, by_field)
     try:
         if not rows:
             out.add("tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào", row=out.header_row)
@@ -308,6 +347,20 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -
         result.discard()
         raise
     return result
+
+
+# Every field of a dossier but its own code takes few values (units, procedures, dates, words of a list, counts):
+# those columns are read as dictionaries, each distinct cell decoded and checked once.
+_MANY = {"code"}
+_FEW = pa.dictionary(pa.int32(), pa.string())
+
+
+def _plain(data: pa.Table) -> pa.Table:
+    """``data`` with its dictionary columns as plain ones (for the typed columns, which read pandas text)."""
+    for j, column in enumerate(data.columns):
+        if pa.types.is_dictionary(column.type):
+            data = data.set_column(j, data.field(j).name, column.cast(column.type.value_type))
+    return data
 
 
 def _typed(kind: Kind, data: pa.Table, numbers: np.ndarray, position: dict, by_field: dict,
@@ -326,7 +379,7 @@ def _typed(kind: Kind, data: pa.Table, numbers: np.ndarray, position: dict, by_f
         parts.append(_table(arrays, int((~unsure).sum())).append_column("_row", pa.array(numbers[~unsure])))
     if unsure.any():
         rows = np.flatnonzero(unsure)
-        some = data.take(pa.array(rows)).to_pandas()
+        some = _plain(data.take(pa.array(rows))).to_pandas()
         some.columns = range(data.num_columns)
         out.numbers = numbers[rows]
         frame = pd.DataFrame(index=some.index)
@@ -362,14 +415,14 @@ def _table(arrays: dict[str, pa.Array], n: int) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=dossier_data.SCHEMA)
 
 
-def stage_frame(engine: Engine, frame: pd.DataFrame, numbers: np.ndarray) -> Staged:
-    """The typed rows of a dossier file read whole (a workbook, a converted encoding) staged on disk as a streamed
-    file's are, with their sheet row numbers: several files of one command wait for their transaction on disk,
-    not in memory, and are checked by the same queries."""
-    staged = dossier_data.scratch(engine) / f"{uuid.uuid4().hex}.parquet"
-    table = dossier_data.frame_table(frame).append_column("_row", pa.array(np.asarray(numbers), pa.int64()))
-    pq.write_table(table, staged, compression="lz4")
-    return Staged(staged, len(frame))
+def stage_frame(engine: Engine, frame: pd.DataFrame, numbers: np.ndarray | None = None) -> Staged:
+    """The typed rows of a dossier file read whole (a workbook, a converted encoding, a form) staged on disk as a
+    streamed file's are, with their sheet row numbers if known: several files of one command wait for their
+    transaction on disk, not in memory, and are checked by the same queries."""
+    table = dossier_data.frame_table(frame)
+    if numbers is not None:
+        table = table.append_column("_row", pa.array(np.asarray(numbers), pa.int64()))
+    return Staged(dossier_data.write_dataset(engine, table), len(frame))
 
 
 def _repeated_keys(engine: Engine, staged: Staged, kind: Kind, out: StreamCollector) -> None:
@@ -377,8 +430,12 @@ def _repeated_keys(engine: Engine, staged: Staged, kind: Kind, out: StreamCollec
     column = staged.headers.get(kind.key[0], kind.key[0])
     keyed = f"FROM {staged.source} WHERE unit <> '' AND code <> ''"
     with dossier_data.duck(engine) as con:
-        # every row of a key but its first is named: n - 1 of a key's n rows (a row's number is its own); one pass
-        # over the staged keys, and a second only when some key is repeated, to name the rows
+        # every row of a key but its first is named: n - 1 of a key's n rows (a row's number is its own). The
+        # keys' 64-bit hashes first, a grouping of numbers rather than of two texts: as many distinct hashes as
+        # keys proves no key repeated; only when some hash repeats (a repeated key, or two keys of one hash) are
+        # the keys themselves grouped, and then the rows named
+        if not con.execute(f"SELECT count(*) - count(DISTINCT hash(unit, code)) {keyed}").fetchone()[0]:
+            return
         count = con.execute(f"SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n {keyed} GROUP BY unit, code "
                             f"HAVING count(*) > 1)").fetchone()[0]
         if not count:

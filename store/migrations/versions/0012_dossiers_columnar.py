@@ -37,7 +37,7 @@ def upgrade() -> None:
 def move_rows(conn) -> None:
     """Each batch's dossier rows as its dataset, then out of the table: one batch at a time, so that memory
     holds one batch."""
-    import uuid
+    import shutil
 
     import pandas as pd
 
@@ -55,12 +55,11 @@ def move_rows(conn) -> None:
         received = rows["received"].sort_values(ignore_index=True)
         year = calendar.reporting_year_of(received.iloc[len(received) // 2].date())
         engine = conn.engine
-        staged = dossier_data.scratch(engine) / f"{uuid.uuid4().hex}.parquet"
+        staged = dossier_data.write_dataset(engine, dossier_data.frame_table(rows))
         try:
-            dossier_data.write_rows(staged, dossier_data.frame_table(rows))
             relative, _ = dossier_data.publish(engine, staged, sha)
         finally:
-            staged.unlink(missing_ok=True)
+            shutil.rmtree(staged, ignore_errors=True)
         conn.execute(sa.text("INSERT INTO dossier_dataset (batch_id, path, year, rows, first_received, "
                              "last_received) VALUES (:b, :p, :y, :n, :f, :l)"),
                      {"b": batch_id, "p": relative, "y": year, "n": len(rows), "f": received.iloc[0].date(),
