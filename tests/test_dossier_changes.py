@@ -70,28 +70,30 @@ def test_each_batch_writes_the_counts_of_every_batch_as_they_now_stand(any_engin
         assert set(got["unit"]) == {r[0] for r in rows}
         pd.testing.assert_frame_equal(got, expected, check_dtype=False)
     with Session(any_engine) as s:
-        assert all(dossier_data.changes_path(any_engine, b, p).exists() for b, p in dossier_data.datasets_of(s, 2024))
+        assert all(p.exists() for b, d in dossier_data.datasets_of(s, 2024) for p in _kept(any_engine, b, d))
     # the distinct procedures of a unit went down where a re-sent dossier changed its procedure
     year = _written(any_engine, batches[1]).set_index(KEY)["value"]
     assert year[("STP", "2024-NAM", "tthc_phat_sinh_ho_so")] <= 12
 
 
-def test_changes_missing_for_earlier_batches_are_made_from_their_datasets(any_engine, tmp_path):
-    """Batches stored before their changes were kept (a database of an earlier version) get them on the next."""
+@pytest.mark.parametrize("missing", ["*.parquet", "*.tthc.parquet"])
+def test_changes_missing_for_earlier_batches_are_made_from_their_datasets(any_engine, tmp_path, missing):
+    """Batches stored before their changes were kept (a database of an earlier version), or kept as one file of
+    counts per procedure and period (before the dossiers per procedure and quarter), get them on the next."""
     ingest_file(any_engine, units_file(tmp_path))
     rng = np.random.default_rng(5)
     ingest_file(any_engine, write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, _rows(rng, range(0, 300))))
     ingest_file(any_engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, _rows(rng, range(200, 400))))
-    kept = list((dossier_data.root(any_engine) / dossier_data.CHANGES).glob("*.parquet"))
-    assert len(kept) == 2
-    for path in kept:
+    folder = dossier_data.root(any_engine) / dossier_data.CHANGES
+    assert len(list(folder.glob("*.parquet"))) == 4  # two a batch
+    for path in folder.glob(missing):
         path.unlink()
     done = ingest_file(any_engine, write_csv(tmp_path / "c.csv", DOSSIER_HEADERS, _rows(rng, range(350, 500))))
     with Session(any_engine) as s:
         path = s.scalar(select(models.DossierDataset.path).where(models.DossierDataset.batch_id == done.batch_id))
     pd.testing.assert_frame_equal(_written(any_engine, done.batch_id), _from_scratch(any_engine, path),
                                   check_dtype=False)
-    assert len(list((dossier_data.root(any_engine) / dossier_data.CHANGES).glob("*.parquet"))) == 3
+    assert len(list(folder.glob("*.parquet"))) == 6
 
 
 def test_an_import_interrupted_after_its_changes_leaves_neither_them_nor_its_dataset(engine, tmp_path, monkeypatch):
@@ -111,8 +113,20 @@ def test_an_import_interrupted_after_its_changes_leaves_neither_them_nor_its_dat
     assert sorted(p for p in dossier_data.root(engine).rglob("*") if p.is_file()) == on_disk
 
 
-def _changes_of(path) -> pd.DataFrame:
-    return pd.read_parquet(path).sort_values(["unit", "period_code", "tthc_code"], ignore_index=True)
+def _changes_of(paths) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A batch's changes, per unit and period and per unit and procedure, in one order."""
+    sums, received = (pd.read_parquet(p) for p in paths)
+    return (sums.sort_values(["unit", "period_code"], ignore_index=True),
+            received.sort_values(["unit", "tthc_code"], ignore_index=True))
+
+
+def _kept(engine, batch: int, relative: str) -> tuple:
+    return dossier_data.changes_path(engine, batch, relative), dossier_data.procedures_path(engine, batch, relative)
+
+
+def _equal(got, expected) -> None:
+    for a, b in zip(got, expected):
+        pd.testing.assert_frame_equal(a, b)
 
 
 def test_counts_made_in_slices_of_units_are_those_made_whole(engine, tmp_path, monkeypatch):
@@ -124,12 +138,12 @@ def test_counts_made_in_slices_of_units_are_those_made_whole(engine, tmp_path, m
     ingest_file(engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, _rows(rng, range(250, 500))))
     with Session(engine) as s:
         datasets = dossier_data.datasets_of(s, 2024)
-    whole = [_changes_of(dossier_data.changes_path(engine, b, p)) for b, p in datasets]
-    assert all(len(w) for w in whole)
+    whole = [_changes_of(_kept(engine, b, p)) for b, p in datasets]
+    assert all(len(w[0]) and len(w[1]) for w in whole)
     for size in (10_000, 100):  # one slice, from the dataset rather than the staged rows; then 3 to 4 slices
         monkeypatch.setattr(dossier_data, "SLICE_ROWS", size)
         for i, expected in enumerate(whole):
-            pd.testing.assert_frame_equal(_changes_of(dossier_data.changes(engine, datasets[:i + 1], 2024)), expected)
+            _equal(_changes_of(dossier_data.changes(engine, datasets[:i + 1], 2024)), expected)
     assert not list(dossier_data.scratch(engine).glob("*.parquet"))  # the slices' files are gone
     done = ingest_file(engine, write_csv(tmp_path / "c.csv", DOSSIER_HEADERS, _rows(rng, range(450, 600))))
     with Session(engine) as s:
@@ -149,10 +163,13 @@ class _Recorded:
         return getattr(self._con, name)
 
 
-def test_a_later_batch_finds_the_dossiers_it_re_sends_a_slice_at_a_time(engine, tmp_path, monkeypatch):
-    """A later batch smaller than a slice, re-sending some dossiers of a larger year and adding others: it and the
-    earlier rows it is matched against are read a slice of units at a time (as a memory bound), and what it keeps
-    and writes is what counting it whole keeps and writes, both a from-scratch aggregation."""
+@pytest.mark.parametrize("slice_rows, slices", [(40, 3), (100, 1)])
+def test_a_later_batch_finds_the_dossiers_it_re_sends_a_slice_at_a_time(engine, tmp_path, monkeypatch, slice_rows,
+                                                                        slices):
+    """A later batch re-sending some dossiers of a larger year and adding others: it is counted a slice of its units
+    at a time when it is larger than a slice (as a memory bound), each slice matching its keys against the earlier
+    rows of its units, and in one piece when it is smaller, however large the year (the earlier rows read once);
+    what it keeps and writes is what counting it whole keeps and writes, both a from-scratch aggregation."""
     ingest_file(engine, units_file(tmp_path))
     rng = np.random.default_rng(13)
     ingest_file(engine, write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, _rows(rng, range(0, 600))))
@@ -166,22 +183,45 @@ def test_a_later_batch_finds_the_dossiers_it_re_sends_a_slice_at_a_time(engine, 
         with real(engine) as con:
             yield _Recorded(con, queries)
 
-    monkeypatch.setattr(dossier_data, "SLICE_ROWS", 100)
+    monkeypatch.setattr(dossier_data, "SLICE_ROWS", slice_rows)
     monkeypatch.setattr(dossier_data, "duck", recorded)
     done = ingest_file(engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, later))
+    ingesting = list(queries)
     with Session(engine) as s:
         datasets = dossier_data.datasets_of(s, 2024)
         path = s.scalar(select(models.DossierDataset.path).where(models.DossierDataset.batch_id == done.batch_id))
     written = _written(engine, done.batch_id)
     expected = _from_scratch(engine, path)
     pd.testing.assert_frame_equal(written, expected, check_dtype=False)
-    # 690 dossiers read: 7 slices, each matching its units' keys against their earlier rows only
-    sliced = [q for q in queries if "hash(unit) % 7 = " in q]
-    assert len(sliced) == 7 and all(q.count("hash(unit) % 7 = ") == 3 for q in sliced)
-    kept = _changes_of(dossier_data.changes_path(engine, *datasets[-1]))
-    assert (kept["hs_tiep_nhan"] < 0).any()  # earlier versions were found and taken away
+    # 90 dossiers: in slices of 40, 3 slices, each matching its units' keys against their earlier rows only; in
+    # slices of 100, one piece, the year's 600 earlier dossiers read once
+    earlier = dossier_data.files_of(engine, datasets[0][1])
+    matched = [q for q in ingesting if earlier in q]  # the earlier versions found, once a slice
+    assert len(matched) == slices and all(q.count(earlier) == 1 for q in matched)
+    if slices > 1:  # this batch's keys and the earlier rows, both of the slice's units
+        assert all(q.count(f"hash(unit) % {slices} = ") == 2 for q in matched)
+    else:
+        assert "hash(unit)" not in matched[0]
+    kept = _changes_of(_kept(engine, *datasets[-1]))
+    assert (kept[1][["q1", "q2", "q3", "q4"]] < 0).any(axis=None)  # earlier versions were found and taken away
     # counted whole: the same changes, the same facts
     monkeypatch.setattr(dossier_data, "SLICE_ROWS", 10_000)
     whole = dossier_data.totals(engine, datasets, 2024)
-    pd.testing.assert_frame_equal(_changes_of(dossier_data.changes_path(engine, *datasets[-1])), kept)
+    _equal(_changes_of(_kept(engine, *datasets[-1])), kept)
     pd.testing.assert_frame_equal(whole.sort_values(KEY, ignore_index=True), expected, check_dtype=False)
+
+
+def test_a_batch_is_sliced_by_its_own_size_and_by_the_memory_its_keys_need():
+    """Slices bound a batch's own dossiers (SLICE_ROWS) and, when earlier batches are matched, its keys within
+    DuckDB's memory (80 MB ran out with 750,000 keys); never the earlier batches' size."""
+    assert dossier_data._bytes("300MB") == 300_000_000 and dossier_data._bytes("1GiB") == 2**30
+    assert dossier_data._bytes("nhiều") == 300_000_000
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(dossier_data, "SLICE_ROWS", 10_000_000)
+        m.setattr(dossier_data, "MEMORY_LIMIT", "300MB")
+        assert dossier_data._slices(1_000, matched=True) == 1  # a correction into any year
+        assert dossier_data._slices(10_000_000, matched=False) == 1  # a first batch: nothing to match
+        assert dossier_data._slices(100_000_000, matched=False) == 10
+        assert dossier_data._slices(10_000_000, matched=True) == 9  # 1.17 M keys a slice
+        m.setattr(dossier_data, "MEMORY_LIMIT", "80MB")
+        assert dossier_data._slices(1_500_000, matched=True) == 5

@@ -76,8 +76,9 @@ def load(session: Session, frame: pd.DataFrame | streamed.Staged, ctx: Context, 
         if made:  # the transaction going back takes the dataset with it
             event.listen(session, "after_rollback", lambda _s: dossier_data.withdraw(ctx.engine, relative), once=True)
         dossier_data.record(session, batch_id, relative, year, len(staged), ctx.found["first"], ctx.found["last"])
-        changes = dossier_data.changes_path(ctx.engine, batch_id, relative)
-        event.listen(session, "after_rollback", lambda _s: changes.unlink(missing_ok=True), once=True)
+        kept = dossier_data.changes_path(ctx.engine, batch_id, relative), dossier_data.procedures_path(
+            ctx.engine, batch_id, relative)
+        event.listen(session, "after_rollback", lambda _s: [k.unlink(missing_ok=True) for k in kept], once=True)
         facts = dossier_data.totals(ctx.engine, dossier_data.datasets_of(session, year), year)
     finally:
         staged.discard()  # published: gone by the rename; the same bytes published before: not needed
