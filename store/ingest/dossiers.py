@@ -84,15 +84,22 @@ def load(session: Session, frame: pd.DataFrame | streamed.Staged, ctx: Context, 
         staged.discard()  # published: gone by the rename; the same bytes published before: not needed
     ids = {code: uid for code, (uid, _) in ctx.units.items()}
     units = facts["unit"].nunique()
-    facts = facts.assign(unit_id=facts["unit"].map(ids).astype("int64")).drop(columns="unit")
+    facts = facts.assign(unit_id=_coded(facts["unit"], ids)).drop(columns="unit")
     # In the order facts always had (period, indicator, unit): the same file gives the same rows, id for id.
     order = {p.code: i for i, p in enumerate(calendar.periods_of(year))}
-    facts = facts.assign(_p=facts["period_code"].map(order),
-                         _i=facts["indicator_code"].map({c: i for i, c in enumerate(dossier_data.INDICATORS)}))
+    facts = facts.assign(_p=_coded(facts["period_code"], order),
+                         _i=_coded(facts["indicator_code"], {c: i for i, c in enumerate(dossier_data.INDICATORS)}))
     facts = facts.sort_values(["_p", "_i", "unit_id"], ignore_index=True)
     insert_frame(session, models.Fact, facts[["unit_id", "period_code", "indicator_code", "value"]]
                  .assign(batch_id=batch_id))
     return {"hồ sơ": len(staged), "đơn vị có hồ sơ": units, "số liệu tổng hợp": len(facts)}
+
+
+def _coded(values: pd.Series, codes: dict) -> np.ndarray:
+    """The code of each value, looked up once per distinct value (pandas maps Arrow-backed text a value at a time:
+    1.5 s for the 665,000 facts of 5,000 units)."""
+    positions, distinct = pd.factorize(values)
+    return np.asarray([codes[v] for v in distinct], dtype="int64")[positions]
 
 
 def _days(values: pd.Series) -> np.ndarray:
