@@ -109,20 +109,24 @@ def _ahead(slices):
     stop = threading.Event()
     end = object()
 
+    def offer(item) -> bool:
+        """``item`` handed over, unless the consumer stopped first."""
+        while not stop.is_set():
+            try:
+                found.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def read() -> None:
         try:
             for item in slices:
-                while not stop.is_set():
-                    try:
-                        found.put((item, None), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer((item, None)):
                     return
-            found.put((end, None))
+            offer((end, None))
         except BaseException as err:  # noqa: BLE001 - raised in the consumer's thread
-            found.put((end, err))
+            offer((end, err))
 
     thread = threading.Thread(target=read, name="dossier-reader", daemon=True)
     thread.start()
