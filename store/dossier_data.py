@@ -341,37 +341,51 @@ def _current(engine: Engine, datasets: list[tuple[int, str]], touched: str | Non
     return f"SELECT * FROM ({rows}) QUALIFY row_number() OVER (PARTITION BY unit, code ORDER BY batch_id DESC) = 1"
 
 
+# A dossier's state at the end of a period, worked out once a dossier and period (each count then sums them):
+# finished by then; late (finished after its due date, or still open past it, or more than one request for
+# supplements); and, for 3.3 and 4.2, served — a procedure returning paper results needs an electronic result too
+# (known only with the column).
+_FLAGS = {
+    "done": "(d.finished IS NOT NULL AND d.finished <= d.period_end)",
+    "late": "((d.finished IS NOT NULL AND d.finished <= d.period_end AND d.finished > d.due) OR "
+            "(NOT (d.finished IS NOT NULL AND d.finished <= d.period_end) AND d.period_end > d.due) OR d.supplements > 1)",
+    "served": "(d.paper_result IS NOT NULL AND (NOT d.paper_result OR (d.finished IS NOT NULL "
+              "AND d.finished <= d.period_end AND d.e_result)))",
+}
+
+
 def _counted(year: int) -> tuple[str, list[tuple[str, str]]]:
     """The days of ``year``'s periods as SQL (period_code, period_end, day: a row for each day of each period), and
     every count but the number of distinct procedures as (name, SQL over ``d``, a dossier with the period it is
-    counted in): sums, so that counts of parts add up to the counts of the whole."""
+    counted in and its flags of ``_FLAGS``): sums, so that counts of parts add up to the counts of the whole."""
     periods = " UNION ALL ".join(
         f"SELECT '{p.code}' AS period_code, DATE '{p.end}' AS period_end, "
         f"CAST(unnest(generate_series(DATE '{p.start}', DATE '{p.end}', INTERVAL 1 DAY)) AS DATE) AS day"
         for p in calendar.periods_of(year))
-    done = "(d.finished IS NOT NULL AND d.finished <= d.period_end)"
-    late = f"(({done} AND d.finished > d.due) OR (NOT {done} AND d.period_end > d.due) OR d.supplements > 1)"
-    # 3.3 and 4.2: a procedure returning paper results needs an electronic result too (known only with the column)
-    served = f"(d.paper_result IS NOT NULL AND (NOT d.paper_result OR ({done} AND d.e_result)))"
+    def n(condition: str) -> str:
+        # a sum of 0/1 is twice as fast in DuckDB as count(*) FILTER (WHERE …); a condition that is NULL counts
+        # nothing either way, and a group where it is NULL on every row sums to NULL, hence the coalesce
+        return f"coalesce(sum(CAST({condition} AS INTEGER)), 0)"
+
     counts = [
         ("hs_tiep_nhan", "count(*)"),
-        ("hs_truc_tuyen", "count(*) FILTER (WHERE d.channel = 'truc_tuyen')"),
-        ("hs_truc_tiep", "count(*) FILTER (WHERE d.channel = 'truc_tiep')"),
-        ("hs_buu_chinh", "count(*) FILTER (WHERE d.channel = 'buu_chinh')"),
-        ("hs_da_giai_quyet", f"count(*) FILTER (WHERE {done})"),
-        ("hs_dung_han", f"count(*) FILTER (WHERE NOT {late})"),
-        ("hs_qua_han", f"count(*) FILTER (WHERE {late})"),
-        ("hs_bo_sung", "count(*) FILTER (WHERE d.supplements >= 1)"),
-        ("hs_co_phi", "count(*) FILTER (WHERE d.has_fee)"),
-        ("hs_thanh_toan_truc_tuyen", "count(*) FILTER (WHERE d.has_fee AND d.paid_online)"),
-        ("hs_so_hoa", "count(*) FILTER (WHERE d.digitised)"),
-        ("hs_ket_qua_dien_tu", f"count(*) FILTER (WHERE {done} AND d.e_result)"),
-        ("hs_tong_ngay_giai_quyet", f"coalesce(sum(d.finished - d.received) FILTER (WHERE {done}), 0)"),
-        ("hs_chua_ro_ban_giay", "count(*) FILTER (WHERE d.paper_result IS NULL)"),
-        ("hs_giay_da_giai_quyet", f"count(*) FILTER (WHERE {done} AND d.paper_result)"),
-        ("hs_giay_ket_qua_dien_tu", f"count(*) FILTER (WHERE {done} AND d.paper_result AND d.e_result)"),
-        ("hs_truc_tuyen_dat", f"count(*) FILTER (WHERE d.channel = 'truc_tuyen' AND {served})"),
-        ("hs_so_hoa_dat", f"count(*) FILTER (WHERE d.digitised AND {served})"),
+        ("hs_truc_tuyen", n("d.channel = 'truc_tuyen'")),
+        ("hs_truc_tiep", n("d.channel = 'truc_tiep'")),
+        ("hs_buu_chinh", n("d.channel = 'buu_chinh'")),
+        ("hs_da_giai_quyet", n("d.done")),
+        ("hs_dung_han", n("NOT d.late")),
+        ("hs_qua_han", n("d.late")),
+        ("hs_bo_sung", n("d.supplements >= 1")),
+        ("hs_co_phi", n("d.has_fee")),
+        ("hs_thanh_toan_truc_tuyen", n("d.has_fee AND d.paid_online")),
+        ("hs_so_hoa", n("d.digitised")),
+        ("hs_ket_qua_dien_tu", n("d.done AND d.e_result")),
+        ("hs_tong_ngay_giai_quyet", "coalesce(sum(d.finished - d.received) FILTER (WHERE d.done), 0)"),
+        ("hs_chua_ro_ban_giay", n("d.paper_result IS NULL")),
+        ("hs_giay_da_giai_quyet", n("d.done AND d.paper_result")),
+        ("hs_giay_ket_qua_dien_tu", n("d.done AND d.paper_result AND d.e_result")),
+        ("hs_truc_tuyen_dat", n("d.channel = 'truc_tuyen' AND d.served")),
+        ("hs_so_hoa_dat", n("d.digitised AND d.served")),
     ]
     return periods, counts
 
@@ -392,7 +406,8 @@ def counts_query(rows: str, year: int, distinct_procedures: bool = True) -> str:
         counts = counts + [("tthc_phat_sinh_ho_so", "count(DISTINCT d.tthc_code)")]
     return f"""
         WITH p AS ({periods}),
-        d AS (SELECT r.*, p.period_code, p.period_end FROM ({rows}) r JOIN p ON p.day = r.received)
+        j AS (SELECT r.*, p.period_code, p.period_end FROM ({rows}) r JOIN p ON p.day = r.received),
+        d AS (SELECT d.*, {", ".join(f"{sql} AS {flag}" for flag, sql in _FLAGS.items())} FROM j d)
         SELECT d.unit, d.period_code,
           {", ".join(f"{sql} AS {name}" for name, sql in counts)}
         FROM d
