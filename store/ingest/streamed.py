@@ -367,13 +367,19 @@ def _plain(data: pa.Table) -> pa.Table:
     return data
 
 
+def _whole(column: pa.ChunkedArray) -> pa.Array:
+    """A column as one array: a column of one chunk (a Parquet batch's) as it is, since joining copies it, and
+    a dictionary column's chunks under one dictionary."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
 def _typed(kind: Kind, data: pa.Table, numbers: np.ndarray, position: dict, by_field: dict,
            out: StreamCollector) -> pa.Table:
     """A slice's rows typed as the dataset holds them, with ``_row``. Clean cells are read by Arrow compute
     (store.ingest.arrow_cells); rows with any other cell are read by the typed columns, which say what is wrong
     with them or read them as people write (1.234, 5/11/2024, «co»)."""
     n = data.num_rows
-    cells = {f: data.column(position[h]).combine_chunks() for f, h in by_field.items() if h in position}
+    cells = {f: _whole(data.column(position[h])) for f, h in by_field.items() if h in position}
     absent = {c.field for c in kind.columns if c.field not in cells and getattr(c, "unknown_if_absent", False)}
     values, unsure = arrow_cells.read([c for c in kind.columns if c.field not in absent], cells, n)
     parts = []
