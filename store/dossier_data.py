@@ -542,7 +542,8 @@ def changes(engine: Engine, datasets: list[tuple[int, str]], year: int) -> tuple
     own_columns = _select(engine, path)
     names = [name for name, _ in _counted(year)[1]]
     quarters = [f"q{i + 1}" for i in range(len(_quarters(year)[0]))]
-    slices = _slices(_rows_of(engine, path), matched=bool(earlier))
+    own_rows = _rows_of(engine, path)
+    slices = _slices(own_rows, matched=bool(earlier))
 
     def write(con, where: str, to: tuple[Path, Path]) -> None:
         own = f"SELECT {own_columns} FROM {source}{where}"
@@ -552,9 +553,13 @@ def changes(engine: Engine, datasets: list[tuple[int, str]], year: int) -> tuple
             versions = " UNION ALL ".join(
                 f"SELECT {_select(engine, p)}, {int(b)} AS batch_id FROM read_parquet({files_of(engine, p)}, "
                 f"hive_partitioning = false){where}" for b, p in earlier)
+            # a key is once in a dataset (a repeated key is refused), so only several earlier batches need the
+            # window that keeps the latest version of each
+            latest = (" QUALIFY row_number() OVER (PARTITION BY unit, code ORDER BY batch_id DESC) = 1"
+                      if len(earlier) > 1 else "")
             con.execute(f"CREATE OR REPLACE TEMP TABLE replaced AS SELECT * EXCLUDE (batch_id) FROM "
-                        f"(SELECT e.* FROM ({versions}) e SEMI JOIN ({keys}) k ON e.unit = k.unit AND e.code = k.code) "
-                        f"QUALIFY row_number() OVER (PARTITION BY unit, code ORDER BY batch_id DESC) = 1")
+                        f"(SELECT e.* FROM ({versions}) e SEMI JOIN ({keys}) k ON e.unit = k.unit AND e.code = k.code)"
+                        f"{latest}")
             replaced = "SELECT * FROM replaced"
         sums = _combined("unit, period_code", names, counts_query(own, year, False),
                          replaced and counts_query(replaced, year, False))
@@ -563,24 +568,37 @@ def changes(engine: Engine, datasets: list[tuple[int, str]], year: int) -> tuple
         for sql, target in ((sums, to[0]), (received, to[1])):
             con.execute(f"COPY ({sql}) TO {quoted(target)} (FORMAT parquet, COMPRESSION zstd)")
 
-    with duck(engine) as con:
-        if slices == 1:
-            write(con, "", targets)
-            return targets
-        pieces = [tuple(scratch(engine) / f"{t.stem}.{uuid.uuid4().hex}.{i}.parquet" for t in targets)
-                  for i in range(slices)]
+    import duckdb
+
+    while True:
         try:
-            for i, piece in enumerate(pieces):
-                write(con, f" WHERE hash(unit) % {slices} = {i}", piece)
-            for j, target in enumerate(targets):
-                listed = "[" + ", ".join(quoted(piece[j]) for piece in pieces) + "]"
-                con.execute(f"COPY (SELECT * FROM read_parquet({listed})) TO {quoted(target)} "
-                            f"(FORMAT parquet, COMPRESSION zstd)")
-        finally:
-            for piece in pieces:
-                for part in piece:
-                    part.unlink(missing_ok=True)
-    return targets
+            with duck(engine) as con:
+                _write_changes(engine, con, write, targets, slices)
+            return targets
+        except duckdb.OutOfMemoryException:
+            if slices >= own_rows:
+                raise
+            slices *= 4  # the estimate of a key's memory fell short (DuckDB's own limit was set low): finer slices
+
+
+def _write_changes(engine: Engine, con, write, targets: tuple[Path, Path], slices: int) -> None:
+    """``write`` of every slice, their pieces put together into ``targets``."""
+    if slices == 1:
+        write(con, "", targets)
+        return
+    pieces = [tuple(scratch(engine) / f"{t.stem}.{uuid.uuid4().hex}.{i}.parquet" for t in targets)
+              for i in range(slices)]
+    try:
+        for i, piece in enumerate(pieces):
+            write(con, f" WHERE hash(unit) % {slices} = {i}", piece)
+        for j, target in enumerate(targets):
+            listed = "[" + ", ".join(quoted(piece[j]) for piece in pieces) + "]"
+            con.execute(f"COPY (SELECT * FROM read_parquet({listed})) TO {quoted(target)} "
+                        f"(FORMAT parquet, COMPRESSION zstd)")
+    finally:
+        for piece in pieces:
+            for part in piece:
+                part.unlink(missing_ok=True)
 
 
 def _has_changes(engine: Engine, batch: int, relative: str) -> bool:

@@ -225,3 +225,29 @@ def test_a_batch_is_sliced_by_its_own_size_and_by_the_memory_its_keys_need():
         assert dossier_data._slices(10_000_000, matched=True) == 9  # 1.17 M keys a slice
         m.setattr(dossier_data, "MEMORY_LIMIT", "80MB")
         assert dossier_data._slices(1_500_000, matched=True) == 5
+
+
+def test_a_batch_that_outgrows_duckdb_memory_is_counted_again_in_finer_slices(engine, tmp_path, monkeypatch):
+    """The memory a key needs is an estimate: when DuckDB runs out all the same, the batch is counted again in
+    four times as many slices, and keeps what counting it whole keeps."""
+    import duckdb
+
+    ingest_file(engine, units_file(tmp_path))
+    rng = np.random.default_rng(17)
+    ingest_file(engine, write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, _rows(rng, range(0, 300))))
+    ingest_file(engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, _rows(rng, range(250, 400))))
+    with Session(engine) as s:
+        datasets = dossier_data.datasets_of(s, 2024)
+    whole = _changes_of(_kept(engine, *datasets[-1]))
+    tried = []
+    real = dossier_data._write_changes
+
+    def short_of_memory(engine, con, write, targets, slices):
+        tried.append(slices)
+        if slices == 1:
+            raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate data of size 64.0 KiB")
+        return real(engine, con, write, targets, slices)
+
+    monkeypatch.setattr(dossier_data, "_write_changes", short_of_memory)
+    _equal(_changes_of(dossier_data.changes(engine, datasets, 2024)), whole)
+    assert tried == [1, 4]
