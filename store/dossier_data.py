@@ -251,7 +251,8 @@ class DatasetWriter:
         cuts = np.flatnonzero(np.diff(months)) + 1
         for start, end in zip(np.r_[0, cuts], np.r_[cuts, len(months)]):
             month = int(months[start])
-            if month not in self._writers and month not in self._held and len(self._held) + len(self._writers) >= OPEN_MONTHS:
+            if month not in self._writers and month not in self._held and \
+                    len(self._held.keys() | self._writers.keys()) >= OPEN_MONTHS:  # a month both held and open: once
                 month = -1
             self._held.setdefault(month, []).append(table.slice(start, end - start))
             if sum(t.num_rows for t in self._held[month]) >= FLUSH_ROWS:

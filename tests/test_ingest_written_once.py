@@ -12,15 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from helpers import DOSSIER_HEADERS, dossier, refused, units_file, write_csv
 from store import dossier_data
-from store.db import make_engine
-from store.ingest import streamed
-
-
-@pytest.fixture
-def engine(tmp_path, monkeypatch):
-    monkeypatch.setenv(dossier_data.DATA_ENV, str(tmp_path / "du-lieu"))
-    return make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
+from store.ingest import IngestError, ingest_file, streamed
+from store.ingest.files import ingest_files
 
 
 def _readers() -> list[threading.Thread]:
@@ -109,3 +104,56 @@ def test_what_writing_raises_is_raised_by_the_caller_and_leaves_nothing(engine):
     writer.discard()
     assert not writer.folder.exists()
     assert not [t for t in threading.enumerate() if t.name == "dataset-writer" and t.is_alive()]
+
+
+def test_a_month_held_and_written_counts_once_among_the_open_months(engine, monkeypatch):
+    """A file sorted by date: each month written once (its first rows) and its last rows still held when the next
+    month comes. Counted twice, the months of a year had filled the open months and sent its last month among the
+    rows that are never published."""
+    monkeypatch.setattr(dossier_data, "FLUSH_ROWS", 2)
+    monkeypatch.setattr(dossier_data, "OPEN_MONTHS", 3)  # as 24 is to the 13 months of a year
+    writer = dossier_data.DatasetWriter(engine)
+    jan, feb, mar = date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1)
+    for first, days in ((2, [jan, jan]), (4, [jan, feb, feb]), (7, [feb, mar])):  # slices of a sorted file
+        writer.write(_rows(days, first=first))
+    folder = writer.close()
+    assert not (folder / "year=0").exists()
+    assert sorted(p.parent.name for p in folder.rglob("*.parquet")) == ["month=1", "month=2", "month=3"]
+    writer.discard()
+
+
+def test_a_last_line_of_spaces_is_a_row_the_columns_refuse(engine, tmp_path):
+    """Empty lines that end a CSV are a habit and are left out; a line of spaces is a row, refused as a file read
+    whole refuses it."""
+    ingest_file(engine, units_file(tmp_path))
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="HS1"), dossier(code="HS2")])
+    with open(path, "ab") as fh:
+        fh.write(b"   \n")
+    assert "dòng 4" in refused(engine, path)
+    blank = write_csv(tmp_path / "ho_so_2.csv", DOSSIER_HEADERS, [dossier(code="HS1"), dossier(code="HS2")])
+    with open(blank, "ab") as fh:
+        fh.write(b"\r\n\n\n")
+    assert ingest_file(engine, blank).rows == 2
+
+
+def test_an_error_of_another_kind_leaves_nothing_staged(engine, tmp_path, monkeypatch):
+    """Several files: the first staged, the second stopped by an error that is no refusal (a full disk, an
+    interruption). The first's staged dataset goes too."""
+    ingest_file(engine, units_file(tmp_path))
+    first = write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, [dossier(code="A1")])
+    second = write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, [dossier(code="B1")])
+    real = streamed.stage
+
+    def full_disk(engine, path, *args):
+        if path.name == "b.csv":
+            raise OSError(28, "No space left on device")
+        return real(engine, path, *args)
+
+    monkeypatch.setattr(streamed, "stage", full_disk)
+    with pytest.raises(OSError):
+        ingest_files(engine, [first, second])
+    assert not [p for p in dossier_data.scratch(engine).iterdir()]
+    monkeypatch.setattr(streamed, "stage", real)
+    with pytest.raises(IngestError):  # a refusal, as before: nothing staged either
+        ingest_files(engine, [first, write_csv(tmp_path / "c.csv", DOSSIER_HEADERS, [dossier(unit="KHONG-CO")])])
+    assert not [p for p in dossier_data.scratch(engine).iterdir()]

@@ -114,14 +114,18 @@ def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: 
                   progress: Callable[[str, int], None] | None) -> list[FileStatus]:
     statuses = [FileStatus(Path(p)) for p in paths]
     pending: list[_Pending] = []
-    for status in statuses:
-        try:
-            item = _prepare(engine, status, chosen)
-        except IngestError as err:
-            status.problems = err.problems
-            continue
-        if item is not None:
-            pending.append(item)
+    try:
+        for status in statuses:
+            try:
+                item = _prepare(engine, status, chosen)
+            except IngestError as err:
+                status.problems = err.problems
+                continue
+            if item is not None:
+                pending.append(item)
+    except BaseException:  # an error of another kind (a full disk, an interruption): nothing staged stays
+        _discard(pending)
+        raise
     if any(st.refused for st in statuses):
         for item in pending:
             item.status.held = True

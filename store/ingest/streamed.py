@@ -170,12 +170,13 @@ def _csv_head(path: Path, kinds) -> tuple[list[str], str, int, int] | None:
 
 
 def _without_blank_tail(last: bytes) -> bytes:
-    """The file's last block without the blank lines that end it (a habit, not a problem): the reader refuses
-    any other blank line (``_csv_slices``)."""
+    """The file's last block without the empty lines that end it (a habit, not a problem): the reader refuses
+    any other empty line (``_csv_slices``). A line of spaces is a row, which the columns refuse, as a file read
+    whole does."""
     end = len(last)
     while end:
         start = last.rfind(b"\n", 0, end - 1) + 1  # where the last line left starts
-        if last[start:end].strip():
+        if last[start:end].strip(b"\r\n"):
             break
         end = start
     return last[:end]
