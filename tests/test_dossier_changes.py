@@ -129,15 +129,20 @@ def _equal(got, expected) -> None:
         pd.testing.assert_frame_equal(a, b)
 
 
+def _two_batches(engine, tmp_path, rng, first: range, second: range) -> list[tuple[int, str]]:
+    """The units, then two overlapping batches of generated dossiers: the year's datasets."""
+    ingest_file(engine, units_file(tmp_path))
+    ingest_file(engine, write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, _rows(rng, first)))
+    ingest_file(engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, _rows(rng, second)))
+    with Session(engine) as s:
+        return dossier_data.datasets_of(s, 2024)
+
+
 def test_counts_made_in_slices_of_units_are_those_made_whole(engine, tmp_path, monkeypatch):
     """A batch's changes counted a slice of its units at a time (as a memory bound) hold the same rows as counted
-    whole, from the staged rows or from the dataset, and the batches after them write the same facts."""
-    ingest_file(engine, units_file(tmp_path))
+    whole, and the batches after them write the same facts."""
     rng = np.random.default_rng(7)
-    ingest_file(engine, write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, _rows(rng, range(0, 400))))
-    ingest_file(engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, _rows(rng, range(250, 500))))
-    with Session(engine) as s:
-        datasets = dossier_data.datasets_of(s, 2024)
+    datasets = _two_batches(engine, tmp_path, rng, range(0, 400), range(250, 500))
     whole = [_changes_of(_kept(engine, b, p)) for b, p in datasets]
     assert all(len(w[0]) and len(w[1]) for w in whole)
     for size in (10_000, 100):  # one slice, from the dataset rather than the staged rows; then 3 to 4 slices
@@ -232,12 +237,7 @@ def test_a_batch_that_outgrows_duckdb_memory_is_counted_again_in_finer_slices(en
     four times as many slices, and keeps what counting it whole keeps."""
     import duckdb
 
-    ingest_file(engine, units_file(tmp_path))
-    rng = np.random.default_rng(17)
-    ingest_file(engine, write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, _rows(rng, range(0, 300))))
-    ingest_file(engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, _rows(rng, range(250, 400))))
-    with Session(engine) as s:
-        datasets = dossier_data.datasets_of(s, 2024)
+    datasets = _two_batches(engine, tmp_path, np.random.default_rng(17), range(0, 300), range(250, 400))
     whole = _changes_of(_kept(engine, *datasets[-1]))
     tried = []
     real = dossier_data._write_changes
