@@ -295,31 +295,25 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -
     from store.ingest import _header_map
 
     suffix = path.suffix.lower()
-    few: set[str] = set()  # the headers of the columns of few values, known once the headers are matched
     if suffix == ".csv":
         head = _HEADS.pop(path, None) or _csv_head(path, kinds)
         if head is None:
             return None
         headers, sep, body_at, found = head
         keep = [j for j, h in enumerate(headers) if h]
-        slices = _csv_slices(path, headers, sep, body_at, found, few)
     else:
         headers, found = list(pq.ParquetFile(path).schema_arrow.names), 0
         keep = list(range(len(headers)))
-
-        def parquet_slices():
-            number = 2
-            for batch in pq.ParquetFile(path, read_dictionary=list(few)).iter_batches(batch_size=CHUNK_ROWS):
-                yield pa.Table.from_batches([batch]), np.arange(number, number + batch.num_rows)
-                number += batch.num_rows
-
-        slices = parquet_slices()
     written = [headers[j] for j in keep]
     mapping = _header_map(kind, written, out)
     out.raise_if_any()
     by_field = {v: k for k, v in mapping.items()}
     position = {headers[j]: j for j in keep}
-    few.update(h for f, h in by_field.items() if f not in _MANY)  # read by the slices, which start below
+    few = {h for f, h in by_field.items() if f not in _MANY}  # the headers of the columns of few values
+    if suffix == ".csv":
+        slices = _csv_slices(path, headers, sep, body_at, found, few)
+    else:
+        slices = _parquet_slices(path, few)
     writer = dossier_data.DatasetWriter(engine, background=True)
     try:
         try:
@@ -352,6 +346,15 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -
         result.discard()
         raise
     return result
+
+
+def _parquet_slices(path: Path, few: set[str]):
+    """Slices of a Parquet file's rows, with their sheet row numbers (the header is row 1); the columns of
+    ``few`` values read as dictionaries."""
+    number = 2
+    for batch in pq.ParquetFile(path, read_dictionary=list(few)).iter_batches(batch_size=CHUNK_ROWS):
+        yield pa.Table.from_batches([batch]), np.arange(number, number + batch.num_rows)
+        number += batch.num_rows
 
 
 # Every field of a dossier but its own code takes few values (units, procedures, dates, words of a list, counts):
