@@ -144,10 +144,10 @@ def test_an_error_of_another_kind_leaves_nothing_staged(engine, tmp_path, monkey
     second = write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, [dossier(code="B1")])
     real = streamed.stage
 
-    def full_disk(engine, path, *args):
+    def full_disk(engine, path, *args, **kwargs):
         if path.name == "b.csv":
             raise OSError(28, "No space left on device")
-        return real(engine, path, *args)
+        return real(engine, path, *args, **kwargs)
 
     monkeypatch.setattr(streamed, "stage", full_disk)
     with pytest.raises(OSError):
@@ -157,3 +157,46 @@ def test_an_error_of_another_kind_leaves_nothing_staged(engine, tmp_path, monkey
     with pytest.raises(IngestError):  # a refusal, as before: nothing staged either
         ingest_files(engine, [first, write_csv(tmp_path / "c.csv", DOSSIER_HEADERS, [dossier(unit="KHONG-CO")])])
     assert not [p for p in dossier_data.scratch(engine).iterdir()]
+
+
+def test_a_file_found_landed_while_it_is_read_stops_being_read(engine, tmp_path, monkeypatch):
+    """The file's digest is worked out beside the reading: once it names a batch already landed, the reading
+    stops (a re-sent national year is not read again), the answer is the earlier batch, and nothing is staged."""
+    ingest_file(engine, units_file(tmp_path))
+    rows = [dossier(code=f"HS{i}") for i in range(3000)]
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, rows)
+    first = ingest_file(engine, path, year=2024)
+    monkeypatch.setattr(streamed, "CHUNK_BYTES", 1 << 10)  # a slice of a dozen rows: 250 slices
+    real, read = streamed._typed, []
+
+    def counted(*args):
+        read.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(streamed, "_typed", counted)
+    again = ingest_file(engine, path, year=2024)
+    assert again.already and again.batch_id == first.batch_id
+    assert len(read) < 125  # stopped on the way (the digest of 200 kB is known within a few slices)
+    assert not [p for p in dossier_data.scratch(engine).iterdir()]
+    read.clear()
+    monkeypatch.setattr(streamed, "CHUNK_BYTES", 1 << 20)
+    other = write_csv(tmp_path / "khac.csv", DOSSIER_HEADERS, rows[:10])
+    assert not ingest_file(engine, other, year=2024).already and read  # new bytes: read whole
+
+
+def test_a_file_read_whole_is_not_read_again_once_landed(engine, tmp_path, monkeypatch):
+    """A workbook (read whole, not slice by slice) waits for its digest instead: landed already, never read."""
+    from reports.xlsx import frame_to_workbook, save_workbook
+    from store.ingest import files
+
+    ingest_file(engine, units_file(tmp_path))
+    import pandas as pd
+
+    frame = pd.DataFrame([dossier(code=f"HS{i}") for i in range(5)], columns=DOSSIER_HEADERS)
+    path = tmp_path / "ho_so.xlsx"
+    save_workbook(frame_to_workbook(frame), path)
+    first = ingest_file(engine, path, year=2024)
+    real, read = files.read_sheet, []
+    monkeypatch.setattr(files, "read_sheet", lambda *a, **k: read.append(1) or real(*a, **k))
+    again = ingest_file(engine, path, year=2024)
+    assert again.already and again.batch_id == first.batch_id and not read

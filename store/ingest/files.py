@@ -57,15 +57,31 @@ def _prepare(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending 
     path = status.path
     if not path.is_file():
         raise IngestError([Problem(str(path), "không tìm thấy tệp")])
-    digest = sha256_of(path)
-    done = _landed(engine, digest)
+    digest = _Digest(engine, path)
+    try:
+        item = _read(engine, status, kind, digest)
+    except (IngestError, streamed.Landed):
+        if digest.landed() is None:
+            raise
+        item = None  # the same bytes landed before: as they were then, whatever reading them now would say
+    done = digest.landed()
     if done is not None:
+        if item is not None and isinstance(item.frame, streamed.Staged):
+            item.frame.discard()
         status.kind = KINDS.get(done.kind, kind)
         status.result = IngestResult(status.kind, done.id, done.rows, already=True)
+        status.problems, status.warnings, status.notes = [], [], []
         return None
+    return item
+
+
+def _read(engine: Engine, status: FileStatus, kind: Kind | None, digest: _Digest) -> _Pending:
+    path = status.path
     staged = _streamed(engine, status, kind, digest)
     if staged is not None:
         return staged
+    if digest.landed() is not None:  # a file read whole is read only when its bytes are new
+        raise streamed.Landed()
     sheet = read_sheet(path, [kind] if kind else KINDS.values())
     status.notes = sheet.notes
     status.kind = kind or detect_kind(list(sheet.frame.columns), path.name, sheet.header_row)
@@ -75,10 +91,46 @@ def _prepare(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending 
     out.raise_if_any()
     if status.kind.code == dossiers.KIND.code:  # on disk until the transaction, as a streamed file
         frame = streamed.stage_frame(engine, frame, sheet.numbers)
-    return _Pending(status, status.kind, frame, out, digest)
+    return _Pending(status, status.kind, frame, out, digest.value())
 
 
-def _streamed(engine: Engine, status: FileStatus, kind: Kind | None, digest: str) -> _Pending | None:
+class _Digest:
+    """A file's sha256, worked out by a thread of its own while the file is read and checked (hashlib lets go of
+    Python's lock): a gigabyte costs a second of a core, which no longer comes before the reading. Whether the
+    bytes landed before is asked once the digest is known: reading a file found landed stops there."""
+
+    def __init__(self, engine: Engine, path: Path):
+        import threading
+
+        self._engine, self._digest, self._error, self._asked = engine, None, None, False
+        self._done: models.IngestBatch | None = None
+        self._thread = threading.Thread(target=self._work, args=(path,), name="sha256", daemon=True)
+        self._thread.start()
+
+    def _work(self, path: Path) -> None:
+        try:
+            self._digest = sha256_of(path)
+        except BaseException as err:  # noqa: BLE001 - raised by value(), in the reading thread
+            self._error = err
+
+    def value(self) -> str:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._digest
+
+    def landed(self) -> models.IngestBatch | None:
+        """The batch that holds these bytes already, if any (waits for the digest)."""
+        if not self._asked:
+            self._done, self._asked = _landed(self._engine, self.value()), True
+        return self._done
+
+    def found_landed(self) -> bool:
+        """Whether the bytes are known, by now, to have landed already (never waits)."""
+        return not self._thread.is_alive() and self.landed() is not None
+
+
+def _streamed(engine: Engine, status: FileStatus, kind: Kind | None, digest: _Digest) -> _Pending | None:
     """A dossier file (CSV or Parquet) checked slice by slice, never whole in memory (store.ingest.streamed);
     None for any other file, or one that path cannot read as it is."""
     kinds = [kind] if kind else list(KINDS.values())
@@ -90,14 +142,14 @@ def _streamed(engine: Engine, status: FileStatus, kind: Kind | None, digest: str
     if chosen.code != dossiers.KIND.code:
         return None
     out = streamed.StreamCollector(status.path.name, header_row)
-    staged = streamed.stage(engine, status.path, chosen, kinds, out)
+    staged = streamed.stage(engine, status.path, chosen, kinds, out, landed=digest.found_landed)
     if staged is None:
         return None
     status.kind = chosen
     if header_row > 1:
         status.notes = [f"dòng tiêu đề là dòng {header_row}"]
     status.warnings = out.warnings
-    return _Pending(status, chosen, staged, out, digest)
+    return _Pending(status, chosen, staged, out, digest.value())
 
 
 def ingest_files(engine: Engine, paths: list[Path], kind: str | None = None, year: int | None = None,

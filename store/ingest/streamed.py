@@ -16,6 +16,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -253,6 +254,10 @@ class _Whole(Exception):
     """The file must be read whole (the fast reader could not read it as it is)."""
 
 
+class Landed(Exception):
+    """The file's bytes were found landed already while it was being read: reading stopped, nothing kept."""
+
+
 def _stray(name: str, headers: list[str], data: pa.Table, numbers: np.ndarray) -> None:
     from openpyxl.utils import get_column_letter
 
@@ -289,9 +294,11 @@ def headers_of(path: Path, kinds) -> tuple[list[str], int] | None:
 _HEADS: dict[Path, tuple] = {}
 
 
-def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -> Staged | None:
+def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector,
+          landed: Callable[[], bool] | None = None) -> Staged | None:
     """Parse and check every cell of ``path`` slice by slice, staging the typed rows; problems gathered in
-    ``out``. None when the file must be read whole."""
+    ``out``. None when the file must be read whole. ``landed`` is asked between slices whether the file's bytes
+    are found landed already (its digest is worked out meanwhile): then ``Landed`` is raised, nothing kept."""
     from store.ingest import _header_map
 
     suffix = path.suffix.lower()
@@ -318,6 +325,8 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector) -
     try:
         try:
             for data, numbers in _ahead(slices):
+                if landed is not None and landed():
+                    raise Landed()
                 if suffix == ".csv":
                     _stray(path.name, headers, data, numbers)
                 table = _typed(kind, data, numbers, position, by_field, out)
