@@ -193,13 +193,16 @@ class DatasetWriter:
             self._thread.start()
 
     def write(self, table: pa.Table) -> None:
+        """``table``'s rows sorted into their months here, in the caller's thread (which has time to spare while
+        the writing thread compresses), and handed to that thread."""
         if self._error is not None:
             raise self._error
         self.rows += table.num_rows
+        parts = _by_month(table)
         if self._queue is not None:
-            self._queue.put(table)
+            self._queue.put(parts)
         else:
-            self._sort(table)
+            self._hold(parts)
 
     def close(self) -> Path:
         """Every row on disk; the folder. Raises what writing them raised."""
@@ -233,28 +236,19 @@ class DatasetWriter:
             self._thread.join()
 
     def _drain(self) -> None:
-        while (table := self._queue.get()) is not None:
+        while (parts := self._queue.get()) is not None:
             if self._error is None:  # after an error the rest is only taken off the queue, so that write() returns
                 try:
-                    self._sort(table)
+                    self._hold(parts)
                 except BaseException as err:  # noqa: BLE001 - raised in the writing thread by write() or close()
                     self._error = err
 
-    def _sort(self, table: pa.Table) -> None:
-        days = table["received"].to_numpy(zero_copy_only=False)  # datetime64[D], NaT where missing
-        months = days.astype("datetime64[M]").astype("int64")
-        months[np.isnat(days)] = -1
-        order = np.argsort(months, kind="stable")  # a month's rows keep the file's order
-        months = months[order]
-        if len(order) and (order[1:] < order[:-1]).any():
-            table = table.take(pa.array(order))
-        cuts = np.flatnonzero(np.diff(months)) + 1
-        for start, end in zip(np.r_[0, cuts], np.r_[cuts, len(months)]):
-            month = int(months[start])
+    def _hold(self, parts: list[tuple[int, pa.Table]]) -> None:
+        for month, rows in parts:
             if month not in self._writers and month not in self._held and \
                     len(self._held.keys() | self._writers.keys()) >= OPEN_MONTHS:  # a month both held and open: once
                 month = -1
-            self._held.setdefault(month, []).append(table.slice(start, end - start))
+            self._held.setdefault(month, []).append(rows)
             if sum(t.num_rows for t in self._held[month]) >= FLUSH_ROWS:
                 self._flush(month)
 
@@ -269,6 +263,20 @@ class DatasetWriter:
             path.parent.mkdir(parents=True, exist_ok=True)
             writer = self._writers[month] = pq.ParquetWriter(path, WRITTEN, **WRITE_OPTIONS)
         writer.write_table(pa.concat_tables(parts))
+
+
+def _by_month(table: pa.Table) -> list[tuple[int, pa.Table]]:
+    """``table``'s rows by month of receipt (months since 1970; -1: none), each month's in the file's order."""
+    days = table["received"].to_numpy(zero_copy_only=False)  # datetime64[D], NaT where missing
+    months = days.astype("datetime64[M]").astype("int64")
+    months[np.isnat(days)] = -1
+    order = np.argsort(months, kind="stable")
+    months = months[order]
+    if len(order) and (order[1:] < order[:-1]).any():
+        table = table.take(pa.array(order))
+    cuts = np.flatnonzero(np.diff(months)) + 1
+    return [(int(months[start]), table.slice(start, end - start))
+            for start, end in zip(np.r_[0, cuts], np.r_[cuts, len(months)])]
 
 
 def write_dataset(engine: Engine, table: pa.Table) -> Path:
