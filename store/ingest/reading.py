@@ -8,6 +8,7 @@ import codecs
 import csv
 import io
 import mmap
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -267,6 +268,71 @@ def _has_inner_blank_line(source, start: int) -> bool:
             return False
 
 
+_QUOTE_OR_BREAK = re.compile(rb'["\n]')
+
+
+def quote_scan(buf, sep: str, start: int = 0) -> tuple[int, int | None, int]:
+    """Quotes followed as a CSV parser reads them through ``buf`` from ``start``, a record's start: a quote that
+    begins a cell opens it, a quote written twice inside is one letter, any other quote inside a cell not quoted
+    is a letter («H20"24»). Returns where the last line break outside quotes stands (-1: none), where a cell
+    still open at the end was opened (None: none), and how many line breaks outside quotes come before that (or
+    in all)."""
+    inside, last, escaped, opened, breaks, before = False, -1, -1, None, 0, 0
+    starts = (sep.encode(), b"\n", b"\r")
+    for found in _QUOTE_OR_BREAK.finditer(buf, start):
+        at = found.start()
+        if at == escaped:
+            continue
+        if buf[at] == 0x0A:
+            if not inside:
+                last, breaks = at, breaks + 1
+        elif inside:
+            if buf[at + 1:at + 2] == b'"':
+                escaped = at + 1
+            else:
+                inside = False
+        elif at == start or buf[at - 1:at] in starts:
+            inside, opened, before = True, at, breaks
+    return (last, opened, before) if inside else (last, None, breaks)
+
+
+def _odd_quotes(buf, start: int) -> bool:
+    """Whether ``buf`` holds an odd number of quotes after ``start`` (counted a block at a time)."""
+    count = 0
+    for at in range(start, len(buf), 1 << 26):
+        count += buf[at:at + (1 << 26)].count(b'"')
+    return bool(count % 2)
+
+
+def _unclosed_quote(name: str, source, start: int, sep: str, first_row: int, headers: list[str]) -> None:
+    """Refuses a file with a cell whose quote opens and never closes: parsers read the rest of the file into
+    that cell, or, Arrow's, drop the rows of the block it is in without a word. Its row and column are named."""
+    from openpyxl.utils import get_column_letter
+
+    def check(buf) -> None:
+        if not _odd_quotes(buf, start):  # quotes in pairs: every quoted cell closes
+            return
+        last, opened, before = quote_scan(buf, sep, start)
+        if opened is None:
+            return
+        record = max(start, buf.rfind(b"\n", start, opened) + 1)
+        cells = next(csv.reader([bytes(buf[record:opened]).decode("utf-8", "replace")], delimiter=sep), [""])
+        j = max(1, len(cells)) - 1
+        column = headers[j] if j < len(headers) and headers[j] else get_column_letter(j + 1)
+        raise IngestError([Problem(name, "ô mở dấu ngoặc kép (\") mà không đóng: mọi dòng sau sẽ bị đọc lẫn vào ô này",
+                                   first_row + before, column)])
+
+    if isinstance(source, io.BytesIO):
+        check(source.getvalue())
+        return
+    with open(source, "rb") as fh:
+        try:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                check(mm)
+        except ValueError:  # an empty file cannot be mapped
+            return
+
+
 def _read_csv(path: Path, kinds: Iterable) -> Sheet:
     name = path.name
     source, start, notes = _decoded(path, name, kinds)
@@ -286,6 +352,7 @@ def _read_csv(path: Path, kinds: Iterable) -> Sheet:
         fh.seek(body_at)
         options = dict(sep=sep, header=None, names=list(range(len(headers))), dtype="str", keep_default_na=False,
                        na_filter=False)
+        _unclosed_quote(name, source, body_at, sep, found + 2, headers)
         try:
             if _has_inner_blank_line(source, body_at):
                 data = _pandas_csv(fh, options)

@@ -183,28 +183,43 @@ def _without_blank_tail(last: bytes) -> bytes:
     return last[:end]
 
 
-def _blocks(fh, size: int):
+def _blocks(fh, size: int, sep: str = ","):
     """The rows of a CSV in blocks of about ``size`` bytes, each cut after a whole record (a line break outside
-    quotes: a quoted cell may hold one); the last without its blank lines."""
+    quotes: a quoted cell may hold one); the last without its blank lines. A cell whose quote never closes makes
+    the file one to read whole (``_Whole``), where it is named, rather than one block of all the rest."""
     rest, ready = b"", None
     while True:
         block = fh.read(size)
         if not block:
             last = _without_blank_tail((ready or b"") + rest)
+            if b'"' in last and reading.quote_scan(last, sep)[1] is not None:
+                raise _Whole()
             if last:
                 yield last
             return
         buf = rest + block
-        cut = buf.rfind(b"\n")
-        if b'"' in buf:  # a quick search first: most exports quote nothing
-            while cut >= 0 and buf.count(b'"', 0, cut) % 2:
-                cut = buf.rfind(b"\n", 0, cut)
+        cut = _record_end(buf, sep)
         if cut < 0:
+            if len(buf) > RECORD_BYTES:
+                raise _Whole()
             rest = buf
             continue
         if ready is not None:
             yield ready
         ready, rest = buf[:cut + 1], buf[cut + 1:]
+
+
+RECORD_BYTES = 16 * CHUNK_BYTES  # no dossier's record is this long: a quote that opens one and never closes
+
+
+def _record_end(buf: bytes, sep: str) -> int:
+    """Where the last whole record of ``buf`` (which starts with one) ends: its line break's position, -1 if none.
+    Quotes that come in pairs around cells are told by their count (a quick search first: most exports quote
+    nothing); otherwise they are followed one by one, as the parser reads them (``reading.quote_scan``)."""
+    cut = buf.rfind(b"\n")
+    if cut < 0 or b'"' not in buf or not buf.count(b'"', 0, cut) % 2:
+        return cut
+    return reading.quote_scan(buf, sep)[0]
 
 
 def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: int, few: set[str]):
@@ -224,7 +239,7 @@ def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: i
     number = found + 2
     with open(path, "rb") as fh:
         fh.seek(body_at)
-        for block in _blocks(fh, CHUNK_BYTES):
+        for block in _blocks(fh, CHUNK_BYTES, sep):
             data = pacsv.read_csv(pa.py_buffer(block), **options)
             del block
             numbers = np.arange(number, number + data.num_rows)
