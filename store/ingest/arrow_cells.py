@@ -69,7 +69,9 @@ def _text(col: Column, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
 
 def _day(col: Day, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
     n = len(arr)
-    if pa.types.is_timestamp(arr.type) and arr.type.tz is None or pa.types.is_date(arr.type):
+    if pa.types.is_timestamp(arr.type) and arr.type.tz is not None:  # a moment with its zone: the day it was there
+        arr = pc.local_timestamp(arr)
+    if pa.types.is_timestamp(arr.type) or pa.types.is_date(arr.type):
         days = pc.cast(arr, pa.date32(), safe=False)  # the time of day dropped, as the column does
         years = pc.year(days)
         bad = pc.fill_null(pc.or_(pc.less(years, _YEARS[0]), pc.greater(years, _YEARS[1])), False)

@@ -228,6 +228,8 @@ class Day(Column):
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
         if pd.api.types.is_datetime64_any_dtype(raw.dtype):
             parsed = pd.to_datetime(raw)
+            if parsed.dt.tz is not None:  # a moment with its zone (Parquet): the day it was there
+                parsed = parsed.dt.tz_localize(None)
             text = parsed.dt.strftime("%d/%m/%Y").fillna("")
             blank = parsed.isna()
             reported = pd.Series(False, index=raw.index)

@@ -251,18 +251,27 @@ def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: i
 
 
 def _filled(data: pa.Table, columns=None) -> np.ndarray:
-    """Which rows hold a value in any of ``columns`` (all by default). The first column is asked of every row, the
-    others only of the rows it leaves empty (of a dossier file, hardly any)."""
+    """Which rows hold a value in any of ``columns`` (all by default): a cell neither empty text nor null. The
+    first column is asked of every row, the others only of the rows it leaves empty (of a dossier file, hardly
+    any)."""
     columns = list(range(data.num_columns) if columns is None else columns)
     if not columns:
         return np.zeros(data.num_rows, dtype=bool)
-    filled = pc.not_equal(data.column(columns[0]), "").to_numpy()
+    filled = _holds(data.column(columns[0]))
     empty = np.flatnonzero(~filled)
     if len(empty) and len(columns) > 1:
         rest = data.select(columns[1:]).take(pa.array(empty))
         for j in range(rest.num_columns):
-            filled[empty] |= pc.not_equal(rest.column(j), "").to_numpy()
+            filled[empty] |= _holds(rest.column(j))
     return filled
+
+
+def _holds(column: pa.ChunkedArray) -> np.ndarray:
+    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+    held = pc.is_valid(column)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        held = pc.and_(held, pc.fill_null(pc.not_equal(column, ""), False))
+    return np.asarray(held.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 class _Whole(Exception):
@@ -374,11 +383,28 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector,
 
 def _parquet_slices(path: Path, few: set[str]):
     """Slices of a Parquet file's rows, with their sheet row numbers (the header is row 1); the columns of
-    ``few`` values read as dictionaries."""
+    ``few`` values read as dictionaries; rows with no value left out, as a sheet's empty rows are. A file whose
+    pages cannot be read (damaged, cut short) is refused, naming where reading stopped."""
+    from store.ingest.problems import IngestError, Problem
+
     number = 2
-    for batch in pq.ParquetFile(path, read_dictionary=list(few)).iter_batches(batch_size=CHUNK_ROWS):
-        yield pa.Table.from_batches([batch]), np.arange(number, number + batch.num_rows)
+    batches = pq.ParquetFile(path, read_dictionary=list(few)).iter_batches(batch_size=CHUNK_ROWS)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except pa.ArrowInvalid:
+            raise
+        except (OSError, pa.ArrowException) as err:
+            raise IngestError([Problem(path.name, f"tệp Parquet hỏng, không đọc được từ dòng này trở đi: {err}",
+                                       number)]) from None
+        data, numbers = pa.Table.from_batches([batch]), np.arange(number, number + batch.num_rows)
         number += batch.num_rows
+        filled = _filled(data)
+        if not filled.all():
+            data, numbers = data.filter(pa.array(filled)), numbers[filled]
+        yield data, numbers
 
 
 # Every field of a dossier but its own code takes few values (units, procedures, dates, words of a list, counts):
@@ -417,7 +443,7 @@ def _typed(kind: Kind, data: pa.Table, numbers: np.ndarray, position: dict, by_f
         parts.append(_table(arrays, int((~unsure).sum())).append_column("_row", pa.array(numbers[~unsure])))
     if unsure.any():
         rows = np.flatnonzero(unsure)
-        some = _plain(data.take(pa.array(rows))).to_pandas()
+        some = _plain(data.take(pa.array(rows))).to_pandas(ignore_metadata=True)  # the columns as they are
         some.columns = range(data.num_columns)
         out.numbers = numbers[rows]
         frame = pd.DataFrame(index=some.index)

@@ -1,0 +1,114 @@
+"""Dossier files in Parquet as systems write them: dates as moments with their time zone, the pandas metadata of
+an earlier version of the table, empty rows at the end, each land as the plain file does; a damaged file is
+refused naming the file, with nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from sqlalchemy import select
+
+from helpers import DOSSIER_HEADERS, dossier, refused, units_file
+from store import models
+from store.ingest import IngestError, ingest_file
+
+DATES = ["Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả"]
+
+
+def _rows(n: int = 400) -> list[list]:
+    """Dossiers of three units through the year, some not yet finished."""
+    rows = []
+    for i in range(n):
+        month, day = i % 11 + 1, i % 27 + 1
+        finished = f"{day + 1:02d}/{month:02d}/2024" if i % 5 else ""
+        rows.append(dossier(unit=("STP", "SKHCN", "XA0001")[i % 3], code=f"HS{i:04d}", tthc=f"1.00000{i % 4}",
+                            received=f"{day:02d}/{month:02d}/2024", due=f"{day + 1:02d}/{month:02d}/2024",
+                            finished=finished, channel=("Trực tuyến", "Trực tiếp")[i % 2],
+                            e_result="Có" if finished else "Không", supplements=i % 3))
+    return rows
+
+
+def _frame(rows: list[list]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=DOSSIER_HEADERS)
+    for col in DATES:
+        frame[col] = pd.to_datetime(frame[col].replace("", None), format="%d/%m/%Y")
+    return frame
+
+
+def _facts(engine, batch: int) -> list[tuple]:
+    F = models.Fact
+    with engine.connect() as c:
+        return c.execute(select(F.unit_id, F.period_code, F.indicator_code, F.value).where(F.batch_id == batch)
+                         .order_by(F.unit_id, F.period_code, F.indicator_code)).all()
+
+
+def _lands_as_plain(engine, tmp_path: Path, variant: Path) -> None:
+    """``variant`` re-sends the plain file's dossiers: its facts are the plain file's, value for value."""
+    ingest_file(engine, units_file(tmp_path))
+    plain = tmp_path / "plain.parquet"
+    _frame(_rows()).to_parquet(plain, index=False)
+    first = ingest_file(engine, plain, year=2024)
+    again = ingest_file(engine, variant, year=2024)
+    assert not again.already and again.rows == first.rows
+    assert _facts(engine, again.batch_id) == _facts(engine, first.batch_id) != []
+
+
+@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", "UTC"])
+def test_dates_as_moments_with_their_zone_land_as_their_days_there(engine, tmp_path, zone):
+    frame = _frame(_rows())
+    for col in DATES:
+        frame[col] = frame[col].dt.tz_localize(zone)
+    frame.to_parquet(tmp_path / "zone.parquet", index=False)
+    _lands_as_plain(engine, tmp_path, tmp_path / "zone.parquet")
+
+
+def test_empty_rows_at_the_end_are_left_out_as_a_sheet_s_are(engine, tmp_path):
+    table = pa.Table.from_pandas(_frame(_rows()), preserve_index=False)
+    empty = pa.table({f.name: pa.nulls(3, f.type) for f in table.schema}, schema=table.schema)
+    pq.write_table(pa.concat_tables([table, empty]), tmp_path / "tail.parquet")
+    _lands_as_plain(engine, tmp_path, tmp_path / "tail.parquet")
+
+
+def _stale_metadata(rows: list[list], path: Path) -> Path:
+    """A table made from text by pandas (its metadata: every column text), the dates then typed by Arrow."""
+    table = pa.Table.from_pandas(pd.DataFrame(rows, columns=DOSSIER_HEADERS).astype(str), preserve_index=False)
+    for col in DATES:
+        cells = table[col]
+        typed = pc.strptime(pc.if_else(pc.equal(cells, ""), pa.scalar(None, cells.type), cells), format="%d/%m/%Y",
+                            unit="us")
+        table = table.set_column(table.column_names.index(col), col, typed)
+    pq.write_table(table, path)
+    return path
+
+
+def test_pandas_metadata_of_another_version_of_the_table_is_not_believed(engine, tmp_path):
+    _lands_as_plain(engine, tmp_path, _stale_metadata(_rows(), tmp_path / "stale.parquet"))
+
+
+def test_with_stale_metadata_only_the_wrong_cell_is_named(engine, tmp_path):
+    ingest_file(engine, units_file(tmp_path))
+    rows = _rows()
+    rows[99][-1] = "-1"
+    text = refused(engine, _stale_metadata(rows, tmp_path / "stale.parquet"))
+    assert "dòng 101, cột «Số lần yêu cầu bổ sung»" in text
+    assert "không phải ngày" not in text and text.count("dòng ") == 1
+
+
+def test_a_damaged_file_is_refused_naming_it(engine, tmp_path):
+    ingest_file(engine, units_file(tmp_path))
+    path = tmp_path / "hong.parquet"
+    pq.write_table(pa.Table.from_pandas(_frame(_rows(4000)), preserve_index=False), path, row_group_size=200,
+                   compression="snappy")
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 2000] = bytes(2000)  # the footer kept: the file opens, its pages do not read
+    path.write_bytes(bytes(data))
+    text = refused(engine, path)
+    assert text.startswith("hong.parquet") and "hỏng" in text
+    with pytest.raises(IngestError):
+        ingest_file(engine, path, year=2024)
