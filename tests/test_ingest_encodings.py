@@ -157,3 +157,16 @@ def test_a_file_that_can_only_be_in_a_legacy_encoding_is_refused_naming_it(engin
     [problem] = caught.value.problems
     assert problem.message.startswith(f"tệp CSV không ở mã UTF-8; có vẻ ở mã {name}: chuyển sang Unicode")
     assert f"nguồn {name}, đích Unicode" in problem.message and "«CSV UTF-8»" in problem.message
+
+
+@pytest.mark.parametrize("row", [3, 20000])  # in the first block read, and a megabyte on
+def test_a_byte_that_is_not_utf8_past_the_start_is_named_by_its_row_and_column(engine, row, tmp_path):
+    from helpers import refused, units_file, write_csv
+
+    ingest_file(engine, units_file(tmp_path))
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code=f"HS{i:05d}") for i in range(30000)])
+    lines = path.read_bytes().splitlines(True)
+    lines[row - 1] = lines[row - 1].replace(f"HS{row - 2:05d}".encode(), b"HS\xff" + str(row).encode())
+    path.write_bytes(b"".join(lines))
+    text = refused(engine, path)
+    assert f"ho_so.csv, dòng {row}, cột «B»: ô có byte không thuộc mã UTF-8" in text

@@ -171,6 +171,30 @@ def _decoded(path: Path, name: str, kinds: Iterable) -> tuple[object, int, list[
     return path, 0, []
 
 
+def _not_utf8(path: Path, name: str) -> Problem:
+    """A file that is UTF-8 where its encoding is told (its start) and not further on: the row and column of the
+    first byte that is not, so that the one cell can be put right."""
+    from openpyxl.utils import get_column_letter
+
+    decoder, lines, line_start = codecs.getincrementaldecoder("utf-8")(), 0, b""
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            held = len(decoder.getstate()[0])  # the bytes of a character cut at the end of the block before
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as err:
+                bad = err.start - held  # in this block
+                before = block[:max(bad, 0)]
+                row = lines + before.count(b"\n") + 1
+                line = (line_start + before)[(line_start + before).rfind(b"\n") + 1:]
+                seps = max((line.count(sep.encode()), sep) for sep in (",", ";", "\t"))[0]
+                return Problem(name, "ô có byte không thuộc mã UTF-8 (sửa ô này, hoặc lưu lại tệp với «CSV UTF-8»)",
+                               row, get_column_letter(seps + 1))
+            lines += block.count(b"\n")
+            line_start = (line_start + block)[(line_start + block).rfind(b"\n") + 1:][-(1 << 16):]
+    return Problem(name, NOT_UTF8)
+
+
 # The 8-bit encodings of Vietnamese offices, in the order they are tried: Excel's «CSV» on a Vietnamese Windows,
 # then the fonts of older machines (store.ingest.encodings).
 LEGACY = {"Windows-1258": "cp1258", "TCVN3 (ABC)": "tcvn3", "VNI-Windows": "vni"}
@@ -209,6 +233,8 @@ def _legacy(path: Path, name: str, kinds: Iterable) -> tuple[str, str]:
     if len(readable) == 1 and readable[0] != "Windows-1258":  # Vietnamese in one of the fonts' encodings only
         raise IngestError([Problem(name, f"tệp CSV không ở mã UTF-8; có vẻ ở mã {readable[0]}: "
                                          + HOW_TO_CONVERT.format(name=readable[0]))])
+    if _separator(head.decode("utf-8", "replace").splitlines()[:HEADER_WITHIN], kinds, exact=True)[1] is not None:
+        raise IngestError([_not_utf8(path, name)])  # UTF-8 headers: a UTF-8 file but for a byte or a few
     raise IngestError([Problem(name, NOT_UTF8)])
 
 
@@ -417,7 +443,7 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
             return Sheet(frame.reset_index(drop=True), np.arange(2, len(frame) + 2))
         return _read_workbook(path, kinds)
     except UnicodeDecodeError:
-        raise IngestError([Problem(name, NOT_UTF8)]) from None
+        raise IngestError([_not_utf8(path, name)]) from None
     except IngestError:
         raise
     except Exception as err:  # a malformed file: say which, never a traceback
