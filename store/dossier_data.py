@@ -80,6 +80,18 @@ def scratch(engine: Engine) -> Path:
     return path
 
 
+def tidy(engine: Engine) -> None:
+    """The dossier folders left empty (the scratch area after its files went, the whole store's after a refused
+    first import): removed, so that a refused import leaves nothing behind. Only empty ones: another import's
+    files keep theirs, and each import makes again what it needs (``scratch``, ``DatasetWriter``)."""
+    top = data_dir(engine)
+    for folder in (root(engine) / ".tam", root(engine) / CHANGES, root(engine), top):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or not there
+            pass
+
+
 _SHARED: ContextVar[dict | None] = ContextVar("dossier_duckdb", default=None)
 
 
@@ -182,7 +194,7 @@ class DatasetWriter:
         import threading
 
         self.folder = scratch(engine) / uuid.uuid4().hex
-        self.folder.mkdir()
+        self.folder.mkdir(parents=True)  # the scratch area again, if another import's tidy() took it meanwhile
         self.rows = 0
         self._held: dict[int, list[pa.Table]] = {}
         self._writers: dict[int, pq.ParquetWriter] = {}

@@ -201,3 +201,15 @@ def test_a_file_read_whole_is_not_read_again_once_landed(engine, tmp_path, monke
     monkeypatch.setattr(files, "read_sheet", lambda *a, **k: read.append(1) or real(*a, **k))
     again = ingest_file(engine, path, year=2024)
     assert again.already and again.batch_id == first.batch_id and not read
+
+
+def test_a_refused_first_import_leaves_no_folder_behind(engine, tmp_path):
+    ingest_file(engine, units_file(tmp_path))
+    top = dossier_data.data_dir(engine)
+    assert not top.exists()
+    bad = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="A1"), dossier(code="A1")])
+    refused(engine, bad)
+    assert not top.exists()  # not even the empty scratch area
+    ingest_file(engine, write_csv(tmp_path / "tot.csv", DOSSIER_HEADERS, [dossier(code="A1")]), year=2024)
+    assert [p.name for p in dossier_data.root(engine).iterdir() if not p.name.startswith(".")]
+    assert not (dossier_data.root(engine) / ".tam").exists()

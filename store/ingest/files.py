@@ -158,8 +158,11 @@ def ingest_files(engine: Engine, paths: list[Path], kind: str | None = None, yea
     ``statuses`` telling what became of each file) when any file is refused: then nothing was written."""
     user = user or getpass.getuser()
     chosen = KINDS[kind] if kind else None
-    with dossier_data.one_database(engine):
-        return _ingest_files(engine, paths, chosen, year, user, progress)
+    try:
+        with dossier_data.one_database(engine):
+            return _ingest_files(engine, paths, chosen, year, user, progress)
+    finally:
+        dossier_data.tidy(engine)
 
 
 def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: int | None, user: str,
