@@ -112,3 +112,14 @@ def test_a_damaged_file_is_refused_naming_it(engine, tmp_path):
     assert text.startswith("hong.parquet") and "hỏng" in text
     with pytest.raises(IngestError):
         ingest_file(engine, path, year=2024)
+
+
+def test_a_code_column_held_as_numbers_is_said_once_with_the_file_landing(engine, tmp_path):
+    ingest_file(engine, units_file(tmp_path))
+    frame = _frame(_rows())
+    frame["Mã TTHC"] = frame["Mã TTHC"].str.replace(".", "", regex=False).astype("int64")  # 1.000001 → 1000001
+    frame.to_parquet(tmp_path / "so.parquet", index=False)
+    result = ingest_file(engine, tmp_path / "so.parquet", year=2024)
+    assert result.rows == 400
+    said = [w for w in result.warnings if w.column == "Mã TTHC"]
+    assert len(said) == 1 and "cột số" in said[0].message

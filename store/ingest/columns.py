@@ -125,8 +125,7 @@ class Column:
             return
         numeric = np.flatnonzero(numeric_cells(raw).to_numpy())
         if len(numeric):
-            out.warn("mã được lưu dạng số trong Excel: nếu mã có số 0 ở đầu thì các số 0 đó đã mất (định dạng cột là "
-                     "Text rồi gõ lại mã)", self.header, [out.row_of(p) for p in numeric])
+            out.warn(CODES_AS_NUMBERS, self.header, [out.row_of(p) for p in numeric])
 
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
         self.warn_numbers(raw, out)
@@ -134,6 +133,12 @@ class Column:
         if self.required:
             out.rows(values.eq("") & ~reported, self.header, "ô bắt buộc đang để trống")
         return values
+
+
+CODES_AS_NUMBERS = ("mã được lưu dạng số trong Excel: nếu mã có số 0 ở đầu thì các số 0 đó đã mất (định dạng cột là "
+                    "Text rồi gõ lại mã)")
+CODE_COLUMN_OF_NUMBERS = ("cột mã là cột số trong tệp: nếu mã có số 0 ở đầu thì các số 0 đó đã mất (xuất lại cột này "
+                          "dạng văn bản)")
 
 
 @dataclass(frozen=True)

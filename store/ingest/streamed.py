@@ -339,6 +339,8 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector,
     mapping = _header_map(kind, written, out)
     out.raise_if_any()
     by_field = {v: k for k, v in mapping.items()}
+    if suffix != ".csv":
+        _warn_numeric_codes(pq.read_schema(path), kind, by_field, out)
     position = {headers[j]: j for j in keep}
     few = {h for f, h in by_field.items() if f not in _MANY}  # the headers of the columns of few values
     if suffix == ".csv":
@@ -379,6 +381,18 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector,
         result.discard()
         raise
     return result
+
+
+def _warn_numeric_codes(schema: pa.Schema, kind: Kind, by_field: dict, out: StreamCollector) -> None:
+    """A code column that the file holds as numbers (0012 → 12): said once, for the whole column."""
+    from store.ingest.columns import CODE_COLUMN_OF_NUMBERS
+
+    for col in kind.columns:
+        header = by_field.get(col.field)
+        if col.code and header in schema.names:
+            kind_of = schema.field(header).type
+            if pa.types.is_integer(kind_of) or pa.types.is_floating(kind_of) or pa.types.is_decimal(kind_of):
+                out.warn(CODE_COLUMN_OF_NUMBERS, col.header)
 
 
 def _parquet_slices(path: Path, few: set[str]):
