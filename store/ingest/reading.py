@@ -338,7 +338,7 @@ def _unclosed_quote(name: str, source, start: int, sep: str, first_row: int, hea
     def check(buf) -> None:
         if not _odd_quotes(buf, start):  # quotes in pairs: every quoted cell closes
             return
-        last, opened, before = quote_scan(buf, sep, start)
+        _, opened, before = quote_scan(buf, sep, start)
         if opened is None:
             return
         record = max(start, buf.rfind(b"\n", start, opened) + 1)

@@ -192,7 +192,7 @@ def _blocks(fh, size: int, sep: str = ","):
         block = fh.read(size)
         if not block:
             last = _without_blank_tail((ready or b"") + rest)
-            if b'"' in last and reading.quote_scan(last, sep)[1] is not None:
+            if last.count(b'"') % 2 and reading.quote_scan(last, sep)[1] is not None:  # pairs: every cell closes
                 raise _Whole()
             if last:
                 yield last
