@@ -11,7 +11,7 @@ import pytest
 
 from helpers import DOSSIER_HEADERS, dossier, refused, units_file, write_csv
 from store import dossier_data
-from store.ingest import ingest_file, streamed
+from store.ingest import IngestError, ingest_file, streamed
 
 
 def _file(folder: Path, n: int, edit: dict[int, str]) -> Path:
@@ -57,3 +57,50 @@ def test_quoted_cells_with_quotes_and_line_breaks_across_slices_read_as_written(
     monkeypatch.setattr(streamed, "CHUNK_BYTES", 4 << 10)
     assert ingest_file(engine, path, year=2024).rows == 2000
     assert {'HS "7"', "HS,701"} <= set(dossier_data.read(engine)["code"])
+
+
+def test_a_quote_inside_a_cell_does_not_hide_one_left_open(engine, tmp_path, monkeypatch):
+    """The quotes of the file are even in number (the letter and the one left open): counting them would say every
+    quoted cell closes, and Arrow would drop the rows after the open one without a word."""
+    ingest_file(engine, units_file(tmp_path))
+    path = _file(tmp_path, 15000, {52: 'HS"50', 12002: '"HS12000'})
+    for chunk in (4 << 10, 20 << 20):
+        monkeypatch.setattr(streamed, "CHUNK_BYTES", chunk)
+        monkeypatch.setattr(streamed, "RECORD_BYTES", 16 * chunk)
+        text = refused(engine, path)
+        assert "ho_so.csv, dòng 12002, cột «Mã hồ sơ»" in text and "không đóng" in text
+
+
+def test_quoted_line_breaks_at_slices_ends_among_quotes_inside_cells(engine, tmp_path, monkeypatch):
+    """A letter quote earlier in a slice makes the quotes before the slice's last line break even in number when
+    that break is inside a quoted cell: counting them, the slice had ended inside the cell, and with the code the
+    last column each half read as a row of its own (a dossier made up, or refused for cells it does not have).
+    Letter quotes on every eleventh row; on every seventh a code quoted over two lines, the second as many commas
+    as a row has and a long text: slices of 1 kB end in such cells again and again. Each such code is too long,
+    and refused for that alone."""
+    ingest_file(engine, units_file(tmp_path))
+    headers = DOSSIER_HEADERS[:1] + DOSSIER_HEADERS[2:] + DOSSIER_HEADERS[1:2]  # the code last
+    rows = [(lambda r: r[:1] + r[2:] + r[1:2])(dossier(code=f"HS{i:05d}")) for i in range(1500)]
+    path = write_csv(tmp_path / "ho_so.csv", headers, rows)
+    lines = path.read_bytes().splitlines(True)
+    for i in range(30, len(lines)):  # below the rows where the header is looked for
+        code = f"HS{i - 1:05d}".encode()
+        if i % 11 == 0:
+            lines[i] = lines[i].replace(code, b'HS"' + code[2:])
+        elif i % 7 == 3:
+            lines[i] = lines[i].replace(code, b'"' + code + b"\n" + b"," * (len(headers) - 1) + b"Y" * 600 + b'"')
+    path.write_bytes(b"".join(lines))
+    monkeypatch.setattr(streamed, "CHUNK_BYTES", 1 << 10)
+    with pytest.raises(IngestError) as refusal:
+        ingest_file(engine, path, year=2024)
+    said = {(p.column, "ô dài 619 ký tự" in p.message) for p in refusal.value.problems}
+    assert said == {("Mã hồ sơ", True)}, refusal.value.render()[:2000]
+
+
+def test_a_quote_inside_a_cell_among_the_first_rows_is_a_letter_too(engine, tmp_path):
+    """The rows where the header is looked for are cut into records the same way (they had been joined at the
+    letter quote, and the parser then stopped the import with exit 3)."""
+    ingest_file(engine, units_file(tmp_path))
+    path = _file(tmp_path, 50, {3: 'HS"1', 4: 'HS"2"'})
+    assert ingest_file(engine, path, year=2024).rows == 50
+    assert {'HS"1', 'HS"2"'} <= set(dossier_data.read(engine)["code"])

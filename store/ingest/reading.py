@@ -240,8 +240,14 @@ def _legacy(path: Path, name: str, kinds: Iterable) -> tuple[str, str]:
 
 def _split(lines: list[str], sep: str) -> list[list[str]]:
     """Lines of the head of a CSV as cells (a line of more than 64 KB is data, never the header: left empty)."""
-    return [next(csv.reader([line], delimiter=sep), []) if line.strip() and len(line) < 1 << 16 else []
-            for line in lines]
+    return [_cells(line, sep) if line.strip() and len(line) < 1 << 16 else [] for line in lines]
+
+
+def _cells(line: str, sep: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=sep), [])
+    except csv.Error:  # a line break the parser will not take where it stands: cut plainly (the head is only looked at)
+        return line.rstrip("\r\n").split(sep)
 
 
 def _separator(lines: list[str], kinds: Iterable, exact: bool = False) -> tuple[str, int | None]:
@@ -258,14 +264,14 @@ def _separator(lines: list[str], kinds: Iterable, exact: bool = False) -> tuple[
 
 def _records(fh, limit: int) -> list[tuple[bytes, int]]:
     """The first records of a CSV as (raw bytes, offset of the next record); a quoted cell may hold line breaks,
-    so a record ends where its quotes are balanced."""
+    so a record ends where no quoted cell is left open, whichever the separator."""
     out, offset = [], fh.tell()
     while len(out) < limit:
         line = fh.readline()
         if not line:
             break
-        while line.count(b'"') % 2:
-            more = fh.readline()
+        while b'"' in line and any(quote_scan(line, sep)[1] is not None for sep in (",", ";", "\t")):
+            more = fh.readline()  # a quoted cell still open (a quote inside a cell's text is a letter): read on
             if not more:
                 break
             line += more
@@ -322,6 +328,21 @@ def quote_scan(buf, sep: str, start: int = 0) -> tuple[int, int | None, int]:
     return (last, opened, before) if inside else (last, None, breaks)
 
 
+def irregular_quotes(buf, sep: str, start: int = 0) -> bool:
+    """Whether a quote stands inside a cell's text, at neither edge of a cell and not written twice («H20"24», a
+    letter to the parser): only then can the count of quotes mislead about which line breaks end records.
+    Vectorised, a block at a time: a Python scan of every quote of a quoted export would take seconds."""
+    data = np.frombuffer(buf, dtype=np.uint8)
+    inner = np.ones(256, dtype=bool)  # bytes that are neither a separator, a line's end nor a quote
+    inner[list(sep.encode() + b'\n\r"')] = False
+    for at in range(start, len(data), 1 << 26):
+        quotes = np.flatnonzero(data[at:at + (1 << 26)] == 0x22) + at
+        quotes = quotes[(quotes > start) & (quotes < len(data) - 1)]
+        if len(quotes) and (inner[data[quotes - 1]] & inner[data[quotes + 1]]).any():
+            return True
+    return False
+
+
 def _odd_quotes(buf, start: int) -> bool:
     """Whether ``buf`` holds an odd number of quotes after ``start`` (counted a block at a time)."""
     count = 0
@@ -336,7 +357,7 @@ def _unclosed_quote(name: str, source, start: int, sep: str, first_row: int, hea
     from openpyxl.utils import get_column_letter
 
     def check(buf) -> None:
-        if not _odd_quotes(buf, start):  # quotes in pairs: every quoted cell closes
+        if not _odd_quotes(buf, start) and not irregular_quotes(buf, sep, start):  # in pairs: every quoted cell closes
             return
         _, opened, before = quote_scan(buf, sep, start)
         if opened is None:

@@ -192,7 +192,8 @@ def _blocks(fh, size: int, sep: str = ","):
         block = fh.read(size)
         if not block:
             last = _without_blank_tail((ready or b"") + rest)
-            if last.count(b'"') % 2 and reading.quote_scan(last, sep)[1] is not None:  # pairs: every cell closes
+            if b'"' in last and (last.count(b'"') % 2 or reading.irregular_quotes(last, sep)) \
+                    and reading.quote_scan(last, sep)[1] is not None:  # quotes in pairs at cells' edges: all close
                 raise _Whole()
             if last:
                 yield last
@@ -214,10 +215,13 @@ RECORD_BYTES = 16 * CHUNK_BYTES  # no dossier's record is this long: a quote tha
 
 def _record_end(buf: bytes, sep: str) -> int:
     """Where the last whole record of ``buf`` (which starts with one) ends: its line break's position, -1 if none.
-    Quotes that come in pairs around cells are told by their count (a quick search first: most exports quote
-    nothing); otherwise they are followed one by one, as the parser reads them (``reading.quote_scan``)."""
+    Quotes that come in pairs at cells' edges are told by their count (a quick search first: most exports quote
+    nothing); otherwise (a quote inside a cell's text shifts the count) they are followed one by one, as the parser
+    reads them (``reading.quote_scan``)."""
     cut = buf.rfind(b"\n")
-    if cut < 0 or b'"' not in buf or not buf.count(b'"', 0, cut) % 2:
+    if cut < 0 or b'"' not in buf:
+        return cut
+    if not buf.count(b'"', 0, cut) % 2 and not reading.irregular_quotes(buf, sep):  # pairs at cells' edges
         return cut
     return reading.quote_scan(buf, sep)[0]
 
@@ -398,7 +402,7 @@ def _warn_numeric_codes(schema: pa.Schema, kind: Kind, by_field: dict, out: Stre
 def _parquet_slices(path: Path, few: set[str]):
     """Slices of a Parquet file's rows, with their sheet row numbers (the header is row 1); the columns of
     ``few`` values read as dictionaries; rows with no value left out, as a sheet's empty rows are. A file whose
-    pages cannot be read (damaged, cut short) is refused, naming where reading stopped."""
+    pages cannot be read (damaged, cut short) is refused."""
     from store.ingest.problems import IngestError, Problem
 
     number = 2
@@ -411,8 +415,8 @@ def _parquet_slices(path: Path, few: set[str]):
         except pa.ArrowInvalid:
             raise
         except (OSError, pa.ArrowException) as err:
-            raise IngestError([Problem(path.name, f"tệp Parquet hỏng, không đọc được từ dòng này trở đi: {err}",
-                                       number)]) from None
+            # no row named: the reader reads ahead, and the rows before the damage cannot be told exactly
+            raise IngestError([Problem(path.name, f"tệp Parquet hỏng, không đọc được: {err}")]) from None
         data, numbers = pa.Table.from_batches([batch]), np.arange(number, number + batch.num_rows)
         number += batch.num_rows
         filled = _filled(data)
