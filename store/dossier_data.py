@@ -80,12 +80,23 @@ def scratch(engine: Engine) -> Path:
     return path
 
 
-def tidy(engine: Engine) -> None:
-    """The dossier folders left empty (the scratch area after its files went, the whole store's after a refused
-    first import): removed, so that a refused import leaves nothing behind. Only empty ones: another import's
-    files keep theirs, and each import makes again what it needs (``scratch``, ``DatasetWriter``)."""
-    top = data_dir(engine)
-    for folder in (root(engine) / ".tam", root(engine) / CHANGES, root(engine), top):
+def _tidied(engine: Engine) -> list[Path]:
+    """The folders ``tidy`` may remove, innermost first (the changes' folder is not among them: another import may
+    be about to write into it)."""
+    return [root(engine) / ".tam", root(engine), data_dir(engine)]
+
+
+def absent_folders(engine: Engine) -> list[Path]:
+    """The folders of ``_tidied`` not there yet, before an import: the ones it makes, and may then remove."""
+    return [folder for folder in _tidied(engine) if not folder.exists()]
+
+
+def tidy(folders: list[Path]) -> None:
+    """Of ``folders`` (those an import made: ``absent_folders`` before it), the ones left empty are removed, so
+    that a refused import leaves nothing behind; a folder that was there before (made by an administrator, with
+    its own permissions) stays. Only empty ones: another import's files keep theirs, and each import makes again
+    what it needs (``scratch``, ``DatasetWriter``)."""
+    for folder in folders:
         try:
             folder.rmdir()
         except OSError:  # not empty, or not there

@@ -213,3 +213,17 @@ def test_a_refused_first_import_leaves_no_folder_behind(engine, tmp_path):
     ingest_file(engine, write_csv(tmp_path / "tot.csv", DOSSIER_HEADERS, [dossier(code="A1")]), year=2024)
     assert [p.name for p in dossier_data.root(engine).iterdir() if not p.name.startswith(".")]
     assert not (dossier_data.root(engine) / ".tam").exists()
+
+
+def test_a_data_folder_made_beforehand_stays_with_its_permissions(engine, tmp_path):
+    """An administrator's data folder (its group and mode set for the service) is theirs: an import that finds it
+    empty leaves it so, and only what the import made is tidied away."""
+    import os
+    import stat
+
+    ingest_file(engine, units_file(tmp_path))
+    top = dossier_data.data_dir(engine)
+    top.mkdir()
+    os.chmod(top, 0o2770)
+    refused(engine, write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="A1"), dossier(code="A1")]))
+    assert top.is_dir() and stat.S_IMODE(top.stat().st_mode) == 0o2770 and not list(top.iterdir())

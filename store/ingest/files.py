@@ -158,11 +158,12 @@ def ingest_files(engine: Engine, paths: list[Path], kind: str | None = None, yea
     ``statuses`` telling what became of each file) when any file is refused: then nothing was written."""
     user = user or getpass.getuser()
     chosen = KINDS[kind] if kind else None
+    made = dossier_data.absent_folders(engine)
     try:
         with dossier_data.one_database(engine):
             return _ingest_files(engine, paths, chosen, year, user, progress)
     finally:
-        dossier_data.tidy(engine)
+        dossier_data.tidy(made)
 
 
 def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: int | None, user: str,
