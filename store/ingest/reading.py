@@ -328,26 +328,23 @@ def quote_scan(buf, sep: str, start: int = 0) -> tuple[int, int | None, int]:
     return (last, opened, before) if inside else (last, None, breaks)
 
 
-def irregular_quotes(buf, sep: str, start: int = 0) -> bool:
-    """Whether a quote stands inside a cell's text, at neither edge of a cell and not written twice («H20"24», a
-    letter to the parser): only then can the count of quotes mislead about which line breaks end records.
-    Vectorised, a block at a time: a Python scan of every quote of a quoted export would take seconds."""
+def quotes_in_doubt(buf, sep: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether the quotes of ``buf[start:end]`` (``start``: a record's start) may leave a cell open, so that they
+    must be followed one by one (``quote_scan``): odd in number, or one of them inside a cell's text, at neither
+    edge of a cell and not written twice («H20"24», a letter to the parser, which shifts the count). Quotes in
+    pairs at cells' edges all close. Vectorised, a block at a time: a Python scan of every quote of a quoted
+    export would take seconds."""
     data = np.frombuffer(buf, dtype=np.uint8)
+    end = len(data) if end is None else end
     inner = np.ones(256, dtype=bool)  # bytes that are neither a separator, a line's end nor a quote
     inner[list(sep.encode() + b'\n\r"')] = False
-    for at in range(start, len(data), 1 << 26):
-        quotes = np.flatnonzero(data[at:at + (1 << 26)] == 0x22) + at
+    count = 0
+    for at in range(start, end, 1 << 26):
+        quotes = np.flatnonzero(data[at:min(at + (1 << 26), end)] == 0x22) + at
+        count += len(quotes)
         quotes = quotes[(quotes > start) & (quotes < len(data) - 1)]
         if len(quotes) and (inner[data[quotes - 1]] & inner[data[quotes + 1]]).any():
             return True
-    return False
-
-
-def _odd_quotes(buf, start: int) -> bool:
-    """Whether ``buf`` holds an odd number of quotes after ``start`` (counted a block at a time)."""
-    count = 0
-    for at in range(start, len(buf), 1 << 26):
-        count += buf[at:at + (1 << 26)].count(b'"')
     return bool(count % 2)
 
 
@@ -357,7 +354,7 @@ def _unclosed_quote(name: str, source, start: int, sep: str, first_row: int, hea
     from openpyxl.utils import get_column_letter
 
     def check(buf) -> None:
-        if not _odd_quotes(buf, start) and not irregular_quotes(buf, sep, start):  # in pairs: every quoted cell closes
+        if not quotes_in_doubt(buf, sep, start):
             return
         _, opened, before = quote_scan(buf, sep, start)
         if opened is None:

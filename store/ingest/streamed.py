@@ -192,8 +192,7 @@ def _blocks(fh, size: int, sep: str = ","):
         block = fh.read(size)
         if not block:
             last = _without_blank_tail((ready or b"") + rest)
-            if b'"' in last and (last.count(b'"') % 2 or reading.irregular_quotes(last, sep)) \
-                    and reading.quote_scan(last, sep)[1] is not None:  # quotes in pairs at cells' edges: all close
+            if b'"' in last and reading.quotes_in_doubt(last, sep) and reading.quote_scan(last, sep)[1] is not None:
                 raise _Whole()
             if last:
                 yield last
@@ -215,13 +214,12 @@ RECORD_BYTES = 16 * CHUNK_BYTES  # no dossier's record is this long: a quote tha
 
 def _record_end(buf: bytes, sep: str) -> int:
     """Where the last whole record of ``buf`` (which starts with one) ends: its line break's position, -1 if none.
-    Quotes that come in pairs at cells' edges are told by their count (a quick search first: most exports quote
-    nothing); otherwise (a quote inside a cell's text shifts the count) they are followed one by one, as the parser
-    reads them (``reading.quote_scan``)."""
+    Quotes in pairs at cells' edges all close (a quick search first: most exports quote nothing); otherwise
+    (``reading.quotes_in_doubt``) they are followed one by one, as the parser reads them (``reading.quote_scan``)."""
     cut = buf.rfind(b"\n")
     if cut < 0 or b'"' not in buf:
         return cut
-    if not buf.count(b'"', 0, cut) % 2 and not reading.irregular_quotes(buf, sep):  # pairs at cells' edges
+    if not reading.quotes_in_doubt(buf, sep, end=cut):
         return cut
     return reading.quote_scan(buf, sep)[0]
 
