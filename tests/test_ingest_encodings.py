@@ -170,3 +170,19 @@ def test_a_byte_that_is_not_utf8_past_the_start_is_named_by_its_row_and_column(e
     path.write_bytes(b"".join(lines))
     text = refused(engine, path)
     assert f"ho_so.csv, dòng {row}, cột «B»: ô có byte không thuộc mã UTF-8" in text
+
+
+def test_a_byte_that_is_not_utf8_after_quoted_line_breaks_and_separators_is_named_by_its_record(engine, tmp_path):
+    """Rows are records, as everywhere else: a quoted cell's line breaks and commas do not move the row or the
+    column named."""
+    from helpers import refused, units_file, write_csv
+
+    ingest_file(engine, units_file(tmp_path))
+    rows = [dossier(code=f"HS{i:05d}") for i in range(50)]
+    rows[3][1] = "HS\n00003,a"  # the writer quotes it: row 5 of the sheet spans two lines
+    rows[9][1] = "HS\n00009"
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, rows)
+    data = path.read_bytes().replace(b"HS00020,1.000001", b"HS00020,1.0\xff00001")
+    path.write_bytes(data)
+    text = refused(engine, path)
+    assert "ho_so.csv, dòng 22, cột «C»: ô có byte không thuộc mã UTF-8" in text

@@ -104,3 +104,18 @@ def test_a_quote_inside_a_cell_among_the_first_rows_is_a_letter_too(engine, tmp_
     path = _file(tmp_path, 50, {3: 'HS"1', 4: 'HS"2"'})
     assert ingest_file(engine, path, year=2024).rows == 50
     assert {'HS"1', 'HS"2"'} <= set(dossier_data.read(engine)["code"])
+
+
+@pytest.mark.parametrize("chunk", [4 << 10, 20 << 20])
+def test_a_quote_left_open_after_a_quoted_line_break_in_its_row_names_its_own_column(engine, tmp_path, monkeypatch,
+                                                                                     chunk):
+    """The row's cells are counted from the row's start, not from the line break inside its quoted code."""
+    ingest_file(engine, units_file(tmp_path))
+    monkeypatch.setattr(streamed, "CHUNK_BYTES", chunk)
+    monkeypatch.setattr(streamed, "RECORD_BYTES", 16 * chunk)
+    path = _file(tmp_path, 3000, {1002: '"HS\n01000"'})
+    text = path.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines(True) if line.startswith('01000"'))
+    path.write_text(text.replace(row, row.replace(",1.000001,", ',"1.000001,', 1)), encoding="utf-8")
+    text = refused(engine, path)
+    assert "ho_so.csv, dòng 1002, cột «Mã TTHC»" in text and "không đóng" in text

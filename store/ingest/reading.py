@@ -173,26 +173,46 @@ def _decoded(path: Path, name: str, kinds: Iterable) -> tuple[object, int, list[
 
 def _not_utf8(path: Path, name: str) -> Problem:
     """A file that is UTF-8 where its encoding is told (its start) and not further on: the row and column of the
-    first byte that is not, so that the one cell can be put right."""
+    first byte that is not, so that the one cell can be put right. Rows are records, as everywhere: a quoted cell
+    may hold line breaks and separators."""
     from openpyxl.utils import get_column_letter
 
-    decoder, lines, line_start = codecs.getincrementaldecoder("utf-8")(), 0, b""
+    bad = _first_not_utf8(path)
+    if bad is None:
+        return Problem(name, NOT_UTF8)
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        begin = len(codecs.BOM_UTF8) if mm[:3] == codecs.BOM_UTF8 else 0
+        head_end = mm.find(b"\n", begin, bad)
+        first = mm[begin:head_end if head_end >= 0 else bad]
+        sep = max((first.count(s.encode()), s) for s in (",", ";", "\t"))[1]
+        if mm.find(b'"', begin, bad) < 0:  # no quote before it: records are lines, counted a block at a time
+            rows = sum(mm[at:min(at + (1 << 24), bad)].count(b"\n") for at in range(begin, bad, 1 << 24))
+            record = mm.rfind(b"\n", begin, bad) + 1 or begin
+        else:
+            last, _, rows = quote_scan(mm, sep, begin, bad)
+            record = max(begin, last + 1)
+        column = get_column_letter(_cell_at(mm, record, bad, sep) + 1)
+    return Problem(name, "ô có byte không thuộc mã UTF-8 (sửa ô này, hoặc lưu lại tệp với «CSV UTF-8»)",
+                   rows + 1, column)
+
+
+def _first_not_utf8(path: Path) -> int | None:
+    """Where the first byte that is not UTF-8 stands in ``path`` (None: every byte is)."""
+    decoder, at = codecs.getincrementaldecoder("utf-8")(), 0
     with open(path, "rb") as fh:
         while block := fh.read(1 << 20):
             held = len(decoder.getstate()[0])  # the bytes of a character cut at the end of the block before
             try:
                 decoder.decode(block)
             except UnicodeDecodeError as err:
-                bad = err.start - held  # in this block
-                before = block[:max(bad, 0)]
-                row = lines + before.count(b"\n") + 1
-                line = (line_start + before)[(line_start + before).rfind(b"\n") + 1:]
-                seps = max((line.count(sep.encode()), sep) for sep in (",", ";", "\t"))[0]
-                return Problem(name, "ô có byte không thuộc mã UTF-8 (sửa ô này, hoặc lưu lại tệp với «CSV UTF-8»)",
-                               row, get_column_letter(seps + 1))
-            lines += block.count(b"\n")
-            line_start = (line_start + block)[(line_start + block).rfind(b"\n") + 1:][-(1 << 16):]
-    return Problem(name, NOT_UTF8)
+                return at + err.start - held
+            at += len(block)
+    held = len(decoder.getstate()[0])
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:  # a character cut at the file's end
+        return at - held
+    return None
 
 
 # The 8-bit encodings of Vietnamese offices, in the order they are tried: Excel's «CSV» on a Vietnamese Windows,
@@ -303,15 +323,15 @@ def _has_inner_blank_line(source, start: int) -> bool:
 _QUOTE_OR_BREAK = re.compile(rb'["\n]')
 
 
-def quote_scan(buf, sep: str, start: int = 0) -> tuple[int, int | None, int]:
-    """Quotes followed as a CSV parser reads them through ``buf`` from ``start``, a record's start: a quote that
-    begins a cell opens it, a quote written twice inside is one letter, any other quote inside a cell not quoted
-    is a letter («H20"24»). Returns where the last line break outside quotes stands (-1: none), where a cell
-    still open at the end was opened (None: none), and how many line breaks outside quotes come before that (or
-    in all)."""
+def quote_scan(buf, sep: str, start: int = 0, end: int | None = None) -> tuple[int, int | None, int]:
+    """Quotes followed as a CSV parser reads them through ``buf[start:end]``, ``start`` a record's start: a quote
+    that begins a cell opens it, a quote written twice inside is one letter, any other quote inside a cell not
+    quoted is a letter («H20"24»). Returns where the last line break outside quotes stands (-1: none; where a cell
+    is still open at the end, the last before it), where that cell was opened (None: none), and how many line
+    breaks outside quotes come before it (or in all): the records before its own."""
     inside, last, escaped, opened, breaks, before = False, -1, -1, None, 0, 0
     starts = (sep.encode(), b"\n", b"\r")
-    for found in _QUOTE_OR_BREAK.finditer(buf, start):
+    for found in _QUOTE_OR_BREAK.finditer(buf, start, len(buf) if end is None else end):
         at = found.start()
         if at == escaped:
             continue
@@ -348,6 +368,14 @@ def quotes_in_doubt(buf, sep: str, start: int = 0, end: int | None = None) -> bo
     return bool(count % 2)
 
 
+def _cell_at(buf, record: int, at: int, sep: str) -> int:
+    """The index of the cell that byte ``at`` of the record starting at ``record`` falls in (a record's cells may
+    hold quoted separators and line breaks)."""
+    text = bytes(buf[record:at]).decode("utf-8", "replace")
+    cells = next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), [""])
+    return max(1, len(cells)) - 1
+
+
 def _unclosed_quote(name: str, source, start: int, sep: str, first_row: int, headers: list[str]) -> None:
     """Refuses a file with a cell whose quote opens and never closes: parsers read the rest of the file into
     that cell, or, Arrow's, drop the rows of the block it is in without a word. Its row and column are named."""
@@ -356,12 +384,10 @@ def _unclosed_quote(name: str, source, start: int, sep: str, first_row: int, hea
     def check(buf) -> None:
         if not quotes_in_doubt(buf, sep, start):
             return
-        _, opened, before = quote_scan(buf, sep, start)
+        last, opened, before = quote_scan(buf, sep, start)
         if opened is None:
             return
-        record = max(start, buf.rfind(b"\n", start, opened) + 1)
-        cells = next(csv.reader([bytes(buf[record:opened]).decode("utf-8", "replace")], delimiter=sep), [""])
-        j = max(1, len(cells)) - 1
+        j = _cell_at(buf, max(start, last + 1), opened, sep)
         column = headers[j] if j < len(headers) and headers[j] else get_column_letter(j + 1)
         raise IngestError([Problem(name, "ô mở dấu ngoặc kép (\") mà không đóng: mọi dòng sau sẽ bị đọc lẫn vào ô này",
                                    first_row + before, column)])
