@@ -127,8 +127,20 @@ _MONTHS = re.compile(r"^(6|9)\s*thang\s*(?:dau\s*)?(?:/|nam)?\s*(\d{4})$")
 _YEAR = re.compile(r"^nam\s*(\d{4})$")
 
 
+# The years a period may be of: those the year columns of every input take (a year 0999 had read as the period
+# «999-NAM», whose year could not be read back).
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
 def parse_period(text: str) -> Period:
     """Read a period as users write it: ``2024-Q1``, ``Quý I/2024``, ``6 tháng 2024``, ``Năm 2024``."""
+    period = _period(text)
+    if not FIRST_YEAR <= period.year <= LAST_YEAR:
+        raise ValueError(f"kỳ báo cáo «{text}»: năm phải từ {FIRST_YEAR} đến {LAST_YEAR}")
+    return period
+
+
+def _period(text: str) -> Period:
     folded = re.sub(r"\s+", " ", _fold(str(text)))
     if m := _CODE.match(folded):
         return Period(int(m[1]), KINDS_BY_CODE[m[2].upper()])

@@ -117,6 +117,24 @@ def test_duplicate_keys_name_the_first_row(loaded, tmp_path):
         "so_lieu.csv, dòng 4, cột «Mã đơn vị»: trùng khóa (Mã đơn vị, Kỳ báo cáo, Mã chỉ tiêu) với dòng 2"]
 
 
+@pytest.mark.parametrize("first, second", [("Năm 2024", "2024-NAM"), ("Quý I/2024", "quý 1 năm 2024")])
+def test_one_period_written_two_ways_is_one_key(loaded, tmp_path, first, second):
+    """Both rows would be current for the one period: which value counts could not be told."""
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", first, "van_ban_di", "5", ""],
+        ["SKHCN", second, "van_ban_di", "7", ""],
+    ])
+    assert refused(loaded, path) == [
+        "so_lieu.csv, dòng 3, cột «Mã đơn vị»: trùng khóa (Mã đơn vị, Kỳ báo cáo, Mã chỉ tiêu) với dòng 2"]
+
+
+@pytest.mark.parametrize("period", ["Năm 0999", "Quý I/0001", "2101-Q2", "Năm 1989"])
+def test_a_period_of_a_year_no_input_takes_is_refused(loaded, tmp_path, period):
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["SKHCN", period, "van_ban_di", "5", ""]])
+    assert refused(loaded, path) == [
+        f"so_lieu.csv, dòng 2, cột «Kỳ báo cáo»: kỳ báo cáo «{period}»: năm phải từ 1990 đến 2100"]
+
+
 def test_dossier_dates_outside_the_reporting_year(loaded, tmp_path):
     path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
         dossier(code="A"), dossier(code="B"),

@@ -18,10 +18,10 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from store import models, outbox
+from store import calendar, models, outbox
 from store.db import serialize_writes
 from store.ingest import awards, dossiers, facts, findings, narratives, people, proceedings, submissions, units
-from store.ingest.columns import fold
+from store.ingest.columns import fold, map_distinct
 from store.ingest.kind import Context, Kind
 from store.ingest.limits import sized
 from store.ingest.problems import Collector, IngestError, Problem
@@ -120,6 +120,8 @@ def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
         else:
             frame[col.field] = col.parse(raw[by_field[col.field]] if col.field in by_field else empty, out)
     keys = frame[list(kind.key)]
+    if "period" in kind.key:  # «Năm 2024» and «2024-NAM» are one period: one key
+        keys = keys.assign(period=map_distinct(keys["period"], _period_code))
     repeated = keys.duplicated(keep="first") & keys.ne("").all(axis=1)
     if repeated.any():
         names = ", ".join(c.header for c in kind.columns if c.field in kind.key)
@@ -127,6 +129,14 @@ def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
         out.rows(repeated, by_field.get(kind.key[0], kind.key[0]),
                  lambda pos: f"trùng khóa ({names}) với dòng {out.row_of(pos)}", first)
     return frame
+
+
+def _period_code(text: str) -> str:
+    """A period's code as the key of a row (its text when it cannot be read: refused by the kind's check)."""
+    try:
+        return calendar.parse_period(text).code if text else text
+    except ValueError:
+        return text
 
 
 def ingest_file(engine: Engine, path: str | Path, kind: str | None = None, year: int | None = None,
