@@ -24,7 +24,7 @@ from helpers import FACT_HEADERS, UNIT_HEADERS, UNITS, dossier, DOSSIER_HEADERS,
 from store import dossier_data, models
 from store.db import TABLES, make_engine
 from store.ingest import KINDS, IngestError, ingest_file
-from store.ingest.columns import Number, Text
+from store.ingest.columns import Number, Text, Year
 
 TITLES = [["UBND TỈNH LAI CHÂU"], ["BÁO CÁO SỐ LIỆU CẢI CÁCH HÀNH CHÍNH NĂM 2024"], []]
 # The kinds of the demo province's files.
@@ -305,9 +305,10 @@ def _bad_cases(key: str) -> list[tuple[str, str, object, str]]:
              ("NA_required", required.header, "NA", "không có giá trị"),
              ("excel_error", required.header, "#REF!", "lỗi công thức")]
     for col in numbers:
+        beyond = "năm phải từ 1990 đến 2100" if isinstance(col, Year) else "vượt quá giới hạn"
         cases += [(f"inf:{col.field}", col.header, "inf", "không phải là một số hữu hạn"),
-                  (f"1e308:{col.field}", col.header, "1e308", "vượt quá giới hạn"),
-                  (f"overflow:{col.field}", col.header, "99999999999999999999", "vượt quá giới hạn"),
+                  (f"1e308:{col.field}", col.header, "1e308", beyond),
+                  (f"overflow:{col.field}", col.header, "99999999999999999999", beyond),
                   (f"decimal_point:{col.field}", col.header, "12.5", "dấu chấm")]
     return cases
 

@@ -135,6 +135,46 @@ def test_a_period_of_a_year_no_input_takes_is_refused(loaded, tmp_path, period):
         f"so_lieu.csv, dòng 2, cột «Kỳ báo cáo»: kỳ báo cáo «{period}»: năm phải từ 1990 đến 2100"]
 
 
+@pytest.mark.parametrize("year", ["99999", "2147483647", "1989"])
+def test_a_year_beyond_the_calendar_is_refused(loaded, tmp_path, year):
+    path = write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB1", "Lò Thị Dua", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN", year, "Hoàn thành tốt nhiệm vụ"]])
+    assert refused(loaded, path) == [
+        f"can_bo.csv, dòng 2, cột «Năm đánh giá»: «{year}»: năm phải từ 1990 đến 2100"]
+
+
+@pytest.mark.parametrize("day", ["01/01/9999", "0001-01-01", "31/12/1899"])
+def test_a_date_beyond_the_days_any_input_holds_is_refused(loaded, tmp_path, day):
+    people = write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB1", "Lò Thị Dua", "Nữ", day, "Công chức", "Chuyên viên", "SKHCN", "2024", "Hoàn thành tốt nhiệm vụ"]])
+    assert refused(loaded, people) == [f"can_bo.csv, dòng 2, cột «Ngày sinh»: ngày «{day}» nằm ngoài khoảng ngày "
+                                       f"hợp lệ (01/01/1900 – 31/12/2100)"]
+    dossiers = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="HS1"), dossier(code="HS2", due=day)])
+    assert refused(loaded, dossiers, year=2024) == [
+        f"ho_so.csv, dòng 3, cột «Ngày hẹn trả»: ngày «{day}» nằm ngoài khoảng ngày hợp lệ (01/01/1900 – 31/12/2100)"]
+
+
+def test_a_date_beyond_the_days_any_input_holds_is_refused_from_parquet_and_xlsx(loaded, tmp_path):
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [dossier(code="HS1"), dossier(code="HS2")]
+    columns = {h: [r[j] for r in rows] for j, h in enumerate(DOSSIER_HEADERS)}
+    columns["Ngày hẹn trả"] = [dt.date(2024, 3, 12), dt.date(9999, 1, 1)]
+    path = tmp_path / "ho_so.parquet"
+    pq.write_table(pa.table(columns), path)
+    assert refused(loaded, path, year=2024) == [
+        "ho_so.parquet, dòng 3, cột «Ngày hẹn trả»: ngày «01/01/9999» nằm ngoài khoảng ngày hợp lệ "
+        "(01/01/1900 – 31/12/2100)"]
+    book = write_xlsx(tmp_path / "can_bo.xlsx", PEOPLE_HEADERS, [
+        ["CB1", "Lò Thị Dua", "Nữ", dt.datetime(9999, 12, 31), "Công chức", "Chuyên viên", "SKHCN", 2024,
+         "Hoàn thành tốt nhiệm vụ"]])
+    assert refused(loaded, book) == ["can_bo.xlsx, dòng 2, cột «Ngày sinh»: ngày «31/12/9999» nằm ngoài khoảng "
+                                     "ngày hợp lệ (01/01/1900 – 31/12/2100)"]
+
+
 def test_dossier_dates_outside_the_reporting_year(loaded, tmp_path):
     path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
         dossier(code="A"), dossier(code="B"),

@@ -12,7 +12,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from store.ingest.columns import EXCEL_ERRORS, MAX_CELL, MAX_NUMBER, MISSING_MARKS, Choice, Column, Day, Number, Text, fold
+from store.ingest.columns import (EXCEL_ERRORS, FIRST_DAY, LAST_DAY, MAX_CELL, MAX_NUMBER, MISSING_MARKS, Choice,
+                                  Column, Day, Number, Text, fold)
 
 # What Python's str.strip() removes, as the typed columns strip cells: Arrow's own idea of white space differs.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -20,8 +21,8 @@ _REPORTED = pa.array(sorted(EXCEL_ERRORS | MISSING_MARKS))
 _LONGEST_REPORTED = max(len(v) for v in EXCEL_ERRORS | MISSING_MARKS)
 _DMY = r"^\d{2}/\d{2}/\d{4}$"
 _YMD = r"^\d{4}-\d{2}-\d{2}$"
-# Years a dossier can have; a date outside is left to the typed column, which knows its own bounds.
-_YEARS = (1900, 2199)
+# The years of the days any column takes; a date outside is left to the typed column, which refuses it.
+_YEARS = (FIRST_DAY.year, LAST_DAY.year)
 _DIGITS = r"^\d{1,15}$"  # under MAX_NUMBER: every such number is held exactly
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import models
-from store.ingest.columns import Choice, Day, Number, Text
+from store.ingest.columns import Choice, Day, Text, Year
 from store.ingest.kind import Context, Kind
 from store.ingest.people import RATINGS
 from store.ingest.problems import Collector
@@ -65,10 +65,6 @@ def form_code(participant_kind: str, word: str) -> str | None:
     return code
 
 
-def _year(header: str, field: str) -> Number:
-    return Number(header, field, integral=True, minimum=1990, maximum=2100, example="2024", help="Năm, 4 chữ số")
-
-
 AWARD_COLUMNS = (
     Choice("Cá nhân hay tập thể", "kind", choices={**{v: k for k, v in PARTICIPANT_KINDS.items()},
                                                    **{k: k for k in PARTICIPANT_KINDS}},
@@ -78,7 +74,7 @@ AWARD_COLUMNS = (
     Choice("Danh hiệu, hình thức khen thưởng", "form", choices=FORM_WORDS, example="Chiến sĩ thi đua cơ sở",
            help="Cá nhân: " + " / ".join(FORMS["ca_nhan"].values()) + ". Tập thể: "
                 + " / ".join(FORMS["tap_the"].values()) + " (hoặc mã, chữ viết tắt: LĐTT, CSTĐCS, TTLĐXS …)"),
-    _year("Năm", "year"),
+    Year("Năm", "year"),
     Text("Số quyết định", "decision_no", limit=100, example="125/QĐ-SKHCN"),
     Day("Ngày quyết định", "decided_on", example="20/12/2024"),
     Text("Cơ quan quyết định", "issuer", limit=50, example="SKHCN",
@@ -175,7 +171,7 @@ def load_awards(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: i
 
 RATING_COLUMNS = (
     Text("Mã tập thể", "unit", limit=50, example="SKHCN-VP", help="Mã đơn vị (sở, xã, phòng) được xếp loại"),
-    _year("Năm đánh giá", "year"),
+    Year("Năm đánh giá", "year"),
     Choice("Mức xếp loại tập thể", "rating", choices={**{v: k for k, v in RATINGS.items()}, **{k: k for k in RATINGS}},
            example="Hoàn thành xuất sắc nhiệm vụ",
            help="Hoàn thành xuất sắc / tốt / Hoàn thành / Không hoàn thành nhiệm vụ (HTXSNV, HTTNV, HTNV, KHTNV)"),

@@ -11,6 +11,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
+from store.calendar import FIRST_YEAR, LAST_YEAR
 from store.ingest.problems import Collector, shown
 
 # What a spreadsheet writes where it has no value: a missing value, refused where the column requires one.
@@ -19,6 +20,9 @@ MISSING_MARKS = frozenset({"NA", "N/A", "#N/A", "na", "n/a", "#n/a", "N/a", "Na"
 EXCEL_ERRORS = frozenset({"#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
 MAX_CELL = 32_767  # Excel's own limit on the text of a cell: the limit of a column stored without one
 MAX_NUMBER = 1e15  # larger than any figure of a province, and where float64 still holds every tenth exactly
+# The days any input may hold: a birth in 1900 to a deadline in 2100. Beyond, a date is a slip (01/01/9999 as
+# a due date would make a dossier never late).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 
 
 def fold(text: str) -> str:
@@ -208,9 +212,7 @@ class Number(Column):
         out.rows(infinite, self.header, lambda v: f"«{shown(v)}» không phải là một số hữu hạn", src)
         top = self.maximum if self.maximum is not None else MAX_NUMBER
         huge = ~infinite & (values.abs() > top)
-        out.rows(huge, self.header,
-                 lambda v: f"«{shown(v)}» vượt quá giới hạn của cột ({'±' if self.minimum is None else ''}"
-                           f"{_limit_text(top)})", src)
+        out.rows(huge, self.header, lambda v: self._beyond(shown(v), top), src)
         fine = values.notna() & ~infinite & ~huge
         if self.integral:
             frac = fine & (values != np.floor(values))
@@ -219,8 +221,31 @@ class Number(Column):
             low = fine & (values < self.minimum)
             out.rows(low & (values < 0), self.header,
                      lambda v: f"giá trị âm «{shown(v)}» không hợp lệ (phải ≥ {self.minimum:g})", src)
-            out.rows(low & (values >= 0), self.header, lambda v: f"«{shown(v)}» nhỏ hơn {self.minimum:g}", src)
+            out.rows(low & (values >= 0), self.header, lambda v: self._below(shown(v)), src)
         return values.where(fine)
+
+    def _beyond(self, text: str, top: float) -> str:
+        return f"«{text}» vượt quá giới hạn của cột ({'±' if self.minimum is None else ''}{_limit_text(top)})"
+
+    def _below(self, text: str) -> str:
+        return f"«{text}» nhỏ hơn {self.minimum:g}"
+
+
+@dataclass(frozen=True)
+class Year(Number):
+    """A year, within the years of the CCHC calendar (``store.calendar``): 99999 or 2147483647 is a slip."""
+
+    integral: bool = True
+    minimum: float | None = FIRST_YEAR
+    maximum: float | None = LAST_YEAR
+    help: str = "Năm, 4 chữ số"
+    example: str = "2024"
+
+    def _beyond(self, text: str, top: float) -> str:
+        return f"«{text}»: năm phải từ {self.minimum:g} đến {self.maximum:g}"
+
+    def _below(self, text: str) -> str:
+        return self._beyond(text, self.maximum)
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -258,7 +283,12 @@ class Day(Column):
             out.rows(blank & ~reported, self.header, "ô bắt buộc đang để trống")
         out.rows(parsed.isna() & ~blank, self.header,
                  lambda v: f"«{shown(v)}» không phải ngày hợp lệ (dd/mm/yyyy)", text)
-        return parsed.dt.normalize()
+        beyond = (parsed < pd.Timestamp(FIRST_DAY)) | (parsed > pd.Timestamp(LAST_DAY))
+        if beyond.any():  # named as written, or as the day it is (a date cell of a workbook, a typed column)
+            said = text.where(text.ne(""), parsed.dt.strftime("%d/%m/%Y"))
+            out.rows(beyond, self.header, lambda v: f"ngày «{shown(v)}» nằm ngoài khoảng ngày hợp lệ "
+                                                    f"({FIRST_DAY:%d/%m/%Y} – {LAST_DAY:%d/%m/%Y})", said)
+        return parsed.where(~beyond).dt.normalize()
 
 
 @dataclass(frozen=True)

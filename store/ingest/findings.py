@@ -14,12 +14,12 @@ from base.rule_uses import family
 from rules.ruleset import NoRuleSetInForce, RuleSet, RuleSetError, choose
 from store import calendar, models
 from store.appraisals import add_appraisal
-from store.ingest.columns import Day, Number, Text
+from store.ingest.columns import Day, Number, Text, Year
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector
 
 COLUMNS = (
-    Number("Năm kiểm tra", "year", integral=True, minimum=1990, example="2024", help="Năm của kế hoạch kiểm tra"),
+    Year("Năm kiểm tra", "year", help="Năm của kế hoạch kiểm tra"),
     Text("Mã đơn vị", "unit", example="SXD"),
     Day("Ngày kiểm tra", "visited_on", example="12/06/2024"),
     Text("Tiêu chí", "criterion", required=False, example="1.3", help="Mã tiêu chí (lá) của bộ tiêu chí chấm điểm"),

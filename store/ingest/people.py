@@ -7,7 +7,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from store import models
-from store.ingest.columns import Choice, Day, Number, Text
+from store.ingest.columns import Choice, Day, Text, Year
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector
 
@@ -34,10 +34,6 @@ def _choices(labels: dict[str, str], **aliases: str) -> dict[str, str]:
     return {**{v: k for k, v in labels.items()}, **{k: k for k in labels}, **aliases}
 
 
-def _year(header: str, field: str, example: str = "2024") -> Number:
-    return Number(header, field, integral=True, minimum=1990, example=example, help="Năm, 4 chữ số")
-
-
 PEOPLE_COLUMNS = (
     Text("Mã cán bộ", "person", help="Mã duy nhất của người", example="CB00001"),
     Text("Họ và tên", "name", example="Nguyễn Thị Hoa"),
@@ -48,7 +44,7 @@ PEOPLE_COLUMNS = (
            example="Công chức", help="Cán bộ / Công chức / Viên chức / Người lao động"),
     Text("Chức vụ", "position", example="Chuyên viên"),
     Text("Mã đơn vị", "unit", help="Đơn vị công tác trong năm đánh giá", example="SKHCN-VP"),
-    _year("Năm đánh giá", "year"),
+    Year("Năm đánh giá", "year"),
     Choice("Xếp loại", "rating", choices=_choices(RATINGS), example="Hoàn thành tốt nhiệm vụ",
            help="Hoàn thành xuất sắc / tốt / Hoàn thành / Không hoàn thành nhiệm vụ (hoặc HTXSNV, HTTNV, HTNV, KHTNV)"),
 )
@@ -86,7 +82,7 @@ def load_people(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: i
 
 DISCIPLINE_COLUMNS = (
     Text("Mã cán bộ", "person", example="CB00001"),
-    _year("Năm", "year"),
+    Year("Năm", "year"),
     Choice("Hình thức kỷ luật", "form", choices=_choices(DISCIPLINE_FORMS), example="Khiển trách",
            help=" / ".join(DISCIPLINE_FORMS.values())),
     Choice("Trạng thái", "status", choices=_choices(DISCIPLINE_STATUS), example="Đã quyết định",
@@ -130,7 +126,7 @@ INITIATIVE_COLUMNS = (
     Text("Mã sáng kiến", "code", example="SK-2024-001"),
     Text("Tên sáng kiến", "title", example="Số hóa quy trình tiếp nhận hồ sơ đăng ký mã số mã vạch"),
     Text("Mã cán bộ", "person", help="Tác giả (mỗi dòng một tác giả chính)", example="CB00001"),
-    _year("Năm công nhận", "year"),
+    Year("Năm công nhận", "year"),
     Choice("Cấp công nhận", "level", choices=_choices(INITIATIVE_LEVELS, **{"Cấp cơ sở": "co_so", "Cấp tỉnh": "tinh"}),
            example="Cơ sở", help="Cơ sở / Tỉnh / Toàn quốc"),
     Text("Số quyết định công nhận", "decision_no", required=False, example="102/QĐ-SKHCN"),

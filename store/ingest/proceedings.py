@@ -8,7 +8,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from store import models
-from store.ingest.columns import Choice, Day, Number, Text
+from store.ingest.columns import Choice, Day, Text, Year
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector
 
@@ -103,7 +103,7 @@ TOPIC_COLUMNS = (
     Text("Mã đề tài", "code", limit=50, example="ĐT-2024-01"),
     Text("Tên đề tài", "title", limit=500, example="Nghiên cứu ứng dụng chữ ký số trong xử lý hồ sơ"),
     Text("Mã cán bộ", "person", limit=50, example="CB00001", help="Chủ nhiệm hoặc thành viên chính (mỗi dòng một người)"),
-    Number("Năm nghiệm thu", "year", integral=True, minimum=1990, maximum=2100, example="2024"),
+    Year("Năm nghiệm thu", "year"),
     Choice("Cấp đề tài", "level", choices=_choices(TOPIC_LEVELS, **{"Cấp cơ sở": "co_so", "Cấp tỉnh": "tinh",
                                                                     "Cấp bộ": "bo", "Cấp quốc gia": "quoc_gia"}),
            example="Cơ sở", help=" / ".join(TOPIC_LEVELS.values())),
