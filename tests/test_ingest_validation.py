@@ -175,6 +175,28 @@ def test_a_date_beyond_the_days_any_input_holds_is_refused_from_parquet_and_xlsx
                                      "ngày hợp lệ (01/01/1900 – 31/12/2100)"]
 
 
+@pytest.mark.parametrize("name, code", [("Sở\x07 Nội vụ\x1b[2J", "X1"), ("Sở Nội vụ", "SNV\u200b"),
+                                        ("Sở \u202eụv iộN", "X2"), ("Sở\x00 Nội vụ", "X3"), ("Sở Nội vụ", "S\nNV")])
+def test_a_character_that_cannot_be_seen_is_refused_naming_it(engine, tmp_path, name, code):
+    """A bell, a terminal's escape, NUL, a zero-width space (a second «SNV» that looks like the first), a right-to-left
+    override; in a code, a line break too. A name's line break or a Vietnamese dash stays."""
+    path = write_csv(tmp_path / "don_vi.csv", UNIT_HEADERS, [["TINH", "UBND tỉnh – Văn phòng", "Tỉnh", ""],
+                                                           [code, name, "Sở", "TINH"]])
+    [problem] = refused(engine, path)
+    column = "Tên đơn vị" if code.startswith("X") else "Mã đơn vị"
+    assert problem.startswith(f"don_vi.csv, dòng 3, cột «{column}»: ô có ")
+    assert "không nhìn thấy nhưng làm giá trị khác đi: xóa ký tự này" in problem
+
+
+def test_a_character_that_cannot_be_seen_in_a_dossier_code_is_refused_in_the_fast_path(loaded, tmp_path):
+    rows = [dossier(code=f"HS{i:04d}") for i in range(3000)]
+    rows[2500][1] = "HS\u200b2500"
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, rows)
+    assert refused(loaded, path, year=2024) == [
+        "ho_so.csv, dòng 2502, cột «Mã hồ sơ»: ô có ký tự điều khiển hoặc ký tự ẩn (U+200B, ký tự thứ 3) — "
+        "không nhìn thấy nhưng làm giá trị khác đi: xóa ký tự này"]
+
+
 def test_dossier_dates_outside_the_reporting_year(loaded, tmp_path):
     path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
         dossier(code="A"), dossier(code="B"),

@@ -12,8 +12,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from store.ingest.columns import (EXCEL_ERRORS, FIRST_DAY, LAST_DAY, MAX_CELL, MAX_NUMBER, MISSING_MARKS, Choice,
-                                  Column, Day, Number, Text, fold)
+from store.ingest.columns import (BREAKS, EXCEL_ERRORS, FIRST_DAY, HIDDEN_RANGES, LAST_DAY, MAX_CELL, MAX_NUMBER,
+                                  MISSING_MARKS, Choice, Column, Day, Number, Text, character_class, fold)
 
 # What Python's str.strip() removes, as the typed columns strip cells: Arrow's own idea of white space differs.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -65,7 +65,21 @@ def _text(col: Column, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
         bad = pc.or_(bad, pc.and_(short, pc.is_in(cells, value_set=_REPORTED)))
     if col.required:
         bad = pc.or_(bad, pc.equal(cells, ""))
+    if _may_hide(cells):
+        bad = pc.or_(bad, pc.match_substring_regex(cells, _HIDDEN_IN_CODE if col.code else _HIDDEN))
     return cells, _mask(bad)
+
+
+# Bytes that begin every character columns.HIDDEN names (controls, U+0080–U+009F, U+0600–U+06FF, U+2000–U+2FFF,
+# U+F000–U+FFFF): where a slice's text holds none, no cell need be searched.
+_LEADS = np.zeros(256, dtype=bool)
+_LEADS[[*range(0x20), 0x7F, 0xC2, 0xD8, 0xE2, 0xEF]] = True
+_HIDDEN, _HIDDEN_IN_CODE = character_class(HIDDEN_RANGES), character_class(HIDDEN_RANGES + BREAKS)
+
+
+def _may_hide(cells: pa.Array) -> bool:
+    data = cells.buffers()[2]
+    return data is not None and bool(_LEADS[np.frombuffer(data, dtype=np.uint8)].any())
 
 
 def _day(col: Day, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
