@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import (DOSSIER_HEADERS, FACT_HEADERS, PEOPLE_HEADERS, UNIT_HEADERS, dossier, snapshot, units_file,
+from helpers import (DOSSIER_HEADERS, FACT_HEADERS, PEOPLE_HEADERS, UNIT_HEADERS, UNITS, dossier, snapshot, units_file,
                      write_csv, write_xlsx)
 from store.ingest import IngestError, ingest_file
 
@@ -269,6 +269,49 @@ def test_a_unit_tree_that_does_not_hold(engine, tmp_path):
         "don_vi.xlsx, dòng 4, cột «Mã đơn vị cấp trên»: Phòng, đơn vị trực thuộc không thể thuộc UBND tỉnh «TINH»",
         "don_vi.xlsx, dòng 5, cột «Mã đơn vị cấp trên»: đơn vị cấp trên «KHONGCO» không có trong tệp và trong danh mục",
     ]
+
+
+def test_a_unit_given_another_kind_keeps_its_stored_units_under_it(loaded, tmp_path):
+    """SKHCN turned into a phòng under STP: its stored Văn phòng would sit under a phòng."""
+    path = write_xlsx(tmp_path / "don_vi2.xlsx", UNIT_HEADERS, [
+        ["SKHCN", "Sở Khoa học và Công nghệ", "Phòng, đơn vị trực thuộc", "STP"]])
+    assert refused(loaded, path) == [
+        "don_vi2.xlsx, dòng 2, cột «Loại đơn vị»: Phòng, đơn vị trực thuộc «SKHCN» không thể là cấp trên của "
+        "đơn vị đã có trong danh mục «SKHCN-VP» (ghi lại các đơn vị này với cấp trên mới trong cùng tệp)"]
+    # The stored unit declared again in the same file, under a unit it fits, is what the message asks for.
+    path = write_xlsx(tmp_path / "don_vi3.xlsx", UNIT_HEADERS, [
+        ["SKHCN", "Sở Khoa học và Công nghệ", "Phòng, đơn vị trực thuộc", "STP"],
+        ["SKHCN-VP", "Văn phòng Sở", "Phòng, đơn vị trực thuộc", "XA0001"]])
+    assert ingest_file(loaded, path).rows == 2
+
+
+def test_a_unit_moved_under_its_own_stored_unit(loaded, tmp_path):
+    """The province moved under one of its sở: a loop, and its sở and xã would sit under a phòng."""
+    path = write_xlsx(tmp_path / "don_vi2.xlsx", UNIT_HEADERS, [
+        ["TINH", "UBND tỉnh Lai Châu", "Phòng, đơn vị trực thuộc", "SKHCN"]])
+    assert refused(loaded, path) == [
+        "don_vi2.xlsx, dòng 2, cột «Mã đơn vị cấp trên»: đơn vị «TINH» không thể thuộc «SKHCN», "
+        "là đơn vị cấp dưới của chính nó",
+        "don_vi2.xlsx, dòng 2, cột «Loại đơn vị»: Phòng, đơn vị trực thuộc «TINH» không thể là cấp trên của "
+        "đơn vị đã có trong danh mục «SKHCN», «STP», «XA0001» (ghi lại các đơn vị này với cấp trên mới trong "
+        "cùng tệp)"]
+
+
+def test_stored_units_that_no_longer_fit_are_named_first_then_counted(loaded, tmp_path):
+    offices = [[f"STP-P{i}", f"Phòng {i}", "Phòng, đơn vị trực thuộc", "STP"] for i in range(8)]
+    ingest_file(loaded, write_xlsx(tmp_path / "phong.xlsx", UNIT_HEADERS, offices))
+    path = write_xlsx(tmp_path / "don_vi2.xlsx", UNIT_HEADERS, [["STP", "Sở Tư pháp", "UBND tỉnh", ""]])
+    assert refused(loaded, path) == [
+        "don_vi2.xlsx, dòng 2, cột «Loại đơn vị»: UBND tỉnh «STP» không thể là cấp trên của đơn vị đã có trong "
+        "danh mục «STP-P0», «STP-P1», «STP-P2», «STP-P3», «STP-P4» và 3 đơn vị khác (ghi lại các đơn vị này với "
+        "cấp trên mới trong cùng tệp)"]
+
+
+def test_units_ingested_again_with_a_new_name(loaded, tmp_path):
+    rows = [row.copy() for row in UNITS]
+    rows[1][1] = "Sở Khoa học, Công nghệ và Đổi mới sáng tạo"
+    result = ingest_file(loaded, write_xlsx(tmp_path / "don_vi2.xlsx", UNIT_HEADERS, rows[1:]))
+    assert result.loaded == {"đơn vị mới": 0, "đơn vị cập nhật": 4}
 
 
 def test_a_malformed_spreadsheet(engine, tmp_path):

@@ -55,6 +55,7 @@ AUTHORITY = re.compile(r"^(KT|TM|Q|TL|TUQ)\. \S")
 LIMITS = {"abbreviation": ("Ký hiệu viết tắt", 30), "place": ("Địa danh", 100), "signer_name": ("Người ký", 200),
           "signer_title": ("Chức vụ người ký", 100), "signer_authority": ("Thẩm quyền ký", 100),
           "recipients": ("Nơi nhận", 1000)}
+SHOWN = 5  # stored units named in a message before the rest are counted
 
 
 def _check_issuer(frame: pd.DataFrame, out: Collector) -> None:
@@ -73,8 +74,42 @@ def _check_issuer(frame: pd.DataFrame, out: Collector) -> None:
             out.add(f"ký «{authority}» cần ghi «Chức vụ người ký» (ví dụ PHÓ GIÁM ĐỐC)", out.row_of(pos), "Chức vụ người ký")
 
 
+def _check_stored_below(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A stored unit the file gives another parent or kind, checked with the tree it would make (the file's units
+    over the stored ones): not under one of its own units, and the stored units under it that the file does not
+    declare again still fit its new kind (with every link fitting, no other loop can form: each kind sits one
+    level below its parent's)."""
+    with ctx.reading() as s:
+        stored = s.execute(select(models.Unit.id, models.Unit.code, models.Unit.kind, models.Unit.parent_id)).all()
+    code_of = {uid: code for uid, code, _, _ in stored}
+    before = {code: (kind, code_of.get(parent, "")) for _, code, kind, parent in stored}
+    parent_of = {code: parent for code, (_, parent) in before.items()} | dict(zip(frame["unit"], frame["parent"]))
+    in_file = set(frame["unit"])
+    below: dict[str, list[tuple[str, str]]] = {}
+    for _, code, kind, parent in stored:
+        if parent is not None and code not in in_file:
+            below.setdefault(code_of[parent], []).append((code, kind))
+    for pos, (code, kind, parent) in enumerate(zip(frame["unit"], frame["kind"], frame["parent"])):
+        if code not in before or kind is None or pd.isna(kind) or before[code] == (kind, parent or ""):
+            continue
+        seen, up = {parent}, parent_of.get(parent)
+        while up and up != code and up not in seen:
+            seen.add(up)
+            up = parent_of.get(up)
+        if parent and parent != code and up == code:
+            out.add(f"đơn vị «{code}» không thể thuộc «{parent}», là đơn vị cấp dưới của chính nó",
+                    out.row_of(pos), "Mã đơn vị cấp trên")
+        misfits = sorted(child for child, child_kind in below.get(code, []) if kind not in PARENT_KINDS[child_kind])
+        if misfits:
+            named = ", ".join(f"«{c}»" for c in misfits[:SHOWN])
+            more = f" và {len(misfits) - SHOWN} đơn vị khác" if len(misfits) > SHOWN else ""
+            out.add(f"{UNIT_KINDS[kind]} «{code}» không thể là cấp trên của đơn vị đã có trong danh mục {named}{more} "
+                    "(ghi lại các đơn vị này với cấp trên mới trong cùng tệp)", out.row_of(pos), "Loại đơn vị")
+
+
 def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     _check_issuer(frame, out)
+    _check_stored_below(ctx, frame, out)
     in_file = dict(zip(frame["unit"], frame["kind"]))
     kinds = {code: kind for code, (_, kind) in ctx.units.items()} | in_file
     parents = frame["parent"].to_numpy()
