@@ -79,11 +79,19 @@ def _coalesce(*args: Array) -> Array:
     return out
 
 
-def _round(x: Array, digits: Array | None = None) -> Array:
-    n = 0 if digits is None else int(np.nanmax(digits)) if np.ndim(digits) else int(digits)
+# round's digits: a whole number written in the expression, checked when it is compiled (a column or 400 digits
+# would make 10 ** digits no number a float holds); 15 is all the decimal digits a float carries.
+MAX_DIGITS = 15
+
+
+def _round(x: Array, digits: int = 0) -> Array:
     # Half away from zero, as people round by hand (numpy rounds half to even).
-    scale = 10.0 ** n
-    return np.sign(x) * np.floor(np.abs(x) * scale + 0.5) / scale
+    scale = np.float64(10.0) ** min(max(digits, 0), MAX_DIGITS)  # bounded again: never an OverflowError
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = np.abs(x) * scale
+        rounded = np.sign(x) * np.floor(scaled + 0.5) / scale
+    # From 2 ** 52 on, a float is whole: x has no digits left to round (and x * scale may be past a float's range).
+    return np.where(scaled >= 2.0 ** 52, x, rounded)
 
 
 def _reduce(op) -> Callable[..., Array]:
@@ -439,6 +447,15 @@ def _compile(node: ast.AST, src: _Parser, known, names: set[str]) -> Callable[[E
         if not fewest <= len(node.args) <= most:
             raise ExpressionError(f"hàm {node.func.id} nhận từ {fewest} đến {most} đối số",
                                   _excerpt(src.segment(node)))
+        if node.func.id == "round" and len(node.args) == 2:
+            digits = node.args[1]
+            if not (isinstance(digits, ast.Constant) and isinstance(digits.value, (int, float))
+                    and not isinstance(digits.value, bool) and float(digits.value).is_integer()
+                    and 0 <= digits.value <= MAX_DIGITS):
+                raise ExpressionError(f"hàm round nhận số chữ số thập phân là một số nguyên viết sẵn từ 0 đến "
+                                      f"{MAX_DIGITS}", _excerpt(src.segment(node)))
+            x, n = _compile(node.args[0], src, known, names), int(digits.value)
+            return lambda env: _round(np.asarray(x(env), dtype=float), n)
         args = [_compile(a, src, known, names) for a in node.args]
         return lambda env: func(*(np.asarray(a(env), dtype=float) for a in args))
     raise ExpressionError(_NOT_ALLOWED, _excerpt(src.segment(node)))

@@ -9,6 +9,7 @@ sub-criterion) whose leaves turn an expression's value into points by one of the
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -89,16 +90,40 @@ class _Bounded(yaml.SafeLoader):
 
 
 class _Loader(_Bounded):
-    pass
+    names = False
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.not_names: dict[tuple[int, int], tuple[int, str, Any]] = {}  # key's place → (line, as written, as read)
+
+
+class _Names(_Loader):
+    """A rule file: every key of a mapping is a name (of the schema, an input, a parameter, a variable). A key YAML
+    reads as something else (``1:``, ``yes:``, ``~:``, a date) is noted with its line: the checks that follow, and
+    the office's, take names for text."""
+    names = True
 
 
 def _mapping_with_line(loader: _Loader, node: yaml.MappingNode) -> dict:
     mapping = loader.construct_mapping(node, deep=True)
+    if loader.names:
+        for key_node, _ in node.value:  # merged pairs included: construct_mapping has flattened them in
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                mark = key_node.start_mark
+                written = key_node.value if isinstance(key_node, yaml.ScalarNode) else type(key).__name__
+                loader.not_names[(mark.line, mark.column)] = (mark.line + 1, written, key)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def _not_a_name(written: str, key: Any) -> str:
+    kind = ("đúng/sai" if isinstance(key, bool) else "một số" if isinstance(key, (int, float))
+            else "rỗng (null)" if key is None else "một ngày" if isinstance(key, date) else "một giá trị khác")
+    return f"khóa «{_short(written, 80) or '~'}» phải là một tên (chuỗi chữ), YAML đọc nó là {kind}"
 
 
 @dataclass(frozen=True)
@@ -119,13 +144,14 @@ class RuleSetError(ValueError):
         super().__init__("\n".join(map(str, problems)))
 
 
-def read_yaml(text: str, file: str, lines: bool = False) -> Any:
-    """``text`` read as bounded safe YAML (mappings carry ``__line__`` when ``lines``); RuleSetError naming the
-    file and line on anything it cannot or may not read."""
+def read_yaml(text: str, file: str, lines: bool = False, names: bool = False) -> Any:
+    """``text`` read as bounded safe YAML (mappings carry ``__line__`` when ``lines``; every key must be a name,
+    a string, when ``names``); RuleSetError naming the file and line on anything it cannot or may not read."""
     if len(text) > MAX_BYTES:
         raise RuleSetError([Problem(file, None, None, f"tệp quá lớn (tối đa {MAX_BYTES // 1024} KB)")])
+    loader = (_Names if names else _Loader if lines else _Bounded)(text)  # all three are SafeLoaders
     try:
-        return yaml.load(text, Loader=_Loader if lines else _Bounded)  # noqa: S506 - both are SafeLoader
+        data = loader.get_single_data()
     except YamlRefused as err:
         raise RuleSetError([Problem(file, err.line, None, err.message)]) from None
     except yaml.YAMLError as err:
@@ -133,6 +159,12 @@ def read_yaml(text: str, file: str, lines: bool = False) -> Any:
         raise RuleSetError([Problem(file, mark.line + 1 if mark else None, None, f"YAML sai cú pháp: {err}")]) from None
     except (ValueError, OverflowError) as err:  # a date such as 2024-13-45
         raise RuleSetError([Problem(file, None, None, f"giá trị không đọc được: {err}")]) from None
+    finally:
+        loader.dispose()
+    if getattr(loader, "not_names", None):
+        raise RuleSetError([Problem(file, line, None, _not_a_name(written, key))
+                            for _, (line, written, key) in sorted(loader.not_names.items())])
+    return data
 
 
 def read_file(path: Path) -> str:
@@ -313,6 +345,29 @@ def _short(text: str | None, size: int) -> str | None:
     return text if text is None or len(text) <= size else text[:size] + "…"
 
 
+def _finite(value: Any) -> bool:
+    """A number a rule file may give: an int or float, not a truth value, and finite. YAML reads «.nan», «.inf» and
+    a literal past a float's range as numbers; scored, NaN is "no data" and ±inf infinite points, never what the
+    file meant."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def _infinite(value: Any) -> str:
+    """What to add to a refusal when ``value`` is a number that is not finite: the file's own word for it."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or _finite(value):
+        return ""
+    if isinstance(value, int):
+        word = "một số nguyên quá lớn"
+    else:
+        word = ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
+    return f" (đã cho {word}: mọi số trong bộ tiêu chí phải hữu hạn)"
+
+
 def _clean(raw: Any) -> Any:
     if isinstance(raw, dict):
         return {k: _clean(v) for k, v in raw.items() if k != "__line__"}
@@ -364,7 +419,7 @@ def _kinds(value: Any, line, where: str, check: _Checker) -> frozenset[str] | No
 
 
 def parse(text: str, file: str = "<rule set>") -> RuleSet:
-    raw = read_yaml(text, file, lines=True)
+    raw = read_yaml(text, file, lines=True, names=True)
     if not isinstance(raw, dict):
         raise RuleSetError([Problem(file, None, None, "tệp phải là một bảng khóa: giá trị (id, title, criteria …)")])
     check = _Checker(file)
@@ -409,9 +464,10 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
     starts = effective.get("from") if isinstance(effective.get("from"), date) else None
     ends = effective.get("to") if isinstance(effective.get("to"), date) else None
     parameters = {}
-    for name, spec in _mapping(raw.get("parameters"), top, "parameters", check).items():
-        if name != "__line__":
-            parameter = _parameter(name, spec, starts, ends, top, check)
+    block = _mapping(raw.get("parameters"), top, "parameters", check)
+    for name, spec in block.items():
+        if name != "__line__":  # a bare number has no line of its own: the block's is the nearest
+            parameter = _parameter(name, spec, starts, ends, block.get("__line__", top), check)
             if parameter is not None:
                 parameters[name] = parameter
 
@@ -420,12 +476,14 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
     seen: set[str] = set()
     criteria = tuple(c for c in (_node(n, known, parameters, check, seen, "")
                                  for n in _list(raw.get("criteria"), top, "criteria", check)) if c)
+    if not math.isfinite(sum(c.max for c in criteria)):  # finite maxima whose sum is not: inf points
+        check.add(top, "criteria", "tổng điểm tối đa của bộ tiêu chí vượt quá giới hạn của số")
     bands = []
     for band in _list(raw.get("classification"), top, "classification", check):
-        if (not isinstance(band, dict) or not isinstance(band.get("label"), str)
-                or not isinstance(band.get("min"), (int, float)) or isinstance(band.get("min"), bool)):
+        if not isinstance(band, dict) or not isinstance(band.get("label"), str) or not _finite(band.get("min")):
             check.add(band.get("__line__", top) if isinstance(band, dict) else top, "classification",
-                      "mỗi mức xếp loại cần «label» và «min» (% điểm tối đa)")
+                      "mỗi mức xếp loại cần «label» và «min» (% điểm tối đa)"
+                      + (_infinite(band.get("min")) if isinstance(band, dict) else ""))
             continue
         bands.append(Band(band["label"], float(band["min"])))
     if [b.min for b in bands] != sorted((b.min for b in bands), reverse=True):
@@ -467,21 +525,21 @@ def _parameter(name: str, spec: Any, starts: date | None, ends: date | None, top
     spec = spec if isinstance(spec, dict) else {"value": spec}
     line = spec.get("__line__", top)
     check.unknown_keys(spec, PARAMETER_KEYS, where)
-    is_number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
     if ("value" in spec) == ("values" in spec):
         check.add(line, where, "tham số cần đúng một trong «value» (một số) hoặc «values» (các giá trị theo ngày)")
         return None
     if "value" in spec:
-        if not is_number(spec["value"]):
-            check.add(line, where, "tham số phải có «value» là một số")
+        if not _finite(spec["value"]):
+            check.add(line, where, "tham số phải có «value» là một số" + _infinite(spec["value"]))
             return None
         values = [(None, float(spec["value"]), str(spec.get("reference", "")))]
     else:
         values = []
         for item in _list(spec["values"], line, where, check):
             at = item.get("__line__", line) if isinstance(item, dict) else line
-            if not isinstance(item, dict) or not is_number(item.get("value")) or not isinstance(item.get("from"), date):
-                check.add(at, where, "mỗi giá trị cần «from» (ngày yyyy-mm-dd), «value» (một số) và «reference» (căn cứ)")
+            if not isinstance(item, dict) or not _finite(item.get("value")) or not isinstance(item.get("from"), date):
+                check.add(at, where, "mỗi giá trị cần «from» (ngày yyyy-mm-dd), «value» (một số) và «reference» (căn cứ)"
+                          + (_infinite(item.get("value")) if isinstance(item, dict) else ""))
                 continue
             check.unknown_keys(item, {"from", "value", "reference", "note"}, where)
             if not isinstance(item.get("reference"), str) or not item["reference"].strip():
@@ -621,9 +679,9 @@ def _number(raw: dict, key: str, parameters: dict, check: _Checker, where: str, 
         if bound is not None:
             bound.append((key, step, value))
         return float(parameters[value]["value"])
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if _finite(value):
         return float(value)
-    check.add(raw.get("__line__"), where, f"«{key}» phải là một số hoặc tên một tham số")
+    check.add(raw.get("__line__"), where, f"«{key}» phải là một số hoặc tên một tham số" + _infinite(value))
     return None
 
 
@@ -641,8 +699,8 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
         check.add(line, where, "mã tiêu chí bị trùng")
     seen.add(cid)
     top = raw.get("max")
-    if not isinstance(top, (int, float)) or isinstance(top, bool) or top <= 0:
-        check.add(line, where, "«max» (điểm tối đa) phải là số dương")
+    if not _finite(top) or top <= 0:
+        check.add(line, where, "«max» (điểm tối đa) phải là số dương" + _infinite(top))
         top = 0.0
     applies = _kinds(raw.get("applies_to"), line, where, check)
     children_raw = _list(raw.get("children"), line, where, check)
@@ -688,9 +746,9 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
                 check.add(scoring.get("__line__", line), where, "mỗi mức cần «points» và «min»")
                 continue
             pts = step.get("points")
-            if not isinstance(pts, (int, float)) or isinstance(pts, bool) or pts < 0 or pts > top:
-                check.add(step.get("__line__", line), where, f"điểm của mức phải trong [0, {top:g}]")
-            entry = {"points": float(pts) if isinstance(pts, (int, float)) else 0.0}
+            if not _finite(pts) or pts < 0 or pts > top:
+                check.add(step.get("__line__", line), where, f"điểm của mức phải trong [0, {top:g}]" + _infinite(pts))
+            entry = {"points": float(pts) if _finite(pts) else 0.0}
             if "min" in step:
                 entry["min"] = _number(step, "min", parameters, check, where, bound, len(steps))
             steps.append(entry)

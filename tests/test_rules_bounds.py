@@ -1,0 +1,142 @@
+"""What a rule file's values may be: every number finite, round's digits a small whole number written in the
+expression, every key a name. Each breach is refused with the file, the line and the criterion by every command
+that reads a rule set (exit 1), never scored as "no data" or infinite points, never a traceback."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cli_runner import cchc
+from rules.expr import MAX_DIGITS, ExpressionError, compile_expression
+from rules.ruleset import RuleSetError, parse
+
+HEAD = "id: thu\ntitle: Thử\nreference: QĐ thử\nentity: unit\n"
+
+
+def rule_file(max_: str = "2", value: str = "van_ban_di", scoring: str = "{method: threshold, target: 1}",
+              parameters: str = "", classification: str = "", inputs: str = "{van_ban_di: Văn bản đi}") -> str:
+    return (HEAD + f"inputs: {inputs}\n" + parameters
+            + "criteria:\n"
+            + "  - id: \"1.1\"\n"  # line 7 without parameters: where a leaf's problems are reported
+            + "    title: Văn bản đi\n"
+            + f"    max: {max_}\n"
+            + f"    value: \"{value}\"\n"
+            + f"    scoring: {scoring}\n"
+            + "    reference: KH thử, mục 3\n"
+            + classification)
+
+
+def refusal(text: str) -> list[str]:
+    with pytest.raises(RuleSetError) as caught:
+        parse(text, "thu.yaml")
+    return [str(p) for p in caught.value.problems]
+
+
+def commands_refuse(tmp_path, text: str) -> str:
+    """What ``rules check`` says, after checking that ``rules test`` and ``rules explain`` say the same, exit 1."""
+    path = tmp_path / "thu.yaml"
+    path.write_text(text, encoding="utf-8")
+    checked = cchc("rules", "check", path, cwd=tmp_path)
+    tested = cchc("rules", "test", path, cwd=tmp_path)
+    explained = cchc("rules", "explain", path, "--unit", "SKHCN", cwd=tmp_path)
+    for done in (checked, tested, explained):
+        assert done.returncode == 1, (done.stdout, done.stderr)
+        assert done.stdout == checked.stdout and done.stderr == ""
+    assert not (tmp_path / "cchc.db").exists()  # refused before the store was opened
+    return " ".join(checked.stdout.split())
+
+
+# --- Every number finite ------------------------------------------------------------------------------------
+
+FINITE = "mọi số trong bộ tiêu chí phải hữu hạn"
+NOT_FINITE = [
+    ("max-nan", rule_file(max_=".nan"), "thu.yaml, dòng 7, tiêu chí 1.1: «max» (điểm tối đa) phải là số dương (đã cho .nan"),
+    ("max-inf", rule_file(max_=".inf"), "thu.yaml, dòng 7, tiêu chí 1.1: «max» (điểm tối đa) phải là số dương (đã cho .inf"),
+    ("max-qua-lon", rule_file(max_="1" + "0" * 400), "tiêu chí 1.1: «max» (điểm tối đa) phải là số dương (đã cho một số "
+                                                   "nguyên quá lớn"),
+    ("target-nan", rule_file(scoring="{method: proportional, target: .nan}"),
+     "thu.yaml, dòng 11, tiêu chí 1.1: «target» phải là một số hoặc tên một tham số (đã cho .nan"),
+    ("per-am-vo-cung", rule_file(scoring="{method: deduction, per: -.inf}"), "tiêu chí 1.1: «per» phải là một số "
+                                                                             "hoặc tên một tham số (đã cho -.inf"),
+    ("points-nan", rule_file(scoring="{method: bands, steps: [{points: .nan, min: 1}, {points: 0, min: 0}]}"),
+     "thu.yaml, dòng 11, tiêu chí 1.1: điểm của mức phải trong [0, 2] (đã cho .nan"),
+    ("min-inf", rule_file(scoring="{method: bands, steps: [{points: 2, min: .inf}, {points: 0, min: 0}]}"),
+     "tiêu chí 1.1: «min» phải là một số hoặc tên một tham số (đã cho .inf"),
+    ("tham-so-nan", rule_file(scoring="{method: threshold, target: p}", parameters="parameters:\n  p: .nan\n"),
+     "thu.yaml, dòng 7, tham số p: tham số phải có «value» là một số (đã cho .nan"),
+    ("tham-so-theo-ngay", rule_file(scoring="{method: threshold, target: p}", parameters=(
+        "parameters:\n  p: {values: [{from: 2024-01-01, value: .inf, reference: QĐ thử}]}\n")),
+     "thu.yaml, dòng 7, tham số p: mỗi giá trị cần «from» (ngày yyyy-mm-dd), «value» (một số) và «reference» "
+     "(căn cứ) (đã cho .inf"),
+    ("xep-loai-nan", rule_file(classification="classification:\n  - {label: Tốt, min: .nan}\n"),
+     "thu.yaml, dòng 14, classification: mỗi mức xếp loại cần «label» và «min» (% điểm tối đa) (đã cho .nan"),
+]
+
+
+@pytest.mark.parametrize("name, text, said", NOT_FINITE, ids=[n[0] for n in NOT_FINITE])
+def test_a_number_that_is_not_finite_is_refused_naming_file_line_and_criterion(name, text, said):
+    problems = refusal(text)
+    assert any(said in p and p.startswith("thu.yaml, dòng ") and FINITE in p for p in problems), problems
+
+
+def test_finite_maxima_whose_sum_is_not_are_refused():
+    text = (HEAD + "inputs: {a: A}\ncriteria:\n"
+            + "".join(f"  - {{id: '{i}', title: T, max: 1.0e+308, value: a, scoring: {{method: boolean}}, reference: r}}\n"
+                      for i in (1, 2)))
+    assert "thu.yaml, dòng 1, criteria: tổng điểm tối đa của bộ tiêu chí vượt quá giới hạn của số" in refusal(text)
+
+
+def test_every_command_refuses_a_number_that_is_not_finite_alike(tmp_path):
+    said = commands_refuse(tmp_path, rule_file(max_=".inf"))
+    assert said == f"thu.yaml, dòng 7, tiêu chí 1.1: «max» (điểm tối đa) phải là số dương (đã cho .inf: {FINITE})"
+
+
+# --- round's digits -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["round(a, 400)", "round(a, 16)", "round(a, -1)", "round(a, 2.5)", "round(a, a)",
+                                  "round(a, 1 + 1)", "round(a, 1.0e400)"])
+def test_round_takes_a_small_whole_number_of_digits_written_in_the_expression(text):
+    with pytest.raises(ExpressionError) as caught:
+        compile_expression(text, {"a"})
+    assert f"số nguyên viết sẵn từ 0 đến {MAX_DIGITS}" in str(caught.value) and text in str(caught.value)
+
+
+def test_round_within_its_bounds_never_overflows():
+    a = np.array([1.23456, -2.5, np.nan, 1e300, -np.inf, 2.0 ** 53 + 2])
+    got = compile_expression(f"round(a, {MAX_DIGITS})", {"a"})({"a": a}, len(a))
+    np.testing.assert_array_equal(got, a)  # past 2 ** 52 a float is whole: nothing to round, never inf
+    np.testing.assert_array_equal(compile_expression("round(a, 2)", {"a"})({"a": a}, len(a))[:2], [1.23, -2.5])
+
+
+def test_every_command_refuses_round_with_too_many_digits_alike(tmp_path):
+    said = commands_refuse(tmp_path, rule_file(value="round(van_ban_di, 400)"))
+    assert said == (f"thu.yaml, dòng 7, tiêu chí 1.1: hàm round nhận số chữ số thập phân là một số nguyên viết sẵn "
+                    f"từ 0 đến {MAX_DIGITS}: «round(van_ban_di, 400)»")
+
+
+# --- Every key a name ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("inputs, said", [
+    ("{1: A}", "khóa «1» phải là một tên (chuỗi chữ), YAML đọc nó là một số"),
+    ("{1.5: A}", "khóa «1.5» phải là một tên (chuỗi chữ), YAML đọc nó là một số"),
+    ("{yes: A}", "khóa «yes» phải là một tên (chuỗi chữ), YAML đọc nó là đúng/sai"),
+    ("{~: A}", "khóa «~» phải là một tên (chuỗi chữ), YAML đọc nó là rỗng (null)"),
+    ("{2024-01-01: A}", "khóa «2024-01-01» phải là một tên (chuỗi chữ), YAML đọc nó là một ngày"),
+], ids=["so-nguyen", "so-thuc", "dung-sai", "rong", "ngay"])
+def test_a_key_that_is_not_a_name_is_refused_with_its_line(inputs, said):
+    assert refusal(rule_file(inputs=inputs)) == [f"thu.yaml, dòng 5: {said}"]
+
+
+def test_keys_that_are_not_names_are_all_named_wherever_they_are():
+    text = rule_file(parameters="parameters:\n  3: 1\n  p: {value: 1, false: x}\n",
+                     scoring="{method: threshold, target: 1, 7: x}", inputs="{van_ban_di: A, null: B}")
+    assert refusal(text) == ["thu.yaml, dòng 5: khóa «null» phải là một tên (chuỗi chữ), YAML đọc nó là rỗng (null)",
+                             "thu.yaml, dòng 7: khóa «3» phải là một tên (chuỗi chữ), YAML đọc nó là một số",
+                             "thu.yaml, dòng 8: khóa «false» phải là một tên (chuỗi chữ), YAML đọc nó là đúng/sai",
+                             "thu.yaml, dòng 14: khóa «7» phải là một tên (chuỗi chữ), YAML đọc nó là một số"]
+
+
+def test_every_command_refuses_a_key_that_is_not_a_name_alike(tmp_path):
+    said = commands_refuse(tmp_path, rule_file(inputs="{1: A}"))
+    assert said == "thu.yaml, dòng 5: khóa «1» phải là một tên (chuỗi chữ), YAML đọc nó là một số"
