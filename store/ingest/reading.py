@@ -114,12 +114,15 @@ def _empty(name: str) -> IngestError:
 
 
 def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
+    """The sheet whose header is a known kind's: of several, a visible one before a hidden one, and one with data
+    before a template left empty (a hidden sheet of old rows, or an empty template placed first, had been read
+    instead of the data). Which sheet was read is said when it is not the only one of its kind."""
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
-        first = None
-        for ws in wb.worksheets:
+        first, found_in = None, []
+        for order, ws in enumerate(wb.worksheets):
             rows = ws.iter_rows(values_only=True)
             head = [list(r) for _, r in zip(range(HEADER_WITHIN), rows)]
             found = header_index(head, kinds)
@@ -127,13 +130,38 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
                 if first is None and _first_filled(head) is not None:
                     first = (ws.title, head, _first_filled(head), rows)
                 continue
-            return _sheet(path.name, ws.title, head, found, rows, wb.worksheets[0].title)
+            head, filled = _peek_data(head, found, rows)
+            hidden = ws.sheet_state != "visible"
+            found_in.append(((hidden, not filled, order), ws.title, head, found, rows))
+        if found_in:
+            _, title, head, found, rows = min(found_in, key=lambda c: c[0])
+            sheet = _sheet(path.name, title, head, found, rows, wb.worksheets[0].title)
+            others = [c[1] for c in found_in if c[1] != title]
+            if others or wb[title].sheet_state != "visible":
+                hidden = " (trang ẩn)" if wb[title].sheet_state != "visible" else ""
+                also = "; không đọc trang " + ", ".join(f"«{t}»" for t in others) if others else ""
+                sheet.notes[:] = [n for n in sheet.notes if not n.startswith("dữ liệu đọc từ trang")]
+                sheet.notes.insert(0, f"dữ liệu đọc từ trang «{title}»{hidden}{also}")
+            return sheet
         if first is None:
             raise _empty(path.name)
         title, head, found, rows = first  # no known header anywhere: the first filled row says what is wrong
         return _sheet(path.name, title, head, found, rows, wb.worksheets[0].title)
     finally:
         wb.close()
+
+
+def _peek_data(head: list[list], found: int, rows: Iterator, most: int = 1000) -> tuple[list[list], bool]:
+    """Whether a data row follows the header (up to ``most`` rows on), with the rows read to know it kept."""
+    if _first_filled(head[found + 1:]) is not None:
+        return head, True
+    for row in rows:
+        head.append(list(row))
+        if any(_cell_str(v) for v in row):
+            return head, True
+        if len(head) > found + most:
+            break
+    return head, False
 
 
 def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, first_title: str) -> Sheet:

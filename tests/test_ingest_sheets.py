@@ -1,0 +1,71 @@
+"""Which sheet of a workbook is read: the one whose header is a known kind's; of several, a visible sheet before a
+hidden one and a sheet with data before a template left empty, and the note says which was read."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from helpers import FACT_HEADERS, UNIT_HEADERS, units_file
+from store import models
+from store.ingest import ingest_file
+
+ROWS = [["SKHCN", "Năm 2024", "van_ban_di", 120, ""], ["STP", "Năm 2024", "van_ban_di", 80, ""],
+        ["XA0001", "Năm 2024", "van_ban_di", 95, ""]]
+
+
+def _book(path, sheets):
+    """``sheets``: (title, headers, rows, hidden) in order."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, headers, rows, hidden in sheets:
+        ws = wb.create_sheet(title)
+        ws.append(headers)
+        for row in rows:
+            ws.append(row)
+        if hidden:
+            ws.sheet_state = "hidden"
+    wb.save(path)
+    return path
+
+
+def _values(engine) -> list[float]:
+    with Session(engine) as s:
+        return sorted(s.scalars(select(models.Fact.value).where(models.Fact.indicator_code == "van_ban_di")))
+
+
+def test_a_hidden_sheet_of_old_rows_is_not_read_before_the_visible_data(engine, tmp_path):
+    ingest_file(engine, units_file(tmp_path))
+    old = [["SKHCN", "Năm 2024", "van_ban_di", 1, ""], ["STP", "Năm 2024", "van_ban_di", 2, ""]]
+    path = _book(tmp_path / "so_lieu.xlsx", [("Cũ", FACT_HEADERS, old, True), ("Số liệu", FACT_HEADERS, ROWS, False)])
+    result = ingest_file(engine, path)
+    assert result.rows == 3 and _values(engine) == [80, 95, 120]
+    assert "dữ liệu đọc từ trang «Số liệu»; không đọc trang «Cũ»" in result.notes
+
+
+def test_an_empty_template_placed_first_gives_way_to_the_sheet_with_data(engine, tmp_path):
+    ingest_file(engine, units_file(tmp_path))
+    path = _book(tmp_path / "so_lieu.xlsx", [("Mẫu", FACT_HEADERS, [], False), ("Dữ liệu", FACT_HEADERS, ROWS, False)])
+    assert ingest_file(engine, path).rows == 3 and _values(engine) == [80, 95, 120]
+
+
+def test_a_hidden_list_of_units_does_not_make_a_file_of_figures_a_units_file(engine, tmp_path):
+    ingest_file(engine, units_file(tmp_path))
+    with Session(engine) as s:
+        units = s.scalar(select(func.count()).select_from(models.Unit))
+    lookup = [["SKHCN", "Sở Khoa học và Công nghệ"], ["STP", "Sở Tư pháp"]]
+    path = _book(tmp_path / "so_lieu.xlsx", [("DM", UNIT_HEADERS[:2], lookup, True),
+                                            ("Số liệu", FACT_HEADERS, ROWS, False)])
+    result = ingest_file(engine, path)
+    assert result.kind.code == "so_lieu" and result.rows == 3
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(models.Unit)) == units
+
+
+def test_data_kept_on_a_hidden_sheet_only_is_read_and_said_so(engine, tmp_path):
+    ingest_file(engine, units_file(tmp_path))
+    path = _book(tmp_path / "so_lieu.xlsx", [("Hướng dẫn", ["Cách điền"], [["Điền vào trang sau"]], False),
+                                            ("Dữ liệu", FACT_HEADERS, ROWS, True)])
+    result = ingest_file(engine, path)
+    assert result.rows == 3 and "dữ liệu đọc từ trang «Dữ liệu» (trang ẩn)" in result.notes
