@@ -197,6 +197,13 @@ def test_a_character_that_cannot_be_seen_in_a_dossier_code_is_refused_in_the_fas
         "không nhìn thấy nhưng làm giá trị khác đi: xóa ký tự này"]
 
 
+@pytest.mark.parametrize("error", ["#BLOCKED!", "#CONNECT!", "#GETTING_DATA"])
+def test_a_newer_excel_error_is_an_error_not_a_name(engine, tmp_path, error):
+    path = write_xlsx(tmp_path / "don_vi.xlsx", UNIT_HEADERS, [["TINH", error, "UBND tỉnh", ""]])
+    assert refused(engine, path) == [f"don_vi.xlsx, dòng 2, cột «Tên đơn vị»: ô có lỗi công thức Excel «{error}»: "
+                                     "sửa công thức hoặc ghi giá trị"]
+
+
 def test_dossier_dates_outside_the_reporting_year(loaded, tmp_path):
     path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
         dossier(code="A"), dossier(code="B"),

@@ -17,7 +17,8 @@ from store.ingest.problems import Collector, shown
 # What a spreadsheet writes where it has no value: a missing value, refused where the column requires one.
 MISSING_MARKS = frozenset({"NA", "N/A", "#N/A", "na", "n/a", "#n/a", "N/a", "Na"})
 # Excel's errors of a formula: the cell holds no value at all.
-EXCEL_ERRORS = frozenset({"#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#BLOCKED!",
+                          "#CONNECT!", "#FIELD!", "#UNKNOWN!", "#BUSY!", "#PYTHON!", "#GETTING_DATA"})
 MAX_CELL = 32_767  # Excel's own limit on the text of a cell: the limit of a column stored without one
 MAX_NUMBER = 1e15  # larger than any figure of a province, and where float64 still holds every tenth exactly
 # The days any input may hold: a birth in 1900 to a deadline in 2100. Beyond, a date is a slip (01/01/9999 as
