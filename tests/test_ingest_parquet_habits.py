@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from helpers import DOSSIER_HEADERS, dossier, refused, units_file
 from store import models
@@ -123,3 +124,23 @@ def test_a_code_column_held_as_numbers_is_said_once_with_the_file_landing(engine
     assert result.rows == 400
     said = [w for w in result.warnings if w.column == "Mã TTHC"]
     assert len(said) == 1 and "cột số" in said[0].message
+
+
+def test_a_file_of_another_kind_leaves_empty_rows_out_and_says_its_numeric_codes(engine, tmp_path):
+    """What a dossier file gets, a file read whole gets too: rows of nulls are empty rows, and a code column held
+    as numbers is said once."""
+    from helpers import PEOPLE_HEADERS
+
+    ingest_file(engine, units_file(tmp_path))
+    rows = [[1001, "Lò Thị Dua", "Nữ", None, "Công chức", "Chuyên viên", "SKHCN", 2024, "Hoàn thành tốt nhiệm vụ"],
+            [None] * 9,
+            [1002, "Vì Văn Hải", "Nam", None, "Công chức", "Chuyên viên", "STP", 2024, "Hoàn thành tốt nhiệm vụ"],
+            [None, "", None, None, " ", None, "", None, None]]
+    frame = pd.DataFrame(rows, columns=PEOPLE_HEADERS).astype({"Mã cán bộ": "Int64", "Năm đánh giá": "Int64"})
+    path = tmp_path / "can_bo.parquet"
+    frame.to_parquet(path, index=False)
+    result = ingest_file(engine, path)
+    assert result.rows == 2
+    assert [w.column for w in result.warnings] == ["Mã cán bộ"] and "số 0 ở đầu" in result.warnings[0].message
+    with Session(engine) as s:
+        assert sorted(s.scalars(select(models.Person.code))) == ["1001", "1002"]

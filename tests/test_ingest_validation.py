@@ -204,6 +204,17 @@ def test_a_newer_excel_error_is_an_error_not_a_name(engine, tmp_path, error):
                                      "sửa công thức hoặc ghi giá trị"]
 
 
+@pytest.mark.parametrize("rows", [1, 3000])  # read whole, and a dossier file read in slices
+def test_a_row_of_spaces_is_an_empty_row_in_a_csv_as_in_a_workbook(loaded, tmp_path, rows):
+    data = [dossier(code=f"HS{i:04d}") for i in range(rows)]
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, data[:1] + [[" "] * 12] + data[1:] + [[" ", "\t"] + [""] * 10])
+    assert ingest_file(loaded, path, year=2024).rows == rows
+    people = write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS + [""], [
+        ["CB1", "Lò Thị Dua", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN", "2024", "Hoàn thành tốt nhiệm vụ", " "],
+        [" "] * 10])
+    assert ingest_file(loaded, people).rows == 1
+
+
 def test_dossier_dates_outside_the_reporting_year(loaded, tmp_path):
     path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
         dossier(code="A"), dossier(code="B"),

@@ -153,7 +153,11 @@ class Column:
 
     def warn_numbers(self, raw: pd.Series, out: Collector) -> None:
         """A code typed into Excel as a number (0012 → 12) lost its leading zeros: said, with its rows."""
-        if not self.code or raw.dtype != object:
+        if not self.code:
+            return
+        if raw.dtype != object:  # a typed column (Parquet) of numbers: said once, for the whole column
+            if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+                out.warn(CODE_COLUMN_OF_NUMBERS, self.header)
             return
         numeric = np.flatnonzero(numeric_cells(raw).to_numpy())
         if len(numeric):

@@ -81,7 +81,9 @@ class Collector:
             listed = ", ".join(map(str, rows[:SHOWN_PER_PROBLEM]))
             more = f" và {len(rows) - SHOWN_PER_PROBLEM} dòng khác" if len(rows) > SHOWN_PER_PROBLEM else ""
             message = f"dòng {listed}{more}: {message}"
-        self.warnings.append(Problem(self.file, message, None, column))
+        said = Problem(self.file, message, None, column)
+        if said not in self.warnings:  # a whole column's warning, said by each slice that reads it
+            self.warnings.append(said)
 
     def rows(self, mask: pd.Series | np.ndarray, column: str | None, message, values=None) -> None:
         """Report every row where ``mask`` holds: ``message`` is a text or a function of the row's value."""

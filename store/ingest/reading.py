@@ -469,11 +469,11 @@ def _read_csv(path: Path, kinds: Iterable) -> Sheet:
         if fh is not source:
             fh.close()
     numbers = np.arange(found + 2, found + 2 + len(data))
-    filled = data.ne("").any(axis=1).to_numpy() if len(data.columns) else np.zeros(len(data), bool)
+    filled = _rows_filled(data)
     if not filled.all():
         data, numbers = data[filled], numbers[filled]
     data = data.reset_index(drop=True)
-    keep = [j for j, h in enumerate(headers) if h or data[j].ne("").any()]
+    keep = [j for j, h in enumerate(headers) if h or _cells_filled(data[j]).any()]
     if len(keep) < len(headers):
         data = data[keep]
     stray = [j for j in keep if not headers[j]]
@@ -481,13 +481,47 @@ def _read_csv(path: Path, kinds: Iterable) -> Sheet:
         from openpyxl.utils import get_column_letter
 
         j = stray[0]
-        row = int(numbers[np.flatnonzero(data[j].ne("").to_numpy())[0]])
+        row = int(numbers[np.flatnonzero(_cells_filled(data[j]))[0]])
         raise IngestError([Problem(name, f"cột {get_column_letter(j + 1)} có dữ liệu nhưng không có tiêu đề", row,
                                    get_column_letter(j + 1))])
     data.columns = [headers[j] for j in keep]
     if found:
         notes.append(f"dòng tiêu đề là dòng {found + 1}")
     return Sheet(data, numbers, found + 1, None, notes)
+
+
+def _cells_filled(column: pd.Series) -> np.ndarray:
+    """Which cells hold a value: spaces alone are none, as in a workbook (``_cell_str``)."""
+    return (column.ne("") & ~column.str.isspace()).to_numpy(dtype=bool, copy=True)
+
+
+def _rows_filled(data: pd.DataFrame) -> np.ndarray:
+    """Which rows hold a value in any cell; the first column answers for most rows, the others are asked of the
+    rows it leaves empty."""
+    if not len(data.columns):
+        return np.zeros(len(data), bool)
+    filled = _cells_filled(data[data.columns[0]])
+    empty = np.flatnonzero(~filled)
+    for column in data.columns[1:]:
+        if not len(empty):
+            break
+        filled[empty] |= _cells_filled(data[column].iloc[empty])
+        empty = empty[~filled[empty]]
+    return filled
+
+
+def _typed_rows_filled(frame: pd.DataFrame) -> np.ndarray:
+    """``_rows_filled`` of a frame of typed columns (a Parquet file's): a number or a date is a value."""
+    filled = np.zeros(len(frame), bool)
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+            filled |= _cells_filled(values.fillna(""))
+        elif values.dtype == object:
+            filled |= values.map(_cell_str).ne("").to_numpy(dtype=bool)
+        else:
+            filled |= values.notna().to_numpy(dtype=bool)
+    return filled
 
 
 def _pandas_csv(fh, options: dict) -> pd.DataFrame:
@@ -512,7 +546,8 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
             return _read_csv(path, kinds)
         if suffix == ".parquet":
             frame = pd.read_parquet(path)
-            return Sheet(frame.reset_index(drop=True), np.arange(2, len(frame) + 2))
+            filled = _typed_rows_filled(frame)  # rows of nulls and empty text are empty rows, as in a CSV
+            return Sheet(frame[filled].reset_index(drop=True), np.arange(2, len(frame) + 2)[filled])
         return _read_workbook(path, kinds)
     except UnicodeDecodeError:
         raise IngestError([_not_utf8(path, name)]) from None

@@ -172,8 +172,7 @@ def _csv_head(path: Path, kinds) -> tuple[list[str], str, int, int] | None:
 
 def _without_blank_tail(last: bytes) -> bytes:
     """The file's last block without the empty lines that end it (a habit, not a problem): the reader refuses
-    any other empty line (``_csv_slices``). A line of spaces is a row, which the columns refuse, as a file read
-    whole does."""
+    any other empty line (``_csv_slices``). A line of spaces is a row, and an empty one (``_holds``)."""
     end = len(last)
     while end:
         start = last.rfind(b"\n", 0, end - 1) + 1  # where the last line left starts
@@ -269,10 +268,17 @@ def _filled(data: pa.Table, columns=None) -> np.ndarray:
 
 
 def _holds(column: pa.ChunkedArray) -> np.ndarray:
-    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+    """Which cells hold a value: not null, and of text, not empty nor spaces alone (a row of spaces is an empty
+    row, as a workbook's is)."""
+    if pa.types.is_dictionary(column.type):  # each distinct word asked once
+        column = column.unify_dictionaries() if isinstance(column, pa.ChunkedArray) else column
+        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+        return np.concatenate([_holds(pa.chunked_array([c.dictionary]))[np.asarray(c.indices.fill_null(0))]
+                               & np.asarray(c.is_valid()) for c in chunks]) if chunks else np.zeros(0, bool)
     held = pc.is_valid(column)
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
-        held = pc.and_(held, pc.fill_null(pc.not_equal(column, ""), False))
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type) or pa.types.is_string_view(column.type):
+        text = pc.fill_null(column, "")
+        held = pc.and_(held, pc.and_(pc.not_equal(text, ""), pc.invert(pc.utf8_is_space(text))))
     return np.asarray(held.to_numpy(zero_copy_only=False), dtype=bool)
 
 
