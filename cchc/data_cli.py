@@ -88,7 +88,7 @@ def ingest(
 
 def print_status(status) -> None:
     """One file's fate: đã nhận (its batch), đã nhập trước đây, bị từ chối, or valid but held back."""
-    name = status.path.name
+    name = status.name
     if status.refused:
         console.print(f"[red]{name}[/]: bị từ chối ({number(len(status.problems))} lỗi, xem bên dưới).")
     elif status.held:

@@ -51,3 +51,21 @@ def test_a_refused_second_file_leaves_no_dataset_and_no_batch(store, second, tmp
     assert snapshot(store) == before  # no batch, no facts
     assert _on_disk(store) == []  # no dataset, no counts, nothing staged
     assert len(ingest_files(store, [good])) == 1 and len(_on_disk(store)) > 0  # the good file alone lands
+
+
+def test_files_of_one_name_in_two_folders_are_told_apart_by_their_paths(store, tmp_path):
+    from helpers import UNIT_HEADERS
+
+    (tmp_path / "d1").mkdir()
+    (tmp_path / "d2").mkdir()
+    good = write_csv(tmp_path / "d1" / "don_vi.csv", UNIT_HEADERS, [["TINH", "UBND tỉnh Lai Châu", "UBND tỉnh", ""]])
+    bad = write_csv(tmp_path / "d2" / "don_vi.csv", UNIT_HEADERS, [["TINH", "UBND tỉnh Lai Châu", "Bộ", ""]])
+    with pytest.raises(IngestError) as caught:
+        ingest_files(store, [good, bad])
+    first, second = caught.value.statuses
+    assert (first.name, second.name) == (str(good), str(bad)) and first.held and second.refused
+    assert [p.file for p in caught.value.problems] == [str(bad)]
+    alone = write_csv(tmp_path / "d1" / "ho_so.csv", DOSSIER_HEADERS, [dossier(unit="SO-LA")])
+    with pytest.raises(IngestError) as caught:
+        ingest_files(store, [alone])
+    assert caught.value.statuses[0].name == "ho_so.csv"  # a name of its own: the name alone, as always

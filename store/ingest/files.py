@@ -9,7 +9,8 @@ problems, or valid but not written because another file was refused.
 from __future__ import annotations
 
 import getpass
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -37,10 +38,23 @@ class FileStatus:
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     held: bool = False  # valid, but not written: another file of the same command was refused
+    label: str = ""  # how messages name the file when its name alone would not tell it from another of the command
 
     @property
     def refused(self) -> bool:
         return bool(self.problems)
+
+    @property
+    def name(self) -> str:
+        return self.label or self.path.name
+
+
+def _labelled(statuses: list[FileStatus]) -> None:
+    """Files of one command that share a name (d1/don_vi.csv, d2/don_vi.csv) are named by their paths."""
+    names = Counter(st.path.name for st in statuses)
+    for st in statuses:
+        if names[st.path.name] > 1:
+            st.label = str(st.path)
 
 
 @dataclass
@@ -169,6 +183,7 @@ def ingest_files(engine: Engine, paths: list[Path], kind: str | None = None, yea
 def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: int | None, user: str,
                   progress: Callable[[str, int], None] | None) -> list[FileStatus]:
     statuses = [FileStatus(Path(p)) for p in paths]
+    _labelled(statuses)
     pending: list[_Pending] = []
     try:
         for status in statuses:
@@ -237,6 +252,9 @@ def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year:
 
 
 def _raise_if_refused(statuses: list[FileStatus]) -> None:
+    for st in statuses:
+        if st.label:
+            st.problems = [replace(p, file=st.label) if p.file == st.path.name else p for p in st.problems]
     problems = [p for st in statuses for p in st.problems]
     if problems:
         raise IngestError(problems, statuses)
