@@ -31,15 +31,16 @@ def _problems(name: str | Path, err: Exception) -> list[str]:
     return [str(err)]
 
 
-def _open(name: str | Path, catalogue: bool = False):
-    """A rule set named on the command line (a shipped id, ``family@yyyy-mm-dd`` or a file), or exit 1 with every
-    problem, the same for every command that takes one; with ``catalogue``, its inputs checked against the
-    indicator catalogue as when the office scores with it (the cases of ``rules test`` need no store)."""
+def _open(name: str | Path, catalogue: bool = False, day=None):
+    """A rule set named on the command line (a shipped id, a family — the set in force on ``day`` —,
+    ``family@yyyy-mm-dd`` or a file), or exit 1 with every problem, the same for every command that takes one;
+    with ``catalogue``, its inputs checked against the indicator catalogue as when the office scores with it (the
+    cases of ``rules test`` need no store)."""
     from office.rulesets import checked
     from rules.ruleset import NoRuleSetInForce, RuleSetError, UnknownRuleSet, find_or_load
 
     try:
-        rs = find_or_load(name)
+        rs = find_or_load(name, day)
         return checked(rs) if catalogue else rs
     except (RuleSetError, OSError, NoRuleSetInForce, UnknownRuleSet) as err:
         _refuse(_problems(name, err))
@@ -122,10 +123,13 @@ def explain(
     """Giải thích từng điểm của một đơn vị: số liệu, giá trị, mức áp dụng, điểm, căn cứ (tính trên số liệu hiện
     hành cùng các điểm thẩm định, không ghi gì; bộ tiêu chí có thể là một tệp chưa dùng), rồi điểm đã lưu của lượt
     chấm hiện hành để đối chiếu."""
+    from office.rulesets import period_end
     from office.scores import explain as explained
+    from rules.ruleset import family
 
-    rs = _open(ruleset, catalogue=True)  # refused before the store is opened
-    e = explained(engine(), rs, unit, period_code(period))
+    code = period_code(period) if period or family(ruleset) else None  # a family's set is the one of the period
+    rs = _open(ruleset, catalogue=True, day=period_end(code))  # a file refused before the store is opened
+    e = explained(engine(), rs, unit, code or period_code(period))
     console.print(f"[bold]{escape(e.name)}[/] — {escape(e.ruleset.title)}, kỳ {e.period}")
     table = Table(show_lines=False)
     for col in ("Tiêu chí", "Giá trị", "Mức áp dụng", "Điểm", "Tối đa"):

@@ -153,6 +153,9 @@ def test_rules_explain_says_where_the_rules_compute_otherwise_than_the_decision(
     assert "Ghi chú về cách tính (chỗ bộ tiêu chí tính khác văn bản):" in out
     assert "• 5.4. Tính bằng 100% trừ tỷ lệ hồ sơ quá hạn" in out and "(QĐ 766/QĐ-TTg, cách tính chỉ số 5.4)" in out
     assert "không có cột «TTHC trả kết quả bản giấy»" not in out  # the demo's dossier files have the column
+    family = cchc("rules", "explain", "qd766", "--unit", "SKHCN", "--period", "Năm 2024", cwd=tmp_path)
+    assert family.returncode == 0, family.stderr  # a family: its set in force in the period explained
+    assert " ".join(family.stdout.split()) == out[out.index("Sở Khoa học"):]  # less the note of the period chosen
 
 
 def test_rules_explain_shows_the_stored_appraised_score(demo_cli, tmp_path):
