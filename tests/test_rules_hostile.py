@@ -334,6 +334,15 @@ def test_an_inspection_file_naming_a_path_as_its_rule_set_is_refused(province, t
     assert "dòng 2" not in text
 
 
+def test_an_inspection_file_naming_an_unknown_rule_set_without_points_is_refused(province, tmp_path):
+    rows = [[2024, "STP", "05/08/2024", "1.3", "x", "y", "30/09/2024", "qd766-2022", None],
+            [2024, "STP", "05/08/2024", "9.9", "khác", "y", "30/09/2024", "qd766-2022", None],
+            [2024, "STP", "05/08/2024", "1.3", "nữa", "y", "30/09/2024", "qd767", None]]
+    text = refused(province, write_xlsx(tmp_path / "kq.xlsx", FINDING_HEADERS, rows))
+    assert "dòng 3, cột «Tiêu chí»: bộ tiêu chí «qd766-2022» không có tiêu chí «9.9»" in text
+    assert "dòng 4, cột «Bộ tiêu chí»: không có bộ tiêu chí «qd767»" in text and "dòng 2" not in text
+
+
 # --- Whatever shape a file has, the answer is a rule set or a refusal -----------------------------------------
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(),

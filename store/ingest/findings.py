@@ -68,9 +68,10 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     scored = frame["points"].notna()
     out.rows(scored & frame["ruleset"].eq(""), "Bộ tiêu chí", "có điểm thẩm định thì phải ghi bộ tiêu chí")
     out.rows(scored & frame["criterion"].eq(""), "Tiêu chí", "có điểm thẩm định thì phải ghi tiêu chí")
-    named = frame.loc[scored & frame["ruleset"].ne(""), ["ruleset", "year"]].drop_duplicates()
+    # A rule set named without points is checked all the same: a slip in its name would stay in the store unseen.
+    named = frame.loc[frame["ruleset"].ne(""), ["ruleset", "year"]].drop_duplicates()
     for name, year in named.itertuples(index=False):
-        rows = scored & frame["ruleset"].eq(name) & frame["year"].eq(year)
+        rows = frame["ruleset"].eq(name) & frame["year"].eq(year)
         try:
             leaves = {leaf.id: leaf.max for leaf in _chosen(name, year).leaves}
         except NoRuleSetInForce as e:
@@ -83,7 +84,7 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
         out.rows(rows & frame["criterion"].ne("") & ~known, "Tiêu chí",
                  lambda v: f"bộ tiêu chí «{name}» không có tiêu chí «{v}»", frame["criterion"])
         top = frame["criterion"].map(leaves)
-        out.rows(rows & known & (frame["points"] > top), "Điểm thẩm định",
+        out.rows(rows & scored & known & (frame["points"] > top), "Điểm thẩm định",
                  lambda v: f"điểm thẩm định {v:g} vượt điểm tối đa của tiêu chí", frame["points"])
 
 
