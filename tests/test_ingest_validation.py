@@ -188,12 +188,13 @@ def test_a_character_that_cannot_be_seen_is_refused_naming_it(engine, tmp_path, 
     assert "không nhìn thấy nhưng làm giá trị khác đi: xóa ký tự này" in problem
 
 
-def test_a_character_that_cannot_be_seen_in_a_dossier_code_is_refused_in_the_fast_path(loaded, tmp_path):
+@pytest.mark.parametrize("char", ["\u200b", "\x7f", "\x01", "\x9b"])  # the codes ASCII but for it, or not
+def test_a_character_that_cannot_be_seen_in_a_dossier_code_is_refused_in_the_fast_path(loaded, tmp_path, char):
     rows = [dossier(code=f"HS{i:04d}") for i in range(3000)]
-    rows[2500][1] = "HS\u200b2500"
+    rows[2500][1] = f"HS{char}2500"
     path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, rows)
     assert refused(loaded, path, year=2024) == [
-        "ho_so.csv, dòng 2502, cột «Mã hồ sơ»: ô có ký tự điều khiển hoặc ký tự ẩn (U+200B, ký tự thứ 3) — "
+        f"ho_so.csv, dòng 2502, cột «Mã hồ sơ»: ô có ký tự điều khiển hoặc ký tự ẩn (U+{ord(char):04X}, ký tự thứ 3) — "
         "không nhìn thấy nhưng làm giá trị khác đi: xóa ký tự này"]
 
 

@@ -79,7 +79,12 @@ _HIDDEN, _HIDDEN_IN_CODE = character_class(HIDDEN_RANGES), character_class(HIDDE
 
 def _may_hide(cells: pa.Array) -> bool:
     data = cells.buffers()[2]
-    return data is not None and bool(_LEADS[np.frombuffer(data, dtype=np.uint8)].any())
+    if data is None or not data.size:
+        return False
+    data = np.frombuffer(data, dtype=np.uint8)
+    if data.max() < 0x80:  # ASCII, as codes are: a control is below the space, or DEL (two reductions, 20× faster)
+        return bool(data.min() < 0x20 or (data == 0x7F).any())
+    return bool(_LEADS[data].any())
 
 
 def _day(col: Day, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
