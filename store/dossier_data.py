@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -183,9 +184,22 @@ FLUSH_ROWS = 32768  # a month's rows held before they are written, as one row gr
 # Dictionaries for the columns of few values only (a dossier's code is its own: trying one for it costs a third
 # of the writing), statistics for the columns read by range, the row numbers as differences: 30 % faster to
 # write than Arrow's defaults, and smaller.
-WRITE_OPTIONS = dict(compression="zstd", use_dictionary=["unit", "tthc_code", "channel"],
-                     write_statistics=["unit", "received", "due", "finished"],
-                     column_encoding={"_row": "DELTA_BINARY_PACKED"})
+FEW = ("unit", "tthc_code", "channel")
+WRITE_OPTIONS = dict(compression="zstd", use_dictionary=list(FEW), write_statistics=["unit", "received", "due", "finished"],
+                     column_encoding={"_row": "DELTA_BINARY_PACKED"}, store_schema=False)
+# The columns of few values are handed to the writer as dictionaries, as the file's reading made them: sorting a
+# slice into its months moves their indices, not their text, and the writer takes the dictionary as it is. Not
+# storing Arrow's schema, the files read back as plain text (and dates, and numbers) all the same.
+HANDED = pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), f.type)) if f.name in FEW else f for f in WRITTEN])
+
+
+def handed(table: pa.Table) -> pa.Table:
+    """``table`` (WRITTEN's columns, a column of few values as text or as a dictionary) in HANDED's types."""
+    for name in FEW:
+        column = table[name]
+        if not pa.types.is_dictionary(column.type) or any(c.dictionary.null_count for c in column.chunks):
+            table = table.set_column(table.schema.get_field_index(name), name, pc.dictionary_encode(column))
+    return table.cast(HANDED) if table.schema != HANDED else table
 OPEN_MONTHS = 24  # a year's data spans 13 months; rows of any further month cannot pass the checks
 
 
@@ -221,7 +235,7 @@ class DatasetWriter:
         if self._error is not None:
             raise self._error
         self.rows += table.num_rows
-        parts = _by_month(table)
+        parts = _by_month(handed(table))
         if self._queue is not None:
             self._queue.put(parts)
         else:
@@ -284,7 +298,7 @@ class DatasetWriter:
             year, number = (1970 + month // 12, month % 12 + 1) if month >= 0 else (0, 0)
             path = self.folder / f"year={year}" / f"month={number}" / "data_0.parquet"
             path.parent.mkdir(parents=True, exist_ok=True)
-            writer = self._writers[month] = pq.ParquetWriter(path, WRITTEN, **WRITE_OPTIONS)
+            writer = self._writers[month] = pq.ParquetWriter(path, HANDED, **WRITE_OPTIONS)
         writer.write_table(pa.concat_tables(parts))
 
 
@@ -293,7 +307,7 @@ def _by_month(table: pa.Table) -> list[tuple[int, pa.Table]]:
     days = table["received"].to_numpy(zero_copy_only=False)  # datetime64[D], NaT where missing
     months = days.astype("datetime64[M]").astype("int64")
     months[np.isnat(days)] = -1
-    order = np.argsort(months, kind="stable")
+    order = np.argsort(months.astype(np.int16), kind="stable")  # 16-bit: a radix sort, 5× faster (years < 4700)
     months = months[order]
     if len(order) and (order[1:] < order[:-1]).any():
         table = table.take(pa.array(order))

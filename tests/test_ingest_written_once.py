@@ -94,10 +94,19 @@ def test_rows_without_a_month_of_the_year_are_never_published(engine, monkeypatc
 
 def test_what_writing_raises_is_raised_by_the_caller_and_leaves_nothing(engine, monkeypatch):
     monkeypatch.setattr(dossier_data, "FLUSH_ROWS", 1)  # each slice written as it comes
+    flushed, flush = [], dossier_data.DatasetWriter._flush
+
+    def full_after_one(self, month):  # the disk full from the second write on: the writing thread fails
+        flushed.append(month)
+        if len(flushed) > 1:
+            raise OSError(28, "No space left on device")
+        return flush(self, month)
+
+    monkeypatch.setattr(dossier_data.DatasetWriter, "_flush", full_after_one)
     writer = dossier_data.DatasetWriter(engine, background=True)
     writer.write(_rows([date(2024, 1, 1)]))
-    writer.write(_rows([date(2024, 1, 2)]).drop_columns(["code"]))  # not a dossier slice: the writing thread fails
-    with pytest.raises(Exception):
+    writer.write(_rows([date(2024, 1, 2)]))
+    with pytest.raises(OSError, match="No space left"):
         for _ in range(50):  # the next write, or close, says so
             writer.write(_rows([date(2024, 1, 2)]))
             time.sleep(0.01)

@@ -171,7 +171,10 @@ def _by_distinct(reader, col: Column, raw: pa.Array) -> tuple[pa.Array | None, n
             values, bad = reader(col, words)
             if values is None:
                 return None, _all(len(raw), True)
-            return pc.take(values, raw.indices), bad[raw.indices.to_numpy(zero_copy_only=False)]
+            bad = bad[raw.indices.to_numpy(zero_copy_only=False)]
+            if pa.types.is_string(values.type) and not values.null_count:  # its text not copied row by row
+                return pa.DictionaryArray.from_arrays(raw.indices, values), bad
+            return pc.take(values, raw.indices), bad
     cells = _strings(raw)
     if cells is None:
         return reader(col, raw)

@@ -459,7 +459,9 @@ def _typed(kind: Kind, data: pa.Table, numbers: np.ndarray, position: dict, by_f
     absent = {c.field for c in kind.columns if c.field not in cells and getattr(c, "unknown_if_absent", False)}
     values, unsure = arrow_cells.read([c for c in kind.columns if c.field not in absent], cells, n)
     parts = []
-    if not unsure.all():
+    if not unsure.any():  # every cell read by Arrow, as in nearly every slice: nothing to filter
+        parts.append(_table(values, n).append_column("_row", pa.array(numbers)))
+    elif not unsure.all():
         sure = pa.array(~unsure)
         arrays = {f: v.filter(sure) for f, v in values.items()}
         parts.append(_table(arrays, int((~unsure).sum())).append_column("_row", pa.array(numbers[~unsure])))
@@ -478,6 +480,8 @@ def _typed(kind: Kind, data: pa.Table, numbers: np.ndarray, position: dict, by_f
             frame[col.field] = col.parse(raw, out)
         frame["supplements"] = frame["supplements"].fillna(0)
         parts.append(dossier_data.frame_table(frame).append_column("_row", pa.array(numbers[rows], pa.int64())))
+    if len(parts) > 1:  # rows read by Arrow (columns of few values as dictionaries) and by the typed columns
+        parts = [dossier_data.handed(part) for part in parts]
     table = pa.concat_tables(parts) if len(parts) > 1 else parts[0] if parts else None
     if table is None:
         return pa.table({f.name: pa.array([], f.type) for f in dossier_data.SCHEMA}).append_column(
@@ -494,11 +498,14 @@ def _table(arrays: dict[str, pa.Array], n: int) -> pa.Table:
         values = arrays.get(dossier_data.FIELD_OF.get(f.name, f.name))
         if values is None:  # a column the file may leave out: unknown
             values = pa.nulls(n, f.type)
-        values = values.cast(f.type)
+        if f.name in dossier_data.FEW and pa.types.is_dictionary(values.type):
+            values = values if values.type.value_type == f.type else values.cast(pa.dictionary(pa.int32(), f.type))
+        else:
+            values = values.cast(f.type)
         if pa.types.is_integer(f.type):
             values = values.fill_null(0)
         columns.append(values)
-    return pa.Table.from_arrays(columns, schema=dossier_data.SCHEMA)
+    return pa.Table.from_arrays(columns, names=dossier_data.SCHEMA.names)
 
 
 def stage_frame(engine: Engine, frame: pd.DataFrame, numbers: np.ndarray | None = None) -> Staged:
