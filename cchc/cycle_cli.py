@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from cchc.ruleset_option import UNITS
-from cchc.shell import console, day, engine, number, period as period_code, settings
+from cchc.shell import console, day, engine, number, period as period_code, settings, year_option
 
 cycle_app = typer.Typer(help="Chu trình CCHC của năm: kế hoạch, báo cáo, kiểm tra, chấm điểm, thi đua.",
                         no_args_is_help=True)
@@ -113,7 +113,7 @@ def print_ranking(year: int, ruleset: str = UNITS) -> None:
 
 @cycle_app.command("run")
 def cycle_run(
-    year: Annotated[int, typer.Option(help="Năm của chu trình.")] = date.today().year,
+    year: Annotated[int, year_option(help="Năm của chu trình.")] = date.today().year,
     out: Annotated[Path, typer.Option(help="Thư mục ghi văn bản.")] = Path("out"),
     prefect: Annotated[bool, typer.Option(help="Chạy qua các flow Prefect (mặc định) hay gọi thẳng các bước.")] = True,
 ) -> None:
@@ -125,7 +125,7 @@ def cycle_run(
 
 
 @cycle_app.command("calendar")
-def cycle_calendar(year: Annotated[int, typer.Option(help="Năm của chu trình.")] = date.today().year) -> None:
+def cycle_calendar(year: Annotated[int, year_option(help="Năm của chu trình.")] = date.today().year) -> None:
     """Các bước của năm theo thứ tự thời gian, giờ chạy và lịch cron trên máy chủ."""
     from rich.table import Table
 
@@ -163,7 +163,7 @@ def submissions(period: PERIOD = None) -> None:
 
 @plan_app.command("issue")
 def plan_issue(unit: Annotated[str, typer.Option(help="Mã sở, ngành.")],
-               year: Annotated[int, typer.Option(help="Năm của kế hoạch.")] = date.today().year + 1,
+               year: Annotated[int, year_option(help="Năm của kế hoạch.")] = date.today().year + 1,
                issued: Annotated[Optional[str], typer.Option(help="Ngày ban hành dd/mm/yyyy.")] = None) -> None:
     """Ban hành (lại) kế hoạch CCHC năm của một sở từ kết quả năm trước; nhiệm vụ đã báo hoàn thành được giữ."""
     from office.plans import issue_plan
@@ -175,7 +175,7 @@ def plan_issue(unit: Annotated[str, typer.Option(help="Mã sở, ngành.")],
 
 @plan_app.command("tasks")
 def plan_tasks(unit: Annotated[str, typer.Option(help="Mã đơn vị.")],
-               year: Annotated[int, typer.Option(help="Năm của kế hoạch.")] = date.today().year) -> None:
+               year: Annotated[int, year_option(help="Năm của kế hoạch.")] = date.today().year) -> None:
     """Các nhiệm vụ của kế hoạch năm: chủ trì, thời hạn, đã hoàn thành hay chưa."""
     from rich.table import Table
 
@@ -208,7 +208,7 @@ def plan_done(item: Annotated[int, typer.Argument(help="Số nhiệm vụ (#, xe
 
 @inspection_app.command("plan")
 def inspection_plan(
-    year: Annotated[int, typer.Option(help="Năm kiểm tra.")] = date.today().year,
+    year: Annotated[int, year_option(help="Năm kiểm tra.")] = date.today().year,
     share: Annotated[float, typer.Option(help="Tỷ lệ đơn vị tối thiểu (%), kiểm tra trên mức này.")] = 30.0,
 ) -> None:
     """Lập kế hoạch kiểm tra năm: trên 30% đơn vị, rủi ro cao trước (điểm thấp, giảm điểm, lâu chưa kiểm tra)."""
@@ -262,7 +262,7 @@ def inspection_resolve(
 
 
 @inspection_app.command("follow-up")
-def inspection_follow_up(year: Annotated[int, typer.Option(help="Năm kiểm tra.")] = date.today().year) -> None:
+def inspection_follow_up(year: Annotated[int, year_option(help="Năm kiểm tra.")] = date.today().year) -> None:
     """Theo dõi khắc phục: từng kiến nghị, thời hạn, tình trạng (quá hạn trước)."""
     from rich.table import Table
 

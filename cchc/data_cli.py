@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cchc.shell import console, engine, number, period, settings
+from cchc.shell import console, engine, number, period, settings, year_option
 
 db_app = typer.Typer(help="Cơ sở dữ liệu: tạo, nâng cấp, xem tình trạng.", no_args_is_help=True)
 
@@ -56,7 +56,7 @@ def ingest(
     kind: Annotated[Optional[str], typer.Option(help="Loại tệp (mặc định: nhận ra từ dòng tiêu đề): "
                                                      "don_vi, can_bo, ky_luat, sang_kien, so_lieu, ho_so, bao_cao, "
                                                      "ket_qua_kiem_tra.")] = None,
-    year: Annotated[Optional[int], typer.Option(help="Năm báo cáo của tệp hồ sơ (mặc định: suy ra từ ngày tiếp nhận).")] = None,
+    year: Annotated[Optional[int], year_option(help="Năm báo cáo của tệp hồ sơ (mặc định: suy ra từ ngày tiếp nhận).")] = None,
 ) -> None:
     """Nhập tệp dữ liệu: kiểm tra toàn bộ, có lỗi thì từ chối cả tệp và không ghi gì. Nhiều tệp: kiểm tra tất cả
     rồi ghi tất cả trong một lần, hoặc không ghi tệp nào."""
@@ -122,7 +122,7 @@ def template(
         console.print(f"Đã ghi mẫu {KINDS[code].title}: {write_template(code, out)}")
 
 
-def calendar(year: Annotated[int, typer.Option(help="Năm báo cáo.")] = date.today().year) -> None:
+def calendar(year: Annotated[int, year_option(help="Năm báo cáo.")] = date.today().year) -> None:
     """Lịch báo cáo CCHC của một năm: kỳ, khoảng số liệu, hạn gửi."""
     from rich.table import Table
 
@@ -219,7 +219,7 @@ def print_summary(year: int) -> None:
 def demo(
     communes: Annotated[int, typer.Option(help="Số xã, phường của tỉnh mô phỏng.", min=1)] = 100,
     dossiers: Annotated[int, typer.Option(help="Số hồ sơ TTHC trong năm.", min=1)] = 1_000_000,
-    year: Annotated[int, typer.Option(help="Năm báo cáo.")] = 2024,
+    year: Annotated[int, year_option(help="Năm báo cáo.")] = 2024,
     seed: Annotated[int, typer.Option(help="Hạt giống sinh dữ liệu (cùng hạt giống, cùng dữ liệu).")] = 20241215,
     past_years: Annotated[int, typer.Option(help="Số năm trước năm báo cáo có hồ sơ theo mùa vụ, xu hướng từng đơn "
                                                  "vị (để dự báo cả năm học theo); 0: chỉ năm trước, hồ sơ đều.",

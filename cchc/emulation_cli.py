@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cchc.shell import console, day, engine, number, period as period_code
+from cchc.shell import console, day, engine, number, period as period_code, year_option
 
 app = typer.Typer(help="Thi đua, khen thưởng: xét điều kiện danh hiệu theo Luật Thi đua, khen thưởng 2022.",
                   no_args_is_help=True)
@@ -32,7 +32,7 @@ def _campaign_year(c, year: int | None) -> int:
 
 @app.command()
 def eligibility(
-    year: Annotated[Optional[int], typer.Option(help=YEAR_HELP)] = None,
+    year: Annotated[Optional[int], year_option(help=YEAR_HELP)] = None,
     person: Annotated[Optional[str], typer.Option(help="Mã cán bộ: in đủ lý do từng danh hiệu.")] = None,
     unit: Annotated[Optional[str], typer.Option(help="Mã đơn vị (cả các phòng trực thuộc).")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="Ghi danh sách: docx, html, xlsx.")] = None,
@@ -86,7 +86,7 @@ def campaign_plan(campaign: CAMPAIGN = "skhcn-ninh-thuan-2024", fmt: FORMAT = "d
 @app.command()
 def review(
     campaign: CAMPAIGN = "skhcn-ninh-thuan-2024",
-    year: Annotated[Optional[int], typer.Option(help=CAMPAIGN_YEAR_HELP)] = None,
+    year: Annotated[Optional[int], year_option(help=CAMPAIGN_YEAR_HELP)] = None,
     ballots: Annotated[Optional[Path], typer.Option(help=BALLOTS_HELP)] = None,
     members: Annotated[int, typer.Option(help="Tổng số thành viên Hội đồng.", min=1)] = 9,
     present: Annotated[int, typer.Option(help=PRESENT_HELP, min=0)] = 8,
@@ -134,7 +134,7 @@ def launch(campaign: CAMPAIGN) -> None:
 
 
 @app.command()
-def register(campaign: CAMPAIGN, year: Annotated[Optional[int], typer.Option(help=CAMPAIGN_YEAR_HELP)] = None) -> None:
+def register(campaign: CAMPAIGN, year: Annotated[Optional[int], year_option(help=CAMPAIGN_YEAR_HELP)] = None) -> None:
     """Đăng ký thi đua và ký cam kết cho mọi người và mọi phòng của đơn vị phát động."""
     from office import emulation as em
 
@@ -143,7 +143,7 @@ def register(campaign: CAMPAIGN, year: Annotated[Optional[int], typer.Option(hel
 
 
 @app.command()
-def nominate(campaign: CAMPAIGN, year: Annotated[Optional[int], typer.Option(help=CAMPAIGN_YEAR_HELP)] = None) -> None:
+def nominate(campaign: CAMPAIGN, year: Annotated[Optional[int], year_option(help=CAMPAIGN_YEAR_HELP)] = None) -> None:
     """Xếp thứ tự đề nghị theo chỉ tiêu khen thưởng (ưu tiên khi bằng thành tích theo NĐ 152/2025)."""
     from rich.table import Table
 
@@ -183,7 +183,7 @@ def vote(
 @app.command()
 def decide(
     campaign: CAMPAIGN,
-    year: Annotated[Optional[int], typer.Option(help=CAMPAIGN_YEAR_HELP)] = None,
+    year: Annotated[Optional[int], year_option(help=CAMPAIGN_YEAR_HELP)] = None,
     decision_no: Annotated[str, typer.Option(help="Số quyết định.")] = "",
 ) -> None:
     """Quyết định khen thưởng những người đạt, trong chỉ tiêu; ghi làm lịch sử cho năm sau."""
@@ -208,7 +208,7 @@ def council_open(
                                               "phẩy (tài khoản vai trò hoi_dong); số thành viên là tổng số của Hội đồng.")],
     meeting: Annotated[str, typer.Option(help="Ngày họp dd/mm/yyyy.")],
     closes: Annotated[str, typer.Option(help="Phiên kết thúc lúc «dd/mm/yyyy hh:mm» (chỉ ngày: cuối ngày đó).")],
-    year: Annotated[Optional[int], typer.Option(help="Năm xét (mặc định: năm kết thúc phong trào).")] = None,
+    year: Annotated[Optional[int], year_option(help="Năm xét (mặc định: năm kết thúc phong trào).")] = None,
 ) -> None:
     """Mở phiên bỏ phiếu trên cổng cho danh sách đề nghị trong chỉ tiêu của phong trào."""
     from office import accounts

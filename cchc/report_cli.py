@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from cchc.ruleset_option import UNITS
-from cchc.shell import console, day, engine, period as period_code
+from cchc.shell import console, day, engine, period as period_code, year_option
 
 KINDS_HELP = ("cong-bo-diem, phieu-diem, ke-hoach-khac-phuc, bao-cao, trang-web, ke-hoach, ke-hoach-kiem-tra, "
               "ket-luan-kiem-tra")
@@ -18,7 +18,7 @@ KINDS_HELP = ("cong-bo-diem, phieu-diem, ke-hoach-khac-phuc, bao-cao, trang-web,
 
 def report(
     kind: Annotated[str, typer.Argument(help="Loại văn bản: " + KINDS_HELP)],
-    year: Annotated[Optional[int], typer.Option(help="Năm đánh giá (mặc định: năm gần nhất có số liệu).")] = None,
+    year: Annotated[Optional[int], year_option(help="Năm đánh giá (mặc định: năm gần nhất có số liệu).")] = None,
     unit: Annotated[Optional[str], typer.Option(help="Mã đơn vị.")] = None,
     ruleset: Annotated[str, typer.Option(help="Bộ tiêu chí chấm điểm: mã, họ bộ (chọn theo năm) hoặc tệp.")] = UNITS,
     period: Annotated[Optional[str], typer.Option(help="Kỳ báo cáo (với bao-cao), ví dụ «Quý III/2024».")] = None,

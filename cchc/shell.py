@@ -137,3 +137,11 @@ def best_and_worst_rows(table, frame, row: Callable, n: int = 5) -> None:
         if len(shown) < len(frame) and i == n:
             table.add_row("…", *[""] * (len(table.columns) - 1))
         table.add_row(*row(key, r))
+
+
+def year_option(*names: str, help: str):
+    """A ``--year`` option bounded as every year of the store is (``store.calendar``): 2101 is refused by the
+    option, not by a period that cannot be read back."""
+    from store.calendar import FIRST_YEAR, LAST_YEAR
+
+    return typer.Option(*names, min=FIRST_YEAR, max=LAST_YEAR, help=help)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cchc.shell import console, settings
+from cchc.shell import console, settings, year_option
 
 app = typer.Typer(help="Các tỉnh của hệ thống (tinh.yaml hoặc tệp CCHC_PROVINCES): xem, thêm.", no_args_is_help=True)
 OUT_DEFAULT = "out"  # a command's output folder by default; a province's run writes to the province's own
@@ -86,7 +86,7 @@ def add(
 
 
 def roll_up(
-    year: Annotated[int, typer.Option("--nam", help="Năm đánh giá.")] = 2024,
+    year: Annotated[int, year_option("--nam", help="Năm đánh giá.")] = 2024,
     only: Annotated[Optional[list[str]], typer.Option("--chi-tinh", metavar="KEY",
                                                       help="Chỉ các tỉnh này (nhắc lại tùy chọn cho mỗi tỉnh).")] = None,
     out: Annotated[Path, typer.Option(help="Thư mục ghi văn bản.")] = Path("out"),

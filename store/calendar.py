@@ -96,6 +96,17 @@ def year_window(year: int) -> Period:
     return Period(year, KINDS_BY_CODE["NAM"])
 
 
+def days_of_years() -> tuple[date, date]:
+    """The first and last day of the data of the years a period may be of (15/12/1989 – 14/12/2100)."""
+    return year_window(FIRST_YEAR).start, year_window(LAST_YEAR).end
+
+
+def beyond_years(day: date) -> str:
+    """Why data of ``day`` is refused when it falls outside ``days_of_years``."""
+    return (f"ngày tiếp nhận {day:%d/%m/%Y} thuộc kỳ dữ liệu năm {reporting_year_of(day)}, ngoài các năm "
+            f"{FIRST_YEAR}–{LAST_YEAR}")
+
+
 def _reported_around(day: date) -> list[Period]:
     return [p for y in (day.year - 1, day.year, day.year + 1) for p in periods_of(y) if p.kind.code in REPORTED]
 

@@ -82,6 +82,9 @@ def test_usage_errors_are_said_in_vietnamese(tmp_path):
     assert done.returncode == 2 and "phải từ 1 trở lên" in done.stderr
     done = cchc("khong-co-lenh", cwd=tmp_path)
     assert done.returncode == 2 and "Không có lệnh «khong-co-lenh»." in done.stderr
+    for args in (("calendar", "--year", "2101"), ("report", "cong-bo-diem", "--year", "1800")):
+        done = cchc(*args, cwd=tmp_path)  # a year no period of the store can be of
+        assert done.returncode == 2 and "Giá trị không hợp lệ của '--year'" in done.stderr, done.stderr
 
 
 def test_calendar_prints_windows_and_due_dates(tmp_path):

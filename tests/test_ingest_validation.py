@@ -176,7 +176,9 @@ def test_a_date_beyond_the_days_any_input_holds_is_refused_from_parquet_and_xlsx
 
 
 @pytest.mark.parametrize("name, code", [("Sở\x07 Nội vụ\x1b[2J", "X1"), ("Sở Nội vụ", "SNV\u200b"),
-                                        ("Sở \u202eụv iộN", "X2"), ("Sở\x00 Nội vụ", "X3"), ("Sở Nội vụ", "S\nNV")])
+                                        ("Sở \u202eụv iộN", "X2"), ("Sở\x00 Nội vụ", "X3"), ("Sở Nội vụ", "S\nNV"),
+                                        ("Sở Nội vụ", "S\u00adNV"), ("Sở Nội vụ", "SNV\ufe0f"),
+                                        ("Sở Nội vụ", "SNV\U000e0041"), ("Sở Nội vụ", "\u3164SNV")])
 def test_a_character_that_cannot_be_seen_is_refused_naming_it(engine, tmp_path, name, code):
     """A bell, a terminal's escape, NUL, a zero-width space (a second «SNV» that looks like the first), a right-to-left
     override; in a code, a line break too. A name's line break or a Vietnamese dash stays."""
@@ -188,7 +190,22 @@ def test_a_character_that_cannot_be_seen_is_refused_naming_it(engine, tmp_path, 
     assert "không nhìn thấy nhưng làm giá trị khác đi: xóa ký tự này" in problem
 
 
-@pytest.mark.parametrize("char", ["\u200b", "\x7f", "\x01", "\x9b"])  # the codes ASCII but for it, or not
+def test_what_a_text_may_hold_and_a_code_may_not(engine, tmp_path):
+    """The joiner inside an emoji, a soft hyphen, a tab: a name may hold them."""
+    path = write_csv(tmp_path / "don_vi.csv", UNIT_HEADERS, [["TINH", "UBND tỉnh 👨\u200d💻 Lai\u00adChâu", "UBND tỉnh", ""]])
+    assert ingest_file(engine, path).rows == 1
+
+
+@pytest.mark.parametrize("rows", [1, 3000])  # read whole, and in slices by Arrow
+def test_a_control_inside_a_word_of_a_list_is_refused_in_either_path(loaded, tmp_path, rows):
+    data = [dossier(code=f"HS{i:04d}") for i in range(rows)]
+    data[-1][6] = "Trực\x1ftuyến"  # read as «Trực tuyến» by the word match, had it not been looked at
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, data)
+    [problem] = refused(loaded, path, year=2024)
+    assert f"dòng {rows + 1}, cột «Hình thức nộp»: ô có ký tự điều khiển hoặc ký tự ẩn (U+001F" in problem
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\x7f", "\x01", "\x9b", "\u00ad", "\u034f"])  # ASCII but for it
 def test_a_character_that_cannot_be_seen_in_a_dossier_code_is_refused_in_the_fast_path(loaded, tmp_path, char):
     rows = [dossier(code=f"HS{i:04d}") for i in range(3000)]
     rows[2500][1] = f"HS{char}2500"
@@ -214,6 +231,19 @@ def test_a_row_of_spaces_is_an_empty_row_in_a_csv_as_in_a_workbook(loaded, tmp_p
         ["CB1", "Lò Thị Dua", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN", "2024", "Hoàn thành tốt nhiệm vụ", " "],
         [" "] * 10])
     assert ingest_file(loaded, people).rows == 1
+
+
+@pytest.mark.parametrize("rows", [1, 3000])  # read whole, and in slices
+@pytest.mark.parametrize("day", ["20/12/2100", "05/03/1985"])
+def test_dossiers_of_a_year_whose_periods_cannot_be_kept_are_refused(loaded, tmp_path, rows, day):
+    """Valid days, but of the data of 2101 or 1985: their facts would be of periods no command can read back."""
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS,
+                     [dossier(code=f"HS{i:04d}", received=day, due=day, finished="") for i in range(rows)])
+    problems = refused(loaded, path)
+    assert f"ho_so.csv, dòng 2, cột «Ngày tiếp nhận»: ngày tiếp nhận {day} thuộc kỳ dữ liệu năm " in problems[0]
+    assert "ngoài các năm 1990–2100" in problems[0]
+    with pytest.raises(IngestError, match="năm dữ liệu 2101: năm phải từ 1990 đến 2100"):
+        ingest_file(loaded, path, year=2101)
 
 
 def test_dossier_dates_outside_the_reporting_year(loaded, tmp_path):

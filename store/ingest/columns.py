@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from store.calendar import FIRST_YEAR, LAST_YEAR
+from store.ingest import hidden as unseen
 from store.ingest.problems import Collector, shown
 
 # What a spreadsheet writes where it has no value: a missing value, refused where the column requires one.
@@ -24,31 +25,6 @@ MAX_NUMBER = 1e15  # larger than any figure of a province, and where float64 sti
 # The days any input may hold: a birth in 1900 to a deadline in 2100. Beyond, a date is a slip (01/01/9999 as
 # a due date would make a dossier never late).
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
-
-
-# Characters no cell should hold: controls (a bell, an escape that clears a terminal, NUL) and characters that are
-# not seen yet change what is stored — a zero-width space makes a second unit look like «SNV», a right-to-left
-# override turns a name around. Tabs and line breaks may stand in a text, not in a code.
-HIDDEN_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0x61C, 0x61C), (0x200B, 0x200F),
-                 (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x2069), (0xFEFF, 0xFEFF))
-BREAKS = ((0x09, 0x0A), (0x0D, 0x0D))
-
-
-def character_class(ranges) -> str:
-    """A regular expression's class of these ranges, as both Python and RE2 (Arrow's) read it."""
-    return "[" + "".join(f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in ranges) + "]"
-
-
-HIDDEN = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HIDDEN_RANGES) + "]")
-HIDDEN_IN_CODE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HIDDEN_RANGES + BREAKS) + "]")
-
-
-def hidden_message(text: str, code: bool = False) -> str:
-    found = (HIDDEN_IN_CODE if code else HIDDEN).search(text)
-    at = found.start() if found else 0
-    what = "dấu xuống dòng hoặc tab" if found and found.group() in "\t\n\r" else "ký tự điều khiển hoặc ký tự ẩn"
-    return (f"ô có {what} (U+{ord(text[at]) if found else 0:04X}, ký tự thứ {at + 1}) — không nhìn thấy nhưng làm "
-            f"giá trị khác đi: xóa ký tự này")
 
 
 def fold(text: str) -> str:
@@ -145,8 +121,8 @@ class Column:
                      text)
         out.rows(long, self.header, lambda n: f"ô dài {_limit_text(n)} ký tự, quá {_limit_text(limit)} ký tự của cột",
                  lengths)
-        hidden = text.str.contains(HIDDEN_IN_CODE if self.code else HIDDEN) & ~long
-        out.rows(hidden, self.header, lambda v: hidden_message(v, self.code), text)
+        hidden = unseen.cells_holding(text, self.code) & ~long
+        out.rows(hidden, self.header, lambda v: unseen.message(v, self.code), text)
         reported = errors | long | hidden | (marked if self.required else False)
         gone = errors | long | hidden | marked
         return (text.mask(gone, "") if gone.any() else text), reported

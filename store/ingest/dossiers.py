@@ -41,6 +41,9 @@ COLUMNS = (
 
 
 def check(ctx: Context, frame: pd.DataFrame | streamed.Staged, out: Collector) -> None:
+    if ctx.year and not calendar.FIRST_YEAR <= ctx.year <= calendar.LAST_YEAR:
+        out.add(f"năm dữ liệu {ctx.year}: năm phải từ {calendar.FIRST_YEAR} đến {calendar.LAST_YEAR}")
+        return
     if isinstance(frame, streamed.Staged):
         streamed.check(ctx, frame, out)
         return
@@ -48,13 +51,16 @@ def check(ctx: Context, frame: pd.DataFrame | streamed.Staged, out: Collector) -
     received = frame["received"]
     if received.notna().any():
         year = ctx.year or calendar.reporting_year_of(received.dropna().sort_values().iloc[len(received.dropna()) // 2].date())
-        window = calendar.year_window(year)
         ctx.found.update(year=year, first=received.min().date(), last=received.max().date())
-        span = f"{window.start:%d/%m/%Y} – {window.end:%d/%m/%Y}"
-        outside = received.notna() & ((received < pd.Timestamp(window.start)) | (received > pd.Timestamp(window.end)))
-        out.rows(outside, "Ngày tiếp nhận",
-                 lambda v: f"ngày tiếp nhận {v:%d/%m/%Y} nằm ngoài kỳ dữ liệu năm {year} ({span})",
-                 received)
+        if calendar.FIRST_YEAR <= year <= calendar.LAST_YEAR:
+            window = calendar.year_window(year)
+            start, end = window.start, window.end
+            span = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+            message = lambda v: f"ngày tiếp nhận {v:%d/%m/%Y} nằm ngoài kỳ dữ liệu năm {year} ({span})"  # noqa: E731
+        else:  # a year whose periods could not be read back: its rows are named
+            (start, end), message = calendar.days_of_years(), calendar.beyond_years
+        outside = received.notna() & ((received < pd.Timestamp(start)) | (received > pd.Timestamp(end)))
+        out.rows(outside, "Ngày tiếp nhận", message, received)
     out.rows(frame["due"] < received, "Ngày hẹn trả", "ngày hẹn trả trước ngày tiếp nhận")
     out.rows(frame["finished"] < received, "Ngày có kết quả", "ngày có kết quả trước ngày tiếp nhận")
     out.rows(frame["paid_online"].astype(bool) & ~frame["has_fee"].astype(bool), "Thanh toán trực tuyến",

@@ -553,6 +553,11 @@ def _rows(con, staged: Staged, out: Collector, where: str, column: str, message,
     StreamCollector.counted(out, column, texts, count)
 
 
+def _years_window() -> str:
+    first, last = calendar.days_of_years()
+    return f"received < DATE '{first}' OR received > DATE '{last}'"
+
+
 def _window(year: int) -> str:
     window = calendar.year_window(year)
     return f"received < DATE '{window.start}' OR received > DATE '{window.end}'"
@@ -581,12 +586,15 @@ def check(ctx: Context, staged: Staged, out: Collector) -> None:
                 middle = con.execute(f"SELECT received FROM {staged.source} WHERE received IS NOT NULL "
                                      f"ORDER BY received LIMIT 1 OFFSET {n // 2}").fetchone()[0]
                 year = calendar.reporting_year_of(middle)
-            window = calendar.year_window(year)
             ctx.found.update(year=year, first=first, last=last)
-            span = f"{window.start:%d/%m/%Y} – {window.end:%d/%m/%Y}"
-            _rows(con, staged, out, _window(year), "Ngày tiếp nhận",
-                  lambda v: f"ngày tiếp nhận {v:%d/%m/%Y} nằm ngoài kỳ dữ liệu năm {year} ({span})", "received",
-                  found.get("window"))
+            if calendar.FIRST_YEAR <= year <= calendar.LAST_YEAR:
+                window = calendar.year_window(year)
+                span = f"{window.start:%d/%m/%Y} – {window.end:%d/%m/%Y}"
+                _rows(con, staged, out, _window(year), "Ngày tiếp nhận",
+                      lambda v: f"ngày tiếp nhận {v:%d/%m/%Y} nằm ngoài kỳ dữ liệu năm {year} ({span})", "received",
+                      found.get("window"))
+            else:  # a year whose periods could not be read back: its rows are named
+                _rows(con, staged, out, _years_window(), "Ngày tiếp nhận", calendar.beyond_years, "received")
         _rows(con, staged, out, asked["due"], "Ngày hẹn trả", "ngày hẹn trả trước ngày tiếp nhận",
               count=found["due"])
         _rows(con, staged, out, asked["finished"], "Ngày có kết quả", "ngày có kết quả trước ngày tiếp nhận",
