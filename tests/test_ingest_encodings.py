@@ -186,3 +186,19 @@ def test_a_byte_that_is_not_utf8_after_quoted_line_breaks_and_separators_is_name
     path.write_bytes(data)
     text = refused(engine, path)
     assert "ho_so.csv, dòng 22, cột «C»: ô có byte không thuộc mã UTF-8" in text
+
+
+def test_a_byte_that_is_not_utf8_under_a_title_row_is_named_by_the_header_s_separator(engine, tmp_path):
+    """The title row above the header has no comma: the separator is the header's, found as the file's reading
+    finds it."""
+    from helpers import refused, units_file, write_csv
+
+    ingest_file(engine, units_file(tmp_path))
+    rows = [dossier(code=f"HS{i:05d}") for i in range(20)]
+    rows[1][1] = "HS\n00001"
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, rows)
+    data = b"B\xc3\xa1o c\xc3\xa1o h\xe1\xbb\x93 s\xc6\xa1\n" + path.read_bytes().replace(b"HS00002,1.000001,05/03",
+                                                                                    b"HS00002,1.000001,05\xff03")
+    path.write_bytes(data)
+    text = refused(engine, path)
+    assert "ho_so.csv, dòng 5, cột «D»: ô có byte không thuộc mã UTF-8" in text

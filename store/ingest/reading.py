@@ -199,7 +199,7 @@ def _decoded(path: Path, name: str, kinds: Iterable) -> tuple[object, int, list[
     return path, 0, []
 
 
-def _not_utf8(path: Path, name: str) -> Problem:
+def _not_utf8(path: Path, name: str, kinds: Iterable = ()) -> Problem:
     """A file that is UTF-8 where its encoding is told (its start) and not further on: the row and column of the
     first byte that is not, so that the one cell can be put right. Rows are records, as everywhere: a quoted cell
     may hold line breaks and separators."""
@@ -210,9 +210,8 @@ def _not_utf8(path: Path, name: str) -> Problem:
         return Problem(name, NOT_UTF8)
     with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
         begin = len(codecs.BOM_UTF8) if mm[:3] == codecs.BOM_UTF8 else 0
-        head_end = mm.find(b"\n", begin, bad)
-        first = mm[begin:head_end if head_end >= 0 else bad]
-        sep = max((first.count(s.encode()), s) for s in (",", ";", "\t"))[1]
+        head = mm[begin:min(bad, begin + (1 << 16))].decode("utf-8", "replace").splitlines()[:HEADER_WITHIN]
+        sep = _separator(head, kinds)[0]  # the header's, under any title rows
         if mm.find(b'"', begin, bad) < 0:  # no quote before it: records are lines, counted a block at a time
             rows = sum(mm[at:min(at + (1 << 24), bad)].count(b"\n") for at in range(begin, bad, 1 << 24))
             record = mm.rfind(b"\n", begin, bad) + 1 or begin
@@ -282,7 +281,7 @@ def _legacy(path: Path, name: str, kinds: Iterable) -> tuple[str, str]:
         raise IngestError([Problem(name, f"tệp CSV không ở mã UTF-8; có vẻ ở mã {readable[0]}: "
                                          + HOW_TO_CONVERT.format(name=readable[0]))])
     if _separator(head.decode("utf-8", "replace").splitlines()[:HEADER_WITHIN], kinds, exact=True)[1] is not None:
-        raise IngestError([_not_utf8(path, name)])  # UTF-8 headers: a UTF-8 file but for a byte or a few
+        raise IngestError([_not_utf8(path, name, kinds)])  # UTF-8 headers: a UTF-8 file but for a byte or a few
     raise IngestError([Problem(name, NOT_UTF8)])
 
 
@@ -550,7 +549,7 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
             return Sheet(frame[filled].reset_index(drop=True), np.arange(2, len(frame) + 2)[filled])
         return _read_workbook(path, kinds)
     except UnicodeDecodeError:
-        raise IngestError([_not_utf8(path, name)]) from None
+        raise IngestError([_not_utf8(path, name, kinds)]) from None
     except IngestError:
         raise
     except Exception as err:  # a malformed file: say which, never a traceback
