@@ -136,7 +136,8 @@ def test_a_file_of_another_kind_leaves_empty_rows_out_and_says_its_numeric_codes
             [None] * 9,
             [1002, "Vì Văn Hải", "Nam", None, "Công chức", "Chuyên viên", "STP", 2024, "Hoàn thành tốt nhiệm vụ"],
             [None, "", None, None, " ", None, "", None, None]]
-    frame = pd.DataFrame(rows, columns=PEOPLE_HEADERS).astype({"Mã cán bộ": "Int64", "Năm đánh giá": "Int64"})
+    frame = pd.DataFrame(rows, columns=PEOPLE_HEADERS).astype({"Mã cán bộ": "Int64", "Năm đánh giá": "Int64",
+                                                               "Đối tượng": "category"})  # read back as a dictionary
     path = tmp_path / "can_bo.parquet"
     frame.to_parquet(path, index=False)
     result = ingest_file(engine, path)

@@ -190,6 +190,15 @@ def test_a_character_that_cannot_be_seen_is_refused_naming_it(engine, tmp_path, 
     assert "không nhìn thấy nhưng làm giá trị khác đi: xóa ký tự này" in problem
 
 
+def test_a_control_character_excel_stored_escaped_is_found_in_a_workbook(engine, tmp_path):
+    """Excel writes a cell's control character as «_x0007_» (and a typed «_x» sequence with its underscore as
+    «_x005F_»): read as it was typed, it is refused as in a CSV, and the typed sequence stays."""
+    path = write_xlsx(tmp_path / "don_vi.xlsx", UNIT_HEADERS, [["TINH", "UBND tỉnh_x005F_x0041_", "UBND tỉnh", ""],
+                                                              ["SKHCN", "Sở_x0007_ KHCN", "Sở, ban, ngành", "TINH"]])
+    assert refused(engine, path) == ["don_vi.xlsx, dòng 3, cột «Tên đơn vị»: ô có ký tự điều khiển hoặc ký tự ẩn "
+                                     "(U+0007, ký tự thứ 3) — không nhìn thấy nhưng làm giá trị khác đi: xóa ký tự này"]
+
+
 def test_what_a_text_may_hold_and_a_code_may_not(engine, tmp_path):
     """The joiner inside an emoji, a soft hyphen, a tab: a name may hold them."""
     path = write_csv(tmp_path / "don_vi.csv", UNIT_HEADERS, [["TINH", "UBND tỉnh 👨\u200d💻 Lai\u00adChâu", "UBND tỉnh", ""]])

@@ -123,7 +123,7 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
     try:
         first, found_in = None, []
         for order, ws in enumerate(wb.worksheets):
-            rows = ws.iter_rows(values_only=True)
+            rows = map(_unescaped, ws.iter_rows(values_only=True))
             head = [list(r) for _, r in zip(range(HEADER_WITHIN), rows)]
             found = header_index(head, kinds)
             if found is None:
@@ -151,7 +151,19 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
         wb.close()
 
 
-def _peek_data(head: list[list], found: int, rows: Iterator, most: int = 1000) -> tuple[list[list], bool]:
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(row: tuple) -> tuple:
+    """A workbook's row with text as written: Excel stores a control character of a cell as «_x001F_» (and an
+    underscore before such a sequence as «_x005F_»), which openpyxl leaves as it is; read back, the character is
+    found, and refused, as it is in a CSV."""
+    if not any(isinstance(v, str) and "_x" in v for v in row):
+        return row
+    return tuple(_ESCAPED.sub(lambda m: chr(int(m[1], 16)), v) if isinstance(v, str) else v for v in row)
+
+
+def _peek_data(head: list[list], found: int, rows: Iterator, most: int = 20_000) -> tuple[list[list], bool]:
     """Whether a data row follows the header (up to ``most`` rows on), with the rows read to know it kept."""
     if _first_filled(head[found + 1:]) is not None:
         return head, True
@@ -514,6 +526,8 @@ def _typed_rows_filled(frame: pd.DataFrame) -> np.ndarray:
     filled = np.zeros(len(frame), bool)
     for column in frame.columns:
         values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # a dictionary column: its words, as text
+            values = values.astype(object)
         if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
             filled |= _cells_filled(values.fillna(""))
         elif values.dtype == object:
