@@ -13,6 +13,7 @@ arithmetic or comparison with a missing input is missing, a division by zero is 
 from __future__ import annotations
 
 import ast
+import math
 import io
 import keyword
 import tokenize
@@ -326,10 +327,16 @@ class _Parser:
             if text[-1] in "jJ":
                 raise ValueError
             if any(c in text for c in ".eE") and text[:2].lower() not in ("0x", "0o", "0b"):
-                return float(text)
-            return float(int(text, 0))
-        except (ValueError, OverflowError):
+                value = float(text)
+            else:
+                value = float(int(text, 0))
+        except ValueError:
             raise ExpressionError("chỉ được dùng số thực", text[:40]) from None
+        except OverflowError:  # a whole number past a float's range
+            value = math.inf
+        if not math.isfinite(value):  # 1e400 reads as inf: points without end, or NaN for 0 × it
+            raise ExpressionError("số vượt quá giới hạn của số thực", text[:40])
+        return value
 
     def segment(self, node: ast.AST) -> str:
         start, end = self.span(node)
