@@ -181,6 +181,7 @@ def frame_table(frame: pd.DataFrame) -> pa.Table:
 ROW = pa.field("_row", pa.int64())  # the row of the file a dossier came from (sheet numbering); null if none
 WRITTEN = SCHEMA.append(ROW)  # what a dataset's files hold (those written before ROW lack it)
 FLUSH_ROWS = 32768  # a month's rows held before they are written, as one row group
+OPEN_MONTHS = 24  # a year's data spans 13 months; rows of any further month cannot pass the checks
 # Dictionaries for the columns of few values only (a dossier's code is its own: trying one for it costs a third
 # of the writing), statistics for the columns read by range, the row numbers as differences: 30 % faster to
 # write than Arrow's defaults, and smaller.
@@ -197,10 +198,11 @@ def handed(table: pa.Table) -> pa.Table:
     """``table`` (WRITTEN's columns, a column of few values as text or as a dictionary) in HANDED's types."""
     for name in FEW:
         column = table[name]
-        if not pa.types.is_dictionary(column.type) or any(c.dictionary.null_count for c in column.chunks):
+        if pa.types.is_dictionary(column.type) and any(c.dictionary.null_count for c in column.chunks):
+            column = column.cast(column.type.value_type)  # a null among the words: Parquet's writer takes none
+        if not pa.types.is_dictionary(column.type):
             table = table.set_column(table.schema.get_field_index(name), name, pc.dictionary_encode(column))
     return table.cast(HANDED) if table.schema != HANDED else table
-OPEN_MONTHS = 24  # a year's data spans 13 months; rows of any further month cannot pass the checks
 
 
 class DatasetWriter:
