@@ -48,3 +48,18 @@ def cchc(*args, cwd: Path, db: Path | str | bool | None = None, process: bool = 
 
         settings.reset()  # the next run opens its own store
     return Done(code, out.getvalue(), err.getvalue())
+
+
+def rules_refused_alike(folder: Path, text: str, name: str = "thu") -> str:
+    """What ``rules check`` says of the rule file ``text``, after checking that ``rules test`` and ``rules explain``
+    say the same with exit code 1, and that none opened the store."""
+    path = folder / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    checked = cchc("rules", "check", path, cwd=folder)
+    tested = cchc("rules", "test", path, cwd=folder)
+    explained = cchc("rules", "explain", path, "--unit", "SKHCN", cwd=folder)
+    for done in (checked, tested, explained):
+        assert done.returncode == 1, (done.stdout, done.stderr)
+        assert done.stdout == checked.stdout and done.stderr == ""
+    assert not (folder / "cchc.db").exists()  # refused before the store was opened
+    return checked.stdout

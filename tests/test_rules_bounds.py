@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cli_runner import cchc
+from cli_runner import rules_refused_alike
 from rules.expr import MAX_DIGITS, ExpressionError, compile_expression
 from rules.ruleset import RuleSetError, parse
 
@@ -34,17 +34,8 @@ def refusal(text: str) -> list[str]:
 
 
 def commands_refuse(tmp_path, text: str) -> str:
-    """What ``rules check`` says, after checking that ``rules test`` and ``rules explain`` say the same, exit 1."""
-    path = tmp_path / "thu.yaml"
-    path.write_text(text, encoding="utf-8")
-    checked = cchc("rules", "check", path, cwd=tmp_path)
-    tested = cchc("rules", "test", path, cwd=tmp_path)
-    explained = cchc("rules", "explain", path, "--unit", "SKHCN", cwd=tmp_path)
-    for done in (checked, tested, explained):
-        assert done.returncode == 1, (done.stdout, done.stderr)
-        assert done.stdout == checked.stdout and done.stderr == ""
-    assert not (tmp_path / "cchc.db").exists()  # refused before the store was opened
-    return " ".join(checked.stdout.split())
+    """What ``rules check`` says (``rules test`` and ``rules explain`` saying the same, exit 1), on one line."""
+    return " ".join(rules_refused_alike(tmp_path, text).split())
 
 
 # --- Every number finite ------------------------------------------------------------------------------------
