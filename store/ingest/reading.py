@@ -359,6 +359,35 @@ def _has_inner_blank_line(source, start: int) -> bool:
             return False
 
 
+# Arrow's reader cuts a file into blocks of a megabyte and reads them in threads: a line about that long straddles
+# two, which it refuses in most runs and, in some, reads with its cell cut short. Such a file goes to pandas'.
+LONGEST_FOR_ARROW = 1 << 19
+
+
+def _longest_line(source, start: int) -> int:
+    """The length of the longest line after ``start``, counted a block at a time."""
+    def longest(buf) -> int:
+        data = np.frombuffer(buf, dtype=np.uint8)
+        most, last = 0, start - 1
+        for at in range(start, len(data), 1 << 26):
+            breaks = np.flatnonzero(data[at:at + (1 << 26)] == 0x0A) + at
+            if len(breaks):
+                most = max(most, int(breaks[0] - last), int(np.diff(breaks).max()) if len(breaks) > 1 else 0)
+                last = int(breaks[-1])
+        most = max(most, len(data) - last)
+        del data  # the map cannot close while a view of it is held
+        return most
+
+    if isinstance(source, io.BytesIO):
+        return longest(source.getbuffer())
+    with open(source, "rb") as fh:
+        try:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                return longest(mm)
+        except ValueError:  # an empty file cannot be mapped
+            return 0
+
+
 _QUOTE_OR_BREAK = re.compile(rb'["\n]')
 
 
@@ -463,7 +492,7 @@ def _read_csv(path: Path, kinds: Iterable) -> Sheet:
                        na_filter=False)
         _unclosed_quote(name, source, body_at, sep, found + 2, headers)
         try:
-            if _has_inner_blank_line(source, body_at):
+            if _has_inner_blank_line(source, body_at) or _longest_line(source, body_at) > LONGEST_FOR_ARROW:
                 data = _pandas_csv(fh, options)
             else:
                 try:  # pyarrow's reader is several times faster on millions of rows
