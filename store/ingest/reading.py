@@ -8,6 +8,7 @@ import codecs
 import csv
 import io
 import mmap
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -349,14 +350,19 @@ def _has_inner_blank_line(source, start: int) -> bool:
                 return True
         return False
 
+    return _asked_of_bytes(source, find, False)
+
+
+def _asked_of_bytes(source, ask, empty):
+    """``ask`` of a file's bytes: a converted file's buffer, or the file mapped, never read into memory
+    (``empty``: the answer for an empty file, which cannot be mapped)."""
     if isinstance(source, io.BytesIO):
-        return find(source.getvalue())
+        return ask(source.getvalue())
     with open(source, "rb") as fh:
-        try:
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                return find(mm)
-        except ValueError:  # an empty file cannot be mapped
-            return False
+        if not os.fstat(fh.fileno()).st_size:
+            return empty
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            return ask(mm)
 
 
 # Arrow's reader cuts a file into blocks of a megabyte and reads them in threads: a line about that long straddles
@@ -378,14 +384,7 @@ def _longest_line(source, start: int) -> int:
         del data  # the map cannot close while a view of it is held
         return most
 
-    if isinstance(source, io.BytesIO):
-        return longest(source.getbuffer())
-    with open(source, "rb") as fh:
-        try:
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                return longest(mm)
-        except ValueError:  # an empty file cannot be mapped
-            return 0
+    return _asked_of_bytes(source, longest, 0)
 
 
 _QUOTE_OR_BREAK = re.compile(rb'["\n]')
@@ -460,15 +459,7 @@ def _unclosed_quote(name: str, source, start: int, sep: str, first_row: int, hea
         raise IngestError([Problem(name, "ô mở dấu ngoặc kép (\") mà không đóng: mọi dòng sau sẽ bị đọc lẫn vào ô này",
                                    first_row + before, column)])
 
-    if isinstance(source, io.BytesIO):
-        check(source.getvalue())
-        return
-    with open(source, "rb") as fh:
-        try:
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                check(mm)
-        except ValueError:  # an empty file cannot be mapped
-            return
+    _asked_of_bytes(source, check, None)
 
 
 def _read_csv(path: Path, kinds: Iterable) -> Sheet:
