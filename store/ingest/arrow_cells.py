@@ -114,12 +114,20 @@ def _choice(col: Choice, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
     lookup = {fold(k): v for k, v in col.choices.items()}
     encoded = pc.dictionary_encode(cells)
     words = encoded.dictionary.to_pylist()
-    codes = [lookup.get(fold(w)) if w and not hidden.IN_TEXT.search(w) else None if w else col.blank for w in words]
+    codes = [_word(w, lookup, col.blank) for w in words]
     if all(c is None for c in codes):
         return None, _all(len(arr), True)
     known = pa.array([c is not None for c in codes])  # an empty cell: the code it means, or refused
     values = pc.take(pa.array(codes), encoded.indices)
     return values, ~_mask(pc.take(known, encoded.indices))
+
+
+def _word(word: str, lookup: dict, blank):
+    """The code ``word`` means (the list's words folded in ``lookup``): None when unknown, or holding a control
+    that the folding would read as a space."""
+    if not word:
+        return blank
+    return None if hidden.IN_TEXT.search(word) else lookup.get(fold(word))
 
 
 def _number(col: Number, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:

@@ -20,14 +20,14 @@ _UNSEEN = ("Cc", "Cf", "Co", "Cs", "Mn", "Me", "Zl", "Zp")  # controls, formats,
 _FILLERS = (0x115F, 0x1160, 0x2800, 0x3164, 0xFFA0)  # letters drawn as blanks
 
 
-def re2_class(ranges) -> str:
+def _re2_class(ranges) -> str:
     """RE2's class of these ranges (Arrow's ``match_substring_regex``)."""
     return "[" + "".join(f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in ranges) + "]"
 
 
 IN_TEXT = re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in TEXT_RANGES) + "]")
 _QUICK_IN_CODE = re.compile(IN_TEXT.pattern[:-1] + "\\t\\n\\r]")  # and what Unicode's categories add to it
-IN_TEXT_RE2 = re2_class(TEXT_RANGES)
+IN_TEXT_RE2 = _re2_class(TEXT_RANGES)
 IN_CODE_RE2 = "[" + "".join(f"\\p{{{c}}}" for c in _UNSEEN) + "".join(f"\\x{{{c:x}}}" for c in _FILLERS) + "]"
 
 
@@ -40,7 +40,7 @@ def unseen_in_code(text: str) -> int | None:
     return None
 
 
-def first(text: str, code: bool) -> int | None:
+def _first(text: str, code: bool) -> int | None:
     if code:
         return unseen_in_code(text)
     found = IN_TEXT.search(text)
@@ -62,7 +62,7 @@ def cells_holding(text, code: bool):
 
 def message(text: str, code: bool = False) -> str:
     """The refusal of a cell holding such a character: which one, and where."""
-    at = first(text, code) or 0
+    at = _first(text, code) or 0
     what = "dấu xuống dòng hoặc tab" if text[at:at + 1] in ("\t", "\n", "\r") else "ký tự điều khiển hoặc ký tự ẩn"
     return (f"ô có {what} (U+{ord(text[at]) if text else 0:04X}, ký tự thứ {at + 1}) — không nhìn thấy nhưng làm "
             f"giá trị khác đi: xóa ký tự này")

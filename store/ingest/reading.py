@@ -132,22 +132,20 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
                     first = (ws.title, head, _first_filled(head), rows)
                 continue
             head, filled = _peek_data(head, found, rows)
-            hidden = ws.sheet_state != "visible"
-            found_in.append(((hidden, not filled, order), ws.title, head, found, rows))
+            found_in.append(((ws.sheet_state != "visible", not filled, order), ws.title, head, found, rows))
         if found_in:
-            _, title, head, found, rows = min(found_in, key=lambda c: c[0])
-            sheet = _sheet(path.name, title, head, found, rows, wb.worksheets[0].title)
+            (hidden, _, order), title, head, found, rows = min(found_in, key=lambda c: c[0])
             others = [c[1] for c in found_in if c[1] != title]
-            if others or wb[title].sheet_state != "visible":
-                hidden = " (trang ẩn)" if wb[title].sheet_state != "visible" else ""
-                also = "; không đọc trang " + ", ".join(f"«{t}»" for t in others) if others else ""
-                sheet.notes[:] = [n for n in sheet.notes if not n.startswith("dữ liệu đọc từ trang")]
-                sheet.notes.insert(0, f"dữ liệu đọc từ trang «{title}»{hidden}{also}")
-            return sheet
+            said = None
+            if others or hidden or order:
+                said = (f"dữ liệu đọc từ trang «{title}»" + (" (trang ẩn)" if hidden else "")
+                        + ("; không đọc trang " + ", ".join(f"«{t}»" for t in others) if others else ""))
+            return _sheet(path.name, title, head, found, rows, said)
         if first is None:
             raise _empty(path.name)
         title, head, found, rows = first  # no known header anywhere: the first filled row says what is wrong
-        return _sheet(path.name, title, head, found, rows, wb.worksheets[0].title)
+        return _sheet(path.name, title, head, found, rows,
+                      None if title == wb.worksheets[0].title else f"dữ liệu đọc từ trang «{title}»")
     finally:
         wb.close()
 
@@ -177,12 +175,12 @@ def _peek_data(head: list[list], found: int, rows: Iterator, most: int = 20_000)
     return head, False
 
 
-def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, first_title: str) -> Sheet:
+def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, said: str | None) -> Sheet:
+    """The sheet ``title`` read from its header on (``said``: which sheet was read, when there is more to say
+    than that it is the first)."""
     body = head[found + 1:] + [list(r) for r in rest]
     frame, numbers = _frame(_headers(head[found]), body, found + 2, name)
-    notes = []
-    if title != first_title:
-        notes.append(f"dữ liệu đọc từ trang «{title}»")
+    notes = [said] if said else []
     if found:
         notes.append(f"dòng tiêu đề là dòng {found + 1}")
     return Sheet(frame, numbers, found + 1, title, notes)
@@ -221,7 +219,8 @@ def _not_utf8(path: Path, name: str, kinds: Iterable = ()) -> Problem:
     bad = _first_not_utf8(path)
     if bad is None:
         return Problem(name, NOT_UTF8)
-    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+
+    def place(mm) -> tuple[int, str]:
         begin = len(codecs.BOM_UTF8) if mm[:3] == codecs.BOM_UTF8 else 0
         head = mm[begin:min(bad, begin + (1 << 16))].decode("utf-8", "replace").splitlines()[:HEADER_WITHIN]
         sep = _separator(head, kinds)[0]  # the header's, under any title rows
@@ -231,9 +230,10 @@ def _not_utf8(path: Path, name: str, kinds: Iterable = ()) -> Problem:
         else:
             last, _, rows = quote_scan(mm, sep, begin, bad)
             record = max(begin, last + 1)
-        column = get_column_letter(_cell_at(mm, record, bad, sep) + 1)
-    return Problem(name, "ô có byte không thuộc mã UTF-8 (sửa ô này, hoặc lưu lại tệp với «CSV UTF-8»)",
-                   rows + 1, column)
+        return rows + 1, get_column_letter(_cell_at(mm, record, bad, sep) + 1)
+
+    row, column = _asked_of_bytes(path, place, None)
+    return Problem(name, "ô có byte không thuộc mã UTF-8 (sửa ô này, hoặc lưu lại tệp với «CSV UTF-8»)", row, column)
 
 
 def _first_not_utf8(path: Path) -> int | None:

@@ -553,14 +553,17 @@ def _rows(con, staged: Staged, out: Collector, where: str, column: str, message,
     StreamCollector.counted(out, column, texts, count)
 
 
-def _years_window() -> str:
-    first, last = calendar.days_of_years()
+def _received_outside(first, last) -> str:
     return f"received < DATE '{first}' OR received > DATE '{last}'"
+
+
+def _years_window() -> str:
+    return _received_outside(*calendar.days_of_years())
 
 
 def _window(year: int) -> str:
     window = calendar.year_window(year)
-    return f"received < DATE '{window.start}' OR received > DATE '{window.end}'"
+    return _received_outside(window.start, window.end)
 
 
 def check(ctx: Context, staged: Staged, out: Collector) -> None:
