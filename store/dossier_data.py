@@ -496,10 +496,10 @@ def _long(wide: pd.DataFrame) -> pd.DataFrame:
 
 
 def aggregate(engine: Engine, datasets: list[tuple[int, str]], year: int, units_of: str | None = None) -> pd.DataFrame:
-    """Per unit (its code) and period of ``year``: the dossier counts of DOMAIN.md §3.4 as
-    ``store.ingest.dossiers.aggregate`` defines them, as a long frame (unit, period_code, indicator_code, value),
-    from every dossier as it now stands, read again. ``units_of``: a dataset path; only the units it holds are
-    aggregated. A new batch's counts come from ``totals``, which gives the same without reading the year again."""
+    """Per unit (its code) and period of ``year``: the dossier counts of DOMAIN.md §3.4 (``counts_query``), as a long
+    frame (unit, period_code, indicator_code, value), from every dossier as it now stands, read again.
+    ``units_of``: a dataset path; only the units it holds are aggregated. A new batch's counts come from
+    ``totals``, which gives the same without reading the year again."""
     if not datasets:
         return pd.DataFrame(columns=["unit", "period_code", "indicator_code", "value"])
     touched = None

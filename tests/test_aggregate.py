@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from store.ingest.dossiers import aggregate
+from dossier_counts import aggregate
 
 
 def frame(rows):

@@ -15,7 +15,7 @@ from helpers import DOSSIER_HEADERS, dossier, snapshot, units_file, write_csv
 from store import dossier_data, models
 from store.db import make_engine, upgrade
 from store.ingest import KINDS, IngestError, ingest_file, parse, read_table, streamed
-from store.ingest.dossiers import aggregate
+from dossier_counts import aggregate
 from store.ingest.problems import Collector
 
 KEY = ["unit_id", "period_code", "indicator_code"]
@@ -225,3 +225,24 @@ def test_an_existing_database_s_dossier_rows_move_to_datasets(tmp_path):
     year = _current_facts(engine).query("period_code == '2024-NAM'").set_index("indicator_code")["value"]
     assert (year["hs_tiep_nhan"], year["hs_qua_han"], year["tthc_phat_sinh_ho_so"]) == (3, 0, 3)
     engine.dispose()
+
+
+def test_a_table_of_dossiers_built_in_memory_is_checked_and_landed_as_a_file_is(any_engine, tmp_path):
+    from store.ingest import ingest_table
+
+    ingest_file(any_engine, units_file(tmp_path))
+    rows = [dossier(code=f"HS{i}", received=f"{i + 1:02d}/03/2024") for i in range(6)]
+    rows[4] = dossier(code="HS4", received="05/03/2024", due="01/03/2024")  # due before its receipt
+    table = pd.DataFrame(rows, columns=DOSSIER_HEADERS)
+    before = snapshot(any_engine)
+    with pytest.raises(IngestError) as err:
+        ingest_table(any_engine, table, "bieu-mau", "ho_so", "kiem-thu", year=2024)
+    assert [(p.row, p.column, p.message) for p in err.value.problems] == [
+        (6, "Ngày hẹn trả", "ngày hẹn trả trước ngày tiếp nhận")]
+    assert snapshot(any_engine) == before and _stored_files(any_engine) == []
+    rows[4] = dossier(code="HS4", received="05/03/2024")
+    write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, rows)
+    result = ingest_table(any_engine, pd.DataFrame(rows, columns=DOSSIER_HEADERS), "bieu-mau", "ho_so", "kiem-thu")
+    assert result.loaded["hồ sơ"] == 6 and not [p for p in dossier_data.scratch(any_engine).rglob("*") if p.is_file()]
+    pd.testing.assert_frame_equal(_current_facts(any_engine), _in_memory(any_engine, tmp_path / "ho_so.csv", 2024),
+                                  check_dtype=False)

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from store import calendar, models, outbox
 from store.db import serialize_writes
-from store.ingest import awards, dossiers, facts, findings, narratives, people, proceedings, submissions, units
+from store.ingest import (awards, dossiers, facts, findings, narratives, people, proceedings, streamed, submissions,
+                          units)
 from store.ingest.columns import fold, map_distinct
 from store.ingest.kind import Context, Kind
 from store.ingest.limits import sized
@@ -201,6 +202,25 @@ def _land(engine: Engine, parts: list[tuple[Kind, pd.DataFrame]], name: str, dig
     frames = [(kind, parse(kind, raw, out)) for (kind, raw), out in zip(parts, outs)]
     del parts  # the typed frames are all that is used from here on
     _raise_if_any(outs)
+    frames = [(kind, _staged(engine, kind, frame, out)) for (kind, frame), out in zip(frames, outs)]
+    try:
+        return _check_and_land(engine, frames, outs, name, digest, user, year, batch_kind, on_landed)
+    finally:
+        for _, frame in frames:
+            if isinstance(frame, streamed.Staged):
+                frame.discard()
+
+
+def _staged(engine: Engine, kind: Kind, frame: pd.DataFrame, out: Collector) -> pd.DataFrame | streamed.Staged:
+    """Dossiers are checked and landed from their staged rows, as a file's are: one piece of code for both."""
+    if kind.code != dossiers.KIND.code:
+        return frame
+    return streamed.stage_frame(engine, frame, [out.row_of(pos) for pos in range(len(frame))])
+
+
+def _check_and_land(engine: Engine, frames: list, outs: list[Collector], name: str, digest: str, user: str,
+                    year: int | None, batch_kind: str | None, on_landed) -> IngestResult:
+    """``_land``'s checks against the store and its writing, in one transaction under the store's write lock."""
     with Session(engine) as s, s.begin():
         serialize_writes(s)
         done = s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == digest))

@@ -567,8 +567,9 @@ def _window(year: int) -> str:
 
 
 def check(ctx: Context, staged: Staged, out: Collector) -> None:
-    """What ``store.ingest.dossiers.check`` asks of a frame, asked of the staged rows: every condition counted in
-    one pass (the rows of those that hold then named, in the same order as a frame's)."""
+    """The checks of a dossier file against itself and the store, asked of its staged rows (a file read whole, or
+    a table built in memory, is staged first): every condition counted in one pass, the rows of those that hold
+    then named in the file's order."""
     asked = {"unit": "unit <> '' AND unit NOT IN (SELECT code FROM known_units)",
              "due": "due < received", "finished": "finished < received",
              "paid": "paid_online AND NOT has_fee", "e_result": "e_result AND finished IS NULL"}
