@@ -202,3 +202,27 @@ def test_a_byte_that_is_not_utf8_under_a_title_row_is_named_by_the_header_s_sepa
     path.write_bytes(data)
     text = refused(engine, path)
     assert "ho_so.csv, dòng 5, cột «D»: ô có byte không thuộc mã UTF-8" in text
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1258"])
+@pytest.mark.parametrize("key", list(CORPUS))
+def test_lines_ended_by_a_carriage_return_alone_read_as_the_file_with_line_feeds(encoding, key, tmp_path):
+    """Excel for Mac's «CSV (Macintosh)» ends its lines with CR alone: the same rows as the file ended with CRLF
+    (read as one line, its cells had been taken for headers)."""
+    headers, rows = CORPUS[key]
+    content = _csv(headers, [[str(v) for v in r] for r in rows])
+    twin = read_sheet(_write(tmp_path / "crlf.csv", content, encoding), KINDS.values())
+    sheet = read_sheet(_write(tmp_path / f"{key}.csv", content.replace("\r\n", "\r"), encoding), KINDS.values())
+    assert list(sheet.frame.columns) == headers
+    assert sheet.frame.astype(str).values.tolist() == twin.frame.astype(str).values.tolist()
+    assert sheet.numbers.tolist() == twin.numbers.tolist()
+
+
+def test_a_bad_cell_of_a_file_of_carriage_returns_is_named_by_its_row(engine, tmp_path):
+    from helpers import refused, units_file
+
+    ingest_file(engine, units_file(tmp_path))
+    rows = [["STP", "Năm 2024", "van_ban_di", "120", ""], ["STP", "Năm 2024", "van_ban_den", "12x", ""]]
+    content = "UBND TỈNH LAI CHÂU\r\r" + _csv(FACT_HEADERS, rows).replace("\r\n", "\r")
+    text = refused(engine, _write(tmp_path / "so_lieu.csv", content, "utf-8"))
+    assert "so_lieu.csv, dòng 5, cột «Giá trị»: «12x» không phải là số" in text

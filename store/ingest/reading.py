@@ -192,6 +192,28 @@ def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, 
 def _decoded(path: Path, name: str, kinds: Iterable) -> tuple[object, int, list[str]]:
     """The file as UTF-8 bytes to read from (its path, or a buffer when it had to be converted), where its text
     starts (after a BOM), and a note when it was converted."""
+    return _line_feeds(*_utf8(path, name, kinds))
+
+
+def _line_feeds(source, start: int, notes: list[str]) -> tuple[object, int, list[str]]:
+    """A file whose lines end with a carriage return alone (Excel for Mac's «CSV (Macintosh)») with line feeds
+    instead: every reader here ends a line at a line feed, and read as it was the whole file was one line, its
+    cells taken for headers."""
+    data = source.getvalue() if isinstance(source, io.BytesIO) else None
+    if data is None:
+        with open(source, "rb") as fh:
+            fh.seek(start)
+            head = fh.read(1 << 16)
+    else:
+        head = data[start:start + (1 << 16)]
+    if b"\n" in head or b"\r" not in head[:-1]:  # a CR last may be the first half of a CRLF cut by the read
+        return source, start, notes
+    data = data if data is not None else Path(source).read_bytes()
+    return io.BytesIO(data[start:].replace(b"\r", b"\n")), 0, notes
+
+
+def _utf8(path: Path, name: str, kinds: Iterable) -> tuple[object, int, list[str]]:
+    """``_decoded`` but for its line ends."""
     with open(path, "rb") as fh:
         start = fh.read(4)
     if start.startswith(codecs.BOM_UTF8):
