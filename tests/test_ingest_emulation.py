@@ -168,6 +168,17 @@ def test_a_decision_closes_the_discipline_under_consideration(staffed, tmp_path)
     assert rows == [("da_quyet_dinh", "9/QĐ-SKHCN")]
 
 
+def test_a_discipline_under_consideration_written_twice_is_a_repeated_key(staffed, tmp_path):
+    """Under consideration, a discipline has no decision number yet: two such rows are one key, refused naming the
+    rows (both had been written, the second stopped by the database's constraint: a database error)."""
+    headers = ["Mã cán bộ", "Năm", "Hình thức kỷ luật", "Trạng thái", "Số quyết định", "Ngày quyết định"]
+    problems = refused(staffed, write_xlsx(tmp_path / "kl.xlsx", headers, [
+        ["CB2", 2024, "Khiển trách", "Đang xem xét", None, None], ["CB1", 2024, "Khiển trách", "Đang xem xét", None, None],
+        ["CB2", 2024, "Khiển trách", "Đang xem xét", None, None]]))
+    assert problems == ["kl.xlsx, dòng 4, cột «Mã cán bộ»: trùng khóa (Mã cán bộ, Năm, Hình thức kỷ luật, Số quyết "
+                        "định) với dòng 2"]
+
+
 def test_research_topics(staffed, tmp_path):
     done = ingest_file(staffed, write_xlsx(tmp_path / "de_tai.xlsx", TOPIC_HEADERS, [
         ["ĐT-1", "Chữ ký số", "CB2", 2024, "Cơ sở"], ["ĐT-1", "Chữ ký số", "CB1", 2024, "Cơ sở"]]))

@@ -117,6 +117,19 @@ def test_duplicate_keys_name_the_first_row(loaded, tmp_path):
         "so_lieu.csv, dòng 4, cột «Mã đơn vị»: trùng khóa (Mã đơn vị, Kỳ báo cáo, Mã chỉ tiêu) với dòng 2"]
 
 
+def test_a_finding_of_no_criterion_written_twice_is_a_repeated_key(loaded, tmp_path):
+    """A finding may name no criterion: the empty cell is part of its key, and the same finding twice is refused
+    (it had landed twice, and been followed up twice)."""
+    headers = ["Năm kiểm tra", "Mã đơn vị", "Ngày kiểm tra", "Tiêu chí", "Tồn tại, hạn chế", "Kiến nghị",
+               "Thời hạn khắc phục"]
+    finding = ["2024", "STP", "12/06/2024", "", "Chưa ban hành kế hoạch", "Ban hành kế hoạch", "31/07/2024"]
+    path = write_csv(tmp_path / "ket_qua_kiem_tra.csv", headers, [finding, finding[:3] + ["1.3"] + finding[4:],
+                                                                   finding])
+    assert refused(loaded, path) == [
+        "ket_qua_kiem_tra.csv, dòng 4, cột «Năm kiểm tra»: trùng khóa (Năm kiểm tra, Mã đơn vị, Tiêu chí, Tồn tại, "
+        "hạn chế) với dòng 2"]
+
+
 @pytest.mark.parametrize("first, second", [("Năm 2024", "2024-NAM"), ("Quý I/2024", "quý 1 năm 2024")])
 def test_one_period_written_two_ways_is_one_key(loaded, tmp_path, first, second):
     """Both rows would be current for the one period: which value counts could not be told."""

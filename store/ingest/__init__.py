@@ -123,7 +123,7 @@ def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
     keys = frame[list(kind.key)]
     if "period" in kind.key:  # «Năm 2024» and «2024-NAM» are one period: one key
         keys = keys.assign(period=map_distinct(keys["period"], _period_code))
-    repeated = keys.duplicated(keep="first") & keys.ne("").all(axis=1)
+    repeated = keys.duplicated(keep="first") & keys.drop(columns=list(kind.blank_in_key)).ne("").all(axis=1)
     if repeated.any():
         names = ", ".join(c.header for c in kind.columns if c.field in kind.key)
         first = keys.reset_index(drop=True).reset_index().groupby(list(kind.key))["index"].transform("min")

@@ -105,6 +105,7 @@ def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> 
 
 
 KIND = Kind("ket_qua_kiem_tra", "Kết quả kiểm tra CCHC", COLUMNS, ("year", "unit", "criterion", "text"), check, load,
+            blank_in_key=("criterion",),
             notes=("Mỗi dòng một tồn tại, hạn chế phát hiện khi kiểm tra. Đơn vị chưa có trong kế hoạch kiểm tra "
                    "được ghi là kiểm tra ngoài kế hoạch.",
                    "Có «Điểm thẩm định» thì điểm của tiêu chí trong kết quả chấm điểm năm được điều chỉnh, "

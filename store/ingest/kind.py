@@ -89,6 +89,9 @@ class Kind:
     check: Callable[[Context, pd.DataFrame, Collector], None]
     load: Callable[[Session, pd.DataFrame, Context, int], dict[str, int]]
     notes: tuple[str, ...] = ()
+    # Fields of the key a row may leave empty, the empty cell then a value of the key (a finding of no criterion,
+    # a discipline not yet decided, of no decision number): rows are compared with them empty too.
+    blank_in_key: tuple[str, ...] = ()
 
     @property
     def headers(self) -> list[str]:

@@ -154,7 +154,7 @@ PEOPLE = Kind("can_bo", "Cán bộ, công chức, viên chức và xếp loại 
               notes=("Mỗi dòng là một người trong một năm đánh giá; nhiều năm thì nhiều dòng.",
                      "Đơn vị, chức vụ hiện tại của người lấy theo năm mới nhất."))
 DISCIPLINES = Kind("ky_luat", "Kỷ luật", DISCIPLINE_COLUMNS, ("person", "year", "form", "decision_no"),
-                   check_disciplines, load_disciplines,
+                   check_disciplines, load_disciplines, blank_in_key=("decision_no",),
                    notes=("Người bị kỷ luật phải có trong danh sách cán bộ.",))
 INITIATIVES = Kind("sang_kien", "Sáng kiến được công nhận", INITIATIVE_COLUMNS, ("code",),
                    check_initiatives, load_initiatives,
