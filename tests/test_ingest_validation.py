@@ -130,6 +130,28 @@ def test_a_finding_of_no_criterion_written_twice_is_a_repeated_key(loaded, tmp_p
         "hạn chế) với dòng 2"]
 
 
+def test_a_corrected_findings_file_corrects_its_findings(loaded, tmp_path):
+    """The findings of a file sent again with a recommendation corrected are the same findings, their remedy kept
+    (each had become a second finding of the inspection)."""
+    from sqlalchemy import text
+
+    headers = ["Năm kiểm tra", "Mã đơn vị", "Ngày kiểm tra", "Tiêu chí", "Tồn tại, hạn chế", "Kiến nghị",
+               "Thời hạn khắc phục"]
+    rows = [["2024", "STP", "12/06/2024", "", "Chưa ban hành kế hoạch", "Ban hành kế hoạch", "31/07/2024"],
+            ["2024", "STP", "12/06/2024", "1.3", "Chưa niêm yết TTHC", "Niêm yết TTHC", "30/09/2024"]]
+    ingest_file(loaded, write_csv(tmp_path / "ket_qua_kiem_tra.csv", headers, rows))
+    with loaded.begin() as conn:
+        conn.execute(text("UPDATE finding SET resolved_on = '2024-07-01', resolution = 'Đã ban hành' "
+                          "WHERE criterion = ''"))
+    rows[1][5:] = ["Niêm yết đủ 100% TTHC", "15/09/2024"]
+    ingest_file(loaded, write_csv(tmp_path / "ket_qua_kiem_tra_sua.csv", headers, rows))
+    with loaded.connect() as conn:
+        found = conn.execute(text("SELECT criterion, recommendation, deadline, resolution FROM finding "
+                                  "ORDER BY criterion")).all()
+    assert [(c, r, str(d), z) for c, r, d, z in found] == [
+        ("", "Ban hành kế hoạch", "2024-07-31", "Đã ban hành"), ("1.3", "Niêm yết đủ 100% TTHC", "2024-09-15", "")]
+
+
 @pytest.mark.parametrize("first, second", [("Năm 2024", "2024-NAM"), ("Quý I/2024", "quý 1 năm 2024")])
 def test_one_period_written_two_ways_is_one_key(loaded, tmp_path, first, second):
     """Both rows would be current for the one period: which value counts could not be told."""

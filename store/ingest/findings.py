@@ -38,7 +38,9 @@ def add_finding(session: Session, year: int, unit: str, visited_on: date, criter
                 recommendation: str, deadline: date, ruleset: RuleSet | None = None, points: float | None = None,
                 appraiser: str = "Đoàn kiểm tra", now: datetime | None = None) -> models.Finding:
     """A finding of the year's inspection of a unit (an inspection outside the plan is recorded too); with
-    ``points``, the appraisal of ``criterion`` in the year's score, the finding as its reason."""
+    ``points``, the appraisal of ``criterion`` in the year's score, the finding as its reason. The same finding
+    (criterion and text) recorded again, as a corrected file does, is that finding with the later recommendation
+    and deadline, its remedy kept: it had become a second finding, followed up twice."""
     unit_id = session.scalar(select(models.Unit.id).where(models.Unit.code == unit))
     if unit_id is None:
         raise ValueError(f"không có đơn vị «{unit}»")
@@ -50,9 +52,13 @@ def add_finding(session: Session, year: int, unit: str, visited_on: date, criter
         session.add(visit)
     visit.visited_on = visited_on
     session.flush()
-    finding = models.Finding(inspection_id=visit.id, criterion=criterion, text=text.strip(),
-                             recommendation=recommendation.strip(), deadline=deadline)
-    session.add(finding)
+    F = models.Finding
+    finding = session.scalar(select(F).where(F.inspection_id == visit.id, F.criterion == criterion,
+                                             F.text == text.strip()).order_by(F.id).limit(1))
+    if finding is None:
+        finding = F(inspection_id=visit.id, criterion=criterion, text=text.strip())
+        session.add(finding)
+    finding.recommendation, finding.deadline = recommendation.strip(), deadline
     session.flush()
     if points is not None:
         add_appraisal(session, ruleset, f"{year}-NAM", unit, criterion, points,
