@@ -145,3 +145,30 @@ def test_a_file_of_another_kind_leaves_empty_rows_out_and_says_its_numeric_codes
     assert [w.column for w in result.warnings] == ["Mã cán bộ"] and "số 0 ở đầu" in result.warnings[0].message
     with Session(engine) as s:
         assert sorted(s.scalars(select(models.Person.code))) == ["1001", "1002"]
+
+
+def test_counts_as_decimals_with_a_scale_land_as_the_plain_file(engine, tmp_path):
+    """A database's NUMERIC(5, 2) exported: «1.00» is one request, not a dot misused."""
+    from decimal import Decimal
+
+    table = pa.Table.from_pandas(_frame(_rows()), preserve_index=False)
+    at = table.column_names.index("Số lần yêu cầu bổ sung")
+    counts = [Decimal(v).quantize(Decimal("0.01")) for v in table.column(at).to_pylist()]
+    table = table.set_column(at, "Số lần yêu cầu bổ sung", pa.array(counts, pa.decimal128(5, 2)))
+    pq.write_table(table, tmp_path / "decimal.parquet")
+    _lands_as_plain(engine, tmp_path, tmp_path / "decimal.parquet")
+
+
+def test_figures_as_decimals_land_as_their_values(engine, tmp_path):
+    from decimal import Decimal
+
+    from helpers import FACT_HEADERS
+
+    ingest_file(engine, units_file(tmp_path))
+    frame = pd.DataFrame([["STP", "Năm 2024", "van_ban_di", Decimal("120.00"), ""],
+                          ["STP", "Năm 2024", "ty_le_hai_long", Decimal("98.30"), ""]], columns=FACT_HEADERS)
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp_path / "so_lieu.parquet")
+    ingest_file(engine, tmp_path / "so_lieu.parquet")
+    with engine.connect() as conn:
+        values = conn.execute(select(models.Fact.indicator_code, models.Fact.value).order_by(models.Fact.value)).all()
+    assert values == [("ty_le_hai_long", 98.3), ("van_ban_di", 120.0)]

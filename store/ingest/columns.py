@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -77,7 +78,10 @@ def _cell_text(value) -> str:
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    """A number held as one: a Parquet column of decimals (a database's NUMERIC) reads as ``Decimal``, which, taken
+    for text, had its point refused as a thousands dot."""
+    return (isinstance(value, (int, float, np.integer, np.floating, Decimal))
+            and not isinstance(value, (bool, np.bool_)))
 
 
 def numeric_cells(raw: pd.Series) -> pd.Series:
