@@ -172,3 +172,17 @@ def test_figures_as_decimals_land_as_their_values(engine, tmp_path):
     with engine.connect() as conn:
         values = conn.execute(select(models.Fact.indicator_code, models.Fact.value).order_by(models.Fact.value)).all()
     assert values == [("ty_le_hai_long", 98.3), ("van_ban_di", 120.0)]
+
+
+@pytest.mark.parametrize("kind", ["so_lieu", "ho_so"])  # read whole, and in slices
+def test_a_column_named_twice_is_refused_as_a_sheet_s_header(engine, tmp_path, kind):
+    from helpers import FACT_HEADERS
+
+    ingest_file(engine, units_file(tmp_path))
+    headers, row = ((FACT_HEADERS, ["STP", "Năm 2024", "van_ban_di", "120", ""]) if kind == "so_lieu"
+                    else (DOSSIER_HEADERS, [str(v) for v in dossier()]))
+    columns = [pa.array([v]) for v in row]
+    path = tmp_path / f"{kind}.parquet"
+    pq.write_table(pa.Table.from_arrays(columns + [columns[3]], names=headers + [headers[3]]), path)
+    assert refused(engine, path).splitlines()[0] == (
+        f"{kind}.parquet, dòng 1, cột «{headers[3]}»: cột «{headers[3]}» xuất hiện hai lần")

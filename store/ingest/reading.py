@@ -586,6 +586,18 @@ def _pandas_csv(fh, options: dict) -> pd.DataFrame:
         return pd.DataFrame(columns=options["names"], dtype="str")
 
 
+def _no_column_twice(path: Path, kinds: list) -> None:
+    """A Parquet file may name a column twice, which pandas' reader refuses in Arrow's words (its schema and
+    fields of its own): refused as a sheet's header naming a column twice is."""
+    import pyarrow.parquet as pq
+
+    names = pq.read_schema(path).names
+    twice = next((h for i, h in enumerate(names) if h in names[:i]), None)
+    if twice is not None:
+        header = next((c.header for k in kinds for c in k.columns if fold(c.header) == fold(twice)), twice)
+        raise IngestError([Problem(path.name, f"cột «{header}» xuất hiện hai lần", 1, twice)])
+
+
 # --- Any file ----------------------------------------------------------------------------------------------------
 
 
@@ -600,6 +612,7 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
         if suffix == ".csv":
             return _read_csv(path, kinds)
         if suffix == ".parquet":
+            _no_column_twice(path, kinds)
             frame = pd.read_parquet(path)
             filled = _typed_rows_filled(frame)  # rows of nulls and empty text are empty rows, as in a CSV
             return Sheet(frame[filled].reset_index(drop=True), np.arange(2, len(frame) + 2)[filled])
