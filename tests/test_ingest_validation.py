@@ -432,3 +432,32 @@ def test_an_unknown_file_type(engine, tmp_path):
     path.write_text("x")
     assert refused(engine, path) == [
         "bao_cao.docx: không đọc được loại tệp «.docx» (chỉ nhận .csv, .xlsx, .parquet)"]
+
+
+@pytest.mark.parametrize("written, named, message", [
+    ("xlsx", "ho_so.csv", "tệp có đuôi «.csv» nhưng là bảng tính Excel (.xlsx): đổi đuôi tệp thành .xlsx"),
+    ("xlsx", "so_lieu.csv", "tệp có đuôi «.csv» nhưng là bảng tính Excel (.xlsx): đổi đuôi tệp thành .xlsx"),
+    ("parquet", "ho_so.csv", "tệp có đuôi «.csv» nhưng là tệp Parquet (.parquet): đổi đuôi tệp thành .parquet"),
+    ("csv", "ho_so.xlsx", "tệp có đuôi «.xlsx» nhưng không phải bảng tính Excel (.xlsx): mở bằng chương trình đã "
+                          "tạo tệp rồi lưu lại đúng loại"),
+    ("xls", "ho_so.xlsx", "tệp có đuôi «.xlsx» nhưng là bảng tính Excel 97-2003 (.xls): mở bằng Excel rồi lưu lại "
+                          "dạng .xlsx"),
+    ("", "ho_so.xlsx", "tệp trống: không có dòng tiêu đề và dữ liệu (dùng «cchc template» để lấy mẫu)")])
+def test_a_file_of_another_kind_than_its_name_says_is_refused_saying_what_it_is(loaded, tmp_path, written, named,
+                                                                                   message):
+    """A workbook saved under a CSV's name had been refused as a CSV not in UTF-8; a CSV renamed «.xlsx» in the
+    zip reader's English («File is not a zip file»)."""
+    import pandas as pd
+
+    rows = [dossier(code=f"HS{i}") for i in range(3)]
+    made = tmp_path / f"made.{written or 'csv'}"
+    if written == "xlsx":
+        write_xlsx(made, DOSSIER_HEADERS if named.startswith("ho_so") else FACT_HEADERS, rows)
+    elif written == "parquet":
+        pd.DataFrame(rows, columns=DOSSIER_HEADERS).astype(str).to_parquet(made)
+    elif written == "csv":
+        write_csv(made, DOSSIER_HEADERS, rows)
+    else:
+        made.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) if written == "xls" else b"")
+    path = made.rename(tmp_path / named)
+    assert refused(loaded, path) == [f"{named}: {message}"]

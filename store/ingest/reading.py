@@ -601,12 +601,41 @@ def _no_column_twice(path: Path, kinds: list) -> None:
 # --- Any file ----------------------------------------------------------------------------------------------------
 
 
+# What a file's first bytes say it is, whatever its name says.
+MAGIC = {b"PK\x03\x04": "bảng tính Excel (.xlsx)", b"PAR1": "tệp Parquet (.parquet)",
+         b"\xd0\xcf\x11\xe0": "bảng tính Excel 97-2003 (.xls)"}
+MADE_AS = {".csv": None, ".parquet": "tệp Parquet (.parquet)", ".xlsx": "bảng tính Excel (.xlsx)",
+           ".xlsm": "bảng tính Excel (.xlsx)"}
+
+
+def same_as_named(path: Path) -> None:
+    """Refuses a file whose bytes are of another kind than its name says (a workbook saved as «….csv», a CSV
+    renamed «….xlsx»): read by its name, it had been refused as a CSV not in UTF-8, or in the zip reader's
+    English."""
+    suffix = path.suffix.lower()
+    if suffix not in MADE_AS:
+        return
+    with open(path, "rb") as fh:
+        start = fh.read(4)
+    if not start:
+        raise _empty(path.name)
+    found = MAGIC.get(start)
+    if found == MADE_AS[suffix] or (found is None and suffix == ".csv"):
+        return
+    what = f"là {found}" if found else f"không phải {MADE_AS[suffix]}"
+    how = ("mở bằng Excel rồi lưu lại dạng .xlsx" if found and ".xls)" in found
+           else f"đổi đuôi tệp thành {found.split('(')[1][:-1]}" if found
+           else "mở bằng chương trình đã tạo tệp rồi lưu lại đúng loại")
+    raise IngestError([Problem(path.name, f"tệp có đuôi «{suffix}» nhưng {what}: {how}")])
+
+
 def read_sheet(path: Path, kinds: Iterable) -> Sheet:
     """The data of a file, its header found among its first rows by the headers of ``kinds``."""
     name = path.name
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise IngestError([Problem(name, f"không đọc được loại tệp «{suffix}» (chỉ nhận .csv, .xlsx, .parquet)")])
+    same_as_named(path)
     kinds = list(kinds)
     try:
         if suffix == ".csv":

@@ -308,6 +308,7 @@ def _stray(name: str, headers: list[str], data: pa.Table, numbers: np.ndarray) -
 def headers_of(path: Path, kinds) -> tuple[list[str], int] | None:
     """A file's headers and header row, when this path can read it (None: read it whole)."""
     suffix = path.suffix.lower()
+    reading.same_as_named(path)
     if suffix == ".parquet":
         try:
             return list(pq.ParquetFile(path).schema_arrow.names), 1
