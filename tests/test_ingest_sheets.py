@@ -69,3 +69,22 @@ def test_data_kept_on_a_hidden_sheet_only_is_read_and_said_so(engine, tmp_path):
                                             ("Dữ liệu", FACT_HEADERS, ROWS, True)])
     result = ingest_file(engine, path)
     assert result.rows == 3 and "dữ liệu đọc từ trang «Dữ liệu» (trang ẩn)" in result.notes
+
+
+def test_a_cell_merged_over_data_rows_holds_its_value_in_each(engine, tmp_path):
+    """A period typed once and merged down over its units' rows, under a title merged across: each row has the
+    period the sheet shows it (Excel keeps it in the first cell only; the others had been refused as empty)."""
+    ingest_file(engine, units_file(tmp_path))
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["BÁO CÁO SỐ LIỆU NĂM 2024"])
+    ws.merge_cells("A1:E1")
+    ws.append(FACT_HEADERS)
+    for row in ROWS:
+        ws.append(row)
+    ws.append(["SKHCN", "Năm 2024", "van_ban_ky_so", 30, ""])
+    ws["B4"] = ws["B5"] = None
+    ws.merge_cells("B3:B5")  # the period of the three rows of «van_ban_di»
+    wb.save(tmp_path / "so_lieu.xlsx")
+    assert ingest_file(engine, tmp_path / "so_lieu.xlsx").rows == 4
+    assert _values(engine) == [80, 95, 120]

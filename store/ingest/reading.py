@@ -140,7 +140,7 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
             if others or hidden or order:
                 said = (f"dữ liệu đọc từ trang «{title}»" + (" (trang ẩn)" if hidden else "")
                         + ("; không đọc trang " + ", ".join(f"«{t}»" for t in others) if others else ""))
-            return _sheet(path.name, title, head, found, rows, said)
+            return _sheet(path.name, title, head, found, rows, said, _merged(wb, wb[title]))
         if first is None:
             raise _empty(path.name)
         title, head, found, rows = first  # no known header anywhere: the first filled row says what is wrong
@@ -175,10 +175,39 @@ def _peek_data(head: list[list], found: int, rows: Iterator, most: int = 20_000)
     return head, False
 
 
-def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, said: str | None) -> Sheet:
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _merged(wb, ws) -> list[tuple[int, int, int]]:
+    """The merged ranges of a sheet as (column, first row, last row), 1-based: openpyxl's reader of a sheet in
+    read-only mode leaves them out. Read from the sheet's XML, where they follow its rows."""
+    from openpyxl.utils import column_index_from_string
+
+    found, tail = [], b""
+    with wb._archive.open(ws._worksheet_path) as src:
+        while block := src.read(1 << 24):
+            text = tail + block
+            found += [(column_index_from_string(m[1].decode()), int(m[2]), int(m[4])) for m in _MERGED.finditer(text)]
+            tail = text[-200:] if b"<" in text[-200:] else b""
+            found = list(dict.fromkeys(found))  # a range at a block's edge is found in both
+    return found
+
+
+def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, said: str | None,
+           merged: list[tuple[int, int, int]] = ()) -> Sheet:
     """The sheet ``title`` read from its header on (``said``: which sheet was read, when there is more to say
-    than that it is the first)."""
+    than that it is the first). A cell merged over data rows (a unit's code over its rows) holds its value in
+    each of them, as the sheet shows it: Excel keeps it in the first only."""
     body = head[found + 1:] + [list(r) for r in rest]
+    first = found + 2  # the sheet's row of body[0]
+    for column, top, bottom in merged:
+        if top < first or top - first >= len(body) or len(body[top - first]) < column:
+            continue
+        value = body[top - first][column - 1]
+        for row in body[top - first + 1:bottom - first + 1]:
+            row.extend([None] * (column - len(row)))
+            if row[column - 1] is None:
+                row[column - 1] = value
     frame, numbers = _frame(_headers(head[found]), body, found + 2, name)
     notes = [said] if said else []
     if found:
