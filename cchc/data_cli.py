@@ -51,11 +51,15 @@ def announce(_result=None) -> None:
                   "lượt tính lại điểm theo lịch 15 phút một lần); cũng có thể chạy «cchc rescore» ngay.")
 
 
+# Every kind of file, as store.ingest.KINDS orders them (written out: the help is built before anything is imported).
+KIND_CODES = ("don_vi, can_bo, ky_luat, sang_kien, so_lieu, ho_so, bao_cao, ket_qua_kiem_tra, bao_cao_noi_dung, "
+              "xep_loai_tap_the, khen_thuong, vu_viec, de_tai")
+
+
 def ingest(
     files: Annotated[list[Path], typer.Argument(help="Tệp CSV, XLSX hoặc Parquet.")],
     kind: Annotated[Optional[str], typer.Option(help="Loại tệp (mặc định: nhận ra từ dòng tiêu đề): "
-                                                     "don_vi, can_bo, ky_luat, sang_kien, so_lieu, ho_so, bao_cao, "
-                                                     "ket_qua_kiem_tra.")] = None,
+                                                     f"{KIND_CODES}.")] = None,
     year: Annotated[Optional[int], year_option(help="Năm báo cáo của tệp hồ sơ (mặc định: suy ra từ ngày tiếp nhận).")] = None,
 ) -> None:
     """Nhập tệp dữ liệu: kiểm tra toàn bộ, có lỗi thì từ chối cả tệp và không ghi gì. Nhiều tệp: kiểm tra tất cả
@@ -107,8 +111,7 @@ def print_status(status) -> None:
 
 
 def template(
-    kind: Annotated[str, typer.Argument(help="Loại mẫu: don_vi, can_bo, ky_luat, sang_kien, so_lieu, ho_so, "
-                                             "bao_cao, ket_qua_kiem_tra, hoặc all.")],
+    kind: Annotated[str, typer.Argument(help=f"Loại mẫu: {KIND_CODES}, hoặc all.")],
     out: Annotated[Path, typer.Option(help="Thư mục ghi mẫu.")] = Path("."),
 ) -> None:
     """Ghi mẫu nhập liệu Excel (trống, có hướng dẫn từng cột)."""

@@ -291,3 +291,13 @@ def test_eligibility_of_a_province_without_a_unit_coded_snv(tmp_path):
     done = cchc("emulation", "eligibility", "--year", "2024", "--format", "docx", "--out", tmp_path / "r", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "r" / "danh-sach-xet-danh-hieu-tinh-2024.docx").exists()
+
+
+def test_the_help_of_ingest_and_template_names_every_kind_of_file(tmp_path):
+    from cchc.data_cli import KIND_CODES
+    from store.ingest import KINDS
+
+    assert KIND_CODES.split(", ") == list(KINDS)
+    for args in (["ingest"], ["template"]):
+        shown = " ".join(cchc(*args, "--help", cwd=tmp_path).stdout.split())
+        assert all(code in shown for code in KINDS), args

@@ -69,3 +69,13 @@ def test_files_of_one_name_in_two_folders_are_told_apart_by_their_paths(store, t
     with pytest.raises(IngestError) as caught:
         ingest_files(store, [alone])
     assert caught.value.statuses[0].name == "ho_so.csv"  # a name of its own: the name alone, as always
+
+
+def test_a_folder_named_as_a_file_is_refused_as_a_folder(engine, tmp_path):
+    (tmp_path / "ho_so.csv").mkdir()
+    before = snapshot(engine)
+    with pytest.raises(IngestError) as err:
+        ingest_files(engine, [units_file(tmp_path), tmp_path / "ho_so.csv"])
+    [problem] = err.value.problems
+    assert problem.message.startswith("là một thư mục, không phải tệp") and problem.file == str(tmp_path / "ho_so.csv")
+    assert snapshot(engine) == before

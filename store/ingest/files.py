@@ -69,6 +69,9 @@ class _Pending:
 def _prepare(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending | None:
     """Read and parse a file alone (nothing of the store but whether its bytes landed already)."""
     path = status.path
+    if path.is_dir():
+        raise IngestError([Problem(str(path), f"là một thư mục, không phải tệp: hãy chỉ ra các tệp trong đó "
+                                              f"(ví dụ {path / '*.xlsx'})")])
     if not path.is_file():
         raise IngestError([Problem(str(path), "không tìm thấy tệp")])
     digest = _Digest(engine, path)
