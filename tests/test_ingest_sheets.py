@@ -88,3 +88,40 @@ def test_a_cell_merged_over_data_rows_holds_its_value_in_each(engine, tmp_path):
     wb.save(tmp_path / "so_lieu.xlsx")
     assert ingest_file(engine, tmp_path / "so_lieu.xlsx").rows == 4
     assert _values(engine) == [80, 95, 120]
+
+
+def _computed(path, cells: dict[str, str]):
+    """The workbook at ``path`` as Excel saves it: its formulas' values (``cells``: reference → value) written."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    for ref, value in cells.items():
+        parts[sheet] = re.sub(rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)<v></v>'.encode(), rb"\g<1><v>" + value.encode() + b"</v>",
+                              parts[sheet])
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path
+
+
+def test_formulas_with_no_value_worked_out_are_refused_naming_their_cells(engine, tmp_path):
+    import pytest
+
+    from helpers import snapshot
+    from store.ingest import IngestError
+
+    ingest_file(engine, units_file(tmp_path))
+    rows = [["SKHCN", "Năm 2024", "van_ban_di", "=100+20", ""], ["STP", "Năm 2024", "van_ban_di", 80, ""],
+            ["XA0001", "Năm 2024", "van_ban_di", "=90+5", ""]]
+    path = _book(tmp_path / "so_lieu.xlsx", [("Số liệu", FACT_HEADERS, rows, False)])
+    before = snapshot(engine)
+    with pytest.raises(IngestError) as err:
+        ingest_file(engine, path)
+    [problem] = err.value.problems
+    assert (problem.row, problem.column) == (2, "D") and "(D2, D4)" in problem.message
+    assert "mở tệp bằng Excel rồi lưu lại" in problem.message and snapshot(engine) == before
+    ingest_file(engine, _computed(path, {"D2": "120", "D4": "95"}))  # opened in Excel and saved: the values read
+    assert _values(engine) == [80, 95, 120]

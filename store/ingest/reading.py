@@ -140,7 +140,7 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
             if others or hidden or order:
                 said = (f"dữ liệu đọc từ trang «{title}»" + (" (trang ẩn)" if hidden else "")
                         + ("; không đọc trang " + ", ".join(f"«{t}»" for t in others) if others else ""))
-            return _sheet(path.name, title, head, found, rows, said, _merged(wb, wb[title]))
+            return _sheet(path.name, title, head, found, rows, said, _xml(wb, wb[title]))
         if first is None:
             raise _empty(path.name)
         title, head, found, rows = first  # no known header anywhere: the first filled row says what is wrong
@@ -176,31 +176,64 @@ def _peek_data(head: list[list], found: int, rows: Iterator, most: int = 20_000)
 
 
 _MERGED = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+# A cell holding a formula but no value worked out (<v> missing or empty): a workbook written by a program and
+# never opened in Excel, whose formulas nobody has computed yet.
+_UNCOMPUTED = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"[^>]*>\s*<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>[^<]*</(?:\w+:)?f>)'
+                         rb'\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
 
 
-def _merged(wb, ws) -> list[tuple[int, int, int]]:
-    """The merged ranges of a sheet as (column, first row, last row), 1-based: openpyxl's reader of a sheet in
-    read-only mode leaves them out. Read from the sheet's XML, where they follow its rows."""
+@dataclass
+class _Xml:
+    """What openpyxl's reader of a sheet in read-only mode leaves out, read from the sheet's XML: its merged ranges
+    (column, first row, last row; 1-based) and its formulas with no value (row, column letter)."""
+
+    merged: list[tuple[int, int, int]] = field(default_factory=list)
+    uncomputed: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _xml(wb, ws) -> _Xml:
     from openpyxl.utils import column_index_from_string
 
-    found, tail = [], b""
+    found, tail = _Xml(), b""
     with wb._archive.open(ws._worksheet_path) as src:
         while block := src.read(1 << 24):
             text = tail + block
-            found += [(column_index_from_string(m[1].decode()), int(m[2]), int(m[4])) for m in _MERGED.finditer(text)]
-            tail = text[-200:] if b"<" in text[-200:] else b""
-            found = list(dict.fromkeys(found))  # a range at a block's edge is found in both
+            found.merged += [(column_index_from_string(m[1].decode()), int(m[2]), int(m[4]))
+                             for m in _MERGED.finditer(text)]
+            if b"<f" in text or b":f" in text:
+                found.uncomputed += [(int(m[2]), m[1].decode()) for m in _UNCOMPUTED.finditer(text)]
+            tail = text[-400:] if b"<" in text[-400:] else b""
+    # what sits at a block's edge is found in both blocks
+    found.merged, found.uncomputed = list(dict.fromkeys(found.merged)), list(dict.fromkeys(found.uncomputed))
     return found
 
 
+def _uncomputed(name: str, title: str, cells: list[tuple[int, str]], first: int) -> None:
+    """Formulas of the data rows with no value are refused: read as empty cells, they had been refused as empty
+    (a required cell) or landed as nothing (another)."""
+    cells = sorted((row, column) for row, column in cells if row >= first)
+    if not cells:
+        return
+    where = ", ".join(f"{column}{row}" for row, column in cells[:SHOWN_CELLS])
+    more = f" và {len(cells) - SHOWN_CELLS} ô khác" if len(cells) > SHOWN_CELLS else ""
+    raise IngestError([Problem(name, f"trang «{title}» có ô công thức chưa được tính giá trị ({where}{more}): tệp do "
+                                     "chương trình khác tạo và chưa mở bằng Excel; mở tệp bằng Excel rồi lưu lại",
+                               cells[0][0], cells[0][1])])
+
+
+SHOWN_CELLS = 5
+
+
 def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, said: str | None,
-           merged: list[tuple[int, int, int]] = ()) -> Sheet:
+           xml: _Xml | None = None) -> Sheet:
     """The sheet ``title`` read from its header on (``said``: which sheet was read, when there is more to say
     than that it is the first). A cell merged over data rows (a unit's code over its rows) holds its value in
     each of them, as the sheet shows it: Excel keeps it in the first only."""
-    body = head[found + 1:] + [list(r) for r in rest]
+    xml = xml or _Xml()
     first = found + 2  # the sheet's row of body[0]
-    for column, top, bottom in merged:
+    _uncomputed(name, title, xml.uncomputed, first)
+    body = head[found + 1:] + [list(r) for r in rest]
+    for column, top, bottom in xml.merged:
         if top < first or top - first >= len(body) or len(body[top - first]) < column:
             continue
         value = body[top - first][column - 1]
