@@ -246,3 +246,19 @@ def test_a_table_of_dossiers_built_in_memory_is_checked_and_landed_as_a_file_is(
     assert result.loaded["hồ sơ"] == 6 and not [p for p in dossier_data.scratch(any_engine).rglob("*") if p.is_file()]
     pd.testing.assert_frame_equal(_current_facts(any_engine), _in_memory(any_engine, tmp_path / "ho_so.csv", 2024),
                                   check_dtype=False)
+
+
+def test_a_code_written_in_powers_of_ten_is_refused_in_a_large_file(engine, tmp_path):
+    """Excel shows a long number in a narrow cell as «2,40511E+11» and writes it so to a CSV: the digits are gone."""
+    ingest_file(engine, units_file(tmp_path))
+    n = streamed.CHUNK_ROWS + 20_000
+    frame = _big_csv(tmp_path / "ho_so.csv", n)
+    frame.loc[n - 5, "Mã hồ sơ"] = "2.40511E+11"
+    frame.loc[n - 4, "Mã TTHC"] = "1,00439E+12"
+    frame.loc[n - 3, "Mã hồ sơ"] = "HS-E+1"  # a code that only holds those letters
+    frame.to_csv(tmp_path / "ho_so.csv", index=False)
+    before = snapshot(engine)
+    with pytest.raises(IngestError) as err:
+        ingest_file(engine, tmp_path / "ho_so.csv")
+    assert [(p.row, p.column) for p in err.value.problems] == [(n - 5 + 2, "Mã hồ sơ"), (n - 4 + 2, "Mã TTHC")]
+    assert "lũy thừa" in err.value.problems[0].message and snapshot(engine) == before

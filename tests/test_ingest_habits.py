@@ -304,6 +304,9 @@ def _bad_cases(key: str) -> list[tuple[str, str, object, str]]:
              ("na_required", required.header, "#N/A", "không có giá trị"),
              ("NA_required", required.header, "NA", "không có giá trị"),
              ("excel_error", required.header, "#REF!", "lỗi công thức")]
+    code = next((c for c in KINDS[key].columns if c.code), None)
+    if code is not None:  # a long number shown by Excel in powers of ten: the code's digits are gone
+        cases.append(("in_powers", code.header, "1,23457E+11", "lũy thừa"))
     for col in numbers:
         beyond = "năm phải từ 1990 đến 2100" if isinstance(col, Year) else "vượt quá giới hạn"
         cases += [(f"inf:{col.field}", col.header, "inf", "không phải là một số hữu hạn"),

@@ -8,13 +8,15 @@ are those the columns would have returned for the same cells.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from store.ingest import hidden
-from store.ingest.columns import (EXCEL_ERRORS, FIRST_DAY, LAST_DAY, MAX_CELL, MAX_NUMBER, MISSING_MARKS, Choice,
-                                  Column, Day, Number, Text, fold)
+from store.ingest.columns import (EXCEL_ERRORS, FIRST_DAY, IN_POWERS, LAST_DAY, MAX_CELL, MAX_NUMBER, MISSING_MARKS,
+                                  Choice, Column, Day, Number, Text, fold)
 
 # What Python's str.strip() removes, as the typed columns strip cells: Arrow's own idea of white space differs.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -68,7 +70,19 @@ def _text(col: Column, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
         bad = pc.or_(bad, pc.equal(cells, ""))
     if _may_hide(cells, col.code):
         bad = pc.or_(bad, pc.match_substring_regex(cells, hidden.IN_CODE_RE2 if col.code else hidden.IN_TEXT_RE2))
+    if col.code and _holds_bytes(cells, _POWER):  # a code Excel wrote in powers of ten
+        bad = pc.or_(bad, pc.match_substring_regex(cells, IN_POWERS))
     return cells, _mask(bad)
+
+
+_POWER = re.compile(rb"E\+")
+
+
+def _holds_bytes(cells: pa.Array, pattern: re.Pattern) -> bool:
+    """Whether the text of ``cells`` may hold ``pattern``, searched in their bytes at once (Arrow's search cell by
+    cell takes five times as long)."""
+    data = cells.buffers()[2]
+    return data is not None and pattern.search(memoryview(data)) is not None
 
 
 def _may_hide(cells: pa.Array, code: bool) -> bool:

@@ -92,6 +92,17 @@ def numeric_cells(raw: pd.Series) -> pd.Series:
     return raw.map(_is_number).astype(bool)
 
 
+# A long number in a cell too narrow for it is shown by Excel as «2,40511E+11», and written so to a CSV: as a code
+# (a citizen's 12 digits), its digits are gone.
+IN_POWERS = r"^\d([.,]\d+)?E\+\d{2,3}$"
+
+
+def in_powers(text: pd.Series) -> pd.Series:
+    """Which cells of text are numbers as Excel shows them in powers of ten."""
+    maybe = text.str.contains("E+", regex=False)
+    return maybe & text.where(maybe, "").str.fullmatch(IN_POWERS) if maybe.any() else maybe
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -127,8 +138,11 @@ class Column:
                  lengths)
         hidden = unseen.cells_holding(text, self.code) & ~long
         out.rows(hidden, self.header, lambda v: unseen.message(v, self.code), text)
-        reported = errors | long | hidden | (marked if self.required else False)
-        gone = errors | long | hidden | marked
+        powers = in_powers(text) if self.code else False
+        out.rows(powers, self.header, lambda v: f"mã «{v}» là số Excel ghi dạng lũy thừa: các chữ số của mã đã mất "
+                                                "(định dạng cột là Text rồi ghi lại mã)", text)
+        reported = errors | long | hidden | powers | (marked if self.required else False)
+        gone = errors | long | hidden | powers | marked
         return (text.mask(gone, "") if gone.any() else text), reported
 
     def warn_numbers(self, raw: pd.Series, out: Collector) -> None:
