@@ -752,12 +752,23 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
             if "min" in step:
                 entry["min"] = _number(step, "min", parameters, check, where, bound, len(steps))
             steps.append(entry)
-        mins = [s["min"] for s in steps if s.get("min") is not None]
-        if mins != sorted(mins, reverse=True):
-            check.add(scoring.get("__line__", line), where, "các mức phải xếp theo «min» từ cao xuống thấp")
+        _check_steps(steps, scoring.get("__line__", line), where, check)
         params["steps"] = steps
     return Criterion(cid, raw.get("title", ""), float(top), raw.get("reference", ""), (), value, method.name,
                      params, raw.get("unit", ""), applies, line, tuple(bound))
+
+
+def _check_steps(steps: list[dict], line, where: str, check: _Checker) -> None:
+    """A band table is scored as the first step whose «min» the value reaches: with no step there is nothing to
+    score or explain, a step without «min» before the last takes every value below it (the steps after it are never
+    reached), and of two steps with one «min» the second is never reached."""
+    if not steps:
+        check.add(line, where, "cách tính «bands» cần ít nhất một mức")
+    if any("min" not in s for s in steps[:-1]):
+        check.add(line, where, "chỉ mức cuối cùng được không có «min» (mức cho mọi giá trị còn lại)")
+    mins = [s["min"] for s in steps if s.get("min") is not None]
+    if any(high <= low for high, low in zip(mins, mins[1:])):
+        check.add(line, where, "các mức phải xếp theo «min» từ cao xuống thấp, mỗi mức một «min» khác nhau")
 
 
 def shipped() -> dict[str, Path]:

@@ -96,6 +96,20 @@ def test_every_structural_problem_is_reported_with_its_line():
     assert "thu.yaml, dòng 13, tiêu chí 1: tổng điểm tối đa của các tiêu chí con (5) khác điểm tối đa (10)" in messages
 
 
+@pytest.mark.parametrize("steps, message", [
+    ("[]", "cách tính «bands» cần ít nhất một mức"),
+    ("[{points: 1}, {points: 2, min: 10}]", "chỉ mức cuối cùng được không có «min»"),
+    ("[{points: 2, min: 10}, {points: 1}, {points: 0.5, min: 1}]", "chỉ mức cuối cùng được không có «min»"),
+    ("[{points: 2, min: 10}, {points: 1, min: 10}]", "mỗi mức một «min» khác nhau"),
+])
+def test_a_band_table_with_no_step_or_a_step_never_reached_is_refused(steps, message):
+    leaf = f'- {{id: "1.1", title: X, max: 2, value: a, scoring: {{method: bands, steps: {steps}}}, reference: r}}\n'
+    with pytest.raises(RuleSetError) as caught:
+        parse(ruleset(leaf), "thu.yaml")
+    [problem] = caught.value.problems
+    assert str(problem).startswith("thu.yaml, dòng 10, tiêu chí 1.1: ") and message in problem.message
+
+
 def test_the_example_sentence():
     rs = parse(ruleset(ONE_LEAF.format(value="c / (a - b) * 100")), "thu.yaml")
     result = evaluate(rs, pd.DataFrame({"a": [125], "b": [5], "c": [118]}, index=["SKHCN"]))
