@@ -739,6 +739,12 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
         params["direction"] = scoring["direction"]
     if method.name == "proportional" and params.get("target") is not None and params["target"] <= 0:
         check.add(scoring.get("__line__", line), where, "«target» của cách tính theo tỷ lệ phải dương")
+    # A deduction takes points away, down to a floor within the points: a negative «per» would add them, and a floor
+    # below 0 (or above «max») would give points outside [0, max].
+    if method.name == "deduction" and params.get("per") is not None and params["per"] <= 0:
+        check.add(scoring.get("__line__", line), where, "«per» (số điểm trừ mỗi lần) phải dương")
+    if method.name == "deduction" and params.get("floor") is not None and not 0 <= params["floor"] <= top:
+        check.add(scoring.get("__line__", line), where, f"«floor» (mức sàn) phải trong [0, {top:g}]")
     if "steps" in scoring:
         steps = []
         for step in _list(scoring["steps"], scoring.get("__line__", line), where, check):

@@ -110,6 +110,21 @@ def test_a_band_table_with_no_step_or_a_step_never_reached_is_refused(steps, mes
     assert str(problem).startswith("thu.yaml, dòng 10, tiêu chí 1.1: ") and message in problem.message
 
 
+@pytest.mark.parametrize("scoring, message", [
+    ("{method: deduction, per: 1, floor: -5}", "«floor» (mức sàn) phải trong [0, 2]"),
+    ("{method: deduction, per: 1, floor: 5}", "«floor» (mức sàn) phải trong [0, 2]"),
+    ("{method: deduction, per: -1}", "«per» (số điểm trừ mỗi lần) phải dương"),
+])
+def test_a_deduction_that_would_give_points_outside_zero_to_max_is_refused(scoring, message):
+    leaf = f'- {{id: "1.1", title: X, max: 2, value: a, scoring: {scoring}, reference: r}}\n'
+    with pytest.raises(RuleSetError) as caught:
+        parse(ruleset(leaf), "thu.yaml")
+    assert [str(p) for p in caught.value.problems] == [f"thu.yaml, dòng 10, tiêu chí 1.1: {message}"]
+    kept = parse(ruleset(leaf.replace(scoring, "{method: deduction, per: 1, floor: 0.5}")), "thu.yaml")
+    points = evaluate(kept, pd.DataFrame({"a": [0, 1, 10]}, index=["X", "Y", "Z"])).points["1.1"]
+    assert points.tolist() == [2, 1, 0.5]
+
+
 def test_the_example_sentence():
     rs = parse(ruleset(ONE_LEAF.format(value="c / (a - b) * 100")), "thu.yaml")
     result = evaluate(rs, pd.DataFrame({"a": [125], "b": [5], "c": [118]}, index=["SKHCN"]))
