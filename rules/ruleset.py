@@ -95,6 +95,7 @@ class _Loader(_Bounded):
     def __init__(self, stream):
         super().__init__(stream)
         self.not_names: dict[tuple[int, int], tuple[int, str, Any]] = {}  # key's place → (line, as written, as read)
+        self.repeated: dict[tuple[int, int], tuple[int, Any, int]] = {}  # key's place → (line, key, line of the first)
 
 
 class _Names(_Loader):
@@ -105,7 +106,9 @@ class _Names(_Loader):
 
 
 def _mapping_with_line(loader: _Loader, node: yaml.MappingNode) -> dict:
+    own = [k for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"]  # before merged pairs are flattened in
     mapping = loader.construct_mapping(node, deep=True)
+    _note_repeated(loader, own)
     if loader.names:
         for key_node, _ in node.value:  # merged pairs included: construct_mapping has flattened them in
             key = loader.construct_object(key_node, deep=True)
@@ -115,6 +118,18 @@ def _mapping_with_line(loader: _Loader, node: yaml.MappingNode) -> dict:
                 loader.not_names[(mark.line, mark.column)] = (mark.line + 1, written, key)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
+
+
+def _note_repeated(loader: _Loader, keys: list[yaml.Node]) -> None:
+    """A key written twice in one mapping (a criterion's «max», an input, the set's «id»): YAML keeps the last one
+    without a word, so a file would score by a value its reader may not have seen. A merge key («<<») may still be
+    overridden by the mapping's own keys: only these are compared."""
+    first: dict[Any, int] = {}
+    for key_node in keys:
+        key, mark = loader.construct_object(key_node, deep=True), key_node.start_mark
+        if key in first:
+            loader.repeated[(mark.line, mark.column)] = (mark.line + 1, key, first[key])
+        first.setdefault(key, mark.line + 1)
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
@@ -161,6 +176,10 @@ def read_yaml(text: str, file: str, lines: bool = False, names: bool = False) ->
         raise RuleSetError([Problem(file, None, None, f"giá trị không đọc được: {err}")]) from None
     finally:
         loader.dispose()
+    if getattr(loader, "repeated", None):
+        raise RuleSetError([Problem(file, line, None, f"khóa «{_short(str(key), 80)}» đã có ở dòng {first}: mỗi khóa "
+                                                      "chỉ được khai báo một lần trong một bảng")
+                            for _, (line, key, first) in sorted(loader.repeated.items())])
     if getattr(loader, "not_names", None):
         raise RuleSetError([Problem(file, line, None, _not_a_name(written, key))
                             for _, (line, written, key) in sorted(loader.not_names.items())])

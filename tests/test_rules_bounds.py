@@ -1,6 +1,6 @@
 """What a rule file's values may be: every number finite, round's digits a small whole number written in the
-expression, every key a name. Each breach is refused with the file, the line and the criterion by every command
-that reads a rule set (exit 1), never scored as "no data" or infinite points, never a traceback."""
+expression, every key a name written once. Each breach is refused with the file, the line and the criterion by
+every command that reads a rule set (exit 1), never scored as "no data" or infinite points, never a traceback."""
 
 from __future__ import annotations
 
@@ -138,3 +138,23 @@ def test_keys_that_are_not_names_are_all_named_wherever_they_are():
 def test_every_command_refuses_a_key_that_is_not_a_name_alike(tmp_path):
     said = commands_refuse(tmp_path, rule_file(inputs="{1: A}"))
     assert said == "thu.yaml, dòng 5: khóa «1» phải là một tên (chuỗi chữ), YAML đọc nó là một số"
+
+
+# --- Every key once -----------------------------------------------------------------------------------------
+
+def test_a_key_written_twice_in_one_mapping_is_refused_with_both_lines():
+    text = rule_file(max_="2\n    max: 5", inputs="{van_ban_di: Văn bản đi, van_ban_di: Văn bản đến}")
+    assert refusal("id: khac\n" + text) == [
+        "thu.yaml, dòng 2: khóa «id» đã có ở dòng 1: mỗi khóa chỉ được khai báo một lần trong một bảng",
+        "thu.yaml, dòng 6: khóa «van_ban_di» đã có ở dòng 6: mỗi khóa chỉ được khai báo một lần trong một bảng",
+        "thu.yaml, dòng 11: khóa «max» đã có ở dòng 10: mỗi khóa chỉ được khai báo một lần trong một bảng"]
+
+
+def test_a_merged_key_may_still_be_overridden_by_the_mapping_s_own():
+    rs = parse(rule_file(max_="2\n    <<: {max: 5, unit: '%'}"), "thu.yaml")
+    assert rs.leaves[0].max == 2 and rs.leaves[0].unit == "%"
+
+
+def test_every_command_refuses_a_key_written_twice_alike(tmp_path):
+    said = commands_refuse(tmp_path, rule_file(max_="2\n    max: 5"))
+    assert said == "thu.yaml, dòng 10: khóa «max» đã có ở dòng 9: mỗi khóa chỉ được khai báo một lần trong một bảng"
