@@ -486,6 +486,9 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
     block = _mapping(raw.get("parameters"), top, "parameters", check)
     for name, spec in block.items():
         if name != "__line__":  # a bare number has no line of its own: the block's is the nearest
+            if name in inputs:  # scored, the parameter's value would replace the input's figures for everyone
+                check.add(spec.get("__line__") if isinstance(spec, dict) else block.get("__line__", top),
+                          f"tham số {name}", "trùng tên với một chỉ tiêu đầu vào")
             parameter = _parameter(name, spec, starts, ends, block.get("__line__", top), check)
             if parameter is not None:
                 parameters[name] = parameter

@@ -125,6 +125,14 @@ def test_a_deduction_that_would_give_points_outside_zero_to_max_is_refused(scori
     assert points.tolist() == [2, 1, 0.5]
 
 
+def test_a_parameter_named_as_an_input_is_refused():
+    with pytest.raises(RuleSetError) as caught:
+        parse(ruleset(ONE_LEAF.format(value="a"), extra="parameters:\n  a: {value: 100}\n  b: 3\n"), "thu.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "thu.yaml, dòng 10, tham số a: trùng tên với một chỉ tiêu đầu vào",
+        "thu.yaml, dòng 10, tham số b: trùng tên với một chỉ tiêu đầu vào"]
+
+
 def test_the_example_sentence():
     rs = parse(ruleset(ONE_LEAF.format(value="c / (a - b) * 100")), "thu.yaml")
     result = evaluate(rs, pd.DataFrame({"a": [125], "b": [5], "c": [118]}, index=["SKHCN"]))
