@@ -707,6 +707,19 @@ def _number(raw: dict, key: str, parameters: dict, check: _Checker, where: str, 
     return None
 
 
+# A criterion's id is how appraisals, findings, cases and explanations name it: text as written, without spaces or
+# characters that cannot be seen (two ids that look alike would be two criteria).
+_CRITERION_ID = re.compile(r"[\w.-]+")
+
+
+def _bad_id(value: Any) -> str:
+    if isinstance(value, str):
+        return "mã tiêu chí chỉ gồm chữ, số, dấu chấm và gạch nối (không có khoảng trắng hay ký tự ẩn)"
+    return (f"mã tiêu chí phải là một chuỗi chữ: YAML đọc «{_short(str(value), 40)}» là "
+            f"{'một số' if isinstance(value, (int, float)) else 'một giá trị khác'}, hãy viết trong ngoặc kép "
+            "(id: \"1.10\")")
+
+
 def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: set[str], parent: str):
     if not isinstance(raw, dict):
         check.add(None, parent or "criteria", "mỗi tiêu chí phải là một bảng khóa: giá trị")
@@ -717,6 +730,8 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
     check.unknown_keys(raw, NODE_KEYS, where)
     if "id" not in raw or "title" not in raw:
         check.add(line, where, "tiêu chí cần «id» và «title»")
+    elif not isinstance(raw["id"], str) or not _CRITERION_ID.fullmatch(raw["id"]):
+        check.add(line, where, _bad_id(raw["id"]))
     if cid in seen:
         check.add(line, where, "mã tiêu chí bị trùng")
     seen.add(cid)

@@ -133,6 +133,21 @@ def test_a_parameter_named_as_an_input_is_refused():
         "thu.yaml, dòng 10, tham số b: trùng tên với một chỉ tiêu đầu vào"]
 
 
+@pytest.mark.parametrize("written, message", [
+    ("1.10", "mã tiêu chí phải là một chuỗi chữ: YAML đọc «1.1» là một số"),  # 1.10 would be criterion 1.1
+    ("~", "mã tiêu chí phải là một chuỗi chữ"),
+    ('"1 .1"', "mã tiêu chí chỉ gồm chữ, số, dấu chấm và gạch nối (không có khoảng trắng hay ký tự ẩn)"),
+    ('"1.1\\u200b"', "mã tiêu chí chỉ gồm chữ, số, dấu chấm và gạch nối (không có khoảng trắng hay ký tự ẩn)"),
+    ('""', "mã tiêu chí chỉ gồm chữ, số, dấu chấm và gạch nối"),
+])
+def test_a_criterion_id_that_is_not_text_as_written_is_refused(written, message):
+    leaf = f'- {{id: {written}, title: X, max: 2, value: a, scoring: {{method: boolean}}, reference: r}}\n'
+    with pytest.raises(RuleSetError) as caught:
+        parse(ruleset(leaf), "thu.yaml")
+    [problem] = caught.value.problems
+    assert problem.line == 10 and message in problem.message
+
+
 def test_the_example_sentence():
     rs = parse(ruleset(ONE_LEAF.format(value="c / (a - b) * 100")), "thu.yaml")
     result = evaluate(rs, pd.DataFrame({"a": [125], "b": [5], "c": [118]}, index=["SKHCN"]))
