@@ -364,8 +364,7 @@ def _explain_leaf(result: Result, leaf: Criterion, i: int) -> Explanation:
     if step == NOT_APPLICABLE:
         step_text, tail = "không áp dụng", "không áp dụng với loại đơn vị này"
     elif step == NO_DATA:
-        missing = [result.ruleset.label_of(n) for n, v in inputs.items() if np.isnan(v)]
-        why = f" ({', '.join(missing)})" if missing else ""
+        why = _no_data(result, leaf, env1, inputs)
         rule = "0" if result.ruleset.missing == "tinh_0" else "không tính"
         step_text, tail = "không có số liệu", f"không có số liệu{why} → {rule}/{top} điểm"
     else:
@@ -379,6 +378,20 @@ def _explain_leaf(result: Result, leaf: Criterion, i: int) -> Explanation:
     ref = f" ({leaf.reference})" if leaf.reference else ""
     return Explanation(leaf.id, leaf.title, inputs, value, step_text, pts, leaf.max, leaf.reference,
                        f"{label} {tail}{ref}", step)
+
+
+def _no_data(result: Result, leaf: Criterion, env1: dict, inputs: dict[str, float]) -> str:
+    """Why a leaf has no value for an entity, in brackets: the inputs it lacks, or else the division by zero (a
+    ratio's denominator named); a value that is missing without saying why could not be told from a figure never
+    sent."""
+    missing = [result.ruleset.label_of(n) for n, v in inputs.items() if np.isnan(v)]
+    if missing:
+        return f" ({', '.join(missing)})"
+    if leaf.value.ratio and float(leaf.value.ratio[1](env1, 1)[0]) == 0:
+        den = leaf.value.ratio[1]
+        named = result.ruleset.label_of(den.source) if den.names == {den.source} else den.source
+        return f" (chia cho 0: {named} bằng 0)"
+    return " (phép tính chia cho 0)"
 
 
 def _parameters(result: Result, leaf: Criterion) -> str:

@@ -156,12 +156,18 @@ def test_the_example_sentence():
     assert (e.inputs, e.step, e.points, e.max) == ({"a": 125, "b": 5, "c": 118}, "< 100%", 0, 2)
 
 
-def test_division_by_zero_and_missing_inputs_are_no_data():
+def test_division_by_zero_and_missing_inputs_are_no_data_and_say_which():
     rs = parse(ruleset(ONE_LEAF.format(value="c / (a - b) * 100")), "thu.yaml")
     result = evaluate(rs, pd.DataFrame({"a": [5, np.nan], "b": [5, 1], "c": [3, 3]}, index=["X", "Y"]))
     assert np.isnan(result.values["1.1"]).all() and np.isnan(result.points["1.1"]).all()
-    assert "không có số liệu" in result.explain("X")[0].sentence
+    assert "không có số liệu (chia cho 0: a - b bằng 0) → 0/2 điểm" in result.explain("X")[0].sentence
     assert "không có số liệu (A) → 0/2 điểm" in result.explain("Y")[0].sentence
+    named = parse(ruleset(ONE_LEAF.format(value="c / a * 100")), "thu.yaml")
+    result = evaluate(named, pd.DataFrame({"a": [0], "c": [3]}, index=["X"]))
+    assert "không có số liệu (chia cho 0: A bằng 0) → 0/2 điểm" in result.explain("X")[0].sentence
+    inner = parse(ruleset(ONE_LEAF.format(value="c / a + b")), "thu.yaml")
+    result = evaluate(inner, pd.DataFrame({"a": [0], "b": [1], "c": [3]}, index=["X"]))
+    assert "không có số liệu (phép tính chia cho 0) → 0/2 điểm" in result.explain("X")[0].sentence
 
 
 def test_ties_share_a_rank_and_the_next_rank_skips():
