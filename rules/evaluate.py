@@ -382,8 +382,8 @@ def _explain_leaf(result: Result, leaf: Criterion, i: int) -> Explanation:
 
 def _no_data(result: Result, leaf: Criterion, env1: dict, inputs: dict[str, float]) -> str:
     """Why a leaf has no value for an entity, in brackets: the inputs it lacks, or else the division by zero (a
-    ratio's denominator named); a value that is missing without saying why could not be told from a figure never
-    sent."""
+    ratio's denominator named) or the overflow; a value that is missing without saying why could not be told from a
+    figure never sent."""
     missing = [result.ruleset.label_of(n) for n, v in inputs.items() if np.isnan(v)]
     if missing:
         return f" ({', '.join(missing)})"
@@ -391,6 +391,8 @@ def _no_data(result: Result, leaf: Criterion, env1: dict, inputs: dict[str, floa
         den = leaf.value.ratio[1]
         named = result.ruleset.label_of(den.source) if den.names == {den.source} else den.source
         return f" (chia cho 0: {named} bằng 0)"
+    if leaf.value.overflows(env1):
+        return " (phép tính vượt quá giới hạn của số thực)"
     return " (phép tính chia cho 0)"
 
 

@@ -132,10 +132,23 @@ class Compiled:
     ratio: tuple["Compiled", "Compiled"] | None = None
 
     def __call__(self, env: Env, rows: int) -> Array:
-        """The expression's column for ``rows`` entities (a constant is spread over all of them)."""
-        with np.errstate(all="ignore"):  # overflow, 0/0 and the like end as inf or no data, never a warning
+        """The expression's column for ``rows`` entities (a constant is spread over all of them). A value past a
+        float's range (finite inputs multiplied beyond 1e308) is no data, as 0/0 is: scored, ±inf would be a figure
+        above or below every threshold, full points or none, and inf − inf no data without a reason."""
+        with np.errstate(all="ignore"):  # overflow, 0/0 and the like end as no data, never a warning
             out = np.asarray(self.run(env), dtype=float)
+        if np.isinf(out).any():
+            out = np.where(np.isinf(out), np.nan, out)  # a new column: ``out`` may be an input's
         return out if out.shape == (rows,) else np.full(rows, out, dtype=float)
+
+    def overflows(self, env: Env) -> bool:
+        """Whether some step of the expression goes past a float's range on ``env`` (one entity's values): what
+        explains a value that is no data though no input is missing and nothing is divided by zero."""
+        with np.errstate(over="raise", divide="ignore", invalid="ignore"):
+            try:
+                return bool(np.isinf(np.asarray(self.run(env), dtype=float)).any())
+            except FloatingPointError:
+                return True
 
 
 # Bounds on what a rule file may ask of the compiler: a real expression is a line or two, yet a sum of

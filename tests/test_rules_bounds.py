@@ -103,7 +103,8 @@ def test_a_number_written_past_a_float_s_range_is_refused(text):
 def test_round_within_its_bounds_never_overflows():
     a = np.array([1.23456, -2.5, np.nan, 1e300, -np.inf, 2.0 ** 53 + 2])
     got = compile_expression(f"round(a, {MAX_DIGITS})", {"a"})({"a": a}, len(a))
-    np.testing.assert_array_equal(got, a)  # past 2 ** 52 a float is whole: nothing to round, never inf
+    # Past 2 ** 52 a float is whole: nothing to round, never inf (an infinite input is no figure: no data).
+    np.testing.assert_array_equal(got, np.where(np.isinf(a), np.nan, a))
     np.testing.assert_array_equal(compile_expression("round(a, 2)", {"a"})({"a": a}, len(a))[:2], [1.23, -2.5])
 
 
@@ -158,3 +159,20 @@ def test_a_merged_key_may_still_be_overridden_by_the_mapping_s_own():
 def test_every_command_refuses_a_key_written_twice_alike(tmp_path):
     said = commands_refuse(tmp_path, rule_file(max_="2\n    max: 5"))
     assert said == "thu.yaml, dòng 10: khóa «max» đã có ở dòng 9: mỗi khóa chỉ được khai báo một lần trong một bảng"
+
+
+# --- Every value finite when scored ---------------------------------------------------------------------------
+
+def test_a_value_past_a_float_s_range_is_no_data_and_says_why():
+    """Inputs within the store's bound (1e15) multiplied 21 times go past 1e308: no figure, never full points."""
+    import pandas as pd
+
+    from rules.evaluate import evaluate
+
+    power = " * ".join(["van_ban_di"] * 21)
+    frame = pd.DataFrame({"van_ban_di": [1e15, -1e15, 2.0]}, index=["A", "B", "C"])
+    for value, total in ((power, [0, 0, 2]), (f"{power} - {power}", [0, 0, 0])):
+        result = evaluate(parse(rule_file(value=value), "thu.yaml"), frame)
+        assert np.isnan(result.values["1.1"][:2]).all() and result.total.tolist() == total
+        assert ("Văn bản đi không có số liệu (phép tính vượt quá giới hạn của số thực) → 0/2 điểm (KH thử, mục 3)"
+                == result.explain("A")[0].sentence == result.explain("B")[0].sentence)
