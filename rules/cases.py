@@ -109,6 +109,9 @@ def run_cases(ruleset: RuleSet, path: Path) -> list[CaseResult]:
                 failures.append(f"{what}: mong đợi {want!r}, được {got!r}")
 
         titles = {v.name for v in ruleset.variables if v.conditions}
+        for key in case.get("inputs") or {}:  # a misspelled input is no data: the case could pass on it unseen
+            if key not in ruleset.inputs:
+                failures.append(f"bộ tiêu chí không có chỉ tiêu đầu vào «{key}»")
         for cid in expect.get("points") or {}:
             if str(cid) not in result.points:
                 failures.append(f"bộ tiêu chí không có tiêu chí «{cid}»")

@@ -148,6 +148,15 @@ def test_a_criterion_id_that_is_not_text_as_written_is_refused(written, message)
     assert problem.line == 10 and message in problem.message
 
 
+def test_a_case_naming_an_input_the_set_does_not_read_fails_naming_it(tmp_path):
+    path = tmp_path / "thu.yaml"
+    path.write_text(ruleset(ONE_LEAF.format(value="a")), encoding="utf-8")
+    cases_path(path).write_text("- {name: sai, inputs: {aa: 100}, expect: {points: {'1.1': ~}}}\n"
+                                "- {name: dung, inputs: {a: 100}, expect: {points: {'1.1': 2}}}\n", encoding="utf-8")
+    assert [(r.name, r.failures) for r in run_cases(load(path), cases_path(path))] == [
+        ("sai", ("bộ tiêu chí không có chỉ tiêu đầu vào «aa»",)), ("dung", ())]
+
+
 def test_the_example_sentence():
     rs = parse(ruleset(ONE_LEAF.format(value="c / (a - b) * 100")), "thu.yaml")
     result = evaluate(rs, pd.DataFrame({"a": [125], "b": [5], "c": [118]}, index=["SKHCN"]))
