@@ -482,6 +482,9 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
             check.add(effective.get("__line__", top), "effective", f"«{key}» phải là một ngày yyyy-mm-dd")
     starts = effective.get("from") if isinstance(effective.get("from"), date) else None
     ends = effective.get("to") if isinstance(effective.get("to"), date) else None
+    if starts and ends and starts > ends:  # a set in force on no day: never chosen, and its values never apply
+        check.add(effective.get("__line__", top), "effective", f"«from» ({starts:%d/%m/%Y}) sau «to» ({ends:%d/%m/%Y}): "
+                                                              "bộ tiêu chí không có hiệu lực ngày nào")
     parameters = {}
     block = _mapping(raw.get("parameters"), top, "parameters", check)
     for name, spec in block.items():

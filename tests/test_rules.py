@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -273,6 +274,15 @@ def test_a_parameter_takes_the_value_in_force_on_the_day_and_quotes_its_referenc
 def test_dated_values_out_of_order_overlapping_or_without_reference_are_refused_by_line(values, message):
     with pytest.raises(RuleSetError, match=message):
         parse(dated_set(values), "t.yaml")
+
+
+def test_a_set_whose_effective_dates_hold_no_day_is_refused():
+    with pytest.raises(RuleSetError) as caught:
+        parse(ruleset(ONE_LEAF.format(value="a"), extra="effective: {from: 2025-01-01, to: 2024-12-31}\n"), "t.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "t.yaml, dòng 9, effective: «from» (01/01/2025) sau «to» (31/12/2024): bộ tiêu chí không có hiệu lực ngày nào"]
+    assert parse(ruleset(ONE_LEAF.format(value="a"), extra="effective: {from: 2025-01-01, to: 2025-01-01}\n")).in_force(
+        date(2025, 1, 1))
 
 
 def test_a_family_resolves_by_date_to_the_set_in_force_and_says_which_exist_otherwise():
