@@ -352,6 +352,13 @@ class _Checker:
                 self.add(raw.get("__line__"), where, f"khóa «{key}» không có trong lược đồ (được dùng: "
                                                      f"{', '.join(sorted(allowed))})")
 
+    def texts(self, raw: dict, keys: tuple[str, ...], where: str) -> None:
+        """Words a rule file gives for people to read (a title, a label, a reference, a unit) are text: a list or a
+        mapping there would be printed as Python writes it, and refused by the spreadsheets it goes into."""
+        for key in keys:
+            if key in raw and not isinstance(raw[key], str):
+                self.add(raw.get("__line__"), where, f"«{key}» phải là một chuỗi chữ")
+
     def compile(self, text, known, line, where) -> Compiled | None:
         try:
             return compile_expression(text, known)
@@ -550,6 +557,7 @@ def _parameter(name: str, spec: Any, starts: date | None, ends: date | None, top
     spec = spec if isinstance(spec, dict) else {"value": spec}
     line = spec.get("__line__", top)
     check.unknown_keys(spec, PARAMETER_KEYS, where)
+    check.texts(spec, ("label", "unit", "reference"), where)
     if ("value" in spec) == ("values" in spec):
         check.add(line, where, "tham số cần đúng một trong «value» (một số) hoặc «values» (các giá trị theo ngày)")
         return None
@@ -668,6 +676,7 @@ def _variables(raw: dict, inputs: dict, parameters: dict, check: _Checker) -> tu
             check.add(line or raw.get("__line__"), where, "biến cần «label» và đúng một trong «formula» hoặc «all»")
             continue
         check.unknown_keys(spec, VARIABLE_KEYS, where)
+        check.texts(spec, ("label", "reference", "unit"), where)
         if name in inputs or name in parameters:
             check.add(line, where, "trùng tên với một chỉ tiêu đầu vào hoặc tham số")
         if "formula" in spec:
@@ -731,6 +740,7 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
     cid = str(raw.get("id", "?"))
     where = f"tiêu chí {cid}"
     check.unknown_keys(raw, NODE_KEYS, where)
+    check.texts(raw, ("title", "reference", "unit"), where)
     if "id" not in raw or "title" not in raw:
         check.add(line, where, "tiêu chí cần «id» và «title»")
     elif not isinstance(raw["id"], str) or not _CRITERION_ID.fullmatch(raw["id"]):

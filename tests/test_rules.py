@@ -158,6 +158,20 @@ def test_a_case_naming_an_input_the_set_does_not_read_fails_naming_it(tmp_path):
         ("sai", ("bộ tiêu chí không có chỉ tiêu đầu vào «aa»",)), ("dung", ())]
 
 
+@pytest.mark.parametrize("value, extra, said", [
+    ("a", "", "tiêu chí 1.1: «title» phải là một chuỗi chữ"),
+    ("v", "variables:\n  v: {label: 5, formula: a}\n", "biến v: «label» phải là một chuỗi chữ"),
+    ("a", "parameters:\n  p: {value: 1, label: [x]}\n", "tham số p: «label» phải là một chuỗi chữ"),
+])
+def test_words_for_people_to_read_that_are_not_text_are_refused(value, extra, said):
+    text = ruleset(ONE_LEAF.format(value=value).replace("title: Tỷ lệ văn bản ký số", "title: [Tỷ lệ, {a: 1}]"
+                                                        if not extra else "title: Tỷ lệ văn bản ký số"), extra=extra)
+    with pytest.raises(RuleSetError) as caught:
+        parse(text, "thu.yaml")
+    assert [p.message for p in caught.value.problems] == [said.split(": ", 1)[1]]
+    assert caught.value.problems[0].where == said.split(": ", 1)[0]
+
+
 def test_the_example_sentence():
     rs = parse(ruleset(ONE_LEAF.format(value="c / (a - b) * 100")), "thu.yaml")
     result = evaluate(rs, pd.DataFrame({"a": [125], "b": [5], "c": [118]}, index=["SKHCN"]))
