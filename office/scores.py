@@ -93,8 +93,15 @@ class Scoring:
     published: models.ScoreRun | None = None
 
 
+def _units_only(rs: RuleSet, field: str = "--ruleset") -> None:
+    """A set that decides people's titles scores no unit: scored over units, it would store a run of 0/0 points."""
+    if rs.entity != "unit":
+        raise Refused(f"bộ «{rs.id}» chấm cá nhân, không chấm đơn vị", field=field)
+
+
 def score(engine: Engine, rs: RuleSet, period: str, full: bool = False, publish: bool = False) -> Scoring:
     """Bring the period's scores up to date (a new run only when something changed); optionally publish."""
+    _units_only(rs)
     with Session(engine) as s:
         before = sc.current_run(s, rs.id, period)
     try:
@@ -116,6 +123,7 @@ def publish(engine: Engine, run_id: int) -> models.ScoreRun:
 def appraise(engine: Engine, rs: RuleSet, period: str, unit: str, criterion: str, points: float, reason: str,
              appraiser: str) -> Scoring:
     """Record an appraiser's points for one criterion (with its reason), then bring the scores up to date."""
+    _units_only(rs)
     try:
         sc.record_appraisal(engine, rs, period, unit, criterion, points, reason, appraiser)
     except ValueError as e:
@@ -243,8 +251,7 @@ def explain(engine: Engine, rs: RuleSet, unit: str, period: str) -> Explained:
     from rules.evaluate import evaluate
     from store.queries import unit_frame
 
-    if rs.entity != "unit":
-        raise Refused(f"bộ «{rs.id}» chấm cá nhân, không chấm đơn vị", field="RULESET")
+    _units_only(rs, "RULESET")
     frame = unit_frame(engine, period)
     if unit not in frame.index:
         raise NotFound(f"không có đơn vị «{unit}»", field="--unit")

@@ -148,6 +148,19 @@ def test_rules_explain_a_demo_unit(demo_cli, tmp_path):
     assert person.returncode == 1 and "chấm cá nhân" in person.stderr
 
 
+def test_a_title_rule_set_scores_and_appraises_no_unit(province, tmp_path):
+    from sqlalchemy import text
+
+    db = tmp_path / "tinh.db"
+    scored = cchc("score", "--ruleset", "danh-hieu-ca-nhan-2022", "--period", "Năm 2024", cwd=tmp_path, db=db)
+    appraised = cchc("appraise", "--ruleset", "danh-hieu-ca-nhan-2022", "--period", "Năm 2024", "--unit", "SKHCN",
+                     "--criterion", "1", "--points", "1", "--reason", "r", cwd=tmp_path, db=db)
+    for done in (scored, appraised):
+        assert done.returncode == 1 and "bộ «danh-hieu-ca-nhan-2022» chấm cá nhân, không chấm đơn vị" in done.stderr
+    with province.connect() as c:
+        assert c.execute(text("select count(*) from score_run where ruleset = 'danh-hieu-ca-nhan-2022'")).scalar() == 0
+
+
 def test_rules_explain_says_where_the_rules_compute_otherwise_than_the_decision(demo_cli, tmp_path):
     demo_copy(demo_cli, tmp_path)
     done = cchc("rules", "explain", "qd766-2022", "--unit", "SKHCN", cwd=tmp_path)
