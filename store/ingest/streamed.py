@@ -378,6 +378,9 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector,
     except BaseException:
         writer.discard()
         raise
+    # Arrow's allocator keeps the slices' freed memory for later slices; none follow, and DuckDB's queries next
+    # would stack their own on it (10 M dossiers from Parquet: a peak of 0.91 GB, 0.67 GB with it given back).
+    pa.default_memory_pool().release_unused()
     rows = writer.rows
     result = Staged(writer.folder, rows, by_field)
     try:
