@@ -511,15 +511,21 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
     if not math.isfinite(sum(c.max for c in criteria)):  # finite maxima whose sum is not: inf points
         check.add(top, "criteria", "tổng điểm tối đa của bộ tiêu chí vượt quá giới hạn của số")
     bands = []
+    lines = []
     for band in _list(raw.get("classification"), top, "classification", check):
         if not isinstance(band, dict) or not isinstance(band.get("label"), str) or not _finite(band.get("min")):
             check.add(band.get("__line__", top) if isinstance(band, dict) else top, "classification",
                       "mỗi mức xếp loại cần «label» và «min» (% điểm tối đa)"
                       + (_infinite(band.get("min")) if isinstance(band, dict) else ""))
             continue
+        if not 0 <= band["min"] <= 100:
+            why = "không đơn vị nào đạt quá 100%" if band["min"] > 100 else "tỷ lệ điểm không bao giờ âm"
+            check.add(band.get("__line__", top), "classification",
+                      f"«min» của mức «{_short(band['label'], 80)}» là % điểm tối đa, phải trong [0, 100] "
+                      f"(đã cho {band['min']:g}: {why})")
         bands.append(Band(band["label"], float(band["min"])))
-    if [b.min for b in bands] != sorted((b.min for b in bands), reverse=True):
-        check.add(top, "classification", "các mức xếp loại phải xếp từ cao xuống thấp")
+        lines.append(band.get("__line__", top))
+    _check_classes(bands, lines, check)
 
     titles = tuple(_list(raw.get("titles"), top, "titles", check))
     for name in titles:
@@ -825,6 +831,17 @@ def _check_steps(steps: list[dict], line, where: str, check: _Checker) -> None:
     mins = [s["min"] for s in steps if s.get("min") is not None]
     if any(high <= low for high, low in zip(mins, mins[1:])):
         check.add(line, where, "các mức phải xếp theo «min» từ cao xuống thấp, mỗi mức một «min» khác nhau")
+
+
+def _check_classes(bands: list[Band], lines: list, check: _Checker) -> None:
+    """An entity takes the first class (highest first) whose «min» its percentage reaches, as a band table's step:
+    a class below one with a lower «min», or with the same, is never taken."""
+    for before, (band, line) in zip(bands, list(zip(bands, lines))[1:]):
+        if band.min >= before.min:
+            same = "có cùng «min» với" if band.min == before.min else "có «min» cao hơn"
+            check.add(line, "classification", f"mức «{_short(band.label, 80)}» {same} mức «{_short(before.label, 80)}» "
+                                              f"trước nó ({band.min:g} ≥ {before.min:g}) nên không bao giờ đạt được: các "
+                                              "mức xếp loại xếp theo «min» từ cao xuống thấp, mỗi mức một «min» khác nhau")
 
 
 def shipped() -> dict[str, Path]:

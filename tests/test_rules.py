@@ -346,3 +346,27 @@ def test_no_product_code_names_a_shipped_rule_set_outside_the_one_configuration(
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
                 found += [f"{name}:{node.lineno}: {i}" for i in ids if i in node.value]
     assert found == []
+
+
+
+@pytest.mark.parametrize("classes, said", [
+    ([("Tốt", 80), ("Khá", 80), ("Yếu", 0)],
+     "thu.yaml, dòng 11, classification: mức «Khá» có cùng «min» với mức «Tốt» trước nó (80 ≥ 80) nên không bao giờ "
+     "đạt được"),
+    ([("Tốt", 50), ("Khá", 80)], "thu.yaml, dòng 11, classification: mức «Khá» có «min» cao hơn mức «Tốt» trước nó"),
+    ([("Tốt", 500), ("Yếu", 0)], "thu.yaml, dòng 10, classification: «min» của mức «Tốt» là % điểm tối đa, phải trong "
+                                 "[0, 100] (đã cho 500: không đơn vị nào đạt quá 100%)"),
+    ([("Tốt", 80), ("Yếu", -10)], "thu.yaml, dòng 11, classification: «min» của mức «Yếu» là % điểm tối đa, phải "
+                                  "trong [0, 100] (đã cho -10: tỷ lệ điểm không bao giờ âm)"),
+], ids=["cung-min", "sai-thu-tu", "qua-100", "am"])
+def test_a_class_never_reached_or_outside_zero_to_a_hundred_percent_is_refused(classes, said):
+    def text(classes) -> str:
+        bands = "".join(f"  - {{label: {label}, min: {low}}}\n" for label, low in classes)
+        return ruleset('- {id: "1.1", title: X, max: 2, value: a, scoring: {method: boolean}, reference: r}\n',
+                       extra=f"classification:\n{bands}")
+
+    with pytest.raises(RuleSetError) as caught:
+        parse(text(classes), "thu.yaml")
+    assert [str(p) for p in caught.value.problems if str(p).startswith(said)], caught.value.problems
+    kept = parse(text([("Tốt", 100), ("Khá", 80), ("Yếu", 0)]), "thu.yaml")
+    assert [b.min for b in kept.classification] == [100, 80, 0]
