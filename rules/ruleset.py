@@ -793,14 +793,18 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
         if not isinstance(scoring["direction"], str) or scoring["direction"] not in DIRECTIONS:
             check.add(scoring.get("__line__", line), where, f"«direction» là một trong {', '.join(DIRECTIONS)}")
         params["direction"] = scoring["direction"]
-    if method.name == "proportional" and params.get("target") is not None and params["target"] <= 0:
-        check.add(scoring.get("__line__", line), where, "«target» của cách tính theo tỷ lệ phải dương")
     # A deduction takes points away, down to a floor within the points: a negative «per» would add them, and a floor
-    # below 0 (or above «max») would give points outside [0, max].
-    if method.name == "deduction" and params.get("per") is not None and params["per"] <= 0:
-        check.add(scoring.get("__line__", line), where, "«per» (số điểm trừ mỗi lần) phải dương")
-    if method.name == "deduction" and params.get("floor") is not None and not 0 <= params["floor"] <= top:
-        check.add(scoring.get("__line__", line), where, f"«floor» (mức sàn) phải trong [0, {top:g}]")
+    # below 0 (or above «max») would give points outside [0, max]. A parameter is checked at each of its dated
+    # values: a period is scored with the one in force on its last day, whichever that is.
+    ok = {("proportional", "target"): (lambda v: v > 0, "«target» của cách tính theo tỷ lệ phải dương"),
+          ("deduction", "per"): (lambda v: v > 0, "«per» (số điểm trừ mỗi lần) phải dương"),
+          ("deduction", "floor"): (lambda v: 0 <= v <= top, f"«floor» (mức sàn) phải trong [0, {top:g}]")}
+    for key in ("target", "per", "floor"):
+        if (method.name, key) in ok and params.get(key) is not None:
+            holds, message = ok[(method.name, key)]
+            for since, number, name in _each_value(scoring, key, parameters):
+                if not holds(number):
+                    check.add(scoring.get("__line__", line), where, message + _which(name, since, number))
     if "steps" in scoring:
         steps = []
         for step in _list(scoring["steps"], scoring.get("__line__", line), where, check):
@@ -815,6 +819,12 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
                 entry["min"] = _number(step, "min", parameters, check, where, bound, len(steps))
             steps.append(entry)
         _check_steps(steps, scoring.get("__line__", line), where, check)
+        days = list(_steps_on_each_day(steps, bound, parameters))
+        for since, dated in days:
+            _check_order(dated, scoring.get("__line__", line), where, check,
+                         f" (theo giá trị các tham số có hiệu lực từ {since:%d/%m/%Y})")
+        if not days:
+            _check_order(steps, scoring.get("__line__", line), where, check)
         params["steps"] = steps
     return Criterion(cid, raw.get("title", ""), float(top), raw.get("reference", ""), (), value, method.name,
                      params, raw.get("unit", ""), applies, line, tuple(bound))
@@ -822,15 +832,53 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
 
 def _check_steps(steps: list[dict], line, where: str, check: _Checker) -> None:
     """A band table is scored as the first step whose «min» the value reaches: with no step there is nothing to
-    score or explain, a step without «min» before the last takes every value below it (the steps after it are never
-    reached), and of two steps with one «min» the second is never reached."""
+    score or explain, and a step without «min» before the last takes every value below it (the steps after it are
+    never reached)."""
     if not steps:
         check.add(line, where, "cách tính «bands» cần ít nhất một mức")
     if any("min" not in s for s in steps[:-1]):
         check.add(line, where, "chỉ mức cuối cùng được không có «min» (mức cho mọi giá trị còn lại)")
+
+
+def _check_order(steps: list[dict], line, where: str, check: _Checker, when: str = "") -> None:
+    """Of two steps with one «min», or a step below one with a lower «min», the second is never reached."""
     mins = [s["min"] for s in steps if s.get("min") is not None]
     if any(high <= low for high, low in zip(mins, mins[1:])):
-        check.add(line, where, "các mức phải xếp theo «min» từ cao xuống thấp, mỗi mức một «min» khác nhau")
+        check.add(line, where, "các mức phải xếp theo «min» từ cao xuống thấp, mỗi mức một «min» khác nhau" + when)
+
+
+def _each_value(scoring: dict, key: str, parameters: dict) -> list[tuple[date | None, float, str | None]]:
+    """Every value a scoring rule's ``key`` takes while the set is in force: (from, value, parameter) for each
+    dated value of the parameter it names, else the number written (from and parameter None)."""
+    name = scoring.get(key)
+    if isinstance(name, str) and name in parameters:
+        return [(since, value, name) for since, value, _ in parameters[name]["values"]]
+    return [(None, float(scoring[key]), None)]
+
+
+def _which(name: str | None, since: date | None, value: float) -> str:
+    """The parameter value a refusal is about, with the day it holds from when it is one of several."""
+    if name is None:
+        return ""
+    return f" (tham số {name} = {value:g}" + (f" từ {since:%d/%m/%Y})" if since is not None else ")")
+
+
+def _steps_on_each_day(steps: list[dict], bound: list, parameters: dict):
+    """A band table's steps with the parameters' values in force from each day one of them changes: (day, steps)
+    for every such day; nothing when no step reads a dated value (the steps as read are the only ones)."""
+    names = {name for key, step, name in bound if step is not None}
+    days = sorted({since for name in names for since, _, _ in parameters[name]["values"] if since is not None})
+    for day in days:
+        dated = [dict(s) for s in steps]
+        for key, step, name in bound:
+            if step is None:
+                continue
+            held = [value for since, value, _ in parameters[name]["values"] if since is None or since <= day]
+            if not held:
+                break  # the parameter has no value yet on that day: a set in force then is refused when scored
+            dated[step][key] = held[-1]
+        else:
+            yield day, dated
 
 
 def _check_classes(bands: list[Band], lines: list, check: _Checker) -> None:

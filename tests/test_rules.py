@@ -290,6 +290,30 @@ def test_dated_values_out_of_order_overlapping_or_without_reference_are_refused_
         parse(dated_set(values), "t.yaml")
 
 
+@pytest.mark.parametrize("scoring, values, said", [
+    ("{method: deduction, per: 1, floor: p}", "[-5, 0]", "«floor» (mức sàn) phải trong [0, 10] (tham số p = -5 từ "
+                                                         "01/01/2024)"),
+    ("{method: deduction, per: p}", "[-1, 1]", "«per» (số điểm trừ mỗi lần) phải dương (tham số p = -1 từ 01/01/2024)"),
+    ("{method: proportional, target: p}", "[0, 100]", "«target» của cách tính theo tỷ lệ phải dương (tham số p = 0 từ "
+                                                      "01/01/2024)"),
+    ("{method: bands, steps: [{points: 10, min: p}, {points: 5, min: 50}, {points: 0, min: 0}]}", "[40, 80]",
+     "các mức phải xếp theo «min» từ cao xuống thấp, mỗi mức một «min» khác nhau (theo giá trị các tham số có hiệu "
+     "lực từ 01/01/2024)"),
+], ids=["floor", "per", "target", "bands"])
+def test_every_dated_value_of_a_parameter_is_checked_as_its_latest_is(scoring, values, said):
+    """A period is scored with the value in force on its last day: a bad earlier value would score 2024 below 0."""
+    first, then = values.strip("[]").split(", ")
+    text = ruleset(f'- {{id: "1.1", title: X, max: 10, value: a, scoring: {scoring}, reference: r}}\n',
+                   extra=("effective: {from: 2024-01-01}\nparameters:\n  p:\n    values:\n"
+                          f"      - {{from: 2024-01-01, value: {first}, reference: QĐ 1/2024}}\n"
+                          f"      - {{from: 2025-01-01, value: {then}, reference: QĐ 1/2025}}\n"))
+    with pytest.raises(RuleSetError) as caught:
+        parse(text, "t.yaml")
+    assert [str(p) for p in caught.value.problems] == [f"t.yaml, dòng 16, tiêu chí 1.1: {said}"]
+    good = "1" if "steps" not in scoring else "90"
+    parse(text.replace(f"value: {first},", f"value: {good},").replace(f"value: {then},", f"value: {good},"), "t.yaml")
+
+
 def test_a_set_whose_effective_dates_hold_no_day_is_refused():
     with pytest.raises(RuleSetError) as caught:
         parse(ruleset(ONE_LEAF.format(value="a"), extra="effective: {from: 2025-01-01, to: 2024-12-31}\n"), "t.yaml")
