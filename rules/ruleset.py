@@ -96,6 +96,7 @@ class _Loader(_Bounded):
         super().__init__(stream)
         self.not_names: dict[tuple[int, int], tuple[int, str, Any]] = {}  # key's place → (line, as written, as read)
         self.repeated: dict[tuple[int, int], tuple[int, Any, int]] = {}  # key's place → (line, key, line of the first)
+        self.reserved: dict[tuple[int, int], tuple[int, str]] = {}  # key's place → (line, key) of a key «__…»
 
 
 class _Names(_Loader):
@@ -109,6 +110,10 @@ def _mapping_with_line(loader: _Loader, node: yaml.MappingNode) -> dict:
     own = [k for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"]  # before merged pairs are flattened in
     mapping = loader.construct_mapping(node, deep=True)
     _note_repeated(loader, own)
+    for key_node in own:  # «__line__» is where the line is kept: a key of the file so named would be dropped
+        key, mark = loader.construct_object(key_node, deep=True), key_node.start_mark
+        if isinstance(key, str) and key.startswith("__"):
+            loader.reserved[(mark.line, mark.column)] = (mark.line + 1, key)
     if loader.names:
         for key_node, _ in node.value:  # merged pairs included: construct_mapping has flattened them in
             key = loader.construct_object(key_node, deep=True)
@@ -180,6 +185,10 @@ def read_yaml(text: str, file: str, lines: bool = False, names: bool = False) ->
         raise RuleSetError([Problem(file, line, None, f"khóa «{_short(str(key), 80)}» đã có ở dòng {first}: mỗi khóa "
                                                       "chỉ được khai báo một lần trong một bảng")
                             for _, (line, key, first) in sorted(loader.repeated.items())])
+    if getattr(loader, "reserved", None):
+        raise RuleSetError([Problem(file, line, None, f"khóa «{_short(key, 80)}» bắt đầu bằng «__»: các tên này dành "
+                                                      "riêng cho chương trình, hãy đặt tên khác")
+                            for _, (line, key) in sorted(loader.reserved.items())])
     if getattr(loader, "not_names", None):
         raise RuleSetError([Problem(file, line, None, _not_a_name(written, key))
                             for _, (line, written, key) in sorted(loader.not_names.items())])

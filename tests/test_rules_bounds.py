@@ -141,6 +141,31 @@ def test_every_command_refuses_a_key_that_is_not_a_name_alike(tmp_path):
     assert said == "thu.yaml, dòng 5: khóa «1» phải là một tên (chuỗi chữ), YAML đọc nó là một số"
 
 
+RESERVED = "bắt đầu bằng «__»: các tên này dành riêng cho chương trình, hãy đặt tên khác"
+
+
+def test_a_key_starting_with_two_underscores_is_refused_with_its_line_never_dropped():
+    """«__line__» is where a mapping's line is kept: an input so named was silently dropped."""
+    text = rule_file(inputs="{van_ban_di: Văn bản đi, __line__: X}", scoring="{method: threshold, target: 1, __x: 1}")
+    assert refusal(text) == [f"thu.yaml, dòng 5: khóa «__line__» {RESERVED}",
+                             f"thu.yaml, dòng 11: khóa «__x» {RESERVED}"]
+
+
+def test_a_case_file_key_starting_with_two_underscores_is_refused(tmp_path):
+    from rules.cases import read_cases
+
+    path = tmp_path / "thu.tests.yaml"
+    path.write_text("- name: A\n  inputs: {van_ban_di: 1, __line__: 7}\n  expect: {total: 2}\n", encoding="utf-8")
+    with pytest.raises(RuleSetError) as caught:
+        read_cases(path)
+    assert [str(p) for p in caught.value.problems] == [f"thu.tests.yaml, dòng 2: khóa «__line__» {RESERVED}"]
+
+
+def test_every_command_refuses_a_key_starting_with_two_underscores_alike(tmp_path):
+    said = commands_refuse(tmp_path, rule_file(inputs="{van_ban_di: Văn bản đi, __line__: X}"))
+    assert said == f"thu.yaml, dòng 5: khóa «__line__» {RESERVED}"
+
+
 # --- Every key once -----------------------------------------------------------------------------------------
 
 def test_a_key_written_twice_in_one_mapping_is_refused_with_both_lines():
