@@ -97,6 +97,7 @@ class _Loader(_Bounded):
         self.not_names: dict[tuple[int, int], tuple[int, str, Any]] = {}  # key's place → (line, as written, as read)
         self.repeated: dict[tuple[int, int], tuple[int, Any, int]] = {}  # key's place → (line, key, line of the first)
         self.reserved: dict[tuple[int, int], tuple[int, str]] = {}  # key's place → (line, key) of a key «__…»
+        self.own: dict[int, list[yaml.Node]] = {}  # id(mapping node) → its keys as written, merged pairs left out
 
 
 class _Names(_Loader):
@@ -106,14 +107,18 @@ class _Names(_Loader):
     names = True
 
 
+MERGE = "tag:yaml.org,2002:merge"
+
+
 def _mapping_with_line(loader: _Loader, node: yaml.MappingNode) -> dict:
-    own = [k for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"]  # before merged pairs are flattened in
+    written = _written(loader, node)  # before merged pairs are flattened in
     mapping = loader.construct_mapping(node, deep=True)
-    _note_repeated(loader, own)
-    for key_node in own:  # «__line__» is where the line is kept: a key of the file so named would be dropped
-        key, mark = loader.construct_object(key_node, deep=True), key_node.start_mark
-        if isinstance(key, str) and key.startswith("__"):
-            loader.reserved[(mark.line, mark.column)] = (mark.line + 1, key)
+    for own in written:
+        _note_repeated(loader, own)
+        for key_node in own:  # «__line__» is where the line is kept: a key of the file so named would be dropped
+            key, mark = loader.construct_object(key_node, deep=True), key_node.start_mark
+            if isinstance(key, str) and key.startswith("__"):
+                loader.reserved[(mark.line, mark.column)] = (mark.line + 1, key)
     if loader.names:
         for key_node, _ in node.value:  # merged pairs included: construct_mapping has flattened them in
             key = loader.construct_object(key_node, deep=True)
@@ -125,10 +130,27 @@ def _mapping_with_line(loader: _Loader, node: yaml.MappingNode) -> dict:
     return mapping
 
 
+def _written(loader: _Loader, node: yaml.MappingNode) -> list[list[yaml.Node]]:
+    """The keys as written of ``node`` and of every mapping merged into it («<<: {…}», «<<: [*a, *b]», and what
+    those merge in turn), one list per mapping. A merged mapping is never constructed on its own: its pairs are
+    flattened into the mapping that merges it, so its keys are looked at here. Remembered per node: flattening
+    rewrites a node's pairs, and an alias may merge the same node again."""
+    if id(node) not in loader.own:
+        loader.own[id(node)] = [k for k, _ in node.value if k.tag != MERGE]
+    out = [loader.own[id(node)]]
+    for key_node, value in node.value:
+        if key_node.tag == MERGE:
+            for merged in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+                if isinstance(merged, yaml.MappingNode):
+                    out += _written(loader, merged)
+    return out
+
+
 def _note_repeated(loader: _Loader, keys: list[yaml.Node]) -> None:
-    """A key written twice in one mapping (a criterion's «max», an input, the set's «id»): YAML keeps the last one
-    without a word, so a file would score by a value its reader may not have seen. A merge key («<<») may still be
-    overridden by the mapping's own keys: only these are compared."""
+    """A key written twice in one mapping (a criterion's «max», an input, the set's «id»), a mapping merged with
+    «<<» included: YAML keeps the last one without a word, so a file would score by a value its reader may not
+    have seen. A merged key may still be overridden by the mapping's own keys: each mapping's own keys are
+    compared among themselves."""
     first: dict[Any, int] = {}
     for key_node in keys:
         key, mark = loader.construct_object(key_node, deep=True), key_node.start_mark

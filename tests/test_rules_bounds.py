@@ -181,6 +181,24 @@ def test_a_merged_key_may_still_be_overridden_by_the_mapping_s_own():
     assert rs.leaves[0].max == 2 and rs.leaves[0].unit == "%"
 
 
+@pytest.mark.parametrize("merged", ["{max: 1, max: 2}", "[{unit: '%'}, {max: 1, max: 2}]", "{<<: {max: 1, max: 2}}"],
+                         ids=["bang", "danh-sach", "long-nhau"])
+def test_a_key_written_twice_in_a_merged_mapping_is_refused(merged):
+    """YAML keeps one of the two without a word, in a mapping merged with «<<» as in any other."""
+    text = rule_file(max_=f"2\n    <<: {merged}")
+    assert refusal(text) == [
+        "thu.yaml, dòng 10: khóa «max» đã có ở dòng 10: mỗi khóa chỉ được khai báo một lần trong một bảng"]
+    assert refusal(rule_file(max_="2\n    <<: {__line__: 1}")) == [f"thu.yaml, dòng 10: khóa «__line__» {RESERVED}"]
+
+
+def test_a_mapping_merged_again_by_an_alias_is_not_taken_for_a_key_written_twice():
+    text = rule_file(scoring="&s {<<: {method: threshold, target: 5}, target: 1}",
+                     inputs="{van_ban_di: Văn bản đi, van_ban_den: Văn bản đến}") + (
+        "  - {id: \"1.2\", title: Văn bản đến, max: 1, value: van_ban_den, reference: r, scoring: {<<: *s, target: 2}}\n")
+    rs = parse(text, "thu.yaml")
+    assert [(leaf.method, leaf.params["target"]) for leaf in rs.leaves] == [("threshold", 1), ("threshold", 2)]
+
+
 def test_every_command_refuses_a_key_written_twice_alike(tmp_path):
     said = commands_refuse(tmp_path, rule_file(max_="2\n    max: 5"))
     assert said == "thu.yaml, dòng 10: khóa «max» đã có ở dòng 9: mỗi khóa chỉ được khai báo một lần trong một bảng"
