@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from rules.evaluate import evaluate
-from rules.ruleset import Problem, RuleSet, RuleSetError, _clean, read_file, read_yaml
+from rules.ruleset import Problem, RuleSet, RuleSetError, _clean, _finite, read_file, read_yaml
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,13 @@ def read_cases(path: Path) -> list[dict]:
         for key in ("total", "percent"):
             if key in expect and not _number(expect[key]):
                 bad(i, where, f"«expect.{key}» phải là một số")
+        for what, want, nullable in _expected_numbers(expect):
+            if isinstance(want, float) and math.isnan(want) and nullable:
+                bad(i, where, f"«{what}» là .nan, không phải một số mong đợi: mong đợi không có số liệu thì để trống "
+                              "(null)")
+            elif not _finite(want):
+                word = {"nan": ".nan", "inf": ".inf", "-inf": "-.inf"}.get(str(want), "số nguyên quá lớn")
+                bad(i, where, f"«{what}» là {word}: số mong đợi phải hữu hạn")
         if "classification" in expect and not isinstance(expect["classification"], (str, type(None))):
             bad(i, where, "«expect.classification» là tên một mức xếp loại")
     if problems:
@@ -83,6 +90,27 @@ def read_cases(path: Path) -> list[dict]:
 
 def _number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _expected_numbers(expect: dict):
+    """(where in «expect», number, whether null may be expected there) for every number a case expects. A NaN
+    compares equal to nothing, so it could never pass: no data is written null (a point, a variable), and as in the
+    rule file every number is finite."""
+    for key in ("total", "percent"):
+        if _number(expect.get(key)):
+            yield f"expect.{key}", expect[key], False
+    for key in ("points", "variables"):
+        if isinstance(expect.get(key), dict):
+            for name, v in expect[key].items():
+                if _number(v):
+                    yield f"expect.{key}.{name}", v, True
+
+
+def _checks(expect: dict) -> int:
+    """How many things a case compares: each expected point, title, reason and variable, the total, the percentage
+    and the class."""
+    groups = ("points", "titles", "reasons", "variables")
+    return sum(len(expect.get(k) or {}) for k in groups) + sum(k in expect for k in ("total", "percent", "classification"))
 
 
 def _lines(raw) -> list[int | None]:
@@ -119,6 +147,9 @@ def run_cases(ruleset: RuleSet, path: Path) -> list[CaseResult]:
             for key in expect.get(group) or {}:
                 if key not in known:
                     failures.append(f"bộ tiêu chí không có {'danh hiệu' if group != 'variables' else 'biến'} «{key}»")
+        if not _checks(expect):  # such a case would pass whatever the set scored
+            failures.append("ca không kiểm tra gì: «expect» không có điểm, tổng điểm, tỷ lệ, xếp loại, danh hiệu, lý do "
+                            "hay biến nào để so")
         if failures:
             out.append(CaseResult(name, tuple(failures)))
             continue

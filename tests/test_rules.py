@@ -158,6 +158,43 @@ def test_a_case_naming_an_input_the_set_does_not_read_fails_naming_it(tmp_path):
         ("sai", ("bộ tiêu chí không có chỉ tiêu đầu vào «aa»",)), ("dung", ())]
 
 
+def test_a_case_that_checks_nothing_fails_saying_so(tmp_path):
+    """Without anything to compare, a case passed whatever the set scored."""
+    path = tmp_path / "thu.yaml"
+    path.write_text(ruleset(ONE_LEAF.format(value="a")), encoding="utf-8")
+    cases_path(path).write_text("- {name: thieu, inputs: {a: 100}}\n"
+                                "- {name: trong, inputs: {a: 100}, expect: {}}\n"
+                                "- {name: khong-diem, inputs: {a: 100}, expect: {points: {}}}\n"
+                                "- {name: dung, inputs: {a: 100}, expect: {points: {'1.1': 2}}}\n"
+                                "- {name: tong, inputs: {a: 100}, expect: {total: 2}}\n",
+                                encoding="utf-8")
+    nothing = ("ca không kiểm tra gì: «expect» không có điểm, tổng điểm, tỷ lệ, xếp loại, danh hiệu, lý do hay biến "
+               "nào để so",)
+    assert [(r.name, r.failures) for r in run_cases(load(path), cases_path(path))] == [
+        ("thieu", nothing), ("trong", nothing), ("khong-diem", nothing), ("dung", ()), ("tong", ())]
+
+
+@pytest.mark.parametrize("expect, said", [
+    ("{points: {'1.1': .nan}}", "«expect.points.1.1» là .nan, không phải một số mong đợi: mong đợi không có số liệu "
+                                "thì để trống (null)"),
+    ("{total: .nan}", "«expect.total» là .nan: số mong đợi phải hữu hạn"),
+    ("{variables: {v: -.inf}}", "«expect.variables.v» là -.inf: số mong đợi phải hữu hạn"),
+], ids=["diem", "tong", "bien"])
+def test_a_case_expecting_a_number_that_is_not_finite_is_refused_with_its_line(tmp_path, expect, said):
+    """NaN equals nothing: such a case failed with «mong đợi nan, được None». No data is written null."""
+    from cli_runner import cchc
+
+    path = tmp_path / "thu.yaml"
+    path.write_text(ruleset(ONE_LEAF.format(value="a")), encoding="utf-8")
+    cases_path(path).write_text(f"- {{name: dung, inputs: {{a: 100}}, expect: {{points: {{'1.1': 2}}}}}}\n"
+                                f"- {{name: sai, inputs: {{a: 100}}, expect: {expect}}}\n", encoding="utf-8")
+    with pytest.raises(RuleSetError) as caught:
+        run_cases(load(path), cases_path(path))
+    assert [str(p) for p in caught.value.problems] == [f"thu.tests.yaml, dòng 2, ca sai: {said}"]
+    done = cchc("rules", "test", path, cwd=tmp_path)
+    assert done.returncode == 1 and said in " ".join((done.stdout + done.stderr).split())
+
+
 @pytest.mark.parametrize("value, extra, said", [
     ("a", "", "tiêu chí 1.1: «title» phải là một chuỗi chữ"),
     ("v", "variables:\n  v: {label: 5, formula: a}\n", "biến v: «label» phải là một chuỗi chữ"),
