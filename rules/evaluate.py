@@ -384,7 +384,12 @@ def _no_data(result: Result, leaf: Criterion, env1: dict, inputs: dict[str, floa
     """Why a leaf has no value for an entity, in brackets: the inputs it lacks, or else the division by zero (a
     ratio's denominator named) or the overflow; a value that is missing without saying why could not be told from a
     figure never sent."""
-    missing = [result.ruleset.label_of(n) for n, v in inputs.items() if np.isnan(v)]
+    lacking = [n for n, v in inputs.items() if np.isnan(v)]
+    past = [n for n in lacking if _overflowed(result, n, env1)]
+    missing = [result.ruleset.label_of(n) for n in lacking if n not in past]
+    if past:  # a variable computed past a float's range is no data, yet no figure is missing
+        said = f"phép tính vượt quá giới hạn của số thực: {', '.join(map(result.ruleset.label_of, past))}"
+        return f" ({'; '.join([', '.join(missing), said] if missing else [said])})"
     if missing:
         return f" ({', '.join(missing)})"
     if leaf.value.ratio and float(leaf.value.ratio[1](env1, 1)[0]) == 0:
@@ -394,6 +399,17 @@ def _no_data(result: Result, leaf: Criterion, env1: dict, inputs: dict[str, floa
     if leaf.value.overflows(env1):
         return " (phép tính vượt quá giới hạn của số thực)"
     return " (phép tính chia cho 0)"
+
+
+def _overflowed(result: Result, name: str, env1: dict) -> bool:
+    """Whether the variable ``name`` is no data for an entity (``env1``: its values) because some step of its formula,
+    or of a variable it reads that is no data, went past a float's range."""
+    var = next((v for v in result.ruleset.variables if v.name == name and v.formula is not None), None)
+    if var is None:
+        return False
+    if var.formula.overflows(env1):
+        return True
+    return any(n in env1 and np.isnan(env1[n][0]) and _overflowed(result, n, env1) for n in sorted(var.formula.names))
 
 
 def _parameters(result: Result, leaf: Criterion) -> str:

@@ -219,3 +219,21 @@ def test_a_value_past_a_float_s_range_is_no_data_and_says_why():
         assert np.isnan(result.values["1.1"][:2]).all() and result.total.tolist() == total
         assert ("Văn bản đi không có số liệu (phép tính vượt quá giới hạn của số thực) → 0/2 điểm (KH thử, mục 3)"
                 == result.explain("A")[0].sentence == result.explain("B")[0].sentence)
+
+
+def test_a_leaf_reading_a_variable_computed_past_a_float_s_range_says_so_not_that_a_figure_is_missing():
+    """The variable is no data as an input would be, but every figure was sent: the explanation says which it is."""
+    import pandas as pd
+
+    from rules.evaluate import evaluate
+
+    power = " * ".join(["van_ban_di"] * 21)
+    variables = (f"variables:\n  tich: {{label: Tích văn bản đi, formula: '{power}'}}\n"
+                 "  tich_cong: {label: Tích cộng một, formula: tich + 1}\n")
+    frame = pd.DataFrame({"van_ban_di": [1e15, np.nan]}, index=["A", "B"])
+    for value in ("tich", "tich_cong"):
+        result = evaluate(parse(rule_file(value=value, parameters=variables), "thu.yaml"), frame)
+        label = "Tích văn bản đi" if value == "tich" else "Tích cộng một"
+        assert result.explain("A")[0].sentence == (
+            f"Văn bản đi không có số liệu (phép tính vượt quá giới hạn của số thực: {label}) → 0/2 điểm (KH thử, mục 3)")
+        assert result.explain("B")[0].sentence == f"Văn bản đi không có số liệu ({label}) → 0/2 điểm (KH thử, mục 3)"
