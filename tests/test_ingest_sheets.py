@@ -91,7 +91,8 @@ def test_a_cell_merged_over_data_rows_holds_its_value_in_each(engine, tmp_path):
 
 
 def _computed(path, cells: dict[str, str]):
-    """The workbook at ``path`` as Excel saves it: its formulas' values (``cells``: reference → value) written."""
+    """The workbook at ``path`` as Excel saves it: its formulas' values (``cells``: reference → value) written, an
+    empty text as Excel writes it (the cell typed as text, its value empty)."""
     import re
     import zipfile
 
@@ -99,7 +100,9 @@ def _computed(path, cells: dict[str, str]):
         parts = {n: src.read(n) for n in src.namelist()}
     sheet = "xl/worksheets/sheet1.xml"
     for ref, value in cells.items():
-        parts[sheet] = re.sub(rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)<v></v>'.encode(), rb"\g<1><v>" + value.encode() + b"</v>",
+        typed = b' t="str"' if value == "" else b""
+        parts[sheet] = re.sub(rf'<c r="{ref}"([^>]*)>(<f>[^<]*</f>)<v></v>'.encode(),
+                              rb'<c r="' + ref.encode() + rb'"\g<1>' + typed + rb">\g<2><v>" + value.encode() + b"</v>",
                               parts[sheet])
     with zipfile.ZipFile(path, "w") as out:
         for name, data in parts.items():
@@ -114,14 +117,15 @@ def test_formulas_with_no_value_worked_out_are_refused_naming_their_cells(engine
     from store.ingest import IngestError
 
     ingest_file(engine, units_file(tmp_path))
-    rows = [["SKHCN", "Năm 2024", "van_ban_di", "=100+20", ""], ["STP", "Năm 2024", "van_ban_di", 80, ""],
+    rows = [["SKHCN", "Năm 2024", "van_ban_di", "=100+20", ""], ["STP", "Năm 2024", "van_ban_di", 80, '=IF(D3>0,"","?")'],
             ["XA0001", "Năm 2024", "van_ban_di", "=90+5", ""]]
     path = _book(tmp_path / "so_lieu.xlsx", [("Số liệu", FACT_HEADERS, rows, False)])
     before = snapshot(engine)
     with pytest.raises(IngestError) as err:
         ingest_file(engine, path)
     [problem] = err.value.problems
-    assert (problem.row, problem.column) == (2, "D") and "(D2, D4)" in problem.message
+    assert (problem.row, problem.column) == (2, "D") and "(D2, E3, D4)" in problem.message
     assert "mở tệp bằng Excel rồi lưu lại" in problem.message and snapshot(engine) == before
-    ingest_file(engine, _computed(path, {"D2": "120", "D4": "95"}))  # opened in Excel and saved: the values read
+    # opened in Excel and saved: the values read, the formula whose value is an empty text too
+    ingest_file(engine, _computed(path, {"D2": "120", "E3": "", "D4": "95"}))
     assert _values(engine) == [80, 95, 120]

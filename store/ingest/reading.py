@@ -177,8 +177,10 @@ def _peek_data(head: list[list], found: int, rows: Iterator, most: int = 20_000)
 
 _MERGED = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 # A cell holding a formula but no value worked out (<v> missing or empty): a workbook written by a program and
-# never opened in Excel, whose formulas nobody has computed yet.
-_UNCOMPUTED = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"[^>]*>\s*<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>[^<]*</(?:\w+:)?f>)'
+# never opened in Excel, whose formulas nobody has computed yet. A formula whose text is empty (=IF(B2="";"";…))
+# is typed as text (t="str") with an empty value: that one was worked out.
+_UNCOMPUTED = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"(?![^>]*\st="str")[^>]*>\s*<(?:\w+:)?f(?:\s[^>]*)?'
+                         rb'(?:/>|>[^<]*</(?:\w+:)?f>)'
                          rb'\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
 
 
