@@ -97,6 +97,13 @@ def test_every_structural_problem_is_reported_with_its_line():
     assert "thu.yaml, dòng 13, tiêu chí 1: tổng điểm tối đa của các tiêu chí con (5) khác điểm tối đa (10)" in messages
 
 
+def _refused(leaf: str) -> list:
+    """The problems of a rule set of one area holding ``leaf``, which must be refused."""
+    with pytest.raises(RuleSetError) as caught:
+        parse(ruleset(leaf), "thu.yaml")
+    return caught.value.problems
+
+
 @pytest.mark.parametrize("steps, message", [
     ("[]", "cách tính «bands» cần ít nhất một mức"),
     ("[{points: 1}, {points: 2, min: 10}]", "chỉ mức cuối cùng được không có «min»"),
@@ -105,9 +112,7 @@ def test_every_structural_problem_is_reported_with_its_line():
 ])
 def test_a_band_table_with_no_step_or_a_step_never_reached_is_refused(steps, message):
     leaf = f'- {{id: "1.1", title: X, max: 2, value: a, scoring: {{method: bands, steps: {steps}}}, reference: r}}\n'
-    with pytest.raises(RuleSetError) as caught:
-        parse(ruleset(leaf), "thu.yaml")
-    [problem] = caught.value.problems
+    [problem] = _refused(leaf)
     assert str(problem).startswith("thu.yaml, dòng 10, tiêu chí 1.1: ") and message in problem.message
 
 
@@ -118,9 +123,7 @@ def test_a_band_table_with_no_step_or_a_step_never_reached_is_refused(steps, mes
 ])
 def test_a_deduction_that_would_give_points_outside_zero_to_max_is_refused(scoring, message):
     leaf = f'- {{id: "1.1", title: X, max: 2, value: a, scoring: {scoring}, reference: r}}\n'
-    with pytest.raises(RuleSetError) as caught:
-        parse(ruleset(leaf), "thu.yaml")
-    assert [str(p) for p in caught.value.problems] == [f"thu.yaml, dòng 10, tiêu chí 1.1: {message}"]
+    assert [str(p) for p in _refused(leaf)] == [f"thu.yaml, dòng 10, tiêu chí 1.1: {message}"]
     kept = parse(ruleset(leaf.replace(scoring, "{method: deduction, per: 1, floor: 0.5}")), "thu.yaml")
     points = evaluate(kept, pd.DataFrame({"a": [0, 1, 10]}, index=["X", "Y", "Z"])).points["1.1"]
     assert points.tolist() == [2, 1, 0.5]
@@ -143,9 +146,7 @@ def test_a_parameter_named_as_an_input_is_refused():
 ])
 def test_a_criterion_id_that_is_not_text_as_written_is_refused(written, message):
     leaf = f'- {{id: {written}, title: X, max: 2, value: a, scoring: {{method: boolean}}, reference: r}}\n'
-    with pytest.raises(RuleSetError) as caught:
-        parse(ruleset(leaf), "thu.yaml")
-    [problem] = caught.value.problems
+    [problem] = _refused(leaf)
     assert problem.line == 10 and message in problem.message
 
 
