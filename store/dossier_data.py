@@ -668,6 +668,7 @@ def totals(engine: Engine, datasets: list[tuple[int, str]], year: int) -> pd.Dat
         if i == last or not _has_changes(engine, batch, path):
             changes(engine, datasets[:i + 1], year)
     newest = f"read_parquet({files_of(engine, datasets[-1][1])}, hive_partitioning = false)"
+    own = quoted(changes_path(engine, *datasets[-1]))
     sums = "[" + ", ".join(quoted(changes_path(engine, b, p)) for b, p in datasets) + "]"
     received = "[" + ", ".join(quoted(procedures_path(engine, b, p)) for b, p in datasets) + "]"
     names = [name for name, _ in _counted(year)[1]]
@@ -679,11 +680,14 @@ def totals(engine: Engine, datasets: list[tuple[int, str]], year: int) -> pd.Dat
     # than none; one column per period, turned into rows
     having = ", ".join(f"count(*) FILTER (WHERE {' + '.join(quarters[i] for i in inside)} > 0) AS \"{code}\""
                        for code, inside in made.items())
+    # a period this batch leaves without dossiers (its only ones re-sent with a day of another period) gets its
+    # zeros, or the counts an earlier batch wrote there would stay current
     with duck(engine) as con:
         con.execute(f"CREATE TEMP TABLE touched AS SELECT DISTINCT unit FROM {newest}")
         wide = con.execute(f"""
-            SELECT unit, period_code, {per_unit} FROM read_parquet({sums})
-            WHERE unit IN (SELECT unit FROM touched) GROUP BY unit, period_code HAVING sum(hs_tiep_nhan) > 0""").df()
+            SELECT unit, period_code, {per_unit} FROM read_parquet({sums}, filename = true)
+            WHERE unit IN (SELECT unit FROM touched) GROUP BY unit, period_code
+            HAVING sum(hs_tiep_nhan) > 0 OR bool_or(filename = {own})""").df()
         procedures = con.execute(f"""
             UNPIVOT (SELECT unit, {having} FROM (
                 SELECT unit, tthc_code, {per_quarter} FROM read_parquet({received})

@@ -172,6 +172,21 @@ def test_a_second_batch_re_aggregates_only_the_units_it_touched(any_engine, tmp_
     assert (year["hs_tiep_nhan"], year["hs_qua_han"], year["hs_truc_tiep"], year["tthc_phat_sinh_ho_so"]) == (3, 2, 1, 2)
 
 
+def test_a_period_a_correction_leaves_without_dossiers_counts_none(any_engine, tmp_path):
+    """STP's only dossier of the first quarter is sent again received in July: the quarter's counts, written by
+    the first batch, are no longer current — the unit's counts are those of a single file of the final rows."""
+    ingest_file(any_engine, units_file(tmp_path))
+    ingest_file(any_engine, write_csv(tmp_path / "ho_so_1.csv", DOSSIER_HEADERS, [dossier(unit="STP", code="A")]))
+    moved = dossier(unit="STP", code="A", received="05/07/2024", due="12/07/2024", finished="10/07/2024")
+    ingest_file(any_engine, write_csv(tmp_path / "ho_so_2.csv", DOSSIER_HEADERS, [moved]))
+    facts = _current_facts(any_engine)
+    counted = facts[facts["value"] != 0].reset_index(drop=True)
+    assert set(counted["period_code"]) == {"2024-Q3", "2024-9T", "2024-NAM"}
+    expected = _in_memory(any_engine, write_csv(tmp_path / "final.csv", DOSSIER_HEADERS, [moved]), 2024)
+    pd.testing.assert_frame_equal(counted, expected[expected["value"] != 0].reset_index(drop=True),
+                                  check_dtype=False)
+
+
 def test_an_existing_database_s_dossier_rows_move_to_datasets(tmp_path):
     from alembic import command
     from alembic.config import Config
