@@ -130,6 +130,13 @@ def create_account(engine: Engine, actor: Actor, username: str, full_name: str, 
     """A new account (the office only); returns its initial password, to be changed at first sign-in.
     ``email``: where its notifications are also sent, when SMTP is configured (optional)."""
     require(actor, "quan_tri")
+    with Session(engine) as s, s.begin():
+        return _add_account(s, actor, username, full_name, role, unit, assigned_units, password, email)
+
+
+def _add_account(s: Session, actor: Actor, username: str, full_name: str, role: str, unit: str | None,
+                 assigned_units: str, password: str | None, email: str | None) -> str:
+    """``create_account`` within the caller's transaction: a list of accounts is written whole or not at all."""
     name = _clean_username(username)
     email = mail.clean_address(email) if (email or "").strip() else None
     full_name = clean_text(full_name, "full_name", "họ và tên", 200)
@@ -139,29 +146,28 @@ def create_account(engine: Engine, actor: Actor, username: str, full_name: str, 
         raise Refused(f"vai trò «{role}» không có (chọn: {', '.join(ROLES)})", "role")
     password = password or initial_password()
     check_password(password, name)
-    with Session(engine) as s, s.begin():
-        if s.scalar(select(models.Account.id).where(models.Account.username == name)):
-            raise Refused(f"tên đăng nhập «{name}» đã có", "username")
-        unit_id = None
-        if role == "don_vi":
-            unit_id = s.scalar(select(models.Unit.id).where(models.Unit.code == (unit or "").strip()))
-            if unit_id is None:
-                raise Refused(f"đơn vị «{unit or ''}» không có trong danh mục (cán bộ đơn vị phải thuộc một đơn vị)",
-                              "unit")
-        codes = [c.strip() for c in (assigned_units or "").replace(";", ",").split(",") if c.strip()]
-        if codes:
-            if role != "tham_dinh":
-                raise Refused("chỉ thẩm định viên được phân công đơn vị", "assigned_units")
-            known = set(s.scalars(select(models.Unit.code).where(models.Unit.code.in_(codes))))
-            if missing := [c for c in codes if c not in known]:
-                raise Refused(f"đơn vị phân công không có: {', '.join(missing)}", "assigned_units")
-        acc = models.Account(username=name, full_name=full_name, role=role, unit_id=unit_id,
-                             assigned_units=",".join(codes), password_hash=_hasher.hash(password),
-                             must_change_password=True, disabled=False, failed_logins=0, created_at=_now(),
-                             email=email)
-        s.add(acc)
-        s.flush()
-        audit.record(s, actor, "tao_tai_khoan", f"tài khoản {name}", None, _view(acc, unit))
+    if s.scalar(select(models.Account.id).where(models.Account.username == name)):
+        raise Refused(f"tên đăng nhập «{name}» đã có", "username")
+    unit_id = None
+    if role == "don_vi":
+        unit_id = s.scalar(select(models.Unit.id).where(models.Unit.code == (unit or "").strip()))
+        if unit_id is None:
+            raise Refused(f"đơn vị «{unit or ''}» không có trong danh mục (cán bộ đơn vị phải thuộc một đơn vị)",
+                          "unit")
+    codes = [c.strip() for c in (assigned_units or "").replace(";", ",").split(",") if c.strip()]
+    if codes:
+        if role != "tham_dinh":
+            raise Refused("chỉ thẩm định viên được phân công đơn vị", "assigned_units")
+        known = set(s.scalars(select(models.Unit.code).where(models.Unit.code.in_(codes))))
+        if missing := [c for c in codes if c not in known]:
+            raise Refused(f"đơn vị phân công không có: {', '.join(missing)}", "assigned_units")
+    acc = models.Account(username=name, full_name=full_name, role=role, unit_id=unit_id,
+                         assigned_units=",".join(codes), password_hash=_hasher.hash(password),
+                         must_change_password=True, disabled=False, failed_logins=0, created_at=_now(),
+                         email=email)
+    s.add(acc)
+    s.flush()
+    audit.record(s, actor, "tao_tai_khoan", f"tài khoản {name}", None, _view(acc, unit))
     return password
 
 
@@ -356,11 +362,20 @@ def import_accounts(engine: Engine, actor: Actor, frame: pd.DataFrame) -> list[t
     if problems:
         raise Refused("; ".join(problems), "file")
     made = []
-    for name, row in zip(names, frame.to_dict("records")):
-        unit = row.get("Mã đơn vị", "").strip() or None
-        password = create_account(engine, actor, name, row["Họ và tên"], row["Vai trò"].strip(), unit,
-                                  row.get("Đơn vị phân công", ""), email=row.get("E-mail", ""))
-        made.append((name, row["Vai trò"].strip(), unit or "", password))
+    # One transaction: a row refused when written (a name too long, an appraiser's unknown unit) leaves none
+    # of the list written, nor the earlier rows' accounts without their passwords ever shown.
+    with Session(engine) as s, s.begin():
+        for i, (name, row) in enumerate(zip(names, frame.to_dict("records")), start=2):
+            unit = row.get("Mã đơn vị", "").strip() or None
+            try:
+                password = _add_account(s, actor, name, row["Họ và tên"], row["Vai trò"].strip(), unit,
+                                        row.get("Đơn vị phân công", ""), None, row.get("E-mail", ""))
+            except Refused as err:
+                problems.append(f"dòng {i}: {err.message}")
+                continue
+            made.append((name, row["Vai trò"].strip(), unit or "", password))
+        if problems:
+            raise Refused("; ".join(problems), "file")
     return made
 
 

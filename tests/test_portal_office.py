@@ -202,3 +202,23 @@ def test_demo_accounts_and_import(portal):
         accounts.import_accounts(engine, accounts.SYSTEM, bad)
     assert snapshot(engine) == before
     assert [m[0] for m in accounts.import_accounts(engine, accounts.SYSTEM, frame)] == ["canbo.nhap", "thamdinh.nhap"]
+
+
+def test_a_list_with_a_row_refused_when_written_writes_no_account(portal):
+    """The first row is good; the second has a name too long, then an appraiser's unit that does not exist, found
+    only as its account is made: neither account is written (the first one's password was never shown)."""
+    import pandas as pd
+
+    engine, _ = portal
+    frame = pd.DataFrame([["canbo.mot", "Nguyễn Văn An", "don_vi", "SKHCN", "", ""],
+                          ["thamdinh.hai", "B" * 250, "tham_dinh", "", "SKHCN, KHONGCO", ""]],
+                         columns=accounts.IMPORT_HEADERS)
+    before = snapshot(engine)
+    with pytest.raises(Refused) as caught:
+        accounts.import_accounts(engine, accounts.SYSTEM, frame)
+    assert caught.value.message == "dòng 3: họ và tên quá dài (tối đa 200 ký tự)"
+    assert snapshot(engine) == before
+    frame.loc[1, "Họ và tên"] = "Trần Thị Bình"
+    with pytest.raises(Refused, match="dòng 3: đơn vị phân công không có: KHONGCO"):
+        accounts.import_accounts(engine, accounts.SYSTEM, frame)
+    assert snapshot(engine) == before
