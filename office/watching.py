@@ -83,7 +83,8 @@ def _refused_group(statuses: list[FileStatus], folder: Path, said: Callable[[str
         name = st.path.name
         if st.refused:
             where = _refuse(st.path, folder, IngestError(st.problems).render())
-            said(f"[red]{name}[/]: bị từ chối, không ghi gì (xem {where})")
+            # a file no longer there has no .loi.txt to point to: its problem is said instead
+            said(f"[red]{name}[/]: bị từ chối, không ghi gì ({f'xem {where}' if where else st.problems[0].message})")
         elif st.result is not None and st.result.already:
             _move(st.path, folder / DONE)
             said(f"{name}: đã được nhập trước đây, bỏ qua.")

@@ -11,7 +11,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from helpers import DOSSIER_HEADERS, FACT_HEADERS, dossier, snapshot, units_file, write_csv
+from helpers import DOSSIER_HEADERS, FACT_HEADERS, dossier, snapshot, units_file, write_csv, write_xlsx
 from office.watching import DONE, REFUSED, _group, _look, take, watch_folder
 from store.ingest import ingest_file
 
@@ -118,3 +118,25 @@ def test_a_file_still_being_copied_is_read_whole(store, inbox):
     assert (inbox / DONE / "ho_so.csv").read_bytes() == content
     with store.connect() as conn:
         assert conn.execute(text("SELECT rows FROM ingest_batch WHERE file_name = 'ho_so.csv'")).scalar() == 400
+
+
+def test_a_file_taken_away_while_read_refuses_its_group_and_the_watcher_goes_on(store, inbox, monkeypatch):
+    """The sender moves a workbook back out of the folder while it is being read: its group is refused, naming it,
+    nothing is written, the other file waits in bi-tu-choi/ — an error reaching the watcher would stop it."""
+    import store.ingest.files as files
+
+    good = write_csv(inbox / "a.csv", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "120", ""]])
+    gone = write_xlsx(inbox / "b.xlsx", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "80", ""]])
+    read = files.read_sheet
+
+    def taken_away(path, kinds):
+        if path == gone:
+            gone.unlink()
+        return read(path, kinds)
+
+    monkeypatch.setattr(files, "read_sheet", taken_away)
+    before, said = snapshot(store), []
+    assert take(store, [good, gone], inbox, said.append) == 0
+    assert snapshot(store) == before
+    assert sorted(p.name for p in (inbox / REFUSED).iterdir()) == ["a.csv", "a.csv.loi.txt"]
+    assert "b.xlsx[/]: bị từ chối, không ghi gì (tệp đã bị xóa hoặc chuyển đi trong khi đang đọc)" in "\n".join(said)

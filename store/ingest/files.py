@@ -74,14 +74,29 @@ def _prepare(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending 
                                               f"(ví dụ {path / '*.xlsx'})")])
     if not path.is_file():
         raise IngestError([Problem(str(path), "không tìm thấy tệp")])
-    digest = _Digest(engine, path)
+    try:
+        return _prepare_found(engine, status, kind)
+    except FileNotFoundError:
+        if path.exists():
+            raise
+        # taken away while it was read (a watched folder's file moved back by its sender): refused, not a failure
+        raise IngestError([Problem(str(path), "tệp đã bị xóa hoặc chuyển đi trong khi đang đọc")]) from None
+
+
+def _prepare_found(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending | None:
+    digest = _Digest(engine, status.path)
     try:
         item = _read(engine, status, kind, digest)
     except (IngestError, streamed.Landed):
         if digest.landed() is None:
             raise
         item = None  # the same bytes landed before: as they were then, whatever reading them now would say
-    done = digest.landed()
+    try:
+        done = digest.landed()
+    except BaseException:
+        if item is not None and isinstance(item.frame, streamed.Staged):
+            item.frame.discard()
+        raise
     if done is not None:
         if item is not None and isinstance(item.frame, streamed.Staged):
             item.frame.discard()
