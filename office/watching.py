@@ -63,8 +63,10 @@ def _move(path: Path, where: Path) -> Path | None:
         return None
     where.mkdir(exist_ok=True)
     target = where / path.name
-    if target.exists():
-        target = where / f"{path.stem}-{time.strftime('%Y%m%d%H%M%S')}{path.suffix}"
+    stamp, n = time.strftime('%Y%m%d%H%M%S'), 1
+    while target.exists():  # a file of that name sent again, even within the second: each version kept
+        target = where / f"{path.stem}-{stamp}{f'-{n}' if n > 1 else ''}{path.suffix}"
+        n += 1
     return Path(shutil.move(str(path), target))
 
 

@@ -140,3 +140,16 @@ def test_a_file_taken_away_while_read_refuses_its_group_and_the_watcher_goes_on(
     assert snapshot(store) == before
     assert sorted(p.name for p in (inbox / REFUSED).iterdir()) == ["a.csv", "a.csv.loi.txt"]
     assert "b.xlsx[/]: bị từ chối, không ghi gì (tệp đã bị xóa hoặc chuyển đi trong khi đang đọc)" in "\n".join(said)
+
+
+def test_a_file_refused_again_within_the_second_keeps_every_version(store, inbox, monkeypatch):
+    """A figures file refused three times in a row under one name, within one second: each version stays in
+    bi-tu-choi/ with its own .loi.txt, none written over by the next."""
+    monkeypatch.setattr(time, "strftime", lambda *_: "20241215080000")
+    for value in ("-1", "-2", "-3"):
+        write_csv(inbox / "b.csv", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", value, ""]])
+        take(store, [inbox / "b.csv"], inbox, lambda _: None)
+    kept = sorted((inbox / REFUSED).glob("*.loi.txt"))
+    assert len(kept) == 3
+    said = sorted(f"«{v}»" for v in ("-1", "-2", "-3"))
+    assert sorted(next(w for w in said if w in p.read_text(encoding="utf-8")) for p in kept) == said
