@@ -172,6 +172,24 @@ def test_a_byte_that_is_not_utf8_past_the_start_is_named_by_its_row_and_column(e
     assert f"ho_so.csv, dòng {row}, cột «B»: ô có byte không thuộc mã UTF-8" in text
 
 
+@pytest.mark.parametrize("damage", ["half a pair", "cut short"])
+def test_a_utf16_file_with_bytes_that_are_no_character_is_refused_naming_the_cell(engine, damage, tmp_path):
+    """Excel's «Unicode Text» with half a surrogate pair in a cell, or cut short by one byte (a copy not
+    finished): refused naming the row and column, as a UTF-8 file's bad byte is, never an error of the reader."""
+    from helpers import refused, units_file
+
+    ingest_file(engine, units_file(tmp_path))
+    lines = ["\t".join(DOSSIER_HEADERS)] + ["\t".join(map(str, dossier(code=f"HS{i}"))) for i in range(3)]
+    data = ("\r\n".join(lines) + "\r\n").encode("utf-16")
+    at = data.index("HS1".encode("utf-16-le"))
+    data = data[:at] + b"\x00\xd8" + data[at:] if damage == "half a pair" else data[:-1]
+    path = tmp_path / "ho_so.csv"
+    path.write_bytes(data)
+    text = refused(engine, path)
+    where = "dòng 3, cột «B»" if damage == "half a pair" else "dòng 4, cột «L»"  # the last line end, cut
+    assert f"ho_so.csv, {where}: ô có ký tự không đọc được ở mã UTF-16" in text
+
+
 def test_a_byte_that_is_not_utf8_after_quoted_line_breaks_and_separators_is_named_by_its_record(engine, tmp_path):
     """Rows are records, as everywhere else: a quoted cell's line breaks and commas do not move the row or the
     column named."""

@@ -283,7 +283,11 @@ def _utf8(path: Path, name: str, kinds: Iterable) -> tuple[object, int, list[str
     if start.startswith(codecs.BOM_UTF8):
         return path, 3, []
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = path.read_bytes().decode("utf-16")
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise IngestError([_not_utf16(data, err.start, name, kinds)]) from None
         return io.BytesIO(unicodedata.normalize("NFC", text).encode("utf-8")), 0, ["tệp ở mã UTF-16"]
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
@@ -320,6 +324,18 @@ def _not_utf8(path: Path, name: str, kinds: Iterable = ()) -> Problem:
 
     row, column = _asked_of_bytes(path, place, None)
     return Problem(name, "ô có byte không thuộc mã UTF-8 (sửa ô này, hoặc lưu lại tệp với «CSV UTF-8»)", row, column)
+
+
+def _not_utf16(data: bytes, bad: int, name: str, kinds: Iterable) -> Problem:
+    """A UTF-16 file («Unicode Text») with two bytes that are no character (half a pair, or a last byte alone: a
+    file cut short): the row and column where they stand, as a file of lines read so far shows them."""
+    from openpyxl.utils import get_column_letter
+
+    before = data[:bad - (bad % 2)].decode("utf-16", "replace")
+    sep = _separator(before.splitlines()[:HEADER_WITHIN], kinds)[0]
+    line = before.rsplit("\n", 1)[-1]
+    return Problem(name, "ô có ký tự không đọc được ở mã UTF-16 (tệp bị cắt ngang hoặc hỏng): sửa ô này, hoặc lưu "
+                         "lại tệp từ Excel", before.count("\n") + 1, get_column_letter(line.count(sep) + 1))
 
 
 def _first_not_utf8(path: Path) -> int | None:
