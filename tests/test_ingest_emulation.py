@@ -168,6 +168,25 @@ def test_a_decision_closes_the_discipline_under_consideration(staffed, tmp_path)
     assert rows == [("da_quyet_dinh", "9/QĐ-SKHCN")]
 
 
+@pytest.mark.parametrize("pending_stored", [False, True])
+@pytest.mark.parametrize("decided_first", [False, True])
+def test_a_case_listed_under_consideration_and_decided_is_decided_whatever_the_order(staffed, tmp_path,
+                                                                                    pending_stored, decided_first):
+    """A register of discipline lists a case's history, a row under consideration and the row of its decision,
+    in either order, with the case already stored under consideration or not: one decided record, each time (it
+    had stayed open beside the decision, or been reopened by the row after it)."""
+    headers = ["Mã cán bộ", "Năm", "Hình thức kỷ luật", "Trạng thái", "Số quyết định", "Ngày quyết định"]
+    pending = ["CB2", 2024, "Khiển trách", "Đang xem xét", None, None]
+    decided = ["CB2", 2024, "Khiển trách", "Đã quyết định", "9/QĐ-SKHCN", "10/03/2024"]
+    if pending_stored:
+        ingest_file(staffed, write_xlsx(tmp_path / "kl1.xlsx", headers, [pending]))
+    ingest_file(staffed, write_xlsx(tmp_path / "kl2.xlsx", headers,
+                                    [decided, pending] if decided_first else [pending, decided]))
+    with Session(staffed) as s:
+        rows = [(d.status, d.decision_no) for d in s.scalars(select(models.Discipline))]
+    assert rows == [("da_quyet_dinh", "9/QĐ-SKHCN")]
+
+
 def test_a_discipline_under_consideration_written_twice_is_a_repeated_key(staffed, tmp_path):
     """Under consideration, a discipline has no decision number yet: two such rows are one key, refused naming the
     rows (both had been written, the second stopped by the database's constraint: a database error)."""

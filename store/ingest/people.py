@@ -100,6 +100,13 @@ def check_disciplines(ctx: Context, frame: pd.DataFrame, out: Collector) -> None
 
 def load_disciplines(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
     D = models.Discipline
+    rows = len(frame)
+    # A case the file lists both under consideration and decided (its history, in either order) is decided: the
+    # row under consideration would otherwise stay open beside the decision, or reopen it, by the rows' order.
+    case = ["person", "year", "form"]
+    decided_cases = frame.loc[frame["status"].eq("da_quyet_dinh"), case].drop_duplicates()
+    closed = frame[case].merge(decided_cases, how="left", indicator=True)["_merge"].eq("both").to_numpy()
+    frame = frame[~(closed & frame["status"].eq("dang_xem_xet").to_numpy())]
     keys = [(ctx.people[r.person], int(r.year), r.form, r.decision_no) for r in frame.itertuples(index=False)]
     existing = {(d.person_id, d.year, d.form, d.decision_no): d for d in session.scalars(
         select(D).where(tuple_(D.person_id, D.year, D.form, D.decision_no).in_(keys)))} if keys else {}
@@ -119,7 +126,7 @@ def load_disciplines(session: Session, frame: pd.DataFrame, ctx: Context, batch_
         rec.decided_on = None if pd.isna(row.decided_on) else row.decided_on.date()
         session.add(rec)
     session.flush()
-    return {"bản ghi kỷ luật": len(frame)}
+    return {"bản ghi kỷ luật": rows}
 
 
 INITIATIVE_COLUMNS = (
