@@ -101,6 +101,20 @@ def test_an_initiative_backs_one_award_only(staffed, tmp_path):
                         "thi đua cơ sở năm 2024: mỗi sáng kiến chỉ làm căn cứ cho một hình thức khen thưởng"]
 
 
+def test_a_corrected_file_may_move_an_initiative_to_another_award(staffed, tmp_path):
+    """SK2 was recorded as the ground of CB2's Chiến sĩ thi đua cơ sở; the corrected file gives that decision again
+    without it and names it for CB2's Giấy khen instead: the file's own version of an award replaces the stored
+    one, so the initiative backs one award — accepted, as the two files would be one after the other."""
+    ingest_file(staffed, write_xlsx(tmp_path / "kt1.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Chiến sĩ thi đua cơ sở", 2024, "5/QĐ", "20/12/2024", "SKHCN", "SK2"]]))
+    ingest_file(staffed, write_xlsx(tmp_path / "kt2.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Chiến sĩ thi đua cơ sở", 2024, "5/QĐ", "20/12/2024", "SKHCN", None],
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "6/QĐ", "21/12/2024", "SKHCN", "SK2"]]))
+    with Session(staffed) as s:
+        rows = {r.form: r.initiatives for r in s.scalars(select(models.AwardRecord))}
+    assert rows == {"chien_si_thi_dua_co_so": "", "giay_khen": "SK2"}
+
+
 def test_collective_ratings_and_their_titles(staffed, tmp_path):
     good = write_xlsx(tmp_path / "xep_loai_tap_the.xlsx", RATING_HEADERS, [
         ["SKHCN-VP", 2023, "HTXSNV", "Tập thể lao động xuất sắc"], ["SKHCN-VP", 2024, "Hoàn thành tốt nhiệm vụ", None]])

@@ -122,18 +122,22 @@ def _check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> Non
         owners = dict(s.execute(select(models.Initiative.code, models.Person.code)
                                 .join(models.Person, models.Person.id == models.Initiative.person_id)
                                 .where(models.Initiative.code.in_(wanted))).all())
+        campaigns = s.execute(select(models.Award.participant_kind, models.Award.participant, models.Award.year,
+                                     models.Award.form, models.Award.initiatives).where(models.Award.initiatives != "")).all()
+        records = s.execute(select(models.AwardRecord.participant_kind, models.AwardRecord.participant,
+                                   models.AwardRecord.year, models.AwardRecord.form,
+                                   models.AwardRecord.initiatives).where(models.AwardRecord.initiatives != ""))
+        keys = [(row.kind, row.participant, int(row.year) if row.year == row.year else 0, row.form)
+                for row in frame.itertuples(index=False)]
+        # a decision the file gives again is replaced by the file's version: what it rested on no longer counts
+        resent = set(keys)
+        records = [r for r in records if (r[0], r[1], int(r[2]), r[3]) not in resent]
         used: dict[str, str] = {}
-        for kind, who, year, form, codes in (
-                *s.execute(select(models.Award.participant_kind, models.Award.participant, models.Award.year,
-                                  models.Award.form, models.Award.initiatives).where(models.Award.initiatives != "")),
-                *s.execute(select(models.AwardRecord.participant_kind, models.AwardRecord.participant,
-                                  models.AwardRecord.year, models.AwardRecord.form,
-                                  models.AwardRecord.initiatives).where(models.AwardRecord.initiatives != ""))):
+        for kind, who, year, form, codes in (*campaigns, *records):
             for code in _codes(codes):
                 used[code] = (kind, who, int(year), form)
     seen: dict[str, int] = {}
-    for pos, (codes, row) in enumerate(zip(named, frame.itertuples(index=False))):
-        this = (row.kind, row.participant, int(row.year) if row.year == row.year else 0, row.form)
+    for pos, (codes, row, this) in enumerate(zip(named, frame.itertuples(index=False), keys)):
         for code in codes:
             if code not in owners:
                 out.add(f"sáng kiến «{code}» chưa có trong danh sách sáng kiến được công nhận", out.row_of(pos),
