@@ -88,6 +88,23 @@ def test_people_ratings_discipline_and_initiatives(db, tmp_path):
     assert (initiative.person_id, initiative.level) == (hoa.id, "co_so")
 
 
+def test_a_corrected_earlier_year_leaves_a_person_where_their_latest_year_has_them(db, tmp_path):
+    """CB1 is Chánh Văn phòng of SKHCN's office in 2024; a file correcting her 2023 rating, when she was a
+    Chuyên viên at STP, corrects that year's rating and unit, and leaves her where and as what she works now."""
+    ingest_file(db, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB1", "Nguyễn Thị Hoa", "Nữ", "12/05/1985", "Công chức", "Chuyên viên", "STP", "2023", "HTNV"],
+        ["CB1", "Nguyễn Thị Hoa", "Nữ", "12/05/1985", "Công chức", "Chánh Văn phòng", "SKHCN-VP", "2024", "HTXSNV"]]))
+    ingest_file(db, write_csv(tmp_path / "can_bo_2023.csv", PEOPLE_HEADERS, [
+        ["CB1", "Nguyễn Thị Hoa", "Nữ", "12/05/1985", "Viên chức", "Chuyên viên", "STP", "2023", "HTTNV"]]))
+    with Session(db) as s:
+        hoa = s.scalars(select(models.Person).where(models.Person.code == "CB1")).one()
+        unit = s.get(models.Unit, hoa.unit_id).code
+        ratings = dict(s.execute(select(models.StaffRating.year, models.StaffRating.rating)
+                                 .where(models.StaffRating.person_id == hoa.id)).all())
+    assert (hoa.position, unit, hoa.category) == ("Chánh Văn phòng", "SKHCN-VP", "cong_chuc")
+    assert ratings == {2023: "HTTNV", 2024: "HTXSNV"}
+
+
 def test_dossiers_become_indicators_per_period(db, tmp_path):
     ingest_file(db, write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
         dossier(code="1"),

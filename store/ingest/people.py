@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from store import models
@@ -57,6 +57,8 @@ def check_people(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
 def load_people(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
     units = {code: uid for code, (uid, _) in ctx.units.items()}
     existing = {p.code: p for p in session.scalars(select(models.Person))}
+    R = models.StaffRating
+    rated = dict(session.execute(select(R.person_id, func.max(R.year)).group_by(R.person_id)).all())
     latest = frame.sort_values("year").drop_duplicates("person", keep="last")
     added = 0
     for row in latest.itertuples(index=False):
@@ -64,8 +66,11 @@ def load_people(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: i
         if person is None:
             person = existing[row.person] = models.Person(code=row.person)
             added += 1
-        person.full_name, person.gender, person.category = row.name, row.gender, row.category
-        person.position, person.unit_id, person.batch_id = row.position, units[row.unit], batch_id
+        person.full_name, person.gender = row.name, row.gender
+        # where and as what a person works now is their latest year's: a corrected earlier year does not move them
+        if person.id is None or int(row.year) >= rated.get(person.id, 0):
+            person.category, person.position, person.unit_id = row.category, row.position, units[row.unit]
+        person.batch_id = batch_id
         person.birth_date = None if pd.isna(row.birth_date) else row.birth_date.date()
         session.add(person)
     session.flush()
