@@ -222,3 +222,15 @@ def test_a_list_with_a_row_refused_when_written_writes_no_account(portal):
     with pytest.raises(Refused, match="dòng 3: đơn vị phân công không có: KHONGCO"):
         accounts.import_accounts(engine, accounts.SYSTEM, frame)
     assert snapshot(engine) == before
+
+
+def test_an_evidence_name_with_dots_inside_is_a_name_not_a_path():
+    """«Báo cáo quý I...pdf» holds no separator: it is kept as typed, while a name with a path or of dots alone
+    stays refused."""
+    from office.evidence import BadFile, clean_name
+
+    assert clean_name("Báo cáo quý I...pdf", "pdf") == "Báo cáo quý I...pdf"
+    assert clean_name('Tờ trình "CCHC" số 12..pdf', "pdf") == 'Tờ trình "CCHC" số 12..pdf'
+    for name in ("../../x.pdf", "..\\x.pdf", "..", "...pdf"):
+        with pytest.raises(BadFile):
+            clean_name(name, "pdf")
