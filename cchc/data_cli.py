@@ -15,18 +15,20 @@ db_app = typer.Typer(help="Cơ sở dữ liệu: tạo, nâng cấp, xem tình t
 
 
 def _ingest(path: Path, kind: str | None = None, year: int | None = None):
+    from rich.markup import escape
+
     from cchc.shell import progress
     from office.ingestion import ingest as land
 
     with progress() as bar:
-        task = bar.add_task(f"Nhập {path.name}", total=None)
+        task = bar.add_task(f"Nhập {escape(path.name)}", total=None)
         result = land(engine(), path, kind=kind, year=year,
                       progress=lambda n: bar.update(task, advance=n, total=None))
     if result.already:
-        console.print(f"[yellow]{path.name}[/]: tệp này đã được nhập (lô #{result.batch_id}); không thêm gì.")
+        console.print(f"[yellow]{escape(path.name)}[/]: tệp này đã được nhập (lô #{result.batch_id}); không thêm gì.")
     else:
         what = ", ".join(f"{number(v)} {k}" for k, v in result.loaded.items())
-        console.print(f"[green]{path.name}[/] ({result.kind.title}): lô #{result.batch_id}, "
+        console.print(f"[green]{escape(path.name)}[/] ({result.kind.title}): lô #{result.batch_id}, "
                       f"{number(result.rows)} dòng — {what}.")
     return result
 
@@ -64,6 +66,8 @@ def ingest(
 ) -> None:
     """Nhập tệp dữ liệu: kiểm tra toàn bộ, có lỗi thì từ chối cả tệp và không ghi gì. Nhiều tệp: kiểm tra tất cả
     rồi ghi tất cả trong một lần, hoặc không ghi tệp nào."""
+    from rich.markup import escape
+
     from cchc.shell import progress
     from office.ingestion import KINDS, IngestError, ingest_many
 
@@ -75,7 +79,7 @@ def ingest(
 
         def written(name: str, n: int) -> None:
             if name not in tasks:
-                tasks[name] = bar.add_task(f"Ghi {name}", total=None)
+                tasks[name] = bar.add_task(f"Ghi {escape(name)}", total=None)
             bar.update(tasks[name], advance=n, total=None)
 
         try:
@@ -92,7 +96,9 @@ def ingest(
 
 def print_status(status) -> None:
     """One file's fate: đã nhận (its batch), đã nhập trước đây, bị từ chối, or valid but held back."""
-    name = status.name
+    from rich.markup import escape
+
+    name = escape(status.name)  # «so_lieu [SNV].xlsx»: a name, not a style of the console's
     if status.refused:
         console.print(f"[red]{name}[/]: bị từ chối ({number(len(status.problems))} lỗi, xem bên dưới).")
     elif status.held:
@@ -105,9 +111,9 @@ def print_status(status) -> None:
         console.print(f"[green]{name}[/] ({result.kind.title}): đã nhận — lô #{result.batch_id}, "
                       f"{number(result.rows)} dòng — {what}.")
     for note in status.notes:
-        console.print(f"  {note}")
+        console.print(f"  {escape(note)}")
     for warning in status.warnings:
-        console.print(f"  [yellow]Lưu ý:[/] {warning}")
+        console.print(f"  [yellow]Lưu ý:[/] {escape(str(warning))}")
 
 
 def template(

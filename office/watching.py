@@ -11,6 +11,7 @@ with a ``.loi.txt``: the refused file's problems, or, for a good file, that it w
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -24,6 +25,17 @@ from store.ingest.files import FileStatus, ingest_files
 
 DONE, REFUSED = "da-nhap", "bi-tu-choi"
 SETTLE = 2.0  # seconds a group's files keep their size and time before it is read
+
+
+# What the console («said») reads as a style: «[snv]» in «[snv] so_lieu.csv» (rich's markup, which the layers
+# below the command line do not import: its escaping, as rich.markup.escape does it).
+_STYLE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+
+
+def _shown(text: str) -> str:
+    """A name (or a problem quoting a cell) as the console shows it: its brackets as they are."""
+    text = _STYLE.sub(lambda m: f"{m[1]}{m[1]}\\{m[2]}", text)
+    return text + "\\" if text.endswith("\\") and not text.endswith("\\\\") else text
 
 
 @dataclass
@@ -86,15 +98,17 @@ def _refused_group(statuses: list[FileStatus], folder: Path, said: Callable[[str
         if st.refused:
             where = _refuse(st.path, folder, IngestError(st.problems).render())
             # a file no longer there has no .loi.txt to point to: its problem is said instead
-            said(f"[red]{name}[/]: bị từ chối, không ghi gì ({f'xem {where}' if where else st.problems[0].message})")
+            why = f"xem {where}" if where else st.problems[0].message
+            said(f"[red]{_shown(name)}[/]: bị từ chối, không ghi gì ({_shown(why)})")
         elif st.result is not None and st.result.already:
             _move(st.path, folder / DONE)
-            said(f"{name}: đã được nhập trước đây, bỏ qua.")
+            said(f"{_shown(name)}: đã được nhập trước đây, bỏ qua.")
         else:
             where = _refuse(st.path, folder, f"{name}: tệp hợp lệ nhưng không được ghi, vì cùng đợt với tệp bị từ chối "
                                              f"({names}): các tệp đến cùng lúc được nhập cùng nhau, hoặc không tệp nào. "
                                              "Sửa tệp bị từ chối rồi thả lại cả đợt.\nKhông có dữ liệu nào được ghi.")
-            said(f"[yellow]{name}[/]: hợp lệ nhưng chưa ghi, vì {names} cùng đợt bị từ chối (xem {where})")
+            said(f"[yellow]{_shown(name)}[/]: hợp lệ nhưng chưa ghi, vì {_shown(names)} cùng đợt bị từ chối "
+                 f"(xem {_shown(where)})")
 
 
 def take(engine: Engine, files: list[Path], folder: Path, said: Callable[[str], None],
@@ -112,11 +126,11 @@ def take(engine: Engine, files: list[Path], folder: Path, said: Callable[[str], 
     for st in statuses:
         _move(st.path, folder / DONE)
         if st.result.already:
-            said(f"{st.path.name}: đã được nhập trước đây, bỏ qua.")
+            said(f"{_shown(st.path.name)}: đã được nhập trước đây, bỏ qua.")
         else:
             landed += 1
             landed_hook(st.result)
-            said(f"[green]{st.path.name}[/]: lô #{st.result.batch_id}, {st.result.rows} dòng.")
+            said(f"[green]{_shown(st.path.name)}[/]: lô #{st.result.batch_id}, {st.result.rows} dòng.")
     return landed
 
 

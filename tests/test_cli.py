@@ -306,6 +306,21 @@ def test_eligibility_of_a_province_without_a_unit_coded_snv(tmp_path):
     assert (tmp_path / "r" / "danh-sach-xet-danh-hieu-tinh-2024.docx").exists()
 
 
+def test_each_file_s_status_names_it_as_it_is_named_brackets_and_all(tmp_path):
+    """«[snv] don_vi.csv» and «so_lieu [ban sua].csv»: the console read their brackets as styles, and the status
+    of each file named another file (« don_vi.csv», «so_lieu .csv»)."""
+    from helpers import UNIT_HEADERS, UNITS
+
+    units = write_csv(tmp_path / "[snv] don_vi.csv", UNIT_HEADERS, UNITS)
+    bad = write_csv(tmp_path / "so_lieu [ban sua].csv", FACT_HEADERS, [["SO-LA", "Năm 2024", "van_ban_di", "5", ""]])
+    done = cchc("ingest", units, bad, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "[snv] don_vi.csv: hợp lệ, nhưng không ghi" in done.stdout
+    assert "so_lieu [ban sua].csv: bị từ chối (1 lỗi" in done.stdout
+    done = cchc("ingest", units, cwd=tmp_path)
+    assert done.returncode == 0 and "[snv] don_vi.csv (Danh mục đơn vị): đã nhận" in done.stdout
+
+
 def test_the_help_of_ingest_and_template_names_every_kind_of_file(tmp_path):
     from cchc.data_cli import KIND_CODES
     from store.ingest import KINDS

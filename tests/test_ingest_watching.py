@@ -153,3 +153,17 @@ def test_a_file_refused_again_within_the_second_keeps_every_version(store, inbox
     assert len(kept) == 3
     said = sorted(f"«{v}»" for v in ("-1", "-2", "-3"))
     assert sorted(next(w for w in said if w in p.read_text(encoding="utf-8")) for p in kept) == said
+
+
+def test_what_the_watcher_says_names_files_with_brackets_as_they_are(store, inbox):
+    """«[snv] so_lieu.csv» refused with «so_lieu [ban sua].csv»: as the console prints them, the names keep their
+    brackets (read as styles, they named other files)."""
+    from rich.console import Console
+
+    write_csv(inbox / "[snv] so_lieu.csv", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "120", ""]])
+    write_csv(inbox / "so_lieu [ban sua].csv", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_ky_so", "-1", ""]])
+    console = Console(file=io.StringIO(), width=300)
+    take(store, sorted(inbox.glob("*.csv")), inbox, console.print)
+    printed = console.file.getvalue()
+    assert "so_lieu [ban sua].csv: bị từ chối, không ghi gì (xem bi-tu-choi/so_lieu [ban sua].csv.loi.txt)" in printed
+    assert "[snv] so_lieu.csv: hợp lệ nhưng chưa ghi, vì so_lieu [ban sua].csv cùng đợt bị từ chối" in printed
