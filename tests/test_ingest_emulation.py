@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from helpers import PEOPLE_HEADERS, snapshot, units_file, write_csv, write_xlsx
@@ -199,6 +199,20 @@ def test_a_case_listed_under_consideration_and_decided_is_decided_whatever_the_o
     with Session(staffed) as s:
         rows = [(d.status, d.decision_no) for d in s.scalars(select(models.Discipline))]
     assert rows == [("da_quyet_dinh", "9/QĐ-SKHCN")]
+
+
+def test_a_file_of_more_keys_than_a_statement_takes_lands_alike_on_both_databases(staffed, tmp_path):
+    """17,000 discipline records, four columns of key each: looked up at once, their keys were more parameters
+    than PostgreSQL takes in a statement (65,535) — a database error there, where SQLite took them. Sent again
+    corrected, each is found and updated."""
+    headers = ["Mã cán bộ", "Năm", "Hình thức kỷ luật", "Trạng thái", "Số quyết định", "Ngày quyết định"]
+    rows = [["CB2", "2024", "Khiển trách", "Đã quyết định", f"{i}/QĐ-SKHCN", "10/03/2024"] for i in range(17_000)]
+    assert ingest_file(staffed, write_csv(tmp_path / "kl1.csv", headers, rows)).rows == 17_000
+    rows = [row[:5] + ["11/03/2024"] for row in rows]
+    assert ingest_file(staffed, write_csv(tmp_path / "kl2.csv", headers, rows)).rows == 17_000
+    with Session(staffed) as s:
+        days = s.execute(select(models.Discipline.decided_on, func.count()).group_by(models.Discipline.decided_on)).all()
+    assert days == [(date(2024, 3, 11), 17_000)]
 
 
 def test_a_discipline_under_consideration_written_twice_is_a_repeated_key(staffed, tmp_path):

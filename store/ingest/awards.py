@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import models
+from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year
 from store.ingest.kind import Context, Kind
 from store.ingest.people import RATINGS
@@ -119,9 +120,10 @@ def _check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> Non
     if not wanted:
         return
     with ctx.reading() as s:
-        owners = dict(s.execute(select(models.Initiative.code, models.Person.code)
-                                .join(models.Person, models.Person.id == models.Initiative.person_id)
-                                .where(models.Initiative.code.in_(wanted))).all())
+        owners = dict(in_slices(wanted, lambda part: s.execute(
+            select(models.Initiative.code, models.Person.code)
+            .join(models.Person, models.Person.id == models.Initiative.person_id)
+            .where(models.Initiative.code.in_(part))).all()))
         campaigns = s.execute(select(models.Award.participant_kind, models.Award.participant, models.Award.year,
                                      models.Award.form, models.Award.initiatives).where(models.Award.initiatives != "")).all()
         records = s.execute(select(models.AwardRecord.participant_kind, models.AwardRecord.participant,
@@ -160,8 +162,8 @@ def _check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> Non
 def load_awards(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
     A = models.AwardRecord
     units = {code: uid for code, (uid, _) in ctx.units.items()}
-    existing = {(a.participant_kind, a.participant, a.year, a.form): a for a in session.scalars(
-        select(A).where(A.participant.in_(sorted(set(frame["participant"])))))}
+    existing = {(a.participant_kind, a.participant, a.year, a.form): a for a in in_slices(
+        sorted(set(frame["participant"])), lambda part: session.scalars(select(A).where(A.participant.in_(part))))}
     for row in frame.itertuples(index=False):
         key = (row.kind, row.participant, int(row.year), row.form)
         rec = existing.get(key) or A(participant_kind=key[0], participant=key[1], year=key[2], form=key[3])
@@ -202,7 +204,8 @@ def load_ratings(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: 
     C = models.CollectiveRating
     units = {code: uid for code, (uid, _) in ctx.units.items()}
     ids = sorted({units[u] for u in frame["unit"]})
-    existing = {(r.unit_id, r.year): r for r in session.scalars(select(C).where(C.unit_id.in_(ids)))}
+    existing = {(r.unit_id, r.year): r for r in in_slices(ids, lambda part: session.scalars(
+        select(C).where(C.unit_id.in_(part))))}
     for row in frame.itertuples(index=False):
         key = (units[row.unit], int(row.year))
         rec = existing.get(key) or C(unit_id=key[0], year=key[1])

@@ -13,6 +13,16 @@ from sqlalchemy import Date, DateTime
 from sqlalchemy.orm import Session
 
 CHUNK = 100_000
+# PostgreSQL takes at most 65,535 parameters in a statement (SQLite here 250,000), and parses a list of keys of
+# several columns into a chain of comparisons deeper than its stack beyond a few thousand: a file's keys are looked
+# up in slices of this many, so that a file of 20,000 rows is read alike on both.
+KEYS_PER_QUERY = 1_000
+
+
+def in_slices(keys, rows_of) -> list:
+    """``rows_of(part)`` (the rows a query finds for a list of keys) over slices of ``keys``, put together."""
+    keys = list(keys)
+    return [row for at in range(0, len(keys), KEYS_PER_QUERY) for row in rows_of(keys[at:at + KEYS_PER_QUERY])]
 
 
 def _column(series: pd.Series, sql_type, dialect: str) -> list:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from store import models
+from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector
@@ -113,13 +114,13 @@ def load_disciplines(session: Session, frame: pd.DataFrame, ctx: Context, batch_
     closed = frame[case].merge(decided_cases, how="left", indicator=True)["_merge"].eq("both").to_numpy()
     frame = frame[~(closed & frame["status"].eq("dang_xem_xet").to_numpy())]
     keys = [(ctx.people[r.person], int(r.year), r.form, r.decision_no) for r in frame.itertuples(index=False)]
-    existing = {(d.person_id, d.year, d.form, d.decision_no): d for d in session.scalars(
-        select(D).where(tuple_(D.person_id, D.year, D.form, D.decision_no).in_(keys)))} if keys else {}
+    existing = {(d.person_id, d.year, d.form, d.decision_no): d for d in in_slices(keys, lambda part: session.scalars(
+        select(D).where(tuple_(D.person_id, D.year, D.form, D.decision_no).in_(part))))}
     # A decision closes the case that was under consideration for the same person, year and form: the pending
     # row becomes the decided one rather than staying open beside it.
     people = sorted({k[0] for k in keys})
-    pending = {(d.person_id, d.year, d.form): d for d in session.scalars(
-        select(D).where(D.person_id.in_(people), D.status == "dang_xem_xet"))} if keys else {}
+    pending = {(d.person_id, d.year, d.form): d for d in in_slices(people, lambda part: session.scalars(
+        select(D).where(D.person_id.in_(part), D.status == "dang_xem_xet")))}
     for key, row in zip(keys, frame.itertuples(index=False)):
         rec = existing.get(key)
         if rec is None and row.status == "da_quyet_dinh":
@@ -150,8 +151,8 @@ def check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> None
 
 
 def load_initiatives(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
-    existing = {i.code: i for i in session.scalars(
-        select(models.Initiative).where(models.Initiative.code.in_(list(frame["code"]))))}
+    existing = {i.code: i for i in in_slices(frame["code"], lambda part: session.scalars(
+        select(models.Initiative).where(models.Initiative.code.in_(part))))}
     for row in frame.itertuples(index=False):
         rec = existing.get(row.code) or models.Initiative(code=row.code)
         rec.title, rec.person_id, rec.year = row.title, ctx.people[row.person], int(row.year)

@@ -8,6 +8,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from store import models
+from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector
@@ -86,8 +87,8 @@ def _matters(session: Session, model, subject: str, ids: list[int], frame: pd.Da
     keys = [(i, r.kind, r.opened_on.date()) for i, r in zip(ids, frame.itertuples(index=False))]
     if not keys:
         return 0
-    existing = {(getattr(p, subject), p.kind, p.opened_on): p for p in session.scalars(
-        select(model).where(tuple_(column, model.kind, model.opened_on).in_(keys)))}
+    existing = {(getattr(p, subject), p.kind, p.opened_on): p for p in in_slices(keys, lambda part: session.scalars(
+        select(model).where(tuple_(column, model.kind, model.opened_on).in_(part))))}
     closed = 0
     for key, row in zip(keys, frame.itertuples(index=False)):
         rec = existing.get(key) or model(**{subject: key[0]}, kind=key[1], opened_on=key[2])
@@ -117,8 +118,8 @@ def check_topics(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
 def load_topics(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
     T = models.ResearchTopic
     keys = [(r.code, ctx.people[r.person]) for r in frame.itertuples(index=False)]
-    existing = {(t.code, t.person_id): t for t in session.scalars(
-        select(T).where(tuple_(T.code, T.person_id).in_(keys)))}
+    existing = {(t.code, t.person_id): t for t in in_slices(keys, lambda part: session.scalars(
+        select(T).where(tuple_(T.code, T.person_id).in_(part))))}
     for key, row in zip(keys, frame.itertuples(index=False)):
         rec = existing.get(key) or T(code=key[0], person_id=key[1])
         rec.title, rec.year, rec.level, rec.batch_id = row.title, int(row.year), row.level, batch_id
