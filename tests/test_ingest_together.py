@@ -79,3 +79,27 @@ def test_a_folder_named_as_a_file_is_refused_as_a_folder(engine, tmp_path):
     [problem] = err.value.problems
     assert problem.message.startswith("là một thư mục, không phải tệp") and problem.file == str(tmp_path / "ho_so.csv")
     assert snapshot(engine) == before
+
+
+def test_a_file_that_may_not_be_read_is_refused_naming_it(store, tmp_path, monkeypatch):
+    """A file saved for its sender alone: its group is refused, naming it, with nothing written — not a failure
+    of the command (exit 3)."""
+    import store.ingest.files as files
+    from helpers import FACT_HEADERS
+
+    good = write_csv(tmp_path / "a.csv", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "120", ""]])
+    locked = write_xlsx(tmp_path / "b.xlsx", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_ky_so", "20", ""]])
+    read = files.read_sheet
+
+    def denied(path, kinds):
+        if path == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read(path, kinds)
+
+    monkeypatch.setattr(files, "read_sheet", denied)
+    before = snapshot(store)
+    with pytest.raises(IngestError) as caught:
+        ingest_files(store, [good, locked])
+    assert [str(p) for p in caught.value.problems] == [
+        f"{locked}: không có quyền đọc tệp: cấp quyền đọc cho tài khoản chạy cchc rồi nhập lại"]
+    assert caught.value.statuses[0].held and snapshot(store) == before

@@ -81,6 +81,12 @@ def _prepare(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending 
             raise
         # taken away while it was read (a watched folder's file moved back by its sender): refused, not a failure
         raise IngestError([Problem(str(path), "tệp đã bị xóa hoặc chuyển đi trong khi đang đọc")]) from None
+    except PermissionError as err:
+        if err.filename is not None and Path(err.filename) != path:
+            raise  # the data folder's, not the file's: a failure of the installation
+        # a file its sender saved for themselves alone (a shared folder, another account)
+        raise IngestError([Problem(str(path), "không có quyền đọc tệp: cấp quyền đọc cho tài khoản chạy cchc "
+                                              "rồi nhập lại")]) from None
 
 
 def _prepare_found(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending | None:
