@@ -54,7 +54,7 @@ def announce(_result=None) -> None:
 
 
 # Every kind of file, as store.ingest.KINDS orders them (written out: the help is built before anything is imported).
-KIND_CODES = ("don_vi, can_bo, ky_luat, sang_kien, so_lieu, ho_so, bao_cao, ket_qua_kiem_tra, bao_cao_noi_dung, "
+KIND_CODES = ("don_vi, can_bo, ky_luat, sang_kien, ho_so, so_lieu, bao_cao, ket_qua_kiem_tra, bao_cao_noi_dung, "
               "xep_loai_tap_the, khen_thuong, vu_viec, de_tai")
 
 

@@ -103,3 +103,22 @@ def test_a_file_that_may_not_be_read_is_refused_naming_it(store, tmp_path, monke
     assert [str(p) for p in caught.value.problems] == [
         f"{locked}: không có quyền đọc tệp: cấp quyền đọc cho tài khoản chạy cchc rồi nhập lại"]
     assert caught.value.statuses[0].held and snapshot(store) == before
+
+
+@pytest.mark.parametrize("dossiers_first", [True, False])
+def test_a_declared_part_of_the_dossiers_is_checked_against_the_dossiers_of_the_same_command(store, tmp_path,
+                                                                                              dossiers_first):
+    """50 dossiers synchronised with the national portal declared for STP's year, and a file of its 10 dossiers:
+    in one command, whichever order they are named in, the figure is refused as it is once the dossiers are in
+    (figures were written first, checked before the dossiers' counts were there)."""
+    from helpers import FACT_HEADERS
+
+    figures = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["STP", "Năm 2024", "hs_dong_bo_dvcqg", "50", "x"]])
+    dossiers = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code=f"HS{i}") for i in range(10)])
+    before = snapshot(store)
+    with pytest.raises(IngestError) as caught:
+        ingest_files(store, [dossiers, figures] if dossiers_first else [figures, dossiers])
+    assert [str(p) for p in caught.value.problems] == [
+        "so_lieu.csv, dòng 2, cột «Giá trị»: Hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia (50) lớn hơn Tổng số hồ sơ "
+        "tiếp nhận trong kỳ (10 (giá trị đang có trong hệ thống)) của đơn vị STP, kỳ 2024-NAM"]
+    assert snapshot(store) == before and _on_disk(store) == []

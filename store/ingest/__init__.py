@@ -29,10 +29,11 @@ from store.ingest.problems import Collector, IngestError, Problem
 from store.ingest.reading import SUFFIXES as SUFFIXES  # where the folder watcher looks for files
 from store.ingest.reading import read_sheet
 
-# In the order files depend on each other (people need their units, discipline its people): files ingested
-# together are checked and written in this order, whatever order they were named in.
+# In the order files depend on each other (people need their units, discipline its people, a declared part of the
+# dossiers received its whole counted from them): files ingested together are checked and written in this order,
+# whatever order they were named in.
 KINDS: dict[str, Kind] = {k.code: sized(k) for k in (
-    units.KIND, people.PEOPLE, people.DISCIPLINES, people.INITIATIVES, facts.KIND, dossiers.KIND, submissions.KIND,
+    units.KIND, people.PEOPLE, people.DISCIPLINES, people.INITIATIVES, dossiers.KIND, facts.KIND, submissions.KIND,
     findings.KIND, narratives.KIND, awards.COLLECTIVE_RATINGS, awards.AWARDS, proceedings.PROCEEDINGS,
     proceedings.TOPICS)}
 
