@@ -68,9 +68,13 @@ def _same_store(engine: Engine, bind) -> bool:
 
 
 def current_facts(session: Session, period_codes: list[str] | None = None,
-                  unit_ids: list[int] | None = None) -> pd.DataFrame:
+                  unit_ids: list[int] | None = None, indicators: list[str] | None = None) -> pd.DataFrame:
     """Long frame (unit_id, unit, period, indicator, value, batch_id) of the current value of each fact, by period,
-    unit and indicator."""
+    unit and indicator (of ``indicators`` only, when given)."""
+    if indicators is not None:  # read from a reading under way, or only those indicators asked of the store
+        facts = current_facts(session, period_codes, unit_ids) if _READINGS.get() else \
+            _current_facts(session, period_codes, unit_ids, indicators)
+        return facts[facts["indicator"].isin(indicators)].reset_index(drop=True)
     if period_codes is not None and _READINGS.get():
         bind = session.get_bind()
         wanted = set(period_codes)
@@ -89,7 +93,7 @@ def current_facts(session: Session, period_codes: list[str] | None = None,
 
 
 def _current_facts(session: Session, period_codes: list[str] | None = None,
-                   unit_ids: list[int] | None = None) -> pd.DataFrame:
+                   unit_ids: list[int] | None = None, indicators: list[str] | None = None) -> pd.DataFrame:
     F = models.Fact
     newer = aliased(F)  # a fact is current when no later batch brought the same unit, period and indicator
     query = (
@@ -104,6 +108,8 @@ def _current_facts(session: Session, period_codes: list[str] | None = None,
         query = query.where(F.period_code.in_(period_codes))
     if unit_ids is not None:
         query = query.where(F.unit_id.in_(unit_ids))
+    if indicators is not None:
+        query = query.where(F.indicator_code.in_(indicators))
     return pd.DataFrame(plain_rows(session, query), columns=FACT_COLUMNS)
 
 

@@ -122,3 +122,23 @@ def test_a_declared_part_of_the_dossiers_is_checked_against_the_dossiers_of_the_
         "so_lieu.csv, dòng 2, cột «Giá trị»: Hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia (50) lớn hơn Tổng số hồ sơ "
         "tiếp nhận trong kỳ (10 (giá trị đang có trong hệ thống)) của đơn vị STP, kỳ 2024-NAM"]
     assert snapshot(store) == before and _on_disk(store) == []
+
+
+def test_dossiers_that_would_leave_a_declared_part_above_its_whole_are_refused(store, tmp_path):
+    """50 dossiers synchronised with the national portal declared for STP's year, then a file of its 10 dossiers:
+    refused as the figure would be were it sent after them, nothing written; 60 dossiers land."""
+    from helpers import FACT_HEADERS
+
+    ingest_file(store, write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS,
+                                 [["STP", "Năm 2024", "hs_dong_bo_dvcqg", "50", "x"]]))
+    ten = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code=f"HS{i}") for i in range(10)])
+    before = snapshot(store)
+    with pytest.raises(IngestError) as caught:
+        ingest_files(store, [ten])
+    assert [str(p) for p in caught.value.problems] == [
+        "ho_so.csv: Tổng số hồ sơ tiếp nhận trong kỳ của đơn vị STP, kỳ 2024-NAM tính từ tệp này là 10, nhỏ hơn Hồ sơ "
+        "đồng bộ lên Cổng Dịch vụ công quốc gia đã khai báo (50): sửa số liệu đã khai báo (nhập lại tệp số liệu) hoặc "
+        "tệp hồ sơ"]
+    assert snapshot(store) == before and _on_disk(store) == []
+    sixty = write_csv(tmp_path / "ho_so_du.csv", DOSSIER_HEADERS, [dossier(code=f"HS{i}") for i in range(60)])
+    assert ingest_file(store, sixty).loaded["hồ sơ"] == 60

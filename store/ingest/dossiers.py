@@ -9,13 +9,14 @@ import pandas as pd
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from store import calendar, dossier_data, models
+from store import calendar, dossier_data, indicators, models
 from store.db import ensure_periods
 from store.ingest import streamed
 from store.ingest.bulk import insert_frame
 from store.ingest.columns import Choice, Day, Number, Text, YesNo
 from store.ingest.kind import Context, Kind
-from store.ingest.problems import Collector
+from store.ingest.problems import Collector, IngestError, Problem
+from store.queries import current_facts
 
 CHANNELS = {"Trực tiếp": "truc_tiep", "Trực tuyến": "truc_tuyen", "Bưu chính": "buu_chinh",
             "Bưu chính công ích": "buu_chinh", "BCCI": "buu_chinh", "Online": "truc_tuyen"}
@@ -66,6 +67,9 @@ def load(session: Session, staged: streamed.Staged, ctx: Context, batch_id: int)
         facts = dossier_data.totals(ctx.engine, dossier_data.datasets_of(session, year), year)
     finally:
         staged.discard()  # published: gone by the rename; the same bytes published before: not needed
+    above = _parts_above(session, ctx, year, facts)
+    if above:
+        raise IngestError(above)
     ids = {code: uid for code, (uid, _) in ctx.units.items()}
     units = facts["unit"].nunique()
     facts = facts.assign(unit_id=_coded(facts["unit"], ids)).drop(columns="unit")
@@ -77,6 +81,28 @@ def load(session: Session, staged: streamed.Staged, ctx: Context, batch_id: int)
     insert_frame(session, models.Fact, facts[["unit_id", "period_code", "indicator_code", "value"]]
                  .assign(batch_id=batch_id))
     return {"hồ sơ": len(staged), "đơn vị có hồ sơ": units, "số liệu tổng hợp": len(facts)}
+
+
+def _parts_above(session: Session, ctx: Context, year: int, facts: pd.DataFrame) -> list[Problem]:
+    """Figures declared by hand as parts of a count of dossiers (those synchronised with the national portal, of
+    the dossiers received) that the counts of this file would leave above their whole: a part may not exceed its
+    whole, whichever of the two came last (a file of figures is refused so against the dossiers' counts)."""
+    registry = indicators.registry()
+    parts = {code: ind.whole for code, ind in registry.items()
+             if ind.source != "ho_so" and ind.whole in dossier_data.INDICATORS}
+    declared = current_facts(session, [p.code for p in calendar.periods_of(year)], None, sorted(parts))
+    if declared.empty:
+        return []
+    wholes = facts.set_index(["unit", "period_code", "indicator_code"])["value"]
+    problems = []
+    for r in declared.itertuples(index=False):
+        whole = wholes.get((r.unit, r.period, parts[r.indicator]))
+        if whole is not None and r.value > whole:
+            part, of = registry[r.indicator], registry[parts[r.indicator]]
+            problems.append(Problem(ctx.file, f"{of.label} của đơn vị {r.unit}, kỳ {r.period} tính từ tệp này là "
+                                              f"{whole:g}, nhỏ hơn {part.label} đã khai báo ({r.value:g}): sửa số liệu "
+                                              "đã khai báo (nhập lại tệp số liệu) hoặc tệp hồ sơ"))
+    return problems
 
 
 def _coded(values: pd.Series, codes: dict) -> np.ndarray:

@@ -269,7 +269,11 @@ def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year:
                                created_at=datetime.now().replace(microsecond=0), created_by=user)
     s.add(batch)
     s.flush()
-    loaded = item.kind.load(s, item.frame, ctx, batch.id)
+    try:
+        loaded = item.kind.load(s, item.frame, ctx, batch.id)
+    except IngestError as err:  # what only its writing tells (its counts against what is declared): refused alike
+        status.problems = err.problems
+        return
     outbox.queue_ingested(s, batch.id, item.kind.code, len(item.frame), loaded)
     status.result = IngestResult(item.kind, batch.id, len(item.frame), loaded=loaded, warnings=status.warnings,
                                  notes=status.notes)
