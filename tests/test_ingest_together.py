@@ -142,3 +142,13 @@ def test_dossiers_that_would_leave_a_declared_part_above_its_whole_are_refused(s
     assert snapshot(store) == before and _on_disk(store) == []
     sixty = write_csv(tmp_path / "ho_so_du.csv", DOSSIER_HEADERS, [dossier(code=f"HS{i}") for i in range(60)])
     assert ingest_file(store, sixty).loaded["hồ sơ"] == 60
+
+
+def test_a_year_given_for_a_file_that_is_not_of_dossiers_is_said_unused(store, tmp_path):
+    from helpers import FACT_HEADERS
+
+    figures = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "50", "x"]])
+    [status] = ingest_files(store, [figures], year=2023)
+    assert status.result.rows == 1
+    assert [str(w) for w in status.result.warnings] == [
+        "so_lieu.csv: --year 2023 chỉ dùng cho tệp hồ sơ TTHC, không dùng cho tệp số liệu chỉ tiêu"]

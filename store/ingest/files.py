@@ -259,6 +259,9 @@ def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year:
     if done is not None:  # the same bytes: named twice, or landed while this one was being read
         status.result = IngestResult(item.kind, done.id, done.rows, already=True)
         return
+    if year is not None and item.kind.code != dossiers.KIND.code:  # said, rather than left unused without a word
+        status.warnings.append(Problem(name, f"--year {year} chỉ dùng cho tệp hồ sơ TTHC, không dùng cho tệp "
+                                             f"{item.kind.title.lower()}"))
     ctx = Context(engine, name, year=year, session=s,
                   progress=(lambda n: progress(name, n)) if progress else None)
     item.kind.check(ctx, item.frame, item.out)
