@@ -236,6 +236,20 @@ def test_lines_ended_by_a_carriage_return_alone_read_as_the_file_with_line_feeds
     assert sheet.numbers.tolist() == twin.numbers.tolist()
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_lines_ended_by_a_carriage_return_alone_with_a_line_break_inside_a_cell(encoding, tmp_path):
+    """Excel for Mac ends the lines of a «CSV (Macintosh)» with CR alone but keeps a cell's own line break
+    (Alt+Enter) a line feed: that line feed inside quotes ends no line, and the file's lines are still its CRs."""
+    rows = [["STP", "Năm 2024", "van_ban_di", "120", "Báo cáo số 12\nngày 05/3"],
+            ["SNV", "Năm 2024", "van_ban_di", "80", "Báo cáo số 7"]]
+    content = _csv(FACT_HEADERS, rows)
+    twin = read_sheet(_write(tmp_path / "crlf.csv", content, encoding), KINDS.values())
+    sheet = read_sheet(_write(tmp_path / "mac.csv", content.replace("\r\n", "\r"), encoding), KINDS.values())
+    assert list(sheet.frame.columns) == FACT_HEADERS
+    assert sheet.frame.astype(str).values.tolist() == twin.frame.astype(str).values.tolist()
+    assert sheet.frame.iloc[0, 4] == "Báo cáo số 12\nngày 05/3"
+
+
 def test_a_bad_cell_of_a_file_of_carriage_returns_is_named_by_its_row(engine, tmp_path):
     from helpers import refused, units_file
 

@@ -259,6 +259,10 @@ def _decoded(path: Path, name: str, kinds: Iterable) -> tuple[object, int, list[
     return _line_feeds(*_utf8(path, name, kinds))
 
 
+# A quoted cell, or one cut by the end of what was read of the file.
+_QUOTED = re.compile(rb'"[^"]*(?:"|$)')
+
+
 def _line_feeds(source, start: int, notes: list[str]) -> tuple[object, int, list[str]]:
     """A file whose lines end with a carriage return alone (Excel for Mac's «CSV (Macintosh)») with line feeds
     instead: every reader here ends a line at a line feed, and read as it was the whole file was one line, its
@@ -270,7 +274,8 @@ def _line_feeds(source, start: int, notes: list[str]) -> tuple[object, int, list
             head = fh.read(1 << 16)
     else:
         head = data[start:start + (1 << 16)]
-    if b"\n" in head or b"\r" not in head[:-1]:  # a CR last may be the first half of a CRLF cut by the read
+    outside = _QUOTED.sub(b"", head)  # a cell's own line breaks (Alt+Enter: a line feed) end no line
+    if b"\n" in outside or b"\r" not in outside[:-1]:  # a CR last may be the first half of a CRLF cut by the read
         return source, start, notes
     data = data if data is not None else Path(source).read_bytes()
     return io.BytesIO(data[start:].replace(b"\r", b"\n")), 0, notes
