@@ -442,6 +442,8 @@ def test_an_unknown_file_type(engine, tmp_path):
                           "tạo tệp rồi lưu lại đúng loại"),
     ("xls", "ho_so.xlsx", "tệp có đuôi «.xlsx» nhưng là bảng tính Excel 97-2003 (.xls): mở bằng Excel rồi lưu lại "
                           "dạng .xlsx"),
+    ("encrypted", "ho_so.xlsx", "bảng tính có mật khẩu mở tệp: mở bằng Excel, bỏ mật khẩu (Tệp › Thông tin › Bảo vệ "
+                                "sổ làm việc › Mã hóa bằng mật khẩu) rồi lưu lại"),
     ("", "ho_so.xlsx", "tệp trống: không có dòng tiêu đề và dữ liệu (dùng «cchc template» để lấy mẫu)")])
 def test_a_file_of_another_kind_than_its_name_says_is_refused_saying_what_it_is(loaded, tmp_path, written, named,
                                                                                    message):
@@ -457,6 +459,9 @@ def test_a_file_of_another_kind_than_its_name_says_is_refused_saying_what_it_is(
         pd.DataFrame(rows, columns=DOSSIER_HEADERS).astype(str).to_parquet(made)
     elif written == "csv":
         write_csv(made, DOSSIER_HEADERS, rows)
+    elif written == "encrypted":  # Excel's .xlsx saved with a password: its zip in a stream of an OLE container
+        made.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le")
+                         + bytes(96) + b"PK\x03\x04")
     else:
         made.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) if written == "xls" else b"")
     path = made.rename(tmp_path / named)

@@ -693,6 +693,14 @@ MADE_AS = {".csv": None, ".parquet": "tệp Parquet (.parquet)", ".xlsx": "bản
            ".xlsm": "bảng tính Excel (.xlsx)"}
 
 
+def _encrypted(path: Path) -> bool:
+    """Whether a file of Excel 97-2003's container is a workbook saved with a password to open it: Excel keeps an
+    encrypted .xlsx so, its zip inside a stream named «EncryptedPackage». Said to be an .xls, it would be saved
+    again as .xlsx with its password, and refused alike."""
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find("EncryptedPackage".encode("utf-16-le")) >= 0
+
+
 def same_as_named(path: Path) -> None:
     """Refuses a file whose bytes are of another kind than its name says (a workbook saved as «….csv», a CSV
     renamed «….xlsx»): read by its name, it had been refused as a CSV not in UTF-8, or in the zip reader's
@@ -705,6 +713,9 @@ def same_as_named(path: Path) -> None:
     if not start:
         raise _empty(path.name)
     found = MAGIC.get(start)
+    if found is not None and ".xls)" in found and _encrypted(path):
+        raise IngestError([Problem(path.name, "bảng tính có mật khẩu mở tệp: mở bằng Excel, bỏ mật khẩu (Tệp › "
+                                              "Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu) rồi lưu lại")])
     if found == MADE_AS[suffix] or (found is None and suffix == ".csv"):
         return
     what = f"là {found}" if found else f"không phải {MADE_AS[suffix]}"
