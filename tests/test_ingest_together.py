@@ -152,3 +152,26 @@ def test_a_year_given_for_a_file_that_is_not_of_dossiers_is_said_unused(store, t
     assert status.result.rows == 1
     assert [str(w) for w in status.result.warnings] == [
         "so_lieu.csv: --year 2023 chỉ dùng cho tệp hồ sơ TTHC, không dùng cho tệp số liệu chỉ tiêu"]
+
+
+def test_dossiers_sent_with_the_figures_that_correct_their_declared_part_land_together(store, tmp_path):
+    """50 dossiers synchronised with the national portal declared for STP's year; then, in one command, its 10
+    dossiers and the figure corrected to 8: the declared part is the file's 8, not the 50 it replaces, and both
+    land (the dossiers, written first, had been refused against the 50)."""
+    from helpers import FACT_HEADERS
+    from sqlalchemy import select
+
+    from store import models
+
+    ingest_file(store, write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS,
+                                 [["STP", "Năm 2024", "hs_dong_bo_dvcqg", "50", "x"]]))
+    ten = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code=f"HS{i}") for i in range(10)])
+    eight = write_csv(tmp_path / "so_lieu_sua.csv", FACT_HEADERS, [["STP", "Năm 2024", "hs_dong_bo_dvcqg", "8", "x"]])
+    statuses = ingest_files(store, [eight, ten])
+    assert [s.result.loaded["hồ sơ"] for s in statuses if s.path == ten] == [10]
+    with store.connect() as c:
+        assert c.execute(select(models.Fact.value).where(models.Fact.indicator_code == "hs_dong_bo_dvcqg")
+                         .order_by(models.Fact.batch_id.desc())).scalars().first() == 8
+    fifty = write_csv(tmp_path / "so_lieu_lai.csv", FACT_HEADERS, [["STP", "Năm 2024", "hs_dong_bo_dvcqg", "50", "y"]])
+    with pytest.raises(IngestError):  # the figure is still checked, against the dossiers written before it
+        ingest_files(store, [ten, fifty])

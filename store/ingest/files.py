@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from store import dossier_data, models, outbox
 from store.db import serialize_writes
-from store.ingest import KINDS, IngestResult, _landed, detect_kind, dossiers, parse, sha256_of, streamed
+from store.ingest import (KINDS, IngestResult, _landed, _period_code, detect_kind, dossiers, facts, parse,
+                          sha256_of, streamed)
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector, IngestError, Problem
 from store.ingest.reading import read_sheet
@@ -227,11 +228,12 @@ def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: 
         _discard(pending)
         _raise_if_refused(statuses)
     pending.sort(key=lambda item: ORDER[item.kind.code])
+    redeclared = _redeclared(pending)
     try:
         with Session(engine) as s, s.begin():
             serialize_writes(s)
             for item in pending:
-                _check_and_load(s, engine, item, user, year, progress, statuses)
+                _check_and_load(s, engine, item, user, year, progress, redeclared)
             if any(st.refused for st in statuses):
                 for item in pending:
                     if not item.status.refused and not (item.status.result and item.status.result.already):
@@ -242,6 +244,14 @@ def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: 
     return statuses
 
 
+def _redeclared(pending: list[_Pending]) -> frozenset[tuple[str, str, str]]:
+    """The figures (unit, period code, indicator) the figures files of one command declare: written after its
+    dossiers, they replace the figures of the store the dossiers' counts would otherwise be checked against."""
+    return frozenset((unit, _period_code(period), indicator) for item in pending if item.kind.code == facts.KIND.code
+                     for unit, period, indicator in zip(item.frame["unit"], item.frame["period"],
+                                                        item.frame["indicator"]))
+
+
 def _discard(pending: list[_Pending]) -> None:
     """Rows staged on disk for a file that was refused, held or found landed already."""
     for item in pending:
@@ -250,7 +260,7 @@ def _discard(pending: list[_Pending]) -> None:
 
 
 def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year: int | None, progress,
-                    statuses: list[FileStatus]) -> None:
+                    redeclared: frozenset[tuple[str, str, str]]) -> None:
     """Check one file against the store as this transaction sees it (the files before it included), and write
     it. Once a file is refused, the others are still checked and written, for their own statuses (a file after
     them may refer to them); the transaction then goes back whole."""
@@ -262,7 +272,7 @@ def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year:
     if year is not None and item.kind.code != dossiers.KIND.code:  # said, rather than left unused without a word
         status.warnings.append(Problem(name, f"--year {year} chỉ dùng cho tệp hồ sơ TTHC, không dùng cho tệp "
                                              f"{item.kind.title.lower()}"))
-    ctx = Context(engine, name, year=year, session=s,
+    ctx = Context(engine, name, year=year, session=s, redeclared=redeclared,
                   progress=(lambda n: progress(name, n)) if progress else None)
     item.kind.check(ctx, item.frame, item.out)
     if item.out.problems:

@@ -29,6 +29,9 @@ class Context:
     # The transaction the file is written in, when checks must see what files before it in the same
     # transaction wrote (files ingested together); otherwise checks read what is committed.
     session: Session | None = None
+    # Figures (unit, period code, indicator) that a figures file written after this one in the same transaction
+    # declares again: they replace the store's, and that file checks them itself.
+    redeclared: frozenset[tuple[str, str, str]] = frozenset()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
