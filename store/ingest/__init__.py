@@ -22,7 +22,7 @@ from store import calendar, models, outbox
 from store.db import serialize_writes
 from store.ingest import (awards, dossiers, facts, findings, narratives, people, proceedings, streamed, submissions,
                           units)
-from store.ingest.columns import fold, map_distinct
+from store.ingest.columns import fold, map_distinct, row_numbers
 from store.ingest.kind import Context, Kind
 from store.ingest.limits import sized
 from store.ingest.problems import Collector, IngestError, Problem
@@ -70,7 +70,10 @@ def _header_map(kind: Kind, headers: list[str], out: Collector) -> dict[str, str
     """File header → field; wrong, missing or repeated headers are problems of the header row."""
     by_fold = {fold(c.header): c for c in kind.columns}
     mapping, seen = {}, set()
-    for header in headers:
+    numbering = row_numbers(headers)
+    for j, header in enumerate(headers):
+        if j in numbering:  # «STT»: no field of any kind
+            continue
         col = by_fold.get(fold(header))
         if col is None:
             near = difflib.get_close_matches(str(header), kind.headers, n=1, cutoff=0.6)

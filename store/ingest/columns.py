@@ -92,6 +92,17 @@ def numeric_cells(raw: pd.Series) -> pd.Series:
     return raw.map(_is_number).astype(bool)
 
 
+# A column of row numbers, which nearly every office's sheet begins with («STT»): read by no kind, and a row that
+# holds nothing else is an empty row (a template numbered down to row 100 and filled to row 20).
+ROW_NUMBER_HEADERS = ("STT", "TT", "Số TT", "Số thứ tự")
+
+
+def row_numbers(headers) -> set[int]:
+    """The positions of ``headers`` that head a column of row numbers."""
+    folded = {fold(h) for h in ROW_NUMBER_HEADERS}
+    return {j for j, h in enumerate(headers) if isinstance(h, str) and fold(h) in folded}
+
+
 # A long number in a cell too narrow for it is shown by Excel as «2,40511E+11», and written so to a CSV: as a code
 # (a citizen's 12 digits), its digits are gone.
 IN_POWERS = r"^\d([.,]\d+)?E\+\d{2,3}$"

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from store.ingest import encodings
-from store.ingest.columns import fold
+from store.ingest.columns import fold, row_numbers
 from store.ingest.problems import IngestError, Problem
 
 SUFFIXES = {".csv", ".xlsx", ".xlsm", ".parquet"}
@@ -88,7 +88,8 @@ def _frame(headers: list[str], rows: list[list], first_number: int, name: str) -
     cells = [list(r) + [None] * (width - len(r)) for r in rows]
     headers = headers + [""] * (width - len(headers))
     numbers = np.arange(first_number, first_number + len(rows))
-    filled = np.array([any(_cell_str(v) for v in r) for r in cells], dtype=bool)
+    counted = [j for j in range(width) if j not in row_numbers(headers)]
+    filled = np.array([any(_cell_str(r[j]) for j in counted) for r in cells], dtype=bool)
     cells = [r for r, keep in zip(cells, filled) if keep]
     numbers = numbers[filled]
     keep = []
@@ -607,7 +608,7 @@ def _read_csv(path: Path, kinds: Iterable) -> Sheet:
         if fh is not source:
             fh.close()
     numbers = np.arange(found + 2, found + 2 + len(data))
-    filled = _rows_filled(data)
+    filled = _rows_filled(data.drop(columns=[data.columns[j] for j in row_numbers(headers) if j < data.shape[1]]))
     if not filled.all():
         data, numbers = data[filled], numbers[filled]
     data = data.reset_index(drop=True)
@@ -739,7 +740,8 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
         if suffix == ".parquet":
             _no_column_twice(path, kinds)
             frame = pd.read_parquet(path)
-            filled = _typed_rows_filled(frame)  # rows of nulls and empty text are empty rows, as in a CSV
+            # rows of nulls and empty text are empty rows, as in a CSV, and so are those of a row number alone
+            filled = _typed_rows_filled(frame.drop(columns=[frame.columns[j] for j in row_numbers(frame.columns)]))
             return Sheet(frame[filled].reset_index(drop=True), np.arange(2, len(frame) + 2)[filled])
         return _read_workbook(path, kinds)
     except UnicodeDecodeError:

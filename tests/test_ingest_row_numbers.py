@@ -1,0 +1,74 @@
+"""A column of row numbers («STT»), which nearly every office's sheet begins with: read by no kind, and a row that
+holds a number there and nothing else is an empty row, in every reading path."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from helpers import DOSSIER_HEADERS, FACT_HEADERS, dossier, snapshot, units_file, write_csv, write_xlsx
+from store import dossier_data, models
+from store.ingest import KINDS, IngestError, ingest_file, streamed
+
+FIGURES = [["SKHCN", "Năm 2024", "van_ban_di", "120", ""], ["STP", "Năm 2024", "van_ban_di", "80", ""],
+           ["XA0001", "Năm 2024", "van_ban_di", "95", ""]]
+
+
+def _numbered(rows: list[list], up_to: int) -> list[list]:
+    """``rows`` numbered in a first column, then rows numbered to ``up_to`` and empty besides, as a template is."""
+    width = len(rows[0])
+    return [[i + 1, *r] for i, r in enumerate(rows)] + [[i + 1] + [""] * width for i in range(len(rows), up_to)]
+
+
+def _values(engine) -> list[float]:
+    with Session(engine) as s:
+        return sorted(s.scalars(select(models.Fact.value).where(models.Fact.indicator_code == "van_ban_di")))
+
+
+@pytest.fixture
+def store(engine, tmp_path):
+    ingest_file(engine, units_file(tmp_path))
+    return engine
+
+
+@pytest.mark.parametrize("header", ["STT", "TT", "Số TT", "số thứ tự"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_figures_numbered_down_a_template_land_as_the_file_without_the_column(store, tmp_path, header, suffix):
+    write = write_xlsx if suffix == ".xlsx" else write_csv
+    path = write(tmp_path / f"so_lieu{suffix}", [header, *FACT_HEADERS], _numbered(FIGURES, 20))
+    assert ingest_file(store, path).rows == 3
+    assert _values(store) == [80, 95, 120]
+
+
+def test_a_bad_cell_of_a_numbered_sheet_is_named_by_its_row_and_header(store, tmp_path):
+    rows = _numbered(FIGURES, 10)
+    rows[1][4] = "-5"
+    path = write_xlsx(tmp_path / "so_lieu.xlsx", ["STT", *FACT_HEADERS], rows)
+    before = snapshot(store)
+    with pytest.raises(IngestError) as caught:
+        ingest_file(store, path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3, "Giá trị")]
+    assert snapshot(store) == before
+
+
+def test_a_large_numbered_dossier_file_is_read_slice_by_slice_as_the_file_without_the_column(store, tmp_path):
+    n = streamed.CHUNK_ROWS + 5_000
+    rows = [dossier(unit=("STP", "SKHCN")[i % 2], code=f"HS{i}") for i in range(n)]
+    path = write_csv(tmp_path / "ho_so.csv", ["STT", *DOSSIER_HEADERS], _numbered(rows, n + 300))
+    assert streamed.headers_of(path, [KINDS["ho_so"]]) is not None  # read slice by slice
+    assert ingest_file(store, path).rows == n
+    assert len(dossier_data.read(store)) == n
+
+
+def test_a_numbered_parquet_file_lands_as_the_file_without_the_column(store, tmp_path):
+    for name, rows, headers in (("ho_so", [dossier(code=f"HS{i}") for i in range(5)], DOSSIER_HEADERS),
+                                ("so_lieu", FIGURES, FACT_HEADERS)):
+        frame = pd.DataFrame(_numbered(rows, 9), columns=["STT", *headers])  # its cells as text, null past the data
+        frame[headers] = frame[headers].astype("string").replace("", None)
+        frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
+    assert ingest_file(store, tmp_path / "ho_so.parquet").rows == 5
+    assert ingest_file(store, tmp_path / "so_lieu.parquet").rows == 3
+    with Session(store) as s:
+        assert s.scalar(select(func.count()).select_from(models.DossierDataset)) == 1
