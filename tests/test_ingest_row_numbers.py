@@ -72,3 +72,11 @@ def test_a_numbered_parquet_file_lands_as_the_file_without_the_column(store, tmp
     assert ingest_file(store, tmp_path / "so_lieu.parquet").rows == 3
     with Session(store) as s:
         assert s.scalar(select(func.count()).select_from(models.DossierDataset)) == 1
+
+
+def test_row_numbers_left_as_formulas_no_one_worked_out_are_no_matter(store, tmp_path):
+    """A workbook written by a program, never opened in Excel, numbering its rows with =ROW()-1: the column is
+    read by no kind, so its formulas without a value refuse nothing."""
+    rows = [["=ROW()-1", *r] for r in FIGURES]
+    assert ingest_file(store, write_xlsx(tmp_path / "so_lieu.xlsx", ["STT", *FACT_HEADERS], rows)).rows == 3
+    assert _values(store) == [80, 95, 120]

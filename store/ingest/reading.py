@@ -141,7 +141,9 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
             if others or hidden or order:
                 said = (f"dữ liệu đọc từ trang «{title}»" + (" (trang ẩn)" if hidden else "")
                         + ("; không đọc trang " + ", ".join(f"«{t}»" for t in others) if others else ""))
-            return _sheet(path.name, title, head, found, rows, said, _xml(wb, wb[title]))
+            xml = _xml(wb, wb[title])
+            xml.uncomputed = _in_columns_read(xml.uncomputed, head[found], kinds)
+            return _sheet(path.name, title, head, found, rows, said, xml)
         if first is None:
             raise _empty(path.name)
         title, head, found, rows = first  # no known header anywhere: the first filled row says what is wrong
@@ -209,6 +211,16 @@ def _xml(wb, ws) -> _Xml:
     # what sits at a block's edge is found in both blocks
     found.merged, found.uncomputed = list(dict.fromkeys(found.merged)), list(dict.fromkeys(found.uncomputed))
     return found
+
+
+def _in_columns_read(cells: list[tuple[int, str]], header: list, kinds: Iterable) -> list[tuple[int, str]]:
+    """Of ``cells`` (row, column letter), those under a header a kind reads: the row numbers of an «STT» column
+    (=ROW()-1) are read by none, whatever they hold."""
+    from openpyxl.utils import get_column_letter
+
+    folded = _header_words(kinds)[0]
+    read = {get_column_letter(j + 1) for j, cell in enumerate(header) if fold(_cell_str(cell)) in folded}
+    return [(row, column) for row, column in cells if column in read]
 
 
 def _uncomputed(name: str, title: str, cells: list[tuple[int, str]], first: int) -> None:
