@@ -103,6 +103,13 @@ def row_numbers(headers) -> set[int]:
     return {j for j, h in enumerate(headers) if isinstance(h, str) and fold(h) in folded}
 
 
+def data_columns(headers, width: int | None = None) -> list[int]:
+    """The positions of a row's ``width`` cells (by default one per header) that tell whether the row holds
+    anything: all but those of row numbers."""
+    numbering = row_numbers(headers)
+    return [j for j in range(len(headers) if width is None else width) if j not in numbering]
+
+
 # A long number in a cell too narrow for it is shown by Excel as «2,40511E+11», and written so to a CSV: as a code
 # (a citizen's 12 digits), its digits are gone.
 IN_POWERS = r"^\d([.,]\d+)?E\+\d{2,3}$"

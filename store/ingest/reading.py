@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from store.ingest import encodings
-from store.ingest.columns import fold, row_numbers
+from store.ingest.columns import data_columns, fold, row_numbers
 from store.ingest.problems import IngestError, Problem
 
 SUFFIXES = {".csv", ".xlsx", ".xlsm", ".parquet"}
@@ -88,8 +88,8 @@ def _frame(headers: list[str], rows: list[list], first_number: int, name: str) -
     cells = [list(r) + [None] * (width - len(r)) for r in rows]
     headers = headers + [""] * (width - len(headers))
     numbers = np.arange(first_number, first_number + len(rows))
-    counted = [j for j in range(width) if j not in row_numbers(headers)]
-    filled = np.array([any(_cell_str(r[j]) for j in counted) for r in cells], dtype=bool)
+    kept = data_columns(headers, width)
+    filled = np.array([any(_cell_str(r[j]) for j in kept) for r in cells], dtype=bool)
     cells = [r for r, keep in zip(cells, filled) if keep]
     numbers = numbers[filled]
     keep = []
@@ -710,8 +710,7 @@ def _encrypted(path: Path) -> bool:
     """Whether a file of Excel 97-2003's container is a workbook saved with a password to open it: Excel keeps an
     encrypted .xlsx so, its zip inside a stream named «EncryptedPackage». Said to be an .xls, it would be saved
     again as .xlsx with its password, and refused alike."""
-    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return data.find("EncryptedPackage".encode("utf-16-le")) >= 0
+    return _asked_of_bytes(path, lambda data: data.find("EncryptedPackage".encode("utf-16-le")) >= 0, False)
 
 
 def same_as_named(path: Path) -> None:

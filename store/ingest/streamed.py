@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 
 from store import calendar, dossier_data
 from store.ingest import arrow_cells, reading
-from store.ingest.columns import row_numbers
+from store.ingest.columns import data_columns
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import SHOWN_PER_PROBLEM, Collector
 
@@ -239,7 +239,7 @@ def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: i
                                                                       for n, h in zip(names, headers)},
                                                         strings_can_be_null=False, quoted_strings_can_be_null=False))
     number = found + 2
-    counted = [j for j in range(len(headers)) if j not in row_numbers(headers)]  # a row number alone: an empty row
+    kept = data_columns(headers)  # a row number alone: an empty row
     with open(path, "rb") as fh:
         fh.seek(body_at)
         for block in _blocks(fh, CHUNK_BYTES, sep):
@@ -247,7 +247,7 @@ def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: i
             del block
             numbers = np.arange(number, number + data.num_rows)
             number += data.num_rows
-            filled = _filled(data, counted)
+            filled = _filled(data, kept)
             if not filled.all():
                 data, numbers = data.filter(pa.array(filled)), numbers[filled]
             yield data, numbers
@@ -416,7 +416,9 @@ def _parquet_slices(path: Path, few: set[str]):
     from store.ingest.problems import IngestError, Problem
 
     number = 2
-    batches = pq.ParquetFile(path, read_dictionary=list(few)).iter_batches(batch_size=CHUNK_ROWS)
+    source = pq.ParquetFile(path, read_dictionary=list(few))
+    kept = data_columns(source.schema_arrow.names)  # a row number alone: an empty row
+    batches = source.iter_batches(batch_size=CHUNK_ROWS)
     while True:
         try:
             batch = next(batches)
@@ -429,7 +431,7 @@ def _parquet_slices(path: Path, few: set[str]):
             raise IngestError([Problem(path.name, f"tệp Parquet hỏng, không đọc được: {err}")]) from None
         data, numbers = pa.Table.from_batches([batch]), np.arange(number, number + batch.num_rows)
         number += batch.num_rows
-        filled = _filled(data, [j for j in range(data.num_columns) if j not in row_numbers(data.column_names)])
+        filled = _filled(data, kept)
         if not filled.all():
             data, numbers = data.filter(pa.array(filled)), numbers[filled]
         yield data, numbers
