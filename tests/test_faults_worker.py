@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,19 @@ def _worker(server, folder: Path) -> subprocess.Popen:
     return subprocess.Popen([PREFECT, "worker", "start", "--pool", POOL, "--limit", "2"], cwd=folder,
                             env=server.env | {"PREFECT_WORKER_QUERY_SECONDS": "2"},
                             stdout=open(folder / "worker.log", "a"), stderr=subprocess.STDOUT)
+
+
+@contextmanager
+def _held(db: Path):
+    """The SQLite store's writing held by one connection: another process's writes wait (5 s, sqlite3's default)
+    until it is let go; reading goes on."""
+    con = sqlite3.connect(db, timeout=30, isolation_level=None)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        yield
+        con.execute("ROLLBACK")
+    finally:
+        con.close()
 
 
 def test_a_killed_worker_leaves_a_crashed_run_whose_slot_frees_for_the_rerun(prefect_server, demo_db,  # noqa: F811
@@ -55,10 +70,13 @@ def test_a_killed_worker_leaves_a_crashed_run_whose_slot_frees_for_the_rerun(pre
                     pid = _process_of(flow_run.id)
                 time.sleep(0.5)
             assert pid, (tmp_path / "worker.log").read_text()[-3000:]
-            time.sleep(2)  # its first heartbeat sent
-            os.kill(worker.pid, signal.SIGKILL)
-            os.kill(pid, signal.SIGKILL)
-            worker.wait()
+            # The store's writing held while the run's first heartbeat goes out: the run cannot finish in the
+            # meantime (a quiet machine scored the year within those seconds), and is killed mid-run.
+            with _held(tmp_path / "cchc.db"):
+                time.sleep(2)  # its first heartbeat sent
+                os.kill(worker.pid, signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
+                worker.wait()
             deadline = time.monotonic() + 400
             while client.read_flow_run(flow_run.id).state.type.value == "RUNNING" and time.monotonic() < deadline:
                 time.sleep(3)
