@@ -152,13 +152,16 @@ def _child(kind: str, units: str, data: str, db: str, before: str = "") -> None:
     if kind == "duckdb":
         import duckdb
 
+        from store.calendar import year_window
         from store.dossier_data import counts_query
 
         started = time.perf_counter()
         con = duckdb.connect()
         result = con.execute(counts_query(duckdb_rows(Path(data)), YEAR)).df()
-        rows = con.execute(f"SELECT count(*) FROM ({duckdb_rows(Path(data))})").fetchone()[0]
         seconds = time.perf_counter() - started
+        # the dossiers counted in the year, from the counts themselves: a second query reading a CSV again took a
+        # fifth of the floor's time
+        rows = int(result.loc[result["period_code"] == year_window(YEAR).code, "hs_tiep_nhan"].sum())
         print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": _peak_mb(), "units": len(result)}))
         return
     from store.db import make_engine, upgrade
