@@ -90,7 +90,14 @@ def _prepare(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending 
                                               "rồi nhập lại")]) from None
 
 
+def _version(path: Path) -> tuple[int, int]:
+    """What tells one version of a file from the next without reading it: its size and time of change."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
 def _prepare_found(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending | None:
+    before = _version(status.path)
     digest = _Digest(engine, status.path)
     try:
         item = _read(engine, status, kind, digest)
@@ -100,6 +107,10 @@ def _prepare_found(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pe
         item = None  # the same bytes landed before: as they were then, whatever reading them now would say
     try:
         done = digest.landed()
+        if item is not None and _version(status.path) != before:
+            # the digest and the rows may be of two versions: a batch would record bytes it does not hold
+            raise IngestError([Problem(str(status.path), "tệp đã thay đổi trong khi đang đọc (có thể đang được "
+                                                          "chép hoặc lưu): chờ ghi xong rồi nhập lại")])
     except BaseException:
         if item is not None and isinstance(item.frame, streamed.Staged):
             item.frame.discard()
