@@ -25,7 +25,7 @@ def _ingest(path: Path, kind: str | None = None, year: int | None = None):
         result = land(engine(), path, kind=kind, year=year,
                       progress=lambda n: bar.update(task, advance=n, total=None))
     if result.already:
-        console.print(f"[yellow]{escape(path.name)}[/]: tệp này đã được nhập (lô #{result.batch_id}); không thêm gì.")
+        console.print(f"[yellow]{escape(path.name)}[/]: tệp này đã được nhập ({_landed_as(result)}); không thêm gì.")
     else:
         what = ", ".join(f"{number(v)} {k}" for k, v in result.loaded.items())
         console.print(f"[green]{escape(path.name)}[/] ({result.kind.title}): lô #{result.batch_id}, "
@@ -94,6 +94,11 @@ def ingest(
         announce()
 
 
+def _landed_as(result) -> str:
+    """The batch a file landed as before, and the reporting year of its dossiers."""
+    return f"lô #{result.batch_id}" + (f", hồ sơ năm {result.year}" if result.year is not None else "")
+
+
 def print_status(status) -> None:
     """One file's fate: đã nhận (its batch), đã nhập trước đây, bị từ chối, or valid but held back."""
     from rich.markup import escape
@@ -104,7 +109,7 @@ def print_status(status) -> None:
     elif status.held:
         console.print(f"[yellow]{name}[/]: hợp lệ, nhưng không ghi vì có tệp khác bị từ chối.")
     elif status.result is not None and status.result.already:
-        console.print(f"[yellow]{name}[/]: tệp này đã được nhập (lô #{status.result.batch_id}); không thêm gì.")
+        console.print(f"[yellow]{name}[/]: tệp này đã được nhập ({_landed_as(status.result)}); không thêm gì.")
     elif status.result is not None:
         result = status.result
         what = ", ".join(f"{number(v)} {k}" for k, v in result.loaded.items())

@@ -26,7 +26,7 @@ def _on_disk(engine) -> list[Path]:
 
 def test_a_dossier_workbook_waits_for_its_transaction_on_disk(store, tmp_path):
     path = write_xlsx(tmp_path / "ho_so.xlsx", DOSSIER_HEADERS, [dossier(code=f"HS{i}") for i in range(5)])
-    item = _prepare(store, FileStatus(path), None)
+    item = _prepare(store, FileStatus(path), None, None)
     try:
         assert isinstance(item.frame, streamed.Staged) and item.frame.path.is_dir() and len(item.frame) == 5
     finally:

@@ -47,6 +47,7 @@ class IngestResult:
     batch_id: int
     rows: int
     already: bool = False  # the same file had been ingested before: nothing was added
+    year: int | None = None  # a dossier batch's reporting year (said again when its file is sent again)
     loaded: dict[str, int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # what its sender should look at (rows named)
     notes: list[str] = field(default_factory=list)  # how the file was read when not as the template lays it out

@@ -67,7 +67,7 @@ class _Pending:
     digest: str
 
 
-def _prepare(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending | None:
+def _prepare(engine: Engine, status: FileStatus, kind: Kind | None, year: int | None) -> _Pending | None:
     """Read and parse a file alone (nothing of the store but whether its bytes landed already)."""
     path = status.path
     if path.is_dir():
@@ -76,7 +76,7 @@ def _prepare(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending 
     if not path.is_file():
         raise IngestError([Problem(str(path), "không tìm thấy tệp")])
     try:
-        return _prepare_found(engine, status, kind)
+        return _prepare_found(engine, status, kind, year)
     except FileNotFoundError:
         if path.exists():
             raise
@@ -96,7 +96,7 @@ def _version(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def _prepare_found(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pending | None:
+def _prepare_found(engine: Engine, status: FileStatus, kind: Kind | None, year: int | None) -> _Pending | None:
     before = _version(status.path)
     digest = _Digest(engine, status.path)
     try:
@@ -119,10 +119,21 @@ def _prepare_found(engine: Engine, status: FileStatus, kind: Kind | None) -> _Pe
         if item is not None and isinstance(item.frame, streamed.Staged):
             item.frame.discard()
         status.kind = KINDS.get(done.kind, kind)
-        status.result = IngestResult(status.kind, done.id, done.rows, already=True)
         status.problems, status.warnings, status.notes = [], [], []
+        with Session(engine) as s:
+            _found_landed(s, status, done, year)
         return None
     return item
+
+
+def _found_landed(s: Session, status: FileStatus, done: models.IngestBatch, year: int | None) -> None:
+    """The status of a file whose bytes landed before as batch ``done``: the year its dossiers landed as, and a
+    ``--year`` that would have read them as another year said to be unused (the same bytes land once)."""
+    landed_as = s.scalar(select(models.DossierDataset.year).where(models.DossierDataset.batch_id == done.id))
+    status.result = IngestResult(KINDS.get(done.kind, status.kind), done.id, done.rows, already=True, year=landed_as)
+    if year is not None and landed_as is not None and year != landed_as:
+        status.warnings.append(Problem(status.name, f"--year {year} không dùng: tệp này đã được nhập là hồ sơ năm "
+                                                    f"{landed_as} (lô #{done.id})"))
 
 
 def _read(engine: Engine, status: FileStatus, kind: Kind | None, digest: _Digest) -> _Pending:
@@ -224,7 +235,7 @@ def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: 
     try:
         for status in statuses:
             try:
-                item = _prepare(engine, status, chosen)
+                item = _prepare(engine, status, chosen, year)
             except IngestError as err:
                 status.problems = err.problems
                 continue
@@ -278,7 +289,7 @@ def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year:
     status, name = item.status, item.status.path.name
     done = s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == item.digest))
     if done is not None:  # the same bytes: named twice, or landed while this one was being read
-        status.result = IngestResult(item.kind, done.id, done.rows, already=True)
+        _found_landed(s, status, done, year)
         return
     if year is not None and item.kind.code != dossiers.KIND.code:  # said, rather than left unused without a word
         status.warnings.append(Problem(name, f"--year {year} chỉ dùng cho tệp hồ sơ TTHC, không dùng cho tệp "
