@@ -7,6 +7,7 @@ address."""
 
 from __future__ import annotations
 
+import io
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
@@ -328,6 +329,20 @@ def logout(engine: Engine, session_id: str | None) -> None:
 IMPORT_HEADERS = ["Tên đăng nhập", "Họ và tên", "Vai trò", "Mã đơn vị", "Đơn vị phân công", "E-mail"]
 IMPORT_EXAMPLE = [["canbo.skhcn", "Nguyễn Văn An", "don_vi", "SKHCN", "", "an.nv@skhcn.laichau.gov.vn"],
                   ["thamdinh.01", "Trần Thị Bình", "tham_dinh", "", "SKHCN, STP", ""]]
+
+
+LIST_BYTES = 2_000_000  # a province's every account fits in a tenth of this
+
+
+def read_list(data: bytes, name: str) -> pd.DataFrame:
+    """An uploaded list of accounts (``data``: at most LIST_BYTES + 1 of its bytes) as its rows of text."""
+    if len(data) > LIST_BYTES:
+        raise Refused(f"{name}: tệp danh sách tài khoản lớn hơn {LIST_BYTES // 1_000_000} MB; chia thành nhiều tệp",
+                      "file")
+    try:
+        return pd.read_excel(io.BytesIO(data), dtype=object)
+    except Exception:  # noqa: BLE001 - any unreadable upload is the same refusal
+        raise Refused(f"{name}: không đọc được tệp Excel danh sách tài khoản (dùng mẫu .xlsx)", "file") from None
 
 
 def import_accounts(engine: Engine, actor: Actor, frame: pd.DataFrame) -> list[tuple[str, str, str, str]]:

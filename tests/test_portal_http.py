@@ -8,7 +8,7 @@ import logging
 import zipfile
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from portal_fixtures import PASSWORD, csrf_of, server, signed_in  # noqa: F401 (fixture)
 from store import models
@@ -286,3 +286,51 @@ def test_the_appraisal_list_orders_units_by_declared_risk_with_reasons(server):
     row = row[:row.index("</tr>")]
     assert "tỷ lệ văn bản đi được ký số trên tổng số văn bản đi 0,3%, các kỳ trước của đơn vị quanh" in row
     assert "các đơn vị cùng loại quanh" in row
+
+
+def _accounts(engine) -> list[str]:
+    with engine.connect() as conn:
+        return sorted(conn.execute(select(models.Account.username)).scalars())
+
+
+def test_a_list_of_accounts_lands_whole_and_a_bad_or_oversized_one_is_refused_by_name(server):
+    """Guards: ``accounts.read_list``'s bound (a list over 2 MB, inside the body's bound, was read cut short and
+    called unreadable) and its refusal of a file that is not a workbook, the name escaped; a list with a bad row
+    writes none of its rows."""
+    from openpyxl import Workbook
+
+    from office.accounts import IMPORT_HEADERS
+
+    def workbook(rows) -> bytes:
+        wb = Workbook()
+        wb.active.append(IMPORT_HEADERS)
+        for row in rows:
+            wb.active.append(row)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return buffer.getvalue()
+
+    base, engine, _ = server
+    admin, token = signed_in(base, "quantri")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def send(name: str, data: bytes) -> httpx.Response:
+        return admin.post("/quan-tri/tai-khoan/nhap", data={"csrf": token}, files={"file": (name, data, xlsx)})
+
+    before = _accounts(engine)
+    r = send("ds.xlsx", workbook([["canbo.moi1", "Lò Văn Một", "don_vi", "SKHCN", "", ""],
+                                  ["canbo.moi2", "Lò Văn Hai", "don_vi", "KHONG-CO", "", ""]]))
+    assert r.status_code == 400 and "dòng 3: đơn vị «KHONG-CO» không có trong danh mục" in r.text
+    assert _accounts(engine) == before
+    r = send("lon.xlsx", b"PK" + b"0" * 2_050_000)
+    assert r.status_code == 400 and "lon.xlsx: tệp danh sách tài khoản lớn hơn 2 MB" in r.text
+    r = send("<b>ds</b>.xlsx", b"khong phai excel")
+    assert r.status_code == 400 and "&lt;b&gt;ds&lt;/b&gt;.xlsx: không đọc được tệp Excel" in r.text
+    assert _accounts(engine) == before
+    r = send("ds.xlsx", workbook([["canbo.moi1", "Lò Văn Một", "don_vi", "SKHCN", "", ""]]))
+    try:
+        assert r.status_code == 200 and "canbo.moi1" in r.text
+        assert _accounts(engine) == sorted(before + ["canbo.moi1"])
+    finally:  # the server is the session's: no other test's unit gains an account
+        with engine.begin() as conn:
+            conn.execute(delete(models.Account).where(models.Account.username == "canbo.moi1"))

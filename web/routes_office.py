@@ -133,13 +133,8 @@ def reset(request: Request, username: str):
 
 @router.post("/quan-tri/tai-khoan/nhap")
 async def import_accounts(request: Request, file: UploadFile = File(...)):
-    import pandas as pd
-
     actor = actor_of(request)
-    try:
-        frame = pd.read_excel(io.BytesIO(await file.read(2_000_000)), dtype=object)
-    except Exception:  # noqa: BLE001 - any unreadable upload is the same refusal
-        raise Refused("không đọc được tệp Excel danh sách tài khoản", "file") from None
+    frame = accounts.read_list(await file.read(accounts.LIST_BYTES + 1), file.filename or "tệp")
     made = accounts.import_accounts(engine_of(request), actor, frame)
     return render(request, "accounts.html", rows=accounts.list_accounts(engine_of(request), actor), imported=made)
 
