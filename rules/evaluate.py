@@ -386,19 +386,40 @@ def _no_data(result: Result, leaf: Criterion, env1: dict, inputs: dict[str, floa
     figure never sent."""
     lacking = [n for n, v in inputs.items() if np.isnan(v)]
     past = [n for n in lacking if _overflowed(result, n, env1)]
-    missing = [result.ruleset.label_of(n) for n in lacking if n not in past]
+    divided = {n: why for n in lacking if n not in past and (why := _divided(result, n, env1))}
+    missing = [result.ruleset.label_of(n) for n in lacking if n not in past and n not in divided]
+    said = [f"{result.ruleset.label_of(n)}: {why}" for n, why in divided.items()]
     if past:  # a variable computed past a float's range is no data, yet no figure is missing
-        said = f"phép tính vượt quá giới hạn của số thực: {', '.join(map(result.ruleset.label_of, past))}"
-        return f" ({'; '.join([', '.join(missing), said] if missing else [said])})"
-    if missing:
-        return f" ({', '.join(missing)})"
-    if leaf.value.ratio and float(leaf.value.ratio[1](env1, 1)[0]) == 0:
-        den = leaf.value.ratio[1]
-        named = result.ruleset.label_of(den.source) if den.names == {den.source} else den.source
-        return f" (chia cho 0: {named} bằng 0)"
+        said.append(f"phép tính vượt quá giới hạn của số thực: {', '.join(map(result.ruleset.label_of, past))}")
+    if missing or said:
+        return f" ({'; '.join(([', '.join(missing)] if missing else []) + said)})"
     if leaf.value.overflows(env1):
         return " (phép tính vượt quá giới hạn của số thực)"
-    return " (phép tính chia cho 0)"
+    return f" ({_division(result, leaf.value, env1)})"
+
+
+def _division(result: Result, formula, env1: dict) -> str:
+    """A division by zero in ``formula`` (its inputs all known), its denominator named when it is a ratio's."""
+    if formula.ratio and float(formula.ratio[1](env1, 1)[0]) == 0:
+        den = formula.ratio[1]
+        named = result.ruleset.label_of(den.source) if den.names == {den.source} else den.source
+        return f"chia cho 0: {named} bằng 0"
+    return "phép tính chia cho 0"
+
+
+def _divided(result: Result, name: str, env1: dict) -> str | None:
+    """Why the variable ``name`` is no data for an entity though every figure it reads is there: a division by zero
+    in its formula, or in that of a variable it reads; None when a figure is missing (then that is the reason)."""
+    var = next((v for v in result.ruleset.variables if v.name == name and v.formula is not None), None)
+    if var is None:
+        return None
+    lacking = [n for n in sorted(var.formula.names) if n in env1 and np.isnan(env1[n][0])]
+    if not lacking:
+        return _division(result, var.formula, env1)
+    inner = [(n, _divided(result, n, env1)) for n in lacking]
+    if all(why for _, why in inner):
+        return "; ".join(f"{result.ruleset.label_of(n)}: {why}" for n, why in inner)
+    return None
 
 
 def _overflowed(result: Result, name: str, env1: dict) -> bool:

@@ -232,6 +232,20 @@ def test_division_by_zero_and_missing_inputs_are_no_data_and_say_which():
     assert "không có số liệu (phép tính chia cho 0) → 0/2 điểm" in result.explain("X")[0].sentence
 
 
+def test_a_variable_divided_by_zero_is_said_so_not_taken_for_a_missing_figure():
+    """The leaf reads a variable whose own formula divides by zero: every figure is there, so naming the variable
+    alone («(Tỷ lệ ký số)») read as a figure not sent."""
+    extra = "variables:\n  ty_le: {label: Tỷ lệ ký số, formula: c / a * 100}\n  bac_hai: {label: Bậc hai, formula: ty_le + 0}\n"
+    rs = parse(ruleset(ONE_LEAF.format(value="ty_le"), extra=extra), "thu.yaml")
+    result = evaluate(rs, pd.DataFrame({"a": [0, np.nan, 4], "c": [3, 3, 0]}, index=["X", "Y", "Z"]))
+    assert "không có số liệu (Tỷ lệ ký số: chia cho 0: A bằng 0) → 0/2 điểm" in result.explain("X")[0].sentence
+    assert "không có số liệu (Tỷ lệ ký số) → 0/2 điểm" in result.explain("Y")[0].sentence  # A was not sent
+    assert "ký số 0% < 100% → 0/2 điểm" in result.explain("Z")[0].sentence
+    deeper = parse(ruleset(ONE_LEAF.format(value="bac_hai"), extra=extra), "thu.yaml")
+    result = evaluate(deeper, pd.DataFrame({"a": [0], "c": [3]}, index=["X"]))
+    assert "(Bậc hai: Tỷ lệ ký số: chia cho 0: A bằng 0)" in result.explain("X")[0].sentence
+
+
 def test_ties_share_a_rank_and_the_next_rank_skips():
     assert rank(np.array([90.0, 85.0, 85.0, 80.0, np.nan])).tolist() == [1, 2, 2, 4, 0]
 
