@@ -210,6 +210,35 @@ def test_words_for_people_to_read_that_are_not_text_are_refused(value, extra, sa
     assert caught.value.problems[0].where == said.split(": ", 1)[0]
 
 
+@pytest.mark.parametrize("inputs, said", [
+    ("{a: .inf}", "«inputs.a» là .inf: số liệu phải hữu hạn"),
+    ("{a: -.inf}", "«inputs.a» là -.inf: số liệu phải hữu hạn"),
+    ("{a: .nan}", "«inputs.a» là .nan: số liệu phải hữu hạn (không có số liệu thì để trống: null)"),
+], ids=["inf", "am-inf", "nan"])
+def test_a_case_whose_inputs_are_not_finite_is_refused_with_its_line(tmp_path, inputs, said):
+    """A file bringing such a figure is refused at ingestion: a case on it passed or failed on a figure that can
+    never be scored (.inf reached full points before it was no data)."""
+    path = tmp_path / "thu.yaml"
+    path.write_text(ruleset(ONE_LEAF.format(value="a")), encoding="utf-8")
+    cases_path(path).write_text(f"- {{name: sai, inputs: {inputs}, expect: {{points: {{'1.1': null}}}}}}\n",
+                                encoding="utf-8")
+    with pytest.raises(RuleSetError) as caught:
+        run_cases(load(path), cases_path(path))
+    assert [str(p) for p in caught.value.problems] == [f"thu.tests.yaml, dòng 1, ca sai: {said}"]
+
+
+def test_a_case_may_expect_no_class_as_null_or_as_empty_text(tmp_path):
+    path = tmp_path / "thu.yaml"
+    path.write_text(ruleset(ONE_LEAF.format(value="a"), extra="classification:\n  - {label: Tốt, min: 50}\n"),
+                    encoding="utf-8")
+    cases_path(path).write_text("- {name: khong, inputs: {a: 10}, expect: {classification: null}}\n"
+                                "- {name: trong, inputs: {a: 10}, expect: {classification: ''}}\n"
+                                "- {name: tot, inputs: {a: 100}, expect: {classification: Tốt}}\n"
+                                "- {name: sai, inputs: {a: 100}, expect: {classification: null}}\n", encoding="utf-8")
+    assert [(r.name, r.failures) for r in run_cases(load(path), cases_path(path))] == [
+        ("khong", ()), ("trong", ()), ("tot", ()), ("sai", ("xếp loại: mong đợi None, được 'Tốt'",))]
+
+
 def test_the_example_sentence():
     rs = parse(ruleset(ONE_LEAF.format(value="c / (a - b) * 100")), "thu.yaml")
     result = evaluate(rs, pd.DataFrame({"a": [125], "b": [5], "c": [118]}, index=["SKHCN"]))
