@@ -44,6 +44,8 @@ class Settings:
     session_hours: float = accounts.SESSION_HOURS
     https: bool = False  # cookies only over https (behind a TLS-terminating proxy)
     upload_limit: int = evidence.MAX_BYTES
+    # the office's data files (``cchc ingest`` through the portal): larger, and only from a signed-in office
+    data_upload_limit: int = 200 * 1024 * 1024
     warm_public: bool = True  # read the newest published results at start
     secret_key: str | None = None  # the cookies' key; None: CCHC_SECRET_KEY, else the data folder's own
 
@@ -51,7 +53,19 @@ class Settings:
     def from_env(cls) -> "Settings":
         return cls(data_dir=Path(os.environ.get("CCHC_DATA_DIR") or "du-lieu"),
                    https=os.environ.get("CCHC_HTTPS", "") in ("1", "true", "yes"),
-                   session_hours=float(os.environ.get("CCHC_SESSION_HOURS") or accounts.SESSION_HOURS))
+                   session_hours=float(os.environ.get("CCHC_SESSION_HOURS") or accounts.SESSION_HOURS),
+                   data_upload_limit=int(float(os.environ.get("CCHC_DATA_UPLOAD_MB") or 200) * 1024 * 1024))
+
+
+DATA_UPLOAD_PATH = "/quan-tri/du-lieu/nhap"
+
+
+def body_limit(settings: Settings, actor, path: str) -> int:
+    """How many bytes a request may send: the office's data files may be larger, and only to their own address,
+    so that nobody else can make the portal hold such a body."""
+    if path == DATA_UPLOAD_PATH and getattr(actor, "role", None) == "quan_tri":
+        return settings.data_upload_limit
+    return settings.upload_limit
 
 
 def base_of(request: Request) -> str:
@@ -148,9 +162,10 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
             length = request.headers.get("content-length", "")
             if not length.isascii() or not length.isdigit():
                 return PlainTextResponse("Yêu cầu thiếu độ dài nội dung (Content-Length).", status_code=411)
-            if int(length) > settings.upload_limit + BODY_SLACK:
-                return PlainTextResponse(f"Nội dung gửi lên quá lớn (tối đa {settings.upload_limit // 1048576} MB "
-                                         "mỗi lần).", status_code=413)
+            limit = body_limit(settings, actor, own_path)
+            if int(length) > limit + BODY_SLACK:
+                return PlainTextResponse(f"Nội dung gửi lên quá lớn (tối đa {limit // 1048576} MB mỗi lần).",
+                                         status_code=413)
             token = request.headers.get("x-csrf-token")
             if token is None and request.headers.get("content-type", "").startswith(
                     ("application/x-www-form-urlencoded", "multipart/form-data")):
@@ -210,11 +225,11 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
             conn.execute(text("SELECT 1"))
         return {"trang_thai": "tot", "luc": datetime.now().isoformat(timespec="seconds")}
 
-    from web import (routes_account, routes_council, routes_goals, routes_notices, routes_office, routes_periodic,
-                     routes_public, routes_unit)
+    from web import (routes_account, routes_council, routes_data, routes_goals, routes_notices, routes_office,
+                     routes_periodic, routes_public, routes_unit)
 
-    for module in (routes_account, routes_public, routes_unit, routes_goals, routes_office, routes_periodic,
-                   routes_council, routes_notices):
+    for module in (routes_account, routes_public, routes_unit, routes_goals, routes_office, routes_data,
+                   routes_periodic, routes_council, routes_notices):
         app.include_router(module.router)
     return app
 

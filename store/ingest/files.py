@@ -213,22 +213,28 @@ def _streamed(engine: Engine, status: FileStatus, kind: Kind | None, digest: _Di
     return _Pending(status, chosen, staged, out, digest.value())
 
 
+Written = Callable[[Session, list["FileStatus"]], None]
+
+
 def ingest_files(engine: Engine, paths: list[Path], kind: str | None = None, year: int | None = None,
-                 user: str | None = None, progress: Callable[[str, int], None] | None = None) -> list[FileStatus]:
+                 user: str | None = None, progress: Callable[[str, int], None] | None = None,
+                 written: Written | None = None) -> list[FileStatus]:
     """Ingest ``paths`` all or nothing; their statuses in the order given. Raises ``IngestError`` (its
-    ``statuses`` telling what became of each file) when any file is refused: then nothing was written."""
+    ``statuses`` telling what became of each file) when any file is refused: then nothing was written.
+    ``written(session, statuses)``: called inside the transaction once every file is written (an audit entry
+    lands with the data, or neither does)."""
     user = user or getpass.getuser()
     chosen = KINDS[kind] if kind else None
     made = dossier_data.absent_folders(engine)
     try:
         with dossier_data.one_database(engine):
-            return _ingest_files(engine, paths, chosen, year, user, progress)
+            return _ingest_files(engine, paths, chosen, year, user, progress, written)
     finally:
         dossier_data.tidy(made)
 
 
 def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: int | None, user: str,
-                  progress: Callable[[str, int], None] | None) -> list[FileStatus]:
+                  progress: Callable[[str, int], None] | None, written: Written | None) -> list[FileStatus]:
     statuses = [FileStatus(Path(p)) for p in paths]
     _labelled(statuses)
     pending: list[_Pending] = []
@@ -261,6 +267,8 @@ def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: 
                     if not item.status.refused and not (item.status.result and item.status.result.already):
                         item.status.held, item.status.result = True, None
                 _raise_if_refused(statuses)  # inside the transaction: what was written for the others goes back
+            if written is not None:
+                written(s, statuses)
     finally:
         _discard(pending)
     return statuses

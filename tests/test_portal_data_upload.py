@@ -1,0 +1,201 @@
+"""The office's data files through the portal, against a real uvicorn server on 127.0.0.1: the files ``cchc
+ingest`` takes land the same way (all or nothing, each file's fate shown, problems by row and column), in the
+office's name and with an audit entry. The guards, each test naming the one it checks: the role, CSRF, the body's
+bound (larger here, and only for the office), the bound of the files together, the names sent, escaping."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from helpers import DOSSIER_HEADERS, FACT_HEADERS, dossier, snapshot
+from portal_fixtures import PASSWORD, csrf_of, portal_engine, serving_app, signed_in
+from store import models
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOAD = "/quan-tri/du-lieu/nhap"
+BODY, DATA = 1024 * 1024, 3 * 1024 * 1024  # the portal's bound on a body, and on the office's data files
+
+
+@pytest.fixture(scope="module")
+def site(demo_db, tmp_path_factory):
+    """A server of its own (files land in its store): base url, engine, its folder."""
+    from web.app import Settings, create_app
+
+    folder = tmp_path_factory.mktemp("cong-du-lieu")
+    shutil.copy(demo_db, folder / "cong.db")
+    shutil.copytree(demo_db.parent / "du-lieu", folder / "du-lieu")  # the province's dossier datasets
+    engine = portal_engine(folder / "cong.db")
+    settings = Settings(data_dir=folder / "tai-lieu", upload_limit=BODY, data_upload_limit=DATA)
+    with serving_app(create_app(engine, settings)) as base:
+        yield base, engine, folder
+    engine.dispose()
+
+
+def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([headers, *rows])
+    return out.getvalue().encode("utf-8")
+
+
+def _send(client: httpx.Client, token: str, files: list[tuple[str, bytes]], **fields) -> httpx.Response:
+    return client.post(UPLOAD, data={"csrf": token, **fields},
+                       files=[("files", (name, data, "text/csv")) for name, data in files])
+
+
+def _batches(engine) -> list[tuple[str, str, int, str]]:
+    with engine.connect() as conn:
+        B = models.IngestBatch
+        return [tuple(r) for r in conn.execute(select(B.kind, B.file_name, B.rows, B.created_by).order_by(B.id))]
+
+
+def test_the_office_sends_files_that_land_together_each_told(site):
+    base, engine, _ = site
+    office, token = signed_in(base, "quantri")
+    assert "Gửi tệp dữ liệu" in office.get("/quan-tri/du-lieu").text
+    figures = csv_bytes(FACT_HEADERS, [["STP", "Năm 2024", "so_vu_ky_luat", "1", "Quyết định kỷ luật số 5"]])
+    dossiers = csv_bytes(DOSSIER_HEADERS, [dossier(code=f"CONG-{i}") for i in range(3)])
+    before = _batches(engine)
+    r = _send(office, token, [("so_lieu_stp.csv", figures), ("ho_so_stp.csv", dossiers)])
+    assert r.status_code == 200, r.text[r.text.find("<section"):r.text.find("</section>")]
+    text = " ".join(r.text.split())
+    assert "Đã nhập 2 tệp." in text
+    assert "<b>so_lieu_stp.csv</b> (Số liệu chỉ tiêu): <span class=\"landed\">đã nhận</span>" in text
+    assert "<b>ho_so_stp.csv</b> (Hồ sơ thủ tục hành chính): <span class=\"landed\">đã nhận</span>" in text
+    assert _batches(engine)[len(before):] == [("ho_so", "ho_so_stp.csv", 3, "quantri"),
+                                              ("so_lieu", "so_lieu_stp.csv", 1, "quantri")]
+    with engine.connect() as conn:
+        entry = conn.execute(select(models.AuditEntry.actor, models.AuditEntry.object)
+                             .where(models.AuditEntry.action == "nhap_du_lieu")).one()
+    assert entry == ("quantri", "so_lieu_stp.csv, ho_so_stp.csv")
+    # the same bytes again: told where they landed, nothing added
+    again = " ".join(_send(office, token, [("ho_so_stp.csv", dossiers)], year="2025").text.split())
+    assert "tệp này đã được nhập (lô #" in again and ", hồ sơ năm 2024); không thêm gì" in again
+    assert "--year 2025 không dùng" in again
+    assert len(_batches(engine)) == len(before) + 2
+
+
+def test_a_refused_file_keeps_its_group_out_and_names_row_and_column(site):
+    base, engine, _ = site
+    office, token = signed_in(base, "quantri")
+    good = csv_bytes(FACT_HEADERS, [["SKHCN", "Năm 2024", "so_vu_ky_luat", "80", ""]])
+    bad = csv_bytes(FACT_HEADERS, [["STP", "Năm 2024", "so_vu_ky_luat", "10", ""],
+                                   ["STP", "Quý I/2024", "so_vu_ky_luat", "-1", ""]])
+    before = snapshot(engine)
+    r = _send(office, token, [("tot.csv", good), ("hong.csv", bad)])
+    assert r.status_code == 400
+    text = " ".join(r.text.split())
+    assert "Không có dữ liệu nào được ghi" in text
+    assert "<b>tot.csv</b> (Số liệu chỉ tiêu): hợp lệ, nhưng không ghi vì có tệp khác bị từ chối" in text
+    assert "hong.csv, dòng 3, cột «Giá trị»:" in text and "bị từ chối (" in text
+    assert snapshot(engine) == before
+
+
+def test_only_the_office_may_send_data_files(site):
+    """Guard: ``accounts.require(actor, "quan_tri")`` in the route and in ``office.ingestion``."""
+    base, engine, _ = site
+    unit, token = signed_in(base, "donvi.stp")
+    before = snapshot(engine)
+    figures = csv_bytes(FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "999", ""]])
+    assert unit.get("/quan-tri/du-lieu").status_code == 403
+    assert _send(unit, token, [("so_lieu.csv", figures)]).status_code == 403
+    public = httpx.Client(base_url=base, follow_redirects=False, timeout=30)
+    public_token = csrf_of(public.get("/dang-nhap").text)
+    r = _send(public, public_token, [("so_lieu.csv", figures)])
+    assert r.status_code == 303 and r.headers["location"].startswith("/dang-nhap")
+    assert snapshot(engine) == before
+
+
+def test_a_send_without_its_form_token_is_refused(site):
+    """Guard: the CSRF check of web.app's middleware, which reads the multipart form's field."""
+    base, engine, _ = site
+    office, _ = signed_in(base, "quantri")
+    before = snapshot(engine)
+    r = _send(office, "sai-ma", [("so_lieu.csv", csv_bytes(FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "5", ""]]))])
+    assert r.status_code == 403 and "CSRF" in r.text
+    assert snapshot(engine) == before
+
+
+def test_the_larger_bound_is_the_offices_alone(site):
+    """Guard: ``web.app.body_limit`` — a body above the portal's bound reaches the data route only from the office;
+    anyone else sending as much to the same address is refused before it is read."""
+    base, engine, _ = site
+    big = csv_bytes(FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "7", "x" * 200]] * 8000)  # ≈ 1.7 MB
+    assert BODY < len(big) < DATA
+    unit, unit_token = signed_in(base, "donvi.stp")
+    assert _send(unit, unit_token, [("lon.csv", big)]).status_code == 413
+    office, token = signed_in(base, "quantri")
+    r = _send(office, token, [("lon.csv", big)])
+    assert r.status_code == 400 and "lon.csv, dòng 3" in r.text  # read whole: its rows repeat one key
+
+
+def test_files_above_the_bound_together_are_refused_naming_it(site):
+    """Guard: the route's count of the bytes it writes (the body's bound leaves room for the form around them)."""
+    base, engine, _ = site
+    office, token = signed_in(base, "quantri")
+    before = snapshot(engine)
+    part = b"x" * (DATA // 2 + 60_000)
+    r = _send(office, token, [("a.csv", part), ("b.csv", part)])
+    assert r.status_code == 400 and "các tệp gửi cùng lúc lớn hơn 3 MB" in r.text
+    assert snapshot(engine) == before
+
+
+def test_names_sent_stay_names_and_are_escaped(site, tmp_path):
+    """Guards: ``office.ingestion.upload_name`` (a path sent as a name is cut to its last part, inside the request's
+    own folder) and the page's escaping of names and cells."""
+    base, engine, folder = site
+    office, token = signed_in(base, "quantri")
+    evil = "<img src=x onerror=alert(1)>"
+    figures = csv_bytes(FACT_HEADERS, [[evil, "Năm 2024", "van_ban_di", "5", ""]])
+    r = _send(office, token, [(f"../../{evil}.csv", figures)])
+    assert r.status_code == 400
+    assert evil not in r.text and "&lt;img src=x onerror=alert(1)&gt;" in r.text
+    for where in (Path("/"), Path(tempfile.gettempdir()), folder, folder.parent):  # «../../» of the request's folder
+        assert not list(where.glob("<img*")), where
+    name = "..\\..\\so_lieu_snv.csv"
+    r = _send(office, token, [(name, csv_bytes(FACT_HEADERS, [["SNV", "Năm 2024", "so_vu_ky_luat", "12", ""]]))])
+    assert r.status_code == 200 and _batches(engine)[-1][1] == "so_lieu_snv.csv"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_in_a_browser_the_office_sends_two_files_and_reads_their_fate(browser, site, tmp_path):
+    """The page as the office uses it: two files chosen at once, one refused; the page says which row, and the
+    corrected pair then lands. The page must not scroll sideways on a phone."""
+    from playwright.sync_api import expect
+
+    base, engine, _ = site
+    good = tmp_path / "ky_luat_sct.csv"
+    good.write_bytes(csv_bytes(FACT_HEADERS, [["SCT", "Năm 2024", "so_vu_ky_luat", "2", ""]]))
+    bad = tmp_path / "ky_luat_sxd.csv"
+    bad.write_bytes(csv_bytes(FACT_HEADERS, [["SXD", "Năm 2024", "so_vu_ky_luat", "hai", ""]]))
+    context = browser.new_context(viewport={"width": 400, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda err: problems.append(str(err)))
+    page.goto(base + "/dang-nhap")
+    page.get_by_label("Tên đăng nhập").fill("quantri")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("link", name="Dữ liệu").click()
+    page.get_by_label("Tệp", exact=True).set_input_files([str(good), str(bad)])
+    page.get_by_role("button", name="Kiểm tra và nhập").click()
+    result = page.get_by_role("region", name="Kết quả nhập")
+    expect(result).to_contain_text("Không có dữ liệu nào được ghi")
+    expect(result).to_contain_text("ky_luat_sxd.csv, dòng 2, cột «Giá trị»")
+    expect(result).to_contain_text("ky_luat_sct.csv (Số liệu chỉ tiêu): hợp lệ, nhưng không ghi")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    bad.write_bytes(csv_bytes(FACT_HEADERS, [["SXD", "Năm 2024", "so_vu_ky_luat", "0", ""]]))
+    page.get_by_label("Tệp", exact=True).set_input_files([str(good), str(bad)])
+    page.get_by_role("button", name="Kiểm tra và nhập").click()
+    expect(result).to_contain_text("Đã nhập 2 tệp.")
+    expect(page.get_by_role("table")).to_contain_text("ky_luat_sxd.csv")
+    assert not problems, problems
+    context.close()
