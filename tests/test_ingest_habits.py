@@ -242,6 +242,28 @@ def test_a_habit_of_the_offices_lands_as_the_clean_file(demo, expected, key, hab
     assert stored == expected[key]
 
 
+@pytest.mark.parametrize("written", ["with_times", "dashed"])
+def test_days_as_a_system_exports_them_land_as_the_clean_file(demo, expected, written, tmp_path):
+    """A one-stop system's export writes the time after each day («05/03/2024 08:30:15», ISO with a «T»), or the
+    day with dashes: the day is what counts, as a workbook's date cell's time of day is dropped."""
+    clean = demo["ho_so"]
+    days = [i for i, h in enumerate(clean.headers) if h.startswith("Ngày")]
+
+    def cell(value, i: int, r: int) -> str:
+        text = as_text(value)
+        if i not in days or not text:
+            return text
+        day = date.fromisoformat(text) if text[4] == "-" else datetime.strptime(text, "%d/%m/%Y").date()
+        if written == "dashed":
+            return f"{day:%d-%m-%Y}"
+        return f"{day:%d/%m/%Y} {r % 24:02d}:{r % 60:02d}:07" if r % 2 else f"{day.isoformat()}T{r % 24}:05:00.250"
+
+    rows = [[cell(v, i, r) for i, v in enumerate(row)] for r, row in enumerate(clean.rows)]
+    path = write_text(tmp_path / "ho_so.csv", clean.headers, rows)
+    result, stored = _landed(clean, path, tmp_path)
+    assert result.rows == len(clean.rows) and stored == expected["ho_so"]
+
+
 def test_codes_typed_as_numbers_land_with_a_warning_naming_their_rows(demo, expected, tmp_path):
     """TTHC codes such as 1.004037 typed into Excel become numbers: read back the same, but said (a code with
     a leading or trailing zero would have lost it)."""

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from store.ingest import hidden
 from store.ingest.columns import (EXCEL_ERRORS, FIRST_DAY, IN_POWERS, LAST_DAY, MAX_CELL, MAX_NUMBER, MISSING_MARKS,
-                                  Choice, Column, Day, Number, Text, fold)
+                                  TIME_OF_DAY, Choice, Column, Day, Number, Text, fold)
 
 # What Python's str.strip() removes, as the typed columns strip cells: Arrow's own idea of white space differs.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -24,6 +24,8 @@ _REPORTED = pa.array(sorted(EXCEL_ERRORS | MISSING_MARKS))
 _LONGEST_REPORTED = max(len(v) for v in EXCEL_ERRORS | MISSING_MARKS)
 _DMY = r"^\d{2}/\d{2}/\d{4}$"
 _YMD = r"^\d{4}-\d{2}-\d{2}$"
+_TIMED = r"^(?:\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2})" + TIME_OF_DAY  # the day, then the time an export adds
+_DASHED = r"^\d{2}-\d{2}-\d{4}$"
 # The years of the days any column takes; a date outside is left to the typed column, which refuses it.
 _YEARS = (FIRST_DAY.year, LAST_DAY.year)
 _DIGITS = r"^\d{1,15}$"  # under MAX_NUMBER: every such number is held exactly
@@ -105,6 +107,7 @@ def _day(col: Day, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
     if cells is None:
         return None, _all(n, True)
     blank = pc.equal(cells, "")
+    cells = _day_alone(cells)
     dmy = pc.match_substring_regex(cells, _DMY)
     ymd = pc.match_substring_regex(cells, _YMD)
     stamps = pc.if_else(dmy, pc.strptime(cells, format="%d/%m/%Y", unit="s", error_is_null=True),
@@ -119,6 +122,17 @@ def _day(col: Day, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
     bad = pc.invert(pc.or_(fine, blank)) if not col.required else pc.invert(fine)
     days = pc.if_else(fine, stamps, pa.scalar(None, stamps.type)).cast(pa.date32())
     return days, _mask(bad)
+
+
+def _day_alone(cells: pa.Array) -> pa.Array:
+    """Days as dd/mm/yyyy or yyyy-mm-dd: a time of day after them dropped, dd-mm-yyyy written with slashes."""
+    timed = pc.match_substring_regex(cells, _TIMED)
+    if pc.any(timed).as_py():
+        cells = pc.if_else(timed, pc.utf8_slice_codeunits(cells, 0, 10), cells)
+    dashed = pc.match_substring_regex(cells, _DASHED)
+    if pc.any(dashed).as_py():
+        cells = pc.if_else(dashed, pc.replace_substring(cells, "-", "/"), cells)
+    return cells
 
 
 def _choice(col: Choice, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:

@@ -293,11 +293,24 @@ class Year(Number):
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# The time a system's export writes after the day («05/03/2024 08:30:15», «2024-03-05T08:30:15.123»): a valid time
+# of day, dropped as a workbook's date cell's is; anything else after the day leaves the cell refused.
+TIME_OF_DAY = r"[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?$"
+_TIMED = re.compile(r"(?:\d{1,2}[/-]\d{1,2}[/-]\d{4}|\d{4}-\d{2}-\d{2})" + TIME_OF_DAY)
+
+
+def _without_time(text: pd.Series) -> pd.Series:
+    """Cells with the time of day a system's export adds after the day, as the day alone."""
+    timed = text.str.match(_TIMED)
+    if not timed.any():
+        return text
+    return text.where(~timed, text.str.replace(TIME_OF_DAY, "", regex=True))
 
 
 @dataclass(frozen=True)
 class Day(Column):
-    """A date: dd/mm/yyyy as people type it, yyyy-mm-dd as systems export it, or an Excel date."""
+    """A date: dd/mm/yyyy (or dd-mm-yyyy) as people type it, yyyy-mm-dd as systems export it, either followed by the
+    time of day a system's export may add, or an Excel date."""
 
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
         if pd.api.types.is_datetime64_any_dtype(raw.dtype):
@@ -312,15 +325,17 @@ class Day(Column):
                         else raw.map(lambda v: isinstance(v, (datetime, date))).astype(bool))
             text, reported = self.cells(raw.where(~is_stamp, None) if is_stamp.any() else raw, out)
             blank = text.eq("") & ~is_stamp
+            days = _without_time(text)
             # Try first the format the column's first value is written in: exports from systems are ISO.
-            sample = text[~blank].head(1)
-            formats = ["%d/%m/%Y", "%Y-%m-%d"]
+            sample = days[~blank].head(1)
+            formats = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
             if len(sample) and _ISO_DATE.match(sample.iloc[0]):
-                formats.reverse()
-            parsed = pd.to_datetime(text, format=formats[0], errors="coerce")
-            missing = parsed.isna() & ~blank
-            if missing.any():
-                parsed = parsed.where(~missing, pd.to_datetime(text.where(missing), format=formats[1], errors="coerce"))
+                formats[:2] = formats[1::-1]
+            parsed = pd.to_datetime(days, format=formats[0], errors="coerce")
+            for other in formats[1:]:
+                missing = parsed.isna() & ~blank
+                if missing.any():
+                    parsed = parsed.where(~missing, pd.to_datetime(days.where(missing), format=other, errors="coerce"))
             if is_stamp.any():
                 parsed = parsed.where(~is_stamp, pd.to_datetime(raw.where(is_stamp), errors="coerce"))
         if self.required:
