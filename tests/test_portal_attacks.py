@@ -108,6 +108,39 @@ def test_an_oversized_body_is_refused_before_it_is_read(server):
     assert r.status_code == 411  # no length announced: not read at all
 
 
+def test_a_chunked_body_behind_a_small_length_is_refused_before_it_is_read(server):
+    """Guard: web.app's middleware refuses Transfer-Encoding. The server reads a chunked body whatever
+    Content-Length says, so «Content-Length: 10» with 5 MB of chunks behind it passed the bound on the length and
+    was read whole — by anyone, for any address, of any size."""
+    import socket
+
+    base, _, _ = server
+    public = httpx.Client(base_url=base, follow_redirects=False, timeout=60)
+    token = csrf_of(public.get("/dang-nhap").text)
+    cookie = "; ".join(f"{k}={v}" for k, v in public.cookies.items())
+    body = f"csrf={token}&username=a&password=".encode() + b"x" * (5 * 1024 * 1024)
+    head = (f"POST /dang-nhap HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 10\r\n"
+            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
+    host, port = base.removeprefix("http://").split(":")
+    answer = b""
+    with socket.create_connection((host, int(port)), timeout=60) as conn:
+        try:
+            conn.sendall(head)
+            for at in range(0, len(body), 1 << 20):
+                block = body[at:at + (1 << 20)]
+                conn.sendall(b"%x\r\n" % len(block) + block + b"\r\n")
+            conn.sendall(b"0\r\n\r\n")
+        except (ConnectionResetError, BrokenPipeError):  # refused before the body was sent
+            pass
+        try:
+            while data := conn.recv(65536):
+                answer += data
+        except ConnectionResetError:
+            pass
+    assert answer.split(b"\r\n", 1)[0].split()[1] == b"411", answer[:300]
+
+
 def test_a_link_cannot_put_words_in_the_portals_mouth(server):
     """Guard: web.app.back sends its notice in a short-lived cookie the site sets, and page() reads only
     that (a ``?tb=`` in a link shows nothing)."""

@@ -160,6 +160,11 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             # a body is read (for its CSRF field) before anyone is known: bounded first, refused if too big
             length = request.headers.get("content-length", "")
+            if "transfer-encoding" in request.headers:
+                # the server would read a chunked body past the length announced (Transfer-Encoding wins): a
+                # bound on Content-Length alone would let anyone send a body of any size; no browser sends one
+                return PlainTextResponse("Yêu cầu gửi nội dung theo khối (Transfer-Encoding) không được nhận: gửi "
+                                         "kèm độ dài nội dung (Content-Length).", status_code=411)
             if not length.isascii() or not length.isdigit():
                 return PlainTextResponse("Yêu cầu thiếu độ dài nội dung (Content-Length).", status_code=411)
             limit = body_limit(settings, actor, own_path)
