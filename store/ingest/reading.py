@@ -25,6 +25,12 @@ from store.ingest.problems import IngestError, Problem
 SUFFIXES = {".csv", ".xlsx", ".xlsm", ".parquet"}
 # Title rows («UBND TỈNH …», «BÁO CÁO …», a blank row) come before the header within this many rows.
 HEADER_WITHIN = 20
+# A sheet is read as far as its used range reaches, empty cells filled in: a used range of a few cells' bytes may
+# stand for billions of them (one cell at XFD1048576). A template is a dozen columns wide; a whole Excel sheet of
+# dossiers of sixteen columns is 17 M cells.
+MAX_SHEET_COLUMNS = 256
+MAX_SHEET_CELLS = 1_048_576 * 32
+MAX_WHOLE_ROWS = 1_048_576  # a Parquet file of a kind read whole: no more rows than a sheet of Excel holds
 NOT_UTF8 = "tệp CSV không ở mã UTF-8 (hãy lưu lại với «CSV UTF-8»)"
 
 
@@ -125,7 +131,7 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
     try:
         first, found_in = None, []
         for order, ws in enumerate(wb.worksheets):
-            rows = map(_unescaped, ws.iter_rows(values_only=True))
+            rows = map(_unescaped, ws.iter_rows(values_only=True, max_col=_columns_read(ws)))
             head = [list(r) for _, r in zip(range(HEADER_WITHIN), rows)]
             found = header_index(head, kinds)
             if found is None:
@@ -141,16 +147,35 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
             if others or hidden or order:
                 said = (f"dữ liệu đọc từ trang «{title}»" + (" (trang ẩn)" if hidden else "")
                         + ("; không đọc trang " + ", ".join(f"«{t}»" for t in others) if others else ""))
+            _within_bounds(path.name, wb[title])
             xml = _xml(wb, wb[title])
             xml.uncomputed = _in_columns_read(xml.uncomputed, head[found], kinds)
             return _sheet(path.name, title, head, found, rows, said, xml)
         if first is None:
             raise _empty(path.name)
         title, head, found, rows = first  # no known header anywhere: the first filled row says what is wrong
+        _within_bounds(path.name, wb[title])
         return _sheet(path.name, title, head, found, rows,
                       None if title == wb.worksheets[0].title else f"dữ liệu đọc từ trang «{title}»")
     finally:
         wb.close()
+
+
+def _columns_read(ws) -> int:
+    """How many columns of ``ws`` are read: its used range's, at most MAX_SHEET_COLUMNS (each row is filled to it)."""
+    return min(ws.max_column or MAX_SHEET_COLUMNS, MAX_SHEET_COLUMNS)
+
+
+def _within_bounds(name: str, ws) -> None:
+    """The sheet to be read whole has a used range a data table may have, or the file is refused before it is read:
+    its empty cells would be made one by one."""
+    from openpyxl.utils import get_column_letter
+
+    rows, columns = ws.max_row or 0, ws.max_column or 0
+    if columns > MAX_SHEET_COLUMNS or rows * columns > MAX_SHEET_CELLS:
+        raise IngestError([Problem(name, f"trang «{ws.title}» có vùng đã dùng đến ô {get_column_letter(columns)}{rows} "
+                                         f"({_dotted(rows)} dòng × {_dotted(columns)} cột): quá lớn so với một bảng nhập "
+                                         "liệu; xóa các dòng, cột thừa ngoài bảng (kể cả ô chỉ có định dạng) rồi lưu lại")])
 
 
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -706,6 +731,22 @@ MADE_AS = {".csv": None, ".parquet": "tệp Parquet (.parquet)", ".xlsx": "bản
            ".xlsm": "bảng tính Excel (.xlsx)"}
 
 
+def _not_too_long(path: Path) -> None:
+    """A Parquet file of a kind read whole holds no more rows than MAX_WHOLE_ROWS, known from its footer: its
+    compressed columns may stand for a hundred million rows in a megabyte."""
+    import pyarrow.parquet as pq
+
+    rows = pq.ParquetFile(path).metadata.num_rows
+    if rows > MAX_WHOLE_ROWS:
+        raise IngestError([Problem(path.name, f"tệp có {_dotted(rows)} dòng, quá nhiều cho loại tệp này (tối đa "
+                                              f"{_dotted(MAX_WHOLE_ROWS)} dòng, như một trang Excel): chia thành nhiều "
+                                              "tệp")])
+
+
+def _dotted(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # 1.048.576, as Vietnamese writes it
+
+
 def _encrypted(path: Path) -> bool:
     """Whether a file of Excel 97-2003's container is a workbook saved with a password to open it: Excel keeps an
     encrypted .xlsx so, its zip inside a stream named «EncryptedPackage». Said to be an .xls, it would be saved
@@ -750,6 +791,7 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
             return _read_csv(path, kinds)
         if suffix == ".parquet":
             _no_column_twice(path, kinds)
+            _not_too_long(path)
             frame = pd.read_parquet(path)
             # rows of nulls and empty text are empty rows, as in a CSV, and so are those of a row number alone
             filled = _typed_rows_filled(frame.drop(columns=[frame.columns[j] for j in row_numbers(frame.columns)]))
