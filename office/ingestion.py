@@ -46,7 +46,7 @@ def ingest_many(engine: Engine, paths: list[Path], kind: str | None = None, year
 # The office sends the files it would give ``cchc ingest``; they are written under names of their own into a
 # folder of this request alone, then take the same path, all or nothing.
 
-NAME_CHARS = 120
+NAME_BYTES = 200  # a file system takes 255 bytes of a name; Vietnamese letters take two or three each
 
 
 @contextmanager
@@ -59,7 +59,7 @@ def upload_folder(actor) -> Iterator[Path]:
 
 def upload_name(sent: str, taken: set[str]) -> str:
     """The name a sent file is kept under: its last part only (a browser may send «C:\\…\\ho_so.csv», a forger
-    «../../x»), without controls or hidden direction marks, at most NAME_CHARS characters with its ending kept,
+    «../../x»), without controls or hidden direction marks, at most NAME_BYTES bytes with its ending kept,
     and told apart from the others of the same request by « (2)», « (3)»."""
     name = unicodedata.normalize("NFC", sent.replace("\\", "/").rsplit("/", 1)[-1])
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C" and c not in accounts.BIDI).strip(" .")
@@ -67,7 +67,9 @@ def upload_name(sent: str, taken: set[str]) -> str:
     if not dot or not stem or len(ending) > 10:
         stem, ending = name, ""
     ending = f".{ending}" if ending else ""
-    stem = (stem or "tep")[:NAME_CHARS - len(ending)]
+    stem = stem or "tep"
+    while len(f"{stem} (999){ending}".encode()) > NAME_BYTES:  # room left for the number that tells it apart
+        stem = stem[:-1]
     chosen, n = stem + ending, 2
     while chosen.casefold() in taken:
         chosen, n = f"{stem} ({n}){ending}", n + 1

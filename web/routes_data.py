@@ -42,15 +42,16 @@ async def upload_data(request: Request, files: list[UploadFile] = File(...), kin
                       year: str = Form("")):
     actor = actor_of(request)
     accounts.require(actor, "quan_tri")
-    limit, sent = request.app.state.settings.data_upload_limit, 0
+    limit, written = request.app.state.settings.data_upload_limit, 0
     with ingestion.upload_folder(actor) as folder:
-        paths, taken = [], set()
+        paths, taken, sent = [], set(), {}
         for upload in files:
             path = folder / ingestion.upload_name(upload.filename or "", taken)
+            sent[path.name] = upload.filename or ""  # shown beside the name it is kept under, when they differ
             with open(path, "wb") as out:
                 while chunk := await upload.read(CHUNK):
-                    sent += len(chunk)
-                    if sent > limit:
+                    written += len(chunk)
+                    if written > limit:
                         raise Refused(f"các tệp gửi cùng lúc lớn hơn {limit // 1048576} MB: gửi ít tệp hơn mỗi lần, "
                                       "hoặc nhập bằng lệnh cchc ingest", "files")
                     out.write(chunk)
@@ -58,4 +59,4 @@ async def upload_data(request: Request, files: list[UploadFile] = File(...), kin
         # the checks and the writing take seconds for a large file: off the event loop, as every store call
         statuses, landed = await run_in_threadpool(ingestion.ingest_uploaded, engine_of(request), actor, paths,
                                                    kind or None, _year(year))
-    return _page(request, actor, 200 if landed else 400, statuses=statuses, landed=landed)
+    return _page(request, actor, 200 if landed else 400, statuses=statuses, landed=landed, sent=sent)
