@@ -41,9 +41,15 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get("CCHC_DATABASE_URL") or DEFAULT_URL
 
 
+# How long a write waits for another to finish on SQLite (one writer at a time) before it fails: an import of
+# millions of dossiers holds the lock for seconds, and the portal's users write at the same time.
+SQLITE_BUSY_SECONDS = 60
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = database_url(url)
-    engine = create_engine(url)
+    sqlite = url.startswith("sqlite")
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS} if sqlite else {})
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
