@@ -58,6 +58,7 @@ class Settings:
 
 
 DATA_UPLOAD_PATH = "/quan-tri/du-lieu/nhap"
+CSRF_REFUSED = "Yêu cầu bị từ chối: thiếu hoặc sai mã bảo vệ biểu mẫu (CSRF). Hãy tải lại trang và gửi lại."
 
 
 def body_limit(settings: Settings, actor, path: str) -> int:
@@ -66,6 +67,13 @@ def body_limit(settings: Settings, actor, path: str) -> int:
     if path == DATA_UPLOAD_PATH and getattr(actor, "role", None) == "quan_tri":
         return settings.data_upload_limit
     return settings.upload_limit
+
+
+def form_token_ok(request: Request, token: str) -> bool:
+    """Whether the form's token is this session's: for the one route whose form the middleware leaves unread
+    (``DATA_UPLOAD_PATH``), asked by the route before it does anything."""
+    holder = getattr(request.state, "csrf_holder", None)
+    return bool(holder) and request.app.state.cookies.csrf_ok(holder, token or None)
 
 
 def base_of(request: Request) -> str:
@@ -172,7 +180,15 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
                 return PlainTextResponse(f"Nội dung gửi lên quá lớn (tối đa {limit // 1048576} MB mỗi lần).",
                                          status_code=413)
             token = request.headers.get("x-csrf-token")
-            if token is None and request.headers.get("content-type", "").startswith(
+            request.state.csrf_holder = holder
+            deferred = (token is None and own_path == DATA_UPLOAD_PATH and getattr(actor, "role", None) == "quan_tri"
+                        and request.headers.get("content-type", "").startswith("multipart/form-data"))
+            if deferred:
+                # the office's data files, sent without a script: the route reads the form once, streaming the
+                # files to disk, and checks its token before anything else (``form_token_ok``); read here, the
+                # whole body was held in memory, then parsed twice
+                token = ""
+            elif token is None and request.headers.get("content-type", "").startswith(
                     ("application/x-www-form-urlencoded", "multipart/form-data")):
                 try:
                     await request.body()  # kept, so the route reads the same body again
@@ -183,9 +199,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
                 except Exception:  # noqa: BLE001 - a malformed or oversized form is one refusal
                     return PlainTextResponse("Biểu mẫu gửi lên không đọc được.", status_code=400)
                 token = form.get("csrf")
-            if not cookies.csrf_ok(holder, token if isinstance(token, str) else None):
-                return PlainTextResponse("Yêu cầu bị từ chối: thiếu hoặc sai mã bảo vệ biểu mẫu (CSRF). Hãy tải lại "
-                                         "trang và gửi lại.", status_code=403)
+            if not deferred and not cookies.csrf_ok(holder, token if isinstance(token, str) else None):
+                return PlainTextResponse(CSRF_REFUSED, status_code=403)
         if actor is not None and actor.must_change_password and not own_path.startswith(
                 ("/doi-mat-khau", "/dang-xuat", "/static", "/suc-khoe", "/health")):
             return to(request, "/doi-mat-khau")

@@ -4,11 +4,12 @@ file's fate shown with the rows and columns of its problems."""
 from __future__ import annotations
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from office import accounts, ingestion
 from office.errors import Refused
-from web.app import DATA_UPLOAD_PATH, actor_of, engine_of, render
+from web.app import CSRF_REFUSED, DATA_UPLOAD_PATH, actor_of, engine_of, form_token_ok, render
 
 router = APIRouter()
 CHUNK = 1 << 20
@@ -39,9 +40,13 @@ def _year(text: str) -> int | None:
 
 @router.post(DATA_UPLOAD_PATH)
 async def upload_data(request: Request, files: list[UploadFile] = File(...), kind: str = Form(""),
-                      year: str = Form("")):
+                      year: str = Form(""), csrf: str = Form("")):
     actor = actor_of(request)
     accounts.require(actor, "quan_tri")
+    # sent by a script, the token came in a header the middleware checked; sent as a plain form, the middleware left
+    # the form to this route (web.app, ``deferred``), which checks its token first
+    if "x-csrf-token" not in request.headers and not form_token_ok(request, csrf):
+        return PlainTextResponse(CSRF_REFUSED, status_code=403)
     limit, written = request.app.state.settings.data_upload_limit, 0
     with ingestion.upload_folder(actor) as folder:
         paths, taken, sent = [], set(), {}
