@@ -16,9 +16,8 @@ CHUNK = 1 << 20
 SHOWN_PROBLEMS = 200  # of one file: the rest counted (a file refused whole may name every row)
 
 
-def _page(request: Request, actor, status: int = 200, **context):
-    return render(request, "data.html", status, batches=ingestion.recent_batches(engine_of(request), actor),
-                  kinds=ingestion.KINDS, shown=SHOWN_PROBLEMS,
+def _page(request: Request, batches, status: int = 200, **context):
+    return render(request, "data.html", status, batches=batches, kinds=ingestion.KINDS, shown=SHOWN_PROBLEMS,
                   limit_mb=request.app.state.settings.data_upload_limit // 1048576, **context)
 
 
@@ -26,7 +25,7 @@ def _page(request: Request, actor, status: int = 200, **context):
 def data_page(request: Request):
     actor = actor_of(request)
     accounts.require(actor, "quan_tri")
-    return _page(request, actor)
+    return _page(request, ingestion.recent_batches(engine_of(request), actor))
 
 
 def _year(text: str) -> int | None:
@@ -64,4 +63,5 @@ async def upload_data(request: Request, files: list[UploadFile] = File(...), kin
         # the checks and the writing take seconds for a large file: off the event loop, as every store call
         statuses, landed = await run_in_threadpool(ingestion.ingest_uploaded, engine_of(request), actor, paths,
                                                    kind or None, _year(year))
-    return _page(request, actor, 200 if landed else 400, statuses=statuses, landed=landed, sent=sent)
+    batches = await run_in_threadpool(ingestion.recent_batches, engine_of(request), actor)
+    return _page(request, batches, 200 if landed else 400, statuses=statuses, landed=landed, sent=sent)
