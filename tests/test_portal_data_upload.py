@@ -113,6 +113,16 @@ def test_only_the_office_may_send_data_files(site):
     assert snapshot(engine) == before
 
 
+def test_a_send_without_a_file_gets_the_portal_s_page(site):
+    """FastAPI's JSON of a missing field (422) became the portal's page, naming the field."""
+    base, engine, _ = site
+    office, token = signed_in(base, "quantri")
+    r = office.post(UPLOAD, data={"csrf": token, "files": "khong-phai-tep"},
+                    files=[("khac", ("a.csv", b"x", "text/csv"))])
+    assert r.status_code == 400 and "text/html" in r.headers["content-type"]
+    assert "Biểu mẫu gửi lên thiếu hoặc sai trường «files»" in r.text, r.text[r.text.find("<main"):]
+
+
 def test_a_send_without_its_form_token_is_refused(site):
     """Guard: the CSRF check of web.app's middleware, which reads the multipart form's field."""
     base, engine, _ = site

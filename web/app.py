@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -237,6 +238,14 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     @app.exception_handler(Refused)
     async def refused(request: Request, err: Refused):
         return page(request, "error.html", 400, message=err.message, field=err.field)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, err: RequestValidationError):
+        # a form missing a field or with one of the wrong type (no file chosen, a field sent as text): the page's
+        # words, not FastAPI's JSON
+        fields = sorted({str(e["loc"][1]) for e in err.errors() if len(e.get("loc") or ()) > 1})  # ("body", name, …)
+        return page(request, "error.html", 400, message="Biểu mẫu gửi lên thiếu hoặc sai trường "
+                    + ", ".join(f"«{f}»" for f in fields) + ": hãy tải lại trang và gửi lại.")
 
     @app.get("/suc-khoe")
     @app.get("/health")
