@@ -62,9 +62,8 @@ def read_cases(path: Path) -> list[dict]:
         else:  # no file can bring such a figure (it is refused at ingestion): a case on it tests nothing real
             for name, v in inputs.items():
                 if _number(v) and not _finite(v):
-                    word = {"nan": ".nan", "inf": ".inf", "-inf": "-.inf"}.get(str(v), "số nguyên quá lớn")
-                    hint = " (không có số liệu thì để trống: null)" if word == ".nan" else ""
-                    bad(i, where, f"«inputs.{name}» là {word}: số liệu phải hữu hạn{hint}")
+                    hint = " (không có số liệu thì để trống: null)" if _as_written(v) == ".nan" else ""
+                    bad(i, where, f"«inputs.{name}» là {_as_written(v)}: số liệu phải hữu hạn{hint}")
         if "kind" in case and not isinstance(case["kind"], str):
             bad(i, where, "«kind» là một loại đơn vị")
         expect = case.get("expect") or {}
@@ -85,13 +84,17 @@ def read_cases(path: Path) -> list[dict]:
                 bad(i, where, f"«{what}» là .nan, không phải một số mong đợi: mong đợi không có số liệu thì để trống "
                               "(null)")
             elif not _finite(want):
-                word = {"nan": ".nan", "inf": ".inf", "-inf": "-.inf"}.get(str(want), "số nguyên quá lớn")
-                bad(i, where, f"«{what}» là {word}: số mong đợi phải hữu hạn")
+                bad(i, where, f"«{what}» là {_as_written(want)}: số mong đợi phải hữu hạn")
         if "classification" in expect and not isinstance(expect["classification"], (str, type(None))):
             bad(i, where, "«expect.classification» là tên một mức xếp loại")
     if problems:
         raise RuleSetError(problems)
     return raw
+
+
+def _as_written(v) -> str:
+    """A number that is not finite as YAML writes it (or a whole number past a float's range)."""
+    return {"nan": ".nan", "inf": ".inf", "-inf": "-.inf"}.get(str(v), "số nguyên quá lớn")
 
 
 def _number(v) -> bool:

@@ -410,7 +410,7 @@ def _division(result: Result, formula, env1: dict) -> str:
 def _divided(result: Result, name: str, env1: dict) -> str | None:
     """Why the variable ``name`` is no data for an entity though every figure it reads is there: a division by zero
     in its formula, or in that of a variable it reads; None when a figure is missing (then that is the reason)."""
-    var = next((v for v in result.ruleset.variables if v.name == name and v.formula is not None), None)
+    var = _computed(result, name)
     if var is None:
         return None
     lacking = [n for n in sorted(var.formula.names) if n in env1 and np.isnan(env1[n][0])]
@@ -422,10 +422,15 @@ def _divided(result: Result, name: str, env1: dict) -> str | None:
     return None
 
 
+def _computed(result: Result, name: str):
+    """The variable ``name`` when a formula computes it (None for an input, a parameter or a title's conditions)."""
+    return next((v for v in result.ruleset.variables if v.name == name and v.formula is not None), None)
+
+
 def _overflowed(result: Result, name: str, env1: dict) -> bool:
     """Whether the variable ``name`` is no data for an entity (``env1``: its values) because some step of its formula,
     or of a variable it reads that is no data, went past a float's range."""
-    var = next((v for v in result.ruleset.variables if v.name == name and v.formula is not None), None)
+    var = _computed(result, name)
     if var is None:
         return False
     if var.formula.overflows(env1):

@@ -62,12 +62,15 @@ DATA_UPLOAD_PATH = "/quan-tri/du-lieu/nhap"
 CSRF_REFUSED = "Yêu cầu bị từ chối: thiếu hoặc sai mã bảo vệ biểu mẫu (CSRF). Hãy tải lại trang và gửi lại."
 
 
+def _office_data(actor, path: str) -> bool:
+    """Whether a request is the office's data files, sent to their own address by a signed-in office."""
+    return path == DATA_UPLOAD_PATH and getattr(actor, "role", None) == "quan_tri"
+
+
 def body_limit(settings: Settings, actor, path: str) -> int:
     """How many bytes a request may send: the office's data files may be larger, and only to their own address,
     so that nobody else can make the portal hold such a body."""
-    if path == DATA_UPLOAD_PATH and getattr(actor, "role", None) == "quan_tri":
-        return settings.data_upload_limit
-    return settings.upload_limit
+    return settings.data_upload_limit if _office_data(actor, path) else settings.upload_limit
 
 
 def form_token_ok(request: Request, token: str) -> bool:
@@ -182,7 +185,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
                                          status_code=413)
             token = request.headers.get("x-csrf-token")
             request.state.csrf_holder = holder
-            deferred = (token is None and own_path == DATA_UPLOAD_PATH and getattr(actor, "role", None) == "quan_tri"
+            deferred = (token is None and _office_data(actor, own_path)
                         and request.headers.get("content-type", "").startswith("multipart/form-data"))
             if deferred:
                 # the office's data files, sent without a script: the route reads the form once, streaming the

@@ -14,7 +14,7 @@ import pandas as pd
 
 from store.calendar import FIRST_YEAR, LAST_YEAR
 from store.ingest import hidden as unseen
-from store.ingest.problems import Collector, shown
+from store.ingest.problems import Collector, shown, thousands
 
 # What a spreadsheet writes where it has no value: a missing value, refused where the column requires one.
 MISSING_MARKS = frozenset({"NA", "N/A", "#N/A", "na", "n/a", "#n/a", "N/a", "Na"})
@@ -152,7 +152,7 @@ class Column:
             out.rows(marked, self.header,
                      lambda v: f"«{v}» là ô không có giá trị (không có số liệu), nhưng cột này bắt buộc phải có giá trị",
                      text)
-        out.rows(long, self.header, lambda n: f"ô dài {_limit_text(n)} ký tự, quá {_limit_text(limit)} ký tự của cột",
+        out.rows(long, self.header, lambda n: f"ô dài {thousands(n)} ký tự, quá {thousands(limit)} ký tự của cột",
                  lengths)
         hidden = unseen.cells_holding(text, self.code) & ~long
         out.rows(hidden, self.header, lambda v: unseen.message(v, self.code), text)
@@ -221,10 +221,6 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, misused
 
 
-def _limit_text(limit: float) -> str:
-    return f"{limit:,.0f}".replace(",", ".")
-
-
 @dataclass(frozen=True)
 class Number(Column):
     integral: bool = False
@@ -269,7 +265,7 @@ class Number(Column):
         return values.where(fine)
 
     def _beyond(self, text: str, top: float) -> str:
-        return f"«{text}» vượt quá giới hạn của cột ({'±' if self.minimum is None else ''}{_limit_text(top)})"
+        return f"«{text}» vượt quá giới hạn của cột ({'±' if self.minimum is None else ''}{thousands(top)})"
 
     def _below(self, text: str) -> str:
         return f"«{text}» nhỏ hơn {self.minimum:g}"

@@ -13,6 +13,11 @@ SHOWN_PER_PROBLEM = 10
 LONGEST_MESSAGE = 400
 
 
+def thousands(n: float) -> str:
+    """A whole number as Vietnamese writes it: 1.048.576."""
+    return f"{n:,.0f}".replace(",", ".")
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str
@@ -101,8 +106,7 @@ class Collector:
         if len(positions) > SHOWN_PER_PROBLEM:
             rest = len(positions) - SHOWN_PER_PROBLEM
             first = text(positions[0])
-            count = f"{rest:,}".replace(",", ".")  # Vietnamese thousands
-            self.add(f"… và {count} dòng khác cùng lỗi ({first})", column=column)
+            self.add(f"… và {thousands(rest)} dòng khác cùng lỗi ({first})", column=column)
 
     def raise_if_any(self) -> None:
         if self.problems:

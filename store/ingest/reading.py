@@ -20,7 +20,7 @@ import pandas as pd
 
 from store.ingest import encodings
 from store.ingest.columns import data_columns, fold, row_numbers
-from store.ingest.problems import IngestError, Problem
+from store.ingest.problems import IngestError, Problem, thousands
 
 SUFFIXES = {".csv", ".xlsx", ".xlsm", ".parquet"}
 # Title rows («UBND TỈNH …», «BÁO CÁO …», a blank row) come before the header within this many rows.
@@ -174,7 +174,7 @@ def _within_bounds(name: str, ws) -> None:
     rows, columns = ws.max_row or 0, ws.max_column or 0
     if columns > MAX_SHEET_COLUMNS or rows * columns > MAX_SHEET_CELLS:
         raise IngestError([Problem(name, f"trang «{ws.title}» có vùng đã dùng đến ô {get_column_letter(columns)}{rows} "
-                                         f"({_dotted(rows)} dòng × {_dotted(columns)} cột): quá lớn so với một bảng nhập "
+                                         f"({thousands(rows)} dòng × {thousands(columns)} cột): quá lớn so với một bảng nhập "
                                          "liệu; xóa các dòng, cột thừa ngoài bảng (kể cả ô chỉ có định dạng) rồi lưu lại")])
 
 
@@ -738,13 +738,10 @@ def _not_too_long(path: Path) -> None:
 
     rows = pq.ParquetFile(path).metadata.num_rows
     if rows > MAX_WHOLE_ROWS:
-        raise IngestError([Problem(path.name, f"tệp có {_dotted(rows)} dòng, quá nhiều cho loại tệp này (tối đa "
-                                              f"{_dotted(MAX_WHOLE_ROWS)} dòng, như một trang Excel): chia thành nhiều "
+        raise IngestError([Problem(path.name, f"tệp có {thousands(rows)} dòng, quá nhiều cho loại tệp này (tối đa "
+                                              f"{thousands(MAX_WHOLE_ROWS)} dòng, như một trang Excel): chia thành nhiều "
                                               "tệp")])
 
-
-def _dotted(n: int) -> str:
-    return f"{n:,}".replace(",", ".")  # 1.048.576, as Vietnamese writes it
 
 
 def _encrypted(path: Path) -> bool:

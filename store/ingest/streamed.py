@@ -29,7 +29,7 @@ from store import calendar, dossier_data
 from store.ingest import arrow_cells, reading
 from store.ingest.columns import data_columns
 from store.ingest.kind import Context, Kind
-from store.ingest.problems import SHOWN_PER_PROBLEM, Collector
+from store.ingest.problems import SHOWN_PER_PROBLEM, Collector, thousands
 
 CHUNK_ROWS = 200_000
 CHUNK_BYTES = 20 << 20  # about 200,000 dossier rows
@@ -68,8 +68,7 @@ class StreamCollector(Collector):
         for text, row in shown[:SHOWN_PER_PROBLEM]:
             self.add(text, row=row, column=column)
         if count > SHOWN_PER_PROBLEM:
-            rest = f"{count - SHOWN_PER_PROBLEM:,}".replace(",", ".")
-            self.add(f"… và {rest} dòng khác cùng lỗi ({shown[0][0]})", column=column)
+            self.add(f"… và {thousands(count - SHOWN_PER_PROBLEM)} dòng khác cùng lỗi ({shown[0][0]})", column=column)
 
     def settle(self) -> None:
         for group in self._groups.values():
