@@ -10,9 +10,11 @@ as Parquet they cost a fraction of a second and stay out of the database's backu
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -59,8 +61,21 @@ INDICATORS = ("hs_tiep_nhan", "hs_truc_tuyen", "hs_truc_tiep", "hs_buu_chinh", "
               "hs_giay_da_giai_quyet", "hs_giay_ket_qua_dien_tu", "hs_truc_tuyen_dat", "hs_so_hoa_dat")
 
 
+# Stores whose data directory is not the process's setting: one portal serves several provinces, each with the
+# data folder of its registry entry (office.provinces), where no one CCHC_DATA_DIR can name them all.
+_PLACED: "weakref.WeakKeyDictionary[Engine, Path]" = weakref.WeakKeyDictionary()
+
+
+def place(engine: Engine, folder: Path) -> None:
+    """``engine``'s datasets are kept under ``folder``, whatever ``CCHC_DATA_DIR`` says."""
+    _PLACED[engine] = Path(folder)
+
+
 def data_dir(engine: Engine) -> Path:
-    """``CCHC_DATA_DIR``; without it, «du-lieu» beside a SQLite file, or in the working folder."""
+    """The folder ``place`` gave the store; else ``CCHC_DATA_DIR``; without it, «du-lieu» beside a SQLite file, or
+    in the working folder."""
+    if engine in _PLACED:
+        return _PLACED[engine]
     env = os.environ.get(DATA_ENV)
     if env:
         return Path(env)
@@ -350,8 +365,18 @@ def withdraw(engine: Engine, relative: str) -> None:
     shutil.rmtree(data_dir(engine) / relative, ignore_errors=True)
 
 
+class DatasetMissing(LookupError):
+    """A dataset the store records is not in its data directory: another ``CCHC_DATA_DIR`` than the one it was
+    ingested with, or a database restored without its data directory."""
+
+
 def files_of(engine: Engine, relative: str) -> str:
-    return quoted(data_dir(engine) / relative / "**" / "*.parquet")
+    folder = data_dir(engine) / relative
+    if not folder.is_dir():
+        raise DatasetMissing(f"không thấy tập hồ sơ {relative} mà cơ sở dữ liệu đã ghi nhận trong thư mục dữ liệu "
+                             f"{data_dir(engine)}: hãy đặt {DATA_ENV} là thư mục đã dùng khi nhập (thư mục dữ liệu "
+                             "được sao lưu và khôi phục cùng cơ sở dữ liệu)")
+    return quoted(folder / "**" / "*.parquet")
 
 
 def datasets_of(session: Session, year: int) -> list[tuple[int, str]]:
@@ -525,14 +550,33 @@ def aggregate(engine: Engine, datasets: list[tuple[int, str]], year: int, units_
 CHANGES = "thay-doi"  # under the dossier folder: two Parquet files per batch
 
 
+def store_key(engine: Engine) -> str:
+    """The database a store is, as a folder's name: its backend, host, port, database (a SQLite file's full path)
+    and options, never its user or password. Datasets are the file's bytes and may be shared by stores that
+    share a data directory; a batch's changes depend on the batches of its own store before it, and a batch id is
+    only unique within one, so each store keeps them apart. A store reached by another address (moved, or
+    another host name) makes its changes again from its datasets on its next import (``totals``)."""
+    url = engine.url
+    database = url.database or ""
+    if url.get_backend_name() == "sqlite" and database and database != ":memory:":
+        database = str(Path(database).resolve())
+    names = [url.get_backend_name(), url.host or "", str(url.port or ""), database,
+             "&".join(f"{k}={v}" for k, v in sorted(url.query.items()))]
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
+
+
+def changes_folder(engine: Engine) -> Path:
+    return root(engine) / CHANGES / store_key(engine)
+
+
 def changes_path(engine: Engine, batch_id: int, relative: str) -> Path:
     """The changes of batch ``batch_id`` (whose dataset is ``relative``) to the sums per unit and period."""
-    return root(engine) / CHANGES / f"{int(batch_id)}-{Path(relative).name}.parquet"
+    return changes_folder(engine) / f"{int(batch_id)}-{Path(relative).name}.parquet"
 
 
 def procedures_path(engine: Engine, batch_id: int, relative: str) -> Path:
     """Its changes to the dossiers per unit, procedure and quarter (``procedures_query``)."""
-    return root(engine) / CHANGES / f"{int(batch_id)}-{Path(relative).name}.tthc.parquet"
+    return changes_folder(engine) / f"{int(batch_id)}-{Path(relative).name}.tthc.parquet"
 
 
 def _rows_of(engine: Engine, relative: str) -> int:
@@ -590,8 +634,8 @@ def changes(engine: Engine, datasets: list[tuple[int, str]], year: int) -> tuple
     batch, path = datasets[-1]
     earlier = datasets[:-1]
     targets = changes_path(engine, batch, path), procedures_path(engine, batch, path)
-    targets[0].parent.mkdir(parents=True, exist_ok=True)
     source = f"read_parquet({files_of(engine, path)}, hive_partitioning = false)"
+    targets[0].parent.mkdir(parents=True, exist_ok=True)
     own_columns = _select(engine, path)
     names = [name for name, _ in _counted(year)[1]]
     quarters = _quarter_columns(year)

@@ -138,7 +138,9 @@ UNIT_NAMES = {"tinh-a": "Sở Riêng Của Tỉnh A", "tinh-b": "Sở Riêng C�
 
 def province_registry(demo_db: Path, folder: Path) -> Path:
     """Two provinces «tinh-a» and «tinh-b» in ``folder/tinh.yaml``: each a copy of the demo province (the same
-    unit codes) with the test accounts, the demo round open, and SKHCN named as only that province names it."""
+    unit codes) with the test accounts, the demo round open, and SKHCN named as only that province names it. Each
+    keeps its data in a folder of its own named by the registry (``kho/<key>``: not beside its database, where a
+    store would look without the registry), the demo's dossier datasets copied there."""
     import yaml
     from sqlalchemy import update
 
@@ -148,12 +150,14 @@ def province_registry(demo_db: Path, folder: Path) -> Path:
         home = folder / "tinh" / key
         home.mkdir(parents=True)
         shutil.copy(demo_db, home / "cchc.db")
+        shutil.copytree(demo_db.parent / "du-lieu", folder / "kho" / key)
         engine = portal_engine(home / "cchc.db")
         with engine.begin() as conn:
             conn.execute(update(models.Unit).where(models.Unit.code == "SKHCN").values(name=UNIT_NAMES[key]))
         engine.dispose()
     registry = folder / "tinh.yaml"
-    registry.write_text(yaml.safe_dump({key: {"ten": name, "database_url": f"sqlite:///tinh/{key}/cchc.db"}
+    registry.write_text(yaml.safe_dump({key: {"ten": name, "database_url": f"sqlite:///tinh/{key}/cchc.db",
+                                               "data_dir": f"kho/{key}"}
                                         for key, name in PROVINCES.items()}, allow_unicode=True), encoding="utf-8")
     return registry
 

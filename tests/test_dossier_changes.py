@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from helpers import DOSSIER_HEADERS, dossier, snapshot, units_file, write_csv
 from store import dossier_data, models
 from store.ingest import ingest_file
+from store.ingest.problems import IngestError
 
 KEY = ["unit", "period_code", "indicator_code"]
 UNITS = ("STP", "SKHCN", "XA0001")
@@ -84,7 +85,7 @@ def test_changes_missing_for_earlier_batches_are_made_from_their_datasets(any_en
     rng = np.random.default_rng(5)
     ingest_file(any_engine, write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, _rows(rng, range(0, 300))))
     ingest_file(any_engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, _rows(rng, range(200, 400))))
-    folder = dossier_data.root(any_engine) / dossier_data.CHANGES
+    folder = dossier_data.changes_folder(any_engine)
     assert len(list(folder.glob("*.parquet"))) == 4  # two a batch
     for path in folder.glob(missing):
         path.unlink()
@@ -94,6 +95,54 @@ def test_changes_missing_for_earlier_batches_are_made_from_their_datasets(any_en
     pd.testing.assert_frame_equal(_written(any_engine, done.batch_id), _from_scratch(any_engine, path),
                                   check_dtype=False)
     assert len(list(folder.glob("*.parquet"))) == 6
+
+
+def test_stores_sharing_a_data_directory_keep_their_changes_apart(schema_template, tmp_path, monkeypatch):
+    """Two provinces' stores with one CCHC_DATA_DIR: the same bytes land in both as batch 3 after different
+    batches 2, so their changes differ; each store's next batch adds to its own (a batch id is only unique
+    within a store: one changes file for both had given one of them the other's counts)."""
+    import shutil
+
+    from store.db import make_engine
+
+    monkeypatch.setenv(dossier_data.DATA_ENV, str(tmp_path / "chung"))
+    rng = np.random.default_rng(17)
+    first, other, shared, later = (_rows(rng, range(a, b)) for a, b in ((0, 300), (100, 400), (250, 450), (420, 480)))
+    files = {name: write_csv(tmp_path / f"{name}.csv", DOSSIER_HEADERS, rows)
+             for name, rows in (("a", first), ("c", other), ("b", shared), ("d", later))}
+    engines = {}
+    for key, own in (("tinh-a", "a"), ("tinh-b", "c")):
+        (tmp_path / key).mkdir()
+        shutil.copy(schema_template, tmp_path / key / "cchc.db")
+        engines[key] = make_engine(f"sqlite:///{tmp_path / key / 'cchc.db'}")
+        ingest_file(engines[key], units_file(tmp_path / key))
+        ingest_file(engines[key], files[own])
+        assert ingest_file(engines[key], files["b"]).batch_id == 3  # the same id for the same bytes in both
+    for engine in engines.values():  # the first store's next batch comes after the second store's batch 3
+        done = ingest_file(engine, files["d"])
+        with Session(engine) as s:
+            path = s.scalar(select(models.DossierDataset.path).where(models.DossierDataset.batch_id == done.batch_id))
+        pd.testing.assert_frame_equal(_written(engine, done.batch_id), _from_scratch(engine, path), check_dtype=False)
+        engine.dispose()
+    folders = list((tmp_path / "chung" / dossier_data.FOLDER / dossier_data.CHANGES).iterdir())
+    assert len(folders) == 2 and all(len(list(f.glob("*.parquet"))) == 6 for f in folders)
+
+
+def test_a_dataset_missing_from_the_data_directory_refuses_the_next_batch_naming_it(engine, tmp_path, monkeypatch):
+    """A database restored without its data directory, or run with another CCHC_DATA_DIR: the next batch of the
+    year needs the earlier datasets and is refused, naming the folder looked in, instead of DuckDB's error."""
+    ingest_file(engine, units_file(tmp_path))
+    rng = np.random.default_rng(19)
+    ingest_file(engine, write_csv(tmp_path / "a.csv", DOSSIER_HEADERS, _rows(rng, range(0, 50))))
+    elsewhere = tmp_path / "thu-muc-khac"
+    monkeypatch.setenv(dossier_data.DATA_ENV, str(elsewhere))
+    before = snapshot(engine)
+    with pytest.raises(IngestError) as refused:
+        ingest_file(engine, write_csv(tmp_path / "b.csv", DOSSIER_HEADERS, _rows(rng, range(50, 80))))
+    assert "b.csv: không thấy tập hồ sơ ho-so/" in str(refused.value)
+    assert f"trong thư mục dữ liệu {elsewhere}: hãy đặt CCHC_DATA_DIR" in str(refused.value)
+    assert snapshot(engine) == before
+    assert not list(elsewhere.rglob("*.parquet"))
 
 
 def test_an_import_interrupted_after_its_changes_leaves_neither_them_nor_its_dataset(engine, tmp_path, monkeypatch):

@@ -195,6 +195,31 @@ def test_a_form_token_of_one_province_is_refused_by_another(portal):
     assert posted.status_code == 403
 
 
+def test_a_provinces_dossiers_sent_through_the_portal_land_in_its_own_data_folder(portal, monkeypatch, tmp_path):
+    """Guard: web.portal placing each province's store in its registry's data folder (store.dossier_data.place).
+    Without it the datasets go where the process's CCHC_DATA_DIR (set here to a folder of neither province) or
+    the default says, where a province whose store is a server shares them with every other."""
+    import hashlib
+
+    from helpers import DOSSIER_HEADERS, dossier
+    from test_portal_data_upload import csv_bytes
+
+    base, app, folder = portal
+    elsewhere = tmp_path / "du-lieu-cua-tien-trinh"
+    monkeypatch.setenv("CCHC_DATA_DIR", str(elsewhere))
+    data = csv_bytes(DOSSIER_HEADERS, [dossier(code=f"TINH-A-{i}") for i in range(3)])
+    client, _ = sign_in_under(base, A, "quantri")
+    token = csrf_of(client.get(f"/{A}/quan-tri/du-lieu").text)
+    r = client.post(f"/{A}/quan-tri/du-lieu/nhap", data={"csrf": token},
+                    files=[("files", ("ho_so.csv", data, "text/csv"))])
+    assert r.status_code == 200 and "Đã nhập 1 tệp." in " ".join(r.text.split()), r.text[:800]
+    digest = hashlib.sha256(data).hexdigest()
+    assert (folder / "kho" / A / "ho-so" / digest).is_dir()
+    assert not (folder / "kho" / B / "ho-so" / digest).exists() and not elsewhere.exists()
+    kept = list((folder / "kho" / A / "ho-so" / "thay-doi").rglob(f"*-{digest}*.parquet"))
+    assert len(kept) == 2, kept  # the batch's changes, with its province's store
+
+
 def test_the_landing_page_lists_the_provinces_with_their_names_escaped(portal):
     """Guard: the landing page's autoescaping (web.portal: templates.env.autoescape): a province named with
     ``<script>`` in the registry is text, under the same content policy as the provinces' pages."""
@@ -269,7 +294,7 @@ def test_cchc_serve_with_a_registry_serves_every_province_and_prints_their_addre
     for key, name in PROVINCES.items():
         line = next((x for x in out.splitlines() if f"{base}/{key}/" in x), "")
         assert name in line, out
-    keys = {key: (tmp_path / "tinh" / key / "du-lieu" / "khoa-phien.txt").read_text() for key in PROVINCES}
+    keys = {key: (tmp_path / "kho" / key / "khoa-phien.txt").read_text() for key in PROVINCES}  # its data folder
     assert keys[A] != keys[B]
 
 

@@ -29,6 +29,7 @@ from starlette.routing import Mount
 
 from office.errors import Refused
 from office.provinces import RESERVED, Province, load, registry_path
+from store import dossier_data
 from web.app import HERE, Settings, create_app, secured
 from web.security import load_secret
 
@@ -61,6 +62,8 @@ def create_portal(provinces: dict[str, Province] | None = None, settings: Settin
 
             engines[key] = make_engine(province.database_url)
             upgrade(engines[key])
+        # its dossiers under its own data folder too (uploaded through the portal), not the process's one
+        dossier_data.place(engines[key], Path(province.data_dir))
         own = replace(shared, database_url=province.database_url, data_dir=Path(province.data_dir),
                       secret_key=province_secret(province))
         apps[key] = create_app(engines[key], own)

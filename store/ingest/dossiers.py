@@ -64,7 +64,10 @@ def load(session: Session, staged: streamed.Staged, ctx: Context, batch_id: int)
         kept = dossier_data.changes_path(ctx.engine, batch_id, relative), dossier_data.procedures_path(
             ctx.engine, batch_id, relative)
         event.listen(session, "after_rollback", lambda _s: [k.unlink(missing_ok=True) for k in kept], once=True)
-        facts = dossier_data.totals(ctx.engine, dossier_data.datasets_of(session, year), year)
+        try:
+            facts = dossier_data.totals(ctx.engine, dossier_data.datasets_of(session, year), year)
+        except dossier_data.DatasetMissing as err:  # the year's earlier batches are counted from their datasets
+            raise IngestError([Problem(ctx.file, str(err))]) from None
     finally:
         staged.discard()  # published: gone by the rename; the same bytes published before: not needed
     above = _parts_above(session, ctx, year, facts)
