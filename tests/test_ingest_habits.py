@@ -264,6 +264,25 @@ def test_days_as_a_system_exports_them_land_as_the_clean_file(demo, expected, wr
     assert result.rows == len(clean.rows) and stored == expected["ho_so"]
 
 
+def test_ways_of_submitting_as_a_system_exports_them_land_as_the_clean_file(demo, expected, tmp_path):
+    """A one-stop system's export names the way a dossier came in by Decree 61/2018's words («Qua dịch vụ bưu chính
+    công ích») and an online one by its service's level («Trực tuyến toàn trình», «… một phần»): each is the
+    channel it names, as the short words are."""
+    clean = demo["ho_so"]
+    column = clean.headers.index("Hình thức nộp")
+    written = {"Trực tuyến": ["Trực tuyến toàn trình", "Trực tuyến một phần", "DỊCH VỤ CÔNG TRỰC TUYẾN"],
+               "Trực tiếp": ["Trực tiếp tại Bộ phận Một cửa", "trực tiếp"],
+               "Bưu chính": ["Qua dịch vụ bưu chính công ích", "Dịch vụ bưu chính công ích"]}
+    rows = [list(row) for row in clean.rows]
+    for r, row in enumerate(rows):
+        words = written[as_text(row[column])]
+        row[column] = words[r % len(words)]
+    assert {row[column] for row in rows} >= {w for ws in written.values() for w in ws}
+    path = write_text(tmp_path / "ho_so.csv", clean.headers, [[as_text(v) for v in row] for row in rows])
+    result, stored = _landed(clean, path, tmp_path)
+    assert result.rows == len(clean.rows) and stored == expected["ho_so"]
+
+
 def test_codes_typed_as_numbers_land_with_a_warning_naming_their_rows(demo, expected, tmp_path):
     """TTHC codes such as 1.004037 typed into Excel become numbers: read back the same, but said (a code with
     a leading or trailing zero would have lost it)."""

@@ -352,6 +352,7 @@ class Choice(Column):
 
     choices: dict[str, str] = field(default_factory=dict)  # what people write → code
     blank: str | None = None  # the code an empty cell means, if it may be empty
+    named: int | None = None  # how many of the choices, the first, a refusal names (None: every one)
 
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
         text, reported = self.cells(raw, out)
@@ -359,7 +360,7 @@ class Choice(Column):
         codes = map_distinct(text, lambda v: lookup.get(fold(v)) if v else self.blank)
         if self.required and self.blank is None:
             out.rows(text.eq("") & ~reported, self.header, "ô bắt buộc đang để trống")
-        allowed = ", ".join(dict.fromkeys(k for k in self.choices if not k.isascii() or len(k) > 1))
+        allowed = ", ".join(dict.fromkeys(k for k in list(self.choices)[:self.named] if not k.isascii() or len(k) > 1))
         out.rows(codes.isna() & text.ne(""), self.header,
                  lambda v: f"«{shown(v)}» không thuộc các giá trị cho phép: {allowed}", text)
         return codes

@@ -19,7 +19,12 @@ from store.ingest.problems import Collector, IngestError, Problem
 from store.queries import current_facts
 
 CHANNELS = {"Trực tiếp": "truc_tiep", "Trực tuyến": "truc_tuyen", "Bưu chính": "buu_chinh",
-            "Bưu chính công ích": "buu_chinh", "BCCI": "buu_chinh", "Online": "truc_tuyen"}
+            "Bưu chính công ích": "buu_chinh", "BCCI": "buu_chinh", "Online": "truc_tuyen",
+            # as one-stop systems' exports write them: the ways of submitting of Decree 61/2018 (art. 9) and the
+            # two levels of an online service, both submitted online (Decision 766's 3.3 counts them alike)
+            "Trực tiếp tại Bộ phận Một cửa": "truc_tiep", "Qua dịch vụ bưu chính công ích": "buu_chinh",
+            "Dịch vụ bưu chính công ích": "buu_chinh", "Trực tuyến một phần": "truc_tuyen",
+            "Trực tuyến toàn trình": "truc_tuyen", "Dịch vụ công trực tuyến": "truc_tuyen"}
 
 COLUMNS = (
     Text("Mã đơn vị", "unit", example="SKHCN", help="Đơn vị giải quyết hồ sơ"),
@@ -29,7 +34,7 @@ COLUMNS = (
     Day("Ngày hẹn trả", "due", example="19/11/2024"),
     Day("Ngày có kết quả", "finished", required=False, example="15/11/2024",
         help="Để trống nếu hồ sơ đang giải quyết"),
-    Choice("Hình thức nộp", "channel", choices=CHANNELS, example="Trực tuyến",
+    Choice("Hình thức nộp", "channel", choices=CHANNELS, example="Trực tuyến", named=6,  # not the systems' words
            help="Trực tiếp / Trực tuyến / Bưu chính"),
     YesNo("Có phí, lệ phí", "has_fee", help="TTHC có phí, lệ phí (Có / Không)"),
     YesNo("Thanh toán trực tuyến", "paid_online", example="Có"),
