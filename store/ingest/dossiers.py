@@ -20,7 +20,7 @@ from store.queries import current_facts
 
 CHANNELS = {"Trực tiếp": "truc_tiep", "Trực tuyến": "truc_tuyen", "Bưu chính": "buu_chinh",
             "Bưu chính công ích": "buu_chinh", "BCCI": "buu_chinh", "Online": "truc_tuyen",
-            # as one-stop systems' exports write them: the ways of submitting of Decree 61/2018 (art. 9) and the
+            # as one-stop systems' exports write them: the ways of submitting of Decree 61/2018 and the
             # two levels of an online service, both submitted online (Decision 766's 3.3 counts them alike)
             "Trực tiếp tại Bộ phận Một cửa": "truc_tiep", "Qua dịch vụ bưu chính công ích": "buu_chinh",
             "Dịch vụ bưu chính công ích": "buu_chinh", "Trực tuyến một phần": "truc_tuyen",
