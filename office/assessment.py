@@ -309,7 +309,12 @@ def check_figures(s: Session, rules: RuleSet, unit: models.Unit, period: str,
 
 def check_figure(ind: indicators.Indicator, text, field: str) -> float | None:
     """One typed figure of an indicator (``parse_number``): never negative, a whole number for a count, at most
-    100 for a percentage; the field named in the refusal."""
+    100 for a percentage, which may be typed with its sign («85,5%»); the field named in the refusal."""
+    if isinstance(text, str) and text.strip().endswith("%"):
+        if ind.unit != "%":
+            raise Refused(f"{ind.label} tính bằng {ind.unit}, không tính bằng phần trăm: «{text.strip()[:40]}» không "
+                          "phải giá trị của chỉ tiêu này", field)
+        text = text.strip()[:-1]
     value = parse_number(text, field, ind.label)
     if value is not None:
         if value < 0:

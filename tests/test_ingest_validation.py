@@ -89,8 +89,55 @@ def test_a_percentage_over_100_and_a_fractional_count(loaded, tmp_path):
     ])
     assert refused(loaded, path) == [
         "so_lieu.csv, dòng 2, cột «Giá trị»: Tỷ lệ hài lòng của người dân, doanh nghiệp về giải quyết TTHC: "
-        "«101.5» vượt quá 100%",
-        "so_lieu.csv, dòng 3, cột «Giá trị»: Tổng số văn bản đi: «12.5» phải là số nguyên"]
+        "«101,5» vượt quá 100%",
+        "so_lieu.csv, dòng 3, cột «Giá trị»: Tổng số văn bản đi: «12,5» phải là số nguyên"]  # as the cell writes them
+
+
+def _stored_values(engine) -> dict[str, float]:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return dict(conn.execute(text("SELECT indicator_code, value FROM fact")).all())
+
+
+@pytest.mark.parametrize("written", ["cell formatted as a percentage", "85,5% typed", "85,5 typed"])
+def test_a_percentage_is_the_number_the_sheet_shows(loaded, tmp_path, written):
+    """Guard: store.ingest.reading._as_shown and Number(percent=True). A satisfaction rate typed «85,5%» into Excel
+    is held as 0.855 in a cell formatted as a percentage: read as held, it had counted as 0.855%."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(FACT_HEADERS)
+    ws.append(["SKHCN", "Năm 2024", "sipas", {"cell formatted as a percentage": 0.855, "85,5% typed": "85,5%",
+                                              "85,5 typed": "85,5"}[written], ""])
+    ws["D2"].number_format = "0.0%"
+    wb.save(tmp_path / "so_lieu.xlsx")
+    ingest_file(loaded, tmp_path / "so_lieu.xlsx")
+    assert _stored_values(loaded) == {"sipas": 85.5}
+
+
+def test_a_percentage_for_a_figure_that_is_not_one_is_refused(loaded, tmp_path):
+    """A count written as a percentage, typed or formatted so in a workbook, is another figure's cell; a
+    percentage in a column of numbers that are never percentages is refused there."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(FACT_HEADERS)
+    ws.append(["SKHCN", "Năm 2024", "van_ban_di", 0.12, ""])
+    ws.append(["SKHCN", "Năm 2024", "so_vu_ky_luat", "3%", ""])
+    ws["D2"].number_format = "0%"
+    wb.save(tmp_path / "so_lieu.xlsx")
+    assert refused(loaded, tmp_path / "so_lieu.xlsx") == [
+        "so_lieu.xlsx, dòng 2, cột «Giá trị»: Tổng số văn bản đi tính bằng văn bản, không tính bằng phần trăm: «12%» "
+        "không phải giá trị của chỉ tiêu này",
+        "so_lieu.xlsx, dòng 3, cột «Giá trị»: Số công chức, viên chức bị kỷ luật trong năm tính bằng người, không "
+        "tính bằng phần trăm: «3%» không phải giá trị của chỉ tiêu này"]
+    dossiers = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="HS1", supplements="50%")])
+    assert refused(loaded, dossiers) == [
+        "ho_so.csv, dòng 2, cột «Số lần yêu cầu bổ sung»: «50%» là phần trăm: cột «Số lần yêu cầu bổ sung» ghi số, "
+        "không ghi phần trăm"]
 
 
 def test_an_unknown_indicator_and_an_unknown_period(loaded, tmp_path):

@@ -100,6 +100,8 @@ def test_the_whole_round_at_office_level(portal, tmp_path):
     ({"van_ban_di": "2,5"}, "van_ban_di", "số nguyên"),
     ({"van_ban_di": "10", "van_ban_ky_so": "11"}, "van_ban_ky_so", "lớn hơn"),
     ({"sipas": "101"}, "sipas", "vượt quá 100"),
+    ({"sipas": "101%"}, "sipas", "vượt quá 100"),
+    ({"van_ban_di": "12%"}, "van_ban_di", "không tính bằng phần trăm"),
     ({"td_ke_hoach_cchc": "4"}, "td_ke_hoach_cchc", "điểm tối đa"),
     ({"hs_truc_tuyen": "5"}, "hs_truc_tuyen", "không nhập tay"),
     ({"khong_co": "5"}, "khong_co", "không thuộc bộ tiêu chí"),
@@ -108,6 +110,15 @@ def test_bad_figures_are_refused_naming_the_field(portal, figures, field, words)
     engine, rid = portal
     message = refused(engine, assessment.save_draft, who(engine, "donvi.skhcn"), rid, figures, field=field)
     assert words in message
+
+
+def test_a_percentage_may_be_typed_with_its_sign():
+    """As a workbook's figures are read (store.ingest.columns.Number): «85,5%» of a percentage is 85.5."""
+    from store import indicators
+
+    sipas = indicators.registry()["sipas"]
+    assert assessment.check_figure(sipas, " 85,5 % ", "sipas") == 85.5
+    assert assessment.check_figure(sipas, "85,5", "sipas") == 85.5
 
 
 def test_unknown_criterion_and_past_deadline_are_refused(portal):

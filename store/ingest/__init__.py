@@ -124,7 +124,8 @@ def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
         if col.field not in by_field and col.unknown_if_absent:
             frame[col.field] = col.absent(raw.index)
         else:
-            frame[col.field] = col.parse(raw[by_field[col.field]] if col.field in by_field else empty, out)
+            for name, values in col.fields(raw[by_field[col.field]] if col.field in by_field else empty, out).items():
+                frame[name] = values
     keys = frame[list(kind.key)]
     if "period" in kind.key:  # «Năm 2024» and «2024-NAM» are one period: one key
         keys = keys.assign(period=map_distinct(keys["period"], _period_code))

@@ -182,6 +182,11 @@ class Column:
             out.rows(values.eq("") & ~reported, self.header, "ô bắt buộc đang để trống")
         return values
 
+    def fields(self, raw: pd.Series, out: Collector) -> dict[str, pd.Series]:
+        """The kind's fields this column gives: its own, and for some columns what the kind's check needs to know
+        of how a cell was written (``Number.percent``)."""
+        return {self.field: self.parse(raw, out)}
+
 
 CODES_AS_NUMBERS = ("mã được lưu dạng số trong Excel: nếu mã có số 0 ở đầu thì các số 0 đó đã mất (định dạng cột là "
                     "Text rồi gõ lại mã)")
@@ -221,13 +226,31 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, misused
 
 
+# A percentage as written («85%», «85,5 %»), or a workbook's number formatted as one (store.ingest.reading gives it
+# as the sheet shows it): the number before the sign.
+_PERCENT = re.compile(r"^(.*?)\s*%$")
+PERCENT_SUFFIX = "_phan_tram"  # the field telling which cells of a ``Number(percent=True)`` were percentages
+
+
 @dataclass(frozen=True)
 class Number(Column):
     integral: bool = False
     minimum: float | None = 0
     maximum: float | None = None  # by default MAX_NUMBER; a column stored as an integer: its type's range
+    # a cell may be a percentage (read as the number shown, 85 for «85%»): which cells were is given as the field
+    # ``<field>_phan_tram``, for the kind's check to refuse where its figure is not a percentage; elsewhere refused
+    percent: bool = False
 
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
+        return self._read(raw, out)[0]
+
+    def fields(self, raw: pd.Series, out: Collector) -> dict[str, pd.Series]:
+        values, percents = self._read(raw, out)
+        return {self.field: values, self.field + PERCENT_SUFFIX: percents} if self.percent else {self.field: values}
+
+    def _read(self, raw: pd.Series, out: Collector) -> tuple[pd.Series, pd.Series]:
+        """The numbers, and which cells were written as percentages."""
+        percents = pd.Series(False, index=raw.index)
         if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
             values = raw.astype("float64")
             src = values
@@ -236,7 +259,16 @@ class Number(Column):
         else:
             numeric = numeric_cells(raw)
             text, reported = self.cells(raw.where(~numeric, None) if numeric.any() else raw, out)
-            values, misused = _numbers(text)
+            percents = text.str.endswith("%")
+            read = text
+            if percents.any():
+                read = text.where(~percents, text.str.replace(_PERCENT, r"\1", regex=True))
+                if not self.percent:
+                    out.rows(percents, self.header,
+                             lambda v: f"«{shown(v)}» là phần trăm: cột «{self.header}» ghi số, không ghi phần trăm", text)
+                    reported = reported | percents
+                    read = read.mask(percents, "")
+            values, misused = _numbers(read)
             blank = text.eq("")
             if numeric.any():  # a workbook's number is a number: no reading of dots and commas
                 values[numeric] = raw[numeric].astype("float64")
@@ -262,7 +294,7 @@ class Number(Column):
             out.rows(low & (values < 0), self.header,
                      lambda v: f"giá trị âm «{shown(v)}» không hợp lệ (phải ≥ {self.minimum:g})", src)
             out.rows(low & (values >= 0), self.header, lambda v: self._below(shown(v)), src)
-        return values.where(fine)
+        return values.where(fine), percents & fine
 
     def _beyond(self, text: str, top: float) -> str:
         return f"«{text}» vượt quá giới hạn của cột ({'±' if self.minimum is None else ''}{thousands(top)})"

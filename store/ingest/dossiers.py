@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from base.vn import number
 from store import calendar, dossier_data, indicators, models
 from store.db import ensure_periods
 from store.ingest import streamed
@@ -110,8 +111,9 @@ def _parts_above(session: Session, ctx: Context, year: int, facts: pd.DataFrame)
         if whole is not None and r.value > whole:
             part, of = registry[r.indicator], registry[parts[r.indicator]]
             problems.append(Problem(ctx.file, f"{of.label} của đơn vị {r.unit}, kỳ {r.period} tính từ tệp này là "
-                                              f"{whole:g}, nhỏ hơn {part.label} đã khai báo ({r.value:g}): sửa số liệu "
-                                              "đã khai báo (nhập lại tệp số liệu) hoặc tệp hồ sơ"))
+                                              f"{number(whole, 6)}, nhỏ hơn {part.label} đã khai báo "
+                                              f"({number(r.value, 6)}): sửa số liệu đã khai báo (nhập lại tệp số "
+                                              "liệu) hoặc tệp hồ sơ"))
     return problems
 
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from store import indicators, models
 from store.db import ensure_periods
 from store.ingest.bulk import insert_frame
-from store.ingest.columns import Number, Text
+from base.vn import number
+from store.ingest.columns import PERCENT_SUFFIX, Number, Text
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector
 from store.queries import current_facts
@@ -20,7 +21,8 @@ COLUMNS = (
     Text("Mã đơn vị", "unit", example="SKHCN"),
     Text("Kỳ báo cáo", "period", example="Năm 2024", help="2024-Q1, Quý I/2024, 6 tháng 2024, 9 tháng 2024, Năm 2024"),
     Text("Mã chỉ tiêu", "indicator", example="van_ban_ky_so", help="Mã trong bảng «Danh mục chỉ tiêu»"),
-    Number("Giá trị", "value", minimum=None, example="118"),
+    Number("Giá trị", "value", minimum=None, example="118", percent=True,
+           help="Số; chỉ tiêu tính bằng % ghi 85 hoặc 85%"),
     Text("Tài liệu kiểm chứng", "evidence", required=False, example="Sổ theo dõi văn bản đi 2024, tr. 1–12",
          help="Số, ký hiệu văn bản hoặc đường dẫn tài liệu kiểm chứng"),
     Text("Ghi chú", "note", required=False, example="",
@@ -47,14 +49,18 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
         if ind.source == "ho_so":
             out.rows(rows, "Mã chỉ tiêu", f"chỉ tiêu «{code}» được tính từ dữ liệu hồ sơ TTHC, không nhập tay")
         value = frame["value"]
-        out.rows(rows & (value < 0), "Giá trị", lambda v: f"{ind.label}: giá trị âm «{v:g}» không hợp lệ",
+        if ind.unit != "%":  # 85% of a count of people is no count: the cell was meant for another figure
+            out.rows(rows & frame["value" + PERCENT_SUFFIX], "Giá trị",
+                     lambda v: f"{ind.label} tính bằng {ind.unit}, không tính bằng phần trăm: «{number(v, 6)}%» "
+                               "không phải giá trị của chỉ tiêu này", value)
+        out.rows(rows & (value < 0), "Giá trị", lambda v: f"{ind.label}: giá trị âm «{number(v, 6)}» không hợp lệ",
                  value)
         if ind.integral:
             out.rows(rows & value.notna() & (value != np.floor(value)), "Giá trị",
-                     lambda v: f"{ind.label}: «{v:g}» phải là số nguyên", value)
+                     lambda v: f"{ind.label}: «{number(v, 6)}» phải là số nguyên", value)
         if ind.max_value is not None:
             out.rows(rows & (value > ind.max_value), "Giá trị",
-                     lambda v: f"{ind.label}: «{v:g}» vượt quá {ind.max_value:g}%", value)
+                     lambda v: f"{ind.label}: «{number(v, 6)}» vượt quá {number(ind.max_value, 6)}%", value)
     if not out.problems:
         _check_parts(ctx, frame, out)
 
@@ -80,7 +86,7 @@ def _check_parts(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
         part, whole = registry[r.indicator], registry[r.whole]
         where = "" if pd.notna(r.row_whole) else " (giá trị đang có trong hệ thống)"
         row = r.row if pd.notna(r.row) else r.row_whole
-        out.add(f"{part.label} ({r.value:g}) lớn hơn {whole.label} ({r.value_whole:g}{where}) "
+        out.add(f"{part.label} ({number(r.value, 6)}) lớn hơn {whole.label} ({number(r.value_whole, 6)}{where}) "
                 f"của đơn vị {r.unit}, kỳ {r.period_code}", int(row), "Giá trị")
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from base.rule_uses import family
+from base.vn import number
 from rules.ruleset import NoRuleSetInForce, RuleSet, RuleSetError, choose
 from store import calendar, models
 from store.appraisals import add_appraisal
@@ -91,7 +92,7 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
                  lambda v: f"bộ tiêu chí «{name}» không có tiêu chí «{v}»", frame["criterion"])
         top = frame["criterion"].map(leaves)
         out.rows(rows & scored & known & (frame["points"] > top), "Điểm thẩm định",
-                 lambda v: f"điểm thẩm định {v:g} vượt điểm tối đa của tiêu chí", frame["points"])
+                 lambda v: f"điểm thẩm định {number(v, 6)} vượt điểm tối đa của tiêu chí", frame["points"])
 
 
 def _chosen(name: str, year) -> RuleSet:

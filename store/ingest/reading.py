@@ -215,15 +215,35 @@ _UNCOMPUTED = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"(?![^>]*\st="str")[^>]*
 @dataclass
 class _Xml:
     """What openpyxl's reader of a sheet in read-only mode leaves out, read from the sheet's XML: its merged ranges
-    (column, first row, last row; 1-based) and its formulas with no value (row, column letter)."""
+    (column, first row, last row; 1-based), its formulas with no value and its cells formatted as percentages
+    (row, column letter)."""
 
     merged: list[tuple[int, int, int]] = field(default_factory=list)
     uncomputed: list[tuple[int, str]] = field(default_factory=list)
+    percent: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _percent_styles(wb) -> list[int]:
+    """The workbook's cell styles whose number format shows a percentage (0%, 0.0%: the cell holds 0.85 and shows
+    85%); a «%» quoted or escaped is a mere sign."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    custom = list(wb._number_formats)
+    found = []
+    for i, style in enumerate(wb._cell_styles):
+        fmt = BUILTIN_FORMATS.get(style.numFmtId) or (
+            custom[style.numFmtId - 164] if 0 <= style.numFmtId - 164 < len(custom) else "")
+        if "%" in re.sub(r'"[^"]*"|\\.', "", fmt or ""):
+            found.append(i)
+    return found
 
 
 def _xml(wb, ws) -> _Xml:
     from openpyxl.utils import column_index_from_string
 
+    styles = _percent_styles(wb)
+    percent = (re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"[^>]*?\ss="(?:' + "|".join(map(str, styles)).encode()
+                          + rb')"') if styles else None)
     found, tail = _Xml(), b""
     with wb._archive.open(ws._worksheet_path) as src:
         while block := src.read(1 << 24):
@@ -232,10 +252,29 @@ def _xml(wb, ws) -> _Xml:
                              for m in _MERGED.finditer(text)]
             if b"<f" in text or b":f" in text:
                 found.uncomputed += [(int(m[2]), m[1].decode()) for m in _UNCOMPUTED.finditer(text)]
+            if percent is not None:
+                found.percent += [(int(m[2]), m[1].decode()) for m in percent.finditer(text)]
             tail = text[-400:] if b"<" in text[-400:] else b""
     # what sits at a block's edge is found in both blocks
     found.merged, found.uncomputed = list(dict.fromkeys(found.merged)), list(dict.fromkeys(found.uncomputed))
+    found.percent = list(dict.fromkeys(found.percent))
     return found
+
+
+def _as_shown(body: list[list], first: int, cells: list[tuple[int, str]]) -> None:
+    """The numbers of ``cells`` formatted as percentages, as the sheet shows them («85%» for 0.85, «85,5%»):
+    read as the number they hold, a satisfaction rate of 85% had counted as 0.85%. The column says whether it
+    takes a percentage (store.ingest.columns.Number)."""
+    from openpyxl.utils import column_index_from_string
+
+    for row, letter in cells:
+        column = column_index_from_string(letter) - 1
+        if not 0 <= row - first < len(body) or column >= len(body[row - first]):
+            continue
+        value = body[row - first][column]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            shown = f"{round(value * 100, 10):.10f}".rstrip("0").rstrip(".")
+            body[row - first][column] = shown.replace(".", ",") + "%"
 
 
 def _in_columns_read(cells: list[tuple[int, str]], header: list, kinds: Iterable) -> list[tuple[int, str]]:
@@ -273,6 +312,7 @@ def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, 
     first = found + 2  # the sheet's row of body[0]
     _uncomputed(name, title, xml.uncomputed, first)
     body = head[found + 1:] + [list(r) for r in rest]
+    _as_shown(body, first, xml.percent)
     for column, top, bottom in xml.merged:
         if top < first or top - first >= len(body) or len(body[top - first]) < column:
             continue
