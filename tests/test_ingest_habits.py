@@ -589,3 +589,22 @@ def test_repeated_keys_name_both_rows_as_the_sheet_numbers_them(engine, tmp_path
     assert snapshot(engine) == before
     assert [str(p) for p in caught.value.problems] == [
         "don_vi.xlsx, dòng 9, cột «Mã đơn vị»: trùng khóa (Mã đơn vị) với dòng 6"]
+
+
+def test_a_separator_after_the_first_rows_last_cell_shifts_nothing(engine, tmp_path):
+    """Guard: store.ingest.reading._read_csv reading a first row wider than the header record by record. pandas
+    took its first cell for an index and shifted every column left: «UBND xã Nậm Lỏng» became the code and the
+    commune a province. A value there is a column without a header, named."""
+    header = ",".join(UNIT_HEADERS) + "\n"
+    rows = ('XA0002,UBND xã Nậm Lỏng,"UBND xã, phường",TINH{}\n'
+            'XA0003,UBND xã Sùng Phài,"UBND xã, phường",TINH\n')
+    ingest_file(engine, units_file(tmp_path))
+    path = tmp_path / "don_vi_moi.csv"
+    path.write_text(header + rows.format(","), encoding="utf-8")
+    assert ingest_file(engine, path).rows == 2
+    with engine.connect() as conn:
+        assert conn.execute(select(models.Unit.name, models.Unit.kind).where(models.Unit.code == "XA0002")).one() == (
+            "UBND xã Nậm Lỏng", "xa_phuong")
+    path.write_text(header + rows.format(",Ghi chú lạc"), encoding="utf-8")
+    with pytest.raises(IngestError, match="dòng 2, cột «E»: cột E có dữ liệu nhưng không có tiêu đề"):
+        ingest_file(engine, path)

@@ -3,6 +3,7 @@ hidden one and a sheet with data before a template left empty, and the note says
 
 from __future__ import annotations
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -129,3 +130,25 @@ def test_formulas_with_no_value_worked_out_are_refused_naming_their_cells(engine
     # opened in Excel and saved: the values read, the formula whose value is an empty text too
     ingest_file(engine, _computed(path, {"D2": "120", "E3": "", "D4": "95"}))
     assert _values(engine) == [80, 95, 120]
+
+
+@pytest.mark.parametrize("declared", ["A1:E2", "A1", "A1:C4", "A1:XFD1048576"])
+def test_a_sheet_is_read_as_far_as_its_cells_go_not_as_far_as_it_declares(engine, tmp_path, declared):
+    """Guard: store.ingest.reading._sized. A program filling a template may leave the used range the sheet declares
+    (<dimension>) stale; openpyxl's reader stops there, and rows below it or columns right of it were dropped
+    without a word (A1:E2: two of three rows lost, the file landed)."""
+    import re
+    import zipfile
+
+    ingest_file(engine, units_file(tmp_path))
+    made = _book(tmp_path / "made.xlsx", [("Số liệu", FACT_HEADERS, ROWS, False)])
+    path = tmp_path / "so_lieu.xlsx"
+    with zipfile.ZipFile(made) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{declared}"/>'.encode(), data)
+            out.writestr(item, data)
+    assert ingest_file(engine, path).rows == 3
+    with Session(engine) as s:
+        assert s.scalar(select(func.sum(models.Fact.value))) == 295

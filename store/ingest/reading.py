@@ -131,6 +131,7 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
     try:
         first, found_in = None, []
         for order, ws in enumerate(wb.worksheets):
+            _sized(wb, ws)
             rows = map(_unescaped, ws.iter_rows(values_only=True, max_col=_columns_read(ws)))
             head = [list(r) for _, r in zip(range(HEADER_WITHIN), rows)]
             found = header_index(head, kinds)
@@ -159,6 +160,34 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
                       None if title == wb.worksheets[0].title else f"dữ liệu đọc từ trang «{title}»")
     finally:
         wb.close()
+
+
+# Where a sheet's cells are (<c r="B7">, <row r="7">): a sheet is read as far as its cells go, not as far as the
+# used range it declares (<dimension>), which a program filling a template may leave stale: openpyxl's reader
+# stops at it, and the rows below it had been dropped without a word.
+_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})\d')
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+
+
+def _sized(wb, ws) -> None:
+    """``ws``'s extent taken from its cells; a sheet whose cells name no place (they may leave it out) is read
+    without one, each row as long as its cells go."""
+    from openpyxl.utils import column_index_from_string
+
+    letters, last, tail = set(), 0, b""
+    with wb._archive.open(ws._worksheet_path) as src:
+        while block := src.read(1 << 24):
+            text = tail + block
+            letters.update(_CELL_COLUMN.findall(text))
+            rows = _ROW_NUMBER.findall(text)
+            if rows:
+                last = max(last, max(map(int, rows)))
+            tail = text[-200:]
+    if not letters or not last:
+        ws.reset_dimensions()
+        return
+    ws._min_row = ws._min_column = 1
+    ws._max_row, ws._max_column = last, max(column_index_from_string(c.decode()) for c in letters)
 
 
 def _columns_read(ws) -> int:
@@ -676,6 +705,10 @@ def _read_csv(path: Path, kinds: Iterable) -> Sheet:
                 except Exception:  # noqa: BLE001 - pandas' own reader then says what is wrong (quoting, widths)
                     fh.seek(body_at)
                     data = _pandas_csv(fh, options)
+            if not isinstance(data.index, pd.RangeIndex):
+                # the first row wider than the header (a separator after its last cell): pandas took its first
+                # cells for an index and shifted every column left
+                raise pd.errors.ParserError("first row wider than the header")
         except pd.errors.ParserError:  # a row wider than the header: read record by record to name its row
             fh.seek(body_at)
             records = list(csv.reader(io.TextIOWrapper(fh, encoding="utf-8", newline=""), delimiter=sep))
