@@ -351,7 +351,7 @@ def _bad_cases(key: str) -> list[tuple[str, str, object, str]]:
     for col in numbers:
         beyond = "năm phải từ 1990 đến 2100" if isinstance(col, Year) else "vượt quá giới hạn"
         cases += [(f"inf:{col.field}", col.header, "inf", "không phải là một số hữu hạn"),
-                  (f"1e308:{col.field}", col.header, "1e308", beyond),
+                  (f"1e308:{col.field}", col.header, "1e308", "lũy thừa"),
                   (f"overflow:{col.field}", col.header, "99999999999999999999", beyond),
                   (f"decimal_point:{col.field}", col.header, "12.5", "dấu chấm")]
     return cases

@@ -140,6 +140,68 @@ def test_a_percentage_for_a_figure_that_is_not_one_is_refused(loaded, tmp_path):
         "không ghi phần trăm"]
 
 
+def test_a_comma_before_three_digits_in_a_whole_number_is_refused_as_ambiguous(loaded, tmp_path):
+    """«2,000» is two as Vietnamese write decimals and two thousand as English writes thousands: for a count it had
+    landed as 2. A percentage or a score keeps its decimals (85,500 is 85.5)."""
+    figures = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "van_ban_di", "2,000", ""], ["STP", "Năm 2024", "van_ban_di", "1,250", ""]])
+    expected = ("dấu phẩy ngăn cách phần thập phân, nên đây không phải số nguyên; nếu là hàng nghìn, ghi không có "
+                "dấu hoặc với dấu chấm (2000 hoặc 2.000)")
+    assert refused(loaded, figures) == [f"so_lieu.csv, dòng 2, cột «Giá trị»: Tổng số văn bản đi: «2,000»: {expected}",
+                                        f"so_lieu.csv, dòng 3, cột «Giá trị»: Tổng số văn bản đi: «1,250»: {expected}"]
+    dossiers = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="HS1", supplements="1,000")])
+    assert refused(loaded, dossiers) == [f"ho_so.csv, dòng 2, cột «Số lần yêu cầu bổ sung»: «1,000»: {expected}"]
+    ingest_file(loaded, write_csv(tmp_path / "sipas.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "sipas", "85,500", ""]]))
+    assert _stored_values(loaded) == {"sipas": 85.5}
+
+
+def test_a_number_in_powers_of_ten_is_refused_its_digits_being_gone(loaded, tmp_path):
+    """Excel shows a number too long for its cell as «1,23457E+11» and saves the CSV so: 123,457,000,000 had
+    landed for 123,456,789,012."""
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "1,23457E+11", ""],
+                                                              ["STP", "Năm 2024", "van_ban_di", "1e3", ""]])
+    assert refused(loaded, path) == [
+        f"so_lieu.csv, dòng {row}, cột «Giá trị»: «{cell}» là số ghi dạng lũy thừa (Excel ghi vậy khi cột quá hẹp): "
+        "các chữ số đã mất; nới rộng cột rồi lưu lại" for row, cell in ((2, "1,23457E+11"), (3, "1e3"))]
+
+
+def test_a_workbooks_number_is_read_to_the_15_digits_excel_keeps(loaded, tmp_path):
+    """A formula's 117.99999999999999 is the 118 the sheet shows: it had been refused as «118» not being whole."""
+    path = write_xlsx(tmp_path / "so_lieu.xlsx", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di",
+                                                                 117.99999999999999, ""]])
+    ingest_file(loaded, path)
+    assert _stored_values(loaded) == {"van_ban_di": 118}
+
+
+def test_codes_kept_as_text_by_excel_s_signs_are_the_codes_they_hold(loaded, tmp_path):
+    """«'0012» and «="0012"» keep a code's zeros when Excel opens a CSV: stored with the signs, a later file writing
+    the code plainly had brought another dossier."""
+    from store import dossier_data
+
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
+        dossier(code="'000.00.18.H33-241105-0001", tthc="'1.004398"), dossier(code='="0012"', tthc='= "1.000001"')])
+    ingest_file(loaded, path)
+    stored = dossier_data.read(loaded)[["code", "tthc_code"]].values.tolist()
+    assert sorted(stored) == [["000.00.18.H33-241105-0001", "1.004398"], ["0012", "1.000001"]]
+
+
+def test_a_code_typed_into_excel_as_a_number_beyond_15_digits_is_refused(loaded, tmp_path):
+    """Excel keeps 15 digits: a 18-digit dossier number typed as a number ends in zeros. A procedure's code typed
+    as a number reads as the sheet shows it (1.00175), with the warning about zeros lost."""
+    row = dossier(code="x")
+    row[1], row[2] = 2.40511000123456e17, 1.0017500000000001  # as Excel holds 240511000123456789 typed
+    path = write_xlsx(tmp_path / "ho_so.xlsx", DOSSIER_HEADERS, [row])
+    assert refused(loaded, path) == [
+        "ho_so.xlsx, dòng 2, cột «Mã hồ sơ»: mã «240511000123456000» là số quá 15 chữ số trong Excel: các chữ số cuối "
+        "đã thành 0 (định dạng cột là Text rồi gõ lại mã)"]
+    row[1] = "HS-15"
+    result = ingest_file(loaded, write_xlsx(tmp_path / "ho_so_2.xlsx", DOSSIER_HEADERS, [row]))
+    assert any("ở cuối sau dấu chấm (1.000880)" in str(w) for w in result.warnings)
+    from store import dossier_data
+
+    assert dossier_data.read(loaded)["tthc_code"].tolist() == ["1.00175"]
+
+
 def test_an_unknown_indicator_and_an_unknown_period(loaded, tmp_path):
     path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
         ["SKHCN", "Năm 2024", "van_ban_ki_so", "1", ""],

@@ -72,6 +72,8 @@ def map_distinct(values: pd.Series, func) -> pd.Series:
 def _cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):  # as Excel shows it, to its 15 digits: 1.00175, not 1.0017500000000001
+        return f"{value:.15g}"
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y")
     return str(value)
@@ -121,6 +123,28 @@ def in_powers(text: pd.Series) -> pd.Series:
     return maybe & text.where(maybe, "").str.fullmatch(IN_POWERS) if maybe.any() else maybe
 
 
+# How a code is kept as text in a CSV that Excel opens: «'0012» (a sign Excel shows no more) and «="0012"» (a
+# formula giving the text): the code is what they hold, or a later file writing it plainly is another code.
+_TEXT_WRAPPED = re.compile(r'^(?:=\s*"(.*)"|\'(.+))$')
+
+
+def unwrapped(text: pd.Series) -> pd.Series:
+    """Codes without the signs that kept them as text (``_TEXT_WRAPPED``)."""
+    wrapped = text.str.startswith(("'", "="))
+    if not wrapped.any():
+        return text
+    inner = text[wrapped].str.extract(_TEXT_WRAPPED)
+    return text.mask(wrapped, inner[0].fillna(inner[1]).fillna(text[wrapped]).str.strip())
+
+
+def digits_lost(raw: pd.Series) -> pd.Series:
+    """Which cells of a workbook's code column are numbers of more than 15 digits: Excel keeps 15, and wrote the
+    rest as zeros (240511000123456789 became 240511000123456000)."""
+    if raw.dtype != object:
+        return pd.Series(False, index=raw.index)
+    return raw.map(lambda v: _is_number(v) and abs(float(v)) >= 1e15).astype(bool)
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -141,6 +165,8 @@ class Column:
         column holds, a missing-value mark (NA, #N/A) where a value is required. Those cells read as empty, so
         that no later check quotes them again."""
         text = as_text(raw)
+        if self.code:
+            text = unwrapped(text)
         limit = self.limit or MAX_CELL
         lengths = text.str.len()
         long = lengths > limit
@@ -159,6 +185,11 @@ class Column:
         powers = in_powers(text) if self.code else False
         out.rows(powers, self.header, lambda v: f"mã «{v}» là số Excel ghi dạng lũy thừa: các chữ số của mã đã mất "
                                                 "(định dạng cột là Text rồi ghi lại mã)", text)
+        if self.code:
+            lost = digits_lost(raw) & ~long
+            out.rows(lost, self.header, lambda v: f"mã «{v}» là số quá 15 chữ số trong Excel: các chữ số cuối đã thành "
+                                                  "0 (định dạng cột là Text rồi gõ lại mã)", text)
+            powers = powers | lost
         reported = errors | long | hidden | powers | (marked if self.required else False)
         gone = errors | long | hidden | powers | marked
         return (text.mask(gone, "") if gone.any() else text), reported
@@ -184,12 +215,12 @@ class Column:
 
     def fields(self, raw: pd.Series, out: Collector) -> dict[str, pd.Series]:
         """The kind's fields this column gives: its own, and for some columns what the kind's check needs to know
-        of how a cell was written (``Number.percent``)."""
+        of how a cell was written (``Number.told``)."""
         return {self.field: self.parse(raw, out)}
 
 
-CODES_AS_NUMBERS = ("mã được lưu dạng số trong Excel: nếu mã có số 0 ở đầu thì các số 0 đó đã mất (định dạng cột là "
-                    "Text rồi gõ lại mã)")
+CODES_AS_NUMBERS = ("mã được lưu dạng số trong Excel: nếu mã có số 0 ở đầu, hoặc ở cuối sau dấu chấm (1.000880), thì các "
+                    "số 0 đó đã mất (định dạng cột là Text rồi gõ lại mã)")
 CODE_COLUMN_OF_NUMBERS = ("cột mã là cột số trong tệp: nếu mã có số 0 ở đầu thì các số 0 đó đã mất (xuất lại cột này "
                           "dạng văn bản)")
 
@@ -203,6 +234,12 @@ class Text(Column):
 # thousand two hundred thirty-four, 1.234.567), the comma marks the decimals (98,3; 1.234,5). A dot anywhere
 # else (98.3, 0.125) is refused rather than guessed; so are 1,234.5 and 1.2.3.
 _GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$")
+# A comma before exactly three digits («2,000»): Vietnamese decimals (2), or thousands as English writes them
+# (two thousand). Where the figure is a whole number the two readings differ a thousandfold: refused there.
+_COMMA_THOUSANDS = re.compile(r"^[+-]?\d{1,3},\d{3}$")
+# A number in powers of ten («1,23457E+11», «1e3»): Excel's display of a number too long for its cell, saved to a
+# CSV with its digits gone; nobody types a figure so.
+_POWERS = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 DOT_MISUSED = "dấu chấm chỉ dùng để ngăn cách hàng nghìn (1.234); phần thập phân ghi sau dấu phẩy (98,3)"
 
@@ -229,7 +266,23 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 # A percentage as written («85%», «85,5 %»), or a workbook's number formatted as one (store.ingest.reading gives it
 # as the sheet shows it): the number before the sign.
 _PERCENT = re.compile(r"^(.*?)\s*%$")
-PERCENT_SUFFIX = "_phan_tram"  # the field telling which cells of a ``Number(percent=True)`` were percentages
+PERCENT_SUFFIX = "_phan_tram"  # the field telling which cells of a ``Number(told=True)`` were percentages
+COMMA_SUFFIX = "_phay_nghin"  # … and which were written with a comma before three digits («2,000»)
+COMMA_BEFORE_THREE = ("dấu phẩy ngăn cách phần thập phân, nên đây không phải số nguyên; nếu là hàng nghìn, ghi "
+                      "không có dấu hoặc với dấu chấm (2000 hoặc 2.000)")
+
+
+def excel_digits(values: pd.Series) -> pd.Series:
+    """Numbers to the 15 significant digits Excel works in: a formula's 117.99999999999999 is the 118 the sheet
+    shows (as a whole number, it had been refused as «118» not being one)."""
+    v = values.to_numpy(dtype="float64", copy=True)
+    finite = np.isfinite(v) & (v != 0)
+    if finite.any():
+        with np.errstate(over="ignore", under="ignore"):
+            scale = 10.0 ** (14 - np.floor(np.log10(np.abs(v[finite]))))
+            rounded = np.round(v[finite] * scale) / scale
+        v[finite] = np.where(np.isfinite(rounded), rounded, v[finite])
+    return pd.Series(v, index=values.index)
 
 
 @dataclass(frozen=True)
@@ -237,41 +290,56 @@ class Number(Column):
     integral: bool = False
     minimum: float | None = 0
     maximum: float | None = None  # by default MAX_NUMBER; a column stored as an integer: its type's range
-    # a cell may be a percentage (read as the number shown, 85 for «85%»): which cells were is given as the field
-    # ``<field>_phan_tram``, for the kind's check to refuse where its figure is not a percentage; elsewhere refused
-    percent: bool = False
+    # whether the kind's check is told how cells were written, for a figure whose nature is known only there (a
+    # percentage, a count): a cell may then be a percentage (85 for «85%»; ``<field>_phan_tram``) and a whole
+    # number may be written «2,000» (``<field>_phay_nghin``), each refused by the check where the figure's
+    # nature calls for it; without it, a percentage is refused, and «2,000» where the column is of whole numbers
+    told: bool = False
 
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
         return self._read(raw, out)[0]
 
     def fields(self, raw: pd.Series, out: Collector) -> dict[str, pd.Series]:
-        values, percents = self._read(raw, out)
-        return {self.field: values, self.field + PERCENT_SUFFIX: percents} if self.percent else {self.field: values}
+        values, percents, commas = self._read(raw, out)
+        if not self.told:
+            return {self.field: values}
+        return {self.field: values, self.field + PERCENT_SUFFIX: percents, self.field + COMMA_SUFFIX: commas}
 
-    def _read(self, raw: pd.Series, out: Collector) -> tuple[pd.Series, pd.Series]:
-        """The numbers, and which cells were written as percentages."""
-        percents = pd.Series(False, index=raw.index)
+    def _read(self, raw: pd.Series, out: Collector) -> tuple[pd.Series, pd.Series, pd.Series]:
+        """The numbers; which cells were written as percentages, and which with a comma before three digits."""
+        percents = commas = pd.Series(False, index=raw.index)
         if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
-            values = raw.astype("float64")
+            values = excel_digits(raw.astype("float64"))
             src = values
             blank = values.isna()
             reported = misused = pd.Series(False, index=raw.index)
         else:
             numeric = numeric_cells(raw)
             text, reported = self.cells(raw.where(~numeric, None) if numeric.any() else raw, out)
-            percents = text.str.endswith("%")
             read = text
+            percents = text.str.endswith("%")
             if percents.any():
                 read = text.where(~percents, text.str.replace(_PERCENT, r"\1", regex=True))
-                if not self.percent:
+                if not self.told:
                     out.rows(percents, self.header,
                              lambda v: f"«{shown(v)}» là phần trăm: cột «{self.header}» ghi số, không ghi phần trăm", text)
                     reported = reported | percents
                     read = read.mask(percents, "")
+            powers = read.str.match(_POWERS) & ~reported
+            if powers.any():
+                out.rows(powers, self.header, lambda v: f"«{shown(v)}» là số ghi dạng lũy thừa (Excel ghi vậy khi cột "
+                                                        "quá hẹp): các chữ số đã mất; nới rộng cột rồi lưu lại", text)
+                reported = reported | powers
+                read = read.mask(powers, "")
+            commas = read.str.match(_COMMA_THOUSANDS) & ~reported
+            if commas.any() and self.integral and not self.told:
+                out.rows(commas, self.header, lambda v: f"«{shown(v)}»: {COMMA_BEFORE_THREE}", text)
+                reported = reported | commas
+                read = read.mask(commas, "")
             values, misused = _numbers(read)
             blank = text.eq("")
             if numeric.any():  # a workbook's number is a number: no reading of dots and commas
-                values[numeric] = raw[numeric].astype("float64")
+                values[numeric] = excel_digits(raw[numeric].astype("float64"))
                 blank &= ~numeric
                 text = text.mask(numeric, raw[numeric].map(_cell_text))
             src = text
@@ -294,7 +362,7 @@ class Number(Column):
             out.rows(low & (values < 0), self.header,
                      lambda v: f"giá trị âm «{shown(v)}» không hợp lệ (phải ≥ {self.minimum:g})", src)
             out.rows(low & (values >= 0), self.header, lambda v: self._below(shown(v)), src)
-        return values.where(fine), percents & fine
+        return values.where(fine), percents & fine, commas & fine
 
     def _beyond(self, text: str, top: float) -> str:
         return f"«{text}» vượt quá giới hạn của cột ({'±' if self.minimum is None else ''}{thousands(top)})"

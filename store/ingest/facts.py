@@ -12,7 +12,7 @@ from store import indicators, models
 from store.db import ensure_periods
 from store.ingest.bulk import insert_frame
 from base.vn import number
-from store.ingest.columns import PERCENT_SUFFIX, Number, Text
+from store.ingest.columns import COMMA_BEFORE_THREE, COMMA_SUFFIX, PERCENT_SUFFIX, Number, Text
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector
 from store.queries import current_facts
@@ -21,7 +21,7 @@ COLUMNS = (
     Text("Mã đơn vị", "unit", example="SKHCN"),
     Text("Kỳ báo cáo", "period", example="Năm 2024", help="2024-Q1, Quý I/2024, 6 tháng 2024, 9 tháng 2024, Năm 2024"),
     Text("Mã chỉ tiêu", "indicator", example="van_ban_ky_so", help="Mã trong bảng «Danh mục chỉ tiêu»"),
-    Number("Giá trị", "value", minimum=None, example="118", percent=True,
+    Number("Giá trị", "value", minimum=None, example="118", told=True,
            help="Số; chỉ tiêu tính bằng % ghi 85 hoặc 85%"),
     Text("Tài liệu kiểm chứng", "evidence", required=False, example="Sổ theo dõi văn bản đi 2024, tr. 1–12",
          help="Số, ký hiệu văn bản hoặc đường dẫn tài liệu kiểm chứng"),
@@ -55,9 +55,12 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
                                "không phải giá trị của chỉ tiêu này", value)
         out.rows(rows & (value < 0), "Giá trị", lambda v: f"{ind.label}: giá trị âm «{number(v, 6)}» không hợp lệ",
                  value)
-        if ind.integral:
-            out.rows(rows & value.notna() & (value != np.floor(value)), "Giá trị",
+        if ind.integral:  # «2,000» is two, or two thousand: neither is safe to take
+            commas = frame["value" + COMMA_SUFFIX]
+            out.rows(rows & ~commas & value.notna() & (value != np.floor(value)), "Giá trị",
                      lambda v: f"{ind.label}: «{number(v, 6)}» phải là số nguyên", value)
+            out.rows(rows & commas, "Giá trị",
+                     lambda v: f"{ind.label}: «{f'{v:.3f}'.replace('.', ',')}»: {COMMA_BEFORE_THREE}", value)
         if ind.max_value is not None:
             out.rows(rows & (value > ind.max_value), "Giá trị",
                      lambda v: f"{ind.label}: «{number(v, 6)}» vượt quá {number(ind.max_value, 6)}%", value)
