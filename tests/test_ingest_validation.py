@@ -202,6 +202,57 @@ def test_a_code_typed_into_excel_as_a_number_beyond_15_digits_is_refused(loaded,
     assert dossier_data.read(loaded)["tthc_code"].tolist() == ["1.00175"]
 
 
+def test_date_cells_beside_days_excel_could_not_read_are_refused_as_maybe_swapped(loaded, tmp_path):
+    """Guard: store.ingest.columns.Day._month_first. An Excel set to the United States' dates turns «05/03/2024»
+    typed into the 3rd of May and keeps «25/03/2024» as text; the first had landed in May without a word. A date
+    cell whose day and month are equal, or whose day cannot be a month, reads the same either way."""
+    from datetime import datetime
+
+    rows = [dossier(code="HS1", received=datetime(2024, 5, 3)), dossier(code="HS2", received="25/03/2024"),
+            dossier(code="HS3", received=datetime(2024, 3, 3)), dossier(code="HS4", received=datetime(2024, 3, 2))]
+    for row in rows:
+        row[4], row[5] = "30/05/2024", "29/05/2024"
+    problems = refused(loaded, write_xlsx(tmp_path / "ho_so.xlsx", DOSSIER_HEADERS, rows))
+    tail = ("có thể đã bị đảo ngày và tháng: cột này có ngày gõ dạng chữ mà Excel không nhận ra (dòng 3: "
+            "«25/03/2024»), dấu hiệu Excel đang đọc ngày kiểu Mỹ (tháng/ngày); định dạng cột là Text rồi gõ lại ngày, "
+            "hoặc đặt vùng của Windows là Việt Nam")
+    assert problems == [f"ho_so.xlsx, dòng 2, cột «Ngày tiếp nhận»: ô ngày của Excel «03/05/2024» {tail}",
+                        f"ho_so.xlsx, dòng 5, cột «Ngày tiếp nhận»: ô ngày của Excel «02/03/2024» {tail}"]
+    del rows[1]  # date cells alone: the sheet's own days
+    assert ingest_file(loaded, write_xlsx(tmp_path / "ho_so_2.xlsx", DOSSIER_HEADERS, rows)).rows == 3
+
+
+def test_a_unit_code_in_another_case_is_refused_not_made_a_second_unit(loaded, tmp_path):
+    """Guard: store.ingest.units._check_case. The units file sent again in lower case had added «stp» beside
+    «STP»; a file naming «stp» is told which code it may mean."""
+    lower = write_xlsx(tmp_path / "don_vi.xlsx", UNIT_HEADERS, [["stp", "Sở Tư pháp", "Sở, ban, ngành", "TINH"],
+                                                                ["SXD", "Sở Xây dựng", "Sở, ban, ngành", "TINH"],
+                                                                ["sxd", "Sở Xây dựng", "Sở, ban, ngành", "TINH"]])
+    assert refused(loaded, lower) == [
+        "don_vi.xlsx, dòng 2, cột «Mã đơn vị»: mã đơn vị «stp» trùng mã «STP» (chỉ khác chữ hoa, chữ thường): ghi "
+        "đúng «STP», hoặc đặt một mã khác hẳn",
+        "don_vi.xlsx, dòng 4, cột «Mã đơn vị»: mã đơn vị «sxd» trùng mã «SXD» (chỉ khác chữ hoa, chữ thường): ghi "
+        "đúng «SXD», hoặc đặt một mã khác hẳn"]
+    figures = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["stp", "Năm 2024", "van_ban_di", "12", ""]])
+    assert refused(loaded, figures) == [
+        "so_lieu.csv, dòng 2, cột «Mã đơn vị»: đơn vị «stp» chưa có trong danh mục đơn vị (có phải «STP»? mã phân "
+        "biệt chữ hoa, chữ thường)"]
+
+
+def test_towns_and_special_zones_are_units_of_the_commune_level(loaded, tmp_path):
+    from sqlalchemy import select
+
+    from store import models
+
+    path = write_xlsx(tmp_path / "don_vi.xlsx", UNIT_HEADERS, [
+        ["TT01", "UBND thị trấn Tam Đường", "UBND thị trấn", "TINH"], ["DK01", "UBND đặc khu Vân Đồn", "Đặc khu", "TINH"]])
+    ingest_file(loaded, path)
+    with loaded.connect() as conn:
+        kinds = dict(conn.execute(select(models.Unit.code, models.Unit.kind)
+                                  .where(models.Unit.code.in_(["TT01", "DK01"]))).all())
+    assert kinds == {"TT01": "xa_phuong", "DK01": "xa_phuong"}
+
+
 def test_an_unknown_indicator_and_an_unknown_period(loaded, tmp_path):
     path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
         ["SKHCN", "Năm 2024", "van_ban_ki_so", "1", ""],

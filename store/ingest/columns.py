@@ -434,6 +434,7 @@ class Day(Column):
                     parsed = parsed.where(~missing, pd.to_datetime(days.where(missing), format=other, errors="coerce"))
             if is_stamp.any():
                 parsed = parsed.where(~is_stamp, pd.to_datetime(raw.where(is_stamp), errors="coerce"))
+                self._month_first(is_stamp, days, parsed, out)
         if self.required:
             out.rows(blank & ~reported, self.header, "ô bắt buộc đang để trống")
         out.rows(parsed.isna() & ~blank, self.header,
@@ -444,6 +445,25 @@ class Day(Column):
             out.rows(beyond, self.header, lambda v: f"ngày «{shown(v)}» nằm ngoài khoảng ngày hợp lệ "
                                                     f"({FIRST_DAY:%d/%m/%Y} – {LAST_DAY:%d/%m/%Y})", said)
         return parsed.where(~beyond).dt.normalize()
+
+    def _month_first(self, is_stamp: pd.Series, days: pd.Series, parsed: pd.Series, out: Collector) -> None:
+        """An Excel set to the United States' dates makes «05/03/2024» typed into a cell the 3rd of May, and
+        leaves «25/03/2024» as text (no 25th month): a column holding both is such a sheet, and its date cells
+        whose day could be a month may have day and month swapped. Refused, naming them: they read as other days
+        without a word."""
+        typed = days.str.extract(_DAY_MONTH_TYPED)
+        sure = typed[0].notna() & (pd.to_numeric(typed[0], errors="coerce") > 12) & ~is_stamp
+        if not sure.any():
+            return
+        swappable = is_stamp & parsed.notna() & (parsed.dt.day <= 12) & (parsed.dt.day != parsed.dt.month)
+        witness = f"dòng {out.row_of(int(np.flatnonzero(sure.to_numpy())[0]))}: «{days[sure].iloc[0]}»"
+        out.rows(swappable, self.header,
+                 lambda v: f"ô ngày của Excel «{v:%d/%m/%Y}» có thể đã bị đảo ngày và tháng: cột này có ngày gõ dạng "
+                           f"chữ mà Excel không nhận ra ({witness}), dấu hiệu Excel đang đọc ngày kiểu Mỹ (tháng/ngày); "
+                           "định dạng cột là Text rồi gõ lại ngày, hoặc đặt vùng của Windows là Việt Nam", parsed)
+
+
+_DAY_MONTH_TYPED = re.compile(r"^(\d{1,2})/(\d{1,2})/\d{4}$")
 
 
 @dataclass(frozen=True)

@@ -72,9 +72,14 @@ class Context:
                       also: set[str] = frozenset()) -> None:
         codes = frame[field]
         known = set(self.units) | set(also)
-        out.rows(codes.ne("") & ~codes.isin(known), column,
-                 lambda v: f"đơn vị «{v}» chưa có trong danh mục đơn vị (nhập tệp đơn vị trước)",
-                 codes)
+        folded = {code.casefold(): code for code in known}
+
+        def said(code: str) -> str:
+            near = folded.get(code.casefold())
+            hint = f" (có phải «{near}»? mã phân biệt chữ hoa, chữ thường)" if near else " (nhập tệp đơn vị trước)"
+            return f"đơn vị «{code}» chưa có trong danh mục đơn vị{hint}"
+
+        out.rows(codes.ne("") & ~codes.isin(known), column, said, codes)
 
     def unknown_people(self, frame: pd.DataFrame, out: Collector, column: str) -> None:
         codes = frame["person"]

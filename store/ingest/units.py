@@ -30,7 +30,10 @@ COLUMNS = (
            choices={**{v: k for k, v in UNIT_KINDS.items()}, **{k: k for k in UNIT_KINDS},
                     "Tỉnh": "tinh", "Sở": "so_nganh", "Ban": "so_nganh", "Xã": "xa_phuong", "Phường": "xa_phuong",
                     "UBND xã": "xa_phuong", "UBND phường": "xa_phuong", "Phòng": "phong_ban",
-                    "Đơn vị trực thuộc": "phong_ban"}),
+                    "Đơn vị trực thuộc": "phong_ban",
+                    # the other units of the commune level: towns (before 2025) and special zones (since)
+                    "UBND thị trấn": "xa_phuong", "Thị trấn": "xa_phuong", "UBND đặc khu": "xa_phuong",
+                    "Đặc khu": "xa_phuong"}),
     Text("Mã đơn vị cấp trên", "parent", required=False,
          help="Để trống với UBND tỉnh; sở và xã thuộc tỉnh; phòng thuộc sở hoặc xã", example="TINH"),
     # The unit as the issuer of documents (Nghị định 30/2020/NĐ-CP); optional, with defaults that are the
@@ -110,6 +113,7 @@ def _check_stored_below(ctx: Context, frame: pd.DataFrame, out: Collector) -> No
 def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     _check_issuer(frame, out)
     _check_stored_below(ctx, frame, out)
+    _check_case(ctx, frame, out)
     in_file = dict(zip(frame["unit"], frame["kind"]))
     kinds = {code: kind for code, (_, kind) in ctx.units.items()} | in_file
     parents = frame["parent"].to_numpy()
@@ -128,6 +132,17 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
         elif kinds[parent] not in PARENT_KINDS[kind]:
             out.add(f"{UNIT_KINDS[kind]} không thể thuộc {UNIT_KINDS.get(kinds[parent], kinds[parent])} «{parent}»",
                     out.row_of(pos), "Mã đơn vị cấp trên")
+
+
+def _check_case(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A code another unit has in other letters' case («stp» beside «STP»): a unit written again in lower case, not
+    a new one. It had become a second unit, and the files naming the first no longer found it as written."""
+    seen = {code.casefold(): code for code in ctx.units}
+    for pos, code in enumerate(frame["unit"]):
+        other = seen.setdefault(code.casefold(), code) if code else code
+        if other != code:
+            out.add(f"mã đơn vị «{code}» trùng mã «{other}» (chỉ khác chữ hoa, chữ thường): ghi đúng «{other}», hoặc "
+                    "đặt một mã khác hẳn", out.row_of(pos), "Mã đơn vị")
 
 
 def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
