@@ -133,9 +133,10 @@ def _fold(text: str) -> str:
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _CODE = re.compile(r"^(\d{4})-(q[1-4]|6t|9t|nam)$")
-_QUARTER = re.compile(r"^quy\s*(i{1,3}|iv|[1-4])\s*(?:/|nam)?\s*(\d{4})$")
+_QUARTER = re.compile(r"^(?:quy|q)\s*(i{1,3}|iv|[1-4])\s*(?:[/\-–]|nam)?\s*(\d{4})$")
 _MONTHS = re.compile(r"^(6|9)\s*thang\s*(?:dau\s*)?(?:/|nam)?\s*(\d{4})$")
-_YEAR = re.compile(r"^nam\s*(\d{4})$")
+# «Năm 2024», «Cả năm 2024»; a year alone («2024») is refused: it may be a quarter's figure missing its quarter
+_YEAR = re.compile(r"^(?:ca\s*)?nam\s*(\d{4})$")
 
 
 # The years a period may be of: those the year columns of every input take (a year 0999 had read as the period
@@ -144,7 +145,8 @@ FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 def parse_period(text: str) -> Period:
-    """Read a period as users write it: ``2024-Q1``, ``Quý I/2024``, ``6 tháng 2024``, ``Năm 2024``."""
+    """Read a period as users write it: ``2024-Q1``, ``Quý I/2024`` (``Q1/2024``, ``Quý I - 2024``), ``6 tháng
+    2024``, ``Năm 2024`` (``Cả năm 2024``)."""
     period = _period(text)
     if not FIRST_YEAR <= period.year <= LAST_YEAR:
         raise ValueError(f"kỳ báo cáo «{text}»: năm phải từ {FIRST_YEAR} đến {LAST_YEAR}")

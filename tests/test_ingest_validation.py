@@ -253,6 +253,34 @@ def test_towns_and_special_zones_are_units_of_the_commune_level(loaded, tmp_path
     assert kinds == {"TT01": "xa_phuong", "DK01": "xa_phuong"}
 
 
+def test_yes_and_no_as_exports_and_checklists_write_them(loaded, tmp_path):
+    """«Đã số hóa», «Chưa», a tick, «Miễn phí», and the older levels of online services («Trực tuyến mức độ 4»)."""
+    from store import dossier_data
+
+    rows = [dossier(code="H1", digitised="Đã số hóa", fee="Miễn phí", paid="Chưa", channel="Trực tuyến mức độ 4"),
+            dossier(code="H2", digitised="Chưa", fee="Có thu phí", paid="✓", channel="Qua bưu chính công ích"),
+            dossier(code="H3", digitised="✔", fee="Không thu phí", paid="Không", channel="Nộp trực tiếp")]
+    ingest_file(loaded, write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, rows))
+    stored = dossier_data.read(loaded).sort_values("code")
+    assert stored[["channel", "has_fee", "paid_online", "digitised"]].values.tolist() == [
+        ["truc_tuyen", False, False, True], ["buu_chinh", True, True, False], ["truc_tiep", False, False, True]]
+
+
+def test_periods_as_offices_write_them(loaded, tmp_path):
+    """«Q1/2024», «Quý I - 2024», «Cả năm 2024»: each the period it names. An indicator's code in capitals is
+    refused with the code it means."""
+    rows = [["SKHCN", period, "van_ban_di", "10", ""] for period in ("Q1/2024", "Quý II - 2024", "Cả năm 2024")]
+    ingest_file(loaded, write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, rows + [["STP", "Năm 2024", "van_ban_di", "7", ""]]))
+    from sqlalchemy import text
+
+    with loaded.connect() as conn:
+        periods = sorted(conn.execute(text("SELECT period_code FROM fact")).scalars())
+    assert periods == ["2024-NAM", "2024-NAM", "2024-Q1", "2024-Q2"]
+    upper = write_csv(tmp_path / "so_lieu_2.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "VAN_BAN_DI", "10", ""]])
+    assert refused(loaded, upper) == ["so_lieu_2.csv, dòng 2, cột «Mã chỉ tiêu»: chỉ tiêu «VAN_BAN_DI» không có trong "
+                                      "danh mục chỉ tiêu (có phải «van_ban_di»?)"]
+
+
 def test_an_unknown_indicator_and_an_unknown_period(loaded, tmp_path):
     path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
         ["SKHCN", "Năm 2024", "van_ban_ki_so", "1", ""],

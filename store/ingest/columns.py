@@ -487,11 +487,15 @@ class Choice(Column):
 
 
 YES_NO = {"Có": True, "Không": False, "C": True, "K": False, "x": True, "1": True, "0": False,
-          "yes": True, "no": False, "true": True, "false": False}
+          "yes": True, "no": False, "true": True, "false": False,
+          # as exports and checklists write them: «Đã» / «Chưa» (done or not yet), a tick
+          "Đã": True, "Chưa": False, "✓": True, "✔": True}
 
 
-def YesNo(header: str, field: str, help: str = "", example: str = "Có", optional: bool = False) -> Choice:
+def YesNo(header: str, field: str, help: str = "", example: str = "Có", optional: bool = False,
+          words: dict[str, bool] | None = None) -> Choice:
     """Có / Không; blank is Không. ``optional``: a file may leave the column out, and then nothing is known of it
-    (None), which is not the same as Không."""
+    (None), which is not the same as Không. ``words``: the column's own ways of saying it («Miễn phí»)."""
     return Choice(header, field, required=not optional, help=help or "Có / Không (để trống là Không)",
-                  example=example, choices=YES_NO, blank=False, unknown_if_absent=optional)
+                  example=example, choices={**YES_NO, **(words or {})}, blank=False, unknown_if_absent=optional,
+                  named=len(YES_NO) - 4)

@@ -25,7 +25,11 @@ CHANNELS = {"Trực tiếp": "truc_tiep", "Trực tuyến": "truc_tuyen", "Bưu 
             # two levels of an online service, both submitted online (Decision 766's 3.3 counts them alike)
             "Trực tiếp tại Bộ phận Một cửa": "truc_tiep", "Qua dịch vụ bưu chính công ích": "buu_chinh",
             "Dịch vụ bưu chính công ích": "buu_chinh", "Trực tuyến một phần": "truc_tuyen",
-            "Trực tuyến toàn trình": "truc_tuyen", "Dịch vụ công trực tuyến": "truc_tuyen"}
+            "Trực tuyến toàn trình": "truc_tuyen", "Dịch vụ công trực tuyến": "truc_tuyen",
+            "Trực tuyến mức độ 3": "truc_tuyen", "Trực tuyến mức độ 4": "truc_tuyen", "Nộp trực tuyến": "truc_tuyen",
+            "Nộp trực tiếp": "truc_tiep", "Trực tiếp tại Bộ phận tiếp nhận và trả kết quả": "truc_tiep",
+            "Qua bưu chính công ích": "buu_chinh", "Qua bưu chính": "buu_chinh", "Bưu điện": "buu_chinh",
+            "Qua bưu điện": "buu_chinh"}
 
 COLUMNS = (
     Text("Mã đơn vị", "unit", example="SKHCN", help="Đơn vị giải quyết hồ sơ"),
@@ -37,9 +41,12 @@ COLUMNS = (
         help="Để trống nếu hồ sơ đang giải quyết"),
     Choice("Hình thức nộp", "channel", choices=CHANNELS, example="Trực tuyến", named=6,  # not the systems' words
            help="Trực tiếp / Trực tuyến / Bưu chính"),
-    YesNo("Có phí, lệ phí", "has_fee", help="TTHC có phí, lệ phí (Có / Không)"),
-    YesNo("Thanh toán trực tuyến", "paid_online", example="Có"),
-    YesNo("Số hóa", "digitised", help="Hồ sơ đã được số hóa thành phần hồ sơ và kết quả (Có / Không)"),
+    YesNo("Có phí, lệ phí", "has_fee", help="TTHC có phí, lệ phí (Có / Không)",
+          words={"Có thu phí": True, "Miễn phí": False, "Không thu phí": False, "Không có phí": False}),
+    YesNo("Thanh toán trực tuyến", "paid_online", example="Có",
+          words={"Đã thanh toán trực tuyến": True, "Chưa thanh toán": False}),
+    YesNo("Số hóa", "digitised", help="Hồ sơ đã được số hóa thành phần hồ sơ và kết quả (Có / Không)",
+          words={"Đã số hóa": True, "Chưa số hóa": False}),
     YesNo("Kết quả điện tử", "e_result", help="Có cấp kết quả giải quyết điện tử (Có / Không)"),
     Number("Số lần yêu cầu bổ sung", "supplements", integral=True, example="0"),
     YesNo("TTHC trả kết quả bản giấy", "paper_result", example="Không", optional=True,

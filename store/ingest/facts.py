@@ -41,7 +41,7 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
             continue
         rows = frame["indicator"].eq(code)
         if code not in registry:
-            near = difflib.get_close_matches(code, registry, n=1)
+            near = [code.lower()] if code.lower() in registry else difflib.get_close_matches(code, registry, n=1)
             hint = f" (có phải «{near[0]}»?)" if near else ""
             out.rows(rows, "Mã chỉ tiêu", f"chỉ tiêu «{code}» không có trong danh mục chỉ tiêu{hint}")
             continue
