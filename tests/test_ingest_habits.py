@@ -242,7 +242,7 @@ def test_a_habit_of_the_offices_lands_as_the_clean_file(demo, expected, key, hab
     assert stored == expected[key]
 
 
-@pytest.mark.parametrize("written", ["with_times", "dashed"])
+@pytest.mark.parametrize("written", ["with_times", "dashed", "zoned", "twelve_hours"])
 def test_days_as_a_system_exports_them_land_as_the_clean_file(demo, expected, written, tmp_path):
     """A one-stop system's export writes the time after each day («05/03/2024 08:30:15», ISO with a «T»), or the
     day with dashes: the day is what counts, as a workbook's date cell's time of day is dropped."""
@@ -256,6 +256,10 @@ def test_days_as_a_system_exports_them_land_as_the_clean_file(demo, expected, wr
         day = date.fromisoformat(text) if text[4] == "-" else datetime.strptime(text, "%d/%m/%Y").date()
         if written == "dashed":
             return f"{day:%d-%m-%Y}"
+        if written == "zoned":  # an API's moment with its zone: the day written is the day
+            return f"{day.isoformat()}T08:30:15+07:00" if r % 2 else f"{day.isoformat()}T23:59:00Z"
+        if written == "twelve_hours":  # Windows in English, and in Vietnamese (sáng / chiều)
+            return f"{day:%d/%m/%Y} {r % 12 + 1}:05 {['AM', 'PM', 'SA', 'CH'][r % 4]}"
         return f"{day:%d/%m/%Y} {r % 24:02d}:{r % 60:02d}:07" if r % 2 else f"{day.isoformat()}T{r % 24}:05:00.250"
 
     rows = [[cell(v, i, r) for i, v in enumerate(row)] for r, row in enumerate(clean.rows)]
@@ -608,3 +612,41 @@ def test_a_separator_after_the_first_rows_last_cell_shifts_nothing(engine, tmp_p
     path.write_text(header + rows.format(",Ghi chú lạc"), encoding="utf-8")
     with pytest.raises(IngestError, match="dòng 2, cột «E»: cột E có dữ liệu nhưng không có tiêu đề"):
         ingest_file(engine, path)
+
+
+def test_excel_s_unicode_text_lands_under_its_own_name(engine, tmp_path):
+    """«Unicode Text» is Excel's UTF-16, tab-separated save, named «….txt»: it was refused for its name alone."""
+    ingest_file(engine, units_file(tmp_path))
+    lines = ["\t".join(DOSSIER_HEADERS)] + ["\t".join(map(str, dossier(code=f"HS{i}"))) for i in range(3)]
+    path = tmp_path / "ho_so.txt"
+    path.write_bytes("\r\n".join(lines).encode("utf-16"))
+    assert ingest_file(engine, path).rows == 3
+
+
+def test_a_csv_of_separators_alone_is_an_empty_file(engine, tmp_path):
+    """Excel's CSV of an empty sheet that has formats: it had leaked Python's «list indices must be integers»."""
+    path = tmp_path / "ho_so.csv"
+    path.write_text(",,,,,,,,,,,\n" * 5, encoding="utf-8")
+    with pytest.raises(IngestError, match="tệp trống: không có dòng tiêu đề và dữ liệu"):
+        ingest_file(engine, path)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_header_below_thirty_rows_of_titles_is_found(engine, tmp_path, suffix):
+    """A report form's heading (the unit, the national motto, the title, the period, notes) may run to thirty rows."""
+    ingest_file(engine, units_file(tmp_path))
+    above = [[f"Dòng đầu trang {i}"] if i % 3 == 0 else [] for i in range(29)]
+    rows = [dossier(code="HS1"), dossier(code="HS2")]
+    if suffix == ".csv":
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(above + [DOSSIER_HEADERS] + rows)
+        path = tmp_path / "ho_so.csv"
+        path.write_text(out.getvalue(), encoding="utf-8")
+    else:
+        wb = Workbook()
+        for row in above + [DOSSIER_HEADERS] + rows:
+            wb.active.append(row)
+        path = tmp_path / "ho_so.xlsx"
+        wb.save(path)
+    result = ingest_file(engine, path)
+    assert result.rows == 2

@@ -619,7 +619,7 @@ def test_an_unknown_file_type(engine, tmp_path):
     path = tmp_path / "bao_cao.docx"
     path.write_text("x")
     assert refused(engine, path) == [
-        "bao_cao.docx: không đọc được loại tệp «.docx» (chỉ nhận .csv, .xlsx, .parquet)"]
+        "bao_cao.docx: không đọc được loại tệp «.docx» (chỉ nhận .csv, .txt, .xlsx, .parquet)"]
 
 
 @pytest.mark.parametrize("written, named, message", [

@@ -391,7 +391,9 @@ class Year(Number):
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 # The time a system's export writes after the day («05/03/2024 08:30:15», «2024-03-05T08:30:15.123»): a valid time
 # of day, dropped as a workbook's date cell's is; anything else after the day leaves the cell refused.
-TIME_OF_DAY = r"[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?$"
+TIME_OF_DAY = (r"[ T](?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?"
+               # twelve hours and the half of the day: AM/PM, as Windows in Vietnamese writes them SA/CH
+               r"|(?:0?[1-9]|1[0-2]):[0-5]\d(?::[0-5]\d)? ?(?:[AaPp][Mm]|SA|CH))$")
 _TIMED = re.compile(r"(?:\d{1,2}[/-]\d{1,2}[/-]\d{4}|\d{4}-\d{2}-\d{2})" + TIME_OF_DAY)
 
 

@@ -22,9 +22,11 @@ from store.ingest import encodings
 from store.ingest.columns import data_columns, fold, row_numbers
 from store.ingest.problems import IngestError, Problem, thousands
 
-SUFFIXES = {".csv", ".xlsx", ".xlsm", ".parquet"}
+# A table as text: CSV, and Excel's «Unicode Text» (.txt: UTF-16, tab-separated) or a .tsv, read alike
+TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+SUFFIXES = TEXT_SUFFIXES | {".xlsx", ".xlsm", ".parquet"}
 # Title rows («UBND TỈNH …», «BÁO CÁO …», a blank row) come before the header within this many rows.
-HEADER_WITHIN = 20
+HEADER_WITHIN = 60
 # A sheet is read as far as its used range reaches, empty cells filled in: a used range of a few cells' bytes may
 # stand for billions of them (one cell at XFD1048576). A template is a dozen columns wide; a whole Excel sheet of
 # dossiers of sixteen columns is 17 M cells.
@@ -690,6 +692,8 @@ def _read_csv(path: Path, kinds: Iterable) -> Sheet:
         rows = _split(lines, sep)
         if found is None:
             found = _first_filled(rows)
+        if found is None:  # separators alone (Excel's CSV of an empty sheet with formats)
+            raise _empty(name)
         headers = _headers(rows[found])
         body_at = head[found][1]
         fh.seek(body_at)
@@ -800,7 +804,7 @@ def _no_column_twice(path: Path, kinds: list) -> None:
 # What a file's first bytes say it is, whatever its name says.
 MAGIC = {b"PK\x03\x04": "bảng tính Excel (.xlsx)", b"PAR1": "tệp Parquet (.parquet)",
          b"\xd0\xcf\x11\xe0": "bảng tính Excel 97-2003 (.xls)"}
-MADE_AS = {".csv": None, ".parquet": "tệp Parquet (.parquet)", ".xlsx": "bảng tính Excel (.xlsx)",
+MADE_AS = {**dict.fromkeys(TEXT_SUFFIXES), ".parquet": "tệp Parquet (.parquet)", ".xlsx": "bảng tính Excel (.xlsx)",
            ".xlsm": "bảng tính Excel (.xlsx)"}
 
 
@@ -839,7 +843,7 @@ def same_as_named(path: Path) -> None:
     if found is not None and ".xls)" in found and _encrypted(path):
         raise IngestError([Problem(path.name, "bảng tính có mật khẩu mở tệp: mở bằng Excel, bỏ mật khẩu (Tệp › "
                                               "Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu) rồi lưu lại")])
-    if found == MADE_AS[suffix] or (found is None and suffix == ".csv"):
+    if found == MADE_AS[suffix] or (found is None and suffix in TEXT_SUFFIXES):
         return
     what = f"là {found}" if found else f"không phải {MADE_AS[suffix]}"
     how = ("mở bằng Excel rồi lưu lại dạng .xlsx" if found and ".xls)" in found
@@ -853,11 +857,11 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
     name = path.name
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise IngestError([Problem(name, f"không đọc được loại tệp «{suffix}» (chỉ nhận .csv, .xlsx, .parquet)")])
+        raise IngestError([Problem(name, f"không đọc được loại tệp «{suffix}» (chỉ nhận .csv, .txt, .xlsx, .parquet)")])
     same_as_named(path)
     kinds = list(kinds)
     try:
-        if suffix == ".csv":
+        if suffix in TEXT_SUFFIXES:
             return _read_csv(path, kinds)
         if suffix == ".parquet":
             _no_column_twice(path, kinds)

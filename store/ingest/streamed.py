@@ -315,7 +315,7 @@ def headers_of(path: Path, kinds) -> tuple[list[str], int] | None:
             return list(pq.ParquetFile(path).schema_arrow.names), 1
         except Exception:  # noqa: BLE001 - a malformed file: the whole reader says what is wrong
             return None
-    if suffix == ".csv":
+    if suffix in reading.TEXT_SUFFIXES:
         head = _csv_head(path, kinds)
         if head is None:
             return None
@@ -336,7 +336,7 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector,
     from store.ingest import _header_map
 
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix in reading.TEXT_SUFFIXES:
         head = _HEADS.pop(path, None) or _csv_head(path, kinds)
         if head is None:
             return None
@@ -349,11 +349,11 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector,
     mapping = _header_map(kind, written, out)
     out.raise_if_any()
     by_field = {v: k for k, v in mapping.items()}
-    if suffix != ".csv":
+    if suffix not in reading.TEXT_SUFFIXES:
         _warn_numeric_codes(pq.read_schema(path), kind, by_field, out)
     position = {headers[j]: j for j in keep}
     few = {h for f, h in by_field.items() if f not in _MANY}  # the headers of the columns of few values
-    if suffix == ".csv":
+    if suffix in reading.TEXT_SUFFIXES:
         slices = _csv_slices(path, headers, sep, body_at, found, few)
     else:
         slices = _parquet_slices(path, few)
@@ -363,7 +363,7 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector,
             for data, numbers in _ahead(slices):
                 if landed is not None and landed():
                     raise Landed()
-                if suffix == ".csv":
+                if suffix in reading.TEXT_SUFFIXES:
                     _stray(path.name, headers, data, numbers)
                 table = _typed(kind, data, numbers, position, by_field, out)
                 if table.num_rows:
