@@ -49,7 +49,7 @@ def write_template(kind_code: str, folder: Path) -> Path:
         guide.append([note])
     guide.append(["Dòng 1 của trang «Dữ liệu» là tiêu đề cột; dữ liệu bắt đầu từ dòng 2. Ngày ghi dd/mm/yyyy (hoặc "
                   "dd-mm-yyyy, yyyy-mm-dd; giờ phút ghi sau ngày như tệp xuất từ hệ thống một cửa được bỏ qua). "
-                  "Có thể thêm dòng tiêu đề báo cáo phía trên (trong 20 dòng đầu) hoặc để dữ liệu ở trang khác."])
+                  "Có thể thêm dòng tiêu đề báo cáo phía trên (trong 60 dòng đầu) hoặc để dữ liệu ở trang khác."])
     guide.append(["Số: dấu chấm ngăn cách hàng nghìn (1.234), dấu phẩy trước phần thập phân (98,3). «98.3» bị từ "
                   "chối. Ô không có số liệu để trống; «NA», «#N/A» là ô trống."])
     guide.append(["Nhập bằng lệnh: cchc ingest <tệp>. Tệp có lỗi bị từ chối toàn bộ, kèm dòng và cột bị lỗi."])
