@@ -281,6 +281,19 @@ def test_periods_as_offices_write_them(loaded, tmp_path):
                                       "danh mục chỉ tiêu (có phải «van_ban_di»?)"]
 
 
+def test_a_day_not_yet_come_is_refused(loaded, tmp_path):
+    """A result on 10/12/2099 (a slip of the year) had landed, counted as a dossier finished late."""
+    from datetime import date, timedelta
+
+    later = date.today() + timedelta(days=30)
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
+        dossier(code="HS1", received="10/11/2024", due="20/11/2024", finished="10/12/2099"), dossier(code="HS2"),
+        dossier(code="HS3", received=f"{later:%d/%m/%Y}", due=f"{later:%d/%m/%Y}", finished="")])
+    problems = refused(loaded, path, year=2024)  # the day received is outside the year too, and said so
+    assert f"ho_so.csv, dòng 4, cột «Ngày tiếp nhận»: ngày tiếp nhận {later:%d/%m/%Y} là ngày chưa đến" in problems
+    assert "ho_so.csv, dòng 2, cột «Ngày có kết quả»: ngày có kết quả 10/12/2099 là ngày chưa đến" in problems
+
+
 def test_an_unknown_indicator_and_an_unknown_period(loaded, tmp_path):
     path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
         ["SKHCN", "Năm 2024", "van_ban_ki_so", "1", ""],

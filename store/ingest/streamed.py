@@ -560,6 +560,12 @@ def _rows(con, staged: Staged, out: Collector, where: str, column: str, message,
     StreamCollector.counted(out, column, texts, count)
 
 
+def _tomorrow():
+    from datetime import date, timedelta
+
+    return date.today() + timedelta(days=1)
+
+
 def _received_outside(first, last) -> str:
     return f"received < DATE '{first}' OR received > DATE '{last}'"
 
@@ -579,7 +585,9 @@ def check(ctx: Context, staged: Staged, out: Collector) -> None:
     then named in the file's order."""
     asked = {"unit": "unit <> '' AND unit NOT IN (SELECT code FROM known_units)",
              "due": "due < received", "finished": "finished < received",
-             "paid": "paid_online AND NOT has_fee", "e_result": "e_result AND finished IS NULL"}
+             "paid": "paid_online AND NOT has_fee", "e_result": "e_result AND finished IS NULL",
+             # a day not yet come (a slip of the year: 10/12/2099): a day after tomorrow, wherever the file was made
+             "received_later": f"received > DATE '{_tomorrow()}'", "finished_later": f"finished > DATE '{_tomorrow()}'"}
     if ctx.year:
         asked["window"] = _window(ctx.year)
     with dossier_data.duck(ctx.engine) as con:
@@ -610,6 +618,9 @@ def check(ctx: Context, staged: Staged, out: Collector) -> None:
               count=found["due"])
         _rows(con, staged, out, asked["finished"], "Ngày có kết quả", "ngày có kết quả trước ngày tiếp nhận",
               count=found["finished"])
+        for field, header in (("received", "Ngày tiếp nhận"), ("finished", "Ngày có kết quả")):
+            _rows(con, staged, out, asked[f"{field}_later"], header,
+                  lambda v, h=header: f"{h.lower()} {v:%d/%m/%Y} là ngày chưa đến", field, found[f"{field}_later"])
         _rows(con, staged, out, asked["paid"], "Thanh toán trực tuyến",
               "có thanh toán trực tuyến nhưng TTHC không có phí, lệ phí", count=found["paid"])
         _rows(con, staged, out, asked["e_result"], "Kết quả điện tử",
