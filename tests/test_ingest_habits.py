@@ -650,3 +650,44 @@ def test_a_header_below_thirty_rows_of_titles_is_found(engine, tmp_path, suffix)
         wb.save(path)
     result = ingest_file(engine, path)
     assert result.rows == 2
+
+
+FORM_ABOVE = [["UBND TỈNH LAI CHÂU", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"], ["SỞ NỘI VỤ", "", "Độc lập - Tự do - Hạnh phúc"],
+              [], ["BÁO CÁO SỐ LIỆU CẢI CÁCH HÀNH CHÍNH NĂM 2024"], []]
+FORM_BELOW = [[], ["", "", "", "Lai Châu, ngày 05 tháng 01 năm 2025"], ["NGƯỜI LẬP BIỂU", "", "", "KT. GIÁM ĐỐC"],
+              ["(Ký, ghi rõ họ tên)", "", "", "PHÓ GIÁM ĐỐC"], [], [], ["Nguyễn Văn An", "", "", "Trần Thị Bình"]]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_report_form_s_own_lines_are_left_out_and_said(engine, tmp_path, suffix):
+    """Guard: store.ingest.reading.without_form_lines. The line numbering the columns under the header, a row of
+    totals and the place, date and signatures under the table were read as data: a dozen refusals of cells that
+    are none. They are left out and the status says which rows; the figures are those of the table."""
+    ingest_file(engine, units_file(tmp_path))
+    figures = [["SKHCN", "Năm 2024", "van_ban_di", "120", ""], ["STP", "Năm 2024", "van_ban_di", "80", ""]]
+    rows = (FORM_ABOVE + [FACT_HEADERS, [f"({i})" for i in range(1, 6)]] + figures
+            + [["Tổng cộng", "", "", "200", ""]] + FORM_BELOW)
+    path = tmp_path / f"so_lieu{suffix}"
+    if suffix == ".csv":
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+    else:
+        wb = Workbook()
+        for row in rows:
+            wb.active.append(row)
+        wb.save(path)
+    result = ingest_file(engine, path)
+    assert result.rows == 2
+    assert result.notes == ["dòng tiêu đề là dòng 6", "bỏ qua dòng 7: dòng đánh số cột",
+                            "bỏ qua dòng 10: dòng tổng cộng (hệ thống tự tính)",
+                            "bỏ qua dòng 12–17: phần địa danh, ngày tháng và ký tên cuối biểu"]
+    with engine.connect() as conn:
+        assert sorted(conn.execute(text("SELECT value FROM fact")).scalars()) == [80, 120]
+
+
+def test_a_unit_coded_tong_is_data_not_a_total(engine, tmp_path):
+    ingest_file(engine, units_file(tmp_path))
+    path = write_csv(tmp_path / "don_vi.csv", UNIT_HEADERS, [["TONG", "Sở Tổng hợp", "Sở, ban, ngành", "TINH"],
+                                                             ["CONG", "Sở Công thương", "Sở, ban, ngành", "TINH"]])
+    assert ingest_file(engine, path).rows == 2

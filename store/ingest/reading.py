@@ -359,6 +359,68 @@ def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, 
     return Sheet(frame, numbers, found + 1, title, notes)
 
 
+# --- The lines of a report form that are not data ------------------------------------------------------------------
+# A Vietnamese report form numbers its columns under the header («(1) (2) (3)…»), adds a row of totals, and ends
+# with the place and date and the signatures («NGƯỜI LẬP BIỂU», «(Ký, ghi rõ họ tên)»): read as data, each cell of
+# them was refused as a unit, a date, a number. They are left out, and the file's status says which.
+
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2}|[A-Za-z])\)?$")
+# as written, with their marks: a unit's code «TONG» or «CONG» is no total
+_TOTALS = {"tổng cộng", "tổng", "cộng", "tổng số", "cộng chung"}
+_SIGNATURE = re.compile(r"nguoi lap|thu truong|ky,? ghi ro ho ten|ky ten|dong dau|noi nhan|"
+                        r"ngay\W*(\d+|\.+|…)?\W*thang\W*(\d+|\.+|…)?\W*nam")
+# a signer's title alone in its cell: «KT. GIÁM ĐỐC», «PHÓ CHỦ TỊCH», «TM. ỦY BAN NHÂN DÂN»
+_SIGNER = re.compile(r"^(?:(?:kt|tm|q|tl|tuq)\W+)?(?:pho\s+)?(?:giam doc|chu tich|truong phong|uy ban nhan dan)\b")
+SPARSE = 3  # a line of a signature block holds a few cells; a data row, most of the table's
+
+
+def _signature(cells: list[str]) -> bool:
+    return any(_SIGNATURE.search(f := fold(c)) or (len(c) <= 40 and _SIGNER.match(f)) for c in cells)
+
+
+def _filled_cells(row) -> list[str]:
+    return [text for text in (_cell_str(v) for v in row) if text]
+
+
+def _numbering(cells: list[str]) -> bool:
+    """Whether the cells number the columns: 1, 2, 3… or (A), (B), (C)…, in order."""
+    found = [_COLUMN_NUMBER.match(c) for c in cells]
+    if len(cells) < 3 or not all(found):
+        return False
+    marks = [int(m[1]) if m[1].isdigit() else ord(m[1].upper()) for m in found]
+    return all(b == a + 1 for a, b in zip(marks, marks[1:]))
+
+
+def without_form_lines(sheet: Sheet) -> Sheet:
+    """``sheet`` without the line numbering its columns, the rows of totals and the signature block at its end."""
+    frame, numbers = sheet.frame, sheet.numbers
+    if frame.empty:
+        return sheet
+    counted = [j for j in range(frame.shape[1]) if j not in row_numbers(list(frame.columns))]
+    rows = [_filled_cells(r) for r in frame.iloc[:, counted].itertuples(index=False, name=None)]
+    drop, notes = set(), []
+    if _numbering(rows[0]):
+        drop.add(0)
+        notes.append(f"bỏ qua dòng {numbers[0]}: dòng đánh số cột")
+    for i, cells in enumerate(rows):
+        if cells and " ".join(unicodedata.normalize("NFC", cells[0]).lower().strip(" :.").split()) in _TOTALS:
+            drop.add(i)
+            notes.append(f"bỏ qua dòng {numbers[i]}: dòng tổng cộng (hệ thống tự tính)")
+    end = len(rows)
+    while end and len(rows[end - 1]) <= SPARSE:
+        end -= 1
+    trailer = next((i for i in range(end, len(rows)) if _signature(rows[i])), None)
+    if trailer is not None:
+        drop.update(range(trailer, len(rows)))
+        notes.append(f"bỏ qua dòng {numbers[trailer]}–{numbers[-1]}: phần địa danh, ngày tháng và ký tên cuối biểu"
+                     if trailer < len(rows) - 1 else f"bỏ qua dòng {numbers[trailer]}: phần ký tên cuối biểu")
+    if not drop:
+        return sheet
+    keep = np.array([i not in drop for i in range(len(rows))])
+    return Sheet(frame[keep].reset_index(drop=True), numbers[keep], sheet.header_row, sheet.sheet,
+                 sheet.notes + notes)
+
+
 # --- CSV ---------------------------------------------------------------------------------------------------------
 
 
@@ -862,7 +924,7 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
     kinds = list(kinds)
     try:
         if suffix in TEXT_SUFFIXES:
-            return _read_csv(path, kinds)
+            return without_form_lines(_read_csv(path, kinds))
         if suffix == ".parquet":
             _no_column_twice(path, kinds)
             _not_too_long(path)
@@ -870,7 +932,7 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
             # rows of nulls and empty text are empty rows, as in a CSV, and so are those of a row number alone
             filled = _typed_rows_filled(frame.drop(columns=[frame.columns[j] for j in row_numbers(frame.columns)]))
             return Sheet(frame[filled].reset_index(drop=True), np.arange(2, len(frame) + 2)[filled])
-        return _read_workbook(path, kinds)
+        return without_form_lines(_read_workbook(path, kinds))
     except UnicodeDecodeError:
         raise IngestError([_not_utf8(path, name, kinds)]) from None
     except IngestError:
