@@ -691,3 +691,34 @@ def test_a_unit_coded_tong_is_data_not_a_total(engine, tmp_path):
     path = write_csv(tmp_path / "don_vi.csv", UNIT_HEADERS, [["TONG", "Sở Tổng hợp", "Sở, ban, ngành", "TINH"],
                                                              ["CONG", "Sở Công thương", "Sở, ban, ngành", "TINH"]])
     assert ingest_file(engine, path).rows == 2
+
+
+def test_a_linked_evidence_cell_keeps_its_address(engine, tmp_path):
+    """Guard: store.ingest.reading._with_links. The template asks for a link to the evidence; a cell showing «Xem
+    tài liệu» over a hyperlink, or a =HYPERLINK(…) formula, had kept the words and lost the document."""
+    import re
+    import zipfile
+
+    ingest_file(engine, units_file(tmp_path))
+    wb = Workbook()
+    ws = wb.active
+    ws.append(FACT_HEADERS)
+    ws.append(["STP", "Năm 2024", "van_ban_di", 12, "Xem tài liệu"])
+    ws["E2"].hyperlink = "https://laichau.gov.vn/qd-12.pdf?so=12&nam=2024"
+    ws.append(["SKHCN", "Năm 2024", "van_ban_di", 10, '=HYPERLINK("https://laichau.gov.vn/bc-5.pdf","Báo cáo 5")'])
+    ws.append(["XA0001", "Năm 2024", "van_ban_di", 9, "https://laichau.gov.vn/a.pdf"])
+    ws["E4"].hyperlink = "https://laichau.gov.vn/a.pdf"
+    wb.save(tmp_path / "made.xlsx")
+    path = tmp_path / "so_lieu.xlsx"
+    with zipfile.ZipFile(tmp_path / "made.xlsx") as src, zipfile.ZipFile(path, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith("sheet1.xml"):  # the formula's value, as Excel keeps it
+                data = re.sub(rb'(<c r="E3")([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?',
+                              lambda m: m[1] + b' t="str"><f>' + m[3] + b"</f><v>" + "Báo cáo 5".encode() + b"</v>", data)
+            out.writestr(item, data)
+    ingest_file(engine, path)
+    with engine.connect() as conn:
+        kept = sorted(conn.execute(text("SELECT reference FROM evidence")).scalars())
+    assert kept == ["Báo cáo 5 (https://laichau.gov.vn/bc-5.pdf)",
+                    "Xem tài liệu (https://laichau.gov.vn/qd-12.pdf?so=12&nam=2024)", "https://laichau.gov.vn/a.pdf"]

@@ -155,6 +155,7 @@ class Column:
     limit: int | None = None  # the longest text a cell may hold: the width of the column it is stored in
     code: bool = False  # an identifier: a number in its cell may have lost leading zeros
     unknown_if_absent: bool = False  # a file may leave the column out, and then its values are unknown (None)
+    links: bool = False  # a workbook cell's hyperlink is kept with its text (evidence: the link is the document)
 
     def absent(self, index: pd.Index) -> pd.Series:
         """The values of a column the file leaves out (``unknown_if_absent``): unknown, every one."""

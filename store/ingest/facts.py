@@ -23,7 +23,7 @@ COLUMNS = (
     Text("Mã chỉ tiêu", "indicator", example="van_ban_ky_so", help="Mã trong bảng «Danh mục chỉ tiêu»"),
     Number("Giá trị", "value", minimum=None, example="118", told=True,
            help="Số; chỉ tiêu tính bằng % ghi 85 hoặc 85%"),
-    Text("Tài liệu kiểm chứng", "evidence", required=False, example="Sổ theo dõi văn bản đi 2024, tr. 1–12",
+    Text("Tài liệu kiểm chứng", "evidence", required=False, example="Sổ theo dõi văn bản đi 2024, tr. 1–12", links=True,
          help="Số, ký hiệu văn bản hoặc đường dẫn tài liệu kiểm chứng"),
     Text("Ghi chú", "note", required=False, example="",
          help="Giải trình của đơn vị, nhất là khi chưa có tài liệu kiểm chứng"),

@@ -5,6 +5,7 @@ Windows-1258 — and every data row keeping the sheet's own row number, for the 
 from __future__ import annotations
 
 import codecs
+import html
 import csv
 import io
 import mmap
@@ -153,6 +154,7 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
             _within_bounds(path.name, wb[title])
             xml = _xml(wb, wb[title])
             xml.uncomputed = _in_columns_read(xml.uncomputed, head[found], kinds)
+            xml.links = _in_linked_columns(xml.links, head[found], kinds)
             return _sheet(path.name, title, head, found, rows, said, xml)
         if first is None:
             raise _empty(path.name)
@@ -252,6 +254,7 @@ class _Xml:
     merged: list[tuple[int, int, int]] = field(default_factory=list)
     uncomputed: list[tuple[int, str]] = field(default_factory=list)
     percent: list[tuple[int, str]] = field(default_factory=list)
+    links: dict[tuple[int, str], str] = field(default_factory=dict)  # (row, column letter) → the address linked
 
 
 def _percent_styles(wb) -> list[int]:
@@ -285,11 +288,67 @@ def _xml(wb, ws) -> _Xml:
                 found.uncomputed += [(int(m[2]), m[1].decode()) for m in _UNCOMPUTED.finditer(text)]
             if percent is not None:
                 found.percent += [(int(m[2]), m[1].decode()) for m in percent.finditer(text)]
+            if b"HYPERLINK" in text:
+                found.links.update(((int(m[2]), m[1].decode()), html.unescape(m[3].decode()))
+                                   for m in _LINK_FORMULA.finditer(text))
+            if b"<hyperlink" in text or b":hyperlink" in text:
+                links = _link_targets(wb, ws)
+                for m in _HYPERLINK.finditer(text):
+                    attributes = dict(_ATTRIBUTE.findall(m[1].decode()))
+                    target = links.get(attributes.get("r:id", ""))
+                    ref = re.match(r"([A-Z]+)(\d+)$", attributes.get("ref", "").split(":")[0])
+                    if target and ref:
+                        found.links[(int(ref[2]), ref[1])] = target
             tail = text[-400:] if b"<" in text[-400:] else b""
     # what sits at a block's edge is found in both blocks
     found.merged, found.uncomputed = list(dict.fromkeys(found.merged)), list(dict.fromkeys(found.uncomputed))
     found.percent = list(dict.fromkeys(found.percent))
     return found
+
+
+# A cell's link: the sheet's <hyperlink ref="E2" r:id="rId1"/> (its address in the sheet's relationships), or a
+# formula =HYPERLINK("https://…";"Xem tài liệu") whose value is only the text shown.
+_HYPERLINK = re.compile(rb"<(?:\w+:)?hyperlink\b([^>]*)/?>")
+_ATTRIBUTE = re.compile(r'([\w:]+)="([^"]*)"')
+_LINK_FORMULA = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"[^>]*>\s*<(?:\w+:)?f[^>]*>\s*HYPERLINK\(\s*(?:&quot;|")'
+                           rb'([^"&]*(?:&amp;[^"&]*)*)(?:&quot;|")')
+
+
+def _link_targets(wb, ws) -> dict[str, str]:
+    """The external addresses of the sheet's relationships, by id."""
+    folder, name = ws._worksheet_path.rsplit("/", 1)
+    try:
+        rels = wb._archive.read(f"{folder}/_rels/{name}.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    found = {}
+    for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)/?>", rels):
+        attributes = dict(_ATTRIBUTE.findall(m[1]))
+        if attributes.get("Type", "").endswith("/hyperlink") and "Id" in attributes:
+            found[attributes["Id"]] = html.unescape(attributes.get("Target", ""))
+    return found
+
+
+def _in_linked_columns(links: dict, header: list, kinds: Iterable) -> dict:
+    """Of ``links``, those under a header whose column keeps links (``Column.links``)."""
+    from openpyxl.utils import get_column_letter
+
+    linked = {fold(c.header) for kind in kinds for c in kind.columns if c.links}
+    keep = {get_column_letter(j + 1) for j, cell in enumerate(header) if fold(_cell_str(cell)) in linked}
+    return {place: url for place, url in links.items() if place[1] in keep}
+
+
+def _with_links(body: list[list], first: int, links: dict) -> None:
+    """A linked cell's text with its address: «Xem tài liệu (https://…/qd-12.pdf)»; the text shown alone had
+    lost the document it points to."""
+    from openpyxl.utils import column_index_from_string
+
+    for (row, letter), url in links.items():
+        column = column_index_from_string(letter) - 1
+        if not url or not 0 <= row - first < len(body) or column >= len(body[row - first]):
+            continue
+        text = _cell_str(body[row - first][column])
+        body[row - first][column] = url if not text or text == url else text if url in text else f"{text} ({url})"
 
 
 def _as_shown(body: list[list], first: int, cells: list[tuple[int, str]]) -> None:
@@ -344,6 +403,7 @@ def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, 
     _uncomputed(name, title, xml.uncomputed, first)
     body = head[found + 1:] + [list(r) for r in rest]
     _as_shown(body, first, xml.percent)
+    _with_links(body, first, xml.links)
     for column, top, bottom in xml.merged:
         if top < first or top - first >= len(body) or len(body[top - first]) < column:
             continue
