@@ -5,8 +5,8 @@ Windows-1258 — and every data row keeping the sheet's own row number, for the 
 from __future__ import annotations
 
 import codecs
-import html
 import csv
+import html
 import io
 import mmap
 import os
@@ -278,7 +278,7 @@ def _xml(wb, ws) -> _Xml:
     styles = _percent_styles(wb)
     percent = (re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"[^>]*?\ss="(?:' + "|".join(map(str, styles)).encode()
                           + rb')"') if styles else None)
-    found, tail = _Xml(), b""
+    found, tail, links = _Xml(), b"", None
     with wb._archive.open(ws._worksheet_path) as src:
         while block := src.read(1 << 24):
             text = tail + block
@@ -292,7 +292,7 @@ def _xml(wb, ws) -> _Xml:
                 found.links.update(((int(m[2]), m[1].decode()), html.unescape(m[3].decode()))
                                    for m in _LINK_FORMULA.finditer(text))
             if b"<hyperlink" in text or b":hyperlink" in text:
-                links = _link_targets(wb, ws)
+                links = _link_targets(wb, ws) if links is None else links
                 for m in _HYPERLINK.finditer(text):
                     attributes = dict(_ATTRIBUTE.findall(m[1].decode()))
                     target = links.get(attributes.get("r:id", ""))
