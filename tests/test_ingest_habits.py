@@ -722,3 +722,87 @@ def test_a_linked_evidence_cell_keeps_its_address(engine, tmp_path):
         kept = sorted(conn.execute(text("SELECT reference FROM evidence")).scalars())
     assert kept == ["Báo cáo 5 (https://laichau.gov.vn/bc-5.pdf)",
                     "Xem tài liệu (https://laichau.gov.vn/qd-12.pdf?so=12&nam=2024)", "https://laichau.gov.vn/a.pdf"]
+
+
+def _book_of(path: Path, sheets: dict[str, list[list]]) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_data_rows_that_look_like_a_form_s_lines_are_data(engine, tmp_path):
+    """Only a cell that is nothing but a signer's title, a signing note or the place and date line makes a row a
+    signature: a province named «Ủy ban nhân dân tỉnh …» in the last row had been dropped as one."""
+    ingest_file(engine, units_file(tmp_path))
+    path = _book_of(tmp_path / "don_vi.xlsx", {"Đơn vị": [UNIT_HEADERS, ["SNV", "Sở Nội vụ", "Sở, ban, ngành", "TINH"],
+                                                         ["DB", "Ủy ban nhân dân tỉnh Điện Biên", "UBND tỉnh", None]]})
+    result = ingest_file(engine, path)
+    assert result.rows == 2 and not result.notes
+
+
+def test_a_report_form_s_other_layouts_are_left_out_too(engine, tmp_path):
+    """Totals in the «STT» column, «Cộng toàn tỉnh», a computed column's number «(6)=(5)/2», four signers in a row,
+    a note before the signatures; and an empty form on the first sheet does not hide the data on the second."""
+    ingest_file(engine, units_file(tmp_path))
+    headers = ["STT"] + FACT_HEADERS
+    table = [headers, ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)=(5)/2"],
+             [1, "SKHCN", "Năm 2024", "van_ban_di", 120, ""], [2, "STP", "Năm 2024", "van_ban_di", 80, ""],
+             ["Tổng cộng", "", "", "", 200, ""], ["Cộng toàn tỉnh", "", "", "", 200, ""],
+             ["", "Ghi chú: số liệu đến 14/12/2024"], [],
+             ["NGƯỜI LẬP BIỂU", "KẾ TOÁN TRƯỞNG", "THỦ TRƯỞNG ĐƠN VỊ", "", "KT. GIÁM ĐỐC"]]
+    path = _book_of(tmp_path / "so_lieu.xlsx", {"Biểu mẫu": [headers, ["(1)", "(2)", "(3)"], [], ["NGƯỜI LẬP BIỂU"]],
+                                                 "Số liệu": table})
+    result = ingest_file(engine, path)
+    assert result.rows == 2
+    assert result.notes[1:] == ["bỏ qua dòng 2: dòng đánh số cột", "bỏ qua dòng 5: dòng tổng cộng (hệ thống tự tính)",
+                                "bỏ qua dòng 6: dòng tổng cộng (hệ thống tự tính)",
+                                "bỏ qua dòng 7–9: phần địa danh, ngày tháng và ký tên cuối biểu"]
+
+
+def test_a_finding_that_speaks_of_signing_is_checked_as_data(engine, tmp_path):
+    """A last row whose text says «Thủ trưởng đơn vị chưa ký …» is a finding, refused for what it lacks; it had
+    been dropped as a signature block, and the file landed without it."""
+    from helpers import refused
+
+    ingest_file(engine, units_file(tmp_path))
+    headers = [c.header for c in KINDS["ket_qua_kiem_tra"].columns][:7]
+    rows = [[2024, "SKHCN", "12/06/2024", "", "Chưa công khai đầy đủ TTHC", "Niêm yết đầy đủ TTHC", "30/09/2024"],
+            [2024, "STP", "", "", "Thủ trưởng đơn vị chưa ký kế hoạch CCHC", "", ""]]
+    problems = refused(engine, write_csv(tmp_path / "ket_qua.csv", headers, rows))
+    assert "ket_qua.csv, dòng 3, cột «Ngày kiểm tra»: ô bắt buộc đang để trống" in problems
+
+
+def test_a_last_row_given_a_height_is_not_a_row_of_data(engine, tmp_path):
+    """Excel keeps a row element for a row given a height, holding no cell: counted, a sheet reached row
+    1,048,576 and was refused as too large (or read a million empty rows)."""
+    import zipfile
+
+    ingest_file(engine, units_file(tmp_path))
+    made = _book_of(tmp_path / "made.xlsx", {"Số liệu": [FACT_HEADERS, ["STP", "Năm 2024", "van_ban_di", 5, ""]]})
+    path = tmp_path / "so_lieu.xlsx"
+    with zipfile.ZipFile(made) as src, zipfile.ZipFile(path, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b'<c r="E1"', b'<c r="AN1" s="0"/><c r="E1"', 1).replace(
+                    b"</sheetData>", b'<row r="1048576" ht="20" customHeight="1"/></sheetData>')
+            out.writestr(item, data)
+    assert ingest_file(engine, path).rows == 1
+
+
+def test_a_code_formatted_as_a_percentage_is_still_its_number(engine, tmp_path):
+    ingest_file(engine, units_file(tmp_path))
+    row = dossier(code="HS1")
+    row[2] = 1.004398
+    wb = Workbook()
+    wb.active.append(DOSSIER_HEADERS)
+    wb.active.append(row)
+    wb.active["C2"].number_format = "0.00%"
+    wb.save(tmp_path / "ho_so.xlsx")
+    ingest_file(engine, tmp_path / "ho_so.xlsx")
+    assert dossier_data.read(engine)["tthc_code"].tolist() == ["1.004398"]

@@ -220,6 +220,14 @@ def test_date_cells_beside_days_excel_could_not_read_are_refused_as_maybe_swappe
                         f"ho_so.xlsx, dòng 5, cột «Ngày tiếp nhận»: ô ngày của Excel «02/03/2024» {tail}"]
     del rows[1]  # date cells alone: the sheet's own days
     assert ingest_file(loaded, write_xlsx(tmp_path / "ho_so_2.xlsx", DOSSIER_HEADERS, rows)).rows == 3
+    # text pasted from elsewhere into a sheet that reads days as Vietnam does: a date cell past the 12th, or a
+    # text day such an Excel would have made a date cell, says so
+    for n, (cell, pasted) in enumerate(((datetime(2024, 3, 25), "13/03/2024"), (datetime(2024, 5, 3), "05/03/2024"))):
+        honest = [dossier(code=f"HS{n}1", received=cell), dossier(code=f"HS{n}2", received="14/03/2024"),
+                  dossier(code=f"HS{n}3", received=pasted), dossier(code=f"HS{n}4", received=datetime(2024, 3, 2))]
+        for row in honest:
+            row[4], row[5] = "30/05/2024", "29/05/2024"
+        assert ingest_file(loaded, write_xlsx(tmp_path / f"ho_so_3{n}.xlsx", DOSSIER_HEADERS, honest)).rows == 4
 
 
 def test_a_unit_code_in_another_case_is_refused_not_made_a_second_unit(loaded, tmp_path):

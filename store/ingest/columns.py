@@ -454,11 +454,15 @@ class Day(Column):
         leaves «25/03/2024» as text (no 25th month): a column holding both is such a sheet, and its date cells
         whose day could be a month may have day and month swapped. Refused, naming them: they read as other days
         without a word."""
-        typed = days.str.extract(_DAY_MONTH_TYPED)
-        sure = typed[0].notna() & (pd.to_numeric(typed[0], errors="coerce") > 12) & ~is_stamp
-        if not sure.any():
+        typed = days.str.extract(_DAY_MONTH_TYPED).apply(pd.to_numeric, errors="coerce")
+        sure = typed[0].notna() & (typed[0] > 12) & ~is_stamp
+        # such an Excel turns every typed day whose day could be a month into a date cell, and writes no date cell
+        # past the 12th: text like «05/03/2024», or a date cell of the 25th, is a sheet that reads days as we do
+        # (the text pasted from elsewhere)
+        either = typed[0].notna() & (typed[0] <= 12) & (typed[1] <= 12) & ~is_stamp
+        if not sure.any() or either.any() or (is_stamp & parsed.notna() & (parsed.dt.day > 12)).any():
             return
-        swappable = is_stamp & parsed.notna() & (parsed.dt.day <= 12) & (parsed.dt.day != parsed.dt.month)
+        swappable = is_stamp & parsed.notna() & (parsed.dt.day != parsed.dt.month)
         witness = f"dòng {out.row_of(int(np.flatnonzero(sure.to_numpy())[0]))}: «{days[sure].iloc[0]}»"
         out.rows(swappable, self.header,
                  lambda v: f"ô ngày của Excel «{v:%d/%m/%Y}» có thể đã bị đảo ngày và tháng: cột này có ngày gõ dạng "

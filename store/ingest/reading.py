@@ -155,6 +155,7 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
             xml = _xml(wb, wb[title])
             xml.uncomputed = _in_columns_read(xml.uncomputed, head[found], kinds)
             xml.links = _in_linked_columns(xml.links, head[found], kinds)
+            xml.percent = _in_number_columns(xml.percent, head[found], kinds)
             return _sheet(path.name, title, head, found, rows, said, xml)
         if first is None:
             raise _empty(path.name)
@@ -170,7 +171,8 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
 # used range it declares (<dimension>), which a program filling a template may leave stale: openpyxl's reader
 # stops at it, and the rows below it had been dropped without a word.
 _CELL_COLUMN = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})\d')
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+# a row holding cells (a row element of its own alone, such as a last row given a height, holds none)
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"[^>]*(?<!/)>\s*<(?:\w+:)?c\b')
 
 
 def _sized(wb, ws) -> None:
@@ -224,12 +226,13 @@ def _unescaped(row: tuple) -> tuple:
 
 
 def _peek_data(head: list[list], found: int, rows: Iterator, most: int = 20_000) -> tuple[list[list], bool]:
-    """Whether a data row follows the header (up to ``most`` rows on), with the rows read to know it kept."""
-    if _first_filled(head[found + 1:]) is not None:
+    """Whether a data row follows the header (up to ``most`` rows on), with the rows read to know it kept. A report
+    form's own lines are none: a form left empty is not the sheet of data beside it."""
+    if any(_holds_data(r) for r in head[found + 1:]):
         return head, True
     for row in rows:
         head.append(list(row))
-        if any(_cell_str(v) for v in row):
+        if _holds_data(row):
             return head, True
         if len(head) > found + most:
             break
@@ -338,6 +341,17 @@ def _in_linked_columns(links: dict, header: list, kinds: Iterable) -> dict:
     return {place: url for place, url in links.items() if place[1] in keep}
 
 
+def _in_number_columns(cells: list[tuple[int, str]], header: list, kinds: Iterable) -> list[tuple[int, str]]:
+    """Of ``cells``, those under a header of figures: a code formatted as a percentage is still its number."""
+    from openpyxl.utils import get_column_letter
+
+    from store.ingest.columns import Number
+
+    numbers = {fold(c.header) for kind in kinds for c in kind.columns if isinstance(c, Number)}
+    keep = {get_column_letter(j + 1) for j, cell in enumerate(header) if fold(_cell_str(cell)) in numbers}
+    return [(row, column) for row, column in cells if column in keep]
+
+
 def _with_links(body: list[list], first: int, links: dict) -> None:
     """A linked cell's text with its address: «Xem tài liệu (https://…/qd-12.pdf)»; the text shown alone had
     lost the document it points to."""
@@ -424,18 +438,34 @@ def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, 
 # with the place and date and the signatures («NGƯỜI LẬP BIỂU», «(Ký, ghi rõ họ tên)»): read as data, each cell of
 # them was refused as a unit, a date, a number. They are left out, and the file's status says which.
 
-_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2}|[A-Za-z])\)?$")
-# as written, with their marks: a unit's code «TONG» or «CONG» is no total
-_TOTALS = {"tổng cộng", "tổng", "cộng", "tổng số", "cộng chung"}
-_SIGNATURE = re.compile(r"nguoi lap|thu truong|ky,? ghi ro ho ten|ky ten|dong dau|noi nhan|"
-                        r"ngay\W*(\d+|\.+|…)?\W*thang\W*(\d+|\.+|…)?\W*nam")
-# a signer's title alone in its cell: «KT. GIÁM ĐỐC», «PHÓ CHỦ TỊCH», «TM. ỦY BAN NHÂN DÂN»
-_SIGNER = re.compile(r"^(?:(?:kt|tm|q|tl|tuq)\W+)?(?:pho\s+)?(?:giam doc|chu tich|truong phong|uy ban nhan dan)\b")
-SPARSE = 3  # a line of a signature block holds a few cells; a data row, most of the table's
+# a column's number: 1, (1), A, (A), and a computed column's «(5)=(4)/2»
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2}|[A-Za-z])\)?(?:\s*=.*)?$")
+# a row of totals begins with one of these, as written, with their marks (a unit's code «TONG» is no total)
+_TOTALS = re.compile(r"^(?:tổng cộng|tổng số)(?:\s|[:.(]|$)|^(?:tổng|cộng)\s*(?:[:.(]|toàn\b|chung\b|$)")
+# A cell of a signature block holds nothing else: the place and date line, a signer's title, the signing note.
+_SIGNATURE = re.compile(
+    r"^(?:[^,]{0,40},\s*)?ngay\W*(?:\d+|\.+|…)?\W*thang\W*(?:\d+|\.+|…)?\W*nam\W*(?:\d{4}|\.+|…)?\W*$"
+    r"|^\(?\s*ky\b[^()]{0,40}(?:ho (?:va )?ten|dong dau|ghi ro)\W*\)?$"
+    r"|^noi nhan\b"
+    r"|^(?:(?:kt|tm|q|tl|tuq)\W+)?(?:pho\s+)?(?:nguoi lap(?: bieu)?|thu truong(?: don vi| co quan)?|ke toan truong"
+    r"|giam doc|chu tich|truong phong|chanh van phong)\W*$")
+_NOTE = re.compile(r"^(?:ghi chu|luu y|nguon)\b")  # a note under the table, before the signatures
+SPARSE = 3  # a line under the table holds a few cells; a data row, most of the table's
 
 
 def _signature(cells: list[str]) -> bool:
-    return any(_SIGNATURE.search(f := fold(c)) or (len(c) <= 40 and _SIGNER.match(f)) for c in cells)
+    return bool(cells) and any(_SIGNATURE.match(fold(c)) for c in cells)
+
+
+def _under_table(cells: list[str]) -> bool:
+    """Whether a row may be part of what follows the table: a few cells, or signers' titles alone."""
+    return len(cells) <= SPARSE or all(_SIGNATURE.match(fold(c)) for c in cells)
+
+
+def _holds_data(row) -> bool:
+    cells = _filled_cells(row)
+    return bool(cells) and not (_numbering(cells) or _signature(cells) or _NOTE.match(fold(cells[0]))
+                                or _TOTALS.match(" ".join(unicodedata.normalize("NFC", cells[0]).lower().split())))
 
 
 def _filled_cells(row) -> list[str]:
@@ -443,12 +473,12 @@ def _filled_cells(row) -> list[str]:
 
 
 def _numbering(cells: list[str]) -> bool:
-    """Whether the cells number the columns: 1, 2, 3… or (A), (B), (C)…, in order."""
+    """Whether the cells number the columns: 1, 2, 3… or (A), (B)…, in order (letters, then numbers from 1)."""
     found = [_COLUMN_NUMBER.match(c) for c in cells]
     if len(cells) < 3 or not all(found):
         return False
     marks = [int(m[1]) if m[1].isdigit() else ord(m[1].upper()) for m in found]
-    return all(b == a + 1 for a, b in zip(marks, marks[1:]))
+    return all(b == a + 1 or (a >= ord("A") and b == 1) for a, b in zip(marks, marks[1:]))
 
 
 def without_form_lines(sheet: Sheet) -> Sheet:
@@ -456,20 +486,24 @@ def without_form_lines(sheet: Sheet) -> Sheet:
     frame, numbers = sheet.frame, sheet.numbers
     if frame.empty:
         return sheet
+    every = [_filled_cells(r) for r in frame.itertuples(index=False, name=None)]  # the «STT» column's too
     counted = [j for j in range(frame.shape[1]) if j not in row_numbers(list(frame.columns))]
     rows = [_filled_cells(r) for r in frame.iloc[:, counted].itertuples(index=False, name=None)]
     drop, notes = set(), []
-    if _numbering(rows[0]):
+    if _numbering(every[0]) or _numbering(rows[0]):
         drop.add(0)
         notes.append(f"bỏ qua dòng {numbers[0]}: dòng đánh số cột")
-    for i, cells in enumerate(rows):
-        if cells and " ".join(unicodedata.normalize("NFC", cells[0]).lower().strip(" :.").split()) in _TOTALS:
+    for i, cells in enumerate(every):
+        if cells and _TOTALS.match(" ".join(unicodedata.normalize("NFC", cells[0]).lower().split())):
             drop.add(i)
             notes.append(f"bỏ qua dòng {numbers[i]}: dòng tổng cộng (hệ thống tự tính)")
     end = len(rows)
-    while end and len(rows[end - 1]) <= SPARSE:
+    while end and _under_table(rows[end - 1]):
         end -= 1
-    trailer = next((i for i in range(end, len(rows)) if _signature(rows[i])), None)
+    trailer = next((i for i in range(end, len(rows))
+                    if _signature(every[i]) or (every[i] and _NOTE.match(fold(every[i][0])))), None)
+    if trailer is not None and not any(_signature(r) for r in every[trailer:]):
+        trailer = None  # a note without signatures under it is the table's own last row
     if trailer is not None:
         drop.update(range(trailer, len(rows)))
         notes.append(f"bỏ qua dòng {numbers[trailer]}–{numbers[-1]}: phần địa danh, ngày tháng và ký tên cuối biểu"
