@@ -179,10 +179,11 @@ def test_codes_kept_as_text_by_excel_s_signs_are_the_codes_they_hold(loaded, tmp
     from store import dossier_data
 
     path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
-        dossier(code="'000.00.18.H33-241105-0001", tthc="'1.004398"), dossier(code='="0012"', tthc='= "1.000001"')])
+        dossier(code="'000.00.18.H33-241105-0001", tthc="'1.004398"), dossier(code='="0012"', tthc='= "1.000001"'),
+        dossier(code="'HS-9'", tthc="1.000001")])
     ingest_file(loaded, path)
     stored = dossier_data.read(loaded)[["code", "tthc_code"]].values.tolist()
-    assert sorted(stored) == [["000.00.18.H33-241105-0001", "1.004398"], ["0012", "1.000001"]]
+    assert sorted(stored) == [["000.00.18.H33-241105-0001", "1.004398"], ["0012", "1.000001"], ["HS-9", "1.000001"]]
 
 
 def test_a_code_typed_into_excel_as_a_number_beyond_15_digits_is_refused(loaded, tmp_path):
@@ -242,9 +243,10 @@ def test_a_unit_code_in_another_case_is_refused_not_made_a_second_unit(loaded, t
         "don_vi.xlsx, dòng 4, cột «Mã đơn vị»: mã đơn vị «sxd» trùng mã «SXD» (chỉ khác chữ hoa, chữ thường): ghi "
         "đúng «SXD», hoặc đặt một mã khác hẳn"]
     figures = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["stp", "Năm 2024", "van_ban_di", "12", ""]])
-    assert refused(loaded, figures) == [
-        "so_lieu.csv, dòng 2, cột «Mã đơn vị»: đơn vị «stp» chưa có trong danh mục đơn vị (có phải «STP»? mã phân "
-        "biệt chữ hoa, chữ thường)"]
+    hint = "đơn vị «stp» chưa có trong danh mục đơn vị (có phải «STP»? mã phân biệt chữ hoa, chữ thường)"
+    assert refused(loaded, figures) == [f"so_lieu.csv, dòng 2, cột «Mã đơn vị»: {hint}"]
+    dossiers = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(unit="stp", code="HS1")])
+    assert refused(loaded, dossiers) == [f"ho_so.csv, dòng 2, cột «Mã đơn vị»: {hint}"]
 
 
 def test_towns_and_special_zones_are_units_of_the_commune_level(loaded, tmp_path):
@@ -265,13 +267,15 @@ def test_yes_and_no_as_exports_and_checklists_write_them(loaded, tmp_path):
     """«Đã số hóa», «Chưa», a tick, «Miễn phí», and the older levels of online services («Trực tuyến mức độ 4»)."""
     from store import dossier_data
 
-    rows = [dossier(code="H1", digitised="Đã số hóa", fee="Miễn phí", paid="Chưa", channel="Trực tuyến mức độ 4"),
+    rows = [dossier(code="H1", digitised="Đã số hóa", fee="Miễn phí", paid="Chưa", channel="Trực tuyến (mức độ 4)"),
             dossier(code="H2", digitised="Chưa", fee="Có thu phí", paid="✓", channel="Qua bưu chính công ích"),
-            dossier(code="H3", digitised="✔", fee="Không thu phí", paid="Không", channel="Nộp trực tiếp")]
+            dossier(code="H3", digitised="✔", fee="Không thu phí", paid="Không", channel="Nộp trực tiếp"),
+            dossier(code="H4", digitised="Có", fee="Có", paid="Có", channel="Trực tuyến - toàn trình")]
     ingest_file(loaded, write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, rows))
     stored = dossier_data.read(loaded).sort_values("code")
     assert stored[["channel", "has_fee", "paid_online", "digitised"]].values.tolist() == [
-        ["truc_tuyen", False, False, True], ["buu_chinh", True, True, False], ["truc_tiep", False, False, True]]
+        ["truc_tuyen", False, False, True], ["buu_chinh", True, True, False], ["truc_tiep", False, False, True],
+        ["truc_tuyen", True, True, True]]
 
 
 def test_periods_as_offices_write_them(loaded, tmp_path):

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from store.ingest import hidden
 from store.ingest.columns import (EXCEL_ERRORS, FIRST_DAY, IN_POWERS, LAST_DAY, MAX_CELL, MAX_NUMBER, MISSING_MARKS,
-                                  TIME_OF_DAY, Choice, Column, Day, Number, Text, fold)
+                                  TIME_OF_DAY, Choice, Column, Day, Number, Text, word_key)
 
 # What Python's str.strip() removes, as the typed columns strip cells: Arrow's own idea of white space differs.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -142,7 +142,7 @@ def _choice(col: Choice, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
     cells = text(arr)
     if cells is None:
         return None, _all(len(arr), True)
-    lookup = {fold(k): v for k, v in col.choices.items()}
+    lookup = {word_key(k): v for k, v in col.choices.items()}
     encoded = pc.dictionary_encode(cells)
     words = encoded.dictionary.to_pylist()
     codes = [_word(w, lookup, col.blank) for w in words]
@@ -158,7 +158,7 @@ def _word(word: str, lookup: dict, blank):
     that the folding would read as a space."""
     if not word:
         return blank
-    return None if hidden.IN_TEXT.search(word) else lookup.get(fold(word))
+    return None if hidden.IN_TEXT.search(word) else lookup.get(word_key(word))
 
 
 def _number(col: Number, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:

@@ -34,6 +34,13 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", "".join(c for c in text if not unicodedata.combining(c)))
 
 
+def word_key(text: str) -> str:
+    """A word of a closed list as it is looked up: folded, its punctuation as spaces («Trực tuyến (mức độ 4)»,
+    «Trực tuyến - toàn trình»); a word of signs alone («✓») as it is."""
+    folded = fold(text)
+    return " ".join(re.sub(r"[\W_]+", " ", folded).split()) or folded
+
+
 def _is_text(raw: pd.Series) -> bool:
     return pd.api.types.is_string_dtype(raw.dtype) and raw.dtype != object
 
@@ -125,7 +132,7 @@ def in_powers(text: pd.Series) -> pd.Series:
 
 # How a code is kept as text in a CSV that Excel opens: «'0012» (a sign Excel shows no more) and «="0012"» (a
 # formula giving the text): the code is what they hold, or a later file writing it plainly is another code.
-_TEXT_WRAPPED = re.compile(r'^(?:=\s*"(.*)"|\'(.+))$')
+_TEXT_WRAPPED = re.compile(r'^(?:=\s*"(.*)"|\'(.+?)\'?)$')
 
 
 def unwrapped(text: pd.Series) -> pd.Series:
@@ -483,8 +490,8 @@ class Choice(Column):
 
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
         text, reported = self.cells(raw, out)
-        lookup = {fold(k): v for k, v in self.choices.items()}
-        codes = map_distinct(text, lambda v: lookup.get(fold(v)) if v else self.blank)
+        lookup = {word_key(k): v for k, v in self.choices.items()}
+        codes = map_distinct(text, lambda v: lookup.get(word_key(v)) if v else self.blank)
         if self.required and self.blank is None:
             out.rows(text.eq("") & ~reported, self.header, "ô bắt buộc đang để trống")
         allowed = ", ".join(dict.fromkeys(k for k in list(self.choices)[:self.named] if not k.isascii() or len(k) > 1))

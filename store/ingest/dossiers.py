@@ -29,7 +29,8 @@ CHANNELS = {"Trực tiếp": "truc_tiep", "Trực tuyến": "truc_tuyen", "Bưu 
             "Trực tuyến mức độ 3": "truc_tuyen", "Trực tuyến mức độ 4": "truc_tuyen", "Nộp trực tuyến": "truc_tuyen",
             "Nộp trực tiếp": "truc_tiep", "Trực tiếp tại Bộ phận tiếp nhận và trả kết quả": "truc_tiep",
             "Qua bưu chính công ích": "buu_chinh", "Qua bưu chính": "buu_chinh", "Bưu điện": "buu_chinh",
-            "Qua bưu điện": "buu_chinh"}
+            "Qua bưu điện": "buu_chinh", "Nộp qua bưu chính": "buu_chinh", "Nộp qua bưu điện": "buu_chinh",
+            "Mức độ 3": "truc_tuyen", "Mức độ 4": "truc_tuyen"}
 
 COLUMNS = (
     Text("Mã đơn vị", "unit", example="SKHCN", help="Đơn vị giải quyết hồ sơ"),

@@ -72,14 +72,19 @@ class Context:
                       also: set[str] = frozenset()) -> None:
         codes = frame[field]
         known = set(self.units) | set(also)
-        folded = {code.casefold(): code for code in known}
+        out.rows(codes.ne("") & ~codes.isin(known), column, self.unknown_unit(known), codes)
+
+    def unknown_unit(self, known=None) -> Callable[[str], str]:
+        """The refusal of a unit's code not in the catalogue, telling the code it may mean when only the letters'
+        case differs."""
+        folded = {code.casefold(): code for code in (self.units if known is None else known)}
 
         def said(code: str) -> str:
             near = folded.get(code.casefold())
             hint = f" (có phải «{near}»? mã phân biệt chữ hoa, chữ thường)" if near else " (nhập tệp đơn vị trước)"
             return f"đơn vị «{code}» chưa có trong danh mục đơn vị{hint}"
 
-        out.rows(codes.ne("") & ~codes.isin(known), column, said, codes)
+        return said
 
     def unknown_people(self, frame: pd.DataFrame, out: Collector, column: str) -> None:
         codes = frame["person"]

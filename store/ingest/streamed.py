@@ -597,8 +597,7 @@ def check(ctx: Context, staged: Staged, out: Collector) -> None:
         n, first, last, *found = con.execute(f"SELECT count(received), min(received), max(received), {counts} "
                                              f"FROM {staged.source}").fetchone()
         found = dict(zip(asked, found))
-        _rows(con, staged, out, asked["unit"], "Mã đơn vị",
-              lambda v: f"đơn vị «{v}» chưa có trong danh mục đơn vị (nhập tệp đơn vị trước)", "unit", found["unit"])
+        _rows(con, staged, out, asked["unit"], "Mã đơn vị", ctx.unknown_unit(), "unit", found["unit"])
         if n:
             year = ctx.year
             if not year:
