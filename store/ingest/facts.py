@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from base.vn import number
 from store import indicators, models
 from store.db import ensure_periods
 from store.ingest.bulk import insert_frame
-from base.vn import number
 from store.ingest.columns import COMMA_BEFORE_THREE, COMMA_SUFFIX, PERCENT_SUFFIX, Number, Text
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector
