@@ -147,9 +147,10 @@ def unwrapped(text: pd.Series) -> pd.Series:
 def digits_lost(raw: pd.Series) -> pd.Series:
     """Which cells of a workbook's code column are numbers of more than 15 digits: Excel keeps 15, and wrote the
     rest as zeros (240511000123456789 became 240511000123456000)."""
-    if raw.dtype != object:
-        return pd.Series(False, index=raw.index)
-    return raw.map(lambda v: _is_number(v) and abs(float(v)) >= 1e15).astype(bool)
+    numeric = numeric_cells(raw) if raw.dtype == object else pd.Series(False, index=raw.index)
+    if not numeric.any():
+        return numeric
+    return numeric & raw.where(numeric, 0).astype("float64").abs().ge(1e15)
 
 
 @dataclass(frozen=True)

@@ -332,23 +332,25 @@ def _link_targets(wb, ws) -> dict[str, str]:
     return found
 
 
-def _in_linked_columns(links: dict, header: list, kinds: Iterable) -> dict:
-    """Of ``links``, those under a header whose column keeps links (``Column.links``)."""
+def _letters_under(header: list, kinds: Iterable, which) -> set[str]:
+    """The column letters of ``header`` under a header of a kind's column for which ``which(column)`` holds."""
     from openpyxl.utils import get_column_letter
 
-    linked = {fold(c.header) for kind in kinds for c in kind.columns if c.links}
-    keep = {get_column_letter(j + 1) for j, cell in enumerate(header) if fold(_cell_str(cell)) in linked}
+    wanted = {fold(c.header) for kind in kinds for c in kind.columns if which(c)}
+    return {get_column_letter(j + 1) for j, cell in enumerate(header) if fold(_cell_str(cell)) in wanted}
+
+
+def _in_linked_columns(links: dict, header: list, kinds: Iterable) -> dict:
+    """Of ``links``, those under a header whose column keeps links (``Column.links``)."""
+    keep = _letters_under(header, kinds, lambda c: c.links)
     return {place: url for place, url in links.items() if place[1] in keep}
 
 
 def _in_number_columns(cells: list[tuple[int, str]], header: list, kinds: Iterable) -> list[tuple[int, str]]:
     """Of ``cells``, those under a header of figures: a code formatted as a percentage is still its number."""
-    from openpyxl.utils import get_column_letter
-
     from store.ingest.columns import Number
 
-    numbers = {fold(c.header) for kind in kinds for c in kind.columns if isinstance(c, Number)}
-    keep = {get_column_letter(j + 1) for j, cell in enumerate(header) if fold(_cell_str(cell)) in numbers}
+    keep = _letters_under(header, kinds, lambda c: isinstance(c, Number))
     return [(row, column) for row, column in cells if column in keep]
 
 
@@ -384,10 +386,7 @@ def _as_shown(body: list[list], first: int, cells: list[tuple[int, str]]) -> Non
 def _in_columns_read(cells: list[tuple[int, str]], header: list, kinds: Iterable) -> list[tuple[int, str]]:
     """Of ``cells`` (row, column letter), those under a header a kind reads: the row numbers of an «STT» column
     (=ROW()-1) are read by none, whatever they hold."""
-    from openpyxl.utils import get_column_letter
-
-    folded = _header_words(kinds)[0]
-    read = {get_column_letter(j + 1) for j, cell in enumerate(header) if fold(_cell_str(cell)) in folded}
+    read = _letters_under(header, kinds, lambda c: True)
     return [(row, column) for row, column in cells if column in read]
 
 
@@ -462,10 +461,15 @@ def _under_table(cells: list[str]) -> bool:
     return len(cells) <= SPARSE or all(_SIGNATURE.match(fold(c)) for c in cells)
 
 
+def _totals(cells: list[str]) -> bool:
+    """Whether a row's first cell begins a row of totals (as written, marks and all)."""
+    return bool(_TOTALS.match(" ".join(unicodedata.normalize("NFC", cells[0]).lower().split())))
+
+
 def _holds_data(row) -> bool:
     cells = _filled_cells(row)
     return bool(cells) and not (_numbering(cells) or _signature(cells) or _NOTE.match(fold(cells[0]))
-                                or _TOTALS.match(" ".join(unicodedata.normalize("NFC", cells[0]).lower().split())))
+                                or _totals(cells))
 
 
 def _filled_cells(row) -> list[str]:
@@ -494,7 +498,7 @@ def without_form_lines(sheet: Sheet) -> Sheet:
         drop.add(0)
         notes.append(f"bỏ qua dòng {numbers[0]}: dòng đánh số cột")
     for i, cells in enumerate(every):
-        if cells and _TOTALS.match(" ".join(unicodedata.normalize("NFC", cells[0]).lower().split())):
+        if cells and _totals(cells):
             drop.add(i)
             notes.append(f"bỏ qua dòng {numbers[i]}: dòng tổng cộng (hệ thống tự tính)")
     end = len(rows)

@@ -583,11 +583,12 @@ def check(ctx: Context, staged: Staged, out: Collector) -> None:
     """The checks of a dossier file against itself and the store, asked of its staged rows (a file read whole, or
     a table built in memory, is staged first): every condition counted in one pass, the rows of those that hold
     then named in the file's order."""
+    tomorrow = _tomorrow()
     asked = {"unit": "unit <> '' AND unit NOT IN (SELECT code FROM known_units)",
              "due": "due < received", "finished": "finished < received",
              "paid": "paid_online AND NOT has_fee", "e_result": "e_result AND finished IS NULL",
              # a day not yet come (a slip of the year: 10/12/2099): a day after tomorrow, wherever the file was made
-             "received_later": f"received > DATE '{_tomorrow()}'", "finished_later": f"finished > DATE '{_tomorrow()}'"}
+             "received_later": f"received > DATE '{tomorrow}'", "finished_later": f"finished > DATE '{tomorrow}'"}
     if ctx.year:
         asked["window"] = _window(ctx.year)
     with dossier_data.duck(ctx.engine) as con:
