@@ -48,13 +48,13 @@ class Outcome:
 
 
 def adjustments(session: Session, ruleset: str, period: str, units: list[str] | None = None) -> pd.DataFrame:
-    """The current appraisal of each (unit, criterion): the latest one recorded (entity, criterion, points,
-    reason)."""
+    """The current appraisal of each (unit, criterion): the latest one recorded, unless it withdrew the
+    appraisal (entity, criterion, points, reason)."""
     A = models.Appraisal
     latest = (select(func.max(A.id)).where(A.ruleset == ruleset, A.period_code == period)
               .group_by(A.unit_id, A.criterion))
     query = (select(models.Unit.code, A.criterion, A.points, A.reason).join(models.Unit, models.Unit.id == A.unit_id)
-             .where(A.id.in_(latest)))
+             .where(A.id.in_(latest), A.points.is_not(None)))
     if units is not None:
         query = query.where(models.Unit.code.in_(units))
     rows = session.execute(query.order_by(models.Unit.code, A.criterion)).all()

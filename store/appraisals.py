@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rules.ruleset import RuleSet
@@ -37,3 +37,30 @@ def add_appraisal(session: Session, ruleset: RuleSet, period: str, unit: str, cr
     session.add(row)
     session.flush()
     return row.id
+
+
+def finding_appraisal(session: Session, finding_id: int, period: str, unit: str, criterion: str,
+                      ruleset: RuleSet | None, points: float | None, reason: str, appraiser: str,
+                      now: datetime | None = None) -> None:
+    """What a finding recorded again says of its criterion's points. The same points as its appraisal before
+    add nothing: an appraiser may have set others since, and a corrected file that leaves the row as it was
+    must not undo them. Other points are a new appraisal; none (the cell left blank) withdraw the finding's
+    appraisal while it is the one that holds, the self-assessed points holding again."""
+    A = models.Appraisal
+    own = session.scalars(select(A).where(A.finding_id == finding_id).order_by(A.id.desc()).limit(1)).first()
+    moved = own is not None and own.points is not None and (points is None or own.ruleset != ruleset.id)
+    if moved and _holding(session, own) == own.id:
+        session.add(A(ruleset=own.ruleset, period_code=own.period_code, unit_id=own.unit_id, criterion=own.criterion,
+                      points=None, reason=reason.strip(), appraiser=appraiser, finding_id=finding_id,
+                      created_at=(now or datetime.now()).replace(microsecond=0)))
+        session.flush()
+    if points is None or (own is not None and own.ruleset == ruleset.id and own.points == float(points)):
+        return
+    add_appraisal(session, ruleset, period, unit, criterion, points, reason, appraiser, finding_id, now=now)
+
+
+def _holding(session: Session, row: models.Appraisal) -> int:
+    """The id of the appraisal that holds for ``row``'s rule set, period, unit and criterion."""
+    A = models.Appraisal
+    return session.scalar(select(func.max(A.id)).where(A.ruleset == row.ruleset, A.period_code == row.period_code,
+                                                      A.unit_id == row.unit_id, A.criterion == row.criterion))

@@ -350,7 +350,8 @@ class Finding(Base):
 
 class Appraisal(Base):
     """An appraiser's points for one criterion of one unit, replacing the self-assessed points, with a reason.
-    Append-only: the latest for (rule set, period, unit, criterion) holds."""
+    Append-only: the latest for (rule set, period, unit, criterion) holds; one without points withdraws the
+    appraisal, the self-assessed points holding again."""
 
     __tablename__ = "appraisal"
     __table_args__ = (Index("ix_appraisal_key", "ruleset", "period_code", "unit_id", "criterion"),)
@@ -359,7 +360,7 @@ class Appraisal(Base):
     period_code: Mapped[str] = mapped_column(ForeignKey("period.code"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     criterion: Mapped[str] = mapped_column(String(20))
-    points: Mapped[float] = mapped_column(Float)
+    points: Mapped[float | None] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text)
     appraiser: Mapped[str] = mapped_column(String(200))
     finding_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id"))

@@ -147,6 +147,32 @@ FINDING_HEADERS = ["Năm kiểm tra", "Mã đơn vị", "Ngày kiểm tra", "Ti�
                    "Thời hạn khắc phục", "Bộ tiêu chí", "Điểm thẩm định"]
 
 
+def test_a_corrected_findings_file_withdraws_or_keeps_the_appraisal_it_set(province, tmp_path):
+    """A finding sent again with «Điểm thẩm định» left blank gives the criterion back its self-assessed points
+    (the earlier points had stayed); sent again unchanged it leaves alone an appraiser's later points."""
+    from cycle.scoring import record_appraisal
+
+    rs = find("qd766-2022")
+    before = score(province, rs, YEAR).summary.loc["STP", "diem"]
+    row = [YEAR, "STP", "05/08/2024", "1.3", "Chưa công khai đủ TTHC", "Công khai đủ", "30/09/2024", "qd766-2022", 0.5]
+    other = [YEAR, "SXD", "06/08/2024", "1.3", "Chưa niêm yết", "Niêm yết", "30/09/2024", "qd766-2022", 1]
+    ingest_file(province, write_xlsx(tmp_path / "kq.xlsx", FINDING_HEADERS, [row, other]))
+    assert score(province, rs, YEAR).summary.loc["STP", "diem"] < before
+    ingest_file(province, write_xlsx(tmp_path / "kq_sua.xlsx", FINDING_HEADERS, [row[:8] + [None], other]))
+    after = score(province, rs, YEAR)
+    assert after.summary.loc["STP", "diem"] == before
+    [line] = [e for e in after.result.explain("STP") if e.criterion == "1.3"]
+    assert "thẩm định" not in line.sentence
+    # Set again, then an appraiser's own points: the file sent again with the row as it was, or blank, leaves them.
+    corrected = other[:5] + ["Niêm yết đủ 100%"] + other[6:]
+    ingest_file(province, write_xlsx(tmp_path / "kq_lai.xlsx", FINDING_HEADERS, [row, corrected]))
+    record_appraisal(province, rs, f"{YEAR}-NAM", "STP", "1.3", 3, "Đã bổ sung minh chứng", "Tổ thẩm định")
+    ingest_file(province, write_xlsx(tmp_path / "kq_lan4.xlsx", FINDING_HEADERS, [row, other]))
+    ingest_file(province, write_xlsx(tmp_path / "kq_lan5.xlsx", FINDING_HEADERS, [row[:8] + [None], corrected]))
+    [line] = [e for e in score(province, rs, YEAR).result.explain("STP") if e.criterion == "1.3"]
+    assert "thẩm định 3/4 điểm — Đã bổ sung minh chứng" in line.sentence
+
+
 @pytest.mark.parametrize("row, column, message", [
     ([2024, "STP", "05/08/2024", "9.9", "x", "y", "30/09/2024", "qd766-2022", 1], "Tiêu chí", "không có tiêu chí «9.9»"),
     ([2024, "STP", "05/08/2024", "1.3", "x", "y", "30/09/2024", "qd766-2022", 7], "Điểm thẩm định", "vượt điểm tối đa"),

@@ -14,7 +14,7 @@ from base.rule_uses import family
 from base.vn import number
 from rules.ruleset import NoRuleSetInForce, RuleSet, RuleSetError, choose
 from store import calendar, models
-from store.appraisals import add_appraisal
+from store.appraisals import finding_appraisal
 from store.ingest.columns import Day, Number, Text, Year
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector
@@ -31,7 +31,8 @@ COLUMNS = (
          help="Mã hoặc họ bộ tiêu chí (chọn bộ có hiệu lực năm kiểm tra); để trống nếu không điều chỉnh điểm; cần "
               "khi có «Điểm thẩm định»"),
     Number("Điểm thẩm định", "points", required=False, example="2",
-           help="Điểm của tiêu chí sau kiểm tra; để trống nếu giữ điểm tự đánh giá"),
+           help="Điểm của tiêu chí sau kiểm tra; để trống nếu giữ điểm tự đánh giá (gửi lại để trống thì bỏ điểm "
+                "thẩm định đã ghi từ phát hiện này)"),
 )
 
 
@@ -61,9 +62,10 @@ def add_finding(session: Session, year: int, unit: str, visited_on: date, criter
         session.add(finding)
     finding.recommendation, finding.deadline = recommendation.strip(), deadline
     session.flush()
-    if points is not None:
-        add_appraisal(session, ruleset, f"{year}-NAM", unit, criterion, points,
-                      f"Kết luận kiểm tra ngày {visited_on:%d/%m/%Y}: {text.strip()}", appraiser, finding.id, now=now)
+    said = f"Kết luận kiểm tra ngày {visited_on:%d/%m/%Y}: {text.strip()}"
+    if points is None:
+        said += " (bỏ điểm thẩm định, giữ điểm tự đánh giá)"
+    finding_appraisal(session, finding.id, f"{year}-NAM", unit, criterion, ruleset, points, said, appraiser, now=now)
     return finding
 
 
