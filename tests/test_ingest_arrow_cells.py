@@ -28,7 +28,8 @@ CELLS = {
           "29/02/2023", "2024-02-30", "00/01/2024", "01/13/2024", "05/11/24", "05/11/2024x", "1800-01-01",
           "31/12/2199", "", "NA", "#VALUE!", "hôm nay", "2024-11-05 08:00", "05/11/2024 08:30:15", "05/11/2024 8:30",
           "2024-11-05T08:30:15.123", "5/11/2024 23:59", "05/11/2024 24:00", "05/11/2024 08:61", "05/11/2024 08:30 SA",
-          "05/11/2024  08:30", "05-11-2024", "5-11-2024", "31-02-2024", "05-11-2024 08:30", "2024-11-05 08:30:15+07:00"],
+          "05/11/2024  08:30", "05-11-2024", "5-11-2024", "31-02-2024", "05-11-2024 08:30", "2024-11-05 08:30:15+07:00",
+          "2024-11-04T17:00:00.000Z", "04/11/2024 23:30-05:00", "2024-11-06T01:30+0900", "2024-11-05T16:59:59Z"],
     Choice: ["Trực tuyến", "truc tuyen", "TRỰC TIẾP", " Bưu chính ", "BCCI", "Online", "Trực tuyến\u00a0", "", "NA",
              "#N/A", "qua mạng", "Tru\u031bc tuye\u0302\u0301n"],
     "yes_no": ["Có", "Không", "co", "CÓ", "K", "x", "1", "0", "yes", "TRUE", "", "NA", "#N/A", "Khong", "có lẽ"],
@@ -80,6 +81,11 @@ def test_every_sure_row_reads_as_the_typed_column_reads_it(column, space):
         exported = [i for i, c in enumerate(cells) if c.strip() in ("05/11/2024 08:30:15", "2024-11-05T08:30:15.123",
                                                             "05-11-2024")]
         assert not unsure[exported].any() and {fast[i] for i in exported} == {date(2024, 11, 5)}
+        # a moment with its zone is its day in Vietnam (UTC+7), on both paths
+        zoned = [i for i, c in enumerate(cells) if c.strip() in ("2024-11-04T17:00:00.000Z", "04/11/2024 23:30-05:00",
+                                                                 "2024-11-06T01:30+0900", "2024-11-05T16:59:59Z")]
+        assert not unsure[zoned].any() and {fast[i] for i in zoned} == {date(2024, 11, 5)}
+        assert {typed.iloc[i].date() for i in zoned} == {date(2024, 11, 5)}
 
 
 @pytest.mark.parametrize("column", [*BY_TYPE.values(), OPTIONAL_DAY, YES_NO], ids=lambda c: c.field)

@@ -11,7 +11,7 @@ import io
 import shutil
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -256,8 +256,10 @@ def test_days_as_a_system_exports_them_land_as_the_clean_file(demo, expected, wr
         day = date.fromisoformat(text) if text[4] == "-" else datetime.strptime(text, "%d/%m/%Y").date()
         if written == "dashed":
             return f"{day:%d-%m-%Y}"
-        if written == "zoned":  # an API's moment with its zone: the day written is the day
-            return f"{day.isoformat()}T08:30:15+07:00" if r % 2 else f"{day.isoformat()}T23:59:00Z"
+        if written == "zoned":  # an API's moment with its zone: its day in Vietnam, whatever day it is written on
+            before = day - timedelta(days=1)  # Vietnam's midnight kept as UTC is 17:00 the day before
+            return [f"{day.isoformat()}T08:30:15+07:00", f"{before.isoformat()}T17:00:00.000Z",
+                    f"{before.isoformat()}T23:30:00-05:00", f"{day:%d/%m/%Y} 06:59:59Z"][r % 4]
         if written == "twelve_hours":  # Windows in English, and in Vietnamese (sáng / chiều)
             return f"{day:%d/%m/%Y} {r % 12 + 1}:05 {['AM', 'PM', 'SA', 'CH'][r % 4]}"
         return f"{day:%d/%m/%Y} {r % 24:02d}:{r % 60:02d}:07" if r % 2 else f"{day.isoformat()}T{r % 24}:05:00.250"

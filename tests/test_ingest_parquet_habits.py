@@ -59,11 +59,16 @@ def _lands_as_plain(engine, tmp_path: Path, variant: Path) -> None:
     assert _facts(engine, again.batch_id) == _facts(engine, first.batch_id) != []
 
 
-@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", "UTC"])
-def test_dates_as_moments_with_their_zone_land_as_their_days_there(engine, tmp_path, zone):
+@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", "UTC", "Vietnam's midnight as UTC"])
+def test_dates_as_moments_with_their_zone_land_as_their_days_in_vietnam(engine, tmp_path, zone):
+    """A moment is the day it is in Vietnam: a system keeping Vietnam's midnight as UTC holds 17:00 the day
+    before (it had landed a day early)."""
     frame = _frame(_rows())
     for col in DATES:
-        frame[col] = frame[col].dt.tz_localize(zone)
+        if zone.startswith("Vietnam"):
+            frame[col] = frame[col].dt.tz_localize("Asia/Ho_Chi_Minh").dt.tz_convert("UTC")
+        else:
+            frame[col] = frame[col].dt.tz_localize(zone)
     frame.to_parquet(tmp_path / "zone.parquet", index=False)
     _lands_as_plain(engine, tmp_path, tmp_path / "zone.parquet")
 

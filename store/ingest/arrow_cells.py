@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from store.ingest import hidden
 from store.ingest.columns import (EXCEL_ERRORS, FIRST_DAY, IN_POWERS, LAST_DAY, MAX_CELL, MAX_NUMBER, MISSING_MARKS,
-                                  TIME_OF_DAY, Choice, Column, Day, Number, Text, word_key)
+                                  TIME_OF_DAY, ZONED, Choice, Column, Day, Number, Text, word_key, zone_shift)
 
 # What Python's str.strip() removes, as the typed columns strip cells: Arrow's own idea of white space differs.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -97,8 +97,8 @@ def _may_hide(cells: pa.Array, code: bool) -> bool:
 
 def _day(col: Day, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
     n = len(arr)
-    if pa.types.is_timestamp(arr.type) and arr.type.tz is not None:  # a moment with its zone: the day it was there
-        arr = pc.local_timestamp(arr)
+    if pa.types.is_timestamp(arr.type) and arr.type.tz is not None:  # a moment with its zone: its day in Vietnam
+        arr = pc.local_timestamp(arr.cast(pa.timestamp(arr.type.unit, "+07:00")))
     if pa.types.is_timestamp(arr.type) or pa.types.is_date(arr.type):
         days = pc.cast(arr, pa.date32(), safe=False)  # the time of day dropped, as the column does
         years = pc.year(days)
@@ -110,6 +110,7 @@ def _day(col: Day, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
     if cells is None:
         return None, _all(n, True)
     blank = pc.equal(cells, "")
+    shift = _zone_seconds(cells)
     cells = _day_alone(cells)
     dmy = pc.match_substring_regex(cells, _DMY)
     ymd = pc.match_substring_regex(cells, _YMD)
@@ -123,8 +124,24 @@ def _day(col: Day, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
     fine = pc.and_(same_day, pc.and_(pc.greater_equal(years, _YEARS[0]), pc.less_equal(years, _YEARS[1])))
     fine = pc.fill_null(fine, False)
     bad = pc.invert(pc.or_(fine, blank)) if not col.required else pc.invert(fine)
+    if shift is not None:
+        stamps = pc.add(stamps, shift)
     days = pc.if_else(fine, stamps, pa.scalar(None, stamps.type)).cast(pa.date32())
     return days, _mask(bad)
+
+
+def _zone_seconds(cells: pa.Array) -> pa.Array | None:
+    """Per cell, the time its zone moves it to Vietnam's day (whole days); None when no cell is written with a
+    zone."""
+    parts = pc.extract_regex(cells, ZONED)
+    if parts.null_count == len(parts):
+        return None
+    number = {k: pc.cast(pc.fill_null(pc.if_else(pc.equal(parts.field(k), ""), "0", parts.field(k)), "0"),
+                         pa.int64()).to_numpy(zero_copy_only=False) for k in ("h", "m", "oh", "om")}
+    sign = pc.fill_null(parts.field("sign"), "").to_numpy(zero_copy_only=False)
+    days = np.where(parts.is_valid().to_numpy(zero_copy_only=False),
+                    zone_shift(number["h"], number["m"], sign, number["oh"], number["om"]), 0)
+    return pa.array(days * 86_400, pa.int64()).cast(pa.duration("s"))
 
 
 def _day_alone(cells: pa.Array) -> pa.Array:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import numpy as np
@@ -404,6 +404,31 @@ TIME_OF_DAY = (r"[ T](?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?(?:
                # twelve hours and the half of the day: AM/PM, as Windows in Vietnamese writes them SA/CH
                r"|(?:0?[1-9]|1[0-2]):[0-5]\d(?::[0-5]\d)? ?(?:[AaPp][Mm]|SA|CH))$")
 _TIMED = re.compile(r"(?:\d{1,2}[/-]\d{1,2}[/-]\d{4}|\d{4}-\d{2}-\d{2})" + TIME_OF_DAY)
+# A moment written with its zone («…T17:00:00Z», «…T23:30+08:00») is a dossier's day in Vietnam, where the
+# offices work: a system keeping its days as UTC writes Vietnam's midnight as 17:00 the day before.
+VIETNAM = timezone(timedelta(hours=7))
+ZONED = (r"[ T](?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::[0-5]\d(?:\.\d{1,6})?)?"
+         r"(?:Z|(?P<sign>[+-])(?P<oh>[01]\d|2[0-3]):?(?P<om>[0-5]\d))$")
+
+
+def zone_shift(hour, minute, sign, hours, minutes):
+    """Days to add to a day written with the time ``hour:minute`` at the offset (``sign``, ``hours``, ``minutes``;
+    UTC where ``sign`` is empty) for Vietnam's day: −1, 0 or 1. Works alike on numbers and on numpy arrays."""
+    offset = np.where(sign == "-", -1, np.where(sign == "+", 1, 0)) * (hours * 60 + minutes)
+    return (hour * 60 + minute - offset + 7 * 60) // (24 * 60)
+
+
+def _zone_days(text: pd.Series) -> pd.Series | None:
+    """Per cell, the days its zone moves it to Vietnam's day; None when no cell is written with a zone."""
+    if not text.str.contains(r":\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)$", regex=True).any():
+        return None
+    parts = text.str.extract(ZONED)
+    zoned = parts["h"].notna()
+    if not zoned.any():
+        return None
+    number = {k: pd.to_numeric(parts[k], errors="coerce").fillna(0).to_numpy() for k in ("h", "m", "oh", "om")}
+    shift = zone_shift(number["h"], number["m"], parts["sign"].fillna("").to_numpy(), number["oh"], number["om"])
+    return pd.Series(np.where(zoned, shift, 0), index=text.index)
 
 
 def _without_time(text: pd.Series) -> pd.Series:
@@ -422,8 +447,8 @@ class Day(Column):
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
         if pd.api.types.is_datetime64_any_dtype(raw.dtype):
             parsed = pd.to_datetime(raw)
-            if parsed.dt.tz is not None:  # a moment with its zone (Parquet): the day it was there
-                parsed = parsed.dt.tz_localize(None)
+            if parsed.dt.tz is not None:  # a moment with its zone (Parquet): its day in Vietnam
+                parsed = parsed.dt.tz_convert(VIETNAM).dt.tz_localize(None)
             text = parsed.dt.strftime("%d/%m/%Y").fillna("")
             blank = parsed.isna()
             reported = pd.Series(False, index=raw.index)
@@ -443,6 +468,9 @@ class Day(Column):
                 missing = parsed.isna() & ~blank
                 if missing.any():
                     parsed = parsed.where(~missing, pd.to_datetime(days.where(missing), format=other, errors="coerce"))
+            shift = _zone_days(text)
+            if shift is not None:
+                parsed = parsed + pd.to_timedelta(shift, unit="D")
             if is_stamp.any():
                 parsed = parsed.where(~is_stamp, pd.to_datetime(raw.where(is_stamp), errors="coerce"))
                 self._month_first(is_stamp, days, parsed, out)
