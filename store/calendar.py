@@ -132,9 +132,12 @@ def _fold(text: str) -> str:
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_CODE = re.compile(r"^(\d{4})-(q[1-4]|6t|9t|nam)$")
-_QUARTER = re.compile(r"^(?:quy|q)\s*(i{1,3}|iv|[1-4])\s*(?:[/\-–]|nam)?\s*(\d{4})$")
-_MONTHS = re.compile(r"^(6|9)\s*thang\s*(?:dau\s*)?(?:/|nam)?\s*(\d{4})$")
+# «2024-Q1», and as a system or a pivot table writes it: «2024Q1», «2024 Q1», «2024/Q1»
+_CODE = re.compile(r"^(\d{4})\s*[-/]?\s*(q[1-4]|6t|9t|nam)$")
+_QUARTER = re.compile(r"^(?:quy|q)\s*(i{1,3}|iv|[1-4])\s*(?:[/\-–.,]|nam)?\s*(\d{4})$")
+_MONTHS = re.compile(r"^(6|9)\s*thang\s*(?:dau\s*)?(?:[/\-–.,]|nam)?\s*(?:nam\s*)?(\d{4})$")
+# The second half of a year is no period of the reporting calendar (its reports add up from the 15th of December)
+_HALF = re.compile(r"^6\s*thang\s*cuoi")
 # «Năm 2024», «Cả năm 2024»; a year alone («2024») is refused: it may be a quarter's figure missing its quarter
 _YEAR = re.compile(r"^(?:ca\s*)?nam\s*(\d{4})$")
 
@@ -164,4 +167,7 @@ def _period(text: str) -> Period:
         return Period(int(m[2]), KINDS_BY_CODE[f"{m[1]}T"])
     if m := _YEAR.match(folded):
         return Period(int(m[1]), KINDS_BY_CODE["NAM"])
+    if _HALF.match(folded):
+        raise ValueError(f"không nhận ra kỳ báo cáo «{text}»: kỳ báo cáo cộng dồn từ đầu năm (6 tháng, 9 tháng, Năm); "
+                         "số liệu 6 tháng cuối năm ghi theo Quý III và Quý IV")
     raise ValueError(f"không nhận ra kỳ báo cáo «{text}» (ví dụ đúng: 2024-Q1, Quý I/2024, 6 tháng 2024, Năm 2024)")

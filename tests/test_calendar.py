@@ -39,6 +39,8 @@ def test_the_15th_of_december_opens_the_next_reporting_year(day, year):
 @pytest.mark.parametrize("text, code", [
     ("2024-Q1", "2024-Q1"), ("Quý I/2024", "2024-Q1"), ("quý iii năm 2024", "2024-Q3"), ("Quy 4/2024", "2024-Q4"),
     ("6 tháng 2024", "2024-6T"), ("9 tháng đầu năm 2020", "2020-9T"), ("Năm 2024", "2024-NAM"), ("2024-nam", "2024-NAM"),
+    ("Quý I.2024", "2024-Q1"), ("Q2.2024", "2024-Q2"), ("2024Q1", "2024-Q1"), ("2024 Q3", "2024-Q3"),
+    ("6 tháng đầu năm 2024", "2024-6T"), ("6 tháng - 2024", "2024-6T"), ("9 tháng năm 2024", "2024-9T"),
 ])
 def test_periods_are_read_as_people_write_them(text, code):
     assert parse_period(text).code == code
@@ -48,6 +50,11 @@ def test_periods_are_read_as_people_write_them(text, code):
 def test_an_unknown_period_is_refused_with_examples(text):
     with pytest.raises(ValueError, match="không nhận ra kỳ báo cáo"):
         parse_period(text)
+
+
+def test_the_second_half_of_a_year_is_refused_with_the_quarters_it_means():
+    with pytest.raises(ValueError, match="ghi theo Quý III và Quý IV"):
+        parse_period("6 tháng cuối năm 2024")
 
 
 def test_labels_are_vietnamese():
