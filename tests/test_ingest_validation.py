@@ -264,18 +264,20 @@ def test_towns_and_special_zones_are_units_of_the_commune_level(loaded, tmp_path
 
 
 def test_yes_and_no_as_exports_and_checklists_write_them(loaded, tmp_path):
-    """«Đã số hóa», «Chưa», a tick, «Miễn phí», and the older levels of online services («Trực tuyến mức độ 4»)."""
+    """«Đã số hóa», «Chưa», a tick, «Miễn phí», «Ko», a dash for nothing, and the older levels of online services
+    («Trực tuyến mức độ 4»)."""
     from store import dossier_data
 
     rows = [dossier(code="H1", digitised="Đã số hóa", fee="Miễn phí", paid="Chưa", channel="Trực tuyến (mức độ 4)"),
             dossier(code="H2", digitised="Chưa", fee="Có thu phí", paid="✓", channel="Qua bưu chính công ích"),
             dossier(code="H3", digitised="✔", fee="Không thu phí", paid="Không", channel="Nộp trực tiếp"),
-            dossier(code="H4", digitised="Có", fee="Có", paid="Có", channel="Trực tuyến - toàn trình")]
+            dossier(code="H4", digitised="Có", fee="Có", paid="Có", channel="Trực tuyến - toàn trình"),
+            dossier(code="H5", digitised="Ko", fee="-", paid="–", channel="Trực tuyến")]
     ingest_file(loaded, write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, rows))
     stored = dossier_data.read(loaded).sort_values("code")
     assert stored[["channel", "has_fee", "paid_online", "digitised"]].values.tolist() == [
         ["truc_tuyen", False, False, True], ["buu_chinh", True, True, False], ["truc_tiep", False, False, True],
-        ["truc_tuyen", True, True, True]]
+        ["truc_tuyen", True, True, True], ["truc_tuyen", False, False, False]]
 
 
 def test_periods_as_offices_write_them(loaded, tmp_path):

@@ -529,10 +529,11 @@ class Choice(Column):
         return codes
 
 
-YES_NO = {"Có": True, "Không": False, "C": True, "K": False, "x": True, "1": True, "0": False,
-          "yes": True, "no": False, "true": True, "false": False,
-          # as exports and checklists write them: «Đã» / «Chưa» (done or not yet), a tick
-          "Đã": True, "Chưa": False, "✓": True, "✔": True}
+_YES_NO_NAMED = {"Có": True, "Không": False, "C": True, "K": False, "x": True, "1": True, "0": False,
+                 "yes": True, "no": False, "true": True, "false": False}
+# as exports and checklists write them, not named in a refusal: «Đã» / «Chưa» (done or not yet), a tick; «Ko»
+# (Không cut short) and a dash where there is nothing, as a blank is Không
+YES_NO = {**_YES_NO_NAMED, "Đã": True, "Chưa": False, "✓": True, "✔": True, "Ko": False, "-": False, "–": False}
 
 
 def YesNo(header: str, field: str, help: str = "", example: str = "Có", optional: bool = False,
@@ -541,4 +542,4 @@ def YesNo(header: str, field: str, help: str = "", example: str = "Có", optiona
     (None), which is not the same as Không. ``words``: the column's own ways of saying it («Miễn phí»)."""
     return Choice(header, field, required=not optional, help=help or "Có / Không (để trống là Không)",
                   example=example, choices={**YES_NO, **(words or {})}, blank=False, unknown_if_absent=optional,
-                  named=len(YES_NO) - 4)
+                  named=len(_YES_NO_NAMED))
