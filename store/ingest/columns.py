@@ -400,14 +400,14 @@ class Year(Number):
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 # The time a system's export writes after the day («05/03/2024 08:30:15», «2024-03-05T08:30:15.123»): a valid time
 # of day, dropped as a workbook's date cell's is; anything else after the day leaves the cell refused.
-TIME_OF_DAY = (r"[ T](?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?"
+TIME_OF_DAY = (r"[ T](?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?"
                # twelve hours and the half of the day: AM/PM, as Windows in Vietnamese writes them SA/CH
                r"|(?:0?[1-9]|1[0-2]):[0-5]\d(?::[0-5]\d)? ?(?:[AaPp][Mm]|SA|CH))$")
 _TIMED = re.compile(r"(?:\d{1,2}[/-]\d{1,2}[/-]\d{4}|\d{4}-\d{2}-\d{2})" + TIME_OF_DAY)
 # A moment written with its zone («…T17:00:00Z», «…T23:30+08:00») is a dossier's day in Vietnam, where the
 # offices work: a system keeping its days as UTC writes Vietnam's midnight as 17:00 the day before.
 VIETNAM = timezone(timedelta(hours=7))
-ZONED = (r"[ T](?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::[0-5]\d(?:\.\d{1,6})?)?"
+ZONED = (r"[ T](?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::[0-5]\d(?:[.,]\d{1,9})?)?"
          r"(?:Z|(?P<sign>[+-])(?P<oh>[01]\d|2[0-3]):?(?P<om>[0-5]\d))$")
 
 
@@ -420,7 +420,7 @@ def zone_shift(hour, minute, sign, hours, minutes):
 
 def _zone_days(text: pd.Series) -> pd.Series | None:
     """Per cell, the days its zone moves it to Vietnam's day; None when no cell is written with a zone."""
-    if not text.str.contains(r":\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)$", regex=True).any():
+    if not text.str.contains(r":\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)$", regex=True).any():
         return None
     parts = text.str.extract(ZONED)
     zoned = parts["h"].notna()
