@@ -688,6 +688,26 @@ def test_a_report_form_s_own_lines_are_left_out_and_said(engine, tmp_path, suffi
         assert sorted(conn.execute(text("SELECT value FROM fact")).scalars()) == [80, 120]
 
 
+def test_a_dossier_form_saved_as_csv_has_its_own_lines_left_out(engine, tmp_path):
+    """Guard: store.ingest.streamed._csv_head. A dossier CSV is read in slices, which cannot leave out a form's
+    lines; a form saved as CSV by Excel (every row as wide as the table) had its numbering row, totals and
+    signatures refused as dossiers. Such a file is read whole, which leaves them out and says so."""
+    ingest_file(engine, units_file(tmp_path))
+    width = len(DOSSIER_HEADERS)
+    wide = lambda cells: cells + [""] * (width - len(cells))  # noqa: E731 - Excel's CSV fills every column
+    rows = ([wide(r) for r in FORM_ABOVE] + [DOSSIER_HEADERS, [f"({i})" for i in range(1, width + 1)],
+                                             dossier(code="HS1"), dossier(code="HS2"), wide(["Tổng cộng", "", "2"])]
+            + [wide(r) for r in FORM_BELOW])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    path = tmp_path / "ho_so.csv"
+    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    result = ingest_file(engine, path, year=2024)
+    assert result.rows == 2
+    assert result.notes[-3:] == ["bỏ qua dòng 7: dòng đánh số cột", "bỏ qua dòng 10: dòng tổng cộng (hệ thống tự tính)",
+                                 "bỏ qua dòng 12–17: phần địa danh, ngày tháng và ký tên cuối biểu"]
+
+
 def test_a_unit_coded_tong_is_data_not_a_total(engine, tmp_path):
     ingest_file(engine, units_file(tmp_path))
     path = write_csv(tmp_path / "don_vi.csv", UNIT_HEADERS, [["TONG", "Sở Tổng hợp", "Sở, ban, ngành", "TINH"],

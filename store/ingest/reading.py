@@ -472,6 +472,16 @@ def _holds_data(row) -> bool:
                                 or _totals(cells))
 
 
+def form_line(row: list[str], first: bool = False) -> bool:
+    """Whether a row may be a report form's own: the line numbering the columns (``first``: the row under the
+    header), totals, a note or a signature. A hint for a reader that cannot leave them out (the fast CSV reader),
+    not the decision, which ``without_form_lines`` makes."""
+    cells = _filled_cells(row)
+    if not cells:
+        return False
+    return (first and _numbering(cells)) or _totals(cells) or _signature(cells) or bool(_NOTE.match(fold(cells[0])))
+
+
 def _filled_cells(row) -> list[str]:
     return [text for text in (_cell_str(v) for v in row) if text]
 

@@ -167,7 +167,23 @@ def _csv_head(path: Path, kinds) -> tuple[list[str], str, int, int] | None:
         return None
     rows = reading._split(lines, sep)
     headers = reading._headers(rows[found])
+    if found + 1 < len(rows) and reading.form_line(rows[found + 1], first=True) or _form_tail(path, sep):
+        return None  # a report form's own lines: the whole reader leaves them out, naming them
     return headers, sep, head[found][1], found
+
+
+_TAIL_BYTES = 64 << 10
+
+
+def _form_tail(path: Path, sep: str) -> bool:
+    """Whether the file's last lines hold a report form's own (totals, a note, the signatures), as a CSV saved
+    from a form keeps them."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        fh.seek(max(0, size - _TAIL_BYTES))
+        tail = fh.read()
+    lines = tail.decode("utf-8", errors="replace").splitlines()[1 if size > _TAIL_BYTES else 0:]
+    return any(reading.form_line(cells) for cells in reading._split(lines[-reading.HEADER_WITHIN:], sep))
 
 
 def _without_blank_tail(last: bytes) -> bytes:
