@@ -708,6 +708,44 @@ def test_a_dossier_form_saved_as_csv_has_its_own_lines_left_out(engine, tmp_path
                                  "bỏ qua dòng 12–17: phần địa danh, ngày tháng và ký tên cuối biểu"]
 
 
+TWO_ROW_TOP = ["Mã đơn vị", "Mã hồ sơ", "Mã TTHC", "Ngày", "", "", "Hình thức nộp", "Có phí, lệ phí",
+               "Thanh toán trực tuyến", "Số hóa", "Kết quả điện tử", "Số lần yêu cầu bổ sung"]
+TWO_ROW_UNDER = ["", "", "", "tiếp nhận", "hẹn trả", "có kết quả", "", "", "", "", "", ""]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", "whole.csv"])
+def test_a_header_of_two_rows_reads_as_its_parent_and_sub_headers(engine, tmp_path, suffix):
+    """Guard: store.ingest.reading.header_rows. A form's header of two rows, «Ngày» merged over «tiếp nhận»,
+    «hẹn trả», «có kết quả» and the other headers merged down over both, had been refused for the three date
+    columns it lacked. A workbook, a CSV read in slices and one read whole (a form's totals under it)."""
+    from helpers import refused as refused_text
+
+    ingest_file(engine, units_file(tmp_path))
+    rows = [TWO_ROW_TOP, TWO_ROW_UNDER, dossier(code="HS1"), dossier(code="HS2", finished="", e_result="Không")]
+    if suffix == ".xlsx":
+        wb = Workbook()
+        for row in rows:
+            wb.active.append(row)
+        wb.active.merge_cells("D1:F1")
+        for column in "ABCGHIJKL":
+            wb.active.merge_cells(f"{column}1:{column}2")
+        path = tmp_path / "ho_so.xlsx"
+        wb.save(path)
+    else:
+        path = write_csv(tmp_path / "ho_so.csv", rows[0], rows[1:] + ([["Tổng cộng", "", "2"]] if "whole" in suffix else []))
+        from store.ingest import streamed
+
+        assert (streamed.headers_of(path, [KINDS["ho_so"]]) is None) == (suffix == "whole.csv")  # read in slices or not
+    result = ingest_file(engine, path, year=2024)
+    assert result.rows == 2 and result.notes[0] == "dòng tiêu đề là dòng 1–2"
+    stored = dossier_data.read(engine).sort_values("code")
+    assert [str(d)[:10] for d in stored["received"]] == ["2024-03-05", "2024-03-05"]
+    assert [str(d)[:10] for d in stored["finished"]] == ["2024-03-10", "NaT"]
+    bad = write_csv(tmp_path / "ho_so_2.csv", rows[0], rows[1:2] + [dossier(code="HS3", due="hôm nay")])
+    problems = refused_text(engine, bad)
+    assert "ho_so_2.csv, dòng 3, cột «Ngày hẹn trả»" in problems  # rows named as the sheet numbers them
+
+
 def test_a_unit_coded_tong_is_data_not_a_total(engine, tmp_path):
     ingest_file(engine, units_file(tmp_path))
     path = write_csv(tmp_path / "don_vi.csv", UNIT_HEADERS, [["TONG", "Sở Tổng hợp", "Sở, ban, ngành", "TINH"],

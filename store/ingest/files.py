@@ -25,7 +25,7 @@ from store.ingest import (KINDS, IngestResult, _landed, _period_code, detect_kin
                           sha256_of, streamed)
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector, IngestError, Problem
-from store.ingest.reading import read_sheet
+from store.ingest.reading import header_said, read_sheet
 
 ORDER = {code: i for i, code in enumerate(KINDS)}
 
@@ -198,7 +198,7 @@ def _streamed(engine: Engine, status: FileStatus, kind: Kind | None, digest: _Di
     head = streamed.headers_of(status.path, kinds)
     if head is None:
         return None
-    headers, header_row = head
+    headers, header_row, taken = head
     chosen = kind or detect_kind(headers, status.path.name, header_row)
     if chosen.code != dossiers.KIND.code:
         return None
@@ -208,7 +208,7 @@ def _streamed(engine: Engine, status: FileStatus, kind: Kind | None, digest: _Di
         return None
     status.kind = chosen
     if header_row > 1:
-        status.notes = [f"dòng tiêu đề là dòng {header_row}"]
+        status.notes = [header_said(header_row - taken, taken)]
     status.warnings = out.warnings
     return _Pending(status, chosen, staged, out, digest.value())
 

@@ -77,6 +77,31 @@ def header_index(rows: list[list], kinds: Iterable, exact: bool = False) -> int 
     return None
 
 
+def header_rows(head: list[list], found: int, kinds: Iterable) -> tuple[list[str], int]:
+    """The header found at ``head[found]``, and how many rows it takes: two where a form sets a parent cell over
+    its sub-headers («Ngày» merged over «tiếp nhận», «hẹn trả», «có kết quả»; the parent's text in the first
+    column of its span), the other headers merged down over both rows. Each column then reads as its parent and
+    sub-header together (or the sub-header alone, when that is a known header), when so the headers name more of
+    a kind's columns than the first row alone; it had refused the file for the columns it lacked."""
+    top = _headers(head[found])
+    if found + 1 >= len(head):
+        return top, 1
+    under = _headers(head[found + 1])
+    width = max(len(top), len(under))
+    top, under = top + [""] * (width - len(top)), under + [""] * (width - len(under))
+    if not any(under):
+        return top, 1
+    folded, _ = _header_words(kinds)
+    joined, parent = [], ""
+    for above, below in zip(top, under):
+        parent = above if above and below else (parent if below and not above else "")
+        both = f"{parent} {below}".strip()
+        joined.append(next((h for h in (both, below) if h and fold(h) in folded), both if below else above))
+    if sum(fold(h) in folded for h in joined if h) <= sum(fold(h) in folded for h in top if h):
+        return top, 1
+    return joined, 2
+
+
 def _first_filled(rows: list[list]) -> int | None:
     for i, row in enumerate(rows):
         if any(_cell_str(v) for v in row):
@@ -153,10 +178,11 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
                         + ("; không đọc trang " + ", ".join(f"«{t}»" for t in others) if others else ""))
             _within_bounds(path.name, wb[title])
             xml = _xml(wb, wb[title])
-            xml.uncomputed = _in_columns_read(xml.uncomputed, head[found], kinds)
-            xml.links = _in_linked_columns(xml.links, head[found], kinds)
-            xml.percent = _in_number_columns(xml.percent, head[found], kinds)
-            return _sheet(path.name, title, head, found, rows, said, xml)
+            header, taken = header_rows(head, found, kinds)
+            xml.uncomputed = _in_columns_read(xml.uncomputed, header, kinds)
+            xml.links = _in_linked_columns(xml.links, header, kinds)
+            xml.percent = _in_number_columns(xml.percent, header, kinds)
+            return _sheet(path.name, title, head, found, rows, said, xml, (header, taken))
         if first is None:
             raise _empty(path.name)
         title, head, found, rows = first  # no known header anywhere: the first filled row says what is wrong
@@ -407,14 +433,16 @@ SHOWN_CELLS = 5
 
 
 def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, said: str | None,
-           xml: _Xml | None = None) -> Sheet:
+           xml: _Xml | None = None, header: tuple[list[str], int] | None = None) -> Sheet:
     """The sheet ``title`` read from its header on (``said``: which sheet was read, when there is more to say
-    than that it is the first). A cell merged over data rows (a unit's code over its rows) holds its value in
-    each of them, as the sheet shows it: Excel keeps it in the first only."""
+    than that it is the first; ``header``: the headers and the rows they take, when not the row found alone). A
+    cell merged over data rows (a unit's code over its rows) holds its value in each of them, as the sheet shows
+    it: Excel keeps it in the first only."""
     xml = xml or _Xml()
-    first = found + 2  # the sheet's row of body[0]
+    headers, taken = header or (_headers(head[found]), 1)
+    first = found + 1 + taken  # the sheet's row of body[0]
     _uncomputed(name, title, xml.uncomputed, first)
-    body = head[found + 1:] + [list(r) for r in rest]
+    body = head[found + taken:] + [list(r) for r in rest]
     _as_shown(body, first, xml.percent)
     _with_links(body, first, xml.links)
     for column, top, bottom in xml.merged:
@@ -425,11 +453,15 @@ def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, 
             row.extend([None] * (column - len(row)))
             if row[column - 1] is None:
                 row[column - 1] = value
-    frame, numbers = _frame(_headers(head[found]), body, found + 2, name)
+    frame, numbers = _frame(headers, body, first, name)
     notes = [said] if said else []
-    if found:
-        notes.append(f"dòng tiêu đề là dòng {found + 1}")
-    return Sheet(frame, numbers, found + 1, title, notes)
+    if found or taken > 1:
+        notes.append(header_said(found, taken))
+    return Sheet(frame, numbers, found + taken, title, notes)
+
+
+def header_said(found: int, taken: int) -> str:
+    return f"dòng tiêu đề là dòng {found + 1}" + (f"–{found + taken}" if taken > 1 else "")
 
 
 # --- The lines of a report form that are not data ------------------------------------------------------------------
@@ -864,12 +896,12 @@ def _read_csv(path: Path, kinds: Iterable) -> Sheet:
             found = _first_filled(rows)
         if found is None:  # separators alone (Excel's CSV of an empty sheet with formats)
             raise _empty(name)
-        headers = _headers(rows[found])
-        body_at = head[found][1]
+        headers, taken = header_rows(rows, found, kinds)
+        body_at = head[found + taken - 1][1]
         fh.seek(body_at)
         options = dict(sep=sep, header=None, names=list(range(len(headers))), dtype="str", keep_default_na=False,
                        na_filter=False)
-        _unclosed_quote(name, source, body_at, sep, found + 2, headers)
+        _unclosed_quote(name, source, body_at, sep, found + taken + 1, headers)
         try:
             if _has_inner_blank_line(source, body_at) or _longest_line(source, body_at) > LONGEST_FOR_ARROW:
                 data = _pandas_csv(fh, options)
@@ -886,12 +918,12 @@ def _read_csv(path: Path, kinds: Iterable) -> Sheet:
         except pd.errors.ParserError:  # a row wider than the header: read record by record to name its row
             fh.seek(body_at)
             records = list(csv.reader(io.TextIOWrapper(fh, encoding="utf-8", newline=""), delimiter=sep))
-            frame, numbers = _frame(headers, records, found + 2, name)
-            return Sheet(frame, numbers, found + 1, None, notes)
+            frame, numbers = _frame(headers, records, found + taken + 1, name)
+            return Sheet(frame, numbers, found + taken, None, notes)
     finally:
         if fh is not source:
             fh.close()
-    numbers = np.arange(found + 2, found + 2 + len(data))
+    numbers = np.arange(found + taken + 1, found + taken + 1 + len(data))
     filled = _rows_filled(data.drop(columns=[data.columns[j] for j in row_numbers(headers) if j < data.shape[1]]))
     if not filled.all():
         data, numbers = data[filled], numbers[filled]
@@ -908,9 +940,9 @@ def _read_csv(path: Path, kinds: Iterable) -> Sheet:
         raise IngestError([Problem(name, f"cột {get_column_letter(j + 1)} có dữ liệu nhưng không có tiêu đề", row,
                                    get_column_letter(j + 1))])
     data.columns = [headers[j] for j in keep]
-    if found:
-        notes.append(f"dòng tiêu đề là dòng {found + 1}")
-    return Sheet(data, numbers, found + 1, None, notes)
+    if found or taken > 1:
+        notes.append(header_said(found, taken))
+    return Sheet(data, numbers, found + taken, None, notes)
 
 
 def _cells_filled(column: pd.Series) -> np.ndarray:

@@ -147,9 +147,9 @@ def _ahead(slices):
 # --- Reading slices ----------------------------------------------------------------------------------------------
 
 
-def _csv_head(path: Path, kinds) -> tuple[list[str], str, int, int] | None:
-    """Headers, separator, where the rows start and the header's position, for a UTF-8 CSV this path reads;
-    None when the file must be read whole."""
+def _csv_head(path: Path, kinds) -> tuple[list[str], str, int, int, int] | None:
+    """Headers, separator, where the rows start, the header's (last) position and the rows it takes, for a UTF-8
+    CSV this path reads; None when the file must be read whole."""
     source, start, notes = reading._decoded(path, path.name, kinds)
     if not isinstance(source, Path) or notes:
         return None
@@ -166,10 +166,11 @@ def _csv_head(path: Path, kinds) -> tuple[list[str], str, int, int] | None:
     if found is None:
         return None
     rows = reading._split(lines, sep)
-    headers = reading._headers(rows[found])
-    if found + 1 < len(rows) and reading.form_line(rows[found + 1], first=True) or _form_tail(path, sep):
+    headers, taken = reading.header_rows(rows, found, kinds)
+    last = found + taken - 1  # the header's last row
+    if last + 1 < len(rows) and reading.form_line(rows[last + 1], first=True) or _form_tail(path, sep):
         return None  # a report form's own lines: the whole reader leaves them out, naming them
-    return headers, sep, head[found][1], found
+    return headers, sep, head[last][1], last, taken
 
 
 _TAIL_BYTES = 64 << 10
@@ -322,13 +323,14 @@ def _stray(name: str, headers: list[str], data: pa.Table, numbers: np.ndarray) -
 # --- Checking a file ---------------------------------------------------------------------------------------------
 
 
-def headers_of(path: Path, kinds) -> tuple[list[str], int] | None:
-    """A file's headers and header row, when this path can read it (None: read it whole)."""
+def headers_of(path: Path, kinds) -> tuple[list[str], int, int] | None:
+    """A file's headers, header row (its last) and the rows the header takes, when this path can read it (None:
+    read it whole)."""
     suffix = path.suffix.lower()
     reading.same_as_named(path)
     if suffix == ".parquet":
         try:
-            return list(pq.ParquetFile(path).schema_arrow.names), 1
+            return list(pq.ParquetFile(path).schema_arrow.names), 1, 1
         except Exception:  # noqa: BLE001 - a malformed file: the whole reader says what is wrong
             return None
     if suffix in reading.TEXT_SUFFIXES:
@@ -337,7 +339,7 @@ def headers_of(path: Path, kinds) -> tuple[list[str], int] | None:
             return None
         _HEADS.clear()
         _HEADS[path] = head  # for stage(), which follows: the head read once
-        return head[0], head[3] + 1
+        return head[0], head[3] + 1, head[4]
     return None
 
 
@@ -356,7 +358,7 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector,
         head = _HEADS.pop(path, None) or _csv_head(path, kinds)
         if head is None:
             return None
-        headers, sep, body_at, found = head
+        headers, sep, body_at, found, _ = head
         keep = [j for j, h in enumerate(headers) if h]
     else:
         headers, found = list(pq.ParquetFile(path).schema_arrow.names), 0
