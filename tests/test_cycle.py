@@ -157,7 +157,12 @@ def test_a_corrected_findings_file_withdraws_or_keeps_the_appraisal_it_set(provi
     row = [YEAR, "STP", "05/08/2024", "1.3", "Chưa công khai đủ TTHC", "Công khai đủ", "30/09/2024", "qd766-2022", 0.5]
     other = [YEAR, "SXD", "06/08/2024", "1.3", "Chưa niêm yết", "Niêm yết", "30/09/2024", "qd766-2022", 1]
     ingest_file(province, write_xlsx(tmp_path / "kq.xlsx", FINDING_HEADERS, [row, other]))
-    assert score(province, rs, YEAR).summary.loc["STP", "diem"] < before
+    adjusted = score(province, rs, YEAR).summary.loc["STP", "diem"]
+    assert adjusted < before
+    # a file without the points' columns (the recommendations corrected) leaves the appraisals alone
+    ingest_file(province, write_xlsx(tmp_path / "kq_kien_nghi.xlsx", FINDING_HEADERS[:7], [row[:5] + ["Công khai 100%"]
+                                                                                           + row[6:7]]))
+    assert score(province, rs, YEAR).summary.loc["STP", "diem"] == adjusted
     ingest_file(province, write_xlsx(tmp_path / "kq_sua.xlsx", FINDING_HEADERS, [row[:8] + [None], other]))
     after = score(province, rs, YEAR)
     assert after.summary.loc["STP", "diem"] == before

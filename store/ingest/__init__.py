@@ -120,6 +120,7 @@ def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
     by_field = {v: k for k, v in mapping.items()}
     empty = pd.Series([""] * len(raw), index=raw.index, dtype="str")
     frame = pd.DataFrame(index=raw.index)
+    frame.attrs["left_out"] = frozenset(c.field for c in kind.columns if not c.required and c.field not in by_field)
     for col in kind.columns:
         if col.field not in by_field and col.unknown_if_absent:
             frame[col.field] = col.absent(raw.index)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from store import models
 from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year
-from store.ingest.kind import Context, Kind
+from store.ingest.kind import Context, Kind, assign, left_out
 from store.ingest.people import RATINGS
 from store.ingest.problems import Collector
 
@@ -164,11 +164,13 @@ def load_awards(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: i
     units = {code: uid for code, (uid, _) in ctx.units.items()}
     existing = {(a.participant_kind, a.participant, a.year, a.form): a for a in in_slices(
         sorted(set(frame["participant"])), lambda part: session.scalars(select(A).where(A.participant.in_(part))))}
+    left = left_out(frame)
     for row in frame.itertuples(index=False):
         key = (row.kind, row.participant, int(row.year), row.form)
         rec = existing.get(key) or A(participant_kind=key[0], participant=key[1], year=key[2], form=key[3])
         rec.decision_no, rec.decided_on, rec.issuer_id = row.decision_no, row.decided_on.date(), units[row.issuer]
-        rec.initiatives, rec.batch_id = ",".join(_codes(row.initiatives)), batch_id
+        rec.batch_id = batch_id
+        assign(rec, {"initiatives": ",".join(_codes(row.initiatives))}, left)
         existing[key] = rec
         session.add(rec)
     session.flush()
@@ -192,12 +194,27 @@ RATING_COLUMNS = (
 
 def check_ratings(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_units(frame, out, "Mã tập thể")
+    titles, said = frame["title"], ""
+    if "title" in left_out(frame):  # the titles stored stay: the ratings must still be those they need
+        titles, said = _stored_titles(ctx, frame), " (danh hiệu đã ghi; tệp không có cột «Danh hiệu tập thể»)"
     for title, needs in TITLE_NEEDS.items():
-        short = frame["title"].eq(title) & frame["rating"].notna() & ~frame["rating"].isin(needs)
-        out.rows(short, "Danh hiệu tập thể",
-                 lambda v, title=title, needs=needs: f"{COLLECTIVE_TITLES[title]} cần tập thể xếp loại "
+        short = titles.eq(title) & frame["rating"].notna() & ~frame["rating"].isin(needs)
+        out.rows(short, "Mức xếp loại tập thể" if said else "Danh hiệu tập thể",
+                 lambda v, title=title, needs=needs: f"{COLLECTIVE_TITLES[title]}{said} cần tập thể xếp loại "
                  f"{' hoặc '.join(RATINGS[n] for n in needs)}, nhưng tập thể xếp loại {RATINGS.get(v, v)}",
                  frame["rating"])
+
+
+def _stored_titles(ctx: Context, frame: pd.DataFrame) -> pd.Series:
+    """Per row, the title stored for its collective and year ('' where none)."""
+    C = models.CollectiveRating
+    ids = {code: uid for code, (uid, _) in ctx.units.items()}
+    wanted = sorted({ids[u] for u in frame["unit"] if u in ids})
+    with ctx.reading() as s:
+        stored = {(r.unit_id, r.year): r.title for r in in_slices(wanted, lambda part: s.scalars(
+            select(C).where(C.unit_id.in_(part))))}
+    return pd.Series([stored.get((ids.get(u), int(y)), "") if pd.notna(y) else ""
+                      for u, y in zip(frame["unit"], frame["year"])], index=frame.index, dtype=object)
 
 
 def load_ratings(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
@@ -206,10 +223,12 @@ def load_ratings(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: 
     ids = sorted({units[u] for u in frame["unit"]})
     existing = {(r.unit_id, r.year): r for r in in_slices(ids, lambda part: session.scalars(
         select(C).where(C.unit_id.in_(part))))}
+    left = left_out(frame)
     for row in frame.itertuples(index=False):
         key = (units[row.unit], int(row.year))
         rec = existing.get(key) or C(unit_id=key[0], year=key[1])
-        rec.rating, rec.title, rec.batch_id = row.rating, row.title or "", batch_id
+        rec.rating, rec.batch_id = row.rating, batch_id
+        assign(rec, {"title": row.title or ""}, left)
         session.add(rec)
     session.flush()
     return {"xếp loại tập thể": len(frame)}

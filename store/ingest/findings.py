@@ -16,7 +16,7 @@ from rules.ruleset import NoRuleSetInForce, RuleSet, RuleSetError, choose
 from store import calendar, models
 from store.appraisals import finding_appraisal
 from store.ingest.columns import Day, Number, Text, Year
-from store.ingest.kind import Context, Kind
+from store.ingest.kind import Context, Kind, left_out
 from store.ingest.problems import Collector
 
 COLUMNS = (
@@ -38,11 +38,12 @@ COLUMNS = (
 
 def add_finding(session: Session, year: int, unit: str, visited_on: date, criterion: str, text: str,
                 recommendation: str, deadline: date, ruleset: RuleSet | None = None, points: float | None = None,
-                appraiser: str = "Đoàn kiểm tra", now: datetime | None = None) -> models.Finding:
+                appraiser: str = "Đoàn kiểm tra", now: datetime | None = None, appraised: bool = True) -> models.Finding:
     """A finding of the year's inspection of a unit (an inspection outside the plan is recorded too); with
     ``points``, the appraisal of ``criterion`` in the year's score, the finding as its reason. The same finding
     (criterion and text) recorded again, as a corrected file does, is that finding with the later recommendation
-    and deadline, its remedy kept: it had become a second finding, followed up twice."""
+    and deadline, its remedy kept: it had become a second finding, followed up twice. ``appraised``: False when the
+    file has no column of points, whose appraisals are then left as they are."""
     unit_id = session.scalar(select(models.Unit.id).where(models.Unit.code == unit))
     if unit_id is None:
         raise ValueError(f"không có đơn vị «{unit}»")
@@ -62,6 +63,8 @@ def add_finding(session: Session, year: int, unit: str, visited_on: date, criter
         session.add(finding)
     finding.recommendation, finding.deadline = recommendation.strip(), deadline
     session.flush()
+    if not appraised:
+        return finding
     said = f"Kết luận kiểm tra ngày {visited_on:%d/%m/%Y}: {text.strip()}"
     if points is None:
         said += " (bỏ điểm thẩm định, giữ điểm tự đánh giá)"
@@ -104,11 +107,12 @@ def _chosen(name: str, year) -> RuleSet:
 
 def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
     when = datetime.now().replace(microsecond=0)
+    appraised = "points" not in left_out(frame)
     for r in frame.itertuples(index=False):
         scored = not pd.isna(r.points)
         add_finding(session, int(r.year), r.unit, r.visited_on.date(), r.criterion, r.text, r.recommendation,
                     r.deadline.date(), _chosen(r.ruleset, r.year) if scored else None, float(r.points) if scored else None,
-                    now=when)
+                    now=when, appraised=appraised)
     adjusted = int(frame["points"].notna().sum())
     return {"phát hiện kiểm tra": len(frame), "điểm thẩm định điều chỉnh": adjusted}
 

@@ -17,6 +17,19 @@ from store.ingest.columns import Column
 from store.ingest.problems import Collector
 
 
+def left_out(frame: pd.DataFrame) -> frozenset[str]:
+    """The optional fields whose column the file left out (``store.ingest.parse``)."""
+    return frame.attrs.get("left_out", frozenset())
+
+
+def assign(rec, values: dict, left: frozenset[str]) -> None:
+    """Set ``values`` on a record; one already stored keeps what it has for the fields ``left`` out of the file:
+    a later file without an optional column had blanked them (a collective's title, a person's birth date)."""
+    for name, value in values.items():
+        if name not in left or rec.id is None:
+            setattr(rec, name, value)
+
+
 @dataclass
 class Context:
     """What the checks of one file may look up in the store (read-only, before anything is written)."""

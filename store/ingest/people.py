@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from store import models
 from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year
-from store.ingest.kind import Context, Kind
+from store.ingest.kind import Context, Kind, assign, left_out
 from store.ingest.problems import Collector
 
 RATINGS = {
@@ -60,6 +60,7 @@ def load_people(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: i
     existing = {p.code: p for p in session.scalars(select(models.Person))}
     R = models.StaffRating
     rated = dict(session.execute(select(R.person_id, func.max(R.year)).group_by(R.person_id)).all())
+    left = left_out(frame)
     latest = frame.sort_values("year").drop_duplicates("person", keep="last")
     added = 0
     for row in latest.itertuples(index=False):
@@ -72,7 +73,7 @@ def load_people(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: i
         if person.id is None or int(row.year) >= rated.get(person.id, 0):
             person.category, person.position, person.unit_id = row.category, row.position, units[row.unit]
         person.batch_id = batch_id
-        person.birth_date = None if pd.isna(row.birth_date) else row.birth_date.date()
+        assign(person, {"birth_date": None if pd.isna(row.birth_date) else row.birth_date.date()}, left)
         session.add(person)
     session.flush()
     ratings = {(r.person_id, r.year): r for r in session.scalars(select(models.StaffRating))}
@@ -106,7 +107,7 @@ def check_disciplines(ctx: Context, frame: pd.DataFrame, out: Collector) -> None
 
 def load_disciplines(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
     D = models.Discipline
-    rows = len(frame)
+    rows, left = len(frame), left_out(frame)
     # A case the file lists both under consideration and decided (its history, in either order) is decided: the
     # row under consideration would otherwise stay open beside the decision, or reopen it, by the rows' order.
     case = ["person", "year", "form"]
@@ -129,7 +130,7 @@ def load_disciplines(session: Session, frame: pd.DataFrame, ctx: Context, batch_
                 rec.decision_no = key[3]
         rec = rec or D(person_id=key[0], year=key[1], form=key[2], decision_no=key[3])
         rec.status, rec.batch_id = row.status, batch_id
-        rec.decided_on = None if pd.isna(row.decided_on) else row.decided_on.date()
+        assign(rec, {"decided_on": None if pd.isna(row.decided_on) else row.decided_on.date()}, left)
         session.add(rec)
     session.flush()
     return {"bản ghi kỷ luật": rows}
@@ -153,10 +154,12 @@ def check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> None
 def load_initiatives(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
     existing = {i.code: i for i in in_slices(frame["code"], lambda part: session.scalars(
         select(models.Initiative).where(models.Initiative.code.in_(part))))}
+    left = left_out(frame)
     for row in frame.itertuples(index=False):
         rec = existing.get(row.code) or models.Initiative(code=row.code)
         rec.title, rec.person_id, rec.year = row.title, ctx.people[row.person], int(row.year)
-        rec.level, rec.decision_no, rec.batch_id = row.level, row.decision_no, batch_id
+        rec.level, rec.batch_id = row.level, batch_id
+        assign(rec, {"decision_no": row.decision_no}, left)
         session.add(rec)
     session.flush()
     return {"sáng kiến": len(frame)}

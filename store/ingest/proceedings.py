@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from store import models
 from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year
-from store.ingest.kind import Context, Kind
+from store.ingest.kind import Context, Kind, assign, left_out
 from store.ingest.problems import Collector
 
 PROCEEDING_KINDS = {
@@ -92,8 +92,9 @@ def _matters(session: Session, model, subject: str, ids: list[int], frame: pd.Da
     closed = 0
     for key, row in zip(keys, frame.itertuples(index=False)):
         rec = existing.get(key) or model(**{subject: key[0]}, kind=key[1], opened_on=key[2])
-        rec.closed_on = None if pd.isna(row.closed_on) else row.closed_on.date()
-        rec.outcome, rec.batch_id = row.outcome, batch_id
+        assign(rec, {"closed_on": None if pd.isna(row.closed_on) else row.closed_on.date(), "outcome": row.outcome},
+               left_out(frame))
+        rec.batch_id = batch_id
         closed += rec.closed_on is not None
         session.add(rec)
     session.flush()
