@@ -152,3 +152,19 @@ def test_a_sheet_is_read_as_far_as_its_cells_go_not_as_far_as_it_declares(engine
     assert ingest_file(engine, path).rows == 3
     with Session(engine) as s:
         assert s.scalar(select(func.sum(models.Fact.value))) == 295
+
+
+def test_data_on_several_visible_sheets_is_refused_naming_them(engine, tmp_path):
+    """A sheet per period, or an export split over two sheets: only the first had landed, with a note, and the file's
+    bytes then counted as landed. Refused, naming the sheets; hiding those not meant is one way through."""
+    from helpers import refused
+
+    ingest_file(engine, units_file(tmp_path))
+    q3 = [[u, "Quý III/2024", ind, v, e] for u, _, ind, v, e in ROWS]
+    sheets = [("Quý I", FACT_HEADERS, [[u, "Quý I/2024", ind, v, e] for u, _, ind, v, e in ROWS], False),
+              ("Hướng dẫn", ["Cách điền"], [["Mỗi trang một kỳ"]], False), ("Quý III", FACT_HEADERS, q3, False)]
+    text = refused(engine, _book(tmp_path / "so_lieu.xlsx", sheets))
+    assert "so_lieu.xlsx: có dữ liệu ở 2 trang («Quý I», «Quý III»), mỗi tệp chỉ đọc một trang" in text
+    sheets[0] = sheets[0][:3] + (True,)
+    result = ingest_file(engine, _book(tmp_path / "so_lieu_q3.xlsx", sheets))
+    assert result.rows == 3 and "dữ liệu đọc từ trang «Quý III»; không đọc trang «Quý I»" in result.notes

@@ -169,6 +169,7 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
                 continue
             head, filled = _peek_data(head, found, rows)
             found_in.append(((ws.sheet_state != "visible", not filled, order), ws.title, head, found, rows))
+        _one_sheet_of_data(path.name, [c[1] for c in found_in if c[0][:2] == (False, False)])
         if found_in:
             (hidden, _, order), title, head, found, rows = min(found_in, key=lambda c: c[0])
             others = [c[1] for c in found_in if c[1] != title]
@@ -191,6 +192,16 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
                       None if title == wb.worksheets[0].title else f"dữ liệu đọc từ trang «{title}»")
     finally:
         wb.close()
+
+
+def _one_sheet_of_data(name: str, titles: list[str]) -> None:
+    """A workbook is read from one sheet: of several visible sheets holding data under a known header (a sheet
+    per quarter, an export split in two), all but the first had been left out with a note, the file landing in
+    part."""
+    if len(titles) > 1:
+        raise IngestError([Problem(name, f"có dữ liệu ở {len(titles)} trang ({', '.join(f'«{t}»' for t in titles)}), "
+                                         "mỗi tệp chỉ đọc một trang: tách mỗi trang thành một tệp và nhập các tệp cùng "
+                                         "một lệnh, gộp về một trang, hoặc ẩn các trang không nhập")])
 
 
 # Where a sheet's cells are (<c r="B7">, <row r="7">): a sheet is read as far as its cells go, not as far as the
