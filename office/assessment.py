@@ -27,6 +27,7 @@ from rules.evaluate import evaluate
 from rules.ruleset import Criterion, RuleSet
 from store import indicators, models
 from store.ingest import IngestError, ingest_table
+from store.ingest.columns import dot_before_three, dotted_thousands
 from store.queries import current_facts
 
 STATES = {"nhap": "Nháp", "da_nop": "Đã nộp", "da_rut": "Đã rút để sửa", "can_bo_sung": "Cần bổ sung",
@@ -315,6 +316,8 @@ def check_figure(ind: indicators.Indicator, text, field: str) -> float | None:
             raise Refused(f"{ind.label} tính bằng {ind.unit}, không tính bằng phần trăm: «{text.strip()[:40]}» không "
                           "phải giá trị của chỉ tiêu này", field)
         text = text.strip()[:-1]
+    if not ind.integral and isinstance(text, str) and dotted_thousands(text.strip()):
+        raise Refused(f"{ind.label}: {dot_before_three(text.strip())}", field)  # 65 234, or 65.234 in English
     value = parse_number(text, field, ind.label)
     if value is not None:
         if value < 0:

@@ -155,6 +155,29 @@ def test_a_comma_before_three_digits_in_a_whole_number_is_refused_as_ambiguous(l
     assert _stored_values(loaded) == {"sipas": 85.5}
 
 
+def test_a_dot_before_three_digits_in_a_score_is_refused_as_ambiguous(loaded, tmp_path):
+    """The mirror of «2,000»: «65.234» is 65 234 as Vietnamese group thousands and 65.234 as English writes
+    decimals. A score of DDCI had landed as 65,234 and a criterion's 2.750 points as 2,750. In a count the dot can
+    only group thousands (1.234 is 1234); a score written «1.234.567» or «65,234» is what it says."""
+    figures = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "ddci_diem", "65.234", ""], ["STP", "Năm 2024", "td_ke_hoach_cchc", "2.750", ""]])
+    assert refused(loaded, figures) == [
+        "so_lieu.csv, dòng 2, cột «Giá trị»: Điểm Chỉ số năng lực cạnh tranh cấp sở, ngành, địa phương (DDCI): "
+        "«65.234» đọc theo cách viết Việt Nam là 65234 (dấu chấm ngăn cách hàng nghìn), theo cách viết tiếng Anh là "
+        "số thập phân; nếu là số thập phân, ghi với dấu phẩy (65,234), nếu là hàng nghìn, ghi không có dấu (65234)",
+        "so_lieu.csv, dòng 3, cột «Giá trị»: Điểm thẩm định: ban hành và thực hiện kế hoạch CCHC: «2.750» đọc theo "
+        "cách viết Việt Nam là 2750 (dấu chấm ngăn cách hàng nghìn), theo cách viết tiếng Anh là số thập phân; nếu "
+        "là số thập phân, ghi với dấu phẩy (2,750), nếu là hàng nghìn, ghi không có dấu (2750)"]
+    ingest_file(loaded, write_csv(tmp_path / "so_lieu_2.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "ddci_diem", "65,234", ""], ["STP", "Năm 2024", "van_ban_di", "1.234", ""]]))
+    assert _stored_values(loaded) == {"ddci_diem": 65.234, "van_ban_di": 1234}
+    findings = ["Năm kiểm tra", "Mã đơn vị", "Ngày kiểm tra", "Tiêu chí", "Tồn tại, hạn chế", "Kiến nghị",
+                "Thời hạn khắc phục", "Bộ tiêu chí", "Điểm thẩm định"]
+    path = write_csv(tmp_path / "kq.csv", findings, [["2024", "STP", "12/06/2024", "1.3", "x", "y", "30/09/2024",
+                                                      "qd766-2022", "2.500"]])
+    assert any("cột «Điểm thẩm định»: «2.500» đọc theo cách viết Việt Nam là 2500" in p for p in refused(loaded, path))
+
+
 def test_a_number_in_powers_of_ten_is_refused_its_digits_being_gone(loaded, tmp_path):
     """Excel shows a number too long for its cell as «1,23457E+11» and saves the CSV so: 123,457,000,000 had
     landed for 123,456,789,012."""

@@ -119,6 +119,10 @@ def test_a_percentage_may_be_typed_with_its_sign():
     sipas = indicators.registry()["sipas"]
     assert assessment.check_figure(sipas, " 85,5 % ", "sipas") == 85.5
     assert assessment.check_figure(sipas, "85,5", "sipas") == 85.5
+    ddci = indicators.registry()["ddci_diem"]  # «65.234»: 65 234, or 65.234 as English writes it
+    with pytest.raises(Refused, match="nếu là số thập phân, ghi với dấu phẩy"):
+        assessment.check_figure(ddci, "65.234", "ddci_diem")
+    assert assessment.check_figure(indicators.registry()["van_ban_di"], "1.234", "van_ban_di") == 1234
 
 
 def test_unknown_criterion_and_past_deadline_are_refused(portal):

@@ -246,6 +246,10 @@ _GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$")
 # A comma before exactly three digits («2,000»): Vietnamese decimals (2), or thousands as English writes them
 # (two thousand). Where the figure is a whole number the two readings differ a thousandfold: refused there.
 _COMMA_THOUSANDS = re.compile(r"^[+-]?\d{1,3},\d{3}$")
+# A dot before exactly three digits («65.234»), the mirror case: thousands as Vietnamese write them, or decimals as
+# English does. Where the figure may have decimals (a score, a rate) the two readings differ a thousandfold:
+# refused there; in a whole number the dot can only group thousands.
+_DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
 # A number in powers of ten («1,23457E+11», «1e3»): Excel's display of a number too long for its cell, saved to a
 # CSV with its digits gone; nobody types a figure so.
 _POWERS = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
@@ -277,8 +281,22 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 _PERCENT = re.compile(r"^(.*?)\s*%$")
 PERCENT_SUFFIX = "_phan_tram"  # the field telling which cells of a ``Number(told=True)`` were percentages
 COMMA_SUFFIX = "_phay_nghin"  # … and which were written with a comma before three digits («2,000»)
+DOT_SUFFIX = "_cham_nghin"  # … and which with a dot before three digits («65.234»)
 COMMA_BEFORE_THREE = ("dấu phẩy ngăn cách phần thập phân, nên đây không phải số nguyên; nếu là hàng nghìn, ghi "
                       "không có dấu hoặc với dấu chấm (2000 hoặc 2.000)")
+
+
+def dotted_thousands(text: str) -> bool:
+    """Whether ``text`` is a number with one dot before its last three digits («65.234»)."""
+    return bool(_DOT_THOUSANDS.match(text))
+
+
+def dot_before_three(text: str) -> str:
+    """Why «65.234» is refused where a figure may have decimals."""
+    whole = text.replace(".", "")
+    return (f"«{text}» đọc theo cách viết Việt Nam là {whole} (dấu chấm ngăn cách hàng nghìn), theo cách viết tiếng "
+            f"Anh là số thập phân; nếu là số thập phân, ghi với dấu phẩy ({text.replace('.', ',')}), nếu là hàng "
+            f"nghìn, ghi không có dấu ({whole})")
 
 
 def excel_digits(values: pd.Series) -> pd.Series:
@@ -309,14 +327,16 @@ class Number(Column):
         return self._read(raw, out)[0]
 
     def fields(self, raw: pd.Series, out: Collector) -> dict[str, pd.Series]:
-        values, percents, commas = self._read(raw, out)
+        values, percents, commas, dots = self._read(raw, out)
         if not self.told:
             return {self.field: values}
-        return {self.field: values, self.field + PERCENT_SUFFIX: percents, self.field + COMMA_SUFFIX: commas}
+        return {self.field: values, self.field + PERCENT_SUFFIX: percents, self.field + COMMA_SUFFIX: commas,
+                self.field + DOT_SUFFIX: dots}
 
-    def _read(self, raw: pd.Series, out: Collector) -> tuple[pd.Series, pd.Series, pd.Series]:
-        """The numbers; which cells were written as percentages, and which with a comma before three digits."""
-        percents = commas = pd.Series(False, index=raw.index)
+    def _read(self, raw: pd.Series, out: Collector) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+        """The numbers; which cells were written as percentages, which with a comma before three digits, and which
+        with a dot before three digits."""
+        percents = commas = dots = pd.Series(False, index=raw.index)
         if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
             values = excel_digits(raw.astype("float64"))
             src = values
@@ -345,6 +365,11 @@ class Number(Column):
                 out.rows(commas, self.header, lambda v: f"«{shown(v)}»: {COMMA_BEFORE_THREE}", text)
                 reported = reported | commas
                 read = read.mask(commas, "")
+            dots = read.str.match(_DOT_THOUSANDS) & ~reported
+            if dots.any() and not self.integral and not self.told:
+                out.rows(dots, self.header, dot_before_three, text)
+                reported = reported | dots
+                read = read.mask(dots, "")
             values, misused = _numbers(read)
             blank = text.eq("")
             if numeric.any():  # a workbook's number is a number: no reading of dots and commas
@@ -371,7 +396,7 @@ class Number(Column):
             out.rows(low & (values < 0), self.header,
                      lambda v: f"giá trị âm «{shown(v)}» không hợp lệ (phải ≥ {self.minimum:g})", src)
             out.rows(low & (values >= 0), self.header, lambda v: self._below(shown(v)), src)
-        return values.where(fine), percents & fine, commas & fine
+        return values.where(fine), percents & fine, commas & fine, dots & fine
 
     def _beyond(self, text: str, top: float) -> str:
         return f"«{text}» vượt quá giới hạn của cột ({'±' if self.minimum is None else ''}{thousands(top)})"

@@ -12,7 +12,8 @@ from base.vn import number
 from store import indicators, models
 from store.db import ensure_periods
 from store.ingest.bulk import insert_frame
-from store.ingest.columns import COMMA_BEFORE_THREE, COMMA_SUFFIX, PERCENT_SUFFIX, Number, Text
+from store.ingest.columns import (COMMA_BEFORE_THREE, COMMA_SUFFIX, DOT_SUFFIX, PERCENT_SUFFIX, Number, Text,
+                                  dot_before_three)
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector
 from store.queries import current_facts
@@ -61,11 +62,20 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
                      lambda v: f"{ind.label}: «{number(v, 6)}» phải là số nguyên", value)
             out.rows(rows & commas, "Giá trị",
                      lambda v: f"{ind.label}: «{f'{v:.3f}'.replace('.', ',')}»: {COMMA_BEFORE_THREE}", value)
+        else:  # «65.234» is 65 234, or 65.234 as English writes it: a score or a rate may be either
+            out.rows(rows & frame["value" + DOT_SUFFIX], "Giá trị",
+                     lambda v: f"{ind.label}: {dot_before_three(_grouped(v))}", value)
         if ind.max_value is not None:
             out.rows(rows & (value > ind.max_value), "Giá trị",
                      lambda v: f"{ind.label}: «{number(v, 6)}» vượt quá {number(ind.max_value, 6)}%", value)
     if not out.problems:
         _check_parts(ctx, frame, out)
+
+
+def _grouped(v: float) -> str:
+    """A number as it was written with a dot before its last three digits («65.234» for 65234)."""
+    whole = f"{abs(v):.0f}"
+    return ("-" if v < 0 else "") + f"{whole[:-3]}.{whole[-3:]}"
 
 
 def _check_parts(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
