@@ -866,3 +866,29 @@ def test_a_code_formatted_as_a_percentage_is_still_its_number(engine, tmp_path):
     wb.save(tmp_path / "ho_so.xlsx")
     ingest_file(engine, tmp_path / "ho_so.xlsx")
     assert dossier_data.read(engine)["tthc_code"].tolist() == ["1.004398"]
+
+
+def test_headers_marked_and_columns_for_people_are_read_as_the_template_s(engine, tmp_path):
+    """Guard: store.ingest.columns.header_key, store.ingest._header_map. A form marks its required columns
+    («Mã đơn vị (*)», «Kỳ báo cáo*»), keeps a «Ghi chú» for people, and an Excel table adds an empty «Column1»:
+    each had refused the file. A column of data under a header no kind reads is still refused."""
+    from helpers import refused as refused_text
+
+    ingest_file(engine, units_file(tmp_path))
+    headers = ["STT", "Mã đơn vị (*)", "Kỳ báo cáo*", "Mã chỉ tiêu (*)", "Giá trị:", "Ghi chú", "Column1"]
+    rows = [[1, "SKHCN", "Năm 2024", "van_ban_di", "120", "số liệu đến 14/12", ""],
+            [2, "STP", "Năm 2024", "van_ban_di", "80", "", None]]
+    result = ingest_file(engine, write_csv(tmp_path / "so_lieu.csv", headers, rows))
+    assert result.rows == 2
+    assert [w.message for w in result.warnings] == ["cột «Column1» không thuộc mẫu Số liệu chỉ tiêu: không đọc"]
+    with engine.connect() as conn:
+        assert sorted(conn.execute(text("SELECT value FROM fact")).scalars()) == [80, 120]
+        notes = conn.execute(text("SELECT explanation FROM evidence")).scalars().all()
+    assert notes == ["số liệu đến 14/12"]  # the figures' own «Ghi chú»
+    units = write_csv(tmp_path / "don_vi.csv", UNIT_HEADERS + ["Ghi chú"],
+                      [["SNV", "Sở Nội vụ", "Sở, ban, ngành", "TINH", "đổi tên từ 01/03"]])
+    assert [w.message for w in ingest_file(engine, units).warnings] == [
+        "cột «Ghi chú» không thuộc mẫu Danh mục đơn vị: không đọc"]
+    rows[0][6] = "x"
+    problems = refused_text(engine, write_csv(tmp_path / "so_lieu_2.csv", headers, rows))
+    assert "so_lieu_2.csv, dòng 1, cột «Column1»: cột «Column1» không thuộc mẫu" in problems

@@ -55,8 +55,8 @@ def test_a_later_file_without_an_optional_column_keeps_what_was_stored(engine, t
               "Hoàn thành tốt nhiệm vụ"]
     ingest_file(engine, write_csv(tmp_path / "can_bo.csv", staff, [person]))
     without = [h for h in staff if h != "Ngày sinh"]
-    ingest_file(engine, write_csv(tmp_path / "can_bo_2025.csv", without,
-                                  [[v for h, v in zip(staff, person) if h != "Ngày sinh"][:-2] + ["2025", "Hoàn thành nhiệm vụ"]]))
+    next_year = [v for h, v in zip(staff, person) if h != "Ngày sinh"][:-2] + ["2025", "Hoàn thành nhiệm vụ"]
+    ingest_file(engine, write_csv(tmp_path / "can_bo_2025.csv", without, [next_year]))
     rating = ["Mã tập thể", "Năm đánh giá", "Mức xếp loại tập thể", "Danh hiệu tập thể"]
     ingest_file(engine, write_csv(tmp_path / "xep_loai.csv", rating, [
         ["SKHCN", "2024", "Hoàn thành xuất sắc nhiệm vụ", "Tập thể lao động xuất sắc"],

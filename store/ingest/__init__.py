@@ -22,7 +22,7 @@ from store import calendar, models, outbox
 from store.db import serialize_writes
 from store.ingest import (awards, dossiers, facts, findings, narratives, people, proceedings, streamed, submissions,
                           units)
-from store.ingest.columns import fold, map_distinct, row_numbers
+from store.ingest.columns import header_key, map_distinct, row_numbers
 from store.ingest.kind import Context, Kind
 from store.ingest.limits import sized
 from store.ingest.problems import Collector, IngestError, Problem
@@ -67,16 +67,24 @@ def read_table(path: Path, kind: str | None = None) -> pd.DataFrame:
     return read_sheet(path, [KINDS[kind]] if kind else KINDS.values()).frame
 
 
-def _header_map(kind: Kind, headers: list[str], out: Collector) -> dict[str, str]:
-    """File header → field; wrong, missing or repeated headers are problems of the header row."""
-    by_fold = {fold(c.header): c for c in kind.columns}
+# Columns a sheet keeps for its people, not for the system: read by no kind that has no such column of its own
+FREE_NOTES = frozenset({"ghi chu", "chu thich", "dien giai", "note", "notes", "remarks"})
+
+
+def _header_map(kind: Kind, headers: list[str], out: Collector, empty: frozenset[str] = frozenset()) -> dict[str, str]:
+    """File header → field; wrong, missing or repeated headers are problems of the header row. A column the kind
+    does not read is left out with a warning when it is a note for people («Ghi chú») or holds nothing (``empty``:
+    Excel's «Column1» of a table); any other is refused, as a header mistyped would lose its data."""
+    by_fold = {header_key(c.header): c for c in kind.columns}
     mapping, seen = {}, set()
     numbering = row_numbers(headers)
     for j, header in enumerate(headers):
         if j in numbering:  # «STT»: no field of any kind
             continue
-        col = by_fold.get(fold(header))
-        if col is None:
+        col = by_fold.get(header_key(header))
+        if col is None and (header_key(header) in FREE_NOTES or header in empty):
+            out.warn(f"cột «{header}» không thuộc mẫu {kind.title}: không đọc", column=str(header))
+        elif col is None:
             near = difflib.get_close_matches(str(header), kind.headers, n=1, cutoff=0.6)
             hint = f" (có phải «{near[0]}»?)" if near else ""
             out.add(f"cột «{header}» không thuộc mẫu {kind.title}{hint}", row=out.header_row, column=str(header))
@@ -92,16 +100,21 @@ def _header_map(kind: Kind, headers: list[str], out: Collector) -> dict[str, str
     return mapping
 
 
+def _holds_any(column: pd.Series) -> bool:
+    """Whether a column of raw cells holds any value (a cell of spaces holds none)."""
+    return bool(column.map(lambda v: not pd.isna(v) and str(v).strip() != "").any())
+
+
 def detect_kind(headers: list[str], file: str, header_row: int = 1) -> Kind:
     """The kind whose headers the file's headers match best (its required columns all present)."""
-    folded = {fold(h) for h in headers}
+    folded = {header_key(h) for h in headers}
 
     def score(kind: Kind) -> tuple[int, int]:
-        required = {fold(c.header) for c in kind.columns if c.required}
-        return len(required & folded) - len(required - folded), -len(folded - {fold(h) for h in kind.headers})
+        required = {header_key(c.header) for c in kind.columns if c.required}
+        return len(required & folded) - len(required - folded), -len(folded - {header_key(h) for h in kind.headers})
 
     best = max(KINDS.values(), key=score)
-    required = {fold(c.header) for c in best.columns if c.required}
+    required = {header_key(c.header) for c in best.columns if c.required}
     if len(required & folded) < max(2, len(required) // 2):
         kinds = ", ".join(KINDS)
         raise IngestError([Problem(file, f"không nhận ra loại tệp từ dòng tiêu đề; dùng «cchc template» để lấy "
@@ -112,7 +125,9 @@ def detect_kind(headers: list[str], file: str, header_row: int = 1) -> Kind:
 def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
     """Typed columns for every field of the kind; absent optional columns are empty. A file of headers alone
     is refused: it would land as an empty batch."""
-    mapping = _header_map(kind, list(raw.columns), out)
+    known = {header_key(c.header) for c in kind.columns}
+    blank = frozenset(h for j, h in enumerate(raw.columns) if header_key(h) not in known and not _holds_any(raw.iloc[:, j]))
+    mapping = _header_map(kind, list(raw.columns), out, blank)
     out.raise_if_any()
     if raw.empty:
         out.add("tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào", row=out.header_row)

@@ -34,6 +34,15 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", "".join(c for c in text if not unicodedata.combining(c)))
 
 
+# What a form marks a header with: a required column's asterisk («Mã đơn vị (*)», «Mã đơn vị*»), a colon
+_HEADER_MARK = re.compile(r"\s*(?:\(\s*\*+\s*\)|\*+|:)\s*$")
+
+
+def header_key(text: str) -> str:
+    """A header as it is matched to a column: folded, without the mark a form puts after it."""
+    return fold(_HEADER_MARK.sub("", str(text)))
+
+
 def word_key(text: str) -> str:
     """A word of a closed list as it is looked up: folded, its punctuation as spaces («Trực tuyến (mức độ 4)»,
     «Trực tuyến - toàn trình»); a word of signs alone («✓») as it is."""

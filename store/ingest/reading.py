@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from store.ingest import encodings
-from store.ingest.columns import data_columns, fold, row_numbers
+from store.ingest.columns import data_columns, fold, header_key, row_numbers
 from store.ingest.problems import IngestError, Problem, thousands
 
 # A table as text: CSV, and Excel's «Unicode Text» (.txt: UTF-16, tab-separated) or a .tsv, read alike
@@ -53,7 +53,7 @@ def _header_words(kinds: Iterable) -> tuple[set[str], set[str]]:
     folded, exact = set(), set()
     for kind in kinds:
         for col in kind.columns:
-            folded.add(fold(col.header))
+            folded.add(header_key(col.header))
             exact.add(col.header.lower())
     return folded, exact
 
@@ -71,7 +71,7 @@ def header_index(rows: list[list], kinds: Iterable, exact: bool = False) -> int 
         if exact:
             hits = sum(unicodedata.normalize("NFC", c).lower() in written for c in cells if c)
         else:
-            hits = sum(fold(c) in folded for c in cells if c)
+            hits = sum(header_key(c) in folded for c in cells if c)
         if hits >= 2:
             return i
     return None
@@ -96,8 +96,8 @@ def header_rows(head: list[list], found: int, kinds: Iterable) -> tuple[list[str
     for above, below in zip(top, under):
         parent = above if above and below else (parent if below and not above else "")
         both = f"{parent} {below}".strip()
-        joined.append(next((h for h in (both, below) if h and fold(h) in folded), both if below else above))
-    if sum(fold(h) in folded for h in joined if h) <= sum(fold(h) in folded for h in top if h):
+        joined.append(next((h for h in (both, below) if h and header_key(h) in folded), both if below else above))
+    if sum(header_key(h) in folded for h in joined if h) <= sum(header_key(h) in folded for h in top if h):
         return top, 1
     return joined, 2
 
@@ -373,8 +373,8 @@ def _letters_under(header: list, kinds: Iterable, which) -> set[str]:
     """The column letters of ``header`` under a header of a kind's column for which ``which(column)`` holds."""
     from openpyxl.utils import get_column_letter
 
-    wanted = {fold(c.header) for kind in kinds for c in kind.columns if which(c)}
-    return {get_column_letter(j + 1) for j, cell in enumerate(header) if fold(_cell_str(cell)) in wanted}
+    wanted = {header_key(c.header) for kind in kinds for c in kind.columns if which(c)}
+    return {get_column_letter(j + 1) for j, cell in enumerate(header) if header_key(_cell_str(cell)) in wanted}
 
 
 def _in_linked_columns(links: dict, header: list, kinds: Iterable) -> dict:
@@ -1007,7 +1007,7 @@ def _no_column_twice(path: Path, kinds: list) -> None:
     names = pq.read_schema(path).names
     twice = next((h for i, h in enumerate(names) if h in names[:i]), None)
     if twice is not None:
-        header = next((c.header for k in kinds for c in k.columns if fold(c.header) == fold(twice)), twice)
+        header = next((c.header for k in kinds for c in k.columns if header_key(c.header) == header_key(twice)), twice)
         raise IngestError([Problem(path.name, f"cột «{header}» xuất hiện hai lần", 1, twice)])
 
 
