@@ -29,7 +29,7 @@ CELLS = {
           "31/12/2199", "", "NA", "#VALUE!", "hôm nay", "2024-11-05 08:00", "05/11/2024 08:30:15", "05/11/2024 8:30",
           "2024-11-05T08:30:15.123", "2024-11-05T08:30:15,123",
           "2024-11-05 08:30:15.123456789", "5/11/2024 23:59", "05/11/2024 24:00", "05/11/2024 08:61", "05/11/2024 08:30 SA",
-          "05/11/2024  08:30", "05-11-2024", "5-11-2024", "31-02-2024", "05-11-2024 08:30", "2024-11-05 08:30:15+07:00",
+          "05/11/2024  08:30", "05-11-2024", "5-11-2024", "31-02-2024", "05.11.2024", "5.11.2024", "31.02.2024", "05-11-2024 08:30", "2024-11-05 08:30:15+07:00",
           "2024-11-04T17:00:00.000Z", "04/11/2024 23:30-05:00", "2024-11-06T01:30+0900", "2024-11-05T16:59:59Z"],
     Choice: ["Trực tuyến", "truc tuyen", "TRỰC TIẾP", " Bưu chính ", "BCCI", "Online", "Trực tuyến\u00a0", "", "NA",
              "#N/A", "qua mạng", "Tru\u031bc tuye\u0302\u0301n"],
@@ -80,7 +80,7 @@ def test_every_sure_row_reads_as_the_typed_column_reads_it(column, space):
     assert not unsure[[i for i, c in enumerate(cells) if c in ("SKHCN", "05/11/2024", "Trực tuyến", "Có", "12")]].any()
     if isinstance(column, Day):  # a system's export, a time of day after each day: read here, not row by row
         exported = [i for i, c in enumerate(cells) if c.strip() in ("05/11/2024 08:30:15", "2024-11-05T08:30:15.123",
-                                                            "05-11-2024", "2024-11-05T08:30:15,123",
+                                                            "05-11-2024", "2024-11-05T08:30:15,123", "05.11.2024",
                                                             "2024-11-05 08:30:15.123456789")]
         assert not unsure[exported].any() and {fast[i] for i in exported} == {date(2024, 11, 5)}
         # a moment with its zone is its day in Vietnam (UTC+7), on both paths

@@ -892,3 +892,28 @@ def test_headers_marked_and_columns_for_people_are_read_as_the_template_s(engine
     rows[0][6] = "x"
     problems = refused_text(engine, write_csv(tmp_path / "so_lieu_2.csv", headers, rows))
     assert "so_lieu_2.csv, dòng 1, cột «Column1»: cột «Column1» không thuộc mẫu" in problems
+
+
+def test_an_sql_export_s_null_an_english_total_and_dotted_days(engine, tmp_path):
+    """«NULL» where an SQL export has no value is an empty cell (it had refused a dossier not yet finished); an
+    Excel table's totals row in English («Total») is a form's line; «05.03.2024» is a day."""
+    ingest_file(engine, units_file(tmp_path))
+    rows = [dossier(code="HS1", received="05.03.2024"), dossier(code="HS2", finished="NULL", e_result="Không")]
+    assert ingest_file(engine, write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, rows), year=2024).rows == 2
+    stored = dossier_data.read(engine).sort_values("code")
+    assert [str(d)[:10] for d in stored["received"]] == ["2024-03-05", "2024-03-05"]
+    assert stored["finished"].isna().tolist() == [False, True]
+    wb = Workbook()
+    for row in [FACT_HEADERS, ["SKHCN", "Năm 2024", "van_ban_di", 120, ""], ["Total", "", "", 120, ""]]:
+        wb.active.append(row)
+    wb.save(tmp_path / "so_lieu.xlsx")
+    result = ingest_file(engine, tmp_path / "so_lieu.xlsx")
+    assert result.rows == 1 and "bỏ qua dòng 3: dòng tổng cộng (hệ thống tự tính)" in result.notes
+
+
+def test_an_old_or_libreoffice_workbook_is_refused_saying_how_to_save_it(engine, tmp_path):
+    from helpers import refused as refused_text
+
+    path = tmp_path / "so_lieu.ods"
+    path.write_bytes(b"PK\x03\x04")
+    assert "lưu lại dạng Excel Workbook (.xlsx)" in refused_text(engine, path)

@@ -25,7 +25,7 @@ _LONGEST_REPORTED = max(len(v) for v in EXCEL_ERRORS | MISSING_MARKS)
 _DMY = r"^\d{2}/\d{2}/\d{4}$"
 _YMD = r"^\d{4}-\d{2}-\d{2}$"
 _TIMED = r"^(?:\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2})" + TIME_OF_DAY  # the day, then the time an export adds
-_DASHED = r"^\d{2}-\d{2}-\d{4}$"
+_DASHED = r"^\d{2}[-.]\d{2}[-.]\d{4}$"  # 05-11-2024, and 05.11.2024 as some offices write it
 # The years of the days any column takes; a date outside is left to the typed column, which refuses it.
 _YEARS = (FIRST_DAY.year, LAST_DAY.year)
 _DIGITS = r"^\d{1,15}$"  # under MAX_NUMBER: every such number is held exactly
@@ -145,13 +145,14 @@ def _zone_seconds(cells: pa.Array) -> pa.Array | None:
 
 
 def _day_alone(cells: pa.Array) -> pa.Array:
-    """Days as dd/mm/yyyy or yyyy-mm-dd: a time of day after them dropped, dd-mm-yyyy written with slashes."""
+    """Days as dd/mm/yyyy or yyyy-mm-dd: a time of day after them dropped, dd-mm-yyyy and dd.mm.yyyy written with
+    slashes."""
     timed = pc.match_substring_regex(cells, _TIMED)
     if pc.any(timed).as_py():
         cells = pc.if_else(timed, pc.utf8_slice_codeunits(cells, 0, 10), cells)
     dashed = pc.match_substring_regex(cells, _DASHED)
     if pc.any(dashed).as_py():
-        cells = pc.if_else(dashed, pc.replace_substring(cells, "-", "/"), cells)
+        cells = pc.if_else(dashed, pc.replace_substring_regex(cells, "[-.]", "/"), cells)
     return cells
 
 

@@ -17,7 +17,8 @@ from store.ingest import hidden as unseen
 from store.ingest.problems import Collector, shown, thousands
 
 # What a spreadsheet writes where it has no value: a missing value, refused where the column requires one.
-MISSING_MARKS = frozenset({"NA", "N/A", "#N/A", "na", "n/a", "#n/a", "N/a", "Na"})
+MISSING_MARKS = frozenset({"NA", "N/A", "#N/A", "na", "n/a", "#n/a", "N/a", "Na",
+                           "NULL", "null", "Null"})  # an SQL export's
 # Excel's errors of a formula: the cell holds no value at all.
 EXCEL_ERRORS = frozenset({"#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#BLOCKED!",
                           "#CONNECT!", "#FIELD!", "#UNKNOWN!", "#BUSY!", "#PYTHON!", "#GETTING_DATA"})
@@ -437,7 +438,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 TIME_OF_DAY = (r"[ T](?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?"
                # twelve hours and the half of the day: AM/PM, as Windows in Vietnamese writes them SA/CH
                r"|(?:0?[1-9]|1[0-2]):[0-5]\d(?::[0-5]\d)? ?(?:[AaPp][Mm]|SA|CH))$")
-_TIMED = re.compile(r"(?:\d{1,2}[/-]\d{1,2}[/-]\d{4}|\d{4}-\d{2}-\d{2})" + TIME_OF_DAY)
+_TIMED = re.compile(r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2})" + TIME_OF_DAY)
 # A moment written with its zone («…T17:00:00Z», «…T23:30+08:00») is a dossier's day in Vietnam, where the
 # offices work: a system keeping its days as UTC writes Vietnam's midnight as 17:00 the day before.
 VIETNAM = timezone(timedelta(hours=7))
@@ -494,7 +495,7 @@ class Day(Column):
             days = _without_time(text)
             # Try first the format the column's first value is written in: exports from systems are ISO.
             sample = days[~blank].head(1)
-            formats = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
+            formats = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
             if len(sample) and _ISO_DATE.match(sample.iloc[0]):
                 formats[:2] = formats[1::-1]
             parsed = pd.to_datetime(days, format=formats[0], errors="coerce")

@@ -483,7 +483,8 @@ def header_said(found: int, taken: int) -> str:
 # a column's number: 1, (1), A, (A), and a computed column's «(5)=(4)/2»
 _COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2}|[A-Za-z])\)?(?:\s*=.*)?$")
 # a row of totals begins with one of these, as written, with their marks (a unit's code «TONG» is no total)
-_TOTALS = re.compile(r"^(?:tổng cộng|tổng số)(?:\s|[:.(]|$)|^(?:tổng|cộng)\s*(?:[:.(]|toàn\b|chung\b|$)")
+_TOTALS = re.compile(r"^(?:tổng cộng|tổng số)(?:\s|[:.(]|$)|^(?:tổng|cộng)\s*(?:[:.(]|toàn\b|chung\b|$)"
+                     r"|^(?:grand )?total\s*(?:[:.(]|$)")  # an Excel table's totals row in English
 # A cell of a signature block holds nothing else: the place and date line, a signer's title, the signing note.
 _SIGNATURE = re.compile(
     r"^(?:[^,]{0,40},\s*)?ngay\W*(?:\d+|\.+|…)?\W*thang\W*(?:\d+|\.+|…)?\W*nam\W*(?:\d{4}|\.+|…)?\W*$"
@@ -1070,7 +1071,9 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
     name = path.name
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise IngestError([Problem(name, f"không đọc được loại tệp «{suffix}» (chỉ nhận .csv, .txt, .xlsx, .parquet)")])
+        hint = ("; mở tệp bằng Excel hoặc LibreOffice rồi lưu lại dạng Excel Workbook (.xlsx)"
+                if suffix in (".xls", ".ods", ".xlsb", ".fods", ".numbers") else "")
+        raise IngestError([Problem(name, f"không đọc được loại tệp «{suffix}» (chỉ nhận .csv, .txt, .xlsx, .parquet){hint}")])
     same_as_named(path)
     kinds = list(kinds)
     try:
