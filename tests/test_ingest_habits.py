@@ -917,3 +917,22 @@ def test_an_old_or_libreoffice_workbook_is_refused_saying_how_to_save_it(engine,
     path = tmp_path / "so_lieu.ods"
     path.write_bytes(b"PK\x03\x04")
     assert "lưu lại dạng Excel Workbook (.xlsx)" in refused_text(engine, path)
+
+
+def test_rows_naming_a_group_of_units_are_a_form_s_lines(engine, tmp_path):
+    """«I. KHỐI SỞ, BAN, NGÀNH» typed across the table above its units, or «II» in the «STT» column beside «Khối
+    xã»: each had been refused as a row of empty required cells. A row of one code alone is still refused."""
+    from helpers import refused as refused_text
+
+    ingest_file(engine, units_file(tmp_path))
+    headers = ["STT"] + FACT_HEADERS
+    rows = [headers, ["", "I. KHỐI SỞ, BAN, NGÀNH"], [1, "SKHCN", "Năm 2024", "van_ban_di", 120, ""],
+            ["II", "Khối xã"], [2, "XA0001", "Năm 2024", "van_ban_di", 95, ""]]
+    path = _book_of(tmp_path / "so_lieu.xlsx", {"Số liệu": rows})
+    result = ingest_file(engine, path)
+    assert result.rows == 2
+    assert result.notes == ["bỏ qua dòng 2: dòng tên nhóm «I. KHỐI SỞ, BAN, NGÀNH»",
+                            "bỏ qua dòng 4: dòng tên nhóm «Khối xã»"]
+    rows[3] = [3, "STP"]
+    problems = refused_text(engine, _book_of(tmp_path / "so_lieu_2.xlsx", {"Số liệu": rows}))
+    assert "so_lieu_2.xlsx, dòng 4, cột «Kỳ báo cáo»: ô bắt buộc đang để trống" in problems

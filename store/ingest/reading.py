@@ -21,7 +21,7 @@ import pandas as pd
 
 from store.ingest import encodings
 from store.ingest.columns import data_columns, fold, header_key, row_numbers
-from store.ingest.problems import IngestError, Problem, thousands
+from store.ingest.problems import IngestError, Problem, shown, thousands
 
 # A table as text: CSV, and Excel's «Unicode Text» (.txt: UTF-16, tab-separated) or a .tsv, read alike
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -530,6 +530,20 @@ def _filled_cells(row) -> list[str]:
     return [text for text in (_cell_str(v) for v in row) if text]
 
 
+# A row naming a group of the rows under it, typed once across the table: «I. KHỐI SỞ, BAN, NGÀNH», «B. Cấp xã»,
+# or «II» in the «STT» column beside «Khối huyện»
+_SECTION = re.compile(r"^(?:[ivx]+|[a-z])\s*[.)/]\s*\S|^(?:khoi|nhom|cap|phan|khu vuc|don vi cap)\b")
+_SECTION_MARK = re.compile(r"^(?:[IVX]+|[A-Z])[.)]?$")
+
+
+def _section(every: list[str], counted: list[str]) -> bool:
+    """Whether a row names a group: one cell of words (beside, perhaps, its numeral in the «STT» column)."""
+    if len(counted) != 1 or len(every) > 2 or (len(every) == 2 and not _SECTION_MARK.match(every[0])):
+        return False
+    text = counted[0]
+    return not any(c.isdigit() for c in text[:1]) and (len(every) == 2 or bool(_SECTION.match(fold(text))))
+
+
 def _numbering(cells: list[str]) -> bool:
     """Whether the cells number the columns: 1, 2, 3… or (A), (B)…, in order (letters, then numbers from 1)."""
     found = [_COLUMN_NUMBER.match(c) for c in cells]
@@ -555,6 +569,9 @@ def without_form_lines(sheet: Sheet) -> Sheet:
         if cells and _totals(cells):
             drop.add(i)
             notes.append(f"bỏ qua dòng {numbers[i]}: dòng tổng cộng (hệ thống tự tính)")
+        elif _section(cells, rows[i]):
+            drop.add(i)
+            notes.append(f"bỏ qua dòng {numbers[i]}: dòng tên nhóm «{shown(rows[i][0], 40)}»")
     end = len(rows)
     while end and _under_table(rows[end - 1]):
         end -= 1
