@@ -936,3 +936,19 @@ def test_rows_naming_a_group_of_units_are_a_form_s_lines(engine, tmp_path):
     rows[3] = [3, "STP"]
     problems = refused_text(engine, _book_of(tmp_path / "so_lieu_2.xlsx", {"Số liệu": rows}))
     assert "so_lieu_2.xlsx, dòng 4, cột «Kỳ báo cáo»: ô bắt buộc đang để trống" in problems
+
+
+def test_rows_hidden_by_a_filter_are_read_and_said(engine, tmp_path):
+    """A sheet filtered to one unit's rows still holds the others: they land, as the file holds them, and the
+    status says which rows were hidden (nothing had told the sender)."""
+    ingest_file(engine, units_file(tmp_path))
+    wb = Workbook()
+    for row in [FACT_HEADERS, ["SKHCN", "Năm 2024", "van_ban_di", 120, ""], ["STP", "Năm 2024", "van_ban_di", 80, ""],
+                ["XA0001", "Năm 2024", "van_ban_di", 60, ""]]:
+        wb.active.append(row)
+    wb.active.auto_filter.ref = "A1:E4"
+    for r in (3, 4):
+        wb.active.row_dimensions[r].hidden = True
+    wb.save(tmp_path / "so_lieu.xlsx")
+    result = ingest_file(engine, tmp_path / "so_lieu.xlsx")
+    assert result.rows == 3 and "dòng 3, 4 đang ẩn trên trang (lọc hoặc ẩn dòng) vẫn được đọc" in result.notes

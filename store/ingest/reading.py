@@ -295,6 +295,7 @@ class _Xml:
     uncomputed: list[tuple[int, str]] = field(default_factory=list)
     percent: list[tuple[int, str]] = field(default_factory=list)
     links: dict[tuple[int, str], str] = field(default_factory=dict)  # (row, column letter) → the address linked
+    hidden: list[int] = field(default_factory=list)  # rows hidden (by a filter, or by hand)
 
 
 def _percent_styles(wb) -> list[int]:
@@ -339,11 +340,17 @@ def _xml(wb, ws) -> _Xml:
                     ref = re.match(r"([A-Z]+)(\d+)$", attributes.get("ref", "").split(":")[0])
                     if target and ref:
                         found.links[(int(ref[2]), ref[1])] = target
+            if b"hidden=" in text:
+                found.hidden += [int(m[1]) for m in _HIDDEN_ROW.finditer(text)]
             tail = text[-400:] if b"<" in text[-400:] else b""
     # what sits at a block's edge is found in both blocks
     found.merged, found.uncomputed = list(dict.fromkeys(found.merged)), list(dict.fromkeys(found.uncomputed))
     found.percent = list(dict.fromkeys(found.percent))
+    found.hidden = sorted(set(found.hidden))
     return found
+
+
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\shidden="(?:1|true)")[^>]*?\sr="(\d+)"')
 
 
 # A cell's link: the sheet's <hyperlink ref="E2" r:id="rId1"/> (its address in the sheet's relationships), or a
@@ -468,6 +475,11 @@ def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, 
     notes = [said] if said else []
     if found or taken > 1:
         notes.append(header_said(found, taken))
+    hidden = np.intersect1d(numbers, xml.hidden)
+    if len(hidden):  # a sheet filtered to a unit's rows still sends them all: said, as they are read
+        listed = ", ".join(map(str, hidden[:SHOWN_CELLS])) + (f" và {len(hidden) - SHOWN_CELLS} dòng khác"
+                                                               if len(hidden) > SHOWN_CELLS else "")
+        notes.append(f"dòng {listed} đang ẩn trên trang (lọc hoặc ẩn dòng) vẫn được đọc")
     return Sheet(frame, numbers, found + taken, title, notes)
 
 
