@@ -704,3 +704,14 @@ def test_a_file_of_another_kind_than_its_name_says_is_refused_saying_what_it_is(
         made.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) if written == "xls" else b"")
     path = made.rename(tmp_path / named)
     assert refused(loaded, path) == [f"{named}: {message}"]
+
+
+def test_a_small_register_of_date_cells_and_one_pasted_day_is_the_sheet_s_own(loaded, tmp_path):
+    """Two date cells of March (the 10th, the 5th) and «18/03/2024» pasted as text: a US-set Excel would have made
+    the cells October and May. Refused before as maybe swapped; the cells fall in the typed month as they read."""
+    from datetime import datetime
+
+    rows = [["SKHCN", "Quý I/2024", datetime(2024, 3, 10), "1/BC"], ["STP", "Quý I/2024", datetime(2024, 3, 5), "2/BC"],
+            ["XA0001", "Quý I/2024", "18/03/2024", "3/BC"]]
+    path = write_xlsx(tmp_path / "bc.xlsx", ["Mã đơn vị", "Kỳ báo cáo", "Ngày gửi", "Số hiệu văn bản"], rows)
+    assert ingest_file(loaded, path).rows == 3

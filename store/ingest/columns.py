@@ -534,6 +534,8 @@ class Day(Column):
         if not sure.any() or either.any() or (is_stamp & parsed.notna() & (parsed.dt.day > 12)).any():
             return
         swappable = is_stamp & parsed.notna() & (parsed.dt.day != parsed.dt.month)
+        if _nearer_as_read(parsed[swappable], parsed[sure]):
+            return
         witness = f"dòng {out.row_of(int(np.flatnonzero(sure.to_numpy())[0]))}: «{days[sure].iloc[0]}»"
         out.rows(swappable, self.header,
                  lambda v: f"ô ngày của Excel «{v:%d/%m/%Y}» có thể đã bị đảo ngày và tháng: cột này có ngày gõ dạng "
@@ -542,6 +544,15 @@ class Day(Column):
 
 
 _DAY_MONTH_TYPED = re.compile(r"^(\d{1,2})/(\d{1,2})/\d{4}$")
+
+
+def _nearer_as_read(cells: pd.Series, typed: pd.Series) -> bool:
+    """Whether date cells fall in the months of the days typed as text as they read, and outside them with day and
+    month swapped: a register of March with date cells of March and a day typed as text is a sheet that reads
+    days as we do; a US-set Excel's cells fall among the typed months only swapped. Over a whole year, not told."""
+    months = set(typed.dt.month)
+    return (not cells.empty and bool(cells.dt.month.isin(months).all())
+            and not bool(cells.dt.day.isin(months).any()))
 
 
 @dataclass(frozen=True)
