@@ -69,6 +69,14 @@ def save_workbook(wb: Workbook, path: Path) -> Path:
     return Path(path)
 
 
+def as_text(cell):
+    """A cell whose text starts with «=» (a unit named «=HYPERLINK(…)», a finding «=cmd|…») holds it as text: openpyxl
+    makes any such string a formula, which the sheet would run when opened. Returns the cell."""
+    if cell.data_type == "f" and isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def frame_to_workbook(frame, sheet: str = "Dữ liệu") -> Workbook:
     """A plain sheet: the frame's columns as row 1, its rows below (missing values as empty cells) — for files
     read back by a program (templates, exports); a table for people is ``table_workbook``."""
@@ -78,6 +86,9 @@ def frame_to_workbook(frame, sheet: str = "Dữ liệu") -> Workbook:
     ws.append(list(frame.columns))
     for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False):
         ws.append(list(row))
+    for row in ws.iter_rows():
+        for cell in row:
+            as_text(cell)
     return wb
 
 
@@ -182,15 +193,15 @@ def add_table(wb: Workbook, table: Table, taken: set[str], subtitle: str = "") -
     """``table`` as a sheet: its title (and ``subtitle``) above the header row, ready to print."""
     ws = wb.create_sheet(sheet_name(table.title or "Bảng", taken))
     width = max(1, len(table.columns))
-    ws.cell(1, 1, table.title or ws.title).font = Font(bold=True, size=13)
+    as_text(ws.cell(1, 1, table.title or ws.title)).font = Font(bold=True, size=13)
     ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     if subtitle:
-        ws.cell(2, 1, subtitle).font = Font(italic=True)
+        as_text(ws.cell(2, 1, subtitle)).font = Font(italic=True)
         ws.cell(2, 1).alignment = Alignment(horizontal="center")
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     for i, column in enumerate(table.columns, start=1):
-        cell = ws.cell(HEADER_ROW, i, column)
+        cell = as_text(ws.cell(HEADER_ROW, i, column))
         cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, GRID
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
     rows = [[_cell(v, table.kind(i)) for i, v in enumerate(row)] for row in table.rows]
@@ -200,7 +211,7 @@ def add_table(wb: Workbook, table: Table, taken: set[str], subtitle: str = "") -
     styled: dict[tuple, object] = {}
     for r, row in enumerate(rows, start=HEADER_ROW + 1):
         for i, value in enumerate(row, start=1):
-            cell = ws.cell(r, i, value)
+            cell = as_text(ws.cell(r, i, value))
             key = (i, tuple(cell._style) if cell._style is not None else None)
             if (known := styled.get(key)) is not None:
                 cell._style = copy(known)

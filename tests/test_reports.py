@@ -243,3 +243,25 @@ def test_the_radar_for_pages_is_svg_written_directly_same_bytes_for_the_same_dat
     assert svg.startswith("<svg") and svg.count('fill-opacity="0.08"') == 2  # one shape per series
     assert "Tiến độ &lt;giải quyết&gt;" in svg and "Sở A" in svg and "Bình quân" in svg
     assert "matplotlib" not in svg  # not a plotting library's output
+
+
+def test_text_that_starts_like_a_formula_is_written_as_text(tmp_path):
+    """Guard: reports.xlsx.as_text. A unit named «=HYPERLINK(…)» or a finding «=cmd|' /C calc'!A0», ingested as
+    text, came out of every exported sheet as a live formula, run when the sheet is opened."""
+    import zipfile
+
+    import pandas as pd
+
+    from reports.model import Table
+    from reports.xlsx import frame_to_workbook, save_workbook, table_workbook
+
+    evil = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example","Sở Xây dựng")', "+1+1", "@SUM(A1)"]
+    table = Table(("Đơn vị", "Kiến nghị"), tuple((e, e) for e in evil), title=evil[1])
+    for name, wb in (("bang.xlsx", table_workbook(table, subtitle=evil[0])),
+                     ("du_lieu.xlsx", frame_to_workbook(pd.DataFrame({"Tên": evil})))):
+        path = save_workbook(wb, tmp_path / name)
+        with zipfile.ZipFile(path) as z:
+            sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets and not any(b"<f>" in s or b"<f " in s for s in sheets)
+        cells = [c.value for row in load_workbook(path).active.iter_rows() for c in row if c.value]
+        assert set(evil) <= set(cells)
