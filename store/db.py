@@ -38,7 +38,10 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def database_url(url: str | None = None) -> str:
-    return url or os.environ.get("CCHC_DATABASE_URL") or DEFAULT_URL
+    """The store's address; PostgreSQL's usual «postgresql://» (or «postgres://») is reached with psycopg 3, the
+    driver installed (SQLAlchemy would look for psycopg2, and fail with «No module named 'psycopg2'»)."""
+    url = url or os.environ.get("CCHC_DATABASE_URL") or DEFAULT_URL
+    return re.sub(r"^(?:postgresql|postgres)://", "postgresql+psycopg://", url)
 
 
 # How long a write waits for another to finish on SQLite (one writer at a time) before it fails: an import of

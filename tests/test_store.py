@@ -244,3 +244,18 @@ def test_facts_read_once_for_a_run_are_what_the_store_gives_and_see_a_fact_added
             assert got.set_index("indicator").loc["van_ban_ky_so", "value"] == 119
     with Session(db) as s:  # outside, the store is asked as ever
         pd.testing.assert_frame_equal(current_facts(s, ["2024-NAM"]), got)
+
+
+def test_postgresql_s_usual_address_reaches_it_with_the_driver_installed():
+    """«postgresql://…» had failed with «No module named 'psycopg2'» (exit 3): it is psycopg 3's."""
+    from conftest import POSTGRES_URL
+    from store.db import make_engine
+
+    usual = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+    engine = make_engine(usual)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        engine.dispose()
+    assert make_engine("postgres://u@h/db").url.drivername == "postgresql+psycopg"
