@@ -175,3 +175,21 @@ def test_dossiers_sent_with_the_figures_that_correct_their_declared_part_land_to
     fifty = write_csv(tmp_path / "so_lieu_lai.csv", FACT_HEADERS, [["STP", "Năm 2024", "hs_dong_bo_dvcqg", "50", "y"]])
     with pytest.raises(IngestError):  # the figure is still checked, against the dossiers written before it
         ingest_files(store, [ten, fifty])
+
+
+@pytest.mark.parametrize("made", ["pipe", "link to /dev/zero"])
+def test_a_pipe_or_a_device_named_as_a_file_is_refused_as_no_file(engine, tmp_path, made):
+    """It had been refused as «không tìm thấy tệp»: the file is there, but it is no spreadsheet."""
+    import os
+
+    path = tmp_path / "so_lieu.csv"
+    if made == "pipe":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    before = snapshot(engine)
+    with pytest.raises(IngestError) as err:
+        ingest_files(engine, [path])
+    [problem] = err.value.problems
+    assert problem.message.startswith("không phải tệp thường") and problem.file == str(path)
+    assert snapshot(engine) == before

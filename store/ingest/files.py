@@ -73,6 +73,8 @@ def _prepare(engine: Engine, status: FileStatus, kind: Kind | None, year: int | 
     if path.is_dir():
         raise IngestError([Problem(str(path), f"là một thư mục, không phải tệp: hãy chỉ ra các tệp trong đó "
                                               f"(ví dụ {path / '*.xlsx'})")])
+    if path.exists() and not path.is_file():  # a pipe, a device (a link to /dev/zero): never a spreadsheet
+        raise IngestError([Problem(str(path), "không phải tệp thường (đường ống, thiết bị…): hãy chỉ ra tệp dữ liệu")])
     if not path.is_file():
         raise IngestError([Problem(str(path), "không tìm thấy tệp")])
     try:
