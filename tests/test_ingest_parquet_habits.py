@@ -191,3 +191,23 @@ def test_a_column_named_twice_is_refused_as_a_sheet_s_header(engine, tmp_path, k
     pq.write_table(pa.Table.from_arrays(columns + [columns[3]], names=headers + [headers[3]]), path)
     assert refused(engine, path).splitlines()[0] == (
         f"{kind}.parquet, dòng 1, cột «{headers[3]}»: cột «{headers[3]}» xuất hiện hai lần")
+
+
+@pytest.mark.parametrize("made", ["bytes", "list", "record"])
+def test_a_column_of_bytes_lists_or_records_is_refused_naming_it(engine, tmp_path, made):
+    """Guard: store.ingest.reading.parquet_types. «Mã hồ sơ» as bytes had landed as «b'H0'», as a list as «[0]»,
+    and as a record failed with a bare KeyError (exit 3). A file of figures is read whole: the same refusal."""
+    from helpers import FACT_HEADERS
+
+    ingest_file(engine, units_file(tmp_path))
+    table = pa.Table.from_pandas(_frame(_rows()), preserve_index=False)
+    codes = table.column("Mã hồ sơ").to_pylist()
+    odd = {"bytes": pa.array([c.encode() for c in codes], pa.binary()), "list": pa.array([[i] for i in range(len(codes))]),
+           "record": pa.array([{"ma": c} for c in codes])}[made]
+    table = table.set_column(table.schema.get_field_index("Mã hồ sơ"), "Mã hồ sơ", odd)
+    pq.write_table(table, tmp_path / "ho_so.parquet")
+    assert "ho_so.parquet, dòng 1, cột «Mã hồ sơ»: cột «Mã hồ sơ» của tệp Parquet có kiểu" in refused(
+        engine, tmp_path / "ho_so.parquet")
+    figures = pa.table({h: pa.array([["SKHCN"]]) if h == "Mã đơn vị" else pa.array(["x"]) for h in FACT_HEADERS})
+    pq.write_table(figures, tmp_path / "so_lieu.parquet")
+    assert "cột «Mã đơn vị» của tệp Parquet có kiểu list<" in refused(engine, tmp_path / "so_lieu.parquet")

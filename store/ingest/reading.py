@@ -1029,6 +1029,30 @@ def _pandas_csv(fh, options: dict) -> pd.DataFrame:
         return pd.DataFrame(columns=options["names"], dtype="str")
 
 
+def parquet_types(name: str, schema) -> None:
+    """A Parquet column must hold cells a sheet could: text, numbers, yes/no, days. Bytes, lists and records had
+    landed as «b'H0'» and «[0]» (a dossier then twice under two codes), or failed with a bare KeyError."""
+    import pyarrow as pa
+
+    def plain(t) -> bool:
+        if pa.types.is_dictionary(t):
+            return plain(t.value_type)
+        return (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
+                or pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t) or pa.types.is_boolean(t)
+                or pa.types.is_date(t) or pa.types.is_timestamp(t) or pa.types.is_null(t))
+
+    bad = [(f.name, f.type) for f in schema if not plain(f.type)]
+    if bad:
+        raise IngestError([Problem(name, f"cột «{n}» của tệp Parquet có kiểu {t} (không phải chữ, số hay ngày): hãy "
+                                         "ghi cột dưới dạng chữ", 1, n) for n, t in bad])
+
+
+def _schema(path: Path):
+    import pyarrow.parquet as pq
+
+    return pq.read_schema(path)
+
+
 def _no_column_twice(path: Path, kinds: list) -> None:
     """A Parquet file may name a column twice, which pandas' reader refuses in Arrow's words (its schema and
     fields of its own): refused as a sheet's header naming a column twice is."""
@@ -1110,6 +1134,7 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
             return without_form_lines(_read_csv(path, kinds))
         if suffix == ".parquet":
             _no_column_twice(path, kinds)
+            parquet_types(name, _schema(path))
             _not_too_long(path)
             frame = pd.read_parquet(path)
             # rows of nulls and empty text are empty rows, as in a CSV, and so are those of a row number alone

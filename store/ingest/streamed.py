@@ -361,7 +361,9 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector,
         headers, sep, body_at, found, _ = head
         keep = [j for j, h in enumerate(headers) if h]
     else:
-        headers, found = list(pq.ParquetFile(path).schema_arrow.names), 0
+        schema = pq.ParquetFile(path).schema_arrow
+        reading.parquet_types(path.name, schema)
+        headers, found = list(schema.names), 0
         keep = list(range(len(headers)))
     written = [headers[j] for j in keep]
     mapping = _header_map(kind, written, out)
