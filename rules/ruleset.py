@@ -8,6 +8,7 @@ sub-criterion) whose leaves turn an expression's value into points by one of the
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
 import re
@@ -21,6 +22,7 @@ from typing import Any
 import yaml
 
 from base import rule_uses as uses
+from base.unit_kinds import UNIT_KINDS
 from rules.expr import Compiled, ExpressionError, compile_expression
 from rules.methods import DIRECTIONS, METHODS
 
@@ -186,11 +188,20 @@ class RuleSetError(ValueError):
         super().__init__("\n".join(map(str, problems)))
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def read_yaml(text: str, file: str, lines: bool = False, names: bool = False) -> Any:
     """``text`` read as bounded safe YAML (mappings carry ``__line__`` when ``lines``; every key must be a name,
     a string, when ``names``); RuleSetError naming the file and line on anything it cannot or may not read."""
     if len(text) > MAX_BYTES:
         raise RuleSetError([Problem(file, None, None, f"tệp quá lớn (tối đa {MAX_BYTES // 1024} KB)")])
+    if control := _CONTROL.search(text):
+        # a NUL had stopped YAML's reader with no file named (exit 3); an escape in a title reached the terminal and
+        # the documents as it is
+        line = text.count("\n", 0, control.start()) + 1
+        raise RuleSetError([Problem(file, line, None, f"ký tự điều khiển U+{ord(control[0]):04X} (không nhìn thấy): "
+                                                      "hãy xóa nó")])
     loader = (_Names if names else _Loader if lines else _Bounded)(text)  # all three are SafeLoaders
     try:
         data = loader.get_single_data()
@@ -472,6 +483,11 @@ def _kinds(value: Any, line, where: str, check: _Checker) -> frozenset[str] | No
     if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
         check.add(line, where, "«applies_to» là một danh sách loại đơn vị")
         return None
+    for kind in kinds:  # a slip («so_ngang») had scored no unit at all, the run saved empty
+        if kind not in UNIT_KINDS:
+            near = difflib.get_close_matches(kind, list(UNIT_KINDS), n=1)
+            check.add(line, where, f"loại đơn vị «{_short(kind, 40)}» không có"
+                                   + (f" (có phải «{near[0]}»?)" if near else "") + f"; các loại: {', '.join(UNIT_KINDS)}")
     return frozenset(kinds)
 
 

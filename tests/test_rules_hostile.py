@@ -253,6 +253,11 @@ BROKEN = [
     ("bi-danh", HEAD + "inputs:\n  a: A\n" + laughs("  ") + LEAF.format(value="a")),
     ("sai-dang", HEAD + "inputs: [a, b]\ncriteria: {a: 1}\nclassification: 3\n"),
     ("markup", rule_file("a").replace('id: "1.1"', 'id: "[bold]1.1[/]"').replace("method: threshold", "method: x")),
+    # a kind of unit mistyped had scored no unit, the run saved empty; control characters had reached the terminal
+    # and the documents, a NUL had stopped YAML's reader with no file named
+    ("sai-loai", rule_file("a").replace("entity: unit\n", "entity: unit\napplies_to: [so_ngang]\n")),
+    ("dieu-khien", rule_file("a").replace("title: Tỷ lệ văn bản ký số", 'title: "\x1b]0;PWNED\x07 Tỷ lệ"')),
+    ("nul", rule_file("a").replace("title: Nhóm 1", "title: Nhóm\x00 1")),
 ]
 
 
@@ -260,6 +265,10 @@ BROKEN = [
 def test_check_test_and_explain_refuse_an_invalid_rule_set_alike(tmp_path, name, text):
     said = rules_refused_alike(tmp_path, text, name)
     assert said.startswith(f"{name}.yaml") and "dòng" in said
+    if name == "sai-loai":
+        assert "loại đơn vị «so_ngang» không có (có phải «so_nganh»?)" in said
+    if name in ("dieu-khien", "nul"):
+        assert "ký tự điều khiển U+" in said and "\x1b" not in said
 
 
 def test_commands_that_take_a_rule_set_option_refuse_it_with_exit_1(tmp_path):

@@ -8,17 +8,12 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from base.unit_kinds import UNIT_KINDS
 from store import models
 from store.ingest.columns import Choice, Text
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector
 
-UNIT_KINDS = {
-    "tinh": "UBND tỉnh",
-    "so_nganh": "Sở, ban, ngành",
-    "xa_phuong": "UBND xã, phường",
-    "phong_ban": "Phòng, đơn vị trực thuộc",
-}
 # Which kind of unit may sit under which.
 PARENT_KINDS = {"tinh": set(), "so_nganh": {"tinh"}, "xa_phuong": {"tinh"}, "phong_ban": {"so_nganh", "xa_phuong"}}
 
