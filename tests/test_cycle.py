@@ -178,6 +178,17 @@ def test_a_corrected_findings_file_withdraws_or_keeps_the_appraisal_it_set(provi
     assert "thẩm định 3/4 điểm — Đã bổ sung minh chứng" in line.sentence
 
 
+def test_two_points_for_one_criterion_or_points_for_a_unit_not_scored_are_refused(province, tmp_path):
+    """Two rows giving SXD's 1.3 points 1 and 0: which held depended on the rows' order. Points for a commune under
+    a rule set of departments only, or for the province under Decision 766, had been written, never to count."""
+    rows = [[2024, "SXD", "05/08/2024", "1.3", "Chưa niêm yết", "y", "30/09/2024", "qd766-2022", 1],
+            [2024, "SXD", "05/08/2024", "1.3", "Chưa cập nhật", "y", "30/09/2024", "qd766-2022", 0],
+            [2024, "TINH", "05/08/2024", "1.3", "x", "y", "30/09/2024", "qd766-2022", 1]]
+    text = refused(province, write_xlsx(tmp_path / "kq.xlsx", FINDING_HEADERS, rows))
+    assert "kq.xlsx, dòng 3, cột «Điểm thẩm định»: tiêu chí này của đơn vị đã có điểm thẩm định ở dòng 2" in text
+    assert "kq.xlsx, dòng 4, cột «Mã đơn vị»: bộ tiêu chí «qd766-2022» không chấm tiêu chí này cho đơn vị «TINH»" in text
+
+
 @pytest.mark.parametrize("row, column, message", [
     ([2024, "STP", "05/08/2024", "9.9", "x", "y", "30/09/2024", "qd766-2022", 1], "Tiêu chí", "không có tiêu chí «9.9»"),
     ([2024, "STP", "05/08/2024", "1.3", "x", "y", "30/09/2024", "qd766-2022", 7], "Điểm thẩm định", "vượt điểm tối đa"),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from base.rule_uses import family
+from base.unit_kinds import UNIT_KINDS
 from base.vn import number
 from rules.ruleset import NoRuleSetInForce, RuleSet, RuleSetError, choose
 from store import calendar, models
@@ -85,7 +86,8 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     for name, year in named.itertuples(index=False):
         rows = frame["ruleset"].eq(name) & frame["year"].eq(year)
         try:
-            leaves = {leaf.id: leaf.max for leaf in _chosen(name, year).leaves}
+            chosen = _chosen(name, year)
+            leaves = {leaf.id: leaf.max for leaf in chosen.leaves}
         except NoRuleSetInForce as e:
             out.rows(rows, "Bộ tiêu chí", str(e))
             continue
@@ -98,6 +100,22 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
         top = frame["criterion"].map(leaves)
         out.rows(rows & scored & known & (frame["points"] > top), "Điểm thẩm định",
                  lambda v: f"điểm thẩm định {number(v, 6)} vượt điểm tối đa của tiêu chí", frame["points"])
+        # points for a unit the rule set (or the criterion) does not score had been written, never to count
+        kinds = frame["unit"].map(lambda u: ctx.units.get(u, (None, None))[1])
+        applies = {leaf.id: leaf.applies_to or chosen.applies_to for leaf in chosen.leaves}
+        outside = pd.Series([bool(applies.get(c)) and k is not None and k not in applies[c]
+                             for c, k in zip(frame["criterion"], kinds)], index=frame.index)
+        out.rows(rows & scored & known & outside, "Mã đơn vị",
+                 lambda v: f"bộ tiêu chí «{name}» không chấm tiêu chí này cho đơn vị «{v}» "
+                           f"({UNIT_KINDS.get(ctx.units[v][1], ctx.units[v][1])})", frame["unit"])
+    # two points for one criterion of one unit: which would hold depended on the rows' order
+    points_key = frame.loc[scored, ["year", "unit", "criterion", "ruleset"]]
+    first = points_key.reset_index(drop=False).groupby(["year", "unit", "criterion", "ruleset"])["index"].transform("min")
+    twice = pd.Series(False, index=frame.index)
+    twice[points_key.index] = first.to_numpy() != points_key.index.to_numpy()
+    out.rows(twice, "Điểm thẩm định", lambda pos: f"tiêu chí này của đơn vị đã có điểm thẩm định ở dòng "
+                                                  f"{out.row_of(frame.index.get_loc(pos))}: mỗi tiêu chí một điểm",
+             pd.Series(first.to_numpy(), index=points_key.index).reindex(frame.index))
 
 
 def _chosen(name: str, year) -> RuleSet:
