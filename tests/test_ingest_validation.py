@@ -715,3 +715,19 @@ def test_a_small_register_of_date_cells_and_one_pasted_day_is_the_sheet_s_own(lo
             ["XA0001", "Quý I/2024", "18/03/2024", "3/BC"]]
     path = write_xlsx(tmp_path / "bc.xlsx", ["Mã đơn vị", "Kỳ báo cáo", "Ngày gửi", "Số hiệu văn bản"], rows)
     assert ingest_file(loaded, path).rows == 3
+
+
+@pytest.mark.parametrize("code", ["ＳＮＶ", "\u0421NV", "SN\u0392"])  # full-width; a Cyrillic С; a Greek Β
+@pytest.mark.parametrize("rows", [1, 3000])  # a unit's code read whole; a dossier's unit read in slices
+def test_a_code_of_letters_drawn_as_latin_ones_is_refused(loaded, tmp_path, code, rows):
+    """«ＳＮＶ» or «СNV» looked like «SNV» and became a second unit, a second person, without a word."""
+    said = "trông như chữ Latinh nhưng là ký tự khác (chữ toàn độ rộng, chữ Kirin hoặc Hy Lạp)"
+    if rows == 1:
+        path = write_csv(tmp_path / "don_vi.csv", UNIT_HEADERS, [[code, "Sở Nội vụ", "Sở, ban, ngành", "TINH"]])
+        [problem] = refused(loaded, path)
+        assert problem.startswith("don_vi.csv, dòng 2, cột «Mã đơn vị»: mã có chữ «") and said in problem
+        return
+    data = [dossier(code=f"HS{i:04d}") for i in range(rows)]
+    data[2500][0] = code
+    problems = refused(loaded, write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, data), year=2024)
+    assert any(p.startswith("ho_so.csv, dòng 2502, cột «Mã đơn vị»: mã có chữ «") and said in p for p in problems)

@@ -28,16 +28,25 @@ def _re2_class(ranges) -> str:
 IN_TEXT = re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in TEXT_RANGES) + "]")
 _QUICK_IN_CODE = re.compile(IN_TEXT.pattern[:-1] + "\\t\\n\\r]")  # and what Unicode's categories add to it
 IN_TEXT_RE2 = _re2_class(TEXT_RANGES)
-IN_CODE_RE2 = "[" + "".join(f"\\p{{{c}}}" for c in _UNSEEN) + "".join(f"\\x{{{c:x}}}" for c in _FILLERS) + "]"
+# Letters drawn as Latin ones but of another script, or full-width («ＳＮＶ», «СNV» with a Cyrillic С): a code
+# holding one looked like «SNV» and became a second unit
+_LOOKALIKE_RE2 = "\\p{Cyrillic}\\p{Greek}\\x{ff01}-\\x{ff5e}"
+IN_CODE_RE2 = ("[" + "".join(f"\\p{{{c}}}" for c in _UNSEEN) + "".join(f"\\x{{{c:x}}}" for c in _FILLERS)
+               + _LOOKALIKE_RE2 + "]")
 
 
 def unseen_in_code(text: str) -> int | None:
     """Where the first character a code may not hold stands in ``text`` (None: nowhere); the same set as
     IN_CODE_RE2, by Unicode's categories."""
     for at, c in enumerate(text):
-        if (c < " " or "\x7f" <= c) and (unicodedata.category(c) in _UNSEEN or ord(c) in _FILLERS):
+        if (c < " " or "\x7f" <= c) and (unicodedata.category(c) in _UNSEEN or ord(c) in _FILLERS or lookalike(c)):
             return at
     return None
+
+
+def lookalike(c: str) -> bool:
+    """A letter drawn as a Latin one but another character: full-width, Cyrillic, Greek."""
+    return "\uff01" <= c <= "\uff5e" or unicodedata.name(c, "").startswith(("CYRILLIC", "GREEK"))
 
 
 def _first(text: str, code: bool) -> int | None:
@@ -63,6 +72,9 @@ def cells_holding(text, code: bool):
 def message(text: str, code: bool = False) -> str:
     """The refusal of a cell holding such a character: which one, and where."""
     at = _first(text, code) or 0
+    if code and text and lookalike(text[at]):
+        return (f"mã có chữ «{text[at]}» (U+{ord(text[at]):04X}, ký tự thứ {at + 1}) trông như chữ Latinh nhưng là ký tự "
+                f"khác (chữ toàn độ rộng, chữ Kirin hoặc Hy Lạp), nên là một mã khác: gõ lại bằng chữ Latinh")
     what = "dấu xuống dòng hoặc tab" if text[at:at + 1] in ("\t", "\n", "\r") else "ký tự điều khiển hoặc ký tự ẩn"
     return (f"ô có {what} (U+{ord(text[at]) if text else 0:04X}, ký tự thứ {at + 1}) — không nhìn thấy nhưng làm "
             f"giá trị khác đi: xóa ký tự này")
