@@ -324,8 +324,8 @@ def check_figure(ind: indicators.Indicator, text, field: str) -> float | None:
             raise Refused(f"{ind.label}: giá trị âm «{number(value, 2)}» không hợp lệ", field)
         if ind.integral and value != math.floor(value):
             raise Refused(f"{ind.label}: «{number(value, 2)}» phải là số nguyên", field)
-        if ind.max_value is not None and value > ind.max_value:
-            raise Refused(f"{ind.label}: «{number(value, 2)}» vượt quá {number(ind.max_value)}%", field)
+        if (why := ind.beyond(value)) is not None:
+            raise Refused(f"{ind.label}: {why}", field)
     return value
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from base.vn import number
+
 KINDS = {
     "so_dem": "số đếm (số nguyên ≥ 0)",
     "ty_le": "tỷ lệ % (0–100)",
@@ -26,10 +28,23 @@ class Indicator:
     source: str
     reference: str
     whole: str | None = None
+    # the figure's own bounds, where its definition sets them (a yes/no as 1 or 0, a rank from 1, an index out of
+    # 100, a plan's criterion out of its points): a value past them is a slip, refused
+    max: float | None = None
+    min: float | None = None
 
     @property
     def max_value(self) -> float | None:
-        return 100.0 if self.kind == "ty_le" else None
+        return 100.0 if self.kind == "ty_le" else self.max
+
+    def beyond(self, value: float) -> str | None:
+        """Why ``value`` cannot be this figure, or None."""
+        if self.max_value is not None and value > self.max_value:
+            top = f"{number(self.max_value, 6)}%" if self.unit == "%" else f"{number(self.max_value, 6)} {self.unit}"
+            return f"«{number(value, 6)}» vượt quá {top}"
+        if self.min is not None and value < self.min:
+            return f"«{number(value, 6)}» nhỏ hơn {number(self.min, 6)}"
+        return None
 
     @property
     def integral(self) -> bool:

@@ -178,6 +178,20 @@ def test_a_dot_before_three_digits_in_a_score_is_refused_as_ambiguous(loaded, tm
     assert any("cột «Điểm thẩm định»: «2.500» đọc theo cách viết Việt Nam là 2500" in p for p in refused(loaded, path))
 
 
+def test_a_figure_past_what_its_definition_allows_is_refused(loaded, tmp_path):
+    """A yes/no of 2, a rank of 0, DDCI of 500 out of 100, a plan's criterion of 999 points out of 3: each had
+    landed, and scored as the full points."""
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "website_du_thong_tin", "2", ""], ["SKHCN", "Năm 2024", "ddci_hang", "0", ""],
+        ["SKHCN", "Năm 2024", "ddci_diem", "500", ""], ["STP", "Năm 2024", "td_ke_hoach_cchc", "999", ""]])
+    problems = refused(loaded, path)
+    assert [p.rsplit(": ", 1)[1] for p in problems] == [
+        "«2» vượt quá 1 có/không", "«0» nhỏ hơn 1", "«500» vượt quá 100 điểm", "«999» vượt quá 3 điểm"]
+    ingest_file(loaded, write_csv(tmp_path / "so_lieu_2.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "website_du_thong_tin", "1", ""], ["SKHCN", "Năm 2024", "ddci_hang", "1", ""],
+        ["STP", "Năm 2024", "td_ke_hoach_cchc", "2,5", ""]]))
+
+
 def test_a_number_in_powers_of_ten_is_refused_its_digits_being_gone(loaded, tmp_path):
     """Excel shows a number too long for its cell as «1,23457E+11» and saves the CSV so: 123,457,000,000 had
     landed for 123,456,789,012."""

@@ -65,9 +65,13 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
         else:  # «65.234» is 65 234, or 65.234 as English writes it: a score or a rate may be either
             out.rows(rows & frame["value" + DOT_SUFFIX], "Giá trị",
                      lambda v: f"{ind.label}: {dot_before_three(_grouped(v))}", value)
-        if ind.max_value is not None:
-            out.rows(rows & (value > ind.max_value), "Giá trị",
-                     lambda v: f"{ind.label}: «{number(v, 6)}» vượt quá {number(ind.max_value, 6)}%", value)
+        if ind.max_value is not None or ind.min is not None:
+            outside = pd.Series(False, index=value.index)
+            if ind.max_value is not None:
+                outside |= value > ind.max_value
+            if ind.min is not None:
+                outside |= value < ind.min
+            out.rows(rows & outside, "Giá trị", lambda v, ind=ind: f"{ind.label}: {ind.beyond(v)}", value)
     if not out.problems:
         _check_parts(ctx, frame, out)
 
