@@ -40,7 +40,8 @@ class Indicator:
     def beyond(self, value: float) -> str | None:
         """Why ``value`` cannot be this figure, or None."""
         if self.max_value is not None and value > self.max_value:
-            top = f"{number(self.max_value, 6)}%" if self.unit == "%" else f"{number(self.max_value, 6)} {self.unit}"
+            top = {"%": f"{number(self.max_value, 6)}%", "điểm": f"điểm tối đa {number(self.max_value, 6)}"}.get(
+                self.unit, f"{number(self.max_value, 6)} {self.unit}")
             return f"«{number(value, 6)}» vượt quá {top}"
         if self.min is not None and value < self.min:
             return f"«{number(value, 6)}» nhỏ hơn {number(self.min, 6)}"

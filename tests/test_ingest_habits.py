@@ -453,11 +453,11 @@ def test_the_dot_groups_thousands_and_the_comma_marks_decimals_in_every_numeric_
         ["SKHCN", "Năm 2024", "van_ban_ky_so", "1.234", ""],
         ["SKHCN", "Năm 2024", "ty_le_hai_long", "98,3", ""],
         ["SKHCN", "Năm 2024", "so_ccvc", "1.234.567", ""],
-        ["SKHCN", "Năm 2024", "ddci_diem", "1.234,5", ""],
+        ["SKHCN", "Năm 2024", "van_ban_mat", "1.234,0", ""],
     ])
     ingest_file(units_loaded, path)
     assert _facts(units_loaded) == {"van_ban_di": 1577, "van_ban_ky_so": 1234, "ty_le_hai_long": 98.3,
-                                    "so_ccvc": 1234567, "ddci_diem": 1234.5}
+                                    "so_ccvc": 1234567, "van_ban_mat": 1234}
     path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="A", supplements="1.001")])
     ingest_file(units_loaded, path, year=2024)
     assert dossier_data.read(units_loaded)["supplements"].tolist() == [1001]

@@ -186,7 +186,7 @@ def test_a_figure_past_what_its_definition_allows_is_refused(loaded, tmp_path):
         ["SKHCN", "Năm 2024", "ddci_diem", "500", ""], ["STP", "Năm 2024", "td_ke_hoach_cchc", "999", ""]])
     problems = refused(loaded, path)
     assert [p.rsplit(": ", 1)[1] for p in problems] == [
-        "«2» vượt quá 1 có/không", "«0» nhỏ hơn 1", "«500» vượt quá 100 điểm", "«999» vượt quá 3 điểm"]
+        "«2» vượt quá 1 có/không", "«0» nhỏ hơn 1", "«500» vượt quá điểm tối đa 100", "«999» vượt quá điểm tối đa 3"]
     ingest_file(loaded, write_csv(tmp_path / "so_lieu_2.csv", FACT_HEADERS, [
         ["SKHCN", "Năm 2024", "website_du_thong_tin", "1", ""], ["SKHCN", "Năm 2024", "ddci_hang", "1", ""],
         ["STP", "Năm 2024", "td_ke_hoach_cchc", "2,5", ""]]))
@@ -745,3 +745,24 @@ def test_a_code_of_letters_drawn_as_latin_ones_is_refused(loaded, tmp_path, code
     data[2500][0] = code
     problems = refused(loaded, write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, data), year=2024)
     assert any(p.startswith("ho_so.csv, dòng 2502, cột «Mã đơn vị»: mã có chữ «") and said in p for p in problems)
+
+
+def test_days_and_years_not_yet_come_are_refused_where_they_must_have_been(loaded, tmp_path):
+    """A birth in 2030, a rating of 2030, a report received on 17/03/2099: each had landed (only dossiers were
+    checked). A deadline may lie ahead."""
+    from datetime import date
+
+    ahead = date.today().year + 3
+    people = write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB1", "Lò Văn A", "Nam", f"01/01/{ahead}", "Công chức", "Chuyên viên", "SKHCN", str(ahead),
+         "Hoàn thành tốt nhiệm vụ"]])
+    assert refused(loaded, people) == [
+        f"can_bo.csv, dòng 2, cột «Ngày sinh»: ngày 01/01/{ahead} là ngày chưa đến",
+        f"can_bo.csv, dòng 2, cột «Năm đánh giá»: năm {ahead} chưa đến"]
+    register = write_csv(tmp_path / "bc.csv", ["Mã đơn vị", "Kỳ báo cáo", "Ngày gửi", "Số hiệu văn bản"],
+                         [["SKHCN", "Quý I/2024", f"17/03/{ahead}", "1/BC"]])
+    assert f"bc.csv, dòng 2, cột «Ngày gửi»: ngày 17/03/{ahead} là ngày chưa đến" in refused(loaded, register)
+    findings = write_csv(tmp_path / "kq.csv", ["Năm kiểm tra", "Mã đơn vị", "Ngày kiểm tra", "Tiêu chí", "Tồn tại, hạn chế",
+                                               "Kiến nghị", "Thời hạn khắc phục"],
+                         [["2024", "STP", "12/06/2024", "", "Chưa ban hành kế hoạch", "Ban hành", f"31/07/{ahead}"]])
+    assert ingest_file(loaded, findings).rows == 1

@@ -75,9 +75,9 @@ AWARD_COLUMNS = (
     Choice("Danh hiệu, hình thức khen thưởng", "form", choices=FORM_WORDS, example="Chiến sĩ thi đua cơ sở",
            help="Cá nhân: " + " / ".join(FORMS["ca_nhan"].values()) + ". Tập thể: "
                 + " / ".join(FORMS["tap_the"].values()) + " (hoặc mã, chữ viết tắt: LĐTT, CSTĐCS, TTLĐXS …)"),
-    Year("Năm", "year"),
+    Year("Năm", "year", past=True),
     Text("Số quyết định", "decision_no", limit=100, example="125/QĐ-SKHCN"),
-    Day("Ngày quyết định", "decided_on", example="20/12/2024"),
+    Day("Ngày quyết định", "decided_on", past=True, example="20/12/2024"),
     Text("Cơ quan quyết định", "issuer", limit=50, example="SKHCN",
          help="Mã đơn vị ban hành quyết định (sở, UBND xã, UBND tỉnh)"),
     Text("Sáng kiến làm căn cứ", "initiatives", required=False, limit=1000, example="SK-2024-0012",
@@ -179,7 +179,7 @@ def load_awards(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: i
 
 RATING_COLUMNS = (
     Text("Mã tập thể", "unit", limit=50, example="SKHCN-VP", help="Mã đơn vị (sở, xã, phòng) được xếp loại"),
-    Year("Năm đánh giá", "year"),
+    Year("Năm đánh giá", "year", past=True),
     Choice("Mức xếp loại tập thể", "rating", choices={**{v: k for k, v in RATINGS.items()}, **{k: k for k in RATINGS}},
            example="Hoàn thành xuất sắc nhiệm vụ",
            help="Hoàn thành xuất sắc / tốt / Hoàn thành / Không hoàn thành nhiệm vụ (HTXSNV, HTTNV, HTNV, KHTNV)"),

@@ -424,6 +424,13 @@ class Year(Number):
     maximum: float | None = LAST_YEAR
     help: str = "Năm, 4 chữ số"
     example: str = "2024"
+    past: bool = False  # a year that has begun (a rating, an award, an inspection): a later one is a slip
+
+    def _read(self, raw: pd.Series, out: Collector) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+        read = super()._read(raw, out)
+        if self.past:
+            out.rows(read[0] > date.today().year, self.header, lambda v: f"năm {v:.0f} chưa đến", read[0])
+        return read
 
     def _beyond(self, text: str, top: float) -> str:
         return f"«{text}»: năm phải từ {self.minimum:g} đến {self.maximum:g}"
@@ -477,7 +484,10 @@ def _without_time(text: pd.Series) -> pd.Series:
 @dataclass(frozen=True)
 class Day(Column):
     """A date: dd/mm/yyyy (or dd-mm-yyyy) as people type it, yyyy-mm-dd as systems export it, either followed by the
-    time of day a system's export may add, or an Excel date."""
+    time of day a system's export may add, or an Excel date. ``past``: a day that has been (a birth, a decision, a
+    report received), refused when it has not come yet (a slip of the year, 2099 for 2024)."""
+
+    past: bool = False
 
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
         if pd.api.types.is_datetime64_any_dtype(raw.dtype):
@@ -518,6 +528,9 @@ class Day(Column):
             said = text.where(text.ne(""), parsed.dt.strftime("%d/%m/%Y"))
             out.rows(beyond, self.header, lambda v: f"ngày «{shown(v)}» nằm ngoài khoảng ngày hợp lệ "
                                                     f"({FIRST_DAY:%d/%m/%Y} – {LAST_DAY:%d/%m/%Y})", said)
+        if self.past:
+            later = parsed > pd.Timestamp(date.today())
+            out.rows(later & ~beyond, self.header, lambda v: f"ngày {v:%d/%m/%Y} là ngày chưa đến", parsed)
         return parsed.where(~beyond).dt.normalize()
 
     def _month_first(self, is_stamp: pd.Series, days: pd.Series, parsed: pd.Series, out: Collector) -> None:

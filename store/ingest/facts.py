@@ -71,6 +71,8 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
                 outside |= value > ind.max_value
             if ind.min is not None:
                 outside |= value < ind.min
+            if not ind.integral:  # «2.750» is refused for its dot, not again for 2750 points
+                outside &= ~frame["value" + DOT_SUFFIX]
             out.rows(rows & outside, "Giá trị", lambda v, ind=ind: f"{ind.label}: {ind.beyond(v)}", value)
     if not out.problems:
         _check_parts(ctx, frame, out)

@@ -21,9 +21,9 @@ from store.ingest.kind import Context, Kind, left_out
 from store.ingest.problems import Collector
 
 COLUMNS = (
-    Year("Năm kiểm tra", "year", help="Năm của kế hoạch kiểm tra"),
+    Year("Năm kiểm tra", "year", past=True, help="Năm của kế hoạch kiểm tra"),
     Text("Mã đơn vị", "unit", example="SXD"),
-    Day("Ngày kiểm tra", "visited_on", example="12/06/2024"),
+    Day("Ngày kiểm tra", "visited_on", past=True, example="12/06/2024"),
     Text("Tiêu chí", "criterion", required=False, example="1.3", help="Mã tiêu chí (lá) của bộ tiêu chí chấm điểm"),
     Text("Tồn tại, hạn chế", "text", example="Chưa công khai đầy đủ TTHC tại Bộ phận Một cửa"),
     Text("Kiến nghị", "recommendation", example="Niêm yết đầy đủ 100% TTHC tại Bộ phận Một cửa"),

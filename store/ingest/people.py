@@ -39,13 +39,13 @@ PEOPLE_COLUMNS = (
     Text("Mã cán bộ", "person", help="Mã duy nhất của người", example="CB00001"),
     Text("Họ và tên", "name", example="Nguyễn Thị Hoa"),
     Choice("Giới tính", "gender", choices={"Nam": "nam", "Nữ": "nu"}, example="Nữ", help="Nam / Nữ"),
-    Day("Ngày sinh", "birth_date", required=False, example="12/05/1985"),
+    Day("Ngày sinh", "birth_date", past=True, required=False, example="12/05/1985"),
     Choice("Đối tượng", "category", choices=_choices(CATEGORIES, CB="can_bo", CC="cong_chuc", VC="vien_chuc",
                                                      NLD="nguoi_lao_dong"),
            example="Công chức", help="Cán bộ / Công chức / Viên chức / Người lao động"),
     Text("Chức vụ", "position", example="Chuyên viên"),
     Text("Mã đơn vị", "unit", help="Đơn vị công tác trong năm đánh giá", example="SKHCN-VP"),
-    Year("Năm đánh giá", "year"),
+    Year("Năm đánh giá", "year", past=True),
     Choice("Xếp loại", "rating", choices=_choices(RATINGS), example="Hoàn thành tốt nhiệm vụ",
            help="Hoàn thành xuất sắc / tốt / Hoàn thành / Không hoàn thành nhiệm vụ (hoặc HTXSNV, HTTNV, HTNV, KHTNV)"),
 )
@@ -89,13 +89,13 @@ def load_people(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: i
 
 DISCIPLINE_COLUMNS = (
     Text("Mã cán bộ", "person", example="CB00001"),
-    Year("Năm", "year"),
+    Year("Năm", "year", past=True),
     Choice("Hình thức kỷ luật", "form", choices=_choices(DISCIPLINE_FORMS), example="Khiển trách",
            help=" / ".join(DISCIPLINE_FORMS.values())),
     Choice("Trạng thái", "status", choices=_choices(DISCIPLINE_STATUS), example="Đã quyết định",
            help="Đã quyết định / Đang xem xét (đang xem xét kỷ luật thì chưa được khen thưởng)"),
     Text("Số quyết định", "decision_no", required=False, example="15/QĐ-SKHCN"),
-    Day("Ngày quyết định", "decided_on", required=False, example="20/10/2024"),
+    Day("Ngày quyết định", "decided_on", past=True, required=False, example="20/10/2024"),
 )
 
 
@@ -140,7 +140,7 @@ INITIATIVE_COLUMNS = (
     Text("Mã sáng kiến", "code", example="SK-2024-001"),
     Text("Tên sáng kiến", "title", example="Số hóa quy trình tiếp nhận hồ sơ đăng ký mã số mã vạch"),
     Text("Mã cán bộ", "person", help="Tác giả (mỗi dòng một tác giả chính)", example="CB00001"),
-    Year("Năm công nhận", "year"),
+    Year("Năm công nhận", "year", past=True),
     Choice("Cấp công nhận", "level", choices=_choices(INITIATIVE_LEVELS, **{"Cấp cơ sở": "co_so", "Cấp tỉnh": "tinh"}),
            example="Cơ sở", help="Cơ sở / Tỉnh / Toàn quốc"),
     Text("Số quyết định công nhận", "decision_no", required=False, example="102/QĐ-SKHCN"),

@@ -16,7 +16,7 @@ from store.ingest.problems import Collector
 COLUMNS = (
     Text("Mã đơn vị", "unit", example="SKHCN"),
     Text("Kỳ báo cáo", "period", example="Quý I/2024", help="2024-Q1, Quý I/2024, 6 tháng 2024, Quý III/2024, Năm 2024"),
-    Day("Ngày gửi", "submitted_on", example="18/03/2024", help="Ngày văn thư nhận báo cáo (dd/mm/yyyy)"),
+    Day("Ngày gửi", "submitted_on", past=True, example="18/03/2024", help="Ngày văn thư nhận báo cáo (dd/mm/yyyy)"),
     Text("Số hiệu văn bản", "document_no", required=False, example="45/BC-SKHCN"),
 )
 
