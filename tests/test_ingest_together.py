@@ -193,3 +193,24 @@ def test_a_pipe_or_a_device_named_as_a_file_is_refused_as_no_file(engine, tmp_pa
     [problem] = err.value.problems
     assert problem.message.startswith("không phải tệp thường") and problem.file == str(path)
     assert snapshot(engine) == before
+
+
+def test_one_record_given_by_two_files_of_one_command_is_refused_naming_both(engine, tmp_path):
+    """A figure 120 in one file and 50 in the other, named in one command: the last named had won without a word.
+    The same file named twice lands once; the same record in two commands is a correction, as always."""
+    from helpers import FACT_HEADERS, write_csv
+
+    ingest_files(engine, [units_file(tmp_path)])
+    first = write_csv(tmp_path / "so_lieu_a.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "120", ""],
+                                                                 ["STP", "Năm 2024", "van_ban_di", "80", ""]])
+    second = write_csv(tmp_path / "so_lieu_b.csv", FACT_HEADERS, [["XA0001", "Năm 2024", "van_ban_di", "9", ""],
+                                                                  ["SKHCN", "2024-NAM", "van_ban_di", "50", ""]])
+    before = snapshot(engine)
+    with pytest.raises(IngestError) as err:
+        ingest_files(engine, [first, second])
+    assert [str(p) for p in err.value.problems] == [
+        "so_lieu_b.csv, dòng 3, cột «Mã đơn vị»: trùng khóa (Mã đơn vị, Kỳ báo cáo, Mã chỉ tiêu) với dòng 2 của tệp "
+        "so_lieu_a.csv trong cùng lệnh: không rõ giá trị nào đúng; bỏ một trong hai dòng, hoặc nhập từng tệp một"]
+    assert snapshot(engine) == before
+    assert [st.result.rows for st in ingest_files(engine, [first, first])] == [2, 2]
+    ingest_files(engine, [second])  # a later command corrects

@@ -252,6 +252,7 @@ def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: 
     except BaseException:  # an error of another kind (a full disk, an interruption): nothing staged stays
         _discard(pending)
         raise
+    _keys_across_files(pending)
     if any(st.refused for st in statuses):
         for item in pending:
             item.status.held = True
@@ -274,6 +275,37 @@ def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: 
     finally:
         _discard(pending)
     return statuses
+
+
+def _keys_across_files(pending: list[_Pending]) -> None:
+    """A record two files of one command both give (a person's rating, a unit, a figure): which holds had depended
+    on the order the files were named in, the last winning without a word. Refused in the later file, naming the
+    other's row. Dossiers re-sent are later versions by design, and the same bytes named twice land once."""
+    seen: dict[tuple, tuple[str, int]] = {}
+    digests = set()
+    for item in pending:
+        if isinstance(item.frame, streamed.Staged) or item.digest in digests:
+            continue
+        digests.add(item.digest)
+        kind, frame = item.kind, item.frame
+        keys = frame[list(kind.key)].astype(str)
+        if "period" in kind.key:
+            keys = keys.assign(period=[_period_code(p) if p else p for p in keys["period"]])
+        filled = keys.drop(columns=list(kind.blank_in_key)).ne("").all(axis=1).to_numpy()
+        names = ", ".join(c.header for c in kind.columns if c.field in kind.key)
+        column = next(c.header for c in kind.columns if c.field == kind.key[0])
+        mine = {}
+        for pos, key in enumerate(keys.itertuples(index=False, name=None)):
+            if not filled[pos]:
+                continue
+            where = seen.get((kind.code, key))
+            if where is not None:
+                item.status.problems.append(Problem(item.status.path.name, f"trùng khóa ({names}) với dòng {where[1]} "
+                                                    f"của tệp {where[0]} trong cùng lệnh: không rõ giá trị nào đúng; "
+                                                    "bỏ một trong hai dòng, hoặc nhập từng tệp một",
+                                                    item.out.row_of(pos), column))
+            mine.setdefault((kind.code, key), (item.status.path.name, item.out.row_of(pos)))
+        seen.update(mine)
 
 
 def _redeclared(pending: list[_Pending]) -> frozenset[tuple[str, str, str]]:
