@@ -91,6 +91,18 @@ class _Bounded(yaml.SafeLoader):
         return node
 
 
+def _timestamp_with_line(loader: _Bounded, node: yaml.ScalarNode):
+    """A day or a time as YAML reads it, or the reason it cannot be one with its line (2024-02-30 had been refused
+    with no line)."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as err:
+        raise YamlRefused(node.start_mark, f"«{_short(node.value, 40)}» không phải ngày hợp lệ: {err}") from None
+
+
+_Bounded.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_with_line)
+
+
 class _Loader(_Bounded):
     names = False
 
