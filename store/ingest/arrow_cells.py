@@ -80,6 +80,7 @@ def _text(col: Column, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
 
 
 _POWER = re.compile(rb"E\+")
+_COLON = re.compile(rb":")
 _WRAP = (re.compile(rb"'"), re.compile(rb"="))  # each a literal: a class of two bytes is searched 15× slower
 
 
@@ -133,6 +134,8 @@ def _day(col: Day, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
 def _zone_seconds(cells: pa.Array) -> pa.Array | None:
     """Per cell, the time its zone moves it to Vietnam's day (whole days); None when no cell is written with a
     zone."""
+    if not _holds_bytes(cells, _COLON):  # days without a time, as most files write them: nothing to look for
+        return None
     parts = pc.extract_regex(cells, ZONED)
     if parts.null_count == len(parts):
         return None
