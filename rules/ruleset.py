@@ -942,7 +942,14 @@ def _steps_on_each_day(steps: list[dict], bound: list, parameters: dict):
 
 def _check_classes(bands: list[Band], lines: list, check: _Checker) -> None:
     """An entity takes the first class (highest first) whose «min» its percentage reaches, as a band table's step:
-    a class below one with a lower «min», or with the same, is never taken."""
+    a class below one with a lower «min», or with the same, is never taken; two classes of one label could not be
+    told apart in a ranking."""
+    labels: dict[str, int] = {}
+    for band, line in zip(bands, lines):
+        if band.label.strip().casefold() in labels:
+            check.add(line, "classification", f"mức «{_short(band.label, 80)}» đã có ở dòng "
+                                              f"{labels[band.label.strip().casefold()]}: mỗi mức xếp loại một tên")
+        labels.setdefault(band.label.strip().casefold(), line)
     for before, (band, line) in zip(bands, list(zip(bands, lines))[1:]):
         if band.min >= before.min:
             same = "có cùng «min» với" if band.min == before.min else "có «min» cao hơn"

@@ -259,6 +259,7 @@ BROKEN = [
     ("dieu-khien", rule_file("a").replace("title: Tỷ lệ văn bản ký số", 'title: "\x1b]0;PWNED\x07 Tỷ lệ"')),
     ("nul", rule_file("a").replace("title: Nhóm 1", "title: Nhóm\x00 1")),
     ("ngay-sai", rule_file("a").replace("entity: unit\n", "entity: unit\neffective: {from: 2024-02-30}\n")),
+    ("hai-muc", rule_file("a") + "classification:\n  - {label: A, min: 90}\n  - {label: A, min: 80}\n"),
 ]
 
 
@@ -268,6 +269,8 @@ def test_check_test_and_explain_refuse_an_invalid_rule_set_alike(tmp_path, name,
     assert said.startswith(f"{name}.yaml") and "dòng" in said
     if name == "sai-loai":
         assert "loại đơn vị «so_ngang» không có (có phải «so_nganh»?)" in said
+    if name == "hai-muc":
+        assert "mức «A» đã có ở dòng" in said
     if name == "ngay-sai":
         assert "ngay-sai.yaml, dòng 5: «2024-02-30» không phải ngày hợp lệ" in said
     if name in ("dieu-khien", "nul"):
