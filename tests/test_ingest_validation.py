@@ -766,3 +766,9 @@ def test_days_and_years_not_yet_come_are_refused_where_they_must_have_been(loade
                                                "Kiến nghị", "Thời hạn khắc phục"],
                          [["2024", "STP", "12/06/2024", "", "Chưa ban hành kế hoạch", "Ban hành", f"31/07/{ahead}"]])
     assert ingest_file(loaded, findings).rows == 1
+
+
+def test_an_excel_true_where_a_code_belongs_is_refused(loaded, tmp_path):
+    """A TRUE cell in «Mã đơn vị» had become the unit «True»."""
+    path = write_xlsx(tmp_path / "don_vi.xlsx", UNIT_HEADERS, [[True, "Sở Nội vụ", "Sở, ban, ngành", "TINH"]])
+    assert refused(loaded, path) == ["don_vi.xlsx, dòng 2, cột «Mã đơn vị»: ô đúng/sai (True) của Excel không phải là mã"]

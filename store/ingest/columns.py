@@ -208,7 +208,11 @@ class Column:
             lost = digits_lost(raw) & ~long
             out.rows(lost, self.header, lambda v: f"mã «{v}» là số quá 15 chữ số trong Excel: các chữ số cuối đã thành "
                                                   "0 (định dạng cột là Text rồi gõ lại mã)", text)
-            powers = powers | lost
+            # an Excel TRUE or FALSE where a code belongs had become the code «True»
+            truth = (raw.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool) if raw.dtype == object
+                     else pd.Series(pd.api.types.is_bool_dtype(raw.dtype), index=raw.index))
+            out.rows(truth, self.header, lambda v: f"ô đúng/sai ({v}) của Excel không phải là mã", text)
+            powers = powers | lost | truth
         reported = errors | long | hidden | powers | (marked if self.required else False)
         gone = errors | long | hidden | powers | marked
         return (text.mask(gone, "") if gone.any() else text), reported
