@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from base.unit_kinds import UNIT_KINDS
 from rules.evaluate import evaluate
 from rules.ruleset import Problem, RuleSet, RuleSetError, _clean, _finite, read_file, read_yaml
 
@@ -134,9 +136,11 @@ def run_cases(ruleset: RuleSet, path: Path) -> list[CaseResult]:
                          index=[str(c["name"]) for c in cases])
     result = evaluate(ruleset, frame)
     summary = result.summary()
+    lines = _lines(read_yaml(read_file(path), path.name, lines=True))
     out = []
     for i, case in enumerate(cases):
         name, expect, failures = str(case["name"]), case.get("expect") or {}, []
+        at = f"{path.name}, dòng {lines[i]}: " if i < len(lines) and lines[i] else f"{path.name}: "
 
         def check(what: str, got, want) -> None:
             same = (got == want) if isinstance(want, (str, bool)) else (
@@ -148,14 +152,16 @@ def run_cases(ruleset: RuleSet, path: Path) -> list[CaseResult]:
         titles = {v.name for v in ruleset.variables if v.conditions}
         for key in case.get("inputs") or {}:  # a misspelled input is no data: the case could pass on it unseen
             if key not in ruleset.inputs:
-                failures.append(f"bộ tiêu chí không có chỉ tiêu đầu vào «{key}»")
+                failures.append(f"{at}bộ tiêu chí không có chỉ tiêu đầu vào «{key}»")
+        if "kind" in case and ruleset.entity == "unit" and case["kind"] not in UNIT_KINDS:
+            failures.append(f"{at}loại đơn vị «{case['kind']}» không có; các loại: {', '.join(UNIT_KINDS)}")
         for cid in expect.get("points") or {}:
             if str(cid) not in result.points:
-                failures.append(f"bộ tiêu chí không có tiêu chí «{cid}»")
+                failures.append(f"{at}bộ tiêu chí không có tiêu chí «{cid}»")
         for group, known in (("titles", titles), ("reasons", titles), ("variables", set(result.env))):
             for key in expect.get(group) or {}:
                 if key not in known:
-                    failures.append(f"bộ tiêu chí không có {'danh hiệu' if group != 'variables' else 'biến'} «{key}»")
+                    failures.append(f"{at}bộ tiêu chí không có {'danh hiệu' if group != 'variables' else 'biến'} «{key}»")
         if not _checks(expect):  # such a case would pass whatever the set scored
             failures.append("ca không kiểm tra gì: «expect» không có điểm, tổng điểm, tỷ lệ, xếp loại, danh hiệu, lý do "
                             "hay biến nào để so")

@@ -154,9 +154,13 @@ def test_a_case_naming_an_input_the_set_does_not_read_fails_naming_it(tmp_path):
     path = tmp_path / "thu.yaml"
     path.write_text(ruleset(ONE_LEAF.format(value="a")), encoding="utf-8")
     cases_path(path).write_text("- {name: sai, inputs: {aa: 100}, expect: {points: {'1.1': ~}}}\n"
-                                "- {name: dung, inputs: {a: 100}, expect: {points: {'1.1': 2}}}\n", encoding="utf-8")
+                                "- {name: dung, inputs: {a: 100}, expect: {points: {'1.1': 2}}}\n"
+                                "- {name: loai, kind: robot, inputs: {a: 100}, expect: {points: {'1.1': 2}}}\n",
+                                encoding="utf-8")
     assert [(r.name, r.failures) for r in run_cases(load(path), cases_path(path))] == [
-        ("sai", ("bộ tiêu chí không có chỉ tiêu đầu vào «aa»",)), ("dung", ())]
+        ("sai", ("thu.tests.yaml, dòng 1: bộ tiêu chí không có chỉ tiêu đầu vào «aa»",)), ("dung", ()),
+        ("loai", ("thu.tests.yaml, dòng 3: loại đơn vị «robot» không có; các loại: tinh, so_nganh, xa_phuong, "
+                  "phong_ban",))]
 
 
 def test_a_case_that_checks_nothing_fails_saying_so(tmp_path):
