@@ -150,7 +150,8 @@ def test_a_file_over_the_size_limit_is_not_read(tmp_path):
     (lambda p: p.write_bytes(b"id: \xff\xfe\n"), "không phải văn bản UTF-8"),
     (lambda p: p.write_text("id: [\n", encoding="utf-8"), "YAML sai cú pháp"),
     (lambda p: p.write_text("- a\n- b\n", encoding="utf-8"), "tệp phải là một bảng khóa"),
-    (lambda p: p.write_text(HEAD + "effective: {from: 2024-13-45}\n", encoding="utf-8"), "dòng 5: «2024-13-45» không phải ngày hợp lệ"),
+    (lambda p: p.write_text(HEAD + "effective: {from: 2024-13-45}\n", encoding="utf-8"),
+     "dòng 5: «2024-13-45» không phải ngày hợp lệ"),
     (lambda p: p.write_text(HEAD + "x: !!python/object/apply:os.system [echo pwned]\n", encoding="utf-8"),
      "YAML sai cú pháp"),
 ])
