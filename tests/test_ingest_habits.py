@@ -20,7 +20,8 @@ from openpyxl.styles import Font
 from sqlalchemy import DateTime, select, text
 
 from cli_runner import cchc
-from helpers import FACT_HEADERS, UNIT_HEADERS, UNITS, dossier, DOSSIER_HEADERS, snapshot, units_file, write_csv
+from helpers import (FACT_HEADERS, PEOPLE_HEADERS, UNIT_HEADERS, UNITS, dossier, DOSSIER_HEADERS, snapshot, units_file,
+                     write_csv)
 from store import dossier_data, models
 from store.db import TABLES, make_engine
 from store.ingest import KINDS, IngestError, ingest_file
@@ -936,6 +937,9 @@ def test_rows_naming_a_group_of_units_are_a_form_s_lines(engine, tmp_path):
     rows[3] = [3, "STP"]
     problems = refused_text(engine, _book_of(tmp_path / "so_lieu_2.xlsx", {"Số liệu": rows}))
     assert "so_lieu_2.xlsx, dòng 4, cột «Kỳ báo cáo»: ô bắt buộc đang để trống" in problems
+    person = [PEOPLE_HEADERS, ["", "Phan Văn Bình"]]  # a name alone is a row missing its cells, not a group's name
+    problems = refused_text(engine, _book_of(tmp_path / "can_bo.xlsx", {"Cán bộ": person}))
+    assert "can_bo.xlsx, dòng 2, cột «Mã cán bộ»: ô bắt buộc đang để trống" in problems
 
 
 def test_rows_hidden_by_a_filter_are_read_and_said(engine, tmp_path):

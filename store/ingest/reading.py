@@ -543,8 +543,9 @@ def _filled_cells(row) -> list[str]:
 
 
 # A row naming a group of the rows under it, typed once across the table: «I. KHỐI SỞ, BAN, NGÀNH», «B. Cấp xã»,
-# or «II» in the «STT» column beside «Khối huyện»
-_SECTION = re.compile(r"^(?:[ivx]+|[a-z])\s*[.)/]\s*\S|^(?:khoi|nhom|cap|phan|khu vuc|don vi cap)\b")
+# or «II» in the «STT» column beside «Khối huyện». Words a person's name may begin with («Phan …») are not among
+# them: a row of a name alone is a row missing its cells, refused as such.
+_SECTION = re.compile(r"^(?:[ivx]+|[a-z])\s*[.)/]\s*\S|^(?:khoi|nhom|khu vuc|don vi cap|cap (?:tinh|huyen|xa|so))\b")
 _SECTION_MARK = re.compile(r"^(?:[IVX]+|[A-Z])[.)]?$")
 
 
