@@ -203,6 +203,24 @@ class RuleSetError(ValueError):
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+def _escaped_control(data: Any, line: int | None = None) -> tuple[int | None, str] | None:
+    """The line (as near as the mappings tell) and the control character of the first text holding one."""
+    if isinstance(data, str):
+        found = _CONTROL.search(data)
+        return (line, found[0]) if found else None
+    if isinstance(data, dict):
+        line = data.get("__line__", line)
+        items = [x for kv in data.items() if kv[0] != "__line__" for x in kv]
+    elif isinstance(data, list):
+        items = data
+    else:
+        return None
+    for item in items:
+        if (found := _escaped_control(item, line)) is not None:
+            return found
+    return None
+
+
 def read_yaml(text: str, file: str, lines: bool = False, names: bool = False) -> Any:
     """``text`` read as bounded safe YAML (mappings carry ``__line__`` when ``lines``; every key must be a name,
     a string, when ``names``); RuleSetError naming the file and line on anything it cannot or may not read."""
@@ -226,6 +244,10 @@ def read_yaml(text: str, file: str, lines: bool = False, names: bool = False) ->
         raise RuleSetError([Problem(file, None, None, f"giá trị không đọc được: {err}")]) from None
     finally:
         loader.dispose()
+    if (escaped := _escaped_control(data)) is not None:  # «"\e[31m"» or «"\0"» written as YAML's escapes
+        line, char = escaped
+        raise RuleSetError([Problem(file, line, None, f"ký tự điều khiển U+{ord(char):04X} (không nhìn thấy): "
+                                                      "hãy xóa nó")])
     if getattr(loader, "repeated", None):
         raise RuleSetError([Problem(file, line, None, f"khóa «{_short(str(key), 80)}» đã có ở dòng {first}: mỗi khóa "
                                                       "chỉ được khai báo một lần trong một bảng")

@@ -168,3 +168,11 @@ def test_data_on_several_visible_sheets_is_refused_naming_them(engine, tmp_path)
     sheets[0] = sheets[0][:3] + (True,)
     result = ingest_file(engine, _book(tmp_path / "so_lieu_q3.xlsx", sheets))
     assert result.rows == 3 and "dữ liệu đọc từ trang «Quý III»; không đọc trang «Quý I»" in result.notes
+    # a list for a drop-down, or a summary, beside the data is not a second sheet of it
+    register = ["Mã đơn vị", "Kỳ báo cáo", "Ngày gửi", "Số hiệu văn bản"]
+    book = _book(tmp_path / "bc.xlsx", [("Sổ", register, [["SKHCN", "Quý I/2024", "18/03/2024", "31/BC"]], False),
+                                        ("DM đơn vị", UNIT_HEADERS[:2], [["SKHCN", "Sở KH&CN"], ["STP", "Sở Tư pháp"]],
+                                         False),
+                                        ("Tổng hợp", ["Mã đơn vị", "Kỳ báo cáo", "Số báo cáo"], [["SKHCN", "Quý I/2024", 1]],
+                                         False)])
+    assert ingest_file(engine, book).rows == 1

@@ -214,3 +214,8 @@ def test_one_record_given_by_two_files_of_one_command_is_refused_naming_both(eng
     assert snapshot(engine) == before
     assert [st.result.rows for st in ingest_files(engine, [first, first])] == [2, 2]
     ingest_files(engine, [second])  # a later command corrects
+    one = write_csv(tmp_path / "so_lieu_c.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "77", ""],
+                                                               ["XA0001", "Năm 2024", "van_ban_mat", "1", ""]])
+    other = write_csv(tmp_path / "so_lieu_d.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "77", ""],
+                                                                 ["STP", "Năm 2024", "van_ban_mat", "3", ""]])
+    assert [st.result.rows for st in ingest_files(engine, [one, other])] == [2, 2]  # the same value in both

@@ -772,3 +772,26 @@ def test_an_excel_true_where_a_code_belongs_is_refused(loaded, tmp_path):
     """A TRUE cell in «Mã đơn vị» had become the unit «True»."""
     path = write_xlsx(tmp_path / "don_vi.xlsx", UNIT_HEADERS, [[True, "Sở Nội vụ", "Sở, ban, ngành", "TINH"]])
     assert refused(loaded, path) == ["don_vi.xlsx, dòng 2, cột «Mã đơn vị»: ô đúng/sai (True) của Excel không phải là mã"]
+
+
+def test_today_is_vietnam_s_whatever_zone_the_server_keeps(monkeypatch):
+    """At 20:46 UTC on 1 December it is 03:46 on the 2nd in Vietnam: a report received that day had been refused
+    as a day not yet come by a server on UTC."""
+    from datetime import datetime as real
+
+    import pandas as pd
+
+    from store.ingest import columns
+    from store.ingest.problems import Collector
+
+    class Clock(real):
+        @classmethod
+        def now(cls, tz=None):
+            return real(2026, 12, 1, 20, 46, tzinfo=columns.timezone.utc).astimezone(tz)
+
+    monkeypatch.setattr(columns, "datetime", Clock)
+    out = Collector("bc.csv")
+    day = columns.Day("Ngày gửi", "submitted_on", past=True)
+    parsed = day.parse(pd.Series(["02/12/2026", "03/12/2026"], dtype="str"), out)
+    assert [str(p) for p in out.problems] == ["bc.csv, dòng 3, cột «Ngày gửi»: ngày 03/12/2026 là ngày chưa đến"]
+    assert str(parsed.iloc[0].date()) == "2026-12-02"

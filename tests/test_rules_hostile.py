@@ -261,6 +261,7 @@ BROKEN = [
     ("nul", rule_file("a").replace("title: Nhóm 1", "title: Nhóm\x00 1")),
     ("ngay-sai", rule_file("a").replace("entity: unit\n", "entity: unit\neffective: {from: 2024-02-30}\n")),
     ("hai-muc", rule_file("a") + "classification:\n  - {label: A, min: 90}\n  - {label: A, min: 80}\n"),
+    ("thoat-yaml", rule_file("a").replace("title: Tỷ lệ văn bản ký số", 'title: "\\e]0;PWNED\\a Tỷ lệ \\0"')),
 ]
 
 
@@ -274,7 +275,7 @@ def test_check_test_and_explain_refuse_an_invalid_rule_set_alike(tmp_path, name,
         assert "mức «A» đã có ở dòng" in said
     if name == "ngay-sai":
         assert "ngay-sai.yaml, dòng 5: «2024-02-30» không phải ngày hợp lệ" in said
-    if name in ("dieu-khien", "nul"):
+    if name in ("dieu-khien", "nul", "thoat-yaml"):
         assert "ký tự điều khiển U+" in said and "\x1b" not in said
 
 

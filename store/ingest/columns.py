@@ -433,7 +433,7 @@ class Year(Number):
     def _read(self, raw: pd.Series, out: Collector) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
         read = super()._read(raw, out)
         if self.past:
-            out.rows(read[0] > date.today().year, self.header, lambda v: f"năm {v:.0f} chưa đến", read[0])
+            out.rows(read[0] > today().year, self.header, lambda v: f"năm {v:.0f} chưa đến", read[0])
         return read
 
     def _beyond(self, text: str, top: float) -> str:
@@ -453,6 +453,12 @@ _TIMED = re.compile(r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2})" + TIM
 # A moment written with its zone («…T17:00:00Z», «…T23:30+08:00») is a dossier's day in Vietnam, where the
 # offices work: a system keeping its days as UTC writes Vietnam's midnight as 17:00 the day before.
 VIETNAM = timezone(timedelta(hours=7))
+
+
+def today() -> date:
+    """Today in Vietnam, whatever zone the server keeps: from midnight to 07:00 a server on UTC is still on
+    yesterday, and had refused a report received today as a day not yet come."""
+    return datetime.now(VIETNAM).date()
 ZONED = (r"[ T](?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::[0-5]\d(?:[.,]\d{1,9})?)?"
          r"(?:Z|(?P<sign>[+-])(?P<oh>[01]\d|2[0-3]):?(?P<om>[0-5]\d))$")
 
@@ -533,7 +539,7 @@ class Day(Column):
             out.rows(beyond, self.header, lambda v: f"ngày «{shown(v)}» nằm ngoài khoảng ngày hợp lệ "
                                                     f"({FIRST_DAY:%d/%m/%Y} – {LAST_DAY:%d/%m/%Y})", said)
         if self.past:
-            later = parsed > pd.Timestamp(date.today())
+            later = parsed > pd.Timestamp(today())
             out.rows(later & ~beyond, self.header, lambda v: f"ngày {v:%d/%m/%Y} là ngày chưa đến", parsed)
         return parsed.where(~beyond).dt.normalize()
 

@@ -278,10 +278,11 @@ def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: 
 
 
 def _keys_across_files(pending: list[_Pending]) -> None:
-    """A record two files of one command both give (a person's rating, a unit, a figure): which holds had depended
-    on the order the files were named in, the last winning without a word. Refused in the later file, naming the
-    other's row. Dossiers re-sent are later versions by design, and the same bytes named twice land once."""
-    seen: dict[tuple, tuple[str, int]] = {}
+    """A record two files of one command both give differently (a person's rating, a unit, a figure): which holds
+    had depended on the order the files were named in, the last winning without a word. Refused in the later file,
+    naming the other's row; the same record alike in both is no question. Dossiers re-sent are later versions by
+    design, and the same bytes named twice land once."""
+    seen: dict[tuple, tuple[str, int, tuple]] = {}
     digests = set()
     for item in pending:
         if isinstance(item.frame, streamed.Staged) or item.digest in digests:
@@ -294,17 +295,19 @@ def _keys_across_files(pending: list[_Pending]) -> None:
         filled = keys.drop(columns=list(kind.blank_in_key)).ne("").all(axis=1).to_numpy()
         names = ", ".join(c.header for c in kind.columns if c.field in kind.key)
         column = next(c.header for c in kind.columns if c.field == kind.key[0])
+        values = frame.drop(columns=list(kind.key)).astype(str)
         mine = {}
-        for pos, key in enumerate(keys.itertuples(index=False, name=None)):
+        for pos, (key, said) in enumerate(zip(keys.itertuples(index=False, name=None),
+                                             values.itertuples(index=False, name=None))):
             if not filled[pos]:
                 continue
             where = seen.get((kind.code, key))
-            if where is not None:
+            if where is not None and where[2] != said:
                 item.status.problems.append(Problem(item.status.path.name, f"trùng khóa ({names}) với dòng {where[1]} "
                                                     f"của tệp {where[0]} trong cùng lệnh: không rõ giá trị nào đúng; "
                                                     "bỏ một trong hai dòng, hoặc nhập từng tệp một",
                                                     item.out.row_of(pos), column))
-            mine.setdefault((kind.code, key), (item.status.path.name, item.out.row_of(pos)))
+            mine.setdefault((kind.code, key), (item.status.path.name, item.out.row_of(pos), said))
         seen.update(mine)
 
 

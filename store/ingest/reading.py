@@ -169,7 +169,8 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
                 continue
             head, filled = _peek_data(head, found, rows)
             found_in.append(((ws.sheet_state != "visible", not filled, order), ws.title, head, found, rows))
-        _one_sheet_of_data(path.name, [c[1] for c in found_in if c[0][:2] == (False, False)])
+        _one_sheet_of_data(path.name, [(c[1], _complete_kinds(c[2][c[3]], kinds)) for c in found_in
+                                       if c[0][:2] == (False, False)])
         if found_in:
             (hidden, _, order), title, head, found, rows = min(found_in, key=lambda c: c[0])
             others = [c[1] for c in found_in if c[1] != title]
@@ -194,14 +195,22 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
         wb.close()
 
 
-def _one_sheet_of_data(name: str, titles: list[str]) -> None:
-    """A workbook is read from one sheet: of several visible sheets holding data under a known header (a sheet
-    per quarter, an export split in two), all but the first had been left out with a note, the file landing in
-    part."""
-    if len(titles) > 1:
-        raise IngestError([Problem(name, f"có dữ liệu ở {len(titles)} trang ({', '.join(f'«{t}»' for t in titles)}), "
-                                         "mỗi tệp chỉ đọc một trang: tách mỗi trang thành một tệp và nhập các tệp cùng "
-                                         "một lệnh, gộp về một trang, hoặc ẩn các trang không nhập")])
+def _complete_kinds(header: list, kinds: Iterable) -> set[str]:
+    """The kinds whose every required column ``header`` names."""
+    named = {header_key(_cell_str(c)) for c in header if _cell_str(c)}
+    return {k.code for k in kinds if {header_key(c.header) for c in k.columns if c.required} <= named}
+
+
+def _one_sheet_of_data(name: str, sheets: list[tuple[str, set[str]]]) -> None:
+    """A workbook is read from one sheet: of several visible sheets holding data of one kind (a sheet per quarter,
+    an export split in two), all but the first had been left out with a note, the file landing in part. A sheet
+    of another kind, or of a few of its columns (a list for a drop-down, a summary), is not its data."""
+    for title, complete in sheets:
+        same = [t for t, other in sheets if complete & other]
+        if len(same) > 1:
+            raise IngestError([Problem(name, f"có dữ liệu ở {len(same)} trang ({', '.join(f'«{t}»' for t in same)}), "
+                                             "mỗi tệp chỉ đọc một trang: tách mỗi trang thành một tệp và nhập các tệp "
+                                             "cùng một lệnh, gộp về một trang, hoặc ẩn các trang không nhập")])
 
 
 # Where a sheet's cells are (<c r="B7">, <row r="7">): a sheet is read as far as its cells go, not as far as the

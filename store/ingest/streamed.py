@@ -581,9 +581,11 @@ def _rows(con, staged: Staged, out: Collector, where: str, column: str, message,
 
 
 def _tomorrow():
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    return date.today() + timedelta(days=1)
+    from store.ingest.columns import today
+
+    return today() + timedelta(days=1)
 
 
 def _received_outside(first, last) -> str:
