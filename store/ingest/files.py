@@ -252,7 +252,6 @@ def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: 
     except BaseException:  # an error of another kind (a full disk, an interruption): nothing staged stays
         _discard(pending)
         raise
-    _keys_across_files(pending)
     if any(st.refused for st in statuses):
         for item in pending:
             item.status.held = True
@@ -265,6 +264,9 @@ def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: 
             serialize_writes(s)
             for item in pending:
                 _check_and_load(s, engine, item, user, year, progress, redeclared)
+            # among the files that passed their own checks and are new: a refused file's rows say nothing
+            _keys_across_files([item for item in pending if not item.status.refused
+                                and not (item.status.result and item.status.result.already)])
             if any(st.refused for st in statuses):
                 for item in pending:
                     if not item.status.refused and not (item.status.result and item.status.result.already):
@@ -303,6 +305,7 @@ def _keys_across_files(pending: list[_Pending]) -> None:
                 continue
             where = seen.get((kind.code, key))
             if where is not None and where[2] != said:
+                item.status.result = None
                 item.status.problems.append(Problem(item.status.path.name, f"trùng khóa ({names}) với dòng {where[1]} "
                                                     f"của tệp {where[0]} trong cùng lệnh: không rõ giá trị nào đúng; "
                                                     "bỏ một trong hai dòng, hoặc nhập từng tệp một",
