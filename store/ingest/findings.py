@@ -83,6 +83,7 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     out.rows(scored & frame["criterion"].eq(""), "Tiêu chí", "có điểm thẩm định thì phải ghi tiêu chí")
     # A rule set named without points is checked all the same: a slip in its name would stay in the store unseen.
     named = frame.loc[frame["ruleset"].ne(""), ["ruleset", "year"]].drop_duplicates()
+    kinds = frame["unit"].map(lambda u: ctx.units.get(u, (None, None))[1])  # each row's kind of unit
     for name, year in named.itertuples(index=False):
         rows = frame["ruleset"].eq(name) & frame["year"].eq(year)
         try:
@@ -101,7 +102,6 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
         out.rows(rows & scored & known & (frame["points"] > top), "Điểm thẩm định",
                  lambda v: f"điểm thẩm định {number(v, 6)} vượt điểm tối đa của tiêu chí", frame["points"])
         # points for a unit the rule set (or the criterion) does not score had been written, never to count
-        kinds = frame["unit"].map(lambda u: ctx.units.get(u, (None, None))[1])
         applies = {leaf.id: leaf.applies_to or chosen.applies_to for leaf in chosen.leaves}
         outside = pd.Series([bool(applies.get(c)) and k is not None and k not in applies[c]
                              for c, k in zip(frame["criterion"], kinds)], index=frame.index)

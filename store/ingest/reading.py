@@ -1085,18 +1085,9 @@ def parquet_types(name: str, schema) -> None:
                                          "ghi cột dưới dạng chữ", 1, n) for n, t in bad])
 
 
-def _schema(path: Path):
-    import pyarrow.parquet as pq
-
-    return pq.read_schema(path)
-
-
-def _no_column_twice(path: Path, kinds: list) -> None:
+def _no_column_twice(path: Path, names: list[str], kinds: list) -> None:
     """A Parquet file may name a column twice, which pandas' reader refuses in Arrow's words (its schema and
     fields of its own): refused as a sheet's header naming a column twice is."""
-    import pyarrow.parquet as pq
-
-    names = pq.read_schema(path).names
     twice = next((h for i, h in enumerate(names) if h in names[:i]), None)
     if twice is not None:
         header = next((c.header for k in kinds for c in k.columns if header_key(c.header) == header_key(twice)), twice)
@@ -1171,8 +1162,11 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
         if suffix in TEXT_SUFFIXES:
             return without_form_lines(_read_csv(path, kinds))
         if suffix == ".parquet":
-            _no_column_twice(path, kinds)
-            parquet_types(name, _schema(path))
+            import pyarrow.parquet as pq
+
+            schema = pq.read_schema(path)  # read once for the file's checks
+            _no_column_twice(path, schema.names, kinds)
+            parquet_types(name, schema)
             _not_too_long(path)
             frame = pd.read_parquet(path)
             # rows of nulls and empty text are empty rows, as in a CSV, and so are those of a row number alone

@@ -370,7 +370,7 @@ def stage(engine: Engine, path: Path, kind: Kind, kinds, out: StreamCollector,
     out.raise_if_any()
     by_field = {v: k for k, v in mapping.items()}
     if suffix not in reading.TEXT_SUFFIXES:
-        _warn_numeric_codes(pq.read_schema(path), kind, by_field, out)
+        _warn_numeric_codes(schema, kind, by_field, out)
     position = {headers[j]: j for j in keep}
     few = {h for f, h in by_field.items() if f not in _MANY}  # the headers of the columns of few values
     if suffix in reading.TEXT_SUFFIXES:
