@@ -258,6 +258,11 @@ class _Parser:
     def span(node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
         return (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)
 
+    @classmethod
+    def outer(cls, node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
+        """A node's span with the brackets written around it, as the node around it spans."""
+        return getattr(node, "brackets", None) or cls.span(node)
+
     def parse(self) -> ast.expr:
         node = self.expression(_OR)
         if self.peek().type != tokenize.ENDMARKER:
@@ -272,10 +277,10 @@ class _Parser:
         tok = self.take()
         if self.is_word(tok, "not") and level <= _NOT:
             operand = self.expression(_NOT)
-            left = self.at(ast.UnaryOp(ast.Not(), operand), tok.start, self.span(operand)[1])
+            left = self.at(ast.UnaryOp(ast.Not(), operand), tok.start, self.outer(operand)[1])
         elif self.is_op(tok, _SIGNS):
             operand = self.expression(_SIGN)
-            left = self.at(ast.UnaryOp(_SIGNS[tok.string](), operand), tok.start, self.span(operand)[1])
+            left = self.at(ast.UnaryOp(_SIGNS[tok.string](), operand), tok.start, self.outer(operand)[1])
         else:
             left = self.atom(tok)
         while True:
@@ -287,18 +292,18 @@ class _Parser:
                     self.take()
                     values.append(self.expression(below))
                 op = ast.Or() if word == "or" else ast.And()
-                left = self.at(ast.BoolOp(op, values), self.span(left)[0], self.span(values[-1])[1])
+                left = self.at(ast.BoolOp(op, values), self.outer(left)[0], self.outer(values[-1])[1])
             elif self.is_op(tok, _COMPARES) and level <= _CMP:
                 ops, comparators = [], []
                 while self.is_op(self.peek(), _COMPARES):
                     ops.append(_COMPARES[self.take().string]())
                     comparators.append(self.expression(_SUM))
-                left = self.at(ast.Compare(left, ops, comparators), self.span(left)[0], self.span(comparators[-1])[1])
+                left = self.at(ast.Compare(left, ops, comparators), self.outer(left)[0], self.outer(comparators[-1])[1])
             elif self.is_op(tok, _SUMS) and level <= _SUM or self.is_op(tok, _TERMS) and level <= _TERM:
                 self.take()
                 op = (_SUMS.get(tok.string) or _TERMS[tok.string])()
                 right = self.expression(_TERM if tok.string in _SUMS else _SIGN)
-                left = self.at(ast.BinOp(left, op, right), self.span(left)[0], self.span(right)[1])
+                left = self.at(ast.BinOp(left, op, right), self.outer(left)[0], self.outer(right)[1])
             else:
                 break
         self.depth -= 1
@@ -330,7 +335,7 @@ class _Parser:
             inner = self.expression(_OR)
             if not self.is_op(self.peek(), ")"):
                 raise self.unexpected(self.peek())
-            self.take()
+            inner.brackets = (tok.start, self.take().end)  # what a node around it spans: «a/(1-1)», not «a/(1-1»
             return inner
         raise self.unexpected(tok)
 
@@ -409,9 +414,17 @@ def _compile(node: ast.AST, src: _Parser, known, names: set[str]) -> Callable[[E
         while isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
             spine.append(node)
             node = node.left
-        first = _compile(node, src, known, names)
+        own: set[str] = set()
+        first = _compile(node, src, known, own)
         fresh = not isinstance(node, (ast.Name, ast.Constant))
-        steps = [(_BINARY[type(n.op)], _compile(n.right, src, known, names)) for n in reversed(spine)]
+        steps = []
+        for n in reversed(spine):
+            right: set[str] = set()
+            steps.append((_BINARY[type(n.op)], _compile(n.right, src, known, right)))
+            if isinstance(n.op, ast.Div) and not right and float(steps[-1][1]({})) == 0:
+                raise ExpressionError("chia cho 0", _excerpt(src.segment(n)))  # no data for every unit
+            own |= right
+        names |= own
 
         def chain(env: Env) -> Array:
             out = np.asarray(first(env), dtype=float)
@@ -422,6 +435,8 @@ def _compile(node: ast.AST, src: _Parser, known, names: set[str]) -> Callable[[E
                 # costs more than the arithmetic on it).
                 out = _in_place(op, out, b) if (i or fresh) else op(out, b)
             return out
+        if not own:
+            _constant(chain, spine[0], src)
         return chain
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
@@ -479,6 +494,18 @@ def _compile(node: ast.AST, src: _Parser, known, names: set[str]) -> Callable[[E
         args = [_compile(a, src, known, names) for a in node.args]
         return lambda env: func(*(np.asarray(a(env), dtype=float) for a in args))
     raise ExpressionError(_NOT_ALLOWED, _excerpt(src.segment(node)))
+
+
+def _constant(run: Callable[[Env], Array], node: ast.AST, src: _Parser) -> None:
+    """Arithmetic on numbers alone has one value whatever the data: past a float's range (1e308 * 10) it would be no
+    data for every unit, a slip of the rule file's, so it is refused where it is written."""
+    try:
+        with np.errstate(over="raise", invalid="ignore"):
+            value = float(run({}))
+    except FloatingPointError:
+        value = math.inf
+    if not math.isfinite(value):  # a division by zero is refused before, where it is written
+        raise ExpressionError("phép tính trên các hằng số vượt quá giới hạn của số thực", _excerpt(src.segment(node)))
 
 
 def _ratio(node: ast.AST) -> tuple[ast.AST, ast.AST] | None:

@@ -221,6 +221,23 @@ def test_a_value_past_a_float_s_range_is_no_data_and_says_why():
                 == result.explain("A")[0].sentence == result.explain("B")[0].sentence)
 
 
+@pytest.mark.parametrize("value, said", [
+    ("1e308 * 1e308", "phép tính trên các hằng số vượt quá giới hạn của số thực: «1e308 * 1e308»"),
+    ("van_ban_di + 1e308 * 10", "phép tính trên các hằng số vượt quá giới hạn của số thực: «1e308 * 10»"),
+    ("van_ban_di * (1 / 0)", "chia cho 0: «1 / 0»"),
+    ("van_ban_di / (2 - 2)", "chia cho 0: «van_ban_di / (2 - 2)»"),
+], ids=["tich-hang", "trong-tong", "hang-chia-0", "chia-hang-0"])
+def test_arithmetic_on_numbers_alone_past_a_float_s_range_or_divided_by_zero_is_refused_where_written(tmp_path, value,
+                                                                                                        said):
+    """Its value is the same whatever the data: it would be no data for every unit, a slip of the rule file's."""
+    assert commands_refuse(tmp_path, rule_file(value=value)) == f"thu.yaml, dòng 7, tiêu chí 1.1: {said}"
+
+
+def test_numbers_alone_that_fit_are_kept_and_a_figure_divided_by_another_stays_no_data_when_it_is_zero():
+    for value in ("van_ban_di * (100 / 4)", "van_ban_di / (van_ban_di - van_ban_di)", "1e300 * 1000 / 1e10"):
+        parse(rule_file(value=value), "thu.yaml")
+
+
 def test_a_leaf_reading_a_variable_computed_past_a_float_s_range_says_so_not_that_a_figure_is_missing():
     """The variable is no data as an input would be, but every figure was sent: the explanation says which it is."""
     import pandas as pd
