@@ -87,6 +87,7 @@ def test(names: Annotated[Optional[list[str]],
     """Chạy các ca kiểm thử đi kèm bộ tiêu chí."""
     from rules.cases import cases_path, run_cases
     from rules.ruleset import RuleSetError, shipped
+    from store.indicators import figures_impossible
 
     sets = shipped()
     failed = refused = 0
@@ -98,7 +99,7 @@ def test(names: Annotated[Optional[list[str]],
             refused += 1
             continue
         try:
-            results = run_cases(rs, cases_path(path))
+            results = run_cases(rs, cases_path(path), figures_impossible())
         except (RuleSetError, OSError) as err:
             refused += 1
             _refuse(_problems(cases_path(path), err))

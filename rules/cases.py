@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -128,7 +129,10 @@ def _lines(raw) -> list[int | None]:
     return [c.get("__line__") if isinstance(c, dict) else None for c in raw] if isinstance(raw, list) else []
 
 
-def run_cases(ruleset: RuleSet, path: Path) -> list[CaseResult]:
+def run_cases(ruleset: RuleSet, path: Path,
+              impossible: Mapping[str, Callable[[float], str | None]] | None = None) -> list[CaseResult]:
+    """Each case's result. ``impossible``: for the inputs that are units' figures, why a value could not be that
+    figure (a rate of 150 %, a negative count): a case on it tests what no data can bring."""
     cases = read_cases(path)
     if not cases:
         return []
@@ -153,6 +157,9 @@ def run_cases(ruleset: RuleSet, path: Path) -> list[CaseResult]:
         for key in case.get("inputs") or {}:  # a misspelled input is no data: the case could pass on it unseen
             if key not in ruleset.inputs:
                 failures.append(f"{at}bộ tiêu chí không có chỉ tiêu đầu vào «{key}»")
+            elif ruleset.entity == "unit" and _number(value := case["inputs"][key]) and key in (impossible or {}) and (
+                    why := impossible[key](float(value))):
+                failures.append(f"{at}«inputs.{key}»: {why}: không số liệu nào có giá trị này")
         if "kind" in case and ruleset.entity == "unit" and case["kind"] not in UNIT_KINDS:
             failures.append(f"{at}loại đơn vị «{case['kind']}» không có; các loại: {', '.join(UNIT_KINDS)}")
         for cid in expect.get("points") or {}:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -47,6 +48,14 @@ class Indicator:
             return f"«{number(value, 6)}» nhỏ hơn {number(self.min, 6)}"
         return None
 
+    def impossible(self, value: float) -> str | None:
+        """Why no file could bring ``value`` as this figure (ingestion refuses it), or None."""
+        if value < 0:
+            return f"«{number(value, 6)}» âm"
+        if self.integral and value != int(value):
+            return f"«{number(value, 6)}» không phải số nguyên"
+        return self.beyond(value)
+
     @property
     def integral(self) -> bool:
         return self.kind == "so_dem"
@@ -62,3 +71,8 @@ def registry() -> dict[str, Indicator]:
         if ind.whole and ind.whole not in found:
             raise ValueError(f"indicators.yaml: chỉ tiêu {ind.code}: chỉ tiêu tổng «{ind.whole}» không có")
     return found
+
+
+def figures_impossible() -> dict[str, Callable[[float], str | None]]:
+    """For every indicator, why a value could not be its figure: what a rule set's test cases are checked by."""
+    return {code: ind.impossible for code, ind in registry().items()}

@@ -13,6 +13,7 @@ from rules.cases import cases_path, run_cases
 from rules.evaluate import evaluate, rank
 from rules.expr import ExpressionError, compile_expression
 from rules.ruleset import RuleSetError, load, parse, shipped
+from store.indicators import figures_impossible
 
 
 def ruleset(criteria: str, inputs: str = "  a: A\n  b: B\n  c: C\n", extra: str = "") -> str:
@@ -38,7 +39,7 @@ ONE_LEAF = """\
 @pytest.mark.parametrize("name", list(shipped()))
 def test_every_shipped_rule_set_loads_and_passes_its_cases(name):
     path = shipped()[name]
-    results = run_cases(load(path), cases_path(path))
+    results = run_cases(load(path), cases_path(path), figures_impossible())
     assert results, "a shipped rule set needs its cases"
     assert [f for r in results for f in r.failures] == []
 
@@ -161,6 +162,31 @@ def test_a_case_naming_an_input_the_set_does_not_read_fails_naming_it(tmp_path):
         ("sai", ("thu.tests.yaml, dòng 1: bộ tiêu chí không có chỉ tiêu đầu vào «aa»",)), ("dung", ()),
         ("loai", ("thu.tests.yaml, dòng 3: loại đơn vị «robot» không có; các loại: tinh, so_nganh, xa_phuong, "
                   "phong_ban",))]
+
+
+def test_a_case_on_a_figure_no_data_can_bring_fails_naming_it(tmp_path):
+    """A rate of 150 %, a negative count, a count of 2.5 or points above the appraisal's maximum are refused when
+    they come in a file: a case built on one tests a score nobody can get."""
+    path = tmp_path / "thu.yaml"
+    path.write_text(ruleset(ONE_LEAF.format(value="sipas"), inputs="  sipas: SIPAS\n  van_ban_di: Văn bản đi\n"
+                                                                   "  td_ke_hoach_cchc: Điểm thẩm định\n"),
+                    encoding="utf-8")
+    cases_path(path).write_text(
+        "- {name: qua-tram, inputs: {sipas: 150}, expect: {points: {'1.1': 2}}}\n"
+        "- {name: am, inputs: {sipas: 90, van_ban_di: -1}, expect: {points: {'1.1': 2}}}\n"
+        "- {name: le, inputs: {sipas: 90, van_ban_di: 2.5}, expect: {points: {'1.1': 2}}}\n"
+        "- {name: tham-dinh, inputs: {sipas: 90, td_ke_hoach_cchc: 4}, expect: {points: {'1.1': 2}}}\n"
+        "- {name: dung, inputs: {sipas: 100, van_ban_di: 3, td_ke_hoach_cchc: 2.5}, expect: {points: {'1.1': 2}}}\n",
+        encoding="utf-8")
+    results = [(r.name, r.failures) for r in run_cases(load(path), cases_path(path), figures_impossible())]
+    assert results == [
+        ("qua-tram", ("thu.tests.yaml, dòng 1: «inputs.sipas»: «150» vượt quá 100%: không số liệu nào có giá trị này",)),
+        ("am", ("thu.tests.yaml, dòng 2: «inputs.van_ban_di»: «-1» âm: không số liệu nào có giá trị này",)),
+        ("le", ("thu.tests.yaml, dòng 3: «inputs.van_ban_di»: «2,5» không phải số nguyên: không số liệu nào có giá trị "
+                "này",)),
+        ("tham-dinh", ("thu.tests.yaml, dòng 4: «inputs.td_ke_hoach_cchc»: «4» vượt quá điểm tối đa 3: không số liệu "
+                       "nào có giá trị này",)),
+        ("dung", ())]
 
 
 def test_a_case_that_checks_nothing_fails_saying_so(tmp_path):
