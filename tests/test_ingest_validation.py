@@ -649,7 +649,26 @@ def test_stored_units_that_no_longer_fit_are_named_first_then_counted(loaded, tm
     assert refused(loaded, path) == [
         "don_vi2.xlsx, dòng 2, cột «Loại đơn vị»: UBND tỉnh «STP» không thể là cấp trên của đơn vị đã có trong "
         "danh mục «STP-P0», «STP-P1», «STP-P2», «STP-P3», «STP-P4» và 3 đơn vị khác (ghi lại các đơn vị này với "
-        "cấp trên mới trong cùng tệp)"]
+        "cấp trên mới trong cùng tệp)",
+        f"don_vi2.xlsx, dòng 2, cột «Loại đơn vị»: {SECOND_PROVINCE}"]
+
+
+SECOND_PROVINCE = ("đã có UBND tỉnh «TINH»: mỗi cơ sở dữ liệu là của một tỉnh (nhiều tỉnh thì mỗi tỉnh một cơ sở dữ "
+                   "liệu: cchc tinh add)")
+
+
+def test_a_second_province_is_refused_in_the_file_and_beside_the_stored_one(engine, tmp_path):
+    """Guard: store.ingest.units._check_one_province. A second UBND tỉnh was a second root, ranked beside the first."""
+    two = write_xlsx(tmp_path / "don_vi.xlsx", UNIT_HEADERS, [["TINH", "UBND tỉnh Lai Châu", "UBND tỉnh", ""],
+                                                              ["TINH2", "UBND tỉnh Điện Biên", "UBND tỉnh", ""]])
+    assert refused(engine, two) == [f"don_vi.xlsx, dòng 3, cột «Loại đơn vị»: {SECOND_PROVINCE}"]
+    loaded = engine
+    ingest_file(loaded, units_file(tmp_path))
+    second = write_xlsx(tmp_path / "don_vi2.xlsx", UNIT_HEADERS, [["DB", "UBND tỉnh Điện Biên", "UBND tỉnh", ""]])
+    assert refused(loaded, second) == [f"don_vi2.xlsx, dòng 2, cột «Loại đơn vị»: {SECOND_PROVINCE}"]
+    # The province itself sent again, renamed, is still the one province.
+    again = write_xlsx(tmp_path / "don_vi3.xlsx", UNIT_HEADERS, [["TINH", "UBND tỉnh Lai Châu (mới)", "UBND tỉnh", ""]])
+    assert ingest_file(loaded, again).rows == 1
 
 
 def test_units_ingested_again_with_a_new_name(loaded, tmp_path):
@@ -766,6 +785,26 @@ def test_days_and_years_not_yet_come_are_refused_where_they_must_have_been(loade
                                                "Kiến nghị", "Thời hạn khắc phục"],
                          [["2024", "STP", "12/06/2024", "", "Chưa ban hành kế hoạch", "Ban hành", f"31/07/{ahead}"]])
     assert ingest_file(loaded, findings).rows == 1
+
+
+def test_a_period_not_yet_begun_is_refused_and_one_under_way_is_kept(loaded, tmp_path):
+    """Figures and reports of Quý I/2099 (a slip for another year) had landed and stood in the store's periods.
+    The year under way may be reported on before its end."""
+    from store.ingest.columns import today
+
+    ahead, now = today().year + 3, today().year
+    figures = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", f"Quý I/{ahead}", "van_ban_di", "12", ""], ["STP", f"{ahead}-Q1", "van_ban_di", "3", ""],
+        ["STP", f"Năm {now}", "van_ban_di", "4", ""]])
+    assert refused(loaded, figures) == [
+        f"so_lieu.csv, dòng 2, cột «Kỳ báo cáo»: kỳ báo cáo «Quý I/{ahead}» chưa bắt đầu (bắt đầu từ 15/12/{ahead - 1})",
+        f"so_lieu.csv, dòng 3, cột «Kỳ báo cáo»: kỳ báo cáo «{ahead}-Q1» chưa bắt đầu (bắt đầu từ 15/12/{ahead - 1})"]
+    register = write_csv(tmp_path / "bc.csv", ["Mã đơn vị", "Kỳ báo cáo", "Ngày gửi", "Số hiệu văn bản"],
+                         [["SKHCN", f"Năm {ahead}", "17/03/2024", "1/BC"]])
+    assert refused(loaded, register)[0] == (
+        f"bc.csv, dòng 2, cột «Kỳ báo cáo»: kỳ báo cáo «Năm {ahead}» chưa bắt đầu (bắt đầu từ 15/12/{ahead - 1})")
+    assert ingest_file(loaded, write_csv(tmp_path / "so_lieu_2.csv", FACT_HEADERS, [
+        ["STP", f"Năm {now}", "van_ban_di", "4", ""]])).rows == 1
 
 
 def test_an_excel_true_where_a_code_belongs_is_refused(loaded, tmp_path):

@@ -111,6 +111,7 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     _check_case(ctx, frame, out)
     in_file = dict(zip(frame["unit"], frame["kind"]))
     kinds = {code: kind for code, (_, kind) in ctx.units.items()} | in_file
+    _check_one_province(kinds, frame, out)
     parents = frame["parent"].to_numpy()
     rows = list(zip(frame["unit"], frame["kind"], parents))
     for pos, (code, kind, parent) in enumerate(rows):
@@ -127,6 +128,20 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
         elif kinds[parent] not in PARENT_KINDS[kind]:
             out.add(f"{UNIT_KINDS[kind]} không thể thuộc {UNIT_KINDS.get(kinds[parent], kinds[parent])} «{parent}»",
                     out.row_of(pos), "Mã đơn vị cấp trên")
+
+
+def _check_one_province(kinds: dict[str, str], frame: pd.DataFrame, out: Collector) -> None:
+    """A store is one province's: a second UBND tỉnh would be a second root of the tree, ranked beside the first
+    and reported to as its own province. Several provinces are several stores (``cchc tinh add``)."""
+    roots = sorted(code for code, kind in kinds.items() if kind == "tinh")
+    if len(roots) < 2:
+        return
+    stored = [code for code in roots if code not in set(frame["unit"])]
+    first = stored[0] if stored else next(c for c in frame["unit"] if c in roots)
+    for pos, (code, kind) in enumerate(zip(frame["unit"], frame["kind"])):
+        if kind == "tinh" and code != first:
+            out.add(f"đã có UBND tỉnh «{first}»: mỗi cơ sở dữ liệu là của một tỉnh (nhiều tỉnh thì mỗi tỉnh một cơ sở "
+                    "dữ liệu: cchc tinh add)", out.row_of(pos), "Loại đơn vị")
 
 
 def _check_case(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
