@@ -234,3 +234,51 @@ def test_research_topics(staffed, tmp_path):
         ["ĐT-2", "X", "CB7", 2024, "Cơ sở"]]))
     assert problems == ["de_tai_2.xlsx, dòng 2, cột «Mã cán bộ»: cán bộ «CB7» chưa có trong danh sách cán bộ "
                         "(nhập tệp cán bộ trước)"]
+
+
+def test_one_topic_code_with_two_titles_years_or_levels_is_refused_naming_both_rows(staffed, tmp_path):
+    """Which title the topic kept depended on the rows' order; its members are one topic, written alike."""
+    problems = refused(staffed, write_xlsx(tmp_path / "de_tai.xlsx", TOPIC_HEADERS, [
+        ["ĐT-1", "Chữ ký số", "CB2", 2024, "Cơ sở"], ["ĐT-1", "Chữ  ký SỐ", "CB1", 2024, "Cơ sở"],
+        ["ĐT-2", "Một cửa", "CB2", 2024, "Cơ sở"], ["ĐT-2", "Một cửa số", "CB1", 2023, "Tỉnh"]]))
+    assert problems == [
+        "de_tai.xlsx, dòng 5, cột «Tên đề tài»: Tên đề tài của đề tài «ĐT-2» ở dòng 4 là «Một cửa», ở dòng này là «Một "
+        "cửa số»: mỗi mã chỉ là một đề tài",
+        "de_tai.xlsx, dòng 5, cột «Năm nghiệm thu»: Năm nghiệm thu của đề tài «ĐT-2» ở dòng 4 là «2024», ở dòng này là "
+        "«2023»: mỗi mã chỉ là một đề tài",
+        "de_tai.xlsx, dòng 5, cột «Cấp đề tài»: Cấp đề tài của đề tài «ĐT-2» ở dòng 4 là «Cơ sở», ở dòng này là "
+        "«Tỉnh»: mỗi mã chỉ là một đề tài"]
+
+
+def test_one_staff_code_with_two_names_genders_or_births_is_refused(any_engine, tmp_path):
+    """Two people under one code had their ratings merged, the latest row's name taken without a word."""
+    ingest_file(any_engine, units_file(tmp_path))
+    problems = refused(any_engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB1", "Nguyễn Văn An", "Nam", "01/02/1980", "Công chức", "Chuyên viên", "SKHCN-VP", "2023", "HTXSNV"],
+        ["CB1", "Nguyễn  văn AN", "Nam", "", "Công chức", "Chuyên viên", "STP", "2024", "HTXSNV"],
+        ["CB1", "Trần Văn An", "Nữ", "02/01/1980", "Công chức", "Chuyên viên", "STP", "2022", "HTTNV"]]))
+    assert problems == [
+        "can_bo.csv, dòng 4, cột «Họ và tên»: Họ và tên của cán bộ «CB1» ở dòng 2 là «Nguyễn Văn An», ở dòng này là «Trần "
+        "Văn An»: mỗi mã chỉ là một cán bộ",
+        "can_bo.csv, dòng 4, cột «Giới tính»: Giới tính của cán bộ «CB1» ở dòng 2 là «Nam», ở dòng này là «Nữ»: mỗi mã "
+        "chỉ là một cán bộ",
+        "can_bo.csv, dòng 4, cột «Ngày sinh»: Ngày sinh của cán bộ «CB1» ở dòng 2 là «01/02/1980», ở dòng này là "
+        "«02/01/1980»: mỗi mã chỉ là một cán bộ"]
+
+
+def test_a_discipline_under_consideration_with_a_decision_or_decided_before_its_year_is_refused(staffed, tmp_path):
+    """Under consideration holds awards back; decided ends the year's titles: a row saying both decided which by
+    its status alone. A decision of 2023 for the year 2024 is the discipline of 2023."""
+    headers = ["Mã cán bộ", "Năm", "Hình thức kỷ luật", "Trạng thái", "Số quyết định", "Ngày quyết định"]
+    problems = refused(staffed, write_xlsx(tmp_path / "kl.xlsx", headers, [
+        ["CB1", 2024, "Khiển trách", "Đang xem xét", "15/QĐ-SKHCN", None],
+        ["CB2", 2024, "Khiển trách", "Đang xem xét", None, "20/10/2024"],
+        ["CB2", 2024, "Cảnh cáo", "Đã quyết định", "16/QĐ-SKHCN", "20/10/2023"],
+        ["CB1", 2023, "Cảnh cáo", "Đã quyết định", "17/QĐ-SKHCN", "15/01/2024"]]))
+    assert problems == [
+        "kl.xlsx, dòng 2, cột «Số quyết định»: kỷ luật đang xem xét chưa có quyết định, mà dòng này ghi số quyết định "
+        "«15/QĐ-SKHCN» (đã quyết định thì ghi trạng thái «Đã quyết định»)",
+        "kl.xlsx, dòng 3, cột «Ngày quyết định»: kỷ luật đang xem xét chưa có quyết định, mà dòng này ghi ngày quyết "
+        "định 20/10/2024",
+        "kl.xlsx, dòng 4, cột «Ngày quyết định»: quyết định ngày 20/10/2023 là trước năm kỷ luật 2024: kỷ luật đó thuộc "
+        "năm 2023"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -28,6 +29,36 @@ def assign(rec, values: dict, left: frozenset[str]) -> None:
     for name, value in values.items():
         if name not in left or rec.id is None:
             setattr(rec, name, value)
+
+
+def one_value_per(frame: pd.DataFrame, out: Collector, key: str, fields: dict[str, str], what: str,
+                  labels: dict[str, dict[str, str]] | None = None) -> None:
+    """Refuse the rows of one ``key`` that give a field otherwise than its first row (a staff code of two names, a
+    topic of two titles): two people under one code, or a slip, and the row written last would decide which.
+    Text is compared as read aloud (letters' case and spacing aside); a blank cell contradicts nothing. ``labels``:
+    how a field's stored choices are written, for the message."""
+    if not len(frame):
+        return
+    first = pd.Series(range(len(frame)), index=frame.index).groupby(frame[key].to_numpy()).transform("first")
+    for name, column in fields.items():
+        values = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            said = values.dt.strftime("%d/%m/%Y").fillna("")
+        elif pd.api.types.is_numeric_dtype(values):  # a year read as 2024.0
+            said = values.map(lambda v: "" if pd.isna(v) else f"{v:g}")
+        else:
+            said = values.astype(str).map(lambda v: (labels or {}).get(name, {}).get(v, v))
+        compared = said.str.casefold().str.split().str.join(" ")
+        given = values.notna() & said.ne("")
+        at_first = compared.to_numpy()[first.to_numpy()]
+        differs = given & given.to_numpy()[first.to_numpy()] & compared.ne(at_first)
+        if differs.any():
+            text = pd.Series(None, index=frame.index, dtype=object)
+            for pos in np.flatnonzero(differs.to_numpy()):
+                at = int(first.iat[pos])
+                text.iat[pos] = (f"{column} của {what} «{frame[key].iat[pos]}» ở dòng {out.row_of(at)} là "
+                                 f"«{said.iat[at]}», ở dòng này là «{said.iat[pos]}»: mỗi mã chỉ là một {what}")
+            out.rows(differs, column, lambda t: t, text)
 
 
 @dataclass
@@ -67,18 +98,24 @@ class Context:
 
     @staticmethod
     def periods(frame: pd.DataFrame, out: Collector, column: str = "Kỳ báo cáo", field: str = "period") -> dict:
-        """Each period as written in the file → its ``Period``; a period that cannot be read is a problem of
-        every row that writes it."""
+        """Each period as written in the file → its ``Period``; a period that cannot be read, or that has not
+        begun (figures, reports of Quý I/2099: a slip for another year), is a problem of every row that writes it.
+        A period under way may be reported on: a quarter's figures are sent before its last day."""
         from store import calendar
+        from store.ingest.columns import today
 
         found = {}
         for text in frame[field].unique():
             if not text:
                 continue
             try:
-                found[text] = calendar.parse_period(text)
+                found[text] = period = calendar.parse_period(text)
             except ValueError as err:
                 out.rows(frame[field].eq(text), column, str(err))
+                continue
+            if period.start > today():
+                out.rows(frame[field].eq(text), column,
+                         f"kỳ báo cáo «{text}» chưa bắt đầu (bắt đầu từ {period.start:%d/%m/%Y})")
         return found
 
     def unknown_units(self, frame: pd.DataFrame, out: Collector, column: str, field: str = "unit",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from store import models
 from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year
-from store.ingest.kind import Context, Kind, assign, left_out
+from store.ingest.kind import Context, Kind, assign, left_out, one_value_per
 from store.ingest.problems import Collector
 
 RATINGS = {
@@ -53,6 +53,8 @@ PEOPLE_COLUMNS = (
 
 def check_people(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_units(frame, out, "Mã đơn vị")
+    one_value_per(frame, out, "person", {"name": "Họ và tên", "gender": "Giới tính", "birth_date": "Ngày sinh"},
+                  "cán bộ", {"gender": {"nam": "Nam", "nu": "Nữ"}})
 
 
 def load_people(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
@@ -103,6 +105,23 @@ def check_disciplines(ctx: Context, frame: pd.DataFrame, out: Collector) -> None
     ctx.unknown_people(frame, out, "Mã cán bộ")
     decided = frame["status"].eq("da_quyet_dinh")
     out.rows(decided & frame["decision_no"].eq(""), "Số quyết định", "kỷ luật đã quyết định phải có số quyết định")
+    # A case under consideration has no decision yet: with one, it is decided, and which it is decides the awards
+    # (under consideration: none yet; decided: none this year).
+    pending = frame["status"].eq("dang_xem_xet")
+    out.rows(pending & frame["decision_no"].ne(""), "Số quyết định",
+             lambda v: f"kỷ luật đang xem xét chưa có quyết định, mà dòng này ghi số quyết định «{v}» (đã quyết định thì "
+                       "ghi trạng thái «Đã quyết định»)", frame["decision_no"])
+    if "decided_on" in frame and pd.api.types.is_datetime64_any_dtype(frame["decided_on"]):
+        out.rows(pending & frame["decided_on"].notna(), "Ngày quyết định",
+                 lambda v: f"kỷ luật đang xem xét chưa có quyết định, mà dòng này ghi ngày quyết định {v:%d/%m/%Y}",
+                 frame["decided_on"])
+        # a discipline counts for the year of its decision, or of its breach when decided early the next year: a
+        # decision before that year is an earlier year's discipline
+        early = frame["decided_on"].dt.year.lt(frame["year"])
+        out.rows(early, "Ngày quyết định",
+                 lambda pos: f"quyết định ngày {frame['decided_on'].iat[pos]:%d/%m/%Y} là trước năm kỷ luật "
+                             f"{int(frame['year'].iat[pos])}: kỷ luật đó thuộc năm {frame['decided_on'].iat[pos].year}",
+                 pd.Series(range(len(frame)), index=frame.index))
 
 
 def load_disciplines(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:

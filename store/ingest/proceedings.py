@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from store import models
 from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year
-from store.ingest.kind import Context, Kind, assign, left_out
+from store.ingest.kind import Context, Kind, assign, left_out, one_value_per
 from store.ingest.problems import Collector
 
 PROCEEDING_KINDS = {
@@ -114,6 +114,8 @@ TOPIC_COLUMNS = (
 
 def check_topics(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_people(frame, out, "Mã cán bộ")
+    one_value_per(frame, out, "code", {"title": "Tên đề tài", "year": "Năm nghiệm thu", "level": "Cấp đề tài"},
+                  "đề tài", {"level": TOPIC_LEVELS})
 
 
 def load_topics(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
