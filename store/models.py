@@ -29,13 +29,14 @@ class Base(DeclarativeBase):
 
 
 class IngestBatch(Base):
-    """One ingested file: it lands whole or not at all; the same bytes (sha256) land once."""
+    """One ingested file: it lands whole or not at all; the same bytes (sha256) land once while they are the latest
+    of their kind (``store.ingest.landed_current``), again when sent back after a correction."""
 
     __tablename__ = "ingest_batch"
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     file_name: Mapped[str] = mapped_column(String(500))
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     rows: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(100))

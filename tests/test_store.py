@@ -51,6 +51,25 @@ def test_a_correction_is_a_new_batch_and_becomes_current(db, tmp_path):
     assert history == [118, 120]  # nothing overwritten
 
 
+def test_an_earlier_file_sent_back_after_its_correction_lands_again_and_is_current(db, tmp_path):
+    """Sent back, the earlier file had been «already landed, nothing added» while the correction stayed current: the
+    office believed its values were. Sent again while it is the latest of its kind, it still adds nothing; dossiers
+    are versions by their keys and their bytes land once."""
+    first = write_csv(tmp_path / "a.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "sipas", "91", ""]])
+    ingest_file(db, first)
+    ingest_file(db, write_csv(tmp_path / "b.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "sipas", "81", ""]]))
+    back = ingest_file(db, first)
+    assert not back.already and indicator_frame(db, "2024-NAM").loc["SKHCN", "sipas"] == 91
+    assert back.notes == [f"tệp này đã được nhập ở lô #{back.batch_id - 2}, rồi được tệp cùng loại nhập sau sửa: nhập "
+                          "lại, số liệu của tệp này là số liệu hiện hành"]
+    before = snapshot(db)
+    assert ingest_file(db, first).already and snapshot(db) == before
+    hs = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="HS1")])
+    ingest_file(db, hs, year=2024)
+    ingest_file(db, write_csv(tmp_path / "ho_so_2.csv", DOSSIER_HEADERS, [dossier(code="HS2")]), year=2024)
+    assert ingest_file(db, hs, year=2024).already
+
+
 def test_evidence_is_kept_beside_the_figure(db, tmp_path):
     ingest_file(db, write_csv(tmp_path / "a.csv", FACT_HEADERS, [
         ["SKHCN", "Quý I/2024", "van_ban_di", "30", "Sổ đăng ký văn bản đi quý I"]]))

@@ -211,7 +211,20 @@ def ingest_tables(engine: Engine, tables: dict[str, pd.DataFrame], name: str, ba
 
 def _landed(engine: Engine, digest: str) -> models.IngestBatch | None:
     with Session(engine) as s:
-        return s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == digest))
+        return landed_current(s, digest)
+
+
+def landed_current(s: Session, digest: str) -> models.IngestBatch | None:
+    """The batch that holds these bytes, while it is the latest of its kind: sent again then, they add nothing.
+    Sent again after a later file of their kind (a correction), they land again: the earlier file sent back is its
+    values meant to be current once more, and «already landed» had kept the correction without a word. Dossiers
+    are versions by their keys: their bytes sent again add nothing, whatever came since."""
+    B = models.IngestBatch
+    done = s.scalar(select(B).where(B.sha256 == digest).order_by(B.id.desc()).limit(1))
+    if done is None or done.kind == dossiers.KIND.code:
+        return done
+    later = s.scalar(select(B.id).where(B.kind == done.kind, B.id > done.id).limit(1))
+    return done if later is None else None
 
 
 def _land(engine: Engine, parts: list[tuple[Kind, pd.DataFrame]], name: str, digest: str, user: str,
@@ -245,7 +258,7 @@ def _check_and_land(engine: Engine, frames: list, outs: list[Collector], name: s
     """``_land``'s checks against the store and its writing, in one transaction under the store's write lock."""
     with Session(engine) as s, s.begin():
         serialize_writes(s)
-        done = s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == digest))
+        done = landed_current(s, digest)
         if done is not None:  # the same table landed while this one was being read
             return IngestResult(frames[0][0], done.id, done.rows, already=True)
         contexts = [Context(engine, name, year=year, session=s) for _ in frames]

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from store import dossier_data, models, outbox
 from store.db import serialize_writes
-from store.ingest import (KINDS, IngestResult, _landed, _period_code, detect_kind, dossiers, facts, parse,
+from store.ingest import (KINDS, IngestResult, _landed, _period_code, landed_current, detect_kind, dossiers, facts, parse,
                           sha256_of, streamed)
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector, IngestError, Problem
@@ -335,7 +335,7 @@ def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year:
     it. Once a file is refused, the others are still checked and written, for their own statuses (a file after
     them may refer to them); the transaction then goes back whole."""
     status, name = item.status, item.status.path.name
-    done = s.scalar(select(models.IngestBatch).where(models.IngestBatch.sha256 == item.digest))
+    done = landed_current(s, item.digest)
     if done is not None:  # the same bytes: named twice, or landed while this one was being read
         _found_landed(s, status, done, year)
         return
@@ -352,6 +352,10 @@ def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year:
                                created_at=datetime.now().replace(microsecond=0), created_by=user)
     s.add(batch)
     s.flush()
+    B = models.IngestBatch
+    if before := s.scalar(select(B.id).where(B.sha256 == item.digest, B.id != batch.id).order_by(B.id.desc()).limit(1)):
+        status.notes = [*status.notes, f"tệp này đã được nhập ở lô #{before}, rồi được tệp cùng loại nhập sau sửa: nhập "
+                                       "lại, số liệu của tệp này là số liệu hiện hành"]
     try:
         loaded = item.kind.load(s, item.frame, ctx, batch.id)
     except IngestError as err:  # what only its writing tells (its counts against what is declared): refused alike
