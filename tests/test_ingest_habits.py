@@ -801,7 +801,7 @@ def test_data_rows_that_look_like_a_form_s_lines_are_data(engine, tmp_path):
     signature: a province named «Ủy ban nhân dân tỉnh …» in the last row had been dropped as one."""
     ingest_file(engine, units_file(tmp_path))
     path = _book_of(tmp_path / "don_vi.xlsx", {"Đơn vị": [UNIT_HEADERS, ["SNV", "Sở Nội vụ", "Sở, ban, ngành", "TINH"],
-                                                         ["DB", "Ủy ban nhân dân tỉnh Điện Biên", "UBND tỉnh", None]]})
+                                                         ["TINH", "Ủy ban nhân dân tỉnh Lai Châu", "UBND tỉnh", None]]})
     result = ingest_file(engine, path)
     assert result.rows == 2 and not result.notes
 
