@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from store import calendar, models
+from store.ingest.submissions import KIND as submissions_kind
 
 # The units that report to the province's reform office (seed 003: sở, ban, ngành and UBND xã, phường).
 REPORTING_KINDS = ("so_nganh", "xa_phuong")
@@ -29,8 +30,15 @@ def submissions(engine: Engine, period_code: str, today: date | None = None,
     or from the portal; a report withdrawn to be corrected is not one), document_no, batch_id (the batch it came
     in), days_late and state (đúng hạn / trễ hạn / chưa gửi, or chưa đến hạn before the due date)."""
     period = calendar.parse_period(period_code)
-    S, U = models.Submission, models.Unit
-    received = (S.period_code == period.code) & S.batch_id.not_in(withdrawn_batches())
+    S, U, B = models.Submission, models.Unit, models.IngestBatch
+    # The register's row of a unit and period sent again in a later register file is its correction (a day typed
+    # wrong): only the latest register file's row stands. Reports sent in the portal are each a report received.
+    register = (select(S.unit_id, func.max(S.batch_id).label("batch")).join(B, B.id == S.batch_id)
+                .where(S.period_code == period.code, B.kind == submissions_kind.code).group_by(S.unit_id).subquery())
+    corrected = select(S.id).join(B, B.id == S.batch_id).join(register, register.c.unit_id == S.unit_id).where(
+        S.period_code == period.code, B.kind == submissions_kind.code, S.batch_id != register.c.batch)
+    received = ((S.period_code == period.code) & S.batch_id.not_in(withdrawn_batches())
+                & S.id.not_in(corrected))
     with Session(engine) as s:
         units = s.execute(select(U.id, U.code, U.name).where(U.kind.in_(kinds)).order_by(U.code)).all()
         first = (select(S.unit_id, func.min(S.submitted_on).label("on")).where(received)

@@ -46,6 +46,24 @@ def test_late_and_missing_reports_are_read_from_the_register(engine, tmp_path):
     assert list(reminders(engine, "2024-Q1", date(2024, 3, 15))["unit"]) == ["XA0001"]
 
 
+def test_a_register_row_corrected_in_a_later_register_file_stands_as_corrected(engine, tmp_path):
+    """A day typed wrong (15/03 for 25/03) could never be corrected: the earliest of every file's rows was taken,
+    and a late report stayed on time."""
+    from helpers import units_file
+
+    ingest_file(engine, units_file(tmp_path))
+    ingest_file(engine, write_xlsx(tmp_path / "bc.xlsx", SUBMISSION_HEADERS, [
+        ["SKHCN", "Quý I/2024", "15/03/2024", "12/BC-SKHCN"], ["STP", "Quý I/2024", "18/03/2024", "30/BC-STP"]]))
+    ingest_file(engine, write_xlsx(tmp_path / "bc_sua.xlsx", SUBMISSION_HEADERS, [
+        ["SKHCN", "Quý I/2024", "25/03/2024", "12/BC-SKHCN"]]))
+    status = submissions(engine, "2024-Q1", today=date(2024, 4, 1)).set_index("unit")
+    assert (status.loc["SKHCN", "state"], status.loc["SKHCN", "days_late"]) == (LATE, 5)
+    assert status.loc["STP", "state"] == ON_TIME  # the later file did not name it: its row stands
+    ingest_file(engine, write_xlsx(tmp_path / "bc_q2.xlsx", SUBMISSION_HEADERS, [
+        ["SKHCN", "Quý II/2024", "10/06/2024", "20/BC-SKHCN"]]))
+    assert submissions(engine, "2024-Q1", today=date(2024, 4, 1)).set_index("unit").loc["SKHCN", "days_late"] == 5
+
+
 @pytest.mark.parametrize("row, column, message", [
     (["KHONGCO", "Quý I/2024", "18/03/2024", ""], "Mã đơn vị", "chưa có trong danh mục đơn vị"),
     (["STP", "Quý V/2024", "18/03/2024", ""], "Kỳ báo cáo", "Quý V/2024"),
