@@ -750,11 +750,13 @@ def test_a_small_register_of_date_cells_and_one_pasted_day_is_the_sheet_s_own(lo
     assert ingest_file(loaded, path).rows == 3
 
 
-@pytest.mark.parametrize("code", ["ＳＮＶ", "\u0421NV", "SN\u0392"])  # full-width; a Cyrillic С; a Greek Β
+@pytest.mark.parametrize("code", ["ＳＮＶ", "\u0421NV", "SN\u0392", "SNV-\u00d0"])  # full-width; Cyrillic С; Greek Β; Ð
 @pytest.mark.parametrize("rows", [1, 3000])  # a unit's code read whole; a dossier's unit read in slices
 def test_a_code_of_letters_drawn_as_latin_ones_is_refused(loaded, tmp_path, code, rows):
-    """«ＳＮＶ» or «СNV» looked like «SNV» and became a second unit, a second person, without a word."""
-    said = "trông như chữ Latinh nhưng là ký tự khác (chữ toàn độ rộng, chữ Kirin hoặc Hy Lạp)"
+    """«ＳＮＶ» or «СNV» looked like «SNV» and became a second unit, a second person, without a word; «Ð» (the eth
+    of Icelandic) looks like «Đ»."""
+    said = ("trông như chữ «Đ» nhưng là ký tự khác" if "\u00d0" in code
+            else "trông như chữ Latinh nhưng là ký tự khác (chữ toàn độ rộng, chữ Kirin hoặc Hy Lạp)")
     if rows == 1:
         path = write_csv(tmp_path / "don_vi.csv", UNIT_HEADERS, [[code, "Sở Nội vụ", "Sở, ban, ngành", "TINH"]])
         [problem] = refused(loaded, path)
@@ -805,6 +807,18 @@ def test_a_period_not_yet_begun_is_refused_and_one_under_way_is_kept(loaded, tmp
         f"bc.csv, dòng 2, cột «Kỳ báo cáo»: kỳ báo cáo «Năm {ahead}» chưa bắt đầu (bắt đầu từ 15/12/{ahead - 1})")
     assert ingest_file(loaded, write_csv(tmp_path / "so_lieu_2.csv", FACT_HEADERS, [
         ["STP", f"Năm {now}", "van_ban_di", "4", ""]])).rows == 1
+
+
+def test_a_rate_written_as_a_fraction_is_refused_and_one_below_one_percent_is_written_with_its_sign(loaded, tmp_path):
+    """SIPAS «0,91» (a formula =a/b left unformatted) had landed as 0,91 %, a Sở's score falling from B to D."""
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "sipas", "0,91", ""], ["STP", "Năm 2024", "sipas", "91", ""],
+        ["XA0001", "Năm 2024", "sipas", "0,5%", ""], ["SKHCN", "Năm 2024", "van_ban_di", "0", ""]])
+    assert refused(loaded, path) == [
+        "so_lieu.csv, dòng 2, cột «Giá trị»: Chỉ số hài lòng về sự phục vụ hành chính (SIPAS): «0,91» là tỷ lệ viết dạng "
+        "phân số? ghi 91 hoặc 91% (tỷ lệ dưới 1% thì ghi kèm dấu %: 0,91%)"]
+    assert ingest_file(loaded, write_csv(tmp_path / "so_lieu_2.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "sipas", "0,91%", ""], ["STP", "Năm 2024", "sipas", "91", ""]])).rows == 2
 
 
 def test_an_excel_true_where_a_code_belongs_is_refused(loaded, tmp_path):

@@ -56,6 +56,10 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
                                "không phải giá trị của chỉ tiêu này", value)
         out.rows(rows & (value < 0), "Giá trị", lambda v: f"{ind.label}: giá trị âm «{number(v, 6)}» không hợp lệ",
                  value)
+        if ind.unit == "%":  # 0,91 is 91 % written as a fraction (a formula =a/b left unformatted), or 0,91 %
+            out.rows(rows & (value > 0) & (value < 1) & ~frame["value" + PERCENT_SUFFIX], "Giá trị",
+                     lambda v: f"{ind.label}: «{number(v, 6)}» là tỷ lệ viết dạng phân số? ghi {number(v * 100, 4)} "
+                               f"hoặc {number(v * 100, 4)}% (tỷ lệ dưới 1% thì ghi kèm dấu %: {number(v, 6)}%)", value)
         if ind.integral:  # «2,000» is two, or two thousand: neither is safe to take
             commas = frame["value" + COMMA_SUFFIX]
             out.rows(rows & ~commas & value.notna() & (value != np.floor(value)), "Giá trị",

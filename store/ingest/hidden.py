@@ -30,7 +30,9 @@ _QUICK_IN_CODE = re.compile(IN_TEXT.pattern[:-1] + "\\t\\n\\r]")  # and what Uni
 IN_TEXT_RE2 = _re2_class(TEXT_RANGES)
 # Letters drawn as Latin ones but of another script, or full-width («ＳＮＶ», «СNV» with a Cyrillic С): a code
 # holding one looked like «SNV» and became a second unit
-_LOOKALIKE_RE2 = "\\p{Cyrillic}\\p{Greek}\\x{ff01}-\\x{ff5e}"
+# and the eth of Icelandic, and the African D, drawn as the Vietnamese «Đ»
+_DRAWN_AS_D = {"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "ɖ": "đ"}
+_LOOKALIKE_RE2 = "\\p{Cyrillic}\\p{Greek}\\x{ff01}-\\x{ff5e}" + "".join(f"\\x{{{ord(c):x}}}" for c in _DRAWN_AS_D)
 IN_CODE_RE2 = ("[" + "".join(f"\\p{{{c}}}" for c in _UNSEEN) + "".join(f"\\x{{{c:x}}}" for c in _FILLERS)
                + _LOOKALIKE_RE2 + "]")
 
@@ -45,8 +47,8 @@ def unseen_in_code(text: str) -> int | None:
 
 
 def lookalike(c: str) -> bool:
-    """A letter drawn as a Latin one but another character: full-width, Cyrillic, Greek."""
-    return "\uff01" <= c <= "\uff5e" or unicodedata.name(c, "").startswith(("CYRILLIC", "GREEK"))
+    """A letter drawn as a Latin one but another character: full-width, Cyrillic, Greek, or «Ð» for «Đ»."""
+    return "\uff01" <= c <= "\uff5e" or c in _DRAWN_AS_D or unicodedata.name(c, "").startswith(("CYRILLIC", "GREEK"))
 
 
 def _first(text: str, code: bool) -> int | None:
@@ -72,6 +74,9 @@ def cells_holding(text, code: bool):
 def message(text: str, code: bool = False) -> str:
     """The refusal of a cell holding such a character: which one, and where."""
     at = _first(text, code) or 0
+    if code and text and text[at] in _DRAWN_AS_D:
+        return (f"mã có chữ «{text[at]}» (U+{ord(text[at]):04X}, ký tự thứ {at + 1}) trông như chữ «{_DRAWN_AS_D[text[at]]}» "
+                f"nhưng là ký tự khác, nên là một mã khác: gõ lại bằng chữ «{_DRAWN_AS_D[text[at]]}» tiếng Việt")
     if code and text and lookalike(text[at]):
         return (f"mã có chữ «{text[at]}» (U+{ord(text[at]):04X}, ký tự thứ {at + 1}) trông như chữ Latinh nhưng là ký tự "
                 f"khác (chữ toàn độ rộng, chữ Kirin hoặc Hy Lạp), nên là một mã khác: gõ lại bằng chữ Latinh")
