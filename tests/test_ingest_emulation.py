@@ -282,3 +282,21 @@ def test_a_discipline_under_consideration_with_a_decision_or_decided_before_its_
         "định 20/10/2024",
         "kl.xlsx, dòng 4, cột «Ngày quyết định»: quyết định ngày 20/10/2023 là trước năm kỷ luật 2024: kỷ luật đó thuộc "
         "năm 2023"]
+
+
+def test_forms_ratings_and_disciplines_as_offices_write_them(staffed, tmp_path):
+    """«Chiến sỹ» (as many write it), a Giấy khen named by who gave it, «Hoàn thành tốt» as the template's help
+    offers it and «Bãi nhiệm» (a cán bộ's discipline) had been refused."""
+    ingest_file(staffed, write_xlsx(tmp_path / "khen_thuong.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB1", "Chiến sỹ thi đua cơ sở", 2023, "88/QĐ-SKHCN", "20/12/2023", "SKHCN", None],
+        ["Cá nhân", "CB2", "Giấy khen của Chủ tịch UBND xã", 2024, "9/QĐ-UBND", "20/12/2024", "XA0001", None]]))
+    ingest_file(staffed, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB3", "Lò Thị Cúc", "Nữ", "", "Cán bộ", "Chủ tịch", "XA0001", "2024", "Hoàn thành tốt"]]))
+    ingest_file(staffed, write_xlsx(tmp_path / "kl.xlsx", ["Mã cán bộ", "Năm", "Hình thức kỷ luật", "Trạng thái",
+                                                          "Số quyết định", "Ngày quyết định"],
+                                    [["CB3", 2024, "Bãi nhiệm", "Đã quyết định", "3/NQ-HĐND", "20/11/2024"]]))
+    with Session(staffed) as s:
+        forms = set(s.execute(select(models.AwardRecord.form)).scalars())
+        rating = s.scalar(select(models.StaffRating.rating).join(models.Person).where(models.Person.code == "CB3"))
+        discipline = s.scalar(select(models.Discipline.form))
+    assert forms >= {"chien_si_thi_dua_co_so", "giay_khen"} and rating == "HTTNV" and discipline == "bai_nhiem"

@@ -46,6 +46,11 @@ FORM_WORDS = {
     "Bằng khen UBND tỉnh": "bang_khen_chu_tich_tinh", "Giấy khen của Giám đốc sở": "giay_khen",
     "TTLĐTT": "tap_the_lao_dong_tien_tien", "TTLĐXS": "tap_the_lao_dong_xuat_sac",
     "Cờ thi đua của UBND tỉnh": "co_thi_dua_cap_tinh",
+    # «sỹ» as many write it, and a Giấy khen named by whoever gives it (a sở's director, a commune's chairman)
+    "Chiến sỹ thi đua cơ sở": "chien_si_thi_dua_co_so", "Chiến sỹ thi đua cấp tỉnh": "chien_si_thi_dua_cap_tinh",
+    **{f"Giấy khen của {who}": "giay_khen" for who in (
+        "Giám đốc", "Thủ trưởng", "Thủ trưởng đơn vị", "Chủ tịch UBND xã", "Chủ tịch UBND phường",
+        "Chủ tịch Ủy ban nhân dân xã", "Chủ tịch Ủy ban nhân dân phường", "Chủ tịch UBND đặc khu")},
 }
 COLLECTIVE_TITLES = {"tap_the_lao_dong_xuat_sac": "Tập thể lao động xuất sắc",
                      "tap_the_lao_dong_tien_tien": "Tập thể lao động tiên tiến"}

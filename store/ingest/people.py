@@ -26,6 +26,7 @@ DISCIPLINE_FORMS = {
     "giang_chuc": "Giáng chức",
     "cach_chuc": "Cách chức",
     "buoc_thoi_viec": "Buộc thôi việc",
+    "bai_nhiem": "Bãi nhiệm",  # a cán bộ's, beside cách chức (Luật Cán bộ, công chức, Đ.78)
 }
 DISCIPLINE_STATUS = {"da_quyet_dinh": "Đã quyết định", "dang_xem_xet": "Đang xem xét"}
 INITIATIVE_LEVELS = {"co_so": "Cơ sở", "tinh": "Tỉnh", "toan_quoc": "Toàn quốc"}
@@ -46,7 +47,9 @@ PEOPLE_COLUMNS = (
     Text("Chức vụ", "position", example="Chuyên viên"),
     Text("Mã đơn vị", "unit", help="Đơn vị công tác trong năm đánh giá", example="SKHCN-VP"),
     Year("Năm đánh giá", "year", past=True),
-    Choice("Xếp loại", "rating", choices=_choices(RATINGS), example="Hoàn thành tốt nhiệm vụ",
+    Choice("Xếp loại", "rating", choices=_choices(RATINGS, **{"Hoàn thành xuất sắc": "HTXSNV", "Hoàn thành tốt": "HTTNV",
+                                                               "Hoàn thành": "HTNV", "Không hoàn thành": "KHTNV"}),
+           example="Hoàn thành tốt nhiệm vụ",
            help="Hoàn thành xuất sắc / tốt / Hoàn thành / Không hoàn thành nhiệm vụ (hoặc HTXSNV, HTTNV, HTNV, KHTNV)"),
 )
 
