@@ -300,3 +300,14 @@ def test_forms_ratings_and_disciplines_as_offices_write_them(staffed, tmp_path):
         rating = s.scalar(select(models.StaffRating.rating).join(models.Person).where(models.Person.code == "CB3"))
         discipline = s.scalar(select(models.Discipline.form))
     assert forms >= {"chien_si_thi_dua_co_so", "giay_khen"} and rating == "HTTNV" and discipline == "bai_nhiem"
+
+
+def test_a_person_rated_before_the_age_they_may_work_is_refused(any_engine, tmp_path):
+    """A civil servant born in 2015 rated HTXSNV in 2024 (a birth typed with another year's digits) had landed."""
+    ingest_file(any_engine, units_file(tmp_path))
+    problems = refused(any_engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB9", "Lò Văn Chín", "Nam", "01/01/2015", "Công chức", "Chuyên viên", "STP", "2024", "HTXSNV"],
+        ["CB8", "Lò Văn Tám", "Nam", "01/06/2006", "Công chức", "Chuyên viên", "STP", "2024", "HTXSNV"],
+        ["CB7", "Lò Thị Bảy", "Nữ", "01/06/2009", "Người lao động", "Tạp vụ", "STP", "2024", "HTNV"]]))
+    assert problems == ["can_bo.csv, dòng 2, cột «Ngày sinh»: sinh ngày 01/01/2015, năm 2024 chưa đủ 18 tuổi: công "
+                        "chức từ đủ 18 tuổi (Luật Cán bộ, công chức)"]

@@ -19,6 +19,11 @@ RATINGS = {
     "KHTNV": "Không hoàn thành nhiệm vụ",
 }
 CATEGORIES = {"can_bo": "Cán bộ", "cong_chuc": "Công chức", "vien_chuc": "Viên chức", "nguoi_lao_dong": "Người lao động"}
+# The youngest a person may be in a year they are rated: cán bộ, công chức, viên chức from 18 (Luật Cán bộ, công
+# chức Đ.36; Luật Viên chức Đ.22), a worker from 15 (Bộ luật Lao động Đ.3).
+LEAST_AGE = {"can_bo": 18, "cong_chuc": 18, "vien_chuc": 18, "nguoi_lao_dong": 15}
+AGE_SOURCE = {"can_bo": "từ đủ 18 tuổi (Luật Cán bộ, công chức)", "cong_chuc": "từ đủ 18 tuổi (Luật Cán bộ, công chức)",
+              "vien_chuc": "từ đủ 18 tuổi (Luật Viên chức)", "nguoi_lao_dong": "từ đủ 15 tuổi (Bộ luật Lao động)"}
 DISCIPLINE_FORMS = {
     "khien_trach": "Khiển trách",
     "canh_cao": "Cảnh cáo",
@@ -58,6 +63,14 @@ def check_people(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_units(frame, out, "Mã đơn vị")
     one_value_per(frame, out, "person", {"name": "Họ và tên", "gender": "Giới tính", "birth_date": "Ngày sinh"},
                   "cán bộ", {"gender": {"nam": "Nam", "nu": "Nữ"}})
+    if pd.api.types.is_datetime64_any_dtype(frame["birth_date"]):  # a birth typed with another year's digits
+        age = frame["year"] - frame["birth_date"].dt.year
+        least = frame["category"].map(LEAST_AGE)
+        out.rows(age.lt(least), "Ngày sinh",
+                 lambda pos: f"sinh ngày {frame['birth_date'].iat[pos]:%d/%m/%Y}, năm {int(frame['year'].iat[pos])} chưa đủ "
+                             f"{LEAST_AGE[frame['category'].iat[pos]]} tuổi: "
+                             f"{CATEGORIES[frame['category'].iat[pos]].lower()} {AGE_SOURCE[frame['category'].iat[pos]]}",
+                 pd.Series(range(len(frame)), index=frame.index))
 
 
 def load_people(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
