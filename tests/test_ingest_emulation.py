@@ -311,3 +311,22 @@ def test_a_person_rated_before_the_age_they_may_work_is_refused(any_engine, tmp_
         ["CB7", "Lò Thị Bảy", "Nữ", "01/06/2009", "Người lao động", "Tạp vụ", "STP", "2024", "HTNV"]]))
     assert problems == ["can_bo.csv, dòng 2, cột «Ngày sinh»: sinh ngày 01/01/2015, năm 2024 chưa đủ 18 tuổi: công "
                         "chức từ đủ 18 tuổi (Luật Cán bộ, công chức)"]
+
+
+def test_a_decision_sent_again_with_another_form_corrects_it_and_two_forms_of_one_decision_are_refused(staffed, tmp_path):
+    """«Cảnh cáo» corrected to «Khiển trách» under the same decision had become a second discipline, and the stale
+    Cảnh cáo barred the person's collective from Tập thể lao động tiên tiến."""
+    headers = ["Mã cán bộ", "Năm", "Hình thức kỷ luật", "Trạng thái", "Số quyết định", "Ngày quyết định"]
+    ingest_file(staffed, write_xlsx(tmp_path / "kl_sai.xlsx", headers, [
+        ["CB2", 2024, "Cảnh cáo", "Đã quyết định", "15/QĐ-SNV", "20/10/2024"]]))
+    ingest_file(staffed, write_xlsx(tmp_path / "kl_dung.xlsx", headers, [
+        ["CB2", 2024, "Khiển trách", "Đã quyết định", "15/QĐ-SNV", "20/10/2024"]]))
+    with Session(staffed) as s:
+        assert s.execute(select(models.Discipline.form, models.Discipline.decision_no)).all() == [
+            ("khien_trach", "15/QĐ-SNV")]
+    problems = refused(staffed, write_xlsx(tmp_path / "kl_hai.xlsx", headers, [
+        ["CB1", 2024, "Cảnh cáo", "Đã quyết định", "16/QĐ-SNV", "20/10/2024"],
+        ["CB1", 2024, "Khiển trách", "Đã quyết định", "16/QĐ-SNV", "20/10/2024"]]))
+    said = "quyết định «16/QĐ-SNV» ghi hai hình thức kỷ luật cho một người: mỗi quyết định một hình thức"
+    assert problems == [f"kl_hai.xlsx, dòng 2, cột «Hình thức kỷ luật»: {said}",
+                        f"kl_hai.xlsx, dòng 3, cột «Hình thức kỷ luật»: {said}"]

@@ -121,6 +121,11 @@ def check_disciplines(ctx: Context, frame: pd.DataFrame, out: Collector) -> None
     ctx.unknown_people(frame, out, "Mã cán bộ")
     decided = frame["status"].eq("da_quyet_dinh")
     out.rows(decided & frame["decision_no"].eq(""), "Số quyết định", "kỷ luật đã quyết định phải có số quyết định")
+    numbered = frame[frame["decision_no"].ne("")]
+    forms = numbered.groupby(["person", "year", "decision_no"])["form"].transform("nunique")
+    out.rows(frame.index.isin(numbered.index[forms.gt(1).to_numpy()]), "Hình thức kỷ luật",
+             lambda v: f"quyết định «{v}» ghi hai hình thức kỷ luật cho một người: mỗi quyết định một hình thức",
+             frame["decision_no"])
     # A case under consideration has no decision yet: with one, it is decided, and which it is decides the awards
     # (under consideration: none yet; decided: none this year).
     pending = frame["status"].eq("dang_xem_xet")
@@ -157,8 +162,14 @@ def load_disciplines(session: Session, frame: pd.DataFrame, ctx: Context, batch_
     people = sorted({k[0] for k in keys})
     pending = {(d.person_id, d.year, d.form): d for d in in_slices(people, lambda part: session.scalars(
         select(D).where(D.person_id.in_(part), D.status == "dang_xem_xet")))}
+    # One decision imposes one form: a decision stored with another form is corrected, not a second discipline
+    # beside it (a stale Cảnh cáo bars the person's collective).
+    decided = {(d.person_id, d.year, d.decision_no): d for d in in_slices(people, lambda part: session.scalars(
+        select(D).where(D.person_id.in_(part), D.decision_no != "")))}
     for key, row in zip(keys, frame.itertuples(index=False)):
         rec = existing.get(key)
+        if rec is None and key[3] and (rec := decided.get((key[0], key[1], key[3]))) is not None:
+            rec.form = key[2]
         if rec is None and row.status == "da_quyet_dinh":
             rec = pending.pop(key[:3], None)
             if rec is not None:
