@@ -45,16 +45,19 @@ def finding_appraisal(session: Session, finding_id: int, period: str, unit: str,
     """What a finding recorded again says of its criterion's points. The same points as its appraisal before
     add nothing: an appraiser may have set others since, and a corrected file that leaves the row as it was
     must not undo them. Other points are a new appraisal; none (the cell left blank) withdraw the finding's
-    appraisal while it is the one that holds, the self-assessed points holding again."""
+    appraisal while it is the one that holds, the self-assessed points holding again; so does a finding moved to
+    another criterion, for the criterion it leaves."""
     A = models.Appraisal
     own = session.scalars(select(A).where(A.finding_id == finding_id).order_by(A.id.desc()).limit(1)).first()
-    moved = own is not None and own.points is not None and (points is None or own.ruleset != ruleset.id)
+    moved = own is not None and own.points is not None and (
+        points is None or own.ruleset != ruleset.id or own.criterion != criterion)
     if moved and _holding(session, own) == own.id:
         session.add(A(ruleset=own.ruleset, period_code=own.period_code, unit_id=own.unit_id, criterion=own.criterion,
                       points=None, reason=reason.strip(), appraiser=appraiser, finding_id=finding_id,
                       created_at=(now or datetime.now()).replace(microsecond=0)))
         session.flush()
-    if points is None or (own is not None and own.ruleset == ruleset.id and own.points == float(points)):
+    if points is None or (own is not None and own.ruleset == ruleset.id and own.criterion == criterion
+                          and own.points == float(points)):
         return
     add_appraisal(session, ruleset, period, unit, criterion, points, reason, appraiser, finding_id, now=now)
 

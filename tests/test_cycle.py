@@ -196,6 +196,30 @@ def test_a_corrected_findings_file_withdraws_or_keeps_the_appraisal_it_set(provi
     assert "thẩm định 3/4 điểm — Đã bổ sung minh chứng" in line.sentence
 
 
+def test_a_finding_sent_again_under_another_criterion_moves_with_its_points(province, tmp_path):
+    """A finding's criterion corrected (1.3 to 1.2) had left the first appraisal beside the new one: the unit lost
+    points on both criteria, and the finding was followed up twice. The same text under two criteria in one file
+    is two findings."""
+    rs = find("qd766-2022")
+    before = score(province, rs, YEAR)
+    row = [YEAR, "STP", "05/08/2024", "1.3", "Chưa công khai đủ TTHC", "Công khai đủ", "30/09/2024", "qd766-2022", 0]
+    ingest_file(province, write_xlsx(tmp_path / "kq.xlsx", FINDING_HEADERS, [row]))
+    ingest_file(province, write_xlsx(tmp_path / "kq_sua.xlsx", FINDING_HEADERS, [row[:3] + ["1.2"] + row[4:]]))
+    after = score(province, rs, YEAR)
+    assert after.result.points["1.3"][list(after.summary.index).index("STP")] == \
+        before.result.points["1.3"][list(before.summary.index).index("STP")]
+    [line] = [e for e in after.result.explain("STP") if e.criterion == "1.2"]
+    assert "Chưa công khai đủ TTHC" in line.sentence
+    with Session(province) as s:
+        assert s.scalars(select(models.Finding.criterion).where(models.Finding.text == "Chưa công khai đủ TTHC")).all() \
+            == ["1.2"]
+    both = [row[:3] + ["1.2"] + row[4:8] + [None], row[:3] + ["1.3"] + row[4:8] + [None]]
+    ingest_file(province, write_xlsx(tmp_path / "kq_hai.xlsx", FINDING_HEADERS, both))
+    with Session(province) as s:
+        assert sorted(s.scalars(select(models.Finding.criterion).where(
+            models.Finding.text == "Chưa công khai đủ TTHC")).all()) == ["1.2", "1.3"]
+
+
 def test_two_points_for_one_criterion_or_points_for_a_unit_not_scored_are_refused(province, tmp_path):
     """Two rows giving SXD's 1.3 points 1 and 0: which held depended on the rows' order. Points for a commune under
     a rule set of departments only, or for the province under Decision 766, had been written, never to count."""

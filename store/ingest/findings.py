@@ -39,12 +39,16 @@ COLUMNS = (
 
 def add_finding(session: Session, year: int, unit: str, visited_on: date, criterion: str, text: str,
                 recommendation: str, deadline: date, ruleset: RuleSet | None = None, points: float | None = None,
-                appraiser: str = "Đoàn kiểm tra", now: datetime | None = None, appraised: bool = True) -> models.Finding:
+                appraiser: str = "Đoàn kiểm tra", now: datetime | None = None, appraised: bool = True,
+                listed: frozenset[tuple[str, str]] = frozenset()) -> models.Finding:
     """A finding of the year's inspection of a unit (an inspection outside the plan is recorded too); with
     ``points``, the appraisal of ``criterion`` in the year's score, the finding as its reason. The same finding
     (criterion and text) recorded again, as a corrected file does, is that finding with the later recommendation
-    and deadline, its remedy kept: it had become a second finding, followed up twice. ``appraised``: False when the
-    file has no column of points, whose appraisals are then left as they are."""
+    and deadline, its remedy kept: it had become a second finding, followed up twice. So is the same text recorded
+    under another criterion, when the visit holds it under one criterion only and ``listed`` (the criterion and
+    text of every finding the same file gives for this visit) does not name that one too: its criterion corrected,
+    the appraisal it set there withdrawn (it had counted beside the new one, the unit losing points twice).
+    ``appraised``: False when the file has no column of points, whose appraisals are then left as they are."""
     unit_id = session.scalar(select(models.Unit.id).where(models.Unit.code == unit))
     if unit_id is None:
         raise ValueError(f"không có đơn vị «{unit}»")
@@ -59,6 +63,13 @@ def add_finding(session: Session, year: int, unit: str, visited_on: date, criter
     F = models.Finding
     finding = session.scalar(select(F).where(F.inspection_id == visit.id, F.criterion == criterion,
                                              F.text == text.strip()).order_by(F.id).limit(1))
+    if finding is None:
+        elsewhere = [f for f in session.scalars(select(F).where(F.inspection_id == visit.id, F.text == text.strip(),
+                                                                F.criterion != criterion))
+                     if (f.criterion, f.text) not in listed]
+        if len(elsewhere) == 1:
+            finding = elsewhere[0]
+            finding.criterion = criterion
     if finding is None:
         finding = F(inspection_id=visit.id, criterion=criterion, text=text.strip())
         session.add(finding)
@@ -126,11 +137,14 @@ def _chosen(name: str, year) -> RuleSet:
 def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
     when = datetime.now().replace(microsecond=0)
     appraised = "points" not in left_out(frame)
+    listed: dict[tuple[int, str], set[tuple[str, str]]] = {}
+    for year, unit, criterion, text in zip(frame["year"], frame["unit"], frame["criterion"], frame["text"]):
+        listed.setdefault((int(year), unit), set()).add((criterion, text.strip()))
     for r in frame.itertuples(index=False):
         scored = not pd.isna(r.points)
         add_finding(session, int(r.year), r.unit, r.visited_on.date(), r.criterion, r.text, r.recommendation,
                     r.deadline.date(), _chosen(r.ruleset, r.year) if scored else None, float(r.points) if scored else None,
-                    now=when, appraised=appraised)
+                    now=when, appraised=appraised, listed=frozenset(listed[(int(r.year), r.unit)]))
     adjusted = int(frame["points"].notna().sum())
     return {"phát hiện kiểm tra": len(frame), "điểm thẩm định điều chỉnh": adjusted}
 
