@@ -330,3 +330,26 @@ def test_a_decision_sent_again_with_another_form_corrects_it_and_two_forms_of_on
     said = "quyết định «16/QĐ-SNV» ghi hai hình thức kỷ luật cho một người: mỗi quyết định một hình thức"
     assert problems == [f"kl_hai.xlsx, dòng 2, cột «Hình thức kỷ luật»: {said}",
                         f"kl_hai.xlsx, dòng 3, cột «Hình thức kỷ luật»: {said}"]
+
+
+def test_a_title_the_year_s_rating_falls_short_of_or_an_initiative_recognised_after_it_is_refused(staffed, tmp_path):
+    """Lao động tiên tiến for a person rated Không hoàn thành nhiệm vụ, Tập thể lao động xuất sắc for a collective
+    rated Hoàn thành nhiệm vụ (which the ratings file itself refuses), and a 2022 title resting on an initiative
+    recognised in 2024 (using it up for a real award) had landed; next year's consecutive titles stood on them."""
+    ingest_file(staffed, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB2", "Lê Thị Bình", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2023", "KHTNV"]]))
+    ingest_file(staffed, write_xlsx(tmp_path / "xl.xlsx", RATING_HEADERS, [["SKHCN-VP", 2024, "HTNV", None]]))
+    problems = refused(staffed, write_xlsx(tmp_path / "khen_thuong.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Lao động tiên tiến", 2023, "1/QĐ", "20/12/2023", "SKHCN", None],
+        ["Tập thể", "SKHCN-VP", "TTLĐXS", 2024, "2/QĐ", "20/12/2024", "SKHCN", None],
+        ["Cá nhân", "CB2", "CSTĐCS", 2022, "3/QĐ", "20/12/2022", "SKHCN", "SK2"],
+        ["Cá nhân", "CB1", "Lao động tiên tiến", 2024, "4/QĐ", "20/12/2024", "SKHCN", None]]))
+    assert problems == [
+        "khen_thuong.xlsx, dòng 2, cột «Danh hiệu, hình thức khen thưởng»: Lao động tiên tiến năm 2023 cần xếp loại từ "
+        "«Hoàn thành tốt nhiệm vụ» trở lên, mà «CB2» được xếp loại «Không hoàn thành nhiệm vụ» năm đó: sửa một trong "
+        "hai",
+        "khen_thuong.xlsx, dòng 3, cột «Danh hiệu, hình thức khen thưởng»: Tập thể lao động xuất sắc năm 2024 cần xếp "
+        "loại từ «Hoàn thành xuất sắc nhiệm vụ» trở lên, mà «SKHCN-VP» được xếp loại «Hoàn thành nhiệm vụ» năm đó: sửa "
+        "một trong hai",
+        "khen_thuong.xlsx, dòng 4, cột «Sáng kiến làm căn cứ»: sáng kiến «SK2» được công nhận năm 2024, sau năm được "
+        "khen thưởng 2022: không thể là căn cứ của nó"]

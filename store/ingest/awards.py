@@ -115,7 +115,40 @@ def check_awards(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     early = frame["decided_on"].notna() & frame["year"].notna() & (frame["decided_on"].dt.year < frame["year"])
     out.rows(early, "Ngày quyết định", lambda v: f"quyết định ngày {v:%d/%m/%Y} có trước năm được khen thưởng",
              frame["decided_on"])
+    _check_ratings_held(ctx, frame, out)
     _check_initiatives(ctx, frame, out)
+
+
+# The lowest yearly rating a person's title needs (Luật TĐKT 2022 Đ.24: hoàn thành tốt nhiệm vụ trở lên for Lao động
+# tiên tiến, which Chiến sĩ thi đua cơ sở stands on, Đ.23).
+PERSON_TITLE_NEEDS = {"lao_dong_tien_tien": ("HTXSNV", "HTTNV"), "chien_si_thi_dua_co_so": ("HTXSNV", "HTTNV")}
+
+
+def _check_ratings_held(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A title decided for a year whose stored rating falls short of what it needs (Lao động tiên tiến for a person
+    rated Không hoàn thành nhiệm vụ, Tập thể lao động xuất sắc for a collective rated Hoàn thành nhiệm vụ): one of
+    the two records is wrong, and next year's consecutive titles would stand on it. The collective ratings file
+    refuses the same pair."""
+    wanted = frame["form"].isin(set(PERSON_TITLE_NEEDS) | set(TITLE_NEEDS))
+    if not wanted.any():
+        return
+    years = sorted({int(y) for y in frame.loc[wanted, "year"] if y == y})
+    with ctx.reading() as s:
+        people = {(who, year): rating for who, year, rating in s.execute(
+            select(models.Person.code, models.StaffRating.year, models.StaffRating.rating)
+            .join(models.Person, models.Person.id == models.StaffRating.person_id)
+            .where(models.StaffRating.year.in_(years)))}
+        units = {(who, year): rating for who, year, rating in s.execute(
+            select(models.Unit.code, models.CollectiveRating.year, models.CollectiveRating.rating)
+            .join(models.Unit, models.Unit.id == models.CollectiveRating.unit_id)
+            .where(models.CollectiveRating.year.in_(years)))}
+    for pos, (kind, who, form, year) in enumerate(zip(frame["kind"], frame["participant"], frame["form"], frame["year"])):
+        needs = (PERSON_TITLE_NEEDS if kind == "ca_nhan" else TITLE_NEEDS).get(form)
+        rating = (people if kind == "ca_nhan" else units).get((who, int(year))) if needs and year == year else None
+        if rating is not None and rating not in needs:
+            label = FORMS[kind].get(form, form)
+            out.add(f"{label} năm {int(year)} cần xếp loại từ «{RATINGS[needs[-1]]}» trở lên, mà «{who}» được xếp loại "
+                    f"«{RATINGS[rating]}» năm đó: sửa một trong hai", out.row_of(pos), "Danh hiệu, hình thức khen thưởng")
 
 
 def _check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
@@ -125,10 +158,12 @@ def _check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> Non
     if not wanted:
         return
     with ctx.reading() as s:
-        owners = dict(in_slices(wanted, lambda part: s.execute(
-            select(models.Initiative.code, models.Person.code)
+        found = in_slices(wanted, lambda part: s.execute(
+            select(models.Initiative.code, models.Person.code, models.Initiative.year)
             .join(models.Person, models.Person.id == models.Initiative.person_id)
-            .where(models.Initiative.code.in_(part))).all()))
+            .where(models.Initiative.code.in_(part))).all())
+        owners = {code: person for code, person, _ in found}
+        recognised = {code: year for code, _, year in found}
         campaigns = s.execute(select(models.Award.participant_kind, models.Award.participant, models.Award.year,
                                      models.Award.form, models.Award.initiatives).where(models.Award.initiatives != "")).all()
         records = s.execute(select(models.AwardRecord.participant_kind, models.AwardRecord.participant,
@@ -152,6 +187,9 @@ def _check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> Non
             elif row.kind != "ca_nhan" or owners[code] != row.participant:
                 out.add(f"sáng kiến «{code}» là của «{owners[code]}», không phải của «{row.participant}»",
                         out.row_of(pos), "Sáng kiến làm căn cứ")
+            elif row.year == row.year and recognised[code] > int(row.year):
+                out.add(f"sáng kiến «{code}» được công nhận năm {recognised[code]}, sau năm được khen thưởng "
+                        f"{int(row.year)}: không thể là căn cứ của nó", out.row_of(pos), "Sáng kiến làm căn cứ")
             elif code in used and used[code] != this:
                 _, who, year, form = used[code]
                 out.add(f"sáng kiến «{code}» đã làm căn cứ cho {FORMS['ca_nhan'].get(form, form)} năm {year}: mỗi "
