@@ -63,6 +63,9 @@ def ingest(
     kind: Annotated[Optional[str], typer.Option(help="Loại tệp (mặc định: nhận ra từ dòng tiêu đề): "
                                                      f"{KIND_CODES}.")] = None,
     year: Annotated[Optional[int], year_option(help="Năm báo cáo của tệp hồ sơ (mặc định: suy ra từ ngày tiếp nhận).")] = None,
+    again: Annotated[bool, typer.Option("--lai", help="Nhập lại tệp đã nhập trước đây (một tệp cũ gửi lại sau khi tệp "
+                                                      "khác đã sửa số liệu của nó): số liệu của tệp lại là hiện hành. "
+                                                      "Tệp hồ sơ TTHC chỉ nhập một lần.")] = False,
 ) -> None:
     """Nhập tệp dữ liệu: kiểm tra toàn bộ, có lỗi thì từ chối cả tệp và không ghi gì. Nhiều tệp: kiểm tra tất cả
     rồi ghi tất cả trong một lần, hoặc không ghi tệp nào."""
@@ -83,7 +86,7 @@ def ingest(
             bar.update(tasks[name], advance=n, total=None)
 
         try:
-            statuses = ingest_many(engine(), files, kind=kind, year=year, progress=written)
+            statuses = ingest_many(engine(), files, kind=kind, year=year, progress=written, again=again)
         except IngestError as e:
             refused, statuses = e, e.statuses
     for status in statuses:

@@ -35,11 +35,11 @@ def ingest(engine: Engine, path: Path, kind: str | None = None, year: int | None
 
 
 def ingest_many(engine: Engine, paths: list[Path], kind: str | None = None, year: int | None = None,
-                progress=None) -> list[FileStatus]:
+                progress=None, again: bool = False) -> list[FileStatus]:
     """Check every file, then land them all in one transaction or none; each file's status (``IngestError``
-    carries them when one was refused)."""
+    carries them when one was refused). ``again``: files landed before land anew, their values current again."""
     check_kind(kind)
-    return ingest_files(engine, paths, kind=kind, year=year, progress=progress)
+    return ingest_files(engine, paths, kind=kind, year=year, progress=progress, again=again)
 
 
 # --- Files sent through the portal ------------------------------------------------------------------------

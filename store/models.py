@@ -29,8 +29,8 @@ class Base(DeclarativeBase):
 
 
 class IngestBatch(Base):
-    """One ingested file: it lands whole or not at all; the same bytes (sha256) land once while they are the latest
-    of their kind (``store.ingest.landed_current``), again when sent back after a correction."""
+    """One ingested file: it lands whole or not at all; the same bytes (sha256) land once, and again only when sent
+    again on purpose (``cchc ingest --lai``: an earlier file sent back after a later one corrected it)."""
 
     __tablename__ = "ingest_batch"
     id: Mapped[int] = mapped_column(primary_key=True)

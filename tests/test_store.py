@@ -51,23 +51,33 @@ def test_a_correction_is_a_new_batch_and_becomes_current(db, tmp_path):
     assert history == [118, 120]  # nothing overwritten
 
 
-def test_an_earlier_file_sent_back_after_its_correction_lands_again_and_is_current(db, tmp_path):
-    """Sent back, the earlier file had been «already landed, nothing added» while the correction stayed current: the
-    office believed its values were. Sent again while it is the latest of its kind, it still adds nothing; dossiers
-    are versions by their keys and their bytes land once."""
+def test_an_earlier_file_sent_back_after_its_correction_is_told_so_and_lands_again_when_asked(db, tmp_path):
+    """Sent back, the earlier file had been «already landed, nothing added» without a word while the correction
+    stayed current: the office believed its values were. It is now told so, and lands again when sent with
+    «again» (``cchc ingest --lai``); named twice so, it lands once. Dossiers are versions by their keys: their
+    bytes land once."""
     first = write_csv(tmp_path / "a.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "sipas", "91", ""]])
     ingest_file(db, first)
     ingest_file(db, write_csv(tmp_path / "b.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "sipas", "81", ""]]))
-    back = ingest_file(db, first)
-    assert not back.already and indicator_frame(db, "2024-NAM").loc["SKHCN", "sipas"] == 91
-    assert back.notes == [f"tệp này đã được nhập ở lô #{back.batch_id - 2}, rồi được tệp cùng loại nhập sau sửa: nhập "
-                          "lại, số liệu của tệp này là số liệu hiện hành"]
     before = snapshot(db)
-    assert ingest_file(db, first).already and snapshot(db) == before
+    back = ingest_file(db, first)
+    assert back.already and snapshot(db) == before
+    assert [str(w) for w in back.warnings] == [
+        f"a.csv: sau lô này còn có lô #{back.batch_id + 1} (b.csv) cùng loại: số liệu nào lô sau ghi lại thì số liệu "
+        "của lô sau là hiện hành; để số liệu của tệp này là hiện hành, nhập lại với --lai"]
+    again = ingest_file(db, first, again=True)
+    assert not again.already and indicator_frame(db, "2024-NAM").loc["SKHCN", "sipas"] == 91
+    assert again.notes == [f"tệp này đã được nhập ở lô #{back.batch_id}; nhập lại (--lai): số liệu của tệp này là số "
+                           "liệu hiện hành"]
+    assert ingest_file(db, first).already and ingest_file(db, first).warnings == []
+    from store.ingest.files import ingest_files
+
+    twice = ingest_files(db, [first, first], again=True)
+    assert [st.result.already for st in twice] == [False, True]
     hs = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="HS1")])
     ingest_file(db, hs, year=2024)
     ingest_file(db, write_csv(tmp_path / "ho_so_2.csv", DOSSIER_HEADERS, [dossier(code="HS2")]), year=2024)
-    assert ingest_file(db, hs, year=2024).already
+    assert ingest_file(db, hs, year=2024, again=True).already
 
 
 def test_evidence_is_kept_beside_the_figure(db, tmp_path):

@@ -163,12 +163,12 @@ def _period_code(text: str) -> str:
 
 
 def ingest_file(engine: Engine, path: str | Path, kind: str | None = None, year: int | None = None,
-                user: str | None = None, progress=None) -> IngestResult:
+                user: str | None = None, progress=None, again: bool = False) -> IngestResult:
     """Validate a file whole, then write it as one batch in one transaction (or refuse it whole)."""
     from store.ingest.files import ingest_files
 
     [status] = ingest_files(engine, [Path(path)], kind=kind, year=year, user=user,
-                            progress=(lambda name, n: progress(n)) if progress else None)
+                            progress=(lambda name, n: progress(n)) if progress else None, again=again)
     return status.result
 
 
@@ -211,20 +211,23 @@ def ingest_tables(engine: Engine, tables: dict[str, pd.DataFrame], name: str, ba
 
 def _landed(engine: Engine, digest: str) -> models.IngestBatch | None:
     with Session(engine) as s:
-        return landed_current(s, digest)
+        return landed_before(s, digest)
 
 
-def landed_current(s: Session, digest: str) -> models.IngestBatch | None:
-    """The batch that holds these bytes, while it is the latest of its kind: sent again then, they add nothing.
-    Sent again after a later file of their kind (a correction), they land again: the earlier file sent back is its
-    values meant to be current once more, and «already landed» had kept the correction without a word. Dossiers
-    are versions by their keys: their bytes sent again add nothing, whatever came since."""
+def landed_before(s: Session, digest: str) -> models.IngestBatch | None:
+    """The latest batch that holds these bytes, if any: sent again, they add nothing (unless sent «again» on
+    purpose, ``ingest_files``)."""
     B = models.IngestBatch
-    done = s.scalar(select(B).where(B.sha256 == digest).order_by(B.id.desc()).limit(1))
-    if done is None or done.kind == dossiers.KIND.code:
-        return done
-    later = s.scalar(select(B.id).where(B.kind == done.kind, B.id > done.id).limit(1))
-    return done if later is None else None
+    return s.scalar(select(B).where(B.sha256 == digest).order_by(B.id.desc()).limit(1))
+
+
+def corrected_since(s: Session, done: models.IngestBatch) -> models.IngestBatch | None:
+    """The first later batch of ``done``'s kind: a file that may have corrected its values (dossiers are versions
+    by their keys: none)."""
+    if done.kind == dossiers.KIND.code:
+        return None
+    B = models.IngestBatch
+    return s.scalar(select(B).where(B.kind == done.kind, B.id > done.id).order_by(B.id).limit(1))
 
 
 def _land(engine: Engine, parts: list[tuple[Kind, pd.DataFrame]], name: str, digest: str, user: str,
@@ -258,7 +261,7 @@ def _check_and_land(engine: Engine, frames: list, outs: list[Collector], name: s
     """``_land``'s checks against the store and its writing, in one transaction under the store's write lock."""
     with Session(engine) as s, s.begin():
         serialize_writes(s)
-        done = landed_current(s, digest)
+        done = landed_before(s, digest)
         if done is not None:  # the same table landed while this one was being read
             return IngestResult(frames[0][0], done.id, done.rows, already=True)
         contexts = [Context(engine, name, year=year, session=s) for _ in frames]

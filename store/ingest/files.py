@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from store import dossier_data, models, outbox
 from store.db import serialize_writes
-from store.ingest import (KINDS, IngestResult, _landed, _period_code, landed_current, detect_kind, dossiers, facts, parse,
-                          sha256_of, streamed)
+from store.ingest import (KINDS, IngestResult, _landed, _period_code, corrected_since, detect_kind, dossiers, facts,
+                          landed_before, parse, sha256_of, streamed)
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector, IngestError, Problem
 from store.ingest.reading import header_said, read_sheet
@@ -67,7 +67,8 @@ class _Pending:
     digest: str
 
 
-def _prepare(engine: Engine, status: FileStatus, kind: Kind | None, year: int | None) -> _Pending | None:
+def _prepare(engine: Engine, status: FileStatus, kind: Kind | None, year: int | None,
+             again: bool = False) -> _Pending | None:
     """Read and parse a file alone (nothing of the store but whether its bytes landed already)."""
     path = status.path
     if path.is_dir():
@@ -78,7 +79,7 @@ def _prepare(engine: Engine, status: FileStatus, kind: Kind | None, year: int | 
     if not path.is_file():
         raise IngestError([Problem(str(path), "không tìm thấy tệp")])
     try:
-        return _prepare_found(engine, status, kind, year)
+        return _prepare_found(engine, status, kind, year, again)
     except FileNotFoundError:
         if path.exists():
             raise
@@ -98,9 +99,10 @@ def _version(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def _prepare_found(engine: Engine, status: FileStatus, kind: Kind | None, year: int | None) -> _Pending | None:
+def _prepare_found(engine: Engine, status: FileStatus, kind: Kind | None, year: int | None,
+                   again: bool = False) -> _Pending | None:
     before = _version(status.path)
-    digest = _Digest(engine, status.path)
+    digest = _Digest(engine, status.path, again)
     try:
         item = _read(engine, status, kind, digest)
     except (IngestError, streamed.Landed):
@@ -132,7 +134,12 @@ def _found_landed(s: Session, status: FileStatus, done: models.IngestBatch, year
     """The status of a file whose bytes landed before as batch ``done``: the year its dossiers landed as, and a
     ``--year`` that would have read them as another year said to be unused (the same bytes land once)."""
     landed_as = s.scalar(select(models.DossierDataset.year).where(models.DossierDataset.batch_id == done.id))
-    status.result = IngestResult(KINDS.get(done.kind, status.kind), done.id, done.rows, already=True, year=landed_as)
+    status.result = IngestResult(KINDS.get(done.kind, status.kind), done.id, done.rows, already=True, year=landed_as,
+                                 warnings=status.warnings)
+    if (later := corrected_since(s, done)) is not None:  # sent back: what it gave may have been corrected since
+        status.warnings.append(Problem(status.name, f"sau lô này còn có lô #{later.id} ({later.file_name}) cùng loại: số "
+                                                    "liệu nào lô sau ghi lại thì số liệu của lô sau là hiện hành; để số "
+                                                    "liệu của tệp này là hiện hành, nhập lại với --lai"))
     if year is not None and landed_as is not None and year != landed_as:
         status.warnings.append(Problem(status.name, f"--year {year} không dùng: tệp này đã được nhập là hồ sơ năm "
                                                     f"{landed_as} (lô #{done.id})"))
@@ -162,10 +169,10 @@ class _Digest:
     Python's lock): a gigabyte costs a second of a core, which no longer comes before the reading. Whether the
     bytes landed before is asked once the digest is known: reading a file found landed stops there."""
 
-    def __init__(self, engine: Engine, path: Path):
+    def __init__(self, engine: Engine, path: Path, again: bool = False):
         import threading
 
-        self._engine, self._digest, self._error, self._asked = engine, None, None, False
+        self._engine, self._digest, self._error, self._asked, self._again = engine, None, None, False, again
         self._done: models.IngestBatch | None = None
         self._thread = threading.Thread(target=self._work, args=(path,), name="sha256", daemon=True)
         self._thread.start()
@@ -185,7 +192,10 @@ class _Digest:
     def landed(self) -> models.IngestBatch | None:
         """The batch that holds these bytes already, if any (waits for the digest)."""
         if not self._asked:
-            self._done, self._asked = _landed(self._engine, self.value()), True
+            done = _landed(self._engine, self.value())
+            # sent «again» on purpose, it is read and lands anew; a dossier file's bytes land once all the same
+            self._done = None if self._again and done is not None and done.kind != dossiers.KIND.code else done
+            self._asked = True
         return self._done
 
     def found_landed(self) -> bool:
@@ -220,30 +230,33 @@ Written = Callable[[Session, list["FileStatus"]], None]
 
 def ingest_files(engine: Engine, paths: list[Path], kind: str | None = None, year: int | None = None,
                  user: str | None = None, progress: Callable[[str, int], None] | None = None,
-                 written: Written | None = None) -> list[FileStatus]:
+                 written: Written | None = None, again: bool = False) -> list[FileStatus]:
     """Ingest ``paths`` all or nothing; their statuses in the order given. Raises ``IngestError`` (its
     ``statuses`` telling what became of each file) when any file is refused: then nothing was written.
     ``written(session, statuses)``: called inside the transaction once every file is written (an audit entry
-    lands with the data, or neither does)."""
+    lands with the data, or neither does). ``again``: files whose bytes landed before land again, as batches of
+    their own, their values current once more (an earlier file sent back after a later one corrected it); a dossier
+    file's bytes land once all the same (its dossiers are versions by their keys)."""
     user = user or getpass.getuser()
     chosen = KINDS[kind] if kind else None
     made = dossier_data.absent_folders(engine)
     try:
         with dossier_data.one_database(engine):
-            return _ingest_files(engine, paths, chosen, year, user, progress, written)
+            return _ingest_files(engine, paths, chosen, year, user, progress, written, again)
     finally:
         dossier_data.tidy(made)
 
 
 def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: int | None, user: str,
-                  progress: Callable[[str, int], None] | None, written: Written | None) -> list[FileStatus]:
+                  progress: Callable[[str, int], None] | None, written: Written | None,
+                  again: bool = False) -> list[FileStatus]:
     statuses = [FileStatus(Path(p)) for p in paths]
     _labelled(statuses)
     pending: list[_Pending] = []
     try:
         for status in statuses:
             try:
-                item = _prepare(engine, status, chosen, year)
+                item = _prepare(engine, status, chosen, year, again)
             except IngestError as err:
                 status.problems = err.problems
                 continue
@@ -262,8 +275,11 @@ def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: 
     try:
         with Session(engine) as s, s.begin():
             serialize_writes(s)
+            fresh: set[int] = set()  # the batches of this command: the same bytes named twice land once
             for item in pending:
-                _check_and_load(s, engine, item, user, year, progress, redeclared)
+                _check_and_load(s, engine, item, user, year, progress, redeclared, again, fresh)
+                if item.status.result is not None:
+                    fresh.add(item.status.result.batch_id)
             # among the files that passed their own checks and are new: a refused file's rows say nothing
             _keys_across_files([item for item in pending if not item.status.refused
                                 and not (item.status.result and item.status.result.already)])
@@ -330,12 +346,15 @@ def _discard(pending: list[_Pending]) -> None:
 
 
 def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year: int | None, progress,
-                    redeclared: frozenset[tuple[str, str, str]]) -> None:
+                    redeclared: frozenset[tuple[str, str, str]], again: bool = False,
+                    fresh: set[int] = frozenset()) -> None:
     """Check one file against the store as this transaction sees it (the files before it included), and write
     it. Once a file is refused, the others are still checked and written, for their own statuses (a file after
     them may refer to them); the transaction then goes back whole."""
     status, name = item.status, item.status.path.name
-    done = landed_current(s, item.digest)
+    done = landed_before(s, item.digest)
+    if done is not None and again and done.kind != dossiers.KIND.code and done.id not in fresh:
+        done = None  # sent again on purpose: it lands anew (named twice in this command, it lands once)
     if done is not None:  # the same bytes: named twice, or landed while this one was being read
         _found_landed(s, status, done, year)
         return
@@ -354,8 +373,8 @@ def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year:
     s.flush()
     B = models.IngestBatch
     if before := s.scalar(select(B.id).where(B.sha256 == item.digest, B.id != batch.id).order_by(B.id.desc()).limit(1)):
-        status.notes = [*status.notes, f"tệp này đã được nhập ở lô #{before}, rồi được tệp cùng loại nhập sau sửa: nhập "
-                                       "lại, số liệu của tệp này là số liệu hiện hành"]
+        status.notes = [*status.notes, f"tệp này đã được nhập ở lô #{before}; nhập lại (--lai): số liệu của tệp này là "
+                                       "số liệu hiện hành"]
     try:
         loaded = item.kind.load(s, item.frame, ctx, batch.id)
     except IngestError as err:  # what only its writing tells (its counts against what is declared): refused alike

@@ -1,5 +1,5 @@
-"""the same bytes may land again: a file sent back after a later file of its kind (a correction) is its values meant
-to be current once more, a batch of its own
+"""the same bytes may land again, sent again on purpose (cchc ingest --lai): an earlier file sent back after a later
+file of its kind corrected it, its values current once more, a batch of its own
 
 Revision ID: 0017
 Revises: 0016
