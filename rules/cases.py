@@ -44,8 +44,8 @@ def read_cases(path: Path) -> list[dict]:
     def bad(i: int, where: str, message: str) -> None:
         problems.append(Problem(path.name, lines[i] if i < len(lines) else None, where, message))
 
-    if raw is None:
-        return []
+    if raw is None or raw == []:  # a set whose cases are all gone would pass, checking nothing
+        raise RuleSetError([Problem(path.name, None, None, "tệp ca kiểm thử không có ca nào («- name: …»)")])
     if not isinstance(raw, list):
         raise RuleSetError([Problem(path.name, None, None, "tệp ca kiểm thử phải là một danh sách các ca («- name: …»)")])
     names: set[str] = set()
@@ -79,6 +79,10 @@ def read_cases(path: Path) -> list[dict]:
                             and all(isinstance(x, str) for x in v))):
             if key in expect and (not isinstance(expect[key], dict) or not all(map(check, expect[key].values()))):
                 bad(i, where, f"«expect.{key}» không đúng dạng")
+        for cid in expect.get("points") or {} if isinstance(expect.get("points"), dict) else ():
+            if not isinstance(cid, str):  # «1.10» unquoted is the number 1.1: the case checked another criterion
+                bad(i, where, f"mã tiêu chí trong «expect.points» phải là một chuỗi chữ: YAML đọc «{cid}» là một số "
+                              f"(ghi trong dấu nháy: \"{cid}\")")
         for key in ("total", "percent"):
             if key in expect and not _number(expect[key]):
                 bad(i, where, f"«expect.{key}» phải là một số")

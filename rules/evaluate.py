@@ -181,12 +181,18 @@ def evaluate(ruleset: RuleSet, frame: pd.DataFrame, adjustments: pd.DataFrame | 
     kinds = frame["kind"].to_numpy() if "kind" in frame else None
     applies = np.ones(rows, dtype=bool)
     if ruleset.applies_to is not None and kinds is not None:
-        applies = np.isin(kinds, list(ruleset.applies_to))
+        applies = _of_kinds(kinds, ruleset.applies_to)
     values, steps, points, maxima = {}, {}, {}, {}
     adjusted: dict[str, Adjustment] = {}
     for top in ruleset.criteria:
         _score(top, env, rows, kinds, ruleset, applies, values, steps, points, maxima, wanted, adjusted)
     return Result(ruleset, frame.index, env, values, steps, points, maxima, failed, adjusted)
+
+
+def _of_kinds(kinds: np.ndarray, allowed) -> np.ndarray:
+    """The entities of one of the ``allowed`` kinds; one of no kind given (a rule test's case that names none,
+    beside cases that do) is not filtered, as a frame without kinds is not."""
+    return np.isin(kinds, list(allowed)) | pd.isna(kinds)
 
 
 def restore(ruleset: RuleSet, index: pd.Index, details: list[dict]) -> Result:
@@ -262,7 +268,7 @@ def _variable(var: Variable, env: dict, rows: int) -> tuple[np.ndarray, list[np.
 def _score(node: Criterion, env, rows, kinds, ruleset, applies, values, steps, points, maxima, wanted,
            adjusted) -> None:
     if node.applies_to is not None and kinds is not None:
-        applies = applies & np.isin(kinds, list(node.applies_to))
+        applies = applies & _of_kinds(kinds, node.applies_to)
     if not node.is_leaf:
         for child in node.children:
             _score(child, env, rows, kinds, ruleset, applies, values, steps, points, maxima, wanted, adjusted)

@@ -509,8 +509,10 @@ def _constant(run: Callable[[Env], Array], node: ast.AST, src: _Parser) -> None:
 
 
 def _ratio(node: ast.AST) -> tuple[ast.AST, ast.AST] | None:
-    """``a / b`` or ``a / b * 100``: explained as "a/b = …%"."""
+    """``a / b`` or ``a / b * 100``: explained as "a/b = …%" (a / b * 10 is no such ratio: 57/100 is not 5,7)."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and isinstance(node.right, ast.Constant):
+        if node.right.value != 100:
+            return None
         node = node.left
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
         return node.left, node.right

@@ -40,9 +40,15 @@ def _finish(value, points, steps):
     return points, steps
 
 
+def _compared(value):
+    """A value as it is compared with a scale: to nine decimal places, so that 57/100 × 100, which a float holds as
+    56.99999999999999, reaches a target of 57 (as the class's percentage does, within 1e-9)."""
+    return np.round(value, 9)
+
+
 def _threshold(value, top, p):
     with np.errstate(invalid="ignore"):
-        ok = DIRECTIONS[p.get("direction", ">=")][0](value, p["target"])
+        ok = DIRECTIONS[p.get("direction", ">=")][0](_compared(value), p["target"])
     return _finish(value, ok * float(top), ok)
 
 
@@ -57,8 +63,8 @@ def _threshold_words(v, bare, step, pts, top, p, unit):
 
 def _proportional(value, top, p):
     with np.errstate(invalid="ignore"):
-        full = value >= p["target"]
-        points = value * (top / p["target"])
+        full = _compared(value) >= p["target"]
+        points = np.where(full, float(top), value * (top / p["target"]))
         np.clip(points, 0, top, out=points)  # at or above the target: the full points
     return _finish(value, points, full)
 
@@ -75,7 +81,7 @@ def _bands(value, top, p):
     bands = p["steps"]
     mins = np.array([b.get("min", -np.inf) for b in bands], dtype=float)
     points = np.array([b["points"] for b in bands] + [0.0])  # below every band: 0
-    reached = np.searchsorted(mins[::-1], value, side="right")  # how many minima the value reaches
+    reached = np.searchsorted(mins[::-1], _compared(value), side="right")  # how many minima the value reaches
     steps = len(bands) - reached
     return _finish(value, np.minimum(points[steps], top), steps)
 

@@ -505,3 +505,47 @@ def test_a_class_never_reached_or_outside_zero_to_a_hundred_percent_is_refused(c
     assert [str(p) for p in caught.value.problems if str(p).startswith(said)], caught.value.problems
     kept = parse(text([("Tốt", 100), ("Khá", 80), ("Yếu", 0)]), "thu.yaml")
     assert [b.min for b in kept.classification] == [100, 80, 0]
+
+
+@pytest.mark.parametrize("scoring, signed, points", [
+    ("{method: threshold, target: 57}", 57, 2.0),
+    ("{method: bands, steps: [{points: 2, min: 58}, {points: 1, min: 29}, {points: 0}]}", 58, 2.0),
+    ("{method: bands, steps: [{points: 2, min: 58}, {points: 1, min: 29}, {points: 0}]}", 29, 1.0),
+    ("{method: proportional, target: 57}", 57, 2.0),
+], ids=["nguong-57", "muc-58", "muc-29", "ty-le-57"])
+def test_a_ratio_exactly_on_a_step_reaches_it(scoring, signed, points):
+    """57/100 × 100 is 56.99999999999999 as a float: it had missed a target of 57, 0 points where 2 were due."""
+    text = ruleset(ONE_LEAF.format(value="a / b * 100").replace("{method: threshold, target: 100}", scoring))
+    result = evaluate(parse(text, "thu.yaml"), pd.DataFrame({"a": [signed], "b": [100]}, index=["X"]))
+    assert float(result.points["1.1"][0]) == points
+
+
+def test_a_case_without_a_kind_is_scored_alike_beside_cases_that_name_one(tmp_path):
+    """A case naming no kind was scored as applying to nothing once another case named one: cases depend on each
+    other no more. An unquoted «1.10» in «expect.points» (the number 1.1) and an empty tests file are refused."""
+    path = tmp_path / "thu.yaml"
+    path.write_text(ruleset(ONE_LEAF.format(value="a"), extra="applies_to: [so_nganh]\n"), encoding="utf-8")
+    cases_path(path).write_text("- {name: khong-loai, inputs: {a: 100}, expect: {points: {'1.1': 2}}}\n"
+                                "- {name: so, kind: so_nganh, inputs: {a: 100}, expect: {points: {'1.1': 2}}}\n"
+                                "- {name: xa, kind: xa_phuong, inputs: {a: 100}, expect: {points: {'1.1': null}}}\n",
+                                encoding="utf-8")
+    assert [(r.name, r.failures) for r in run_cases(load(path), cases_path(path))] == [
+        ("khong-loai", ()), ("so", ()), ("xa", ())]
+    cases_path(path).write_text("- {name: so, inputs: {a: 100}, expect: {points: {1.10: 2}}}\n", encoding="utf-8")
+    with pytest.raises(RuleSetError) as caught:
+        run_cases(load(path), cases_path(path))
+    assert [str(p) for p in caught.value.problems] == [
+        'thu.tests.yaml, dòng 1, ca so: mã tiêu chí trong «expect.points» phải là một chuỗi chữ: YAML đọc «1.1» là một '
+        'số (ghi trong dấu nháy: "1.1")']
+    cases_path(path).write_text("", encoding="utf-8")
+    with pytest.raises(RuleSetError) as caught:
+        run_cases(load(path), cases_path(path))
+    assert [str(p) for p in caught.value.problems] == ["thu.tests.yaml: tệp ca kiểm thử không có ca nào («- name: …»)"]
+
+
+def test_a_ratio_is_explained_as_numerator_over_denominator_only_when_it_is_one():
+    """«a / b * 10» had been explained as «57/100 = 5,7»."""
+    frame = pd.DataFrame({"a": [57], "b": [100]}, index=["X"])
+    for value, said in (("a / b * 100", "57/100 = 57%"), ("a / b * 10", "5,7%")):
+        result = evaluate(parse(ruleset(ONE_LEAF.format(value=value)), "thu.yaml"), frame)
+        assert f"Tỷ lệ văn bản ký số {said} <" in result.explain("X")[0].sentence
