@@ -13,7 +13,7 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -95,9 +95,13 @@ def _timestamp_with_line(loader: _Bounded, node: yaml.ScalarNode):
     """A day or a time as YAML reads it, or the reason it cannot be one with its line (2024-02-30 had been refused
     with no line)."""
     try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        value = yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError) as err:
         raise YamlRefused(node.start_mark, f"«{_short(node.value, 40)}» không phải ngày hợp lệ: {err}") from None
+    if isinstance(value, datetime):  # a time of day compared with the days of a period failed when scoring
+        raise YamlRefused(node.start_mark, f"«{_short(node.value, 40)}» có kèm giờ: ngày chỉ ghi năm-tháng-ngày "
+                                           f"({value:%Y-%m-%d})")
+    return value
 
 
 _Bounded.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_with_line)
@@ -541,6 +545,22 @@ def parse(text: str, file: str = "<rule set>") -> RuleSet:
         raise RuleSetError(check.problems) from None
 
 
+def _formatted(text: str) -> str | None:
+    """Why a sentence that names values («{so_nam} năm») names them otherwise than as «{tên}»: a format's width
+    («{a:>2000000}») made every explanation megabytes long, in memory and in the store."""
+    from string import Formatter
+
+    try:
+        parts = list(Formatter().parse(text))
+    except ValueError:
+        return "dấu ngoặc nhọn không khớp (giá trị ghi là {tên}; ngoặc nhọn thường ghi {{ và }})"
+    for _, name, spec, conversion in parts:
+        if name is not None and (spec or conversion or not name.isidentifier()):
+            written = f"{{{_short(name, 30)}{'!' + conversion if conversion else ''}{':' + _short(spec, 20) if spec else ''}}}"
+            return f"giá trị chỉ được ghi là {{tên}}, không kèm định dạng hay chỉ số (đã ghi «{written}»)"
+    return None
+
+
 def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
     top = raw["__line__"]
     check.unknown_keys(raw, TOP_KEYS, "bộ tiêu chí")
@@ -549,6 +569,8 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
             check.add(top, "bộ tiêu chí", f"thiếu khóa bắt buộc «{key}»")
         elif key != "id" and not isinstance(raw[key], str):
             check.add(top, key, "phải là một chuỗi chữ")
+        elif key in ("title", "reference") and not raw[key].strip():  # every point is explained with its basis
+            check.add(top, key, "đang để trống")
     entity = raw.get("entity", "unit")
     if not isinstance(entity, str) or entity not in ENTITIES:
         check.add(top, "entity", f"«{entity}» không hợp lệ (unit hoặc person)")
@@ -734,6 +756,8 @@ def _deviations(raw: list, known: set[str], criteria: set[str], top, check: _Che
         text, reference = item.get("text"), item.get("reference")
         if not isinstance(text, str) or not text.strip():
             check.add(line, where, "cần «text»: một câu nói cách tính khác văn bản thế nào")
+        elif said := _formatted(text):
+            check.add(line, where, f"«text»: {said}")
         if not isinstance(reference, str) or not reference.strip():
             check.add(line, where, "cần «reference»: quy định của văn bản mà cách tính khác đi")
         criterion = item.get("criterion")
@@ -776,6 +800,8 @@ def _variables(raw: dict, inputs: dict, parameters: dict, check: _Checker) -> tu
         for cond in _list(spec["all"], line, where, check):
             if not isinstance(cond, dict) or "when" not in cond or not isinstance(cond.get("reason"), str):
                 check.add(line, where, "mỗi điều kiện cần «when» (biểu thức) và «reason» (lý do khi không đạt)")
+            elif said := _formatted(cond["reason"]):
+                check.add(cond.get("__line__", line), where, f"«reason»: {said}")
                 continue
             compiled = check.compile(cond["when"], known, cond.get("__line__", line), where)
             if compiled:
@@ -830,6 +856,8 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
     check.texts(raw, ("title", "reference", "unit"), where)
     if "id" not in raw or "title" not in raw:
         check.add(line, where, "tiêu chí cần «id» và «title»")
+    elif isinstance(raw["title"], str) and not raw["title"].strip():
+        check.add(line, where, "«title» (tên tiêu chí) đang để trống")
     elif not isinstance(raw["id"], str) or not _CRITERION_ID.fullmatch(raw["id"]):
         check.add(line, where, _bad_id(raw["id"]))
     if cid in seen:
@@ -853,7 +881,7 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
     if "value" not in raw or "scoring" not in raw:
         check.add(line, where, "tiêu chí lá cần «value» (biểu thức) và «scoring» (cách tính điểm)")
         return None
-    if not raw.get("reference"):
+    if not raw.get("reference") or isinstance(raw["reference"], str) and not raw["reference"].strip():
         check.add(line, where, "tiêu chí lá cần «reference» (căn cứ)")
     value = check.compile(raw["value"], known, line, where)
     scoring = raw["scoring"] if isinstance(raw["scoring"], dict) else {"method": raw["scoring"]}

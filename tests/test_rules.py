@@ -395,6 +395,9 @@ def test_a_parameter_takes_the_value_in_force_on_the_day_and_quotes_its_referenc
     ("      - {from: 2024-01-01, value: 80}\n", "giá trị từ 01/01/2024 cần «reference»"),
     ("      - {from: 2024-01-01, value: tám mươi, reference: A}\n", "mỗi giá trị cần «from»"),
     ("      - {from: 2024-06-01, value: 80, reference: A}\n", "những ngày giữa không có giá trị"),
+    # a day with a time passed the check, then failed when scoring («can't compare datetime.datetime to datetime.date»)
+    ("      - {from: 2024-01-01 00:00:00, value: 80, reference: A}\n",
+     "t.yaml, dòng 14: «2024-01-01 00:00:00» có kèm giờ: ngày chỉ ghi năm-tháng-ngày"),
 ])
 def test_dated_values_out_of_order_overlapping_or_without_reference_are_refused_by_line(values, message):
     with pytest.raises(RuleSetError, match=message):

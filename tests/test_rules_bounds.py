@@ -254,3 +254,21 @@ def test_a_leaf_reading_a_variable_computed_past_a_float_s_range_says_so_not_tha
         assert result.explain("A")[0].sentence == (
             f"Văn bản đi không có số liệu (phép tính vượt quá giới hạn của số thực: {label}) → 0/2 điểm (KH thử, mục 3)")
         assert result.explain("B")[0].sentence == f"Văn bản đi không có số liệu ({label}) → 0/2 điểm (KH thử, mục 3)"
+
+
+def test_a_title_or_reference_of_blanks_alone_is_refused(tmp_path):
+    """«reference: "   "» had passed: a point explained with no basis."""
+    text = rule_file().replace("reference: KH thử, mục 3", 'reference: "   "').replace("title: Văn bản đi", 'title: " "')
+    assert commands_refuse(tmp_path, text.replace("reference: QĐ thử", 'reference: ""')) == (
+        "thu.yaml, dòng 1, reference: đang để trống "
+        "thu.yaml, dòng 7, tiêu chí 1.1: «title» (tên tiêu chí) đang để trống "
+        "thu.yaml, dòng 7, tiêu chí 1.1: tiêu chí lá cần «reference» (căn cứ)")
+
+
+@pytest.mark.parametrize("sentence", ["Ghi chú {van_ban_di:>2000000}", "{van_ban_di!r}", "{van_ban_di[0]}"],
+                         ids=["do-rong", "chuyen-doi", "chi-so"])
+def test_a_sentence_naming_a_value_with_a_format_is_refused(tmp_path, sentence):
+    """A width in a deviation's text made scoring 141 units take 1.4 GB and grew the store by 280 MB."""
+    deviation = f'deviations:\n  - {{text: "{sentence}", reference: QĐ thử}}\n'
+    said = commands_refuse(tmp_path, rule_file(classification=deviation))
+    assert "«text»: giá trị chỉ được ghi là {tên}, không kèm định dạng hay chỉ số" in said
