@@ -391,8 +391,9 @@ def _no_data(result: Result, leaf: Criterion, env1: dict, inputs: dict[str, floa
     ratio's denominator named) or the overflow; a value that is missing without saying why could not be told from a
     figure never sent."""
     lacking = [n for n, v in inputs.items() if np.isnan(v)]
-    past = [n for n in lacking if _overflowed(result, n, env1)]
-    divided = {n: why for n in lacking if n not in past and (why := _divided(result, n, env1))}
+    over, div = _why_variables(result, env1) if any(_computed(result, n) for n in lacking) else ({}, {})
+    past = [n for n in lacking if over.get(n)]
+    divided = {n: why for n in lacking if n not in past and (why := div.get(n))}
     missing = [result.ruleset.label_of(n) for n in lacking if n not in past and n not in divided]
     said = [f"{result.ruleset.label_of(n)}: {why}" for n, why in divided.items()]
     if past:  # a variable computed past a float's range is no data, yet no figure is missing
@@ -413,35 +414,35 @@ def _division(result: Result, formula, env1: dict) -> str:
     return "phép tính chia cho 0"
 
 
-def _divided(result: Result, name: str, env1: dict) -> str | None:
-    """Why the variable ``name`` is no data for an entity though every figure it reads is there: a division by zero
-    in its formula, or in that of a variable it reads; None when a figure is missing (then that is the reason)."""
-    var = _computed(result, name)
-    if var is None:
-        return None
-    lacking = [n for n in sorted(var.formula.names) if n in env1 and np.isnan(env1[n][0])]
-    if not lacking:
-        return _division(result, var.formula, env1)
-    inner = [(n, _divided(result, n, env1)) for n in lacking]
-    if all(why for _, why in inner):
-        return "; ".join(f"{result.ruleset.label_of(n)}: {why}" for n, why in inner)
-    return None
+WHY_LENGTH = 400  # a reason quoting the reasons of the variables it reads, each of theirs: cut, never doubled on
+
+
+def _why_variables(result: Result, env1: dict) -> tuple[dict[str, bool], dict[str, str | None]]:
+    """For each computed variable that is no data for an entity (``env1``: its values) though every figure it reads
+    is there: whether some step of its formula, or of a variable it reads, went past a float's range; and the
+    division by zero in its formula or in that of a variable it reads (None when a figure is missing: that is the
+    reason). One pass in the order the variables are computed, each reading what the ones before it found: a chain
+    of hundreds of variables had exhausted the stack, a diamond of forty taken minutes."""
+    over: dict[str, bool] = {}
+    div: dict[str, str | None] = {}
+    for var in result.ruleset.variables:
+        if var.formula is None:
+            continue
+        lacking = [n for n in sorted(var.formula.names) if n in env1 and np.isnan(env1[n][0])]
+        over[var.name] = var.formula.overflows(env1) or any(over.get(n, False) for n in lacking)
+        if not lacking:
+            div[var.name] = _division(result, var.formula, env1)
+        elif all(div.get(n) for n in lacking):
+            why = "; ".join(f"{result.ruleset.label_of(n)}: {div[n]}" for n in lacking)
+            div[var.name] = why if len(why) <= WHY_LENGTH else why[:WHY_LENGTH] + "…"
+        else:
+            div[var.name] = None
+    return over, div
 
 
 def _computed(result: Result, name: str):
     """The variable ``name`` when a formula computes it (None for an input, a parameter or a title's conditions)."""
     return next((v for v in result.ruleset.variables if v.name == name and v.formula is not None), None)
-
-
-def _overflowed(result: Result, name: str, env1: dict) -> bool:
-    """Whether the variable ``name`` is no data for an entity (``env1``: its values) because some step of its formula,
-    or of a variable it reads that is no data, went past a float's range."""
-    var = _computed(result, name)
-    if var is None:
-        return False
-    if var.formula.overflows(env1):
-        return True
-    return any(n in env1 and np.isnan(env1[n][0]) and _overflowed(result, n, env1) for n in sorted(var.formula.names))
 
 
 def _parameters(result: Result, leaf: Criterion) -> str:

@@ -272,3 +272,21 @@ def test_a_sentence_naming_a_value_with_a_format_is_refused(tmp_path, sentence):
     deviation = f'deviations:\n  - {{text: "{sentence}", reference: QĐ thử}}\n'
     said = commands_refuse(tmp_path, rule_file(classification=deviation))
     assert "«text»: giá trị chỉ được ghi là {tên}, không kèm định dạng hay chỉ số" in said
+
+
+def test_a_long_chain_or_a_diamond_of_variables_is_explained_at_once():
+    """A chain of 400 variables exhausted the stack when a unit lacked its figure (exit 3); a diamond of 48 took
+    minutes, each variable asking again of both it reads."""
+    import pandas as pd
+
+    from rules.evaluate import evaluate
+
+    chain = "".join(f"  a{k}: {{label: A{k}, formula: a{k - 1} + 1}}\n" for k in range(1, 401))
+    diamond = "".join(f"  b{k}: {{label: B{k}, formula: b{k - 1} + c{k - 1}}}\n  c{k}: {{label: C{k}, formula: b{k - 1} - "
+                      f"c{k - 1}}}\n" for k in range(1, 25))
+    variables = ("variables:\n  a0: {label: A0, formula: van_ban_di}\n" + chain
+                 + "  b0: {label: B0, formula: van_ban_di / 0.5}\n  c0: {label: C0, formula: van_ban_di}\n" + diamond)
+    frame = pd.DataFrame({"van_ban_di": [float("nan")]}, index=["A"])
+    for value in ("a400", "b24 + c24"):
+        result = evaluate(parse(rule_file(value=value, parameters=variables), "thu.yaml"), frame)
+        assert "không có số liệu" in result.explain("A")[0].sentence
