@@ -252,6 +252,7 @@ def explain(engine: Engine, rs: RuleSet, unit: str, period: str) -> Explained:
     from store.queries import unit_frame
 
     _units_only(rs, "RULESET")
+    rs = sc.dated(rs, period)  # as scoring reads it: each parameter at its value in force on the period's last day
     frame = unit_frame(engine, period)
     if unit not in frame.index:
         raise NotFound(f"không có đơn vị «{unit}»", field="--unit")

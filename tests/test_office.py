@@ -134,3 +134,21 @@ def test_reads_of_a_store_already_up_to_date_write_nothing(province):
     assert writes == [] and current_revision(province) == head_revision()
     with Session(province) as s:
         assert s.scalar(select(func.count()).select_from(models.Indicator)) == before
+
+
+def test_an_explanation_reads_each_parameter_at_its_value_in_force_in_the_period(province, tmp_path):
+    """«rules explain» took a dated parameter's latest value: a period scored at 100 % was explained at 0 %, every
+    point full, and said to differ from the stored score because the data had changed."""
+    from office.scores import explain
+    from rules.ruleset import load
+
+    path = tmp_path / "nguong.yaml"
+    path.write_text(
+        "id: nguong-thu\ntitle: Thử\nreference: QĐ thử\nentity: unit\napplies_to: [so_nganh]\n"
+        "inputs: {van_ban_di: Văn bản đi, van_ban_ky_so: Văn bản ký số}\n"
+        "parameters:\n  nguong:\n    label: Ngưỡng\n    values:\n"
+        "      - {from: 2022-08-01, value: 100.5, reference: QĐ 1}\n      - {from: 2025-06-01, value: 0, reference: QĐ 2}\n"
+        "criteria:\n  - {id: '1', title: Ký số, max: 10, value: van_ban_ky_so / van_ban_di * 100, unit: '%',\n"
+        "     scoring: {method: threshold, target: nguong}, reference: QĐ 1}\n", encoding="utf-8")
+    said = explain(province, load(path), "SKHCN", "2024-NAM")
+    assert said.leaves[0].points == 0 and "< 100,5%" in said.leaves[0].sentence
