@@ -25,7 +25,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from rules.evaluate import Result, classify, evaluate, rank, restore
-from rules.ruleset import RuleSet
+from rules.ruleset import RuleSet, parse
 from store import calendar, models
 from store.appraisals import add_appraisal
 from store.db import ensure_periods, serialize_writes
@@ -189,6 +189,18 @@ class NoFigures(LookupError):
     """The period has no figures at all: a score run of it would rank blanks."""
 
 
+def _as_scored(s: Session, ruleset: RuleSet, run: models.ScoreRun, period: str) -> RuleSet:
+    """The rules ``run`` was scored by: ``ruleset`` when its file is unchanged, else the text stored with the run
+    (a set changed since, or another file under its id: its points had been explained with rules that did not
+    give them). A run stored before texts were kept is shown with ``ruleset``."""
+    if run.ruleset_hash == ruleset.digest:
+        return ruleset
+    kept = s.get(models.RuleSetText, run.ruleset_hash)
+    if kept is None:
+        return ruleset
+    return dated(parse(kept.text, f"{ruleset.id} (lượt chấm #{run.id})"), period)
+
+
 def stored(engine: Engine, ruleset: RuleSet, period: str, run_id: int | None = None) -> Scored:
     """The current run of ``ruleset`` over ``period`` (or run ``run_id``) as documents show it. Nothing is
     evaluated or written: a read of what the scoring step stored."""
@@ -199,6 +211,7 @@ def stored(engine: Engine, ruleset: RuleSet, period: str, run_id: int | None = N
         if run is None:
             raise NoScores(f"chưa có lượt chấm điểm nào theo bộ «{ruleset.id}» kỳ {period}")
         info = RunInfo(run.id, run.version, run.created_at, run.published_at)
+        ruleset = _as_scored(s, ruleset, run, period)
         table = entries(s, run.id)
         rows = s.execute(select(E.unit, D.data).join(D, (D.run_id == E.detail_run) & (D.unit == E.unit))
                          .where(E.run_id == run.id)).all()
@@ -267,6 +280,8 @@ def rescore(engine: Engine, ruleset: RuleSet, period: str, full: bool = False, n
             appraisal_mark=appraisal_mark, created_at=(now or datetime.now()).replace(microsecond=0),
             corrects=_correction(s, previous, table))
         s.add(run)
+        if ruleset.text and s.get(models.RuleSetText, ruleset.digest) is None:
+            s.add(models.RuleSetText(digest=ruleset.digest, text=ruleset.text))
         s.flush()
         table["detail_run"] = old["detail_run"].reindex(table.index) if old is not None else run.id
         table.loc[redo, "detail_run"] = run.id

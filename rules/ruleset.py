@@ -367,6 +367,7 @@ class RuleSet:
     deviations: tuple[Deviation, ...] = ()  # where the set departs from the text it scores by
     dated: date | None = None  # the day the parameters' values are those in force on (None: each one's latest)
     _on: dict = field(default_factory=dict, compare=False, repr=False)  # day → this set on that day
+    text: str = field(default="", compare=False, repr=False)  # the file as read: kept with the runs scored by it
 
     @property
     def leaves(self) -> list[Criterion]:
@@ -651,7 +652,7 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
         applies_to=applies, missing=missing, inputs=inputs,
         parameters=parameters, variables=variables, criteria=criteria, classification=tuple(bands),
         titles=titles, source=file, digest=hashlib.sha256(text.encode("utf-8")).hexdigest(), family=family,
-        deviations=deviations,
+        deviations=deviations, text=text,
     )
 
 

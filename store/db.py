@@ -31,7 +31,7 @@ TABLES = ("ingest_batch", "unit", "person", "staff_rating", "discipline", "initi
           "periodic_report_figure", "periodic_report_text", "periodic_report_sending",
           "council_session", "council_member", "council_item", "council_voted", "notification", "award_record",
           "collective_rating", "proceeding", "unit_proceeding", "research_topic", "year_forecast", "dossier_dataset",
-          "whatif_kept", "event_outbox")
+          "whatif_kept", "event_outbox", "ruleset_text")
 
 DEFAULT_URL = "sqlite:///cchc.db"
 MIGRATIONS = Path(__file__).with_name("migrations")

@@ -390,6 +390,15 @@ class ScoreRun(Base):
     corrects: Mapped[str] = mapped_column(Text, default="")
 
 
+class RuleSetText(Base):
+    """A rule file's text as a score run read it, by its sha256 (``ScoreRun.ruleset_hash``): a run's documents
+    explain its stored points with the rules it was scored by, whatever the file says since."""
+
+    __tablename__ = "ruleset_text"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
 class ScoreEntry(Base):
     """One entity's result in a run; ``detail_run`` is the run that evaluated it (and holds its detail)."""
 

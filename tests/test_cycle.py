@@ -358,3 +358,22 @@ def test_tasks_reported_done_make_the_progress_of_the_periodic_report_and_surviv
     kept = [i for i in plan.stored(province, again)[1] if i.done_on]
     assert [(i.title, i.done_on, i.result) for i in kept] == [(remedial[0].title, date(YEAR, 5, 20),
                                                                "Đã ban hành kế hoạch khắc phục")]
+
+
+def test_a_run_s_documents_explain_it_with_the_rules_it_was_scored_by(province, tmp_path):
+    """A rule file changed since a run (a new threshold, or another file under the set's id) had its stored points
+    explained with the rules of today: «100% ≥ 100% → 0 điểm». The text is kept with the run and read back."""
+    from office.scores import score, stored
+    from rules.ruleset import load, shipped
+
+    shipped_path = shipped()["thi-dua-cchc-skhcn-ninh-thuan-2024"]
+    text = shipped_path.read_text(encoding="utf-8")
+    changed = tmp_path / "thi-dua.yaml"
+    changed.write_text(text.replace("scoring: {method: threshold, target: 100}",
+                                    "scoring: {method: threshold, target: 101}", 1), encoding="utf-8")
+    score(province, load(changed), f"{YEAR}-NAM")
+    shown = stored(province, load(shipped_path), f"{YEAR}-NAM")
+    first = shown.result.ruleset.leaves[0]
+    assert first.params["target"] == 101 and shown.result.ruleset.digest == load(changed).digest
+    [line] = [e for e in shown.result.explain(shown.summary.index[0]) if e.criterion == first.id]
+    assert "101%" in line.sentence
