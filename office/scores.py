@@ -100,8 +100,14 @@ def _units_only(rs: RuleSet, field: str = "--ruleset") -> None:
 
 
 def score(engine: Engine, rs: RuleSet, period: str, full: bool = False, publish: bool = False) -> Scoring:
-    """Bring the period's scores up to date (a new run only when something changed); optionally publish."""
+    """Bring the period's scores up to date (a new run only when something changed); optionally publish. A set
+    named by its id for a period outside its effective dates is refused, as its family refuses it: a run of 2023
+    under the rules of 2024 had been stored (``rules explain`` still tries a set on any period, storing nothing)."""
     _units_only(rs)
+    end = calendar.parse_period(period).end
+    if not rs.in_force(end):
+        raise Refused(f"bộ «{rs.id}» có hiệu lực {rs.span}: không chấm kỳ {period} (kết thúc {end:%d/%m/%Y}) theo bộ này",
+                      field="--period")
     with Session(engine) as s:
         before = sc.current_run(s, rs.id, period)
     try:

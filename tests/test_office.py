@@ -152,3 +152,16 @@ def test_an_explanation_reads_each_parameter_at_its_value_in_force_in_the_period
         "     scoring: {method: threshold, target: nguong}, reference: QĐ 1}\n", encoding="utf-8")
     said = explain(province, load(path), "SKHCN", "2024-NAM")
     assert said.leaves[0].points == 0 and "< 100,5%" in said.leaves[0].sentence
+
+
+def test_a_set_named_by_its_id_is_not_scored_for_a_period_outside_its_effective_dates(province):
+    """By family the period was refused, by id a run of 2023 under the rules of 2024 was stored."""
+    from office.errors import Refused
+    from office.scores import score
+    from rules.ruleset import find
+
+    rs = find("thi-dua-cchc-skhcn-ninh-thuan-2024")
+    with pytest.raises(Refused) as caught:
+        score(province, rs, "2023-NAM")
+    assert str(caught.value) == (f"bộ «thi-dua-cchc-skhcn-ninh-thuan-2024» có hiệu lực {rs.span}: không chấm kỳ 2023-NAM "
+                                 "(kết thúc 14/12/2023) theo bộ này")
