@@ -656,6 +656,10 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
     )
 
 
+# A scale has a handful of steps and a parameter a few dated values; each day a value changes, every step is
+# checked again (a thousand of each took minutes to refuse).
+MAX_STEPS = 50
+MAX_DATED_VALUES = 50
 PARAMETER_KEYS = {"label", "note", "unit", "value", "reference", "values"}
 
 
@@ -678,6 +682,9 @@ def _parameter(name: str, spec: Any, starts: date | None, ends: date | None, top
         values = [(None, float(spec["value"]), str(spec.get("reference", "")))]
     else:
         values = []
+        if isinstance(spec["values"], list) and len(spec["values"]) > MAX_DATED_VALUES:
+            check.add(line, where, f"tham số có {len(spec['values'])} giá trị theo ngày, tối đa {MAX_DATED_VALUES}")
+            spec = {**spec, "values": spec["values"][:MAX_DATED_VALUES]}  # read on as a name the criteria may use
         for item in _list(spec["values"], line, where, check):
             at = item.get("__line__", line) if isinstance(item, dict) else line
             if not isinstance(item, dict) or not _finite(item.get("value")) or not isinstance(item.get("from"), date):
@@ -801,7 +808,8 @@ def _variables(raw: dict, inputs: dict, parameters: dict, check: _Checker) -> tu
         for cond in _list(spec["all"], line, where, check):
             if not isinstance(cond, dict) or "when" not in cond or not isinstance(cond.get("reason"), str):
                 check.add(line, where, "mỗi điều kiện cần «when» (biểu thức) và «reason» (lý do khi không đạt)")
-            elif said := _formatted(cond["reason"]):
+                continue
+            if said := _formatted(cond["reason"]):
                 check.add(cond.get("__line__", line), where, f"«reason»: {said}")
                 continue
             compiled = check.compile(cond["when"], known, cond.get("__line__", line), where)
@@ -915,7 +923,9 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
             for since, number, name in _each_value(scoring, key, parameters):
                 if not holds(number):
                     check.add(scoring.get("__line__", line), where, message + _which(name, since, number))
-    if "steps" in scoring:
+    if isinstance(scoring.get("steps"), list) and len(scoring["steps"]) > MAX_STEPS:
+        check.add(scoring.get("__line__", line), where, f"bảng mức có {len(scoring['steps'])} mức, tối đa {MAX_STEPS}")
+    elif "steps" in scoring:
         steps = []
         for step in _list(scoring["steps"], scoring.get("__line__", line), where, check):
             if not isinstance(step, dict):

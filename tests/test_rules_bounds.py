@@ -290,3 +290,14 @@ def test_a_long_chain_or_a_diamond_of_variables_is_explained_at_once():
     for value in ("a400", "b24 + c24"):
         result = evaluate(parse(rule_file(value=value, parameters=variables), "thu.yaml"), frame)
         assert "không có số liệu" in result.explain("A")[0].sentence
+
+
+def test_a_scale_of_too_many_steps_or_a_parameter_of_too_many_dated_values_is_refused_at_once(tmp_path):
+    """A parameter of 1,600 dated values read by 1,600 steps took minutes to be refused, a line per day."""
+    steps = ", ".join(f"{{points: 1, min: {k}}}" for k in range(60, 0, -1))
+    said = commands_refuse(tmp_path, rule_file(scoring=f"{{method: bands, steps: [{steps}]}}"))
+    assert said == "thu.yaml, dòng 11, tiêu chí 1.1: bảng mức có 60 mức, tối đa 50"
+    values = "".join(f"      - {{from: {2000 + k}-01-01, value: {k}, reference: QĐ {k}}}\n" for k in range(60))
+    said = commands_refuse(tmp_path, rule_file(scoring="{method: threshold, target: p}",
+                                               parameters=f"parameters:\n  p:\n    values:\n{values}"))
+    assert said == "thu.yaml, dòng 8, tham số p: tham số có 60 giá trị theo ngày, tối đa 50"
