@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -609,7 +610,7 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
 
     variables = _variables(_mapping(raw.get("variables"), top, "variables", check), inputs, parameters, check)
     known = set(inputs) | set(parameters) | {v.name for v in variables}
-    seen: set[str] = set()
+    seen: dict[str, int | None] = {}  # criterion id → its line
     criteria = tuple(c for c in (_node(n, known, parameters, check, seen, "")
                                  for n in _list(raw.get("criteria"), top, "criteria", check)) if c)
     if not math.isfinite(sum(c.max for c in criteria)):  # finite maxima whose sum is not: inf points
@@ -846,7 +847,23 @@ def _number(raw: dict, key: str, parameters: dict, check: _Checker, where: str, 
 _CRITERION_ID = re.compile(r"[\w.-]+")
 
 
+def _lookalike_id(cid: str) -> str | None:
+    """Why an id's letter is not the one it looks like: Cyrillic «а» beside Latin «a», full-width «２», an Arabic
+    «١» made criteria that read as one (Vietnamese letters, «1.đ», are ids' own)."""
+    for at, c in enumerate(cid):
+        if c.isascii():
+            continue
+        name = unicodedata.name(c, "")
+        if name.startswith(("CYRILLIC", "GREEK", "FULLWIDTH")) or (c.isdigit() and not "0" <= c <= "9"):
+            return (f"mã tiêu chí có «{c}» (U+{ord(c):04X}, ký tự thứ {at + 1}) trông như chữ hoặc số Latinh nhưng là "
+                    "ký tự khác: gõ lại bằng chữ, số Latinh")
+    return None
+
+
 def _bad_id(value: Any) -> str:
+    if isinstance(value, str) and unicodedata.normalize("NFC", value) != value:
+        return ("mã tiêu chí viết ở dạng Unicode tổ hợp (dấu tách khỏi chữ, NFD): lưu tệp ở dạng dựng sẵn (NFC) hoặc gõ "
+                "lại mã")
     if isinstance(value, str):
         return "mã tiêu chí chỉ gồm chữ, số, dấu chấm và gạch nối (không có khoảng trắng hay ký tự ẩn)"
     return (f"mã tiêu chí phải là một chuỗi chữ: YAML đọc «{_short(str(value), 40)}» là "
@@ -854,7 +871,8 @@ def _bad_id(value: Any) -> str:
             "(id: \"1.10\")")
 
 
-def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: set[str], parent: str):
+def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: dict[str, int | None],
+          parent: str):
     if not isinstance(raw, dict):
         check.add(None, parent or "criteria", "mỗi tiêu chí phải là một bảng khóa: giá trị")
         return None
@@ -869,9 +887,12 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: s
         check.add(line, where, "«title» (tên tiêu chí) đang để trống")
     elif not isinstance(raw["id"], str) or not _CRITERION_ID.fullmatch(raw["id"]):
         check.add(line, where, _bad_id(raw["id"]))
+    elif said := _lookalike_id(raw["id"]):
+        check.add(line, where, said)
     if cid in seen:
-        check.add(line, where, "mã tiêu chí bị trùng")
-    seen.add(cid)
+        check.add(line, where, f"mã tiêu chí bị trùng với tiêu chí ở dòng {seen[cid]}" if seen[cid] else
+                  "mã tiêu chí bị trùng")
+    seen.setdefault(cid, line)
     top = raw.get("max")
     if not _finite(top) or top <= 0:
         check.add(line, where, "«max» (điểm tối đa) phải là số dương" + _infinite(top))
