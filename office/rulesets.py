@@ -9,6 +9,7 @@ discipline, initiatives, earlier titles); the cases shipped beside each such set
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from difflib import get_close_matches
 
@@ -35,9 +36,34 @@ def input_problems(rs: RuleSet) -> list[Problem]:
     return out
 
 
+_FRACTION = re.compile(r"\s*(\w+)\s*/\s*(\w+)\s*")
+
+
+def scale_problems(rs: RuleSet) -> list[Problem]:
+    """A leaf whose value is a part over its whole in the catalogue («van_ban_ky_so / van_ban_di»: from 0 to 1) on
+    a scale past 1 («target: 100»): never reached, or reached by every unit, a percentage written without its
+    «* 100»."""
+    if rs.titles:
+        return []
+    known, out = registry(), []
+    for leaf in rs.leaves:
+        parts = _FRACTION.fullmatch(leaf.value.source)
+        if not parts or parts[1] not in known or known[parts[1]].whole != parts[2]:
+            continue
+        marks = [("target", leaf.params["target"])] if "target" in leaf.params else []
+        marks += [("min", step["min"]) for step in leaf.params.get("steps", ()) if "min" in step]
+        if past := [(key, value) for key, value in marks if isinstance(value, (int, float)) and value > 1]:
+            key, value = past[0]
+            out.append(Problem(rs.source, leaf.line, f"tiêu chí {leaf.id}",
+                               f"«{leaf.value.source.strip()}» là một phần trên tổng (từ 0 đến 1) mà «{key}» là "
+                               f"{value:g}: tỷ lệ phần trăm thì viết {parts[1]} / {parts[2]} * 100"))
+    return out
+
+
 def checked(rs: RuleSet) -> RuleSet:
-    """``rs`` when every input it reads is in the catalogue; RuleSetError naming file, input and closest code."""
-    problems = input_problems(rs)
+    """``rs`` when every input it reads is in the catalogue and its scales fit its values; RuleSetError naming
+    file, input or criterion, otherwise."""
+    problems = input_problems(rs) + scale_problems(rs)
     if problems:
         raise RuleSetError(problems)
     return rs

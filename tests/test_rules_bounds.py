@@ -301,3 +301,23 @@ def test_a_scale_of_too_many_steps_or_a_parameter_of_too_many_dated_values_is_re
     said = commands_refuse(tmp_path, rule_file(scoring="{method: threshold, target: p}",
                                                parameters=f"parameters:\n  p:\n    values:\n{values}"))
     assert said == "thu.yaml, dòng 8, tham số p: tham số có 60 giá trị theo ngày, tối đa 50"
+
+
+def test_a_part_over_its_whole_on_a_scale_past_one_is_refused(tmp_path):
+    """«van_ban_ky_so / van_ban_di» (0 to 1) with «target: 100» passed: no unit could ever reach it."""
+    from office.rulesets import checked
+    from rules.ruleset import load
+
+    inputs = "{van_ban_di: Văn bản đi, van_ban_ky_so: Văn bản ký số}"
+    path = tmp_path / "thu.yaml"
+    path.write_text(rule_file(value="van_ban_ky_so / van_ban_di", inputs=inputs,
+                              scoring="{method: threshold, target: 100}"), encoding="utf-8")
+    with pytest.raises(RuleSetError) as caught:
+        checked(load(path))
+    assert [str(p) for p in caught.value.problems] == [
+        "thu.yaml, dòng 7, tiêu chí 1.1: «van_ban_ky_so / van_ban_di» là một phần trên tổng (từ 0 đến 1) mà «target» là "
+        "100: tỷ lệ phần trăm thì viết van_ban_ky_so / van_ban_di * 100"]
+    for value, scoring in (("van_ban_ky_so / van_ban_di", "{method: threshold, target: 0.9}"),
+                           ("van_ban_ky_so / van_ban_di * 100", "{method: threshold, target: 90}")):
+        path.write_text(rule_file(value=value, inputs=inputs, scoring=scoring), encoding="utf-8")
+        checked(load(path))
