@@ -642,6 +642,7 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
     if not isinstance(family, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", family):
         check.add(top, "family", "«family» là một mã chữ thường, số và gạch nối (ví dụ qd766)")
     applies = _kinds(raw.get("applies_to"), top, "applies_to", check)
+    _check_reach(criteria, applies, check)
     told = raw.get("deviations")
     deviations = _deviations(_list(told, told.get("__line__", top) if isinstance(told, dict) else top, "deviations",
                                    check), known, seen, top, check)
@@ -845,6 +846,18 @@ def _number(raw: dict, key: str, parameters: dict, check: _Checker, where: str, 
 # A criterion's id is how appraisals, findings, cases and explanations name it: text as written, without spaces or
 # characters that cannot be seen (two ids that look alike would be two criteria).
 _CRITERION_ID = re.compile(r"[\w.-]+")
+
+
+def _check_reach(criteria, kinds: frozenset[str] | None, check: _Checker) -> None:
+    """A criterion for kinds of unit its set (or its parent) does not score («applies_to: [xa_phuong]» in a set of
+    sở): no unit is ever scored on it, yet its points counted in the set's total."""
+    for c in criteria:
+        if c.applies_to is not None and kinds is not None and not c.applies_to & kinds:
+            check.add(c.line, f"tiêu chí {c.id}", f"áp dụng cho {', '.join(sorted(c.applies_to))} mà bộ tiêu chí (hoặc tiêu "
+                                                 f"chí cha) chỉ chấm {', '.join(sorted(kinds))}: không đơn vị nào được chấm")
+            continue
+        _check_reach(c.children, kinds if c.applies_to is None else c.applies_to & kinds if kinds else c.applies_to,
+                     check)
 
 
 def _lookalike_id(cid: str) -> str | None:

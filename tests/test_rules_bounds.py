@@ -321,3 +321,11 @@ def test_a_part_over_its_whole_on_a_scale_past_one_is_refused(tmp_path):
                            ("van_ban_ky_so / van_ban_di * 100", "{method: threshold, target: 90}")):
         path.write_text(rule_file(value=value, inputs=inputs, scoring=scoring), encoding="utf-8")
         checked(load(path))
+
+
+def test_a_criterion_for_kinds_its_set_does_not_score_is_refused(tmp_path):
+    """In a set of sở, a criterion for communes passed: its points counted in the set's total, no unit scored on it."""
+    text = rule_file().replace("entity: unit\n", "entity: unit\napplies_to: [so_nganh]\n").replace(
+        "    max: 2\n", "    max: 2\n    applies_to: [xa_phuong]\n")
+    assert commands_refuse(tmp_path, text) == ("thu.yaml, dòng 8, tiêu chí 1.1: áp dụng cho xa_phuong mà bộ tiêu chí "
+                                               "(hoặc tiêu chí cha) chỉ chấm so_nganh: không đơn vị nào được chấm")
