@@ -377,3 +377,14 @@ def test_a_run_s_documents_explain_it_with_the_rules_it_was_scored_by(province, 
     assert first.params["target"] == 101 and shown.result.ruleset.digest == load(changed).digest
     [line] = [e for e in shown.result.explain(shown.summary.index[0]) if e.criterion == first.id]
     assert "101%" in line.sentence
+
+
+def test_two_days_for_one_unit_s_inspection_in_a_file_are_refused(province, tmp_path):
+    """The visit had been dated by the row written last."""
+    rows = [[YEAR, "SXD", "05/08/2024", "1.3", "Chưa niêm yết", "y", "30/09/2024", "", None],
+            [YEAR, "SXD", "06/08/2024", "1.2", "Chưa cập nhật", "y", "30/09/2024", "", None],
+            [YEAR, "STP", "07/08/2024", "1.2", "Chưa cập nhật", "y", "30/09/2024", "", None]]
+    text = refused(province, write_xlsx(tmp_path / "kq.xlsx", FINDING_HEADERS, rows))
+    assert ("kq.xlsx, dòng 3, cột «Ngày kiểm tra»: ngày kiểm tra 06/08/2024 khác ngày 05/08/2024 ở dòng 2 của cùng đợt "
+            "kiểm tra đơn vị «SXD» năm 2024: mỗi đợt một ngày kiểm tra (kiểm tra nhiều ngày thì ghi ngày đầu)") in text
+    assert "STP" not in text

@@ -89,6 +89,7 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     out.rows(frame["deadline"] < frame["visited_on"], "Thời hạn khắc phục", "thời hạn khắc phục trước ngày kiểm tra")
     out.rows(frame["visited_on"].dt.year != frame["year"], "Ngày kiểm tra",
              lambda v: f"ngày kiểm tra {v:%d/%m/%Y} không thuộc năm kiểm tra", frame["visited_on"])
+    _one_visit_day(frame, out)
     scored = frame["points"].notna()
     out.rows(scored & frame["ruleset"].eq(""), "Bộ tiêu chí", "có điểm thẩm định thì phải ghi bộ tiêu chí")
     out.rows(scored & frame["criterion"].eq(""), "Tiêu chí", "có điểm thẩm định thì phải ghi tiêu chí")
@@ -127,6 +128,20 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     out.rows(twice, "Điểm thẩm định", lambda pos: f"tiêu chí này của đơn vị đã có điểm thẩm định ở dòng "
                                                   f"{out.row_of(frame.index.get_loc(pos))}: mỗi tiêu chí một điểm",
              pd.Series(first.to_numpy(), index=points_key.index).reindex(frame.index))
+
+
+def _one_visit_day(frame: pd.DataFrame, out: Collector) -> None:
+    """A unit's inspection of a year has one day: two in a file had left the visit dated by the row written last."""
+    visits = frame[["year", "unit"]].astype(str).agg("|".join, axis=1)
+    first = pd.Series(range(len(frame)), index=frame.index).groupby(visits.to_numpy()).transform("first")
+    days = frame["visited_on"]
+    at_first = days.to_numpy()[first.to_numpy()]
+    differs = days.notna() & pd.notna(at_first) & days.ne(at_first)
+    for pos in differs.to_numpy().nonzero()[0]:
+        head = int(first.iat[pos])
+        out.add(f"ngày kiểm tra {days.iat[pos]:%d/%m/%Y} khác ngày {days.iat[head]:%d/%m/%Y} ở dòng {out.row_of(head)} của "
+                f"cùng đợt kiểm tra đơn vị «{frame['unit'].iat[pos]}» năm {int(frame['year'].iat[pos])}: mỗi đợt một ngày "
+                "kiểm tra (kiểm tra nhiều ngày thì ghi ngày đầu)", out.row_of(pos), "Ngày kiểm tra")
 
 
 def _chosen(name: str, year) -> RuleSet:
