@@ -64,7 +64,7 @@ def _threshold_words(v, bare, step, pts, top, p, unit):
 def _proportional(value, top, p):
     with np.errstate(invalid="ignore"):
         full = _compared(value) >= p["target"]
-        points = np.where(full, float(top), value * (top / p["target"]))
+        points = np.where(full, float(top), value / p["target"] * top)  # top / a tiny target is inf, 0 × inf NaN
         np.clip(points, 0, top, out=points)  # at or above the target: the full points
     return _finish(value, points, full)
 

@@ -557,3 +557,11 @@ def test_a_ratio_is_explained_as_numerator_over_denominator_only_when_it_is_one(
     for value, said in (("a / b * 100", "57/100 = 57%"), ("a / b * 10", "5,7%")):
         result = evaluate(parse(ruleset(ONE_LEAF.format(value=value)), "thu.yaml"), frame)
         assert f"Tỷ lệ văn bản ký số {said} <" in result.explain("X")[0].sentence
+
+
+def test_a_proportional_scale_of_a_tiny_target_gives_points_not_no_data():
+    """«target: 1.0e-307» with a value of 0 gave 0 × inf, no data where a figure was sent."""
+    text = ruleset(ONE_LEAF.format(value="a").replace("{method: threshold, target: 100}",
+                                                        "{method: proportional, target: 1.0e-307}"))
+    result = evaluate(parse(text, "thu.yaml"), pd.DataFrame({"a": [0.0, 5.0]}, index=["X", "Y"]))
+    assert result.points["1.1"].tolist() == [0.0, 2.0]
