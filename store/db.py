@@ -14,7 +14,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 
 from store import calendar, indicators
@@ -101,10 +101,32 @@ def upgrade(engine: Engine, force: bool = False) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
+    with migrating(engine) as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     sync_indicators(engine)
+
+
+@contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection for Alembic's steps, in one transaction. On SQLite, a table a step rebuilds (as SQLite alters a
+    constraint) is dropped under the rows that refer to it: the foreign keys are checked whole before the commit
+    instead of row by row."""
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # no effect inside a transaction: set before it
+            conn.commit()
+        try:
+            with conn.begin():
+                yield conn
+                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                    raise RuntimeError(f"lỗi nâng cấp cơ sở dữ liệu: {len(broken)} dòng tham chiếu tới dòng không có "
+                                       f"(bảng {broken[0][0]} → {broken[0][2]})")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 @contextmanager

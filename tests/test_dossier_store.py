@@ -191,7 +191,7 @@ def test_an_existing_database_s_dossier_rows_move_to_datasets(tmp_path):
     from alembic import command
     from alembic.config import Config
 
-    from store.db import MIGRATIONS
+    from store.db import MIGRATIONS, migrating
     from store.ingest.bulk import insert_frame
 
     engine = make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
@@ -225,7 +225,7 @@ def test_an_existing_database_s_dossier_rows_move_to_datasets(tmp_path):
     assert moved["unit"].tolist() == ["STP"] * 3 and moved["batch_id"].tolist() == [2, 2, 2]
     assert moved["finished"].isna().tolist() == [False, True, False]
     assert moved["supplements"].tolist() == [0, 2, 1] and moved["has_fee"].tolist() == [True, False, True]
-    with engine.begin() as conn:  # and back: the rows return to the table
+    with migrating(engine) as conn:  # and back: the rows return to the table
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0011")
     with engine.connect() as conn:
