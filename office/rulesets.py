@@ -3,9 +3,10 @@ from a file typed on the command line; read as they stand on that day; and every
 known to the indicator catalogue (``store/indicators.yaml``), so that a misspelled input is refused when the
 set is opened, never scored as "no data".
 
-Sets that decide titles (``titles:``) are not checked against the catalogue: their inputs are not indicators a
+The inputs a set's titles (``titles:``) read are not checked against the catalogue: they are not indicators a
 unit reports but what the emulation derives per person or collective from the personnel record (ratings,
-discipline, initiatives, earlier titles); the cases shipped beside each such set exercise them."""
+discipline, initiatives, earlier titles); the cases shipped beside each such set exercise them. The inputs its
+criteria's points read are checked all the same."""
 
 from __future__ import annotations
 
@@ -21,13 +22,29 @@ from store.indicators import registry
 CATALOGUE = "store/indicators.yaml"
 
 
+def _scored_inputs(rs: RuleSet) -> set[str]:
+    """The inputs a set's points read, through the variables they read: a set that decides titles as well scores
+    its criteria on indicators all the same (a title listed had switched the catalogue's check off for them)."""
+    variables = {v.name: v for v in rs.variables}
+    seen: set[str] = set()
+    todo = [n for leaf in rs.leaves for n in leaf.value.names]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(variables[name].names if name in variables else ())
+    return seen & set(rs.inputs)
+
+
 def input_problems(rs: RuleSet) -> list[Problem]:
-    """Every input of a unit rule set the catalogue does not know, with the closest code it does know."""
-    if rs.titles:
+    """Every input of a unit rule set the catalogue does not know, with the closest code it does know; of a set
+    that decides titles, those its criteria's points read."""
+    if rs.entity != "unit":
         return []
     known = registry()
     out = []
-    for name in rs.inputs:
+    scored = _scored_inputs(rs) if rs.titles else set(rs.inputs)
+    for name in (n for n in rs.inputs if n in scored):
         if name not in known:
             near = get_close_matches(name, known, n=1, cutoff=0.6)
             hint = f"; gần nhất: «{near[0]}»" if near else ""

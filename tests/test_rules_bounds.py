@@ -329,3 +329,18 @@ def test_a_criterion_for_kinds_its_set_does_not_score_is_refused(tmp_path):
         "    max: 2\n", "    max: 2\n    applies_to: [xa_phuong]\n")
     assert commands_refuse(tmp_path, text) == ("thu.yaml, dòng 8, tiêu chí 1.1: áp dụng cho xa_phuong mà bộ tiêu chí "
                                                "(hoặc tiêu chí cha) chỉ chấm so_nganh: không đơn vị nào được chấm")
+
+
+def test_a_title_listed_in_a_set_of_points_does_not_switch_the_catalogue_check_off(tmp_path):
+    """A misspelled input («van_ban_dii») passed once the set listed a title, and every unit scored «no data»."""
+    from office.rulesets import checked
+    from rules.ruleset import load
+
+    title = "variables:\n  dat: {label: Đạt, all: [{when: van_ban_dii >= 0, reason: chưa đạt}]}\ntitles: [dat]\n"
+    path = tmp_path / "thu.yaml"
+    path.write_text(rule_file(value="van_ban_dii", inputs="{van_ban_dii: Văn bản đi}", parameters=title),
+                    encoding="utf-8")
+    with pytest.raises(RuleSetError) as caught:
+        checked(load(path))
+    [problem] = [str(p) for p in caught.value.problems]
+    assert problem.startswith("thu.yaml, chỉ tiêu đầu vào van_ban_dii: «van_ban_dii» không có trong danh mục chỉ tiêu")
