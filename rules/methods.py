@@ -6,6 +6,7 @@ Every method returns points in [0, max] and a step code per entity; NaN value me
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -40,15 +41,18 @@ def _finish(value, points, steps):
     return points, steps
 
 
-def _compared(value):
-    """A value as it is compared with a scale: to nine decimal places, so that 57/100 × 100, which a float holds as
-    56.99999999999999, reaches a target of 57 (as the class's percentage does, within 1e-9)."""
-    return np.round(value, 9)
+def _eased(mark: float, sign: int = -1) -> float:
+    """A scale's mark moved by a float's error, so that a value within 1e-9 of it (relative) counts as on it:
+    57/100 × 100, which a float holds as 56.99999999999999, reaches a target of 57 (as the class's percentage does).
+    ``sign`` -1 for a mark to reach (≥, <), +1 for one to pass (>, ≤). The mark moves, never the column: no pass
+    over a million values."""
+    return mark + sign * 1e-9 * abs(mark)
 
 
 def _threshold(value, top, p):
+    direction = p.get("direction", ">=")
     with np.errstate(invalid="ignore"):
-        ok = DIRECTIONS[p.get("direction", ">=")][0](_compared(value), p["target"])
+        ok = DIRECTIONS[direction][0](value, _eased(p["target"], -1 if direction in (">=", "<") else 1))
     return _finish(value, ok * float(top), ok)
 
 
@@ -62,10 +66,12 @@ def _threshold_words(v, bare, step, pts, top, p, unit):
 
 
 def _proportional(value, top, p):
-    with np.errstate(invalid="ignore"):
-        full = _compared(value) >= p["target"]
-        points = np.where(full, float(top), value / p["target"] * top)  # top / a tiny target is inf, 0 × inf NaN
-        np.clip(points, 0, top, out=points)  # at or above the target: the full points
+    target = _eased(p["target"])  # reached within a float's error: the full points, exactly (the clip's)
+    with np.errstate(invalid="ignore", over="ignore"):
+        full = value >= target
+        factor = top / target  # a tiny target makes it inf, and 0 × inf NaN: divided then, in one more pass
+        points = value * factor if math.isfinite(factor) else value / target * top
+        np.clip(points, 0, top, out=points)
     return _finish(value, points, full)
 
 
@@ -79,9 +85,9 @@ def _proportional_words(v, bare, step, pts, top, p, unit):
 def _bands(value, top, p):
     """The first band (they run from the highest minimum down) whose minimum the value reaches."""
     bands = p["steps"]
-    mins = np.array([b.get("min", -np.inf) for b in bands], dtype=float)
+    mins = np.array([_eased(b["min"]) if "min" in b else -np.inf for b in bands], dtype=float)
     points = np.array([b["points"] for b in bands] + [0.0])  # below every band: 0
-    reached = np.searchsorted(mins[::-1], _compared(value), side="right")  # how many minima the value reaches
+    reached = np.searchsorted(mins[::-1], value, side="right")  # how many minima the value reaches
     steps = len(bands) - reached
     return _finish(value, np.minimum(points[steps], top), steps)
 

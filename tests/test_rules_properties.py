@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from rules.evaluate import evaluate
@@ -130,8 +130,13 @@ def test_vectorised_results_equal_the_per_row_reference(text, data):
     env = {k: np.array(v, dtype=float) for k, v in data.items()}
     before = {k: v.copy() for k, v in env.items()}
     rows = len(env["a"])
+    try:
+        compiled = compile_expression(text, set(NAMES))
+    except ExpressionError as err:  # numbers alone past a float's range, or divided by a zero written as such
+        assert "chia cho 0" in str(err) or "vượt quá giới hạn" in str(err), str(err)
+        assume(False)
     with np.errstate(all="ignore"):
-        got = compile_expression(text, set(NAMES))(env, rows)
+        got = compiled(env, rows)
     for k in env:  # expressions never write into their inputs
         np.testing.assert_array_equal(env[k], before[k])
     for i in range(rows):
