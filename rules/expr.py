@@ -43,10 +43,22 @@ def _truth(x: Array) -> Array:
     return np.where(np.isnan(x), np.nan, (x != 0).astype(float))
 
 
+# A comparison holds within a float's error, as a scale's steps do (rules.methods): «ty_le >= 57» holds for 57/100 ×
+# 100, which a float holds as 56.99999999999999. The right side moves by 1e-9 of itself, never the column.
+_EASED = {np.greater_equal: -1, np.less: -1, np.greater: 1, np.less_equal: 1}
+
+
 def _compare(op) -> Callable[[Array, Array], Array]:
+    sign = _EASED.get(op)
+
     def run(a: Array, b: Array) -> Array:
-        with np.errstate(invalid="ignore"):
-            return _nan_where(np.isnan(a) | np.isnan(b), op(a, b).astype(float))
+        with np.errstate(invalid="ignore", over="ignore"):
+            if sign is not None:
+                held = op(a, b + sign * 1e-9 * np.abs(b))
+            else:  # == and !=: equal within 1e-9 of the larger side
+                near = np.abs(a - b) <= 1e-9 * np.maximum(np.abs(a), np.abs(b))
+                held = near if op is np.equal else ~near
+            return _nan_where(np.isnan(a) | np.isnan(b), np.asarray(held).astype(float))
     return run
 
 

@@ -565,3 +565,12 @@ def test_a_proportional_scale_of_a_tiny_target_gives_points_not_no_data():
                                                         "{method: proportional, target: 1.0e-307}"))
     result = evaluate(parse(text, "thu.yaml"), pd.DataFrame({"a": [0.0, 5.0]}, index=["X", "Y"]))
     assert result.points["1.1"].tolist() == [0.0, 2.0]
+
+
+@pytest.mark.parametrize("value", ["a / b * 100 >= 57", "where(a / b * 100 >= 57, 1, 0)", "a / b * 100 == 57",
+                                   "not (a / b * 100 < 57)"])
+def test_a_comparison_in_an_expression_holds_within_a_float_s_error(value):
+    """«a / b * 100 >= 57» failed for 57/100 (56.99999999999999 as a float), as a scale's step had."""
+    text = ruleset(ONE_LEAF.format(value=value).replace("{method: threshold, target: 100}", "{method: boolean}"))
+    result = evaluate(parse(text, "thu.yaml"), pd.DataFrame({"a": [57, 56], "b": [100, 100]}, index=["X", "Y"]))
+    assert result.points["1.1"].tolist() == [2.0, 0.0]

@@ -60,8 +60,11 @@ def _ref(node, row):  # noqa: C901 - a reference interpreter is one long case an
         return out
     if isinstance(node, ast.Compare):
         terms = [_ref(n, row) for n in [node.left, *node.comparators]]
-        ops = {ast.Lt: lambda x, y: x < y, ast.LtE: lambda x, y: x <= y, ast.Gt: lambda x, y: x > y,
-               ast.GtE: lambda x, y: x >= y, ast.Eq: lambda x, y: x == y, ast.NotEq: lambda x, y: x != y}
+        # within a float's error: the right side moved by 1e-9 of itself; equal within 1e-9 of the larger side
+        near = lambda x, y: abs(x - y) <= 1e-9 * max(abs(x), abs(y))  # noqa: E731
+        ops = {ast.Lt: lambda x, y: x < y - 1e-9 * abs(y), ast.LtE: lambda x, y: x <= y + 1e-9 * abs(y),
+               ast.Gt: lambda x, y: x > y + 1e-9 * abs(y), ast.GtE: lambda x, y: x >= y - 1e-9 * abs(y),
+               ast.Eq: near, ast.NotEq: lambda x, y: not near(x, y)}
         out = None
         for op, x, y in zip(node.ops, terms, terms[1:]):
             r = NAN if _nan(x, y) else float(ops[type(op)](x, y))
