@@ -353,3 +353,12 @@ def test_a_title_the_year_s_rating_falls_short_of_or_an_initiative_recognised_af
         "một trong hai",
         "khen_thuong.xlsx, dòng 4, cột «Sáng kiến làm căn cứ»: sáng kiến «SK2» được công nhận năm 2024, sau năm được "
         "khen thưởng 2022: không thể là căn cứ của nó"]
+
+
+def test_a_topic_sent_again_with_another_title_corrects_it_for_every_member(staffed, tmp_path):
+    """A later file naming another member with a corrected title had left one code as two topics."""
+    ingest_file(staffed, write_xlsx(tmp_path / "dt1.xlsx", TOPIC_HEADERS, [["ĐT-5", "Nghiên cứu A", "CB2", 2024, "Cơ sở"]]))
+    ingest_file(staffed, write_xlsx(tmp_path / "dt2.xlsx", TOPIC_HEADERS, [["ĐT-5", "Nghiên cứu B", "CB1", 2023, "Tỉnh"]]))
+    with Session(staffed) as s:
+        rows = set(s.execute(select(models.ResearchTopic.title, models.ResearchTopic.year, models.ResearchTopic.level)))
+    assert rows == {("Nghiên cứu B", 2023, "tinh")}

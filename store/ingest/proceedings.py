@@ -127,6 +127,12 @@ def load_topics(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: i
         rec = existing.get(key) or T(code=key[0], person_id=key[1])
         rec.title, rec.year, rec.level, rec.batch_id = row.title, int(row.year), row.level, batch_id
         session.add(rec)
+    # A topic's title, year and level are its own, whoever of its members a later file names: they are corrected
+    # for its members stored before too (one code had become two topics).
+    topics = frame.drop_duplicates("code").set_index("code")
+    for rec in in_slices(list(topics.index), lambda part: session.scalars(select(T).where(T.code.in_(part)))):
+        given = topics.loc[rec.code]
+        rec.title, rec.year, rec.level = given["title"], int(given["year"]), given["level"]
     session.flush()
     return {"đề tài nghiệm thu": len(frame)}
 
