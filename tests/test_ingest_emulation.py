@@ -362,3 +362,27 @@ def test_a_topic_sent_again_with_another_title_corrects_it_for_every_member(staf
     with Session(staffed) as s:
         rows = set(s.execute(select(models.ResearchTopic.title, models.ResearchTopic.year, models.ResearchTopic.level)))
     assert rows == {("Nghiên cứu B", 2023, "tinh")}
+
+
+def test_a_rating_lowered_below_a_title_already_decided_is_refused(staffed, tmp_path):
+    """The awards file refused Lao động tiên tiến for a rating of «Không hoàn thành nhiệm vụ»; the rating sent after
+    the award had landed, and the title stood on nothing."""
+    ingest_file(staffed, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Lao động tiên tiến", 2024, "7/QĐ", "20/12/2024", "SKHCN", None]]))
+    problems = refused(staffed, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB2", "Lê Thị Bình", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2024", "KHTNV"]]))
+    assert problems == ["can_bo.csv, dòng 2, cột «Xếp loại»: «CB2» đã có Lao động tiên tiến năm 2024 (quyết định 7/QĐ), "
+                        "cần xếp loại từ «Hoàn thành tốt nhiệm vụ» trở lên, mà dòng này xếp loại «Không hoàn thành nhiệm "
+                        "vụ»: sửa một trong hai"]
+
+
+def test_an_initiative_sent_again_as_recognised_after_the_award_it_backs_is_refused(staffed, tmp_path):
+    """SK1 (2023) backs CB1's 2023 CSTĐCS; sent again as recognised in 2024 it had landed, the award standing on an
+    initiative recognised after it."""
+    ingest_file(staffed, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB1", "CSTĐCS", 2023, "88/QĐ-SKHCN", "20/12/2023", "SKHCN", "SK1"]]))
+    problems = refused(staffed, write_xlsx(tmp_path / "sk.xlsx", ["Mã sáng kiến", "Tên sáng kiến", "Mã cán bộ",
+                                                                  "Năm công nhận", "Cấp công nhận"],
+                                           [["SK1", "Số hóa hồ sơ", "CB1", 2024, "Cơ sở"]]))
+    assert problems == ["sk.xlsx, dòng 2, cột «Năm công nhận»: sáng kiến «SK1» là căn cứ của khen thưởng năm 2023 "
+                        "(quyết định 88/QĐ-SKHCN): không thể được công nhận sau đó, năm 2024"]

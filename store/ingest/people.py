@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
@@ -18,6 +19,9 @@ RATINGS = {
     "HTNV": "Hoàn thành nhiệm vụ",
     "KHTNV": "Không hoàn thành nhiệm vụ",
 }
+# The lowest yearly rating a person's title needs (Luật TĐKT 2022 Đ.24: hoàn thành tốt nhiệm vụ trở lên for Lao động
+# tiên tiến, which Chiến sĩ thi đua cơ sở stands on, Đ.23).
+PERSON_TITLE_NEEDS = {"lao_dong_tien_tien": ("HTXSNV", "HTTNV"), "chien_si_thi_dua_co_so": ("HTXSNV", "HTTNV")}
 CATEGORIES = {"can_bo": "Cán bộ", "cong_chuc": "Công chức", "vien_chuc": "Viên chức", "nguoi_lao_dong": "Người lao động"}
 # The youngest a person may be in a year they are rated: cán bộ, công chức, viên chức from 18 (Luật Cán bộ, công
 # chức Đ.36; Luật Viên chức Đ.22), a worker from 15 (Bộ luật Lao động Đ.3).
@@ -63,6 +67,7 @@ def check_people(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_units(frame, out, "Mã đơn vị")
     one_value_per(frame, out, "person", {"name": "Họ và tên", "gender": "Giới tính", "birth_date": "Ngày sinh"},
                   "cán bộ", {"gender": {"nam": "Nam", "nu": "Nữ"}})
+    _titles_held(ctx, frame, out)
     if pd.api.types.is_datetime64_any_dtype(frame["birth_date"]):  # a birth typed with another year's digits
         age = frame["year"] - frame["birth_date"].dt.year
         least = frame["category"].map(LEAST_AGE)
@@ -71,6 +76,33 @@ def check_people(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
                              f"{LEAST_AGE[frame['category'].iat[pos]]} tuổi: "
                              f"{CATEGORIES[frame['category'].iat[pos]].lower()} {AGE_SOURCE[frame['category'].iat[pos]]}",
                  pd.Series(range(len(frame)), index=frame.index))
+
+
+def _titles_held(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A rating lowered below what a title decided for that year needs (Lao động tiên tiến, then «Không hoàn thành
+    nhiệm vụ»): the awards file refuses the pair one way, the ratings the other."""
+    lower = frame["rating"].notna() & ~frame["rating"].isin(("HTXSNV", "HTTNV"))
+    short = frame[lower]
+    if short.empty:
+        return
+    A = models.AwardRecord
+    with ctx.reading() as s:
+        held = {(who, year): (form, number) for who, year, form, number in in_slices(
+            sorted(set(short["person"])), lambda part: s.execute(
+                select(A.participant, A.year, A.form, A.decision_no).where(
+                    A.participant_kind == "ca_nhan", A.participant.in_(part),
+                    A.form.in_(list(PERSON_TITLE_NEEDS)))).all())}
+    if not held:
+        return
+    for pos in np.flatnonzero(lower.to_numpy()):
+        key = (frame["person"].iat[pos], int(frame["year"].iat[pos]) if frame["year"].iat[pos] == frame["year"].iat[pos]
+               else 0)
+        rating = frame["rating"].iat[pos]
+        if key in held and rating not in PERSON_TITLE_NEEDS[held[key][0]]:
+            form, number = held[key]
+            label = {"lao_dong_tien_tien": "Lao động tiên tiến", "chien_si_thi_dua_co_so": "Chiến sĩ thi đua cơ sở"}[form]
+            out.add(f"«{key[0]}» đã có {label} năm {key[1]} (quyết định {number}), cần xếp loại từ «{RATINGS['HTTNV']}» "
+                    f"trở lên, mà dòng này xếp loại «{RATINGS[rating]}»: sửa một trong hai", out.row_of(pos), "Xếp loại")
 
 
 def load_people(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
@@ -195,6 +227,17 @@ INITIATIVE_COLUMNS = (
 
 def check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_people(frame, out, "Mã cán bộ")
+    # an initiative an award of an earlier year rests on, sent again as recognised later: it could not have been
+    A = models.AwardRecord
+    with ctx.reading() as s:
+        rested = {}
+        for year, codes, number in s.execute(select(A.year, A.initiatives, A.decision_no).where(A.initiatives != "")):
+            for code in filter(None, (c.strip() for c in codes.replace(";", ",").split(","))):
+                rested.setdefault(code, (year, number))
+    for pos, (code, year) in enumerate(zip(frame["code"], frame["year"])):
+        if code in rested and year == year and int(year) > rested[code][0]:
+            out.add(f"sáng kiến «{code}» là căn cứ của khen thưởng năm {rested[code][0]} (quyết định {rested[code][1]}): "
+                    f"không thể được công nhận sau đó, năm {int(year)}", out.row_of(pos), "Năm công nhận")
 
 
 def load_initiatives(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
