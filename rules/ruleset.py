@@ -440,6 +440,8 @@ class _Checker:
         for key in keys:
             if key in raw and not isinstance(raw[key], str):
                 self.add(raw.get("__line__"), where, f"«{key}» phải là một chuỗi chữ")
+            elif key in ("label", "title") and key in raw and _blank(raw[key]):
+                self.add(raw.get("__line__"), where, f"«{key}» đang để trống")
 
     def compile(self, text, known, line, where) -> Compiled | None:
         try:
@@ -447,6 +449,14 @@ class _Checker:
         except ExpressionError as err:
             self.add(line, where, str(err))
             return None
+
+
+_UNSEEN = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # zero-width signs, a soft hyphen
+
+
+def _blank(text: str) -> bool:
+    """Words that show nothing: spaces, or signs of no width («\u200b», «\ufeff»)."""
+    return not text.translate(_UNSEEN).strip()
 
 
 def _short(text: str | None, size: int) -> str | None:
@@ -571,7 +581,7 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
             check.add(top, "bộ tiêu chí", f"thiếu khóa bắt buộc «{key}»")
         elif key != "id" and not isinstance(raw[key], str):
             check.add(top, key, "phải là một chuỗi chữ")
-        elif key in ("title", "reference") and not raw[key].strip():  # every point is explained with its basis
+        elif key in ("title", "reference") and _blank(raw[key]):  # every point is explained with its basis
             check.add(top, key, "đang để trống")
     entity = raw.get("entity", "unit")
     if not isinstance(entity, str) or entity not in ENTITIES:
@@ -583,9 +593,9 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
     inputs = {}
     for name, spec in _clean(_mapping(raw.get("inputs"), top, "inputs", check)).items():
         if isinstance(spec, dict) and isinstance(spec.get("label", name), str):
-            inputs[name] = spec.get("label", name)
+            inputs[name] = spec.get("label", name) if not _blank(spec.get("label", name)) else name
         elif isinstance(spec, str) or spec is None:
-            inputs[name] = spec or name
+            inputs[name] = spec if spec and not _blank(spec) else name  # no label: its name says it
         else:
             check.add(top, f"chỉ tiêu {name}", "cần một nhãn (chuỗi) hoặc bảng có «label»")
     effective = _mapping(raw.get("effective"), top, "effective", check)
@@ -811,7 +821,7 @@ def _variables(raw: dict, inputs: dict, parameters: dict, check: _Checker) -> tu
             if not isinstance(cond, dict) or "when" not in cond or not isinstance(cond.get("reason"), str):
                 check.add(line, where, "mỗi điều kiện cần «when» (biểu thức) và «reason» (lý do khi không đạt)")
                 continue
-            if said := _formatted(cond["reason"]):
+            if said := _formatted(cond["reason"]) or ("đang để trống" if _blank(cond["reason"]) else None):
                 check.add(cond.get("__line__", line), where, f"«reason»: {said}")
                 continue
             compiled = check.compile(cond["when"], known, cond.get("__line__", line), where)
@@ -896,8 +906,6 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: d
     check.texts(raw, ("title", "reference", "unit"), where)
     if "id" not in raw or "title" not in raw:
         check.add(line, where, "tiêu chí cần «id» và «title»")
-    elif isinstance(raw["title"], str) and not raw["title"].strip():
-        check.add(line, where, "«title» (tên tiêu chí) đang để trống")
     elif not isinstance(raw["id"], str) or not _CRITERION_ID.fullmatch(raw["id"]):
         check.add(line, where, _bad_id(raw["id"]))
     elif said := _lookalike_id(raw["id"]):
@@ -924,7 +932,7 @@ def _node(raw: dict, known: set[str], parameters: dict, check: _Checker, seen: d
     if "value" not in raw or "scoring" not in raw:
         check.add(line, where, "tiêu chí lá cần «value» (biểu thức) và «scoring» (cách tính điểm)")
         return None
-    if not raw.get("reference") or isinstance(raw["reference"], str) and not raw["reference"].strip():
+    if not raw.get("reference") or isinstance(raw["reference"], str) and _blank(raw["reference"]):
         check.add(line, where, "tiêu chí lá cần «reference» (căn cứ)")
     value = check.compile(raw["value"], known, line, where)
     scoring = raw["scoring"] if isinstance(raw["scoring"], dict) else {"method": raw["scoring"]}

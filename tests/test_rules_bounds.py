@@ -258,10 +258,11 @@ def test_a_leaf_reading_a_variable_computed_past_a_float_s_range_says_so_not_tha
 
 def test_a_title_or_reference_of_blanks_alone_is_refused(tmp_path):
     """«reference: "   "» had passed: a point explained with no basis."""
-    text = rule_file().replace("reference: KH thử, mục 3", 'reference: "   "').replace("title: Văn bản đi", 'title: " "')
+    text = rule_file().replace("reference: KH thử, mục 3", 'reference: "\u200b "').replace("title: Văn bản đi",
+                                                                                             'title: " "')
     assert commands_refuse(tmp_path, text.replace("reference: QĐ thử", 'reference: ""')) == (
         "thu.yaml, dòng 1, reference: đang để trống "
-        "thu.yaml, dòng 7, tiêu chí 1.1: «title» (tên tiêu chí) đang để trống "
+        "thu.yaml, dòng 7, tiêu chí 1.1: «title» đang để trống "
         "thu.yaml, dòng 7, tiêu chí 1.1: tiêu chí lá cần «reference» (căn cứ)")
 
 
@@ -344,3 +345,13 @@ def test_a_title_listed_in_a_set_of_points_does_not_switch_the_catalogue_check_o
         checked(load(path))
     [problem] = [str(p) for p in caught.value.problems]
     assert problem.startswith("thu.yaml, chỉ tiêu đầu vào van_ban_dii: «van_ban_dii» không có trong danh mục chỉ tiêu")
+
+
+def test_labels_and_reasons_of_blanks_are_refused(tmp_path):
+    """Labels of «   » on a parameter or a variable, and a title's reason of blanks, passed: words for people to read
+    that say nothing."""
+    variables = ('parameters:\n  p: {value: 1, label: "   "}\nvariables:\n  v: {label: "\\u200b", formula: van_ban_di}\n'
+                 '  t: {label: Đạt, all: [{when: van_ban_di >= p, reason: " "}]}\ntitles: [t]\n')
+    said = commands_refuse(tmp_path, rule_file(parameters=variables))
+    assert "tham số p: «label» đang để trống" in said and "biến v: «label» đang để trống" in said
+    assert "biến t: «reason»: đang để trống" in said
