@@ -53,14 +53,14 @@ def input_problems(rs: RuleSet) -> list[Problem]:
     return out
 
 
-_FRACTION = re.compile(r"\s*(\w+)\s*/\s*(\w+)\s*")
+_FRACTION = re.compile(r"[\s(]*(\w+)\s*/\s*(\w+)[\s)]*")  # «a / b», «(a / b)»
 
 
 def scale_problems(rs: RuleSet) -> list[Problem]:
     """A leaf whose value is a part over its whole in the catalogue («van_ban_ky_so / van_ban_di»: from 0 to 1) on
     a scale past 1 («target: 100»): never reached, or reached by every unit, a percentage written without its
     «* 100»."""
-    if rs.titles:
+    if rs.entity != "unit":
         return []
     known, out = registry(), []
     for leaf in rs.leaves:

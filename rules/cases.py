@@ -82,7 +82,7 @@ def read_cases(path: Path) -> list[dict]:
         for cid in expect.get("points") or {} if isinstance(expect.get("points"), dict) else ():
             if not isinstance(cid, str):  # «1.10» unquoted is the number 1.1: the case checked another criterion
                 bad(i, where, f"mã tiêu chí trong «expect.points» phải là một chuỗi chữ: YAML đọc «{cid}» là một số "
-                              f"(ghi trong dấu nháy: \"{cid}\")")
+                              "(«1.10» viết không có dấu nháy là 1.1): ghi mã trong dấu nháy, ví dụ \"1.10\"")
         for key in ("total", "percent"):
             if key in expect and not _number(expect[key]):
                 bad(i, where, f"«expect.{key}» phải là một số")

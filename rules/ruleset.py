@@ -877,7 +877,8 @@ def _lookalike_id(cid: str) -> str | None:
         if c.isascii():
             continue
         name = unicodedata.name(c, "")
-        if name.startswith(("CYRILLIC", "GREEK", "FULLWIDTH")) or (c.isdigit() and not "0" <= c <= "9"):
+        if (name.startswith(("CYRILLIC", "GREEK", "FULLWIDTH")) or (c.isdigit() and not "0" <= c <= "9")
+                or "DOTLESS" in name or unicodedata.normalize("NFKC", c) != c):  # «Ⅰ», «ı», «²» …
             return (f"mã tiêu chí có «{c}» (U+{ord(c):04X}, ký tự thứ {at + 1}) trông như chữ hoặc số Latinh nhưng là "
                     "ký tự khác: gõ lại bằng chữ, số Latinh")
     return None

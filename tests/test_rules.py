@@ -148,6 +148,8 @@ def test_a_parameter_named_as_an_input_is_refused():
     ('"1.\u0430"', "mã tiêu chí có «\u0430» (U+0430, ký tự thứ 3) trông như chữ hoặc số Latinh nhưng là ký tự khác"),
     ('"\uff12.1"', "mã tiêu chí có «\uff12» (U+FF12, ký tự thứ 1) trông như chữ hoặc số Latinh"),
     ('"\u0661"', "mã tiêu chí có «\u0661» (U+0661, ký tự thứ 1) trông như chữ hoặc số Latinh"),
+    ('"\u2160"', "mã tiêu chí có «\u2160» (U+2160, ký tự thứ 1) trông như chữ hoặc số Latinh"),  # the Roman numeral Ⅰ
+    ('"1.\u0131"', "mã tiêu chí có «\u0131» (U+0131, ký tự thứ 3) trông như chữ hoặc số Latinh"),  # a dotless ı
     ('"1.e\u0302"', "mã tiêu chí viết ở dạng Unicode tổ hợp (dấu tách khỏi chữ, NFD)"),
 ])
 def test_a_criterion_id_that_is_not_text_as_written_is_refused(written, message):
@@ -544,7 +546,7 @@ def test_a_case_without_a_kind_is_scored_alike_beside_cases_that_name_one(tmp_pa
         run_cases(load(path), cases_path(path))
     assert [str(p) for p in caught.value.problems] == [
         'thu.tests.yaml, dòng 1, ca so: mã tiêu chí trong «expect.points» phải là một chuỗi chữ: YAML đọc «1.1» là một '
-        'số (ghi trong dấu nháy: "1.1")']
+        'số («1.10» viết không có dấu nháy là 1.1): ghi mã trong dấu nháy, ví dụ "1.10"']
     cases_path(path).write_text("", encoding="utf-8")
     with pytest.raises(RuleSetError) as caught:
         run_cases(load(path), cases_path(path))

@@ -318,6 +318,10 @@ def test_a_part_over_its_whole_on_a_scale_past_one_is_refused(tmp_path):
     assert [str(p) for p in caught.value.problems] == [
         "thu.yaml, dòng 7, tiêu chí 1.1: «van_ban_ky_so / van_ban_di» là một phần trên tổng (từ 0 đến 1) mà «target» là "
         "100: tỷ lệ phần trăm thì viết van_ban_ky_so / van_ban_di * 100"]
+    path.write_text(rule_file(value="(van_ban_ky_so / van_ban_di)", inputs=inputs,
+                              scoring="{method: bands, steps: [{points: 2, min: 90}, {points: 0}]}"), encoding="utf-8")
+    with pytest.raises(RuleSetError):  # in brackets, on a scale of steps: the same
+        checked(load(path))
     for value, scoring in (("van_ban_ky_so / van_ban_di", "{method: threshold, target: 0.9}"),
                            ("van_ban_ky_so / van_ban_di * 100", "{method: threshold, target: 90}")):
         path.write_text(rule_file(value=value, inputs=inputs, scoring=scoring), encoding="utf-8")
