@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from store import models
 from store.ingest.bulk import in_slices
-from store.ingest.columns import Choice, Day, Text, Year
+from store.ingest.columns import Choice, Day, Text, Year, fold
 from store.ingest.kind import Context, Kind, assign, left_out, one_value_per
 from store.ingest.problems import Collector
 
@@ -149,15 +149,22 @@ DISCIPLINE_COLUMNS = (
 )
 
 
+def decision_key(number: str) -> str:
+    """A decision's number as it is told apart: «15/QĐ-SNV», «15/qđ-snv», «15/QD-SNV » and «15/QÐ-SNV» are one."""
+    return "".join(fold(number).replace("ð", "d").split())
+
+
 def check_disciplines(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_people(frame, out, "Mã cán bộ")
     decided = frame["status"].eq("da_quyet_dinh")
     out.rows(decided & frame["decision_no"].eq(""), "Số quyết định", "kỷ luật đã quyết định phải có số quyết định")
     numbered = frame[frame["decision_no"].ne("")]
-    forms = numbered.groupby(["person", "year", "decision_no"])["form"].transform("nunique")
-    out.rows(frame.index.isin(numbered.index[forms.gt(1).to_numpy()]), "Hình thức kỷ luật",
-             lambda v: f"quyết định «{v}» ghi hai hình thức kỷ luật cho một người: mỗi quyết định một hình thức",
-             frame["decision_no"])
+    same = numbered["decision_no"].map(decision_key)
+    for field, column, what in (("form", "Hình thức kỷ luật", "hai hình thức"), ("year", "Năm", "hai năm")):
+        twice = numbered.groupby([numbered["person"], same])[field].transform("nunique").gt(1)
+        out.rows(frame.index.isin(numbered.index[twice.to_numpy()]), column,
+                 lambda v, what=what: f"quyết định «{v}» ghi {what} kỷ luật cho một người: mỗi quyết định một hình thức, "
+                                      "một năm", frame["decision_no"])
     # A case under consideration has no decision yet: with one, it is decided, and which it is decides the awards
     # (under consideration: none yet; decided: none this year).
     pending = frame["status"].eq("dang_xem_xet")
@@ -196,12 +203,12 @@ def load_disciplines(session: Session, frame: pd.DataFrame, ctx: Context, batch_
         select(D).where(D.person_id.in_(part), D.status == "dang_xem_xet")))}
     # One decision imposes one form: a decision stored with another form is corrected, not a second discipline
     # beside it (a stale Cảnh cáo bars the person's collective).
-    decided = {(d.person_id, d.year, d.decision_no): d for d in in_slices(people, lambda part: session.scalars(
+    decided = {(d.person_id, decision_key(d.decision_no)): d for d in in_slices(people, lambda part: session.scalars(
         select(D).where(D.person_id.in_(part), D.decision_no != "")))}
     for key, row in zip(keys, frame.itertuples(index=False)):
         rec = existing.get(key)
-        if rec is None and key[3] and (rec := decided.get((key[0], key[1], key[3]))) is not None:
-            rec.form = key[2]
+        if rec is None and key[3] and (rec := decided.get((key[0], decision_key(key[3])))) is not None:
+            rec.form, rec.year, rec.decision_no = key[2], key[1], key[3]  # the decision as written now
         if rec is None and row.status == "da_quyet_dinh":
             rec = pending.pop(key[:3], None)
             if rec is not None:
