@@ -392,3 +392,14 @@ def test_an_initiative_sent_again_as_recognised_after_the_award_it_backs_is_refu
                                            [["SK1", "Số hóa hồ sơ", "CB1", 2024, "Cơ sở"]]))
     assert problems == ["sk.xlsx, dòng 2, cột «Năm công nhận»: sáng kiến «SK1» là căn cứ của khen thưởng năm 2023 "
                         "(quyết định 88/QĐ-SKHCN): không thể được công nhận sau đó, năm 2024"]
+
+
+def test_a_birth_corrected_against_the_years_a_person_was_rated_before_is_refused(any_engine, tmp_path):
+    """A birth corrected to 2005 had left a rating of 2020, at 15, standing."""
+    ingest_file(any_engine, units_file(tmp_path))
+    ingest_file(any_engine, write_csv(tmp_path / "f1.csv", PEOPLE_HEADERS, [
+        ["CB20", "Lò Văn Hai", "Nam", "01/01/1990", "Công chức", "Chuyên viên", "STP", "2020", "HTTNV"]]))
+    problems = refused(any_engine, write_csv(tmp_path / "f2.csv", PEOPLE_HEADERS, [
+        ["CB20", "Lò Văn Hai", "Nam", "01/01/2005", "Công chức", "Chuyên viên", "STP", "2024", "HTTNV"]]))
+    assert problems == ["f2.csv, dòng 2, cột «Ngày sinh»: sinh ngày 01/01/2005 thì năm 2020 (đã xếp loại) «CB20» chưa đủ "
+                        "18 tuổi: công chức từ đủ 18 tuổi (Luật Cán bộ, công chức)"]

@@ -76,6 +76,26 @@ def check_people(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
                              f"{LEAST_AGE[frame['category'].iat[pos]]} tuổi: "
                              f"{CATEGORIES[frame['category'].iat[pos]].lower()} {AGE_SOURCE[frame['category'].iat[pos]]}",
                  pd.Series(range(len(frame)), index=frame.index))
+        _stored_years_too_young(ctx, frame, out)
+
+
+def _stored_years_too_young(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A birth given now against the years the person was rated before (a file that corrects a birth to 2005 had
+    left a rating of 2020, at 15, standing)."""
+    born = frame[frame["birth_date"].notna()].drop_duplicates("person", keep="last")
+    if born.empty:
+        return
+    R, P = models.StaffRating, models.Person
+    with ctx.reading() as s:
+        first = dict(in_slices(sorted(born["person"]), lambda part: s.execute(
+            select(P.code, func.min(R.year)).join(R, R.person_id == P.id).where(P.code.in_(part))
+            .group_by(P.code)).all()))
+    for pos, who, day, category in zip(born.index, born["person"], born["birth_date"], born["category"]):
+        year = first.get(who)
+        if year is not None and category in LEAST_AGE and year - day.year < LEAST_AGE[category]:
+            out.add(f"sinh ngày {day:%d/%m/%Y} thì năm {year} (đã xếp loại) «{who}» chưa đủ {LEAST_AGE[category]} tuổi: "
+                    f"{CATEGORIES[category].lower()} {AGE_SOURCE[category]}", out.row_of(frame.index.get_loc(pos)),
+                    "Ngày sinh")
 
 
 def _titles_held(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
