@@ -173,6 +173,8 @@ def disciplines_frame(spec: DemoSpec, people: pd.DataFrame, rng: np.random.Gener
     rows = []
     for r in chosen.itertuples(index=False):
         form = ["Khiển trách", "Khiển trách", "Cảnh cáo", "Hạ bậc lương"][rng.integers(4)]
+        if form == "Hạ bậc lương" and r[4] != "Công chức":  # a công chức's form only (Luật Cán bộ, công chức Đ.79)
+            form = "Cảnh cáo"
         pending = r[7] == spec.year and rng.random() < 0.3
         day = pd.Timestamp(r[7], int(rng.integers(2, 12)), int(rng.integers(1, 28)))
         rows.append((r[0], r[7], form, "Đang xem xét" if pending else "Đã quyết định",

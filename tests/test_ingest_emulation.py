@@ -403,3 +403,19 @@ def test_a_birth_corrected_against_the_years_a_person_was_rated_before_is_refuse
         ["CB20", "Lò Văn Hai", "Nam", "01/01/2005", "Công chức", "Chuyên viên", "STP", "2024", "HTTNV"]]))
     assert problems == ["f2.csv, dòng 2, cột «Ngày sinh»: sinh ngày 01/01/2005 thì năm 2020 (đã xếp loại) «CB20» chưa đủ "
                         "18 tuổi: công chức từ đủ 18 tuổi (Luật Cán bộ, công chức)"]
+
+
+def test_a_discipline_form_the_law_does_not_give_the_person_s_kind_of_staff_is_refused(staffed, tmp_path):
+    """«Giáng chức» for a viên chức, «Bãi nhiệm» for a công chức had landed."""
+    ingest_file(staffed, write_csv(tmp_path / "vc.csv", PEOPLE_HEADERS, [
+        ["CB5", "Hà Thị Năm", "Nữ", "", "Viên chức", "Chuyên viên", "SKHCN-VP", "2024", "HTTNV"]]))
+    headers = ["Mã cán bộ", "Năm", "Hình thức kỷ luật", "Trạng thái", "Số quyết định", "Ngày quyết định"]
+    problems = refused(staffed, write_xlsx(tmp_path / "kl.xlsx", headers, [
+        ["CB5", 2024, "Giáng chức", "Đã quyết định", "1/QĐ", "20/10/2024"],
+        ["CB1", 2024, "Bãi nhiệm", "Đã quyết định", "2/QĐ", "20/10/2024"],
+        ["CB2", 2024, "Hạ bậc lương", "Đã quyết định", "3/QĐ", "20/10/2024"]]))
+    assert problems == [
+        "kl.xlsx, dòng 2, cột «Hình thức kỷ luật»: «Giáng chức» không phải hình thức kỷ luật viên chức (Luật Viên chức "
+        "Đ.52: Khiển trách, Cảnh cáo, Cách chức, Buộc thôi việc); «CB5» là viên chức",
+        "kl.xlsx, dòng 3, cột «Hình thức kỷ luật»: «Bãi nhiệm» không phải hình thức kỷ luật công chức (Luật Cán bộ, công "
+        "chức Đ.79: Khiển trách, Cảnh cáo, Hạ bậc lương, Giáng chức, Cách chức, Buộc thôi việc); «CB1» là công chức"]

@@ -169,6 +169,30 @@ DISCIPLINE_COLUMNS = (
 )
 
 
+# The forms of discipline each kind of staff may be given: cán bộ (Luật Cán bộ, công chức Đ.78), công chức (Đ.79),
+# viên chức (Luật Viên chức Đ.52); a worker's (Bộ luật Lao động Đ.124) are named otherwise and not checked.
+FORMS_FOR = {"can_bo": {"khien_trach", "canh_cao", "cach_chuc", "bai_nhiem"},
+             "cong_chuc": {"khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc", "buoc_thoi_viec"},
+             "vien_chuc": {"khien_trach", "canh_cao", "cach_chuc", "buoc_thoi_viec"}}
+FORMS_SOURCE = {"can_bo": "Luật Cán bộ, công chức Đ.78", "cong_chuc": "Luật Cán bộ, công chức Đ.79",
+                "vien_chuc": "Luật Viên chức Đ.52"}
+
+
+def _forms_of_category(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A form the law does not give the person's kind of staff (Giáng chức for a viên chức, Bãi nhiệm for a công
+    chức): a slip of the form, or of the person."""
+    with ctx.reading() as s:
+        kinds = dict(in_slices(sorted(set(frame["person"])), lambda part: s.execute(
+            select(models.Person.code, models.Person.category).where(models.Person.code.in_(part))).all()))
+    for pos, (who, form) in enumerate(zip(frame["person"], frame["form"])):
+        category = kinds.get(who)
+        if category in FORMS_FOR and form and form not in FORMS_FOR[category]:
+            allowed = ", ".join(DISCIPLINE_FORMS[f] for f in DISCIPLINE_FORMS if f in FORMS_FOR[category])
+            out.add(f"«{DISCIPLINE_FORMS.get(form, form)}» không phải hình thức kỷ luật {CATEGORIES[category].lower()} "
+                    f"({FORMS_SOURCE[category]}: {allowed}); «{who}» là {CATEGORIES[category].lower()}",
+                    out.row_of(pos), "Hình thức kỷ luật")
+
+
 def decision_key(number: str) -> str:
     """A decision's number as it is told apart: «15/QĐ-SNV», «15/qđ-snv», «15/QD-SNV » and «15/QÐ-SNV» are one."""
     return "".join(fold(number).replace("ð", "d").split())
@@ -176,6 +200,7 @@ def decision_key(number: str) -> str:
 
 def check_disciplines(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_people(frame, out, "Mã cán bộ")
+    _forms_of_category(ctx, frame, out)
     decided = frame["status"].eq("da_quyet_dinh")
     out.rows(decided & frame["decision_no"].eq(""), "Số quyết định", "kỷ luật đã quyết định phải có số quyết định")
     numbered = frame[frame["decision_no"].ne("")]
