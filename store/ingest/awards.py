@@ -14,7 +14,7 @@ from store import models
 from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year
 from store.ingest.kind import Context, Kind, assign, left_out
-from store.ingest.people import RATINGS
+from store.ingest.people import PERSON_TITLE_NEEDS, RATINGS
 from store.ingest.problems import Collector
 
 PARTICIPANT_KINDS = {"ca_nhan": "Cá nhân", "tap_the": "Tập thể"}
@@ -117,11 +117,6 @@ def check_awards(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
              frame["decided_on"])
     _check_ratings_held(ctx, frame, out)
     _check_initiatives(ctx, frame, out)
-
-
-# The lowest yearly rating a person's title needs (Luật TĐKT 2022 Đ.24: hoàn thành tốt nhiệm vụ trở lên for Lao động
-# tiên tiến, which Chiến sĩ thi đua cơ sở stands on, Đ.23).
-PERSON_TITLE_NEEDS = {"lao_dong_tien_tien": ("HTXSNV", "HTTNV"), "chien_si_thi_dua_co_so": ("HTXSNV", "HTTNV")}
 
 
 def _check_ratings_held(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
