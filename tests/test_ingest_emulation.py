@@ -327,15 +327,23 @@ def test_a_decision_sent_again_with_another_form_corrects_it_and_two_forms_of_on
     problems = refused(staffed, write_xlsx(tmp_path / "kl_hai.xlsx", headers, [
         ["CB1", 2024, "Cảnh cáo", "Đã quyết định", "16/QĐ-SNV", "20/10/2024"],
         ["CB1", 2024, "Khiển trách", "Đã quyết định", "16/qđ-snv ", "20/10/2024"]]))
-    said = "ghi hai hình thức kỷ luật cho một người: mỗi quyết định một hình thức, một năm"
+    said = "ghi hai hình thức kỷ luật cho một người: mỗi quyết định một hình thức"
     assert problems == [f"kl_hai.xlsx, dòng 2, cột «Hình thức kỷ luật»: quyết định «16/QĐ-SNV» {said}",
                         f"kl_hai.xlsx, dòng 3, cột «Hình thức kỷ luật»: quyết định «16/qđ-snv» {said}"]
-    # written otherwise (case, «QD», the eth «Ð», a space), in another year's row: the same decision, corrected
+    # written otherwise (case, «QD», the eth «Ð», a space): the same decision, corrected
     ingest_file(staffed, write_xlsx(tmp_path / "kl_lai.xlsx", headers, [
         ["CB2", 2024, "Cảnh cáo", "Đã quyết định", "15/QD-SNV ", "20/10/2024"]]))
     with Session(staffed) as s:
         assert s.execute(select(models.Discipline.form, models.Discipline.decision_no)).all() == [
             ("canh_cao", "15/QD-SNV")]
+    # numbers start again each year: «15/QĐ-SNV» of 2022 is another decision, and one of each year in a file is no
+    # second form of one
+    ingest_file(staffed, write_xlsx(tmp_path / "kl_2022.xlsx", headers, [
+        ["CB2", 2022, "Khiển trách", "Đã quyết định", "15/QĐ-SNV", "20/10/2022"],
+        ["CB1", 2022, "Khiển trách", "Đã quyết định", "17/QĐ-SNV", "20/10/2022"],
+        ["CB1", 2024, "Cảnh cáo", "Đã quyết định", "17/QĐ-SNV", "20/10/2024"]]))
+    with Session(staffed) as s:
+        assert s.scalar(select(func.count()).select_from(models.Discipline)) == 4
 
 
 def test_a_title_the_year_s_rating_falls_short_of_or_an_initiative_recognised_after_it_is_refused(staffed, tmp_path):

@@ -198,18 +198,25 @@ def decision_key(number: str) -> str:
     return "".join(fold(number).replace("ð", "d").split())
 
 
+def _decision_year(frame: pd.DataFrame) -> pd.Series:
+    """The year a decision's number belongs to: numbers start again each year (NĐ 30/2020/NĐ-CP), so «15/QĐ-SNV» of
+    2022 and of 2024 are two decisions. Its day's year, or the discipline's year when the day is not given."""
+    days = frame["decided_on"] if "decided_on" in frame else pd.Series(pd.NaT, index=frame.index)
+    return days.dt.year.fillna(frame["year"]).astype("Int64") if pd.api.types.is_datetime64_any_dtype(days) \
+        else frame["year"].astype("Int64")
+
+
 def check_disciplines(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_people(frame, out, "Mã cán bộ")
     _forms_of_category(ctx, frame, out)
     decided = frame["status"].eq("da_quyet_dinh")
     out.rows(decided & frame["decision_no"].eq(""), "Số quyết định", "kỷ luật đã quyết định phải có số quyết định")
     numbered = frame[frame["decision_no"].ne("")]
-    same = numbered["decision_no"].map(decision_key)
-    for field, column, what in (("form", "Hình thức kỷ luật", "hai hình thức"), ("year", "Năm", "hai năm")):
-        twice = numbered.groupby([numbered["person"], same])[field].transform("nunique").gt(1)
-        out.rows(frame.index.isin(numbered.index[twice.to_numpy()]), column,
-                 lambda v, what=what: f"quyết định «{v}» ghi {what} kỷ luật cho một người: mỗi quyết định một hình thức, "
-                                      "một năm", frame["decision_no"])
+    twice = numbered.groupby([numbered["person"], numbered["decision_no"].map(decision_key),
+                              _decision_year(numbered)])["form"].transform("nunique").gt(1)
+    out.rows(frame.index.isin(numbered.index[twice.to_numpy()]), "Hình thức kỷ luật",
+             lambda v: f"quyết định «{v}» ghi hai hình thức kỷ luật cho một người: mỗi quyết định một hình thức",
+             frame["decision_no"])
     # A case under consideration has no decision yet: with one, it is decided, and which it is decides the awards
     # (under consideration: none yet; decided: none this year).
     pending = frame["status"].eq("dang_xem_xet")
@@ -248,12 +255,12 @@ def load_disciplines(session: Session, frame: pd.DataFrame, ctx: Context, batch_
         select(D).where(D.person_id.in_(part), D.status == "dang_xem_xet")))}
     # One decision imposes one form: a decision stored with another form is corrected, not a second discipline
     # beside it (a stale Cảnh cáo bars the person's collective).
-    decided = {(d.person_id, decision_key(d.decision_no)): d for d in in_slices(people, lambda part: session.scalars(
-        select(D).where(D.person_id.in_(part), D.decision_no != "")))}
+    decided = {(d.person_id, d.year, decision_key(d.decision_no)): d for d in in_slices(
+        people, lambda part: session.scalars(select(D).where(D.person_id.in_(part), D.decision_no != "")))}
     for key, row in zip(keys, frame.itertuples(index=False)):
         rec = existing.get(key)
-        if rec is None and key[3] and (rec := decided.get((key[0], decision_key(key[3])))) is not None:
-            rec.form, rec.year, rec.decision_no = key[2], key[1], key[3]  # the decision as written now
+        if rec is None and key[3] and (rec := decided.get((key[0], key[1], decision_key(key[3])))) is not None:
+            rec.form, rec.decision_no = key[2], key[3]  # the decision as written now
         if rec is None and row.status == "da_quyet_dinh":
             rec = pending.pop(key[:3], None)
             if rec is not None:
