@@ -13,6 +13,7 @@ import hashlib
 import math
 import re
 import unicodedata
+from string import Formatter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -560,8 +561,6 @@ def parse(text: str, file: str = "<rule set>") -> RuleSet:
 def _formatted(text: str) -> str | None:
     """Why a sentence that names values («{so_nam} năm») names them otherwise than as «{tên}»: a format's width
     («{a:>2000000}») made every explanation megabytes long, in memory and in the store."""
-    from string import Formatter
-
     try:
         parts = list(Formatter().parse(text))
     except ValueError:

@@ -47,7 +47,8 @@ def one_value_per(frame: pd.DataFrame, out: Collector, key: str, fields: dict[st
         elif pd.api.types.is_numeric_dtype(values):  # a year read as 2024.0
             said = values.map(lambda v: "" if pd.isna(v) else f"{v:g}")
         else:
-            said = values.astype(str).map(lambda v: (labels or {}).get(name, {}).get(v, v))
+            shown = (labels or {}).get(name, {})
+            said = values.astype(str).map(lambda v: shown.get(v, v))
         compared = said.str.casefold().str.split().str.join(" ")
         given = values.notna() & said.ne("")
         at_first = compared.to_numpy()[first.to_numpy()]

@@ -72,11 +72,13 @@ def check_people(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
         age = frame["year"] - frame["birth_date"].dt.year
         least = frame["category"].map(LEAST_AGE)
         out.rows(age.lt(least), "Ngày sinh",
-                 lambda pos: f"sinh ngày {frame['birth_date'].iat[pos]:%d/%m/%Y}, năm {int(frame['year'].iat[pos])} chưa đủ "
-                             f"{LEAST_AGE[frame['category'].iat[pos]]} tuổi: "
-                             f"{CATEGORIES[frame['category'].iat[pos]].lower()} {AGE_SOURCE[frame['category'].iat[pos]]}",
-                 pd.Series(range(len(frame)), index=frame.index))
+                 lambda pos: f"sinh ngày {frame['birth_date'].iat[pos]:%d/%m/%Y}, năm {int(frame['year'].iat[pos])} "
+                             f"{_too_young(frame['category'].iat[pos])}", pd.Series(range(len(frame)), index=frame.index))
         _stored_years_too_young(ctx, frame, out)
+
+
+def _too_young(category: str) -> str:
+    return f"chưa đủ {LEAST_AGE[category]} tuổi: {CATEGORIES[category].lower()} {AGE_SOURCE[category]}"
 
 
 def _stored_years_too_young(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
@@ -93,9 +95,8 @@ def _stored_years_too_young(ctx: Context, frame: pd.DataFrame, out: Collector) -
     for pos, who, day, category in zip(born.index, born["person"], born["birth_date"], born["category"]):
         year = first.get(who)
         if year is not None and category in LEAST_AGE and year - day.year < LEAST_AGE[category]:
-            out.add(f"sinh ngày {day:%d/%m/%Y} thì năm {year} (đã xếp loại) «{who}» chưa đủ {LEAST_AGE[category]} tuổi: "
-                    f"{CATEGORIES[category].lower()} {AGE_SOURCE[category]}", out.row_of(frame.index.get_loc(pos)),
-                    "Ngày sinh")
+            out.add(f"sinh ngày {day:%d/%m/%Y} thì năm {year} (đã xếp loại) «{who}» {_too_young(category)}",
+                    out.row_of(frame.index.get_loc(pos)), "Ngày sinh")
 
 
 def _titles_held(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
@@ -291,7 +292,7 @@ def check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> None
     with ctx.reading() as s:
         rested = {}
         for year, codes, number in s.execute(select(A.year, A.initiatives, A.decision_no).where(A.initiatives != "")):
-            for code in filter(None, (c.strip() for c in codes.replace(";", ",").split(","))):
+            for code in codes.split(","):  # as the awards store them (store.ingest.awards.load_awards)
                 rested.setdefault(code, (year, number))
     for pos, (code, year) in enumerate(zip(frame["code"], frame["year"])):
         if code in rested and year == year and int(year) > rested[code][0]:
