@@ -7,7 +7,10 @@ per term). Each size is also timed with Python's cyclic garbage collector paused
 compiler from the collector's passes over a growing heap. Times are this process's CPU time (the machine is
 shared: waiting for a core is not the compiler's), the fastest of seven runs.
 
-    python -m bench.rules_compile [--sizes 1024,2048,4096,8192] [--repeat 7]
+A third shape is a wide set rather than a long expression: n leaves of one short ratio each, in 50 areas, as a
+province's whole catalogue might be; most of its time is reading the YAML.
+
+    python -m bench.rules_compile [--sizes 1024,2048,4096,8192] [--criteria 1000,2000,3000] [--repeat 7]
 """
 
 from __future__ import annotations
@@ -29,6 +32,20 @@ def rule_file(term: str, sep: str, n: int) -> str:
             "    scoring: {method: threshold, target: 1}\n    reference: bench\n")
 
 
+def wide_file(n: int, areas: int = 50) -> str:
+    """``n`` leaves (a multiple of ``areas``), each a ratio of two inputs on a threshold, written in flow style."""
+    per = n // areas
+    out = ["id: bench", "title: Bench", "reference: bench", "entity: unit", "missing: tinh_0", "inputs:",
+           "  hs_tiep_nhan: Hồ sơ tiếp nhận", "  hs_dung_han: Hồ sơ đúng hạn", "criteria:"]
+    for area in range(1, areas + 1):
+        out += [f"  - id: '{area}'", f"    title: Lĩnh vực {area}", f"    max: {per}", "    children:"]
+        out += [f"      - {{id: '{area}.{leaf}', title: 'Tỷ lệ {area}.{leaf}', max: 1, "
+                f"value: hs_dung_han / hs_tiep_nhan * 100, unit: '%', "
+                f"scoring: {{method: threshold, target: {50 + leaf % 50}}}, reference: bench}}"
+                for leaf in range(1, per + 1)]
+    return "\n".join(out) + "\n"
+
+
 def timed(text: str, repeat: int, collector: bool = True) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -47,6 +64,7 @@ def timed(text: str, repeat: int, collector: bool = True) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1024,2048,4096,8192")
+    ap.add_argument("--criteria", default="1000,2000,3000")
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -66,6 +84,15 @@ def main() -> None:
             print(f"{shape:<18} {n:>6} {len(text):>7} {seconds * 1000:>8.1f} {seconds / n * 1e6:>8.1f} "
                   f"{'' if ratio is None else f'{ratio:.2f}':>10} {off * 1000:>10.1f} "
                   f"{'' if ratio_off is None else f'{ratio_off:.2f}':>10}")
+    previous = None
+    for n in [int(s) for s in args.criteria.split(",")]:
+        text = wide_file(n)
+        seconds = timed(text, max(1, args.repeat // 3))
+        ratio = seconds / previous if previous else None
+        previous = seconds
+        rows.append({"shape": "wide", "criteria": n, "seconds": seconds, "ratio": ratio})
+        print(f"{'wide set':<18} {n:>6} {len(text):>7} {seconds * 1000:>8.1f} {seconds / n * 1e6:>8.1f} "
+              f"{'' if ratio is None else f'{ratio:.2f}':>10}")
     print(json.dumps(rows))
 
 

@@ -53,11 +53,28 @@ class YamlRefused(yaml.YAMLError):
         super().__init__(message)
 
 
-class _Bounded(yaml.SafeLoader):
-    """Safe YAML (no tags that build objects) whose size after expanding aliases is counted while composing."""
+try:  # libyaml scans and parses four times as fast as PyYAML's own reader; its composer is not used (below)
+    from yaml._yaml import CParser as _Events
+except ImportError:  # PyYAML built without libyaml
+    class _Events(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+        def __init__(self, stream):
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+
+
+class _Bounded(yaml.composer.Composer, _Events, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """Safe YAML (no tags that build objects) whose size after expanding aliases is counted while composing.
+
+    The events come from libyaml where it is installed, but the nodes are composed here, in Python: libyaml's
+    composer recurses in C without a limit (a hundred thousand «[» crash the process), where this one refuses the
+    65th level before going down."""
 
     def __init__(self, stream):
-        super().__init__(stream)
+        _Events.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
         self._nodes = self._aliases = 0
         self._sizes: dict[int, int] = {}  # id(node) → nodes it stands for, aliases expanded
         self._open: set[str] = set()  # anchors of the collections being composed
@@ -97,7 +114,7 @@ def _timestamp_with_line(loader: _Bounded, node: yaml.ScalarNode):
     """A day or a time as YAML reads it, or the reason it cannot be one with its line (2024-02-30 had been refused
     with no line)."""
     try:
-        value = yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        value = yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError) as err:
         raise YamlRefused(node.start_mark, f"«{_short(node.value, 40)}» không phải ngày hợp lệ: {err}") from None
     if isinstance(value, datetime):  # a time of day compared with the days of a period failed when scoring
@@ -238,7 +255,7 @@ def read_yaml(text: str, file: str, lines: bool = False, names: bool = False) ->
         line = text.count("\n", 0, control.start()) + 1
         raise RuleSetError([Problem(file, line, None, f"ký tự điều khiển U+{ord(control[0]):04X} (không nhìn thấy): "
                                                       "hãy xóa nó")])
-    loader = (_Names if names else _Loader if lines else _Bounded)(text)  # all three are SafeLoaders
+    loader = (_Names if names else _Loader if lines else _Bounded)(text)  # all three are safe loaders
     try:
         data = loader.get_single_data()
     except YamlRefused as err:

@@ -101,6 +101,16 @@ def test_an_alias_bomb_is_refused_while_it_is_read(tmp_path, where, text):
     assert "Traceback" not in done.stderr
 
 
+def test_nesting_deeper_than_a_parser_in_c_can_go_is_refused_not_crashed(tmp_path):
+    # libyaml's own composer recurses without a limit: 200,000 «[» end the process with a segmentation fault
+    deep = tmp_path / "sau.yaml"
+    deep.write_text(HEAD + "inputs:\n  a: " + "[" * 200_000 + "]" * 200_000 + "\n" + LEAF.format(value="a"),
+                    encoding="utf-8")
+    done = in_child(tmp_path, "rules", "check", deep)
+    assert done.returncode == 1, (done.returncode, done.stdout, done.stderr)
+    assert f"sau.yaml, dòng 6: tệp YAML lồng quá sâu (quá {MAX_NESTING} mức)" in done.stdout, done.stdout
+
+
 def test_an_alias_bomb_names_the_line_where_the_limit_is_crossed():
     with pytest.raises(RuleSetError) as caught:
         parse(HEAD + "inputs:\n  a: A\n" + laughs("  ") + LEAF.format(value="a"), "bom.yaml")
