@@ -39,6 +39,7 @@ def eligibility(
     out: OUT = Path("out"),
 ) -> None:
     """Xét điều kiện danh hiệu thi đua, hình thức khen thưởng cho mọi người (hoặc một người), kèm lý do."""
+    from rich.markup import escape
     from rich.table import Table
 
     from office.emulation import RATING_LABEL, eligibility_document, eligible
@@ -49,6 +50,8 @@ def eligibility(
 
     year = year_or_latest(year, latest_year, "xếp loại cán bộ")
     result = eligible(engine(), year)
+    if result.out_of_force:
+        console.print(f"[yellow]Lưu ý:[/] {escape(result.out_of_force)}.")
     if person:
         if person not in result.frame.index:
             raise typer.BadParameter(f"không có xếp loại năm {year} của «{person}»", param_hint="--person")

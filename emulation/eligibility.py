@@ -271,6 +271,18 @@ class Eligibility:
     people: pd.DataFrame
     record: Record | None = None
 
+    @property
+    def out_of_force(self) -> str | None:
+        """Why the year was judged by a set not in force on any of its days (the 2022 Law's titles for 2023, when
+        the Law of 2003 applied); None when the set held for the year."""
+        rs = self.ruleset
+        if (rs.effective_from is None or rs.effective_from <= date(self.year, 12, 31)) and \
+                (rs.effective_to is None or rs.effective_to >= date(self.year, 1, 1)):
+            return None
+        return (f"năm {self.year} được xét theo bộ «{rs.id}» ({rs.reference}), có hiệu lực {rs.span}, không trong "
+                f"năm {self.year}: kết quả chỉ để tham khảo, danh hiệu năm {self.year} xét theo quy định có hiệu "
+                f"lực năm đó")
+
     def table(self) -> pd.DataFrame:
         """One row per person: who, where, the rating, and for each title: eligible or not."""
         out = self.people.reindex(self.frame.index)[["name", "gender", "unit", "unit_name", "position"]].copy()

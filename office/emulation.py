@@ -89,7 +89,7 @@ def eligibility_document(engine: Engine, result: Eligibility, unit: str | None, 
                                      ", ".join(reached) or "–", labels[nxt] if nxt else "–", fit[why]))
     counts = tuple((result.label(t), int(table[t].sum())) for t in titles)
     context = docs.EligibilityList(result.year, unit or "toàn tỉnh", counts, tuple(rows),
-                                   dated(result.ruleset.reference, issued))
+                                   dated(result.ruleset.reference, issued), result.out_of_force or "")
     frame = frame_for(engine, unit or PROVINCE_OFFICE, "DS", issued, ("Hội đồng Thi đua - Khen thưởng", "Lưu: VT"))
     return docs.eligibility_list(context, frame)
 

@@ -611,6 +611,7 @@ class EligibilityList:
     titles: tuple[tuple[str, int], ...]  # (title, how many reach it)
     rows: tuple[EligibleRow, ...]
     reference: str
+    note: str = ""  # why the list is for reference only (a set not in force in the year)
 
 
 def eligibility_list(e: EligibilityList, frame: Frame) -> Document:

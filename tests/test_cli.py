@@ -329,3 +329,30 @@ def test_the_help_of_ingest_and_template_names_every_kind_of_file(tmp_path):
     for args in (["ingest"], ["template"]):
         shown = " ".join(cchc(*args, "--help", cwd=tmp_path).stdout.split())
         assert all(code in shown for code in KINDS), args
+
+
+def test_a_year_before_the_titles_set_took_effect_is_judged_with_a_warning(tmp_path):
+    """The shipped titles follow the 2022 Law, in force from 01/01/2024: 2023's titles fell under the Law of 2003.
+    The list for 2023 says so on the console and in the document; 2024's says nothing."""
+    from docx import Document as Docx
+
+    from helpers import PEOPLE_HEADERS
+
+    cchc("ingest", units_file(tmp_path), cwd=tmp_path)
+    cchc("ingest", write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB1", "Lò Thị Dua", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN", year, "Hoàn thành tốt nhiệm vụ"]
+        for year in (2023, 2024)]), cwd=tmp_path)
+    early = cchc("emulation", "eligibility", "--year", "2023", "--format", "docx", "--out", tmp_path / "r",
+                 cwd=tmp_path)
+    assert early.returncode == 0, early.stderr
+    said = " ".join(early.stdout.split())
+    assert "Lưu ý: năm 2023 được xét theo bộ «danh-hieu-ca-nhan-2022»" in said and "01/01/2024" in said, said
+    text = "\n".join(p.text for p in Docx(tmp_path / "r" / "danh-sach-xet-danh-hieu-tinh-2023.docx").paragraphs)
+    # a signed document names the set in words, not by its code
+    assert "Lưu ý: năm 2023 được xét theo bộ «tiêu chuẩn danh hiệu cá nhân»" in text, text
+    assert "có hiệu lực 01/01/2024 – nay" in text and "chỉ để tham khảo" in text
+    later = cchc("emulation", "eligibility", "--year", "2024", "--format", "docx", "--out", tmp_path / "r",
+                 cwd=tmp_path)
+    assert later.returncode == 0 and "Lưu ý" not in later.stdout, later.stdout
+    text = "\n".join(p.text for p in Docx(tmp_path / "r" / "danh-sach-xet-danh-hieu-tinh-2024.docx").paragraphs)
+    assert "Lưu ý" not in text
