@@ -159,9 +159,12 @@ def _stored_lines(e) -> None:
     if not e.appraisals:
         console.print("Chưa có điểm thẩm định nào cho đơn vị này trong kỳ.", markup=False)
     st = e.stored
+    if e.out_of_force:  # a `cchc score` suggested here would be refused
+        console.print(f"Lưu ý: {e.out_of_force}.", markup=False)
     if st is None:
-        console.print(f"Chưa có lượt chấm nào được lưu cho đơn vị này theo bộ «{e.ruleset.id}» kỳ {e.period}: "
-                      "điểm trên chỉ tính để xem (cchc score để chấm và lưu).", markup=False)
+        if not e.out_of_force:
+            console.print(f"Chưa có lượt chấm nào được lưu cho đơn vị này theo bộ «{e.ruleset.id}» kỳ {e.period}: "
+                          "điểm trên chỉ tính để xem (cchc score để chấm và lưu).", markup=False)
         return
     state = "đã công bố" if st.published else "chưa công bố"
     console.print(f"Điểm đã lưu: lượt chấm #{st.run} (phiên bản {st.version}, {state}): {number(st.diem, 2)}/"

@@ -245,6 +245,16 @@ class Explained:
     notes: tuple = ()  # rules.evaluate.Note: where the rule set computes otherwise than its text, for this unit
 
     @property
+    def out_of_force(self) -> str | None:
+        """Why this period cannot be scored and stored under the set (its end outside the set's effective dates, as
+        ``score`` refuses it); None when it can."""
+        end = calendar.parse_period(self.period).end
+        if self.ruleset.in_force(end):
+            return None
+        return (f"bộ «{self.ruleset.id}» có hiệu lực {self.ruleset.span}, kỳ {self.period} kết thúc {end:%d/%m/%Y}: "
+                "điểm trên chỉ tính để xem, kỳ này không chấm và lưu theo bộ này được")
+
+    @property
     def differs(self) -> bool:
         """The stored score is not what the current figures give: data or rules changed after that run."""
         return self.stored is not None and abs(self.stored.diem - float(self.summary["diem"])) > 0.005

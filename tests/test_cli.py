@@ -146,6 +146,17 @@ def test_rules_explain_a_demo_unit(demo_cli, tmp_path):
     assert "Tổng:" in done.stdout and "xếp hạng" in done.stdout
     person = cchc("rules", "explain", "danh-hieu-ca-nhan-2022", "--unit", "SKHCN", cwd=tmp_path)
     assert person.returncode == 1 and "chấm cá nhân" in person.stderr
+    # a year outside the set's dates is explained for the asking, and said to be one `cchc score` refuses
+    early = cchc("rules", "explain", "thi-dua-cchc-skhcn-ninh-thuan-2024", "--unit", "SKHCN", "--period", "Năm 2023",
+                 cwd=tmp_path)
+    said = " ".join(early.stdout.split())
+    assert early.returncode == 0 and "Tổng:" in said, early.stderr
+    assert ("Lưu ý: bộ «thi-dua-cchc-skhcn-ninh-thuan-2024» có hiệu lực 01/01/2024 – 15/12/2024, kỳ 2023-NAM kết "
+            "thúc 14/12/2023: điểm trên chỉ tính để xem") in said, said
+    assert "cchc score để chấm và lưu" not in said
+    refused = cchc("score", "--ruleset", "thi-dua-cchc-skhcn-ninh-thuan-2024", "--period", "Năm 2023", cwd=tmp_path)
+    assert refused.returncode == 1 and "có hiệu lực 01/01/2024 – 15/12/2024" in refused.stderr
+    assert "Lưu ý" not in done.stdout  # the demo's own period is in force
 
 
 def test_a_title_rule_set_scores_and_appraises_no_unit(province, tmp_path):
