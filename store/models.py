@@ -771,7 +771,7 @@ class AwardRecord(Base):
     ``initiatives``: the initiatives the decision rested on (comma-separated), which back nothing else."""
 
     __tablename__ = "award_record"
-    __table_args__ = (UniqueConstraint("participant_kind", "participant", "year", "form"),
+    __table_args__ = (UniqueConstraint("participant_kind", "participant", "year", "form", "decision_key"),
                       Index("ix_award_record_year", "year"))
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_kind: Mapped[str] = mapped_column(String(10))  # ca_nhan | tap_the
@@ -779,6 +779,9 @@ class AwardRecord(Base):
     year: Mapped[int] = mapped_column(Integer)
     form: Mapped[str] = mapped_column(String(60))  # a title's or award form's code
     decision_no: Mapped[str] = mapped_column(String(100))
+    # A title is held once a year: "" (a decision sent again with another number corrects it). A Bằng khen or Giấy
+    # khen may be given several times a year (Luật TĐKT 2022 Đ.74, 75): its decision's number as told apart.
+    decision_key: Mapped[str] = mapped_column(String(100), default="")
     decided_on: Mapped[date] = mapped_column(Date)
     issuer_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))  # whose decision it is
     initiatives: Mapped[str] = mapped_column(Text, default="")

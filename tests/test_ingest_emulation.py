@@ -115,6 +115,75 @@ def test_a_corrected_file_may_move_an_initiative_to_another_award(staffed, tmp_p
     assert rows == {"chien_si_thi_dua_co_so": "", "giay_khen": "SK2"}
 
 
+def test_several_giay_khen_a_year_land_and_a_title_is_held_once(staffed, tmp_path):
+    """A Giấy khen for the year and another for a campaign are two decisions (Luật TĐKT 2022 Đ.75): both land, and
+    the one sent again under its number, however written, is corrected rather than added. A title is held once a
+    year: two Lao động tiên tiến under two decisions are refused, naming the first row, and one sent again under
+    another number corrects the stored one."""
+    ingest_file(staffed, write_xlsx(tmp_path / "kt1.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "6/QĐ-SKHCN", "21/12/2024", "SKHCN", None],
+        ["Cá nhân", "CB2", "Giấy khen của Giám đốc sở", 2024, "31/QĐ-SKHCN", "15/06/2024", "SKHCN", "SK2"],
+        ["Cá nhân", "CB2", "Lao động tiên tiến", 2024, "7/QĐ-SKHCN", "21/12/2024", "SKHCN", None],
+        ["Tập thể", "SKHCN-VP", "Giấy khen", 2024, "8/QĐ-SKHCN", "21/12/2024", "SKHCN", None],
+        ["Tập thể", "SKHCN-VP", "Giấy khen", 2024, "32/QĐ-SKHCN", "15/06/2024", "SKHCN", None]]))
+    ingest_file(staffed, write_xlsx(tmp_path / "kt2.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "31/qđ-skhcn ", "16/06/2024", "SKHCN", "SK2"],
+        ["Cá nhân", "CB2", "LĐTT", 2024, "70/QĐ-SKHCN", "22/12/2024", "SKHCN", None]]))
+    with Session(staffed) as s:
+        rows = sorted((r.participant, r.form, r.decision_no, r.decided_on.day) for r in s.scalars(
+            select(models.AwardRecord)))
+    assert rows == [("CB2", "giay_khen", "31/qđ-skhcn", 16), ("CB2", "giay_khen", "6/QĐ-SKHCN", 21),
+                    ("CB2", "lao_dong_tien_tien", "70/QĐ-SKHCN", 22),
+                    ("SKHCN-VP", "giay_khen_tap_the", "32/QĐ-SKHCN", 15),
+                    ("SKHCN-VP", "giay_khen_tap_the", "8/QĐ-SKHCN", 21)]
+    problems = refused(staffed, write_xlsx(tmp_path / "kt3.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB1", "Lao động tiên tiến", 2024, "9/QĐ-STP", "21/12/2024", "STP", None],
+        ["Cá nhân", "CB1", "Lao động tiên tiến", 2024, "10/QĐ-STP", "22/12/2024", "STP", None],
+        ["Cá nhân", "CB1", "Giấy khen", 2024, "11/QĐ-STP", "22/12/2024", "STP", None]]))
+    assert problems == ["kt3.xlsx, dòng 3, cột «Số quyết định»: «CB1» đã có Lao động tiên tiến năm 2024 ở dòng 2 "
+                        "(quyết định 9/QĐ-STP): mỗi năm một danh hiệu; bỏ một trong hai dòng"]
+    problems = refused(staffed, write_xlsx(tmp_path / "kt4.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB1", "Giấy khen", 2024, "11/QĐ-STP", "22/12/2024", "STP", None],
+        ["Cá nhân", "CB1", "Giấy khen", 2024, "11/QD-STP", "23/12/2024", "STP", None]]))
+    assert problems == ["kt4.xlsx, dòng 3, cột «Cá nhân hay tập thể»: trùng khóa (Cá nhân hay tập thể, Mã cán bộ "
+                        "hoặc tập thể, Danh hiệu, hình thức khen thưởng, Năm, Số quyết định) với dòng 2"]
+
+
+def test_award_records_keep_their_decisions_through_the_migration_and_back(tmp_path):
+    """A store of one Giấy khen per person and year (before 0019) is migrated with its decisions told apart, and
+    back while no one holds two."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from store.db import MIGRATIONS, make_engine, migrating, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
+    upgrade(engine)
+    ingest_file(engine, units_file(tmp_path))
+    ingest_file(engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB2", "Lê Thị Bình", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2024", "HTTNV"]]))
+    ingest_file(engine, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "6/QĐ-SKHCN", "21/12/2024", "SKHCN", None],
+        ["Cá nhân", "CB2", "Lao động tiên tiến", 2024, "7/QĐ-SKHCN", "21/12/2024", "SKHCN", None]]))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with migrating(engine) as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0018")
+    with engine.connect() as conn:
+        assert "decision_key" not in {c[1] for c in conn.execute(text("PRAGMA table_info(award_record)"))}
+    upgrade(engine)
+    with engine.connect() as conn:
+        keys = dict(conn.execute(text("SELECT form, decision_key FROM award_record")).all())
+    assert keys == {"giay_khen": "6/qd-skhcn", "lao_dong_tien_tien": ""}
+    ingest_file(engine, write_xlsx(tmp_path / "kt2.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "6/QĐ-SKHCN", "22/12/2024", "SKHCN", None],
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "40/QĐ-SKHCN", "22/12/2024", "SKHCN", None]]))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM award_record WHERE form = 'giay_khen'")).scalar() == 2
+
+
 def test_collective_ratings_and_their_titles(staffed, tmp_path):
     good = write_xlsx(tmp_path / "xep_loai_tap_the.xlsx", RATING_HEADERS, [
         ["SKHCN-VP", 2023, "HTXSNV", "Tập thể lao động xuất sắc"], ["SKHCN-VP", 2024, "Hoàn thành tốt nhiệm vụ", None]])

@@ -147,7 +147,7 @@ def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
         keys = keys.assign(period=map_distinct(keys["period"], _period_code))
     repeated = keys.duplicated(keep="first") & keys.drop(columns=list(kind.blank_in_key)).ne("").all(axis=1)
     if repeated.any():
-        names = ", ".join(c.header for c in kind.columns if c.field in kind.key)
+        names = kind.key_names
         first = keys.reset_index(drop=True).reset_index().groupby(list(kind.key))["index"].transform("min")
         out.rows(repeated, by_field.get(kind.key[0], kind.key[0]),
                  lambda pos: f"trùng khóa ({names}) với dòng {out.row_of(pos)}", first)

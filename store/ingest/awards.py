@@ -5,6 +5,7 @@ own person or collective."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from store import models
 from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year
 from store.ingest.kind import Context, Kind, assign, left_out
-from store.ingest.people import PERSON_TITLE_NEEDS, RATINGS
+from store.ingest.people import PERSON_TITLE_NEEDS, RATINGS, decision_key
 from store.ingest.problems import Collector
 
 PARTICIPANT_KINDS = {"ca_nhan": "Cá nhân", "tap_the": "Tập thể"}
@@ -36,6 +37,9 @@ FORMS = {
         "co_thi_dua_cap_tinh": "Cờ thi đua cấp tỉnh",
     },
 }
+# Forms given as often as they are earned, under decisions of their own (Luật TĐKT 2022 Đ.74, 75: for the year, for
+# a campaign, for a sudden deed); a title (danh hiệu) is held once a year.
+REPEATED_FORMS = frozenset({"bang_khen_chu_tich_tinh", "giay_khen", "bang_khen_tap_the", "giay_khen_tap_the"})
 # What people write for a form, whatever the participant: the collective's code is chosen by the kind.
 _SAME_FOR_COLLECTIVE = {"bang_khen_chu_tich_tinh": "bang_khen_tap_the", "giay_khen": "giay_khen_tap_the"}
 FORM_WORDS = {
@@ -71,6 +75,16 @@ def form_code(participant_kind: str, word: str) -> str | None:
     return code
 
 
+@dataclass(frozen=True)
+class _Decision(Text):
+    """A decision's number, and as it is told apart (``decision_key``): part of the key of a form given several
+    times a year, blanked for a title by the kind's check."""
+
+    def fields(self, raw: pd.Series, out: Collector) -> dict[str, pd.Series]:
+        values = self.parse(raw, out)
+        return {self.field: values, "decision_key": values.map(decision_key)}
+
+
 AWARD_COLUMNS = (
     Choice("Cá nhân hay tập thể", "kind", choices={**{v: k for k, v in PARTICIPANT_KINDS.items()},
                                                    **{k: k for k in PARTICIPANT_KINDS}},
@@ -81,7 +95,7 @@ AWARD_COLUMNS = (
            help="Cá nhân: " + " / ".join(FORMS["ca_nhan"].values()) + ". Tập thể: "
                 + " / ".join(FORMS["tap_the"].values()) + " (hoặc mã, chữ viết tắt: LĐTT, CSTĐCS, TTLĐXS …)"),
     Year("Năm", "year", past=True),
-    Text("Số quyết định", "decision_no", limit=100, example="125/QĐ-SKHCN"),
+    _Decision("Số quyết định", "decision_no", limit=100, example="125/QĐ-SKHCN"),
     Day("Ngày quyết định", "decided_on", past=True, example="20/12/2024"),
     Text("Cơ quan quyết định", "issuer", limit=50, example="SKHCN",
          help="Mã đơn vị ban hành quyết định (sở, UBND xã, UBND tỉnh)"),
@@ -112,11 +126,33 @@ def check_awards(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
                  lambda v, label=label, kind=kind: f"«{FORMS['ca_nhan'].get(v) or FORMS['tap_the'].get(v) or v}» "
                  f"không phải danh hiệu, hình thức khen thưởng của {label.lower()} "
                  f"({' / '.join(FORMS[kind].values())})", frame["form"])
+    _one_title_a_year(frame, out)
     early = frame["decided_on"].notna() & frame["year"].notna() & (frame["decided_on"].dt.year < frame["year"])
     out.rows(early, "Ngày quyết định", lambda v: f"quyết định ngày {v:%d/%m/%Y} có trước năm được khen thưởng",
              frame["decided_on"])
     _check_ratings_held(ctx, frame, out)
     _check_initiatives(ctx, frame, out)
+
+
+def _one_title_a_year(frame: pd.DataFrame, out: Collector) -> None:
+    """A title is held once a year, whatever decision gives it: its key forgets the decision (sent again under
+    another number, it corrects the one stored), and two rows of one title and year under two decisions are
+    refused. A Bằng khen or Giấy khen keeps its decision in its key: one person may have several a year."""
+    title = ~frame["form"].isin(REPEATED_FORMS)
+    same = ["kind", "participant", "year", "form"]
+    written = frame["decision_key"]
+    frame["decision_key"] = written.where(~title, "")
+    first = pd.Series(range(len(frame)), index=frame.index).groupby([frame[c] for c in same],
+                                                                     dropna=False).transform("first")
+    # rows alike to the decision were refused as repeated keys already; a row without a year is refused for it
+    twice = title & frame["year"].notna() & frame.duplicated(same) & \
+        ~frame.assign(written=written).duplicated(same + ["written"])
+    for pos in twice.to_numpy().nonzero()[0]:
+        at = int(first.iat[pos])
+        label = FORMS.get(frame["kind"].iat[pos], {}).get(frame["form"].iat[pos], frame["form"].iat[pos])
+        out.add(f"«{frame['participant'].iat[pos]}» đã có {label} năm {frame['year'].iat[pos]:.0f} ở dòng "
+                f"{out.row_of(at)} (quyết định {frame['decision_no'].iat[at]}): mỗi năm một danh hiệu; bỏ một trong "
+                "hai dòng", out.row_of(pos), "Số quyết định")
 
 
 def _check_ratings_held(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
@@ -161,18 +197,18 @@ def _check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> Non
         recognised = {code: year for code, _, year in found}
         campaigns = s.execute(select(models.Award.participant_kind, models.Award.participant, models.Award.year,
                                      models.Award.form, models.Award.initiatives).where(models.Award.initiatives != "")).all()
-        records = s.execute(select(models.AwardRecord.participant_kind, models.AwardRecord.participant,
-                                   models.AwardRecord.year, models.AwardRecord.form,
-                                   models.AwardRecord.initiatives).where(models.AwardRecord.initiatives != ""))
-        keys = [(row.kind, row.participant, int(row.year) if row.year == row.year else 0, row.form)
+        AR = models.AwardRecord
+        records = s.execute(select(AR.participant_kind, AR.participant, AR.year, AR.form, AR.initiatives,
+                                   AR.decision_key).where(AR.initiatives != ""))
+        keys = [(row.kind, row.participant, int(row.year) if row.year == row.year else 0, row.form, row.decision_key)
                 for row in frame.itertuples(index=False)]
         # a decision the file gives again is replaced by the file's version: what it rested on no longer counts
         resent = set(keys)
-        records = [r for r in records if (r[0], r[1], int(r[2]), r[3]) not in resent]
-        used: dict[str, str] = {}
-        for kind, who, year, form, codes in (*campaigns, *records):
+        records = [r for r in records if (r[0], r[1], int(r[2]), r[3], r[5]) not in resent]
+        used: dict[str, tuple] = {}
+        for kind, who, year, form, codes, *told in (*campaigns, *records):
             for code in _codes(codes):
-                used[code] = (kind, who, int(year), form)
+                used[code] = (kind, who, int(year), form, told[0] if told else "")
     seen: dict[str, int] = {}
     for pos, (codes, row, this) in enumerate(zip(named, frame.itertuples(index=False), keys)):
         for code in codes:
@@ -186,7 +222,7 @@ def _check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> Non
                 out.add(f"sáng kiến «{code}» được công nhận năm {recognised[code]}, sau năm được khen thưởng "
                         f"{int(row.year)}: không thể là căn cứ của nó", out.row_of(pos), "Sáng kiến làm căn cứ")
             elif code in used and used[code] != this:
-                _, who, year, form = used[code]
+                _, who, year, form, _ = used[code]
                 out.add(f"sáng kiến «{code}» đã làm căn cứ cho {FORMS['ca_nhan'].get(form, form)} năm {year}: mỗi "
                         "sáng kiến chỉ làm căn cứ cho một hình thức khen thưởng", out.row_of(pos),
                         "Sáng kiến làm căn cứ")
@@ -200,12 +236,13 @@ def _check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> Non
 def load_awards(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
     A = models.AwardRecord
     units = {code: uid for code, (uid, _) in ctx.units.items()}
-    existing = {(a.participant_kind, a.participant, a.year, a.form): a for a in in_slices(
+    existing = {(a.participant_kind, a.participant, a.year, a.form, a.decision_key): a for a in in_slices(
         sorted(set(frame["participant"])), lambda part: session.scalars(select(A).where(A.participant.in_(part))))}
     left = left_out(frame)
     for row in frame.itertuples(index=False):
-        key = (row.kind, row.participant, int(row.year), row.form)
-        rec = existing.get(key) or A(participant_kind=key[0], participant=key[1], year=key[2], form=key[3])
+        key = (row.kind, row.participant, int(row.year), row.form, row.decision_key)
+        rec = existing.get(key) or A(participant_kind=key[0], participant=key[1], year=key[2], form=key[3],
+                                     decision_key=key[4])
         rec.decision_no, rec.decided_on, rec.issuer_id = row.decision_no, row.decided_on.date(), units[row.issuer]
         rec.batch_id = batch_id
         assign(rec, {"initiatives": ",".join(_codes(row.initiatives))}, left)
@@ -273,10 +310,13 @@ def load_ratings(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: 
 
 
 AWARDS = Kind("khen_thuong", "Danh hiệu, hình thức khen thưởng đã quyết định", AWARD_COLUMNS,
-              ("kind", "participant", "year", "form"), check_awards, load_awards,
+              ("kind", "participant", "year", "form", "decision_key"), check_awards, load_awards,
+              key_from=(("decision_key", "decision_no"),),
               notes=("Mỗi dòng là một danh hiệu hoặc hình thức khen thưởng đã quyết định cho một cá nhân hoặc tập thể.",
                      "Cá nhân ghi theo mã cán bộ: người đã chuyển đơn vị vẫn ghi được quyết định của đơn vị cũ.",
-                     "Nhập lại cùng người, năm, danh hiệu là sửa quyết định đó.",
+                     "Danh hiệu thi đua: mỗi năm một lần; nhập lại cùng người, năm, danh hiệu là sửa quyết định đó.",
+                     "Bằng khen, Giấy khen: một người, tập thể có thể được nhiều lần trong năm, mỗi quyết định một "
+                     "dòng; nhập lại cùng số quyết định là sửa quyết định đó.",
                      "Mỗi sáng kiến chỉ làm căn cứ cho một hình thức khen thưởng."))
 COLLECTIVE_RATINGS = Kind("xep_loai_tap_the", "Xếp loại tập thể hằng năm", RATING_COLUMNS, ("unit", "year"),
                           check_ratings, load_ratings,

@@ -311,7 +311,7 @@ def _keys_across_files(pending: list[_Pending]) -> None:
         if "period" in kind.key:
             keys = keys.assign(period=[_period_code(p) if p else p for p in keys["period"]])
         filled = keys.drop(columns=list(kind.blank_in_key)).ne("").all(axis=1).to_numpy()
-        names = ", ".join(c.header for c in kind.columns if c.field in kind.key)
+        names = kind.key_names
         column = next(c.header for c in kind.columns if c.field == kind.key[0])
         values = frame.drop(columns=list(kind.key)).astype(str)
         mine = {}

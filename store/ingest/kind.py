@@ -156,7 +156,15 @@ class Kind:
     # Fields of the key a row may leave empty, the empty cell then a value of the key (a finding of no criterion,
     # a discipline not yet decided, of no decision number): rows are compared with them empty too.
     blank_in_key: tuple[str, ...] = ()
+    # Fields of the key a column gives beside its own (an award's decision as told apart): the column named for them.
+    key_from: tuple[tuple[str, str], ...] = ()
 
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
+
+    @property
+    def key_names(self) -> str:
+        """The headers of the key's columns, as a repeated key is refused."""
+        fields = set(self.key) | {column for given, column in self.key_from if given in self.key}
+        return ", ".join(c.header for c in self.columns if c.field in fields)
