@@ -149,6 +149,29 @@ def test_several_giay_khen_a_year_land_and_a_title_is_held_once(staffed, tmp_pat
                         "hoặc tập thể, Danh hiệu, hình thức khen thưởng, Năm, Số quyết định) với dòng 2"]
 
 
+def test_an_award_to_a_person_disciplined_before_it_in_its_year_lands_with_a_warning(staffed, tmp_path):
+    """NĐ 152/2025 Đ.4: no award while a person is disciplined or under consideration. The decision is a fact and
+    lands, but its row is named; an award decided before the discipline, or of another year, is not."""
+    ingest_file(staffed, write_xlsx(tmp_path / "ky_luat.xlsx",
+                                    ["Mã cán bộ", "Năm", "Hình thức kỷ luật", "Trạng thái", "Số quyết định",
+                                     "Ngày quyết định"],
+                                    [["CB2", 2024, "Khiển trách", "Đã quyết định", "12/QĐ-SKHCN", "10/06/2024"],
+                                     ["CB1", 2024, "Khiển trách", "Đang xem xét", None, None]]))
+    result = ingest_file(staffed, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "6/QĐ-SKHCN", "21/12/2024", "SKHCN", None],
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "2/QĐ-SKHCN", "15/03/2024", "SKHCN", None],
+        ["Cá nhân", "CB1", "Giấy khen", 2024, "3/QĐ-STP", "20/12/2024", "STP", None],
+        ["Cá nhân", "CB1", "Giấy khen", 2023, "30/QĐ-SKHCN", "20/12/2023", "SKHCN", None]]))
+    assert result.rows == 4
+    said = sorted(w.message for w in result.warnings)
+    assert said == [
+        "dòng 2: «CB2» bị kỷ luật Khiển trách năm 2024 (quyết định 12/QĐ-SKHCN, ngày 10/06/2024): không khen thưởng "
+        "cá nhân đang bị kỷ luật hoặc đang xem xét kỷ luật (NĐ 152/2025/NĐ-CP Đ.4); kiểm tra lại quyết định khen "
+        "thưởng",
+        "dòng 4: «CB1» có vụ kỷ luật năm 2024 đang xem xét: không khen thưởng cá nhân đang bị kỷ luật hoặc đang xem "
+        "xét kỷ luật (NĐ 152/2025/NĐ-CP Đ.4); kiểm tra lại quyết định khen thưởng"], said
+
+
 def test_award_records_keep_their_decisions_through_the_migration_and_back(tmp_path):
     """A store of one Giấy khen per person and year (before 0019) is migrated with its decisions told apart, and
     back while no one holds two."""

@@ -15,7 +15,7 @@ from store import models
 from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year
 from store.ingest.kind import Context, Kind, assign, left_out
-from store.ingest.people import PERSON_TITLE_NEEDS, RATINGS, decision_key
+from store.ingest.people import DISCIPLINE_FORMS, PERSON_TITLE_NEEDS, RATINGS, decision_key
 from store.ingest.problems import Collector
 
 PARTICIPANT_KINDS = {"ca_nhan": "Cá nhân", "tap_the": "Tập thể"}
@@ -132,6 +132,37 @@ def check_awards(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
              frame["decided_on"])
     _check_ratings_held(ctx, frame, out)
     _check_initiatives(ctx, frame, out)
+    _disciplined_when_awarded(ctx, frame, out)
+
+
+def _disciplined_when_awarded(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """An award to a person disciplined in its year before its decision, or with a discipline of that year still
+    under consideration: no award is given then (NĐ 152/2025/NĐ-CP Đ.4), and a person disciplined in the year is
+    rated Không hoàn thành nhiệm vụ. Said, not refused: a decision recorded is a fact, and the order of the two
+    decisions is not always on the file; the sender should look at it."""
+    people = frame["kind"].eq("ca_nhan") & frame["year"].notna()
+    if not people.any():
+        return
+    D, P = models.Discipline, models.Person
+    with ctx.reading() as s:
+        found = in_slices(sorted(set(frame.loc[people, "participant"])), lambda part: s.execute(
+            select(P.code, D.year, D.form, D.status, D.decision_no, D.decided_on).join(P, P.id == D.person_id)
+            .where(P.code.in_(part))).all())
+    by_key: dict[tuple[str, int], list] = {}
+    for row in found:
+        by_key.setdefault((row.code, int(row.year)), []).append(row)
+    for pos in people.to_numpy().nonzero()[0]:
+        who, year, day = frame["participant"].iat[pos], int(frame["year"].iat[pos]), frame["decided_on"].iat[pos]
+        for d in by_key.get((who, year), []):
+            before = d.status == "da_quyet_dinh" and (d.decided_on is None or pd.isna(day) or d.decided_on <= day.date())
+            if before or d.status == "dang_xem_xet":
+                how = (f"bị kỷ luật {DISCIPLINE_FORMS.get(d.form, d.form)} năm {year} (quyết định {d.decision_no}"
+                       f"{f', ngày {d.decided_on:%d/%m/%Y}' if d.decided_on else ''})" if before
+                       else f"có vụ kỷ luật năm {year} đang xem xét")
+                out.warn(f"«{who}» {how}: không khen thưởng cá nhân đang bị kỷ luật hoặc đang xem xét kỷ luật "
+                         "(NĐ 152/2025/NĐ-CP Đ.4); kiểm tra lại quyết định khen thưởng",
+                         "Mã cán bộ hoặc tập thể", [out.row_of(pos)])
+                break
 
 
 def _one_title_a_year(frame: pd.DataFrame, out: Collector) -> None:
