@@ -817,8 +817,16 @@ def test_a_rate_written_as_a_fraction_is_refused_and_one_below_one_percent_is_wr
     assert refused(loaded, path) == [
         "so_lieu.csv, dòng 2, cột «Giá trị»: Chỉ số hài lòng về sự phục vụ hành chính (SIPAS): «0,91» là tỷ lệ viết dạng "
         "phân số? ghi 91 hoặc 91% (tỷ lệ dưới 1% thì ghi kèm dấu %: 0,91%)"]
-    assert ingest_file(loaded, write_csv(tmp_path / "so_lieu_2.csv", FACT_HEADERS, [
-        ["SKHCN", "Năm 2024", "sipas", "0,91%", ""], ["STP", "Năm 2024", "sipas", "91", ""]])).rows == 2
+    landed = ingest_file(loaded, write_csv(tmp_path / "so_lieu_2.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "sipas", "0,91%", ""], ["STP", "Năm 2024", "sipas", "91", ""]]))
+    assert landed.rows == 2 and landed.warnings == []
+    # 1 is 1 % or, from the same unformatted formula, 100 %: taken as written, its row named; «1%» says nothing
+    whole = ingest_file(loaded, write_csv(tmp_path / "so_lieu_3.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "sipas", "1", ""], ["STP", "Năm 2024", "sipas", "1%", ""]]))
+    [warning] = whole.warnings
+    assert warning.column == "Giá trị" and warning.message == (
+        "dòng 2: Chỉ số hài lòng về sự phục vụ hành chính (SIPAS): «1» được nhận là 1%; nếu là 100% viết dạng phân số "
+        "(=a/b chưa định dạng) thì ghi 100")
 
 
 def test_an_excel_true_where_a_code_belongs_is_refused(loaded, tmp_path):

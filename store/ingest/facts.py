@@ -60,6 +60,11 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
             out.rows(rows & (value > 0) & (value < 1) & ~frame["value" + PERCENT_SUFFIX], "Giá trị",
                      lambda v: f"{ind.label}: «{number(v, 6)}» là tỷ lệ viết dạng phân số? ghi {number(v * 100, 4)} "
                                f"hoặc {number(v * 100, 4)}% (tỷ lệ dưới 1% thì ghi kèm dấu %: {number(v, 6)}%)", value)
+            # 1 is 1 %, or the whole, 100 %, as the same unformatted formula gives it: taken as written, and said
+            whole = rows & (value == 1) & ~frame["value" + PERCENT_SUFFIX]
+            if whole.any():
+                out.warn(f"{ind.label}: «1» được nhận là 1%; nếu là 100% viết dạng phân số (=a/b chưa định dạng) thì "
+                         "ghi 100", "Giá trị", [out.row_of(p) for p in np.flatnonzero(whole.to_numpy())])
         if ind.integral:  # «2,000» is two, or two thousand: neither is safe to take
             commas = frame["value" + COMMA_SUFFIX]
             out.rows(rows & ~commas & value.notna() & (value != np.floor(value)), "Giá trị",
