@@ -856,3 +856,24 @@ def test_today_is_vietnam_s_whatever_zone_the_server_keeps(monkeypatch):
     parsed = day.parse(pd.Series(["02/12/2026", "03/12/2026"], dtype="str"), out)
     assert [str(p) for p in out.problems] == ["bc.csv, dòng 3, cột «Ngày gửi»: ngày 03/12/2026 là ngày chưa đến"]
     assert str(parsed.iloc[0].date()) == "2026-12-02"
+
+
+def test_two_rows_of_one_key_whose_cell_cannot_be_read_are_refused_for_the_cell(loaded, tmp_path):
+    """Two rows alike but for a year that is no year: the unread cells had been taken for one repeated key, whose
+    first row could not be found (exit 3, no file named)."""
+    person = ["CB1", "Lò Văn Hải", "Nam", "", "Công chức", "Chuyên viên", "STP"]
+    path = write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        person + ["2023a", "Hoàn thành tốt nhiệm vụ"], person + ["2024a", "Hoàn thành tốt nhiệm vụ"]])
+    assert refused(loaded, path) == ["can_bo.csv, dòng 2, cột «Năm đánh giá»: «2023a» không phải là số",
+                                     "can_bo.csv, dòng 3, cột «Năm đánh giá»: «2024a» không phải là số"]
+    facts = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["STP", "Quý V/2024", "van_ban_di", "4", ""], ["STP", "Quý VI/2024", "van_ban_di", "4", ""]])
+    assert [p.split(": ")[0] for p in refused(loaded, facts)] == ["so_lieu.csv, dòng 2, cột «Kỳ báo cáo»",
+                                                                  "so_lieu.csv, dòng 3, cột «Kỳ báo cáo»"]
+
+
+def test_a_year_written_as_the_reports_write_it_is_read(loaded, tmp_path):
+    person = ["CB1", "Lò Văn Hải", "Nam", "", "Công chức", "Chuyên viên", "STP"]
+    path = write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        person + ["Năm 2023", "Hoàn thành tốt nhiệm vụ"], person + ["năm  2024", "Hoàn thành tốt nhiệm vụ"]])
+    assert ingest_file(loaded, path).loaded == {"người mới": 1, "lượt xếp loại": 2}

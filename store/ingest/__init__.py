@@ -145,7 +145,9 @@ def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
     keys = frame[list(kind.key)]
     if "period" in kind.key:  # «Năm 2024» and «2024-NAM» are one period: one key
         keys = keys.assign(period=map_distinct(keys["period"], _period_code))
-    repeated = keys.duplicated(keep="first") & keys.drop(columns=list(kind.blank_in_key)).ne("").all(axis=1)
+    # a key cell that could not be read (refused for it already) makes no key: two such rows are not one record
+    given = keys.drop(columns=list(kind.blank_in_key))
+    repeated = keys.duplicated(keep="first") & (given.ne("") & given.notna()).all(axis=1) & keys.notna().all(axis=1)
     if repeated.any():
         names = kind.key_names
         first = keys.reset_index(drop=True).reset_index().groupby(list(kind.key))["index"].transform("min")

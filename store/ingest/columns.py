@@ -419,6 +419,9 @@ class Number(Column):
         return f"«{text}» nhỏ hơn {self.minimum:g}"
 
 
+_YEAR_WORD = re.compile(r"^\s*năm\s+(?=\d{4}\s*$)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Year(Number):
     """A year, within the years of the CCHC calendar (``store.calendar``): 99999 or 2147483647 is a slip."""
@@ -431,6 +434,8 @@ class Year(Number):
     past: bool = False  # a year that has begun (a rating, an award, an inspection): a later one is a slip
 
     def _read(self, raw: pd.Series, out: Collector) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+        if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):  # «Năm 2024», as the reports write it
+            raw = raw.map(lambda v: _YEAR_WORD.sub("", unicodedata.normalize("NFC", v)) if isinstance(v, str) else v)
         read = super()._read(raw, out)
         if self.past:
             out.rows(read[0] > today().year, self.header, lambda v: f"năm {v:.0f} chưa đến", read[0])
