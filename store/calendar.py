@@ -134,8 +134,10 @@ def _fold(text: str) -> str:
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 # «2024-Q1», and as a system or a pivot table writes it: «2024Q1», «2024 Q1», «2024/Q1»
 _CODE = re.compile(r"^(\d{4})\s*[-/]?\s*(q[1-4]|6t|9t|nam)$")
-_QUARTER = re.compile(r"^(?:quy|q)\s*(i{1,3}|iv|[1-4])\s*(?:[/\-–.,]|nam)?\s*(\d{4})$")
-_MONTHS = re.compile(r"^(6|9)\s*thang\s*(?:dau\s*)?(?:[/\-–.,]|nam)?\s*(?:nam\s*)?(\d{4})$")
+# «Quý I/2024», and as offices write it: «Quí I», «Q.I», «Quý 01», «Quý II, năm 2024», «Quý I - năm 2024»
+_QUARTER = re.compile(r"^(?:qu[yi]|q\.?)\s*(i{1,3}|iv|0?[1-4])\s*(?:[/\-–.,]\s*)?(?:nam\s*)?(\d{4})$")
+# «6 tháng 2024», «6 tháng đầu năm 2024», «06 tháng», «9 tháng, năm 2024»
+_MONTHS = re.compile(r"^0?(6|9)\s*thang\s*(?:dau\s*)?(?:[/\-–.,]\s*)?(?:nam\s*)?(\d{4})$")
 # The second half of a year is no period of the reporting calendar (its reports add up from the 15th of December)
 _HALF = re.compile(r"^6\s*thang\s*cuoi")
 # «Năm 2024», «Cả năm 2024»; a year alone («2024») is refused: it may be a quarter's figure missing its quarter

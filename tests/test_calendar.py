@@ -41,12 +41,16 @@ def test_the_15th_of_december_opens_the_next_reporting_year(day, year):
     ("6 tháng 2024", "2024-6T"), ("9 tháng đầu năm 2020", "2020-9T"), ("Năm 2024", "2024-NAM"), ("2024-nam", "2024-NAM"),
     ("Quý I.2024", "2024-Q1"), ("Q2.2024", "2024-Q2"), ("2024Q1", "2024-Q1"), ("2024 Q3", "2024-Q3"),
     ("6 tháng đầu năm 2024", "2024-6T"), ("6 tháng - 2024", "2024-6T"), ("9 tháng năm 2024", "2024-9T"),
+    # as offices write them too: a leading zero, «Quí», «Q.», a comma or a dash before «năm»
+    ("06 tháng đầu năm 2024", "2024-6T"), ("09 tháng năm 2024", "2024-9T"), ("Quí I/2024", "2024-Q1"),
+    ("Quý II, năm 2024", "2024-Q2"), ("Quý I - năm 2024", "2024-Q1"), ("Quý 01/2024", "2024-Q1"),
+    ("Q.I/2024", "2024-Q1"), ("9 tháng, năm 2024", "2024-9T"),
 ])
 def test_periods_are_read_as_people_write_them(text, code):
     assert parse_period(text).code == code
 
 
-@pytest.mark.parametrize("text", ["Quý V/2024", "2024", "tháng 13", ""])
+@pytest.mark.parametrize("text", ["Quý V/2024", "2024", "tháng 13", "", "Quý 05/2024", "Quý I/24", "12 tháng 2024"])
 def test_an_unknown_period_is_refused_with_examples(text):
     with pytest.raises(ValueError, match="không nhận ra kỳ báo cáo"):
         parse_period(text)

@@ -207,6 +207,29 @@ def test_award_records_keep_their_decisions_through_the_migration_and_back(tmp_p
         assert conn.execute(text("SELECT count(*) FROM award_record WHERE form = 'giay_khen'")).scalar() == 2
 
 
+def test_forms_and_ratings_as_the_law_and_the_template_word_them(staffed, tmp_path):
+    ingest_file(staffed, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB1", "Chiến sĩ thi đua cấp cơ sở", 2023, "88/QĐ-SKHCN", "20/12/2023", "SKHCN", "SK1"],
+        ["Cá nhân", "CB2", "Giấy khen của Giám đốc Sở Khoa học và Công nghệ", 2024, "9/QĐ-SKHCN", "20/12/2024",
+         "SKHCN", None],
+        ["Cá nhân", "CB1", "Chiến sĩ thi đua bộ, ban, ngành, tỉnh", 2024, "1500/QĐ-UBND", "25/12/2024", "TINH", None],
+        ["Tập thể", "SKHCN-VP", "Cờ thi đua của Ủy ban nhân dân tỉnh", 2024, "1501/QĐ-UBND", "25/12/2024", "TINH",
+         None]]))
+    ingest_file(staffed, write_xlsx(tmp_path / "xl.xlsx", RATING_HEADERS, [
+        ["SKHCN-VP", 2023, "Hoàn thành xuất sắc", None], ["SKHCN-VP", 2024, "Hoàn thành tốt", None]]))
+    with Session(staffed) as s:
+        forms = sorted((r.participant, r.form) for r in s.scalars(select(models.AwardRecord)))
+        ratings = sorted((r.year, r.rating) for r in s.scalars(select(models.CollectiveRating)))
+    assert forms == [("CB1", "chien_si_thi_dua_cap_tinh"), ("CB1", "chien_si_thi_dua_co_so"), ("CB2", "giay_khen"),
+                     ("SKHCN-VP", "co_thi_dua_cap_tinh")]
+    assert ratings == [(2023, "HTXSNV"), (2024, "HTTNV")]
+    problems = refused(staffed, write_xlsx(tmp_path / "kt2.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "10/QĐ-SKHCN", "20/12/2024", "SKHCN", None],
+        ["Cá nhân", "CB2", "Giấy khenxyz", 2024, "11/QĐ-SKHCN", "20/12/2024", "SKHCN", None]]))
+    assert problems[0].startswith("kt2.xlsx, dòng 3, cột «Danh hiệu, hình thức khen thưởng»: «Giấy khenxyz» không "
+                                  "thuộc các giá trị cho phép"), problems
+
+
 def test_collective_ratings_and_their_titles(staffed, tmp_path):
     good = write_xlsx(tmp_path / "xep_loai_tap_the.xlsx", RATING_HEADERS, [
         ["SKHCN-VP", 2023, "HTXSNV", "Tập thể lao động xuất sắc"], ["SKHCN-VP", 2024, "Hoàn thành tốt nhiệm vụ", None]])

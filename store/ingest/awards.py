@@ -15,7 +15,7 @@ from store import models
 from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year
 from store.ingest.kind import Context, Kind, assign, left_out
-from store.ingest.people import DISCIPLINE_FORMS, PERSON_TITLE_NEEDS, RATINGS, decision_key
+from store.ingest.people import DISCIPLINE_FORMS, PERSON_TITLE_NEEDS, RATING_WORDS, RATINGS, decision_key
 from store.ingest.problems import Collector
 
 PARTICIPANT_KINDS = {"ca_nhan": "Cá nhân", "tap_the": "Tập thể"}
@@ -52,6 +52,12 @@ FORM_WORDS = {
     "Cờ thi đua của UBND tỉnh": "co_thi_dua_cap_tinh",
     # «sỹ» as many write it, and a Giấy khen named by whoever gives it (a sở's director, a commune's chairman)
     "Chiến sỹ thi đua cơ sở": "chien_si_thi_dua_co_so", "Chiến sỹ thi đua cấp tỉnh": "chien_si_thi_dua_cap_tinh",
+    # the Law's own names (Đ.21–22: «cấp cơ sở», «cấp bộ, ban, ngành, tỉnh»), and the committee for its chairman
+    "Chiến sĩ thi đua cấp cơ sở": "chien_si_thi_dua_co_so", "Chiến sỹ thi đua cấp cơ sở": "chien_si_thi_dua_co_so",
+    "Chiến sĩ thi đua bộ, ban, ngành, tỉnh": "chien_si_thi_dua_cap_tinh",
+    "Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh": "chien_si_thi_dua_cap_tinh",
+    "Cờ thi đua của Ủy ban nhân dân tỉnh": "co_thi_dua_cap_tinh", "Cờ thi đua của Chủ tịch UBND tỉnh": "co_thi_dua_cap_tinh",
+    "Bằng khen của UBND tỉnh": "bang_khen_chu_tich_tinh", "Bằng khen của Ủy ban nhân dân tỉnh": "bang_khen_chu_tich_tinh",
     **{f"Giấy khen của {who}": "giay_khen" for who in (
         "Giám đốc", "Thủ trưởng", "Thủ trưởng đơn vị", "Chủ tịch UBND xã", "Chủ tịch UBND phường",
         "Chủ tịch Ủy ban nhân dân xã", "Chủ tịch Ủy ban nhân dân phường", "Chủ tịch UBND đặc khu")},
@@ -92,6 +98,7 @@ AWARD_COLUMNS = (
     Text("Mã cán bộ hoặc tập thể", "participant", limit=50, example="CB00001",
          help="Mã cán bộ (cá nhân) hoặc mã đơn vị (tập thể); người đã chuyển đơn vị vẫn ghi theo mã cán bộ"),
     Choice("Danh hiệu, hình thức khen thưởng", "form", choices=FORM_WORDS, example="Chiến sĩ thi đua cơ sở",
+           prefixes={"Giấy khen của": "giay_khen"},  # whoever gives it: «… của Giám đốc Sở Nội vụ»
            help="Cá nhân: " + " / ".join(FORMS["ca_nhan"].values()) + ". Tập thể: "
                 + " / ".join(FORMS["tap_the"].values()) + " (hoặc mã, chữ viết tắt: LĐTT, CSTĐCS, TTLĐXS …)"),
     Year("Năm", "year", past=True),
@@ -286,7 +293,7 @@ def load_awards(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: i
 RATING_COLUMNS = (
     Text("Mã tập thể", "unit", limit=50, example="SKHCN-VP", help="Mã đơn vị (sở, xã, phòng) được xếp loại"),
     Year("Năm đánh giá", "year", past=True),
-    Choice("Mức xếp loại tập thể", "rating", choices={**{v: k for k, v in RATINGS.items()}, **{k: k for k in RATINGS}},
+    Choice("Mức xếp loại tập thể", "rating", choices=RATING_WORDS,
            example="Hoàn thành xuất sắc nhiệm vụ",
            help="Hoàn thành xuất sắc / tốt / Hoàn thành / Không hoàn thành nhiệm vụ (HTXSNV, HTTNV, HTNV, KHTNV)"),
     Choice("Danh hiệu tập thể", "title", required=False, blank="",

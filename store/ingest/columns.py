@@ -590,11 +590,18 @@ class Choice(Column):
     choices: dict[str, str] = field(default_factory=dict)  # what people write → code
     blank: str | None = None  # the code an empty cell means, if it may be empty
     named: int | None = None  # how many of the choices, the first, a refusal names (None: every one)
+    prefixes: dict[str, str] = field(default_factory=dict)  # a choice's words followed by anything → code
 
     def parse(self, raw: pd.Series, out: Collector) -> pd.Series:
         text, reported = self.cells(raw, out)
         lookup = {word_key(k): v for k, v in self.choices.items()}
-        codes = map_distinct(text, lambda v: lookup.get(word_key(v)) if v else self.blank)
+        starts = [(word_key(k) + " ", v) for k, v in self.prefixes.items()]
+
+        def code(v: str) -> str | None:
+            key = word_key(v)
+            return lookup.get(key) or next((c for start, c in starts if key.startswith(start)), None)
+
+        codes = map_distinct(text, lambda v: code(v) if v else self.blank)
         if self.required and self.blank is None:
             out.rows(text.eq("") & ~reported, self.header, "ô bắt buộc đang để trống")
         allowed = ", ".join(dict.fromkeys(k for k in list(self.choices)[:self.named] if not k.isascii() or len(k) > 1))

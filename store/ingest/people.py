@@ -45,6 +45,10 @@ def _choices(labels: dict[str, str], **aliases: str) -> dict[str, str]:
     return {**{v: k for k, v in labels.items()}, **{k: k for k in labels}, **aliases}
 
 
+# A rating as written, the level's words without «nhiệm vụ» too (the template's own help writes them so)
+RATING_WORDS = _choices(RATINGS, **{"Hoàn thành xuất sắc": "HTXSNV", "Hoàn thành tốt": "HTTNV", "Hoàn thành": "HTNV",
+                                    "Không hoàn thành": "KHTNV"})
+
 PEOPLE_COLUMNS = (
     Text("Mã cán bộ", "person", help="Mã duy nhất của người", example="CB00001"),
     Text("Họ và tên", "name", example="Nguyễn Thị Hoa"),
@@ -56,8 +60,7 @@ PEOPLE_COLUMNS = (
     Text("Chức vụ", "position", example="Chuyên viên"),
     Text("Mã đơn vị", "unit", help="Đơn vị công tác trong năm đánh giá", example="SKHCN-VP"),
     Year("Năm đánh giá", "year", past=True),
-    Choice("Xếp loại", "rating", choices=_choices(RATINGS, **{"Hoàn thành xuất sắc": "HTXSNV", "Hoàn thành tốt": "HTTNV",
-                                                               "Hoàn thành": "HTNV", "Không hoàn thành": "KHTNV"}),
+    Choice("Xếp loại", "rating", choices=RATING_WORDS,
            example="Hoàn thành tốt nhiệm vụ",
            help="Hoàn thành xuất sắc / tốt / Hoàn thành / Không hoàn thành nhiệm vụ (hoặc HTXSNV, HTTNV, HTNV, KHTNV)"),
 )
