@@ -599,7 +599,9 @@ class Choice(Column):
 
         def code(v: str) -> str | None:
             key = word_key(v)
-            return lookup.get(key) or next((c for start, c in starts if key.startswith(start)), None)
+            if key in lookup:  # a code may be False (Không)
+                return lookup[key]
+            return next((c for start, c in starts if key.startswith(start)), None)
 
         codes = map_distinct(text, lambda v: code(v) if v else self.blank)
         if self.required and self.blank is None:
