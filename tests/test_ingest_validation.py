@@ -877,3 +877,15 @@ def test_a_year_written_as_the_reports_write_it_is_read(loaded, tmp_path):
     path = write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
         person + ["Năm 2023", "Hoàn thành tốt nhiệm vụ"], person + ["năm  2024", "Hoàn thành tốt nhiệm vụ"]])
     assert ingest_file(loaded, path).loaded == {"người mới": 1, "lượt xếp loại": 2}
+
+
+def test_a_staff_code_in_other_letters_case_is_refused_not_a_second_person(loaded, tmp_path):
+    person = ["Lò Văn Hải", "Nam", "", "Công chức", "Chuyên viên", "STP", "2024", "Hoàn thành tốt nhiệm vụ"]
+    ingest_file(loaded, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [["CB00001"] + person]))
+    assert refused(loaded, write_csv(tmp_path / "can_bo_2.csv", PEOPLE_HEADERS, [
+        ["CB00002"] + person, ["cb00001"] + person])) == [
+        "can_bo_2.csv, dòng 3, cột «Mã cán bộ»: mã cán bộ «cb00001» trùng mã «CB00001» (chỉ khác chữ hoa, chữ "
+        "thường): ghi đúng «CB00001», hoặc đặt một mã khác hẳn"]
+    assert refused(loaded, write_csv(tmp_path / "can_bo_3.csv", PEOPLE_HEADERS, [
+        ["Cb00009"] + person, ["CB00009"] + person[:-2] + ["2023", "Hoàn thành tốt nhiệm vụ"]]))[0].startswith(
+        "can_bo_3.csv, dòng 3, cột «Mã cán bộ»: mã cán bộ «CB00009» trùng mã «Cb00009»")

@@ -31,6 +31,17 @@ def assign(rec, values: dict, left: frozenset[str]) -> None:
             setattr(rec, name, value)
 
 
+def case_variants(known, codes: pd.Series, out: Collector, column: str, what: str) -> None:
+    """Refuse a code that another stored or earlier row's code matches but for its letters' case («stp» beside «STP»,
+    «cb00001» beside «CB00001»): the same code written again, which had become a second unit or person."""
+    seen = {code.casefold(): code for code in known}
+    for pos, code in enumerate(codes):
+        other = seen.setdefault(code.casefold(), code) if code else code
+        if other != code:
+            out.add(f"{what} «{code}» trùng mã «{other}» (chỉ khác chữ hoa, chữ thường): ghi đúng «{other}», hoặc "
+                    "đặt một mã khác hẳn", out.row_of(pos), column)
+
+
 def one_value_per(frame: pd.DataFrame, out: Collector, key: str, fields: dict[str, str], what: str,
                   labels: dict[str, dict[str, str]] | None = None) -> None:
     """Refuse the rows of one ``key`` that give a field otherwise than its first row (a staff code of two names, a

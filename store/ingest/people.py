@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from store import models
 from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year, fold
-from store.ingest.kind import Context, Kind, assign, left_out, one_value_per
+from store.ingest.kind import Context, Kind, assign, case_variants, left_out, one_value_per
 from store.ingest.problems import Collector
 
 RATINGS = {
@@ -68,6 +68,7 @@ PEOPLE_COLUMNS = (
 
 def check_people(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_units(frame, out, "Mã đơn vị")
+    case_variants(ctx.people, frame["person"], out, "Mã cán bộ", "mã cán bộ")
     one_value_per(frame, out, "person", {"name": "Họ và tên", "gender": "Giới tính", "birth_date": "Ngày sinh"},
                   "cán bộ", {"gender": {"nam": "Nam", "nu": "Nữ"}})
     _titles_held(ctx, frame, out)

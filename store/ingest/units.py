@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from base.unit_kinds import UNIT_KINDS
 from store import models
 from store.ingest.columns import Choice, Text
-from store.ingest.kind import Context, Kind
+from store.ingest.kind import Context, Kind, case_variants
 from store.ingest.problems import Collector
 
 # Which kind of unit may sit under which.
@@ -147,12 +147,7 @@ def _check_one_province(kinds: dict[str, str], frame: pd.DataFrame, out: Collect
 def _check_case(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     """A code another unit has in other letters' case («stp» beside «STP»): a unit written again in lower case, not
     a new one. It had become a second unit, and the files naming the first no longer found it as written."""
-    seen = {code.casefold(): code for code in ctx.units}
-    for pos, code in enumerate(frame["unit"]):
-        other = seen.setdefault(code.casefold(), code) if code else code
-        if other != code:
-            out.add(f"mã đơn vị «{code}» trùng mã «{other}» (chỉ khác chữ hoa, chữ thường): ghi đúng «{other}», hoặc "
-                    "đặt một mã khác hẳn", out.row_of(pos), "Mã đơn vị")
+    case_variants(ctx.units, frame["unit"], out, "Mã đơn vị", "mã đơn vị")
 
 
 def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
