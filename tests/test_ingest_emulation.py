@@ -230,6 +230,29 @@ def test_forms_and_ratings_as_the_law_and_the_template_word_them(staffed, tmp_pa
                                   "thuộc các giá trị cho phép"), problems
 
 
+def test_a_collective_holds_one_title_a_year_whichever_file_gives_it(staffed, tmp_path):
+    """Tập thể lao động xuất sắc and tiên tiến for one collective and year, in one awards file or one in the awards
+    file and the other in the ratings file: both had been stored, and the emulation read the higher."""
+    problems = refused(staffed, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, [
+        ["Tập thể", "SKHCN-VP", "TTLĐXS", 2024, "20/QĐ-UBND", "25/12/2024", "TINH", None],
+        ["Tập thể", "SKHCN-VP", "Tập thể lao động tiên tiến", 2024, "21/QĐ-SKHCN", "20/12/2024", "SKHCN", None]]))
+    assert problems == ["kt.xlsx, dòng 3, cột «Số quyết định»: «SKHCN-VP» đã có Tập thể lao động xuất sắc năm 2024 ở "
+                        "dòng 2 (quyết định 20/QĐ-UBND): mỗi năm một danh hiệu; bỏ một trong hai dòng"]
+    ingest_file(staffed, write_xlsx(tmp_path / "xl.xlsx", RATING_HEADERS, [
+        ["SKHCN-VP", 2024, "HTXSNV", "Tập thể lao động tiên tiến"]]))
+    assert refused(staffed, write_xlsx(tmp_path / "kt2.xlsx", AWARD_HEADERS, [
+        ["Tập thể", "SKHCN-VP", "TTLĐXS", 2024, "20/QĐ-UBND", "25/12/2024", "TINH", None]])) == [
+        "kt2.xlsx, dòng 2, cột «Danh hiệu, hình thức khen thưởng»: «SKHCN-VP» đã được ghi Tập thể lao động tiên tiến "
+        "năm 2024 (tệp xếp loại tập thể): mỗi năm một danh hiệu tập thể; sửa một trong hai"]
+    ingest_file(staffed, write_xlsx(tmp_path / "kt3.xlsx", AWARD_HEADERS, [  # the same title: no question
+        ["Tập thể", "SKHCN-VP", "TTLĐTT", 2024, "21/QĐ-SKHCN", "20/12/2024", "SKHCN", None],
+        ["Tập thể", "SKHCN-VP", "TTLĐXS", 2023, "9/QĐ-UBND", "25/12/2023", "TINH", None]]))
+    assert refused(staffed, write_xlsx(tmp_path / "xl2.xlsx", RATING_HEADERS, [
+        ["SKHCN-VP", 2023, "HTXSNV", "Tập thể lao động tiên tiến"]])) == [
+        "xl2.xlsx, dòng 2, cột «Danh hiệu tập thể»: «SKHCN-VP» đã có quyết định 9/QĐ-UBND công nhận Tập thể lao động "
+        "xuất sắc năm 2023: mỗi năm một danh hiệu tập thể; sửa một trong hai"]
+
+
 def test_collective_ratings_and_their_titles(staffed, tmp_path):
     good = write_xlsx(tmp_path / "xep_loai_tap_the.xlsx", RATING_HEADERS, [
         ["SKHCN-VP", 2023, "HTXSNV", "Tập thể lao động xuất sắc"], ["SKHCN-VP", 2024, "Hoàn thành tốt nhiệm vụ", None]])

@@ -140,6 +140,27 @@ def check_awards(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     _check_ratings_held(ctx, frame, out)
     _check_initiatives(ctx, frame, out)
     _disciplined_when_awarded(ctx, frame, out)
+    _title_as_rated(ctx, frame, out)
+
+
+def _title_as_rated(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A collective title of a year the collective ratings file gives as the other one (Tập thể lao động tiên tiến
+    there, xuất sắc here): both had been stored, and the emulation read the higher. The ratings file refuses the
+    pair the other way."""
+    wanted = frame["kind"].eq("tap_the") & frame["form"].isin(set(COLLECTIVE_TITLES)) & frame["year"].notna()
+    if not wanted.any():
+        return
+    C, U = models.CollectiveRating, models.Unit
+    with ctx.reading() as s:
+        stored = {(code, year): title for code, year, title in s.execute(
+            select(U.code, C.year, C.title).join(U, U.id == C.unit_id)
+            .where(U.code.in_(sorted(set(frame.loc[wanted, "participant"]))), C.title != ""))}
+    for pos in wanted.to_numpy().nonzero()[0]:
+        who, year, form = frame["participant"].iat[pos], int(frame["year"].iat[pos]), frame["form"].iat[pos]
+        held = stored.get((who, year))
+        if held and held != form:
+            out.add(f"«{who}» đã được ghi {COLLECTIVE_TITLES[held]} năm {year} (tệp xếp loại tập thể): mỗi năm một danh "
+                    "hiệu tập thể; sửa một trong hai", out.row_of(pos), "Danh hiệu, hình thức khen thưởng")
 
 
 def _disciplined_when_awarded(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
@@ -175,19 +196,22 @@ def _disciplined_when_awarded(ctx: Context, frame: pd.DataFrame, out: Collector)
 def _one_title_a_year(frame: pd.DataFrame, out: Collector) -> None:
     """A title is held once a year, whatever decision gives it: its key forgets the decision (sent again under
     another number, it corrects the one stored), and two rows of one title and year under two decisions are
-    refused. A Bằng khen or Giấy khen keeps its decision in its key: one person may have several a year."""
+    refused, as are a collective's two titles of one year (Tập thể lao động xuất sắc and tiên tiến: one or the
+    other). A Bằng khen or Giấy khen keeps its decision in its key: one person may have several a year."""
     title = ~frame["form"].isin(REPEATED_FORMS)
-    same = ["kind", "participant", "year", "form"]
     written = frame["decision_key"]
     frame["decision_key"] = written.where(~title, "")
-    first = pd.Series(range(len(frame)), index=frame.index).groupby([frame[c] for c in same],
+    group = frame["form"].where(~frame["form"].isin(set(COLLECTIVE_TITLES)), "collective_title")
+    keyed = frame.assign(group=group, written=written)
+    same = ["kind", "participant", "year", "group"]
+    first = pd.Series(range(len(frame)), index=frame.index).groupby([keyed[c] for c in same],
                                                                      dropna=False).transform("first")
     # rows alike to the decision were refused as repeated keys already; a row without a year is refused for it
-    twice = title & frame["year"].notna() & frame.duplicated(same) & \
-        ~frame.assign(written=written).duplicated(same + ["written"])
+    twice = title & frame["year"].notna() & keyed.duplicated(same) & \
+        ~keyed.duplicated(same + ["form", "written"])
     for pos in twice.to_numpy().nonzero()[0]:
         at = int(first.iat[pos])
-        label = FORMS.get(frame["kind"].iat[pos], {}).get(frame["form"].iat[pos], frame["form"].iat[pos])
+        label = FORMS.get(frame["kind"].iat[pos], {}).get(frame["form"].iat[at], frame["form"].iat[at])
         out.add(f"«{frame['participant'].iat[pos]}» đã có {label} năm {frame['year'].iat[pos]:.0f} ở dòng "
                 f"{out.row_of(at)} (quyết định {frame['decision_no'].iat[at]}): mỗi năm một danh hiệu; bỏ một trong "
                 "hai dòng", out.row_of(pos), "Số quyết định")
@@ -307,6 +331,7 @@ RATING_COLUMNS = (
 
 def check_ratings(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_units(frame, out, "Mã tập thể")
+    _title_as_decided(ctx, frame, out)
     titles, said = frame["title"], ""
     if "title" in left_out(frame):  # the titles stored stay: the ratings must still be those they need
         titles, said = _stored_titles(ctx, frame), " (danh hiệu đã ghi; tệp không có cột «Danh hiệu tập thể»)"
@@ -316,6 +341,26 @@ def check_ratings(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
                  lambda v, title=title, needs=needs: f"{COLLECTIVE_TITLES[title]}{said} cần tập thể xếp loại "
                  f"{' hoặc '.join(RATINGS[n] for n in needs)}, nhưng tập thể xếp loại {RATINGS.get(v, v)}",
                  frame["rating"])
+
+
+def _title_as_decided(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A collective title the awards file records otherwise for the same collective and year: see
+    ``_title_as_rated``."""
+    given = frame["title"].ne("") & frame["title"].notna() & frame["year"].notna()
+    if not given.any():
+        return
+    A = models.AwardRecord
+    with ctx.reading() as s:
+        decided = {(who, year): (form, number) for who, year, form, number in s.execute(
+            select(A.participant, A.year, A.form, A.decision_no).where(
+                A.participant_kind == "tap_the", A.form.in_(list(COLLECTIVE_TITLES)),
+                A.participant.in_(sorted(set(frame.loc[given, "unit"])))))}
+    for pos in given.to_numpy().nonzero()[0]:
+        who, year, title = frame["unit"].iat[pos], int(frame["year"].iat[pos]), frame["title"].iat[pos]
+        form, number = decided.get((who, year), (title, ""))
+        if form != title:
+            out.add(f"«{who}» đã có quyết định {number} công nhận {COLLECTIVE_TITLES[form]} năm {year}: mỗi năm một "
+                    "danh hiệu tập thể; sửa một trong hai", out.row_of(pos), "Danh hiệu tập thể")
 
 
 def _stored_titles(ctx: Context, frame: pd.DataFrame) -> pd.Series:
