@@ -538,6 +538,12 @@ def test_an_initiative_sent_again_as_recognised_after_the_award_it_backs_is_refu
                                            [["SK1", "Số hóa hồ sơ", "CB1", 2024, "Cơ sở"]]))
     assert problems == ["sk.xlsx, dòng 2, cột «Năm công nhận»: sáng kiến «SK1» là căn cứ của khen thưởng năm 2023 "
                         "(quyết định 88/QĐ-SKHCN): không thể được công nhận sau đó, năm 2024"]
+    # sent again as another person's, the award would rest on someone else's initiative
+    problems = refused(staffed, write_xlsx(tmp_path / "sk2.xlsx", ["Mã sáng kiến", "Tên sáng kiến", "Mã cán bộ",
+                                                                   "Năm công nhận", "Cấp công nhận"],
+                                           [["SK1", "Số hóa hồ sơ", "CB2", 2023, "Cơ sở"]]))
+    assert problems == ["sk2.xlsx, dòng 2, cột «Mã cán bộ»: sáng kiến «SK1» là căn cứ của khen thưởng năm 2023 cho "
+                        "«CB1» (quyết định 88/QĐ-SKHCN): không thể là sáng kiến của «CB2»"]
 
 
 def test_a_birth_corrected_against_the_years_a_person_was_rated_before_is_refused(any_engine, tmp_path):

@@ -290,18 +290,27 @@ INITIATIVE_COLUMNS = (
 
 
 def check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """Beside the people named: an initiative an award rests on, sent again as recognised after that award's year,
+    or as another person's (the award would rest on someone else's initiative; the awards file refuses the pair the
+    other way)."""
     ctx.unknown_people(frame, out, "Mã cán bộ")
-    # an initiative an award of an earlier year rests on, sent again as recognised later: it could not have been
-    A = models.AwardRecord
+    rested = {}
     with ctx.reading() as s:
-        rested = {}
-        for year, codes, number in s.execute(select(A.year, A.initiatives, A.decision_no).where(A.initiatives != "")):
-            for code in codes.split(","):  # as the awards store them (store.ingest.awards.load_awards)
-                rested.setdefault(code, (year, number))
-    for pos, (code, year) in enumerate(zip(frame["code"], frame["year"])):
-        if code in rested and year == year and int(year) > rested[code][0]:
-            out.add(f"sáng kiến «{code}» là căn cứ của khen thưởng năm {rested[code][0]} (quyết định {rested[code][1]}): "
+        for A in (models.AwardRecord, models.Award):
+            for year, codes, number, who in s.execute(select(A.year, A.initiatives, A.decision_no, A.participant)
+                                                      .where(A.initiatives != "", A.participant_kind == "ca_nhan")):
+                for code in codes.split(","):  # as the awards store them (store.ingest.awards.load_awards)
+                    rested.setdefault(code, (year, number, who))
+    for pos, (code, year, person) in enumerate(zip(frame["code"], frame["year"], frame["person"])):
+        if code not in rested:
+            continue
+        awarded, number, who = rested[code]
+        if year == year and int(year) > awarded:
+            out.add(f"sáng kiến «{code}» là căn cứ của khen thưởng năm {awarded} (quyết định {number}): "
                     f"không thể được công nhận sau đó, năm {int(year)}", out.row_of(pos), "Năm công nhận")
+        elif person and person != who:
+            out.add(f"sáng kiến «{code}» là căn cứ của khen thưởng năm {awarded} cho «{who}» (quyết định {number}): "
+                    f"không thể là sáng kiến của «{person}»", out.row_of(pos), "Mã cán bộ")
 
 
 def load_initiatives(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
