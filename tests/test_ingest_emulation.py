@@ -253,6 +253,29 @@ def test_a_collective_holds_one_title_a_year_whichever_file_gives_it(staffed, tm
         "xuất sắc năm 2023: mỗi năm một danh hiệu tập thể; sửa một trong hai"]
 
 
+def test_a_form_decided_by_a_unit_that_may_not_give_it_or_a_decision_of_two_days_is_refused(staffed, tmp_path):
+    """Luật TĐKT 2022 Đ.80: the province's Chairman gives its Bằng khen, Cờ thi đua, Chiến sĩ thi đua cấp tỉnh and
+    Tập thể lao động xuất sắc; a division gives nothing. One decision has one day and one issuer."""
+    problems = refused(staffed, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB1", "Bằng khen của Chủ tịch UBND tỉnh", 2024, "5/QĐ-SKHCN", "20/12/2024", "SKHCN", None],
+        ["Tập thể", "SKHCN-VP", "Cờ thi đua cấp tỉnh", 2024, "6/QĐ-STP", "20/12/2024", "STP", None],
+        ["Cá nhân", "CB2", "Lao động tiên tiến", 2024, "7/QĐ-VP", "20/12/2024", "SKHCN-VP", None],
+        ["Cá nhân", "CB1", "Lao động tiên tiến", 2024, "214/QĐ-SKHCN", "20/12/2024", "SKHCN", None],
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "214/QĐ-SKHCN", "27/12/2024", "SKHCN", None],
+        ["Cá nhân", "CB1", "Giấy khen", 2024, "214/QĐ-SKHCN", "20/12/2024", "STP", None]]))
+    assert problems == [
+        "kt.xlsx, dòng 2, cột «Cơ quan quyết định»: Bằng khen của Chủ tịch UBND tỉnh do Chủ tịch UBND tỉnh quyết định "
+        "(Luật TĐKT 2022 Đ.80), không phải «SKHCN» (Sở, ban, ngành)",
+        "kt.xlsx, dòng 3, cột «Cơ quan quyết định»: Cờ thi đua cấp tỉnh do Chủ tịch UBND tỉnh quyết định (Luật TĐKT "
+        "2022 Đ.80), không phải «STP» (Sở, ban, ngành)",
+        "kt.xlsx, dòng 4, cột «Cơ quan quyết định»: «SKHCN-VP» là phòng, đơn vị trực thuộc: không có thẩm quyền quyết "
+        "định Lao động tiên tiến (thủ trưởng sở, ban, ngành hoặc Chủ tịch UBND xã quyết định, Luật TĐKT 2022 Đ.80)",
+        "kt.xlsx, dòng 6, cột «Ngày quyết định»: quyết định «214/QĐ-SKHCN» ở dòng 5 ngày 20/12/2024, ở dòng này ngày "
+        "27/12/2024: một quyết định có một ngày",
+        "kt.xlsx, dòng 7, cột «Cơ quan quyết định»: quyết định «214/QĐ-SKHCN» ở dòng 5 của «SKHCN», ở dòng này của "
+        "«STP»: một quyết định có một cơ quan quyết định"], problems
+
+
 def test_collective_ratings_and_their_titles(staffed, tmp_path):
     good = write_xlsx(tmp_path / "xep_loai_tap_the.xlsx", RATING_HEADERS, [
         ["SKHCN-VP", 2023, "HTXSNV", "Tập thể lao động xuất sắc"], ["SKHCN-VP", 2024, "Hoàn thành tốt nhiệm vụ", None]])
@@ -493,7 +516,7 @@ def test_a_title_the_year_s_rating_falls_short_of_or_an_initiative_recognised_af
     ingest_file(staffed, write_xlsx(tmp_path / "xl.xlsx", RATING_HEADERS, [["SKHCN-VP", 2024, "HTNV", None]]))
     problems = refused(staffed, write_xlsx(tmp_path / "khen_thuong.xlsx", AWARD_HEADERS, [
         ["Cá nhân", "CB2", "Lao động tiên tiến", 2023, "1/QĐ", "20/12/2023", "SKHCN", None],
-        ["Tập thể", "SKHCN-VP", "TTLĐXS", 2024, "2/QĐ", "20/12/2024", "SKHCN", None],
+        ["Tập thể", "SKHCN-VP", "TTLĐXS", 2024, "2/QĐ", "20/12/2024", "TINH", None],
         ["Cá nhân", "CB2", "CSTĐCS", 2022, "3/QĐ", "20/12/2022", "SKHCN", "SK2"],
         ["Cá nhân", "CB1", "Lao động tiên tiến", 2024, "4/QĐ", "20/12/2024", "SKHCN", None]]))
     assert problems == [

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from base.unit_kinds import UNIT_KINDS
 from store import models
 from store.ingest.bulk import in_slices
 from store.ingest.columns import Choice, Day, Text, Year
@@ -141,6 +142,51 @@ def check_awards(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     _check_initiatives(ctx, frame, out)
     _disciplined_when_awarded(ctx, frame, out)
     _title_as_rated(ctx, frame, out)
+    _issuer_competent(ctx, frame, out)
+    _one_day_and_issuer(frame, out)
+
+
+# Who decides (Luật TĐKT 2022 Đ.80; NĐ 129/2025 Đ.59; DOMAIN.md §4.6): the Chairman of the province's People's
+# Committee gives these; heads of the province's departments and chairmen of communes give the others. A division
+# of a department decides none.
+PROVINCE_DECIDES = frozenset({"chien_si_thi_dua_cap_tinh", "bang_khen_chu_tich_tinh", "bang_khen_tap_the",
+                              "co_thi_dua_cap_tinh", "tap_the_lao_dong_xuat_sac"})
+
+
+def _issuer_competent(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A form decided by a unit that may not give it: a department's Bằng khen of the province, a commune's
+    Chiến sĩ thi đua cấp tỉnh, a division's Lao động tiên tiến."""
+    for pos, (kind, form, issuer) in enumerate(zip(frame["kind"], frame["form"], frame["issuer"])):
+        issued_by = ctx.units.get(issuer, (None, None))[1]
+        if issued_by is None or form not in FORMS.get(kind, {}):
+            continue  # an unknown unit or form is refused for itself
+        label = FORMS[kind][form]
+        if form in PROVINCE_DECIDES and issued_by != "tinh":
+            out.add(f"{label} do Chủ tịch UBND tỉnh quyết định (Luật TĐKT 2022 Đ.80), không phải «{issuer}» "
+                    f"({UNIT_KINDS[issued_by]})", out.row_of(pos), "Cơ quan quyết định")
+        elif issued_by == "phong_ban":
+            out.add(f"«{issuer}» là {UNIT_KINDS[issued_by].lower()}: không có thẩm quyền quyết định {label} (thủ trưởng "
+                    "sở, ban, ngành hoặc Chủ tịch UBND xã quyết định, Luật TĐKT 2022 Đ.80)", out.row_of(pos),
+                    "Cơ quan quyết định")
+
+
+def _one_day_and_issuer(frame: pd.DataFrame, out: Collector) -> None:
+    """One decision (its number within the year it is dated, as numbers start again each year) has one day and one
+    issuer: «214/QĐ-SNV» of 20/12 and of 27/12, or of two units, is a slip in one of the rows."""
+    first: dict[tuple, int] = {}
+    for pos, (number, day, issuer) in enumerate(zip(frame["decision_no"], frame["decided_on"], frame["issuer"])):
+        if not number or pd.isna(day):
+            continue
+        at = first.setdefault((decision_key(number), day.year), pos)
+        if at == pos:
+            continue
+        was, where = frame["decided_on"].iat[at], out.row_of(at)
+        if was != day:
+            out.add(f"quyết định «{number}» ở dòng {where} ngày {was:%d/%m/%Y}, ở dòng này ngày {day:%d/%m/%Y}: một "
+                    "quyết định có một ngày", out.row_of(pos), "Ngày quyết định")
+        elif issuer and frame["issuer"].iat[at] and frame["issuer"].iat[at] != issuer:
+            out.add(f"quyết định «{number}» ở dòng {where} của «{frame['issuer'].iat[at]}», ở dòng này của «{issuer}»: "
+                    "một quyết định có một cơ quan quyết định", out.row_of(pos), "Cơ quan quyết định")
 
 
 def _title_as_rated(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
