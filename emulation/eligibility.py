@@ -203,6 +203,16 @@ def in_force(disciplines: pd.DataFrame, year: int) -> pd.DataFrame:
     return d[[active(r) for r in d.itertuples(index=False)]]
 
 
+def decided_in(disciplines: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Disciplines decided in ``year`` (by the decision date; without one, by the year recorded): a person
+    disciplined in the evaluation year is rated Không hoàn thành nhiệm vụ for it, whatever rating is stored."""
+    d = disciplines[disciplines["status"] == "da_quyet_dinh"]
+    if d.empty or "decided_on" not in d:
+        return d[d["year"] == year] if not d.empty else d
+    on = pd.to_datetime(d["decided_on"])
+    return d[on.dt.year.eq(year) | (on.isna() & (d["year"] == year))]
+
+
 def open_at(proceedings: pd.DataFrame, day: date) -> pd.DataFrame:
     """Matters opened by ``day`` and not closed by then."""
     p = proceedings

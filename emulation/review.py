@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from emulation.campaigns import Campaign
 from emulation.collectives import collective_record
-from emulation.eligibility import Eligibility, discipline_rules, eligibility, in_force, resting_initiatives
+from emulation.eligibility import (Eligibility, decided_in, discipline_rules, eligibility, in_force,
+                                  resting_initiatives)
 from rules.evaluate import evaluate
 from rules.ruleset import for_use
 from store import models
@@ -159,7 +160,9 @@ def register_all(engine: Engine, campaign: Campaign, year: int) -> int:
 def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: int, level: float) -> pd.DataFrame:
     """What the collective titles read: from the members' records, counts, shares, discipline (at the level of
     ``discipline.yaml``'s bar, in force in the year); from the collective's own record, its rating (``level``,
-    the launching department's class, where none is recorded) and the year before's rating and title."""
+    the launching department's class, where none is recorded) and the year before's rating and title.
+    A member disciplined in the year counts as not completing tasks, whatever rating is stored: that is the
+    rating discipline brings (DOMAIN.md §4.5, §4.8)."""
     table = el.table()
     rules = discipline_rules()
     bar = rules["forms"][rules["collective_bar"]]["level"]
@@ -168,15 +171,18 @@ def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: i
         found = pd.DataFrame(s.execute(
             select(models.Person.code, models.Discipline.year, models.Discipline.status, models.Discipline.form,
                    models.Discipline.decided_on).join(models.Discipline)
-            .where(models.Discipline.year <= year, models.Discipline.form.in_(heavy_forms))).all(),
+            .where(models.Discipline.year <= year)).all(),
             columns=["person", "year", "status", "form", "decided_on"])
-    heavy = in_force(found, year)
+    heavy = in_force(found[found["form"].isin(heavy_forms)], year)
     table = table[table["unit"].isin(units)]
+    disciplined = table.index.isin(decided_in(found, year)["person"])
+    table = table.assign(ky_luat=disciplined, hoan_thanh=(table["xep_loai"] >= 2) & ~disciplined)
     grouped = table.groupby("unit")
     frame = pd.DataFrame({
         "so_thanh_vien": grouped.size(),
         "so_ldtt": grouped["lao_dong_tien_tien"].sum(),
-        "so_hoan_thanh_nv": grouped["xep_loai"].apply(lambda r: (r >= 2).sum()),
+        "so_hoan_thanh_nv": grouped["hoan_thanh"].sum(),
+        "so_ky_luat_trong_nam": grouped["ky_luat"].sum(),
         "so_cstdcs": grouped["chien_si_thi_dua_co_so"].sum(),
         "so_nu": grouped["gender"].apply(lambda g: (g == "nu").sum()),
     }).astype(float)

@@ -307,3 +307,32 @@ def test_eligibility_of_a_province_without_a_unit_coded_snv(tmp_path):
     done = cchc("emulation", "eligibility", "--year", "2025", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Số người đủ điều kiện năm 2025" in done.stdout
+
+
+def test_a_member_disciplined_in_the_year_does_not_complete_tasks_in_the_collective(engine, tmp_path):
+    """V0 was reprimanded in 2024 though the stored rating says excellent: discipline makes the year's rating
+    Không hoàn thành nhiệm vụ, so the division has not 100% of members completing tasks — no Tập thể lao động
+    xuất sắc, and the reason says why."""
+    from emulation.review import collective_inputs
+    from rules.evaluate import evaluate
+    from rules.ruleset import find
+
+    staff(engine, tmp_path, {f"V{i}": ("XXX", "SKHCN-VP") for i in range(4)})
+    ingest_file(engine, write_xlsx(tmp_path / "xep_loai_tap_the.xlsx",
+                                   ["Mã tập thể", "Năm đánh giá", "Mức xếp loại tập thể", "Danh hiệu tập thể"],
+                                   [["SKHCN-VP", 2024, "HTXSNV", None]]))
+    rules = find("danh-hieu-tap-the-2022")
+
+    def judged():
+        frame = collective_inputs(engine, eligibility(engine, 2024), ["SKHCN-VP"], 2024, 2.0)
+        return frame, evaluate(rules, frame)
+
+    frame, result = judged()
+    assert result.env["tap_the_lao_dong_xuat_sac"][0] == 1
+    ingest_file(engine, write_xlsx(tmp_path / "ky_luat.xlsx", DISCIPLINE_HEADERS, [
+        ["V0", 2024, "Khiển trách", "Đã quyết định", "4/QĐ-SKHCN", "15/03/2024"]]))
+    frame, result = judged()
+    assert frame.loc["SKHCN-VP", "so_hoan_thanh_nv"] == 3 and frame.loc["SKHCN-VP", "so_ky_luat_trong_nam"] == 1
+    assert result.env["tap_the_lao_dong_xuat_sac"][0] == 0
+    assert any("1 thành viên bị kỷ luật trong năm" in r
+               for r in result.reasons("SKHCN-VP", "tap_the_lao_dong_xuat_sac"))
