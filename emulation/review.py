@@ -224,13 +224,16 @@ def nominate(engine: Engine, campaign: Campaign, year: int, department_level: fl
                                .astype(int))
     indiv, coll = [], []
     for quota in campaign.award_forms:  # a form offering no seats to a kind nominates none of that kind
+        # A nominee meets the title the plan names and the form's own conditions, where it has some.
         if quota.individuals:
-            eligible = people[people[quota.individual_title]]
+            own = quota.own_title("ca_nhan")
+            eligible = people[people[quota.individual_title] & (people[own] if own in people else True)]
             ranked = rank_with_quota(eligible, ["xep_loai", "so_nam", "sang_kien_hai_nam"], quota.individuals)
             indiv.append(ranked.assign(form=quota.key("ca_nhan"), achievements=[
                 _achievements(r) for r in ranked.itertuples()]))
         if quota.collectives:
-            ok = groups[cres.env[quota.collective_title] == 1]
+            own = quota.own_title("tap_the")
+            ok = groups[(cres.env[quota.collective_title] == 1) & (cres.env[own] == 1 if own in cres.env else True)]
             ranked = rank_with_quota(ok, ["ty_le_ldtt", "so_cstdcs"], quota.collectives)
             coll.append(ranked.assign(form=quota.key("tap_the"), achievements=[
                 f"{r.ty_le_ldtt:.0f}% thành viên đạt Lao động tiên tiến, {int(r.so_cstdcs)} Chiến sĩ thi đua cơ sở"

@@ -336,3 +336,22 @@ def test_a_member_disciplined_in_the_year_does_not_complete_tasks_in_the_collect
     assert result.env["tap_the_lao_dong_xuat_sac"][0] == 0
     assert any("1 thành viên bị kỷ luật trong năm" in r
                for r in result.reasons("SKHCN-VP", "tap_the_lao_dong_xuat_sac"))
+
+
+def test_a_campaigns_bang_khen_asks_its_own_two_years_of_a_collective(engine, tmp_path):
+    """The seed-004 plan aims its Bằng khen at Tập thể lao động xuất sắc; one such year is not the two
+    consecutive years the Bằng khen itself asks (Luật TĐKT 2022 Đ.74): the division is not nominated until
+    its year before is excellent too."""
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    c = load_campaign("skhcn-ninh-thuan-2024")
+    assert c.award_forms[0].own_title("tap_the") == "bang_khen_tap_the"
+    staff(engine, tmp_path, {f"V{i}": ("XXX", "SKHCN-VP") for i in range(4)})
+    headers = ["Mã tập thể", "Năm đánh giá", "Mức xếp loại tập thể", "Danh hiệu tập thể"]
+    ingest_file(engine, write_xlsx(tmp_path / "tt1.xlsx", headers, [["SKHCN-VP", 2023, "HTTNV", None],
+                                                                     ["SKHCN-VP", 2024, "HTXSNV", None]]))
+    rv.launch(engine, c)
+    assert rv.nominate(engine, c, 2024, 4.0).collectives.empty
+    ingest_file(engine, write_xlsx(tmp_path / "tt2.xlsx", headers, [["SKHCN-VP", 2023, "HTXSNV", None]]))
+    assert list(rv.nominate(engine, c, 2024, 4.0).collectives.index) == ["SKHCN-VP"]
