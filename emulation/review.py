@@ -209,7 +209,7 @@ class Nominations:
 def nominate(engine: Engine, campaign: Campaign, year: int, department_level: float) -> Nominations:
     """Rank the eligible candidates against each award form's quota and record the nominations."""
     units = scope_units(engine, campaign)
-    el = eligibility(engine, year)
+    el = eligibility(engine, year, without_campaign=campaign.id)
     table = el.table()
     table = table[table["unit"].isin(units.index)]
     people = table.join(el.frame[["sang_kien_hai_nam"]]).assign(
@@ -382,8 +382,10 @@ def record_votes(engine: Engine, campaign: Campaign, votes: Ballots | Mapping, m
 
 def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, decided_on: date) -> list[models.Award]:
     """Award the forms to those who passed, best ranked and most votes first, within each quota; the awards
-    are next year's history."""
-    el = eligibility(engine, year)
+    are next year's history. One initiative backs one award (CV 5007/BNV-TĐKT 2023): forms are decided in the
+    plan's order, and a person whose award there needs an initiative already resting on an earlier form of
+    this decision is not awarded it (the seat goes to the next who passed)."""
+    el = eligibility(engine, year, without_campaign=campaign.id)
     with Session(engine, expire_on_commit=False) as s, s.begin():
         row = _campaign_row(s, campaign)
         ballots = {(b.participant, b.form): b for b in s.scalars(select(models.Ballot)
@@ -391,20 +393,25 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
         nominations = s.scalars(select(models.Nomination).where(models.Nomination.campaign_id == row.id)
                                 .order_by(models.Nomination.rank)).all()
         s.execute(delete(models.Award).where(models.Award.campaign_id == row.id))
-        awards = []
+        awards, taken = [], frozenset()
         for quota in campaign.award_forms:
             for kind in ("ca_nhan", "tap_the"):
                 key, seats = quota.key(kind), quota.seats(kind)
                 passed = [n for n in nominations if n.participant_kind == kind and n.form == key
                           and (b := ballots.get((n.participant, n.form))) is not None and b.passed]
                 passed.sort(key=lambda n: (n.rank, -ballots[(n.participant, n.form)].yes))
-                for n in passed[:seats]:
-                    amount = int(round(campaign.base_salary * campaign.money[kind] / 1000) * 1000)
+                amount = int(round(campaign.base_salary * campaign.money[kind] / 1000) * 1000)
+                for n in passed:
+                    if seats == 0:
+                        break
+                    resting = resting_initiatives(el, n.participant, quota.individual_title, taken) \
+                        if kind == "ca_nhan" else []
+                    if resting is None:
+                        continue
+                    taken |= set(resting)
+                    seats -= 1
                     awards.append(models.Award(year=year, participant_kind=kind, participant=n.participant,
                                                form=quota.form, decision_no=decision_no, decided_on=decided_on,
-                                               amount=amount, campaign_id=row.id,
-                                               initiatives=",".join(resting_initiatives(
-                                                   el, n.participant, quota.individual_title))
-                                               if kind == "ca_nhan" else ""))
+                                               amount=amount, campaign_id=row.id, initiatives=",".join(resting)))
         s.add_all(awards)
         return awards

@@ -355,3 +355,49 @@ def test_a_campaigns_bang_khen_asks_its_own_two_years_of_a_collective(engine, tm
     assert rv.nominate(engine, c, 2024, 4.0).collectives.empty
     ingest_file(engine, write_xlsx(tmp_path / "tt2.xlsx", headers, [["SKHCN-VP", 2023, "HTXSNV", None]]))
     assert list(rv.nominate(engine, c, 2024, 4.0).collectives.index) == ["SKHCN-VP"]
+
+
+def test_an_initiative_backing_an_award_of_the_same_year_backs_nothing_else(engine, tmp_path):
+    """SK-A backs a Giấy khen recorded for 2024: it no longer makes A (rated good) Chiến sĩ thi đua cơ sở of
+    2024; an initiative recorded under the Chiến sĩ thi đua cơ sở it backs still counts for that title."""
+    staff(engine, tmp_path, {"A": ("TTT", "SKHCN-VP"), "B": ("TTT", "SKHCN-VP")})
+    ingest_file(engine, write_xlsx(tmp_path / "sang_kien.xlsx", INITIATIVE_HEADERS, [
+        ["SK-A", "Sáng kiến của A", "A", 2024, "Cơ sở"], ["SK-B", "Sáng kiến của B", "B", 2024, "Cơ sở"]]))
+    assert held(engine, 2024, "A", "chien_si_thi_dua_co_so") and held(engine, 2024, "B", "chien_si_thi_dua_co_so")
+    ingest_file(engine, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "A", "Giấy khen", 2024, "50/QĐ-SKHCN", "10/06/2024", "SKHCN", "SK-A"],
+        ["Cá nhân", "B", "Chiến sĩ thi đua cơ sở", 2024, "51/QĐ-SKHCN", "20/12/2024", "SKHCN", "SK-B"]]))
+    assert not held(engine, 2024, "A", "chien_si_thi_dua_co_so")
+    assert held(engine, 2024, "B", "chien_si_thi_dua_co_so")
+
+
+def test_one_initiative_backs_one_form_of_a_campaigns_decision(engine, tmp_path):
+    """B1's provincial initiative is the basis both of Chiến sĩ thi đua cấp tỉnh and (rated good in 2024) of
+    the Chiến sĩ thi đua cơ sở a Giấy khen of the same campaign rests on: the decision gives the first form
+    only, and no two awards rest on SKP."""
+    from datetime import date
+
+    import yaml
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    plan = yaml.safe_load(open("emulation/campaigns/skhcn-ninh-thuan-2024.yaml", encoding="utf-8"))
+    plan.update(id="hai-hinh-thuc", award_forms=[
+        {"form": "Chiến sĩ thi đua cấp tỉnh", "collectives": 0, "individuals": 1,
+         "individual_title": "chien_si_thi_dua_cap_tinh", "collective_title": "tap_the_lao_dong_xuat_sac"},
+        {"form": "Giấy khen của Giám đốc Sở", "collectives": 0, "individuals": 1,
+         "individual_title": "chien_si_thi_dua_co_so", "collective_title": "tap_the_lao_dong_tien_tien"}])
+    path = tmp_path / "hai-hinh-thuc.yaml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    c = load_campaign(str(path))
+    staff(engine, tmp_path, {"B1": ("XXT", "SKHCN-VP")})
+    ingest_file(engine, write_xlsx(tmp_path / "sang_kien.xlsx", INITIATIVE_HEADERS, [
+        ["SKP", "Sáng kiến cấp tỉnh", "B1", 2024, "Tỉnh"]]))
+    rv.launch(engine, c)
+    nominated = rv.nominate(engine, c, 2024, 4.0).individuals
+    assert sorted(nominated["form"]) == ["chien_si_thi_dua_cap_tinh", "chien_si_thi_dua_co_so"]
+    rv.record_votes(engine, c, {("B1", f): 10 for f in nominated["form"]}, 10, 10, 0, date(2024, 12, 10))
+    for _ in range(2):  # decided again, the same: the campaign's own awards do not take its initiatives
+        awards = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+        assert [(a.form, a.initiatives) for a in awards] == [("Chiến sĩ thi đua cấp tỉnh", "SKP")]
