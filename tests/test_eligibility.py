@@ -401,3 +401,21 @@ def test_one_initiative_backs_one_form_of_a_campaigns_decision(engine, tmp_path)
     for _ in range(2):  # decided again, the same: the campaign's own awards do not take its initiatives
         awards = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
         assert [(a.form, a.initiatives) for a in awards] == [("Chiến sĩ thi đua cấp tỉnh", "SKP")]
+
+
+def test_a_year_outside_the_campaigns_period_is_refused_and_nothing_written(engine, tmp_path):
+    """The seed-004 campaign runs in 2024: a review for 2025 would erase its 2024 awards, a decision for 2023
+    re-date them before its launch. Both are refused, exit 1, the store as it was."""
+    from cli_runner import cchc
+    from helpers import snapshot
+
+    staff(engine, tmp_path, {f"V{i}": ("XXX", "SKHCN-VP") for i in range(4)})
+    done = cchc("emulation", "review", "skhcn-ninh-thuan-2024", "--out", tmp_path / "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    before = snapshot(engine)
+    for command, year in (("decide", 2023), ("review", 2025), ("nominate", 2025)):
+        done = cchc("emulation", command, "skhcn-ninh-thuan-2024", "--year", year, cwd=tmp_path)
+        assert done.returncode == 1, (command, done.stdout, done.stderr)
+        assert f"năm {year} ngoài thời gian của phong trào «skhcn-ninh-thuan-2024»" in " ".join(
+            (done.stdout + done.stderr).split())
+        assert snapshot(engine) == before
