@@ -154,6 +154,9 @@ def read_ballots(path: Path) -> rv.Ballots:
     put to the council for one form) → the votes per nominee and form; refused with the row and column."""
     try:
         frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise Refused(f"{path.name}: tệp kết quả bỏ phiếu rỗng — cần dòng tiêu đề «Mã, Hình thức, Phiếu đồng ý» "
+                      "và một dòng cho mỗi người (tập thể) được đề nghị", field="--ballots") from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
         raise Refused(f"{path.name}: không đọc được tệp kết quả bỏ phiếu ({e})", field="--ballots") from None
     columns = [str(col).strip() for col in frame.columns]

@@ -419,3 +419,13 @@ def test_a_year_outside_the_campaigns_period_is_refused_and_nothing_written(engi
         assert f"năm {year} ngoài thời gian của phong trào «skhcn-ninh-thuan-2024»" in " ".join(
             (done.stdout + done.stderr).split())
         assert snapshot(engine) == before
+
+
+def test_an_empty_ballot_file_is_refused_by_name(tmp_path):
+    from cli_runner import cchc
+
+    cchc("ingest", units_file(tmp_path), cwd=tmp_path)
+    (tmp_path / "rong.csv").write_text("", encoding="utf-8")
+    done = cchc("emulation", "vote", "skhcn-ninh-thuan-2024", "--ballots", tmp_path / "rong.csv", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "rong.csv: tệp kết quả bỏ phiếu rỗng" in " ".join((done.stdout + done.stderr).split())
