@@ -157,13 +157,24 @@ def register_all(engine: Engine, campaign: Campaign, year: int) -> int:
         return len(rows)
 
 
+def rated_units(el: Eligibility) -> pd.DataFrame:
+    """The eligibility table with each person in the unit of the year's rating: a past year's collective is
+    the people it had then, not those there today."""
+    table = el.table()
+    r = el.record.ratings if el.record is not None else None
+    if r is not None and "unit" in r:
+        then = r[r["year"] == el.year].drop_duplicates("person", keep="last").set_index("person")["unit"]
+        table["unit"] = then.reindex(table.index).fillna(table["unit"])
+    return table
+
+
 def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: int, level: float) -> pd.DataFrame:
     """What the collective titles read: from the members' records, counts, shares, discipline (at the level of
     ``discipline.yaml``'s bar, in force in the year); from the collective's own record, its rating (``level``,
     the launching department's class, where none is recorded) and the year before's rating and title.
     A member disciplined in the year counts as not completing tasks, whatever rating is stored: that is the
     rating discipline brings (DOMAIN.md §4.5, §4.8)."""
-    table = el.table()
+    table = rated_units(el)
     rules = discipline_rules()
     bar = rules["forms"][rules["collective_bar"]]["level"]
     heavy_forms = [f for f, spec in rules["forms"].items() if spec["level"] >= bar]
@@ -210,7 +221,7 @@ def nominate(engine: Engine, campaign: Campaign, year: int, department_level: fl
     """Rank the eligible candidates against each award form's quota and record the nominations."""
     units = scope_units(engine, campaign)
     el = eligibility(engine, year, without_campaign=campaign.id)
-    table = el.table()
+    table = rated_units(el)
     table = table[table["unit"].isin(units.index)]
     people = table.join(el.frame[["sang_kien_hai_nam"]]).assign(
         so_nam=el.result.env["so_nam_cstdcs_lien_tuc"][[el.result.position(p) for p in table.index]],

@@ -429,3 +429,17 @@ def test_an_empty_ballot_file_is_refused_by_name(tmp_path):
     done = cchc("emulation", "vote", "skhcn-ninh-thuan-2024", "--ballots", tmp_path / "rong.csv", cwd=tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "rong.csv: tệp kết quả bỏ phiếu rỗng" in " ".join((done.stdout + done.stderr).split())
+
+
+def test_a_past_years_collective_counts_its_members_of_that_year(engine, tmp_path):
+    """M was rated Không hoàn thành nhiệm vụ in SKHCN's office in 2024 and works in the Department of Justice
+    in 2025: the office's 2024 figures count M, the unit on the 2024 rating, not the unit of today."""
+    from emulation.review import collective_inputs
+
+    years = (2022, 2023, 2024, 2025)
+    staff(engine, tmp_path, {**{f"V{i}": ("XXXX", "SKHCN-VP") for i in range(4)}, "M": ("TTKT", "SKHCN-VP>STP")},
+          years=years)
+    el = eligibility(engine, 2024)
+    assert el.table().loc["M", "unit"] == "STP"  # where M is today
+    frame = collective_inputs(engine, el, ["SKHCN-VP"], 2024, 4.0)
+    assert frame.loc["SKHCN-VP", "so_thanh_vien"] == 5 and frame.loc["SKHCN-VP", "so_hoan_thanh_nv"] == 4
