@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np
@@ -391,38 +392,62 @@ def record_votes(engine: Engine, campaign: Campaign, votes: Ballots | Mapping, m
         return ballots
 
 
-def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, decided_on: date) -> list[models.Award]:
+class Decision(list):
+    """The awards decided (a list of them), and ``undecided``: per seat left open, what the council must settle."""
+
+    def __init__(self, awards=(), undecided=()):
+        super().__init__(awards)
+        self.undecided = list(undecided)
+
+
+def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, decided_on: date) -> Decision:
     """Award the forms to those who passed, best ranked and most votes first, within each quota; the awards
-    are next year's history. One initiative backs one award (CV 5007/BNV-TĐKT 2023): forms are decided in the
-    plan's order, and a person whose award there needs an initiative already resting on an earlier form of
-    this decision is not awarded it (the seat goes to the next who passed)."""
+    are next year's history. Candidates still equal at the last seats — equal achievements, equal priority
+    (women, DOMAIN.md §4.5), equal «đồng ý» votes — are not parted by any code or name: those seats stay
+    undecided, said, and the council votes again between them. One initiative backs one award (CV
+    5007/BNV-TĐKT 2023): forms are decided in the plan's order, and a person whose award there needs an
+    initiative already resting on an earlier form of this decision is not awarded it (the seat goes on)."""
     el = eligibility(engine, year, without_campaign=campaign.id)
     with Session(engine, expire_on_commit=False) as s, s.begin():
         row = _campaign_row(s, campaign)
+        names = _names(s)
         ballots = {(b.participant, b.form): b for b in s.scalars(select(models.Ballot)
                                                                  .where(models.Ballot.campaign_id == row.id))}
         nominations = s.scalars(select(models.Nomination).where(models.Nomination.campaign_id == row.id)
                                 .order_by(models.Nomination.rank)).all()
         s.execute(delete(models.Award).where(models.Award.campaign_id == row.id))
-        awards, taken = [], frozenset()
+        awards, undecided, taken = [], [], frozenset()
         for quota in campaign.award_forms:
             for kind in ("ca_nhan", "tap_the"):
                 key, seats = quota.key(kind), quota.seats(kind)
                 passed = [n for n in nominations if n.participant_kind == kind and n.form == key
                           and (b := ballots.get((n.participant, n.form))) is not None and b.passed]
-                passed.sort(key=lambda n: (n.rank, -ballots[(n.participant, n.form)].yes))
+                standing = lambda n: (n.rank, -ballots[(n.participant, n.form)].yes)  # noqa: E731
                 amount = int(round(campaign.base_salary * campaign.money[kind] / 1000) * 1000)
-                for n in passed:
-                    if seats == 0:
+                for _, group in groupby(sorted(passed, key=standing), key=standing):
+                    backed = []
+                    for n in group:
+                        resting = resting_initiatives(el, n.participant, quota.individual_title, taken) \
+                            if kind == "ca_nhan" else []
+                        if resting is not None:
+                            backed.append((n, resting))
+                    if seats and len(backed) > seats:
+                        undecided.append(_tie(quota.form, kind, seats, [n for n, _ in backed], ballots, names))
                         break
-                    resting = resting_initiatives(el, n.participant, quota.individual_title, taken) \
-                        if kind == "ca_nhan" else []
-                    if resting is None:
-                        continue
-                    taken |= set(resting)
-                    seats -= 1
-                    awards.append(models.Award(year=year, participant_kind=kind, participant=n.participant,
-                                               form=quota.form, decision_no=decision_no, decided_on=decided_on,
-                                               amount=amount, campaign_id=row.id, initiatives=",".join(resting)))
+                    for n, resting in backed[:seats]:
+                        taken |= set(resting)
+                        awards.append(models.Award(year=year, participant_kind=kind, participant=n.participant,
+                                                   form=quota.form, decision_no=decision_no, decided_on=decided_on,
+                                                   amount=amount, campaign_id=row.id,
+                                                   initiatives=",".join(resting)))
+                    seats -= min(seats, len(backed))
         s.add_all(awards)
-        return awards
+        return Decision(awards, undecided)
+
+
+def _tie(form: str, kind: str, seats: int, tied: list, ballots: dict, names: dict[str, str]) -> str:
+    yes = ballots[(tied[0].participant, tied[0].form)].yes
+    who = ", ".join(f"{n.participant} ({names.get(n.participant, n.participant)})" for n in tied)
+    return (f"{form} ({'tập thể' if kind == 'tap_the' else 'cá nhân'}): còn {seats} suất chưa quyết định — {who} "
+            f"bằng thành tích, cùng ưu tiên và cùng {yes} phiếu đồng ý; Hội đồng bỏ phiếu lại giữa những người này "
+            "(cchc emulation vote) rồi quyết định")

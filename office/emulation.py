@@ -195,7 +195,7 @@ def vote(engine: Engine, c: Campaign, votes: rv.Ballots | dict, members: int, pr
         raise Refused(str(e), field="--ballots") from None
 
 
-def decide(engine: Engine, c: Campaign, year: int, decision_no: str = "") -> list[models.Award]:
+def decide(engine: Engine, c: Campaign, year: int, decision_no: str = "") -> rv.Decision:
     within_period(c, year)
     try:
         return rv.decide(engine, c, year, decision_no or "…/QĐ-UBND", date(year, 12, 20))
@@ -211,10 +211,11 @@ class Council:
 
 
 def review(engine: Engine, c: Campaign, year: int, votes: rv.Ballots | dict | None, council: Council,
-           decision_no: str, fmt: str, out: Path) -> list[Path]:
+           decision_no: str, fmt: str, out: Path) -> rv.Decision:
     """Every step of the review, in order, and its documents. Without ballots, every member present or
     writing votes yes for each nominee and form inside the quota (a rehearsal the office then replaces).
-    A council short of its quorum, or a year outside the campaign's, is refused before anything is written."""
+    A council short of its quorum, or a year outside the campaign's, is refused before anything is written.
+    The paths written, with the seats the decision left to the council (``undecided``)."""
     within_period(c, year)
     try:
         rv.check_session(council.members, council.present, council.written,
@@ -231,8 +232,9 @@ def review(engine: Engine, c: Campaign, year: int, votes: rv.Ballots | dict | No
                  for code, r in frame[frame["within_quota"]].iterrows()}
     voted_on = date(year, 12, 10)
     vote(engine, c, votes, council.members, council.present, council.written, voted_on)
-    decide(engine, c, year, decision_no)
-    return [write(doc, out, name, fmt) for name, doc in review_documents(engine, c, year)]
+    decision = decide(engine, c, year, decision_no)
+    return rv.Decision([write(doc, out, name, fmt) for name, doc in review_documents(engine, c, year)],
+                       decision.undecided)
 
 
 def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, Document]]:

@@ -443,3 +443,32 @@ def test_a_past_years_collective_counts_its_members_of_that_year(engine, tmp_pat
     assert el.table().loc["M", "unit"] == "STP"  # where M is today
     frame = collective_inputs(engine, el, ["SKHCN-VP"], 2024, 4.0)
     assert frame.loc["SKHCN-VP", "so_thanh_vien"] == 5 and frame.loc["SKHCN-VP", "so_hoan_thanh_nv"] == 4
+
+
+def test_a_tie_at_the_last_seat_is_left_to_the_council(engine, tmp_path):
+    """Two women, equal achievements, equal votes, one seat: no code or name parts them — the seat stays
+    undecided and says who is tied; once the council votes again, the decision follows its votes."""
+    from datetime import date
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    ingest_file(engine, units_file(tmp_path))
+    rows = [[code, name, gender, "", "Công chức", "Chuyên viên", "SKHCN-VP", str(y), RATING["X"]]
+            for code, name, gender in (("W2", "Phạm Thị Lan", "Nữ"), ("W1", "Nguyễn Thị Xuân", "Nữ"),
+                                       ("V3", "Trần Văn Thu", "Nam")) for y in (2022, 2023, 2024)]
+    ingest_file(engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, rows))
+    c = load_campaign("skhcn-ninh-thuan-2024")
+    rv.launch(engine, c)
+    nominated = rv.nominate(engine, c, 2024, 4.0).individuals
+    inside = sorted(nominated[nominated["within_quota"]].index)
+    assert inside == ["W1", "W2"]
+    form = nominated["form"].iloc[0]
+    rv.record_votes(engine, c, {("W1", form): 8, ("W2", form): 8}, 9, 8, 1, date(2024, 12, 10))
+    decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+    assert [a for a in decision if a.participant_kind == "ca_nhan"] == []
+    assert len(decision.undecided) == 1
+    assert "còn 1 suất chưa quyết định — W1 (Nguyễn Thị Xuân), W2 (Phạm Thị Lan)" in decision.undecided[0]
+    rv.record_votes(engine, c, {("W1", form): 7, ("W2", form): 9}, 9, 8, 1, date(2024, 12, 12))
+    decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+    assert [a.participant for a in decision if a.participant_kind == "ca_nhan"] == ["W2"] and not decision.undecided
