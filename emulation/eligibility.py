@@ -198,6 +198,23 @@ def discipline_rules() -> dict:
     return yaml.safe_load(DISCIPLINE.read_text(encoding="utf-8"))
 
 
+STILL_IN_FORCE = "đang trong thời hạn kỷ luật"  # the rule set's reason, told in full by Eligibility
+
+
+def discipline_source(year: int) -> str:
+    """Where a discipline's hold and its periods come from, as it stands for ``year``: the text is cited as it
+    is, and a year before it came into force is told that the text applying then was not checked."""
+    rules = discipline_rules()
+    return rules["source"] + _not_yet(year)
+
+
+def _not_yet(year: int) -> str:
+    since = discipline_rules().get("source_from")
+    if since and date(year, 12, 31) < since:
+        return f"; văn bản có hiệu lực từ {since:%d/%m/%Y}, quy định áp dụng cho năm {year} chưa được đối chiếu"
+    return ""
+
+
 def _add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
@@ -263,7 +280,10 @@ def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series]) -> pd.Da
     frame = pd.DataFrame(index=index)
     frame["xep_loai"] = rated["rating"].map(RATING_LEVEL).astype(float)
     d = record.disciplines
-    frame["ky_luat_trong_nam"] = _count(in_force(d, year), index)
+    held = in_force(d, year)
+    this_year = held.index.isin(decided_in(held, year).index)
+    frame["ky_luat_trong_nam"] = _count(held[this_year], index)
+    frame["ky_luat_con_hieu_luc"] = _count(held[~this_year], index)
     pending = d[(d["year"] <= year) & (d["status"] == "dang_xem_xet")]
     frame["dang_xem_xet_ky_luat"] = _count(pending, index) + _count(open_at(record.proceedings,
                                                                            date(year, 12, 31)), index)
@@ -352,12 +372,36 @@ class Eligibility:
         return self._why_not(person, title, self.not_assessed(person))
 
     def _why_not(self, person: str, title: str, unknown: dict[str, str]) -> list[str]:
-        why = self.result.reasons(person, title)
+        why = [self._still_in_force(person) if w == STILL_IN_FORCE else self._cited(w)
+               for w in self.result.reasons(person, title)]
         if why and unknown:
             spec = next(v for v in self.ruleset.variables if v.name == title)
             why += [f"không đánh giá được «{self.ruleset.label_of(name)}»: {text}"
                     for name, text in unknown.items() if name in spec.names]
         return why
+
+    def _cited(self, reason: str) -> str:
+        """A reason citing the discipline rule's text in a year before that text was in force says so."""
+        cited, note = discipline_rules().get("cited_as"), _not_yet(self.year)
+        return reason.replace(f"({cited})", f"({cited}{note})") if cited and note else reason
+
+    def _still_in_force(self, person: str) -> str:
+        """Which discipline of an earlier year holds ``person`` back, its period and where that comes from."""
+        d = in_force(self.record.disciplines, self.year) if self.record is not None else None
+        earlier = d[(d["person"] == person)] if d is not None else None
+        if earlier is None or earlier.empty:
+            return STILL_IN_FORCE
+        forms = discipline_rules()["forms"]
+        said = []
+        for r in earlier.itertuples(index=False):
+            spec = forms.get(getattr(r, "form", None), {})
+            on = getattr(r, "decided_on", None)
+            when = f" ngày {pd.Timestamp(on):%d/%m/%Y}" if on is not None and on == on else f" năm {r.year}"
+            months = spec.get("months")
+            span = "không hết hạn" if "months" in spec and months is None else f"thời hạn {months or 12} tháng"
+            said.append(f"{spec.get('label', r.form)} quyết định{when} ({span})")
+        return (f"đang trong thời hạn kỷ luật: {'; '.join(said)}, còn hiệu lực trong năm {self.year}; thành tích "
+                f"tính từ khi hết thời hạn kỷ luật ({discipline_source(self.year)})")
 
     def label(self, title: str) -> str:
         return self.ruleset.label_of(title)

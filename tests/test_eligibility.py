@@ -213,7 +213,13 @@ def test_a_closed_discipline_case_no_longer_blocks_and_a_discipline_lasts_its_pe
         ["D", 2022, "Khiển trách", "Đã quyết định", "3/QĐ-SKHCN", "10/01/2022"]]))
     assert not held(engine, 2022, "D", "lao_dong_tien_tien")
     assert not held(engine, 2023, "D", "lao_dong_tien_tien")
-    assert "bị kỷ luật trong năm" in eligibility(engine, 2023).reasons("D")["lao_dong_tien_tien"][0]
+    assert "bị kỷ luật trong năm" in eligibility(engine, 2022).reasons("D")["lao_dong_tien_tien"][0]
+    # In 2023 it is a discipline of 2022 still in force, told with its form, date, period and source.
+    why = eligibility(engine, 2023).reasons("D")["lao_dong_tien_tien"][0]
+    assert why.startswith("đang trong thời hạn kỷ luật: Khiển trách quyết định ngày 10/01/2022 (thời hạn 12 tháng), "
+                          "còn hiệu lực trong năm 2023")
+    assert "NĐ 152/2025/NĐ-CP Điều 4" in why and "chưa được xác nhận [NC]" in why
+    assert "quy định áp dụng cho năm 2023 chưa được đối chiếu" in why  # the decree is in force from 01/07/2025
     assert held(engine, 2024, "D", "lao_dong_tien_tien")
 
 
