@@ -5,7 +5,7 @@ Order of nominees (DOMAIN.md §4.5): eligible candidates are ranked by their ach
 their rating, consecutive years as Chiến sĩ thi đua cơ sở and recognised initiatives; collectives by the
 share of members reaching Lao động tiên tiến and their Chiến sĩ thi đua cơ sở. On equal achievements
 women come first, and collectives with at least 70% women (NĐ 152/2025 Đ.4). Candidates still equal at
-the edge of the quota all go to the council, whose ballot decides.
+the edge of the quota all go to the council, whose ballot decides; equal votes there leave the seat undecided.
 """
 
 from __future__ import annotations
