@@ -109,6 +109,14 @@ def review(
         paths = em.review(engine(), c, year, votes, em.Council(members, present, written), decision_no, fmt, out)
     for path in paths:
         console.print(f"Đã ghi {path}")
+    _undecided(paths.undecided)
+
+
+def _undecided(seats: list[str]) -> None:
+    from rich.markup import escape
+
+    for text in seats:
+        console.print(f"[yellow]Chưa quyết định:[/] {escape(text)}")
 
 
 @app.command()
@@ -193,8 +201,10 @@ def decide(
     from office import emulation as em
 
     c = em.campaign(campaign)
-    for a in em.decide(engine(), c, _campaign_year(c, year), decision_no):
+    decision = em.decide(engine(), c, _campaign_year(c, year), decision_no)
+    for a in decision:
         console.print(f"{a.participant}: {a.form}, {number(a.amount)} đồng")
+    _undecided(decision.undecided)
 
 
 # --- The council's voting sessions in the portal («cchc emulation hoi-dong …»), as the office -------------------

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from rules.evaluate import Result, evaluate
@@ -67,7 +67,9 @@ class Record:
             object.__setattr__(self, "proceedings", _empty(["person", "kind", "opened_on", "closed_on"]))
 
 
-def read_record(engine: Engine, first: int, last: int) -> Record:
+def read_record(engine: Engine, first: int, last: int, without_campaign: str | None = None) -> Record:
+    """The record of ``first``…``last``; ``without_campaign``: leaving out the awards of that campaign, which
+    its own review is deciding again (they would take the very initiatives they rest on)."""
     P, U, R, D, I = models.Person, models.Unit, models.StaffRating, models.Discipline, models.Initiative
     A, AR, C, Reg = models.Award, models.AwardRecord, models.Campaign, models.Registration
     with Session(engine) as s:
@@ -86,7 +88,8 @@ def read_record(engine: Engine, first: int, last: int) -> Record:
         campaign_awards = s.execute(
             select(A.participant, A.year, A.form, A.initiatives, U.code, A.campaign_id)
             .outerjoin(C, C.id == A.campaign_id).outerjoin(U, U.id == C.unit_id)
-            .where(A.participant_kind == "ca_nhan", A.year <= last)).all()
+            .where(A.participant_kind == "ca_nhan", A.year <= last,
+                   or_(C.code.is_(None), C.code != (without_campaign or "")))).all()
         recorded = s.execute(select(AR.participant, AR.year, AR.form, AR.initiatives, U.code)
                              .outerjoin(U, U.id == AR.issuer_id)
                              .where(AR.participant_kind == "ca_nhan", AR.year <= last)).all()
@@ -121,14 +124,34 @@ def _codes(text) -> list[str]:
     return [c for c in str(text).replace(";", ",").split(",") if c.strip()]
 
 
-def used_initiatives(record: Record, before: int) -> set[str]:
-    """Initiatives that already back an award decided for an earlier year: they count for nothing else."""
-    earlier = record.awards[record.awards["year"] < before]["initiatives"]
-    return {code.strip() for codes in earlier for code in _codes(codes)}
+# The individual title an award rests on, by the words of its stored form (a title's code or name, a campaign's
+# form): an initiative backing an award of the year is still free for that title — the award it backs — alone.
+FORM_TITLES = (
+    (("chiến sĩ thi đua cơ sở", "chien_si_thi_dua_co_so"), "chien_si_thi_dua_co_so"),
+    (("chiến sĩ thi đua cấp tỉnh", "chien_si_thi_dua_cap_tinh"), "chien_si_thi_dua_cap_tinh"),
+    (("bằng khen", "bang_khen"), "bang_khen_chu_tich_tinh"),
+    (("giấy khen", "giay_khen"), "giay_khen"),
+)
+
+
+def form_title(form: str) -> str | None:
+    text = str(form).lower()
+    return next((title for words, title in FORM_TITLES if any(w in text for w in words)), None)
+
+
+def used_initiatives(record: Record, year: int, title: str | None = None) -> set[str]:
+    """Initiatives that already back an award, so count for nothing else (CV 5007/BNV-TĐKT 2023): every award of
+    an earlier year, and every award of ``year`` but one of ``title`` (the award the initiative backs)."""
+    a = record.awards
+    same = a[a["year"] == year]
+    if title is not None:
+        same = same[same["form"].map(form_title) != title]
+    backing = pd.concat([a[a["year"] < year]["initiatives"], same["initiatives"]])
+    return {code.strip() for codes in backing for code in _codes(codes)}
 
 
 def unused_initiatives(record: Record, person: str, year: int) -> list[str]:
-    """The person's initiatives of ``year`` and the year before that no award of an earlier year rests on."""
+    """The person's initiatives of ``year`` and the year before that no award rests on."""
     used = used_initiatives(record, year)
     i = record.initiatives
     mine = i[(i["person"] == person) & i["year"].between(year - 1, year)]
@@ -175,6 +198,23 @@ def discipline_rules() -> dict:
     return yaml.safe_load(DISCIPLINE.read_text(encoding="utf-8"))
 
 
+STILL_IN_FORCE = "đang trong thời hạn kỷ luật"  # the rule set's reason, told in full by Eligibility
+
+
+def discipline_source(year: int) -> str:
+    """Where a discipline's hold and its periods come from, as it stands for ``year``: the text is cited as it
+    is, and a year before it came into force is told that the text applying then was not checked."""
+    rules = discipline_rules()
+    return rules["source"] + _not_yet(year)
+
+
+def _not_yet(year: int) -> str:
+    since = discipline_rules().get("source_from")
+    if since and date(year, 12, 31) < since:
+        return f"; văn bản có hiệu lực từ {since:%d/%m/%Y}, quy định áp dụng cho năm {year} chưa được đối chiếu"
+    return ""
+
+
 def _add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
@@ -201,6 +241,16 @@ def in_force(disciplines: pd.DataFrame, year: int) -> pd.DataFrame:
         return on <= end and (months is None or _add_months(on, months) > start)
 
     return d[[active(r) for r in d.itertuples(index=False)]]
+
+
+def decided_in(disciplines: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Disciplines decided in ``year`` (by the decision date; without one, by the year recorded): a person
+    disciplined in the evaluation year is rated Không hoàn thành nhiệm vụ for it, whatever rating is stored."""
+    d = disciplines[disciplines["status"] == "da_quyet_dinh"]
+    if d.empty or "decided_on" not in d:
+        return d[d["year"] == year] if not d.empty else d
+    on = pd.to_datetime(d["decided_on"])
+    return d[on.dt.year.eq(year) | (on.isna() & (d["year"] == year))]
 
 
 def open_at(proceedings: pd.DataFrame, day: date) -> pd.DataFrame:
@@ -230,14 +280,19 @@ def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series]) -> pd.Da
     frame = pd.DataFrame(index=index)
     frame["xep_loai"] = rated["rating"].map(RATING_LEVEL).astype(float)
     d = record.disciplines
-    frame["ky_luat_trong_nam"] = _count(in_force(d, year), index)
+    held = in_force(d, year)
+    this_year = held.index.isin(decided_in(held, year).index)
+    frame["ky_luat_trong_nam"] = _count(held[this_year], index)
+    frame["ky_luat_con_hieu_luc"] = _count(held[~this_year], index)
     pending = d[(d["year"] <= year) & (d["status"] == "dang_xem_xet")]
     frame["dang_xem_xet_ky_luat"] = _count(pending, index) + _count(open_at(record.proceedings,
                                                                            date(year, 12, 31)), index)
-    i = record.initiatives
-    i = i[~i["code"].isin(used_initiatives(record, year))]
+    free = lambda title: _free(record, year, title)  # noqa: E731
+    i = free("chien_si_thi_dua_co_so")
     frame["sang_kien_co_so"] = _count(i[i["year"] == year], index)
+    i = free("bang_khen_chu_tich_tinh")
     frame["sang_kien_hai_nam"] = _count(i[i["year"].between(year - 1, year)], index)
+    i = free("chien_si_thi_dua_cap_tinh")
     provincial = i["year"].between(year - HISTORY, year) & i["level"].isin(PROVINCIAL)
     frame["sang_kien_cap_tinh"] = _count(i[provincial], index)
     t = record.topics
@@ -256,6 +311,12 @@ def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series]) -> pd.Da
     frame["thanh_tich_phong_trao"] = np.where(index.isin(list(commended)), 1.0,
                                               np.where(joined.reindex(index).notna(), 0.0, np.nan))
     return frame
+
+
+def _free(record: Record, year: int, title: str) -> pd.DataFrame:
+    """The initiatives no award rests on but, in ``year``, one of ``title``."""
+    i = record.initiatives
+    return i[~i["code"].isin(used_initiatives(record, year, title))]
 
 
 def _count(rows: pd.DataFrame, index: pd.Index) -> pd.Series:
@@ -311,20 +372,45 @@ class Eligibility:
         return self._why_not(person, title, self.not_assessed(person))
 
     def _why_not(self, person: str, title: str, unknown: dict[str, str]) -> list[str]:
-        why = self.result.reasons(person, title)
+        why = [self._still_in_force(person) if w == STILL_IN_FORCE else self._cited(w)
+               for w in self.result.reasons(person, title)]
         if why and unknown:
             spec = next(v for v in self.ruleset.variables if v.name == title)
             why += [f"không đánh giá được «{self.ruleset.label_of(name)}»: {text}"
                     for name, text in unknown.items() if name in spec.names]
         return why
 
+    def _cited(self, reason: str) -> str:
+        """A reason citing the discipline rule's text in a year before that text was in force says so."""
+        cited, note = discipline_rules().get("cited_as"), _not_yet(self.year)
+        return reason.replace(f"({cited})", f"({cited}{note})") if cited and note else reason
+
+    def _still_in_force(self, person: str) -> str:
+        """Which discipline of an earlier year holds ``person`` back, its period and where that comes from."""
+        d = in_force(self.record.disciplines, self.year) if self.record is not None else None
+        earlier = d[(d["person"] == person)] if d is not None else None
+        if earlier is None or earlier.empty:
+            return STILL_IN_FORCE
+        forms = discipline_rules()["forms"]
+        said = []
+        for r in earlier.itertuples(index=False):
+            spec = forms.get(getattr(r, "form", None), {})
+            on = getattr(r, "decided_on", None)
+            when = f" ngày {pd.Timestamp(on):%d/%m/%Y}" if on is not None and on == on else f" năm {r.year}"
+            months = spec.get("months")
+            span = "không hết hạn" if "months" in spec and months is None else f"thời hạn {months or 12} tháng"
+            said.append(f"{spec.get('label', r.form)} quyết định{when} ({span})")
+        return (f"đang trong thời hạn kỷ luật: {'; '.join(said)}, còn hiệu lực trong năm {self.year}; thành tích "
+                f"tính từ khi hết thời hạn kỷ luật ({discipline_source(self.year)})")
+
     def label(self, title: str) -> str:
         return self.ruleset.label_of(title)
 
 
-def eligibility(engine: Engine, year: int, ruleset: RuleSet | None = None) -> Eligibility:
-    """Eligibility of everyone rated in ``year``, from the store."""
-    return eligibility_of(read_record(engine, year - HISTORY, year), year, ruleset)
+def eligibility(engine: Engine, year: int, ruleset: RuleSet | None = None, without_campaign: str | None = None
+                ) -> Eligibility:
+    """Eligibility of everyone rated in ``year``, from the store (``without_campaign``: see ``read_record``)."""
+    return eligibility_of(read_record(engine, year - HISTORY, year, without_campaign), year, ruleset)
 
 
 def eligibility_of(record: Record, year: int, ruleset: RuleSet | None = None) -> Eligibility:
@@ -343,28 +429,35 @@ def eligibility_of(record: Record, year: int, ruleset: RuleSet | None = None) ->
     return Eligibility(year, ruleset, frame, result, record.people, record)
 
 
-def resting_initiatives(el: Eligibility, person: str, title: str) -> list[str]:
+def resting_initiatives(el: Eligibility, person: str, title: str, taken: frozenset[str] = frozenset()
+                        ) -> list[str] | None:
     """The initiatives an award of ``title`` to ``person`` rests on — none where the rule was met without them
     (an excellent rating, consecutive years, an accepted research topic), else the fewest it needed, base-level
-    ones first: those, and only those, back nothing else afterwards (CV 5007/BNV-TĐKT 2023)."""
+    ones first: those, and only those, back nothing else afterwards (CV 5007/BNV-TĐKT 2023). ``taken``: those
+    already resting on another award of the same decision. None where the award needs initiatives and too few
+    are free."""
     if el.record is None or person not in el.frame.index:
         return []
     row = el.frame.loc[person]
     env = el.result.env
     pos = el.result.position(person)
     record, year = el.record, el.year
-    i = record.initiatives
-    free = i[(i["person"] == person) & ~i["code"].isin(used_initiatives(record, year))]
+    free = _free(record, year, title)
+    free = free[(free["person"] == person) & ~free["code"].isin(taken)]
     free = free.assign(rank=free["level"].map(lambda lv: 1 if lv in PROVINCIAL else 0)).sort_values(["rank", "code"])
     if title == "chien_si_thi_dua_co_so":
         if row["xep_loai"] == 4 or (row.get("de_tai_nghiem_thu", 0) or 0) >= 1:
             return []
-        return list(free[free["year"] == year]["code"][:1])
+        return _enough(free[free["year"] == year]["code"], 1)
     if title == "bang_khen_chu_tich_tinh":
         if env["so_nam_cstdcs_lien_tuc"][pos] >= 2:
             return []
-        return list(free[free["year"].between(year - 1, year)]["code"][:2])
+        return _enough(free[free["year"].between(year - 1, year)]["code"], 2)
     if title == "chien_si_thi_dua_cap_tinh":
         provincial = free[free["year"].between(year - HISTORY, year) & free["level"].isin(PROVINCIAL)]
-        return list(provincial["code"][:1])
+        return _enough(provincial["code"], 1)
     return []
+
+
+def _enough(codes: pd.Series, n: int) -> list[str] | None:
+    return list(codes[:n]) if len(codes) >= n else None

@@ -5,7 +5,7 @@ Order of nominees (DOMAIN.md §4.5): eligible candidates are ranked by their ach
 their rating, consecutive years as Chiến sĩ thi đua cơ sở and recognised initiatives; collectives by the
 share of members reaching Lao động tiên tiến and their Chiến sĩ thi đua cơ sở. On equal achievements
 women come first, and collectives with at least 70% women (NĐ 152/2025 Đ.4). Candidates still equal at
-the edge of the quota all go to the council, whose ballot decides.
+the edge of the quota all go to the council, whose ballot decides; equal votes there leave the seat undecided.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from emulation.campaigns import Campaign
 from emulation.collectives import collective_record
-from emulation.eligibility import Eligibility, discipline_rules, eligibility, in_force, resting_initiatives
+from emulation.eligibility import (Eligibility, decided_in, discipline_rules, eligibility, in_force,
+                                  resting_initiatives)
 from rules.evaluate import evaluate
 from rules.ruleset import for_use
 from store import models
@@ -156,11 +158,24 @@ def register_all(engine: Engine, campaign: Campaign, year: int) -> int:
         return len(rows)
 
 
+def rated_units(el: Eligibility) -> pd.DataFrame:
+    """The eligibility table with each person in the unit of the year's rating: a past year's collective is
+    the people it had then, not those there today."""
+    table = el.table()
+    r = el.record.ratings if el.record is not None else None
+    if r is not None and "unit" in r:
+        then = r[r["year"] == el.year].drop_duplicates("person", keep="last").set_index("person")["unit"]
+        table["unit"] = then.reindex(table.index).fillna(table["unit"])
+    return table
+
+
 def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: int, level: float) -> pd.DataFrame:
     """What the collective titles read: from the members' records, counts, shares, discipline (at the level of
     ``discipline.yaml``'s bar, in force in the year); from the collective's own record, its rating (``level``,
-    the launching department's class, where none is recorded) and the year before's rating and title."""
-    table = el.table()
+    the launching department's class, where none is recorded) and the year before's rating and title.
+    A member disciplined in the year counts as not completing tasks, whatever rating is stored: that is the
+    rating discipline brings (DOMAIN.md §4.5, §4.8)."""
+    table = rated_units(el)
     rules = discipline_rules()
     bar = rules["forms"][rules["collective_bar"]]["level"]
     heavy_forms = [f for f, spec in rules["forms"].items() if spec["level"] >= bar]
@@ -168,15 +183,18 @@ def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: i
         found = pd.DataFrame(s.execute(
             select(models.Person.code, models.Discipline.year, models.Discipline.status, models.Discipline.form,
                    models.Discipline.decided_on).join(models.Discipline)
-            .where(models.Discipline.year <= year, models.Discipline.form.in_(heavy_forms))).all(),
+            .where(models.Discipline.year <= year)).all(),
             columns=["person", "year", "status", "form", "decided_on"])
-    heavy = in_force(found, year)
+    heavy = in_force(found[found["form"].isin(heavy_forms)], year)
     table = table[table["unit"].isin(units)]
+    disciplined = table.index.isin(decided_in(found, year)["person"])
+    table = table.assign(ky_luat=disciplined, hoan_thanh=(table["xep_loai"] >= 2) & ~disciplined)
     grouped = table.groupby("unit")
     frame = pd.DataFrame({
         "so_thanh_vien": grouped.size(),
         "so_ldtt": grouped["lao_dong_tien_tien"].sum(),
-        "so_hoan_thanh_nv": grouped["xep_loai"].apply(lambda r: (r >= 2).sum()),
+        "so_hoan_thanh_nv": grouped["hoan_thanh"].sum(),
+        "so_ky_luat_trong_nam": grouped["ky_luat"].sum(),
         "so_cstdcs": grouped["chien_si_thi_dua_co_so"].sum(),
         "so_nu": grouped["gender"].apply(lambda g: (g == "nu").sum()),
     }).astype(float)
@@ -203,8 +221,8 @@ class Nominations:
 def nominate(engine: Engine, campaign: Campaign, year: int, department_level: float) -> Nominations:
     """Rank the eligible candidates against each award form's quota and record the nominations."""
     units = scope_units(engine, campaign)
-    el = eligibility(engine, year)
-    table = el.table()
+    el = eligibility(engine, year, without_campaign=campaign.id)
+    table = rated_units(el)
     table = table[table["unit"].isin(units.index)]
     people = table.join(el.frame[["sang_kien_hai_nam"]]).assign(
         so_nam=el.result.env["so_nam_cstdcs_lien_tuc"][[el.result.position(p) for p in table.index]],
@@ -218,13 +236,16 @@ def nominate(engine: Engine, campaign: Campaign, year: int, department_level: fl
                                .astype(int))
     indiv, coll = [], []
     for quota in campaign.award_forms:  # a form offering no seats to a kind nominates none of that kind
+        # A nominee meets the title the plan names and the form's own conditions, where it has some.
         if quota.individuals:
-            eligible = people[people[quota.individual_title]]
+            own = quota.own_title("ca_nhan")
+            eligible = people[people[quota.individual_title] & (people[own] if own in people else True)]
             ranked = rank_with_quota(eligible, ["xep_loai", "so_nam", "sang_kien_hai_nam"], quota.individuals)
             indiv.append(ranked.assign(form=quota.key("ca_nhan"), achievements=[
                 _achievements(r) for r in ranked.itertuples()]))
         if quota.collectives:
-            ok = groups[cres.env[quota.collective_title] == 1]
+            own = quota.own_title("tap_the")
+            ok = groups[(cres.env[quota.collective_title] == 1) & (cres.env[own] == 1 if own in cres.env else True)]
             ranked = rank_with_quota(ok, ["ty_le_ldtt", "so_cstdcs"], quota.collectives)
             coll.append(ranked.assign(form=quota.key("tap_the"), achievements=[
                 f"{r.ty_le_ldtt:.0f}% thành viên đạt Lao động tiên tiến, {int(r.so_cstdcs)} Chiến sĩ thi đua cơ sở"
@@ -371,31 +392,62 @@ def record_votes(engine: Engine, campaign: Campaign, votes: Ballots | Mapping, m
         return ballots
 
 
-def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, decided_on: date) -> list[models.Award]:
+class Decision(list):
+    """The awards decided (a list of them), and ``undecided``: per seat left open, what the council must settle."""
+
+    def __init__(self, awards=(), undecided=()):
+        super().__init__(awards)
+        self.undecided = list(undecided)
+
+
+def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, decided_on: date) -> Decision:
     """Award the forms to those who passed, best ranked and most votes first, within each quota; the awards
-    are next year's history."""
-    el = eligibility(engine, year)
+    are next year's history. Candidates still equal at the last seats — equal achievements, equal priority
+    (women, DOMAIN.md §4.5), equal «đồng ý» votes — are not parted by any code or name: those seats stay
+    undecided, said, and the council votes again between them. One initiative backs one award (CV
+    5007/BNV-TĐKT 2023): forms are decided in the plan's order, and a person whose award there needs an
+    initiative already resting on an earlier form of this decision is not awarded it (the seat goes on)."""
+    el = eligibility(engine, year, without_campaign=campaign.id)
     with Session(engine, expire_on_commit=False) as s, s.begin():
         row = _campaign_row(s, campaign)
+        names = _names(s)
         ballots = {(b.participant, b.form): b for b in s.scalars(select(models.Ballot)
                                                                  .where(models.Ballot.campaign_id == row.id))}
         nominations = s.scalars(select(models.Nomination).where(models.Nomination.campaign_id == row.id)
                                 .order_by(models.Nomination.rank)).all()
         s.execute(delete(models.Award).where(models.Award.campaign_id == row.id))
-        awards = []
+        awards, undecided, taken = [], [], frozenset()
         for quota in campaign.award_forms:
             for kind in ("ca_nhan", "tap_the"):
                 key, seats = quota.key(kind), quota.seats(kind)
                 passed = [n for n in nominations if n.participant_kind == kind and n.form == key
                           and (b := ballots.get((n.participant, n.form))) is not None and b.passed]
-                passed.sort(key=lambda n: (n.rank, -ballots[(n.participant, n.form)].yes))
-                for n in passed[:seats]:
-                    amount = int(round(campaign.base_salary * campaign.money[kind] / 1000) * 1000)
-                    awards.append(models.Award(year=year, participant_kind=kind, participant=n.participant,
-                                               form=quota.form, decision_no=decision_no, decided_on=decided_on,
-                                               amount=amount, campaign_id=row.id,
-                                               initiatives=",".join(resting_initiatives(
-                                                   el, n.participant, quota.individual_title))
-                                               if kind == "ca_nhan" else ""))
+                standing = lambda n: (n.rank, -ballots[(n.participant, n.form)].yes)  # noqa: E731
+                amount = int(round(campaign.base_salary * campaign.money[kind] / 1000) * 1000)
+                for _, group in groupby(sorted(passed, key=standing), key=standing):
+                    backed = []
+                    for n in group:
+                        resting = resting_initiatives(el, n.participant, quota.individual_title, taken) \
+                            if kind == "ca_nhan" else []
+                        if resting is not None:
+                            backed.append((n, resting))
+                    if seats and len(backed) > seats:
+                        undecided.append(_tie(quota.form, kind, seats, [n for n, _ in backed], ballots, names))
+                        break
+                    for n, resting in backed[:seats]:
+                        taken |= set(resting)
+                        awards.append(models.Award(year=year, participant_kind=kind, participant=n.participant,
+                                                   form=quota.form, decision_no=decision_no, decided_on=decided_on,
+                                                   amount=amount, campaign_id=row.id,
+                                                   initiatives=",".join(resting)))
+                    seats -= min(seats, len(backed))
         s.add_all(awards)
-        return awards
+        return Decision(awards, undecided)
+
+
+def _tie(form: str, kind: str, seats: int, tied: list, ballots: dict, names: dict[str, str]) -> str:
+    yes = ballots[(tied[0].participant, tied[0].form)].yes
+    who = ", ".join(f"{n.participant} ({names.get(n.participant, n.participant)})" for n in tied)
+    return (f"{form} ({'tập thể' if kind == 'tap_the' else 'cá nhân'}): còn {seats} suất chưa quyết định — {who} "
+            f"bằng thành tích, cùng ưu tiên và cùng {yes} phiếu đồng ý; Hội đồng bỏ phiếu lại giữa những người này "
+            "(cchc emulation vote) rồi quyết định")

@@ -49,7 +49,7 @@ Tính năng: Xét danh hiệu thi đua, hình thức khen thưởng theo Luật 
     Cho một công chức xếp loại "Hoàn thành tốt nhiệm vụ" các năm 2023, 2024, 2025
     Và công chức đó bị kỷ luật "Khiển trách" theo quyết định ngày 01/06/2023
     Khi xét danh hiệu năm 2024
-    Thì công chức đó chưa đủ điều kiện "Lao động tiên tiến" vì "bị kỷ luật trong năm"
+    Thì công chức đó chưa đủ điều kiện "Lao động tiên tiến" vì "đang trong thời hạn kỷ luật: Khiển trách quyết định ngày 01/06/2023"
 
   Kịch bản: Hết thời hạn kỷ luật thì được xét lại
     Cho một công chức xếp loại "Hoàn thành tốt nhiệm vụ" các năm 2023, 2024, 2025

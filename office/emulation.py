@@ -117,6 +117,15 @@ def _level(engine: Engine, c: Campaign, year: int) -> float:
     return rv.CLASS_LEVEL.get(scored.summary.loc[c.unit, "xep_loai"], 1.0) if c.unit in scored.summary.index else 1.0
 
 
+def within_period(c: Campaign, year: int) -> None:
+    """Refuse a year outside the campaign's period, before anything is written: its awards are of its own
+    years, and a review of another year would re-date them or erase them."""
+    if not c.start.year <= year <= c.end.year:
+        span = f"năm {c.start.year}" if c.start.year == c.end.year else f"các năm {c.start.year}–{c.end.year}"
+        raise Refused(f"năm {year} ngoài thời gian của phong trào «{c.id}» ({c.start:%d/%m/%Y} – {c.end:%d/%m/%Y}): "
+                      f"chỉ bình xét, quyết định khen thưởng cho {span}; chưa ghi gì", field="--year")
+
+
 def launch(engine: Engine, c: Campaign) -> int:
     try:
         return rv.launch(engine, c)
@@ -125,12 +134,14 @@ def launch(engine: Engine, c: Campaign) -> int:
 
 
 def register(engine: Engine, c: Campaign, year: int) -> int:
+    within_period(c, year)
     launch(engine, c)
     return rv.register_all(engine, c, year)
 
 
 def nominate(engine: Engine, c: Campaign, year: int) -> rv.Nominations:
     """Score the campaign's year (a write: its run), then rank and record the nominations against the quotas."""
+    within_period(c, year)
     launch(engine, c)
     return rv.nominate(engine, c, year, _level(engine, c, year))
 
@@ -143,6 +154,9 @@ def read_ballots(path: Path) -> rv.Ballots:
     put to the council for one form) → the votes per nominee and form; refused with the row and column."""
     try:
         frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise Refused(f"{path.name}: tệp kết quả bỏ phiếu rỗng — cần dòng tiêu đề «Mã, Hình thức, Phiếu đồng ý» "
+                      "và một dòng cho mỗi người (tập thể) được đề nghị", field="--ballots") from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
         raise Refused(f"{path.name}: không đọc được tệp kết quả bỏ phiếu ({e})", field="--ballots") from None
     columns = [str(col).strip() for col in frame.columns]
@@ -181,7 +195,8 @@ def vote(engine: Engine, c: Campaign, votes: rv.Ballots | dict, members: int, pr
         raise Refused(str(e), field="--ballots") from None
 
 
-def decide(engine: Engine, c: Campaign, year: int, decision_no: str = "") -> list[models.Award]:
+def decide(engine: Engine, c: Campaign, year: int, decision_no: str = "") -> rv.Decision:
+    within_period(c, year)
     try:
         return rv.decide(engine, c, year, decision_no or "…/QĐ-UBND", date(year, 12, 20))
     except ValueError as e:
@@ -196,10 +211,12 @@ class Council:
 
 
 def review(engine: Engine, c: Campaign, year: int, votes: rv.Ballots | dict | None, council: Council,
-           decision_no: str, fmt: str, out: Path) -> list[Path]:
+           decision_no: str, fmt: str, out: Path) -> rv.Decision:
     """Every step of the review, in order, and its documents. Without ballots, every member present or
     writing votes yes for each nominee and form inside the quota (a rehearsal the office then replaces).
-    A council short of its quorum is refused before anything is written."""
+    A council short of its quorum, or a year outside the campaign's, is refused before anything is written.
+    The paths written, with the seats the decision left to the council (``undecided``)."""
+    within_period(c, year)
     try:
         rv.check_session(council.members, council.present, council.written,
                          votes.source if isinstance(votes, rv.Ballots) else "Hội đồng")
@@ -215,8 +232,9 @@ def review(engine: Engine, c: Campaign, year: int, votes: rv.Ballots | dict | No
                  for code, r in frame[frame["within_quota"]].iterrows()}
     voted_on = date(year, 12, 10)
     vote(engine, c, votes, council.members, council.present, council.written, voted_on)
-    decide(engine, c, year, decision_no)
-    return [write(doc, out, name, fmt) for name, doc in review_documents(engine, c, year)]
+    decision = decide(engine, c, year, decision_no)
+    return rv.Decision([write(doc, out, name, fmt) for name, doc in review_documents(engine, c, year)],
+                       decision.undecided)
 
 
 def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, Document]]:

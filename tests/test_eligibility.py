@@ -213,7 +213,13 @@ def test_a_closed_discipline_case_no_longer_blocks_and_a_discipline_lasts_its_pe
         ["D", 2022, "Khiển trách", "Đã quyết định", "3/QĐ-SKHCN", "10/01/2022"]]))
     assert not held(engine, 2022, "D", "lao_dong_tien_tien")
     assert not held(engine, 2023, "D", "lao_dong_tien_tien")
-    assert "bị kỷ luật trong năm" in eligibility(engine, 2023).reasons("D")["lao_dong_tien_tien"][0]
+    assert "bị kỷ luật trong năm" in eligibility(engine, 2022).reasons("D")["lao_dong_tien_tien"][0]
+    # In 2023 it is a discipline of 2022 still in force, told with its form, date, period and source.
+    why = eligibility(engine, 2023).reasons("D")["lao_dong_tien_tien"][0]
+    assert why.startswith("đang trong thời hạn kỷ luật: Khiển trách quyết định ngày 10/01/2022 (thời hạn 12 tháng), "
+                          "còn hiệu lực trong năm 2023")
+    assert "NĐ 152/2025/NĐ-CP Điều 4" in why and "chưa được xác nhận [NC]" in why
+    assert "quy định áp dụng cho năm 2023 chưa được đối chiếu" in why  # the decree is in force from 01/07/2025
     assert held(engine, 2024, "D", "lao_dong_tien_tien")
 
 
@@ -307,3 +313,168 @@ def test_eligibility_of_a_province_without_a_unit_coded_snv(tmp_path):
     done = cchc("emulation", "eligibility", "--year", "2025", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Số người đủ điều kiện năm 2025" in done.stdout
+
+
+def test_a_member_disciplined_in_the_year_does_not_complete_tasks_in_the_collective(engine, tmp_path):
+    """V0 was reprimanded in 2024 though the stored rating says excellent: discipline makes the year's rating
+    Không hoàn thành nhiệm vụ, so the division has not 100% of members completing tasks — no Tập thể lao động
+    xuất sắc, and the reason says why."""
+    from emulation.review import collective_inputs
+    from rules.evaluate import evaluate
+    from rules.ruleset import find
+
+    staff(engine, tmp_path, {f"V{i}": ("XXX", "SKHCN-VP") for i in range(4)})
+    ingest_file(engine, write_xlsx(tmp_path / "xep_loai_tap_the.xlsx",
+                                   ["Mã tập thể", "Năm đánh giá", "Mức xếp loại tập thể", "Danh hiệu tập thể"],
+                                   [["SKHCN-VP", 2024, "HTXSNV", None]]))
+    rules = find("danh-hieu-tap-the-2022")
+
+    def judged():
+        frame = collective_inputs(engine, eligibility(engine, 2024), ["SKHCN-VP"], 2024, 2.0)
+        return frame, evaluate(rules, frame)
+
+    frame, result = judged()
+    assert result.env["tap_the_lao_dong_xuat_sac"][0] == 1
+    ingest_file(engine, write_xlsx(tmp_path / "ky_luat.xlsx", DISCIPLINE_HEADERS, [
+        ["V0", 2024, "Khiển trách", "Đã quyết định", "4/QĐ-SKHCN", "15/03/2024"]]))
+    frame, result = judged()
+    assert frame.loc["SKHCN-VP", "so_hoan_thanh_nv"] == 3 and frame.loc["SKHCN-VP", "so_ky_luat_trong_nam"] == 1
+    assert result.env["tap_the_lao_dong_xuat_sac"][0] == 0
+    assert any("1 thành viên bị kỷ luật trong năm" in r
+               for r in result.reasons("SKHCN-VP", "tap_the_lao_dong_xuat_sac"))
+
+
+def test_a_campaigns_bang_khen_asks_its_own_two_years_of_a_collective(engine, tmp_path):
+    """The seed-004 plan aims its Bằng khen at Tập thể lao động xuất sắc; one such year is not the two
+    consecutive years the Bằng khen itself asks (Luật TĐKT 2022 Đ.74): the division is not nominated until
+    its year before is excellent too."""
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    c = load_campaign("skhcn-ninh-thuan-2024")
+    assert c.award_forms[0].own_title("tap_the") == "bang_khen_tap_the"
+    staff(engine, tmp_path, {f"V{i}": ("XXX", "SKHCN-VP") for i in range(4)})
+    headers = ["Mã tập thể", "Năm đánh giá", "Mức xếp loại tập thể", "Danh hiệu tập thể"]
+    ingest_file(engine, write_xlsx(tmp_path / "tt1.xlsx", headers, [["SKHCN-VP", 2023, "HTTNV", None],
+                                                                     ["SKHCN-VP", 2024, "HTXSNV", None]]))
+    rv.launch(engine, c)
+    assert rv.nominate(engine, c, 2024, 4.0).collectives.empty
+    ingest_file(engine, write_xlsx(tmp_path / "tt2.xlsx", headers, [["SKHCN-VP", 2023, "HTXSNV", None]]))
+    assert list(rv.nominate(engine, c, 2024, 4.0).collectives.index) == ["SKHCN-VP"]
+
+
+def test_an_initiative_backing_an_award_of_the_same_year_backs_nothing_else(engine, tmp_path):
+    """SK-A backs a Giấy khen recorded for 2024: it no longer makes A (rated good) Chiến sĩ thi đua cơ sở of
+    2024; an initiative recorded under the Chiến sĩ thi đua cơ sở it backs still counts for that title."""
+    staff(engine, tmp_path, {"A": ("TTT", "SKHCN-VP"), "B": ("TTT", "SKHCN-VP")})
+    ingest_file(engine, write_xlsx(tmp_path / "sang_kien.xlsx", INITIATIVE_HEADERS, [
+        ["SK-A", "Sáng kiến của A", "A", 2024, "Cơ sở"], ["SK-B", "Sáng kiến của B", "B", 2024, "Cơ sở"]]))
+    assert held(engine, 2024, "A", "chien_si_thi_dua_co_so") and held(engine, 2024, "B", "chien_si_thi_dua_co_so")
+    ingest_file(engine, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "A", "Giấy khen", 2024, "50/QĐ-SKHCN", "10/06/2024", "SKHCN", "SK-A"],
+        ["Cá nhân", "B", "Chiến sĩ thi đua cơ sở", 2024, "51/QĐ-SKHCN", "20/12/2024", "SKHCN", "SK-B"]]))
+    assert not held(engine, 2024, "A", "chien_si_thi_dua_co_so")
+    assert held(engine, 2024, "B", "chien_si_thi_dua_co_so")
+
+
+def test_one_initiative_backs_one_form_of_a_campaigns_decision(engine, tmp_path):
+    """B1's provincial initiative is the basis both of Chiến sĩ thi đua cấp tỉnh and (rated good in 2024) of
+    the Chiến sĩ thi đua cơ sở a Giấy khen of the same campaign rests on: the decision gives the first form
+    only, and no two awards rest on SKP."""
+    from datetime import date
+
+    import yaml
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    plan = yaml.safe_load(open("emulation/campaigns/skhcn-ninh-thuan-2024.yaml", encoding="utf-8"))
+    plan.update(id="hai-hinh-thuc", award_forms=[
+        {"form": "Chiến sĩ thi đua cấp tỉnh", "collectives": 0, "individuals": 1,
+         "individual_title": "chien_si_thi_dua_cap_tinh", "collective_title": "tap_the_lao_dong_xuat_sac"},
+        {"form": "Giấy khen của Giám đốc Sở", "collectives": 0, "individuals": 1,
+         "individual_title": "chien_si_thi_dua_co_so", "collective_title": "tap_the_lao_dong_tien_tien"}])
+    path = tmp_path / "hai-hinh-thuc.yaml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    c = load_campaign(str(path))
+    staff(engine, tmp_path, {"B1": ("XXT", "SKHCN-VP")})
+    ingest_file(engine, write_xlsx(tmp_path / "sang_kien.xlsx", INITIATIVE_HEADERS, [
+        ["SKP", "Sáng kiến cấp tỉnh", "B1", 2024, "Tỉnh"]]))
+    rv.launch(engine, c)
+    nominated = rv.nominate(engine, c, 2024, 4.0).individuals
+    assert sorted(nominated["form"]) == ["chien_si_thi_dua_cap_tinh", "chien_si_thi_dua_co_so"]
+    rv.record_votes(engine, c, {("B1", f): 10 for f in nominated["form"]}, 10, 10, 0, date(2024, 12, 10))
+    for _ in range(2):  # decided again, the same: the campaign's own awards do not take its initiatives
+        awards = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+        assert [(a.form, a.initiatives) for a in awards] == [("Chiến sĩ thi đua cấp tỉnh", "SKP")]
+
+
+def test_a_year_outside_the_campaigns_period_is_refused_and_nothing_written(engine, tmp_path):
+    """The seed-004 campaign runs in 2024: a review for 2025 would erase its 2024 awards, a decision for 2023
+    re-date them before its launch. Both are refused, exit 1, the store as it was."""
+    from cli_runner import cchc
+    from helpers import snapshot
+
+    staff(engine, tmp_path, {f"V{i}": ("XXX", "SKHCN-VP") for i in range(4)})
+    done = cchc("emulation", "review", "skhcn-ninh-thuan-2024", "--out", tmp_path / "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    before = snapshot(engine)
+    for command, year in (("decide", 2023), ("review", 2025), ("nominate", 2025)):
+        done = cchc("emulation", command, "skhcn-ninh-thuan-2024", "--year", year, cwd=tmp_path)
+        assert done.returncode == 1, (command, done.stdout, done.stderr)
+        assert f"năm {year} ngoài thời gian của phong trào «skhcn-ninh-thuan-2024»" in " ".join(
+            (done.stdout + done.stderr).split())
+        assert snapshot(engine) == before
+
+
+def test_an_empty_ballot_file_is_refused_by_name(tmp_path):
+    from cli_runner import cchc
+
+    cchc("ingest", units_file(tmp_path), cwd=tmp_path)
+    (tmp_path / "rong.csv").write_text("", encoding="utf-8")
+    done = cchc("emulation", "vote", "skhcn-ninh-thuan-2024", "--ballots", tmp_path / "rong.csv", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "rong.csv: tệp kết quả bỏ phiếu rỗng" in " ".join((done.stdout + done.stderr).split())
+
+
+def test_a_past_years_collective_counts_its_members_of_that_year(engine, tmp_path):
+    """M was rated Không hoàn thành nhiệm vụ in SKHCN's office in 2024 and works in the Department of Justice
+    in 2025: the office's 2024 figures count M, the unit on the 2024 rating, not the unit of today."""
+    from emulation.review import collective_inputs
+
+    years = (2022, 2023, 2024, 2025)
+    staff(engine, tmp_path, {**{f"V{i}": ("XXXX", "SKHCN-VP") for i in range(4)}, "M": ("TTKT", "SKHCN-VP>STP")},
+          years=years)
+    el = eligibility(engine, 2024)
+    assert el.table().loc["M", "unit"] == "STP"  # where M is today
+    frame = collective_inputs(engine, el, ["SKHCN-VP"], 2024, 4.0)
+    assert frame.loc["SKHCN-VP", "so_thanh_vien"] == 5 and frame.loc["SKHCN-VP", "so_hoan_thanh_nv"] == 4
+
+
+def test_a_tie_at_the_last_seat_is_left_to_the_council(engine, tmp_path):
+    """Two women, equal achievements, equal votes, one seat: no code or name parts them — the seat stays
+    undecided and says who is tied; once the council votes again, the decision follows its votes."""
+    from datetime import date
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    ingest_file(engine, units_file(tmp_path))
+    rows = [[code, name, gender, "", "Công chức", "Chuyên viên", "SKHCN-VP", str(y), RATING["X"]]
+            for code, name, gender in (("W2", "Phạm Thị Lan", "Nữ"), ("W1", "Nguyễn Thị Xuân", "Nữ"),
+                                       ("V3", "Trần Văn Thu", "Nam")) for y in (2022, 2023, 2024)]
+    ingest_file(engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, rows))
+    c = load_campaign("skhcn-ninh-thuan-2024")
+    rv.launch(engine, c)
+    nominated = rv.nominate(engine, c, 2024, 4.0).individuals
+    inside = sorted(nominated[nominated["within_quota"]].index)
+    assert inside == ["W1", "W2"]
+    form = nominated["form"].iloc[0]
+    rv.record_votes(engine, c, {("W1", form): 8, ("W2", form): 8}, 9, 8, 1, date(2024, 12, 10))
+    decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+    assert [a for a in decision if a.participant_kind == "ca_nhan"] == []
+    assert len(decision.undecided) == 1
+    assert "còn 1 suất chưa quyết định — W1 (Nguyễn Thị Xuân), W2 (Phạm Thị Lan)" in decision.undecided[0]
+    rv.record_votes(engine, c, {("W1", form): 7, ("W2", form): 9}, 9, 8, 1, date(2024, 12, 12))
+    decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+    assert [a.participant for a in decision if a.participant_kind == "ca_nhan"] == ["W2"] and not decision.undecided
