@@ -890,9 +890,15 @@ def test_headers_marked_and_columns_for_people_are_read_as_the_template_s(engine
                       [["SNV", "Sở Nội vụ", "Sở, ban, ngành", "TINH", "đổi tên từ 01/03"]])
     assert [w.message for w in ingest_file(engine, units).warnings] == [
         "cột «Ghi chú» không thuộc mẫu Danh mục đơn vị: không đọc"]
+    # a column of the sheet's own, far from every column of the template, is left out with a warning («Số điện
+    # thoại», a «Column1» holding something); one near a column the file lacks is a header mistyped: refused
     rows[0][6] = "x"
-    problems = refused_text(engine, write_csv(tmp_path / "so_lieu_2.csv", headers, rows))
-    assert "so_lieu_2.csv, dòng 1, cột «Column1»: cột «Column1» không thuộc mẫu" in problems
+    kept = ingest_file(engine, write_csv(tmp_path / "so_lieu_2.csv", headers, rows))
+    assert [w.message for w in kept.warnings] == ["cột «Column1» không thuộc mẫu Số liệu chỉ tiêu: không đọc"]
+    typed = ["STT", "Mã đơn vị", "Kỳ báo cáo", "Mã chỉ tiêu", "Giá trị", "Tai lieu kiem chng"]
+    problems = refused_text(engine, write_csv(tmp_path / "so_lieu_3.csv", typed, [r[:5] + ["a"] for r in rows]))
+    assert "so_lieu_3.csv, dòng 1, cột «Tai lieu kiem chng»: cột «Tai lieu kiem chng» không thuộc mẫu Số liệu chỉ " \
+           "tiêu (có phải «Tài liệu kiểm chứng»?)" in problems, problems
 
 
 def test_an_sql_export_s_null_an_english_total_and_dotted_days(engine, tmp_path):
@@ -956,3 +962,18 @@ def test_rows_hidden_by_a_filter_are_read_and_said(engine, tmp_path):
     wb.save(tmp_path / "so_lieu.xlsx")
     result = ingest_file(engine, tmp_path / "so_lieu.xlsx")
     assert result.rows == 3 and "dòng 3, 4 đang ẩn trên trang (lọc hoặc ẩn dòng) vẫn được đọc" in result.notes
+
+
+def test_a_header_with_its_hint_and_the_sheet_s_own_columns_are_read_as_the_template_s(engine, tmp_path):
+    """«Ngày sinh (dd/mm/yyyy)» is the template's «Ngày sinh»; «Số điện thoại» and «Trình độ chuyên môn», kept by
+    the office for itself, are left out with a warning: they had refused the whole file."""
+    ingest_file(engine, units_file(tmp_path))
+    headers = [h + " (dd/mm/yyyy)" if h == "Ngày sinh" else h for h in PEOPLE_HEADERS]
+    result = ingest_file(engine, write_csv(tmp_path / "can_bo.csv", headers + ["Số điện thoại", "Trình độ chuyên môn"], [
+        ["CB1", "Lò Văn Hải", "Nam", "16/08/1984", "Công chức", "Chuyên viên", "STP", "2024", "HTTNV", "0912345678",
+         "Thạc sĩ"]]))
+    assert result.rows == 1 and [w.message for w in result.warnings] == [
+        "cột «Số điện thoại» không thuộc mẫu Cán bộ, công chức, viên chức và xếp loại hằng năm: không đọc",
+        "cột «Trình độ chuyên môn» không thuộc mẫu Cán bộ, công chức, viên chức và xếp loại hằng năm: không đọc"]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT birth_date FROM person")).scalar() in ("1984-08-16", date(1984, 8, 16))

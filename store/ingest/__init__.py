@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ from store import calendar, models, outbox
 from store.db import serialize_writes
 from store.ingest import (awards, dossiers, facts, findings, narratives, people, proceedings, streamed, submissions,
                           units)
-from store.ingest.columns import header_key, map_distinct, row_numbers
+from store.ingest.columns import Column, header_key, map_distinct, row_numbers
 from store.ingest.kind import Context, Kind
 from store.ingest.limits import sized
 from store.ingest.problems import Collector, IngestError, Problem
@@ -71,23 +72,34 @@ def read_table(path: Path, kind: str | None = None) -> pd.DataFrame:
 FREE_NOTES = frozenset({"ghi chu", "chu thich", "dien giai", "note", "notes", "remarks"})
 
 
+# A hint of how to write a column, after its header: «Ngày sinh (dd/mm/yyyy)», «Năm (4 chữ số)»
+_HINTED = re.compile(r"\s*\([^()]*\)\s*$")
+
+
 def _header_map(kind: Kind, headers: list[str], out: Collector, empty: frozenset[str] = frozenset()) -> dict[str, str]:
     """File header → field; wrong, missing or repeated headers are problems of the header row. A column the kind
-    does not read is left out with a warning when it is a note for people («Ghi chú») or holds nothing (``empty``:
-    Excel's «Column1» of a table); any other is refused, as a header mistyped would lose its data."""
+    does not read is left out with a warning («Ghi chú», «Số điện thoại», Excel's empty «Column1»), unless its
+    header is near one of the kind's columns the file lacks: a header mistyped, whose data would be lost."""
     by_fold = {header_key(c.header): c for c in kind.columns}
+
+    def column_of(header) -> Column | None:
+        return by_fold.get(header_key(header)) or by_fold.get(header_key(_HINTED.sub("", str(header))))
+
+    given = {col.header for h in headers if (col := column_of(h)) is not None}
+    lacking = {header_key(c.header): c.header for c in kind.columns if c.header not in given}  # compared folded
     mapping, seen = {}, set()
     numbering = row_numbers(headers)
     for j, header in enumerate(headers):
         if j in numbering:  # «STT»: no field of any kind
             continue
-        col = by_fold.get(header_key(header))
-        if col is None and (header_key(header) in FREE_NOTES or header in empty):
+        col = column_of(header)
+        near = [lacking[k] for k in difflib.get_close_matches(header_key(header), lacking, n=1, cutoff=0.6)] \
+            if col is None else []
+        if col is None and (header_key(header) in FREE_NOTES or header in empty or not near):
             out.warn(f"cột «{header}» không thuộc mẫu {kind.title}: không đọc", column=str(header))
         elif col is None:
-            near = difflib.get_close_matches(str(header), kind.headers, n=1, cutoff=0.6)
-            hint = f" (có phải «{near[0]}»?)" if near else ""
-            out.add(f"cột «{header}» không thuộc mẫu {kind.title}{hint}", row=out.header_row, column=str(header))
+            out.add(f"cột «{header}» không thuộc mẫu {kind.title} (có phải «{near[0]}»?)", row=out.header_row,
+                    column=str(header))
         elif col.header in seen:
             out.add(f"cột «{col.header}» xuất hiện hai lần", row=out.header_row, column=str(header))
         else:
