@@ -594,3 +594,30 @@ def test_a_discipline_form_the_law_does_not_give_the_person_s_kind_of_staff_is_r
         "Đ.52: Khiển trách, Cảnh cáo, Cách chức, Buộc thôi việc); «CB5» là viên chức",
         "kl.xlsx, dòng 3, cột «Hình thức kỷ luật»: «Bãi nhiệm» không phải hình thức kỷ luật công chức (Luật Cán bộ, công "
         "chức Đ.79: Khiển trách, Cảnh cáo, Hạ bậc lương, Giáng chức, Cách chức, Buộc thôi việc); «CB1» là công chức"]
+
+
+def test_a_rating_above_khtnv_for_a_year_of_discipline_is_said_whichever_file_comes_first(staffed, tmp_path):
+    """A person disciplined in the year is rated Không hoàn thành nhiệm vụ: a rating above it for that year lands,
+    its rows named, from the ratings file or the discipline file, whichever comes second."""
+    headers = ["Mã cán bộ", "Năm", "Hình thức kỷ luật", "Trạng thái", "Số quyết định", "Ngày quyết định"]
+    later = ingest_file(staffed, write_xlsx(tmp_path / "kl.xlsx", headers, [
+        ["CB2", 2024, "Khiển trách", "Đã quyết định", "12/QĐ-SKHCN", "10/06/2024"],
+        ["CB1", 2024, "Khiển trách", "Đang xem xét", None, None]]))
+    assert [(w.column, w.message.split(":")[0]) for w in later.warnings] == [("Mã cán bộ", "dòng 2")]
+    assert "xếp loại Không hoàn thành nhiệm vụ" in later.warnings[0].message
+    again = ingest_file(staffed, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB2", "Lê Thị Bình", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2023", "HTTNV"],
+        ["CB2", "Lê Thị Bình", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2024", "HTTNV"]]))
+    assert [(w.column, w.message.split(":")[0]) for w in again.warnings] == [("Xếp loại", "dòng 3")]
+    quiet = ingest_file(staffed, write_csv(tmp_path / "can_bo_2.csv", PEOPLE_HEADERS, [
+        ["CB2", "Lê Thị Bình", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", "2024", "KHTNV"]]))
+    assert quiet.warnings == []
+
+
+def test_a_birth_a_century_before_the_year_rated_is_refused(any_engine, tmp_path):
+    """01/01/1900, an Excel date cell that lost its format, had landed for a person rated in 2024 at 124."""
+    ingest_file(any_engine, units_file(tmp_path))
+    problems = refused(any_engine, write_csv(tmp_path / "cb.csv", PEOPLE_HEADERS, [
+        ["CB30", "Lò Văn Ba", "Nam", "01/01/1900", "Công chức", "Chuyên viên", "STP", "2024", "HTTNV"]]))
+    assert problems == ["cb.csv, dòng 2, cột «Ngày sinh»: sinh ngày 01/01/1900 thì năm 2024 đã 124 tuổi: ngày sinh có "
+                        "sai? (ô ngày mất định dạng trong Excel đọc ra các ngày đầu năm 1900)"]

@@ -26,6 +26,9 @@ CATEGORIES = {"can_bo": "Cán bộ", "cong_chuc": "Công chức", "vien_chuc": "
 # The youngest a person may be in a year they are rated: cán bộ, công chức, viên chức from 18 (Luật Cán bộ, công
 # chức Đ.36; Luật Viên chức Đ.22), a worker from 15 (Bộ luật Lao động Đ.3).
 LEAST_AGE = {"can_bo": 18, "cong_chuc": 18, "vien_chuc": 18, "nguoi_lao_dong": 15}
+# Past this age in a year rated, a birth is a slip (01/01/1900 is an Excel date cell that lost its format), not a
+# person at work: a bound of this system, not of the law, far above the retirement ages (Bộ luật Lao động Đ.169).
+OLDEST_AGE = 80
 AGE_SOURCE = {"can_bo": "từ đủ 18 tuổi (Luật Cán bộ, công chức)", "cong_chuc": "từ đủ 18 tuổi (Luật Cán bộ, công chức)",
               "vien_chuc": "từ đủ 18 tuổi (Luật Viên chức)", "nguoi_lao_dong": "từ đủ 15 tuổi (Bộ luật Lao động)"}
 DISCIPLINE_FORMS = {
@@ -79,6 +82,57 @@ def check_people(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
                  lambda pos: f"sinh ngày {frame['birth_date'].iat[pos]:%d/%m/%Y}, năm {int(frame['year'].iat[pos])} "
                              f"{_too_young(frame['category'].iat[pos])}", pd.Series(range(len(frame)), index=frame.index))
         _stored_years_too_young(ctx, frame, out)
+        out.rows(age.gt(OLDEST_AGE), "Ngày sinh",
+                 lambda pos: f"sinh ngày {frame['birth_date'].iat[pos]:%d/%m/%Y} thì năm {int(frame['year'].iat[pos])} "
+                             f"đã {int(age.iat[pos])} tuổi: ngày sinh có sai? (ô ngày mất định dạng trong Excel đọc ra "
+                             "các ngày đầu năm 1900)", pd.Series(range(len(frame)), index=frame.index))
+    _rated_though_disciplined(ctx, frame, out)
+
+
+DISCIPLINED_RATED = "người bị kỷ luật (đã quyết định) trong năm đánh giá xếp loại Không hoàn thành nhiệm vụ"
+
+
+def _disciplined_though_rated(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """``_rated_though_disciplined`` the other way: a discipline decided in a year the person's stored rating is
+    above Không hoàn thành nhiệm vụ."""
+    days = frame["decided_on"] if pd.api.types.is_datetime64_any_dtype(frame.get("decided_on")) else None
+    decided = frame["status"].eq("da_quyet_dinh") & frame["year"].notna()
+    if not decided.any():
+        return
+    R, P = models.StaffRating, models.Person
+    with ctx.reading() as s:
+        rated = {(who, year) for who, year, _ in in_slices(
+            sorted(set(frame.loc[decided, "person"])), lambda part: s.execute(
+                select(P.code, R.year, R.rating).join(P, P.id == R.person_id)
+                .where(P.code.in_(part), R.rating != "KHTNV")).all())}
+    rows = []
+    for pos in np.flatnonzero(decided.to_numpy()):
+        day = days.iat[pos] if days is not None else pd.NaT
+        if (frame["person"].iat[pos], day.year if pd.notna(day) else int(frame["year"].iat[pos])) in rated:
+            rows.append(out.row_of(pos))
+    if rows:
+        out.warn(DISCIPLINED_RATED + " (xếp loại đã lưu cao hơn cho năm bị kỷ luật); kiểm tra lại xếp loại hoặc kỷ luật",
+                 "Mã cán bộ", rows)
+
+
+def _rated_though_disciplined(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A rating above Không hoàn thành nhiệm vụ for a year the person was disciplined in (decided that year): a
+    person disciplined in the year is rated Không hoàn thành nhiệm vụ. Said, not refused: the office checks which of
+    the two records is right; the discipline file says the same the other way."""
+    rated = frame["rating"].notna() & frame["rating"].ne("KHTNV") & frame["year"].notna()
+    if not rated.any():
+        return
+    D, P = models.Discipline, models.Person
+    with ctx.reading() as s:
+        decided = {(who, day.year if day else year) for who, year, day in in_slices(
+            sorted(set(frame.loc[rated, "person"])), lambda part: s.execute(
+                select(P.code, D.year, D.decided_on).join(P, P.id == D.person_id)
+                .where(P.code.in_(part), D.status == "da_quyet_dinh")).all())}
+    rows = [out.row_of(pos) for pos in np.flatnonzero(rated.to_numpy())
+            if (frame["person"].iat[pos], int(frame["year"].iat[pos])) in decided]
+    if rows:  # one warning for the file: a year's list may hold many
+        out.warn(DISCIPLINED_RATED + " (các dòng này xếp loại cao hơn cho năm người đó bị kỷ luật); kiểm tra lại xếp "
+                 "loại hoặc kỷ luật", "Xếp loại", rows)
 
 
 def _too_young(category: str) -> str:
@@ -214,6 +268,7 @@ def _decision_year(frame: pd.DataFrame) -> pd.Series:
 def check_disciplines(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_people(frame, out, "Mã cán bộ")
     _forms_of_category(ctx, frame, out)
+    _disciplined_though_rated(ctx, frame, out)
     decided = frame["status"].eq("da_quyet_dinh")
     out.rows(decided & frame["decision_no"].eq(""), "Số quyết định", "kỷ luật đã quyết định phải có số quyết định")
     numbered = frame[frame["decision_no"].ne("")]
