@@ -621,3 +621,12 @@ def test_a_birth_a_century_before_the_year_rated_is_refused(any_engine, tmp_path
         ["CB30", "Lò Văn Ba", "Nam", "01/01/1900", "Công chức", "Chuyên viên", "STP", "2024", "HTTNV"]]))
     assert problems == ["cb.csv, dòng 2, cột «Ngày sinh»: sinh ngày 01/01/1900 thì năm 2024 đã 124 tuổi: ngày sinh có "
                         "sai? (ô ngày mất định dạng trong Excel đọc ra các ngày đầu năm 1900)"]
+
+
+def test_a_staff_code_given_to_someone_else_is_said(staffed, tmp_path):
+    """CB2 (Lê Thị Bình, Nữ) sent as Nguyễn Văn Cường, Nam: a code reused, whose earlier years would pass to him."""
+    result = ingest_file(staffed, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [
+        ["CB2", "Nguyễn Văn Cường", "Nam", "12/12/1999", "Viên chức", "Chuyên viên", "STP", "2024", "HTNV"],
+        ["CB1", "NGUYỄN VĂN AN", "Nam", "", "Công chức", "Chuyên viên", "STP", "2024", "HTXSNV"]]))
+    [warning] = result.warnings
+    assert warning.message.startswith("dòng 2: mã cán bộ đã có của người khác («CB2» là Lê Thị Bình)"), warning

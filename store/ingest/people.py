@@ -87,6 +87,36 @@ def check_people(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
                              f"đã {int(age.iat[pos])} tuổi: ngày sinh có sai? (ô ngày mất định dạng trong Excel đọc ra "
                              "các ngày đầu năm 1900)", pd.Series(range(len(frame)), index=frame.index))
     _rated_though_disciplined(ctx, frame, out)
+    _code_of_another(ctx, frame, out)
+
+
+def _code_of_another(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A stored code given now with another name and another gender or birth: a code reused for someone else, whose
+    earlier years' ratings, discipline and titles would pass to them. Said, not refused: all three may be corrected
+    at once; the office checks."""
+    stored_codes = sorted(set(frame["person"]) & set(ctx.people))
+    if not stored_codes:
+        return
+    P = models.Person
+    with ctx.reading() as s:
+        stored = {code: (name, gender, born) for code, name, gender, born in in_slices(stored_codes, lambda part: s.execute(
+            select(P.code, P.full_name, P.gender, P.birth_date).where(P.code.in_(part))).all())}
+    births = frame["birth_date"] if pd.api.types.is_datetime64_any_dtype(frame["birth_date"]) else None
+    rows, said = [], []
+    for pos, (code, name, gender) in enumerate(zip(frame["person"], frame["name"], frame["gender"])):
+        if code not in stored:
+            continue
+        was_name, was_gender, was_born = stored[code]
+        born = births.iat[pos] if births is not None else pd.NaT
+        other_birth = was_born is not None and pd.notna(born) and born.date() != was_born
+        if fold(name) != fold(was_name) and (gender != was_gender or other_birth):
+            rows.append(out.row_of(pos))
+            if len(said) < 3:
+                said.append(f"«{code}» là {was_name}{f', sinh {was_born:%d/%m/%Y}' if was_born else ''}")
+    if rows:
+        out.warn(f"mã cán bộ đã có của người khác ({'; '.join(said)}): dòng này ghi tên, giới tính hoặc ngày sinh khác "
+                 "hẳn; nếu là người khác, hãy đặt mã mới (xếp loại, kỷ luật, danh hiệu các năm trước đi theo mã)",
+                 "Mã cán bộ", rows)
 
 
 DISCIPLINED_RATED = "người bị kỷ luật (đã quyết định) trong năm đánh giá xếp loại Không hoàn thành nhiệm vụ"
