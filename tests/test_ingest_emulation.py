@@ -630,3 +630,11 @@ def test_a_staff_code_given_to_someone_else_is_said(staffed, tmp_path):
         ["CB1", "NGUYỄN VĂN AN", "Nam", "", "Công chức", "Chuyên viên", "STP", "2024", "HTXSNV"]]))
     [warning] = result.warnings
     assert warning.message.startswith("dòng 2: mã cán bộ đã có của người khác («CB2» là Lê Thị Bình)"), warning
+
+
+def test_a_cstdcs_on_a_good_rating_without_an_initiative_is_said(staffed, tmp_path):
+    result = ingest_file(staffed, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "CSTĐCS", 2024, "5/QĐ-SKHCN", "20/12/2024", "SKHCN", None],
+        ["Cá nhân", "CB1", "CSTĐCS", 2024, "6/QĐ-STP", "20/12/2024", "STP", None]]))
+    [warning] = result.warnings  # CB2 is rated «tốt» in 2024, CB1 «xuất sắc»
+    assert warning.message.startswith("dòng 2: Chiến sĩ thi đua cơ sở cho người xếp loại Hoàn thành tốt nhiệm vụ"), warning

@@ -288,6 +288,15 @@ def _check_ratings_held(ctx: Context, frame: pd.DataFrame, out: Collector) -> No
             label = FORMS[kind].get(form, form)
             out.add(f"{label} năm {int(year)} cần xếp loại từ «{RATINGS[needs[-1]]}» trở lên, mà «{who}» được xếp loại "
                     f"«{RATINGS[rating]}» năm đó: sửa một trong hai", out.row_of(pos), "Danh hiệu, hình thức khen thưởng")
+    # Chiến sĩ thi đua cơ sở rests on an excellent rating, or on an initiative or a topic (Luật TĐKT 2022 Đ.23): one
+    # rated «tốt» with no initiative named may rest on a topic this store does not link to the decision
+    plain = [out.row_of(pos) for pos, (kind, who, form, year, named) in enumerate(zip(
+        frame["kind"], frame["participant"], frame["form"], frame["year"], frame["initiatives"]))
+        if form == "chien_si_thi_dua_co_so" and not named and year == year and people.get((who, int(year))) == "HTTNV"]
+    if plain:
+        out.warn("Chiến sĩ thi đua cơ sở cho người xếp loại Hoàn thành tốt nhiệm vụ mà không ghi sáng kiến làm căn cứ: "
+                 "xét theo xếp loại thì cần Hoàn thành xuất sắc nhiệm vụ (Luật TĐKT 2022 Đ.23); ghi sáng kiến, hoặc kiểm "
+                 "tra đề tài đã nghiệm thu", "Sáng kiến làm căn cứ", plain)
 
 
 def _check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
