@@ -184,6 +184,14 @@ def disciplines_frame(spec: DemoSpec, people: pd.DataFrame, rng: np.random.Gener
                                        "Ngày quyết định"])
 
 
+def rated_as_disciplined(people: pd.DataFrame, disciplines: pd.DataFrame) -> pd.DataFrame:
+    """A person disciplined (decided) in a year is rated Không hoàn thành nhiệm vụ for it: the demo's ratings say so."""
+    decided = disciplines[disciplines["Trạng thái"] == "Đã quyết định"]
+    keys = set(zip(decided["Mã cán bộ"], decided["Năm"]))
+    hit = [(code, year) in keys for code, year in zip(people["Mã cán bộ"], people["Năm đánh giá"])]
+    return people.assign(**{"Xếp loại": people["Xếp loại"].mask(hit, "Không hoàn thành nhiệm vụ")})
+
+
 # The share of the year's activity inside each reported period's window.
 PERIOD_SHARE = {"Q1": 0.25, "6T": 0.5, "Q3": 0.25, "9T": 0.75, "NAM": 1.0}
 
@@ -475,7 +483,10 @@ def generate(folder: Path, spec: DemoSpec = DemoSpec(), step=lambda what: None) 
     step("sáng kiến")
     _xlsx(initiatives_frame(people, rng), files.initiatives)
     step("kỷ luật")
-    _xlsx(disciplines_frame(spec, people, rng), files.disciplines)
+    disciplines = disciplines_frame(spec, people, rng)
+    _xlsx(disciplines, files.disciplines)
+    people = rated_as_disciplined(people, disciplines)  # drawn after the discipline; no draw follows from it
+    people.to_csv(files.people, index=False, encoding="utf-8-sig")
     step("số liệu các kỳ")
     _xlsx(facts_frame(spec, units, people, rng), files.facts)
     if not spec.past_years:  # else written with the past years' (nothing after this draws from ``rng``)
