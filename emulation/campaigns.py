@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -14,6 +15,7 @@ import yaml
 from reports import documents as docs
 
 CAMPAIGNS = Path(__file__).with_name("campaigns")
+REWARDS = Path(__file__).with_name("rewards.yaml")
 
 
 # Award forms, by the words of their name, whose own conditions are a title of the individual or collective rule
@@ -38,6 +40,7 @@ class AwardQuota:
     # threshold in emulation/thresholds.yaml (co_thi_dua_tinh: ≥ 80%). Without one, a form's nominations go
     # under the title they rest on; two forms resting on one title get codes made from their names.
     code: str = ""
+    money: dict[str, float] | None = None  # this form's reward per kind, as multiples of the base salary
 
     def title(self, kind: str) -> str:
         """The title a nominee of ``kind`` (ca_nhan | tap_the) must meet for this form."""
@@ -86,11 +89,27 @@ class Campaign:
     base_salary: int
     money: dict[str, float]
 
+    def multiple(self, quota: AwardQuota, kind: str) -> float:
+        """The reward of ``quota`` for ``kind`` as a multiple of the base salary: the form's own in the campaign
+        file, else the law's for what the form is (``rewards.yaml``), else the campaign's per kind."""
+        if quota.money and kind in quota.money:
+            return float(quota.money[kind])
+        by_law = rewards()
+        for key in (quota.own_title(kind), quota.code):
+            if key in by_law:
+                return float(by_law[key])
+        return float(self.money[kind])
+
     def plan(self, unit_name: str) -> docs.CampaignPlan:
         return docs.CampaignPlan(
             self.title, self.basis, self.launcher, self.participants, self.purposes, self.requirements, self.contents, self.start,
             self.end, tuple(a.text() + (f" thuộc {unit_name}" if unit_name else "") for a in self.award_forms),
             self.criteria_basis, self.measures, self.proposals_to)
+
+
+@cache
+def rewards() -> dict[str, float]:
+    return yaml.safe_load(REWARDS.read_text(encoding="utf-8"))
 
 
 def load_campaign(name: str) -> Campaign:

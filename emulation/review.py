@@ -423,7 +423,7 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                 passed = [n for n in nominations if n.participant_kind == kind and n.form == key
                           and (b := ballots.get((n.participant, n.form))) is not None and b.passed]
                 standing = lambda n: (n.rank, -ballots[(n.participant, n.form)].yes)  # noqa: E731
-                amount = int(round(campaign.base_salary * campaign.money[kind] / 1000) * 1000)
+                amount = int(round(campaign.base_salary * campaign.multiple(quota, kind) / 1000) * 1000)
                 for _, group in groupby(sorted(passed, key=standing), key=standing):
                     backed = []
                     for n in group:

@@ -65,6 +65,29 @@ def test_two_forms_on_one_title_without_codes_are_kept_apart(tmp_path):
     assert keys[0] != keys[1] and keys[0] == "bang_khen_cua_uy_ban_nhan_dan_tinh"
 
 
+def test_a_form_s_reward_is_the_law_s_multiple_for_what_it_is_or_the_campaign_s(tmp_path):
+    """NĐ 98/2023 Đ.54: a Chiến sĩ thi đua cấp tỉnh is 3.0 times the base salary, a Cờ thi đua of the province 8.0,
+    a collective's Bằng khen 3.0; an individual's Bằng khen or Giấy khen is the campaign's [NC], or the form's own.
+    Every individual form had been paid the campaign's one figure (a Chiến sĩ thi đua cấp tỉnh 1.5)."""
+    raw = yaml.safe_load((CAMPAIGNS / "skhcn-ninh-thuan-2024.yaml").read_text(encoding="utf-8"))
+    raw["award_forms"] = [
+        {"form": "Chiến sĩ thi đua cấp tỉnh", "collectives": 0, "individuals": 1,
+         "individual_title": "chien_si_thi_dua_cap_tinh", "collective_title": "tap_the_lao_dong_xuat_sac"},
+        {"form": "Cờ thi đua của Ủy ban nhân dân tỉnh", "code": "co_thi_dua_tinh", "collectives": 1, "individuals": 0,
+         "individual_title": "bang_khen_chu_tich_tinh", "collective_title": "tap_the_lao_dong_xuat_sac"},
+        {"form": "Bằng khen của Ủy ban nhân dân tỉnh", "collectives": 1, "individuals": 1,
+         "individual_title": "bang_khen_chu_tich_tinh", "collective_title": "tap_the_lao_dong_xuat_sac"},
+        {"form": "Giấy khen của Giám đốc Sở", "collectives": 0, "individuals": 2, "money": {"ca_nhan": 0.3},
+         "individual_title": "lao_dong_tien_tien", "collective_title": "tap_the_lao_dong_tien_tien"}]
+    path = tmp_path / "tien-thuong.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    c = load_campaign(str(path))
+    cstd, flag, bang_khen, giay_khen = c.award_forms
+    assert c.multiple(cstd, "ca_nhan") == 3.0 and c.multiple(flag, "tap_the") == 8.0
+    assert c.multiple(bang_khen, "tap_the") == 3.0 and c.multiple(bang_khen, "ca_nhan") == 1.5  # the campaign's
+    assert c.multiple(giay_khen, "ca_nhan") == 0.3
+
+
 def test_quorum_is_data_and_counts_who_is_present():
     q = rv.quorum()
     assert q["share"] == 80 and "86/2025" in q["label"]
