@@ -638,3 +638,15 @@ def test_a_cstdcs_on_a_good_rating_without_an_initiative_is_said(staffed, tmp_pa
         ["Cá nhân", "CB1", "CSTĐCS", 2024, "6/QĐ-STP", "20/12/2024", "STP", None]]))
     [warning] = result.warnings  # CB2 is rated «tốt» in 2024, CB1 «xuất sắc»
     assert warning.message.startswith("dòng 2: Chiến sĩ thi đua cơ sở cho người xếp loại Hoàn thành tốt nhiệm vụ"), warning
+
+
+def test_a_new_code_for_a_stored_person_s_name_and_birth_is_said(any_engine, tmp_path):
+    ingest_file(any_engine, units_file(tmp_path))
+    person = ["Lường Thanh Hưng", "Nam", "16/08/1984", "Công chức", "Phó Giám đốc", "STP"]
+    ingest_file(any_engine, write_csv(tmp_path / "a.csv", PEOPLE_HEADERS, [["CB00002"] + person + ["2023", "HTTNV"]]))
+    result = ingest_file(any_engine, write_csv(tmp_path / "b.csv", PEOPLE_HEADERS, [
+        ["CB-00002"] + person + ["2024", "HTTNV"], ["CB00003", "Lường Thanh Hưng", "Nam", "17/08/1984", "Công chức",
+                                                     "Chuyên viên", "STP", "2024", "HTTNV"]]))
+    [warning] = result.warnings
+    assert warning.message.startswith("dòng 2: mã cán bộ mới của người đã có? («CB-00002» cùng tên, ngày sinh với "
+                                      "«CB00002»)"), warning

@@ -88,6 +88,31 @@ def check_people(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
                              "các ngày đầu năm 1900)", pd.Series(range(len(frame)), index=frame.index))
     _rated_though_disciplined(ctx, frame, out)
     _code_of_another(ctx, frame, out)
+    _another_code_of_one(ctx, frame, out)
+
+
+def _another_code_of_one(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A new code given to a stored person's name and birth («CB-00002» for CB00002's): one person under two codes,
+    their years split between them. Said, not refused: two people may share a name and a birthday."""
+    if not pd.api.types.is_datetime64_any_dtype(frame["birth_date"]):
+        return
+    new = frame[~frame["person"].isin(set(ctx.people)) & frame["birth_date"].notna()]
+    if new.empty:
+        return
+    P = models.Person
+    with ctx.reading() as s:
+        known = {(fold(name), born): code for code, name, born in in_slices(sorted(set(new["name"])), lambda part: s.execute(
+            select(P.code, P.full_name, P.birth_date).where(P.full_name.in_(part), P.birth_date.is_not(None))).all())}
+    rows, said = [], []
+    for pos, (code, name, born) in enumerate(zip(frame["person"], frame["name"], frame["birth_date"])):
+        other = known.get((fold(name), born.date())) if code not in ctx.people and pd.notna(born) else None
+        if other is not None and other != code:
+            rows.append(out.row_of(pos))
+            if len(said) < 3:
+                said.append(f"«{code}» cùng tên, ngày sinh với «{other}»")
+    if rows:
+        out.warn(f"mã cán bộ mới của người đã có? ({'; '.join(said)}): nếu là một người, hãy dùng mã đã có (xếp loại, "
+                 "kỷ luật, danh hiệu các năm đi theo mã)", "Mã cán bộ", rows)
 
 
 def _code_of_another(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
