@@ -273,8 +273,9 @@ NOT_ASSESSED = {
 }
 
 
-def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series]) -> pd.DataFrame:
-    """The titles rule set's inputs for everyone rated in ``year``; ``cstdcs`` holds earlier years' results."""
+def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series], on: date | None = None) -> pd.DataFrame:
+    """The titles rule set's inputs for everyone rated in ``year``; ``cstdcs`` holds earlier years' results.
+    Matters still open count on ``on``, the day titles are decided (the year's last day unless said)."""
     rated = record.ratings[record.ratings["year"] == year].set_index("person")
     index = rated.index
     frame = pd.DataFrame(index=index)
@@ -286,7 +287,7 @@ def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series]) -> pd.Da
     frame["ky_luat_con_hieu_luc"] = _count(held[~this_year], index)
     pending = d[(d["year"] <= year) & (d["status"] == "dang_xem_xet")]
     frame["dang_xem_xet_ky_luat"] = _count(pending, index) + _count(open_at(record.proceedings,
-                                                                           date(year, 12, 31)), index)
+                                                                           on or date(year, 12, 31)), index)
     free = lambda title: _free(record, year, title)  # noqa: E731
     i = free("chien_si_thi_dua_co_so")
     frame["sang_kien_co_so"] = _count(i[i["year"] == year], index)
@@ -407,18 +408,19 @@ class Eligibility:
         return self.ruleset.label_of(title)
 
 
-def eligibility(engine: Engine, year: int, ruleset: RuleSet | None = None, without_campaign: str | None = None
-                ) -> Eligibility:
-    """Eligibility of everyone rated in ``year``, from the store (``without_campaign``: see ``read_record``)."""
-    return eligibility_of(read_record(engine, year - HISTORY, year, without_campaign), year, ruleset)
+def eligibility(engine: Engine, year: int, ruleset: RuleSet | None = None, without_campaign: str | None = None,
+                on: date | None = None) -> Eligibility:
+    """Eligibility of everyone rated in ``year``, from the store (``without_campaign``: see ``read_record``;
+    ``on``: the day the titles are decided, see ``inputs_for``)."""
+    return eligibility_of(read_record(engine, year - HISTORY, year, without_campaign), year, ruleset, on)
 
 
-def eligibility_of(record: Record, year: int, ruleset: RuleSet | None = None) -> Eligibility:
+def eligibility_of(record: Record, year: int, ruleset: RuleSet | None = None, on: date | None = None) -> Eligibility:
     """Eligibility of everyone rated in ``year``, the two earlier years evaluated first as history."""
     ruleset = ruleset or for_use(TITLES)
     cstdcs: dict[int, pd.Series] = {}
     for y in range(year - HISTORY, year + 1):
-        frame = inputs_for(record, y, cstdcs)
+        frame = inputs_for(record, y, cstdcs, on if y == year else None)
         result = evaluate(ruleset, frame)
         computed = pd.Series(np.asarray(result.env["chien_si_thi_dua_co_so"] == 1, dtype=float), index=frame.index)
         # A year's history is as decided for the people whose decisions are recorded, as eligible for the rest.

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from emulation.campaigns import Campaign
 from emulation.collectives import collective_record
-from emulation.eligibility import (Eligibility, decided_in, discipline_rules, eligibility, in_force,
+from emulation.eligibility import (Eligibility, decided_in, discipline_rules, eligibility, in_force, open_at,
                                   resting_initiatives)
 from rules.evaluate import evaluate
 from rules.ruleset import for_use
@@ -218,10 +218,12 @@ class Nominations:
     eligibility: Eligibility
 
 
-def nominate(engine: Engine, campaign: Campaign, year: int, department_level: float) -> Nominations:
-    """Rank the eligible candidates against each award form's quota and record the nominations."""
+def nominate(engine: Engine, campaign: Campaign, year: int, department_level: float,
+             on: date | None = None) -> Nominations:
+    """Rank the eligible candidates against each award form's quota and record the nominations; ``on``: the day
+    of the decision, on which no matter of a nominee may be open (NĐ 152/2025 Đ.4)."""
     units = scope_units(engine, campaign)
-    el = eligibility(engine, year, without_campaign=campaign.id)
+    el = eligibility(engine, year, without_campaign=campaign.id, on=on)
     table = rated_units(el)
     table = table[table["unit"].isin(units.index)]
     people = table.join(el.frame[["sang_kien_hai_nam"]]).assign(
@@ -407,7 +409,9 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
     undecided, said, and the council votes again between them. One initiative backs one award (CV
     5007/BNV-TĐKT 2023): forms are decided in the plan's order, and a person whose award there needs an
     initiative already resting on an earlier form of this decision is not awarded it (the seat goes on)."""
-    el = eligibility(engine, year, without_campaign=campaign.id)
+    el = eligibility(engine, year, without_campaign=campaign.id, on=decided_on)
+    # a matter opened after the nomination and still open on the decision's day holds the award back
+    open_then = set(open_at(el.record.proceedings, decided_on)["person"]) if el.record is not None else set()
     with Session(engine, expire_on_commit=False) as s, s.begin():
         row = _campaign_row(s, campaign)
         names = _names(s)
@@ -421,7 +425,8 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
             for kind in ("ca_nhan", "tap_the"):
                 key, seats = quota.key(kind), quota.seats(kind)
                 passed = [n for n in nominations if n.participant_kind == kind and n.form == key
-                          and (b := ballots.get((n.participant, n.form))) is not None and b.passed]
+                          and (b := ballots.get((n.participant, n.form))) is not None and b.passed
+                          and not (kind == "ca_nhan" and n.participant in open_then)]
                 standing = lambda n: (n.rank, -ballots[(n.participant, n.form)].yes)  # noqa: E731
                 amount = int(round(campaign.base_salary * campaign.multiple(quota, kind) / 1000) * 1000)
                 for _, group in groupby(sorted(passed, key=standing), key=standing):

@@ -117,6 +117,11 @@ def _level(engine: Engine, c: Campaign, year: int) -> float:
     return rv.CLASS_LEVEL.get(scored.summary.loc[c.unit, "xep_loai"], 1.0) if c.unit in scored.summary.index else 1.0
 
 
+def decision_day(year: int) -> date:
+    """The day a campaign's awards of ``year`` are decided: its nominees are judged as they stand that day."""
+    return date(year, 12, 20)
+
+
 def within_period(c: Campaign, year: int) -> None:
     """Refuse a year outside the campaign's period, before anything is written: its awards are of its own
     years, and a review of another year would re-date them or erase them."""
@@ -143,7 +148,7 @@ def nominate(engine: Engine, c: Campaign, year: int) -> rv.Nominations:
     """Score the campaign's year (a write: its run), then rank and record the nominations against the quotas."""
     within_period(c, year)
     launch(engine, c)
-    return rv.nominate(engine, c, year, _level(engine, c, year))
+    return rv.nominate(engine, c, year, _level(engine, c, year), decision_day(year))
 
 
 BALLOT_HEADERS = (["Mã", "Hình thức", "Phiếu đồng ý"], ["Mã", "Phiếu đồng ý"])
@@ -198,7 +203,7 @@ def vote(engine: Engine, c: Campaign, votes: rv.Ballots | dict, members: int, pr
 def decide(engine: Engine, c: Campaign, year: int, decision_no: str = "") -> rv.Decision:
     within_period(c, year)
     try:
-        return rv.decide(engine, c, year, decision_no or "…/QĐ-UBND", date(year, 12, 20))
+        return rv.decide(engine, c, year, decision_no or "…/QĐ-UBND", decision_day(year))
     except ValueError as e:
         raise NotFound(str(e), field="CAMPAIGN") from None
 
@@ -302,7 +307,7 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     ]
     levels = {"tinh": [a for a in awards if decided_by(a.form) == "tinh"],
               "don_vi": [a for a in awards if decided_by(a.form) == "don_vi"]}
-    decided_on = next((a.decided_on for a in awards), date(year, 12, 20))
+    decided_on = next((a.decided_on for a in awards), decision_day(year))
     awarded = lambda chosen: tuple(  # noqa: E731
         docs.Award(who(a.participant), where(a.participant),
                    f"{a.form} ({'tập thể' if a.participant_kind == 'tap_the' else 'cá nhân'})", a.amount)

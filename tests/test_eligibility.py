@@ -478,3 +478,32 @@ def test_a_tie_at_the_last_seat_is_left_to_the_council(engine, tmp_path):
     rv.record_votes(engine, c, {("W1", form): 7, ("W2", form): 9}, 9, 8, 1, date(2024, 12, 12))
     decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
     assert [a.participant for a in decision if a.participant_kind == "ca_nhan"] == ["W2"] and not decision.undecided
+
+
+def test_a_matter_open_on_the_decision_s_day_holds_the_award_back_and_one_opened_after_it_does_not(engine, tmp_path):
+    """NĐ 152/2025 Đ.4: no award while an investigation is open. W1's ran from 01/11 to 28/12/2024, over the
+    decision of 20/12, and had been awarded (it was closed on 31/12); W2's inspection opened on 22/12, after the
+    decision, and had kept her out."""
+    from datetime import date
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    ingest_file(engine, units_file(tmp_path))
+    rows = [[code, name, "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", str(y), RATING["X"]]
+            for code, name in (("W1", "Nguyễn Thị Xuân"), ("W2", "Phạm Thị Lan")) for y in (2022, 2023, 2024)]
+    ingest_file(engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, rows))
+    ingest_file(engine, write_xlsx(tmp_path / "vu_viec.xlsx", ["Mã cán bộ", "Loại vụ việc", "Ngày bắt đầu",
+                                                               "Ngày kết thúc", "Kết quả"],
+                                   [["W1", "Điều tra", "01/11/2024", "28/12/2024", "Không vi phạm"],
+                                    ["W2", "Thanh tra", "22/12/2024", None, None]]))
+    c = load_campaign("skhcn-ninh-thuan-2024")
+    rv.launch(engine, c)
+    nominated = rv.nominate(engine, c, 2024, 4.0, date(2024, 12, 20)).individuals
+    assert sorted(nominated.index) == ["W2"]
+    at_year_end = rv.nominate(engine, c, 2024, 4.0).individuals  # as the year's list reads it, on 31/12
+    assert sorted(at_year_end.index) == ["W1"]
+    form = at_year_end["form"].iloc[0]
+    rv.record_votes(engine, c, {("W1", form): 9}, 9, 9, 0, date(2024, 12, 10))
+    decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+    assert [a.participant for a in decision if a.participant_kind == "ca_nhan"] == []  # W1's matter open that day
