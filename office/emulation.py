@@ -18,7 +18,7 @@ from emulation import review as rv
 from emulation.campaigns import Campaign, load_campaign, shipped_campaigns
 from emulation.eligibility import Eligibility, eligibility
 from office.errors import NotFound, Refused
-from office.frames import PROVINCE_OFFICE, bases, dated, frame_for, issuer, office_of
+from office.frames import PROVINCE_OFFICE, bases, dated, frame_for, in_own_name, issuer, office_of
 from office.outputs import write
 from office.score_documents import scorecard_context
 from office.workers import each
@@ -324,7 +324,8 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
                         f"ngày {voted_on:%d/%m/%Y} và của Giám đốc Sở Nội vụ.")
         recipients = ("Như Điều 3", "Ban Thi đua - Khen thưởng (Sở Nội vụ)", "Lưu: VT")
         documents.append((f"quyet-dinh-khen-thuong-{c.id}", docs.award_decision(
-            decision, frame_for(engine, department.root, "QĐ", decided_on, recipients))))
+            decision, frame_for(engine, department.root, "QĐ", decided_on, recipients,
+                                signature=in_own_name(issuer(engine, department.root).signature)))))
     if levels["don_vi"]:
         decision = docs.AwardDecision(
             f"GIÁM ĐỐC {unit_name.upper()}", bases(department, "quyet_dinh_khen_thuong", decided_on, year, "don_vi"),

@@ -116,6 +116,15 @@ def frame_for(engine: Engine, unit_code: str, type_code: str, issued: date, reci
     return frame_of(issuer(engine, unit_code), type_code, issued, recipients, signature, cosign)
 
 
+def in_own_name(signature: Signature) -> Signature:
+    """The head's signature on a decision of the head's own competence (the Chairman's award decision, Luật TĐKT
+    2022 Đ.80): «TM.» signs for a collective body (the People's Committee), so it is left off; a deputy's «KT.
+    CHỦ TỊCH» stays as it is."""
+    if signature.authority.startswith("TM.") and signature.title:
+        return Signature(signature.title, "", signature.name)
+    return signature
+
+
 def frame_of(who: Issuer, type_code: str, issued: date, recipients: tuple[str, ...],
              signature: Signature | None = None, cosign: Signature | None = None) -> Frame:
     """``frame_for`` with the issuer already read (a site's thousand scorecards are all the province office's)."""
