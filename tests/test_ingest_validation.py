@@ -586,6 +586,12 @@ def test_dossier_contradictions(loaded, tmp_path):
         "ho_so2.csv, dòng 4, cột «Thanh toán trực tuyến»: có thanh toán trực tuyến nhưng TTHC không có phí, lệ phí",
         "ho_so2.csv, dòng 5, cột «Kết quả điện tử»: có kết quả điện tử nhưng hồ sơ chưa có ngày có kết quả",
     ]
+    # a due day years away had counted the dossier on time; a year and a day is still a day a procedure may set
+    path = write_csv(tmp_path / "ho_so3.csv", DOSSIER_HEADERS, [
+        dossier(code="E", due="31/12/2099"), dossier(code="F", received="05/03/2024", due="06/03/2025")])
+    assert refused(loaded, path) == [
+        "ho_so3.csv, dòng 2, cột «Ngày hẹn trả»: ngày hẹn trả 31/12/2099 quá 366 ngày sau ngày tiếp nhận: hồ sơ như "
+        "vậy không bao giờ quá hạn; ngày có sai?"]
 
 
 def test_many_rows_with_one_problem_are_counted_not_listed(loaded, tmp_path):

@@ -601,6 +601,9 @@ def _window(year: int) -> str:
     return _received_outside(window.start, window.end)
 
 
+FARTHEST_DUE = 366  # days from receipt: a bound of this system on a slip, far above any procedure's time
+
+
 def check(ctx: Context, staged: Staged, out: Collector) -> None:
     """The checks of a dossier file against itself and the store, asked of its staged rows (a file read whole, or
     a table built in memory, is staged first): every condition counted in one pass, the rows of those that hold
@@ -608,6 +611,8 @@ def check(ctx: Context, staged: Staged, out: Collector) -> None:
     tomorrow = _tomorrow()
     asked = {"unit": "unit <> '' AND unit NOT IN (SELECT code FROM known_units)",
              "due": "due < received", "finished": "finished < received",
+             # a due day years away (31/12/2099) makes a dossier never late: no procedure's time runs a year
+             "due_far": f"due > received + INTERVAL {FARTHEST_DUE} DAY",
              "paid": "paid_online AND NOT has_fee", "e_result": "e_result AND finished IS NULL",
              # a day not yet come (a slip of the year: 10/12/2099): a day after tomorrow, wherever the file was made
              "received_later": f"received > DATE '{tomorrow}'", "finished_later": f"finished > DATE '{tomorrow}'"}
@@ -638,6 +643,9 @@ def check(ctx: Context, staged: Staged, out: Collector) -> None:
                 _rows(con, staged, out, _years_window(), "Ngày tiếp nhận", calendar.beyond_years, "received")
         _rows(con, staged, out, asked["due"], "Ngày hẹn trả", "ngày hẹn trả trước ngày tiếp nhận",
               count=found["due"])
+        _rows(con, staged, out, asked["due_far"], "Ngày hẹn trả",
+              lambda v: f"ngày hẹn trả {v:%d/%m/%Y} quá {FARTHEST_DUE} ngày sau ngày tiếp nhận: hồ sơ như vậy không bao "
+                        "giờ quá hạn; ngày có sai?", "due", found["due_far"])
         _rows(con, staged, out, asked["finished"], "Ngày có kết quả", "ngày có kết quả trước ngày tiếp nhận",
               count=found["finished"])
         for field, header in (("received", "Ngày tiếp nhận"), ("finished", "Ngày có kết quả")):
