@@ -255,7 +255,7 @@ def test_a_collective_holds_one_title_a_year_whichever_file_gives_it(staffed, tm
 
 def test_a_form_decided_by_a_unit_that_may_not_give_it_or_a_decision_of_two_days_is_refused(staffed, tmp_path):
     """Luật TĐKT 2022 Đ.80: the province's Chairman gives its Bằng khen, Cờ thi đua, Chiến sĩ thi đua cấp tỉnh and
-    Tập thể lao động xuất sắc; a division gives nothing. One decision has one day and one issuer."""
+    Tập thể lao động xuất sắc; a division gives nothing. One decision of an issuer has one day."""
     problems = refused(staffed, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, [
         ["Cá nhân", "CB1", "Bằng khen của Chủ tịch UBND tỉnh", 2024, "5/QĐ-SKHCN", "20/12/2024", "SKHCN", None],
         ["Tập thể", "SKHCN-VP", "Cờ thi đua cấp tỉnh", 2024, "6/QĐ-STP", "20/12/2024", "STP", None],
@@ -270,10 +270,8 @@ def test_a_form_decided_by_a_unit_that_may_not_give_it_or_a_decision_of_two_days
         "2022 Đ.80), không phải «STP» (Sở, ban, ngành)",
         "kt.xlsx, dòng 4, cột «Cơ quan quyết định»: «SKHCN-VP» là phòng, đơn vị trực thuộc: không có thẩm quyền quyết "
         "định Lao động tiên tiến (thủ trưởng sở, ban, ngành hoặc Chủ tịch UBND xã quyết định, Luật TĐKT 2022 Đ.80)",
-        "kt.xlsx, dòng 6, cột «Ngày quyết định»: quyết định «214/QĐ-SKHCN» ở dòng 5 ngày 20/12/2024, ở dòng này ngày "
-        "27/12/2024: một quyết định có một ngày",
-        "kt.xlsx, dòng 7, cột «Cơ quan quyết định»: quyết định «214/QĐ-SKHCN» ở dòng 5 của «SKHCN», ở dòng này của "
-        "«STP»: một quyết định có một cơ quan quyết định"], problems
+        "kt.xlsx, dòng 6, cột «Ngày quyết định»: quyết định «214/QĐ-SKHCN» của «SKHCN» ở dòng 5 ngày 20/12/2024, ở "
+        "dòng này ngày 27/12/2024: một quyết định có một ngày"], problems  # STP's own «214/…» is another decision
 
 
 def test_collective_ratings_and_their_titles(staffed, tmp_path):
@@ -650,3 +648,48 @@ def test_a_new_code_for_a_stored_person_s_name_and_birth_is_said(any_engine, tmp
     [warning] = result.warnings
     assert warning.message.startswith("dòng 2: mã cán bộ mới của người đã có? («CB-00002» cùng tên, ngày sinh với "
                                       "«CB00002»)"), warning
+
+
+def test_one_decision_of_an_issuer_has_one_day_across_files_and_two_issuers_may_share_a_number(staffed, tmp_path):
+    """Every People's Committee numbers its own «…/QĐ-UBND»: the province's and a commune's «100/QĐ-UBND» are two
+    decisions. One issuer's decision keeps one day, against the rows it sent before too, unless it sends them
+    again."""
+    ingest_file(staffed, write_xlsx(tmp_path / "kt1.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "30/QĐ-SKHCN", "10/12/2024", "SKHCN", None],
+        ["Tập thể", "SKHCN-VP", "Bằng khen của Chủ tịch UBND tỉnh", 2024, "100/QĐ-UBND", "01/04/2024", "TINH", None],
+        ["Tập thể", "XA0001", "Giấy khen", 2024, "100/QĐ-UBND", "10/12/2024", "XA0001", None]]))
+    assert refused(staffed, write_xlsx(tmp_path / "kt2.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB1", "Giấy khen", 2024, "30/QĐ-SKHCN", "11/12/2024", "SKHCN", None]])) == [
+        "kt2.xlsx, dòng 2, cột «Ngày quyết định»: quyết định «30/QĐ-SKHCN» của «SKHCN» đã ghi ngày 10/12/2024, ở dòng "
+        "này ngày 11/12/2024: một quyết định có một ngày"]
+    ingest_file(staffed, write_xlsx(tmp_path / "kt3.xlsx", AWARD_HEADERS, [  # the decision's day corrected, whole
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "30/QĐ-SKHCN", "11/12/2024", "SKHCN", None],
+        ["Cá nhân", "CB1", "Giấy khen", 2024, "30/QĐ-SKHCN", "11/12/2024", "SKHCN", None]]))
+
+
+def test_a_collective_title_sent_again_as_the_other_one_corrects_it(staffed, tmp_path):
+    ingest_file(staffed, write_xlsx(tmp_path / "kt1.xlsx", AWARD_HEADERS, [
+        ["Tập thể", "SKHCN-VP", "Tập thể lao động tiên tiến", 2024, "52/QĐ-SKHCN", "10/12/2024", "SKHCN", None]]))
+    ingest_file(staffed, write_xlsx(tmp_path / "kt2.xlsx", AWARD_HEADERS, [
+        ["Tập thể", "SKHCN-VP", "Tập thể lao động xuất sắc", 2024, "53/QĐ-UBND", "11/12/2024", "TINH", None]]))
+    with Session(staffed) as s:
+        assert [(r.form, r.decision_no) for r in s.scalars(select(models.AwardRecord))] == [
+            ("tap_the_lao_dong_xuat_sac", "53/QĐ-UBND")]
+
+
+def test_an_initiative_code_in_other_letters_case_is_refused(staffed, tmp_path):
+    headers = ["Mã sáng kiến", "Tên sáng kiến", "Mã cán bộ", "Năm công nhận", "Cấp công nhận"]
+    assert refused(staffed, write_xlsx(tmp_path / "sk.xlsx", headers, [["sk2", "Một cửa điện tử", "CB1", 2024,
+                                                                        "Cơ sở"]])) == [
+        "sk.xlsx, dòng 2, cột «Mã sáng kiến»: mã sáng kiến «sk2» trùng mã «SK2» (chỉ khác chữ hoa, chữ thường): ghi "
+        "đúng «SK2», hoặc đặt một mã khác hẳn"]
+
+
+def test_another_template_s_column_where_this_one_s_is_missing_is_refused(staffed, tmp_path):
+    """«Mã sáng kiến» (the initiatives' own column) for «Sáng kiến làm căn cứ»: left out, the award had lost the
+    initiative it rests on, which stayed free for another."""
+    headers = AWARD_HEADERS[:-1] + ["Mã sáng kiến"]
+    problems = refused(staffed, write_xlsx(tmp_path / "kt.xlsx", headers, [
+        ["Cá nhân", "CB2", "CSTĐCS", 2024, "9/QĐ-SKHCN", "10/12/2024", "SKHCN", "SK2"]]))
+    assert problems == ["kt.xlsx, dòng 1, cột «Mã sáng kiến»: cột «Mã sáng kiến» không thuộc mẫu Danh hiệu, hình thức "
+                        "khen thưởng đã quyết định (có phải «Sáng kiến làm căn cứ»?)"]

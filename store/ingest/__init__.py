@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Callable
 
@@ -76,6 +77,12 @@ FREE_NOTES = frozenset({"ghi chu", "chu thich", "dien giai", "note", "notes", "r
 _HINTED = re.compile(r"\s*\([^()]*\)\s*$")
 
 
+@cache
+def _vocabulary() -> frozenset[str]:
+    """Every template's headers, folded: a header of one kind in a file of another is no column of the office's own."""
+    return frozenset(header_key(c.header) for kind in KINDS.values() for c in kind.columns)
+
+
 def _header_map(kind: Kind, headers: list[str], out: Collector, empty: frozenset[str] = frozenset()) -> dict[str, str]:
     """File header → field; wrong, missing or repeated headers are problems of the header row. A column the kind
     does not read is left out with a warning («Ghi chú», «Số điện thoại», Excel's empty «Column1»), unless its
@@ -95,10 +102,12 @@ def _header_map(kind: Kind, headers: list[str], out: Collector, empty: frozenset
         col = column_of(header)
         near = [lacking[k] for k in difflib.get_close_matches(header_key(header), lacking, n=1, cutoff=0.6)] \
             if col is None else []
+        if col is None and not near and lacking and header_key(header) in _vocabulary():
+            near = list(lacking.values())  # another template's column («Mã sáng kiến») where this one's is missing
         if col is None and (header_key(header) in FREE_NOTES or header in empty or not near):
             out.warn(f"cột «{header}» không thuộc mẫu {kind.title}: không đọc", column=str(header))
         elif col is None:
-            out.add(f"cột «{header}» không thuộc mẫu {kind.title} (có phải «{near[0]}»?)", row=out.header_row,
+            out.add(f"cột «{header}» không thuộc mẫu {kind.title} (có phải «{' / '.join(near)}»?)", row=out.header_row,
                     column=str(header))
         elif col.header in seen:
             out.add(f"cột «{col.header}» xuất hiện hai lần", row=out.header_row, column=str(header))

@@ -143,7 +143,7 @@ def check_awards(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     _disciplined_when_awarded(ctx, frame, out)
     _title_as_rated(ctx, frame, out)
     _issuer_competent(ctx, frame, out)
-    _one_day_and_issuer(frame, out)
+    _one_day_and_issuer(ctx, frame, out)
 
 
 # Who decides (Luật TĐKT 2022 Đ.80; NĐ 129/2025 Đ.59; DOMAIN.md §4.6): the Chairman of the province's People's
@@ -170,23 +170,32 @@ def _issuer_competent(ctx: Context, frame: pd.DataFrame, out: Collector) -> None
                     "Cơ quan quyết định")
 
 
-def _one_day_and_issuer(frame: pd.DataFrame, out: Collector) -> None:
-    """One decision (its number within the year it is dated, as numbers start again each year) has one day and one
-    issuer: «214/QĐ-SNV» of 20/12 and of 27/12, or of two units, is a slip in one of the rows."""
+def _one_day_and_issuer(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """One decision of an issuer (its number within the year it is dated: numbers start again each year, and every
+    People's Committee numbers its own «…/QĐ-UBND») has one day: «214/QĐ-SNV» of SNV dated 20/12 in one row, or in
+    a file landed before, and 27/12 in another is a slip in one of them."""
+    A, U = models.AwardRecord, models.Unit
+    resent = {(k, p, int(y), _title_group(f), d) for k, p, y, f, d in zip(
+        frame["kind"], frame["participant"], frame["year"], frame["form"], frame["decision_key"]) if y == y}
+    with ctx.reading() as s:  # the file's own records, sent again, are corrected by it: their old day is no question
+        stored = {(r.code, decision_key(r.decision_no), r.decided_on.year): (r.decided_on, r.decision_no)
+                  for r in in_slices(sorted(set(frame["issuer"])), lambda part: s.execute(
+                      select(U.code, A.decision_no, A.decided_on, A.participant_kind, A.participant, A.year, A.form,
+                             A.decision_key).join(U, U.id == A.issuer_id).where(U.code.in_(part))).all())
+                  if (r.participant_kind, r.participant, r.year, _title_group(r.form), r.decision_key) not in resent}
     first: dict[tuple, int] = {}
     for pos, (number, day, issuer) in enumerate(zip(frame["decision_no"], frame["decided_on"], frame["issuer"])):
-        if not number or pd.isna(day):
+        if not number or pd.isna(day) or not issuer:
             continue
-        at = first.setdefault((decision_key(number), day.year), pos)
-        if at == pos:
-            continue
-        was, where = frame["decided_on"].iat[at], out.row_of(at)
-        if was != day:
-            out.add(f"quyết định «{number}» ở dòng {where} ngày {was:%d/%m/%Y}, ở dòng này ngày {day:%d/%m/%Y}: một "
-                    "quyết định có một ngày", out.row_of(pos), "Ngày quyết định")
-        elif issuer and frame["issuer"].iat[at] and frame["issuer"].iat[at] != issuer:
-            out.add(f"quyết định «{number}» ở dòng {where} của «{frame['issuer'].iat[at]}», ở dòng này của «{issuer}»: "
-                    "một quyết định có một cơ quan quyết định", out.row_of(pos), "Cơ quan quyết định")
+        key = (issuer, decision_key(number), day.year)
+        at = first.setdefault(key, pos)
+        if at != pos and frame["decided_on"].iat[at] != day:
+            out.add(f"quyết định «{number}» của «{issuer}» ở dòng {out.row_of(at)} ngày {frame['decided_on'].iat[at]:%d/%m/%Y}, "
+                    f"ở dòng này ngày {day:%d/%m/%Y}: một quyết định có một ngày", out.row_of(pos), "Ngày quyết định")
+        elif at == pos and key in stored and stored[key][0] != day.date():
+            was, written = stored[key]
+            out.add(f"quyết định «{written}» của «{issuer}» đã ghi ngày {was:%d/%m/%Y}, ở dòng này ngày {day:%d/%m/%Y}: "
+                    "một quyết định có một ngày", out.row_of(pos), "Ngày quyết định")
 
 
 def _title_as_rated(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
@@ -239,6 +248,11 @@ def _disciplined_when_awarded(ctx: Context, frame: pd.DataFrame, out: Collector)
                 break
 
 
+def _title_group(form: str) -> str:
+    """What is held once a year: a title, or either of a collective's two titles."""
+    return "collective_title" if form in COLLECTIVE_TITLES else form
+
+
 def _one_title_a_year(frame: pd.DataFrame, out: Collector) -> None:
     """A title is held once a year, whatever decision gives it: its key forgets the decision (sent again under
     another number, it corrects the one stored), and two rows of one title and year under two decisions are
@@ -247,7 +261,7 @@ def _one_title_a_year(frame: pd.DataFrame, out: Collector) -> None:
     title = ~frame["form"].isin(REPEATED_FORMS)
     written = frame["decision_key"]
     frame["decision_key"] = written.where(~title, "")
-    group = frame["form"].where(~frame["form"].isin(set(COLLECTIVE_TITLES)), "collective_title")
+    group = frame["form"].map(_title_group)
     keyed = frame.assign(group=group, written=written)
     same = ["kind", "participant", "year", "group"]
     first = pd.Series(range(len(frame)), index=frame.index).groupby([keyed[c] for c in same],
@@ -353,13 +367,15 @@ def _check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> Non
 def load_awards(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
     A = models.AwardRecord
     units = {code: uid for code, (uid, _) in ctx.units.items()}
-    existing = {(a.participant_kind, a.participant, a.year, a.form, a.decision_key): a for a in in_slices(
+    # a collective holds one of its two titles a year: the other sent later corrects it (as a title sent again
+    # under another number does), where both had been stored and the emulation read the higher
+    existing = {(a.participant_kind, a.participant, a.year, _title_group(a.form), a.decision_key): a for a in in_slices(
         sorted(set(frame["participant"])), lambda part: session.scalars(select(A).where(A.participant.in_(part))))}
     left = left_out(frame)
     for row in frame.itertuples(index=False):
-        key = (row.kind, row.participant, int(row.year), row.form, row.decision_key)
-        rec = existing.get(key) or A(participant_kind=key[0], participant=key[1], year=key[2], form=key[3],
-                                     decision_key=key[4])
+        key = (row.kind, row.participant, int(row.year), _title_group(row.form), row.decision_key)
+        rec = existing.get(key) or A(participant_kind=key[0], participant=key[1], year=key[2], decision_key=key[4])
+        rec.form = row.form
         rec.decision_no, rec.decided_on, rec.issuer_id = row.decision_no, row.decided_on.date(), units[row.issuer]
         rec.batch_id = batch_id
         assign(rec, {"initiatives": ",".join(_codes(row.initiatives))}, left)

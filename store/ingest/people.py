@@ -404,6 +404,9 @@ def check_initiatives(ctx: Context, frame: pd.DataFrame, out: Collector) -> None
     or as another person's (the award would rest on someone else's initiative; the awards file refuses the pair the
     other way)."""
     ctx.unknown_people(frame, out, "Mã cán bộ")
+    with ctx.reading() as s:  # «sk2» beside «SK2»: the same initiative again, which could back a second award
+        case_variants(s.scalars(select(models.Initiative.code)).all(), frame["code"], out, "Mã sáng kiến",
+                      "mã sáng kiến")
     rested = {}
     with ctx.reading() as s:
         for A in (models.AwardRecord, models.Award):
