@@ -77,6 +77,8 @@ class _Bounded(yaml.composer.Composer, _Events, yaml.constructor.SafeConstructor
         yaml.resolver.Resolver.__init__(self)
         self._nodes = self._aliases = 0
         self._sizes: dict[int, int] = {}  # id(node) → nodes it stands for, aliases expanded
+        self._heights: dict[int, int] = {}  # id(node) → levels it spans, aliases expanded
+        self.mark = None  # where the last event began: the line of an error raised without one
         self._open: set[str] = set()  # anchors of the collections being composed
         self._depth = 0
 
@@ -88,12 +90,16 @@ class _Bounded(yaml.composer.Composer, _Events, yaml.constructor.SafeConstructor
 
     def compose_node(self, parent, index):
         event = self.peek_event()
+        self.mark = event.start_mark
         if isinstance(event, yaml.AliasEvent):
             if event.anchor in self._open:
                 raise YamlRefused(event.start_mark, f"bí danh «*{event.anchor}» trỏ vào chính nút chứa nó")
             node = super().compose_node(parent, index)
             self._aliases += 1
             self._grow(self._sizes.get(id(node), 1), event.start_mark)
+            if self._depth + self._heights.get(id(node), 1) > MAX_NESTING:  # a list stacked in itself through aliases
+                raise YamlRefused(event.start_mark, f"tệp YAML lồng quá sâu khi mở rộng bí danh «*{event.anchor}» "
+                                                    f"(quá {MAX_NESTING} mức)")
             return node
         self._depth += 1
         if self._depth > MAX_NESTING:
@@ -105,6 +111,9 @@ class _Bounded(yaml.composer.Composer, _Events, yaml.constructor.SafeConstructor
         self._grow(1, event.start_mark)
         node = super().compose_node(parent, index)
         self._sizes[id(node)] = self._nodes - before
+        children = node.value if isinstance(node, yaml.SequenceNode) else \
+            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else ()
+        self._heights[id(node)] = 1 + max((self._heights.get(id(c), 1) for c in children), default=0)
         self._open.discard(anchor)
         self._depth -= 1
         return node
@@ -223,7 +232,11 @@ class RuleSetError(ValueError):
         super().__init__("\n".join(map(str, problems)))
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Signs no one can see or type on purpose: controls, bidirectional overrides, the non-characters U+FFFE and U+FFFF;
+# a byte-order mark is one more anywhere but the file's first sign (YAML drops it there, and mid-file it changed a key)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|(?<!^)\ufeff")
+# What YAML counts as the end of a line, and so the line numbers it gives
+_LINE_END = re.compile("\r\n|[\n\r\u2028\u2029]")
 
 
 def _escaped_control(data: Any, line: int | None = None) -> tuple[int | None, str] | None:
@@ -252,7 +265,7 @@ def read_yaml(text: str, file: str, lines: bool = False, names: bool = False) ->
     if control := _CONTROL.search(text):
         # a NUL had stopped YAML's reader with no file named (exit 3); an escape in a title reached the terminal and
         # the documents as it is
-        line = text.count("\n", 0, control.start()) + 1
+        line = len(_LINE_END.findall(text, 0, control.start())) + 1
         raise RuleSetError([Problem(file, line, None, f"ký tự điều khiển U+{ord(control[0]):04X} (không nhìn thấy): "
                                                       "hãy xóa nó")])
     loader = (_Names if names else _Loader if lines else _Bounded)(text)  # all three are safe loaders
@@ -263,8 +276,12 @@ def read_yaml(text: str, file: str, lines: bool = False, names: bool = False) ->
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise RuleSetError([Problem(file, mark.line + 1 if mark else None, None, f"YAML sai cú pháp: {err}")]) from None
+    except UnicodeDecodeError as err:  # a tag's «%ED%A0%80», decoded where the parser has no line to give
+        line = loader.mark.line + 1 if loader.mark else None
+        raise RuleSetError([Problem(file, line, None, f"thẻ (tag) có byte không phải UTF-8: {err.reason}")]) from None
     except (ValueError, OverflowError) as err:  # a date such as 2024-13-45
-        raise RuleSetError([Problem(file, None, None, f"giá trị không đọc được: {err}")]) from None
+        line = loader.mark.line + 1 if loader.mark else None
+        raise RuleSetError([Problem(file, line, None, f"giá trị không đọc được: {err}")]) from None
     finally:
         loader.dispose()
     if (escaped := _escaped_control(data)) is not None:  # «"\e[31m"» or «"\0"» written as YAML's escapes
@@ -615,6 +632,7 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
         else:
             check.add(top, f"chỉ tiêu {name}", "cần một nhãn (chuỗi) hoặc bảng có «label»")
     effective = _mapping(raw.get("effective"), top, "effective", check)
+    check.unknown_keys(effective, {"from", "to"}, "effective")  # «form:» had left the set in force from always
     for key in ("from", "to"):
         if effective.get(key) is not None and not isinstance(effective[key], date):
             check.add(effective.get("__line__", top), "effective", f"«{key}» phải là một ngày yyyy-mm-dd")

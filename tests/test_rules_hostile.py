@@ -447,3 +447,29 @@ def test_a_family_on_the_command_line_resolves_by_the_period_and_lists_its_sets_
            "15/12/2024))" in " ".join(done.stderr.split()), done.stderr
     listed = cchc("rules", "list", cwd=tmp_path).stdout
     assert "qd766" in listed and "01/08/2022" in listed
+
+
+QD766 = (Path(__file__).parents[1] / "rules/sets/qd766-2022.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, text, said", [
+    # a list stacked in itself through aliases, 60 levels a time: the explanation's walk had run out of stack (exit 3)
+    ("bi-danh", QD766.replace("missing: loai_khoi_diem_toi_da\n", "missing: loai_khoi_diem_toi_da\nnote:\n" + "\n".join(
+        ["  z0: &z0 x"] + [f"  z{k}: &z{k} " + "[" * 60 + f"*z{k - 1}" + "]" * 60 for k in range(1, 18)]) + "\n", 1),
+     "dòng 20: tệp YAML lồng quá sâu khi mở rộng bí danh «*z1» (quá 64 mức)"),
+    ("the", QD766.replace("title: ", "title: !<%ED%A0%80> ", 1), "dòng 11: thẻ (tag) có byte không phải UTF-8"),
+    ("fffe", QD766.replace("title: ", "title: Bộ\ufffe ", 1), "dòng 11: ký tự điều khiển U+FFFE"),
+    # a byte-order mark inside the file had changed «from» into another key, and the set's start with it
+    ("bom", QD766.replace("effective: {from: 2022-08-01}", "effective: {\n\ufefffrom: 2022-08-01}", 1),
+     "dòng 15: ký tự điều khiển U+FEFF"),
+    ("cr", QD766.replace("missing: loai_khoi_diem_toi_da", "missing: loai_khoi_diem_toi_da\x01").replace("\n", "\r"),
+     "dòng 16: ký tự điều khiển U+0001"),  # lines as YAML counts them, a lone CR included
+    ("form", QD766.replace("effective: {from: 2022-08-01}", "effective: {form: 2022-08-01}", 1),
+     "effective: khóa «form» không có trong lược đồ"),
+])
+def test_a_rule_file_s_hidden_signs_and_expanded_nesting_are_refused_with_their_line(tmp_path, name, text, said):
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8", newline="")
+    done = in_child(tmp_path, "rules", "check", path)
+    assert done.returncode == 1, (done.returncode, done.stdout, done.stderr)
+    assert said in " ".join(done.stdout.split()), done.stdout
