@@ -45,7 +45,7 @@ class Result:
     steps: dict[str, np.ndarray]  # leaf id → step code (NO_DATA, NOT_APPLICABLE, or the method's step)
     points: dict[str, np.ndarray]  # node id → points (NaN for a leaf with no data or not applicable)
     maxima: dict[str, np.ndarray]  # node id → the maximum that applies to each entity
-    failed: dict[str, list[np.ndarray]] = field(default_factory=dict)  # variable → per condition, where it fails
+    held: dict[str, list[np.ndarray]] = field(default_factory=dict)  # title → per condition: 1, 0, NaN (no data)
     adjusted: dict[str, Adjustment] = field(default_factory=dict)  # leaf id → the appraiser's changes
     kept_notes: tuple = ()  # per entity, the notes a stored run kept (None: kept none, derive them)
 
@@ -120,7 +120,8 @@ class Result:
         """Why ``variable`` (a title with conditions) does not hold for ``entity``; empty when it does."""
         i = self.position(entity)
         spec = next(v for v in self.ruleset.variables if v.name == variable)
-        return [_fill(c.reason, self, i) for c, mask in zip(spec.conditions, self.failed[variable]) if mask[i]]
+        return [_unknown(self, c, i) + _fill(c.reason, self, i) if np.isnan(ok[i]) else _fill(c.reason, self, i)
+                for c, ok in zip(spec.conditions, self.held[variable]) if ok[i] != 1]
 
 
 @dataclass(frozen=True)
@@ -174,9 +175,9 @@ def evaluate(ruleset: RuleSet, frame: pd.DataFrame, adjustments: pd.DataFrame | 
             env[name] = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     for name, spec in ruleset.parameters.items():
         env[name] = np.full(rows, float(spec["value"]))
-    failed = {}
+    held = {}
     for var in ruleset.variables:
-        env[var.name], failed[var.name] = _variable(var, env, rows)
+        env[var.name], held[var.name] = _variable(var, env, rows)
 
     kinds = frame["kind"].to_numpy() if "kind" in frame else None
     applies = np.ones(rows, dtype=bool)
@@ -186,7 +187,7 @@ def evaluate(ruleset: RuleSet, frame: pd.DataFrame, adjustments: pd.DataFrame | 
     adjusted: dict[str, Adjustment] = {}
     for top in ruleset.criteria:
         _score(top, env, rows, kinds, ruleset, applies, values, steps, points, maxima, wanted, adjusted)
-    return Result(ruleset, frame.index, env, values, steps, points, maxima, failed, adjusted)
+    return Result(ruleset, frame.index, env, values, steps, points, maxima, held, adjusted)
 
 
 def _of_kinds(kinds: np.ndarray, allowed) -> np.ndarray:
@@ -261,12 +262,12 @@ def _variable(var: Variable, env: dict, rows: int) -> tuple[np.ndarray, list[np.
     if var.formula is not None:
         return var.formula(env, rows), []
     held = np.ones(rows)
-    fails = []
+    each = []
     for cond in var.conditions:
         ok = cond.when(env, rows)
-        fails.append(~(ok == 1))  # no data on a requirement does not satisfy it
-        held = np.where(ok == 1, held, 0.0)
-    return held, fails
+        each.append(ok)
+        held = np.where(ok == 1, held, 0.0)  # no data on a requirement does not satisfy it
+    return held, each
 
 
 def _score(node: Criterion, env, rows, kinds, ruleset, applies, values, steps, points, maxima, wanted,
@@ -474,6 +475,14 @@ def _step_text(leaf: Criterion, step: int) -> str:
     return {("boolean", 1): "có", ("boolean", 0): "không", ("manual", 0): "trong khung điểm",
             ("manual", 1): "vượt tối đa", ("manual", 2): "âm", ("deduction", 0): "không trừ",
             ("deduction", 1): "bị trừ", ("deduction", 2): "trừ đến mức sàn"}[(leaf.method, step)]
+
+
+def _unknown(result: Result, cond, i: int) -> str:
+    """A requirement left unmet for want of data says so: its reason alone («chưa đạt Hoàn thành tốt nhiệm vụ»)
+    would state as a fact what no figure showed."""
+    lacking = [result.ruleset.label_of(n) for n in sorted(cond.when.names)
+               if n in result.env and np.isnan(result.env[n][i])]
+    return f"không có số liệu ({', '.join(lacking)}) để xét điều kiện: " if lacking else "không có số liệu để xét điều kiện: "
 
 
 def _fill(reason: str, result: Result, i: int) -> str:

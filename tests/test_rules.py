@@ -576,3 +576,27 @@ def test_a_comparison_in_an_expression_holds_within_a_float_s_error(value):
     text = ruleset(ONE_LEAF.format(value=value).replace("{method: threshold, target: 100}", "{method: boolean}"))
     result = evaluate(parse(text, "thu.yaml"), pd.DataFrame({"a": [57, 56], "b": [100, 100]}, index=["X", "Y"]))
     assert result.points["1.1"].tolist() == [2.0, 0.0]
+
+
+def test_a_title_lacking_data_says_so_and_does_not_state_the_reason_as_fact():
+    """A condition whose figure is missing fails (no data never satisfies a requirement), but its reason alone
+    («xếp loại chưa đạt …») would tell as a fact what no figure showed: the missing figure is named first."""
+    leaf = ONE_LEAF.format(value="a")
+    extra = textwrap.dedent("""\
+        variables:
+          dat:
+            label: Danh hiệu thử
+            all:
+              - {when: "b >= 3", reason: "xếp loại chưa đạt Hoàn thành tốt nhiệm vụ"}
+              - {when: "coalesce(c, 0) == 0", reason: "bị kỷ luật trong năm"}
+        titles: [dat]
+        """)
+    rs = parse(ruleset(leaf, extra=extra), "thu.yaml")
+    frame = pd.DataFrame({"a": [50.0, 50.0, 50.0], "b": [4.0, np.nan, 2.0], "c": [np.nan, np.nan, 1.0]},
+                         index=pd.Index(["X", "Y", "Z"], name="entity"))
+    result = evaluate(rs, frame)
+    assert result.reasons("X", "dat") == []
+    assert result.reasons("Y", "dat") == ["không có số liệu (B) để xét điều kiện: xếp loại chưa đạt Hoàn thành tốt "
+                                          "nhiệm vụ"]
+    assert result.reasons("Z", "dat") == ["xếp loại chưa đạt Hoàn thành tốt nhiệm vụ", "bị kỷ luật trong năm"]
+    assert list(result.env["dat"]) == [1.0, 0.0, 0.0]
