@@ -289,6 +289,26 @@ def test_collective_ratings_and_their_titles(staffed, tmp_path):
     assert any(p.startswith("xl2.xlsx, dòng 3, cột «Mã tập thể»: đơn vị «KHONG»") for p in problems)
 
 
+def test_a_matter_sent_again_under_another_start_date_points_at_the_one_left_open(staffed, tmp_path):
+    """A corrected start date makes a second matter: the first, still open, holds CB2's awards back with nothing to
+    close it, so the office is told which one and how to close it; a matter closed by the same file is not named."""
+    ingest_file(staffed, write_xlsx(tmp_path / "vu_viec.xlsx", PROCEEDING_TEMPLATE, [
+        ["CB2", None, "Điều tra", "15/09/2024", None, None], ["CB1", None, "Thanh tra", "01/03/2024", None, None],
+        [None, "STP", "Thanh tra", "02/05/2024", None, None]]))
+    again = ingest_file(staffed, write_xlsx(tmp_path / "vu_viec_2.xlsx", PROCEEDING_TEMPLATE, [
+        ["CB2", None, "Điều tra", "15/08/2024", None, None],
+        ["CB1", None, "Thanh tra", "01/03/2024", "30/06/2024", "Không vi phạm"],
+        ["CB1", None, "Thanh tra", "01/02/2024", None, None],
+        [None, "STP", "Thanh tra", "02/04/2024", None, None]]))
+    said = sorted((w.column, w.message.split(", chưa")[0]) for w in again.warnings)
+    assert said == [("Ngày bắt đầu", "dòng 2: còn một vụ việc cùng loại của cùng cán bộ (tập thể) mở ngày 15/09/2024"),
+                    ("Ngày bắt đầu", "dòng 5: còn một vụ việc cùng loại của cùng cán bộ (tập thể) mở ngày 02/05/2024")]
+    assert "nhập lại dòng có ngày bắt đầu 15/09/2024 kèm ngày kết thúc" in again.warnings[0].message
+    closing = ingest_file(staffed, write_xlsx(tmp_path / "vu_viec_3.xlsx", PROCEEDING_TEMPLATE, [
+        ["CB2", None, "Điều tra", "15/09/2024", "20/09/2024", "Nhập nhầm ngày bắt đầu"]]))
+    assert closing.warnings == []
+
+
 def test_a_later_row_closes_an_open_proceeding(staffed, tmp_path):
     ingest_file(staffed, write_xlsx(tmp_path / "vu_viec.xlsx", PROCEEDING_HEADERS, [
         ["CB2", "Điều tra", "15/09/2024", None, None]]))

@@ -65,6 +65,42 @@ def check_proceedings(ctx: Context, frame: pd.DataFrame, out: Collector) -> None
              frame["closed_on"])
     out.rows(frame["closed_on"].isna() & frame["outcome"].ne(""), "Kết quả",
              "có kết quả nhưng chưa có ngày kết thúc")
+    _left_open(ctx, frame, out)
+
+
+def _left_open(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A matter sent again with its start date corrected is a second matter: the first stays open, and holds the
+    person's awards back with nothing to close it. Each row beside another open matter of the same subject and kind
+    that leaves its matter open is pointed out, with the other's start date and how to close it."""
+    dated = frame["opened_on"].notna().to_numpy()
+    frame = frame[dated]
+    if frame.empty:
+        return
+    subject = frame["person"].where(frame["person"].ne(""), "@" + frame["unit"])
+    sent = pd.DataFrame({"subject": subject, "kind": frame["kind"], "opened": frame["opened_on"].dt.date,
+                         "open": frame["closed_on"].isna(), "pos": dated.nonzero()[0]})
+    with ctx.reading() as s:
+        stored = [(p, k, o) for p, k, o in s.execute(
+            select(models.Person.code, models.Proceeding.kind, models.Proceeding.opened_on)
+            .join(models.Person, models.Person.id == models.Proceeding.person_id)
+            .where(models.Proceeding.closed_on.is_(None)))]
+        stored += [("@" + u, k, o) for u, k, o in s.execute(
+            select(models.Unit.code, models.UnitProceeding.kind, models.UnitProceeding.opened_on)
+            .join(models.Unit, models.Unit.id == models.UnitProceeding.unit_id)
+            .where(models.UnitProceeding.closed_on.is_(None)))]
+    this_file = {(r.subject, r.kind, r.opened): r.open for r in sent.itertuples(index=False)}  # the last row holds
+    still = {key for key in stored if this_file.get(key, True)} | {key for key, held in this_file.items() if held}
+    beside: dict[tuple, set] = {}
+    for subject_, kind, opened in still:
+        beside.setdefault((subject_, kind), set()).add(opened)
+    told: dict[str, list[int]] = {}
+    for r in sent[sent["open"]].itertuples(index=False):
+        for other in sorted(beside.get((r.subject, r.kind), set()) - {r.opened}):
+            told.setdefault(f"{other:%d/%m/%Y}", []).append(out.row_of(r.pos))
+    for day, rows in told.items():
+        out.warn(f"còn một vụ việc cùng loại của cùng cán bộ (tập thể) mở ngày {day}, chưa kết thúc: nếu {day} là "
+                 f"ngày bắt đầu nhập nhầm, nhập lại dòng có ngày bắt đầu {day} kèm ngày kết thúc để kết thúc vụ việc "
+                 "đó (vụ việc còn mở thì chưa được khen thưởng)", "Ngày bắt đầu", sorted(set(rows)))
 
 
 def load_proceedings(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:
