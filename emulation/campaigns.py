@@ -12,21 +12,19 @@ from pathlib import Path
 
 import yaml
 
+from base.award_forms import FORMS, form_code
 from reports import documents as docs
 
 CAMPAIGNS = Path(__file__).with_name("campaigns")
 REWARDS = Path(__file__).with_name("rewards.yaml")
 
 
-# Award forms, by the words of their name, whose own conditions are a title of the individual or collective rule
-# sets (danh-hieu-ca-nhan-2022, danh-hieu-tap-the-2022).
-OWN_RULES = (
-    (("bằng khen",), {"ca_nhan": "bang_khen_chu_tich_tinh", "tap_the": "bang_khen_tap_the"}),
-    (("chiến sĩ thi đua cấp tỉnh",), {"ca_nhan": "chien_si_thi_dua_cap_tinh"}),
-    (("chiến sĩ thi đua cơ sở",), {"ca_nhan": "chien_si_thi_dua_co_so"}),
-    (("tập thể lao động xuất sắc",), {"tap_the": "tap_the_lao_dong_xuat_sac"}),
-    (("tập thể lao động tiên tiến",), {"tap_the": "tap_the_lao_dong_tien_tien"}),
-)
+# Award forms whose own conditions are a title of the individual or collective rule sets (danh-hieu-ca-nhan-2022,
+# danh-hieu-tap-the-2022); a Giấy khen's achievement and a Cờ thi đua's lead of its cluster are the campaign's
+# own findings.
+OWN_RULES = frozenset({"lao_dong_tien_tien", "chien_si_thi_dua_co_so", "chien_si_thi_dua_cap_tinh",
+                       "bang_khen_chu_tich_tinh", "tap_the_lao_dong_tien_tien", "tap_the_lao_dong_xuat_sac",
+                       "bang_khen_tap_the"})
 
 
 @dataclass(frozen=True)
@@ -58,9 +56,8 @@ class AwardQuota:
         which a nominee must meet besides the title the plan names: a plan may aim its Bằng khen at Tập thể lao
         động xuất sắc, but one such year does not make the two consecutive years Đ.74 asks. None where the form
         has no rule of its own here (a Giấy khen's achievement is the campaign's own finding)."""
-        text = self.form.lower()
-        return next((titles[kind] for words, titles in OWN_RULES
-                     if all(w in text for w in words) and "thủ tướng" not in text and kind in titles), None)
+        code = form_code(self.form, kind)
+        return code if code in OWN_RULES and code in FORMS[kind] else None
 
     def text(self) -> str:
         return f"{self.form} cho {self.collectives:02d} tập thể và {self.individuals:02d} cá nhân"

@@ -23,6 +23,7 @@ import yaml
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from base.award_forms import form_code
 from rules.evaluate import Result, evaluate
 from rules.ruleset import RuleSet, for_use
 from store import models
@@ -124,28 +125,13 @@ def _codes(text) -> list[str]:
     return [c for c in str(text).replace(";", ",").split(",") if c.strip()]
 
 
-# The individual title an award rests on, by the words of its stored form (a title's code or name, a campaign's
-# form): an initiative backing an award of the year is still free for that title — the award it backs — alone.
-FORM_TITLES = (
-    (("chiến sĩ thi đua cơ sở", "chien_si_thi_dua_co_so"), "chien_si_thi_dua_co_so"),
-    (("chiến sĩ thi đua cấp tỉnh", "chien_si_thi_dua_cap_tinh"), "chien_si_thi_dua_cap_tinh"),
-    (("bằng khen", "bang_khen"), "bang_khen_chu_tich_tinh"),
-    (("giấy khen", "giay_khen"), "giay_khen"),
-)
-
-
-def form_title(form: str) -> str | None:
-    text = str(form).lower()
-    return next((title for words, title in FORM_TITLES if any(w in text for w in words)), None)
-
-
 def used_initiatives(record: Record, year: int, title: str | None = None) -> set[str]:
     """Initiatives that already back an award, so count for nothing else (CV 5007/BNV-TĐKT 2023): every award of
     an earlier year, and every award of ``year`` but one of ``title`` (the award the initiative backs)."""
     a = record.awards
     same = a[a["year"] == year]
     if title is not None:
-        same = same[same["form"].map(form_title) != title]
+        same = same[same["form"].map(form_code) != title]
     backing = pd.concat([a[a["year"] < year]["initiatives"], same["initiatives"]])
     return {code.strip() for codes in backing for code in _codes(codes)}
 
@@ -158,8 +144,7 @@ def unused_initiatives(record: Record, person: str, year: int) -> list[str]:
     return sorted(c for c in mine["code"] if c not in used)
 
 
-CSTDCS_FORMS = {"chien_si_thi_dua_co_so", "Chiến sĩ thi đua cơ sở"}
-TITLE_FORMS = CSTDCS_FORMS | {"lao_dong_tien_tien", "Lao động tiên tiến"}
+TITLE_FORMS = ("lao_dong_tien_tien", "chien_si_thi_dua_co_so")
 
 
 def _within(unit: str, scope: str, parents: dict) -> bool:
@@ -179,7 +164,9 @@ def decided(record: Record, year: int) -> pd.Series | None:
     its divisions). The result is indexed by those people (1: held, 0: not); None where no one's are — a
     campaign's commendations alone do not say who held the titles, and one unit's decisions say nothing of
     another's."""
-    of_year = record.awards[(record.awards["year"] == year) & record.awards["form"].isin(TITLE_FORMS)]
+    a = record.awards[record.awards["year"] == year]
+    title = a["form"].map(form_code)
+    of_year = a[title.isin(TITLE_FORMS)]
     if of_year.empty:
         return None
     people = set(of_year["person"])
@@ -188,7 +175,7 @@ def decided(record: Record, year: int) -> pd.Series | None:
         rated = record.ratings[record.ratings["year"] == year]
         people |= {p for p, u in zip(rated["person"], rated["unit"])
                    if any(_within(u, scope, record.parents) for scope in scopes)}
-    held = set(of_year[of_year["form"].isin(CSTDCS_FORMS)]["person"])
+    held = set(a[title == "chien_si_thi_dua_co_so"]["person"])
     index = pd.Index(sorted(people))
     return pd.Series([1.0 if p in held else 0.0 for p in index], index=index, dtype=float)
 

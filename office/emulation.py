@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from base.award_forms import decided_by
 from cycle.scoring import NoFigures, NoScores, rescore, stored
 from emulation import review as rv
 from emulation.campaigns import Campaign, load_campaign, shipped_campaigns
@@ -28,20 +29,6 @@ from rules.ruleset import find, for_use
 from store import calendar, models
 
 RATING_LABEL = {4: "HTXSNV", 3: "HTTNV", 2: "HTNV", 1: "KHTNV"}
-
-# Who decides an award (Luật Thi đua, khen thưởng 2022 Đ.80; DOMAIN.md §4.6): the head of a department (or the
-# chairman of a commune) decides Lao động tiên tiến, Chiến sĩ thi đua cơ sở, Tập thể lao động tiên tiến and
-# Giấy khen; Bằng khen, Chiến sĩ thi đua cấp tỉnh, Tập thể lao động xuất sắc and Cờ thi đua are the
-# province's, on the department's proposal (tờ trình).
-PROVINCE_AWARDS = ("bang_khen", "bằng khen", "chien_si_thi_dua_cap_tinh", "chiến sĩ thi đua cấp tỉnh",
-                   "tap_the_lao_dong_xuat_sac", "tập thể lao động xuất sắc", "cờ thi đua", "co_thi_dua")
-
-
-def decided_by(form: str) -> str:
-    """«tinh» when the provincial People's Committee (its chairman) decides ``form``, else «don_vi»."""
-    text = form.lower()
-    return "tinh" if any(k in text for k in PROVINCE_AWARDS) else "don_vi"
-
 
 def _in_words(title: str) -> str:
     """«Phát động phong trào thi đua …» → «phong trào thi đua …» (names keep their capitals)."""
