@@ -109,14 +109,16 @@ def review(
         paths = em.review(engine(), c, year, votes, em.Council(members, present, written), decision_no, fmt, out)
     for path in paths:
         console.print(f"Đã ghi {path}")
-    _undecided(paths.undecided)
+    _undecided(paths.undecided, paths.held_back)
 
 
-def _undecided(seats: list[str]) -> None:
+def _undecided(seats: list[str], held_back: list[str] = ()) -> None:
     from rich.markup import escape
 
     for text in seats:
         console.print(f"[yellow]Chưa quyết định:[/] {escape(text)}")
+    for text in held_back:
+        console.print(f"[yellow]Không khen thưởng:[/] {escape(text)}")
 
 
 @app.command()
@@ -204,7 +206,7 @@ def decide(
     decision = em.decide(engine(), c, _campaign_year(c, year), decision_no)
     for a in decision:
         console.print(f"{a.participant}: {a.form}, {number(a.amount)} đồng")
-    _undecided(decision.undecided)
+    _undecided(decision.undecided, decision.held_back)
 
 
 # --- The council's voting sessions in the portal («cchc emulation hoi-dong …»), as the office -------------------

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from emulation.campaigns import Campaign
 from emulation.collectives import collective_record
-from emulation.eligibility import (Eligibility, decided_in, discipline_rules, eligibility, in_force, open_at,
+from emulation.eligibility import (Eligibility, decided_in, discipline_rules, eligibility, in_force,
                                   resting_initiatives)
 from rules.evaluate import evaluate
 from rules.ruleset import for_use
@@ -395,11 +395,13 @@ def record_votes(engine: Engine, campaign: Campaign, votes: Ballots | Mapping, m
 
 
 class Decision(list):
-    """The awards decided (a list of them), and ``undecided``: per seat left open, what the council must settle."""
+    """The awards decided (a list of them), ``undecided``: per seat left open, what the council must settle, and
+    ``held_back``: the nominees the council passed who were not awarded, each with why (their seat went on)."""
 
-    def __init__(self, awards=(), undecided=()):
+    def __init__(self, awards=(), undecided=(), held_back=()):
         super().__init__(awards)
         self.undecided = list(undecided)
+        self.held_back = list(held_back)
 
 
 def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, decided_on: date) -> Decision:
@@ -410,8 +412,21 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
     5007/BNV-TĐKT 2023): forms are decided in the plan's order, and a person whose award there needs an
     initiative already resting on an earlier form of this decision is not awarded it (the seat goes on)."""
     el = eligibility(engine, year, without_campaign=campaign.id, on=decided_on)
-    # a matter opened after the nomination and still open on the decision's day holds the award back
-    open_then = set(open_at(el.record.proceedings, decided_on)["person"]) if el.record is not None else set()
+    # A nominee is judged as the record stands on the decision's day, not on the nomination's: a discipline
+    # recorded or a matter opened since then holds the award back (NĐ 152/2025 Đ.4).
+    held = el.table() if el.record is not None else None
+    held_back = []
+
+    def not_now(n, quota) -> str | None:
+        """Why a person the council passed cannot be given ``quota`` on the decision's day; None: they can."""
+        if held is None:
+            return None
+        if n.participant not in held.index:
+            return f"không có xếp loại chất lượng năm {year}"
+        titles = dict.fromkeys(t for t in (quota.individual_title, quota.own_title("ca_nhan")) if t in held)
+        why = [f"{el.label(t)}: {'; '.join(el.why_not(n.participant, t))}" for t in titles
+               if not held.loc[n.participant, t]]
+        return "; ".join(why) or None
     with Session(engine, expire_on_commit=False) as s, s.begin():
         row = _campaign_row(s, campaign)
         names = _names(s)
@@ -425,8 +440,12 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
             for kind in ("ca_nhan", "tap_the"):
                 key, seats = quota.key(kind), quota.seats(kind)
                 passed = [n for n in nominations if n.participant_kind == kind and n.form == key
-                          and (b := ballots.get((n.participant, n.form))) is not None and b.passed
-                          and not (kind == "ca_nhan" and n.participant in open_then)]
+                          and (b := ballots.get((n.participant, n.form))) is not None and b.passed]
+                if kind == "ca_nhan":
+                    why = {n.participant: w for n in passed if (w := not_now(n, quota))}
+                    held_back += [_held_back(quota.form, n, why[n.participant], names) for n in passed
+                                  if n.participant in why]
+                    passed = [n for n in passed if n.participant not in why]
                 standing = lambda n: (n.rank, -ballots[(n.participant, n.form)].yes)  # noqa: E731
                 amount = int(round(campaign.base_salary * campaign.multiple(quota, kind) / 1000) * 1000)
                 for _, group in groupby(sorted(passed, key=standing), key=standing):
@@ -436,6 +455,10 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                             if kind == "ca_nhan" else []
                         if resting is not None:
                             backed.append((n, resting))
+                        elif seats:
+                            held_back.append(_held_back(quota.form, n, (
+                                "sáng kiến làm căn cứ đã là căn cứ của hình thức khen thưởng khác trong quyết định "
+                                "này; mỗi sáng kiến chỉ làm căn cứ cho một hình thức (CV 5007/BNV-TĐKT 2023)"), names))
                     if seats and len(backed) > seats:
                         undecided.append(_tie(quota.form, kind, seats, [n for n, _ in backed], ballots, names))
                         break
@@ -447,7 +470,11 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                                                    initiatives=",".join(resting)))
                     seats -= min(seats, len(backed))
         s.add_all(awards)
-        return Decision(awards, undecided)
+        return Decision(awards, undecided, held_back)
+
+
+def _held_back(form: str, n, why: str, names: dict[str, str]) -> str:
+    return f"{form} (cá nhân): {n.participant} ({names.get(n.participant, n.participant)}) không được khen thưởng — {why}"
 
 
 def _tie(form: str, kind: str, seats: int, tied: list, ballots: dict, names: dict[str, str]) -> str:

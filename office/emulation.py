@@ -207,7 +207,8 @@ def review(engine: Engine, c: Campaign, year: int, votes: rv.Ballots | dict | No
     """Every step of the review, in order, and its documents. Without ballots, every member present or
     writing votes yes for each nominee and form inside the quota (a rehearsal the office then replaces).
     A council short of its quorum, or a year outside the campaign's, is refused before anything is written.
-    The paths written, with the seats the decision left to the council (``undecided``)."""
+    The paths written, with the seats the decision left to the council (``undecided``) and the nominees it
+    passed over (``held_back``)."""
     within_period(c, year)
     try:
         rv.check_session(council.members, council.present, council.written,
@@ -226,7 +227,7 @@ def review(engine: Engine, c: Campaign, year: int, votes: rv.Ballots | dict | No
     vote(engine, c, votes, council.members, council.present, council.written, voted_on)
     decision = decide(engine, c, year, decision_no)
     return rv.Decision([write(doc, out, name, fmt) for name, doc in review_documents(engine, c, year)],
-                       decision.undecided)
+                       decision.undecided, decision.held_back)
 
 
 def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, Document]]:

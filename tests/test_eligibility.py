@@ -407,6 +407,9 @@ def test_one_initiative_backs_one_form_of_a_campaigns_decision(engine, tmp_path)
     for _ in range(2):  # decided again, the same: the campaign's own awards do not take its initiatives
         awards = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
         assert [(a.form, a.initiatives) for a in awards] == [("Chiến sĩ thi đua cấp tỉnh", "SKP")]
+        # the nominee the Giấy khen's seat passed over is named, with why
+        assert len(awards.held_back) == 1 and awards.held_back[0].startswith("Giấy khen của Giám đốc Sở (cá nhân): B1")
+        assert "CV 5007/BNV-TĐKT 2023" in awards.held_back[0]
 
 
 def test_a_year_outside_the_campaigns_period_is_refused_and_nothing_written(engine, tmp_path):
@@ -507,3 +510,35 @@ def test_a_matter_open_on_the_decision_s_day_holds_the_award_back_and_one_opened
     rv.record_votes(engine, c, {("W1", form): 9}, 9, 9, 0, date(2024, 12, 10))
     decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
     assert [a.participant for a in decision if a.participant_kind == "ca_nhan"] == []  # W1's matter open that day
+    assert len(decision.held_back) == 1 and "W1 (Nguyễn Thị Xuân) không được khen thưởng" in decision.held_back[0]
+    assert "đang bị xem xét kỷ luật hoặc điều tra, thanh tra, xác minh (NĐ 152/2025 Đ.4" in decision.held_back[0]
+
+
+def test_a_nominee_under_discipline_review_by_the_decision_s_day_is_not_awarded_and_is_named(engine, tmp_path):
+    """NĐ 152/2025 Đ.4: no award while a discipline is under consideration. W1 was nominated and voted; a
+    discipline case opened afterwards is recorded before the decision. She had been awarded (two initiatives of
+    2023–2024 still made her Bằng khen's basis); the decision names her and why."""
+    from datetime import date
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    ingest_file(engine, units_file(tmp_path))
+    rows = [["W1", "Nguyễn Thị Xuân", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", str(y), RATING["X"]]
+            for y in (2022, 2023, 2024)]
+    ingest_file(engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, rows))
+    ingest_file(engine, write_xlsx(tmp_path / "sang_kien.xlsx", INITIATIVE_HEADERS, [
+        ["SK23", "Sáng kiến 2023", "W1", 2023, "Cơ sở"], ["SK24", "Sáng kiến 2024", "W1", 2024, "Cơ sở"]]))
+    c = load_campaign("skhcn-ninh-thuan-2024")
+    rv.launch(engine, c)
+    nominated = rv.nominate(engine, c, 2024, 4.0, date(2024, 12, 20)).individuals
+    assert list(nominated.index) == ["W1"]
+    rv.record_votes(engine, c, {("W1", nominated["form"].iloc[0]): 9}, 9, 9, 0, date(2024, 12, 10))
+    ingest_file(engine, write_xlsx(tmp_path / "ky_luat.xlsx", DISCIPLINE_HEADERS,
+                                   [["W1", 2024, "Khiển trách", "Đang xem xét", None, None]]))
+    decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+    assert [a.participant for a in decision if a.participant_kind == "ca_nhan"] == []
+    assert len(decision.held_back) == 1
+    said = decision.held_back[0]
+    assert "W1 (Nguyễn Thị Xuân)" in said and "Bằng khen của Ủy ban nhân dân tỉnh" in said
+    assert "đang bị xem xét kỷ luật" in said and "NĐ 152/2025 Đ.4" in said
