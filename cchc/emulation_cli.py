@@ -59,7 +59,8 @@ def eligibility(
         console.print(f"[bold]{row['name']}[/] — {row['position']}, {row['unit_name']}; xếp loại {year}: "
                       f"{RATING_LABEL.get(int(row['xep_loai']), '–')}")
         for title, why in result.reasons(person).items():
-            mark = "[green]đủ điều kiện[/]" if not why else "[red]chưa đủ điều kiện[/]: " + "; ".join(why)
+            mark = (f"[green]đủ điều kiện[/] {escape(result.grounds(person, title))}" if not why
+                    else "[red]chưa đủ điều kiện[/]: " + "; ".join(why))
             console.print(f"• {result.label(title)}: {mark}")
         for name, why in result.not_assessed(person).items():
             console.print(f"[yellow]Chưa đánh giá được[/] «{result.ruleset.label_of(name)}»: {why}")

@@ -30,6 +30,8 @@ from store import models
 from store.queries import plain_rows
 
 RATING_LEVEL = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
+RATING_WORDS = {4: "Hoàn thành xuất sắc nhiệm vụ", 3: "Hoàn thành tốt nhiệm vụ", 2: "Hoàn thành nhiệm vụ",
+                1: "Không hoàn thành nhiệm vụ"}
 TITLES = "person_titles"  # the use of base/rule_uses.yaml: the family's latest set
 HISTORY = 2  # years of titles a year's titles depend on (2 consecutive … 3 consecutive)
 DISCIPLINE = Path(__file__).with_name("discipline.yaml")
@@ -393,6 +395,39 @@ class Eligibility:
 
     def label(self, title: str) -> str:
         return self.ruleset.label_of(title)
+
+    def grounds(self, person: str, title: str) -> str:
+        """What ``person`` is eligible for ``title`` on, as a decision must say it: the article, then the person's
+        own figures among those the title's conditions read, and the initiatives it rests on (which then back
+        nothing else, CV 5007/BNV-TĐKT 2023). Empty where ``person`` is not eligible."""
+        if self.why_not(person, title):
+            return ""
+        spec = next(v for v in self.ruleset.variables if v.name == title)
+        names, row = spec.names, self.frame.loc[person]
+        env, at = self.result.env, self.result.position(person)
+        said = []
+        if "xep_loai" in names and row["xep_loai"] == row["xep_loai"]:
+            said.append(f"xếp loại năm {self.year}: {RATING_WORDS.get(int(row['xep_loai']), '–')}")
+        if "lao_dong_tien_tien" in names:
+            said.append(f"đạt {self.label('lao_dong_tien_tien')}")
+        years = int(env["so_nam_cstdcs_lien_tuc"][at]) if "so_nam_cstdcs_lien_tuc" in names else 0
+        if years:
+            said.append(f"{years} năm liên tục Chiến sĩ thi đua cơ sở ({self.year - years + 1}–{self.year})"
+                        if years > 1 else f"Chiến sĩ thi đua cơ sở năm {self.year}")
+        if "htxs_nam_truoc" in names and row.get("htxs_nam_truoc") == 1:
+            said.append(f"hoàn thành xuất sắc nhiệm vụ năm {self.year - 1}")
+        if "de_tai_nghiem_thu" in names and (row.get("de_tai_nghiem_thu") or 0) >= 1:
+            said.append(f"{int(row['de_tai_nghiem_thu'])} đề tài, đề án khoa học được nghiệm thu năm {self.year}")
+        if "thanh_tich_phong_trao" in names:
+            said.append("có thành tích trong phong trào thi đua")
+        resting = resting_initiatives(self, person, title)
+        if resting:
+            said.append(f"căn cứ sáng kiến {', '.join(resting)}")
+        if names & {"ky_luat_trong_nam", "ky_luat_con_hieu_luc"}:
+            said.append("không bị kỷ luật, không trong thời hạn kỷ luật")
+        if names & {"khong_vuong_mac", "dang_xem_xet_ky_luat"}:
+            said.append("không đang bị xem xét kỷ luật, điều tra, thanh tra, xác minh")
+        return f"theo {spec.reference}" + (f": {'; '.join(said)}" if said else "")
 
 
 def eligibility(engine: Engine, year: int, ruleset: RuleSet | None = None, without_campaign: str | None = None,

@@ -59,6 +59,17 @@ def test_three_consecutive_years_and_a_provincial_initiative(record):
                                      "giay_khen": False}
 
 
+def test_an_eligible_title_says_its_article_and_what_it_rests_on(record):
+    """Every conclusion names its conditions and article, not only a refusal: CB3's Chiến sĩ thi đua cấp tỉnh
+    rests on three consecutive years and the provincial initiative SK1 (Luật TĐKT 2022 Đ.22 k.1)."""
+    said = record.grounds("CB3", "chien_si_thi_dua_cap_tinh")
+    assert said.startswith("theo Luật TĐKT 2022, Điều 22 khoản 1: ")
+    assert "3 năm liên tục Chiến sĩ thi đua cơ sở (2022–2024)" in said and "căn cứ sáng kiến SK1" in said
+    assert record.grounds("CB1", "lao_dong_tien_tien").startswith(
+        "theo Luật TĐKT 2022, Điều 24 khoản 1: xếp loại năm 2024: Hoàn thành tốt nhiệm vụ")
+    assert record.grounds("CB1", "chien_si_thi_dua_co_so") == ""  # not eligible: its reasons say why
+
+
 def test_two_years_not_consecutive_do_not_count(record):
     assert not titles(record, "CB4")["bang_khen_chu_tich_tinh"]
     assert "cần 2 năm liên tục Chiến sĩ thi đua cơ sở, hiện có 1 năm" in record.reasons("CB4")["bang_khen_chu_tich_tinh"][0]
