@@ -109,6 +109,17 @@ def decision_day(year: int) -> date:
     return date(year, 12, 20)
 
 
+def decided_day(engine: Engine, c: Campaign, year: int) -> date:
+    """The day of the decision: the year's, or the council's meeting when it met later. The decision rests on the
+    council's minutes and the proposal that follows them (Luật TĐKT 2022 Đ.84), so it is never older than they are;
+    its nominees are judged as they stand that day."""
+    with Session(engine) as s:
+        met = s.scalar(select(func.max(models.Ballot.voted_on)).join(models.Campaign,
+                                                                      models.Campaign.id == models.Ballot.campaign_id)
+                       .where(models.Campaign.code == c.id))
+    return max(decision_day(year), met) if met else decision_day(year)
+
+
 def within_period(c: Campaign, year: int) -> None:
     """Refuse a year outside the campaign's period, before anything is written: its awards are of its own
     years, and a review of another year would re-date them or erase them."""
@@ -190,7 +201,7 @@ def vote(engine: Engine, c: Campaign, votes: rv.Ballots | dict, members: int, pr
 def decide(engine: Engine, c: Campaign, year: int, decision_no: str = "") -> rv.Decision:
     within_period(c, year)
     try:
-        return rv.decide(engine, c, year, decision_no or "…/QĐ-UBND", decision_day(year))
+        return rv.decide(engine, c, year, decision_no or "…/QĐ-UBND", decided_day(engine, c, year))
     except ValueError as e:
         raise NotFound(str(e), field="CAMPAIGN") from None
 
@@ -295,7 +306,7 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     ]
     levels = {"tinh": [a for a in awards if decided_by(a.form) == "tinh"],
               "don_vi": [a for a in awards if decided_by(a.form) == "don_vi"]}
-    decided_on = next((a.decided_on for a in awards), decision_day(year))
+    decided_on = next((a.decided_on for a in awards), decided_day(engine, c, year))
     awarded = lambda chosen: tuple(  # noqa: E731
         docs.Award(who(a.participant), where(a.participant),
                    f"{a.form} ({'tập thể' if a.participant_kind == 'tap_the' else 'cá nhân'})", a.amount)

@@ -553,3 +553,25 @@ def test_a_nominee_under_discipline_review_by_the_decision_s_day_is_not_awarded_
     said = decision.held_back[0]
     assert "W1 (Nguyễn Thị Xuân)" in said and "Bằng khen của Ủy ban nhân dân tỉnh" in said
     assert "đang bị xem xét kỷ luật" in said and "NĐ 152/2025 Đ.4" in said
+
+
+def test_a_decision_is_not_dated_before_the_council_met(engine, tmp_path):
+    """The council met on 06/01/2025 on the 2024 campaign: the decision resting on its minutes and on the proposal
+    that follows them (Luật TĐKT 2022 Đ.84) is of that day at the earliest. It had been dated 20/12/2024, citing a
+    proposal of 06/01/2025."""
+    from datetime import date
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+    from office import emulation as em
+
+    staff(engine, tmp_path, {"W1": ("XXX", "SKHCN-VP")})
+    c = load_campaign("skhcn-ninh-thuan-2024")
+    rv.launch(engine, c)
+    nominated = rv.nominate(engine, c, 2024, 4.0, date(2024, 12, 20)).individuals
+    rv.record_votes(engine, c, {("W1", nominated["form"].iloc[0]): 9}, 9, 9, 0, date(2025, 1, 6))
+    decision = em.decide(engine, c, 2024, "1/QĐ-UBND")
+    assert [(a.participant, a.decided_on) for a in decision if a.participant_kind == "ca_nhan"] == [
+        ("W1", date(2025, 1, 6))]
+    rv.record_votes(engine, c, {("W1", nominated["form"].iloc[0]): 9}, 9, 9, 0, date(2024, 12, 10))
+    assert {a.decided_on for a in em.decide(engine, c, 2024, "1/QĐ-UBND")} == {em.decision_day(2024)}
