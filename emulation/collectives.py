@@ -12,10 +12,11 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from base.award_forms import form_code
 from emulation.eligibility import RATING_LEVEL, open_at
 from store import models
 
-EXCELLENT = {"tap_the_lao_dong_xuat_sac", "Tập thể lao động xuất sắc"}
+EXCELLENT = "tap_the_lao_dong_xuat_sac"
 
 
 def collective_record(engine: Engine, units: list[str], year: int) -> pd.DataFrame:
@@ -31,10 +32,11 @@ def collective_record(engine: Engine, units: list[str], year: int) -> pd.DataFra
         decided = {code for code, form in s.execute(
             select(AR.participant, AR.form).where(AR.participant_kind == "tap_the", AR.year == year - 1,
                                                   AR.participant.in_(units)))
-            if form in EXCELLENT}
+            if form_code(form, "tap_the") == EXCELLENT}
         decided |= {code for code, form in s.execute(
             select(A.participant, A.form).where(A.participant_kind == "tap_the", A.year == year - 1,
-                                                A.participant.in_(units))) if form in EXCELLENT}
+                                                A.participant.in_(units)))
+                    if form_code(form, "tap_the") == EXCELLENT}
         matters = pd.DataFrame(s.execute(select(U.code, P.opened_on, P.closed_on).join(U, U.id == P.unit_id)
                                          .where(U.code.in_(units))).all(), columns=["unit", "opened_on", "closed_on"])
     index = pd.Index(units)

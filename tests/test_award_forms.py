@@ -74,3 +74,23 @@ def test_an_initiative_backing_the_prime_ministers_bang_khen_is_not_free_for_the
     record = _record([("CB1", 2024, "Bằng khen của Thủ tướng Chính phủ", "SK1", "", 0)])
     assert "SK1" in used_initiatives(record, 2024, "bang_khen_chu_tich_tinh")
     assert form_code(FORMS["ca_nhan"]["bang_khen_chu_tich_tinh"]) == "bang_khen_chu_tich_tinh"
+
+
+@pytest.mark.parametrize("form", ["Tập thể lao động xuất sắc", "Danh hiệu Tập thể lao động xuất sắc", "TTLĐXS"])
+def test_a_collectives_title_of_the_year_before_is_read_by_any_of_its_names(engine, tmp_path, form):
+    """The second of two consecutive years of Tập thể lao động xuất sắc (Luật TĐKT 2022 Đ.74, a collective's Bằng
+    khen) reads the year before's title however its decision wrote it."""
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from emulation.collectives import collective_record
+    from helpers import units_file
+    from store import models
+    from store.ingest import ingest_file
+
+    ingest_file(engine, units_file(tmp_path))
+    with Session(engine) as s, s.begin():
+        s.add(models.Award(year=2023, participant_kind="tap_the", participant="SKHCN-VP", form=form,
+                           decision_no="5/QĐ-UBND", decided_on=date(2023, 12, 20), amount=0, initiatives=""))
+    assert collective_record(engine, ["SKHCN-VP"], 2024).loc["SKHCN-VP", "ttldxs_nam_truoc"] == 1.0
