@@ -169,7 +169,8 @@ def rated_units(el: Eligibility) -> pd.DataFrame:
     return table
 
 
-def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: int, level: float) -> pd.DataFrame:
+def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: int, level: float,
+                      on: date | None = None) -> pd.DataFrame:
     """What the collective titles read: from the members' records, counts, shares, discipline (at the level of
     ``discipline.yaml``'s bar, in force in the year); from the collective's own record, its rating (``level``,
     the launching department's class, where none is recorded) and the year before's rating and title.
@@ -199,13 +200,16 @@ def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: i
         "so_nu": grouped["gender"].apply(lambda g: (g == "nu").sum()),
     }).astype(float)
     frame["so_ky_luat_canh_cao"] = table[table.index.isin(heavy["person"])].groupby("unit").size().reindex(frame.index).fillna(0)
-    own = collective_record(engine, list(frame.index), year)
+    own = collective_record(engine, list(frame.index), year, on)
     frame["xep_loai_tap_the"] = own["xep_loai_tap_the"].fillna(level)
     frame["htxs_nam_truoc"] = own["htxs_nam_truoc"]
     frame["ttldxs_nam_truoc"] = own["ttldxs_nam_truoc"]
     frame["dang_xem_xet_ky_luat"] = own["vu_viec_dang_mo"]
     return frame
 
+
+# Why a collective's own matter open on the decision's day holds its award back, as its titles say it.
+OPEN_MATTER = "tập thể đang bị xem xét, thanh tra, điều tra (NĐ 152/2025 Đ.4)"
 
 # The collective rating of the divisions: the launching department's result in the campaign.
 CLASS_LEVEL = {"Hoàn thành xuất sắc": 4.0, "Hoàn thành tốt": 3.0, "Hoàn thành": 2.0}
@@ -230,7 +234,7 @@ def nominate(engine: Engine, campaign: Campaign, year: int, department_level: fl
         so_nam=el.result.env["so_nam_cstdcs_lien_tuc"][[el.result.position(p) for p in table.index]],
         priority=(table["gender"] == "nu").astype(int))
     divisions = [u for u in units.index if units.loc[u, "kind"] == "phong_ban"]
-    collective = collective_inputs(engine, el, divisions, year, department_level)
+    collective = collective_inputs(engine, el, divisions, year, department_level, on)
     collective_rules = for_use("collective_titles")
     cres = evaluate(collective_rules, collective)
     groups = collective.assign(ty_le_ldtt=cres.env["ty_le_ldtt"], name=units.reindex(collective.index)["name"],
@@ -413,7 +417,8 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
     initiative already resting on an earlier form of this decision is not awarded it (the seat goes on)."""
     el = eligibility(engine, year, without_campaign=campaign.id, on=decided_on)
     # A nominee is judged as the record stands on the decision's day, not on the nomination's: a discipline
-    # recorded or a matter opened since then holds the award back (NĐ 152/2025 Đ.4).
+    # recorded or a matter opened since then holds the award back (NĐ 152/2025 Đ.4); a collective, by its own
+    # matters open that day.
     held = el.table() if el.record is not None else None
     held_back = []
 
@@ -427,6 +432,7 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
         why = [f"{el.label(t)}: {'; '.join(el.why_not(n.participant, t))}" for t in titles
                if not held.loc[n.participant, t]]
         return "; ".join(why) or None
+
     with Session(engine, expire_on_commit=False) as s, s.begin():
         row = _campaign_row(s, campaign)
         names = _names(s)
@@ -434,6 +440,9 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                                                                  .where(models.Ballot.campaign_id == row.id))}
         nominations = s.scalars(select(models.Nomination).where(models.Nomination.campaign_id == row.id)
                                 .order_by(models.Nomination.rank)).all()
+        collectives = sorted({n.participant for n in nominations if n.participant_kind == "tap_the"})
+        open_matters = (collective_record(engine, collectives, year, decided_on)["vu_viec_dang_mo"].to_dict()
+                        if collectives else {})
         s.execute(delete(models.Award).where(models.Award.campaign_id == row.id))
         awards, undecided, taken = [], [], frozenset()
         for quota in campaign.award_forms:
@@ -441,11 +450,11 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                 key, seats = quota.key(kind), quota.seats(kind)
                 passed = [n for n in nominations if n.participant_kind == kind and n.form == key
                           and (b := ballots.get((n.participant, n.form))) is not None and b.passed]
-                if kind == "ca_nhan":
-                    why = {n.participant: w for n in passed if (w := not_now(n, quota))}
-                    held_back += [_held_back(quota.form, n, why[n.participant], names) for n in passed
-                                  if n.participant in why]
-                    passed = [n for n in passed if n.participant not in why]
+                why = ({n.participant: w for n in passed if (w := not_now(n, quota))} if kind == "ca_nhan" else
+                       {n.participant: OPEN_MATTER for n in passed if open_matters.get(n.participant, 0) > 0})
+                held_back += [_held_back(quota.form, kind, n, why[n.participant], names) for n in passed
+                              if n.participant in why]
+                passed = [n for n in passed if n.participant not in why]
                 standing = lambda n: (n.rank, -ballots[(n.participant, n.form)].yes)  # noqa: E731
                 amount = int(round(campaign.base_salary * campaign.multiple(quota, kind) / 1000) * 1000)
                 for _, group in groupby(sorted(passed, key=standing), key=standing):
@@ -456,7 +465,7 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                         if resting is not None:
                             backed.append((n, resting))
                         elif seats:
-                            held_back.append(_held_back(quota.form, n, (
+                            held_back.append(_held_back(quota.form, kind, n, (
                                 "sáng kiến làm căn cứ đã là căn cứ của hình thức khen thưởng khác trong quyết định "
                                 "này; mỗi sáng kiến chỉ làm căn cứ cho một hình thức (CV 5007/BNV-TĐKT 2023)"), names))
                     if seats and len(backed) > seats:
@@ -473,8 +482,9 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
         return Decision(awards, undecided, held_back)
 
 
-def _held_back(form: str, n, why: str, names: dict[str, str]) -> str:
-    return f"{form} (cá nhân): {n.participant} ({names.get(n.participant, n.participant)}) không được khen thưởng — {why}"
+def _held_back(form: str, kind: str, n, why: str, names: dict[str, str]) -> str:
+    return (f"{form} ({'tập thể' if kind == 'tap_the' else 'cá nhân'}): {n.participant} "
+            f"({names.get(n.participant, n.participant)}) không được khen thưởng — {why}")
 
 
 def _tie(form: str, kind: str, seats: int, tied: list, ballots: dict, names: dict[str, str]) -> str:

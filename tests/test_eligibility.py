@@ -575,3 +575,37 @@ def test_a_decision_is_not_dated_before_the_council_met(engine, tmp_path):
         ("W1", date(2025, 1, 6))]
     rv.record_votes(engine, c, {("W1", nominated["form"].iloc[0]): 9}, 9, 9, 0, date(2024, 12, 10))
     assert {a.decided_on for a in em.decide(engine, c, 2024, "1/QĐ-UBND")} == {em.decision_day(2024)}
+
+
+def test_a_collective_whose_own_matter_is_open_on_the_decision_s_day_is_not_awarded_and_is_named(engine, tmp_path):
+    """NĐ 152/2025 Đ.4 holds a collective's award back too: SKHCN-VP was nominated and voted; an inspection of the
+    division opened on 15/12/2024, recorded afterwards, is open on the decision's day (20/12). The decision had
+    given it the Bằng khen. Closed on 18/12, with another opening on 22/12, after the decision, nothing holds it
+    back."""
+    from datetime import date
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    c = load_campaign("skhcn-ninh-thuan-2024")
+    staff(engine, tmp_path, {f"V{i}": ("XXX", "SKHCN-VP") for i in range(4)})
+    ingest_file(engine, write_xlsx(tmp_path / "tt.xlsx", ["Mã tập thể", "Năm đánh giá", "Mức xếp loại tập thể"],
+                                   [["SKHCN-VP", 2023, "HTXSNV"], ["SKHCN-VP", 2024, "HTXSNV"]]))
+    rv.launch(engine, c)
+    nominated = rv.nominate(engine, c, 2024, 4.0, date(2024, 12, 20))
+    assert list(nominated.collectives.index) == ["SKHCN-VP"]
+    votes = {(code, frame["form"].iloc[0]): 9 for frame in (nominated.individuals, nominated.collectives)
+             for code in frame.index[frame["within_quota"]]}
+    rv.record_votes(engine, c, votes, 9, 9, 0, date(2024, 12, 10))
+    headers = ["Mã cán bộ", "Mã tập thể", "Loại vụ việc", "Ngày bắt đầu", "Ngày kết thúc", "Kết quả"]
+    ingest_file(engine, write_xlsx(tmp_path / "vu_viec.xlsx", headers,
+                                   [[None, "SKHCN-VP", "Thanh tra", "15/12/2024", None, None]]))
+    decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+    assert [a for a in decision if a.participant_kind == "tap_the"] == []
+    said = [h for h in decision.held_back if "(tập thể): SKHCN-VP" in h]
+    assert len(said) == 1 and "tập thể đang bị xem xét, thanh tra, điều tra (NĐ 152/2025 Đ.4)" in said[0]
+    ingest_file(engine, write_xlsx(tmp_path / "vu_viec_2.xlsx", headers,
+                                   [[None, "SKHCN-VP", "Thanh tra", "15/12/2024", "18/12/2024", "Không có vi phạm"],
+                                    [None, "SKHCN-VP", "Kiểm tra", "22/12/2024", None, None]]))
+    decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+    assert [a.participant for a in decision if a.participant_kind == "tap_the"] == ["SKHCN-VP"]
