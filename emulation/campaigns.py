@@ -27,6 +27,14 @@ OWN_RULES = frozenset({"lao_dong_tien_tien", "chien_si_thi_dua_co_so", "chien_si
                        "bang_khen_tap_the"})
 
 
+# What a form is voted and paid as, when its campaign file gives it no code: the key of its council threshold in
+# thresholds.yaml (NĐ 98/2023 Đ.30 k.7 lists the Chiến sĩ thi đua titles and the Cờ thi đua) and of its money in
+# rewards.yaml (Đ.54), by the form's code.
+VOTED_AS = {"chien_si_thi_dua_co_so": "chien_si_thi_dua_co_so", "chien_si_thi_dua_cap_tinh": "chien_si_thi_dua_cap_tinh",
+            "chien_si_thi_dua_toan_quoc": "chien_si_thi_dua_toan_quoc", "co_thi_dua_cap_tinh": "co_thi_dua_tinh",
+            "co_thi_dua_chinh_phu": "co_thi_dua_chinh_phu"}
+
+
 @dataclass(frozen=True)
 class AwardQuota:
     form: str
@@ -119,14 +127,27 @@ def load_campaign(name: str) -> Campaign:
 
 
 def _coded(forms: tuple[AwardQuota, ...]) -> tuple[AwardQuota, ...]:
-    """Forms sharing a title without a code of their own get one from their name, so that each form's
-    nominations and ballots stay apart."""
+    """Forms without a code of their own get one: what the form is, where its council threshold and money are keyed
+    by that (``VOTED_AS``: a Cờ thi đua resting on Tập thể lao động xuất sắc is voted and paid as a Cờ) and no other
+    form's key is the same; else, among forms sharing a title, one from its name, so that each form's nominations
+    and ballots stay apart."""
     shared = set()
     for kind in ("ca_nhan", "tap_the"):
         titles = [q.title(kind) for q in forms if not q.code]
         shared |= {t for t in titles if titles.count(t) > 1}
-    return tuple(replace(q, code=_slug(q.form)) if not q.code and {q.individual_title, q.collective_title} & shared
-                 else q for q in forms)
+    natural = [None if q.code else VOTED_AS.get(form_code(q.form)) for q in forms]
+    coded = []
+    for i, q in enumerate(forms):
+        titles = {q.individual_title, q.collective_title}
+        others = {k for j, p in enumerate(forms) if j != i
+                  for k in (p.code, natural[j], *({p.individual_title, p.collective_title} - shared)) if k}
+        if natural[i] and natural[i] not in others and (natural[i] not in titles or titles & shared):
+            coded.append(replace(q, code=natural[i]))
+        elif not q.code and titles & shared:
+            coded.append(replace(q, code=_slug(q.form)))
+        else:
+            coded.append(q)
+    return tuple(coded)
 
 
 def _slug(text: str) -> str:

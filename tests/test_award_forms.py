@@ -94,3 +94,46 @@ def test_a_collectives_title_of_the_year_before_is_read_by_any_of_its_names(engi
         s.add(models.Award(year=2023, participant_kind="tap_the", participant="SKHCN-VP", form=form,
                            decision_no="5/QĐ-UBND", decided_on=date(2023, 12, 20), amount=0, initiatives=""))
     assert collective_record(engine, ["SKHCN-VP"], 2024).loc["SKHCN-VP", "ttldxs_nam_truoc"] == 1.0
+
+
+def _campaign_with(tmp_path, forms: list[dict]):
+    import yaml
+
+    from emulation.campaigns import load_campaign
+
+    plan = yaml.safe_load(open("emulation/campaigns/skhcn-ninh-thuan-2024.yaml", encoding="utf-8"))
+    plan.update(id="mot-phong-trao", award_forms=forms)
+    path = tmp_path / "mot-phong-trao.yaml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    return load_campaign(str(path))
+
+
+def test_a_co_thi_dua_form_without_a_code_is_voted_and_paid_as_the_co_thi_dua_it_is(tmp_path):
+    """NĐ 98/2023 Đ.30 k.7: a Cờ thi đua needs ≥ 80% of all members, and Đ.54 pays it 8 times the base salary.
+    Written without `code`, the form went under the title it rests on (Tập thể lao động xuất sắc): carried
+    by 5 «đồng ý» of 9 members (over half) and paid the campaign's own figure."""
+    from emulation.review import passes
+
+    c = _campaign_with(tmp_path, [{"form": "Cờ thi đua của Ủy ban nhân dân tỉnh", "collectives": 1, "individuals": 0,
+                                   "individual_title": "chien_si_thi_dua_co_so",
+                                   "collective_title": "tap_the_lao_dong_xuat_sac"}])
+    key = c.award_forms[0].key("tap_the")
+    assert key == "co_thi_dua_tinh"
+    assert not passes(7, 9, key) and passes(8, 9, key)
+    assert c.multiple(c.award_forms[0], "tap_the") == 8.0
+
+
+def test_a_chien_si_thi_dua_form_sharing_its_title_keeps_the_titles_threshold(tmp_path):
+    """Two forms resting on Chiến sĩ thi đua cơ sở are told apart by codes; the one that is that title itself, named
+    as the Law names it («cấp cơ sở»), keeps its ≥ 80% (NĐ 98/2023 Đ.30 k.7), not the majority of a form the decree
+    does not list."""
+    from emulation.review import passes
+
+    c = _campaign_with(tmp_path, [
+        {"form": "Chiến sĩ thi đua cấp cơ sở", "collectives": 0, "individuals": 2,
+         "individual_title": "chien_si_thi_dua_co_so", "collective_title": "tap_the_lao_dong_tien_tien"},
+        {"form": "Giấy khen của Giám đốc Sở", "collectives": 0, "individuals": 2,
+         "individual_title": "chien_si_thi_dua_co_so", "collective_title": "tap_the_lao_dong_tien_tien"}])
+    cstdcs, giay_khen = (q.key("ca_nhan") for q in c.award_forms)
+    assert cstdcs == "chien_si_thi_dua_co_so" and giay_khen not in (cstdcs, "chien_si_thi_dua_co_so")
+    assert not passes(7, 9, cstdcs) and passes(8, 9, cstdcs)
