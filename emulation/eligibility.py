@@ -159,6 +159,17 @@ def _within(unit: str, scope: str, parents: dict) -> bool:
     return False
 
 
+def given_cstdcs(record: Record, year: int) -> pd.Series:
+    """Chiến sĩ thi đua cơ sở as decided for ``year``, for the people given a title of their own that year (1: it,
+    0: Lao động tiên tiến only): consecutive years count the title conferred (Luật TĐKT 2022 Đ.22 k.1 a, Đ.74 k.1
+    d), so a year whose decision gave Lao động tiên tiến only is no year of it, whatever its conditions."""
+    a = record.awards[record.awards["year"] == year]
+    title = a["form"].map(form_code)
+    held = set(a[title == "chien_si_thi_dua_co_so"]["person"])
+    people = sorted(set(a[title.isin(TITLE_FORMS)]["person"]))
+    return pd.Series([1.0 if p in held else 0.0 for p in people], index=pd.Index(people, dtype=object), dtype=float)
+
+
 def decided(record: Record, year: int) -> pd.Series | None:
     """Who was awarded Chiến sĩ thi đua cơ sở for ``year``, for the people whose title decisions of that year
     are recorded: a person who was given a title (Lao động tiên tiến or Chiến sĩ thi đua cơ sở) that year, and
@@ -289,6 +300,7 @@ def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series], on: date
     frame["de_tai_nghiem_thu"] = _count(t[t["year"] == year], index) if t is not None else np.nan
     before = record.ratings[record.ratings["year"] == year - 1].set_index("person")["rating"]
     frame["htxs_nam_truoc"] = (before.reindex(index) == "HTXSNV").astype(float)
+    frame["cstdcs_nam_nay"] = given_cstdcs(record, year).reindex(index)
     for back, column in ((1, "cstdcs_nam_truoc"), (2, "cstdcs_hai_nam_truoc")):
         held = cstdcs.get(year - back)
         frame[column] = held.reindex(index).fillna(0.0) if held is not None else 0.0
@@ -364,8 +376,12 @@ class Eligibility:
     def _why_not(self, person: str, title: str, unknown: dict[str, str]) -> list[str]:
         why = [self._still_in_force(person) if w == STILL_IN_FORCE else self._cited(w)
                for w in self.result.reasons(person, title)]
+        spec = next(v for v in self.ruleset.variables if v.name == title)
+        if why and "so_nam_cstdcs_lien_tuc" in spec.names and self.frame.get("cstdcs_nam_nay", {}).get(person) == 0 \
+                and self.result.env["chien_si_thi_dua_co_so"][self.result.position(person)] == 1:
+            why.append(f"năm {self.year} chỉ được quyết định tặng Lao động tiên tiến: không là năm đạt danh hiệu "
+                       "Chiến sĩ thi đua cơ sở (Đ.22 k.1 a, Đ.74 k.1 d)")
         if why and unknown:
-            spec = next(v for v in self.ruleset.variables if v.name == title)
             why += [f"không đánh giá được «{self.ruleset.label_of(name)}»: {text}"
                     for name, text in unknown.items() if name in spec.names]
         return why

@@ -609,3 +609,35 @@ def test_a_collective_whose_own_matter_is_open_on_the_decision_s_day_is_not_awar
                                     [None, "SKHCN-VP", "Kiểm tra", "22/12/2024", None, None]]))
     decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
     assert [a.participant for a in decision if a.participant_kind == "tap_the"] == ["SKHCN-VP"]
+
+
+def test_a_year_whose_decision_gave_lao_dong_tien_tien_only_is_no_year_of_chien_si_thi_dua(engine, tmp_path):
+    """Luật TĐKT 2022 Đ.22 k.1 a asks three consecutive times «đạt danh hiệu» Chiến sĩ thi đua cơ sở: conferred.
+    D was given it in 2022 and 2023, and the department's 2024 decision gave him Lao động tiên tiến only. His 2024
+    conditions were met, and that had counted as the third year: Chiến sĩ thi đua cấp tỉnh and Bằng khen followed."""
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from store import models
+
+    staff(engine, tmp_path, {"D": ("XXX", "SKHCN-VP")})
+    ingest_file(engine, write_xlsx(tmp_path / "sang_kien.xlsx", INITIATIVE_HEADERS,
+                                   [["SKT", "Sáng kiến cấp tỉnh", "D", 2024, "Tỉnh"]]))
+
+    def give(year: int, form: str) -> None:
+        with Session(engine) as s, s.begin():
+            s.add(models.Award(year=year, participant_kind="ca_nhan", participant="D", form=form,
+                               decision_no=f"{year}/QĐ-SKHCN", decided_on=date(year, 12, 20), amount=0, initiatives=""))
+
+    give(2022, "Chiến sĩ thi đua cơ sở")
+    give(2023, "Chiến sĩ thi đua cơ sở")
+    assert held(engine, 2024, "D", "chien_si_thi_dua_cap_tinh")  # 2024 not decided yet: as its conditions stand
+    give(2024, "Lao động tiên tiến")
+    el = eligibility(engine, 2024)
+    assert el.table().loc["D", "chien_si_thi_dua_co_so"]  # its conditions, still met
+    assert not el.table().loc["D", "chien_si_thi_dua_cap_tinh"] and not el.table().loc["D", "bang_khen_chu_tich_tinh"]
+    assert any("năm 2024 chỉ được quyết định tặng Lao động tiên tiến" in r
+               for r in el.why_not("D", "chien_si_thi_dua_cap_tinh"))
+    give(2024, "Chiến sĩ thi đua cơ sở")
+    assert held(engine, 2024, "D", "chien_si_thi_dua_cap_tinh")
