@@ -1,9 +1,18 @@
-"""Vietnamese formatting of numbers, percentages and dates: ``1.234``, ``98,3%``, ``14/12/2024``."""
+"""Vietnamese formatting of numbers, percentages and dates: ``1.234``, ``98,3%``, ``14/12/2024``; words folded for
+matching."""
 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from datetime import date
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, for matching what people type against known words."""
+    text = unicodedata.normalize("NFD", str(text).strip().lower()).replace("đ", "d")
+    return re.sub(r"\s+", " ", "".join(c for c in text if not unicodedata.combining(c)))
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:

@@ -59,7 +59,8 @@ def eligibility(
         console.print(f"[bold]{row['name']}[/] — {row['position']}, {row['unit_name']}; xếp loại {year}: "
                       f"{RATING_LABEL.get(int(row['xep_loai']), '–')}")
         for title, why in result.reasons(person).items():
-            mark = "[green]đủ điều kiện[/]" if not why else "[red]chưa đủ điều kiện[/]: " + "; ".join(why)
+            mark = (f"[green]đủ điều kiện[/] {escape(result.grounds(person, title))}" if not why
+                    else "[red]chưa đủ điều kiện[/]: " + "; ".join(why))
             console.print(f"• {result.label(title)}: {mark}")
         for name, why in result.not_assessed(person).items():
             console.print(f"[yellow]Chưa đánh giá được[/] «{result.ruleset.label_of(name)}»: {why}")
@@ -109,14 +110,16 @@ def review(
         paths = em.review(engine(), c, year, votes, em.Council(members, present, written), decision_no, fmt, out)
     for path in paths:
         console.print(f"Đã ghi {path}")
-    _undecided(paths.undecided)
+    _undecided(paths.undecided, paths.held_back)
 
 
-def _undecided(seats: list[str]) -> None:
+def _undecided(seats: list[str], held_back: list[str] = ()) -> None:
     from rich.markup import escape
 
     for text in seats:
         console.print(f"[yellow]Chưa quyết định:[/] {escape(text)}")
+    for text in held_back:
+        console.print(f"[yellow]Không khen thưởng:[/] {escape(text)}")
 
 
 @app.command()
@@ -204,7 +207,7 @@ def decide(
     decision = em.decide(engine(), c, _campaign_year(c, year), decision_no)
     for a in decision:
         console.print(f"{a.participant}: {a.form}, {number(a.amount)} đồng")
-    _undecided(decision.undecided)
+    _undecided(decision.undecided, decision.held_back)
 
 
 # --- The council's voting sessions in the portal («cchc emulation hoi-dong …»), as the office -------------------

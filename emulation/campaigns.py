@@ -12,21 +12,27 @@ from pathlib import Path
 
 import yaml
 
+from base.award_forms import FORMS, form_code
 from reports import documents as docs
 
 CAMPAIGNS = Path(__file__).with_name("campaigns")
 REWARDS = Path(__file__).with_name("rewards.yaml")
 
 
-# Award forms, by the words of their name, whose own conditions are a title of the individual or collective rule
-# sets (danh-hieu-ca-nhan-2022, danh-hieu-tap-the-2022).
-OWN_RULES = (
-    (("bằng khen",), {"ca_nhan": "bang_khen_chu_tich_tinh", "tap_the": "bang_khen_tap_the"}),
-    (("chiến sĩ thi đua cấp tỉnh",), {"ca_nhan": "chien_si_thi_dua_cap_tinh"}),
-    (("chiến sĩ thi đua cơ sở",), {"ca_nhan": "chien_si_thi_dua_co_so"}),
-    (("tập thể lao động xuất sắc",), {"tap_the": "tap_the_lao_dong_xuat_sac"}),
-    (("tập thể lao động tiên tiến",), {"tap_the": "tap_the_lao_dong_tien_tien"}),
-)
+# Award forms whose own conditions are a title of the individual or collective rule sets (danh-hieu-ca-nhan-2022,
+# danh-hieu-tap-the-2022); a Giấy khen's achievement and a Cờ thi đua's lead of its cluster are the campaign's
+# own findings.
+OWN_RULES = frozenset({"lao_dong_tien_tien", "chien_si_thi_dua_co_so", "chien_si_thi_dua_cap_tinh",
+                       "bang_khen_chu_tich_tinh", "tap_the_lao_dong_tien_tien", "tap_the_lao_dong_xuat_sac",
+                       "bang_khen_tap_the"})
+
+
+# What a form is voted and paid as, when its campaign file gives it no code: the key of its council threshold in
+# thresholds.yaml (NĐ 98/2023 Đ.30 k.7 lists the Chiến sĩ thi đua titles and the Cờ thi đua) and of its money in
+# rewards.yaml (Đ.54), by the form's code.
+VOTED_AS = {"chien_si_thi_dua_co_so": "chien_si_thi_dua_co_so", "chien_si_thi_dua_cap_tinh": "chien_si_thi_dua_cap_tinh",
+            "chien_si_thi_dua_toan_quoc": "chien_si_thi_dua_toan_quoc", "co_thi_dua_cap_tinh": "co_thi_dua_tinh",
+            "co_thi_dua_chinh_phu": "co_thi_dua_chinh_phu"}
 
 
 @dataclass(frozen=True)
@@ -58,9 +64,8 @@ class AwardQuota:
         which a nominee must meet besides the title the plan names: a plan may aim its Bằng khen at Tập thể lao
         động xuất sắc, but one such year does not make the two consecutive years Đ.74 asks. None where the form
         has no rule of its own here (a Giấy khen's achievement is the campaign's own finding)."""
-        text = self.form.lower()
-        return next((titles[kind] for words, titles in OWN_RULES
-                     if all(w in text for w in words) and "thủ tướng" not in text and kind in titles), None)
+        code = form_code(self.form, kind)
+        return code if code in OWN_RULES and code in FORMS[kind] else None
 
     def text(self) -> str:
         return f"{self.form} cho {self.collectives:02d} tập thể và {self.individuals:02d} cá nhân"
@@ -122,14 +127,27 @@ def load_campaign(name: str) -> Campaign:
 
 
 def _coded(forms: tuple[AwardQuota, ...]) -> tuple[AwardQuota, ...]:
-    """Forms sharing a title without a code of their own get one from their name, so that each form's
-    nominations and ballots stay apart."""
+    """Forms without a code of their own get one: what the form is, where its council threshold and money are keyed
+    by that (``VOTED_AS``: a Cờ thi đua resting on Tập thể lao động xuất sắc is voted and paid as a Cờ) and no other
+    form's key is the same; else, among forms sharing a title, one from its name, so that each form's nominations
+    and ballots stay apart."""
     shared = set()
     for kind in ("ca_nhan", "tap_the"):
         titles = [q.title(kind) for q in forms if not q.code]
         shared |= {t for t in titles if titles.count(t) > 1}
-    return tuple(replace(q, code=_slug(q.form)) if not q.code and {q.individual_title, q.collective_title} & shared
-                 else q for q in forms)
+    natural = [None if q.code else VOTED_AS.get(form_code(q.form)) for q in forms]
+    coded = []
+    for i, q in enumerate(forms):
+        titles = {q.individual_title, q.collective_title}
+        others = {k for j, p in enumerate(forms) if j != i
+                  for k in (p.code, natural[j], *({p.individual_title, p.collective_title} - shared)) if k}
+        if natural[i] and natural[i] not in others and (natural[i] not in titles or titles & shared):
+            coded.append(replace(q, code=natural[i]))
+        elif not q.code and titles & shared:
+            coded.append(replace(q, code=_slug(q.form)))
+        else:
+            coded.append(q)
+    return tuple(coded)
 
 
 def _slug(text: str) -> str:

@@ -12,16 +12,18 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from base.award_forms import form_code
 from emulation.eligibility import RATING_LEVEL, open_at
 from store import models
 
-EXCELLENT = {"tap_the_lao_dong_xuat_sac", "Tập thể lao động xuất sắc"}
+EXCELLENT = "tap_the_lao_dong_xuat_sac"
 
 
-def collective_record(engine: Engine, units: list[str], year: int) -> pd.DataFrame:
+def collective_record(engine: Engine, units: list[str], year: int, on: date | None = None) -> pd.DataFrame:
     """Per unit: ``xep_loai_tap_the`` (its own rating of ``year``, NaN where none is recorded),
     ``htxs_nam_truoc`` and ``ttldxs_nam_truoc`` (1/0 where the year before is recorded, NaN where not),
-    ``vu_viec_dang_mo`` (its own matters open on 31/12 of ``year``)."""
+    ``vu_viec_dang_mo`` (its own matters open on ``on``, the day its titles are decided: 31/12 of ``year``
+    unless said)."""
     U, C, P = models.Unit, models.CollectiveRating, models.UnitProceeding
     A, AR = models.Award, models.AwardRecord
     with Session(engine) as s:
@@ -31,10 +33,11 @@ def collective_record(engine: Engine, units: list[str], year: int) -> pd.DataFra
         decided = {code for code, form in s.execute(
             select(AR.participant, AR.form).where(AR.participant_kind == "tap_the", AR.year == year - 1,
                                                   AR.participant.in_(units)))
-            if form in EXCELLENT}
+            if form_code(form, "tap_the") == EXCELLENT}
         decided |= {code for code, form in s.execute(
             select(A.participant, A.form).where(A.participant_kind == "tap_the", A.year == year - 1,
-                                                A.participant.in_(units))) if form in EXCELLENT}
+                                                A.participant.in_(units)))
+                    if form_code(form, "tap_the") == EXCELLENT}
         matters = pd.DataFrame(s.execute(select(U.code, P.opened_on, P.closed_on).join(U, U.id == P.unit_id)
                                          .where(U.code.in_(units))).all(), columns=["unit", "opened_on", "closed_on"])
     index = pd.Index(units)
@@ -46,5 +49,5 @@ def collective_record(engine: Engine, units: list[str], year: int) -> pd.DataFra
     frame["htxs_nam_truoc"] = np.where(known, (before["rating"] == "HTXSNV").astype(float), np.nan)
     titled = (before["title"] == "tap_the_lao_dong_xuat_sac") | index.isin(list(decided))
     frame["ttldxs_nam_truoc"] = np.where(titled, 1.0, np.where(known, 0.0, np.nan))
-    frame["vu_viec_dang_mo"] = open_at(matters, date(year, 12, 31)).groupby("unit").size().reindex(index).fillna(0.0)
+    frame["vu_viec_dang_mo"] = open_at(matters, on or date(year, 12, 31)).groupby("unit").size().reindex(index).fillna(0.0)
     return frame

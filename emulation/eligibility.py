@@ -23,12 +23,15 @@ import yaml
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from base.award_forms import form_code
 from rules.evaluate import Result, evaluate
 from rules.ruleset import RuleSet, for_use
 from store import models
 from store.queries import plain_rows
 
 RATING_LEVEL = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
+RATING_WORDS = {4: "Hoàn thành xuất sắc nhiệm vụ", 3: "Hoàn thành tốt nhiệm vụ", 2: "Hoàn thành nhiệm vụ",
+                1: "Không hoàn thành nhiệm vụ"}
 TITLES = "person_titles"  # the use of base/rule_uses.yaml: the family's latest set
 HISTORY = 2  # years of titles a year's titles depend on (2 consecutive … 3 consecutive)
 DISCIPLINE = Path(__file__).with_name("discipline.yaml")
@@ -124,28 +127,13 @@ def _codes(text) -> list[str]:
     return [c for c in str(text).replace(";", ",").split(",") if c.strip()]
 
 
-# The individual title an award rests on, by the words of its stored form (a title's code or name, a campaign's
-# form): an initiative backing an award of the year is still free for that title — the award it backs — alone.
-FORM_TITLES = (
-    (("chiến sĩ thi đua cơ sở", "chien_si_thi_dua_co_so"), "chien_si_thi_dua_co_so"),
-    (("chiến sĩ thi đua cấp tỉnh", "chien_si_thi_dua_cap_tinh"), "chien_si_thi_dua_cap_tinh"),
-    (("bằng khen", "bang_khen"), "bang_khen_chu_tich_tinh"),
-    (("giấy khen", "giay_khen"), "giay_khen"),
-)
-
-
-def form_title(form: str) -> str | None:
-    text = str(form).lower()
-    return next((title for words, title in FORM_TITLES if any(w in text for w in words)), None)
-
-
 def used_initiatives(record: Record, year: int, title: str | None = None) -> set[str]:
     """Initiatives that already back an award, so count for nothing else (CV 5007/BNV-TĐKT 2023): every award of
     an earlier year, and every award of ``year`` but one of ``title`` (the award the initiative backs)."""
     a = record.awards
     same = a[a["year"] == year]
     if title is not None:
-        same = same[same["form"].map(form_title) != title]
+        same = same[same["form"].map(form_code) != title]
     backing = pd.concat([a[a["year"] < year]["initiatives"], same["initiatives"]])
     return {code.strip() for codes in backing for code in _codes(codes)}
 
@@ -158,8 +146,7 @@ def unused_initiatives(record: Record, person: str, year: int) -> list[str]:
     return sorted(c for c in mine["code"] if c not in used)
 
 
-CSTDCS_FORMS = {"chien_si_thi_dua_co_so", "Chiến sĩ thi đua cơ sở"}
-TITLE_FORMS = CSTDCS_FORMS | {"lao_dong_tien_tien", "Lao động tiên tiến"}
+TITLE_FORMS = ("lao_dong_tien_tien", "chien_si_thi_dua_co_so")
 
 
 def _within(unit: str, scope: str, parents: dict) -> bool:
@@ -172,6 +159,17 @@ def _within(unit: str, scope: str, parents: dict) -> bool:
     return False
 
 
+def given_cstdcs(record: Record, year: int) -> pd.Series:
+    """Chiến sĩ thi đua cơ sở as decided for ``year``, for the people given a title of their own that year (1: it,
+    0: Lao động tiên tiến only): consecutive years count the title conferred (Luật TĐKT 2022 Đ.22 k.1 a, Đ.74 k.1
+    d), so a year whose decision gave Lao động tiên tiến only is no year of it, whatever its conditions."""
+    a = record.awards[record.awards["year"] == year]
+    title = a["form"].map(form_code)
+    held = set(a[title == "chien_si_thi_dua_co_so"]["person"])
+    people = sorted(set(a[title.isin(TITLE_FORMS)]["person"]))
+    return pd.Series([1.0 if p in held else 0.0 for p in people], index=pd.Index(people, dtype=object), dtype=float)
+
+
 def decided(record: Record, year: int) -> pd.Series | None:
     """Who was awarded Chiến sĩ thi đua cơ sở for ``year``, for the people whose title decisions of that year
     are recorded: a person who was given a title (Lao động tiên tiến or Chiến sĩ thi đua cơ sở) that year, and
@@ -179,7 +177,9 @@ def decided(record: Record, year: int) -> pd.Series | None:
     its divisions). The result is indexed by those people (1: held, 0: not); None where no one's are — a
     campaign's commendations alone do not say who held the titles, and one unit's decisions say nothing of
     another's."""
-    of_year = record.awards[(record.awards["year"] == year) & record.awards["form"].isin(TITLE_FORMS)]
+    a = record.awards[record.awards["year"] == year]
+    title = a["form"].map(form_code)
+    of_year = a[title.isin(TITLE_FORMS)]
     if of_year.empty:
         return None
     people = set(of_year["person"])
@@ -188,7 +188,7 @@ def decided(record: Record, year: int) -> pd.Series | None:
         rated = record.ratings[record.ratings["year"] == year]
         people |= {p for p, u in zip(rated["person"], rated["unit"])
                    if any(_within(u, scope, record.parents) for scope in scopes)}
-    held = set(of_year[of_year["form"].isin(CSTDCS_FORMS)]["person"])
+    held = set(a[title == "chien_si_thi_dua_co_so"]["person"])
     index = pd.Index(sorted(people))
     return pd.Series([1.0 if p in held else 0.0 for p in index], index=index, dtype=float)
 
@@ -300,6 +300,7 @@ def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series], on: date
     frame["de_tai_nghiem_thu"] = _count(t[t["year"] == year], index) if t is not None else np.nan
     before = record.ratings[record.ratings["year"] == year - 1].set_index("person")["rating"]
     frame["htxs_nam_truoc"] = (before.reindex(index) == "HTXSNV").astype(float)
+    frame["cstdcs_nam_nay"] = given_cstdcs(record, year).reindex(index)
     for back, column in ((1, "cstdcs_nam_truoc"), (2, "cstdcs_hai_nam_truoc")):
         held = cstdcs.get(year - back)
         frame[column] = held.reindex(index).fillna(0.0) if held is not None else 0.0
@@ -375,8 +376,12 @@ class Eligibility:
     def _why_not(self, person: str, title: str, unknown: dict[str, str]) -> list[str]:
         why = [self._still_in_force(person) if w == STILL_IN_FORCE else self._cited(w)
                for w in self.result.reasons(person, title)]
+        spec = next(v for v in self.ruleset.variables if v.name == title)
+        if why and "so_nam_cstdcs_lien_tuc" in spec.names and self.frame.get("cstdcs_nam_nay", {}).get(person) == 0 \
+                and self.result.env["chien_si_thi_dua_co_so"][self.result.position(person)] == 1:
+            why.append(f"năm {self.year} chỉ được quyết định tặng Lao động tiên tiến: không là năm đạt danh hiệu "
+                       "Chiến sĩ thi đua cơ sở (Đ.22 k.1 a, Đ.74 k.1 d)")
         if why and unknown:
-            spec = next(v for v in self.ruleset.variables if v.name == title)
             why += [f"không đánh giá được «{self.ruleset.label_of(name)}»: {text}"
                     for name, text in unknown.items() if name in spec.names]
         return why
@@ -406,6 +411,39 @@ class Eligibility:
 
     def label(self, title: str) -> str:
         return self.ruleset.label_of(title)
+
+    def grounds(self, person: str, title: str) -> str:
+        """What ``person`` is eligible for ``title`` on, as a decision must say it: the article, then the person's
+        own figures among those the title's conditions read, and the initiatives it rests on (which then back
+        nothing else, CV 5007/BNV-TĐKT 2023). Empty where ``person`` is not eligible."""
+        if self.why_not(person, title):
+            return ""
+        spec = next(v for v in self.ruleset.variables if v.name == title)
+        names, row = spec.names, self.frame.loc[person]
+        env, at = self.result.env, self.result.position(person)
+        said = []
+        if "xep_loai" in names and row["xep_loai"] == row["xep_loai"]:
+            said.append(f"xếp loại năm {self.year}: {RATING_WORDS.get(int(row['xep_loai']), '–')}")
+        if "lao_dong_tien_tien" in names:
+            said.append(f"đạt {self.label('lao_dong_tien_tien')}")
+        years = int(env["so_nam_cstdcs_lien_tuc"][at]) if "so_nam_cstdcs_lien_tuc" in names else 0
+        if years:
+            said.append(f"{years} năm liên tục Chiến sĩ thi đua cơ sở ({self.year - years + 1}–{self.year})"
+                        if years > 1 else f"Chiến sĩ thi đua cơ sở năm {self.year}")
+        if "htxs_nam_truoc" in names and row.get("htxs_nam_truoc") == 1:
+            said.append(f"hoàn thành xuất sắc nhiệm vụ năm {self.year - 1}")
+        if "de_tai_nghiem_thu" in names and (row.get("de_tai_nghiem_thu") or 0) >= 1:
+            said.append(f"{int(row['de_tai_nghiem_thu'])} đề tài, đề án khoa học được nghiệm thu năm {self.year}")
+        if "thanh_tich_phong_trao" in names:
+            said.append("có thành tích trong phong trào thi đua")
+        resting = resting_initiatives(self, person, title)
+        if resting:
+            said.append(f"căn cứ sáng kiến {', '.join(resting)}")
+        if names & {"ky_luat_trong_nam", "ky_luat_con_hieu_luc"}:
+            said.append("không bị kỷ luật, không trong thời hạn kỷ luật")
+        if names & {"khong_vuong_mac", "dang_xem_xet_ky_luat"}:
+            said.append("không đang bị xem xét kỷ luật, điều tra, thanh tra, xác minh")
+        return f"theo {spec.reference}" + (f": {'; '.join(said)}" if said else "")
 
 
 def eligibility(engine: Engine, year: int, ruleset: RuleSet | None = None, without_campaign: str | None = None,

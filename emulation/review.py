@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from emulation.campaigns import Campaign
 from emulation.collectives import collective_record
-from emulation.eligibility import (Eligibility, decided_in, discipline_rules, eligibility, in_force, open_at,
+from emulation.eligibility import (Eligibility, decided_in, discipline_rules, eligibility, in_force,
                                   resting_initiatives)
 from rules.evaluate import evaluate
 from rules.ruleset import for_use
@@ -169,7 +169,8 @@ def rated_units(el: Eligibility) -> pd.DataFrame:
     return table
 
 
-def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: int, level: float) -> pd.DataFrame:
+def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: int, level: float,
+                      on: date | None = None) -> pd.DataFrame:
     """What the collective titles read: from the members' records, counts, shares, discipline (at the level of
     ``discipline.yaml``'s bar, in force in the year); from the collective's own record, its rating (``level``,
     the launching department's class, where none is recorded) and the year before's rating and title.
@@ -199,13 +200,16 @@ def collective_inputs(engine: Engine, el: Eligibility, units: list[str], year: i
         "so_nu": grouped["gender"].apply(lambda g: (g == "nu").sum()),
     }).astype(float)
     frame["so_ky_luat_canh_cao"] = table[table.index.isin(heavy["person"])].groupby("unit").size().reindex(frame.index).fillna(0)
-    own = collective_record(engine, list(frame.index), year)
+    own = collective_record(engine, list(frame.index), year, on)
     frame["xep_loai_tap_the"] = own["xep_loai_tap_the"].fillna(level)
     frame["htxs_nam_truoc"] = own["htxs_nam_truoc"]
     frame["ttldxs_nam_truoc"] = own["ttldxs_nam_truoc"]
     frame["dang_xem_xet_ky_luat"] = own["vu_viec_dang_mo"]
     return frame
 
+
+# Why a collective's own matter open on the decision's day holds its award back, as its titles say it.
+OPEN_MATTER = "tập thể đang bị xem xét, thanh tra, điều tra (NĐ 152/2025 Đ.4)"
 
 # The collective rating of the divisions: the launching department's result in the campaign.
 CLASS_LEVEL = {"Hoàn thành xuất sắc": 4.0, "Hoàn thành tốt": 3.0, "Hoàn thành": 2.0}
@@ -230,7 +234,7 @@ def nominate(engine: Engine, campaign: Campaign, year: int, department_level: fl
         so_nam=el.result.env["so_nam_cstdcs_lien_tuc"][[el.result.position(p) for p in table.index]],
         priority=(table["gender"] == "nu").astype(int))
     divisions = [u for u in units.index if units.loc[u, "kind"] == "phong_ban"]
-    collective = collective_inputs(engine, el, divisions, year, department_level)
+    collective = collective_inputs(engine, el, divisions, year, department_level, on)
     collective_rules = for_use("collective_titles")
     cres = evaluate(collective_rules, collective)
     groups = collective.assign(ty_le_ldtt=cres.env["ty_le_ldtt"], name=units.reindex(collective.index)["name"],
@@ -395,11 +399,13 @@ def record_votes(engine: Engine, campaign: Campaign, votes: Ballots | Mapping, m
 
 
 class Decision(list):
-    """The awards decided (a list of them), and ``undecided``: per seat left open, what the council must settle."""
+    """The awards decided (a list of them), ``undecided``: per seat left open, what the council must settle, and
+    ``held_back``: the nominees the council passed who were not awarded, each with why (their seat went on)."""
 
-    def __init__(self, awards=(), undecided=()):
+    def __init__(self, awards=(), undecided=(), held_back=()):
         super().__init__(awards)
         self.undecided = list(undecided)
+        self.held_back = list(held_back)
 
 
 def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, decided_on: date) -> Decision:
@@ -410,8 +416,23 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
     5007/BNV-TĐKT 2023): forms are decided in the plan's order, and a person whose award there needs an
     initiative already resting on an earlier form of this decision is not awarded it (the seat goes on)."""
     el = eligibility(engine, year, without_campaign=campaign.id, on=decided_on)
-    # a matter opened after the nomination and still open on the decision's day holds the award back
-    open_then = set(open_at(el.record.proceedings, decided_on)["person"]) if el.record is not None else set()
+    # A nominee is judged as the record stands on the decision's day, not on the nomination's: a discipline
+    # recorded or a matter opened since then holds the award back (NĐ 152/2025 Đ.4); a collective, by its own
+    # matters open that day.
+    held = el.table() if el.record is not None else None
+    held_back = []
+
+    def not_now(n, quota) -> str | None:
+        """Why a person the council passed cannot be given ``quota`` on the decision's day; None: they can."""
+        if held is None:
+            return None
+        if n.participant not in held.index:
+            return f"không có xếp loại chất lượng năm {year}"
+        titles = dict.fromkeys(t for t in (quota.individual_title, quota.own_title("ca_nhan")) if t in held)
+        why = [f"{el.label(t)}: {'; '.join(el.why_not(n.participant, t))}" for t in titles
+               if not held.loc[n.participant, t]]
+        return "; ".join(why) or None
+
     with Session(engine, expire_on_commit=False) as s, s.begin():
         row = _campaign_row(s, campaign)
         names = _names(s)
@@ -419,14 +440,21 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                                                                  .where(models.Ballot.campaign_id == row.id))}
         nominations = s.scalars(select(models.Nomination).where(models.Nomination.campaign_id == row.id)
                                 .order_by(models.Nomination.rank)).all()
+        collectives = sorted({n.participant for n in nominations if n.participant_kind == "tap_the"})
+        open_matters = (collective_record(engine, collectives, year, decided_on)["vu_viec_dang_mo"].to_dict()
+                        if collectives else {})
         s.execute(delete(models.Award).where(models.Award.campaign_id == row.id))
         awards, undecided, taken = [], [], frozenset()
         for quota in campaign.award_forms:
             for kind in ("ca_nhan", "tap_the"):
                 key, seats = quota.key(kind), quota.seats(kind)
                 passed = [n for n in nominations if n.participant_kind == kind and n.form == key
-                          and (b := ballots.get((n.participant, n.form))) is not None and b.passed
-                          and not (kind == "ca_nhan" and n.participant in open_then)]
+                          and (b := ballots.get((n.participant, n.form))) is not None and b.passed]
+                why = ({n.participant: w for n in passed if (w := not_now(n, quota))} if kind == "ca_nhan" else
+                       {n.participant: OPEN_MATTER for n in passed if open_matters.get(n.participant, 0) > 0})
+                held_back += [_held_back(quota.form, kind, n, why[n.participant], names) for n in passed
+                              if n.participant in why]
+                passed = [n for n in passed if n.participant not in why]
                 standing = lambda n: (n.rank, -ballots[(n.participant, n.form)].yes)  # noqa: E731
                 amount = int(round(campaign.base_salary * campaign.multiple(quota, kind) / 1000) * 1000)
                 for _, group in groupby(sorted(passed, key=standing), key=standing):
@@ -436,6 +464,10 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                             if kind == "ca_nhan" else []
                         if resting is not None:
                             backed.append((n, resting))
+                        elif seats:
+                            held_back.append(_held_back(quota.form, kind, n, (
+                                "sáng kiến làm căn cứ đã là căn cứ của hình thức khen thưởng khác trong quyết định "
+                                "này; mỗi sáng kiến chỉ làm căn cứ cho một hình thức (CV 5007/BNV-TĐKT 2023)"), names))
                     if seats and len(backed) > seats:
                         undecided.append(_tie(quota.form, kind, seats, [n for n, _ in backed], ballots, names))
                         break
@@ -447,7 +479,12 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                                                    initiatives=",".join(resting)))
                     seats -= min(seats, len(backed))
         s.add_all(awards)
-        return Decision(awards, undecided)
+        return Decision(awards, undecided, held_back)
+
+
+def _held_back(form: str, kind: str, n, why: str, names: dict[str, str]) -> str:
+    return (f"{form} ({'tập thể' if kind == 'tap_the' else 'cá nhân'}): {n.participant} "
+            f"({names.get(n.participant, n.participant)}) không được khen thưởng — {why}")
 
 
 def _tie(form: str, kind: str, seats: int, tied: list, ballots: dict, names: dict[str, str]) -> str:

@@ -12,6 +12,7 @@ Tính năng: Xét danh hiệu thi đua, hình thức khen thưởng theo Luật 
     Cho một công chức xếp loại "Hoàn thành xuất sắc nhiệm vụ" các năm 2023, 2024
     Khi xét danh hiệu năm 2024
     Thì công chức đó đủ điều kiện "Bằng khen của Chủ tịch UBND tỉnh"
+    Và kết luận đó dẫn "Luật TĐKT 2022, Điều 74 khoản 1 điểm d" và nêu "2 năm liên tục Chiến sĩ thi đua cơ sở (2023–2024)"
 
   Kịch bản: Hai năm không liên tục thì chưa đủ điều kiện Bằng khen
     Cho một công chức xếp loại "Hoàn thành xuất sắc nhiệm vụ" các năm 2022, 2024

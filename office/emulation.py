@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from base.award_forms import decided_by
 from cycle.scoring import NoFigures, NoScores, rescore, stored
 from emulation import review as rv
 from emulation.campaigns import Campaign, load_campaign, shipped_campaigns
@@ -28,20 +29,6 @@ from rules.ruleset import find, for_use
 from store import calendar, models
 
 RATING_LABEL = {4: "HTXSNV", 3: "HTTNV", 2: "HTNV", 1: "KHTNV"}
-
-# Who decides an award (Luật Thi đua, khen thưởng 2022 Đ.80; DOMAIN.md §4.6): the head of a department (or the
-# chairman of a commune) decides Lao động tiên tiến, Chiến sĩ thi đua cơ sở, Tập thể lao động tiên tiến and
-# Giấy khen; Bằng khen, Chiến sĩ thi đua cấp tỉnh, Tập thể lao động xuất sắc and Cờ thi đua are the
-# province's, on the department's proposal (tờ trình).
-PROVINCE_AWARDS = ("bang_khen", "bằng khen", "chien_si_thi_dua_cap_tinh", "chiến sĩ thi đua cấp tỉnh",
-                   "tap_the_lao_dong_xuat_sac", "tập thể lao động xuất sắc", "cờ thi đua", "co_thi_dua")
-
-
-def decided_by(form: str) -> str:
-    """«tinh» when the provincial People's Committee (its chairman) decides ``form``, else «don_vi»."""
-    text = form.lower()
-    return "tinh" if any(k in text for k in PROVINCE_AWARDS) else "don_vi"
-
 
 def _in_words(title: str) -> str:
     """«Phát động phong trào thi đua …» → «phong trào thi đua …» (names keep their capitals)."""
@@ -120,6 +107,17 @@ def _level(engine: Engine, c: Campaign, year: int) -> float:
 def decision_day(year: int) -> date:
     """The day a campaign's awards of ``year`` are decided: its nominees are judged as they stand that day."""
     return date(year, 12, 20)
+
+
+def decided_day(engine: Engine, c: Campaign, year: int) -> date:
+    """The day of the decision: the year's, or the council's meeting when it met later. The decision rests on the
+    council's minutes and the proposal that follows them (Luật TĐKT 2022 Đ.84), so it is never older than they are;
+    its nominees are judged as they stand that day."""
+    with Session(engine) as s:
+        met = s.scalar(select(func.max(models.Ballot.voted_on)).join(models.Campaign,
+                                                                      models.Campaign.id == models.Ballot.campaign_id)
+                       .where(models.Campaign.code == c.id))
+    return max(decision_day(year), met) if met else decision_day(year)
 
 
 def within_period(c: Campaign, year: int) -> None:
@@ -203,7 +201,7 @@ def vote(engine: Engine, c: Campaign, votes: rv.Ballots | dict, members: int, pr
 def decide(engine: Engine, c: Campaign, year: int, decision_no: str = "") -> rv.Decision:
     within_period(c, year)
     try:
-        return rv.decide(engine, c, year, decision_no or "…/QĐ-UBND", decision_day(year))
+        return rv.decide(engine, c, year, decision_no or "…/QĐ-UBND", decided_day(engine, c, year))
     except ValueError as e:
         raise NotFound(str(e), field="CAMPAIGN") from None
 
@@ -220,7 +218,8 @@ def review(engine: Engine, c: Campaign, year: int, votes: rv.Ballots | dict | No
     """Every step of the review, in order, and its documents. Without ballots, every member present or
     writing votes yes for each nominee and form inside the quota (a rehearsal the office then replaces).
     A council short of its quorum, or a year outside the campaign's, is refused before anything is written.
-    The paths written, with the seats the decision left to the council (``undecided``)."""
+    The paths written, with the seats the decision left to the council (``undecided``) and the nominees it
+    passed over (``held_back``)."""
     within_period(c, year)
     try:
         rv.check_session(council.members, council.present, council.written,
@@ -239,7 +238,7 @@ def review(engine: Engine, c: Campaign, year: int, votes: rv.Ballots | dict | No
     vote(engine, c, votes, council.members, council.present, council.written, voted_on)
     decision = decide(engine, c, year, decision_no)
     return rv.Decision([write(doc, out, name, fmt) for name, doc in review_documents(engine, c, year)],
-                       decision.undecided)
+                       decision.undecided, decision.held_back)
 
 
 def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, Document]]:
@@ -307,7 +306,7 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     ]
     levels = {"tinh": [a for a in awards if decided_by(a.form) == "tinh"],
               "don_vi": [a for a in awards if decided_by(a.form) == "don_vi"]}
-    decided_on = next((a.decided_on for a in awards), decision_day(year))
+    decided_on = next((a.decided_on for a in awards), decided_day(engine, c, year))
     awarded = lambda chosen: tuple(  # noqa: E731
         docs.Award(who(a.participant), where(a.participant),
                    f"{a.form} ({'tập thể' if a.participant_kind == 'tap_the' else 'cá nhân'})", a.amount)

@@ -59,6 +59,17 @@ def test_three_consecutive_years_and_a_provincial_initiative(record):
                                      "giay_khen": False}
 
 
+def test_an_eligible_title_says_its_article_and_what_it_rests_on(record):
+    """Every conclusion names its conditions and article, not only a refusal: CB3's Chiến sĩ thi đua cấp tỉnh
+    rests on three consecutive years and the provincial initiative SK1 (Luật TĐKT 2022 Đ.22 k.1)."""
+    said = record.grounds("CB3", "chien_si_thi_dua_cap_tinh")
+    assert said.startswith("theo Luật TĐKT 2022, Điều 22 khoản 1: ")
+    assert "3 năm liên tục Chiến sĩ thi đua cơ sở (2022–2024)" in said and "căn cứ sáng kiến SK1" in said
+    assert record.grounds("CB1", "lao_dong_tien_tien").startswith(
+        "theo Luật TĐKT 2022, Điều 24 khoản 1: xếp loại năm 2024: Hoàn thành tốt nhiệm vụ")
+    assert record.grounds("CB1", "chien_si_thi_dua_co_so") == ""  # not eligible: its reasons say why
+
+
 def test_two_years_not_consecutive_do_not_count(record):
     assert not titles(record, "CB4")["bang_khen_chu_tich_tinh"]
     assert "cần 2 năm liên tục Chiến sĩ thi đua cơ sở, hiện có 1 năm" in record.reasons("CB4")["bang_khen_chu_tich_tinh"][0]
@@ -407,6 +418,9 @@ def test_one_initiative_backs_one_form_of_a_campaigns_decision(engine, tmp_path)
     for _ in range(2):  # decided again, the same: the campaign's own awards do not take its initiatives
         awards = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
         assert [(a.form, a.initiatives) for a in awards] == [("Chiến sĩ thi đua cấp tỉnh", "SKP")]
+        # the nominee the Giấy khen's seat passed over is named, with why
+        assert len(awards.held_back) == 1 and awards.held_back[0].startswith("Giấy khen của Giám đốc Sở (cá nhân): B1")
+        assert "CV 5007/BNV-TĐKT 2023" in awards.held_back[0]
 
 
 def test_a_year_outside_the_campaigns_period_is_refused_and_nothing_written(engine, tmp_path):
@@ -507,3 +521,123 @@ def test_a_matter_open_on_the_decision_s_day_holds_the_award_back_and_one_opened
     rv.record_votes(engine, c, {("W1", form): 9}, 9, 9, 0, date(2024, 12, 10))
     decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
     assert [a.participant for a in decision if a.participant_kind == "ca_nhan"] == []  # W1's matter open that day
+    assert len(decision.held_back) == 1 and "W1 (Nguyễn Thị Xuân) không được khen thưởng" in decision.held_back[0]
+    assert "đang bị xem xét kỷ luật hoặc điều tra, thanh tra, xác minh (NĐ 152/2025 Đ.4" in decision.held_back[0]
+
+
+def test_a_nominee_under_discipline_review_by_the_decision_s_day_is_not_awarded_and_is_named(engine, tmp_path):
+    """NĐ 152/2025 Đ.4: no award while a discipline is under consideration. W1 was nominated and voted; a
+    discipline case opened afterwards is recorded before the decision. She had been awarded (two initiatives of
+    2023–2024 still made her Bằng khen's basis); the decision names her and why."""
+    from datetime import date
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    ingest_file(engine, units_file(tmp_path))
+    rows = [["W1", "Nguyễn Thị Xuân", "Nữ", "", "Công chức", "Chuyên viên", "SKHCN-VP", str(y), RATING["X"]]
+            for y in (2022, 2023, 2024)]
+    ingest_file(engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, rows))
+    ingest_file(engine, write_xlsx(tmp_path / "sang_kien.xlsx", INITIATIVE_HEADERS, [
+        ["SK23", "Sáng kiến 2023", "W1", 2023, "Cơ sở"], ["SK24", "Sáng kiến 2024", "W1", 2024, "Cơ sở"]]))
+    c = load_campaign("skhcn-ninh-thuan-2024")
+    rv.launch(engine, c)
+    nominated = rv.nominate(engine, c, 2024, 4.0, date(2024, 12, 20)).individuals
+    assert list(nominated.index) == ["W1"]
+    rv.record_votes(engine, c, {("W1", nominated["form"].iloc[0]): 9}, 9, 9, 0, date(2024, 12, 10))
+    ingest_file(engine, write_xlsx(tmp_path / "ky_luat.xlsx", DISCIPLINE_HEADERS,
+                                   [["W1", 2024, "Khiển trách", "Đang xem xét", None, None]]))
+    decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+    assert [a.participant for a in decision if a.participant_kind == "ca_nhan"] == []
+    assert len(decision.held_back) == 1
+    said = decision.held_back[0]
+    assert "W1 (Nguyễn Thị Xuân)" in said and "Bằng khen của Ủy ban nhân dân tỉnh" in said
+    assert "đang bị xem xét kỷ luật" in said and "NĐ 152/2025 Đ.4" in said
+
+
+def test_a_decision_is_not_dated_before_the_council_met(engine, tmp_path):
+    """The council met on 06/01/2025 on the 2024 campaign: the decision resting on its minutes and on the proposal
+    that follows them (Luật TĐKT 2022 Đ.84) is of that day at the earliest. It had been dated 20/12/2024, citing a
+    proposal of 06/01/2025."""
+    from datetime import date
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+    from office import emulation as em
+
+    staff(engine, tmp_path, {"W1": ("XXX", "SKHCN-VP")})
+    c = load_campaign("skhcn-ninh-thuan-2024")
+    rv.launch(engine, c)
+    nominated = rv.nominate(engine, c, 2024, 4.0, date(2024, 12, 20)).individuals
+    rv.record_votes(engine, c, {("W1", nominated["form"].iloc[0]): 9}, 9, 9, 0, date(2025, 1, 6))
+    decision = em.decide(engine, c, 2024, "1/QĐ-UBND")
+    assert [(a.participant, a.decided_on) for a in decision if a.participant_kind == "ca_nhan"] == [
+        ("W1", date(2025, 1, 6))]
+    rv.record_votes(engine, c, {("W1", nominated["form"].iloc[0]): 9}, 9, 9, 0, date(2024, 12, 10))
+    assert {a.decided_on for a in em.decide(engine, c, 2024, "1/QĐ-UBND")} == {em.decision_day(2024)}
+
+
+def test_a_collective_whose_own_matter_is_open_on_the_decision_s_day_is_not_awarded_and_is_named(engine, tmp_path):
+    """NĐ 152/2025 Đ.4 holds a collective's award back too: SKHCN-VP was nominated and voted; an inspection of the
+    division opened on 15/12/2024, recorded afterwards, is open on the decision's day (20/12). The decision had
+    given it the Bằng khen. Closed on 18/12, with another opening on 22/12, after the decision, nothing holds it
+    back."""
+    from datetime import date
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    c = load_campaign("skhcn-ninh-thuan-2024")
+    staff(engine, tmp_path, {f"V{i}": ("XXX", "SKHCN-VP") for i in range(4)})
+    ingest_file(engine, write_xlsx(tmp_path / "tt.xlsx", ["Mã tập thể", "Năm đánh giá", "Mức xếp loại tập thể"],
+                                   [["SKHCN-VP", 2023, "HTXSNV"], ["SKHCN-VP", 2024, "HTXSNV"]]))
+    rv.launch(engine, c)
+    nominated = rv.nominate(engine, c, 2024, 4.0, date(2024, 12, 20))
+    assert list(nominated.collectives.index) == ["SKHCN-VP"]
+    votes = {(code, frame["form"].iloc[0]): 9 for frame in (nominated.individuals, nominated.collectives)
+             for code in frame.index[frame["within_quota"]]}
+    rv.record_votes(engine, c, votes, 9, 9, 0, date(2024, 12, 10))
+    headers = ["Mã cán bộ", "Mã tập thể", "Loại vụ việc", "Ngày bắt đầu", "Ngày kết thúc", "Kết quả"]
+    ingest_file(engine, write_xlsx(tmp_path / "vu_viec.xlsx", headers,
+                                   [[None, "SKHCN-VP", "Thanh tra", "15/12/2024", None, None]]))
+    decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+    assert [a for a in decision if a.participant_kind == "tap_the"] == []
+    said = [h for h in decision.held_back if "(tập thể): SKHCN-VP" in h]
+    assert len(said) == 1 and "tập thể đang bị xem xét, thanh tra, điều tra (NĐ 152/2025 Đ.4)" in said[0]
+    ingest_file(engine, write_xlsx(tmp_path / "vu_viec_2.xlsx", headers,
+                                   [[None, "SKHCN-VP", "Thanh tra", "15/12/2024", "18/12/2024", "Không có vi phạm"],
+                                    [None, "SKHCN-VP", "Kiểm tra", "22/12/2024", None, None]]))
+    decision = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+    assert [a.participant for a in decision if a.participant_kind == "tap_the"] == ["SKHCN-VP"]
+
+
+def test_a_year_whose_decision_gave_lao_dong_tien_tien_only_is_no_year_of_chien_si_thi_dua(engine, tmp_path):
+    """Luật TĐKT 2022 Đ.22 k.1 a asks three consecutive times «đạt danh hiệu» Chiến sĩ thi đua cơ sở: conferred.
+    D was given it in 2022 and 2023, and the department's 2024 decision gave him Lao động tiên tiến only. His 2024
+    conditions were met, and that had counted as the third year: Chiến sĩ thi đua cấp tỉnh and Bằng khen followed."""
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from store import models
+
+    staff(engine, tmp_path, {"D": ("XXX", "SKHCN-VP")})
+    ingest_file(engine, write_xlsx(tmp_path / "sang_kien.xlsx", INITIATIVE_HEADERS,
+                                   [["SKT", "Sáng kiến cấp tỉnh", "D", 2024, "Tỉnh"]]))
+
+    def give(year: int, form: str) -> None:
+        with Session(engine) as s, s.begin():
+            s.add(models.Award(year=year, participant_kind="ca_nhan", participant="D", form=form,
+                               decision_no=f"{year}/QĐ-SKHCN", decided_on=date(year, 12, 20), amount=0, initiatives=""))
+
+    give(2022, "Chiến sĩ thi đua cơ sở")
+    give(2023, "Chiến sĩ thi đua cơ sở")
+    assert held(engine, 2024, "D", "chien_si_thi_dua_cap_tinh")  # 2024 not decided yet: as its conditions stand
+    give(2024, "Lao động tiên tiến")
+    el = eligibility(engine, 2024)
+    assert el.table().loc["D", "chien_si_thi_dua_co_so"]  # its conditions, still met
+    assert not el.table().loc["D", "chien_si_thi_dua_cap_tinh"] and not el.table().loc["D", "bang_khen_chu_tich_tinh"]
+    assert any("năm 2024 chỉ được quyết định tặng Lao động tiên tiến" in r
+               for r in el.why_not("D", "chien_si_thi_dua_cap_tinh"))
+    give(2024, "Chiến sĩ thi đua cơ sở")
+    assert held(engine, 2024, "D", "chien_si_thi_dua_cap_tinh")

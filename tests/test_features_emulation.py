@@ -108,7 +108,14 @@ def not_eligible(case, label, reason):
 
 @then(parsers.parse('công chức đó đủ điều kiện "{label}"'))
 def eligible(case, label):
-    assert case["result"].table().loc["CB1", _title(case["result"], label)]
+    case["title"] = _title(case["result"], label)
+    assert case["result"].table().loc["CB1", case["title"]]
+
+
+@then(parsers.parse('kết luận đó dẫn "{article}" và nêu "{fact}"'))
+def grounds(case, article, fact):
+    said = case["result"].grounds("CB1", case["title"])
+    assert said.startswith(f"theo {article}") and fact in said
 
 
 @given(parsers.parse("một tập thể hoàn thành tốt nhiệm vụ có {members:d} thành viên, trong đó {n:d} người đạt "

@@ -11,6 +11,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from base.award_forms import FORMS, PROVINCE_DECIDES, form_code
+from base.award_forms import WORDS as FORM_WORDS
 from base.unit_kinds import UNIT_KINDS
 from store import models
 from store.ingest.bulk import in_slices
@@ -20,66 +22,14 @@ from store.ingest.people import DISCIPLINE_FORMS, PERSON_TITLE_NEEDS, RATING_WOR
 from store.ingest.problems import Collector
 
 PARTICIPANT_KINDS = {"ca_nhan": "Cá nhân", "tap_the": "Tập thể"}
-# The titles and award forms a decision may grant (Luật TĐKT 2022 Đ.22–28, 74, 75), by participant kind: code →
-# label, the labels of the titles rule sets (base/rule_uses.yaml: person_titles, collective_titles).
-FORMS = {
-    "ca_nhan": {
-        "lao_dong_tien_tien": "Lao động tiên tiến",
-        "chien_si_thi_dua_co_so": "Chiến sĩ thi đua cơ sở",
-        "chien_si_thi_dua_cap_tinh": "Chiến sĩ thi đua cấp tỉnh",
-        "bang_khen_chu_tich_tinh": "Bằng khen của Chủ tịch UBND tỉnh",
-        "giay_khen": "Giấy khen",
-    },
-    "tap_the": {
-        "tap_the_lao_dong_tien_tien": "Tập thể lao động tiên tiến",
-        "tap_the_lao_dong_xuat_sac": "Tập thể lao động xuất sắc",
-        "bang_khen_tap_the": "Bằng khen của Chủ tịch UBND tỉnh (tập thể)",
-        "giay_khen_tap_the": "Giấy khen (tập thể)",
-        "co_thi_dua_cap_tinh": "Cờ thi đua cấp tỉnh",
-    },
-}
 # Forms given as often as they are earned, under decisions of their own (Luật TĐKT 2022 Đ.74, 75: for the year, for
 # a campaign, for a sudden deed); a title (danh hiệu) is held once a year.
 REPEATED_FORMS = frozenset({"bang_khen_chu_tich_tinh", "giay_khen", "bang_khen_tap_the", "giay_khen_tap_the"})
-# What people write for a form, whatever the participant: the collective's code is chosen by the kind.
-_SAME_FOR_COLLECTIVE = {"bang_khen_chu_tich_tinh": "bang_khen_tap_the", "giay_khen": "giay_khen_tap_the"}
-FORM_WORDS = {
-    **{label: code for forms in FORMS.values() for code, label in forms.items()},
-    **{code: code for forms in FORMS.values() for code in forms},
-    "LĐTT": "lao_dong_tien_tien", "CSTĐCS": "chien_si_thi_dua_co_so", "CSTĐ cấp tỉnh": "chien_si_thi_dua_cap_tinh",
-    "Bằng khen": "bang_khen_chu_tich_tinh", "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh": "bang_khen_chu_tich_tinh",
-    "Bằng khen UBND tỉnh": "bang_khen_chu_tich_tinh", "Giấy khen của Giám đốc sở": "giay_khen",
-    "TTLĐTT": "tap_the_lao_dong_tien_tien", "TTLĐXS": "tap_the_lao_dong_xuat_sac",
-    "Cờ thi đua của UBND tỉnh": "co_thi_dua_cap_tinh",
-    # «sỹ» as many write it, and a Giấy khen named by whoever gives it (a sở's director, a commune's chairman)
-    "Chiến sỹ thi đua cơ sở": "chien_si_thi_dua_co_so", "Chiến sỹ thi đua cấp tỉnh": "chien_si_thi_dua_cap_tinh",
-    # the Law's own names (Đ.21–22: «cấp cơ sở», «cấp bộ, ban, ngành, tỉnh»), and the committee for its chairman
-    "Chiến sĩ thi đua cấp cơ sở": "chien_si_thi_dua_co_so", "Chiến sỹ thi đua cấp cơ sở": "chien_si_thi_dua_co_so",
-    "Chiến sĩ thi đua bộ, ban, ngành, tỉnh": "chien_si_thi_dua_cap_tinh",
-    "Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh": "chien_si_thi_dua_cap_tinh",
-    "Cờ thi đua của Ủy ban nhân dân tỉnh": "co_thi_dua_cap_tinh", "Cờ thi đua của Chủ tịch UBND tỉnh": "co_thi_dua_cap_tinh",
-    "Bằng khen của UBND tỉnh": "bang_khen_chu_tich_tinh", "Bằng khen của Ủy ban nhân dân tỉnh": "bang_khen_chu_tich_tinh",
-    **{f"Giấy khen của {who}": "giay_khen" for who in (
-        "Giám đốc", "Thủ trưởng", "Thủ trưởng đơn vị", "Chủ tịch UBND xã", "Chủ tịch UBND phường",
-        "Chủ tịch Ủy ban nhân dân xã", "Chủ tịch Ủy ban nhân dân phường", "Chủ tịch UBND đặc khu")},
-}
 COLLECTIVE_TITLES = {"tap_the_lao_dong_xuat_sac": "Tập thể lao động xuất sắc",
                      "tap_the_lao_dong_tien_tien": "Tập thể lao động tiên tiến"}
 # The lowest rating a collective title needs (Luật TĐKT 2022 Đ.27 a: xuất sắc; Đ.28: tốt).
 TITLE_NEEDS = {"tap_the_lao_dong_xuat_sac": ("HTXSNV",), "tap_the_lao_dong_tien_tien": ("HTXSNV", "HTTNV")}
 _SPLIT = re.compile(r"[,;\s]+")
-
-
-def form_code(participant_kind: str, word: str) -> str | None:
-    """A form as written (label, code or short name) → its code for this kind of participant; None: unknown."""
-    from store.ingest.columns import fold
-
-    code = {fold(k): v for k, v in FORM_WORDS.items()}.get(fold(word))
-    if code is None:
-        return None
-    if participant_kind == "tap_the":
-        code = _SAME_FOR_COLLECTIVE.get(code, code)
-    return code
 
 
 @dataclass(frozen=True)
@@ -126,7 +76,7 @@ def check_awards(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     ctx.unknown_units(frame, out, "Cơ quan quyết định", field="issuer")
     # The form is read for its participant: a collective's Bằng khen is its own form; a person's title is no
     # collective's.
-    forms = [form_code(k, f) if f else None for k, f in zip(frame["kind"], frame["form"])]
+    forms = [form_code(f, k) if f else None for k, f in zip(frame["kind"], frame["form"])]
     frame["form"] = [c or f for c, f in zip(forms, frame["form"])]
     for kind, label in PARTICIPANT_KINDS.items():
         wrong = frame["kind"].eq(kind) & frame["form"].ne("") & ~frame["form"].isin(set(FORMS[kind]))
@@ -144,13 +94,6 @@ def check_awards(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     _title_as_rated(ctx, frame, out)
     _issuer_competent(ctx, frame, out)
     _one_day_and_issuer(ctx, frame, out)
-
-
-# Who decides (Luật TĐKT 2022 Đ.80; NĐ 129/2025 Đ.59; DOMAIN.md §4.6): the Chairman of the province's People's
-# Committee gives these; heads of the province's departments and chairmen of communes give the others. A division
-# of a department decides none.
-PROVINCE_DECIDES = frozenset({"chien_si_thi_dua_cap_tinh", "bang_khen_chu_tich_tinh", "bang_khen_tap_the",
-                              "co_thi_dua_cap_tinh", "tap_the_lao_dong_xuat_sac"})
 
 
 def _issuer_competent(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:

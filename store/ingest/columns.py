@@ -12,6 +12,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from base.vn import fold
 from store.calendar import FIRST_YEAR, LAST_YEAR
 from store.ingest import hidden as unseen
 from store.ingest.problems import Collector, shown, thousands
@@ -27,12 +28,6 @@ MAX_NUMBER = 1e15  # larger than any figure of a province, and where float64 sti
 # The days any input may hold: a birth in 1900 to a deadline in 2100. Beyond, a date is a slip (01/01/9999 as
 # a due date would make a dossier never late).
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, for matching what people type against known words."""
-    text = unicodedata.normalize("NFD", str(text).strip().lower()).replace("đ", "d")
-    return re.sub(r"\s+", " ", "".join(c for c in text if not unicodedata.combining(c)))
 
 
 # What a form marks a header with: a required column's asterisk («Mã đơn vị (*)», «Mã đơn vị*»), a colon
