@@ -108,3 +108,14 @@ def decided_by(form: str) -> str:
     department's proposal (tờ trình); else «don_vi»: the department's head decides it."""
     code = form_code(form)
     return "tinh" if code in PROVINCE_DECIDES or code in ABOVE_PROVINCE else "don_vi"
+
+
+# A form as the decision granting it names it (Luật TĐKT 2022 Đ.74: the Bằng khen is the Chairman's, whoever the
+# plan that registered it said gave it — «Bằng khen của Ủy ban nhân dân tỉnh»), spelled out as a decision writes.
+DECIDED_NAMES = {"bang_khen_chu_tich_tinh": "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh",
+                 "bang_khen_tap_the": "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"}
+
+
+def decided_name(form: str, kind: str = "ca_nhan") -> str:
+    """``form`` as a decision of the province names it: the Law's name where the table has one, else as written."""
+    return DECIDED_NAMES.get(form_code(form, kind) or "", form)

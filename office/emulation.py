@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from base.award_forms import decided_by
+from base.award_forms import decided_by, decided_name
 from cycle.scoring import NoFigures, NoScores, rescore, stored
 from emulation import review as rv
 from emulation.campaigns import Campaign, load_campaign, shipped_campaigns
@@ -292,7 +292,8 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     proposal = docs.Proposal(
         f"Ủy ban nhân dân tỉnh {province.province}", campaign_words,
         bases(department, "to_trinh_khen_thuong", voted_on, year),
-        tuple(docs.Nominee(who(n.participant), where(n.participant), _award_form(c, n.form), n.achievements)
+        tuple(docs.Nominee(who(n.participant), where(n.participant),
+                           decided_name(_award_form(c, n.form), n.participant_kind), n.achievements)
               for n in to_province),
         ("Biên bản họp xét của Hội đồng Thi đua - Khen thưởng", "Báo cáo thành tích của tập thể, cá nhân"),
         via="Sở Nội vụ")
@@ -309,7 +310,8 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     decided_on = next((a.decided_on for a in awards), decided_day(engine, c, year))
     awarded = lambda chosen: tuple(  # noqa: E731
         docs.Award(who(a.participant), where(a.participant),
-                   f"{a.form} ({'tập thể' if a.participant_kind == 'tap_the' else 'cá nhân'})", a.amount)
+                   f"{decided_name(a.form, a.participant_kind)} "
+                   f"({'tập thể' if a.participant_kind == 'tap_the' else 'cá nhân'})", a.amount)
         for a in chosen)
     if levels["tinh"] or not levels["don_vi"]:
         documents.append((f"to-trinh-{c.id}", docs.proposal(proposal, base("TTr", voted_on))))

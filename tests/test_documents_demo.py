@@ -94,7 +94,8 @@ def test_department_plans_give_tasks_to_their_own_divisions(documents):
 def test_award_decisions_follow_the_competence_table(documents):
     decision = documents["quyet-dinh-khen-thuong-skhcn-ninh-thuan-2024"]
     header, body, closing, _ = _read(decision)
-    assert "Bằng khen" in body
+    # the Chairman's Bằng khen (Đ.74), though the plan registered it as «Bằng khen của Ủy ban nhân dân tỉnh»
+    assert "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh" in body and "Bằng khen của Ủy ban" not in body
     assert "ỦY BAN NHÂN DÂN TỈNH LAI CHÂU" in header and "/QĐ-UBND" in header
     assert "năm 2024" in header
     assert closing.split("\n")[-1].strip(), "the signer's name"
