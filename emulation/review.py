@@ -32,12 +32,18 @@ from rules.ruleset import for_use
 from store import models
 
 THRESHOLDS = Path(__file__).with_name("thresholds.yaml")
+PRINCIPLES = Path(__file__).with_name("principles.yaml")
 WOMEN_COLLECTIVE = 70.0  # % of women that gives a collective priority on equal achievements
 
 
 @cache
 def thresholds() -> dict[str, dict]:
     return yaml.safe_load(THRESHOLDS.read_text(encoding="utf-8"))
+
+
+@cache
+def principles() -> dict[str, dict]:
+    return yaml.safe_load(PRINCIPLES.read_text(encoding="utf-8"))
 
 
 def vote_rule(form: str) -> dict:
@@ -445,6 +451,8 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                         if collectives else {})
         s.execute(delete(models.Award).where(models.Award.campaign_id == row.id))
         awards, undecided, taken = [], [], frozenset()
+        one_form = principles()["one_form_per_decision"]
+        given: dict[tuple[str, str], str] = {}  # (kind, participant) → the form this decision gave them
         for quota in campaign.award_forms:
             for kind in ("ca_nhan", "tap_the"):
                 key, seats = quota.key(kind), quota.seats(kind)
@@ -452,6 +460,9 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                           and (b := ballots.get((n.participant, n.form))) is not None and b.passed]
                 why = ({n.participant: w for n in passed if (w := not_now(n, quota))} if kind == "ca_nhan" else
                        {n.participant: OPEN_MATTER for n in passed if open_matters.get(n.participant, 0) > 0})
+                if one_form["apply"]:
+                    why = {n.participant: one_form["reason"].format(given=given[(kind, n.participant)])
+                           for n in passed if (kind, n.participant) in given} | why
                 held_back += [_held_back(quota.form, kind, n, why[n.participant], names) for n in passed
                               if n.participant in why]
                 passed = [n for n in passed if n.participant not in why]
@@ -473,6 +484,7 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                         break
                     for n, resting in backed[:seats]:
                         taken |= set(resting)
+                        given[(kind, n.participant)] = quota.form
                         awards.append(models.Award(year=year, participant_kind=kind, participant=n.participant,
                                                    form=quota.form, decision_no=decision_no, decided_on=decided_on,
                                                    amount=amount, campaign_id=row.id,

@@ -388,10 +388,9 @@ def test_an_initiative_backing_an_award_of_the_same_year_backs_nothing_else(engi
     assert held(engine, 2024, "B", "chien_si_thi_dua_co_so")
 
 
-def test_one_initiative_backs_one_form_of_a_campaigns_decision(engine, tmp_path):
-    """B1's provincial initiative is the basis both of Chiến sĩ thi đua cấp tỉnh and (rated good in 2024) of
-    the Chiến sĩ thi đua cơ sở a Giấy khen of the same campaign rests on: the decision gives the first form
-    only, and no two awards rest on SKP."""
+def two_forms_for_b1(engine, tmp_path):
+    """A campaign of two forms — Chiến sĩ thi đua cấp tỉnh, then a Giấy khen resting on Chiến sĩ thi đua cơ sở —
+    and B1, whose one provincial initiative is the basis of both, passed by the council for both."""
     from datetime import date
 
     import yaml
@@ -415,12 +414,41 @@ def test_one_initiative_backs_one_form_of_a_campaigns_decision(engine, tmp_path)
     nominated = rv.nominate(engine, c, 2024, 4.0).individuals
     assert sorted(nominated["form"]) == ["chien_si_thi_dua_cap_tinh", "chien_si_thi_dua_co_so"]
     rv.record_votes(engine, c, {("B1", f): 10 for f in nominated["form"]}, 10, 10, 0, date(2024, 12, 10))
+    return c
+
+
+def test_one_initiative_backs_one_form_of_a_campaigns_decision(engine, tmp_path, monkeypatch):
+    """Where a province gives one participant several forms of one decision (emulation/principles.yaml), B1's
+    provincial initiative still backs one of them: the decision gives the first form only, and no two awards rest
+    on SKP."""
+    from datetime import date
+
+    from emulation import review as rv
+
+    c = two_forms_for_b1(engine, tmp_path)
+    monkeypatch.setattr(rv, "principles", lambda: {"one_form_per_decision": {"apply": False, "reason": ""}})
     for _ in range(2):  # decided again, the same: the campaign's own awards do not take its initiatives
         awards = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
         assert [(a.form, a.initiatives) for a in awards] == [("Chiến sĩ thi đua cấp tỉnh", "SKP")]
         # the nominee the Giấy khen's seat passed over is named, with why
         assert len(awards.held_back) == 1 and awards.held_back[0].startswith("Giấy khen của Giám đốc Sở (cá nhân): B1")
         assert "CV 5007/BNV-TĐKT 2023" in awards.held_back[0]
+
+
+def test_one_decision_gives_a_participant_one_form(engine, tmp_path):
+    """«Không tặng thưởng nhiều hình thức cho một thành tích» (Luật TĐKT 2022 Đ.5 [NC], emulation/principles.yaml):
+    B1, passed for both forms of one campaign, is given the first of the plan's order, and named under the second
+    with the form already given."""
+    from datetime import date
+
+    from emulation import review as rv
+
+    c = two_forms_for_b1(engine, tmp_path)
+    awards = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
+    assert [(a.participant, a.form) for a in awards] == [("B1", "Chiến sĩ thi đua cấp tỉnh")]
+    [held] = awards.held_back
+    assert held.startswith("Giấy khen của Giám đốc Sở (cá nhân): B1")
+    assert "đã được tặng «Chiến sĩ thi đua cấp tỉnh» trong quyết định này" in held and "Đ.5 [NC]" in held
 
 
 def test_a_year_outside_the_campaigns_period_is_refused_and_nothing_written(engine, tmp_path):
