@@ -311,6 +311,40 @@ def test_codes_typed_as_numbers_land_with_a_warning_naming_their_rows(demo, expe
     assert warning.message.startswith(f"dòng {', '.join(map(str, numeric[:10]))} và 2 dòng khác")
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_days_as_excel_s_day_numbers_land_as_the_clean_file_with_a_warning(demo, expected, suffix, tmp_path):
+    """A date column whose cells lost their format (General) shows, and saves to a CSV, Excel's day numbers (45372
+    for 21/03/2024, a fraction for the time of day): they are those days, said with their rows. A year alone in a
+    date column is still no day."""
+    clean = demo["ho_so"]
+    received, finished = clean.headers.index("Ngày tiếp nhận"), clean.headers.index("Ngày có kết quả")
+
+    def serial(text: str, time: float = 0.0):
+        days = (date.fromisoformat(text) - date(1899, 12, 30)).days + time
+        return days if suffix == ".xlsx" else str(int(days))
+
+    rows = []
+    for row in clean.rows:
+        row = list(row)
+        row[received] = serial(row[received])
+        if row[finished]:
+            row[finished] = serial(row[finished], 0.375)
+        rows.append(row)
+    path = (write_xlsx(tmp_path / "ho_so.xlsx", clean.headers, rows) if suffix == ".xlsx"
+            else write_text(tmp_path / "ho_so.csv", clean.headers, rows))
+    result, stored = _landed(clean, path, tmp_path)
+    assert result.rows == len(clean.rows) and stored == expected["ho_so"]
+    said = {w.column: w.message for w in result.warnings}
+    assert said["Ngày tiếp nhận"].startswith("dòng 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 và ")
+    assert "số ngày của Excel" in said["Ngày tiếp nhận"] and "Ngày có kết quả" in said
+
+    rows[0][received] = 2024 if suffix == ".xlsx" else "2024"
+    path = (write_xlsx(tmp_path / "nam.xlsx", clean.headers, rows) if suffix == ".xlsx"
+            else write_text(tmp_path / "nam.csv", clean.headers, rows))
+    [problem] = refused(clean, path, tmp_path)
+    assert (problem.row, problem.column) == (2, "Ngày tiếp nhận") and "«2024» không phải ngày hợp lệ" in problem.message
+
+
 # --- Bad files -------------------------------------------------------------------------------------------------
 
 
