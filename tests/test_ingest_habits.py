@@ -345,6 +345,20 @@ def test_days_as_excel_s_day_numbers_land_as_the_clean_file_with_a_warning(demo,
     assert (problem.row, problem.column) == (2, "Ngày tiếp nhận") and "«2024» không phải ngày hợp lệ" in problem.message
 
 
+def test_a_parquet_column_of_whole_numbers_is_no_column_of_excel_s_days(demo, tmp_path):
+    """A system's typed column of numbers in a date column counts days from another start, if it counts days at all
+    (19802 days from 1970 is 21/03/2024; as Excel's, 1954): refused, not read as Excel's."""
+    import pandas as pd
+
+    clean = demo["ho_so"]
+    frame = pd.DataFrame(clean.rows, columns=clean.headers)
+    frame["Ngày tiếp nhận"] = [(date.fromisoformat(v) - date(1970, 1, 1)).days for v in frame["Ngày tiếp nhận"]]
+    path = tmp_path / "ho_so.parquet"
+    frame.to_parquet(path, index=False)
+    problems = refused(clean, path, tmp_path)
+    assert problems[0].column == "Ngày tiếp nhận" and "không phải ngày hợp lệ" in problems[0].message
+
+
 # --- Bad files -------------------------------------------------------------------------------------------------
 
 

@@ -531,7 +531,8 @@ class Day(Column):
             shift = _zone_days(text)
             if shift is not None:
                 parsed = parsed + pd.to_timedelta(shift, unit="D")
-            parsed = self._serials(days, parsed, blank, out)
+            if not pd.api.types.is_numeric_dtype(raw.dtype):  # a typed column of numbers (Parquet) counts days
+                parsed = self._serials(days, parsed, blank, out)  # from another epoch, if it counts days at all
             if is_stamp.any():
                 parsed = parsed.where(~is_stamp, pd.to_datetime(raw.where(is_stamp), errors="coerce"))
                 self._month_first(is_stamp, days, parsed, out)
