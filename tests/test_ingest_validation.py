@@ -542,6 +542,21 @@ def test_dossiers_of_a_year_whose_periods_cannot_be_kept_are_refused(loaded, tmp
         ingest_file(loaded, path, year=2101)
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])  # read in slices, and whole
+def test_dossiers_received_in_several_months_before_1970_are_refused_naming_them(loaded, tmp_path, suffix):
+    """A year's slip in the days of receipt (1924 for 2024), in more than one month: refused naming the rows. Each
+    month before 1970 had been staged in the one folder of rows with no month, and the file then failed as a
+    damaged dataset (exit 3)."""
+    rows = [dossier(code=f"HS{i}") for i in range(4)] + [
+        dossier(code="X1", received="05/03/1924", due="12/03/1924", finished="", e_result="Không"),
+        dossier(code="X2", received="05/04/1924", due="12/04/1924", finished="", e_result="Không")]
+    write = write_csv if suffix == ".csv" else write_xlsx
+    problems = refused(loaded, write(tmp_path / f"ho_so{suffix}", DOSSIER_HEADERS, rows))
+    assert problems == [
+        f"ho_so{suffix}, dòng {row}, cột «Ngày tiếp nhận»: ngày tiếp nhận {day} nằm ngoài kỳ dữ liệu năm 2024 "
+        "(15/12/2023 – 14/12/2024)" for row, day in ((6, "05/03/1924"), (7, "05/04/1924"))]
+
+
 def test_dossier_dates_outside_the_reporting_year(loaded, tmp_path):
     path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
         dossier(code="A"), dossier(code="B"),
