@@ -527,6 +527,32 @@ def test_a_dot_that_does_not_group_thousands_is_refused_not_guessed(units_loaded
         "thập phân ghi sau dấu phẩy (98,3)" for n, v in ((2, "98.3"), (3, "1,234.5"), (4, "0.125"))]
 
 
+def test_spaces_group_thousands_and_part_nothing_else(units_loaded, tmp_path):
+    """«1 234» (a space, or Excel's no-break space, before each three digits) is a thousand and more; «1 20» and
+    «9 5,5» are two numbers or a slip, refused: they had been read as 120 and 95,5 without a word."""
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "van_ban_di", "1 577", ""],
+        ["SKHCN", "Năm 2024", "so_ccvc", "1\u00a0234\u00a0567", ""],
+        ["SKHCN", "Năm 2024", "van_ban_mat", "1 234,0", ""],
+    ])
+    ingest_file(units_loaded, path)
+    assert _facts(units_loaded) == {"van_ban_di": 1577, "so_ccvc": 1234567, "van_ban_mat": 1234}
+    path = write_csv(tmp_path / "so_lieu2.csv", FACT_HEADERS, [
+        ["SKHCN", "Quý I/2024", "van_ban_di", "1 20", ""],
+        ["SKHCN", "Quý I/2024", "ty_le_hai_long", "9 5,5", ""],
+        ["SKHCN", "Quý I/2024", "so_ccvc", "12\u00a034", ""],
+    ])
+    before = snapshot(units_loaded)
+    with pytest.raises(IngestError) as caught:
+        ingest_file(units_loaded, path)
+    assert snapshot(units_loaded) == before
+    assert [(p.row, p.column, p.message) for p in caught.value.problems] == [
+        (n, "Giá trị", f"«{v}» không phải là số") for n, v in ((2, "1 20"), (3, "9 5,5"), (4, "12\u00a034"))]
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="A", supplements="1 0")])
+    with pytest.raises(IngestError, match="«1 0» không phải là số"):
+        ingest_file(units_loaded, path, year=2024)
+
+
 def test_a_number_typed_into_a_workbook_is_not_reread(units_loaded, tmp_path):
     """A cell Excel holds as the number 1.234 is one point two three four, whatever a text «1.234» would be."""
     path = write_xlsx(tmp_path / "so_lieu.xlsx", FACT_HEADERS, [

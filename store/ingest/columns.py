@@ -268,6 +268,9 @@ _DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
 # CSV with its digits gone; nobody types a figure so.
 _POWERS = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
+# Spaces group thousands as some sheets show them («1 234», «1 234,5»); anywhere else («1 20», «9 5,5») they part
+# two numbers, or a slip, and the digits run together would be another number: refused, not read.
+_SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:[\s\u00a0\u202f]\d{3})+(?:,\d+)?$")
 DOT_MISUSED = "dấu chấm chỉ dùng để ngăn cách hàng nghìn (1.234); phần thập phân ghi sau dấu phẩy (98,3)"
 
 
@@ -281,7 +284,8 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     misused = pd.Series(False, index=text.index)
     if not unread.any():
         return values, misused
-    cleaned = text[unread].str.replace(_SPACES, "", regex=True)
+    spaced = text[unread].str.contains(_SPACES) & ~text[unread].str.match(_SPACE_GROUPED)
+    cleaned = text[unread].str.replace(_SPACES, "", regex=True).mask(spaced, "")
     grouped = cleaned.str.match(_GROUPED)
     wrong_dot = cleaned.str.contains(".", regex=False) & ~grouped
     cleaned = cleaned.where(~grouped, cleaned.str.replace(".", "", regex=False)).str.replace(",", ".", regex=False)
