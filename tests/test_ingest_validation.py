@@ -557,6 +557,19 @@ def test_dossiers_received_in_several_months_before_1970_are_refused_naming_them
         "(15/12/2023 – 14/12/2024)" for row, day in ((6, "05/03/1924"), (7, "05/04/1924"))]
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])  # read in slices, and whole
+def test_a_dossier_code_written_again_in_other_letters_case_is_refused(loaded, tmp_path, suffix):
+    """«h2024-001» after «H2024-001» of the same unit is the same dossier typed twice: refused naming both rows (it
+    had been counted as two dossiers); the same code at another unit is that unit's own."""
+    rows = [dossier(code="H2024-001"), dossier(code="H2024-002"), dossier(code="h2024-001"),
+            dossier(unit="SKHCN", code="h2024-002")]
+    write = write_csv if suffix == ".csv" else write_xlsx
+    assert refused(loaded, write(tmp_path / f"ho_so{suffix}", DOSSIER_HEADERS, rows)) == [
+        f"ho_so{suffix}, dòng 4, cột «Mã hồ sơ»: mã hồ sơ «h2024-001» trùng mã «H2024-001» ở dòng 2 (chỉ khác chữ "
+        "hoa, chữ thường): một hồ sơ ghi hai lần; ghi đúng một mã"]
+    assert ingest_file(loaded, write(tmp_path / f"ho_so2{suffix}", DOSSIER_HEADERS, rows[:2] + rows[3:])).rows == 3
+
+
 def test_dossier_dates_outside_the_reporting_year(loaded, tmp_path):
     path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
         dossier(code="A"), dossier(code="B"),

@@ -161,6 +161,12 @@ def _read(engine: Engine, status: FileStatus, kind: Kind | None, digest: _Digest
     out.raise_if_any()
     if status.kind.code == dossiers.KIND.code:  # on disk until the transaction, as a streamed file
         frame = streamed.stage_frame(engine, frame, sheet.numbers)
+        try:
+            streamed.cased_codes(engine, frame, status.kind, out)
+            out.raise_if_any()
+        except BaseException:
+            frame.discard()
+            raise
     return _Pending(status, status.kind, frame, out, digest.value())
 
 
