@@ -404,6 +404,30 @@ def test_a_corrected_findings_file_corrects_its_findings(loaded, tmp_path):
         ("", "Ban hành kế hoạch", "2024-07-31", "Đã ban hành"), ("1.3", "Niêm yết đủ 100% TTHC", "2024-09-15", "")]
 
 
+def test_a_later_file_moving_a_stored_visit_to_another_day_says_so(loaded, tmp_path):
+    """A unit's inspection of a year has one day: a later file of findings of the same visit on another day moves
+    the day of every finding of it, those of the first file too. Said, naming both days (it had been moved without
+    a word); the same day again says nothing."""
+    from sqlalchemy import text
+
+    headers = ["Năm kiểm tra", "Mã đơn vị", "Ngày kiểm tra", "Tiêu chí", "Tồn tại, hạn chế", "Kiến nghị",
+               "Thời hạn khắc phục"]
+    first = ingest_file(loaded, write_csv(tmp_path / "kt1.csv", headers, [
+        ["2024", "STP", "12/06/2024", "1.3", "Chưa niêm yết TTHC", "Niêm yết TTHC", "30/09/2024"]]))
+    assert first.warnings == []
+    same = ingest_file(loaded, write_csv(tmp_path / "kt2.csv", headers, [
+        ["2024", "STP", "12/06/2024", "1.4", "Chưa công khai TTHC", "Công khai TTHC", "30/09/2024"]]))
+    assert same.warnings == []
+    moved = ingest_file(loaded, write_csv(tmp_path / "kt3.csv", headers, [
+        ["2024", "STP", "15/07/2024", "", "Chưa ban hành kế hoạch", "Ban hành kế hoạch", "31/10/2024"]]))
+    assert [(w.column, w.message) for w in moved.warnings] == [
+        ("Ngày kiểm tra", "dòng 2: đợt kiểm tra đơn vị «STP» năm 2024 đã có ngày kiểm tra 12/06/2024; tệp này ghi "
+                          "15/07/2024: ngày của đợt (mọi phát hiện của đợt, cả những phát hiện đã nhập) được sửa thành "
+                          "15/07/2024")]
+    with loaded.connect() as conn:
+        assert [str(d) for d in conn.execute(text("SELECT visited_on FROM inspection")).scalars()] == ["2024-07-15"]
+
+
 @pytest.mark.parametrize("first, second", [("Năm 2024", "2024-NAM"), ("Quý I/2024", "quý 1 năm 2024")])
 def test_one_period_written_two_ways_is_one_key(loaded, tmp_path, first, second):
     """Both rows would be current for the one period: which value counts could not be told."""
