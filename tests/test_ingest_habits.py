@@ -359,6 +359,34 @@ def test_a_parquet_column_of_whole_numbers_is_no_column_of_excel_s_days(demo, tm
     assert problems[0].column == "Ngày tiếp nhận" and "không phải ngày hợp lệ" in problems[0].message
 
 
+def test_codes_typed_as_numbers_under_a_format_of_zeros_are_read_as_the_sheet_shows_them(engine, tmp_path):
+    """A commune's code typed as the number 4 in a column formatted «00000» shows, and is, «00004»: its zeros were
+    never lost (read as 4, it had become another unit, told as a code that may have lost them). A number with no
+    such format is still said."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(UNIT_HEADERS)
+    ws.append(["TINH", "UBND tỉnh Lai Châu", "UBND tỉnh", ""])
+    ws.append([4, "UBND phường Trúc Bạch", "UBND xã, phường", "TINH"])
+    ws.append([13, "UBND xã Bản Hon", "UBND xã, phường", "TINH"])
+    ws["A3"].number_format = "00000"
+    wb.save(tmp_path / "don_vi.xlsx")
+    result = ingest_file(engine, tmp_path / "don_vi.xlsx")
+    with engine.connect() as conn:
+        assert sorted(conn.execute(text("SELECT code FROM unit")).scalars()) == ["00004", "13", "TINH"]
+    [warning] = result.warnings
+    assert warning.column == "Mã đơn vị" and warning.message.startswith("dòng 4: mã được lưu dạng số")
+    # a procedure's code typed as 1.00088 in a column formatted «0.000000» shows, and is, «1.000880»
+    wb = Workbook()
+    ws = wb.active
+    ws.append(DOSSIER_HEADERS)
+    ws.append(dossier(unit="00004", code="HS1", tthc=1.00088))
+    ws["C2"].number_format = "0.000000"
+    wb.save(tmp_path / "ho_so.xlsx")
+    assert ingest_file(engine, tmp_path / "ho_so.xlsx").warnings == []
+    assert dossier_data.read(engine)[["unit", "tthc_code"]].values.tolist() == [["00004", "1.000880"]]
+
+
 # --- Bad files -------------------------------------------------------------------------------------------------
 
 
