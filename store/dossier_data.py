@@ -323,7 +323,9 @@ def _by_month(table: pa.Table) -> list[tuple[int, pa.Table]]:
     """``table``'s rows by month of receipt (months since 1970; -1: none), each month's in the file's order."""
     days = table["received"].to_numpy(zero_copy_only=False)  # datetime64[D], NaT where missing
     months = days.astype("datetime64[M]").astype("int64")
-    months[np.isnat(days)] = -1
+    # a day before 1970 (a slip of the year: 1954 for 2024) is a month of no folder, as a missing day is: each
+    # month below 0 had opened its own writer on the one file of ``year=0``, which then read as damaged
+    months[np.isnat(days) | (months < 0)] = -1
     order = np.argsort(months.astype(np.int16), kind="stable")  # 16-bit: a radix sort, 5× faster (years < 4700)
     months = months[order]
     if len(order) and (order[1:] < order[:-1]).any():

@@ -311,6 +311,82 @@ def test_codes_typed_as_numbers_land_with_a_warning_naming_their_rows(demo, expe
     assert warning.message.startswith(f"dòng {', '.join(map(str, numeric[:10]))} và 2 dòng khác")
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_days_as_excel_s_day_numbers_land_as_the_clean_file_with_a_warning(demo, expected, suffix, tmp_path):
+    """A date column whose cells lost their format (General) shows, and saves to a CSV, Excel's day numbers (45372
+    for 21/03/2024, a fraction for the time of day): they are those days, said with their rows. A year alone in a
+    date column is still no day."""
+    clean = demo["ho_so"]
+    received, finished = clean.headers.index("Ngày tiếp nhận"), clean.headers.index("Ngày có kết quả")
+
+    def serial(text: str, time: float = 0.0):
+        days = (date.fromisoformat(text) - date(1899, 12, 30)).days + time
+        return days if suffix == ".xlsx" else str(int(days))
+
+    rows = []
+    for row in clean.rows:
+        row = list(row)
+        row[received] = serial(row[received])
+        if row[finished]:
+            row[finished] = serial(row[finished], 0.375)
+        rows.append(row)
+    path = (write_xlsx(tmp_path / "ho_so.xlsx", clean.headers, rows) if suffix == ".xlsx"
+            else write_text(tmp_path / "ho_so.csv", clean.headers, rows))
+    result, stored = _landed(clean, path, tmp_path)
+    assert result.rows == len(clean.rows) and stored == expected["ho_so"]
+    said = {w.column: w.message for w in result.warnings}
+    assert said["Ngày tiếp nhận"].startswith("dòng 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 và ")
+    assert "số ngày của Excel" in said["Ngày tiếp nhận"] and "Ngày có kết quả" in said
+
+    rows[0][received] = 2024 if suffix == ".xlsx" else "2024"
+    path = (write_xlsx(tmp_path / "nam.xlsx", clean.headers, rows) if suffix == ".xlsx"
+            else write_text(tmp_path / "nam.csv", clean.headers, rows))
+    [problem] = refused(clean, path, tmp_path)
+    assert (problem.row, problem.column) == (2, "Ngày tiếp nhận") and "«2024» không phải ngày hợp lệ" in problem.message
+
+
+def test_a_parquet_column_of_whole_numbers_is_no_column_of_excel_s_days(demo, tmp_path):
+    """A system's typed column of numbers in a date column counts days from another start, if it counts days at all
+    (19802 days from 1970 is 21/03/2024; as Excel's, 1954): refused, not read as Excel's."""
+    import pandas as pd
+
+    clean = demo["ho_so"]
+    frame = pd.DataFrame(clean.rows, columns=clean.headers)
+    frame["Ngày tiếp nhận"] = [(date.fromisoformat(v) - date(1970, 1, 1)).days for v in frame["Ngày tiếp nhận"]]
+    path = tmp_path / "ho_so.parquet"
+    frame.to_parquet(path, index=False)
+    problems = refused(clean, path, tmp_path)
+    assert problems[0].column == "Ngày tiếp nhận" and "không phải ngày hợp lệ" in problems[0].message
+
+
+def test_codes_typed_as_numbers_under_a_format_of_zeros_are_read_as_the_sheet_shows_them(engine, tmp_path):
+    """A commune's code typed as the number 4 in a column formatted «00000» shows, and is, «00004»: its zeros were
+    never lost (read as 4, it had become another unit, told as a code that may have lost them). A number with no
+    such format is still said."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(UNIT_HEADERS)
+    ws.append(["TINH", "UBND tỉnh Lai Châu", "UBND tỉnh", ""])
+    ws.append([4, "UBND phường Trúc Bạch", "UBND xã, phường", "TINH"])
+    ws.append([13, "UBND xã Bản Hon", "UBND xã, phường", "TINH"])
+    ws["A3"].number_format = "00000"
+    wb.save(tmp_path / "don_vi.xlsx")
+    result = ingest_file(engine, tmp_path / "don_vi.xlsx")
+    with engine.connect() as conn:
+        assert sorted(conn.execute(text("SELECT code FROM unit")).scalars()) == ["00004", "13", "TINH"]
+    [warning] = result.warnings
+    assert warning.column == "Mã đơn vị" and warning.message.startswith("dòng 4: mã được lưu dạng số")
+    # a procedure's code typed as 1.00088 in a column formatted «0.000000» shows, and is, «1.000880»
+    wb = Workbook()
+    ws = wb.active
+    ws.append(DOSSIER_HEADERS)
+    ws.append(dossier(unit="00004", code="HS1", tthc=1.00088))
+    ws["C2"].number_format = "0.000000"
+    wb.save(tmp_path / "ho_so.xlsx")
+    assert ingest_file(engine, tmp_path / "ho_so.xlsx").warnings == []
+    assert dossier_data.read(engine)[["unit", "tthc_code"]].values.tolist() == [["00004", "1.000880"]]
+
+
 # --- Bad files -------------------------------------------------------------------------------------------------
 
 
@@ -477,6 +553,32 @@ def test_a_dot_that_does_not_group_thousands_is_refused_not_guessed(units_loaded
     assert [str(p) for p in caught.value.problems] == [
         f"so_lieu.csv, dòng {n}, cột «Giá trị»: «{v}»: dấu chấm chỉ dùng để ngăn cách hàng nghìn (1.234); phần "
         "thập phân ghi sau dấu phẩy (98,3)" for n, v in ((2, "98.3"), (3, "1,234.5"), (4, "0.125"))]
+
+
+def test_spaces_group_thousands_and_part_nothing_else(units_loaded, tmp_path):
+    """«1 234» (a space, or Excel's no-break space, before each three digits) is a thousand and more; «1 20» and
+    «9 5,5» are two numbers or a slip, refused: they had been read as 120 and 95,5 without a word."""
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "van_ban_di", "1 577", ""],
+        ["SKHCN", "Năm 2024", "so_ccvc", "1\u00a0234\u00a0567", ""],
+        ["SKHCN", "Năm 2024", "van_ban_mat", "1 234,0", ""],
+    ])
+    ingest_file(units_loaded, path)
+    assert _facts(units_loaded) == {"van_ban_di": 1577, "so_ccvc": 1234567, "van_ban_mat": 1234}
+    path = write_csv(tmp_path / "so_lieu2.csv", FACT_HEADERS, [
+        ["SKHCN", "Quý I/2024", "van_ban_di", "1 20", ""],
+        ["SKHCN", "Quý I/2024", "ty_le_hai_long", "9 5,5", ""],
+        ["SKHCN", "Quý I/2024", "so_ccvc", "12\u00a034", ""],
+    ])
+    before = snapshot(units_loaded)
+    with pytest.raises(IngestError) as caught:
+        ingest_file(units_loaded, path)
+    assert snapshot(units_loaded) == before
+    assert [(p.row, p.column, p.message) for p in caught.value.problems] == [
+        (n, "Giá trị", f"«{v}» không phải là số") for n, v in ((2, "1 20"), (3, "9 5,5"), (4, "12\u00a034"))]
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="A", supplements="1 0")])
+    with pytest.raises(IngestError, match="«1 0» không phải là số"):
+        ingest_file(units_loaded, path, year=2024)
 
 
 def test_a_number_typed_into_a_workbook_is_not_reread(units_loaded, tmp_path):

@@ -120,8 +120,27 @@ def test_a_declared_part_of_the_dossiers_is_checked_against_the_dossiers_of_the_
         ingest_files(store, [dossiers, figures] if dossiers_first else [figures, dossiers])
     assert [str(p) for p in caught.value.problems] == [
         "so_lieu.csv, dòng 2, cột «Giá trị»: Hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia (50) lớn hơn Tổng số hồ sơ "
-        "tiếp nhận trong kỳ (10 (giá trị đang có trong hệ thống)) của đơn vị STP, kỳ 2024-NAM"]
+        "tiếp nhận trong kỳ (10, từ tệp ho_so.csv trong cùng lệnh) của đơn vị STP, kỳ 2024-NAM"]
     assert snapshot(store) == before and _on_disk(store) == []
+
+
+@pytest.mark.parametrize("whole_first", [True, False])
+def test_a_part_above_its_whole_in_another_file_of_the_command_names_that_file(store, tmp_path, whole_first):
+    """121 signed documents in one file, 120 outgoing in another of the same command: the refusal names the other
+    file as where the other figure comes from. It had said the figure was in the store, where nothing of the
+    refused command is."""
+    from helpers import FACT_HEADERS
+
+    whole = write_csv(tmp_path / "di.csv", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "120", "x"]])
+    part = write_csv(tmp_path / "ky_so.csv", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_ky_so", "121", "x"]])
+    before = snapshot(store)
+    with pytest.raises(IngestError) as caught:
+        ingest_files(store, [whole, part] if whole_first else [part, whole])
+    said = ("Văn bản đi được ký số (121) lớn hơn Tổng số văn bản đi (120, từ tệp di.csv trong cùng lệnh)" if whole_first
+            else "Văn bản đi được ký số (121, từ tệp ky_so.csv trong cùng lệnh) lớn hơn Tổng số văn bản đi (120)")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{'ky_so' if whole_first else 'di'}.csv, dòng 2, cột «Giá trị»: {said} của đơn vị STP, kỳ 2024-NAM"]
+    assert snapshot(store) == before
 
 
 def test_dossiers_that_would_leave_a_declared_part_above_its_whole_are_refused(store, tmp_path):

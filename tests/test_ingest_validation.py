@@ -404,6 +404,30 @@ def test_a_corrected_findings_file_corrects_its_findings(loaded, tmp_path):
         ("", "Ban hành kế hoạch", "2024-07-31", "Đã ban hành"), ("1.3", "Niêm yết đủ 100% TTHC", "2024-09-15", "")]
 
 
+def test_a_later_file_moving_a_stored_visit_to_another_day_says_so(loaded, tmp_path):
+    """A unit's inspection of a year has one day: a later file of findings of the same visit on another day moves
+    the day of every finding of it, those of the first file too. Said, naming both days (it had been moved without
+    a word); the same day again says nothing."""
+    from sqlalchemy import text
+
+    headers = ["Năm kiểm tra", "Mã đơn vị", "Ngày kiểm tra", "Tiêu chí", "Tồn tại, hạn chế", "Kiến nghị",
+               "Thời hạn khắc phục"]
+    first = ingest_file(loaded, write_csv(tmp_path / "kt1.csv", headers, [
+        ["2024", "STP", "12/06/2024", "1.3", "Chưa niêm yết TTHC", "Niêm yết TTHC", "30/09/2024"]]))
+    assert first.warnings == []
+    same = ingest_file(loaded, write_csv(tmp_path / "kt2.csv", headers, [
+        ["2024", "STP", "12/06/2024", "1.4", "Chưa công khai TTHC", "Công khai TTHC", "30/09/2024"]]))
+    assert same.warnings == []
+    moved = ingest_file(loaded, write_csv(tmp_path / "kt3.csv", headers, [
+        ["2024", "STP", "15/07/2024", "", "Chưa ban hành kế hoạch", "Ban hành kế hoạch", "31/10/2024"]]))
+    assert [(w.column, w.message) for w in moved.warnings] == [
+        ("Ngày kiểm tra", "dòng 2: đợt kiểm tra đơn vị «STP» năm 2024 đã có ngày kiểm tra 12/06/2024; tệp này ghi "
+                          "15/07/2024: ngày của đợt (mọi phát hiện của đợt, cả những phát hiện đã nhập) được sửa thành "
+                          "15/07/2024")]
+    with loaded.connect() as conn:
+        assert [str(d) for d in conn.execute(text("SELECT visited_on FROM inspection")).scalars()] == ["2024-07-15"]
+
+
 @pytest.mark.parametrize("first, second", [("Năm 2024", "2024-NAM"), ("Quý I/2024", "quý 1 năm 2024")])
 def test_one_period_written_two_ways_is_one_key(loaded, tmp_path, first, second):
     """Both rows would be current for the one period: which value counts could not be told."""
@@ -540,6 +564,34 @@ def test_dossiers_of_a_year_whose_periods_cannot_be_kept_are_refused(loaded, tmp
     assert "ngoài các năm 1990–2100" in problems[0]
     with pytest.raises(IngestError, match="năm dữ liệu 2101: năm phải từ 1990 đến 2100"):
         ingest_file(loaded, path, year=2101)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])  # read in slices, and whole
+def test_dossiers_received_in_several_months_before_1970_are_refused_naming_them(loaded, tmp_path, suffix):
+    """A year's slip in the days of receipt (1924 for 2024), in more than one month: refused naming the rows. Each
+    month before 1970 had been staged in the one folder of rows with no month, and the file then failed as a
+    damaged dataset (exit 3)."""
+    rows = [dossier(code=f"HS{i}") for i in range(4)] + [
+        dossier(code="X1", received="05/03/1924", due="12/03/1924", finished="", e_result="Không"),
+        dossier(code="X2", received="05/04/1924", due="12/04/1924", finished="", e_result="Không")]
+    write = write_csv if suffix == ".csv" else write_xlsx
+    problems = refused(loaded, write(tmp_path / f"ho_so{suffix}", DOSSIER_HEADERS, rows))
+    assert problems == [
+        f"ho_so{suffix}, dòng {row}, cột «Ngày tiếp nhận»: ngày tiếp nhận {day} nằm ngoài kỳ dữ liệu năm 2024 "
+        "(15/12/2023 – 14/12/2024)" for row, day in ((6, "05/03/1924"), (7, "05/04/1924"))]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])  # read in slices, and whole
+def test_a_dossier_code_written_again_in_other_letters_case_is_refused(loaded, tmp_path, suffix):
+    """«h2024-001» after «H2024-001» of the same unit is the same dossier typed twice: refused naming both rows (it
+    had been counted as two dossiers); the same code at another unit is that unit's own."""
+    rows = [dossier(code="H2024-001"), dossier(code="H2024-002"), dossier(code="h2024-001"),
+            dossier(unit="SKHCN", code="h2024-002")]
+    write = write_csv if suffix == ".csv" else write_xlsx
+    assert refused(loaded, write(tmp_path / f"ho_so{suffix}", DOSSIER_HEADERS, rows)) == [
+        f"ho_so{suffix}, dòng 4, cột «Mã hồ sơ»: mã hồ sơ «h2024-001» trùng mã «H2024-001» ở dòng 2 (chỉ khác chữ "
+        "hoa, chữ thường): một hồ sơ ghi hai lần; ghi đúng một mã"]
+    assert ingest_file(loaded, write(tmp_path / f"ho_so2{suffix}", DOSSIER_HEADERS, rows[:2] + rows[3:])).rows == 3
 
 
 def test_dossier_dates_outside_the_reporting_year(loaded, tmp_path):

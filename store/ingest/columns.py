@@ -263,6 +263,9 @@ _DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
 # CSV with its digits gone; nobody types a figure so.
 _POWERS = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
+# Spaces group thousands as some sheets show them («1 234», «1 234,5»); anywhere else («1 20», «9 5,5») they part
+# two numbers, or a slip, and the digits run together would be another number: refused, not read.
+_SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:[\s\u00a0\u202f]\d{3})+(?:,\d+)?$")
 DOT_MISUSED = "dấu chấm chỉ dùng để ngăn cách hàng nghìn (1.234); phần thập phân ghi sau dấu phẩy (98,3)"
 
 
@@ -276,7 +279,8 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     misused = pd.Series(False, index=text.index)
     if not unread.any():
         return values, misused
-    cleaned = text[unread].str.replace(_SPACES, "", regex=True)
+    spaced = text[unread].str.contains(_SPACES) & ~text[unread].str.match(_SPACE_GROUPED)
+    cleaned = text[unread].str.replace(_SPACES, "", regex=True).mask(spaced, "")
     grouped = cleaned.str.match(_GROUPED)
     wrong_dot = cleaned.str.contains(".", regex=False) & ~grouped
     cleaned = cleaned.where(~grouped, cleaned.str.replace(".", "", regex=False)).str.replace(",", ".", regex=False)
@@ -526,6 +530,8 @@ class Day(Column):
             shift = _zone_days(text)
             if shift is not None:
                 parsed = parsed + pd.to_timedelta(shift, unit="D")
+            if not pd.api.types.is_numeric_dtype(raw.dtype):  # a typed column of numbers (Parquet) counts days
+                parsed = self._serials(days, parsed, blank, out)  # from another epoch, if it counts days at all
             if is_stamp.any():
                 parsed = parsed.where(~is_stamp, pd.to_datetime(raw.where(is_stamp), errors="coerce"))
                 self._month_first(is_stamp, days, parsed, out)
@@ -542,6 +548,20 @@ class Day(Column):
             later = parsed > pd.Timestamp(today())
             out.rows(later & ~beyond, self.header, lambda v: f"ngày {v:%d/%m/%Y} là ngày chưa đến", parsed)
         return parsed.where(~beyond).dt.normalize()
+
+    def _serials(self, days: pd.Series, parsed: pd.Series, blank: pd.Series, out: Collector) -> pd.Series:
+        """Days written as Excel's day numbers (45372 for 21/03/2024): a date cell whose format was lost (General),
+        or saved so to a CSV. Read as Excel counts them, and said with their rows. Five digits only: a year alone
+        (2024) in a date column is no day."""
+        serial = parsed.isna() & ~blank & days.str.fullmatch(_SERIAL)
+        if not serial.any():
+            return parsed
+        number = pd.to_numeric(days.where(serial).str.replace(",", ".", regex=False), errors="coerce")
+        parsed = parsed.where(~serial, EXCEL_EPOCH + pd.to_timedelta(np.floor(number), unit="D"))
+        out.warn("ngày ghi dạng số ngày của Excel (ô ngày mất định dạng), đã đọc theo lịch Excel "
+                 f"(ví dụ «{days[serial].iloc[0]}» là {parsed[serial].iloc[0]:%d/%m/%Y}); định dạng cột là ngày "
+                 "(dd/mm/yyyy) để thấy đúng ngày", self.header, [out.row_of(p) for p in np.flatnonzero(serial.to_numpy())])
+        return parsed
 
     def _month_first(self, is_stamp: pd.Series, days: pd.Series, parsed: pd.Series, out: Collector) -> None:
         """An Excel set to the United States' dates makes «05/03/2024» typed into a cell the 3rd of May, and
@@ -567,6 +587,10 @@ class Day(Column):
 
 
 _DAY_MONTH_TYPED = re.compile(r"^(\d{1,2})/(\d{1,2})/\d{4}$")
+# A day as Excel numbers it: days since 30/12/1899 (Excel's 1900 calendar, its 29/02/1900 included), with the
+# time of day as a fraction; five digits are the days from 1927 to 2173.
+_SERIAL = r"\d{5}(?:[.,]\d+)?"
+EXCEL_EPOCH = pd.Timestamp(1899, 12, 30)
 
 
 def _nearer_as_read(cells: pd.Series, typed: pd.Series) -> bool:

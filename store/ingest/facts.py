@@ -98,23 +98,32 @@ def _check_parts(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     registry = indicators.registry()
     ids = {code: uid for code, (uid, _) in ctx.units.items()}
     rows = [out.row_of(pos) for pos in range(len(frame))]
-    new = frame.assign(row=rows)[["unit", "period_code", "indicator", "value", "row"]]
+    new = frame.assign(row=rows, batch_id=pd.NA)[["unit", "period_code", "indicator", "value", "row", "batch_id"]]
     with ctx.reading() as s:
         old = current_facts(s, sorted(set(new["period_code"])), [ids[u] for u in set(new["unit"])])
-    old = old.rename(columns={"period": "period_code"})[["unit", "period_code", "indicator", "value"]]
+    old = old.rename(columns={"period": "period_code"})[["unit", "period_code", "indicator", "value", "batch_id"]]
     merged = pd.concat([old.assign(row=pd.NA), new]).drop_duplicates(
         ["unit", "period_code", "indicator"], keep="last")
     merged["whole"] = merged["indicator"].map(lambda c: registry[c].whole if c in registry else None)
     pairs = merged.dropna(subset=["whole"]).merge(
-        merged[["unit", "period_code", "indicator", "value", "row"]],
+        merged[["unit", "period_code", "indicator", "value", "row", "batch_id"]],
         left_on=["unit", "period_code", "whole"], right_on=["unit", "period_code", "indicator"],
         suffixes=("", "_whole"))
     bad = pairs[(pairs["value"] > pairs["value_whole"]) & (pairs["row"].notna() | pairs["row_whole"].notna())]
+
+    def where(row, batch, stored: str = " (giá trị đang có trong hệ thống)") -> str:
+        """Where a value of the pair not of this file comes from: the store, or a file of the same command,
+        which is not in the store yet (nothing of a refused command is)."""
+        if pd.notna(row):
+            return ""
+        named = ctx.together.get(int(batch))
+        return f", từ tệp {named} trong cùng lệnh" if named else stored
+
     for r in bad.itertuples(index=False):
         part, whole = registry[r.indicator], registry[r.whole]
-        where = "" if pd.notna(r.row_whole) else " (giá trị đang có trong hệ thống)"
         row = r.row if pd.notna(r.row) else r.row_whole
-        out.add(f"{part.label} ({number(r.value, 6)}) lớn hơn {whole.label} ({number(r.value_whole, 6)}{where}) "
+        out.add(f"{part.label} ({number(r.value, 6)}{where(r.row, r.batch_id, stored='')}) lớn hơn "
+                f"{whole.label} ({number(r.value_whole, 6)}{where(r.row_whole, r.batch_id_whole)}) "
                 f"của đơn vị {r.unit}, kỳ {r.period_code}", int(row), "Giá trị")
 
 

@@ -161,6 +161,12 @@ def _read(engine: Engine, status: FileStatus, kind: Kind | None, digest: _Digest
     out.raise_if_any()
     if status.kind.code == dossiers.KIND.code:  # on disk until the transaction, as a streamed file
         frame = streamed.stage_frame(engine, frame, sheet.numbers)
+        try:
+            streamed.cased_codes(engine, frame, status.kind, out)
+            out.raise_if_any()
+        except BaseException:
+            frame.discard()
+            raise
     return _Pending(status, status.kind, frame, out, digest.value())
 
 
@@ -276,10 +282,13 @@ def _ingest_files(engine: Engine, paths: list[Path], chosen: Kind | None, year: 
         with Session(engine) as s, s.begin():
             serialize_writes(s)
             fresh: set[int] = set()  # the batches of this command: the same bytes named twice land once
+            together: dict[int, str] = {}  # … and those it wrote, with their file's name
             for item in pending:
-                _check_and_load(s, engine, item, user, year, progress, redeclared, again, fresh)
+                _check_and_load(s, engine, item, user, year, progress, redeclared, again, fresh, together)
                 if item.status.result is not None:
                     fresh.add(item.status.result.batch_id)
+                    if not item.status.result.already:
+                        together[item.status.result.batch_id] = item.status.path.name
             # among the files that passed their own checks and are new: a refused file's rows say nothing
             _keys_across_files([item for item in pending if not item.status.refused
                                 and not (item.status.result and item.status.result.already)])
@@ -347,7 +356,7 @@ def _discard(pending: list[_Pending]) -> None:
 
 def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year: int | None, progress,
                     redeclared: frozenset[tuple[str, str, str]], again: bool = False,
-                    fresh: set[int] = frozenset()) -> None:
+                    fresh: set[int] = frozenset(), together: dict[int, str] | None = None) -> None:
     """Check one file against the store as this transaction sees it (the files before it included), and write
     it. Once a file is refused, the others are still checked and written, for their own statuses (a file after
     them may refer to them); the transaction then goes back whole."""
@@ -361,7 +370,7 @@ def _check_and_load(s: Session, engine: Engine, item: _Pending, user: str, year:
     if year is not None and item.kind.code != dossiers.KIND.code:  # said, rather than left unused without a word
         status.warnings.append(Problem(name, f"--year {year} chỉ dùng cho tệp hồ sơ TTHC, không dùng cho tệp "
                                              f"{item.kind.title.lower()}"))
-    ctx = Context(engine, name, year=year, session=s, redeclared=redeclared,
+    ctx = Context(engine, name, year=year, session=s, redeclared=redeclared, together=dict(together or {}),
                   progress=(lambda n: progress(name, n)) if progress else None)
     item.kind.check(ctx, item.frame, item.out)
     if item.out.problems:

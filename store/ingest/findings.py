@@ -90,6 +90,7 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     out.rows(frame["visited_on"].dt.year != frame["year"], "Ngày kiểm tra",
              lambda v: f"ngày kiểm tra {v:%d/%m/%Y} không thuộc năm kiểm tra", frame["visited_on"])
     _one_visit_day(frame, out)
+    _stored_visit_day(ctx, frame, out)
     scored = frame["points"].notna()
     out.rows(scored & frame["ruleset"].eq(""), "Bộ tiêu chí", "có điểm thẩm định thì phải ghi bộ tiêu chí")
     out.rows(scored & frame["criterion"].eq(""), "Tiêu chí", "có điểm thẩm định thì phải ghi tiêu chí")
@@ -142,6 +143,26 @@ def _one_visit_day(frame: pd.DataFrame, out: Collector) -> None:
         out.add(f"ngày kiểm tra {days.iat[pos]:%d/%m/%Y} khác ngày {days.iat[head]:%d/%m/%Y} ở dòng {out.row_of(head)} của "
                 f"cùng đợt kiểm tra đơn vị «{frame['unit'].iat[pos]}» năm {int(frame['year'].iat[pos])}: mỗi đợt một ngày "
                 "kiểm tra (kiểm tra nhiều ngày thì ghi ngày đầu)", out.row_of(pos), "Ngày kiểm tra")
+
+
+def _stored_visit_day(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A visit already stored on another day: the file's day becomes the visit's, for every finding of it, those of
+    earlier files too. Said, with the day it had: a later file of another team's findings had moved the day of
+    the first without a word."""
+    visits = frame[frame["visited_on"].notna() & frame["year"].notna()].drop_duplicates(["year", "unit"])
+    if visits.empty:
+        return
+    I, U = models.Inspection, models.Unit
+    with ctx.reading() as s:
+        stored = {(year, code): day for year, code, day in s.execute(
+            select(I.year, U.code, I.visited_on).join(U, U.id == I.unit_id)
+            .where(I.visited_on.is_not(None), I.year.in_({int(y) for y in visits["year"]})))}
+    for pos, year, unit, day in zip(visits.index, visits["year"], visits["unit"], visits["visited_on"]):
+        was = stored.get((int(year), unit))
+        if was is not None and was != day.date():
+            out.warn(f"đợt kiểm tra đơn vị «{unit}» năm {int(year)} đã có ngày kiểm tra {was:%d/%m/%Y}; tệp này ghi "
+                     f"{day:%d/%m/%Y}: ngày của đợt (mọi phát hiện của đợt, cả những phát hiện đã nhập) được sửa thành "
+                     f"{day:%d/%m/%Y}", "Ngày kiểm tra", [out.row_of(frame.index.get_loc(pos))])
 
 
 def _chosen(name: str, year) -> RuleSet:

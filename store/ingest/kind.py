@@ -88,6 +88,9 @@ class Context:
     # Figures (unit, period code, indicator) that a figures file written after this one in the same transaction
     # declares again: they replace the store's, and that file checks them itself.
     redeclared: frozenset[tuple[str, str, str]] = frozenset()
+    # The batches files before this one in the same transaction wrote, by id, with their file's name: a value of
+    # theirs is not yet in the store, and a message names the file it comes from.
+    together: dict[int, str] = field(default_factory=dict)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -184,6 +184,8 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
             xml.uncomputed = _in_columns_read(xml.uncomputed, header, kinds)
             xml.links = _in_linked_columns(xml.links, header, kinds)
             xml.percent = _in_number_columns(xml.percent, header, kinds)
+            codes = _letters_under(header, kinds, lambda c: c.code)  # of codes only: a figure is its number
+            xml.padded = [cell for cell in xml.padded if cell[1] in codes]
             return _sheet(path.name, title, head, found, rows, said, xml, (header, taken))
         if first is None:
             raise _empty(path.name)
@@ -305,6 +307,7 @@ class _Xml:
     percent: list[tuple[int, str]] = field(default_factory=list)
     links: dict[tuple[int, str], str] = field(default_factory=dict)  # (row, column letter) → the address linked
     hidden: list[int] = field(default_factory=list)  # rows hidden (by a filter, or by hand)
+    padded: list[tuple[int, str, tuple[int, int]]] = field(default_factory=list)  # formatted «00000», «0.000»
 
 
 def _percent_styles(wb) -> list[int]:
@@ -322,12 +325,28 @@ def _percent_styles(wb) -> list[int]:
     return found
 
 
+def _zero_styles(wb) -> dict[int, tuple[int, int]]:
+    """The workbook's cell styles whose number format writes a number with zeros to a width before its point or
+    after it («00000»: the cell holds 4 and shows 00004, a commune's code; «0.000000»: 1.00088 shows 1.000880, a
+    procedure's), with those widths."""
+    custom = list(wb._number_formats)
+    found = {}
+    for i, style in enumerate(wb._cell_styles):
+        fmt = custom[style.numFmtId - 164] if 0 <= style.numFmtId - 164 < len(custom) else ""
+        if (m := re.fullmatch(r"(0+)(?:\.(0+))?", fmt or "")) and (len(m[1]) > 1 or m[2]):
+            found[i] = (len(m[1]), len(m[2] or ""))
+    return found
+
+
 def _xml(wb, ws) -> _Xml:
     from openpyxl.utils import column_index_from_string
 
     styles = _percent_styles(wb)
     percent = (re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"[^>]*?\ss="(?:' + "|".join(map(str, styles)).encode()
                           + rb')"') if styles else None)
+    zeros = _zero_styles(wb)
+    padded = (re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"[^>]*?\ss="(' + "|".join(map(str, zeros)).encode()
+                         + rb')"') if zeros else None)
     found, tail, links = _Xml(), b"", None
     with wb._archive.open(ws._worksheet_path) as src:
         while block := src.read(1 << 24):
@@ -338,6 +357,8 @@ def _xml(wb, ws) -> _Xml:
                 found.uncomputed += [(int(m[2]), m[1].decode()) for m in _UNCOMPUTED.finditer(text)]
             if percent is not None:
                 found.percent += [(int(m[2]), m[1].decode()) for m in percent.finditer(text)]
+            if padded is not None:
+                found.padded += [(int(m[2]), m[1].decode(), zeros[int(m[3])]) for m in padded.finditer(text)]
             if b"HYPERLINK" in text:
                 found.links.update(((int(m[2]), m[1].decode()), html.unescape(m[3].decode()))
                                    for m in _LINK_FORMULA.finditer(text))
@@ -355,6 +376,7 @@ def _xml(wb, ws) -> _Xml:
     # what sits at a block's edge is found in both blocks
     found.merged, found.uncomputed = list(dict.fromkeys(found.merged)), list(dict.fromkeys(found.uncomputed))
     found.percent = list(dict.fromkeys(found.percent))
+    found.padded = list(dict.fromkeys(found.padded))
     found.hidden = sorted(set(found.hidden))
     return found
 
@@ -436,6 +458,25 @@ def _as_shown(body: list[list], first: int, cells: list[tuple[int, str]]) -> Non
             body[row - first][column] = shown.replace(".", ",") + "%"
 
 
+def _zeros_shown(body: list[list], first: int, cells: list[tuple[int, str, tuple[int, int]]]) -> None:
+    """The codes of ``cells`` typed as numbers under a format of zeros, as the sheet shows them («00004» for 4,
+    «1.000880» for 1.00088): their zeros were never lost, and read as the number they hold they had made another
+    code. A number the format would round is left as it is (and said as a code typed as a number)."""
+    from openpyxl.utils import column_index_from_string
+
+    for row, letter, (width, decimals) in cells:
+        column = column_index_from_string(letter) - 1
+        if not 0 <= row - first < len(body) or column >= len(body[row - first]):
+            continue
+        value = body[row - first][column]
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            continue
+        shown = f"{value:.{decimals}f}"
+        if float(shown) == value:
+            whole, point, rest = shown.partition(".")
+            body[row - first][column] = whole.zfill(width) + point + rest
+
+
 def _in_columns_read(cells: list[tuple[int, str]], header: list, kinds: Iterable) -> list[tuple[int, str]]:
     """Of ``cells`` (row, column letter), those under a header a kind reads: the row numbers of an «STT» column
     (=ROW()-1) are read by none, whatever they hold."""
@@ -471,6 +512,7 @@ def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, 
     _uncomputed(name, title, xml.uncomputed, first)
     body = head[found + taken:] + [list(r) for r in rest]
     _as_shown(body, first, xml.percent)
+    _zeros_shown(body, first, xml.padded)
     _with_links(body, first, xml.links)
     for column, top, bottom in xml.merged:
         if top < first or top - first >= len(body) or len(body[top - first]) < column:

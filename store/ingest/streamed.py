@@ -552,19 +552,48 @@ def _repeated_keys(engine: Engine, staged: Staged, kind: Kind, out: StreamCollec
     with dossier_data.duck(engine) as con:
         # every row of a key but its first is named: n - 1 of a key's n rows (a row's number is its own). The
         # keys' 64-bit hashes first, a grouping of numbers rather than of two texts: as many distinct hashes as
-        # keys proves no key repeated; only when some hash repeats (a repeated key, or two keys of one hash) are
-        # the keys themselves grouped, and then the rows named
-        if not con.execute(f"SELECT count(*) - count(DISTINCT hash(unit, code)) {keyed}").fetchone()[0]:
+        # keys proves no key repeated, in any letters' case; only when some hash repeats (a repeated key, a code
+        # written again in other letters' case, or two keys of one hash) are the keys themselves grouped, and
+        # then the rows named
+        if not con.execute(f"SELECT count(*) - count(DISTINCT hash(unit, lower(code))) {keyed}").fetchone()[0]:
             return
         count = con.execute(f"SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n {keyed} GROUP BY unit, code "
                             f"HAVING count(*) > 1)").fetchone()[0]
-        if not count:
-            return
-        shown = con.execute(f"WITH k AS (SELECT unit, code, min(_row) AS first {keyed} GROUP BY unit, code "
-                            f"HAVING count(*) > 1) "
-                            f"SELECT s._row, k.first FROM {staged.source} s JOIN k USING (unit, code) "
-                            f"WHERE s._row <> k.first ORDER BY s._row LIMIT {SHOWN_PER_PROBLEM}").fetchall()
+        shown = [] if not count else con.execute(
+            f"WITH k AS (SELECT unit, code, min(_row) AS first {keyed} GROUP BY unit, code HAVING count(*) > 1) "
+            f"SELECT s._row, k.first FROM {staged.source} s JOIN k USING (unit, code) "
+            f"WHERE s._row <> k.first ORDER BY s._row LIMIT {SHOWN_PER_PROBLEM}").fetchall()
+        _cased(con, staged, kind, out)
     out.counted(column, [(f"trùng khóa ({names}) với dòng {first}", row) for row, first in shown], int(count))
+
+
+def cased_codes(engine: Engine, staged: Staged, kind: Kind, out: Collector) -> None:
+    """The dossier codes a file read whole (its keys found once each already) gives again in other letters' case."""
+    keyed = f"FROM {staged.source} WHERE unit <> '' AND code <> ''"
+    with dossier_data.duck(engine) as con:
+        if con.execute(f"SELECT count(*) - count(DISTINCT hash(unit, lower(code))) {keyed}").fetchone()[0]:
+            _cased(con, staged, kind, out)
+
+
+def _cased(con, staged: Staged, kind: Kind, out: Collector) -> None:
+    """A one-stop system's code in other letters' case beside its first row («h2024…» after «H2024…», one unit):
+    the same dossier written twice, which had been counted twice."""
+    def variants(what: str) -> str:  # each row of a folded code whose code is not its first row's
+        return (f"WITH k AS (SELECT unit, lower(code) AS folded, min(_row) AS first FROM {staged.source} WHERE "
+                f"unit <> '' AND code <> '' GROUP BY unit, lower(code) HAVING count(DISTINCT code) > 1), "
+                f"f AS (SELECT s.unit, lower(s.code) AS folded, s.code, k.first FROM {staged.source} s JOIN k ON "
+                f"s.unit = k.unit AND lower(s.code) = k.folded AND s._row = k.first) SELECT {what} FROM "
+                f"{staged.source} s JOIN f ON s.unit = f.unit AND lower(s.code) = f.folded WHERE s.code <> f.code")
+
+    count = con.execute(variants("count(*)")).fetchone()[0]
+    if not count:
+        return
+    said = con.execute(variants("s._row, s.code, f.code, f.first") + f" ORDER BY s._row LIMIT {SHOWN_PER_PROBLEM}"
+                       ).fetchall()
+    StreamCollector.counted(out, staged.headers.get("code", next(c.header for c in kind.columns if c.field == "code")),
+                            [(f"mã hồ sơ «{code}» trùng mã «{other}» ở dòng {first} (chỉ khác chữ hoa, chữ thường): "
+                              "một hồ sơ ghi hai lần; ghi đúng một mã", row) for row, code, other, first in said],
+                            int(count))
 
 
 def _rows(con, staged: Staged, out: Collector, where: str, column: str, message, value: str = "NULL",
