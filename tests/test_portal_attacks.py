@@ -300,3 +300,44 @@ def test_cookies_are_httponly_samesite_and_the_next_address_stays_here(server):
         assert not r.headers["location"].startswith(("//", "/\\", "http", "javascript"))
         cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith("cchc_phien="))
         assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+
+
+def _refusal(page: str) -> str:
+    found = re.search(r'class="error"[^>]*>([^<]*)<', page)
+    return found.group(1) if found else ""
+
+
+def test_a_lock_tells_no_name_that_exists_from_one_that_does_not(server):
+    """Guard: office.accounts.login locks a name no account has as it locks an account (``_name_key``'s throttle
+    row, counted by ``_failed``). Without it the sixth wrong password answered «tạm khóa» for a real account only
+    (and at once, with no password checked), so five tries told which names exist."""
+    base, engine, _ = server
+    from office import accounts
+    accounts.create_account(engine, accounts.SYSTEM, "co.that", "Người có thật", "hoi_dong", password=PASSWORD)
+    answers = {}
+    for name in ("co.that", "khong.co.that"):
+        client = httpx.Client(base_url=base, follow_redirects=False, timeout=30)
+        token = csrf_of(client.get("/dang-nhap").text)
+        answers[name] = [_refusal(client.post("/dang-nhap", data={"username": name, "password": "doan-sai-123",
+                                                                   "csrf": token}).text) for _ in range(6)]
+    assert answers["co.that"] == answers["khong.co.that"]
+    assert "tạm khóa" in answers["khong.co.that"][-1]
+
+
+def test_the_current_password_cannot_be_guessed_from_an_open_session(server):
+    """Guard: office.accounts.change_password counts a wrong current password against the account (``_one_more``)
+    and refuses while it is locked. Without it a session left open let anyone try passwords without end."""
+    base, engine, _ = server
+    from office import accounts
+    accounts.create_account(engine, accounts.SYSTEM, "bo.quen", "Người bỏ quên máy", "hoi_dong", password=PASSWORD)
+    left_open, _ = signed_in(base, "bo.quen")
+    token = csrf_of(left_open.get("/doi-mat-khau").text)
+    new = "mat-khau-ke-gian-1"
+    for i in range(5):
+        r = left_open.post("/doi-mat-khau", data={"csrf": token, "old_password": f"doan-{i}-sai",
+                                                  "new_password": new, "repeat": new})
+        assert r.status_code == 400
+    r = left_open.post("/doi-mat-khau", data={"csrf": token, "old_password": PASSWORD, "new_password": new,
+                                              "repeat": new})
+    assert r.status_code == 400 and "tạm khóa" in _refusal(r.text)  # the right one waits too
+
