@@ -367,8 +367,10 @@ IMPORT_EXAMPLE = [["canbo.skhcn", "Nguyễn Văn An", "don_vi", "SKHCN", "", "an
 LIST_BYTES = 2_000_000  # a province's every account fits in a tenth of this
 
 
-def read_list(data: bytes, name: str) -> pd.DataFrame:
-    """An uploaded list of accounts (``data``: at most LIST_BYTES + 1 of its bytes) as its rows of text."""
+def read_list(actor: Actor, data: bytes, name: str) -> pd.DataFrame:
+    """An uploaded list of accounts (``data``: at most LIST_BYTES + 1 of its bytes) as its rows of text (the office
+    only: reading a spreadsheet costs seconds and memory, which nobody else may make the portal spend)."""
+    require(actor, "quan_tri")
     if len(data) > LIST_BYTES:
         raise Refused(f"{name}: tệp danh sách tài khoản lớn hơn {LIST_BYTES // 1_000_000} MB; chia thành nhiều tệp",
                       "file")

@@ -341,3 +341,14 @@ def test_the_current_password_cannot_be_guessed_from_an_open_session(server):
                                               "repeat": new})
     assert r.status_code == 400 and "tạm khóa" in _refusal(r.text)  # the right one waits too
 
+
+def test_only_the_office_makes_the_portal_read_a_list_of_accounts(server):
+    """Guard: office.accounts.read_list requires the office before it reads the spreadsheet. It was read first
+    (seconds of work and memory for any signed-in person, a zip bomb's too), then refused: an unreadable file
+    answered 400 «không đọc được», not 403."""
+    base, _, _ = server
+    unit, token = signed_in(base, "donvi.sct")
+    r = unit.post("/quan-tri/tai-khoan/nhap", data={"csrf": token},
+                  files={"file": ("ds.xlsx", b"PK\x03\x04 not a workbook", "application/octet-stream")})
+    assert r.status_code == 403
+
