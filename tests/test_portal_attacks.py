@@ -352,3 +352,15 @@ def test_only_the_office_makes_the_portal_read_a_list_of_accounts(server):
                   files={"file": ("ds.xlsx", b"PK\x03\x04 not a workbook", "application/octet-stream")})
     assert r.status_code == 403
 
+
+def test_a_campaign_named_by_a_path_opens_no_file_of_the_server(server):
+    """Guard: office.emulation.campaign opens only a YAML file or a shipped campaign's code, and turns a file that
+    is no campaign into a refusal. The council's form handed its «campaign» to a loader that opens any existing
+    path: «/etc/passwd», the portal's own cookie key or a folder ended in a server error (500)."""
+    base, _, data_dir = server
+    admin, token = signed_in(base, "quantri")
+    for path in ("/etc/passwd", "../" * 12 + "etc/passwd", str(data_dir / "khoa-phien.txt"), str(data_dir), "/",
+                 "x" * 5000, "a\0b"):
+        r = admin.post("/hoi-dong/phien", data={"csrf": token, "campaign": path, "members": "hoidong",
+                                                "meeting_on": "01/12/2099", "closes_at": "02/12/2099 10:00"})
+        assert r.status_code in (400, 404), (path[:40], r.status_code)
