@@ -364,3 +364,21 @@ def test_a_campaign_named_by_a_path_opens_no_file_of_the_server(server):
         r = admin.post("/hoi-dong/phien", data={"csrf": token, "campaign": path, "members": "hoidong",
                                                 "meeting_on": "01/12/2099", "closes_at": "02/12/2099 10:00"})
         assert r.status_code in (400, 404), (path[:40], r.status_code)
+
+
+def test_a_trailing_slash_redirect_names_no_host(server):
+    """Guard: web.app.local_redirect in the province's own middleware. Served at the root of its address (one
+    province, ``cchc serve``), Starlette's redirect for a trailing slash wrote the Host the client sent:
+    «Host: evil.example» made «Location: http://evil.example/tu-danh-gia», for a cache in between to keep."""
+    import socket
+
+    address, port = server[0].removeprefix("http://").split(":")
+    for path in ("/tu-danh-gia/", "/cong-khai/", "/huong-dan/?x=1"):
+        with socket.create_connection((address, int(port)), timeout=30) as sock:
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n".encode())
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        head = data.decode("utf-8", "replace").partition("\r\n\r\n")[0]
+        location = re.search(r"(?im)^location: (.*)$", head).group(1).strip()
+        assert location.startswith("/") and not location.startswith("//") and "evil" not in location, location

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -99,8 +99,6 @@ def cookie_path(request: Request) -> str:
 def _came_from(request: Request) -> str:
     """The page of this site (under this portal's prefix) the visitor came from, for a «back» link; else the
     home page."""
-    from urllib.parse import urlsplit
-
     mine = cookie_path(request)
     ref = urlsplit(request.headers.get("referer", ""))
     if ref.netloc == request.url.netloc and ref.path.startswith(mine) and not ref.path.startswith("//"):
@@ -116,6 +114,14 @@ def secured(response: Response) -> None:
     """Every answer of the portal, a province's or the root's: no sniffing, no framing, no foreign sources."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+
+
+def local_redirect(request: Request, response: Response) -> None:
+    """A redirect to this site as a path: Starlette's for a trailing slash names the Host the client sent, which a
+    forged Host header makes another site's address (for a cache in between, for everyone)."""
+    to = urlsplit(response.headers.get("location", ""))
+    if to.netloc and to.netloc == request.url.netloc and to.path.startswith("/") and not to.path.startswith("//"):
+        response.headers["location"] = to.path + (f"?{to.query}" if to.query else "")
 
 
 def _datetime(value) -> str:
@@ -214,6 +220,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         if actor is not None or new_visitor or request.cookies.get(NOTICE_COOKIE):
             # a page with someone's name, token or cookie in it is never kept by a shared cache
             response.headers["Cache-Control"] = "private, no-store"
+        local_redirect(request, response)
         secured(response)
         return response
 
