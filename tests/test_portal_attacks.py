@@ -443,3 +443,20 @@ def test_evidence_that_runs_or_fetches_something_when_opened_is_refused(server):
 def _files_count(engine) -> int:
     with engine.connect() as conn:
         return conn.execute(select(func.count(models.EvidenceFile.id))).scalar()
+
+
+def test_a_planted_notice_cookie_puts_no_words_in_the_portals_mouth(server):
+    """Guard: web.app.back signs the notice cookie and page() reads only a notice this portal signed. It was read
+    as sent: a cookie planted by a neighbouring site of the same domain (or over plain http) showed its words on
+    the sign-in page as the portal's own notice."""
+    from urllib.parse import quote
+
+    base, _, _ = server
+    lure = "Cổng chuyển sang http://cong-cchc.gia-mao.example: hãy đăng nhập lại ở đó"
+    public = httpx.Client(base_url=base, follow_redirects=False)
+    page = public.get("/dang-nhap", headers={"cookie": f"cchc_tb={quote(lure)}"})
+    assert page.status_code == 200 and "gia-mao.example" not in page.text
+    unit, token = signed_in(base, "donvi.sxd")
+    page = unit.get("/tu-danh-gia", headers={"cookie": f"cchc_tb={quote(lure)}; " + "; ".join(
+        f"{k}={v}" for k, v in unit.cookies.items())})
+    assert page.status_code == 200 and "gia-mao.example" not in page.text

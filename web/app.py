@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -225,7 +225,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         return response
 
     def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
-        notice = unquote(request.cookies.get(NOTICE_COOKIE, ""))[:300]
+        notice = (cookies.read_first(request.headers.get("cookie"), NOTICE_COOKIE, max_age=60) or "")[:300]
         context.update(request=request, actor=request.state.actor, csrf=request.state.csrf, notice=notice,
                        unread=getattr(request.state, "unread", None), base=base_of(request))
         response = templates.TemplateResponse(request, name, context, status_code=status)
@@ -304,12 +304,12 @@ def to(request: Request, path: str) -> RedirectResponse:
 
 
 def back(request: Request, path: str, notice: str = "") -> RedirectResponse:
-    """Back to a page of this portal, with a notice shown there once. The notice travels in a short-lived cookie
-    only this site sets, never in the address: a link cannot put words of its own in the portal's mouth."""
+    """Back to a page of this portal, with a notice shown there once. The notice travels in a short-lived cookie,
+    signed, never in the address: neither a link nor a cookie planted by a neighbouring site (or over plain http)
+    can put words of its own in the portal's mouth."""
     response = to(request, path)
     if notice:
-        response.set_cookie(NOTICE_COOKIE, quote(notice), max_age=60, httponly=True, samesite="lax",
-                            path=cookie_path(request))
+        request.app.state.cookies.set(response, NOTICE_COOKIE, notice, 60, cookie_path(request))
     return response
 
 
