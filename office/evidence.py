@@ -10,6 +10,7 @@ import os
 import re
 import unicodedata
 import zipfile
+import zlib
 from xml.etree import ElementTree
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ TYPES = {"pdf": ("application/pdf", ".pdf"), "png": ("image/png", ".png"), "jpeg
          "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
          "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")}
 ALLOWED = "PDF, DOCX, XLSX, PNG, JPEG"
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError, ValueError)
 
 
 class BadFile(ValueError):
@@ -58,9 +60,13 @@ def _office(data: bytes) -> str:
     try:
         with archive.open("[Content_Types].xml") as fh:
             types = fh.read(1 << 20)
+        _inert(archive, infos)
     except KeyError:
         raise BadFile(f"tệp nén không phải DOCX hay XLSX ({ALLOWED})") from None
-    _inert(archive, infos)
+    except BadFile:
+        raise
+    except UNREADABLE:  # a part whose bytes fail their checksum, are cut short, encrypted or packed unknown ways
+        raise BadFile("tệp nén hỏng: không phải DOCX hay XLSX hợp lệ") from None
     if b"wordprocessingml.document.main" in types:
         return "docx"
     if b"spreadsheetml.sheet.main" in types:

@@ -431,6 +431,7 @@ def test_evidence_that_runs_or_fetches_something_when_opened_is_refused(server):
         r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
                    files={"file": (f"{what}.docx", data, "application/octet-stream")})
         assert r.status_code == 400, what
+        assert ("hỏng" in r.text) == (what == "broken rels"), what  # each refused for what it is
     assert _files_count(engine) == before
     link = (b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
             b'hyperlink" Target="https://dichvucong.gov.vn/" TargetMode="External"/>')
@@ -460,3 +461,29 @@ def test_a_planted_notice_cookie_puts_no_words_in_the_portals_mouth(server):
     page = unit.get("/tu-danh-gia", headers={"cookie": f"cchc_tb={quote(lure)}; " + "; ".join(
         f"{k}={v}" for k, v in unit.cookies.items())})
     assert page.status_code == 200 and "gia-mao.example" not in page.text
+
+
+def test_an_office_file_whose_parts_do_not_read_is_refused_never_a_server_error(server):
+    """Guard: office.evidence._office turns a part that does not read (its checksum wrong, its compressed bytes
+    broken, encrypted) into a refusal. It was a server error (500) for anyone who could upload evidence."""
+    import io
+    import zipfile
+
+    base, engine, _ = server
+    rid = _round(engine)
+    a, token = signed_in(base, "donvi.sgddt")
+    stored = io.BytesIO()
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("[Content_Types].xml", DOCX_TYPES)
+        z.writestr("word/document.xml", b"<w:document/>")
+    data = bytearray(stored.getvalue())
+    crc = data[:]
+    crc[crc.find(b"<Types>") + 1] ^= 0x20  # the bytes no longer match their checksum
+    packed = bytearray(_office_file({"word/document.xml": b"<w:document/>"}))
+    packed[40] ^= 0xFF  # the first part's compressed bytes broken
+    before = _files_count(engine)
+    for what, body in (("checksum", crc), ("compressed", packed)):
+        r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+                   files={"file": (f"{what}.docx", bytes(body), "application/octet-stream")})
+        assert r.status_code == 400, (what, r.status_code)
+    assert _files_count(engine) == before
