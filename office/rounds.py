@@ -159,7 +159,10 @@ def publish(engine: Engine, actor: Actor, round_id) -> int:
         if rnd.state == "cong_bo":
             raise Refused("đợt đã công bố", "round")
         rules, period, before = ruleset_of(rnd), rnd.period_code, rnd.state
-    outcome = scoring.rescore(engine, rules, period)
+    try:
+        outcome = scoring.rescore(engine, rules, period)
+    except scoring.NoFigures as err:  # nothing submitted nor ingested for the period: nothing to publish
+        raise Refused(f"{err}; chưa công bố được", "round") from None
     run = scoring.publish(engine, outcome.run_id)
     with Session(engine) as s, s.begin():
         rnd = get_round(s, round_id)

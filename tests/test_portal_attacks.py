@@ -487,3 +487,20 @@ def test_an_office_file_whose_parts_do_not_read_is_refused_never_a_server_error(
                    files={"file": (f"{what}.docx", bytes(body), "application/octet-stream")})
         assert r.status_code == 400, (what, r.status_code)
     assert _files_count(engine) == before
+
+
+def test_publishing_a_round_without_figures_is_refused_never_a_server_error(server):
+    """Guard: office.rounds.publish turns the scoring's «no figures at all» (cycle.scoring.NoFigures) into a
+    refusal. A round of a period nobody had sent anything for answered «Công bố» with a server error (500)."""
+    base, engine, _ = server
+    admin, token = signed_in(base, "quantri")
+    r = admin.post("/quan-tri/dot", data={"csrf": token, "ruleset": "chi-so-cchc-so-nganh", "period": "2031-NAM",
+                                          "deadline": "31/12/2099", "title": "Đợt chưa có số liệu"})
+    assert r.status_code == 303
+    with engine.connect() as conn:
+        rid = conn.execute(select(func.max(models.AssessmentRound.id))).scalar()
+    before = _audit_count(engine)
+    r = admin.post(f"/quan-tri/dot/{rid}/cong-bo", data={"csrf": token})
+    assert r.status_code == 400 and "chưa công bố được" in r.text
+    assert _audit_count(engine) == before
+    assert admin.post(f"/quan-tri/dot/{rid}/khoa", data={"csrf": token}).status_code == 303  # out of the others' way
