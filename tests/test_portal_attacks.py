@@ -504,3 +504,45 @@ def test_publishing_a_round_without_figures_is_refused_never_a_server_error(serv
     assert r.status_code == 400 and "chưa công bố được" in r.text
     assert _audit_count(engine) == before
     assert admin.post(f"/quan-tri/dot/{rid}/khoa", data={"csrf": token}).status_code == 303  # out of the others' way
+
+
+def test_a_withdrawal_and_finalisations_arriving_at_once_leave_one_outcome(server):
+    """Guard: office.assessment._assessment(lock=True), taken by withdraw, finalise, request_feedback, appraise
+    and answer_feedback before they read the form's state. Each read the state, then wrote: a withdrawal and two
+    finalisations sent at once all succeeded — a finalised form back in the unit's hands («da_rut» with a
+    finalisation time), finalised twice (two entries, two notices), points recorded after the end."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from portal_fixtures import UNITS, _create
+
+    base, engine, _ = server
+    rid = _round(engine)
+    with engine.connect() as conn:
+        codes = [c for c in conn.execute(select(models.Unit.code).where(models.Unit.kind == "so_nganh")
+                                         .order_by(models.Unit.code)).scalars() if c not in UNITS][:6]
+    assert len(codes) == 6
+    first, _ = signed_in(base, "thamdinh")
+    first_token = csrf_of(first.get("/huong-dan").text)
+    other_name = "thamdinh.dua"
+    _create(engine, other_name, "tham_dinh")
+    second, second_token = signed_in(base, other_name)
+    for code in codes:
+        name = f"donvi.dua.{code.lower()}"
+        _create(engine, name, "don_vi", code)
+        unit, token = signed_in(base, name)
+        assert unit.post(f"/tu-danh-gia/{rid}/luu", data={"csrf": token, "hanh_dong": "nop"}).status_code == 303
+        steps = [lambda: unit.post(f"/tu-danh-gia/{rid}/rut", data={"csrf": token}),
+                 lambda: first.post(f"/tham-dinh/{rid}/{code}/hoan-tat", data={"csrf": first_token}),
+                 lambda: second.post(f"/tham-dinh/{rid}/{code}/hoan-tat", data={"csrf": second_token}),
+                 lambda: second.post(f"/tham-dinh/{rid}/{code}/diem", data={"csrf": second_token, "criterion": "1.1.2",
+                                                                            "points": "1", "reason": "cùng lúc"})]
+        with ThreadPoolExecutor(len(steps)) as pool:
+            done = [f.result().status_code for f in [pool.submit(step) for step in steps]]
+        assert all(c in (303, 400) for c in done), (code, done)
+        withdrew, finalised = done[0] == 303, done[1:3].count(303)
+        with engine.connect() as conn:
+            state = conn.execute(select(models.SelfAssessment.state).join(
+                models.Unit, models.Unit.id == models.SelfAssessment.unit_id)
+                .where(models.SelfAssessment.round_id == rid, models.Unit.code == code)).scalar()
+        assert withdrew + finalised == 1, (code, done)
+        assert state == ("da_rut" if withdrew else "da_tham_dinh"), (code, done, state)
