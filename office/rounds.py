@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from cycle import scoring
@@ -166,6 +166,13 @@ def publish(engine: Engine, actor: Actor, round_id) -> int:
     run = scoring.publish(engine, outcome.run_id)
     with Session(engine) as s, s.begin():
         rnd = get_round(s, round_id)
+        # the round taken, then read again: of «Công bố» sent twice at once, the second finds it published and
+        # neither records nor notifies every unit a second time
+        R = models.AssessmentRound
+        s.execute(update(R).where(R.id == rnd.id).values(state=R.state))
+        s.refresh(rnd)
+        if rnd.state == "cong_bo":
+            raise Refused("đợt đã công bố", "round")
         rnd.state, rnd.run_id = "cong_bo", run.id
         audit.record(s, actor, "cong_bo_dot", f"đợt {rnd.id}", {"state": before},
                      {"state": "cong_bo", "run_id": run.id, "version": run.version})

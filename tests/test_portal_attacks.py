@@ -546,3 +546,31 @@ def test_a_withdrawal_and_finalisations_arriving_at_once_leave_one_outcome(serve
                 .where(models.SelfAssessment.round_id == rid, models.Unit.code == code)).scalar()
         assert withdrew + finalised == 1, (code, done)
         assert state == ("da_rut" if withdrew else "da_tham_dinh"), (code, done, state)
+
+
+def test_publishing_twice_at_once_records_and_notifies_once(server):
+    """Guard: office.rounds.publish takes the round's row and reads it again before marking it published. «Công
+    bố» sent twice at once (a double click) published the same run, but both requests recorded the publication
+    and told every unit of the round twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    base, engine, _ = server
+    with engine.connect() as conn:
+        demo = conn.execute(select(models.AssessmentRound.ruleset, models.AssessmentRound.period_code)
+                            .where(models.AssessmentRound.id == _round(engine))).one()
+        periods = sorted(conn.execute(select(models.Fact.period_code).distinct()).scalars())
+    period = next(p for p in periods if p != demo.period_code and p.endswith("-6T"))
+    admin, token = signed_in(base, "quantri")
+    r = admin.post("/quan-tri/dot", data={"csrf": token, "ruleset": demo.ruleset, "period": period,
+                                          "deadline": "31/12/2099", "title": "Công bố hai lần"})
+    assert r.status_code == 303
+    with engine.connect() as conn:
+        rid = conn.execute(select(func.max(models.AssessmentRound.id))).scalar()
+    with ThreadPoolExecutor(3) as pool:
+        done = list(pool.map(lambda _: admin.post(f"/quan-tri/dot/{rid}/cong-bo", data={"csrf": token}).status_code,
+                             range(3)))
+    assert done.count(303) == 1 and done.count(400) == 2, done
+    with engine.connect() as conn:
+        recorded = conn.execute(select(func.count(models.AuditEntry.id)).where(
+            models.AuditEntry.action == "cong_bo_dot", models.AuditEntry.object == f"đợt {rid}")).scalar()
+    assert recorded == 1
