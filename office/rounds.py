@@ -16,7 +16,7 @@ from office.errors import NotFound, Refused
 from office.rulesets import used_for
 from rules.ruleset import RuleSet, RuleSetError, find, shipped
 from store import calendar, models
-from store.db import ensure_periods
+from store.db import ensure_periods, serialize_writes
 
 STATES = {"mo": "Đang mở", "khoa": "Đã khóa", "cong_bo": "Đã công bố"}
 SCORED_KINDS = ("so_nganh", "xa_phuong")  # when a rule set does not say which kinds it scores
@@ -95,6 +95,8 @@ def open_round(engine: Engine, actor: Actor, ruleset: str, period: str, deadline
         raise Refused("hạn nộp phải sau hôm nay", "deadline")
     title = clean_text(title, "title", "tên đợt", 300)
     with Session(engine) as s, s.begin():
+        # one opening at a time: of two sent at once, the second sees the first's round (and its year's periods)
+        serialize_writes(s)
         ensure_periods(s, {int(code[:4])})
         same = s.scalar(select(models.AssessmentRound.id).where(
             models.AssessmentRound.ruleset == ruleset, models.AssessmentRound.period_code == code,

@@ -574,3 +574,26 @@ def test_publishing_twice_at_once_records_and_notifies_once(server):
         recorded = conn.execute(select(func.count(models.AuditEntry.id)).where(
             models.AuditEntry.action == "cong_bo_dot", models.AuditEntry.object == f"đợt {rid}")).scalar()
     assert recorded == 1
+
+
+def test_opening_a_round_twice_at_once_opens_it_once(server):
+    """Guard: office.rounds.open_round takes the store's write lock (store.db.serialize_writes) before it looks
+    for an open round of the same rule set and period. «Mở đợt» sent three times at once opened three rounds of one
+    rule set and period — the refusal «đã có đợt đang mở» passed by — each telling every unit; on PostgreSQL a
+    year not seen before ended the others in a server error (its periods written twice)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    base, engine, _ = server
+    with engine.connect() as conn:
+        ruleset = conn.execute(select(models.AssessmentRound.ruleset)
+                               .where(models.AssessmentRound.id == _round(engine))).scalar()
+    admin, token = signed_in(base, "quantri")
+    form = {"csrf": token, "ruleset": ruleset, "period": "2028-NAM", "deadline": "31/12/2099", "title": "Mở ba lần"}
+    with ThreadPoolExecutor(3) as pool:
+        done = list(pool.map(lambda _: admin.post("/quan-tri/dot", data=form).status_code, range(3)))
+    assert sorted(done) == [303, 400, 400], done
+    with engine.connect() as conn:
+        opened = conn.execute(select(models.AssessmentRound.id).where(
+            models.AssessmentRound.ruleset == ruleset, models.AssessmentRound.period_code == "2028-NAM")).scalars().all()
+    assert len(opened) == 1
+    assert admin.post(f"/quan-tri/dot/{opened[0]}/khoa", data={"csrf": token}).status_code == 303
