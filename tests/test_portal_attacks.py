@@ -597,3 +597,20 @@ def test_opening_a_round_twice_at_once_opens_it_once(server):
             models.AssessmentRound.ruleset == ruleset, models.AssessmentRound.period_code == "2028-NAM")).scalars().all()
     assert len(opened) == 1
     assert admin.post(f"/quan-tri/dot/{opened[0]}/khoa", data={"csrf": token}).status_code == 303
+
+
+def test_the_same_account_made_twice_at_once_is_one_account_and_no_server_error(server):
+    """Guard: web.app's handler of the store's IntegrityError (409, the page's words). The use case looks for the
+    name, then writes it: two requests at once both pass the look, the database's unique name keeps the first,
+    and the second was a server error (500) with its traceback."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    base, engine, _ = server
+    admin, token = signed_in(base, "quantri")
+    form = {"csrf": token, "username": "bam.hai.lan", "full_name": "Bấm hai lần", "role": "hoi_dong"}
+    with ThreadPoolExecutor(4) as pool:
+        done = list(pool.map(lambda _: admin.post("/quan-tri/tai-khoan", data=form).status_code, range(4)))
+    assert done.count(200) == 1 and set(done) <= {200, 400, 409}, done
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count(models.Account.id))
+                            .where(models.Account.username == "bam.hai.lan")).scalar() == 1

@@ -26,6 +26,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
 
 from base.vn import day, number, percent
 from office import accounts, evidence, notifications
@@ -248,6 +249,13 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     @app.exception_handler(Refused)
     async def refused(request: Request, err: Refused):
         return page(request, "error.html", 400, message=err.message, field=err.field)
+
+    @app.exception_handler(IntegrityError)
+    async def conflict(request: Request, err: IntegrityError):
+        # the same thing written by two requests at once (a double click): the store's constraint kept the first
+        log.info("yêu cầu trùng bị ràng buộc dữ liệu từ chối: %s", type(err.orig).__name__)
+        return page(request, "error.html", 409, message="Yêu cầu trùng với một yêu cầu khác vừa được ghi (có thể do "
+                    "bấm hai lần): hãy tải lại trang để xem kết quả.")
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, err: RequestValidationError):
