@@ -7,6 +7,7 @@ address."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import secrets
 import unicodedata
@@ -29,6 +30,8 @@ SESSION_HOURS = 8
 ACCOUNT_FAILURES, ACCOUNT_LOCK = 5, timedelta(minutes=15)  # a guessed password: 5 tries, then a quarter hour
 IP_FAILURES, IP_WINDOW = 30, timedelta(minutes=15)  # one address trying many accounts
 MIN_PASSWORD = 10
+ACCOUNT_LOCKED = ("tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; hãy thử lại sau 15 phút hoặc nhờ quản trị đặt "
+                  "lại mật khẩu")
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("không-phải-mật-khẩu-thật")  # an unknown name costs as much time as a known one
@@ -221,21 +224,32 @@ def reset_password(engine: Engine, actor: Actor, username: str) -> str:
 
 
 def change_password(engine: Engine, actor: Actor, old: str, new: str, repeat: str,
-                    keep_session: str | None = None) -> None:
+                    keep_session: str | None = None, now: datetime | None = None) -> None:
     """A new password of one's own; every other session of the account ends (someone who had the old password
-    and signed in elsewhere is out), the one named ``keep_session`` stays."""
+    and signed in elsewhere is out), the one named ``keep_session`` stays. A wrong current password counts as a
+    wrong sign-in of the account: a session left open is no way to guess it without end."""
+    now = now or _now()
     with Session(engine) as s, s.begin():
         acc = s.get(models.Account, actor.account_id) if actor.account_id else None
         if acc is None or acc.disabled:
             raise Forbidden()
-        if not _verify(acc.password_hash, old):
-            raise Refused("mật khẩu hiện tại không đúng", "old_password")
+        if acc.locked_until and acc.locked_until > now:
+            raise Refused(ACCOUNT_LOCKED, "old_password")
+        good = _verify(acc.password_hash, old)
+        if not good:
+            _one_more(acc, "failed_logins", now)
+    # the failure is committed before the refusal: the lock must count it
+    if not good:
+        raise Refused("mật khẩu hiện tại không đúng", "old_password")
+    with Session(engine) as s, s.begin():
+        acc = s.get(models.Account, actor.account_id)
         if new != repeat:
             raise Refused("hai lần nhập mật khẩu mới không khớp", "repeat")
         if new == old:
             raise Refused("mật khẩu mới phải khác mật khẩu hiện tại", "new_password")
         check_password(new, acc.username)
         acc.password_hash, acc.must_change_password = _hasher.hash(new), False
+        acc.failed_logins = 0
         s.execute(delete(models.WebSession).where(models.WebSession.account_id == acc.id,
                                                   models.WebSession.id != (keep_session or "")))
         audit.record(s, actor, "doi_mat_khau", f"tài khoản {acc.username}", None, {"must_change_password": False})
@@ -265,13 +279,15 @@ def login(engine: Engine, username: str, password: str, ip: str = "", hours: flo
         if throttle and throttle.locked_until and throttle.locked_until > now:
             raise Refused("địa chỉ này đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút", "username")
         acc = s.scalar(select(models.Account).where(models.Account.username == name))
-        if acc is not None and acc.locked_until and acc.locked_until > now:
-            raise Refused("tài khoản tạm khóa do đăng nhập sai nhiều lần; hãy thử lại sau 15 phút hoặc nhờ "
-                          "quản trị đặt lại mật khẩu", "username")
+        # a name no account has is locked as an account is, or the lock would tell which names exist
+        held = acc if acc is not None else s.get(models.LoginThrottle, _name_key(name))
+        if held is not None and held.locked_until and held.locked_until > now:
+            _verify(_DUMMY_HASH, password or "")  # answered no sooner than a checked password
+            raise Refused(ACCOUNT_LOCKED, "username")
         good = _verify(acc.password_hash if acc else _DUMMY_HASH, password or "")
         ok, account_id = good and acc is not None and not acc.disabled, acc.id if acc else None
         if not ok:
-            _failed(s, acc, ip or "-", now)
+            _failed(s, acc, ip or "-", now, name)
             audit.record(s, Actor(name[:60] or "?", "", ip=ip), "dang_nhap_sai", f"tài khoản {name[:60]}")
     # a failure is recorded (committed) before the refusal: the throttle must count it
     if not ok:
@@ -288,11 +304,28 @@ def login(engine: Engine, username: str, password: str, ip: str = "", hours: flo
         return SignedIn(sid, actor, expires)
 
 
-def _failed(s: Session, acc: models.Account | None, ip: str, now: datetime) -> None:
+def _name_key(name: str) -> str:
+    """The throttle row of a name no account has (never an address: «ten:» is not one)."""
+    return "ten:" + hashlib.sha256(name.encode()).hexdigest()[:40]
+
+
+def _one_more(row, attr: str, now: datetime) -> None:
+    """One more wrong password of an account (``failed_logins``) or of a name no account has (its throttle row's
+    ``failures``): the fifth locks it for a quarter hour."""
+    setattr(row, attr, getattr(row, attr) + 1)
+    if getattr(row, attr) >= ACCOUNT_FAILURES:
+        row.locked_until = now + ACCOUNT_LOCK
+        setattr(row, attr, 0)
+
+
+def _failed(s: Session, acc: models.Account | None, ip: str, now: datetime, name: str = "") -> None:
     if acc is not None:
-        acc.failed_logins += 1
-        if acc.failed_logins >= ACCOUNT_FAILURES:
-            acc.locked_until, acc.failed_logins = now + ACCOUNT_LOCK, 0
+        _one_more(acc, "failed_logins", now)
+    elif name:
+        key = _name_key(name)
+        ghost = s.get(models.LoginThrottle, key) or models.LoginThrottle(ip=key, failures=0, window_start=now)
+        s.add(ghost)
+        _one_more(ghost, "failures", now)
     row = s.get(models.LoginThrottle, ip)
     if row is None or now - row.window_start > IP_WINDOW:
         row = row or models.LoginThrottle(ip=ip)
@@ -334,8 +367,10 @@ IMPORT_EXAMPLE = [["canbo.skhcn", "Nguyễn Văn An", "don_vi", "SKHCN", "", "an
 LIST_BYTES = 2_000_000  # a province's every account fits in a tenth of this
 
 
-def read_list(data: bytes, name: str) -> pd.DataFrame:
-    """An uploaded list of accounts (``data``: at most LIST_BYTES + 1 of its bytes) as its rows of text."""
+def read_list(actor: Actor, data: bytes, name: str) -> pd.DataFrame:
+    """An uploaded list of accounts (``data``: at most LIST_BYTES + 1 of its bytes) as its rows of text (the office
+    only: reading a spreadsheet costs seconds and memory, which nobody else may make the portal spend)."""
+    require(actor, "quan_tri")
     if len(data) > LIST_BYTES:
         raise Refused(f"{name}: tệp danh sách tài khoản lớn hơn {LIST_BYTES // 1_000_000} MB; chia thành nhiều tệp",
                       "file")

@@ -9,13 +9,13 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from cycle.scoring import record_appraisal
 from office import audit, notifications
 from office.accounts import Actor, clean_text, require
 from office.assessment import STATES, _assessment, parse_number, target_unit
 from office.errors import NotFound, Refused
 from office.rounds import as_id, get_round, now, parse_day, ruleset_of, unit_kinds
 from store import models
+from store.appraisals import add_appraisal
 
 APPRAISABLE = ("da_nop", "can_bo_sung")
 
@@ -33,13 +33,13 @@ def submitted(engine: Engine, actor: Actor, round_id) -> list[dict]:
             for c, n, k, st, at in rows if actor.sees_unit(c)]
 
 
-def _appraisable(s: Session, actor: Actor, round_id, unit: str):
+def _appraisable(s: Session, actor: Actor, round_id, unit: str, lock: bool = False):
     require(actor, "tham_dinh")
     rnd = get_round(s, round_id)
     row = target_unit(s, actor, unit)
     if rnd.state == "cong_bo":
         raise Refused("đợt đã công bố: kết quả không sửa được", "round")
-    sa = _assessment(s, rnd, row)
+    sa = _assessment(s, rnd, row, lock=lock)
     if sa is None or sa.state not in APPRAISABLE + ("da_tham_dinh",):
         raise Refused(f"đơn vị {row.code} chưa nộp tự đánh giá", "unit")
     return rnd, row, sa
@@ -64,12 +64,16 @@ def appraise(engine: Engine, actor: Actor, round_id, unit: str, criterion: str, 
     reason = clean_text(reason, "reason", f"tiêu chí {criterion}: lý do", 2_000)
     if not reason:
         raise Refused(f"tiêu chí {criterion}: điều chỉnh điểm phải có lý do", "reason")
-    try:
-        appraisal_id = record_appraisal(engine, rules, period, row.code, criterion, value, reason.strip(),
-                                        actor.username, now=when)
-    except ValueError as err:
-        raise Refused(str(err), "points") from None
     with Session(engine) as s, s.begin():
+        # checked again with the form taken: a finalisation or a withdrawal arriving meanwhile is seen
+        rnd, row, sa = _appraisable(s, actor, round_id, unit, lock=True)
+        if sa.state == "da_tham_dinh":
+            raise Refused("đơn vị đã được thẩm định xong", "unit")
+        try:
+            appraisal_id = add_appraisal(s, rules, period, row.code, criterion, value, reason.strip(),
+                                         actor.username, now=when)
+        except ValueError as err:
+            raise Refused(str(err), "points") from None
         audit.record(s, actor, "tham_dinh", f"đợt {round_id}, đơn vị {row.code}, tiêu chí {criterion}", None,
                      {"points": value, "reason": reason.strip(), "appraisal_id": appraisal_id})
     return appraisal_id
@@ -80,7 +84,7 @@ def request_feedback(engine: Engine, actor: Actor, round_id, unit: str, criterio
     """Ask the unit for evidence or an explanation of one criterion by a deadline."""
     due = parse_day(deadline, "deadline")
     with Session(engine) as s, s.begin():
-        rnd, row, sa = _appraisable(s, actor, round_id, unit)
+        rnd, row, sa = _appraisable(s, actor, round_id, unit, lock=True)
         if criterion not in {leaf.id for leaf in ruleset_of(rnd).leaves}:
             raise Refused(f"tiêu chí «{criterion}» không có trong bộ tiêu chí của đợt", "criterion")
         request = clean_text(request, "request", "nội dung yêu cầu bổ sung", 2_000)
@@ -112,6 +116,10 @@ def answer_feedback(engine: Engine, actor: Actor, feedback_id, answer: str, when
         unit = target_unit(s, actor, None)
         if item.unit_id != unit.id:
             raise NotFound("không có yêu cầu bổ sung này", "feedback")  # another unit's: as if absent
+        rnd = get_round(s, item.round_id)
+        # the form first, as a finalisation takes it before closing the requests; then the request as it is now
+        sa = _assessment(s, rnd, unit, lock=True)
+        s.refresh(item)
         if item.closed_at is not None:
             raise Refused("yêu cầu bổ sung đã đóng", "feedback")
         if when > item.deadline:
@@ -125,8 +133,6 @@ def answer_feedback(engine: Engine, actor: Actor, feedback_id, answer: str, when
         F = models.FeedbackRequest
         waiting = s.scalar(select(F.id).where(F.round_id == item.round_id, F.unit_id == unit.id,
                                               F.closed_at.is_(None), F.answered_at.is_(None)))
-        rnd = get_round(s, item.round_id)
-        sa = _assessment(s, rnd, unit)
         if not waiting and sa is not None and sa.state == "can_bo_sung":
             sa.state = "da_nop"
         audit.record(s, actor, "tra_loi_bo_sung", f"yêu cầu {item.id}, đơn vị {unit.code}", {"answer": before},
@@ -139,7 +145,7 @@ def answer_feedback(engine: Engine, actor: Actor, feedback_id, answer: str, when
 def finalise(engine: Engine, actor: Actor, round_id, unit: str) -> None:
     """The appraisal of a unit is done: its feedback requests close and its form is final."""
     with Session(engine) as s, s.begin():
-        rnd, row, sa = _appraisable(s, actor, round_id, unit)
+        rnd, row, sa = _appraisable(s, actor, round_id, unit, lock=True)
         if sa.state == "da_tham_dinh":
             raise Refused("đơn vị đã được thẩm định xong", "unit")
         F = models.FeedbackRequest

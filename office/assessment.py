@@ -12,7 +12,7 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from base.vn import number
@@ -110,7 +110,15 @@ def target_unit(s: Session, actor: Actor, unit: str | None) -> models.Unit:
     return row
 
 
-def _assessment(s: Session, rnd, unit: models.Unit, create: bool = False) -> models.SelfAssessment | None:
+def _assessment(s: Session, rnd, unit: models.Unit, create: bool = False,
+                lock: bool = False) -> models.SelfAssessment | None:
+    """The unit's form of the round. ``lock``: the row taken for this transaction before it is read (an UPDATE that
+    changes nothing: PostgreSQL's row lock, SQLite's write lock), so that steps on one form arriving at once — a
+    withdrawal and a finalisation, two finalisations, points after a finalisation — follow one another, each
+    seeing what the one before did."""
+    if lock:
+        S = models.SelfAssessment
+        s.execute(update(S).where(S.round_id == rnd.id, S.unit_id == unit.id).values(state=S.state))
     row = s.scalar(select(models.SelfAssessment).where(models.SelfAssessment.round_id == rnd.id,
                                                        models.SelfAssessment.unit_id == unit.id))
     if row is None and create:
@@ -453,7 +461,7 @@ def withdraw(engine: Engine, actor: Actor, round_id, when: datetime | None = Non
     with Session(engine) as s, s.begin():
         rnd = get_round(s, round_id)
         unit = target_unit(s, actor, None)
-        sa = _assessment(s, rnd, unit)
+        sa = _assessment(s, rnd, unit, lock=True)
         if sa is None or sa.state != "da_nop":
             raise Refused("chỉ rút được hồ sơ đã nộp và chưa thẩm định", "state")
         _open_for_unit(s, rnd, unit, None, when)

@@ -286,6 +286,8 @@ def open_session(engine: Engine, actor: Actor, campaign: str, members, meeting_o
         row = s.scalar(select(models.Campaign).where(models.Campaign.code == c.id))
         if row is None:
             raise NotFound(f"phong trào «{c.id}» chưa được phát động (cchc emulation launch {c.id})", "campaign")
+        # the campaign taken before its sessions are looked at: of two openings at once, the second sees the first's
+        s.execute(update(models.Campaign).where(models.Campaign.id == row.id).values(code=models.Campaign.code))
         found = {a.username: a for a in s.scalars(select(models.Account).where(models.Account.username.in_(names)))}
         if unknown := [n for n in names if n not in found]:
             raise Refused(f"không có tài khoản: {', '.join(unknown)}", "members")

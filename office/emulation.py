@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import yaml
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -38,10 +39,19 @@ COLLECTIVE_LABEL = {"tap_the_lao_dong_xuat_sac": "Tập thể (thành tích xu�
 
 
 def campaign(name: str) -> Campaign:
+    """A campaign by its code or the path of its YAML file. A name from a form reaches here too (the council's
+    session): any other file of the server — a key, a database, a folder — is «not found», never opened, and a
+    file that is no campaign is refused with its name."""
+    missing = NotFound(f"không có phong trào «{str(name)[:80]}» (emulation/campaigns/*.yaml)", field="CAMPAIGN")
     try:
+        path = Path(name)
+        if not name or path.exists() and (path.suffix.lower() not in (".yaml", ".yml") or not path.is_file()):
+            raise missing
         return load_campaign(name)
-    except FileNotFoundError:
-        raise NotFound(f"không có phong trào «{name}» (emulation/campaigns/*.yaml)", field="CAMPAIGN") from None
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise missing from None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, yaml.YAMLError):
+        raise Refused(f"«{str(name)[:80]}» không phải tệp phong trào thi đua đọc được", "CAMPAIGN") from None
 
 
 def latest_year(engine: Engine) -> int | None:

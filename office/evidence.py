@@ -10,6 +10,8 @@ import os
 import re
 import unicodedata
 import zipfile
+import zlib
+from xml.etree import ElementTree
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ TYPES = {"pdf": ("application/pdf", ".pdf"), "png": ("image/png", ".png"), "jpeg
          "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
          "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")}
 ALLOWED = "PDF, DOCX, XLSX, PNG, JPEG"
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError, ValueError)
 
 
 class BadFile(ValueError):
@@ -57,13 +60,49 @@ def _office(data: bytes) -> str:
     try:
         with archive.open("[Content_Types].xml") as fh:
             types = fh.read(1 << 20)
+        _inert(archive, infos)
     except KeyError:
         raise BadFile(f"tệp nén không phải DOCX hay XLSX ({ALLOWED})") from None
+    except BadFile:
+        raise
+    except UNREADABLE:  # a part whose bytes fail their checksum, are cut short, encrypted or packed unknown ways
+        raise BadFile("tệp nén hỏng: không phải DOCX hay XLSX hợp lệ") from None
     if b"wordprocessingml.document.main" in types:
         return "docx"
     if b"spreadsheetml.sheet.main" in types:
         return "xlsx"
     raise BadFile(f"tệp Office không phải DOCX hay XLSX ({ALLOWED})")
+
+
+# Parts that run or fetch something when the appraiser or the office opens the file: macros, ActiveX controls,
+# a workbook's links to other files or DDE servers.
+ACTIVE_PART = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml)$|(^|/)(activeX|externalLinks)/", re.IGNORECASE)
+RELS_BYTES = 1 << 20
+
+
+def _inert(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """An Office file a unit sends is opened by others: no macros or controls, and nothing taken from another
+    address when it opens (a template, an OLE object or a frame fetched from a server leaks the reader's
+    Windows credentials and may bring macros along); links a reader clicks (hyperlinks) stay."""
+    for info in infos:
+        if ACTIVE_PART.search(info.filename):
+            raise BadFile("tệp có macro, điều khiển ActiveX hoặc liên kết dữ liệu ra ngoài: không nhận (lưu lại thành "
+                          "tệp DOCX/XLSX thường hoặc PDF rồi gửi)")
+        if not info.filename.lower().endswith(".rels"):
+            continue
+        with archive.open(info) as fh:
+            data = fh.read(RELS_BYTES + 1)
+        try:
+            if len(data) > RELS_BYTES:
+                raise ElementTree.ParseError("too large")
+            root = ElementTree.fromstring(data)
+        except ElementTree.ParseError:
+            raise BadFile("tệp Office hỏng (phần quan hệ không đọc được): không nhận") from None
+        for rel in root.iter():
+            if (rel.get("TargetMode", "").strip().lower() == "external"
+                    and not rel.get("Type", "").endswith("/hyperlink")):
+                raise BadFile("tệp lấy nội dung từ địa chỉ bên ngoài khi mở (mẫu, đối tượng hoặc khung liên kết): "
+                              "không nhận (lưu lại thành tệp thường hoặc PDF rồi gửi)")
 
 
 def clean_name(name: str, kind: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from cycle import scoring
@@ -16,7 +16,7 @@ from office.errors import NotFound, Refused
 from office.rulesets import used_for
 from rules.ruleset import RuleSet, RuleSetError, find, shipped
 from store import calendar, models
-from store.db import ensure_periods
+from store.db import ensure_periods, serialize_writes
 
 STATES = {"mo": "Đang mở", "khoa": "Đã khóa", "cong_bo": "Đã công bố"}
 SCORED_KINDS = ("so_nganh", "xa_phuong")  # when a rule set does not say which kinds it scores
@@ -95,6 +95,8 @@ def open_round(engine: Engine, actor: Actor, ruleset: str, period: str, deadline
         raise Refused("hạn nộp phải sau hôm nay", "deadline")
     title = clean_text(title, "title", "tên đợt", 300)
     with Session(engine) as s, s.begin():
+        # one opening at a time: of two sent at once, the second sees the first's round (and its year's periods)
+        serialize_writes(s)
         ensure_periods(s, {int(code[:4])})
         same = s.scalar(select(models.AssessmentRound.id).where(
             models.AssessmentRound.ruleset == ruleset, models.AssessmentRound.period_code == code,
@@ -159,10 +161,20 @@ def publish(engine: Engine, actor: Actor, round_id) -> int:
         if rnd.state == "cong_bo":
             raise Refused("đợt đã công bố", "round")
         rules, period, before = ruleset_of(rnd), rnd.period_code, rnd.state
-    outcome = scoring.rescore(engine, rules, period)
+    try:
+        outcome = scoring.rescore(engine, rules, period)
+    except scoring.NoFigures as err:  # nothing submitted nor ingested for the period: nothing to publish
+        raise Refused(f"{err}; chưa công bố được", "round") from None
     run = scoring.publish(engine, outcome.run_id)
     with Session(engine) as s, s.begin():
         rnd = get_round(s, round_id)
+        # the round taken, then read again: of «Công bố» sent twice at once, the second finds it published and
+        # neither records nor notifies every unit a second time
+        R = models.AssessmentRound
+        s.execute(update(R).where(R.id == rnd.id).values(state=R.state))
+        s.refresh(rnd)
+        if rnd.state == "cong_bo":
+            raise Refused("đợt đã công bố", "round")
         rnd.state, rnd.run_id = "cong_bo", run.id
         audit.record(s, actor, "cong_bo_dot", f"đợt {rnd.id}", {"state": before},
                      {"state": "cong_bo", "run_id": run.id, "version": run.version})

@@ -383,3 +383,25 @@ def test_on_both_databases_votes_arriving_at_once_are_counted_once_each(any_engi
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(models.CouncilVoted)) == 12
         assert [b.yes for b in s.scalars(select(models.Ballot).order_by(models.Ballot.participant))] == [6, 4]
+
+
+def test_a_session_opened_twice_at_once_is_opened_once(nominated):
+    """Guard: office.council.open_session takes the campaign's row before it looks for a session still open. Sent
+    twice at once (a double click), both openings passed the look: two sessions of one campaign, every member
+    told twice, votes split between them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine, ref, staff = nominated
+    people = members(engine, 10)
+
+    def opening(_):
+        try:
+            return cl.open_session(engine, staff, ref, [p.username for p in people], MEETING, CLOSES, now=OPENED)
+        except Refused:
+            return None
+
+    with ThreadPoolExecutor(3) as pool:
+        opened = list(pool.map(opening, range(3)))
+    assert sum(1 for sid in opened if sid) == 1, opened
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(models.CouncilSession)) == 1

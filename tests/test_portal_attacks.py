@@ -300,3 +300,317 @@ def test_cookies_are_httponly_samesite_and_the_next_address_stays_here(server):
         assert not r.headers["location"].startswith(("//", "/\\", "http", "javascript"))
         cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith("cchc_phien="))
         assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+
+
+def _refusal(page: str) -> str:
+    found = re.search(r'class="error"[^>]*>([^<]*)<', page)
+    return found.group(1) if found else ""
+
+
+def test_a_lock_tells_no_name_that_exists_from_one_that_does_not(server):
+    """Guard: office.accounts.login locks a name no account has as it locks an account (``_name_key``'s throttle
+    row, counted by ``_failed``). Without it the sixth wrong password answered «tạm khóa» for a real account only
+    (and at once, with no password checked), so five tries told which names exist."""
+    base, engine, _ = server
+    from office import accounts
+    accounts.create_account(engine, accounts.SYSTEM, "co.that", "Người có thật", "hoi_dong", password=PASSWORD)
+    answers = {}
+    for name in ("co.that", "khong.co.that"):
+        client = httpx.Client(base_url=base, follow_redirects=False, timeout=30)
+        token = csrf_of(client.get("/dang-nhap").text)
+        answers[name] = [_refusal(client.post("/dang-nhap", data={"username": name, "password": "doan-sai-123",
+                                                                   "csrf": token}).text) for _ in range(6)]
+    assert answers["co.that"] == answers["khong.co.that"]
+    assert "tạm khóa" in answers["khong.co.that"][-1]
+
+
+def test_the_current_password_cannot_be_guessed_from_an_open_session(server):
+    """Guard: office.accounts.change_password counts a wrong current password against the account (``_one_more``)
+    and refuses while it is locked. Without it a session left open let anyone try passwords without end."""
+    base, engine, _ = server
+    from office import accounts
+    accounts.create_account(engine, accounts.SYSTEM, "bo.quen", "Người bỏ quên máy", "hoi_dong", password=PASSWORD)
+    left_open, _ = signed_in(base, "bo.quen")
+    token = csrf_of(left_open.get("/doi-mat-khau").text)
+    new = "mat-khau-ke-gian-1"
+    for i in range(5):
+        r = left_open.post("/doi-mat-khau", data={"csrf": token, "old_password": f"doan-{i}-sai",
+                                                  "new_password": new, "repeat": new})
+        assert r.status_code == 400
+    r = left_open.post("/doi-mat-khau", data={"csrf": token, "old_password": PASSWORD, "new_password": new,
+                                              "repeat": new})
+    assert r.status_code == 400 and "tạm khóa" in _refusal(r.text)  # the right one waits too
+
+
+def test_only_the_office_makes_the_portal_read_a_list_of_accounts(server):
+    """Guard: office.accounts.read_list requires the office before it reads the spreadsheet. It was read first
+    (seconds of work and memory for any signed-in person, a zip bomb's too), then refused: an unreadable file
+    answered 400 «không đọc được», not 403."""
+    base, _, _ = server
+    unit, token = signed_in(base, "donvi.sct")
+    r = unit.post("/quan-tri/tai-khoan/nhap", data={"csrf": token},
+                  files={"file": ("ds.xlsx", b"PK\x03\x04 not a workbook", "application/octet-stream")})
+    assert r.status_code == 403
+
+
+def test_a_campaign_named_by_a_path_opens_no_file_of_the_server(server):
+    """Guard: office.emulation.campaign opens only a YAML file or a shipped campaign's code, and turns a file that
+    is no campaign into a refusal. The council's form handed its «campaign» to a loader that opens any existing
+    path: «/etc/passwd», the portal's own cookie key or a folder ended in a server error (500)."""
+    base, _, data_dir = server
+    admin, token = signed_in(base, "quantri")
+    for path in ("/etc/passwd", "../" * 12 + "etc/passwd", str(data_dir / "khoa-phien.txt"), str(data_dir), "/",
+                 "x" * 5000, "a\0b"):
+        r = admin.post("/hoi-dong/phien", data={"csrf": token, "campaign": path, "members": "hoidong",
+                                                "meeting_on": "01/12/2099", "closes_at": "02/12/2099 10:00"})
+        assert r.status_code in (400, 404), (path[:40], r.status_code)
+
+
+def test_a_trailing_slash_redirect_names_no_host(server):
+    """Guard: web.app.local_redirect in the province's own middleware. Served at the root of its address (one
+    province, ``cchc serve``), Starlette's redirect for a trailing slash wrote the Host the client sent:
+    «Host: evil.example» made «Location: http://evil.example/tu-danh-gia», for a cache in between to keep."""
+    import socket
+
+    address, port = server[0].removeprefix("http://").split(":")
+    for path in ("/tu-danh-gia/", "/cong-khai/", "/huong-dan/?x=1"):
+        with socket.create_connection((address, int(port)), timeout=30) as sock:
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n".encode())
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        head = data.decode("utf-8", "replace").partition("\r\n\r\n")[0]
+        location = re.search(r"(?im)^location: (.*)$", head).group(1).strip()
+        assert location.startswith("/") and not location.startswith("//") and "evil" not in location, location
+
+
+RELS = (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'%s</Relationships>')
+DOCX_TYPES = (b'<Types><Override ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
+              b'main+xml"/></Types>')
+
+
+def _office_file(entries: dict[str, bytes], types: bytes = DOCX_TYPES) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", types)
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_evidence_that_runs_or_fetches_something_when_opened_is_refused(server):
+    """Guard: office.evidence._inert, called by ``_office``. A unit's DOCX whose settings name a template on
+    another server (Word fetches it when the appraiser opens the file: the reader's Windows credentials go along,
+    and the template's macros may come back), one carrying macros under a .docx name, a workbook linking to other
+    files or a DDE server, and one whose relationship hides «External» behind a character reference were all
+    taken as evidence; a hyperlink, which only a click follows, is still taken."""
+    base, engine, data_dir = server
+    rid = _round(engine)
+    a, token = signed_in(base, "donvi.sgddt")
+    template = (b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                b'attachedTemplate" Target="file://10.6.6.6/chia-se/mau.dotm" TargetMode="%s"/>')
+    xlsx_types = DOCX_TYPES.replace(b"wordprocessingml.document", b"spreadsheetml.sheet")
+    cases = {
+        "remote template": _office_file({"word/document.xml": b"<w:document/>",
+                                         "word/_rels/settings.xml.rels": RELS % (template % b"External")}),
+        "entity-hidden": _office_file({"word/document.xml": b"<w:document/>",
+                                       "word/_rels/settings.xml.rels": RELS % (template % b"&#69;xternal")}),
+        "macros": _office_file({"word/document.xml": b"<w:document/>", "word/vbaProject.bin": b"\xd0\xcf\x11\xe0" * 64}),
+        "activex": _office_file({"word/document.xml": b"<w:document/>", "word/activeX/activeX1.xml": b"<ax/>"}),
+        "dde link": _office_file({"xl/workbook.xml": b"<workbook/>", "xl/externalLinks/externalLink1.xml":
+                                  b'<externalLink><ddeLink ddeService="cmd" ddeTopic="/c calc"/></externalLink>'},
+                                 xlsx_types),
+        "broken rels": _office_file({"word/document.xml": b"<w:document/>", "_rels/.rels": b"<Relationships"}),
+    }
+    before = _files_count(engine)
+    for what, data in cases.items():
+        r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+                   files={"file": (f"{what}.docx", data, "application/octet-stream")})
+        assert r.status_code == 400, what
+        assert ("hỏng" in r.text) == (what == "broken rels"), what  # each refused for what it is
+    assert _files_count(engine) == before
+    link = (b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            b'hyperlink" Target="https://dichvucong.gov.vn/" TargetMode="External"/>')
+    good = _office_file({"word/document.xml": b"<w:document/>", "word/_rels/document.xml.rels": RELS % link})
+    r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+               files={"file": ("co-lien-ket.docx", good, "application/octet-stream")})
+    assert r.status_code == 303 and _files_count(engine) == before + 1
+
+
+def _files_count(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count(models.EvidenceFile.id))).scalar()
+
+
+def test_a_planted_notice_cookie_puts_no_words_in_the_portals_mouth(server):
+    """Guard: web.app.back signs the notice cookie and page() reads only a notice this portal signed. It was read
+    as sent: a cookie planted by a neighbouring site of the same domain (or over plain http) showed its words on
+    the sign-in page as the portal's own notice."""
+    from urllib.parse import quote
+
+    base, _, _ = server
+    lure = "Cổng chuyển sang http://cong-cchc.gia-mao.example: hãy đăng nhập lại ở đó"
+    public = httpx.Client(base_url=base, follow_redirects=False)
+    page = public.get("/dang-nhap", headers={"cookie": f"cchc_tb={quote(lure)}"})
+    assert page.status_code == 200 and "gia-mao.example" not in page.text
+    unit, token = signed_in(base, "donvi.sxd")
+    page = unit.get("/tu-danh-gia", headers={"cookie": f"cchc_tb={quote(lure)}; " + "; ".join(
+        f"{k}={v}" for k, v in unit.cookies.items())})
+    assert page.status_code == 200 and "gia-mao.example" not in page.text
+
+
+def test_an_office_file_whose_parts_do_not_read_is_refused_never_a_server_error(server):
+    """Guard: office.evidence._office turns a part that does not read (its checksum wrong, its compressed bytes
+    broken, encrypted) into a refusal. It was a server error (500) for anyone who could upload evidence."""
+    import io
+    import zipfile
+
+    base, engine, _ = server
+    rid = _round(engine)
+    a, token = signed_in(base, "donvi.sgddt")
+    stored = io.BytesIO()
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("[Content_Types].xml", DOCX_TYPES)
+        z.writestr("word/document.xml", b"<w:document/>")
+    data = bytearray(stored.getvalue())
+    crc = data[:]
+    crc[crc.find(b"<Types>") + 1] ^= 0x20  # the bytes no longer match their checksum
+    packed = bytearray(_office_file({"word/document.xml": b"<w:document/>"}))
+    packed[40] ^= 0xFF  # the first part's compressed bytes broken
+    before = _files_count(engine)
+    for what, body in (("checksum", crc), ("compressed", packed)):
+        r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+                   files={"file": (f"{what}.docx", bytes(body), "application/octet-stream")})
+        assert r.status_code == 400, (what, r.status_code)
+    assert _files_count(engine) == before
+
+
+def test_publishing_a_round_without_figures_is_refused_never_a_server_error(server):
+    """Guard: office.rounds.publish turns the scoring's «no figures at all» (cycle.scoring.NoFigures) into a
+    refusal. A round of a period nobody had sent anything for answered «Công bố» with a server error (500)."""
+    base, engine, _ = server
+    admin, token = signed_in(base, "quantri")
+    r = admin.post("/quan-tri/dot", data={"csrf": token, "ruleset": "chi-so-cchc-so-nganh", "period": "2031-NAM",
+                                          "deadline": "31/12/2099", "title": "Đợt chưa có số liệu"})
+    assert r.status_code == 303
+    with engine.connect() as conn:
+        rid = conn.execute(select(func.max(models.AssessmentRound.id))).scalar()
+    before = _audit_count(engine)
+    r = admin.post(f"/quan-tri/dot/{rid}/cong-bo", data={"csrf": token})
+    assert r.status_code == 400 and "chưa công bố được" in r.text
+    assert _audit_count(engine) == before
+    assert admin.post(f"/quan-tri/dot/{rid}/khoa", data={"csrf": token}).status_code == 303  # out of the others' way
+
+
+def test_a_withdrawal_and_finalisations_arriving_at_once_leave_one_outcome(server):
+    """Guard: office.assessment._assessment(lock=True), taken by withdraw, finalise, request_feedback, appraise
+    and answer_feedback before they read the form's state. Each read the state, then wrote: a withdrawal and two
+    finalisations sent at once all succeeded — a finalised form back in the unit's hands («da_rut» with a
+    finalisation time), finalised twice (two entries, two notices), points recorded after the end."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from portal_fixtures import UNITS, _create
+
+    base, engine, _ = server
+    rid = _round(engine)
+    with engine.connect() as conn:
+        codes = [c for c in conn.execute(select(models.Unit.code).where(models.Unit.kind == "so_nganh")
+                                         .order_by(models.Unit.code)).scalars() if c not in UNITS][:6]
+    assert len(codes) == 6
+    first, _ = signed_in(base, "thamdinh")
+    first_token = csrf_of(first.get("/huong-dan").text)
+    other_name = "thamdinh.dua"
+    _create(engine, other_name, "tham_dinh")
+    second, second_token = signed_in(base, other_name)
+    for code in codes:
+        name = f"donvi.dua.{code.lower()}"
+        _create(engine, name, "don_vi", code)
+        unit, token = signed_in(base, name)
+        assert unit.post(f"/tu-danh-gia/{rid}/luu", data={"csrf": token, "hanh_dong": "nop"}).status_code == 303
+        steps = [lambda: unit.post(f"/tu-danh-gia/{rid}/rut", data={"csrf": token}),
+                 lambda: first.post(f"/tham-dinh/{rid}/{code}/hoan-tat", data={"csrf": first_token}),
+                 lambda: second.post(f"/tham-dinh/{rid}/{code}/hoan-tat", data={"csrf": second_token}),
+                 lambda: second.post(f"/tham-dinh/{rid}/{code}/diem", data={"csrf": second_token, "criterion": "1.1.2",
+                                                                            "points": "1", "reason": "cùng lúc"})]
+        with ThreadPoolExecutor(len(steps)) as pool:
+            done = [f.result().status_code for f in [pool.submit(step) for step in steps]]
+        assert all(c in (303, 400) for c in done), (code, done)
+        withdrew, finalised = done[0] == 303, done[1:3].count(303)
+        with engine.connect() as conn:
+            state = conn.execute(select(models.SelfAssessment.state).join(
+                models.Unit, models.Unit.id == models.SelfAssessment.unit_id)
+                .where(models.SelfAssessment.round_id == rid, models.Unit.code == code)).scalar()
+        assert withdrew + finalised == 1, (code, done)
+        assert state == ("da_rut" if withdrew else "da_tham_dinh"), (code, done, state)
+
+
+def test_publishing_twice_at_once_records_and_notifies_once(server):
+    """Guard: office.rounds.publish takes the round's row and reads it again before marking it published. «Công
+    bố» sent twice at once (a double click) published the same run, but both requests recorded the publication
+    and told every unit of the round twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    base, engine, _ = server
+    with engine.connect() as conn:
+        demo = conn.execute(select(models.AssessmentRound.ruleset, models.AssessmentRound.period_code)
+                            .where(models.AssessmentRound.id == _round(engine))).one()
+        periods = sorted(conn.execute(select(models.Fact.period_code).distinct()).scalars())
+    period = next(p for p in periods if p != demo.period_code and p.endswith("-6T"))
+    admin, token = signed_in(base, "quantri")
+    r = admin.post("/quan-tri/dot", data={"csrf": token, "ruleset": demo.ruleset, "period": period,
+                                          "deadline": "31/12/2099", "title": "Công bố hai lần"})
+    assert r.status_code == 303
+    with engine.connect() as conn:
+        rid = conn.execute(select(func.max(models.AssessmentRound.id))).scalar()
+    with ThreadPoolExecutor(3) as pool:
+        done = list(pool.map(lambda _: admin.post(f"/quan-tri/dot/{rid}/cong-bo", data={"csrf": token}).status_code,
+                             range(3)))
+    assert done.count(303) == 1 and done.count(400) == 2, done
+    with engine.connect() as conn:
+        recorded = conn.execute(select(func.count(models.AuditEntry.id)).where(
+            models.AuditEntry.action == "cong_bo_dot", models.AuditEntry.object == f"đợt {rid}")).scalar()
+    assert recorded == 1
+
+
+def test_opening_a_round_twice_at_once_opens_it_once(server):
+    """Guard: office.rounds.open_round takes the store's write lock (store.db.serialize_writes) before it looks
+    for an open round of the same rule set and period. «Mở đợt» sent three times at once opened three rounds of one
+    rule set and period — the refusal «đã có đợt đang mở» passed by — each telling every unit; on PostgreSQL a
+    year not seen before ended the others in a server error (its periods written twice)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    base, engine, _ = server
+    with engine.connect() as conn:
+        ruleset = conn.execute(select(models.AssessmentRound.ruleset)
+                               .where(models.AssessmentRound.id == _round(engine))).scalar()
+    admin, token = signed_in(base, "quantri")
+    form = {"csrf": token, "ruleset": ruleset, "period": "2028-NAM", "deadline": "31/12/2099", "title": "Mở ba lần"}
+    with ThreadPoolExecutor(3) as pool:
+        done = list(pool.map(lambda _: admin.post("/quan-tri/dot", data=form).status_code, range(3)))
+    assert sorted(done) == [303, 400, 400], done
+    with engine.connect() as conn:
+        opened = conn.execute(select(models.AssessmentRound.id).where(
+            models.AssessmentRound.ruleset == ruleset, models.AssessmentRound.period_code == "2028-NAM")).scalars().all()
+    assert len(opened) == 1
+    assert admin.post(f"/quan-tri/dot/{opened[0]}/khoa", data={"csrf": token}).status_code == 303
+
+
+def test_the_same_account_made_twice_at_once_is_one_account_and_no_server_error(server):
+    """Guard: web.app's handler of the store's IntegrityError (409, the page's words). The use case looks for the
+    name, then writes it: two requests at once both pass the look, the database's unique name keeps the first,
+    and the second was a server error (500) with its traceback."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    base, engine, _ = server
+    admin, token = signed_in(base, "quantri")
+    form = {"csrf": token, "username": "bam.hai.lan", "full_name": "Bấm hai lần", "role": "hoi_dong"}
+    with ThreadPoolExecutor(4) as pool:
+        done = list(pool.map(lambda _: admin.post("/quan-tri/tai-khoan", data=form).status_code, range(4)))
+    assert done.count(200) == 1 and set(done) <= {200, 400, 409}, done
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count(models.Account.id))
+                            .where(models.Account.username == "bam.hai.lan")).scalar() == 1

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,6 +26,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
 
 from base.vn import day, number, percent
 from office import accounts, evidence, notifications
@@ -99,8 +100,6 @@ def cookie_path(request: Request) -> str:
 def _came_from(request: Request) -> str:
     """The page of this site (under this portal's prefix) the visitor came from, for a «back» link; else the
     home page."""
-    from urllib.parse import urlsplit
-
     mine = cookie_path(request)
     ref = urlsplit(request.headers.get("referer", ""))
     if ref.netloc == request.url.netloc and ref.path.startswith(mine) and not ref.path.startswith("//"):
@@ -116,6 +115,14 @@ def secured(response: Response) -> None:
     """Every answer of the portal, a province's or the root's: no sniffing, no framing, no foreign sources."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+
+
+def local_redirect(request: Request, response: Response) -> None:
+    """A redirect to this site as a path: Starlette's for a trailing slash names the Host the client sent, which a
+    forged Host header makes another site's address (for a cache in between, for everyone)."""
+    to = urlsplit(response.headers.get("location", ""))
+    if to.netloc and to.netloc == request.url.netloc and to.path.startswith("/") and not to.path.startswith("//"):
+        response.headers["location"] = to.path + (f"?{to.query}" if to.query else "")
 
 
 def _datetime(value) -> str:
@@ -214,11 +221,12 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         if actor is not None or new_visitor or request.cookies.get(NOTICE_COOKIE):
             # a page with someone's name, token or cookie in it is never kept by a shared cache
             response.headers["Cache-Control"] = "private, no-store"
+        local_redirect(request, response)
         secured(response)
         return response
 
     def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
-        notice = unquote(request.cookies.get(NOTICE_COOKIE, ""))[:300]
+        notice = (cookies.read_first(request.headers.get("cookie"), NOTICE_COOKIE, max_age=60) or "")[:300]
         context.update(request=request, actor=request.state.actor, csrf=request.state.csrf, notice=notice,
                        unread=getattr(request.state, "unread", None), base=base_of(request))
         response = templates.TemplateResponse(request, name, context, status_code=status)
@@ -241,6 +249,13 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     @app.exception_handler(Refused)
     async def refused(request: Request, err: Refused):
         return page(request, "error.html", 400, message=err.message, field=err.field)
+
+    @app.exception_handler(IntegrityError)
+    async def conflict(request: Request, err: IntegrityError):
+        # the same thing written by two requests at once (a double click): the store's constraint kept the first
+        log.info("yêu cầu trùng bị ràng buộc dữ liệu từ chối: %s", type(err.orig).__name__)
+        return page(request, "error.html", 409, message="Yêu cầu trùng với một yêu cầu khác vừa được ghi (có thể do "
+                    "bấm hai lần): hãy tải lại trang để xem kết quả.")
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, err: RequestValidationError):
@@ -297,12 +312,12 @@ def to(request: Request, path: str) -> RedirectResponse:
 
 
 def back(request: Request, path: str, notice: str = "") -> RedirectResponse:
-    """Back to a page of this portal, with a notice shown there once. The notice travels in a short-lived cookie
-    only this site sets, never in the address: a link cannot put words of its own in the portal's mouth."""
+    """Back to a page of this portal, with a notice shown there once. The notice travels in a short-lived cookie,
+    signed, never in the address: neither a link nor a cookie planted by a neighbouring site (or over plain http)
+    can put words of its own in the portal's mouth."""
     response = to(request, path)
     if notice:
-        response.set_cookie(NOTICE_COOKIE, quote(notice), max_age=60, httponly=True, samesite="lax",
-                            path=cookie_path(request))
+        request.app.state.cookies.set(response, NOTICE_COOKIE, notice, 60, cookie_path(request))
     return response
 
 

@@ -18,7 +18,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -30,7 +29,7 @@ from starlette.routing import Mount
 from office.errors import Refused
 from office.provinces import RESERVED, Province, load, registry_path
 from store import dossier_data
-from web.app import HERE, Settings, create_app, secured
+from web.app import HERE, Settings, create_app, local_redirect, secured
 from web.security import load_secret
 
 
@@ -83,10 +82,7 @@ def create_portal(provinces: dict[str, Province] | None = None, settings: Settin
     @portal.middleware("http")
     async def headers(request: Request, call_next):
         response = await call_next(request)
-        to = urlsplit(response.headers.get("location", ""))
-        if to.netloc and to.netloc == request.url.netloc and to.path.startswith("/") and not to.path.startswith("//"):
-            # a redirect to this site (Starlette's for a trailing slash names the Host the client sent): a path
-            response.headers["location"] = to.path + (f"?{to.query}" if to.query else "")
+        local_redirect(request, response)  # the root's own («/tinh-a» → «/tinh-a/»)
         secured(response)
         return response
 

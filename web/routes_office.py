@@ -134,7 +134,7 @@ def reset(request: Request, username: str):
 @router.post("/quan-tri/tai-khoan/nhap")
 async def import_accounts(request: Request, file: UploadFile = File(...)):
     actor = actor_of(request)
-    frame = accounts.read_list(await file.read(accounts.LIST_BYTES + 1), file.filename or "tệp")
+    frame = accounts.read_list(actor, await file.read(accounts.LIST_BYTES + 1), file.filename or "tệp")
     made = accounts.import_accounts(engine_of(request), actor, frame)
     return render(request, "accounts.html", rows=accounts.list_accounts(engine_of(request), actor), imported=made)
 
