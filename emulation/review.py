@@ -43,7 +43,25 @@ def thresholds() -> dict[str, dict]:
 
 @cache
 def principles() -> dict[str, dict]:
-    return yaml.safe_load(PRINCIPLES.read_text(encoding="utf-8"))
+    """The province's principles, refused by name when a value is not one the decision can use: a quoted
+    «"false"» is a truthy text that would have applied the rule, a reason naming other than {given} had ended the
+    decision in a traceback."""
+    raw = yaml.safe_load(PRINCIPLES.read_text(encoding="utf-8"))
+    one_form = raw.get("one_form_per_decision") if isinstance(raw, dict) else None
+    if not isinstance(one_form, dict):
+        raise ValueError(f"{PRINCIPLES.name}: «one_form_per_decision» phải có «apply» (true hoặc false) và «reason»")
+    if not isinstance(one_form.get("apply"), bool):
+        raise ValueError(f"{PRINCIPLES.name}: «one_form_per_decision.apply» là true hoặc false, không phải "
+                         f"«{one_form.get('apply')}»")
+    reason = one_form.get("reason")
+    try:
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError
+        reason.format(given="")
+    except (ValueError, KeyError, IndexError):
+        raise ValueError(f"{PRINCIPLES.name}: «one_form_per_decision.reason» là một câu, chỉ có chỗ trống {{given}} "
+                         "(hình thức đã tặng)") from None
+    return raw
 
 
 def vote_rule(form: str) -> dict:

@@ -210,6 +210,10 @@ def vote(engine: Engine, c: Campaign, votes: rv.Ballots | dict, members: int, pr
 
 def decide(engine: Engine, c: Campaign, year: int, decision_no: str = "") -> rv.Decision:
     within_period(c, year)
+    try:  # the province's principles, said as such: below, a ValueError is the campaign's
+        rv.principles()
+    except ValueError as e:
+        raise Refused(str(e)) from None
     try:
         return rv.decide(engine, c, year, decision_no or "…/QĐ-UBND", decided_day(engine, c, year))
     except ValueError as e:

@@ -451,6 +451,44 @@ def test_one_decision_gives_a_participant_one_form(engine, tmp_path):
     assert "đã được tặng «Chiến sĩ thi đua cấp tỉnh» trong quyết định này" in held and "Đ.5 [NC]" in held
 
 
+def test_a_principles_file_the_decision_cannot_use_is_refused_by_name(engine, tmp_path, monkeypatch):
+    """emulation/principles.yaml as a province may edit it: a quoted «"false"» (a text, truthy) had applied the rule
+    it meant to turn off, a reason naming another blank had ended the decision in a traceback. Each is refused,
+    naming the file and the key, and no award is written."""
+    from datetime import date
+    from functools import cache
+
+    import pytest
+
+    from emulation import review as rv
+    from office import emulation as em
+    from office.errors import Refused
+    from sqlalchemy import func, select
+    from store import models
+
+    c = two_forms_for_b1(engine, tmp_path)
+    path = tmp_path / "principles.yaml"
+    monkeypatch.setattr(rv, "PRINCIPLES", path)
+    monkeypatch.setattr(rv, "principles", cache(rv.principles.__wrapped__))  # the file's own reading stays cached
+    monkeypatch.setattr(em, "decided_day", lambda *_: date(2024, 12, 20))
+    for text, key in (('one_form_per_decision:\n  apply: "false"\n  reason: "đã có «{given}»"\n', "apply"),
+                      ("one_form_per_decision:\n  apply: true\n  reason: \"đã có «{form}»\"\n", "reason"),
+                      ("one_form_per_decision: false\n", "one_form_per_decision"),
+                      ("", "one_form_per_decision")):
+        path.write_text(text, encoding="utf-8")
+        rv.principles.cache_clear()
+        with pytest.raises(Refused) as refused:
+            em.decide(engine, c, 2024)
+        assert "principles.yaml" in refused.value.message and key in refused.value.message, (text, refused.value)
+        assert refused.value.field is None
+        with engine.connect() as con:
+            assert not con.execute(select(func.count()).select_from(models.Award)).scalar()
+    path.write_text('one_form_per_decision:\n  apply: false\n  reason: "đã có «{given}»"\n', encoding="utf-8")
+    rv.principles.cache_clear()
+    awards = em.decide(engine, c, 2024)
+    assert [(a.participant, a.form) for a in awards] == [("B1", "Chiến sĩ thi đua cấp tỉnh")]
+
+
 def test_a_year_outside_the_campaigns_period_is_refused_and_nothing_written(engine, tmp_path):
     """The seed-004 campaign runs in 2024: a review for 2025 would erase its 2024 awards, a decision for 2023
     re-date them before its launch. Both are refused, exit 1, the store as it was."""
