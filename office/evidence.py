@@ -77,7 +77,15 @@ def _office(data: bytes) -> str:
 # Parts that run or fetch something when the appraiser or the office opens the file: macros, ActiveX controls,
 # a workbook's links to other files or DDE servers.
 ACTIVE_PART = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml)$|(^|/)(activeX|externalLinks)/", re.IGNORECASE)
+# The same by what the package declares them to be, which is how Word and Excel find them whatever the part is
+# called (macros in «word/x.bin», a DDE link in «xl/lien-ket.xml»): a relationship's type, a content type.
+ACTIVE_TYPE = re.compile(r"vbaProject|vbaData|macroEnabled|activeX|/control$|externalLink", re.IGNORECASE)
+# A template on the reader's own disk, as Word records the one a document was made from («file:///C:\...\Mẫu.dotx»):
+# nothing is fetched from another address, and every document made from an office's template carries it.
+LOCAL_TEMPLATE = re.compile(r"^(file:///)?[a-z]:[\\/]", re.IGNORECASE)
 RELS_BYTES = 1 << 20
+ACTIVE = ("tệp có macro, điều khiển ActiveX hoặc liên kết dữ liệu ra ngoài: không nhận (lưu lại thành tệp DOCX/XLSX "
+          "thường hoặc PDF rồi gửi)")
 
 
 def _inert(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
@@ -86,9 +94,8 @@ def _inert(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     Windows credentials and may bring macros along); links a reader clicks (hyperlinks) stay."""
     for info in infos:
         if ACTIVE_PART.search(info.filename):
-            raise BadFile("tệp có macro, điều khiển ActiveX hoặc liên kết dữ liệu ra ngoài: không nhận (lưu lại thành "
-                          "tệp DOCX/XLSX thường hoặc PDF rồi gửi)")
-        if not info.filename.lower().endswith(".rels"):
+            raise BadFile(ACTIVE)
+        if not info.filename.lower().endswith(".rels") and info.filename != "[Content_Types].xml":
             continue
         with archive.open(info) as fh:
             data = fh.read(RELS_BYTES + 1)
@@ -99,8 +106,12 @@ def _inert(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
         except ElementTree.ParseError:
             raise BadFile("tệp Office hỏng (phần quan hệ không đọc được): không nhận") from None
         for rel in root.iter():
+            if ACTIVE_TYPE.search(rel.get("Type", "").strip()) or ACTIVE_TYPE.search(rel.get("ContentType", "")):
+                raise BadFile(ACTIVE)
             if (rel.get("TargetMode", "").strip().lower() == "external"
-                    and not rel.get("Type", "").endswith("/hyperlink")):
+                    and not rel.get("Type", "").endswith("/hyperlink")
+                    and not (rel.get("Type", "").endswith("/attachedTemplate")
+                             and LOCAL_TEMPLATE.match(rel.get("Target", "").strip()))):
                 raise BadFile("tệp lấy nội dung từ địa chỉ bên ngoài khi mở (mẫu, đối tượng hoặc khung liên kết): "
                               "không nhận (lưu lại thành tệp thường hoặc PDF rồi gửi)")
 

@@ -614,3 +614,57 @@ def test_the_same_account_made_twice_at_once_is_one_account_and_no_server_error(
     with engine.connect() as conn:
         assert conn.execute(select(func.count(models.Account.id))
                             .where(models.Account.username == "bam.hai.lan")).scalar() == 1
+
+
+def test_evidence_whose_active_parts_are_renamed_is_refused_and_a_template_on_disk_is_not(server):
+    """Guard: office.evidence._inert. Word and Excel find macros, controls and a workbook's links by the type the
+    package declares, whatever the part is called: macros in «word/macros.bin», a DDE link in «xl/lien-ket.xml»,
+    a macro-enabled document beside a decoy DOCX content type had been taken. A document made from an office's
+    template names it on the author's disk («file:///C:\\…\\Mẫu.dotx»: nothing fetched from another address) and
+    had been refused with them; a template behind a network path still is."""
+    base, engine, data_dir = server
+    rid = _round(engine)
+    a, token = signed_in(base, "donvi.sgddt")
+
+    def rel(kind: str, target: str, mode: str = "") -> bytes:
+        return RELS % (f'<Relationship Id="rId1" Type="http://schemas.microsoft.com/office/2006/relationships/{kind}" '
+                       f'Target="{target}"{mode}/>').encode()
+
+    def template(target: str) -> bytes:
+        return _office_file({"word/document.xml": b"<w:document/>", "word/_rels/settings.xml.rels": RELS % (
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            f'attachedTemplate" Target="{target}" TargetMode="External"/>').encode()})
+
+    macro_types = DOCX_TYPES.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.'
+                                                  b'vbaProject"/></Types>')
+    xlsx_types = DOCX_TYPES.replace(b"wordprocessingml.document", b"spreadsheetml.sheet")
+    cases = {
+        "renamed macros": _office_file({"word/document.xml": b"<w:document/>", "word/macros.bin": b"\xd0\xcf" * 64,
+                                        "word/_rels/document.xml.rels": rel("vbaProject", "macros.bin")}),
+        "macros by content type": _office_file({"word/document.xml": b"<w:document/>",
+                                                "word/macros.bin": b"\xd0\xcf" * 64}, macro_types),
+        "macro-enabled with a decoy": _office_file({"word/document.xml": b"<w:document/>"}, DOCX_TYPES.replace(
+            b"</Types>", b'<Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.'
+                         b'macroEnabled.main+xml"/></Types>')),
+        "renamed control": _office_file({"word/document.xml": b"<w:document/>", "word/ctl1.xml": b"<ax/>",
+                                         "word/_rels/document.xml.rels": RELS % (
+            b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            b'control" Target="ctl1.xml"/>')}),
+        "renamed dde link": _office_file({"xl/workbook.xml": b"<workbook/>", "xl/lien-ket.xml":
+                                          b'<externalLink><ddeLink ddeService="cmd" ddeTopic="/c calc"/></externalLink>',
+                                          "xl/_rels/workbook.xml.rels": RELS % (
+            b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            b'externalLink" Target="lien-ket.xml"/>')}, xlsx_types),
+        "unc template": template("\\\\10.6.6.6\\chia-se\\mau.dotm"),
+        "file host template": template("file:////10.6.6.6/chia-se/mau.dotm"),
+    }
+    before = _files_count(engine)
+    for what, data in cases.items():
+        r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+                   files={"file": (f"{what}.docx", data, "application/octet-stream")})
+        assert r.status_code == 400, what
+    assert _files_count(engine) == before
+    honest = template("file:///C:\\Users\\van-thu\\AppData\\Roaming\\Microsoft\\Templates\\Mẫu công văn.dotx")
+    r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+               files={"file": ("theo-mau.docx", honest, "application/octet-stream")})
+    assert r.status_code == 303 and _files_count(engine) == before + 1
