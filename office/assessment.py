@@ -26,7 +26,7 @@ from office.rounds import (as_id, deadline_for, get_round, now, open_demo_round,
 from rules.evaluate import evaluate
 from rules.ruleset import Criterion, RuleSet
 from store import indicators, models
-from store.ingest import IngestError, ingest_table
+from store.ingest import IngestError, ingest_tables
 from store.ingest.columns import dot_before_three, dotted_thousands
 from store.queries import current_facts
 
@@ -437,19 +437,27 @@ def submit(engine: Engine, actor: Actor, round_id, when: datetime | None = None)
     if table.empty:
         raise Refused("chưa có số liệu nào để nộp", "figures")
     name = f"tu-danh-gia-dot-{current.round.id}-{unit.code}-lan-{count}.csv"
-    try:
-        result = ingest_table(engine, table, name, "so_lieu", actor.username)
-    except IngestError as err:
-        raise Refused("số liệu không hợp lệ: " + "; ".join(p.message for p in err.problems), "figures") from None
-    with Session(engine) as s, s.begin():
+
+    def landed(s: Session, batch_id: int) -> None:
+        """Inside the batch's transaction: the form is submitted with its figures, or neither is written. The form
+        is taken and read again there: what was read before the figures were checked may have changed since (a
+        «Nộp» sent twice at once, a finalisation, the round locked), and had been written over."""
         rnd = get_round(s, round_id)
-        sa = _assessment(s, rnd, unit, create=True)
+        sa = _assessment(s, rnd, unit, create=True, lock=True)
+        _open_for_unit(s, rnd, unit, sa.state, when)
+        if sa.submissions != count - 1:
+            raise Refused("hồ sơ vừa được nộp từ nơi khác: hãy tải lại trang", "state")
         before = sa.state
-        sa.state, sa.submitted_at, sa.submissions, sa.batch_id = "da_nop", when, count, result.batch_id
+        sa.state, sa.submitted_at, sa.submissions, sa.batch_id = "da_nop", when, count, batch_id
         audit.record(s, actor, "nop", f"đợt {rnd.id}, đơn vị {unit.code}", {"state": before},
-                     {"state": "da_nop", "batch_id": result.batch_id, "rows": result.rows})
+                     {"state": "da_nop", "batch_id": batch_id, "rows": len(table)})
         notifications.notify_role(s, "quan_tri", "nop", f"{unit.name} đã nộp tự đánh giá",
                                   f"Đợt «{rnd.title}», lần nộp thứ {count}.", f"/tham-dinh/{rnd.id}/{unit.code}")
+
+    try:
+        result = ingest_tables(engine, {"so_lieu": table}, name, "so_lieu", actor.username, on_landed=landed)
+    except IngestError as err:
+        raise Refused("số liệu không hợp lệ: " + "; ".join(p.message for p in err.problems), "figures") from None
     return result.batch_id
 
 

@@ -249,3 +249,30 @@ def test_an_evidence_name_with_dots_inside_is_a_name_not_a_path():
     for name in ("../../x.pdf", "..\\x.pdf", "..", "...pdf"):
         with pytest.raises(BadFile):
             clean_name(name, "pdf")
+
+
+def test_a_finalised_form_is_not_submitted_again_by_a_submission_read_before(portal, monkeypatch):
+    """Guard: office.assessment.submit takes the form and reads it again inside its batch's transaction. It read
+    the form, checked the figures, then wrote «đã nộp» over whatever the form had become: «Nộp» sent twice (a
+    double click, two tabs, two workers), the first landing and finalised by the appraiser while the second's
+    figures were checked, put the finalised form back to «đã nộp» with a second entry and notice."""
+    engine, rid = portal
+    unit, judge = who(engine, "donvi.skhcn"), who(engine, "thamdinh")
+    table = assessment._submission_table
+
+    def meanwhile(form_):  # between the second «Nộp»'s reading and its writing: the first lands, is finalised
+        monkeypatch.setattr(assessment, "_submission_table", table)
+        assessment.submit(engine, unit, rid)
+        appraisal.finalise(engine, judge, rid, "SKHCN")
+        return table(form_)
+
+    monkeypatch.setattr(assessment, "_submission_table", meanwhile)
+    audited = _audit_count(engine)
+    assessment.submit(engine, unit, rid)
+    with Session(engine) as s:
+        sa = s.scalar(select(models.SelfAssessment).join(models.Unit, models.Unit.id == models.SelfAssessment.unit_id)
+                      .where(models.SelfAssessment.round_id == rid, models.Unit.code == "SKHCN"))
+        assert (sa.state, sa.submissions) == ("da_tham_dinh", 1)
+        assert s.scalar(select(func.count()).select_from(models.AuditEntry)
+                        .where(models.AuditEntry.action == "nop")) == 1
+    assert _audit_count(engine) == audited + 2  # the one submission, the one finalisation
