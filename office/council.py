@@ -246,14 +246,18 @@ def choices(engine: Engine, actor: Actor) -> Choices:
 
 
 def open_session(engine: Engine, actor: Actor, campaign: str, members, meeting_on, closes_at,
-                 year=None, now: datetime | None = None) -> int:
+                 year=None, now: datetime | None = None, offered: bool = False) -> int:
     """Open a voting session (the office): every nomination of the campaign inside its quota, the members
-    (accounts of the council, usernames), the meeting day, the time it closes. Returns its number."""
+    (accounts of the council, usernames), the meeting day, the time it closes. Returns its number. ``offered``:
+    the campaign comes from the portal's form, which offers the launched campaigns by their code; anything else
+    there — a YAML file of the server too — is not found and never opened."""
     require(actor, "quan_tri")
     now = now or _now()
     ref = (campaign or "").strip()
     if not ref:
         raise Refused("chọn phong trào thi đua", "campaign")
+    if offered and ref not in {code for code, _, _ in choices(engine, actor).campaigns}:
+        raise NotFound(f"«{ref[:80]}» không phải phong trào đã phát động có người được đề nghị", "campaign")
     try:
         c = em.campaign(ref)
     except NotFound as e:

@@ -668,3 +668,22 @@ def test_evidence_whose_active_parts_are_renamed_is_refused_and_a_template_on_di
     r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
                files={"file": ("theo-mau.docx", honest, "application/octet-stream")})
     assert r.status_code == 303 and _files_count(engine) == before + 1
+
+
+def test_a_campaign_named_by_a_yaml_path_opens_no_file_of_the_server(server):
+    """Guard: office.council.open_session takes only a campaign the store has launched. A YAML file of the server
+    was still opened from the council's form: one that is no campaign answered otherwise than a missing one (the
+    form told which exist), and a campaign file left anywhere on the server was loaded as the portal's."""
+    import shutil
+
+    base, _, data_dir = server
+    admin, token = signed_in(base, "quantri")
+    (data_dir / "cau-hinh.yaml").write_text("mat_khau: bi-mat\n", encoding="utf-8")
+    shutil.copy("emulation/campaigns/skhcn-ninh-thuan-2024.yaml", data_dir / "phong-trao.yaml")
+    answers = set()
+    for path in (data_dir / "cau-hinh.yaml", data_dir / "khong-co.yaml", data_dir / "phong-trao.yaml",
+                 "../../../" + str(data_dir / "cau-hinh")):
+        r = admin.post("/hoi-dong/phien", data={"csrf": token, "campaign": str(path), "members": "hoidong",
+                                                "meeting_on": "01/12/2099", "closes_at": "02/12/2099 10:00"})
+        answers.add(r.status_code)
+    assert answers == {404}, answers

@@ -30,7 +30,7 @@ async def open_session(request: Request):
     members = [str(m) for m in form.getlist("members")]
     sid = await run_in_threadpool(cl.open_session, engine_of(request), actor_of(request), str(form.get("campaign", "")),
                                   members, str(form.get("meeting_on", "")), str(form.get("closes_at", "")),
-                                  str(form.get("year", "")))
+                                  str(form.get("year", "")), offered=True)
     return back(request, f"/hoi-dong/{sid}", f"Đã mở phiên bỏ phiếu số {sid}.")
 
 
