@@ -687,3 +687,27 @@ def test_a_campaign_named_by_a_yaml_path_opens_no_file_of_the_server(server):
                                                 "meeting_on": "01/12/2099", "closes_at": "02/12/2099 10:00"})
         answers.add(r.status_code)
     assert answers == {404}, answers
+
+
+def test_a_broken_constraint_other_than_a_unique_one_is_a_server_error_not_a_double_click(server):
+    """Guard: web.app's handler of IntegrityError answers «bấm hai lần» (409) for a unique constraint only. It took
+    every IntegrityError for a double click: a row left without its parent or a column without a value — a fault
+    of the portal — was told to the user as their own double click and logged at INFO, without its traceback."""
+    import sqlite3
+
+    from sqlalchemy.exc import IntegrityError
+
+    from portal_fixtures import serving_app
+    from web.app import Settings, create_app
+
+    _, engine, data_dir = server
+    app = create_app(engine, Settings(data_dir=data_dir))
+
+    def fault(which: str):
+        raise IntegrityError("INSERT …", {}, sqlite3.IntegrityError(f"{which} constraint failed: account.role"))
+
+    app.add_api_route("/loi/{which}", fault)
+    with serving_app(app) as base:
+        assert httpx.get(f"{base}/loi/UNIQUE").status_code == 409
+        r = httpx.get(f"{base}/loi/NOT NULL")
+        assert r.status_code == 500 and "bấm hai lần" not in r.text

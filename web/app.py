@@ -252,7 +252,11 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
 
     @app.exception_handler(IntegrityError)
     async def conflict(request: Request, err: IntegrityError):
-        # the same thing written by two requests at once (a double click): the store's constraint kept the first
+        # the same thing written by two requests at once (a double click): the store's unique constraint kept the
+        # first. Any other constraint broken (a row left without its parent, a column without a value) is a fault
+        # of the portal: a server error with its traceback in the log, not a double click said at INFO level.
+        if not _duplicate(err):
+            raise err
         log.info("yêu cầu trùng bị ràng buộc dữ liệu từ chối: %s", type(err.orig).__name__)
         return page(request, "error.html", 409, message="Yêu cầu trùng với một yêu cầu khác vừa được ghi (có thể do "
                     "bấm hai lần): hãy tải lại trang để xem kết quả.")
@@ -304,6 +308,11 @@ def engine_of(request: Request) -> Engine:
 
 def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     return request.app.state.page(request, name, status, **context)
+
+
+def _duplicate(err: IntegrityError) -> bool:
+    """Whether ``err`` is a unique constraint's (PostgreSQL's 23505, SQLite's «UNIQUE constraint failed»)."""
+    return getattr(err.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(err.orig)
 
 
 def to(request: Request, path: str) -> RedirectResponse:
