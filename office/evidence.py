@@ -5,6 +5,7 @@ and the office only."""
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import os
 import re
@@ -83,6 +84,10 @@ ACTIVE_TYPE = re.compile(r"vbaProject|vbaData|macroEnabled|activeX|/control$|ext
 # A template on the reader's own disk, as Word records the one a document was made from («file:///C:\...\Mẫu.dotx»):
 # nothing is fetched from another address, and every document made from an office's template carries it.
 LOCAL_TEMPLATE = re.compile(r"^(file:///)?[a-z]:[\\/]", re.IGNORECASE)
+# A Word field that runs a program when the document opens (DDEAUTO, or DDE updated on opening): no relationship
+# names it, only the field's instruction in the text's XML, split over runs as Word writes it.
+FIELD_INSTRUCTION = re.compile(rb'<(?:\w+:)?instrText\b[^>]*>([^<]*)<|\s(?:\w+:)?instr="([^"]*)"')
+DDE_FIELD = re.compile(r"\bDDE(?:AUTO)?\b", re.IGNORECASE)
 RELS_BYTES = 1 << 20
 ACTIVE = ("tệp có macro, điều khiển ActiveX hoặc liên kết dữ liệu ra ngoài: không nhận (lưu lại thành tệp DOCX/XLSX "
           "thường hoặc PDF rồi gửi)")
@@ -95,6 +100,13 @@ def _inert(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     for info in infos:
         if ACTIVE_PART.search(info.filename):
             raise BadFile(ACTIVE)
+        if info.filename.startswith("word/") and info.filename.endswith(".xml"):
+            with archive.open(info) as fh:
+                fields = "".join(html.unescape((a or b).decode("utf-8", "replace"))
+                                 for a, b in FIELD_INSTRUCTION.findall(fh.read()))
+            if DDE_FIELD.search(fields):
+                raise BadFile(ACTIVE)
+            continue
         if not info.filename.lower().endswith(".rels") and info.filename != "[Content_Types].xml":
             continue
         with archive.open(info) as fh:

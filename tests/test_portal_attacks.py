@@ -619,7 +619,8 @@ def test_the_same_account_made_twice_at_once_is_one_account_and_no_server_error(
 def test_evidence_whose_active_parts_are_renamed_is_refused_and_a_template_on_disk_is_not(server):
     """Guard: office.evidence._inert. Word and Excel find macros, controls and a workbook's links by the type the
     package declares, whatever the part is called: macros in «word/macros.bin», a DDE link in «xl/lien-ket.xml»,
-    a macro-enabled document beside a decoy DOCX content type had been taken. A document made from an office's
+    a macro-enabled document beside a decoy DOCX content type, a DDE field (which runs a program when the document
+    opens) written over two runs had been taken. A document made from an office's
     template names it on the author's disk («file:///C:\\…\\Mẫu.dotx»: nothing fetched from another address) and
     had been refused with them; a template behind a network path still is."""
     base, engine, data_dir = server
@@ -655,6 +656,11 @@ def test_evidence_whose_active_parts_are_renamed_is_refused_and_a_template_on_di
                                           "xl/_rels/workbook.xml.rels": RELS % (
             b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
             b'externalLink" Target="lien-ket.xml"/>')}, xlsx_types),
+        "dde field over runs": _office_file({"word/document.xml": b'<w:document><w:r><w:instrText xml:space="preserve">'
+                                             b' DD</w:instrText></w:r><w:r><w:instrText>EAUTO c:\\windows\\system32\\'
+                                             b'cmd.exe "/k calc"</w:instrText></w:r></w:document>'}),
+        "dde simple field": _office_file({"word/header1.xml": b'<w:hdr><w:fldSimple w:instr="&#68;DE cmd /c calc"/>'
+                                                              b'</w:hdr>', "word/document.xml": b"<w:document/>"}),
         "unc template": template("\\\\10.6.6.6\\chia-se\\mau.dotm"),
         "file host template": template("file:////10.6.6.6/chia-se/mau.dotm"),
     }
@@ -664,10 +670,15 @@ def test_evidence_whose_active_parts_are_renamed_is_refused_and_a_template_on_di
                    files={"file": (f"{what}.docx", data, "application/octet-stream")})
         assert r.status_code == 400, what
     assert _files_count(engine) == before
-    honest = template("file:///C:\\Users\\van-thu\\AppData\\Roaming\\Microsoft\\Templates\\Mẫu công văn.dotx")
-    r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
-               files={"file": ("theo-mau.docx", honest, "application/octet-stream")})
-    assert r.status_code == 303 and _files_count(engine) == before + 1
+    fields = _office_file({"word/document.xml": '<w:document><w:r><w:instrText> PAGE </w:instrText></w:r><w:r>'
+                           '<w:instrText> INCLUDEPICTURE "https://dichvucong.gov.vn/logo.png" \\* MERGEFORMATINET '
+                           '</w:instrText></w:r><w:r><w:t>Địa chỉ: ADDE, HIDDEN</w:t></w:r></w:document>'.encode()})
+    for honest in (template("file:///C:\\Users\\van-thu\\AppData\\Roaming\\Microsoft\\Templates\\Mẫu công văn.dotx"),
+                   fields):
+        r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+                   files={"file": ("theo-mau.docx", honest, "application/octet-stream")})
+        assert r.status_code == 303, r.text[:300]
+    assert _files_count(engine) == before + 2
 
 
 def test_a_campaign_named_by_a_yaml_path_opens_no_file_of_the_server(server):
