@@ -45,6 +45,19 @@ def write_xlsx(path: Path, headers: list[str], rows: list[list]) -> Path:
     return path
 
 
+def office_zip(entries: dict[str, bytes], types: bytes) -> bytes:
+    """An Office package as an upload: its «[Content_Types].xml», then ``entries`` (part name → bytes)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", types)
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return buffer.getvalue()
+
+
 def units_file(folder: Path) -> Path:
     return write_xlsx(folder / "don_vi.xlsx", UNIT_HEADERS, UNITS)
 

@@ -391,15 +391,9 @@ DOCX_TYPES = (b'<Types><Override ContentType="application/vnd.openxmlformats-off
 
 
 def _office_file(entries: dict[str, bytes], types: bytes = DOCX_TYPES) -> bytes:
-    import io
-    import zipfile
+    from helpers import office_zip
 
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", types)
-        for name, data in entries.items():
-            z.writestr(name, data)
-    return buffer.getvalue()
+    return office_zip(entries, types)
 
 
 def test_evidence_that_runs_or_fetches_something_when_opened_is_refused(server):

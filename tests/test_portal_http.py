@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import io
 import logging
-import zipfile
 
 import httpx
 from sqlalchemy import delete, select, update
 
+from helpers import office_zip
 from portal_fixtures import PASSWORD, csrf_of, server, signed_in  # noqa: F401 (fixture)
 from store import models
 
@@ -159,13 +159,6 @@ def test_html_in_names_and_explanations_is_escaped(server):
     assert evil not in page and "&lt;script&gt;" in page
 
 
-def _zip(entries: dict[str, bytes], types: bytes) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", types)
-        for name, data in entries.items():
-            z.writestr(name, data)
-    return buffer.getvalue()
 
 
 def test_bad_uploads_are_refused_and_nothing_stored(server):
@@ -177,14 +170,14 @@ def test_bad_uploads_are_refused_and_nothing_stored(server):
     a, token = signed_in(base, "donvi.sgddt")
     docx_types = (b'<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
                   b'wordprocessingml.document.main+xml"/></Types>')
-    bomb = _zip({"word/document.xml": b"\0" * (50 * 1024 * 1024)}, docx_types)
+    bomb = office_zip({"word/document.xml": b"\0" * (50 * 1024 * 1024)}, docx_types)
     cases = {
         "wrong type": ("bao-cao.pdf", b"MZ\x90\0 this is an exe"),
         "too large": ("lon.pdf", b"%PDF-" + b"0" * (2 * 1024 * 1024)),  # one byte over the server's 2 MB
         "zip bomb": ("bom.docx", bomb),
         "path": ("../../etc/passwd.pdf", PDF),
         "windows path": ("..\\x\\a.pdf", PDF),
-        "zip not office": ("a.docx", _zip({"a.txt": b"x"}, b"<Types/>")),
+        "zip not office": ("a.docx", office_zip({"a.txt": b"x"}, b"<Types/>")),
     }
     before = _files(engine)
     stored = sorted(p for p in data_dir.rglob("*") if p.is_file())
@@ -194,7 +187,7 @@ def test_bad_uploads_are_refused_and_nothing_stored(server):
         assert r.status_code == 400, what
     assert _files(engine) == before
     assert sorted(p for p in data_dir.rglob("*") if p.is_file()) == stored
-    good = _zip({"word/document.xml": b"<w:document/>"}, docx_types)
+    good = office_zip({"word/document.xml": b"<w:document/>"}, docx_types)
     r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
                files={"file": ("ke hoach.docx", good, "application/octet-stream")})
     assert r.status_code == 303 and _files(engine) == before + 1
