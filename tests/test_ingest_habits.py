@@ -369,11 +369,13 @@ def test_codes_typed_as_numbers_under_a_format_of_zeros_are_read_as_the_sheet_sh
     ws.append(["TINH", "UBND tỉnh Lai Châu", "UBND tỉnh", ""])
     ws.append([4, "UBND phường Trúc Bạch", "UBND xã, phường", "TINH"])
     ws.append([13, "UBND xã Bản Hon", "UBND xã, phường", "TINH"])
+    ws.append([7, "UBND xã Nậm Tăm", "UBND xã, phường", "TINH"])
     ws["A3"].number_format = "00000"
+    ws["A5"].number_format = "00000;@"  # a section for text after the one for numbers
     wb.save(tmp_path / "don_vi.xlsx")
     result = ingest_file(engine, tmp_path / "don_vi.xlsx")
     with engine.connect() as conn:
-        assert sorted(conn.execute(text("SELECT code FROM unit")).scalars()) == ["00004", "13", "TINH"]
+        assert sorted(conn.execute(text("SELECT code FROM unit")).scalars()) == ["00004", "00007", "13", "TINH"]
     [warning] = result.warnings
     assert warning.column == "Mã đơn vị" and warning.message.startswith("dòng 4: mã được lưu dạng số")
     # a procedure's code typed as 1.00088 in a column formatted «0.000000» shows, and is, «1.000880»

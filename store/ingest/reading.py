@@ -333,7 +333,8 @@ def _zero_styles(wb) -> dict[int, tuple[int, int]]:
     found = {}
     for i, style in enumerate(wb._cell_styles):
         fmt = custom[style.numFmtId - 164] if 0 <= style.numFmtId - 164 < len(custom) else ""
-        if (m := re.fullmatch(r"(0+)(?:\.(0+))?", fmt or "")) and (len(m[1]) > 1 or m[2]):
+        # the section of numbers ≥ 0 is the first: «00000;@» shows 4 as 00004 and text as it is
+        if (m := re.fullmatch(r"(0+)(?:\.(0+))?", (fmt or "").split(";")[0])) and (len(m[1]) > 1 or m[2]):
             found[i] = (len(m[1]), len(m[2] or ""))
     return found
 
