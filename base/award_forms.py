@@ -111,11 +111,11 @@ def decided_by(form: str) -> str:
 
 
 # A form as the decision granting it names it (Luật TĐKT 2022 Đ.74: the Bằng khen is the Chairman's, whoever the
-# plan that registered it said gave it — «Bằng khen của Ủy ban nhân dân tỉnh»), spelled out as a decision writes.
-DECIDED_NAMES = {"bang_khen_chu_tich_tinh": "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh",
-                 "bang_khen_tap_the": "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"}
+# plan that registered it said gave it — «Bằng khen của Ủy ban nhân dân tỉnh»), spelled out as a decision writes;
+# by the individual's code, the collective's being the same form.
+DECIDED_NAMES = {"bang_khen_chu_tich_tinh": "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"}
 
 
-def decided_name(form: str, kind: str = "ca_nhan") -> str:
+def decided_name(form: str) -> str:
     """``form`` as a decision of the province names it: the Law's name where the table has one, else as written."""
-    return DECIDED_NAMES.get(form_code(form, kind) or "", form)
+    return DECIDED_NAMES.get(form_code(form) or "", form)

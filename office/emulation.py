@@ -307,7 +307,7 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
         f"Ủy ban nhân dân tỉnh {province.province}", campaign_words,
         bases(department, "to_trinh_khen_thuong", voted_on, year),
         tuple(docs.Nominee(who(n.participant), where(n.participant),
-                           decided_name(_award_form(c, n.form), n.participant_kind), n.achievements)
+                           decided_name(_award_form(c, n.form)), n.achievements)
               for n in to_province),
         ("Biên bản họp xét của Hội đồng Thi đua - Khen thưởng", "Báo cáo thành tích của tập thể, cá nhân"),
         via="Sở Nội vụ")
@@ -324,7 +324,7 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     decided_on = next((a.decided_on for a in awards), decided_day(engine, c, year))
     awarded = lambda chosen: tuple(  # noqa: E731
         docs.Award(who(a.participant), where(a.participant),
-                   f"{decided_name(a.form, a.participant_kind)} "
+                   f"{decided_name(a.form)} "
                    f"({'tập thể' if a.participant_kind == 'tap_the' else 'cá nhân'})", a.amount)
         for a in chosen)
     if levels["tinh"] or not levels["don_vi"]:
