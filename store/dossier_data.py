@@ -404,16 +404,22 @@ def _select(engine: Engine, relative: str) -> str:
     return ", ".join(c if c in held or c not in LATER else f"CAST(NULL AS {LATER[c]}) AS {c}" for c in COLUMNS)
 
 
+# A dossier is its unit and its code in any letters' case: a file may not give one code twice in two cases
+# (store.ingest.streamed), and a later batch sending «h2024-001» re-sends the «H2024-001» an earlier one stored.
+SAME_DOSSIER = "unit, lower(code)"
+
+
 def _current(engine: Engine, datasets: list[tuple[int, str]], touched: str | None) -> str:
     """SQL for the dossiers as they now stand: every dataset's rows of the touched units, a dossier re-sent by a
-    later batch (same unit and code) taken from the latest."""
+    later batch (same unit and code, ``SAME_DOSSIER``) taken from the latest."""
     where = f" WHERE unit IN (SELECT unit FROM {touched})" if touched else ""
     parts = [f"SELECT {_select(engine, path)}, {int(batch)} AS batch_id FROM read_parquet({files_of(engine, path)}, "
              f"hive_partitioning = false){where}" for batch, path in datasets]
     rows = " UNION ALL ".join(parts)
     if len(datasets) == 1:
         return rows
-    return f"SELECT * FROM ({rows}) QUALIFY row_number() OVER (PARTITION BY unit, code ORDER BY batch_id DESC) = 1"
+    return (f"SELECT * FROM ({rows}) QUALIFY row_number() OVER (PARTITION BY {SAME_DOSSIER} ORDER BY batch_id DESC) "
+            "= 1")
 
 
 # A dossier's state at the end of a period, worked out once a dossier and period (each count then sums them):
@@ -626,7 +632,7 @@ def changes(engine: Engine, datasets: list[tuple[int, str]], year: int) -> tuple
     unit and period (``counts_query``), and to the dossiers per unit, procedure and quarter
     (``procedures_query``), from which a unit's procedures with dossiers in a period are told.
 
-    The earlier versions of the dossiers the batch re-sends (same unit and code; the latest of each) are found
+    The earlier versions of the dossiers the batch re-sends (``SAME_DOSSIER``; the latest of each) are found
     once, kept in a temporary table, and their counts taken away. A large batch is counted in slices of its units
     (by a hash of their code; ``_slices``): each slice reads its units' rows of this batch and of the earlier
     ones, and its counts are written apart and then put together. A unit's counts and dossiers, of every batch,
@@ -648,16 +654,16 @@ def changes(engine: Engine, datasets: list[tuple[int, str]], year: int) -> tuple
         own = f"SELECT {own_columns} FROM {source}{where}"
         replaced = None
         if earlier:
-            keys = f"SELECT DISTINCT unit, code FROM {source}{where}"
+            keys = f"SELECT DISTINCT unit, lower(code) AS folded FROM {source}{where}"
             versions = " UNION ALL ".join(
                 f"SELECT {_select(engine, p)}, {int(b)} AS batch_id FROM read_parquet({files_of(engine, p)}, "
                 f"hive_partitioning = false){where}" for b, p in earlier)
             # a key is once in a dataset (a repeated key is refused), so only several earlier batches need the
             # window that keeps the latest version of each
-            latest = (" QUALIFY row_number() OVER (PARTITION BY unit, code ORDER BY batch_id DESC) = 1"
+            latest = (f" QUALIFY row_number() OVER (PARTITION BY {SAME_DOSSIER} ORDER BY batch_id DESC) = 1"
                       if len(earlier) > 1 else "")
             con.execute(f"CREATE OR REPLACE TEMP TABLE replaced AS SELECT * EXCLUDE (batch_id) FROM "
-                        f"(SELECT e.* FROM ({versions}) e SEMI JOIN ({keys}) k ON e.unit = k.unit AND e.code = k.code)"
+                        f"(SELECT e.* FROM ({versions}) e SEMI JOIN ({keys}) k ON e.unit = k.unit AND lower(e.code) = k.folded)"
                         f"{latest}")
             replaced = "SELECT * FROM replaced"
         sums = _combined("unit, period_code", names, counts_query(own, year, False),

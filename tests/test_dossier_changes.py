@@ -300,3 +300,19 @@ def test_a_batch_that_outgrows_duckdb_memory_is_counted_again_in_finer_slices(en
     monkeypatch.setattr(dossier_data, "_write_changes", short_of_memory)
     _equal(_changes_of(dossier_data.changes(engine, datasets, 2024)), whole)
     assert tried == [1, 4]
+
+
+def test_a_dossier_re_sent_in_other_letters_case_replaces_the_one_stored(any_engine, tmp_path):
+    """Guard: dossier_data.SAME_DOSSIER. «hs1» sent after «HS1» (one unit) had been a second dossier: the unit's
+    dossiers received counted twice. A file may not hold both (store.ingest.streamed); a later batch re-sends it."""
+    ingest_file(any_engine, units_file(tmp_path))
+    first = [dossier(code="HS1", finished="", e_result="Không"), dossier(code="HS2")]
+    ingest_file(any_engine, write_csv(tmp_path / "ho_so_1.csv", DOSSIER_HEADERS, first))
+    again = ingest_file(any_engine, write_csv(tmp_path / "ho_so_2.csv", DOSSIER_HEADERS, [dossier(code="hs1")]))
+    year = _written(any_engine, again.batch_id).set_index(KEY)["value"]
+    assert year[("STP", "2024-NAM", "hs_tiep_nhan")] == 2
+    assert year[("STP", "2024-NAM", "hs_da_giai_quyet")] == 2  # the later version, finished, stands
+    with Session(any_engine) as s:
+        path = s.scalar(select(models.DossierDataset.path).where(models.DossierDataset.batch_id == again.batch_id))
+    pd.testing.assert_frame_equal(_written(any_engine, again.batch_id), _from_scratch(any_engine, path),
+                                  check_dtype=False)
