@@ -262,7 +262,7 @@ def test_a_form_decided_by_a_unit_that_may_not_give_it_or_a_decision_of_two_days
         ["Cá nhân", "CB2", "Lao động tiên tiến", 2024, "7/QĐ-VP", "20/12/2024", "SKHCN-VP", None],
         ["Cá nhân", "CB1", "Lao động tiên tiến", 2024, "214/QĐ-SKHCN", "20/12/2024", "SKHCN", None],
         ["Cá nhân", "CB2", "Giấy khen", 2024, "214/QĐ-SKHCN", "27/12/2024", "SKHCN", None],
-        ["Cá nhân", "CB1", "Giấy khen", 2024, "214/QĐ-SKHCN", "20/12/2024", "STP", None]]))
+        ["Cá nhân", "CB1", "Giấy khen", 2024, "214/QĐ-STP", "27/12/2024", "STP", None]]))
     assert problems == [
         "kt.xlsx, dòng 2, cột «Cơ quan quyết định»: Bằng khen của Chủ tịch UBND tỉnh do Chủ tịch UBND tỉnh quyết định "
         "(Luật TĐKT 2022 Đ.80), không phải «SKHCN» (Sở, ban, ngành)",
@@ -272,6 +272,25 @@ def test_a_form_decided_by_a_unit_that_may_not_give_it_or_a_decision_of_two_days
         "định Lao động tiên tiến (thủ trưởng sở, ban, ngành hoặc Chủ tịch UBND xã quyết định, Luật TĐKT 2022 Đ.80)",
         "kt.xlsx, dòng 6, cột «Ngày quyết định»: quyết định «214/QĐ-SKHCN» của «SKHCN» ở dòng 5 ngày 20/12/2024, ở "
         "dòng này ngày 27/12/2024: một quyết định có một ngày"], problems  # STP's own «214/…» is another decision
+
+
+def test_a_decision_whose_symbol_names_another_unit_than_its_issuer_is_refused(staffed, tmp_path):
+    """Guard: awards._symbol_of_issuer. «214/QĐ-SNV» written as SKHCN's had been stored as SKHCN's decision: the
+    issuer decides who may give a form and which decision a row is. A symbol naming no unit's code, or the issuer
+    with its drafting division, is no question."""
+    rows = [["Cá nhân", "CB1", "Giấy khen", 2024, "214/QĐ-STP", "20/12/2024", "SKHCN", None],
+            ["Cá nhân", "CB2", "Giấy khen", 2024, "15 / qđ-stp ", "20/12/2024", "SKHCN", None],
+            ["Cá nhân", "CB1", "Lao động tiên tiến", 2024, "216/QĐ-SKHCN-VP", "20/12/2024", "SKHCN", None],
+            ["Tập thể", "SKHCN-VP", "TTLĐXS", 2024, "2150/QĐ-UBND", "28/12/2024", "TINH", None],
+            ["Cá nhân", "CB2", "Lao động tiên tiến", 2024, "217/QĐ-SKHCN", "20/12/2024", "SKHCN", None]]
+    before = snapshot(staffed)
+    assert refused(staffed, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, rows)) == [
+        "kt.xlsx, dòng 2, cột «Cơ quan quyết định»: số quyết định «214/QĐ-STP» mang ký hiệu của «STP», cơ quan quyết "
+        "định ghi «SKHCN»: sửa một trong hai",
+        "kt.xlsx, dòng 3, cột «Cơ quan quyết định»: số quyết định «15 / qđ-stp» mang ký hiệu của «STP», cơ quan quyết "
+        "định ghi «SKHCN»: sửa một trong hai"]
+    assert snapshot(staffed) == before
+    ingest_file(staffed, write_xlsx(tmp_path / "kt2.xlsx", AWARD_HEADERS, rows[2:]))
 
 
 def test_collective_ratings_and_their_titles(staffed, tmp_path):

@@ -93,6 +93,7 @@ def check_awards(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     _disciplined_when_awarded(ctx, frame, out)
     _title_as_rated(ctx, frame, out)
     _issuer_competent(ctx, frame, out)
+    _symbol_of_issuer(ctx, frame, out)
     _one_day_and_issuer(ctx, frame, out)
 
 
@@ -111,6 +112,27 @@ def _issuer_competent(ctx: Context, frame: pd.DataFrame, out: Collector) -> None
             out.add(f"«{issuer}» là {UNIT_KINDS[issued_by].lower()}: không có thẩm quyền quyết định {label} (thủ trưởng "
                     "sở, ban, ngành hoặc Chủ tịch UBND xã quyết định, Luật TĐKT 2022 Đ.80)", out.row_of(pos),
                     "Cơ quan quyết định")
+
+
+# A decision's symbol (NĐ 30/2020/NĐ-CP, Phụ lục I): «số/tên loại-cơ quan ban hành[-đơn vị soạn thảo]».
+_SYMBOL = re.compile(r"^[^/]*/\s*[^-\s]+\s*-\s*(\S+?)\s*$")
+
+
+def _symbol_of_issuer(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A number whose symbol names another unit of the catalogue than the issuer written beside it («214/QĐ-SNV»,
+    issuer «SKHCN»): one of the two is a slip, and the issuer decides who may give the form and which decision
+    the row is. A symbol naming no unit's code («QĐ-UBND», an abbreviation the catalogue codes otherwise) is no
+    question."""
+    codes = {code.casefold(): code for code in ctx.units}
+    for pos, (number, issuer) in enumerate(zip(frame["decision_no"], frame["issuer"])):
+        found = _SYMBOL.match(number or "")
+        if not found or issuer not in ctx.units:
+            continue
+        tail = found.group(1)
+        named = [codes[n.casefold()] for n in (tail, tail.split("-")[0]) if n.casefold() in codes]
+        if named and issuer.casefold() not in {tail.casefold(), tail.split("-")[0].casefold()}:
+            out.add(f"số quyết định «{number}» mang ký hiệu của «{named[0]}», cơ quan quyết định ghi «{issuer}»: sửa một "
+                    "trong hai", out.row_of(pos), "Cơ quan quyết định")
 
 
 def _one_day_and_issuer(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
