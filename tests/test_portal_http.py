@@ -33,6 +33,25 @@ def test_health_and_public_pages(server):
     assert "Cán bộ đơn vị" in httpx.get(base + "/huong-dan/don-vi").text
 
 
+def test_each_page_says_its_name_and_the_menu_marks_where_one_is(server):
+    """Tabs and history told every page apart only as «Cổng CCHC»; the menu said nothing of the page one was on."""
+    import re
+
+    base, engine, _ = server
+
+    def marked(page: str) -> tuple[str, list[str]]:
+        title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+        return title, re.findall(r'<a href="[^"]*" aria-current="page">([^<]*)</a>', page)
+
+    office, _ = signed_in(base, "quantri")
+    assert marked(office.get("/quan-tri/du-lieu").text) == ("Nhập dữ liệu — Cổng CCHC", ["Dữ liệu"])
+    assert marked(office.get("/quan-tri").text) == ("Điều hành các đợt tự đánh giá — Cổng CCHC", ["Điều hành"])
+    unit, _ = signed_in(base, "donvi.skhcn")
+    title, links = marked(unit.get(f"/tu-danh-gia/{_round(engine)}").text)
+    assert links == ["Tự đánh giá"] and title.endswith("Sở Khoa học và Công nghệ — Cổng CCHC"), title
+    assert marked(httpx.get(base + "/huong-dan").text) == ("Hướng dẫn sử dụng — Cổng CCHC", ["Hướng dẫn"])
+
+
 def test_unit_cannot_reach_another_units_form_figures_or_files(server):
     """Guards, each shown by removing it (the test then fails):
     - office/assessment.py ``evidence_file``: ``actor.sees_unit(code)`` (another unit's file by id → 403);
