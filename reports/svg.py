@@ -224,10 +224,17 @@ def forecast(labels: Sequence[str], values: Sequence[float | None], year_end: tu
         return bottom - min(max(v, 0.0), top_value) / top_value * (bottom - top)
 
     body = []
-    for t in _ticks(0.0, top_value):
+    ticks = _ticks(0.0, top_value)
+    # the scale's top is the unit's maximum (79 where a criterion is scored only at the year's end): drawn and
+    # labelled, or points near it would seem to float above the axis; a tick just below it gives way
+    if len(ticks) > 1 and top_value - ticks[-1] < (ticks[1] - ticks[0]) / 3:
+        ticks.pop()
+    if not ticks or ticks[-1] < top_value:
+        ticks.append(top_value)
+    for t in ticks:
         y = y_of(t)
         body.append(f'<line x1="40" x2="{WIDTH - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="{RULE}"/>')
-        body.append(_text(34, y + 4, number(t), 12, "end", fill="#444"))
+        body.append(_text(34, y + 4, number(t, 1), 12, "end", fill="#444"))
     seen = [(x, y_of(v)) for x, v in zip(xs, values) if v is not None and not math.isnan(v)]
     line = seen + [(xs[-1], y_of(mid))]
     if len(line) > 1:

@@ -247,3 +247,17 @@ def test_a_server_starting_reads_the_newest_published_runs_before_its_first_read
     key = public._db(engine)
     assert (key, site["run"]) in public._RUNS.items and (key, site["other"]) in public._RUNS.items
     assert (key, site["hidden"]) not in public._RUNS.items
+
+
+@pytest.mark.parametrize("maximum, lines", [(78.5, ["0", "20", "40", "60", "78,5"]), (81.0, ["0", "20", "40", "60", "81"]),
+                                            (100.0, ["0", "20", "40", "60", "80", "100"])])
+def test_the_forecast_chart_draws_the_top_of_its_scale(maximum, lines):
+    """Pure: a unit scored out of 78,5 so far had its points drawn above an axis that stopped at 60. The top of the
+    scale is drawn and labelled; a tick just below it gives way."""
+    from reports import svg
+
+    picture = svg.forecast(["Quý I năm 2024", "6 tháng năm 2024", "Cả năm (dự báo)"], [75.3, 75.2],
+                           (75.2, 75.24, 75.3), maximum, "Điểm")
+    labels = re.findall(r'<text[^>]*text-anchor="end"[^>]*fill="#444"[^>]*>([^<]*)</text>', picture)
+    assert labels == lines, labels
+    assert picture.count(f'stroke="{svg.RULE}"') == len(lines)
