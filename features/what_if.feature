@@ -39,7 +39,7 @@ Tính năng: Cần cải thiện ít nhất những gì để đạt mục tiêu
     Và dự báo điểm cả năm sai ít hơn lấy điểm 6 tháng làm điểm cả năm
 
   Kịch bản: Kế hoạch khắc phục trích câu trả lời đã lưu khi chấm điểm cả năm, không tính lại
-    Cho tỉnh mô phỏng đã có kết quả chấm điểm năm 2024
+    Cho tỉnh mô phỏng có Sở Khoa học và Công nghệ dưới mục tiêu PAR INDEX, đã chấm chỉ số CCHC sở, ban, ngành năm 2024
     Khi văn phòng lưu việc cần làm để đạt mục tiêu của từng đơn vị theo lượt chấm năm 2024
     Thì kế hoạch khắc phục của "Sở Khoa học và Công nghệ" có mục "MỤC TIÊU VÀ VIỆC CẦN LÀM" với mục tiêu "Chỉ số PAR INDEX từ 85 điểm trở lên"
     Và kế hoạch ghi từng việc cần làm, số liệu hiện nay, số cần đạt và số điểm tăng thêm ở từng tiêu chí

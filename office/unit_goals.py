@@ -15,12 +15,14 @@ from office.errors import Forbidden, NotFound
 from office.forecasts import CUMULATIVE, Kept, kept
 from office.whatif_kept import LatestKept, latest_kept
 from reports import svg
+from rules.ruleset import UnknownRuleSet, find
 from store import models
 from store.calendar import KINDS_BY_CODE, Period
 
 @dataclass(frozen=True)
 class ForecastView:
     ruleset: str
+    index: str  # the rule set's title: the forecast of which index
     period_label: str
     made: Kept
     sentence: str
@@ -36,6 +38,15 @@ class UnitGoals:
     forecast: ForecastView | None
     answers: LatestKept | None
     answers_period: str = ""
+    answers_index: str = ""  # the title of the rule set whose run the answers were asked of
+
+
+def _index(ruleset: str) -> str:
+    """A stored run's rule set as people know it: its title (its id, for a set no longer shipped)."""
+    try:
+        return find(ruleset).title
+    except UnknownRuleSet:
+        return ruleset
 
 
 def _latest_forecast(s: Session, unit_id: int) -> tuple[str, str] | None:
@@ -80,10 +91,10 @@ def unit_goals(engine: Engine, actor: Actor, code: str) -> UnitGoals:
         labels = [label for label, _ in so_far] + ["Cả năm (dự báo)"]
         chart = svg.forecast(labels, [p for _, p in so_far], (made.points_low, made.points, made.points_high), maximum,
                              f"Điểm lũy kế từng kỳ và dự báo cả năm của {unit.name}")
-        view = ForecastView(latest[0], period.label, made, made.sentence(period.in_sentence), tuple(so_far), maximum,
-                            chart)
+        view = ForecastView(latest[0], _index(latest[0]), period.label, made, made.sentence(period.in_sentence),
+                            tuple(so_far), maximum, chart)
     answers = latest_kept(engine, code)
     said = ""
     if answers is not None:
         said = f"năm {answers.period[:4]}" if answers.period.endswith("-NAM") else answers.period
-    return UnitGoals(code, unit.name, view, answers, said)
+    return UnitGoals(code, unit.name, view, answers, said, _index(answers.ruleset) if answers is not None else "")

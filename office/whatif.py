@@ -286,12 +286,12 @@ def unit_names(engine: Engine) -> dict[str, str]:
 
 # --- The unit's targets from a target set ------------------------------------------------------------
 
-TOTALS = ("par_index", "tong_diem", "chi_so_cchc")  # the indexes of a target set that a rule set's total is
 
 
 def goals_of(path: str | Path, unit: str, rs: RuleSet, last_rank: int | None = None) -> list[tuple[str, dict]]:
-    """(the target as its text says it, the what-if question) for each target on the total in the target set at
-    ``path`` (a file or a shipped set's id): a threshold in points or in percent of the maximum, a rank range
+    """(the target as its text says it, the what-if question) for each target in the target set at ``path`` (a file
+    or a shipped set's id) on an index whose measure ``rs``'s total is (its «measures»: a PAR INDEX target is no
+    target of the Decision 766 index): a threshold in points or in percent of the maximum, a rank range
     (its worst rank), or the rank to keep or to rise from (the set's last rank, else ``last_rank``). Refused when
     the set is another unit's or the province's."""
     from rules.targets import load_targets
@@ -307,7 +307,7 @@ def goals_of(path: str | Path, unit: str, rs: RuleSet, last_rank: int | None = N
                       field="--target-set")
     out = []
     for t in targets.targets:
-        if t.index not in TOTALS:
+        if t.index not in rs.measures:
             continue
         threshold = t.min if t.min is not None else t.above + 0.01 if t.above is not None else None
         if threshold is not None:
@@ -319,8 +319,9 @@ def goals_of(path: str | Path, unit: str, rs: RuleSet, last_rank: int | None = N
         if rank is not None and rank >= 1:
             out.append((f"{t.label}: thứ hạng {t.rank_text()}", {"rank": int(rank)}))
     if not out:
-        raise Refused(f"bộ mục tiêu «{targets.id}» không có mục tiêu về tổng điểm hay thứ hạng ({', '.join(TOTALS)})",
-                      field="--target-set")
+        measured = ", ".join(rs.measures) or "bộ tiêu chí không khai báo «measures»"
+        raise Refused(f"bộ mục tiêu «{targets.id}» không có mục tiêu về chỉ số mà tổng điểm của bộ tiêu chí «{rs.id}» đo "
+                      f"({measured})", field="--target-set")
     return out
 
 

@@ -1,7 +1,8 @@
 """What-if answers kept with the improvement plans. When a year's scores are published and its improvement plans
-issued, each unit with a target set is asked once per score run what it must change to reach each target on its
-total (``office.whatif.what_if_targets``); the improvement plan and the portal quote what was kept and never solve
-again, so that they read the same every time. A new run version (re-scoring) gets answers of its own."""
+issued, each unit with a target set is asked once per score run what it must change to reach each target on the
+index the run's rule set measures (``office.whatif.what_if_targets``); the improvement plan and the portal quote
+what was kept and never solve again, so that they read the same every time. A new run version (re-scoring) gets
+answers of its own."""
 
 from __future__ import annotations
 
@@ -49,11 +50,14 @@ class KeptAnswer:
     made_at: datetime
 
 
-def target_set_of(engine: Engine, unit: str, year: int) -> TargetSet | None:
+def target_set_of(engine: Engine, unit: str, year: int, rs=None) -> TargetSet | None:
     """The target set a unit's improvement plan of ``year`` works towards: next year's, else that year's; a set
-    of another province's unit of the same code is not its own."""
+    of another province's unit of the same code is not its own. With ``rs``, only a set with a target on an index
+    its total is (``RuleSet.measures``): a department's PAR INDEX target is not asked of the Decision 766 index."""
     found = targets_for(unit, year + 1) or targets_for(unit, year)
     if found is not None and found.province and found.province != issuer(engine, unit).province:
+        return None
+    if found is not None and rs is not None and not any(t.index in rs.measures for t in found.targets):
         return None
     return found
 
@@ -109,7 +113,7 @@ def keep(engine: Engine, scored: Scored, now: datetime | None = None) -> int:
     for code in scored.summary.index:
         if ids[code] in done:
             continue
-        if (targets := target_set_of(engine, code, scored.year)) is None:
+        if (targets := target_set_of(engine, code, scored.year, scored.ruleset)) is None:
             if (up := one_class_up(scored.ruleset, str(scored.summary.loc[code, "xep_loai"] or ""))) is not None:
                 rising.setdefault(up, []).append(code)
             continue

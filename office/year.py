@@ -146,14 +146,21 @@ def scoring(engine: Engine, out: Path, year: int, publish: bool = True) -> list[
     province = stored_or_none(engine, for_period(PROVINCE_RULES, period), period)
     if province is None or not len(province.summary):
         return []
-    keep_answers(engine, province)  # what each unit must change to reach its targets, quoted by its plan
+    department = stored_or_none(engine, for_period(DEPARTMENT_INDEX, period), period)
+    # what each unit must change to reach its targets on each index, quoted by its plan: a department's PAR INDEX
+    # target by the departments' index, never by Decision 766's
+    for run in (province, department):
+        if run is not None and len(run.summary):
+            keep_answers(engine, run)
     issued, deadline = date(year + 1, 1, 15), date(year + 1, 6, 30)
     unit = "SKHCN" if "SKHCN" in province.summary.index else province.summary.index[0]
+    # the unit's improvement plan on its own index (a department's: the departments' one, where its targets are)
+    own = department if department is not None and unit in department.summary.index else province
     documents = [lambda fmt=fmt: write(sd.publication(engine, province, issued), out,
                                        f"cong-bo-diem-{province.ruleset.id}-{year}", fmt)
                  for fmt in ("docx", "xlsx", "html")]
     documents.append(lambda: write(sd.scorecard(engine, province, unit, issued), out, f"phieu-diem-{unit}-{year}", "docx"))
-    documents.append(lambda: write(sd.improvement(engine, province, unit, issued, deadline), out,
+    documents.append(lambda: write(sd.improvement(engine, own, unit, issued, deadline), out,
                                    f"ke-hoach-khac-phuc-{unit}-{year}", "docx"))
     # side by side, each drawing its own (the workers are given the documents' places in the list)
     written = each(lambda chunk: [documents[i]() for i in chunk], range(len(documents)), engine)

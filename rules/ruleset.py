@@ -402,6 +402,7 @@ class RuleSet:
     family: str = ""  # sets that succeed one another (qd766-2022, qd766-2025 …): chosen by date within it
     deviations: tuple[Deviation, ...] = ()  # where the set departs from the text it scores by
     dated: date | None = None  # the day the parameters' values are those in force on (None: each one's latest)
+    measures: tuple[str, ...] = ()  # the target sets' indexes its total is («par_index»); none: answers no target
     _on: dict = field(default_factory=dict, compare=False, repr=False)  # day → this set on that day
     text: str = field(default="", compare=False, repr=False)  # the file as read: kept with the runs scored by it
 
@@ -448,7 +449,8 @@ class RuleSet:
 # --- Loading and validation ---------------------------------------------------------------------------
 
 TOP_KEYS = {"id", "title", "reference", "entity", "effective", "applies_to", "missing", "inputs", "parameters",
-            "variables", "criteria", "classification", "titles", "note", "version", "family", "deviations"}
+            "variables", "criteria", "classification", "titles", "note", "version", "family", "deviations",
+            "measures"}
 DEVIATION_KEYS = {"criterion", "text", "reference", "when", "note"}
 NODE_KEYS = {"id", "title", "max", "reference", "children", "value", "scoring", "unit", "applies_to", "note"}
 VARIABLE_KEYS = {"label", "formula", "all", "reference", "unit", "note"}
@@ -687,6 +689,10 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
         check.add(top, "family", "«family» là một mã chữ thường, số và gạch nối (ví dụ qd766)")
     applies = _kinds(raw.get("applies_to"), top, "applies_to", check)
     _check_reach(criteria, applies, check)
+    measures = tuple(_list(raw.get("measures"), top, "measures", check))
+    if not all(isinstance(m, str) and re.fullmatch(r"[a-z0-9_]+", m) for m in measures):
+        check.add(top, "measures", "«measures» là danh sách mã chỉ số của bộ mục tiêu (chữ thường, số, gạch dưới; "
+                                   "ví dụ par_index) mà tổng điểm của bộ tiêu chí đo")
     told = raw.get("deviations")
     deviations = _deviations(_list(told, told.get("__line__", top) if isinstance(told, dict) else top, "deviations",
                                    check), known, seen, top, check)
@@ -698,7 +704,7 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
         applies_to=applies, missing=missing, inputs=inputs,
         parameters=parameters, variables=variables, criteria=criteria, classification=tuple(bands),
         titles=titles, source=file, digest=hashlib.sha256(text.encode("utf-8")).hexdigest(), family=family,
-        deviations=deviations, text=text,
+        deviations=deviations, text=text, measures=measures,
     )
 
 

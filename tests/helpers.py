@@ -111,6 +111,15 @@ def refused(engine: Engine, path: Path) -> str:
     return e.value.render()
 
 
+def below_its_targets(engine, folder) -> None:
+    """SKHCN under its PAR INDEX target of 85 points (the demo's stands at 95): a weak survey and 10 of its 53
+    procedures published in full, so that reaching the target takes changes."""
+    from store.ingest import ingest_file
+
+    ingest_file(engine, write_csv(folder / "duoi-muc-tieu.csv", FACT_HEADERS, [
+        ["SKHCN", "Năm 2024", "sipas", 40, "KS-02"], ["SKHCN", "Năm 2024", "tthc_cong_khai", 10, "KL-02"]]))
+
+
 def scored(engine: Engine, rules, when):
     """Score a rule set for a year (or a period code) — an explicit write, as the cycle's steps do — then read
     the stored run the documents show."""

@@ -7,7 +7,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from sqlalchemy.orm import Session
 
 from cycle.scoring import adjustments, scoring_frame
-from helpers import scored
+from helpers import below_its_targets, scored
 from office.errors import Refused
 from office.whatif import what_if
 from rules.evaluate import evaluate
@@ -42,6 +42,14 @@ def _rescored(world, changes: dict) -> str:
 def province_scored(world, province, year):
     world["engine"] = province
     world["run"] = scored(province, RULES, year)
+
+
+@given(parsers.parse("tỉnh mô phỏng có Sở Khoa học và Công nghệ dưới mục tiêu PAR INDEX, đã chấm chỉ số CCHC sở, ban, "
+                     "ngành năm {year:d}"))
+def department_index_scored(world, province, year, tmp_path):
+    below_its_targets(province, tmp_path)
+    world["engine"] = province
+    world["run"] = scored(province, find("chi-so-cchc-so-nganh"), year)
 
 
 @given(parsers.parse('"{name}" xếp loại "{klass}"'))

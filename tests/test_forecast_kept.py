@@ -68,10 +68,11 @@ def test_cchc_forecast_prints_every_unit_or_one(province, tmp_path):
 
 
 def test_the_units_targets_from_a_shipped_set():
-    goals = goals_of("skhcn-lai-chau-2024", "SKHCN", RULES, last_rank=7)
+    index = find("chi-so-cchc-so-nganh")
+    goals = goals_of("skhcn-lai-chau-2024", "SKHCN", index, last_rank=7)
     assert goals == [("Chỉ số PAR INDEX từ 85 điểm trở lên", {"points": 85}),
                      ("Chỉ số PAR INDEX: thứ hạng giữ thứ hạng năm trước", {"rank": 7})]
-    assert goals_of("skhcn-lai-chau-2024", "SKHCN", RULES) == goals[:1]  # no rank last year: none to keep
+    assert goals_of("skhcn-lai-chau-2024", "SKHCN", index) == goals[:1]  # no rank last year: none to keep
 
 
 @pytest.mark.parametrize("path, unit, message", [
@@ -86,7 +87,7 @@ def test_a_set_that_is_not_the_units_is_refused(path, unit, message):
 
 
 def test_cchc_what_if_with_a_target_set(province, tmp_path):
-    scored(province, RULES, 2024)
+    scored(province, find("chi-so-cchc-so-nganh"), 2024)
     db = Path(province.url.database)
     unit = _code(province, "Sở Xây dựng")
     targets = tmp_path / "muc-tieu.yaml"
@@ -98,7 +99,8 @@ unit: {unit}
 targets:
   - {{index: par_index, label: Chỉ số CCHC, unit: điểm, min: 80, rank: [1, 5]}}
 """, encoding="utf-8")
-    done = cchc("what-if", "--unit", unit, "--target-set", targets, "--period", "Năm 2024", cwd=tmp_path, db=db)
+    done = cchc("what-if", "--unit", unit, "--target-set", targets, "--period", "Năm 2024", "--ruleset",
+                "chi-so-cchc-so-nganh", cwd=tmp_path, db=db)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Mục tiêu: Chỉ số CCHC từ 80 điểm trở lên" in out and "Mục tiêu: Chỉ số CCHC: thứ hạng 1–5" in out

@@ -12,7 +12,7 @@ import pytest
 from rules.cases import cases_path, run_cases
 from rules.evaluate import evaluate, rank
 from rules.expr import ExpressionError, compile_expression
-from rules.ruleset import RuleSetError, load, parse, shipped
+from rules.ruleset import RuleSetError, find, load, parse, shipped
 from store.indicators import figures_impossible
 
 
@@ -462,6 +462,15 @@ def test_a_family_resolves_by_date_to_the_set_in_force_and_says_which_exist_othe
     assert parse(ruleset(ONE_LEAF.format(value="a"), extra="family: thu\n")).family == "thu"
     with pytest.raises(RuleSetError, match="«family» là một mã"):
         parse(ruleset(ONE_LEAF.format(value="a"), extra="family: Thu Nghiem\n"))
+
+
+def test_a_set_says_which_target_indexes_its_total_is():
+    assert parse(ruleset(ONE_LEAF.format(value="a"), extra="measures: [par_index]\n")).measures == ("par_index",)
+    assert parse(ruleset(ONE_LEAF.format(value="a"))).measures == ()  # none said: it answers no target
+    assert find("chi-so-cchc-so-nganh").measures == ("par_index", "chi_so_cchc") and not find("qd766-2022").measures
+    for wrong in ("measures: PAR INDEX\n", "measures: [PAR INDEX]\n", "measures: [1]\n"):
+        with pytest.raises(RuleSetError, match="measures: (phải là một danh sách|«measures» là danh sách mã chỉ số)"):
+            parse(ruleset(ONE_LEAF.format(value="a"), extra=wrong))
 
 
 PRODUCT = ("base", "rules", "reports", "store", "cycle", "emulation", "office", "flows", "web", "cchc")

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import scored
+from helpers import below_its_targets, scored
 from office.forecasts import kept as kept_forecast
 from office.whatif_kept import keep, kept
 from portal_fixtures import PASSWORD, portal_engine, serving, signed_in
@@ -35,7 +35,8 @@ def goals_site(demo_db, tmp_path_factory):
     engine = portal_engine(folder / "cong.db")
     for period, day in (("2024-Q1", date(2024, 3, 25)), ("2024-6T", date(2024, 6, 25))):
         periodic_report(engine, folder / "out", period, day)
-    run = scored(engine, RULES, 2024)
+    below_its_targets(engine, folder)
+    run = scored(engine, find("chi-so-cchc-so-nganh"), 2024)  # SKHCN's PAR INDEX targets are on this index
     keep(engine, run)
     answers = kept(engine, run.run.run_id, "SKHCN")
     assert answers
@@ -63,6 +64,9 @@ def test_a_unit_reads_its_forecast_and_the_answers_kept_for_its_targets(goals_si
     assert 'class="bieu-do du-bao"' in html and 'class="khoang-du-bao"' in html
     assert "Quý I năm 2024" in html and "Cả năm (dự báo)" in html
     assert f"Mục tiêu: {answers[0].goal}" in html
+    # each part names its index: the forecast the province's (Decision 766), the targets the departments' one
+    assert f"{RULES.title}. Theo số liệu lũy kế" in html
+    assert f"theo {find('chi-so-cchc-so-nganh').title} (lượt chấm" in html
     assert all(line in html for line in answers[0].lines)
     assert all(c.words in html for c in answers[0].changes)
     assert _rows(engine) == before  # a page only reads: nothing solved, forecast or scored
