@@ -456,6 +456,49 @@ def test_one_decision_gives_a_participant_one_form(engine, tmp_path):
     assert "đã được tặng «Chiến sĩ thi đua cấp tỉnh» trong quyết định này" in held and "Đ.5 [NC]" in held
 
 
+def test_the_same_years_do_not_ground_a_second_bang_khen_from_another_campaign(engine, tmp_path):
+    """B2 holds Chiến sĩ thi đua cơ sở 2023 and 2024: the Department's campaign gives B2 the province's Bằng khen
+    on those two years (Luật TĐKT 2022 Đ.74 k.1 d). A second campaign of 2024 passing B2 for the same form on the
+    same years does not give it again (one achievement, one award: emulation/principles.yaml [NC]), and names
+    the earlier decision; set off, it gives it."""
+    from datetime import date
+
+    import yaml
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    first = load_campaign("skhcn-ninh-thuan-2024")
+    plan = yaml.safe_load(open("emulation/campaigns/skhcn-ninh-thuan-2024.yaml", encoding="utf-8"))
+    plan.update(id="chuyen-doi-so-2024", title="Phát động phong trào thi đua chuyển đổi số năm 2024")
+    plan["award_forms"][0]["form"] = "Bằng khen của Chủ tịch UBND tỉnh"  # the same form, otherwise named
+    path = tmp_path / "chuyen-doi-so-2024.yaml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    second = load_campaign(str(path))
+    staff(engine, tmp_path, {"B2": ("TXX", "SKHCN-VP")})
+    decisions = []
+    for c, number in ((first, "7/QĐ-UBND"), (second, "9/QĐ-UBND")):
+        rv.launch(engine, c)
+        nominated = rv.nominate(engine, c, 2024, 4.0).individuals
+        assert list(nominated.index) == ["B2"]
+        rv.record_votes(engine, c, {("B2", nominated["form"].iloc[0]): 9}, 9, 9, 0, date(2024, 12, 10))
+        decisions.append(rv.decide(engine, c, 2024, number, date(2024, 12, 20)))
+    assert [(a.participant, a.decision_no) for a in decisions[0] if a.participant_kind == "ca_nhan"] == \
+        [("B2", "7/QĐ-UBND")]
+    assert [a for a in decisions[1] if a.participant_kind == "ca_nhan"] == []
+    [said] = decisions[1].held_back
+    assert said.startswith("Bằng khen của Chủ tịch UBND tỉnh (cá nhân): B2")
+    assert "thành tích năm 2023, 2024 đã là căn cứ của «Bằng khen của Ủy ban nhân dân tỉnh» tại quyết định " \
+           "7/QĐ-UBND" in said and "[NC]" in said
+    principles = rv.principles()
+    try:
+        principles["one_award_per_achievement"]["apply"] = False
+        again = rv.decide(engine, second, 2024, "9/QĐ-UBND", date(2024, 12, 20))
+    finally:
+        principles["one_award_per_achievement"]["apply"] = True
+    assert [a.participant for a in again if a.participant_kind == "ca_nhan"] == ["B2"]
+
+
 def test_a_principles_file_the_decision_cannot_use_is_refused_by_name(engine, tmp_path, monkeypatch):
     """emulation/principles.yaml as a province may edit it: a quoted «"false"» (a text, truthy) had applied the rule
     it meant to turn off, a reason naming another blank had ended the decision in a traceback. Each is refused,
