@@ -78,6 +78,26 @@ Tính năng: Xét danh hiệu thi đua, hình thức khen thưởng theo Luật 
     Khi xét danh hiệu năm 2024
     Thì công chức đó chưa đủ điều kiện "Lao động tiên tiến" vì "đang trong thời hạn kỷ luật: Khiển trách quyết định ngày 01/06/2023"
 
+  Kịch bản: Đã được quyết định Chiến sĩ thi đua cơ sở nhưng bị cảnh cáo trong năm thì chưa được Chiến sĩ thi đua cấp tỉnh
+    Cho một công chức xếp loại "Hoàn thành xuất sắc nhiệm vụ" các năm 2022, 2023, 2024
+    Và đơn vị "S1" quyết định tặng "CB1" danh hiệu "chien_si_thi_dua_co_so" năm 2022
+    Và đơn vị "S1" quyết định tặng "CB1" danh hiệu "chien_si_thi_dua_co_so" năm 2023
+    Và đơn vị "S1" quyết định tặng "CB1" danh hiệu "chien_si_thi_dua_co_so" năm 2024
+    Và công chức đó có sáng kiến "SKT" được công nhận cấp tỉnh năm 2024
+    Và công chức đó bị kỷ luật "Cảnh cáo" theo quyết định ngày 15/12/2024
+    Khi xét danh hiệu năm 2024
+    Thì công chức đó chưa đủ điều kiện "Chiến sĩ thi đua cấp tỉnh" vì "bị kỷ luật trong năm"
+
+  Kịch bản: Kỷ luật năm trước còn trong thời hạn thì chưa được Chiến sĩ thi đua cấp tỉnh
+    Cho một công chức xếp loại "Hoàn thành xuất sắc nhiệm vụ" các năm 2022, 2023, 2024
+    Và đơn vị "S1" quyết định tặng "CB1" danh hiệu "chien_si_thi_dua_co_so" năm 2022
+    Và đơn vị "S1" quyết định tặng "CB1" danh hiệu "chien_si_thi_dua_co_so" năm 2023
+    Và đơn vị "S1" quyết định tặng "CB1" danh hiệu "chien_si_thi_dua_co_so" năm 2024
+    Và công chức đó có sáng kiến "SKT" được công nhận cấp tỉnh năm 2024
+    Và công chức đó bị kỷ luật "Khiển trách" theo quyết định ngày 20/12/2023
+    Khi xét danh hiệu năm 2024
+    Thì công chức đó chưa đủ điều kiện "Chiến sĩ thi đua cấp tỉnh" vì "đang trong thời hạn kỷ luật: Khiển trách quyết định ngày 20/12/2023"
+
   Kịch bản: Hết thời hạn kỷ luật thì được xét lại
     Cho một công chức xếp loại "Hoàn thành tốt nhiệm vụ" các năm 2023, 2024, 2025
     Và công chức đó bị kỷ luật "Khiển trách" theo quyết định ngày 01/06/2023
