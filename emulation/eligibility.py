@@ -23,7 +23,7 @@ import yaml
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from base.award_forms import form_code
+from base.award_forms import FORMS, form_code
 from rules.evaluate import Result, evaluate
 from rules.ruleset import RuleSet, for_use
 from store import models
@@ -273,9 +273,12 @@ NOT_ASSESSED = {
 }
 
 
-def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series], on: date | None = None) -> pd.DataFrame:
-    """The titles rule set's inputs for everyone rated in ``year``; ``cstdcs`` holds earlier years' results.
-    Matters still open count on ``on``, the day titles are decided (the year's last day unless said)."""
+def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series], on: date | None = None,
+               taken: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The titles rule set's inputs for everyone rated in ``year``; ``cstdcs`` holds earlier years' results, and
+    ``taken`` the initiatives their Chiến sĩ thi đua cơ sở rested on (``cstdcs_takes``), which, with this year's,
+    count for no Chiến sĩ thi đua cấp tỉnh. Matters still open count on ``on``, the day titles are decided (the
+    year's last day unless said)."""
     rated = record.ratings[record.ratings["year"] == year].set_index("person")
     index = rated.index
     frame = pd.DataFrame(index=index)
@@ -293,14 +296,17 @@ def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series], on: date
     frame["sang_kien_co_so"] = _count(i[i["year"] == year], index)
     i = free("bang_khen_chu_tich_tinh")
     frame["sang_kien_hai_nam"] = _count(i[i["year"].between(year - 1, year)], index)
-    i = free("chien_si_thi_dua_cap_tinh")
-    provincial = i["year"].between(year - HISTORY, year) & i["level"].isin(PROVINCIAL)
-    frame["sang_kien_cap_tinh"] = _count(i[provincial], index)
     t = record.topics
+    frame["sang_kien_cap_tinh"] = 0.0  # below, once the year's Chiến sĩ thi đua cơ sở has taken its own
     frame["de_tai_nghiem_thu"] = _count(t[t["year"] == year], index) if t is not None else np.nan
     before = record.ratings[record.ratings["year"] == year - 1].set_index("person")["rating"]
     frame["htxs_nam_truoc"] = (before.reindex(index) == "HTXSNV").astype(float)
     frame["cstdcs_nam_nay"] = given_cstdcs(record, year).reindex(index)
+    i = free("chien_si_thi_dua_cap_tinh")
+    i = i[i["year"].between(year - HISTORY, year) & i["level"].isin(PROVINCIAL)]
+    mine = cstdcs_takes(record, year, frame)
+    taken = pd.concat([taken, mine]) if taken is not None else mine
+    frame["sang_kien_cap_tinh"] = _count(_not_taken(i, taken), index)
     for back, column in ((1, "cstdcs_nam_truoc"), (2, "cstdcs_hai_nam_truoc")):
         held = cstdcs.get(year - back)
         frame[column] = held.reindex(index).fillna(0.0) if held is not None else 0.0
@@ -313,6 +319,29 @@ def inputs_for(record: Record, year: int, cstdcs: dict[int, pd.Series], on: date
     frame["thanh_tich_phong_trao"] = np.where(index.isin(list(commended)), 1.0,
                                               np.where(joined.reindex(index).notna(), 0.0, np.nan))
     return frame
+
+
+def cstdcs_takes(record: Record, year: int, frame: pd.DataFrame) -> pd.DataFrame:
+    """The initiative each person's Chiến sĩ thi đua cơ sở of ``year`` rests on where nothing else grounds it (no
+    excellent rating, no accepted topic) and no decision of the year records what it rests on: one of the year's
+    free initiatives, base-level first, as ``resting_initiatives`` takes it. The title then rests on it, so it is
+    not also the provincial initiative of a Chiến sĩ thi đua cấp tỉnh counting that year among its three (one
+    initiative backs one title or award form, CV 5007/BNV-TĐKT 2023). Rows: person, year, code."""
+    needs = frame.index[(frame["xep_loai"] != 4) & ~(frame["de_tai_nghiem_thu"].fillna(0) >= 1)
+                        & (frame["cstdcs_nam_nay"] != 1)]
+    i = _free(record, year, "chien_si_thi_dua_co_so")
+    i = i[(i["year"] == year) & i["person"].isin(needs)]
+    i = i.assign(rank=i["level"].isin(PROVINCIAL).astype(int)).sort_values(["person", "rank", "code"])
+    return i.drop_duplicates("person")[["person", "year", "code"]]
+
+
+def _not_taken(initiatives: pd.DataFrame, taken: pd.DataFrame) -> pd.DataFrame:
+    """``initiatives`` but those ``taken`` by the same person (``cstdcs_takes``)."""
+    if taken.empty:
+        return initiatives
+    pairs = set(zip(taken["person"], taken["code"]))
+    keep = [(p, c) not in pairs for p, c in zip(initiatives["person"], initiatives["code"])]
+    return initiatives[np.array(keep, dtype=bool)]
 
 
 def _free(record: Record, year: int, title: str) -> pd.DataFrame:
@@ -333,6 +362,8 @@ class Eligibility:
     result: Result
     people: pd.DataFrame
     record: Record | None = None
+    # the initiatives the Chiến sĩ thi đua cơ sở of the year and the two before rest on (``cstdcs_takes``)
+    taken: pd.DataFrame = field(default_factory=lambda: _empty(["person", "year", "code"]))
 
     @property
     def out_of_force(self) -> str | None:
@@ -381,10 +412,39 @@ class Eligibility:
                 and self.result.env["chien_si_thi_dua_co_so"][self.result.position(person)] == 1:
             why.append(f"năm {self.year} chỉ được quyết định tặng Lao động tiên tiến: không là năm đạt danh hiệu "
                        "Chiến sĩ thi đua cơ sở (Đ.22 k.1 a, Đ.74 k.1 d)")
+        if why and title == "chien_si_thi_dua_cap_tinh" and self.frame.loc[person, "sang_kien_cap_tinh"] == 0:
+            why += self._initiatives_resting_elsewhere(person)
         if why and unknown:
             why += [f"không đánh giá được «{self.ruleset.label_of(name)}»: {text}"
                     for name, text in unknown.items() if name in spec.names]
         return why
+
+    def _initiatives_resting_elsewhere(self, person: str) -> list[str]:
+        """The person's provincial initiatives of the three years that a Chiến sĩ thi đua cấp tỉnh cannot rest on,
+        each with the title or award already resting on it (CV 5007/BNV-TĐKT 2023)."""
+        if self.record is None:
+            return []
+        i, year = self.record.initiatives, self.year
+        mine = i[(i["person"] == person) & i["year"].between(year - HISTORY, year) & i["level"].isin(PROVINCIAL)]
+        used = used_initiatives(self.record, year, "chien_si_thi_dua_cap_tinh")
+        a = self.record.awards[self.record.awards["person"] == person]
+        t = self.taken[self.taken["person"] == person]
+        said = []
+        for code in sorted(mine["code"]):
+            if code in used:
+                backed = [f"«{FORMS['ca_nhan'].get(form_code(f) or '', f)}» năm {y}"
+                          for y, f, codes in zip(a["year"], a["form"], a["initiatives"])
+                          if code in (c.strip() for c in _codes(codes))]
+                on = ", ".join(backed) or "một hình thức khen thưởng khác"
+            elif code in set(t["code"]):
+                years = ", ".join(str(y) for y in sorted(t[t["code"] == code]["year"]))
+                on = f"danh hiệu Chiến sĩ thi đua cơ sở năm {years} (không có căn cứ nào khác cho danh hiệu đó)"
+            else:
+                continue
+            said.append(f"sáng kiến {code} đã là căn cứ của {on}: mỗi sáng kiến chỉ làm căn cứ cho một danh hiệu "
+                        "hoặc hình thức khen thưởng (CV 5007/BNV-TĐKT 2023), không tính lại cho Chiến sĩ thi đua "
+                        "cấp tỉnh")
+        return said
 
     def _cited(self, reason: str) -> str:
         """A reason citing the discipline rule's text in a year before that text was in force says so."""
@@ -457,8 +517,10 @@ def eligibility_of(record: Record, year: int, ruleset: RuleSet | None = None, on
     """Eligibility of everyone rated in ``year``, the two earlier years evaluated first as history."""
     ruleset = ruleset or for_use(TITLES)
     cstdcs: dict[int, pd.Series] = {}
+    taken = _empty(["person", "year", "code"])
     for y in range(year - HISTORY, year + 1):
-        frame = inputs_for(record, y, cstdcs, on if y == year else None)
+        frame = inputs_for(record, y, cstdcs, on if y == year else None, taken)
+        taken = pd.concat([taken, cstdcs_takes(record, y, frame)])
         result = evaluate(ruleset, frame)
         computed = pd.Series(np.asarray(result.env["chien_si_thi_dua_co_so"] == 1, dtype=float), index=frame.index)
         # A year's history is as decided for the people whose decisions are recorded, as eligible for the rest.
@@ -466,7 +528,7 @@ def eligibility_of(record: Record, year: int, ruleset: RuleSet | None = None, on
         if held is not None:
             computed = pd.concat([held, computed[~computed.index.isin(held.index)]])
         cstdcs[y] = computed
-    return Eligibility(year, ruleset, frame, result, record.people, record)
+    return Eligibility(year, ruleset, frame, result, record.people, record, taken)
 
 
 def resting_initiatives(el: Eligibility, person: str, title: str, taken: frozenset[str] = frozenset()
@@ -495,7 +557,7 @@ def resting_initiatives(el: Eligibility, person: str, title: str, taken: frozens
         return _enough(free[free["year"].between(year - 1, year)]["code"], 2)
     if title == "chien_si_thi_dua_cap_tinh":
         provincial = free[free["year"].between(year - HISTORY, year) & free["level"].isin(PROVINCIAL)]
-        return _enough(provincial["code"], 1)
+        return _enough(_not_taken(provincial, el.taken)["code"], 1)
     return []
 
 

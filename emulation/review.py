@@ -23,6 +23,7 @@ import yaml
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from base.award_forms import form_code
 from emulation.campaigns import Campaign
 from emulation.collectives import collective_record
 from emulation.eligibility import (Eligibility, decided_in, discipline_rules, eligibility, in_force,
@@ -61,6 +62,20 @@ def principles() -> dict[str, dict]:
     except (ValueError, KeyError, IndexError):
         raise ValueError(f"{PRINCIPLES.name}: «one_form_per_decision.reason» là một câu, chỉ có chỗ trống {{given}} "
                          "(hình thức đã tặng)") from None
+    once = raw.get("one_award_per_achievement")
+    if once is not None:
+        if not isinstance(once, dict) or not isinstance(once.get("apply"), bool) \
+                or not isinstance(once.get("years"), dict) \
+                or not all(isinstance(n, int) and n >= 1 for n in once["years"].values()):
+            raise ValueError(f"{PRINCIPLES.name}: «one_award_per_achievement» phải có «apply» (true hoặc false), "
+                             "«years» (mã hình thức: số năm thành tích) và «reason»")
+        try:
+            if not isinstance(once.get("reason"), str):
+                raise ValueError
+            once["reason"].format(years="", form="", decision="", campaign="")
+        except (ValueError, KeyError, IndexError):
+            raise ValueError(f"{PRINCIPLES.name}: «one_award_per_achievement.reason» là một câu, chỉ có chỗ trống "
+                             "{years}, {form}, {decision}, {campaign}") from None
     return raw
 
 
@@ -470,6 +485,12 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
         s.execute(delete(models.Award).where(models.Award.campaign_id == row.id))
         awards, undecided, taken = [], [], frozenset()
         one_form = principles()["one_form_per_decision"]
+        once = principles().get("one_award_per_achievement") or {"apply": False}
+        elsewhere = s.execute(select(models.Award.participant_kind, models.Award.participant, models.Award.year,
+                                     models.Award.form, models.Award.decision_no, models.Campaign.title)
+                              .join(models.Campaign, models.Campaign.id == models.Award.campaign_id)
+                              .where(models.Award.campaign_id != row.id)
+                              .order_by(models.Award.decided_on, models.Award.id)).all() if once["apply"] else []
         given: dict[tuple[str, str], str] = {}  # (kind, participant) → the form this decision gave them
         for quota in campaign.award_forms:
             for kind in ("ca_nhan", "tap_the"):
@@ -478,6 +499,10 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                           and (b := ballots.get((n.participant, n.form))) is not None and b.passed]
                 why = ({n.participant: w for n in passed if (w := not_now(n, quota))} if kind == "ca_nhan" else
                        {n.participant: OPEN_MATTER for n in passed if open_matters.get(n.participant, 0) > 0})
+                if once["apply"]:
+                    before = {n.participant: _achieved_before(once, kind, n.participant, quota.form, year, elsewhere)
+                              for n in passed}
+                    why = {p: w for p, w in before.items() if w} | why
                 if one_form["apply"]:
                     why = {n.participant: one_form["reason"].format(given=given[(kind, n.participant)])
                            for n in passed if (kind, n.participant) in given} | why
@@ -510,6 +535,22 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                     seats -= min(seats, len(backed))
         s.add_all(awards)
         return Decision(awards, undecided, held_back)
+
+
+def _achieved_before(once: dict, kind: str, participant: str, form: str, year: int, elsewhere: list) -> str | None:
+    """Why ``participant`` is not given ``form`` for ``year`` again: another campaign's decision gave them the same
+    form resting on some of the same years of achievement (``one_award_per_achievement``); None: none did."""
+    code = form_code(form)
+    span = once["years"].get(code)
+    if not span:
+        return None
+    mine = set(range(year - span + 1, year + 1))
+    for other_kind, other, earlier, given, decision_no, campaign in elsewhere:
+        shared = mine & set(range(earlier - span + 1, earlier + 1))
+        if (other_kind, other) == (kind, participant) and form_code(given) == code and shared:
+            return once["reason"].format(years=", ".join(map(str, sorted(shared))), form=given,
+                                         decision=decision_no, campaign=campaign)
+    return None
 
 
 def _held_back(form: str, kind: str, n, why: str, names: dict[str, str]) -> str:

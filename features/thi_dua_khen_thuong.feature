@@ -19,6 +19,32 @@ Tính năng: Xét danh hiệu thi đua, hình thức khen thưởng theo Luật 
     Khi xét danh hiệu năm 2024
     Thì công chức đó chưa đủ điều kiện "Bằng khen của Chủ tịch UBND tỉnh" vì "cần 2 năm liên tục Chiến sĩ thi đua cơ sở, hiện có 1 năm"
 
+  Kịch bản: Một sáng kiến không vừa là căn cứ Chiến sĩ thi đua cơ sở năm thứ ba vừa là sáng kiến cấp tỉnh
+    Cho một công chức xếp loại "Hoàn thành tốt nhiệm vụ" các năm 2022, 2023, 2024
+    Và công chức đó có sáng kiến "SK22" được công nhận cấp cơ sở năm 2022
+    Và công chức đó có sáng kiến "SK23" được công nhận cấp cơ sở năm 2023
+    Và công chức đó có sáng kiến "SKT" được công nhận cấp tỉnh năm 2024
+    Khi xét danh hiệu năm 2024
+    Thì công chức đó chưa đủ điều kiện "Chiến sĩ thi đua cấp tỉnh" vì "sáng kiến SKT đã là căn cứ của danh hiệu Chiến sĩ thi đua cơ sở năm 2024"
+
+  Kịch bản: Sáng kiến đã làm căn cứ quyết định Chiến sĩ thi đua cơ sở thì không làm căn cứ Chiến sĩ thi đua cấp tỉnh
+    Cho một công chức xếp loại "Hoàn thành xuất sắc nhiệm vụ" các năm 2022, 2023
+    Và một công chức xếp loại "Hoàn thành tốt nhiệm vụ" năm 2024
+    Và công chức đó có sáng kiến "SKT" được công nhận cấp tỉnh năm 2024
+    Và đơn vị "S1" quyết định tặng "CB1" danh hiệu "chien_si_thi_dua_co_so" năm 2024 căn cứ sáng kiến "SKT"
+    Khi xét danh hiệu năm 2024
+    Thì công chức đó chưa đủ điều kiện "Chiến sĩ thi đua cấp tỉnh" vì "sáng kiến SKT đã là căn cứ của «Chiến sĩ thi đua cơ sở» năm 2024"
+
+  Kịch bản: Sáng kiến cấp tỉnh khác với sáng kiến làm căn cứ Chiến sĩ thi đua cơ sở thì đủ điều kiện
+    Cho một công chức xếp loại "Hoàn thành tốt nhiệm vụ" các năm 2022, 2023, 2024
+    Và công chức đó có sáng kiến "SK22" được công nhận cấp cơ sở năm 2022
+    Và công chức đó có sáng kiến "SK23" được công nhận cấp cơ sở năm 2023
+    Và công chức đó có sáng kiến "SK24" được công nhận cấp cơ sở năm 2024
+    Và công chức đó có sáng kiến "SKT" được công nhận cấp tỉnh năm 2024
+    Khi xét danh hiệu năm 2024
+    Thì công chức đó đủ điều kiện "Chiến sĩ thi đua cấp tỉnh"
+    Và kết luận đó dẫn "Luật TĐKT 2022, Điều 22 khoản 1" và nêu "căn cứ sáng kiến SKT"
+
   Khung kịch bản: Tập thể lao động tiên tiến cần từ 70% thành viên đạt Lao động tiên tiến
     Cho một tập thể hoàn thành tốt nhiệm vụ có 100 thành viên, trong đó <số> người đạt Lao động tiên tiến
     Khi xét danh hiệu tập thể
@@ -51,6 +77,26 @@ Tính năng: Xét danh hiệu thi đua, hình thức khen thưởng theo Luật 
     Và công chức đó bị kỷ luật "Khiển trách" theo quyết định ngày 01/06/2023
     Khi xét danh hiệu năm 2024
     Thì công chức đó chưa đủ điều kiện "Lao động tiên tiến" vì "đang trong thời hạn kỷ luật: Khiển trách quyết định ngày 01/06/2023"
+
+  Kịch bản: Đã được quyết định Chiến sĩ thi đua cơ sở nhưng bị cảnh cáo trong năm thì chưa được Chiến sĩ thi đua cấp tỉnh
+    Cho một công chức xếp loại "Hoàn thành xuất sắc nhiệm vụ" các năm 2022, 2023, 2024
+    Và đơn vị "S1" quyết định tặng "CB1" danh hiệu "chien_si_thi_dua_co_so" năm 2022
+    Và đơn vị "S1" quyết định tặng "CB1" danh hiệu "chien_si_thi_dua_co_so" năm 2023
+    Và đơn vị "S1" quyết định tặng "CB1" danh hiệu "chien_si_thi_dua_co_so" năm 2024
+    Và công chức đó có sáng kiến "SKT" được công nhận cấp tỉnh năm 2024
+    Và công chức đó bị kỷ luật "Cảnh cáo" theo quyết định ngày 15/12/2024
+    Khi xét danh hiệu năm 2024
+    Thì công chức đó chưa đủ điều kiện "Chiến sĩ thi đua cấp tỉnh" vì "bị kỷ luật trong năm"
+
+  Kịch bản: Kỷ luật năm trước còn trong thời hạn thì chưa được Chiến sĩ thi đua cấp tỉnh
+    Cho một công chức xếp loại "Hoàn thành xuất sắc nhiệm vụ" các năm 2022, 2023, 2024
+    Và đơn vị "S1" quyết định tặng "CB1" danh hiệu "chien_si_thi_dua_co_so" năm 2022
+    Và đơn vị "S1" quyết định tặng "CB1" danh hiệu "chien_si_thi_dua_co_so" năm 2023
+    Và đơn vị "S1" quyết định tặng "CB1" danh hiệu "chien_si_thi_dua_co_so" năm 2024
+    Và công chức đó có sáng kiến "SKT" được công nhận cấp tỉnh năm 2024
+    Và công chức đó bị kỷ luật "Khiển trách" theo quyết định ngày 20/12/2023
+    Khi xét danh hiệu năm 2024
+    Thì công chức đó chưa đủ điều kiện "Chiến sĩ thi đua cấp tỉnh" vì "đang trong thời hạn kỷ luật: Khiển trách quyết định ngày 20/12/2023"
 
   Kịch bản: Hết thời hạn kỷ luật thì được xét lại
     Cho một công chức xếp loại "Hoàn thành tốt nhiệm vụ" các năm 2023, 2024, 2025

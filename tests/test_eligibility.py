@@ -388,9 +388,10 @@ def test_an_initiative_backing_an_award_of_the_same_year_backs_nothing_else(engi
     assert held(engine, 2024, "B", "chien_si_thi_dua_co_so")
 
 
-def two_forms_for_b1(engine, tmp_path):
+def two_forms_for_b1(engine, tmp_path, ratings="XXX"):
     """A campaign of two forms — Chiến sĩ thi đua cấp tỉnh, then a Giấy khen resting on Chiến sĩ thi đua cơ sở —
-    and B1, whose one provincial initiative is the basis of both, passed by the council for both."""
+    and B1, with one provincial initiative of 2024, passed by the council for each form B1 is nominated for: both
+    when rated excellent in 2024 (the initiative backs Chiến sĩ thi đua cấp tỉnh only)."""
     from datetime import date
 
     import yaml
@@ -407,32 +408,36 @@ def two_forms_for_b1(engine, tmp_path):
     path = tmp_path / "hai-hinh-thuc.yaml"
     path.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
     c = load_campaign(str(path))
-    staff(engine, tmp_path, {"B1": ("XXT", "SKHCN-VP")})
+    staff(engine, tmp_path, {"B1": (ratings, "SKHCN-VP")})
     ingest_file(engine, write_xlsx(tmp_path / "sang_kien.xlsx", INITIATIVE_HEADERS, [
         ["SKP", "Sáng kiến cấp tỉnh", "B1", 2024, "Tỉnh"]]))
     rv.launch(engine, c)
     nominated = rv.nominate(engine, c, 2024, 4.0).individuals
-    assert sorted(nominated["form"]) == ["chien_si_thi_dua_cap_tinh", "chien_si_thi_dua_co_so"]
+    if ratings == "XXX":
+        assert sorted(nominated["form"]) == ["chien_si_thi_dua_cap_tinh", "chien_si_thi_dua_co_so"]
     rv.record_votes(engine, c, {("B1", f): 10 for f in nominated["form"]}, 10, 10, 0, date(2024, 12, 10))
     return c
 
 
 def test_one_initiative_backs_one_form_of_a_campaigns_decision(engine, tmp_path, monkeypatch):
     """Where a province gives one participant several forms of one decision (emulation/principles.yaml), B1's
-    provincial initiative still backs one of them: the decision gives the first form only, and no two awards rest
-    on SKP."""
+    provincial initiative still backs one of them. B1, rated good in 2024, is Chiến sĩ thi đua cơ sở of 2024 on
+    SKP alone: SKP is not also the provincial initiative of a Chiến sĩ thi đua cấp tỉnh counting 2024 among its
+    three years, so B1 is not nominated for it, and the decision gives the Giấy khen, resting on SKP, only."""
     from datetime import date
 
     from emulation import review as rv
+    from emulation.eligibility import eligibility
 
-    c = two_forms_for_b1(engine, tmp_path)
+    c = two_forms_for_b1(engine, tmp_path, ratings="XXT")
+    why = eligibility(engine, 2024).why_not("B1", "chien_si_thi_dua_cap_tinh")
+    assert any("sáng kiến SKP đã là căn cứ của danh hiệu Chiến sĩ thi đua cơ sở năm 2024" in w for w in why)
+    rv.record_votes(engine, c, {("B1", "chien_si_thi_dua_co_so"): 10}, 10, 10, 0, date(2024, 12, 10))
     monkeypatch.setattr(rv, "principles", lambda: {"one_form_per_decision": {"apply": False, "reason": ""}})
     for _ in range(2):  # decided again, the same: the campaign's own awards do not take its initiatives
         awards = rv.decide(engine, c, 2024, "1/QĐ-UBND", date(2024, 12, 20))
-        assert [(a.form, a.initiatives) for a in awards] == [("Chiến sĩ thi đua cấp tỉnh", "SKP")]
-        # the nominee the Giấy khen's seat passed over is named, with why
-        assert len(awards.held_back) == 1 and awards.held_back[0].startswith("Giấy khen của Giám đốc Sở (cá nhân): B1")
-        assert "CV 5007/BNV-TĐKT 2023" in awards.held_back[0]
+        assert [(a.form, a.initiatives) for a in awards] == [("Giấy khen của Giám đốc Sở", "SKP")]
+        assert awards.held_back == []
 
 
 def test_one_decision_gives_a_participant_one_form(engine, tmp_path):
@@ -449,6 +454,49 @@ def test_one_decision_gives_a_participant_one_form(engine, tmp_path):
     [held] = awards.held_back
     assert held.startswith("Giấy khen của Giám đốc Sở (cá nhân): B1")
     assert "đã được tặng «Chiến sĩ thi đua cấp tỉnh» trong quyết định này" in held and "Đ.5 [NC]" in held
+
+
+def test_the_same_years_do_not_ground_a_second_bang_khen_from_another_campaign(engine, tmp_path):
+    """B2 holds Chiến sĩ thi đua cơ sở 2023 and 2024: the Department's campaign gives B2 the province's Bằng khen
+    on those two years (Luật TĐKT 2022 Đ.74 k.1 d). A second campaign of 2024 passing B2 for the same form on the
+    same years does not give it again (one achievement, one award: emulation/principles.yaml [NC]), and names
+    the earlier decision; set off, it gives it."""
+    from datetime import date
+
+    import yaml
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    first = load_campaign("skhcn-ninh-thuan-2024")
+    plan = yaml.safe_load(open("emulation/campaigns/skhcn-ninh-thuan-2024.yaml", encoding="utf-8"))
+    plan.update(id="chuyen-doi-so-2024", title="Phát động phong trào thi đua chuyển đổi số năm 2024")
+    plan["award_forms"][0]["form"] = "Bằng khen của Chủ tịch UBND tỉnh"  # the same form, otherwise named
+    path = tmp_path / "chuyen-doi-so-2024.yaml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    second = load_campaign(str(path))
+    staff(engine, tmp_path, {"B2": ("TXX", "SKHCN-VP")})
+    decisions = []
+    for c, number in ((first, "7/QĐ-UBND"), (second, "9/QĐ-UBND")):
+        rv.launch(engine, c)
+        nominated = rv.nominate(engine, c, 2024, 4.0).individuals
+        assert list(nominated.index) == ["B2"]
+        rv.record_votes(engine, c, {("B2", nominated["form"].iloc[0]): 9}, 9, 9, 0, date(2024, 12, 10))
+        decisions.append(rv.decide(engine, c, 2024, number, date(2024, 12, 20)))
+    assert [(a.participant, a.decision_no) for a in decisions[0] if a.participant_kind == "ca_nhan"] == \
+        [("B2", "7/QĐ-UBND")]
+    assert [a for a in decisions[1] if a.participant_kind == "ca_nhan"] == []
+    [said] = decisions[1].held_back
+    assert said.startswith("Bằng khen của Chủ tịch UBND tỉnh (cá nhân): B2")
+    assert "thành tích năm 2023, 2024 đã là căn cứ của «Bằng khen của Ủy ban nhân dân tỉnh» tại quyết định " \
+           "7/QĐ-UBND" in said and "[NC]" in said
+    principles = rv.principles()
+    try:
+        principles["one_award_per_achievement"]["apply"] = False
+        again = rv.decide(engine, second, 2024, "9/QĐ-UBND", date(2024, 12, 20))
+    finally:
+        principles["one_award_per_achievement"]["apply"] = True
+    assert [a.participant for a in again if a.participant_kind == "ca_nhan"] == ["B2"]
 
 
 def test_a_principles_file_the_decision_cannot_use_is_refused_by_name(engine, tmp_path, monkeypatch):
@@ -485,8 +533,9 @@ def test_a_principles_file_the_decision_cannot_use_is_refused_by_name(engine, tm
             assert not con.execute(select(func.count()).select_from(models.Award)).scalar()
     path.write_text('one_form_per_decision:\n  apply: false\n  reason: "đã có «{given}»"\n', encoding="utf-8")
     rv.principles.cache_clear()
-    awards = em.decide(engine, c, 2024)
-    assert [(a.participant, a.form) for a in awards] == [("B1", "Chiến sĩ thi đua cấp tỉnh")]
+    awards = em.decide(engine, c, 2024)  # B1's excellent rating, not SKP, grounds the Giấy khen: both are given
+    assert [(a.participant, a.form) for a in awards] == [("B1", "Chiến sĩ thi đua cấp tỉnh"),
+                                                         ("B1", "Giấy khen của Giám đốc Sở")]
 
 
 def test_a_year_outside_the_campaigns_period_is_refused_and_nothing_written(engine, tmp_path):

@@ -20,7 +20,7 @@ RATINGS = {"Hoàn thành xuất sắc nhiệm vụ": "HTXSNV", "Hoàn thành t�
 
 @pytest.fixture
 def case():
-    return {"ratings": [], "disciplines": [], "proceedings": [], "awards": [], "people": {"CB1": "U"}}
+    return {"ratings": [], "disciplines": [], "proceedings": [], "awards": [], "initiatives": [], "people": {"CB1": "U"}}
 
 
 @given(parsers.parse('một công chức xếp loại "{rating}" năm {year:d}'))
@@ -39,6 +39,11 @@ def disciplined(case, year):
     case["disciplines"].append(("CB1", year, "da_quyet_dinh", "khien_trach", None))
 
 
+@given(parsers.parse('công chức đó có sáng kiến "{code}" được công nhận cấp {level} năm {year:d}'))
+def initiative(case, code, level, year):
+    case["initiatives"].append(("CB1", year, {"cơ sở": "co_so", "tỉnh": "tinh"}[level], code))
+
+
 @when(parsers.parse("xét danh hiệu năm {year:d}"))
 def judge(case, year):
     people = case["people"]
@@ -48,7 +53,7 @@ def judge(case, year):
                                  index=pd.Index(list(people), name="person")),
                     pd.DataFrame(ratings, columns=["person", "year", "rating", "unit"]),
                     pd.DataFrame(case["disciplines"], columns=["person", "year", "status", "form", "decided_on"]),
-                    pd.DataFrame(columns=["person", "year", "level", "code"]),
+                    pd.DataFrame(case["initiatives"], columns=["person", "year", "level", "code"]),
                     pd.DataFrame(case["awards"], columns=["person", "year", "form", "initiatives", "scope", "campaign"]),
                     pd.DataFrame(case["proceedings"], columns=["person", "kind", "opened_on", "closed_on"]),
                     parents={"P1": "S1", "P2": "S2", "S1": "TINH", "S2": "TINH"})
@@ -87,6 +92,12 @@ def two_people(case, a, ua, b, ub, rating, years):
 @given(parsers.parse('đơn vị "{issuer}" quyết định tặng "{person}" danh hiệu "{form}" năm {year:d}'))
 def decided_title(case, issuer, person, form, year):
     case["awards"].append((person, year, form, "", issuer, 0))
+
+
+@given(parsers.parse('đơn vị "{issuer}" quyết định tặng "{person}" danh hiệu "{form}" năm {year:d} căn cứ sáng kiến '
+                     '"{codes}"'))
+def decided_title_on(case, issuer, person, form, year, codes):
+    case["awards"].append((person, year, form, codes, issuer, 0))
 
 
 @then(parsers.parse('"{person}" {verdict} "{label}"'))
