@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from base.vn import day, number, percent
 from office import accounts, evidence, notifications
-from office.errors import Forbidden, NotFound, Refused
+from office.errors import Conflict, Forbidden, NotFound, Refused
 from web.security import SESSION_COOKIE, VISITOR_COOKIE, Cookies, load_secret
 
 HERE = Path(__file__).parent
@@ -245,6 +245,10 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     @app.exception_handler(NotFound)
     async def not_found(request: Request, err: NotFound):
         return page(request, "error.html", 404, message=err.message)
+
+    @app.exception_handler(Conflict)
+    async def changed_meanwhile(request: Request, err: Conflict):
+        return page(request, "error.html", 409, message=err.message, field=err.field)
 
     @app.exception_handler(Refused)
     async def refused(request: Request, err: Refused):
