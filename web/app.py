@@ -195,9 +195,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
             deferred = (token is None and _office_data(actor, own_path)
                         and request.headers.get("content-type", "").startswith("multipart/form-data"))
             if deferred:
-                # the office's data files, sent without a script: the route reads the form once, streaming the
-                # files to disk, and checks its token before anything else (``form_token_ok``); read here, the
-                # whole body was held in memory, then parsed twice
+                # the office's data files, sent without a script: the route reads the form part by part, streaming
+                # the files to disk, and refuses a file part that comes before a good token (``form_token_ok``);
+                # read here, the whole body was held in memory, then parsed twice
                 token = ""
             elif token is None and request.headers.get("content-type", "").startswith(
                     ("application/x-www-form-urlencoded", "multipart/form-data")):
