@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.orm import Session
 
 from office import audit, mail
@@ -237,7 +237,7 @@ def change_password(engine: Engine, actor: Actor, old: str, new: str, repeat: st
             raise Refused(ACCOUNT_LOCKED, "old_password")
         good = _verify(acc.password_hash, old)
         if not good:
-            _one_more(acc, "failed_logins", now)
+            _one_more(acc, "failed_logins", "failed_at", now)
     # the failure is committed before the refusal: the lock must count it
     if not good:
         raise Refused("mật khẩu hiện tại không đúng", "old_password")
@@ -309,23 +309,33 @@ def _name_key(name: str) -> str:
     return "ten:" + hashlib.sha256(name.encode()).hexdigest()[:40]
 
 
-def _one_more(row, attr: str, now: datetime) -> None:
-    """One more wrong password of an account (``failed_logins``) or of a name no account has (its throttle row's
-    ``failures``): the fifth locks it for a quarter hour."""
+def _one_more(row, attr: str, last: str, now: datetime) -> None:
+    """One more wrong password of an account (``failed_logins``, the last at ``failed_at``) or of a name no account
+    has (its throttle row's ``failures``, the last at ``window_start``): the fifth within a quarter hour of the one
+    before locks it for a quarter hour."""
+    if getattr(row, last) is None or now - getattr(row, last) > ACCOUNT_LOCK:
+        setattr(row, attr, 0)
     setattr(row, attr, getattr(row, attr) + 1)
+    setattr(row, last, now)
     if getattr(row, attr) >= ACCOUNT_FAILURES:
         row.locked_until = now + ACCOUNT_LOCK
         setattr(row, attr, 0)
 
 
 def _failed(s: Session, acc: models.Account | None, ip: str, now: datetime, name: str = "") -> None:
+    # Rows whose window and lock have passed count for nothing (an address's window starts again, a name's
+    # failures are forgotten): deleted at every failure, of a known name or not, so that the rows of names tried
+    # once each do not pile up and the work done does not tell the two apart.
+    T = models.LoginThrottle
+    s.execute(delete(T).where(T.window_start < now - max(ACCOUNT_LOCK, IP_WINDOW),
+                              or_(T.locked_until.is_(None), T.locked_until <= now)))
     if acc is not None:
-        _one_more(acc, "failed_logins", now)
+        _one_more(acc, "failed_logins", "failed_at", now)
     elif name:
         key = _name_key(name)
         ghost = s.get(models.LoginThrottle, key) or models.LoginThrottle(ip=key, failures=0, window_start=now)
         s.add(ghost)
-        _one_more(ghost, "failures", now)
+        _one_more(ghost, "failures", "window_start", now)
     row = s.get(models.LoginThrottle, ip)
     if row is None or now - row.window_start > IP_WINDOW:
         row = row or models.LoginThrottle(ip=ip)

@@ -20,7 +20,7 @@ from cycle import scoring
 from office import audit, notifications
 from office import evidence as files
 from office.accounts import Actor, clean_text, require
-from office.errors import Forbidden, NotFound, Refused
+from office.errors import Conflict, Forbidden, NotFound, Refused
 from office.rounds import (as_id, deadline_for, get_round, now, open_demo_round, ruleset_of,  # noqa: F401 (re-export)
                            unit_kinds)
 from rules.evaluate import evaluate
@@ -128,6 +128,16 @@ def _assessment(s: Session, rnd, unit: models.Unit, create: bool = False,
     return row
 
 
+def _draft(s: Session, sa: models.SelfAssessment | None) -> tuple[dict[str, float | None], dict[str, str]]:
+    """The form's draft as saved: its figures and its explanations."""
+    if sa is None:
+        return {}, {}
+    return (dict(s.execute(select(models.DraftFigure.indicator_code, models.DraftFigure.value)
+                           .where(models.DraftFigure.assessment_id == sa.id)).all()),
+            dict(s.execute(select(models.DraftNote.criterion, models.DraftNote.explanation)
+                           .where(models.DraftNote.assessment_id == sa.id)).all()))
+
+
 def _applies(rules: RuleSet, unit: models.Unit) -> None:
     if unit.kind not in unit_kinds(rules):
         raise Refused(f"đợt này chấm bộ tiêu chí «{rules.title}», không áp dụng cho {unit.name}", "round")
@@ -194,6 +204,7 @@ class Form:
     saved_at: datetime | None = None
     submitted_at: datetime | None = None
     asked: tuple[str, ...] = ()  # criteria with an open feedback request: evidence may still be added there
+    draft: tuple[dict, dict] = ({}, {})  # the draft as read (figures, explanations)
 
     @property
     def state_text(self) -> str:
@@ -232,10 +243,7 @@ def form(engine: Engine, actor: Actor, round_id, unit: str | None = None,
         rules = ruleset_of(rnd)
         _applies(rules, row_unit)
         sa = _assessment(s, rnd, row_unit)
-        draft = {} if sa is None else dict(s.execute(select(models.DraftFigure.indicator_code, models.DraftFigure.value)
-                                                     .where(models.DraftFigure.assessment_id == sa.id)).all())
-        notes = {} if sa is None else dict(s.execute(select(models.DraftNote.criterion, models.DraftNote.explanation)
-                                                     .where(models.DraftNote.assessment_id == sa.id)).all())
+        draft, notes = _draft(s, sa)
         stored, sources = _stored(s, rnd.period_code, row_unit)
         uploads = list(s.scalars(select(models.EvidenceFile).where(
             models.EvidenceFile.round_id == rnd.id, models.EvidenceFile.unit_id == row_unit.id,
@@ -278,7 +286,7 @@ def form(engine: Engine, actor: Actor, round_id, unit: str | None = None,
     open_asks = tuple(dict.fromkeys(q.criterion for q in asked if q.closed_at is None and q.deadline >= when))
     return Form(rnd, rules, row_unit, state, deadline, editable, rows, total, top,
                 sa.saved_at if sa else None, sa.submitted_at if sa else None,
-                open_asks if actor.role == "don_vi" and rnd.state != "cong_bo" else ())
+                open_asks if actor.role == "don_vi" and rnd.state != "cong_bo" else (), (draft, notes))
 
 
 def _num(value) -> float | None:
@@ -366,7 +374,11 @@ def save_draft(engine: Engine, actor: Actor, round_id, figures: dict[str, str],
         unit = target_unit(s, actor, None)
         rules = ruleset_of(rnd)
         _applies(rules, unit)
-        sa = _assessment(s, rnd, unit)
+        # taken as submit takes it: a draft saved while the form is being submitted waits, then finds it submitted
+        sa = _assessment(s, rnd, unit, lock=True)
+        if sa is not None and sa.state not in ("nhap", "da_rut"):
+            raise Conflict(f"hồ sơ đã ở trạng thái «{STATES[sa.state]}» nên bản nháp không được lưu: tải lại trang; "
+                           "muốn sửa thì rút hồ sơ trước", "state")
         _open_for_unit(s, rnd, unit, sa.state if sa else None, when)
         parsed = check_figures(s, rules, unit, rnd.period_code, figures)
         leaves = {leaf.id for leaf in rules.leaves}
@@ -447,6 +459,9 @@ def submit(engine: Engine, actor: Actor, round_id, when: datetime | None = None)
         _open_for_unit(s, rnd, unit, sa.state, when)
         if sa.submissions != count - 1:
             raise Refused("hồ sơ vừa được nộp từ nơi khác: hãy tải lại trang", "state")
+        if _draft(s, sa) != current.draft:  # saved again after the figures were read: they are not its figures
+            raise Conflict("bản nháp vừa được lưu lại trong lúc nộp: hãy tải lại trang, xem lại số liệu rồi nộp lại",
+                           "state")
         before = sa.state
         sa.state, sa.submitted_at, sa.submissions, sa.batch_id = "da_nop", when, count, batch_id
         audit.record(s, actor, "nop", f"đợt {rnd.id}, đơn vị {unit.code}", {"state": before},

@@ -17,6 +17,11 @@ class NotFound(Refused):
     """What the request names does not exist (a unit, a period's scores, a plan, a campaign)."""
 
 
+class Conflict(Refused):
+    """What the request acts on was changed by another request just before it (a form submitted while its draft
+    was being saved): the portal answers 409, the page read again shows what is there now."""
+
+
 class Forbidden(Exception):
     """The person asking may not do this (another unit's data, another role's work)."""
 

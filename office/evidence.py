@@ -38,6 +38,7 @@ def data_dir() -> Path:
 def detect(data: bytes) -> str:
     """pdf, png, jpeg, docx or xlsx from the bytes themselves; anything else is refused."""
     if data.startswith(b"%PDF-"):
+        _pdf_inert(data)
         return "pdf"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
@@ -126,6 +127,101 @@ def _inert(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
                              and LOCAL_TEMPLATE.match(rel.get("Target", "").strip()))):
                 raise BadFile("tệp lấy nội dung từ địa chỉ bên ngoài khi mở (mẫu, đối tượng hoặc khung liên kết): "
                               "không nhận (lưu lại thành tệp thường hoặc PDF rồi gửi)")
+
+
+# --- PDF: what runs, launches or is carried inside when the file is opened ----------------------------------
+
+# A PDF's white space (NUL too) and the characters of a name, which ends at white space or a delimiter.
+SPACE, NAME_CHAR = rb"[\x00\t\n\x0c\r ]", rb"[^\x00\t\n\x0c\r /<>\[\]()%{}]"
+NAME_END = rb"(?!" + NAME_CHAR + rb")"
+# A name with a character written «#xx» («/J#61vaScript»), which a reader reads as the character.
+PDF_HASHED = re.compile(rb"/" + NAME_CHAR + rb"*#" + NAME_CHAR + rb"*")
+# What is refused, by the name a reader acts on: a script, its code (a string or a stream), a program launched,
+# a file carried inside, Flash or 3D content, an XFA form (which carries its own scripts). «/JS» is short enough to
+# occur by chance in compressed bytes: only as a key followed by its value.
+PDF_ACTIVE = {"/JavaScript": re.compile(rb"/JavaScript" + NAME_END),
+              "/JS": re.compile(rb"/JS" + SPACE + rb"*(?:[(<]|\d+" + SPACE + rb"+\d+" + SPACE + rb"+R" + NAME_END + rb")"),
+              "/Launch": re.compile(rb"/Launch" + NAME_END),
+              "/EmbeddedFile": re.compile(rb"/EmbeddedFiles?" + NAME_END),
+              "/RichMedia": re.compile(rb"/RichMedia" + NAME_CHAR + rb"*"),
+              "/XFA": re.compile(rb"/XFA" + NAME_END)}
+PDF_RUNS = re.compile(rb"/S" + SPACE + rb"*/(?:JavaScript|Launch)" + NAME_END)
+PDF_OPEN = re.compile(rb"/OpenAction" + SPACE + rb"*(?:(\d+)" + SPACE + rb"+(\d+)" + SPACE + rb"+R|<<)")
+# An object stream (PDF 1.5) packs objects and compresses them together: their dictionaries are out of sight of a
+# scan of the bytes as they are, so its objects are unpacked and scanned too.
+PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+PDF_OBJECT_STREAM = re.compile(rb"/Type" + SPACE + rb"*/ObjStm" + NAME_END)
+PDF_FILTER = re.compile(rb"/Filter" + SPACE + rb"*(\[[^\]]*\]|/" + NAME_CHAR + rb"*)")
+PDF_FLATE = re.compile(rb"\[?" + SPACE + rb"*/FlateDecode" + SPACE + rb"*\]?")
+PDF_MAX_UNPACKED = ZIP_MAX_TOTAL
+PDF_ACTIVE_WORDS = ("tệp PDF có nội dung tự chạy, mở chương trình khác hoặc mang tệp khác bên trong ({}): không nhận "
+                    "(in hoặc lưu lại thành PDF thường rồi gửi)")
+PDF_UNREAD = ("tệp PDF có luồng đối tượng hỏng, mã hóa hoặc nén theo cách không đọc được nên không kiểm tra được: "
+              "không nhận (in hoặc lưu lại thành PDF thường rồi gửi)")
+
+
+def _pdf_names(data: bytes) -> bytes:
+    """The bytes with every name written with «#xx» written plainly, as a reader reads it."""
+    return PDF_HASHED.sub(lambda m: re.sub(rb"#([0-9A-Fa-f]{2})", lambda h: bytes([int(h.group(1), 16)]),
+                                           m.group()), data)
+
+
+def _pdf_object_streams(data: bytes) -> dict[int, bytes]:
+    """The objects packed in the file's object streams, by number (their names read plainly); refused when one
+    does not unpack, is packed in a way not read here, or unpacks to too much."""
+    packed: dict[int, bytes] = {}
+    unpacked = 0
+    for found in PDF_STREAM.finditer(data):
+        head = _pdf_names(data[max(data.rfind(b"obj", 0, found.start()), found.start() - 4096):found.start()])
+        if not PDF_OBJECT_STREAM.search(head):
+            continue
+        end = data.find(b"endstream", found.end())
+        body = data[found.end():end if end >= 0 else len(data)]
+        filters = PDF_FILTER.findall(head)
+        if filters:
+            if not all(PDF_FLATE.fullmatch(f) for f in filters) or b"/Predictor" in head:
+                raise BadFile(PDF_UNREAD)
+            try:
+                body = zlib.decompressobj().decompress(body, PDF_MAX_UNPACKED - unpacked + 1)
+            except zlib.error:
+                raise BadFile(PDF_UNREAD) from None
+        unpacked += len(body)
+        if unpacked > PDF_MAX_UNPACKED:
+            raise BadFile("tệp PDF bất thường (giải nén quá lớn so với kích thước tệp): không nhận")
+        first = re.search(rb"/First" + SPACE + rb"+(\d+)", head)
+        first = int(first.group(1)) if first else 0
+        numbers = [int(n) for n in re.findall(rb"\d+", body[:first])]
+        places = list(zip(numbers[::2], numbers[1::2]))
+        for i, (number, offset) in enumerate(places):
+            stop = places[i + 1][1] if i + 1 < len(places) else len(body) - first
+            packed[number] = _pdf_names(body[first + offset:first + stop])
+    return packed
+
+
+def _pdf_action(where: bytes, plain: bytes, packed: dict[int, bytes], opening: re.Match) -> bytes:
+    """The action a document's /OpenAction (found in ``where``) names: written in place, or the object it refers
+    to, packed or in the file's bytes (``plain``)."""
+    if opening.group(1) is None:
+        return where[opening.end():opening.end() + 4096].split(b"endobj", 1)[0]
+    number = int(opening.group(1))
+    if number in packed:
+        return packed[number]
+    held = re.search(rb"(?<!\d)%d" % number + SPACE + rb"+" + opening.group(2) + SPACE + rb"+obj" + NAME_END, plain)
+    return plain[held.end():held.end() + 4096].split(b"endobj", 1)[0] if held else b""
+
+
+def _pdf_inert(data: bytes) -> None:
+    """A PDF a unit sends is opened by others: no script, no program launched, no file, Flash or XFA form
+    inside — in the file's bytes or in the objects packed in its object streams, a name written with «#xx» read
+    as a reader reads it. An action on opening is named when it is a script or a launch."""
+    packed = _pdf_object_streams(data)
+    plain = _pdf_names(data)
+    texts = [plain, *packed.values()]
+    found = [name for name, pattern in PDF_ACTIVE.items() if any(pattern.search(t) for t in texts)]
+    if any(PDF_RUNS.search(_pdf_action(t, plain, packed, o)) for t in texts for o in PDF_OPEN.finditer(t)):
+        found.insert(0, "/OpenAction")
+    if found:
+        raise BadFile(PDF_ACTIVE_WORDS.format(", ".join(found)))
 
 
 def clean_name(name: str, kind: str) -> str:

@@ -442,6 +442,7 @@ class Account(Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime)  # the last wrong password: they count within a window
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     email: Mapped[str | None] = mapped_column(String(254))  # notifications by e-mail, where SMTP is configured

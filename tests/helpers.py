@@ -58,6 +58,41 @@ def office_zip(entries: dict[str, bytes], types: bytes) -> bytes:
     return buffer.getvalue()
 
 
+def pdf_file(catalog: bytes = b"", objects: dict[int, bytes] | None = None, packed: dict[int, bytes] | None = None,
+             version: bytes = b"1.7") -> bytes:
+    """A one-page PDF as an upload: the catalog (object 1) with ``catalog`` added to its dictionary, ``objects``
+    (number → body) after the page's, and ``packed`` (number → dictionary) in a compressed object stream."""
+    import zlib
+
+    content = zlib.compress(b"BT /F1 14 Tf 72 760 Td (Bao cao) Tj ET")
+    bodies = {1: b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
+              2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                 b"/Resources << /Font << /F1 5 0 R >> >> >>",
+              4: b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+              5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", **(objects or {})}
+    if packed:
+        numbers = sorted(packed)
+        offsets, text = [], b""
+        for n in numbers:
+            offsets.append(len(text))
+            text += packed[n] + b"\n"
+        header = b" ".join(b"%d %d" % (n, o) for n, o in zip(numbers, offsets)) + b"\n"
+        stream = zlib.compress(header + text)
+        bodies[max(bodies) + 1] = (b"<< /Type /ObjStm /N %d /First %d /Length %d /Filter /FlateDecode >>\nstream\n"
+                                   % (len(numbers), len(header), len(stream)) + stream + b"\nendstream")
+    out, offsets = bytearray(b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n"), {}
+    for n, body in sorted(bodies.items()):
+        offsets[n] = len(out)
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    size = max(bodies) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    out += b"".join(b"%010d 00000 n \n" % offsets.get(n, 0) for n in range(1, size))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)
+
+
 def units_file(folder: Path) -> Path:
     return write_xlsx(folder / "don_vi.xlsx", UNIT_HEADERS, UNITS)
 

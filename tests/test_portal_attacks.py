@@ -716,3 +716,22 @@ def test_a_broken_constraint_other_than_a_unique_one_is_a_server_error_not_a_dou
         assert httpx.get(f"{base}/loi/UNIQUE").status_code == 409
         r = httpx.get(f"{base}/loi/NOT NULL")
         assert r.status_code == 500 and "bấm hai lần" not in r.text
+
+
+def test_a_pdf_that_runs_a_script_when_opened_is_refused_over_http_naming_it(server):
+    """Guard: office.evidence._pdf_inert, through the evidence upload: the page names what the PDF carries, and
+    nothing is stored; an ordinary PDF is still taken."""
+    from helpers import pdf_file
+
+    base, engine, _ = server
+    rid = _round(engine)
+    a, token = signed_in(base, "donvi.sgddt")
+    before = _files_count(engine)
+    script = pdf_file(b"/OpenAction 6 0 R", packed={6: b"<< /S /JavaScript /JS (app.launchURL('http://x')) >>"})
+    r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+               files={"file": ("bao-cao.pdf", script, "application/pdf")})
+    assert r.status_code == 400 and "(/OpenAction, /JavaScript, /JS)" in r.text
+    assert _files_count(engine) == before
+    r = a.post(f"/tu-danh-gia/{rid}/tai-lieu", data={"csrf": token, "criterion": "1.7.1"},
+               files={"file": ("bao-cao.pdf", pdf_file(b"/OpenAction [3 0 R /Fit]"), "application/pdf")})
+    assert r.status_code == 303 and _files_count(engine) == before + 1

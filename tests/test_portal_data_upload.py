@@ -124,7 +124,7 @@ def test_a_send_without_a_file_gets_the_portal_s_page(site):
 
 
 def test_a_send_without_its_form_token_is_refused(site):
-    """Guard: the CSRF check of web.app's middleware, which reads the multipart form's field."""
+    """Guard: web.routes_data._Sent, which reads the form's token field before its files."""
     base, engine, _ = site
     office, _ = signed_in(base, "quantri")
     before = snapshot(engine)
@@ -241,3 +241,132 @@ def test_in_a_browser_the_office_sends_two_files_and_reads_their_fate(browser, s
     page.get_by_role("button", name="Kiểm tra và nhập").click()
     expect(page.get_by_role("region", name="Kết quả nhập")).to_contain_text("Đã nhập 1 tệp.")
     plain.close()
+
+
+def _tmp_files(folder: Path) -> list[str]:
+    """What the process holds under ``folder``: the paths in it, and the files it has open there (a spooled upload
+    is an unnamed file, seen only among the open ones)."""
+    import os
+
+    held = [str(p) for p in folder.rglob("*")]
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(str(folder)):
+            held.append(target)
+    return held
+
+
+def _multipart(parts: list[tuple[str, str | None, bytes]], boundary: str = "ranh-gioi-kiem-thu") -> list[bytes]:
+    """A multipart body in the order given, one chunk per part: (name, file name or None for a field, bytes)."""
+    chunks = []
+    for name, filename, data in parts:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename is not None else "")
+        kind = "\r\nContent-Type: text/csv" if filename is not None else ""
+        chunks.append(f"--{boundary}\r\nContent-Disposition: {disposition}{kind}\r\n\r\n".encode() + data + b"\r\n")
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return chunks
+
+
+@pytest.fixture
+def office_app(engine, tmp_path, monkeypatch):
+    """The portal as an ASGI app on a store with the office's account (the body fed a part at a time, each asked for
+    by the app once it is done with the one before), and the temporary folder it is given: (app, folder)."""
+    from portal_fixtures import _create
+    from web.app import Settings, create_app
+
+    _create(engine, "quantri", "quan_tri")
+    spool = tmp_path / "tam"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    return create_app(engine, Settings(data_dir=tmp_path / "tai-lieu", warm_public=False)), spool
+
+
+def _run(coroutine):
+    """A coroutine run to its end on a thread of its own: this module's browser leaves a loop running on this one."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _post_in_parts(app, spool: Path, chunks: list[bytes], header: str | None = None):
+    """Sign in as the office, then send ``chunks`` (with ``header`` as the token's header): the answer, how many
+    chunks the app asked for, and what was under the temporary folder before each next one was given."""
+
+    seen: list[list[str]] = []
+    asked = [0]
+
+    async def run():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://cong") as client:
+            first = csrf_of((await client.get("/dang-nhap")).text)
+            r = await client.post("/dang-nhap", data={"username": "quantri", "password": PASSWORD, "csrf": first})
+            assert r.status_code == 303
+
+            async def body():
+                for chunk in chunks:
+                    if asked[0]:
+                        seen.append(_tmp_files(spool))
+                    asked[0] += 1
+                    yield chunk
+
+            headers = {"content-type": "multipart/form-data; boundary=ranh-gioi-kiem-thu",
+                       "content-length": str(sum(map(len, chunks)))}
+            if header is not None:
+                headers["x-csrf-token"] = header
+            return await client.post(UPLOAD, content=body(), headers=headers)
+
+    answer = _run(run())
+    seen.append(_tmp_files(spool))
+    return answer, asked[0], seen
+
+
+def test_a_cross_site_upload_writes_nothing_before_it_is_refused(office_app):
+    """Guard: web.routes_data reads the office's form part by part (``_Sent``) and refuses a file part that comes
+    before a good token, and the middleware checks a header's token before the body is read. The route took its
+    files as FastAPI's arguments: a forged send was parsed whole first, its files spooled to the temporary
+    folder, and refused after."""
+    app, spool = office_app
+    big = b"x" * (DATA // 2)  # past what is kept in memory: spooled, it would be on disk
+    figures = [("files", "so_lieu.csv", csv_bytes(FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "5", ""]]) + big),
+               ("files", "ho_so.csv", big)]
+    for forged in ([("kind", None, b"")] + figures, [("csrf", None, b"sai-ma")] + figures,
+                   figures + [("csrf", None, b"sai-ma")]):
+        r, asked, seen = _post_in_parts(app, spool, _multipart(forged))
+        assert r.status_code == 403 and "CSRF" in r.text
+        assert asked <= 2 and not any(seen), seen  # refused at the first file's headers, nothing written
+    r, asked, seen = _post_in_parts(app, spool, _multipart(figures), header="sai-ma")
+    assert r.status_code == 403 and asked == 0 and not any(seen)
+
+
+def test_a_good_token_after_the_files_is_too_late_and_before_them_lands_them(office_app):
+    """Guard: ``_Sent`` writes a file only once the token is known; the page's form puts its token first."""
+    import re
+
+    app, spool = office_app
+    page = (Path(__file__).parents[1] / "web" / "templates" / "data.html").read_text(encoding="utf-8")
+    form = page[page.index('<form method="post" action="{{ base }}/quan-tri/du-lieu/nhap"'):]
+    fields = re.findall(r'<(?:input|select)[^>]*name="([a-z]+)"', form[:form.index("</form>")])
+    assert fields[0] == "csrf" and fields.index("files") > 0
+    units = csv_bytes(["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên"],
+                      [["TINH", "UBND tỉnh", "UBND tỉnh", ""]])
+
+    async def send(order):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://cong") as client:
+            first = csrf_of((await client.get("/dang-nhap")).text)
+            await client.post("/dang-nhap", data={"username": "quantri", "password": PASSWORD, "csrf": first})
+            token = csrf_of((await client.get("/quan-tri/du-lieu")).text).encode()
+            parts = [("files", "don_vi.csv", units)]
+            parts = [("csrf", None, token)] + parts if order == "first" else parts + [("csrf", None, token)]
+            chunks = _multipart(parts)
+            return await client.post(UPLOAD, content=b"".join(chunks), headers={
+                "content-type": "multipart/form-data; boundary=ranh-gioi-kiem-thu"})
+
+    late = _run(send("last"))
+    assert late.status_code == 403 and not _tmp_files(spool)
+    landed = _run(send("first"))
+    assert landed.status_code == 200 and "Đã nhập 1 tệp." in landed.text, landed.text[:2000]
+    assert not _tmp_files(spool)

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from base.vn import day, number, percent
 from office import accounts, evidence, notifications
-from office.errors import Forbidden, NotFound, Refused
+from office.errors import Conflict, Forbidden, NotFound, Refused
 from web.security import SESSION_COOKIE, VISITOR_COOKIE, Cookies, load_secret
 
 HERE = Path(__file__).parent
@@ -195,9 +195,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
             deferred = (token is None and _office_data(actor, own_path)
                         and request.headers.get("content-type", "").startswith("multipart/form-data"))
             if deferred:
-                # the office's data files, sent without a script: the route reads the form once, streaming the
-                # files to disk, and checks its token before anything else (``form_token_ok``); read here, the
-                # whole body was held in memory, then parsed twice
+                # the office's data files, sent without a script: the route reads the form part by part, streaming
+                # the files to disk, and refuses a file part that comes before a good token (``form_token_ok``);
+                # read here, the whole body was held in memory, then parsed twice
                 token = ""
             elif token is None and request.headers.get("content-type", "").startswith(
                     ("application/x-www-form-urlencoded", "multipart/form-data")):
@@ -245,6 +245,10 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     @app.exception_handler(NotFound)
     async def not_found(request: Request, err: NotFound):
         return page(request, "error.html", 404, message=err.message)
+
+    @app.exception_handler(Conflict)
+    async def changed_meanwhile(request: Request, err: Conflict):
+        return page(request, "error.html", 409, message=err.message, field=err.field)
 
     @app.exception_handler(Refused)
     async def refused(request: Request, err: Refused):

@@ -6,7 +6,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from office import appraisal, assessment, evidence
-from office.errors import Refused
+from office.errors import Conflict, Refused
 from office.rounds import rounds
 from web.app import actor_of, back, download, engine_of, render
 
@@ -47,7 +47,8 @@ async def save(request: Request, round_id: str):
             return back(request, f"/tu-danh-gia/{round_id}", "Đã nộp tự đánh giá.")
     except Refused as err:
         current = assessment.form(engine, actor, round_id)
-        return render(request, "form.html", 400, form=current, error=err.message, field=err.field, typed=figures,
+        status = 409 if isinstance(err, Conflict) else 400  # 409: the form was submitted meanwhile
+        return render(request, "form.html", status, form=current, error=err.message, field=err.field, typed=figures,
                       typed_notes=notes)
     return back(request, f"/tu-danh-gia/{round_id}", "Đã lưu nháp.")
 
