@@ -82,6 +82,9 @@ _PHRASES = (
 # Chiến sĩ thi đua cơ sở, Tập thể lao động tiên tiến and Giấy khen. A division of a department decides none.
 PROVINCE_DECIDES = frozenset({"chien_si_thi_dua_cap_tinh", "bang_khen_chu_tich_tinh", "bang_khen_tap_the",
                               "co_thi_dua_cap_tinh", "tap_the_lao_dong_xuat_sac"})
+# Forms given as often as they are earned, under decisions of their own (Luật TĐKT 2022 Đ.74, 75: for the year, for
+# a campaign, for a sudden deed); a title (danh hiệu) is held once a year.
+REPEATED_FORMS = frozenset({"bang_khen_chu_tich_tinh", "giay_khen", "bang_khen_tap_the", "giay_khen_tap_the"})
 
 
 _FOLDED = {fold(k): v for k, v in WORDS.items()}

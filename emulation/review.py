@@ -23,7 +23,7 @@ import yaml
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from base.award_forms import form_code
+from base.award_forms import REPEATED_FORMS, form_code
 from emulation.campaigns import Campaign
 from emulation.collectives import collective_record
 from emulation.eligibility import (Eligibility, decided_in, discipline_rules, eligibility, in_force,
@@ -31,6 +31,7 @@ from emulation.eligibility import (Eligibility, decided_in, discipline_rules, el
 from rules.evaluate import evaluate
 from rules.ruleset import for_use
 from store import models
+from store.ingest.people import decision_key
 
 THRESHOLDS = Path(__file__).with_name("thresholds.yaml")
 PRINCIPLES = Path(__file__).with_name("principles.yaml")
@@ -490,7 +491,7 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                                      models.Award.form, models.Award.decision_no, models.Campaign.title)
                               .join(models.Campaign, models.Campaign.id == models.Award.campaign_id)
                               .where(models.Award.campaign_id != row.id)
-                              .order_by(models.Award.decided_on, models.Award.id)).all() if once["apply"] else []
+                              .order_by(models.Award.decided_on, models.Award.id)).all()
         given: dict[tuple[str, str], str] = {}  # (kind, participant) → the form this decision gave them
         for quota in campaign.award_forms:
             for kind in ("ca_nhan", "tap_the"):
@@ -503,6 +504,8 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                     before = {n.participant: _achieved_before(once, kind, n.participant, quota.form, year, elsewhere)
                               for n in passed}
                     why = {p: w for p, w in before.items() if w} | why
+                held = {n.participant: _title_held(kind, n.participant, quota.form, year, elsewhere) for n in passed}
+                why = {p: w for p, w in held.items() if w} | why
                 if one_form["apply"]:
                     why = {n.participant: one_form["reason"].format(given=given[(kind, n.participant)])
                            for n in passed if (kind, n.participant) in given} | why
@@ -531,10 +534,31 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                         awards.append(models.Award(year=year, participant_kind=kind, participant=n.participant,
                                                    form=quota.form, decision_no=decision_no, decided_on=decided_on,
                                                    amount=amount, campaign_id=row.id,
+                                                   decision_key=_repeat_key(quota.form, kind, decision_no),
                                                    initiatives=",".join(resting)))
                     seats -= min(seats, len(backed))
         s.add_all(awards)
         return Decision(awards, undecided, held_back)
+
+
+def _repeat_key(form: str, kind: str, decision_no: str) -> str:
+    """An award's key beside its year, participant and form: a Bằng khen or Giấy khen, given as often as earned,
+    by its decision; a title, held once a year, by none."""
+    return decision_key(decision_no) if form_code(form, kind) in REPEATED_FORMS else ""
+
+
+def _title_held(kind: str, participant: str, form: str, year: int, elsewhere: list) -> str | None:
+    """Why ``participant`` is not given the title ``form`` for ``year``: another campaign's decision gave it for
+    that year already (a title is held once a year, Luật TĐKT 2022 Đ.23–28); None for a form given as often as
+    earned, or a title not yet given."""
+    code = form_code(form, kind)
+    if code is None or code in REPEATED_FORMS:
+        return None
+    for other_kind, other, earlier, given, decision_no, campaign in elsewhere:
+        if (other_kind, other, earlier) == (kind, participant, year) and form_code(given, kind) == code:
+            return (f"đã được tặng «{given}» năm {year} tại quyết định {decision_no} ({campaign}): mỗi năm một "
+                    "danh hiệu")
+    return None
 
 
 def _achieved_before(once: dict, kind: str, participant: str, form: str, year: int, elsewhere: list) -> str | None:

@@ -256,7 +256,8 @@ class Award(Base):
     """A title or award decided: the history next year's eligibility reads."""
 
     __tablename__ = "award"
-    __table_args__ = (UniqueConstraint("year", "participant", "form"),)
+    __table_args__ = (UniqueConstraint("year", "participant_kind", "participant", "form", "decision_key",
+                                       name="uq_award_decision"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
     participant_kind: Mapped[str] = mapped_column(String(10))
@@ -266,6 +267,9 @@ class Award(Base):
     decided_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[int] = mapped_column(Integer)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
+    # A title is held once a year: "". A Bằng khen or Giấy khen may be given several times a year, by several
+    # campaigns' decisions (Luật TĐKT 2022 Đ.74, 75): its decision's number as told apart.
+    decision_key: Mapped[str] = mapped_column(String(100), default="")
     # The initiatives this award rests on: one initiative backs one award only (CV 5007/BNV-TĐKT 2023).
     initiatives: Mapped[str] = mapped_column(Text, default="")
 

@@ -756,3 +756,94 @@ def test_a_year_whose_decision_gave_lao_dong_tien_tien_only_is_no_year_of_chien_
                for r in el.why_not("D", "chien_si_thi_dua_cap_tinh"))
     give(2024, "Chiến sĩ thi đua cơ sở")
     assert held(engine, 2024, "D", "chien_si_thi_dua_cap_tinh")
+
+
+def test_two_campaigns_give_one_person_the_same_award_form_but_a_title_once(engine, tmp_path):
+    """Guard: models.Award's key (a Bằng khen or Giấy khen by its decision, Luật TĐKT 2022 Đ.74, 75) and
+    review._title_held. A second campaign's decision giving B2 the same Bằng khen, where the province lets it (one
+    award per achievement set off), had ended in the store's unique key: a traceback, nothing decided. A title is
+    held once a year: a second campaign's Chiến sĩ thi đua cơ sở for the same year is held back, naming the first."""
+    from datetime import date
+
+    import yaml
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    def campaign(key: str, form: dict):
+        plan = yaml.safe_load(open("emulation/campaigns/skhcn-ninh-thuan-2024.yaml", encoding="utf-8"))
+        plan.update(id=key, title=f"Phong trào thi đua {key}")
+        plan["award_forms"] = [form]
+        path = tmp_path / f"{key}.yaml"
+        path.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+        return load_campaign(str(path))
+
+    bang_khen = {"form": "Bằng khen của Ủy ban nhân dân tỉnh", "individuals": 1, "collectives": 0,
+                 "individual_title": "bang_khen_chu_tich_tinh", "collective_title": "tap_the_lao_dong_xuat_sac"}
+    title = {"form": "Chiến sĩ thi đua cơ sở", "individuals": 1, "collectives": 0,
+             "individual_title": "chien_si_thi_dua_co_so", "collective_title": "tap_the_lao_dong_tien_tien"}
+    staff(engine, tmp_path, {"B2": ("TXX", "SKHCN-VP")})
+    decisions = []
+    principles = rv.principles()
+    principles["one_award_per_achievement"]["apply"] = False
+    try:
+        for key, form, number in (("bk-a", bang_khen, "7/QĐ-UBND"), ("bk-b", bang_khen, "9/QĐ-UBND"),
+                                  ("cs-a", title, "11/QĐ-SKHCN"), ("cs-b", title, "12/QĐ-SKHCN")):
+            c = campaign(key, form)
+            rv.launch(engine, c)
+            nominated = rv.nominate(engine, c, 2024, 4.0).individuals
+            assert list(nominated.index) == ["B2"], key
+            rv.record_votes(engine, c, {("B2", nominated["form"].iloc[0]): 9}, 9, 9, 0, date(2024, 12, 10))
+            decisions.append(rv.decide(engine, c, 2024, number, date(2024, 12, 20)))
+    finally:
+        principles["one_award_per_achievement"]["apply"] = True
+    given = [[(a.participant, a.decision_no) for a in d] for d in decisions]
+    assert given == [[("B2", "7/QĐ-UBND")], [("B2", "9/QĐ-UBND")], [("B2", "11/QĐ-SKHCN")], []]
+    [said] = decisions[3].held_back
+    assert said.startswith("Chiến sĩ thi đua cơ sở (cá nhân): B2") and \
+        "đã được tặng «Chiến sĩ thi đua cơ sở» năm 2024 tại quyết định 11/QĐ-SKHCN (Phong trào thi đua cs-a): mỗi " \
+        "năm một danh hiệu" in said, said
+
+
+def test_campaign_awards_keep_their_decisions_through_the_migration_and_back(tmp_path):
+    """0021: a store of campaign awards is migrated with a Bằng khen's decision told apart and a title's key
+    blank, and back while no one holds two of one form in a year."""
+    from datetime import date
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from store import models
+    from store.db import MIGRATIONS, make_engine, migrating, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'cchc.db'}")
+    upgrade(engine)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with migrating(engine) as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0020")
+    with engine.begin() as conn:
+        for form, number in (("Bằng khen của Ủy ban nhân dân tỉnh", "7/QĐ-UBND"), ("Chiến sĩ thi đua cơ sở", "11/QĐ-SKHCN")):
+            conn.execute(text("INSERT INTO award (year, participant_kind, participant, form, decision_no, decided_on, "
+                              "amount, initiatives) VALUES (2024, 'ca_nhan', 'B2', :f, :n, '2024-12-20', 0, '')"),
+                         {"f": form, "n": number})
+    upgrade(engine)
+    with engine.connect() as conn:
+        keys = dict(conn.execute(text("SELECT form, decision_key FROM award")).all())
+    assert keys == {"Bằng khen của Ủy ban nhân dân tỉnh": "7/qd-ubnd", "Chiến sĩ thi đua cơ sở": ""}
+    with Session(engine) as s, s.begin():  # a second Bằng khen of another decision lands beside it
+        s.add(models.Award(year=2024, participant_kind="ca_nhan", participant="B2", decided_on=date(2024, 12, 27),
+                           form="Bằng khen của Ủy ban nhân dân tỉnh", decision_no="9/QĐ-UBND", decision_key="9/qd-ubnd",
+                           amount=0))
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM award WHERE decision_no = '9/QĐ-UBND'"))
+    with migrating(engine) as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0020")
+    with engine.connect() as conn:
+        assert "decision_key" not in {c[1] for c in conn.execute(text("PRAGMA table_info(award)"))}
+        assert conn.execute(text("SELECT count(*) FROM award")).scalar() == 2
+    engine.dispose()

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from base.award_forms import FORMS, PROVINCE_DECIDES, form_code
+from base.award_forms import FORMS, PROVINCE_DECIDES, REPEATED_FORMS, form_code
 from base.award_forms import WORDS as FORM_WORDS
 from base.unit_kinds import UNIT_KINDS
 from store import models
@@ -22,9 +22,6 @@ from store.ingest.people import DISCIPLINE_FORMS, PERSON_TITLE_NEEDS, RATING_WOR
 from store.ingest.problems import Collector
 
 PARTICIPANT_KINDS = {"ca_nhan": "Cá nhân", "tap_the": "Tập thể"}
-# Forms given as often as they are earned, under decisions of their own (Luật TĐKT 2022 Đ.74, 75: for the year, for
-# a campaign, for a sudden deed); a title (danh hiệu) is held once a year.
-REPEATED_FORMS = frozenset({"bang_khen_chu_tich_tinh", "giay_khen", "bang_khen_tap_the", "giay_khen_tap_the"})
 COLLECTIVE_TITLES = {"tap_the_lao_dong_xuat_sac": "Tập thể lao động xuất sắc",
                      "tap_the_lao_dong_tien_tien": "Tập thể lao động tiên tiến"}
 # The lowest rating a collective title needs (Luật TĐKT 2022 Đ.27 a: xuất sắc; Đ.28: tốt).
