@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -117,13 +117,33 @@ def rewards() -> dict[str, float]:
     return yaml.safe_load(REWARDS.read_text(encoding="utf-8"))
 
 
+class CampaignFileError(ValueError):
+    """A campaign file whose keys are not a campaign's: which are missing or unknown, and where."""
+
+
+def _keys_of(kind: type, raw, where: str) -> None:
+    """``raw`` has every key ``kind`` needs and none it does not know (a province's own file, edited by hand)."""
+    if not isinstance(raw, dict):
+        raise CampaignFileError(f"{where} phải là một bảng «khóa: giá trị»")
+    known = {f.name for f in fields(kind)}
+    needed = [f.name for f in fields(kind) if f.default is MISSING and f.default_factory is MISSING]
+    said = [f"thiếu «{k}»" for k in needed if k not in raw] + [f"không có khóa «{k}»" for k in raw if k not in known]
+    if said:
+        raise CampaignFileError(f"{where}: {'; '.join(said)}")
+
+
 def load_campaign(name: str) -> Campaign:
     path = Path(name) if Path(name).exists() else CAMPAIGNS / f"{name}.yaml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    _keys_of(Campaign, raw, "tệp phong trào")
+    if not isinstance(raw["award_forms"], list):
+        raise CampaignFileError("«award_forms» phải là một danh sách hình thức khen thưởng")
+    for i, a in enumerate(raw["award_forms"], start=1):
+        _keys_of(AwardQuota, a, f"hình thức khen thưởng thứ {i} («award_forms»)")
     tuples = ("basis", "purposes", "requirements", "contents", "measures", "recipients")
-    fields = {k: tuple(v) if k in tuples else v for k, v in raw.items()}
-    fields["award_forms"] = _coded(tuple(AwardQuota(**a) for a in raw["award_forms"]))
-    return Campaign(**fields)
+    values = {k: tuple(v) if k in tuples else v for k, v in raw.items()}
+    values["award_forms"] = _coded(tuple(AwardQuota(**a) for a in raw["award_forms"]))
+    return Campaign(**values)
 
 
 def _coded(forms: tuple[AwardQuota, ...]) -> tuple[AwardQuota, ...]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from base.award_forms import decided_by, decided_name
 from cycle.scoring import NoFigures, NoScores, rescore, stored
 from emulation import review as rv
-from emulation.campaigns import Campaign, load_campaign, shipped_campaigns
+from emulation.campaigns import Campaign, CampaignFileError, load_campaign, shipped_campaigns
 from emulation.eligibility import Eligibility, eligibility
 from office.errors import NotFound, Refused
 from office.frames import PROVINCE_OFFICE, bases, dated, frame_for, in_own_name, issuer, office_of
@@ -50,6 +50,8 @@ def campaign(name: str) -> Campaign:
         return load_campaign(name)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise missing from None
+    except CampaignFileError as e:
+        raise Refused(f"«{str(name)[:80]}» không phải tệp phong trào thi đua đọc được: {e}", "CAMPAIGN") from None
     except (OSError, ValueError, TypeError, KeyError, AttributeError, yaml.YAMLError):
         raise Refused(f"«{str(name)[:80]}» không phải tệp phong trào thi đua đọc được", "CAMPAIGN") from None
 

@@ -65,3 +65,27 @@ def test_a_campaign_reviewed_end_to_end(province, tmp_path):
     with Session(engine) as s:
         assert len(s.scalars(select(models.Award)).all()) == len(awards)  # re-running adds nothing
     assert len(again) == 4
+
+
+@pytest.mark.parametrize("change, said", [
+    (lambda p: p["award_forms"][0].pop("collective_title"),
+     "hình thức khen thưởng thứ 1 («award_forms»): thiếu «collective_title»"),
+    (lambda p: p.pop("end"), "tệp phong trào: thiếu «end»"),
+    (lambda p: p.update(han_nop="2024-12-01"), "tệp phong trào: không có khóa «han_nop»"),
+    (lambda p: p.update(award_forms="Bằng khen"), "«award_forms» phải là một danh sách hình thức khen thưởng"),
+])
+def test_a_campaign_file_edited_wrong_is_refused_naming_the_key(tmp_path, change, said):
+    """A province's own campaign file with a key missing or unknown had been refused only as «not readable»
+    (a missing key of a form: a TypeError within)."""
+    import yaml
+
+    from office.emulation import campaign
+    from office.errors import Refused
+
+    plan = yaml.safe_load(open("emulation/campaigns/skhcn-ninh-thuan-2024.yaml", encoding="utf-8"))
+    change(plan)
+    path = tmp_path / "phong-trao.yaml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(Refused) as e:
+        campaign(str(path))
+    assert e.value.message.endswith(said), e.value.message
