@@ -504,8 +504,9 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                     before = {n.participant: _achieved_before(once, kind, n.participant, quota.form, year, elsewhere)
                               for n in passed}
                     why = {p: w for p, w in before.items() if w} | why
-                held = {n.participant: _title_held(kind, n.participant, quota.form, year, elsewhere) for n in passed}
-                why = {p: w for p, w in held.items() if w} | why
+                given_this_year = {n.participant: _title_held(kind, n.participant, quota.form, year, elsewhere)
+                                   for n in passed}
+                why = {p: w for p, w in given_this_year.items() if w} | why
                 if one_form["apply"]:
                     why = {n.participant: one_form["reason"].format(given=given[(kind, n.participant)])
                            for n in passed if (kind, n.participant) in given} | why
