@@ -131,6 +131,7 @@ def test_a_unit_self_assesses_is_appraised_answers_and_is_published(browser, sit
     page.locator("input[name='so_lieu__tthc_cong_khai']").fill("53")
     page.locator("input[name='so_lieu__td_ke_hoach_cchc']").fill("3")
     expect(page.locator("[data-diem='1.3.1']")).to_have_text("3")  # live points, before anything is saved
+    expect(page.locator("[data-diem-muc='1.3.1']")).to_have_text("3")  # and the list of criteria above
     page.locator("textarea[name='giai_trinh__1.3.1']").fill("Đã công khai đủ 53 thủ tục trên Cổng dịch vụ công.")
     page.get_by_role("button", name="Lưu nháp (và tính điểm)").click()
     assert "Đã lưu nháp." in page.locator(".notice").inner_text()

@@ -52,6 +52,29 @@ def test_each_page_says_its_name_and_the_menu_marks_where_one_is(server):
     assert marked(httpx.get(base + "/huong-dan").text) == ("Hướng dẫn sử dụng — Cổng CCHC", ["Hướng dẫn"])
 
 
+def test_the_form_opens_on_every_criterion_with_its_points_and_evidence(server):
+    """A form of some twenty criteria ran to six screens with nothing to find one by: it opens on a list of them,
+    each leading to its place, with its points and whether evidence is attached."""
+    import re
+
+    base, engine, _ = server
+    unit, token = signed_in(base, "donvi.skhcn")
+    round_id = _round(engine)
+    page = unit.get(f"/tu-danh-gia/{round_id}").text
+    listed = re.findall(r'<a href="#tc-([^"]+)">', page)
+    sections = re.findall(r'<section class="leaf" id="tc-([^"]+)">', page)
+    assert listed == sections and len(listed) > 10
+    assert f"(0/{len(listed)} tiêu chí đã có tài liệu)" in page
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    sent = unit.post(f"/tu-danh-gia/{round_id}/tai-lieu", data={"csrf": token, "criterion": listed[0]},
+                     files={"file": ("kiem-chung.pdf", pdf, "application/pdf")})
+    assert sent.status_code in (200, 303), sent.text[:300]
+    page = unit.get(f"/tu-danh-gia/{round_id}").text
+    assert f"(1/{len(listed)} tiêu chí đã có tài liệu)" in page
+    assert re.search(rf'<a href="#tc-{re.escape(listed[0])}">.*?</td>\s*<td data-diem-muc="{re.escape(listed[0])}">'
+                     r'[^<]*</td><td>[^<]*</td><td>1 tệp</td>', page, re.S)
+
+
 def test_unit_cannot_reach_another_units_form_figures_or_files(server):
     """Guards, each shown by removing it (the test then fails):
     - office/assessment.py ``evidence_file``: ``actor.sees_unit(code)`` (another unit's file by id → 403);

@@ -16,6 +16,8 @@
           document.getElementById("tong").textContent = fmt(j.tong);
           Object.keys(j.tieu_chi).forEach(function (id) {
             var p = document.querySelector('[data-diem="' + id + '"]');
+            var m = document.querySelector('[data-diem-muc="' + id + '"]');  // the summary's line of it
+            if (m) m.textContent = fmt(j.tieu_chi[id].diem);
             var s = document.querySelector('[data-giai-thich="' + id + '"]');
             if (p) p.textContent = fmt(j.tieu_chi[id].diem);
             if (s) s.textContent = j.tieu_chi[id].giai_thich;
