@@ -90,6 +90,11 @@ def test_every_column_sorts_both_ways(site):
     groups = rows(get(site, f"/cong-khai/{run}", sap_xep="-cs_3").text)
     assert [summary.loc[c, "chi_so_3"] for c in groups] == sorted(summary["chi_so_3"], reverse=True)
     assert get(site, f"/cong-khai/{run}", sap_xep="khong-co").status_code == 400
+    # the list of orders says the one shown, whichever way a heading sorted it (a rank reversed had shown none,
+    # and «Lọc» then put the ranking back the other way)
+    for key in ("-hang", "-ten", "-ty_le", "ten"):
+        page = get(site, f"/cong-khai/{run}", sap_xep=key).text
+        assert re.findall(r'<option value="([^"]*)" selected>', page) == [key], key
 
 
 def test_filter_by_unit_type_and_search_together(site):
