@@ -22,7 +22,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from base.vn import day, number
@@ -31,7 +31,7 @@ from office import audit, notifications
 from office.accounts import Actor, clean_text, require
 from office.assessment import SOURCE_WORDS, check_figure, check_parts, target_unit
 from office.dashboard import KIND_NAMES
-from office.errors import NotFound, Refused
+from office.errors import Conflict, NotFound, Refused
 from office.periodic import EXCLUDED, REPORT_COUNTS, REPORT_RATES
 from office.rounds import now
 from office.year import BY_NAME
@@ -105,9 +105,21 @@ def _unit(s: Session, actor: Actor, unit: str | None) -> models.Unit:
     return row
 
 
-def _report(s: Session, unit: models.Unit, period: calendar.Period) -> models.PeriodicReport | None:
+def _report(s: Session, unit: models.Unit, period: calendar.Period,
+            lock: bool = False) -> models.PeriodicReport | None:
+    """The unit's report of the period. ``lock``: its row taken for this transaction before it is read (an UPDATE
+    that changes nothing: PostgreSQL's row lock, SQLite's write lock), so that a draft saved while the report is
+    being submitted waits for the submission and then finds it submitted."""
     R = models.PeriodicReport
+    if lock:
+        s.execute(update(R).where(R.unit_id == unit.id, R.period_code == period.code).values(state=R.state))
     return s.scalar(select(R).where(R.unit_id == unit.id, R.period_code == period.code))
+
+
+def _draft_values(s: Session, report: models.PeriodicReport | None) -> tuple[dict, dict]:
+    """The draft as values (figures, texts), to tell whether it was saved again."""
+    figures, texts = _drafts(s, report)
+    return {c: f.value for c, f in figures.items()}, {c: t.text for c, t in texts.items()}
 
 
 def _sendings(s: Session, report: models.PeriodicReport | None) -> list[models.PeriodicReportSending]:
@@ -301,9 +313,9 @@ def save_draft(engine: Engine, actor: Actor, period, figures: dict[str, str] | N
     with Session(engine) as s, s.begin():
         p = get_period(engine, period, when.date())
         row_unit = _unit(s, actor, unit)
-        rep = _report(s, row_unit, p)
+        rep = _report(s, row_unit, p, lock=True)
         if rep is not None and rep.state == "da_nop":
-            raise Refused(f"báo cáo đã nộp lúc {rep.submitted_at:%H:%M %d/%m/%Y}: rút báo cáo trước khi sửa", "state")
+            raise Conflict(f"báo cáo đã nộp lúc {rep.submitted_at:%H:%M %d/%m/%Y}: rút báo cáo trước khi sửa", "state")
         stored = _stored(s, row_unit, p, {w.batch_id for w in _sendings(s, rep)})
         have_figures, have_texts = _drafts(s, rep)
         parsed: dict[str, float | None] = {}
@@ -362,7 +374,8 @@ def submit(engine: Engine, actor: Actor, period, unit: str | None = None, when: 
         texts = {c: t.text for c, t in have_texts.items() if t.text}
         if rep is None or not (figures or texts):
             raise Refused("báo cáo chưa có số liệu hay nội dung nào: hãy nhập rồi lưu trước khi nộp", "state")
-        report_id, count, state_before = rep.id, rep.submissions + 1, rep.state
+        count, state_before = rep.submissions + 1, rep.state
+        read = _draft_values(s, rep)
         document_no = rep.document_no or f"{p.code}/BC-CCHC-{row_unit.code}" + (f"/{count}" if count > 1 else "")
     tables = {
         "so_lieu": pd.DataFrame(
@@ -379,9 +392,11 @@ def submit(engine: Engine, actor: Actor, period, unit: str | None = None, when: 
 
     def landed(s: Session, batch_id: int) -> None:
         """Inside the batch's transaction: the report is submitted with it, or neither is written."""
-        rep = s.get(models.PeriodicReport, report_id)
+        rep = _report(s, row_unit, p, lock=True)
         if rep.state == "da_nop" or rep.submissions != count - 1:
             raise Refused("báo cáo vừa được nộp từ nơi khác: hãy tải lại trang", "state")
+        if _draft_values(s, rep) != read:  # saved again after its figures were read: they are not the report's
+            raise Conflict("bản nháp vừa được lưu lại trong lúc nộp: hãy tải lại trang, xem lại rồi nộp lại", "state")
         rep.state, rep.submitted_at, rep.submissions, rep.batch_id = "da_nop", when, count, batch_id
         rep.document_no = document_no
         s.add(models.PeriodicReportSending(report_id=rep.id, batch_id=batch_id, submitted_at=when,

@@ -316,3 +316,70 @@ def test_the_units_periods_list_its_reports_and_the_register(office):
     # the spreadsheet register of 2024 (the demo's) is shown as received, not through the portal
     q1 = by_code["2024-Q1"].received
     assert q1["submitted_on"] is not None and q1["via"] == po.VIA_REGISTER
+
+
+def test_a_draft_saved_after_the_submission_read_it_stops_the_submission(office, monkeypatch):
+    """Guard: periodic_online.submit compares, with the report taken, the draft with the one its figures were read
+    from. A draft saved between the two stayed the report's draft while the submission landed the figures read
+    before it: a report submitted with figures other than the ones it shows."""
+    from office.errors import Conflict
+
+    unit = who(office, "donvi.skhcn")
+    po.save_draft(office, unit, PERIOD, {"van_ban_di": "1.234"}, when=ON_THE_DAY)
+    land = po.ingest_tables
+
+    def saved_meanwhile(*args, **kwargs):
+        po.save_draft(office, unit, PERIOD, {"van_ban_di": "1.300"}, when=ON_THE_DAY)
+        return land(*args, **kwargs)
+
+    monkeypatch.setattr(po, "ingest_tables", saved_meanwhile)
+    with pytest.raises(Conflict) as err:
+        po.submit(office, unit, PERIOD, when=ON_THE_DAY)
+    assert "vừa được lưu lại" in err.value.message and err.value.field == "state"
+    now = po.report(office, unit, PERIOD, when=ON_THE_DAY)
+    assert now.state == "nhap" and {f.code: f.value for f in now.figures if f.editable}["van_ban_di"] == 1300
+    monkeypatch.setattr(po, "ingest_tables", land)
+    batch = po.submit(office, unit, PERIOD, when=ON_THE_DAY)
+    with Session(office) as s:
+        assert s.scalar(select(models.Fact.value).where(models.Fact.batch_id == batch,
+                                                         models.Fact.indicator_code == "van_ban_di")) == 1300
+
+
+def test_a_draft_saved_while_the_report_is_being_submitted_waits_and_is_refused(office, monkeypatch):
+    """Guard: periodic_online.save_draft takes the report's row as the submission does (_report(lock=True)). It
+    read the state without it: a draft saved while the submission was being written passed its look at the state
+    and changed the figures of a report already submitted."""
+    import threading
+
+    from office import notifications
+    from office.errors import Conflict
+
+    unit = who(office, "donvi.skhcn")
+    po.save_draft(office, unit, PERIOD, {"van_ban_di": "1.234"}, when=ON_THE_DAY)
+    saved, savers = [], []
+
+    def save():
+        try:
+            po.save_draft(office, unit, PERIOD, {"van_ban_di": "7"}, when=ON_THE_DAY)
+            saved.append("saved")
+        except Conflict as err:
+            saved.append(err)
+
+    told = notifications.notify_role
+
+    def telling(*args, **kwargs):  # inside the submission's transaction, the report taken: a save arrives
+        saver = threading.Thread(target=save)
+        saver.start()
+        saver.join(1.5)
+        savers.append(saver)
+        return told(*args, **kwargs)
+
+    monkeypatch.setattr(notifications, "notify_role", telling)
+    batch = po.submit(office, unit, PERIOD, when=ON_THE_DAY)
+    savers[0].join(30)
+    assert len(saved) == 1 and isinstance(saved[0], Conflict), saved
+    done = po.report(office, unit, PERIOD, when=ON_THE_DAY)
+    assert done.state == "da_nop" and {f.code: f.value for f in done.figures}["van_ban_di"] == 1234
+    with Session(office) as s:
+        assert s.scalar(select(models.Fact.value).where(models.Fact.batch_id == batch,
+                                                         models.Fact.indicator_code == "van_ban_di")) == 1234

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from office import periodic_online
-from office.errors import Refused
+from office.errors import Conflict, Refused
 from store.ingest.narratives import SECTIONS
 from web.app import actor_of, back, engine_of, render
 
@@ -55,7 +55,8 @@ async def save(request: Request, period: str):
             return back(request, f"/bao-cao-dinh-ky/{current.period.code}", f"Đã nộp báo cáo {current.period.in_sentence}.{late}")
     except Refused as err:
         current = periodic_online.report(engine, actor, period)
-        return render(request, "periodic_report.html", 400, report=current, sections=SECTIONS, error=err.message,
+        status = 409 if isinstance(err, Conflict) else 400  # 409: the report was submitted meanwhile
+        return render(request, "periodic_report.html", status, report=current, sections=SECTIONS, error=err.message,
                       field=err.field, typed=figures, typed_texts=texts,
                       typed_number=number if isinstance(number, str) else None)
     current = periodic_online.get_period(engine, period)
