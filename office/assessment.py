@@ -514,8 +514,17 @@ def upload(engine: Engine, actor: Actor, round_id, criterion: str, name: str, da
         stored = files.check(name, data, limit)
     except files.BadFile as err:
         raise Refused(str(err), "file") from None
-    files.put(data, stored, root)
     with Session(engine) as s, s.begin():
+        # looked at again with the form taken, as a submission takes it: a file checked while the form was being
+        # submitted had been added to the submitted form
+        rnd, unit = get_round(s, round_id), target_unit(s, actor, None)
+        sa = _assessment(s, rnd, unit, lock=True)
+        if not _feedback_open(s, rnd, unit, criterion, when):
+            try:
+                _open_for_unit(s, rnd, unit, sa.state if sa else None, when)
+            except Refused as err:
+                raise Conflict(err.message, err.field) from None
+        files.put(data, stored, root)
         row = models.EvidenceFile(sha256=stored.sha256, original_name=stored.name, content_type=stored.kind,
                                   size=stored.size, round_id=rnd.id, unit_id=unit.id, criterion=criterion,
                                   uploaded_by=actor.username, uploaded_at=when, removed=False)

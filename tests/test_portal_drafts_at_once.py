@@ -110,3 +110,28 @@ def test_the_portal_answers_a_draft_of_a_submitted_form_with_a_conflict(engine, 
         late = unit.post(f"/tu-danh-gia/{rid}/luu", data={"csrf": token, f"so_lieu__{FIGURE}": "7"})
         assert late.status_code == 409 and "bản nháp không được lưu" in late.text
     assert _outcome(engine, rid) == ("da_nop", 0, 0)
+
+
+def test_evidence_checked_while_the_form_was_submitted_is_not_added_to_it(drafted, monkeypatch, tmp_path):
+    """Guard: office.assessment.upload looks at the form again with it taken, before the file is stored. It looked
+    only before checking the file: a file checked while the form was being submitted was added to the submitted
+    form, and its bytes kept."""
+    from office import evidence
+    from helpers import pdf_file
+
+    engine, rid, officer = drafted
+    check = evidence.check
+
+    def checked_then_submitted(*args, **kwargs):
+        found = check(*args, **kwargs)
+        assessment.submit(engine, officer, rid)
+        return found
+
+    monkeypatch.setattr(assessment.files, "check", checked_then_submitted)
+    root = tmp_path / "tai-lieu"
+    with pytest.raises(Conflict) as err:
+        assessment.upload(engine, officer, rid, "1.1.1", "kiem-chung.pdf", pdf_file(), root=root)
+    assert err.value.field == "state"
+    with Session(engine) as s:
+        assert s.scalar(select(models.EvidenceFile.id)) is None
+    assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))
