@@ -204,3 +204,14 @@ def test_the_rule_set_scores_what_the_hand_does(stored, period):
         expected = points_by_hand(want[(unit, period)])
         got = {leaf: float(result.points[leaf][i]) for leaf in ("2.1", "3.3", "3.6", "4.1", "4.2", "5.4")}
         assert {k: v for k, v in got.items() if v == v} == pytest.approx(expected), (unit, period)
+
+
+def test_a_quarter_counts_only_its_own_dossiers_and_the_rule_set_says_so(stored):
+    """S3 (received in Q1, finished late in Q2) and S4 (received in Q1, finished in Q2) are processed in Q2, which
+    2.1 of the Decision counts; the store counts a period's receipts only, so the rule set lists it as a deviation."""
+    q2 = _facts(stored)[("STP", "2024-Q2")]
+    assert (q2["hs_tiep_nhan"], q2["hs_dung_han"], q2["hs_qua_han"]) == (3, 1, 2)  # S5 X (supplements), S6 L, S7 O
+    with Session(stored) as s:
+        _, _, _, result = evaluate_units(stored, s, find("qd766-2022"), "2024-Q2")
+    said = [n.text for n in result.notes("STP") if n.criterion == "2.1"]
+    assert len(said) == 1 and "hồ sơ tiếp nhận trong kỳ" in said[0] and "kỳ trước" in said[0]
