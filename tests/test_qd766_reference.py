@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from cycle.scoring import evaluate_units
+from cycle.scoring import evaluate_units, rescore
+from cycle.scoring import stored as kept_run
 from helpers import DOSSIER_HEADERS, units_file, write_csv
 from rules.ruleset import find
 from store.ingest import ingest_file
@@ -86,11 +87,19 @@ SECOND = [
       "Không"], "Q4", "...D"),
 ]
 
+# A third file sends S8 again: a second request for supplements had not been recorded (late from now on).
+THIRD = [
+    (["STP", "S8", "T2", "01/08/2024", "15/08/2024", "15/08/2024", "Trực tiếp", "Không", "Không", "Có", "Có", 2,
+      "Không"], "Q3", "..DD"),
+]
+FILES = (FIRST, SECOND, THIRD)
+
 
 def _as_they_stand() -> list[tuple[list, str, str]]:
-    """The dossiers after both files: a dossier sent again is its later version."""
-    kept = {(row[0], row[1]): (row, quarter, states) for row, quarter, states in FIRST}
-    kept.update({(row[0], row[1]): (row, quarter, states) for row, quarter, states in SECOND})
+    """The dossiers after the three files: a dossier sent again is its latest version."""
+    kept = {}
+    for sent in FILES:
+        kept.update({(row[0], row[1]): (row, quarter, states) for row, quarter, states in sent})
     return list(kept.values())
 
 
@@ -156,8 +165,8 @@ def points_by_hand(c: dict[str, float]) -> dict[str, float]:
 def stored(engine, tmp_path):
     ingest_file(engine, units_file(tmp_path))
     headers = DOSSIER_HEADERS + [PAPER]
-    ingest_file(engine, write_csv(tmp_path / "ho_so_1.csv", headers, [r for r, _, _ in FIRST]), year=YEAR)
-    ingest_file(engine, write_csv(tmp_path / "ho_so_2.csv", headers, [r for r, _, _ in SECOND]), year=YEAR)
+    for i, sent in enumerate(FILES, 1):
+        ingest_file(engine, write_csv(tmp_path / f"ho_so_{i}.csv", headers, [r for r, _, _ in sent]), year=YEAR)
     return engine
 
 
@@ -178,12 +187,12 @@ def test_the_hand_states_are_the_year_s_worked_example():
     stp_q1, stp_year = want[("STP", "2024-Q1")], want[("STP", "2024-NAM")]
     # Q1: S1 D, S2 D (corrected), S3 L, S4 O → 3 on time of 4
     assert (stp_q1["hs_tiep_nhan"], stp_q1["hs_dung_han"], stp_q1["hs_da_giai_quyet"]) == (4, 3, 2)
-    # the year: S3 X, S5 two supplements, S6 L, S7 L → 6 on time of 10
-    assert (stp_year["hs_tiep_nhan"], stp_year["hs_dung_han"], stp_year["hs_qua_han"]) == (10, 6, 4)
+    # the year: S3 X, S5 and S8 two supplements, S6 L, S7 L → 5 on time of 10
+    assert (stp_year["hs_tiep_nhan"], stp_year["hs_dung_han"], stp_year["hs_qua_han"]) == (10, 5, 5)
     assert (stp_year["hs_giay_da_giai_quyet"], stp_year["hs_giay_ket_qua_dien_tu"]) == (4, 3)  # S1 S3 S5 S9
     assert stp_year["hs_truc_tuyen_dat"] == 4  # online S1 S3 S4 S9; not S6 S7 S10 (paper, no e-result yet)
-    assert points_by_hand(stp_year) == pytest.approx({"2.1": 12, "3.3": 8 * 40 / 50, "3.6": 6 * 50 / 80, "4.1": 8 * 75 / 80,
-                                                      "4.2": 8 * 50 / 80, "5.4": 6 * 60 / 90})
+    assert points_by_hand(stp_year) == pytest.approx({"2.1": 10, "3.3": 8 * 40 / 50, "3.6": 6 * 50 / 80, "4.1": 8 * 75 / 80,
+                                                      "4.2": 8 * 50 / 80, "5.4": 6 * 50 / 90})
     assert ("XA0001", "2024-Q3") in want and want[("XA0001", "2024-Q3")]["hs_qua_han"] == 1  # X4 at 14/9
 
 
@@ -194,16 +203,19 @@ def test_the_store_counts_what_the_hand_does(stored):
         assert {n: got[key].get(n) for n in want[key]} == want[key], key
 
 
-@pytest.mark.parametrize("period", ["2024-Q1", "2024-6T", "2024-9T", "2024-NAM"])
+@pytest.mark.parametrize("period", [f"{YEAR}-{p}" for p in PERIODS])
 def test_the_rule_set_scores_what_the_hand_does(stored, period):
+    """Evaluated now, and as a score run stores it (what «cchc score» writes and «cchc rules explain» reads)."""
     rules, want = find("qd766-2022"), by_hand()
     with Session(stored) as s:
-        _, _, _, result = evaluate_units(stored, s, rules, period)
-    for unit in ("STP", "XA0001"):
-        i = result.position(unit)
-        expected = points_by_hand(want[(unit, period)])
-        got = {leaf: float(result.points[leaf][i]) for leaf in ("2.1", "3.3", "3.6", "4.1", "4.2", "5.4")}
-        assert {k: v for k, v in got.items() if v == v} == pytest.approx(expected), (unit, period)
+        _, _, _, now = evaluate_units(stored, s, rules, period)
+    rescore(stored, rules, period)
+    for result in (now, kept_run(stored, rules, period).result):
+        for unit in ("STP", "XA0001"):
+            i = result.position(unit)
+            expected = points_by_hand(want[(unit, period)])
+            got = {leaf: float(result.points[leaf][i]) for leaf in ("2.1", "3.3", "3.6", "4.1", "4.2", "5.4")}
+            assert {k: v for k, v in got.items() if v == v} == pytest.approx(expected), (unit, period)
 
 
 def test_a_quarter_counts_only_its_own_dossiers_and_the_rule_set_says_so(stored):
