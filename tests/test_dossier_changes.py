@@ -316,3 +316,23 @@ def test_a_dossier_re_sent_in_other_letters_case_replaces_the_one_stored(any_eng
         path = s.scalar(select(models.DossierDataset.path).where(models.DossierDataset.batch_id == again.batch_id))
     pd.testing.assert_frame_equal(_written(any_engine, again.batch_id), _from_scratch(any_engine, path),
                                   check_dtype=False)
+
+
+def test_a_dossier_moved_across_the_years_boundary_is_said_to_count_in_both(any_engine, tmp_path):
+    """Guard: streamed._in_other_years. «HS1» stored in 2024 (received 10/12/2024) and sent again in a 2025 file
+    received 16/12/2024 (the 2025 data year starts on 15/12) was counted in both years without a word. It still is
+    (the later version replaces the earlier within its year only), and the file says so, naming the rows and the
+    batch; a dossier of its own is no question."""
+    from store.ingest.files import ingest_files
+
+    ingest_file(any_engine, units_file(tmp_path))
+    first = ingest_file(any_engine, write_csv(tmp_path / "ho_so_2024.csv", DOSSIER_HEADERS, [
+        dossier(code="HS1", received="10/12/2024", due="12/12/2024", finished="11/12/2024"),
+        dossier(code="HS2", received="11/12/2024", due="13/12/2024", finished="12/12/2024")]))
+    [status] = ingest_files(any_engine, [write_csv(tmp_path / "ho_so_2025.csv", DOSSIER_HEADERS, [
+        dossier(code="HS3", received="16/12/2024", due="20/12/2024", finished="18/12/2024"),
+        dossier(code="hs1", received="16/12/2024", due="20/12/2024", finished="18/12/2024")])])
+    assert [w.message for w in status.warnings] == [
+        f"dòng 3: 1 hồ sơ đã có trong dữ liệu năm 2024 (lô #{first.batch_id}) với ngày tiếp nhận khác (như «hs1», đã "
+        "ghi ngày 10/12/2024): mỗi năm tính hồ sơ của mình nên hồ sơ này được tính ở cả hai năm; xem lại ngày tiếp "
+        "nhận"]

@@ -633,6 +633,37 @@ def _window(year: int) -> str:
 FARTHEST_DUE = 366  # days from receipt: a bound of this system on a slip, far above any procedure's time
 
 
+def _in_other_years(ctx: Context, con, staged: Staged, out: Collector, year: int) -> None:
+    """Dossiers the years before and after already hold (a unit's code, in any letters' case), received on another
+    day that moved them across the years' boundary (14/12): each year counts its own, so such a dossier is counted
+    in both. Said, naming the rows and the batch holding the other: the later version does not replace the earlier
+    across years."""
+    with ctx.reading() as s:
+        others = [(y, b, p) for y in (year - 1, year + 1) for b, p in dossier_data.datasets_of(s, y)]
+    if not others:
+        return
+    parts = []
+    for y, b, p in others:
+        try:
+            parts.append(f"SELECT unit, lower(code) AS folded, received, {int(y)} AS year, {int(b)} AS batch_id FROM "
+                         f"read_parquet({dossier_data.files_of(ctx.engine, p)}, hive_partitioning = false)")
+        except dossier_data.DatasetMissing:  # that year's next import says so; this file is not its
+            continue
+    if not parts:
+        return
+    held = " UNION ALL ".join(parts)
+    found = con.execute(
+        f"SELECT e.year, e.batch_id, count(*), list(s._row ORDER BY s._row)[1:{SHOWN_PER_PROBLEM}], "
+        f"arg_min(s.code, s._row), arg_min(e.received, s._row) FROM {staged.source} s JOIN ({held}) e "
+        f"ON s.unit = e.unit AND lower(s.code) = e.folded GROUP BY e.year, e.batch_id ORDER BY e.year, e.batch_id"
+    ).fetchall()
+    for other, batch, count, rows, code, received in found:
+        more = f" và {thousands(count - len(rows))} dòng khác" if count > len(rows) else ""
+        out.warn(f"dòng {', '.join(map(str, rows))}{more}: {thousands(count)} hồ sơ đã có trong dữ liệu năm {other} "
+                 f"(lô #{batch}) với ngày tiếp nhận khác (như «{code}», đã ghi ngày {received:%d/%m/%Y}): mỗi năm tính "
+                 "hồ sơ của mình nên hồ sơ này được tính ở cả hai năm; xem lại ngày tiếp nhận", "Mã hồ sơ")
+
+
 def check(ctx: Context, staged: Staged, out: Collector) -> None:
     """The checks of a dossier file against itself and the store, asked of its staged rows (a file read whole, or
     a table built in memory, is staged first): every condition counted in one pass, the rows of those that hold
@@ -670,6 +701,7 @@ def check(ctx: Context, staged: Staged, out: Collector) -> None:
                       found.get("window"))
             else:  # a year whose periods could not be read back: its rows are named
                 _rows(con, staged, out, _years_window(), "Ngày tiếp nhận", calendar.beyond_years, "received")
+            _in_other_years(ctx, con, staged, out, year)
         _rows(con, staged, out, asked["due"], "Ngày hẹn trả", "ngày hẹn trả trước ngày tiếp nhận",
               count=found["due"])
         _rows(con, staged, out, asked["due_far"], "Ngày hẹn trả",
