@@ -73,6 +73,10 @@ def test_the_form_opens_on_every_criterion_with_its_points_and_evidence(server):
     assert f"(1/{len(listed)} tiêu chí đã có tài liệu)" in page
     assert re.search(rf'<a href="#tc-{re.escape(listed[0])}">.*?</td>\s*<td data-diem-muc="{re.escape(listed[0])}">'
                      r'[^<]*</td><td>[^<]*</td><td>1 tệp</td>', page, re.S)
+    # the appraiser's page of the unit opens on the same list
+    appraiser, _ = signed_in(base, "thamdinh")
+    seen = appraiser.get(f"/tham-dinh/{round_id}/SKHCN").text
+    assert re.findall(r'<a href="#tc-([^"]+)">', seen) == listed and f"(1/{len(listed)} tiêu chí" in seen
 
 
 def test_unit_cannot_reach_another_units_form_figures_or_files(server):
