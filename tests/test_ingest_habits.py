@@ -345,6 +345,28 @@ def test_days_as_excel_s_day_numbers_land_as_the_clean_file_with_a_warning(demo,
     assert (problem.row, problem.column) == (2, "Ngày tiếp nhận") and "«2024» không phải ngày hợp lệ" in problem.message
 
 
+def test_day_numbers_of_a_workbook_of_the_1904_calendar_count_from_1904(demo, expected, tmp_path):
+    """A workbook of the 1904 calendar (Excel for Mac's of old, kept by its copies) numbers 21/03/2024 as 43910, not
+    45372: its date cells that lost their format are its days, not four years and a day earlier."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    clean = demo["can_bo"]
+    born = clean.headers.index("Ngày sinh")
+    rows = [list(row) for row in clean.rows]
+    for row in rows:
+        row[born] = (datetime.strptime(row[born], "%d/%m/%Y") - datetime(1904, 1, 1)).days
+    wb = Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    wb.active.append(clean.headers)
+    for row in rows:
+        wb.active.append(row)
+    wb.save(tmp_path / "can_bo.xlsx")
+    result, stored = _landed(clean, tmp_path / "can_bo.xlsx", tmp_path)
+    assert result.rows == len(clean.rows) and stored == expected["can_bo"]
+    [said] = [w.message for w in result.warnings if w.column == "Ngày sinh"]
+    assert "số ngày của Excel" in said and "lịch 1904 của tệp" in said
+
+
 def test_a_parquet_column_of_whole_numbers_is_no_column_of_excel_s_days(demo, tmp_path):
     """A system's typed column of numbers in a date column counts days from another start, if it counts days at all
     (19802 days from 1970 is 21/03/2024; as Excel's, 1954): refused, not read as Excel's."""

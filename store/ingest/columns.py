@@ -557,8 +557,11 @@ class Day(Column):
         if not serial.any():
             return parsed
         number = pd.to_numeric(days.where(serial).str.replace(",", ".", regex=False), errors="coerce")
-        parsed = parsed.where(~serial, EXCEL_EPOCH + pd.to_timedelta(np.floor(number), unit="D"))
-        out.warn("ngày ghi dạng số ngày của Excel (ô ngày mất định dạng), đã đọc theo lịch Excel "
+        # a workbook of the 1904 calendar (Excel for Mac's of old) counts them from 01/01/1904: 1462 days fewer
+        epoch = pd.Timestamp(out.epoch) if out.epoch is not None else EXCEL_EPOCH
+        parsed = parsed.where(~serial, epoch + pd.to_timedelta(np.floor(number), unit="D"))
+        calendar = "lịch 1904 của tệp" if epoch != EXCEL_EPOCH else "lịch Excel"
+        out.warn(f"ngày ghi dạng số ngày của Excel (ô ngày mất định dạng), đã đọc theo {calendar} "
                  f"(ví dụ «{days[serial].iloc[0]}» là {parsed[serial].iloc[0]:%d/%m/%Y}); định dạng cột là ngày "
                  "(dd/mm/yyyy) để thấy đúng ngày", self.header, [out.row_of(p) for p in np.flatnonzero(serial.to_numpy())])
         return parsed
