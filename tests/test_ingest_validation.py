@@ -400,6 +400,19 @@ def test_a_finding_of_no_criterion_written_twice_is_a_repeated_key(loaded, tmp_p
         "hạn chế) với dòng 2"]
 
 
+def test_points_for_a_unit_code_not_in_the_catalogue_are_refused_as_its_unknown_unit(loaded, tmp_path):
+    """Points for «stp», the catalogue's STP in other letters: the check of which units the rule set scores looked
+    the code up in the catalogue and failed (exit 3) instead of saying the unit is unknown."""
+    headers = ["Năm kiểm tra", "Mã đơn vị", "Ngày kiểm tra", "Tiêu chí", "Tồn tại, hạn chế", "Kiến nghị",
+               "Thời hạn khắc phục", "Bộ tiêu chí", "Điểm thẩm định"]
+    path = write_csv(tmp_path / "kq.csv", headers, [
+        ["2024", "SKHCN", "12/06/2024", "1.3", "Chưa niêm yết TTHC", "Niêm yết TTHC", "30/09/2024", "qd766-2022", "1"],
+        ["2024", "stp", "12/06/2024", "1.3", "Chưa niêm yết TTHC", "Niêm yết TTHC", "30/09/2024", "qd766-2022", "1"]])
+    assert refused(loaded, path) == [
+        "kq.csv, dòng 3, cột «Mã đơn vị»: đơn vị «stp» chưa có trong danh mục đơn vị (có phải «STP»? mã phân biệt "
+        "chữ hoa, chữ thường)"]
+
+
 def test_a_corrected_findings_file_corrects_its_findings(loaded, tmp_path):
     """The findings of a file sent again with a recommendation corrected are the same findings, their remedy kept
     (each had become a second finding of the inspection)."""
