@@ -995,6 +995,25 @@ def test_a_code_formatted_as_a_percentage_is_still_its_number(engine, tmp_path):
     assert dossier_data.read(engine)["tthc_code"].tolist() == ["1.004398"]
 
 
+def test_a_name_wrapped_in_its_cell_is_one_line(engine, tmp_path):
+    """A long name wrapped in its cell with Alt+Enter, spaced twice or pasted with a non-breaking space reads as the
+    name on one line: the line break had been kept in the catalogue and in every document naming the unit."""
+    wb = Workbook()
+    wb.active.append(UNIT_HEADERS)
+    wb.active.append(["TINH", "UBND tỉnh Lai Châu", "UBND tỉnh", ""])
+    wb.active.append(["STNMT", "Sở Tài nguyên\nvà Môi trường", "Sở, ban, ngành", "TINH"])
+    wb.active.append(["STP", "Sở  Tư\u00a0pháp", "Sở, ban, ngành", "TINH"])
+    wb.save(tmp_path / "don_vi.xlsx")
+    ingest_file(engine, tmp_path / "don_vi.xlsx")
+    person = ["CB00001", "Nguyễn Thị\r\nHoa", "Nữ", "05/12/1990", "Công chức", "Phó Giám\nđốc", "STP", "2024",
+              "Hoàn thành nhiệm vụ"]
+    ingest_file(engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [person]))
+    with engine.connect() as conn:
+        assert sorted(conn.execute(text("SELECT name FROM unit")).scalars()) == [
+            "Sở Tài nguyên và Môi trường", "Sở Tư pháp", "UBND tỉnh Lai Châu"]
+        assert conn.execute(text("SELECT full_name, position FROM person")).one() == ("Nguyễn Thị Hoa", "Phó Giám đốc")
+
+
 def test_headers_marked_and_columns_for_people_are_read_as_the_template_s(engine, tmp_path):
     """Guard: store.ingest.columns.header_key, store.ingest._header_map. A form marks its required columns
     («Mã đơn vị (*)», «Kỳ báo cáo*»), keeps a «Ghi chú» for people, and an Excel table adds an empty «Column1»:
