@@ -157,6 +157,7 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
     instead of the data). Which sheet was read is said when it is not the only one of its kind."""
     from openpyxl import load_workbook
 
+    _packed_in_bounds(path)
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
         first, found_in = None, []
@@ -198,6 +199,27 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
                        epoch=wb.epoch)
     finally:
         wb.close()
+
+
+# A part of a workbook read whole into memory (its shared texts, its styles: not its sheets, which are read row by
+# row) that unpacks to this many bytes and a hundred times its packed size is a zip bomb, not a table: a file of
+# 3 MB held 3 GB of one letter as shared texts, all of it read before a row.
+MAX_PART_UNPACKED = 64 << 20
+MAX_PART_RATIO = 100
+
+
+def _packed_in_bounds(path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            if info.filename.startswith("xl/worksheets/") or info.file_size <= MAX_PART_UNPACKED:
+                continue
+            if info.file_size > MAX_PART_RATIO * max(info.compress_size, 1):
+                raise IngestError([Problem(path.name, f"tệp nén bất thường: phần «{info.filename}» giải nén ra "
+                                                      f"{thousands(info.file_size >> 20)} MB từ "
+                                                      f"{thousands(max(info.compress_size >> 10, 1))} KB; mở bằng "
+                                                      "Excel rồi lưu lại")])
 
 
 def _complete_kinds(header: list, kinds: Iterable) -> set[str]:
