@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from openpyxl.utils import get_column_letter
 
 from helpers import FACT_HEADERS, refused, units_file, write_xlsx
@@ -104,9 +105,11 @@ def test_an_honest_workbook_a_few_columns_wider_than_its_table_lands(engine, tmp
     assert ingest_file(engine, path).rows == 1
 
 
-def test_a_workbook_whose_shared_texts_unpack_to_gigabytes_is_refused_before_it_is_read(engine, tmp_path):
+@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"])
+def test_a_workbook_part_that_unpacks_to_gigabytes_is_refused_before_it_is_read(engine, tmp_path, part):
     """Shared texts are read whole before a row: 70 MB of one letter packed into some 70 KB had all been read into
-    memory (3 GB of them into 3 GB), and the file then landed. A sheet of honest shared texts still lands."""
+    memory (3 GB of them into 3 GB), and the file then landed; a header cell of 600 MB had been read for more than
+    ten minutes. A sheet of honest shared texts still lands."""
     ingest_file(engine, units_file(tmp_path))
     honest = write_xlsx(tmp_path / "so_lieu.xlsx", FACT_HEADERS, [FIGURES[1]])
     path = tmp_path / "so_lieu_bom.xlsx"
@@ -120,14 +123,20 @@ def test_a_workbook_whose_shared_texts_unpack_to_gigabytes_is_refused_before_it_
             if item.filename == "xl/_rels/workbook.xml.rels":
                 data = data.replace(b"</Relationships>", f'<Relationship Id="rIdS" Type="{DOC}/sharedStrings" Target='
                                                          '"sharedStrings.xml"/></Relationships>'.encode())
-            out.writestr(item, data)
-        with out.open("xl/sharedStrings.xml", "w") as fh:
-            fh.write(f'<?xml version="1.0"?><sst xmlns="{MAIN}">'.encode())
-            for _ in range(70):
-                fh.write(b"<si><t>" + b"a" * (1 << 20) + b"</t></si>")
-            fh.write(b"</sst>")
+            if item.filename != "xl/worksheets/sheet1.xml" or part != item.filename:
+                out.writestr(item, data)
+                continue
+            head, tail = data.split(b"</t>", 1)  # the first header cell, grown
+            with out.open(item.filename, "w") as fh:
+                fh.write(head + b"a" * (70 << 20) + b"</t>" + tail)
+        if part == "xl/sharedStrings.xml":
+            with out.open(part, "w") as fh:
+                fh.write(f'<?xml version="1.0"?><sst xmlns="{MAIN}">'.encode())
+                for _ in range(70):
+                    fh.write(b"<si><t>" + b"a" * (1 << 20) + b"</t></si>")
+                fh.write(b"</sst>")
     assert path.stat().st_size < 300_000
     message = refused(engine, path)
-    assert message.startswith("so_lieu_bom.xlsx: tệp nén bất thường: phần «xl/sharedStrings.xml» giải nén ra 70 MB từ "
+    assert message.startswith(f"so_lieu_bom.xlsx: tệp nén bất thường: phần «{part}» giải nén ra 70 MB từ "
                               ) and message.endswith("Không có dữ liệu nào được ghi."), message
     assert ingest_file(engine, honest).rows == 1
