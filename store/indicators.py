@@ -33,6 +33,9 @@ class Indicator:
     # 100, a plan's criterion out of its points): a value past them is a slip, refused
     max: float | None = None
     min: float | None = None
+    # counted over the period's window from the year's start (documents sent, feedback received), not a state at its
+    # end (procedures in force, staff): a longer period's figure holds a shorter one's
+    cumulative: bool = False
 
     @property
     def max_value(self) -> float | None:

@@ -64,6 +64,21 @@ def test_a_register_row_corrected_in_a_later_register_file_stands_as_corrected(e
     assert submissions(engine, "2024-Q1", today=date(2024, 4, 1)).set_index("unit").loc["SKHCN", "days_late"] == 5
 
 
+def test_a_report_received_before_its_figures_close_is_kept_and_said(engine, tmp_path):
+    """A report of Quý I received on 15/02, a month before its figures close on 14/03, is a day or a period typed
+    wrong, or a report sent early: it counts as on time, so it is kept as the register says and said with its row."""
+    from helpers import units_file
+
+    ingest_file(engine, units_file(tmp_path))
+    result = ingest_file(engine, write_xlsx(tmp_path / "bc.xlsx", SUBMISSION_HEADERS, [
+        ["SKHCN", "Quý I/2024", "18/03/2024", "12/BC-SKHCN"], ["STP", "Quý I/2024", "15/02/2024", "30/BC-STP"],
+        ["XA0001", "Quý I/2024", "14/03/2024", "5/BC-UBND"]]))
+    [warning] = result.warnings
+    assert warning.column == "Ngày gửi" and warning.message.startswith("dòng 3: báo cáo quý I năm 2024 nhận trước khi "
+                                                                         "hết kỳ số liệu (14/03/2024)")
+    assert submissions(engine, "2024-Q1", today=date(2024, 4, 1)).set_index("unit").loc["STP", "state"] == ON_TIME
+
+
 @pytest.mark.parametrize("row, column, message", [
     (["KHONGCO", "Quý I/2024", "18/03/2024", ""], "Mã đơn vị", "chưa có trong danh mục đơn vị"),
     (["STP", "Quý V/2024", "18/03/2024", ""], "Kỳ báo cáo", "Quý V/2024"),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from openpyxl.utils import get_column_letter
 
 from helpers import FACT_HEADERS, refused, units_file, write_xlsx
@@ -102,3 +103,40 @@ def test_an_honest_workbook_a_few_columns_wider_than_its_table_lands(engine, tmp
     ingest_file(engine, units_file(tmp_path))
     path = write_xlsx(tmp_path / "so_lieu.xlsx", FACT_HEADERS, [FIGURES[1]])
     assert ingest_file(engine, path).rows == 1
+
+
+@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"])
+def test_a_workbook_part_that_unpacks_to_gigabytes_is_refused_before_it_is_read(engine, tmp_path, part):
+    """Shared texts are read whole before a row: 70 MB of one letter packed into some 70 KB had all been read into
+    memory (3 GB of them into 3 GB), and the file then landed; a header cell of 600 MB had been read for more than
+    ten minutes. A sheet of honest shared texts still lands."""
+    ingest_file(engine, units_file(tmp_path))
+    honest = write_xlsx(tmp_path / "so_lieu.xlsx", FACT_HEADERS, [FIGURES[1]])
+    path = tmp_path / "so_lieu_bom.xlsx"
+    with zipfile.ZipFile(honest) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                                 b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                                                 b"</Types>")
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", f'<Relationship Id="rIdS" Type="{DOC}/sharedStrings" Target='
+                                                         '"sharedStrings.xml"/></Relationships>'.encode())
+            if item.filename != "xl/worksheets/sheet1.xml" or part != item.filename:
+                out.writestr(item, data)
+                continue
+            head, tail = data.split(b"</t>", 1)  # the first header cell, grown
+            with out.open(item.filename, "w") as fh:
+                fh.write(head + b"a" * (70 << 20) + b"</t>" + tail)
+        if part == "xl/sharedStrings.xml":
+            with out.open(part, "w") as fh:
+                fh.write(f'<?xml version="1.0"?><sst xmlns="{MAIN}">'.encode())
+                for _ in range(70):
+                    fh.write(b"<si><t>" + b"a" * (1 << 20) + b"</t></si>")
+                fh.write(b"</sst>")
+    assert path.stat().st_size < 300_000
+    message = refused(engine, path)
+    assert message.startswith(f"so_lieu_bom.xlsx: tệp nén bất thường: phần «{part}» giải nén ra 70 MB từ "
+                              ) and message.endswith("Không có dữ liệu nào được ghi."), message
+    assert ingest_file(engine, honest).rows == 1

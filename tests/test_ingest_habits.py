@@ -345,6 +345,28 @@ def test_days_as_excel_s_day_numbers_land_as_the_clean_file_with_a_warning(demo,
     assert (problem.row, problem.column) == (2, "Ngày tiếp nhận") and "«2024» không phải ngày hợp lệ" in problem.message
 
 
+def test_day_numbers_of_a_workbook_of_the_1904_calendar_count_from_1904(demo, expected, tmp_path):
+    """A workbook of the 1904 calendar (Excel for Mac's of old, kept by its copies) numbers 21/03/2024 as 43910, not
+    45372: its date cells that lost their format are its days, not four years and a day earlier."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    clean = demo["can_bo"]
+    born = clean.headers.index("Ngày sinh")
+    rows = [list(row) for row in clean.rows]
+    for row in rows:
+        row[born] = (datetime.strptime(row[born], "%d/%m/%Y") - datetime(1904, 1, 1)).days
+    wb = Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    wb.active.append(clean.headers)
+    for row in rows:
+        wb.active.append(row)
+    wb.save(tmp_path / "can_bo.xlsx")
+    result, stored = _landed(clean, tmp_path / "can_bo.xlsx", tmp_path)
+    assert result.rows == len(clean.rows) and stored == expected["can_bo"]
+    [said] = [w.message for w in result.warnings if w.column == "Ngày sinh"]
+    assert "số ngày của Excel" in said and "lịch 1904 của tệp" in said
+
+
 def test_a_parquet_column_of_whole_numbers_is_no_column_of_excel_s_days(demo, tmp_path):
     """A system's typed column of numbers in a date column counts days from another start, if it counts days at all
     (19802 days from 1970 is 21/03/2024; as Excel's, 1954): refused, not read as Excel's."""
@@ -971,6 +993,25 @@ def test_a_code_formatted_as_a_percentage_is_still_its_number(engine, tmp_path):
     wb.save(tmp_path / "ho_so.xlsx")
     ingest_file(engine, tmp_path / "ho_so.xlsx")
     assert dossier_data.read(engine)["tthc_code"].tolist() == ["1.004398"]
+
+
+def test_a_name_wrapped_in_its_cell_is_one_line(engine, tmp_path):
+    """A long name wrapped in its cell with Alt+Enter, spaced twice or pasted with a non-breaking space reads as the
+    name on one line: the line break had been kept in the catalogue and in every document naming the unit."""
+    wb = Workbook()
+    wb.active.append(UNIT_HEADERS)
+    wb.active.append(["TINH", "UBND tỉnh Lai Châu", "UBND tỉnh", ""])
+    wb.active.append(["STNMT", "Sở Tài nguyên\nvà Môi trường", "Sở, ban, ngành", "TINH"])
+    wb.active.append(["STP", "Sở  Tư\u00a0pháp", "Sở, ban, ngành", "TINH"])
+    wb.save(tmp_path / "don_vi.xlsx")
+    ingest_file(engine, tmp_path / "don_vi.xlsx")
+    person = ["CB00001", "Nguyễn Thị\r\nHoa", "Nữ", "05/12/1990", "Công chức", "Phó Giám\nđốc", "STP", "2024",
+              "Hoàn thành nhiệm vụ"]
+    ingest_file(engine, write_csv(tmp_path / "can_bo.csv", PEOPLE_HEADERS, [person]))
+    with engine.connect() as conn:
+        assert sorted(conn.execute(text("SELECT name FROM unit")).scalars()) == [
+            "Sở Tài nguyên và Môi trường", "Sở Tư pháp", "UBND tỉnh Lai Châu"]
+        assert conn.execute(text("SELECT full_name, position FROM person")).one() == ("Nguyễn Thị Hoa", "Phó Giám đốc")
 
 
 def test_headers_marked_and_columns_for_people_are_read_as_the_template_s(engine, tmp_path):

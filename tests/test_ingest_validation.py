@@ -82,6 +82,24 @@ def test_a_part_is_checked_against_the_whole_already_stored(loaded, tmp_path):
         loaded, write_csv(tmp_path / "d.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "100", ""]]))[0]
 
 
+def test_a_cumulative_figure_smaller_than_an_earlier_period_s_is_said_naming_both(loaded, tmp_path):
+    """Documents sent are counted from the year's start: 6 tháng's cannot be fewer than Quý I's, in the file or
+    against the store. Said, naming both periods and their rows; a figure of a state (procedures in force) may fall."""
+    first = ingest_file(loaded, write_csv(tmp_path / "q1.csv", FACT_HEADERS, [
+        ["SKHCN", "Quý I/2024", "van_ban_di", "300", ""], ["STP", "Quý I/2024", "van_ban_di", "200", ""],
+        ["SKHCN", "Quý I/2024", "tthc_tong", "80", ""]]))
+    assert first.warnings == []
+    later = ingest_file(loaded, write_csv(tmp_path / "6t.csv", FACT_HEADERS, [
+        ["SKHCN", "6 tháng 2024", "van_ban_di", "250", ""], ["STP", "6 tháng 2024", "van_ban_di", "420", ""],
+        ["SKHCN", "6 tháng 2024", "tthc_tong", "75", ""], ["STP", "9 tháng 2024", "van_ban_di", "410", ""]]))
+    assert [(w.column, w.message) for w in later.warnings] == [
+        ("Giá trị", "dòng 2: Tổng số văn bản đi là số liệu lũy kế từ đầu năm nhưng 6 tháng năm 2024 nhỏ hơn quý I năm "
+                    "2024: SKHCN 250 so với 300 (giá trị đang có trong hệ thống); kiểm tra lại số liệu của hai kỳ"),
+        ("Giá trị", "dòng 3, 5: Tổng số văn bản đi là số liệu lũy kế từ đầu năm nhưng 9 tháng năm 2024 nhỏ hơn 6 "
+                    "tháng năm 2024: STP 410 so với 420; kiểm tra lại số liệu của hai kỳ")]
+    assert later.rows == 4 and not later.already  # said, and kept
+
+
 def test_a_percentage_over_100_and_a_fractional_count(loaded, tmp_path):
     path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [
         ["SKHCN", "Năm 2024", "ty_le_hai_long", "101,5", ""],
@@ -380,6 +398,19 @@ def test_a_finding_of_no_criterion_written_twice_is_a_repeated_key(loaded, tmp_p
     assert refused(loaded, path) == [
         "ket_qua_kiem_tra.csv, dòng 4, cột «Năm kiểm tra»: trùng khóa (Năm kiểm tra, Mã đơn vị, Tiêu chí, Tồn tại, "
         "hạn chế) với dòng 2"]
+
+
+def test_points_for_a_unit_code_not_in_the_catalogue_are_refused_as_its_unknown_unit(loaded, tmp_path):
+    """Points for «stp», the catalogue's STP in other letters: the check of which units the rule set scores looked
+    the code up in the catalogue and failed (exit 3) instead of saying the unit is unknown."""
+    headers = ["Năm kiểm tra", "Mã đơn vị", "Ngày kiểm tra", "Tiêu chí", "Tồn tại, hạn chế", "Kiến nghị",
+               "Thời hạn khắc phục", "Bộ tiêu chí", "Điểm thẩm định"]
+    path = write_csv(tmp_path / "kq.csv", headers, [
+        ["2024", "SKHCN", "12/06/2024", "1.3", "Chưa niêm yết TTHC", "Niêm yết TTHC", "30/09/2024", "qd766-2022", "1"],
+        ["2024", "stp", "12/06/2024", "1.3", "Chưa niêm yết TTHC", "Niêm yết TTHC", "30/09/2024", "qd766-2022", "1"]])
+    assert refused(loaded, path) == [
+        "kq.csv, dòng 3, cột «Mã đơn vị»: đơn vị «stp» chưa có trong danh mục đơn vị (có phải «STP»? mã phân biệt "
+        "chữ hoa, chữ thường)"]
 
 
 def test_a_corrected_findings_file_corrects_its_findings(loaded, tmp_path):

@@ -149,6 +149,17 @@ def unwrapped(text: pd.Series) -> pd.Series:
     return text.mask(wrapped, inner[0].fillna(inner[1]).fillna(text[wrapped]).str.strip())
 
 
+_SPACED = re.compile(r"\s{2,}|[^\S ]")  # a line break, a tab, a non-breaking space, or spaces run together
+
+
+def single_spaced(text: pd.Series) -> pd.Series:
+    """Cells with every run of spaces and line breaks as one space (``Column.one_line``)."""
+    spaced = text.str.contains(_SPACED)
+    if not spaced.any():
+        return text
+    return text.where(~spaced, text[spaced].str.split().str.join(" "))
+
+
 def digits_lost(raw: pd.Series) -> pd.Series:
     """Which cells of a workbook's code column are numbers of more than 15 digits: Excel keeps 15, and wrote the
     rest as zeros (240511000123456789 became 240511000123456000)."""
@@ -169,6 +180,8 @@ class Column:
     code: bool = False  # an identifier: a number in its cell may have lost leading zeros
     unknown_if_absent: bool = False  # a file may leave the column out, and then its values are unknown (None)
     links: bool = False  # a workbook cell's hyperlink is kept with its text (evidence: the link is the document)
+    # a name, one line: a long one wrapped in its cell (Alt+Enter) or spaced twice reads as one line, single-spaced
+    one_line: bool = False
 
     def absent(self, index: pd.Index) -> pd.Series:
         """The values of a column the file leaves out (``unknown_if_absent``): unknown, every one."""
@@ -181,6 +194,8 @@ class Column:
         text = as_text(raw)
         if self.code:
             text = unwrapped(text)
+        if self.one_line:
+            text = single_spaced(text)
         limit = self.limit or MAX_CELL
         lengths = text.str.len()
         long = lengths > limit
@@ -557,8 +572,11 @@ class Day(Column):
         if not serial.any():
             return parsed
         number = pd.to_numeric(days.where(serial).str.replace(",", ".", regex=False), errors="coerce")
-        parsed = parsed.where(~serial, EXCEL_EPOCH + pd.to_timedelta(np.floor(number), unit="D"))
-        out.warn("ngày ghi dạng số ngày của Excel (ô ngày mất định dạng), đã đọc theo lịch Excel "
+        # a workbook of the 1904 calendar (Excel for Mac's of old) counts them from 01/01/1904: 1462 days fewer
+        epoch = pd.Timestamp(out.epoch) if out.epoch is not None else EXCEL_EPOCH
+        parsed = parsed.where(~serial, epoch + pd.to_timedelta(np.floor(number), unit="D"))
+        calendar = "lịch 1904 của tệp" if epoch != EXCEL_EPOCH else "lịch Excel"
+        out.warn(f"ngày ghi dạng số ngày của Excel (ô ngày mất định dạng), đã đọc theo {calendar} "
                  f"(ví dụ «{days[serial].iloc[0]}» là {parsed[serial].iloc[0]:%d/%m/%Y}); định dạng cột là ngày "
                  "(dd/mm/yyyy) để thấy đúng ngày", self.header, [out.row_of(p) for p in np.flatnonzero(serial.to_numpy())])
         return parsed

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from base.vn import number
 from store import indicators, models
+from store.calendar import KINDS_BY_CODE, PERIOD_KINDS, parse_period
 from store.db import ensure_periods
 from store.ingest.bulk import insert_frame
 from store.ingest.columns import (COMMA_BEFORE_THREE, COMMA_SUFFIX, DOT_SUFFIX, PERCENT_SUFFIX, Number, Text,
@@ -85,6 +86,8 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
             out.rows(rows & outside, "Giá trị", lambda v, ind=ind: f"{ind.label}: {ind.beyond(v)}", value)
     if not out.problems:
         _check_parts(ctx, frame, out)
+    if not out.problems:  # said of a file that lands
+        _check_cumulative(ctx, frame, out)
 
 
 def _grouped(v: float) -> str:
@@ -125,6 +128,59 @@ def _check_parts(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
         out.add(f"{part.label} ({number(r.value, 6)}{where(r.row, r.batch_id, stored='')}) lớn hơn "
                 f"{whole.label} ({number(r.value_whole, 6)}{where(r.row_whole, r.batch_id_whole)}) "
                 f"của đơn vị {r.unit}, kỳ {r.period_code}", int(row), "Giá trị")
+
+
+def _check_cumulative(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
+    """A figure counted from the year's start (documents sent, feedback received: «lũy kế») cannot be smaller in a
+    period than in one whose window it holds (6 tháng below Quý I): said naming both periods, in the file or against
+    the store, since one of them is a slip or a figure of the period alone."""
+    registry = indicators.registry()
+    counted = frame["indicator"].map(lambda c: c in registry and registry[c].cumulative)
+    if not counted.any():
+        return
+    ids = {code: uid for code, (uid, _) in ctx.units.items()}
+    new = frame[counted].assign(row=[out.row_of(p) for p in np.flatnonzero(counted.to_numpy())], batch_id=pd.NA)
+    new = new[["unit", "period_code", "indicator", "value", "row", "batch_id"]]
+    years = {int(c[:4]) for c in new["period_code"]}
+    with ctx.reading() as s:
+        old = current_facts(s, [f"{y}-{k.code}" for y in sorted(years) for k in PERIOD_KINDS],
+                            [ids[u] for u in set(new["unit"])], sorted(set(new["indicator"])))
+    old = old.rename(columns={"period": "period_code"})[["unit", "period_code", "indicator", "value", "batch_id"]]
+    merged = pd.concat([old.assign(row=pd.NA), new]).drop_duplicates(["unit", "period_code", "indicator"], keep="last")
+    merged["year"] = merged["period_code"].str[:4]
+    merged["kind"] = merged["period_code"].str[5:]
+    pairs = merged.merge(merged, on=["unit", "indicator", "year"], suffixes=("", "_longer"))
+    pairs = pairs[[(longer, shorter) in _HOLDS for longer, shorter in zip(pairs["kind_longer"], pairs["kind"])]]
+    # each period against the shortest of the unit's periods that holds it (Quý I against 6 tháng, not 9 tháng too)
+    ends = pairs["kind_longer"].map(lambda k: KINDS_BY_CODE[k].end[0] * 100 + KINDS_BY_CODE[k].end[1])
+    pairs = pairs[ends == ends.groupby([pairs["unit"], pairs["indicator"], pairs["period_code"]]).transform("min")]
+    fallen = pairs[(pairs["value"] > pairs["value_longer"]) & (pairs["row"].notna() | pairs["row_longer"].notna())]
+
+    def where(row, batch) -> str:
+        if pd.notna(row):
+            return ""
+        named = ctx.together.get(int(batch))
+        return f" (từ tệp {named} trong cùng lệnh)" if named else " (giá trị đang có trong hệ thống)"
+
+    said = []  # one warning per figure and pair of periods, in the order of the file's rows
+    for (code, shorter, longer), group in fallen.groupby(["indicator", "period_code", "period_code_longer"]):
+        said.append((sorted({int(x) for x in pd.concat([group["row"], group["row_longer"]]).dropna()}), code,
+                     parse_period(shorter), parse_period(longer), group))
+    for rows, code, shorter, longer, group in sorted(said, key=lambda w: w[0]):
+        units = [f"{r.unit} {number(r.value_longer, 6)}{where(r.row_longer, r.batch_id_longer)} so với "
+                 f"{number(r.value, 6)}{where(r.row, r.batch_id)}" for r in group.itertuples(index=False)]
+        more = f"; và {len(units) - SHOWN_UNITS} đơn vị khác" if len(units) > SHOWN_UNITS else ""
+        out.warn(f"{registry[code].label} là số liệu lũy kế từ đầu năm nhưng {longer.in_sentence} nhỏ hơn "
+                 f"{shorter.in_sentence}: {'; '.join(units[:SHOWN_UNITS])}{more}; kiểm tra lại số liệu của hai kỳ",
+                 "Giá trị", rows)
+
+
+SHOWN_UNITS = 5
+
+
+# (longer, shorter): the period kinds whose window holds another's (6 tháng holds Quý I and Quý II)
+_HOLDS = {(a.code, b.code) for a in PERIOD_KINDS for b in PERIOD_KINDS
+          if a != b and a.start <= b.start and b.end <= a.end}
 
 
 def load(session: Session, frame: pd.DataFrame, ctx: Context, batch_id: int) -> dict[str, int]:

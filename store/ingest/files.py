@@ -155,7 +155,7 @@ def _read(engine: Engine, status: FileStatus, kind: Kind | None, digest: _Digest
     sheet = read_sheet(path, [kind] if kind else KINDS.values())
     status.notes = sheet.notes
     status.kind = kind or detect_kind(list(sheet.frame.columns), path.name, sheet.header_row)
-    out = Collector(path.name, sheet.numbers, sheet.header_row)
+    out = Collector(path.name, sheet.numbers, sheet.header_row, sheet.epoch)
     frame = parse(status.kind, sheet.frame, out)
     status.warnings = out.warnings
     out.raise_if_any()

@@ -96,7 +96,9 @@ def check(ctx: Context, frame: pd.DataFrame, out: Collector) -> None:
     out.rows(scored & frame["criterion"].eq(""), "Tiêu chí", "có điểm thẩm định thì phải ghi tiêu chí")
     # A rule set named without points is checked all the same: a slip in its name would stay in the store unseen.
     named = frame.loc[frame["ruleset"].ne(""), ["ruleset", "year"]].drop_duplicates()
-    kinds = frame["unit"].map(lambda u: ctx.units.get(u, (None, None))[1])  # each row's kind of unit
+    # each row's kind of unit, None for a unit not in the catalogue (refused as such); a list, where a Series mapped
+    # beside known units had made it NaN, taken for a kind
+    kinds = [ctx.units.get(u, (None, None))[1] for u in frame["unit"]]
     for name, year in named.itertuples(index=False):
         rows = frame["ruleset"].eq(name) & frame["year"].eq(year)
         try:

@@ -54,13 +54,13 @@ RATING_WORDS = _choices(RATINGS, **{"Hoàn thành xuất sắc": "HTXSNV", "Hoà
 
 PEOPLE_COLUMNS = (
     Text("Mã cán bộ", "person", help="Mã duy nhất của người", example="CB00001"),
-    Text("Họ và tên", "name", example="Nguyễn Thị Hoa"),
+    Text("Họ và tên", "name", example="Nguyễn Thị Hoa", one_line=True),
     Choice("Giới tính", "gender", choices={"Nam": "nam", "Nữ": "nu"}, example="Nữ", help="Nam / Nữ"),
     Day("Ngày sinh", "birth_date", past=True, required=False, example="12/05/1985"),
     Choice("Đối tượng", "category", choices=_choices(CATEGORIES, CB="can_bo", CC="cong_chuc", VC="vien_chuc",
                                                      NLD="nguoi_lao_dong"),
            example="Công chức", help="Cán bộ / Công chức / Viên chức / Người lao động"),
-    Text("Chức vụ", "position", example="Chuyên viên"),
+    Text("Chức vụ", "position", example="Chuyên viên", one_line=True),
     Text("Mã đơn vị", "unit", help="Đơn vị công tác trong năm đánh giá", example="SKHCN-VP"),
     Year("Năm đánh giá", "year", past=True),
     Choice("Xếp loại", "rating", choices=RATING_WORDS,
@@ -390,7 +390,7 @@ def load_disciplines(session: Session, frame: pd.DataFrame, ctx: Context, batch_
 
 INITIATIVE_COLUMNS = (
     Text("Mã sáng kiến", "code", example="SK-2024-001"),
-    Text("Tên sáng kiến", "title", example="Số hóa quy trình tiếp nhận hồ sơ đăng ký mã số mã vạch"),
+    Text("Tên sáng kiến", "title", example="Số hóa quy trình tiếp nhận hồ sơ đăng ký mã số mã vạch", one_line=True),
     Text("Mã cán bộ", "person", help="Tác giả (mỗi dòng một tác giả chính)", example="CB00001"),
     Year("Năm công nhận", "year", past=True),
     Choice("Cấp công nhận", "level", choices=_choices(INITIATIVE_LEVELS, **{"Cấp cơ sở": "co_so", "Cấp tỉnh": "tinh"}),

@@ -62,10 +62,11 @@ class Collector:
     ``numbers`` holds the sheet's row number of each data row (title rows, the header and blank rows skipped
     are counted), by default the header on row 1 and the data from row 2 on."""
 
-    def __init__(self, file: str, numbers: np.ndarray | None = None, header_row: int = 1):
+    def __init__(self, file: str, numbers: np.ndarray | None = None, header_row: int = 1, epoch=None):
         self.file = file
         self.numbers = numbers
         self.header_row = header_row
+        self.epoch = epoch  # the day a workbook's day numbers count from, when it is not Excel's usual (``Sheet``)
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 

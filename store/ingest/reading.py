@@ -13,7 +13,8 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,7 @@ class Sheet:
     header_row: int = 1
     sheet: str | None = None  # the workbook's sheet the data were read from
     notes: list[str] = field(default_factory=list)  # how it was read, when not as the template says
+    epoch: datetime | None = None  # the day a workbook's day numbers count from (30/12/1899, or 01/01/1904)
 
 
 def _header_words(kinds: Iterable) -> tuple[set[str], set[str]]:
@@ -155,6 +157,7 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
     instead of the data). Which sheet was read is said when it is not the only one of its kind."""
     from openpyxl import load_workbook
 
+    _packed_in_bounds(path)
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
         first, found_in = None, []
@@ -186,15 +189,36 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
             xml.percent = _in_number_columns(xml.percent, header, kinds)
             codes = _letters_under(header, kinds, lambda c: c.code)  # of codes only: a figure is its number
             xml.padded = [cell for cell in xml.padded if cell[1] in codes]
-            return _sheet(path.name, title, head, found, rows, said, xml, (header, taken))
+            return replace(_sheet(path.name, title, head, found, rows, said, xml, (header, taken)), epoch=wb.epoch)
         if first is None:
             raise _empty(path.name)
         title, head, found, rows = first  # no known header anywhere: the first filled row says what is wrong
         _within_bounds(path.name, wb[title])
-        return _sheet(path.name, title, head, found, rows,
-                      None if title == wb.worksheets[0].title else f"dữ liệu đọc từ trang «{title}»")
+        return replace(_sheet(path.name, title, head, found, rows,
+                              None if title == wb.worksheets[0].title else f"dữ liệu đọc từ trang «{title}»"),
+                       epoch=wb.epoch)
     finally:
         wb.close()
+
+
+# A part of a workbook that unpacks to this many bytes and a hundred times its packed size is a zip bomb, not a table
+# (a sheet's rows, whose cells and row numbers differ, pack some fifteen times): a file of 3 MB held 3 GB of one
+# letter as shared texts, read whole before a row; one of 600 KB, a header cell of 600 MB, read for more than ten
+# minutes.
+MAX_PART_UNPACKED = 64 << 20
+MAX_PART_RATIO = 100
+
+
+def _packed_in_bounds(path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            if info.file_size > MAX_PART_UNPACKED and info.file_size > MAX_PART_RATIO * max(info.compress_size, 1):
+                raise IngestError([Problem(path.name, f"tệp nén bất thường: phần «{info.filename}» giải nén ra "
+                                                      f"{thousands(info.file_size >> 20)} MB từ "
+                                                      f"{thousands(max(info.compress_size >> 10, 1))} KB; mở bằng "
+                                                      "Excel rồi lưu lại")])
 
 
 def _complete_kinds(header: list, kinds: Iterable) -> set[str]:
@@ -651,8 +675,7 @@ def without_form_lines(sheet: Sheet) -> Sheet:
     if not drop:
         return sheet
     keep = np.array([i not in drop for i in range(len(rows))])
-    return Sheet(frame[keep].reset_index(drop=True), numbers[keep], sheet.header_row, sheet.sheet,
-                 sheet.notes + notes)
+    return replace(sheet, frame=frame[keep].reset_index(drop=True), numbers=numbers[keep], notes=sheet.notes + notes)
 
 
 # --- CSV ---------------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ PARENT_KINDS = {"tinh": set(), "so_nganh": {"tinh"}, "xa_phuong": {"tinh"}, "pho
 
 COLUMNS = (
     Text("Mã đơn vị", "unit", help="Mã duy nhất của đơn vị, ví dụ SKHCN hoặc XA-BANHON", example="SKHCN"),
-    Text("Tên đơn vị", "name", help="Tên đầy đủ", example="Sở Khoa học và Công nghệ"),
+    Text("Tên đơn vị", "name", help="Tên đầy đủ", example="Sở Khoa học và Công nghệ", one_line=True),
     Choice("Loại đơn vị", "kind", example="Sở, ban, ngành",
            help="UBND tỉnh / Sở, ban, ngành / UBND xã, phường / Phòng, đơn vị trực thuộc",
            choices={**{v: k for k, v in UNIT_KINDS.items()}, **{k: k for k in UNIT_KINDS},
