@@ -281,6 +281,9 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     titles = for_use("person_titles")
     coded = {q.code: q.form for q in c.award_forms if q.code}  # a form's own code is said by its name
     form_text = lambda f: coded.get(f) or COLLECTIVE_LABEL.get(f) or titles.label_of(f)  # noqa: E731
+    # a ballot stored under the title a quota rests on is the council's vote on that quota's form, named as the
+    # proposal and the decision name it
+    proposed = lambda f: decided_name(_award_form(c, f)) if _award_form(c, f) != f else form_text(f)  # noqa: E731
     unit_name = unit_names[c.unit]
     department = issuer(engine, c.unit)
     province = issuer(engine, department.root)
@@ -297,7 +300,7 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
         f"{head}, Giám đốc {unit_name}, Chủ tịch Hội đồng" if head else f"Giám đốc {unit_name}, Chủ tịch Hội đồng",
         f"{secretary}, {office_name}, Thư ký Hội đồng" if secretary else f"{office_name}, Thư ký Hội đồng",
         meeting.members if meeting else 0, meeting.present if meeting else 0, meeting.written if meeting else 0,
-        tuple(docs.Ballot(who(b.participant), form_text(b.form), b.yes, b.members, rv.needed(b.form), b.passed)
+        tuple(docs.Ballot(who(b.participant), proposed(b.form), b.yes, b.members, rv.needed(b.form), b.passed)
               for b in ballots))
     passed = {(b.participant, b.form) for b in ballots if b.passed}
     campaign_words = _in_words(c.title)

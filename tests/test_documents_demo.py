@@ -119,6 +119,26 @@ def test_the_minutes_are_signed_by_the_chair_and_the_secretary(documents):
     assert "Chủ tịch Hội đồng" in body and "Thư ký Hội đồng" in body
 
 
+def _rows(path: Path, title: str) -> list[list[str]]:
+    """The rows under the header of the table titled ``title`` in a DOCX."""
+    doc = Docx(path)
+    titles = [p for p in doc.paragraphs if p.text == title]
+    table = next(t for t in doc.tables if t._tbl.getprevious() is titles[0]._p)
+    return [[c.text for c in row.cells] for row in table.rows[1:]]
+
+
+def test_the_minutes_vote_on_the_form_the_proposal_and_the_decision_name(documents):
+    # the collective's quota rests on its title, but the council votes on the form of that quota, as the plan
+    # registered it, the proposal asks for it and the decision grants it
+    voted = {r[1]: r[2] for r in _rows(documents["bien-ban-binh-xet-skhcn-ninh-thuan-2024"], "Kết quả bỏ phiếu kín")}
+    proposed = {r[1]: r[3] for r in _rows(documents["to-trinh-skhcn-ninh-thuan-2024"], "Danh sách đề nghị khen thưởng")}
+    assert voted and voted == proposed, (voted, proposed)
+    decided = _rows(documents["quyet-dinh-khen-thuong-skhcn-ninh-thuan-2024"], "Danh sách khen thưởng")
+    assert {r[1]: r[3].rsplit(" (", 1)[0] for r in decided} == proposed
+    _, body, _, _ = _read(documents["bien-ban-binh-xet-skhcn-ninh-thuan-2024"])
+    assert "))" not in body
+
+
 def test_a_departments_own_report_goes_to_the_department_of_home_affairs(province):
     from helpers import read_docx_text
     from office.periodic import periodic
