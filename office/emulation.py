@@ -287,7 +287,7 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     unit_name = unit_names[c.unit]
     department = issuer(engine, c.unit)
     province = issuer(engine, department.root)
-    registrations = docs.RegistrationList(c.title, year, tuple(
+    registrations = docs.RegistrationList(_in_words(c.title), year, tuple(
         docs.Registration(who(r.participant), where(r.participant), form_text(r.aim), r.committed) for r in regs))
     meeting = ballots[0] if ballots else None
     voted_on = meeting.voted_on if meeting else date(year, 12, 10)

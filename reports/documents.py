@@ -474,7 +474,7 @@ class Registration:
 
 @dataclass(frozen=True)
 class RegistrationList:
-    campaign: str
+    campaign: str  # the movement in words, as a sentence names it («phong trào thi đua …»)
     year: int
     rows: tuple[Registration, ...]
 

@@ -139,6 +139,13 @@ def test_the_minutes_vote_on_the_form_the_proposal_and_the_decision_name(documen
     assert "))" not in body
 
 
+def test_the_registration_list_names_the_movement_once_and_its_year_once(documents):
+    doc = Docx(documents["danh-sach-dang-ky-skhcn-ninh-thuan-2024"])
+    subtitle = next(p.text for p in doc.paragraphs if p.text.startswith("Đăng ký thi đua"))
+    assert subtitle == ("Đăng ký thi đua trong phong trào thi đua công tác cải cách hành chính năm 2024 "
+                        "của Sở Khoa học và Công nghệ"), subtitle
+
+
 def test_a_departments_own_report_goes_to_the_department_of_home_affairs(province):
     from helpers import read_docx_text
     from office.periodic import periodic
