@@ -146,6 +146,12 @@ def test_the_registration_list_names_the_movement_once_and_its_year_once(documen
                         "của Sở Khoa học và Công nghệ"), subtitle
 
 
+def test_a_rank_target_is_said_as_that_rank_or_better(documents):
+    plans = [p for name, p in documents.items() if name.startswith("ke-hoach-khac-phuc-")]
+    said = [m for p in plans for m in re.finditer(r"đạt hạng (\d+)( trở lên)?", _read(p)[1])]
+    assert said and all(m.group(2) or m.group(1) == "1" for m in said), [m.group(0) for m in said]
+
+
 def test_a_departments_own_report_goes_to_the_department_of_home_affairs(province):
     from helpers import read_docx_text
     from office.periodic import periodic
