@@ -171,7 +171,7 @@ def scorecard(card: Scorecard, frame: Frame) -> Document:
 class LostPoint:
     criterion: str
     title: str
-    lost: float
+    lost: float | None  # None: no data, and the rule set leaves the criterion out of the maximum (nothing lost)
     why: str  # the explanation sentence
     responsible: str
     deadline: date

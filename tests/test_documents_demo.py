@@ -152,6 +152,14 @@ def test_a_rank_target_is_said_as_that_rank_or_better(documents):
     assert said and all(m.group(2) or m.group(1) == "1" for m in said), [m.group(0) for m in said]
 
 
+def test_the_points_an_improvement_plan_lost_are_those_its_scorecard_is_short_of(documents):
+    plan, card = documents["ke-hoach-khac-phuc-SKHCN-2024"], documents["phieu-diem-SKHCN-2024"]
+    points, most = re.search(r"Tổng điểm: ([\d.,]+)/([\d.,]+) điểm", _read(card)[1]).groups()
+    lost = re.search(r"bị mất điểm ở \d+ tiêu chí, tổng cộng ([\d.,]+) điểm", _read(plan)[1]).group(1)
+    number = lambda s: float(s.replace(".", "").replace(",", "."))  # noqa: E731
+    assert number(points) + number(lost) == pytest.approx(number(most)), (points, lost, most)
+
+
 def test_a_departments_own_report_goes_to_the_department_of_home_affairs(province):
     from helpers import read_docx_text
     from office.periodic import periodic

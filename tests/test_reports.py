@@ -125,6 +125,17 @@ def test_the_scorecard_explains_every_point_and_the_improvement_plan_lists_what_
     text, tables = docx_text(render_docx(docs.improvement_plan(plan, FRAME), tmp_path / "kp.docx"))
     assert "bị mất điểm ở 1 tiêu chí, tổng cộng 10 điểm" in text
     assert tables[1][1][-2:] == ["Văn phòng Sở", "30/06/2025"]
+    # a criterion without data that its rule set leaves out of the maximum is to be reported, not a point lost
+    unknown = docs.LostPoint("1.1", "Tỷ lệ TTHC công bố đúng hạn", None, "… không có số liệu → không tính/5 điểm",
+                             "Văn phòng Sở", date(2025, 6, 30))
+    plan = docs.ImprovementPlan(2024, "Sở Khoa học và Công nghệ", "Bộ chỉ số 766", (plan.items[0], unknown))
+    text, tables = docx_text(render_docx(docs.improvement_plan(plan, FRAME), tmp_path / "kp2.docx"))
+    assert ("bị mất điểm ở 1 tiêu chí, tổng cộng 10 điểm; chưa có số liệu ở 1 tiêu chí (không tính điểm):"
+            in text), text
+    assert tables[1][2][3] == "–"
+    plan = docs.ImprovementPlan(2024, "Sở Khoa học và Công nghệ", "Bộ chỉ số 766", (unknown,))
+    text, _ = docx_text(render_docx(docs.improvement_plan(plan, FRAME), tmp_path / "kp3.docx"))
+    assert "Năm 2024, đơn vị chưa có số liệu ở 1 tiêu chí (không tính điểm):" in text, text
 
 
 def test_the_periodic_report(tmp_path):
