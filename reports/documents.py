@@ -346,6 +346,7 @@ class PeriodicReport:
     addressee: str = ""  # «Sở Nội vụ» for a unit's report, «Bộ Nội vụ» for the province's
     sections: tuple[ReportSection, ...] = ()  # the Ministry's form; without them, ``results`` under part II
     forecast: str = ""  # a unit's year-end forecast as kept when it was made (after the provisional scores)
+    provisional_ranked: int = 0  # units the provisional scores rank; the province's table shows both ends of them
 
 
 def _missing(value) -> bool:
