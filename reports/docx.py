@@ -131,19 +131,53 @@ def _first_paragraph(cell):
     return p
 
 
+HEADER_LEFT_MM = 72  # the right column still holds the national name (about 88 mm) and the date on one line each
+_AGENCY_ROOM_MM = HEADER_LEFT_MM - 1.5  # what a line of the name may take, less the estimate's error
+
+
+def _caps_width(text: str) -> float:
+    """How wide ``text`` in capitals is in bold at 13 points, in mm, within 1,5 mm of what LibreOffice lays out
+    (a letter 3,3, an I 2, a space or comma 1,25, a hyphen 1,65)."""
+    return sum(2.0 if c == "I" else 1.65 if c == "-" else 1.25 if c in " ,." else 3.3 for c in text)
+
+
+def agency_lines(name: str) -> str:
+    """An agency's name as the header's left column sets it: on one line where it fits, else on two, broken
+    before «VÀ» where both halves fit («SỞ TÀI NGUYÊN / VÀ MÔI TRƯỜNG»), else where the lines are the most even
+    («ỦY BAN NHÂN DÂN / TỈNH LAI CHÂU»); left to wrap where no two lines hold it. Wrapping alone would leave
+    a lone word on the second line («SỞ TÀI NGUYÊN VÀ MÔI / TRƯỜNG»)."""
+    words = name.split()
+    if _caps_width(name) <= _AGENCY_ROOM_MM or len(words) < 2:
+        return name
+    halves = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    fit = [(a, b) for a, b in halves if max(_caps_width(a), _caps_width(b)) <= _AGENCY_ROOM_MM]
+    if not fit:
+        return name
+    before_and = [(a, b) for a, b in fit if b.startswith("VÀ ")]
+    a, b = before_and[-1] if before_and else min(fit, key=lambda h: max(_caps_width(h[0]), _caps_width(h[1])))
+    return f"{a}\n{b}"
+
+
 def _header(doc, frame) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
+    margins = OxmlElement("w:tblCellMar")  # no cell margins: the columns' whole width for the names
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), "0")
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    table._tbl.tblPr.append(margins)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(table, [65, CONTENT_WIDTH_MM - 65])
+    _widths(table, [HEADER_LEFT_MM, CONTENT_WIDTH_MM - HEADER_LEFT_MM])
     left, right = table.rows[0].cells
     centre = WD_ALIGN_PARAGRAPH.CENTER
     p = _first_paragraph(left)
     p.alignment = centre
     if frame.parent_body:
-        _run(p, frame.parent_body.upper(), 13)
+        _run(p, agency_lines(frame.parent_body.upper()), 13)
         p = _para(left, align=centre)
-    _run(p, frame.body.upper(), 13, bold=True)
+    _run(p, agency_lines(frame.body.upper()), 13, bold=True)
     _para(left, "─────", 11, align=centre)
     _para(left, frame.number_line, 13, align=centre)
     p = _first_paragraph(right)

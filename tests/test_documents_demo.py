@@ -42,7 +42,7 @@ def documents(demo_db, tmp_path_factory) -> dict[str, Path]:
 def _read(path: Path) -> tuple[str, str, str, str]:
     """(header, body, signature block, whole text) of a DOCX."""
     doc = Docx(path)
-    header = "\n".join(c.text for c in doc.tables[0].rows[0].cells)
+    header = "\n".join(" ".join(c.text.split()) for c in doc.tables[0].rows[0].cells)  # a name on two lines, as one
     closing = doc.tables[-1].rows[0].cells
     cells = [c.text for t in doc.tables[1:-1] for row in t.rows for c in row.cells]
     body = "\n".join([p.text for p in doc.paragraphs] + cells)
