@@ -154,6 +154,19 @@ def test_the_periodic_report(tmp_path):
     assert len(read_docx(tmp_path / "bc.docx").inline_shapes) == 1  # the trend picture
 
 
+def test_a_column_of_percentages_does_not_say_its_unit_twice():
+    # «98,9%» under «Tỷ lệ (%)» says the unit twice: a column whose cells carry «%» has none in its header
+    report = docs.PeriodicReport(
+        "quý I năm 2024", "15/12/2023 đến 14/03/2024", date(2024, 3, 20), "Sở Khoa học và Công nghệ", 1, 1, (), (),
+        (), (), (), progress=(("Chỉ số PAR INDEX", "từ 85 điểm trở lên", 84.1, 86.0),),
+        provisional=(("Sở Khoa học và Công nghệ", 75.3, 96.5, 24),), provisional_of="Bộ chỉ số 766")
+    documents = [docs.score_publication(board(), FRAME), docs.periodic_report(report, FRAME)]
+    tables = [t for d in documents for t in d.tables.values()]
+    assert {"tien_do", "diem_tam_tinh"} <= set(documents[1].tables)
+    doubled = [(t.title, c) for t in tables for i, c in enumerate(t.columns) if t.kind(i) == "pct" and "(%)" in c]
+    assert not doubled, doubled
+
+
 def test_the_inspection_plan_and_its_conclusion(tmp_path):
     plan = docs.InspectionPlan(2024, 24, tuple(docs.InspectionVisit(f"Đơn vị {i}", 3 + i, "điểm thấp nhất năm trước")
                                               for i in range(8)),
