@@ -88,6 +88,20 @@ def test_the_plan_in_the_administrative_format(tmp_path):
     assert section.different_first_page_header_footer  # no page number on page 1
 
 
+def test_a_rule_under_the_summary_a_third_to_a_half_of_its_line(tmp_path):
+    # Nghị định 30/2020, Phụ lục I, mục 5: under the summary a solid rule, centred, 1/3 to 1/2 of its line
+    for name, document in (("kh", docs.year_plan(seed_000_plan(), FRAME)),
+                           ("qd", docs.award_decision(docs.AwardDecision(
+                               "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LAI CHÂU", (), "xuất sắc", (), "quỹ thi đua", "Các cơ quan",
+                               proposed_by=""), FRAME))):
+        paragraphs = read_docx(render_docx(document, tmp_path / f"{name}.docx")).paragraphs
+        summary = next(i for i, p in enumerate(paragraphs) if p.text == document.blocks[1].text)
+        rule = paragraphs[summary + 1]
+        assert rule.text and set(rule.text) == {"─"} and rule.alignment == 1, (name, rule.text)  # centred
+        line = min(165, 2.6 * len(paragraphs[summary].text))
+        assert line / 3 <= len(rule.text) * 3.4 <= line / 2, (name, len(rule.text))
+
+
 def test_the_score_publication_in_docx_xlsx_and_html(tmp_path):
     document = docs.score_publication(board(), FRAME)
     text, tables = docx_text(render_docx(document, tmp_path / "cb.docx"))
