@@ -178,8 +178,9 @@ def _header(doc, frame) -> None:
     if frame.parent_body:
         _run(p, agency_lines(frame.parent_body.upper()), 13)
         p = _para(left, align=centre)
-    _run(p, agency_lines(frame.body.upper()), 13, bold=True)
-    _para(left, "─────", 11, align=centre)
+    body = agency_lines(frame.body.upper())
+    _run(p, body, 13, bold=True)
+    _para(left, _rule(max(_caps_width(line) for line in body.split("\n"))), 11, align=centre)
     _para(left, frame.number_line, 13, align=centre)
     p = _first_paragraph(right)
     p.alignment = centre
@@ -253,11 +254,10 @@ def _table(doc, table: Table) -> None:
     _para(doc, after=3)
 
 
-def _rule_length(text: str) -> int:
-    """How many «─» (about 3,4 mm each at 11 points) make 40% of the longest line of ``text`` set in bold at 14
-    points (about 2,6 mm a character), never fewer than the five under the agency's name."""
-    line = min(CONTENT_WIDTH_MM, 2.6 * len(text))
-    return max(5, round(0.4 * line / 3.4))
+def _rule(line_mm: float, least: int = 2) -> str:
+    """A solid rule 40% as long as a line of ``line_mm`` (Phụ lục I: a third to a half of it), in «─» of about
+    3,4 mm each at 11 points."""
+    return "─" * max(least, round(0.4 * line_mm / 3.4))
 
 
 def _block(doc, block: Block) -> None:
@@ -266,7 +266,8 @@ def _block(doc, block: Block) -> None:
         _para(doc, block.text.upper(), 14, bold=True, align=centre, before=12)
     elif block.kind == "subtitle":  # the summary, and under it a rule a third to a half of its line's length
         _para(doc, block.text, 14, bold=True, align=centre)
-        _para(doc, "─" * _rule_length(block.text), 11, align=centre, after=9)
+        # a line of bold text at 14 points is about 2,6 mm a character; never shorter than five, as a short one reads
+        _para(doc, _rule(min(CONTENT_WIDTH_MM, 2.6 * len(block.text)), least=5), 11, align=centre, after=9)
     elif block.kind == "h1":  # a heading stays with what it heads, never alone at a page's foot
         _para(doc, block.text, 14, bold=True, align=justify, before=6, after=3,
               indent=1).paragraph_format.keep_with_next = True

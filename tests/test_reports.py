@@ -73,7 +73,7 @@ def test_the_plan_in_the_administrative_format(tmp_path):
     path = render_docx(docs.year_plan(seed_000_plan(), FRAME), tmp_path / "ke-hoach.docx")
     text, tables = docx_text(path)
     header, targets, closing = tables[0], tables[1], tables[-1]
-    assert header[0][0].split("\n") == ["UBND TỈNH LAI CHÂU", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "─────", "Số: 778/KH-SKHCN"]
+    assert header[0][0].split("\n") == ["UBND TỈNH LAI CHÂU", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "─" * 8, "Số: 778/KH-SKHCN"]
     assert header[0][1].split("\n") == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                                         "Lai Châu, ngày 17 tháng 6 năm 2024"]
     assert "KẾ HOẠCH" in text and "năm 2024 của Sở Khoa học và Công nghệ tỉnh Lai Châu" in text
@@ -100,6 +100,22 @@ def test_a_rule_under_the_summary_a_third_to_a_half_of_its_line(tmp_path):
         assert rule.text and set(rule.text) == {"─"} and rule.alignment == 1, (name, rule.text)  # centred
         line = min(165, 2.6 * len(paragraphs[summary].text))
         assert line / 3 <= len(rule.text) * 3.4 <= line / 2, (name, len(rule.text))
+
+
+@pytest.mark.parametrize("body", ["Sở Nội vụ", "Sở Khoa học và Công nghệ", "Sở Tài nguyên và Môi trường",
+                                  "Ủy ban nhân dân tỉnh Lai Châu"])
+def test_the_rule_under_the_agency_a_third_to_a_half_of_its_line(tmp_path, body):
+    from dataclasses import replace
+
+    from reports.docx import _caps_width
+
+    document = docs.year_plan(seed_000_plan(), replace(FRAME, body=body))
+    cell = read_docx(render_docx(document, tmp_path / "kh.docx")).tables[0].rows[0].cells[0]
+    lines = cell.text.split("\n")
+    rule = next(line for line in lines if line and set(line) == {"─"})
+    name = lines[1:lines.index(rule)]  # under the parent body
+    line = max(_caps_width(x) for x in name)
+    assert line / 3 <= len(rule) * 3.4 <= line / 2, (name, len(rule))
 
 
 def test_the_score_publication_in_docx_xlsx_and_html(tmp_path):
