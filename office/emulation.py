@@ -35,7 +35,6 @@ def _in_words(title: str) -> str:
     """«Phát động phong trào thi đua …» → «phong trào thi đua …» (names keep their capitals)."""
     text = title.removeprefix("Phát động ").strip()
     return text[:1].lower() + text[1:]
-COLLECTIVE_LABEL = {"tap_the_lao_dong_xuat_sac": "Tập thể (thành tích xuất sắc)"}
 
 
 def campaign(name: str) -> Campaign:
@@ -278,9 +277,10 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     unit_names = units["name"].to_dict()
     who = lambda code: names.get(code) or unit_names.get(code, code)  # noqa: E731
     where = lambda code: units_of.get(code) or unit_names.get(c.unit, "")  # noqa: E731
-    titles = for_use("person_titles")
+    titles, collective = for_use("person_titles"), for_use("collective_titles")
     coded = {q.code: q.form for q in c.award_forms if q.code}  # a form's own code is said by its name
-    form_text = lambda f: coded.get(f) or COLLECTIVE_LABEL.get(f) or titles.label_of(f)  # noqa: E731
+    # a collective's title by the Law's name («Tập thể lao động xuất sắc», Đ.27)
+    form_text = lambda f: coded.get(f) or (collective if f in collective.titles else titles).label_of(f)  # noqa: E731
     # a ballot stored under the title a quota rests on is the council's vote on that quota's form, named as the
     # proposal and the decision name it
     proposed = lambda f: decided_name(_award_form(c, f)) if _award_form(c, f) != f else form_text(f)  # noqa: E731

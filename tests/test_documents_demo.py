@@ -146,6 +146,12 @@ def test_the_registration_list_names_the_movement_once_and_its_year_once(documen
                         "của Sở Khoa học và Công nghệ"), subtitle
 
 
+def test_a_collective_registers_for_a_title_by_the_laws_name(documents):
+    rows = _rows(documents["danh-sach-dang-ky-skhcn-ninh-thuan-2024"], "Danh sách đăng ký thi đua")
+    collectives = [r for r in rows if r[2] == "Sở Khoa học và Công nghệ"]  # the divisions, under their department
+    assert collectives and {r[3] for r in collectives} == {"Tập thể lao động xuất sắc"}, {r[3] for r in collectives}
+
+
 def test_a_rank_target_is_said_as_that_rank_or_better(documents):
     plans = [p for name, p in documents.items() if name.startswith("ke-hoach-khac-phuc-")]
     said = [m for p in plans for m in re.finditer(r"đạt hạng (\d+)( trở lên)?", _read(p)[1])]
