@@ -352,7 +352,7 @@ def findings_frame(spec: DemoSpec, units: pd.DataFrame) -> pd.DataFrame:
          f"31/10/{y}", "", None),
     ]
     for n, code in enumerate(communes):
-        rows.append((y, code, f"{10 + n}/09/{y}", "3.6", "Tỷ lệ số hóa hồ sơ, kết quả giải quyết TTHC chưa đạt",
+        rows.append((y, code, f"{10 + n}/09/{y}", "4.2", "Tỷ lệ số hóa hồ sơ, kết quả giải quyết TTHC chưa đạt",
                      "Số hóa hồ sơ, kết quả giải quyết TTHC ngay khi tiếp nhận", f"30/11/{y}", "", None))
     return pd.DataFrame(rows, columns=["Năm kiểm tra", "Mã đơn vị", "Ngày kiểm tra", "Tiêu chí", "Tồn tại, hạn chế",
                                        "Kiến nghị", "Thời hạn khắc phục", "Bộ tiêu chí", "Điểm thẩm định"])

@@ -12,6 +12,7 @@ the next.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property
@@ -264,6 +265,7 @@ def open_at(proceedings: pd.DataFrame, day: date) -> pd.DataFrame:
 
 
 # Inputs that the record may not hold: input → why it is not assessed (the rule set's default then applies).
+_CODED = re.compile(r"\s*\([01] = [^()]*\)$")  # how an input's column is filled («(1 = có)»), not said in a reason
 NOT_ASSESSED = {
     "de_tai_nghiem_thu": "chưa có dữ liệu đề tài, đề án được nghiệm thu (nhập tệp loại de_tai)",
     "thanh_tich_phong_trao": "không tham gia phong trào thi đua nào được ghi nhận trong năm (chưa xác định được "
@@ -415,7 +417,7 @@ class Eligibility:
         if why and title == "chien_si_thi_dua_cap_tinh" and self.frame.loc[person, "sang_kien_cap_tinh"] == 0:
             why += self._initiatives_resting_elsewhere(person)
         if why and unknown:
-            why += [f"không đánh giá được «{self.ruleset.label_of(name)}»: {text}"
+            why += [f"không đánh giá được «{_CODED.sub('', self.ruleset.label_of(name))}»: {text}"
                     for name, text in unknown.items() if name in spec.names]
         return why
 

@@ -35,7 +35,6 @@ def _in_words(title: str) -> str:
     """«Phát động phong trào thi đua …» → «phong trào thi đua …» (names keep their capitals)."""
     text = title.removeprefix("Phát động ").strip()
     return text[:1].lower() + text[1:]
-COLLECTIVE_LABEL = {"tap_the_lao_dong_xuat_sac": "Tập thể (thành tích xuất sắc)"}
 
 
 def campaign(name: str) -> Campaign:
@@ -280,13 +279,17 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     unit_names = units["name"].to_dict()
     who = lambda code: names.get(code) or unit_names.get(code, code)  # noqa: E731
     where = lambda code: units_of.get(code) or unit_names.get(c.unit, "")  # noqa: E731
-    titles = for_use("person_titles")
+    titles, collective = for_use("person_titles"), for_use("collective_titles")
     coded = {q.code: q.form for q in c.award_forms if q.code}  # a form's own code is said by its name
-    form_text = lambda f: coded.get(f) or COLLECTIVE_LABEL.get(f) or titles.label_of(f)  # noqa: E731
+    # a collective's title by the Law's name («Tập thể lao động xuất sắc», Đ.27)
+    form_text = lambda f: coded.get(f) or (collective if f in collective.titles else titles).label_of(f)  # noqa: E731
+    # a ballot stored under the title a quota rests on is the council's vote on that quota's form, named as the
+    # proposal and the decision name it
+    proposed = lambda f: decided_name(_award_form(c, f)) if _award_form(c, f) != f else form_text(f)  # noqa: E731
     unit_name = unit_names[c.unit]
     department = issuer(engine, c.unit)
     province = issuer(engine, department.root)
-    registrations = docs.RegistrationList(c.title, year, tuple(
+    registrations = docs.RegistrationList(_in_words(c.title), year, tuple(
         docs.Registration(who(r.participant), where(r.participant), form_text(r.aim), r.committed) for r in regs))
     meeting = ballots[0] if ballots else None
     voted_on = meeting.voted_on if meeting else date(year, 12, 10)
@@ -299,7 +302,7 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
         f"{head}, Giám đốc {unit_name}, Chủ tịch Hội đồng" if head else f"Giám đốc {unit_name}, Chủ tịch Hội đồng",
         f"{secretary}, {office_name}, Thư ký Hội đồng" if secretary else f"{office_name}, Thư ký Hội đồng",
         meeting.members if meeting else 0, meeting.present if meeting else 0, meeting.written if meeting else 0,
-        tuple(docs.Ballot(who(b.participant), form_text(b.form), b.yes, b.members, rv.needed(b.form), b.passed)
+        tuple(docs.Ballot(who(b.participant), proposed(b.form), b.yes, b.members, rv.needed(b.form), b.passed)
               for b in ballots))
     passed = {(b.participant, b.form) for b in ballots if b.passed}
     campaign_words = _in_words(c.title)

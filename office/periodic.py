@@ -55,13 +55,13 @@ def rate(totals: pd.Series, num: str, den: str) -> float:
     return float(totals.get(num, np.nan) / whole * 100) if whole and not np.isnan(whole) else np.nan
 
 
-def _provisional(engine: Engine, period, unit: str | None) -> tuple[tuple, str, str]:
-    """(rows, the rule set's title, the weakest area) of the period's stored scores (nothing before they are
-    scored)."""
+def _provisional(engine: Engine, period, unit: str | None) -> tuple[tuple, str, str, int]:
+    """(rows, the rule set's title, the weakest area, how many units they rank) of the period's stored scores
+    (nothing before they are scored)."""
     try:
         scored = stored(engine, for_period(PROVISIONAL_RULES, period.code), period.code)
     except NoScores:
-        return (), "", ""
+        return (), "", "", 0
     summary = scored.summary
     if unit is not None:
         summary = summary.loc[summary.index.intersection([unit])]
@@ -75,7 +75,7 @@ def _provisional(engine: Engine, period, unit: str | None) -> tuple[tuple, str, 
     means = {a: m for a, m in means.items() if not np.isnan(m)}
     weakest = min(means, key=lambda a: means[a]) if means else ""
     hint = f"{areas[weakest]} (chỉ số thành phần tạm tính {number(means[weakest], 1)}%)" if weakest else ""
-    return rows, scored.ruleset.title, hint
+    return rows, scored.ruleset.title, hint, len(scored.summary)
 
 
 def _progress(engine: Engine, period, unit: str) -> tuple[tuple, object]:
@@ -237,7 +237,7 @@ def periodic(engine: Engine, period_code: str, unit: str | None, today: date | N
     registry = indicators.registry()
     figures = [docs.Figure766(registry[c].label, float(totals.get(c, np.nan)), registry[c].unit) for c in REPORT_COUNTS]
     figures += [docs.Figure766(label, rate(totals, num, den), "%") for label, num, den in REPORT_RATES]
-    provisional, provisional_of, weakest = _provisional(engine, period, unit)
+    provisional, provisional_of, weakest, ranked = _provisional(engine, period, unit)
     targets, tasks = _progress(engine, period, unit) if unit else ((), None)
     with Session(engine) as s:
         names = dict(s.execute(select(models.Unit.code, models.Unit.name)).all())
@@ -266,7 +266,8 @@ def periodic(engine: Engine, period_code: str, unit: str | None, today: date | N
                                  trend if len(earlier) > 1 else {}, on_time,
                                  targets, provisional, provisional_of,
                                  "Sở Nội vụ" if unit else "Bộ Nội vụ", sections,
-                                 quoted(engine, for_period(PROVISIONAL_RULES, period.code).id, period, unit))
+                                 quoted(engine, for_period(PROVISIONAL_RULES, period.code).id, period, unit),
+                                 ranked)
     if unit:  # a unit reports to the provincial Department of Home Affairs, which consolidates
         frame = frame_for(engine, unit, "BC", period.due, ("Như trên", "Lưu: VT"))
     else:  # the consolidated report goes to the Ministry of Home Affairs

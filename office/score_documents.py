@@ -20,6 +20,7 @@ from office.frames import PROVINCE_OFFICE, Issuer, frame_for, frame_of, issuer
 from office.workers import each
 from reports import documents as docs
 from reports.model import Document
+from rules.methods import NO_DATA
 from store import indicators, models
 from store.queries import current_evidence
 
@@ -142,10 +143,12 @@ def improvement(engine: Engine, scored: Scored, code: str, issued: date, deadlin
     issued, what the unit must change to reach each of its targets."""
     name = unit_score(scored, code).name
     items = []
+    left_out = scored.ruleset.missing != "tinh_0"  # a criterion without data is out of the maximum: nothing lost
     for e in scored.result.explain(code):
         if e.lost > 1e-9:
             area = next(a for a in scored.ruleset.criteria if any(n.id == e.criterion for n in a.walk()))
-            items.append(docs.LostPoint(e.criterion, e.title, e.lost, e.sentence,
+            lost = None if left_out and e.code == NO_DATA else e.lost
+            items.append(docs.LostPoint(e.criterion, e.title, lost, e.sentence,
                                         f"Phòng, đơn vị phụ trách lĩnh vực «{area.title}»", deadline))
     kept = whatif_kept.kept(engine, scored.run.run_id, code)  # answered when the plans were issued, not solved here
     goals = tuple(docs.GoalAnswer(a.goal, a.lines, tuple(docs.GoalChange(c.words, c.before, c.after, c.gains)

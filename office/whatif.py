@@ -67,7 +67,7 @@ class Answer:
     ruleset: RuleSet
     period: str
     plan: Plan
-    goal: str  # «hạng 10», «xếp loại Tốt», «72 điểm»
+    goal: str  # «hạng 10 trở lên», «xếp loại Tốt», «72 điểm»
     levers: dict[str, Lever]
 
     def lines(self) -> list[str]:
@@ -75,8 +75,8 @@ class Answer:
 
 
 def _goal(target: Target) -> str:
-    if target.rank is not None:
-        return f"hạng {target.rank}"
+    if target.rank is not None:  # a rank is reached by any better one: «đã đạt hạng 56» at rank 24 misreads
+        return f"hạng {target.rank}" + (" trở lên" if target.rank > 1 else "")
     if target.klass is not None:
         return f"xếp loại {target.klass}"
     return f"{number(target.points, 2)} điểm"

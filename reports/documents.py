@@ -104,7 +104,7 @@ def score_publication(board: Scoreboard, frame: Frame) -> Document:
               + tuple(u.components.get(a) for a, _ in board.areas) for u in board.units),
         ("int", "text", "text", "dec", "dec", "pct", "text") + ("pct",) * len(board.areas),
         title=f"Kết quả xếp hạng năm {board.year}", key=1)
-    areas = Table(("Mã", "Lĩnh vực, nhóm chỉ số", "Bình quân (%)"),
+    areas = Table(("Mã", "Lĩnh vực, nhóm chỉ số", "Bình quân"),
                   tuple((a, t, board.component_average(a)) for a, t in board.areas), ("text", "text", "pct"),
                   title="Chỉ số thành phần bình quân")
     counts = {c: sum(1 for u in board.units if u.classification == c) for c in board.classes}
@@ -171,7 +171,7 @@ def scorecard(card: Scorecard, frame: Frame) -> Document:
 class LostPoint:
     criterion: str
     title: str
-    lost: float
+    lost: float | None  # None: no data, and the rule set leaves the criterion out of the maximum (nothing lost)
     why: str  # the explanation sentence
     responsible: str
     deadline: date
@@ -346,6 +346,7 @@ class PeriodicReport:
     addressee: str = ""  # «Sở Nội vụ» for a unit's report, «Bộ Nội vụ» for the province's
     sections: tuple[ReportSection, ...] = ()  # the Ministry's form; without them, ``results`` under part II
     forecast: str = ""  # a unit's year-end forecast as kept when it was made (after the provisional scores)
+    provisional_ranked: int = 0  # units the provisional scores rank; the province's table shows both ends of them
 
 
 def _missing(value) -> bool:
@@ -367,13 +368,13 @@ def periodic_report(report: PeriodicReport, frame: Frame) -> Document:
         pictures["xu_huong"] = charts.trend(report.trend_labels, report.trend, "Diễn biến qua các kỳ (%)")
     tables = {"so_lieu": figures}
     if report.progress:
-        tables["tien_do"] = Table(("STT", "Mục tiêu", "Chỉ tiêu kế hoạch", "Kết quả năm trước (%)", "Tạm tính kỳ này (%)"),
+        tables["tien_do"] = Table(("STT", "Mục tiêu", "Chỉ tiêu kế hoạch", "Kết quả năm trước", "Tạm tính kỳ này"),
                                   tuple((i, goal, target, NO_DATA if _missing(last) else last,
                                          NO_DATA if _missing(now) else now)
                                         for i, (goal, target, last, now) in enumerate(report.progress, start=1)),
                                   ("int", "text", "text", "pct", "pct"), title="Tiến độ thực hiện mục tiêu kế hoạch")
     if report.provisional:
-        tables["diem_tam_tinh"] = Table(("Hạng", "Đơn vị", "Điểm", "Tỷ lệ (%)"),
+        tables["diem_tam_tinh"] = Table(("Hạng", "Đơn vị", "Điểm", "Tỷ lệ"),
                                         tuple((r, u, p, q) for u, p, q, r in report.provisional),
                                         ("int", "text", "dec", "pct"), title=f"Điểm tạm tính: {report.provisional_of}")
     context = {"r": report, "co_xu_huong": bool(report.trend), "groups": groups, "roman": ROMAN}
@@ -474,7 +475,7 @@ class Registration:
 
 @dataclass(frozen=True)
 class RegistrationList:
-    campaign: str
+    campaign: str  # the movement in words, as a sentence names it («phong trào thi đua …»)
     year: int
     rows: tuple[Registration, ...]
 
@@ -688,7 +689,7 @@ def province_ranking(r: ProvinceRanking, frame: Frame) -> Document:
                for p in r.ranked(which) for i in (getattr(p, f"index_{which}"),)]
         return tuple(out + [(None, p.key, p.name, None, None, None, None) for p in r.missing(which)])
 
-    columns = ("Hạng", "Mã tỉnh", "Tỉnh", "Chỉ số (%)", "Số đơn vị", "Phiên bản", "Ngày công bố")
+    columns = ("Hạng", "Mã tỉnh", "Tỉnh", "Chỉ số", "Số đơn vị", "Phiên bản", "Ngày công bố")
     kinds = ("int", "text", "text", "pct", "int", "int", "date")
     tables = {"qd766": Table(columns, rows("766"), kinds, title=f"Xếp hạng các tỉnh theo {r.title_766} năm {r.year}"),
               "par": Table(columns, rows("par"), kinds, title=f"Xếp hạng các tỉnh theo {r.title_par} năm {r.year}")}

@@ -2,7 +2,8 @@
 A4 portrait, margins top and bottom 20 mm, left 30 mm, right 15 mm; Times New Roman (LibreOffice and
 Word put the metric-compatible Liberation Serif in its place where it is missing); issuing body top left,
 national motto top right with the line under "Độc lập - Tự do - Hạnh phúc", number, place and date,
-title, body, "Nơi nhận" bottom left, signature bottom right; page numbers centred at the top from page 2."""
+title and summary with a short rule under it, body, "Nơi nhận" bottom left, signature bottom right; page
+numbers centred at the top from page 2."""
 
 from __future__ import annotations
 
@@ -131,20 +132,55 @@ def _first_paragraph(cell):
     return p
 
 
+HEADER_LEFT_MM = 72  # the right column still holds the national name (about 88 mm) and the date on one line each
+_AGENCY_ROOM_MM = HEADER_LEFT_MM - 1.5  # what a line of the name may take, less the estimate's error
+
+
+def _caps_width(text: str) -> float:
+    """How wide ``text`` in capitals is in bold at 13 points, in mm, within 1,5 mm of what LibreOffice lays out
+    (a letter 3,3, an I 2, a space or comma 1,25, a hyphen 1,65)."""
+    return sum(2.0 if c == "I" else 1.65 if c == "-" else 1.25 if c in " ,." else 3.3 for c in text)
+
+
+def agency_lines(name: str) -> str:
+    """An agency's name as the header's left column sets it: on one line where it fits, else on two, broken
+    before «VÀ» where both halves fit («SỞ TÀI NGUYÊN / VÀ MÔI TRƯỜNG»), else where the lines are the most even
+    («ỦY BAN NHÂN DÂN / TỈNH LAI CHÂU»); left to wrap where no two lines hold it. Wrapping alone would leave
+    a lone word on the second line («SỞ TÀI NGUYÊN VÀ MÔI / TRƯỜNG»)."""
+    words = name.split()
+    if _caps_width(name) <= _AGENCY_ROOM_MM or len(words) < 2:
+        return name
+    halves = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    fit = [(a, b) for a, b in halves if max(_caps_width(a), _caps_width(b)) <= _AGENCY_ROOM_MM]
+    if not fit:
+        return name
+    before_and = [(a, b) for a, b in fit if b.startswith("VÀ ")]
+    a, b = before_and[-1] if before_and else min(fit, key=lambda h: max(_caps_width(h[0]), _caps_width(h[1])))
+    return f"{a}\n{b}"
+
+
 def _header(doc, frame) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
+    margins = OxmlElement("w:tblCellMar")  # no cell margins: the columns' whole width for the names
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), "0")
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    table._tbl.tblPr.append(margins)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(table, [65, CONTENT_WIDTH_MM - 65])
+    _widths(table, [HEADER_LEFT_MM, CONTENT_WIDTH_MM - HEADER_LEFT_MM])
     left, right = table.rows[0].cells
     centre = WD_ALIGN_PARAGRAPH.CENTER
     p = _first_paragraph(left)
     p.alignment = centre
     if frame.parent_body:
-        _run(p, frame.parent_body.upper(), 13)
+        _run(p, agency_lines(frame.parent_body.upper()), 13)
         p = _para(left, align=centre)
-    _run(p, frame.body.upper(), 13, bold=True)
-    _para(left, "─────", 11, align=centre)
+    body = agency_lines(frame.body.upper())
+    _run(p, body, 13, bold=True)
+    _para(left, _rule(max(_caps_width(line) for line in body.split("\n"))), 11, align=centre)
     _para(left, frame.number_line, 13, align=centre)
     p = _first_paragraph(right)
     p.alignment = centre
@@ -218,12 +254,20 @@ def _table(doc, table: Table) -> None:
     _para(doc, after=3)
 
 
+def _rule(line_mm: float, least: int = 2) -> str:
+    """A solid rule 40% as long as a line of ``line_mm`` (Phụ lục I: a third to a half of it), in «─» of about
+    3,4 mm each at 11 points."""
+    return "─" * max(least, round(0.4 * line_mm / 3.4))
+
+
 def _block(doc, block: Block) -> None:
     centre, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
     if block.kind == "title":
         _para(doc, block.text.upper(), 14, bold=True, align=centre, before=12)
-    elif block.kind == "subtitle":
-        _para(doc, block.text, 14, bold=True, align=centre, after=12)
+    elif block.kind == "subtitle":  # the summary, and under it a rule a third to a half of its line's length
+        _para(doc, block.text, 14, bold=True, align=centre)
+        # a line of bold text at 14 points is about 2,6 mm a character; never shorter than five, as a short one reads
+        _para(doc, _rule(min(CONTENT_WIDTH_MM, 2.6 * len(block.text)), least=5), 11, align=centre, after=9)
     elif block.kind == "h1":  # a heading stays with what it heads, never alone at a page's foot
         _para(doc, block.text, 14, bold=True, align=justify, before=6, after=3,
               indent=1).paragraph_format.keep_with_next = True

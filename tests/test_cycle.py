@@ -3,6 +3,7 @@ calendar of steps, watching a folder."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -103,6 +104,10 @@ def test_the_periodic_report_names_late_and_missing_units_and_gives_provisional_
     for row in late.itertuples():
         assert f"{row.name} ({row.days_late:.0f} ngày)" in text
     assert "Kết quả chấm điểm tạm tính" in text and "Tập trung cải thiện lĩnh vực" in text
+    # the table shows both ends of the ranking, and says so
+    shown = re.search(r"nêu 5 đơn vị đứng đầu và 5 đơn vị đứng cuối trong số (\d+) đơn vị\.", text)
+    assert shown and int(shown.group(1)) > 10, text
+    assert "@table" not in text and f"\n{shown.group(1)}\n" in text  # the table itself, down to the last rank
 
 
 # --- Plans ---------------------------------------------------------------------------------------------

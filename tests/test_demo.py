@@ -7,6 +7,7 @@ import pytest
 
 from cchc import names
 from cchc.demo import POOR_DEPARTMENTS, DemoSpec, generate
+from rules.ruleset import for_use
 from store.ingest import ingest_file
 from store.queries import indicator_frame
 
@@ -54,3 +55,18 @@ def test_staff_have_several_years_of_ratings(files):
     assert years.max() == SPEC.history and (years >= 2).mean() > 0.8
     shares = people["Xếp loại"].value_counts(normalize=True)
     assert 0.5 < shares["Hoàn thành tốt nhiệm vụ"] < 0.8 and shares["Không hoàn thành nhiệm vụ"] < 0.08
+
+
+def test_each_finding_cites_the_criterion_it_speaks_of(files):
+    """A conclusion prints «(tiêu chí 4.2)» after the finding: the criterion of the units' rule set whose subject
+    the finding names (số hóa is 4.2 of QĐ 766; 3.6 is online payment)."""
+    findings = pd.read_excel(files.findings, dtype={"Tiêu chí": str, "Tồn tại, hạn chế": str})
+    findings["Tiêu chí"] = findings["Tiêu chí"].fillna("")
+    leaves = {leaf.id: leaf.title.lower() for leaf in for_use("units").leaves}
+    cited = findings[findings["Tiêu chí"] != ""]
+    assert len(cited) >= 3
+    for criterion, text in zip(cited["Tiêu chí"], cited["Tồn tại, hạn chế"]):
+        assert criterion in leaves, criterion
+        subject = next(w for w in ("số hóa", "trực tuyến", "công khai", "thanh toán") if w in text.lower()
+                       or w in leaves[criterion])
+        assert subject in text.lower() and subject in leaves[criterion], (criterion, text, leaves[criterion])

@@ -42,7 +42,7 @@ def documents(demo_db, tmp_path_factory) -> dict[str, Path]:
 def _read(path: Path) -> tuple[str, str, str, str]:
     """(header, body, signature block, whole text) of a DOCX."""
     doc = Docx(path)
-    header = "\n".join(c.text for c in doc.tables[0].rows[0].cells)
+    header = "\n".join(" ".join(c.text.split()) for c in doc.tables[0].rows[0].cells)  # a name on two lines, as one
     closing = doc.tables[-1].rows[0].cells
     cells = [c.text for t in doc.tables[1:-1] for row in t.rows for c in row.cells]
     body = "\n".join([p.text for p in doc.paragraphs] + cells)
@@ -117,6 +117,53 @@ def test_the_minutes_are_signed_by_the_chair_and_the_secretary(documents):
     lines = [x for x in closing.split("\n") if x.strip()]
     assert len(lines) == 4 and lines[0] == "THƯ KÝ" and lines[2] == "CHỦ TỊCH HỘI ĐỒNG", lines
     assert "Chủ tịch Hội đồng" in body and "Thư ký Hội đồng" in body
+
+
+def _rows(path: Path, title: str) -> list[list[str]]:
+    """The rows under the header of the table titled ``title`` in a DOCX."""
+    doc = Docx(path)
+    titles = [p for p in doc.paragraphs if p.text == title]
+    table = next(t for t in doc.tables if t._tbl.getprevious() is titles[0]._p)
+    return [[c.text for c in row.cells] for row in table.rows[1:]]
+
+
+def test_the_minutes_vote_on_the_form_the_proposal_and_the_decision_name(documents):
+    # the collective's quota rests on its title, but the council votes on the form of that quota, as the plan
+    # registered it, the proposal asks for it and the decision grants it
+    voted = {r[1]: r[2] for r in _rows(documents["bien-ban-binh-xet-skhcn-ninh-thuan-2024"], "Kết quả bỏ phiếu kín")}
+    proposed = {r[1]: r[3] for r in _rows(documents["to-trinh-skhcn-ninh-thuan-2024"], "Danh sách đề nghị khen thưởng")}
+    assert voted and voted == proposed, (voted, proposed)
+    decided = _rows(documents["quyet-dinh-khen-thuong-skhcn-ninh-thuan-2024"], "Danh sách khen thưởng")
+    assert {r[1]: r[3].rsplit(" (", 1)[0] for r in decided} == proposed
+    _, body, _, _ = _read(documents["bien-ban-binh-xet-skhcn-ninh-thuan-2024"])
+    assert "))" not in body
+
+
+def test_the_registration_list_names_the_movement_once_and_its_year_once(documents):
+    doc = Docx(documents["danh-sach-dang-ky-skhcn-ninh-thuan-2024"])
+    subtitle = next(p.text for p in doc.paragraphs if p.text.startswith("Đăng ký thi đua"))
+    assert subtitle == ("Đăng ký thi đua trong phong trào thi đua công tác cải cách hành chính năm 2024 "
+                        "của Sở Khoa học và Công nghệ"), subtitle
+
+
+def test_a_collective_registers_for_a_title_by_the_laws_name(documents):
+    rows = _rows(documents["danh-sach-dang-ky-skhcn-ninh-thuan-2024"], "Danh sách đăng ký thi đua")
+    collectives = [r for r in rows if r[2] == "Sở Khoa học và Công nghệ"]  # the divisions, under their department
+    assert collectives and {r[3] for r in collectives} == {"Tập thể lao động xuất sắc"}, {r[3] for r in collectives}
+
+
+def test_a_rank_target_is_said_as_that_rank_or_better(documents):
+    plans = [p for name, p in documents.items() if name.startswith("ke-hoach-khac-phuc-")]
+    said = [m for p in plans for m in re.finditer(r"đạt hạng (\d+)( trở lên)?", _read(p)[1])]
+    assert said and all(m.group(2) or m.group(1) == "1" for m in said), [m.group(0) for m in said]
+
+
+def test_the_points_an_improvement_plan_lost_are_those_its_scorecard_is_short_of(documents):
+    plan, card = documents["ke-hoach-khac-phuc-SKHCN-2024"], documents["phieu-diem-SKHCN-2024"]
+    points, most = re.search(r"Tổng điểm: ([\d.,]+)/([\d.,]+) điểm", _read(card)[1]).groups()
+    lost = re.search(r"bị mất điểm ở \d+ tiêu chí, tổng cộng ([\d.,]+) điểm", _read(plan)[1]).group(1)
+    number = lambda s: float(s.replace(".", "").replace(",", "."))  # noqa: E731
+    assert number(points) + number(lost) == pytest.approx(number(most)), (points, lost, most)
 
 
 def test_a_departments_own_report_goes_to_the_department_of_home_affairs(province):

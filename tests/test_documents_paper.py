@@ -70,3 +70,32 @@ def test_the_ranking_table_keeps_codes_and_rows_whole(province, tmp_path):
     words = set(subprocess.run(["pdftotext", str(path.with_suffix(".pdf")), "-"], check=True, capture_output=True,
                                text=True).stdout.split())
     assert all(code in words for code in codes), [c for c in codes if c not in words]
+
+
+AGENCIES = ("Sở Khoa học và Công nghệ", "Sở Tài nguyên và Môi trường", "Sở Lao động - Thương binh và Xã hội",
+            "Sở Nông nghiệp và Phát triển nông thôn", "Ủy ban nhân dân tỉnh Lai Châu")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="needs LibreOffice and poppler-utils")
+def test_an_agency_name_is_set_on_lines_that_hold_it_never_a_lone_word_below(tmp_path):
+    from datetime import date
+
+    from reports.docx import agency_lines, render_docx
+    from reports.model import Block, Document, Frame, Signature
+
+    paths = []
+    for i, name in enumerate(AGENCIES):
+        frame = Frame("UBND tỉnh Lai Châu", name, "X", "KH", "Lai Châu", date(2024, 12, 28), 1234, ("Lưu: VT",),
+                      Signature("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Tống Thanh Hải"))
+        paths.append(render_docx(Document("x", frame, (Block("title", "Kế hoạch"),)), tmp_path / f"{i}.docx"))
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, paths)],
+                   check=True, capture_output=True, timeout=300)
+    for name, path in zip(AGENCIES, paths):
+        text = subprocess.run(["pdftotext", "-layout", str(path.with_suffix(".pdf")), "-"], check=True,
+                              capture_output=True, text=True).stdout
+        lines = agency_lines(name.upper()).split("\n")
+        assert all(line in text for line in lines), (name, text[:600])
+        assert len(lines[-1].split()) > 1, name
+        right = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        assert right in text and "Lai Châu, ngày 28 tháng 12 năm 2024" in text, text[:600]

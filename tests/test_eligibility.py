@@ -256,6 +256,9 @@ def test_research_topics_campaigns_and_what_cannot_be_assessed(engine, tmp_path)
     assert result.frame.loc["G", "de_tai_nghiem_thu"] != result.frame.loc["G", "de_tai_nghiem_thu"]  # no data
     assert any(r.startswith("không đánh giá được «Có thành tích trong phong trào thi đua")
                for r in result.reasons("G")["giay_khen"])
+    # a reason names what could not be told, not how its column is filled in («(1 = có)»)
+    said = [r for why in result.reasons("G").values() for r in why if r.startswith("không đánh giá được")]
+    assert said and not any(" = " in r for r in said), said
     assert set(result.not_assessed("G")) == {"de_tai_nghiem_thu", "thanh_tich_phong_trao", "tinh_than_thi_dua"}
     ingest_file(engine, write_xlsx(tmp_path / "de_tai.xlsx", ["Mã đề tài", "Tên đề tài", "Mã cán bộ",
                                                              "Năm nghiệm thu", "Cấp đề tài"],

@@ -21,7 +21,7 @@ def world(province, tmp_path):
 
 def _read(path: Path) -> dict[str, str]:
     doc = Docx(path)
-    header = "\n".join(c.text for c in doc.tables[0].rows[0].cells)
+    header = "\n".join(" ".join(c.text.split()) for c in doc.tables[0].rows[0].cells)  # a name on two lines, as one
     left, right = (c.text for c in doc.tables[-1].rows[0].cells)
     body = "\n".join([p.text for p in doc.paragraphs]
                      + [c.text for t in doc.tables[1:-1] for row in t.rows for c in row.cells])

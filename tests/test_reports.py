@@ -73,7 +73,7 @@ def test_the_plan_in_the_administrative_format(tmp_path):
     path = render_docx(docs.year_plan(seed_000_plan(), FRAME), tmp_path / "ke-hoach.docx")
     text, tables = docx_text(path)
     header, targets, closing = tables[0], tables[1], tables[-1]
-    assert header[0][0].split("\n") == ["UBND TỈNH LAI CHÂU", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "─────", "Số: 778/KH-SKHCN"]
+    assert header[0][0].split("\n") == ["UBND TỈNH LAI CHÂU", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "─" * 8, "Số: 778/KH-SKHCN"]
     assert header[0][1].split("\n") == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                                         "Lai Châu, ngày 17 tháng 6 năm 2024"]
     assert "KẾ HOẠCH" in text and "năm 2024 của Sở Khoa học và Công nghệ tỉnh Lai Châu" in text
@@ -86,6 +86,36 @@ def test_the_plan_in_the_administrative_format(tmp_path):
     assert (round(section.page_width.mm), round(section.page_height.mm), round(section.left_margin.mm),
             round(section.right_margin.mm), round(section.top_margin.mm)) == (210, 297, 30, 15, 20)
     assert section.different_first_page_header_footer  # no page number on page 1
+
+
+def test_a_rule_under_the_summary_a_third_to_a_half_of_its_line(tmp_path):
+    # Nghị định 30/2020, Phụ lục I, mục 5: under the summary a solid rule, centred, 1/3 to 1/2 of its line
+    for name, document in (("kh", docs.year_plan(seed_000_plan(), FRAME)),
+                           ("qd", docs.award_decision(docs.AwardDecision(
+                               "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LAI CHÂU", (), "xuất sắc", (), "quỹ thi đua", "Các cơ quan",
+                               proposed_by=""), FRAME))):
+        paragraphs = read_docx(render_docx(document, tmp_path / f"{name}.docx")).paragraphs
+        summary = next(i for i, p in enumerate(paragraphs) if p.text == document.blocks[1].text)
+        rule = paragraphs[summary + 1]
+        assert rule.text and set(rule.text) == {"─"} and rule.alignment == 1, (name, rule.text)  # centred
+        line = min(165, 2.6 * len(paragraphs[summary].text))
+        assert line / 3 <= len(rule.text) * 3.4 <= line / 2, (name, len(rule.text))
+
+
+@pytest.mark.parametrize("body", ["Sở Nội vụ", "Sở Khoa học và Công nghệ", "Sở Tài nguyên và Môi trường",
+                                  "Ủy ban nhân dân tỉnh Lai Châu"])
+def test_the_rule_under_the_agency_a_third_to_a_half_of_its_line(tmp_path, body):
+    from dataclasses import replace
+
+    from reports.docx import _caps_width
+
+    document = docs.year_plan(seed_000_plan(), replace(FRAME, body=body))
+    cell = read_docx(render_docx(document, tmp_path / "kh.docx")).tables[0].rows[0].cells[0]
+    lines = cell.text.split("\n")
+    rule = next(line for line in lines if line and set(line) == {"─"})
+    name = lines[1:lines.index(rule)]  # under the parent body
+    line = max(_caps_width(x) for x in name)
+    assert line / 3 <= len(rule) * 3.4 <= line / 2, (name, len(rule))
 
 
 def test_the_score_publication_in_docx_xlsx_and_html(tmp_path):
@@ -125,6 +155,17 @@ def test_the_scorecard_explains_every_point_and_the_improvement_plan_lists_what_
     text, tables = docx_text(render_docx(docs.improvement_plan(plan, FRAME), tmp_path / "kp.docx"))
     assert "bị mất điểm ở 1 tiêu chí, tổng cộng 10 điểm" in text
     assert tables[1][1][-2:] == ["Văn phòng Sở", "30/06/2025"]
+    # a criterion without data that its rule set leaves out of the maximum is to be reported, not a point lost
+    unknown = docs.LostPoint("1.1", "Tỷ lệ TTHC công bố đúng hạn", None, "… không có số liệu → không tính/5 điểm",
+                             "Văn phòng Sở", date(2025, 6, 30))
+    plan = docs.ImprovementPlan(2024, "Sở Khoa học và Công nghệ", "Bộ chỉ số 766", (plan.items[0], unknown))
+    text, tables = docx_text(render_docx(docs.improvement_plan(plan, FRAME), tmp_path / "kp2.docx"))
+    assert ("bị mất điểm ở 1 tiêu chí, tổng cộng 10 điểm; chưa có số liệu ở 1 tiêu chí (không tính điểm):"
+            in text), text
+    assert tables[1][2][3] == "–"
+    plan = docs.ImprovementPlan(2024, "Sở Khoa học và Công nghệ", "Bộ chỉ số 766", (unknown,))
+    text, _ = docx_text(render_docx(docs.improvement_plan(plan, FRAME), tmp_path / "kp3.docx"))
+    assert "Năm 2024, đơn vị chưa có số liệu ở 1 tiêu chí (không tính điểm):" in text, text
 
 
 def test_the_periodic_report(tmp_path):
@@ -141,6 +182,19 @@ def test_the_periodic_report(tmp_path):
     assert tables[1][1] == ["1", "TTHC được rà soát trong kỳ", "34", "TTHC"]
     assert "- Hướng dẫn 34 đơn vị hoàn thành chuyển đổi sang TCVN ISO 9001:2015." in text
     assert len(read_docx(tmp_path / "bc.docx").inline_shapes) == 1  # the trend picture
+
+
+def test_a_column_of_percentages_does_not_say_its_unit_twice():
+    # «98,9%» under «Tỷ lệ (%)» says the unit twice: a column whose cells carry «%» has none in its header
+    report = docs.PeriodicReport(
+        "quý I năm 2024", "15/12/2023 đến 14/03/2024", date(2024, 3, 20), "Sở Khoa học và Công nghệ", 1, 1, (), (),
+        (), (), (), progress=(("Chỉ số PAR INDEX", "từ 85 điểm trở lên", 84.1, 86.0),),
+        provisional=(("Sở Khoa học và Công nghệ", 75.3, 96.5, 24),), provisional_of="Bộ chỉ số 766")
+    documents = [docs.score_publication(board(), FRAME), docs.periodic_report(report, FRAME)]
+    tables = [t for d in documents for t in d.tables.values()]
+    assert {"tien_do", "diem_tam_tinh"} <= set(documents[1].tables)
+    doubled = [(t.title, c) for t in tables for i, c in enumerate(t.columns) if t.kind(i) == "pct" and "(%)" in c]
+    assert not doubled, doubled
 
 
 def test_the_inspection_plan_and_its_conclusion(tmp_path):

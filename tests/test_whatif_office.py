@@ -46,7 +46,7 @@ def test_the_last_unit_gets_the_cheapest_plan_to_a_rank_and_it_holds(year):
     assert plan.reached and plan.changes
     lines = answer.lines()
     name = run.frame.loc[last, "name"]
-    assert re.match(rf"Để đạt hạng 10 \(từ [\d.,]+ điểm\), {name} cần: ", lines[0])
+    assert re.match(rf"Để đạt hạng 10 trở lên \(từ [\d.,]+ điểm\), {name} cần: ", lines[0])
     assert "(tiêu chí " in lines[0] and " điểm)" in lines[0]
     assert lines[1].startswith("Khi đó: ") and f"hạng {plan.after.rank}" in lines[1] and plan.after.rank <= 10
     after = _rescored(engine, last, plan)
