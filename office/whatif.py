@@ -118,8 +118,7 @@ def answer_lines(a: Answer) -> list[str]:
     plan = a.plan
     now = _standing(plan.before.points, plan.before.rank, plan.before.klass)
     if plan.already:
-        # «đã đạt hạng 56» beside «hạng 24» read as if the unit stood 56th
-        return [f"{a.name} đã đạt {a.goal} trở lên: hiện {now}; không cần thay đổi gì."]
+        return [f"{a.name} đã đạt {a.goal}: hiện {now}; không cần thay đổi gì."]
     need = (f" (từ {number(_up(plan.needed_points), 2)} điểm)"
             if math.isfinite(plan.needed_points) and plan.target.points is None else "")
     if plan.reached:
