@@ -42,24 +42,24 @@ def _scored(engine: Engine, r: Request):
 
 
 def _publication(engine: Engine, r: Request, told) -> Path:
-    from office.score_documents import publication
+    from office.score_documents import publication, published_on
 
     scored = _scored(engine, r)
-    doc = publication(engine, scored, r.issued or date(r.year + 1, 1, 15))
+    doc = publication(engine, scored, r.issued or published_on(r.year))
     return write(doc, r.out, f"cong-bo-diem-{scored.ruleset.id}-{r.year}", r.fmt)
 
 
 def _scorecard(engine: Engine, r: Request, told) -> Path:
-    from office.score_documents import scorecard
+    from office.score_documents import published_on, scorecard
 
-    doc = scorecard(engine, _scored(engine, r), r.unit, r.issued or date(r.year + 1, 1, 15))
+    doc = scorecard(engine, _scored(engine, r), r.unit, r.issued or published_on(r.year))
     return write(doc, r.out, f"phieu-diem-{r.unit}-{r.year}", r.fmt)
 
 
 def _improvement(engine: Engine, r: Request, told) -> Path:
-    from office.score_documents import improvement
+    from office.score_documents import improvement, published_on, remedied_by
 
-    doc = improvement(engine, _scored(engine, r), r.unit, r.issued or date(r.year + 1, 1, 15), date(r.year + 1, 6, 30))
+    doc = improvement(engine, _scored(engine, r), r.unit, r.issued or published_on(r.year), remedied_by(r.year))
     return write(doc, r.out, f"ke-hoach-khac-phuc-{r.unit}-{r.year}", r.fmt)
 
 
@@ -71,10 +71,10 @@ def _periodic(engine: Engine, r: Request, told) -> Path:
 
 
 def _site(engine: Engine, r: Request, told) -> Path:
-    from office.score_documents import write_site
+    from office.score_documents import published_on, remedied_by, write_site
 
-    return write_site(engine, _scored(engine, r), r.out / f"trang-web-{r.year}", r.issued or date(r.year + 1, 1, 15),
-                      date(r.year + 1, 6, 30), told)
+    return write_site(engine, _scored(engine, r), r.out / f"trang-web-{r.year}", r.issued or published_on(r.year),
+                      remedied_by(r.year), told)
 
 
 def _plan(engine: Engine, r: Request, told) -> Path:

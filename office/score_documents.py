@@ -25,6 +25,17 @@ from store import indicators, models
 from store.queries import current_evidence
 
 
+def published_on(year: int) -> date:
+    """The day a year's scores are published and their documents dated: the year's scoring step (office.year, 25/12),
+    before next year's plans (28/12) cite them."""
+    return date(year, 12, 25)
+
+
+def remedied_by(year: int) -> date:
+    """The day an improvement plan gives its remedies: mid next year."""
+    return date(year + 1, 6, 30)
+
+
 def unit_score(scored: Scored, code: str) -> docs.UnitScore:
     if code not in scored.summary.index:
         raise NotFound(f"đơn vị «{code}» không được chấm theo bộ «{scored.ruleset.id}» kỳ {scored.period}",

@@ -152,7 +152,7 @@ def scoring(engine: Engine, out: Path, year: int, publish: bool = True) -> list[
     for run in (province, department):
         if run is not None and len(run.summary):
             keep_answers(engine, run)
-    issued, deadline = date(year + 1, 1, 15), date(year + 1, 6, 30)
+    issued, deadline = sd.published_on(year), sd.remedied_by(year)
     unit = "SKHCN" if "SKHCN" in province.summary.index else province.summary.index[0]
     # the unit's improvement plan on its own index (a department's: the departments' one, where its targets are)
     own = department if department is not None and unit in department.summary.index else province

@@ -211,3 +211,15 @@ def test_every_document_renders_on_paper(documents, tmp_path):
         pages[path.stem] = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     (tmp_path / "so-trang.txt").write_text("\n".join(f"{k}\t{v}" for k, v in sorted(pages.items())))
     assert all(n >= 1 for n in pages.values())
+
+
+def test_next_years_plans_come_after_the_publication_they_cite(documents):
+    """The plans of 2025 (28/12/2024) weigh the 2024 results; the publication of those results had been dated
+    15/01/2025, after the plans that cite them. It is dated on the scoring step's day, 25/12."""
+    def dated(name: str) -> date:
+        day, month, yyyy = map(int, DATE.search(_read(documents[name])[0]).groups())
+        return date(yyyy, month, day)
+
+    published = dated("cong-bo-diem-qd766-2022-2024")
+    plans = [n for n in documents if n.endswith("-2025") and n.startswith(("ke-hoach-cchc-", "ke-hoach-kiem-tra-"))]
+    assert plans and all(published < dated(n) for n in plans), (published, {n: dated(n) for n in plans})
