@@ -141,8 +141,9 @@ def _figures_said(totals: pd.Series, registry) -> dict[str, tuple[str, ...]]:
 
     said: dict[str, list[str]] = {code: [] for code in SECTIONS}
     if _has(t("bao_cao_phai_gui")) and _has(t("bao_cao_dung_han")):
-        said["chi_dao"].append(f"Gửi đúng hạn {number(t('bao_cao_dung_han'))}/{number(t('bao_cao_phai_gui'))} báo cáo "
-                               "CCHC phải gửi.")
+        # the units' own reports of the year as they declare them, not this report's register (section I)
+        said["chi_dao"].append(f"Theo số liệu các đơn vị kê khai, đã gửi đúng hạn {number(t('bao_cao_dung_han'))}/"
+                               f"{number(t('bao_cao_phai_gui'))} báo cáo CCHC phải gửi từ đầu năm.")
     if _has(t("vbqppl_phai_ra_soat")) and _has(t("vbqppl_da_ra_soat")):
         said["the_che"].append(f"Đã rà soát, hệ thống hóa {number(t('vbqppl_da_ra_soat'))}/"
                                f"{number(t('vbqppl_phai_ra_soat'))} văn bản quy phạm pháp luật phải rà soát "

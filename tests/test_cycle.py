@@ -104,6 +104,9 @@ def test_the_periodic_report_names_late_and_missing_units_and_gives_provisional_
     for row in late.itertuples():
         assert f"{row.name} ({row.days_late:.0f} ngày)" in text
     assert "Kết quả chấm điểm tạm tính" in text and "Tập trung cải thiện lĩnh vực" in text
+    # the units' own reports as they declare them are said as theirs, apart from this report's register above
+    assert re.search(r"Theo số liệu các đơn vị kê khai, đã gửi đúng hạn [\d.]+/[\d.]+ báo cáo CCHC phải gửi từ đầu "
+                     r"năm\.", text) and "\nGửi đúng hạn " not in text
     # the table shows both ends of the ranking, and says so
     shown = re.search(r"nêu 5 đơn vị đứng đầu và 5 đơn vị đứng cuối trong số (\d+) đơn vị\.", text)
     assert shown and int(shown.group(1)) > 10, text
