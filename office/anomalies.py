@@ -47,6 +47,12 @@ class Flag:
     indicator: str
     reason: str  # in words, with the figures behind it
     severity: float  # 1 at the bound, more beyond it (capped)
+    measure: str = ""  # how far beyond the bound, for the appraisers («lệch 7,3 lần độ lệch chuẩn hóa, ngưỡng 3,5»)
+
+    @property
+    def said(self) -> str:
+        """The reason with its measure, as the appraisers' queue shows it (a signed document says the reason)."""
+        return f"{self.reason} ({self.measure})" if self.measure else self.reason
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,7 @@ class UnitRisk:
     flags: tuple[Flag, ...]
 
     def lines(self) -> list[str]:
-        return [f"{self.name} ({self.unit}): rủi ro {number(self.risk, 2)}"] + [f"  - {f.reason}" for f in self.flags]
+        return [f"{self.name} ({self.unit}): rủi ro {number(self.risk, 2)}"] + [f"  - {f.said}" for f in self.flags]
 
 
 def _pct(x: float) -> str:
@@ -130,8 +136,8 @@ def queue(engine: Engine, period: str, path: str | Path = SETTINGS) -> list[Unit
     now = wide.xs(period, level="period") if period in wide.index.get_level_values("period") else pd.DataFrame()
     flags: dict[str, list[Flag]] = {}
 
-    def add(unit, kind, indicator, reason, severity=1.0):
-        flags.setdefault(unit, []).append(Flag(kind, indicator, reason, float(min(max(severity, 1.0), cap))))
+    def add(unit, kind, indicator, reason, severity=1.0, measure=""):
+        flags.setdefault(unit, []).append(Flag(kind, indicator, reason, float(min(max(severity, 1.0), cap)), measure))
 
     parts = [c for c in sorted(declared) if known[c].whole and c in now]
     for part in parts:
@@ -186,8 +192,8 @@ def queue(engine: Engine, period: str, path: str | Path = SETTINGS) -> list[Unit
                 enough.reindex(current.index, fill_value=False))
             for unit in z.index[(z > k).fillna(False)]:
                 add(unit, "lich_su", part, f"{label} {_pct(current[unit])}, các kỳ trước của đơn vị quanh "
-                                           f"{_pct(median[unit])} (lệch {number(z[unit], 1)} lần độ lệch chuẩn hóa, "
-                                           f"ngưỡng {number(k, 1)})", z[unit] / k)
+                                           f"{_pct(median[unit])}", z[unit] / k,
+                    f"lệch {number(z[unit], 1)} lần độ lệch chuẩn hóa, ngưỡng {number(k, 1)}")
         for kind, group in current.groupby(kinds.reindex(current.index)):
             if len(group) < int(cfg["dong_nhom_toi_thieu"]):
                 continue
@@ -198,9 +204,8 @@ def queue(engine: Engine, period: str, path: str | Path = SETTINGS) -> list[Unit
                 median, spread = float(median), float(spread)
                 z = abs(rate - median) / spread
                 if z > k:
-                    add(unit, "dong_nhom", part, f"{label} {_pct(rate)}, các đơn vị cùng loại quanh {_pct(median)} "
-                                                 f"(lệch {number(z, 1)} lần độ lệch chuẩn hóa, ngưỡng {number(k, 1)})",
-                        z / k)
+                    add(unit, "dong_nhom", part, f"{label} {_pct(rate)}, các đơn vị cùng loại quanh {_pct(median)}",
+                        z / k, f"lệch {number(z, 1)} lần độ lệch chuẩn hóa, ngưỡng {number(k, 1)}")
     need = [c for c in cfg.get("can_kiem_chung") or [] if c in now]
     backed = evidence[(evidence["reference"].fillna("") != "") | (evidence["explanation"].fillna("") != "")]
     by_id = units.reset_index().set_index("id")["code"]
@@ -230,8 +235,9 @@ def inspection_risk(engine: Engine, period: str, path: str | Path = SETTINGS) ->
         risks = queue(engine, period, path)
     except Refused:
         return {}
-    return {r.unit: (weight * r.risk, f"kê khai có dấu hiệu không khớp dữ liệu (rủi ro {number(r.risk, 2)}: "
-                                      f"{r.flags[0].reason})") for r in risks if weight > 0}
+    # a signed plan says what was seen, not the statistic behind it (the appraisers' queue shows both)
+    return {r.unit: (weight * r.risk, f"kê khai có dấu hiệu không khớp dữ liệu: {r.flags[0].reason}")
+            for r in risks if weight > 0}
 
 
 def by_risk(engine: Engine, period: str, units: list[dict]) -> list[dict]:
@@ -243,5 +249,5 @@ def by_risk(engine: Engine, period: str, units: list[dict]) -> list[dict]:
         risks = {}
     for u in units:
         r = risks.get(u["code"])
-        u["risk"], u["flags"] = (r.risk, [f.reason for f in r.flags]) if r else (0.0, [])
+        u["risk"], u["flags"] = (r.risk, [f.said for f in r.flags]) if r else (0.0, [])
     return sorted(units, key=lambda u: -u["risk"])

@@ -81,6 +81,8 @@ def test_a_misdeclaring_commune_carries_its_anomaly_risk_into_next_years_inspect
     after = {v.unit: v for v in plan_inspections(province, 2025)}
     visit = after[unit]  # chosen, whatever its result: the data contradict what it declared
     assert "kê khai có dấu hiệu không khớp dữ liệu" in visit.reason and "đơn vị kê khai 100%" in visit.reason
+    # the signed plan says what was seen, not the statistics behind it, which the appraisers' queue keeps
+    assert "rủi ro" not in why and "độ lệch chuẩn hóa" not in visit.reason
     if unit in before:
         assert visit.risk > before[unit].risk
 
@@ -96,4 +98,6 @@ def test_the_appraisal_queue_puts_the_misdeclaring_unit_first_with_its_reasons(p
     listed = by_risk(province, PERIOD, [{"code": c} for c in ("XA0001", "XA0002", unit)])
     assert listed[0]["code"] == unit and listed[0]["risk"] > 0
     assert any("đơn vị kê khai 100%" in f for f in listed[0]["flags"])
+    peers = [f for f in listed[0]["flags"] if "các đơn vị cùng loại quanh" in f]
+    assert peers and all("lần độ lệch chuẩn hóa, ngưỡng" in f for f in peers)  # the queue says how far
     assert [u["code"] for u in listed[1:]] == ["XA0001", "XA0002"] or listed[1]["risk"] >= listed[2]["risk"]
