@@ -308,7 +308,7 @@ def _closing(doc, frame) -> None:
         p = _first_paragraph(left)
         _run(p, "Nơi nhận:", 12, bold=True, italic=True)
         for i, who in enumerate(frame.recipients):
-            end = "./." if i == len(frame.recipients) - 1 else ";"
+            end = "." if i == len(frame.recipients) - 1 else ";"  # «- Lưu: VT, VP.»: «./.» ends the text
             _para(left, f"- {who}{end}", 11)
     if frame.signature:
         _signature(right, frame.signature)
@@ -360,7 +360,7 @@ def render_docx(document: Document, path: Path) -> Path:
     props.title, props.author, props.created, props.modified = document.title, document.frame.body, FIXED_TIME, FIXED_TIME
     props.last_modified_by, props.revision = "cchc", 1
     _header(doc, document.frame)
-    for block in document.blocks:
+    for block in document.body:
         _block(doc, block)
     _closing(doc, document.frame)
     buffer = io.BytesIO()

@@ -13,7 +13,7 @@ from reports.model import Document, Figure
 
 def render_html(document: Document, path: Path, back: str | None = None, links: dict | None = None) -> Path:
     page = environment().get_template("document.html").render(
-        page_title=document.title, frame=document.frame, blocks=document.blocks, cell=cell_text,
+        page_title=document.title, frame=document.frame, blocks=document.body, cell=cell_text,
         back=back, links=links or {})
     Path(path).write_text(page, encoding="utf-8")
     return Path(path)

@@ -87,3 +87,15 @@ class Document:
     def title(self) -> str:
         titles = [b.text for b in self.blocks if b.kind in ("title", "subtitle")]
         return " ".join(titles)
+
+    @property
+    def body(self) -> tuple[Block, ...]:
+        """The blocks as printed: the last paragraph ends with «./.», the end of the text (the seeds' documents
+        end so), its own full stop or semicolon taken in; a document ending on a table or a picture is left so."""
+        if not self.blocks or self.blocks[-1].kind not in ("p", "bullet"):
+            return self.blocks
+        last = self.blocks[-1]
+        text = last.text.rstrip()
+        if not text.endswith("./."):
+            text = (text[:-1] if text.endswith((".", ";", ",")) else text) + "./."
+        return self.blocks[:-1] + (Block(last.kind, text, last.table, last.figure),)

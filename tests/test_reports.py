@@ -80,7 +80,10 @@ def test_the_plan_in_the_administrative_format(tmp_path):
     assert targets[1] == ["1", "Chỉ số PAR INDEX", "84,1%", "5", "từ 85 điểm trở lên", "giữ thứ hạng năm 2023", "Văn phòng Sở"]
     assert text.index("Khắc phục những tiêu chí chưa đạt điểm năm 2023") < text.index("1.1. Công tác chỉ đạo, điều hành")
     assert "Phòng/đơn vị chủ trì, theo dõi: Chi cục Tiêu chuẩn Đo lường Chất lượng" in text
-    assert closing[0][0].split("\n") == ["Nơi nhận:", "- Sở Nội vụ;", "- Các phòng, đơn vị thuộc Sở;", "- Lưu: VT, VP./."]
+    # as the seeds end: the text's last paragraph with «./.», «Nơi nhận» with a full stop
+    assert closing[0][0].split("\n") == ["Nơi nhận:", "- Sở Nội vụ;", "- Các phòng, đơn vị thuộc Sở;", "- Lưu: VT, VP."]
+    body = [p.text for p in read_docx(path).paragraphs if p.text.strip()]
+    assert body[-1].endswith("./.") and not body[-1].endswith("../.") and sum(t.endswith("./.") for t in body) == 1
     assert closing[0][1].split("\n")[:2] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"] and "Nguyễn Tấn Quang" in closing[0][1]
     section = read_docx(path).sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm), round(section.left_margin.mm),
