@@ -46,7 +46,10 @@ def run_step(name: str, database_url: str | None, out: str, params: dict, tinh: 
     from store.db import opened
 
     with serving(tinh, database_url, out) as (url, folder), opened(url) as engine:
-        return [str(p) for p in BY_NAME[name].run(engine, Path(folder), **params)]
+        written = BY_NAME[name].run(engine, Path(folder), **params)
+    if why := getattr(written, "why", None):  # nothing to work on: said in the run's log, not a bare «0 văn bản»
+        print(f"Không lập văn bản nào: {why}")
+    return [str(p) for p in written]
 
 
 def _step(name: str, database_url: str | None, out: str, tinh: str | None = None, **given) -> list[str]:
