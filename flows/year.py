@@ -46,7 +46,10 @@ def run_step(name: str, database_url: str | None, out: str, params: dict, tinh: 
     from store.db import opened
 
     with serving(tinh, database_url, out) as (url, folder), opened(url) as engine:
-        return [str(p) for p in BY_NAME[name].run(engine, Path(folder), **params)]
+        written = BY_NAME[name].run(engine, Path(folder), **params)
+    if why := getattr(written, "why", None):  # nothing to work on: said in the run's log, not a bare «0 văn bản»
+        print(f"Không lập văn bản nào: {why}")
+    return [str(p) for p in written]
 
 
 def _step(name: str, database_url: str | None, out: str, tinh: str | None = None, **given) -> list[str]:
@@ -110,11 +113,9 @@ def yearly_cycle(year: int | None = None, database_url: str | None = None, out: 
     """The whole year, step after step in calendar order, each as a sub-flow; ``tinh``: a registered
     province's year (its store, data and output folder).
 
-    The sub-flows send no heartbeats of their own: this run's cover the year (a run whose process dies is
-    marked Crashed by them), and a flow's heartbeat thread is waited for at its end, ≈ 0.5 s idle per
-    sub-flow, ≈ 7 s a year."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
+    Each sub-flow sends heartbeats of its own, so that the one under way when the process dies is marked
+    Crashed with this run instead of staying Running for ever (a flow's heartbeat thread is waited for at its
+    end: ≈ 0.5 s idle per sub-flow, ≈ 7 s a year)."""
     from office.year import calendar_of
     from store.db import opened
     from store.queries import facts_read_once
@@ -122,8 +123,7 @@ def yearly_cycle(year: int | None = None, database_url: str | None = None, out: 
     year = year or date.today().year
     written = []
     # the steps' facts of the year and the year before cut from one reading, as in the year run in one process
-    with (temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
-          serving(tinh, database_url, out) as (url, _), opened(url) as engine, facts_read_once(engine, (year - 1, year))):
+    with serving(tinh, database_url, out) as (url, _), opened(url) as engine, facts_read_once(engine, (year - 1, year)):
         for occurrence in calendar_of(year):
             print(f"{occurrence.when:%d/%m/%Y} — {occurrence.title}")
             written += FLOWS[occurrence.name](database_url=database_url, out=out, tinh=tinh, **occurrence.params)

@@ -23,6 +23,15 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 
 # --- The steps --------------------------------------------------------------------------------------------
 
+class Nothing(list):
+    """No document from a step that had nothing to work on (a year without figures, no scores to plan from),
+    and why: the step's flow run says it in its log."""
+
+    def __init__(self, why: str):
+        super().__init__()
+        self.why = why
+
+
 def plan_issuance(engine: Engine, out: Path, year: int) -> list[Path]:
     """Every department's plan for ``year`` from its results of the year before (with its target set where one
     is shipped for it), and the province's inspection plan; issued on 28/12 of the year before."""
@@ -39,8 +48,8 @@ def plan_issuance(engine: Engine, out: Path, year: int) -> list[Path]:
     written = each(documents, _issued_plans(engine, year, issued), engine)  # issued here, written side by side
     try:
         plans.plan_inspections(engine, year)
-    except plans.NotFound:
-        return written  # no ranking of the year before: nothing to choose the inspections from
+    except plans.NotFound as e:  # no ranking of the year before: nothing to choose the inspections from
+        return written or Nothing(f"{e}; không có kế hoạch nào được ban hành")
     written.append(write(plans.inspection_plan(engine, year, issued), out, f"ke-hoach-kiem-tra-{year}", "docx"))
     return written
 
@@ -139,13 +148,13 @@ def scoring(engine: Engine, out: Path, year: int, publish: bool = True) -> list[
     for rules in (PROVINCE_RULES, DEPARTMENT_INDEX):
         try:
             done = score(engine, for_period(rules, period), period)
-        except NotFound:
-            return []  # a year without figures: nothing to score, publish or write
+        except NotFound as e:
+            return Nothing(str(e))  # a year without figures: nothing to score, publish or write
         if publish and done.outcome.entities:
             freeze(engine, done.outcome.run_id)
     province = stored_or_none(engine, for_period(PROVINCE_RULES, period), period)
     if province is None or not len(province.summary):
-        return []
+        return Nothing(f"kỳ {period} không có đơn vị nào được chấm điểm theo bộ «{for_period(PROVINCE_RULES, period).id}»")
     department = stored_or_none(engine, for_period(DEPARTMENT_INDEX, period), period)
     # what each unit must change to reach its targets on each index, quoted by its plan: a department's PAR INDEX
     # target by the departments' index, never by Decision 766's

@@ -130,16 +130,22 @@ def _process_of(flow_run_id) -> int | None:
 
 
 def test_a_run_whose_process_dies_is_marked_crashed_and_frees_its_slot(prefect_server, province_db):  # noqa: F811
-    """kill -9 of a running flow's process: its heartbeats stop, the automation marks it Crashed, and the
-    deployment (one run at a time) runs again."""
+    """kill -9 of a running flow's process in the middle of one of its sub-flows: the run is marked Crashed, so
+    is the sub-flow under way once its heartbeats stop (it had stayed Running for ever), and the deployment
+    (one run at a time) runs again."""
     import os
     import signal
+
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
+
+    from test_faults_worker import _held
 
     settings, get_client = _client(prefect_server)
     params = {"database_url": f"sqlite:///{province_db / 'cchc.db'}", "out": str(province_db / "out-2")}
     with settings, get_client(sync_client=True) as client:
         d = client.read_deployment_by_name("yearly-cycle/chu-trinh-nam")
         flow_run = client.create_flow_run_from_deployment(d.id, parameters=params | {"year": 2024})
+        subflows = FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run.id]))
         pid, deadline = None, time.monotonic() + 300
         while pid is None and time.monotonic() < deadline:
             state = client.read_flow_run(flow_run.id).state
@@ -147,8 +153,10 @@ def test_a_run_whose_process_dies_is_marked_crashed_and_frees_its_slot(prefect_s
                 pid = _process_of(flow_run.id)
             time.sleep(1)
         assert pid, "the run never started"
-        time.sleep(5)
-        os.kill(pid, signal.SIGKILL)
+        with _held(province_db / "cchc.db"):  # the sub-flow under way waits on the store's writing: killed in it
+            time.sleep(5)
+            assert any(r.state.type.value == "RUNNING" for r in client.read_flow_runs(flow_run_filter=subflows))
+            os.kill(pid, signal.SIGKILL)
         deadline = time.monotonic() + 400
         while time.monotonic() < deadline:
             state = client.read_flow_run(flow_run.id).state
@@ -156,6 +164,12 @@ def test_a_run_whose_process_dies_is_marked_crashed_and_frees_its_slot(prefect_s
                 break
             time.sleep(3)
         assert state.type.value == "CRASHED", state
+        while time.monotonic() < deadline:
+            under_way = [r for r in client.read_flow_runs(flow_run_filter=subflows) if not r.state.is_final()]
+            if not under_way:
+                break
+            time.sleep(3)
+        assert not under_way, [(r.name, r.state.type.value) for r in under_way]
     again = run(prefect_server, "yearly-cycle/chu-trinh-nam", params | {"year": 2024}, timeout=600)
     assert again.type.value == "COMPLETED", again.message
 

@@ -89,3 +89,17 @@ def test_deployments_are_registered_with_their_schedules_and_the_ingestion_trigg
     sent = flush(engine)
     assert (sent.events, sent.batches) == (1, (result.batch_id,))
     assert flush(engine).events == 0  # sent once
+
+
+def test_a_step_with_nothing_to_work_on_says_why_in_its_runs_log(engine, tmp_path, capsys):
+    """A year without figures, scored or planned from on its schedule: the run says why it wrote nothing (its
+    prints are its log), where it had completed with a bare «0 văn bản»."""
+    from flows.year import run_step
+
+    url, out = engine.url.render_as_string(hide_password=False), str(tmp_path / "out")
+    assert run_step.fn("scoring", url, out, {"year": 2030, "publish": True}) == []
+    assert run_step.fn("plan_issuance", url, out, {"year": 2031}) == []
+    said = " ".join(capsys.readouterr().out.split())
+    assert "Không lập văn bản nào: kỳ 2030-NAM chưa có số liệu nào: không chấm điểm" in said, said
+    assert "Không lập văn bản nào: chưa có kết quả chấm điểm năm 2030" in said, said
+    assert not (tmp_path / "out").exists()
