@@ -41,7 +41,8 @@ def run_cycle(year: int, out: Path, prefect: bool) -> list[Path]:
     from office.year import run
 
     with console.status("…") as status:
-        return run(engine(), year, out, told=lambda o: status.update(f"{o.when:%d/%m/%Y} — {o.title}…"))
+        return run(engine(), year, out, told=lambda o: status.update(f"{o.when:%d/%m/%Y} — {o.title}…"),
+                   idle=lambda o, why: console.print(f"{o.when:%d/%m/%Y} — {o.title}: không lập văn bản nào: {why}"))
 
 
 def _on_server(server: str, year: int, out: Path, tinh: str | None) -> list[Path]:

@@ -255,14 +255,19 @@ def calendar_of(year: int) -> list[Occurrence]:
     return sorted(first + own, key=lambda o: (o.when, order[o.name]))
 
 
-def run(engine: Engine, year: int, out: Path, told: Callable[[Occurrence], None] = lambda o: None) -> list[Path]:
+def run(engine: Engine, year: int, out: Path, told: Callable[[Occurrence], None] = lambda o: None,
+        idle: Callable[[Occurrence, str], None] = lambda o, why: None) -> list[Path]:
     """The whole year without Prefect (the flows run the same steps, in the same order). The facts of the year
-    and the year before are read from the store once for all the steps that ask for them."""
+    and the year before are read from the store once for all the steps that ask for them. ``idle`` hears a step
+    that had nothing to work on, and why (``Nothing``), as a flow's log says it."""
     from store.queries import facts_read_once
 
     written = []
     with facts_read_once(engine, (year - 1, year)):
         for occurrence in calendar_of(year):
             told(occurrence)
-            written += occurrence.step.run(engine, out, **occurrence.params)
+            done = occurrence.step.run(engine, out, **occurrence.params)
+            if why := getattr(done, "why", None):
+                idle(occurrence, why)
+            written += done
     return written

@@ -103,3 +103,14 @@ def test_a_step_with_nothing_to_work_on_says_why_in_its_runs_log(engine, tmp_pat
     assert "Không lập văn bản nào: kỳ 2030-NAM chưa có số liệu nào: không chấm điểm" in said, said
     assert "Không lập văn bản nào: chưa có kết quả chấm điểm năm 2030" in said, said
     assert not (tmp_path / "out").exists()
+
+
+def test_the_command_says_a_step_with_nothing_to_work_on_without_prefect_too(tmp_path):
+    """Guard: office.year.run's ``idle``. Run in process (--no-prefect), the year's steps with nothing to work on
+    had said nothing of it, where the flows' logs do."""
+    from cli_runner import cchc
+
+    done = cchc("cycle", "run", "--year", "2030", "--no-prefect", "--out", tmp_path / "out", cwd=tmp_path)
+    said = " ".join(done.stdout.split())
+    assert ("28/12/2029 — Ban hành kế hoạch CCHC và kế hoạch kiểm tra năm 2030: không lập văn bản nào: chưa có kết "
+            "quả chấm điểm năm 2029") in said, (said, done.stderr)
