@@ -159,16 +159,21 @@ def agency_lines(name: str) -> str:
     return f"{a}\n{b}"
 
 
-def _header(doc, frame) -> None:
-    table = doc.add_table(rows=1, cols=2)
-    _no_borders(table)
-    margins = OxmlElement("w:tblCellMar")  # no cell margins: the columns' whole width for the names
+def _side_margins(table, twips: int) -> None:
+    """The cells' left and right margins of ``table``, in twentieths of a point."""
+    margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         m = OxmlElement(f"w:{side}")
-        m.set(qn("w:w"), "0")
+        m.set(qn("w:w"), str(twips))
         m.set(qn("w:type"), "dxa")
         margins.append(m)
     table._tbl.tblPr.append(margins)
+
+
+def _header(doc, frame) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    _side_margins(table, 0)  # no cell margins: the columns' whole width for the names
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(table, [HEADER_LEFT_MM, CONTENT_WIDTH_MM - HEADER_LEFT_MM])
     left, right = table.rows[0].cells
@@ -220,13 +225,7 @@ def _table(doc, table: Table) -> None:
     size = 12 if len(table.columns) <= 7 else 9  # wide tables: smaller type rather than words cut in pieces
     pad = 4.0
     if size < 12:  # and narrower cell margins (1 mm a side instead of Word's 1,9 mm)
-        margins = OxmlElement("w:tblCellMar")
-        for side in ("left", "right"):
-            m = OxmlElement(f"w:{side}")
-            m.set(qn("w:w"), "57")
-            m.set(qn("w:type"), "dxa")
-            margins.append(m)
-        out._tbl.tblPr.append(margins)
+        _side_margins(out, 57)
         pad = 2.2
     _widths(out, _column_widths(table, size, pad))
     header, model = out.rows
