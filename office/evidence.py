@@ -150,6 +150,12 @@ PDF_OPEN = re.compile(rb"/OpenAction" + SPACE + rb"*(?:(\d+)" + SPACE + rb"+(\d+
 # An object stream (PDF 1.5) packs objects and compresses them together: their dictionaries are out of sight of a
 # scan of the bytes as they are, so its objects are unpacked and scanned too.
 PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+# A stream's dictionary starts at its object's «n g obj»; «obj» in a string, a comment or a name before the stream
+# («/Note (obj)») is no start, so strings (innermost first, to the depth written here) and comments are left out.
+PDF_HEADER = re.compile(rb"(?<!\d)\d+" + SPACE + rb"+\d+" + SPACE + rb"+obj" + NAME_END)
+PDF_LITERAL = re.compile(rb"\((?:[^()\\]|\\.)*\)", re.S)
+PDF_COMMENT = re.compile(rb"%[^\r\n]*")
+PDF_STRING_DEPTH = 16
 PDF_OBJECT_STREAM = re.compile(rb"/Type" + SPACE + rb"*/ObjStm" + NAME_END)
 PDF_FILTER = re.compile(rb"/Filter" + SPACE + rb"*(\[[^\]]*\]|/" + NAME_CHAR + rb"*)")
 PDF_FLATE = re.compile(rb"\[?" + SPACE + rb"*/FlateDecode" + SPACE + rb"*\]?")
@@ -166,13 +172,26 @@ def _pdf_names(data: bytes) -> bytes:
                                            m.group()), data)
 
 
+def _pdf_head(before: bytes) -> bytes:
+    """The dictionary of the stream ``before`` ends on, from its object's header (its names read plainly), with
+    its strings and comments left out."""
+    for _ in range(PDF_STRING_DEPTH):
+        stripped = PDF_LITERAL.sub(b"()", before)
+        if stripped == before:
+            break
+        before = stripped
+    before = PDF_COMMENT.sub(b"", before)
+    headers = list(PDF_HEADER.finditer(before))
+    return _pdf_names(before[headers[-1].start() if headers else 0:])
+
+
 def _pdf_object_streams(data: bytes) -> dict[int, bytes]:
     """The objects packed in the file's object streams, by number (their names read plainly); refused when one
     does not unpack, is packed in a way not read here, or unpacks to too much."""
     packed: dict[int, bytes] = {}
     unpacked = 0
     for found in PDF_STREAM.finditer(data):
-        head = _pdf_names(data[max(data.rfind(b"obj", 0, found.start()), found.start() - 4096):found.start()])
+        head = _pdf_head(data[max(0, found.start() - 4096):found.start()])
         if not PDF_OBJECT_STREAM.search(head):
             continue
         end = data.find(b"endstream", found.end())

@@ -30,6 +30,9 @@ REFUSED = {
                     ["/XFA"]),
     "packed in an object stream": (pdf_file(b"/OpenAction 6 0 R", packed={6: SCRIPT}),
                                    ["/OpenAction", "/JavaScript", "/JS"]),
+    "«obj» before the object stream's own keys": (
+        pdf_file(b"/OpenAction 6 0 R", packed={6: SCRIPT}).replace(
+            b"/ObjStm /N", b"/ObjStm /Note (obj (obj)) /objet 1 %obj\n/N", 1), ["/OpenAction", "/JavaScript", "/JS"]),
     "NUL for a space": (pdf_file(b"/OpenAction 6 0 R", packed={6: b"<</S/Launch\x00/F(cmd.exe)>>"}),
                         ["/OpenAction", "/Launch"]),
 }
