@@ -157,6 +157,10 @@ PDF_LITERAL = re.compile(rb"\((?:[^()\\]|\\.)*\)", re.S)
 PDF_COMMENT = re.compile(rb"%[^\r\n]*")
 PDF_STRING_DEPTH = 16
 PDF_OBJECT_STREAM = re.compile(rb"/Type" + SPACE + rb"*/ObjStm" + NAME_END)
+# A reader takes a stream with «/First» for an object stream whether or not its «/Type» says so.
+PDF_FIRST = re.compile(rb"/First" + NAME_END)
+PDF_FILTER_KEY = re.compile(rb"/Filter" + NAME_END)
+PDF_PARMS = re.compile(rb"/DecodeParms" + NAME_END)
 PDF_FILTER = re.compile(rb"/Filter" + SPACE + rb"*(\[[^\]]*\]|/" + NAME_CHAR + rb"*)")
 PDF_FLATE = re.compile(rb"\[?" + SPACE + rb"*/FlateDecode" + SPACE + rb"*\]?")
 PDF_MAX_UNPACKED = ZIP_MAX_TOTAL
@@ -185,18 +189,21 @@ def _pdf_head(before: bytes) -> bytes:
     return _pdf_names(before[headers[-1].start() if headers else 0:])
 
 
-def _pdf_object_streams(data: bytes) -> dict[int, bytes]:
-    """The objects packed in the file's object streams, by number (their names read plainly); refused when one
-    does not unpack, is packed in a way not read here, or unpacks to too much."""
+def _pdf_object_streams(data: bytes) -> tuple[dict[int, bytes], list[bytes]]:
+    """The objects packed in the file's object streams, by number, and each stream unpacked whole (their names
+    read plainly); refused when one does not unpack, is packed in a way not read here, or unpacks to too much."""
     packed: dict[int, bytes] = {}
+    bodies: list[bytes] = []
     unpacked = 0
     for found in PDF_STREAM.finditer(data):
         head = _pdf_head(data[max(0, found.start() - 4096):found.start()])
-        if not PDF_OBJECT_STREAM.search(head):
+        if not PDF_OBJECT_STREAM.search(head) and not PDF_FIRST.search(head):
             continue
         end = data.find(b"endstream", found.end())
         body = data[found.end():end if end >= 0 else len(data)]
         filters = PDF_FILTER.findall(head)
+        if len(filters) != len(PDF_FILTER_KEY.findall(head)) or PDF_PARMS.search(head):
+            raise BadFile(PDF_UNREAD)  # a filter or its parameters in another object: not read here
         if filters:
             if not all(PDF_FLATE.fullmatch(f) for f in filters) or b"/Predictor" in head:
                 raise BadFile(PDF_UNREAD)
@@ -207,6 +214,7 @@ def _pdf_object_streams(data: bytes) -> dict[int, bytes]:
         unpacked += len(body)
         if unpacked > PDF_MAX_UNPACKED:
             raise BadFile("tệp PDF bất thường (giải nén quá lớn so với kích thước tệp): không nhận")
+        bodies.append(_pdf_names(body))  # whole: an object is read past where the next one is said to start
         first = re.search(rb"/First" + SPACE + rb"+(\d+)", head)
         first = int(first.group(1)) if first else 0
         numbers = [int(n) for n in re.findall(rb"\d+", body[:first])]
@@ -214,7 +222,7 @@ def _pdf_object_streams(data: bytes) -> dict[int, bytes]:
         for i, (number, offset) in enumerate(places):
             stop = places[i + 1][1] if i + 1 < len(places) else len(body) - first
             packed[number] = _pdf_names(body[first + offset:first + stop])
-    return packed
+    return packed, bodies
 
 
 def _pdf_action(where: bytes, plain: bytes, packed: dict[int, bytes], opening: re.Match) -> bytes:
@@ -233,9 +241,9 @@ def _pdf_inert(data: bytes) -> None:
     """A PDF a unit sends is opened by others: no script, no program launched, no file, Flash or XFA form
     inside — in the file's bytes or in the objects packed in its object streams, a name written with «#xx» read
     as a reader reads it. An action on opening is named when it is a script or a launch."""
-    packed = _pdf_object_streams(data)
+    packed, bodies = _pdf_object_streams(data)
     plain = _pdf_names(data)
-    texts = [plain, *packed.values()]
+    texts = [plain, *bodies]
     found = [name for name, pattern in PDF_ACTIVE.items() if any(pattern.search(t) for t in texts)]
     if any(PDF_RUNS.search(_pdf_action(t, plain, packed, o)) for t in texts for o in PDF_OPEN.finditer(t)):
         found.insert(0, "/OpenAction")

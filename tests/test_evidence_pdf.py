@@ -4,12 +4,22 @@ them, or packed in a compressed object stream; an ordinary PDF is taken."""
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 
 from helpers import pdf_file
 from office import evidence
 
 SCRIPT = b"<< /S /JavaScript /JS (app.alert('x')) >>"
+
+
+def by_hand(header: bytes, text: bytes, keys: bytes = b"/Type /ObjStm /N 2") -> bytes:
+    """A PDF opening on object 6, packed with ``text`` in an object stream whose table is ``header``."""
+    stream = zlib.compress(header + text)
+    return pdf_file(b"/OpenAction 6 0 R", {9: b"<< %s /First %d /Length %d /Filter /FlateDecode >>\nstream\n"
+                                              % (keys, len(header), len(stream)) + stream + b"\nendstream"})
+
 
 REFUSED = {
     "a script on opening": (pdf_file(b"/OpenAction 6 0 R", {6: SCRIPT}), ["/OpenAction", "/JavaScript", "/JS"]),
@@ -33,6 +43,10 @@ REFUSED = {
     "«obj» before the object stream's own keys": (
         pdf_file(b"/OpenAction 6 0 R", packed={6: SCRIPT}).replace(
             b"/ObjStm /N", b"/ObjStm /Note (obj (obj)) /objet 1 %obj\n/N", 1), ["/OpenAction", "/JavaScript", "/JS"]),
+    "an object stream whose type is not said": (by_hand(b"6 0\n", SCRIPT, b"/N 1"),
+                                                ["/OpenAction", "/JavaScript", "/JS"]),
+    "a name across the place the next object is said to start": (
+        by_hand(b"6 0 7 10\n", b"<< /S /Launch /F (cmd.exe) >>\n<< >>\n"), ["/Launch"]),
     "NUL for a space": (pdf_file(b"/OpenAction 6 0 R", packed={6: b"<</S/Launch\x00/F(cmd.exe)>>"}),
                         ["/OpenAction", "/Launch"]),
 }
@@ -56,14 +70,17 @@ def test_the_names_packed_in_an_object_stream_are_not_in_the_files_bytes():
 
 def test_an_object_stream_that_cannot_be_read_is_refused_as_such():
     """Guard: ``_pdf_object_streams``: packed in a way not read here (a filter other than Flate, broken or encrypted
-    bytes, a predictor), its objects cannot be checked."""
+    bytes, a predictor, a filter or its parameters given in another object), its objects cannot be checked."""
     good = pdf_file(packed={6: b"<< /Type /Metadata >>"})
     body = good.index(b"stream\n", good.index(b"/ObjStm")) + len(b"stream\n")
     broken = good[:body] + bytes([good[body] ^ 0xFF]) + good[body + 1:]
     other = good.replace(b"/ObjStm /N 1", b"/ObjStm /Filter /LZWDecode /N 1", 1)
     predicted = good.replace(b"/ObjStm /N 1", b"/ObjStm /DecodeParms << /Predictor 12 /Columns 5 >> /N 1", 1)
+    at = good.index(b"/ObjStm")
+    elsewhere = [good[:at] + good[at:].replace(b"/Filter /FlateDecode", b"/Filter 8 0 R", 1),
+                 good.replace(b"/ObjStm /N 1", b"/ObjStm /DecodeParms 8 0 R /N 1", 1)]
     evidence.check("bao-cao.pdf", good)
-    for data in (broken, other, predicted):
+    for data in (broken, other, predicted, *elsewhere):
         with pytest.raises(evidence.BadFile, match="không kiểm tra được"):
             evidence.check("bao-cao.pdf", data)
 
