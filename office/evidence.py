@@ -164,6 +164,9 @@ PDF_PARMS = re.compile(rb"/DecodeParms" + NAME_END)
 PDF_FILTER = re.compile(rb"/Filter" + SPACE + rb"*(\[[^\]]*\]|/" + NAME_CHAR + rb"*)")
 PDF_FLATE = re.compile(rb"\[?" + SPACE + rb"*/FlateDecode" + SPACE + rb"*\]?")
 PDF_MAX_UNPACKED = ZIP_MAX_TOTAL
+# Streams whose dictionary is read to tell an object stream (each a few kilobytes before it): far above an ordinary
+# file's, so that a file of nothing but «stream» words is not read for minutes.
+PDF_MAX_LOOKED = 20_000
 PDF_ACTIVE_WORDS = ("tệp PDF có nội dung tự chạy, mở chương trình khác hoặc mang tệp khác bên trong ({}): không nhận "
                     "(in hoặc lưu lại thành PDF thường rồi gửi)")
 PDF_UNREAD = ("tệp PDF có luồng đối tượng hỏng, mã hóa hoặc nén theo cách không đọc được nên không kiểm tra được: "
@@ -195,8 +198,19 @@ def _pdf_object_streams(data: bytes) -> tuple[dict[int, bytes], list[bytes]]:
     packed: dict[int, bytes] = {}
     bodies: list[bytes] = []
     unpacked = 0
+    looked, spelled = 0, dict.fromkeys((b"ObjStm", b"First", b"#"), -1)  # where each is next written
     for found in PDF_STREAM.finditer(data):
-        head = _pdf_head(data[max(0, found.start() - 4096):found.start()])
+        start = max(0, found.start() - 4096)
+        for word, at in spelled.items():
+            if at < start:
+                at = data.find(word, start)
+                spelled[word] = at if at >= 0 else len(data)
+        if all(at + len(word) > found.start() for word, at in spelled.items()):
+            continue  # neither name written before the stream, plainly or with «#xx»: no object stream
+        looked += 1
+        if looked > PDF_MAX_LOOKED:
+            raise BadFile("tệp PDF bất thường (quá nhiều luồng dữ liệu để kiểm tra): không nhận")
+        head = _pdf_head(data[start:found.start()])
         if not PDF_OBJECT_STREAM.search(head) and not PDF_FIRST.search(head):
             continue
         end = data.find(b"endstream", found.end())

@@ -94,3 +94,19 @@ def test_an_ordinary_pdf_is_taken():
                                    5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Name /JS >>"}),
                  b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\n"):
         assert evidence.check("bao-cao.pdf", data).kind == "pdf"
+
+
+def test_a_pdf_of_stream_words_is_not_read_for_minutes(monkeypatch):
+    """Guard: ``_pdf_object_streams`` reads the dictionary before a stream only where an object stream's names are
+    written there, and reads at most PDF_MAX_LOOKED of them. Every «stream» word had its few kilobytes before it
+    read again: a 10 MB file of them took minutes of the portal's time."""
+    read = []
+    head = evidence._pdf_head
+    monkeypatch.setattr(evidence, "_pdf_head", lambda before: read.append(1) or head(before))
+    assert evidence.check("bao-cao.pdf", b"%PDF-1.7\n" + b"stream\n" * 50_000).kind == "pdf"
+    assert not read
+    monkeypatch.setattr(evidence, "PDF_MAX_LOOKED", 100)
+    with pytest.raises(evidence.BadFile, match="quá nhiều luồng dữ liệu"):
+        evidence.check("bao-cao.pdf", b"%PDF-1.7\n" + b"#stream\n" * 101)
+    evidence.check("bao-cao.pdf", pdf_file(packed={6: b"<< /Type /Metadata >>"}))
+    assert read
