@@ -149,7 +149,9 @@ PDF_RUNS = re.compile(rb"/S" + SPACE + rb"*/(?:JavaScript|Launch)" + NAME_END)
 PDF_OPEN = re.compile(rb"/OpenAction" + SPACE + rb"*(?:(\d+)" + SPACE + rb"+(\d+)" + SPACE + rb"+R|<<)")
 # An object stream (PDF 1.5) packs objects and compresses them together: their dictionaries are out of sight of a
 # scan of the bytes as they are, so its objects are unpacked and scanned too.
-PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+# A stream's bytes start on the line after its keyword: a reader passes over what else that line holds («stream \n»,
+# «stream\r»); a line too long to be looked along is taken as part of the stream, which then does not unpack.
+PDF_STREAM = re.compile(rb"(?<!end)stream(?:[^\r\n]{0,32}+(?:\r\n|\r|\n))?")
 # A stream's dictionary starts at its object's «n g obj»; «obj» in a string, a comment or a name before the stream
 # («/Note (obj)») is no start, so strings (innermost first, to the depth written here) and comments are left out.
 PDF_HEADER = re.compile(rb"(?<!\d)\d+" + SPACE + rb"+\d+" + SPACE + rb"+obj" + NAME_END)

@@ -21,6 +21,13 @@ def by_hand(header: bytes, text: bytes, keys: bytes = b"/Type /ObjStm /N 2") -> 
                                               % (keys, len(header), len(stream)) + stream + b"\nendstream"})
 
 
+def keyword_line(line: bytes) -> bytes:
+    """A PDF opening on a script packed in an object stream whose keyword's line is ``line``."""
+    good = pdf_file(b"/OpenAction 6 0 R", packed={6: SCRIPT})
+    at = good.index(b"/ObjStm")
+    return good[:at] + good[at:].replace(b">>\nstream\n", b">>\n" + line, 1)
+
+
 REFUSED = {
     "a script on opening": (pdf_file(b"/OpenAction 6 0 R", {6: SCRIPT}), ["/OpenAction", "/JavaScript", "/JS"]),
     "a launch on opening": (pdf_file(b"/OpenAction << /S /Launch /F (cmd.exe) /Win << /F (calc.exe) >> >>"),
@@ -47,6 +54,8 @@ REFUSED = {
                                                 ["/OpenAction", "/JavaScript", "/JS"]),
     "a name across the place the next object is said to start": (
         by_hand(b"6 0 7 10\n", b"<< /S /Launch /F (cmd.exe) >>\n<< >>\n"), ["/Launch"]),
+    "a space after «stream»": (keyword_line(b"stream \t\r\n"), ["/OpenAction", "/JavaScript", "/JS"]),
+    "a lone CR after «stream»": (keyword_line(b"stream\r"), ["/OpenAction", "/JavaScript", "/JS"]),
     "NUL for a space": (pdf_file(b"/OpenAction 6 0 R", packed={6: b"<</S/Launch\x00/F(cmd.exe)>>"}),
                         ["/OpenAction", "/Launch"]),
 }
@@ -80,7 +89,8 @@ def test_an_object_stream_that_cannot_be_read_is_refused_as_such():
     elsewhere = [good[:at] + good[at:].replace(b"/Filter /FlateDecode", b"/Filter 8 0 R", 1),
                  good.replace(b"/ObjStm /N 1", b"/ObjStm /DecodeParms 8 0 R /N 1", 1)]
     evidence.check("bao-cao.pdf", good)
-    for data in (broken, other, predicted, *elsewhere):
+    long_line = keyword_line(b"stream" + b" " * 40 + b"\n")
+    for data in (broken, other, predicted, *elsewhere, long_line):
         with pytest.raises(evidence.BadFile, match="không kiểm tra được"):
             evidence.check("bao-cao.pdf", data)
 
