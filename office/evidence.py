@@ -223,10 +223,13 @@ def _pdf_object_streams(data: bytes) -> tuple[dict[int, bytes], list[bytes]]:
         if filters:
             if not all(PDF_FLATE.fullmatch(f) for f in filters) or b"/Predictor" in head:
                 raise BadFile(PDF_UNREAD)
+            unpacker = zlib.decompressobj()
             try:
-                body = zlib.decompressobj().decompress(body, PDF_MAX_UNPACKED - unpacked + 1)
+                body = unpacker.decompress(body, PDF_MAX_UNPACKED - unpacked + 1)
             except zlib.error:
                 raise BadFile(PDF_UNREAD) from None
+            if not unpacker.eof and len(body) <= PDF_MAX_UNPACKED - unpacked:
+                raise BadFile(PDF_UNREAD)  # «endstream» within its compressed bytes: the rest was out of sight
         unpacked += len(body)
         if unpacked > PDF_MAX_UNPACKED:
             raise BadFile("tệp PDF bất thường (giải nén quá lớn so với kích thước tệp): không nhận")

@@ -4,6 +4,7 @@ them, or packed in a compressed object stream; an ordinary PDF is taken."""
 
 from __future__ import annotations
 
+import struct
 import zlib
 
 import pytest
@@ -26,6 +27,19 @@ def keyword_line(line: bytes) -> bytes:
     good = pdf_file(b"/OpenAction 6 0 R", packed={6: SCRIPT})
     at = good.index(b"/ObjStm")
     return good[:at] + good[at:].replace(b">>\nstream\n", b">>\n" + line, 1)
+
+
+def endstream_inside() -> bytes:
+    """A script packed in an object stream whose compressed bytes hold «endstream» (a stored block before the
+    compressed one): where the stream seems to end, the script is not yet unpacked."""
+    header, first, rest = b"7 0 6 26\n", b"<< /Title (endstream) >>\n", SCRIPT + b"\n"
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    stored = b"\x00" + struct.pack("<HH", len(header + first), 0xFFFF ^ len(header + first)) + header + first
+    stream = (b"\x78\x01" + stored + packer.compress(rest) + packer.flush()
+              + struct.pack(">I", zlib.adler32(header + first + rest)))
+    assert zlib.decompress(stream) == header + first + rest and b"JavaScript" not in stream
+    return pdf_file(b"/OpenAction 6 0 R", {9: b"<< /Type /ObjStm /N 2 /First %d /Length %d /Filter /FlateDecode >>\n"
+                                              b"stream\n" % (len(header), len(stream)) + stream + b"\nendstream"})
 
 
 REFUSED = {
@@ -79,7 +93,8 @@ def test_the_names_packed_in_an_object_stream_are_not_in_the_files_bytes():
 
 def test_an_object_stream_that_cannot_be_read_is_refused_as_such():
     """Guard: ``_pdf_object_streams``: packed in a way not read here (a filter other than Flate, broken or encrypted
-    bytes, a predictor, a filter or its parameters given in another object), its objects cannot be checked."""
+    bytes, a predictor, a filter or its parameters given in another object, compressed bytes that do not end where
+    the stream seems to), its objects cannot be checked."""
     good = pdf_file(packed={6: b"<< /Type /Metadata >>"})
     body = good.index(b"stream\n", good.index(b"/ObjStm")) + len(b"stream\n")
     broken = good[:body] + bytes([good[body] ^ 0xFF]) + good[body + 1:]
@@ -90,7 +105,7 @@ def test_an_object_stream_that_cannot_be_read_is_refused_as_such():
                  good.replace(b"/ObjStm /N 1", b"/ObjStm /DecodeParms 8 0 R /N 1", 1)]
     evidence.check("bao-cao.pdf", good)
     long_line = keyword_line(b"stream" + b" " * 40 + b"\n")
-    for data in (broken, other, predicted, *elsewhere, long_line):
+    for data in (broken, other, predicted, *elsewhere, long_line, endstream_inside()):
         with pytest.raises(evidence.BadFile, match="không kiểm tra được"):
             evidence.check("bao-cao.pdf", data)
 
