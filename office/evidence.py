@@ -134,13 +134,16 @@ def _inert(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
 # A PDF's white space (NUL too) and the characters of a name, which ends at white space or a delimiter.
 SPACE, NAME_CHAR = rb"[\x00\t\n\x0c\r ]", rb"[^\x00\t\n\x0c\r /<>\[\]()%{}]"
 NAME_END = rb"(?!" + NAME_CHAR + rb")"
+# Between a key and its value, white space and comments («/JS%…\n(…)»), as a reader passes over them.
+GAP = rb"(?:" + SPACE + rb"|%[^\r\n]*+)*+"
+GAP1 = rb"(?:" + SPACE + rb"|%[^\r\n]*+)++"
 # A name with a character written «#xx» («/J#61vaScript»), which a reader reads as the character.
 PDF_HASHED = re.compile(rb"/" + NAME_CHAR + rb"*#" + NAME_CHAR + rb"*")
 # What is refused, by the name a reader acts on: a script, its code (a string or a stream), a program launched,
 # a file carried inside, Flash or 3D content, an XFA form (which carries its own scripts). «/JS» is short enough to
 # occur by chance in compressed bytes: only as a key followed by its value.
 PDF_ACTIVE = {"/JavaScript": re.compile(rb"/JavaScript" + NAME_END),
-              "/JS": re.compile(rb"/JS" + SPACE + rb"*(?:[(<]|\d+" + SPACE + rb"+\d+" + SPACE + rb"+R" + NAME_END + rb")"),
+              "/JS": re.compile(rb"/JS" + GAP + rb"(?:[(<]|\d+" + GAP1 + rb"\d+" + GAP1 + rb"R" + NAME_END + rb")"),
               "/Launch": re.compile(rb"/Launch" + NAME_END),
               "/EmbeddedFile": re.compile(rb"/EmbeddedFiles?" + NAME_END),
               "/RichMedia": re.compile(rb"/RichMedia" + NAME_CHAR + rb"*"),

@@ -70,6 +70,8 @@ REFUSED = {
         by_hand(b"6 0 7 10\n", b"<< /S /Launch /F (cmd.exe) >>\n<< >>\n"), ["/Launch"]),
     "a space after «stream»": (keyword_line(b"stream \t\r\n"), ["/OpenAction", "/JavaScript", "/JS"]),
     "a lone CR after «stream»": (keyword_line(b"stream\r"), ["/OpenAction", "/JavaScript", "/JS"]),
+    "a comment between a rendition's script key and its code": (
+        pdf_file(b"/OpenAction 6 0 R", packed={6: b"<< /S /Rendition /OP 4 /JS%x\n(app.alert(1)) >>"}), ["/JS"]),
     "NUL for a space": (pdf_file(b"/OpenAction 6 0 R", packed={6: b"<</S/Launch\x00/F(cmd.exe)>>"}),
                         ["/OpenAction", "/Launch"]),
 }
