@@ -23,7 +23,7 @@ import yaml
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from base.award_forms import REPEATED_FORMS, form_code
+from base.award_forms import FORMS, REPEATED_FORMS, form_code
 from emulation.campaigns import Campaign
 from emulation.collectives import collective_record
 from emulation.eligibility import (Eligibility, decided_in, discipline_rules, eligibility, in_force,
@@ -34,6 +34,7 @@ from store import models
 from store.ingest.people import decision_key
 
 THRESHOLDS = Path(__file__).with_name("thresholds.yaml")
+RECORDED = "khen thưởng đã nhập từ tệp"  # in place of a campaign's name: a decision recorded from a file
 PRINCIPLES = Path(__file__).with_name("principles.yaml")
 WOMEN_COLLECTIVE = 70.0  # % of women that gives a collective priority on equal achievements
 
@@ -492,6 +493,11 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                               .join(models.Campaign, models.Campaign.id == models.Award.campaign_id)
                               .where(models.Award.campaign_id != row.id)
                               .order_by(models.Award.decided_on, models.Award.id)).all()
+        # a title recorded from a file (a decision of no campaign) is held for its year as well
+        AR = models.AwardRecord
+        recorded = [*elsewhere, *((k, p, y, FORMS.get(k, {}).get(f, f), n, RECORDED) for k, p, y, f, n in s.execute(
+            select(AR.participant_kind, AR.participant, AR.year, AR.form, AR.decision_no)
+            .where(AR.year == year).order_by(AR.decided_on, AR.id)))]
         given: dict[tuple[str, str], str] = {}  # (kind, participant) → the form this decision gave them
         for quota in campaign.award_forms:
             for kind in ("ca_nhan", "tap_the"):
@@ -504,7 +510,7 @@ def decide(engine: Engine, campaign: Campaign, year: int, decision_no: str, deci
                     before = {n.participant: _achieved_before(once, kind, n.participant, quota.form, year, elsewhere)
                               for n in passed}
                     why = {p: w for p, w in before.items() if w} | why
-                given_this_year = {n.participant: _title_held(kind, n.participant, quota.form, year, elsewhere)
+                given_this_year = {n.participant: _title_held(kind, n.participant, quota.form, year, recorded)
                                    for n in passed}
                 why = {p: w for p, w in given_this_year.items() if w} | why
                 if one_form["apply"]:
@@ -549,9 +555,9 @@ def _repeat_key(form: str, kind: str, decision_no: str) -> str:
 
 
 def _title_held(kind: str, participant: str, form: str, year: int, elsewhere: list) -> str | None:
-    """Why ``participant`` is not given the title ``form`` for ``year``: another campaign's decision gave it for
-    that year already (a title is held once a year, Luật TĐKT 2022 Đ.23–28); None for a form given as often as
-    earned, or a title not yet given."""
+    """Why ``participant`` is not given the title ``form`` for ``year``: another decision (another campaign's, or
+    one recorded from a file) gave it for that year already (a title is held once a year, Luật TĐKT 2022
+    Đ.23–28); None for a form given as often as earned, or a title not yet given."""
     code = form_code(form, kind)
     if code is None or code in REPEATED_FORMS:
         return None

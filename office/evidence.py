@@ -134,13 +134,16 @@ def _inert(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
 # A PDF's white space (NUL too) and the characters of a name, which ends at white space or a delimiter.
 SPACE, NAME_CHAR = rb"[\x00\t\n\x0c\r ]", rb"[^\x00\t\n\x0c\r /<>\[\]()%{}]"
 NAME_END = rb"(?!" + NAME_CHAR + rb")"
+# Between a key and its value, white space and comments («/JS%…\n(…)»), as a reader passes over them.
+GAP = rb"(?:" + SPACE + rb"|%[^\r\n]*+)*+"
+GAP1 = rb"(?:" + SPACE + rb"|%[^\r\n]*+)++"
 # A name with a character written «#xx» («/J#61vaScript»), which a reader reads as the character.
 PDF_HASHED = re.compile(rb"/" + NAME_CHAR + rb"*#" + NAME_CHAR + rb"*")
 # What is refused, by the name a reader acts on: a script, its code (a string or a stream), a program launched,
 # a file carried inside, Flash or 3D content, an XFA form (which carries its own scripts). «/JS» is short enough to
 # occur by chance in compressed bytes: only as a key followed by its value.
 PDF_ACTIVE = {"/JavaScript": re.compile(rb"/JavaScript" + NAME_END),
-              "/JS": re.compile(rb"/JS" + SPACE + rb"*(?:[(<]|\d+" + SPACE + rb"+\d+" + SPACE + rb"+R" + NAME_END + rb")"),
+              "/JS": re.compile(rb"/JS" + GAP + rb"(?:[(<]|\d+" + GAP1 + rb"\d+" + GAP1 + rb"R" + NAME_END + rb")"),
               "/Launch": re.compile(rb"/Launch" + NAME_END),
               "/EmbeddedFile": re.compile(rb"/EmbeddedFiles?" + NAME_END),
               "/RichMedia": re.compile(rb"/RichMedia" + NAME_CHAR + rb"*"),
@@ -149,11 +152,26 @@ PDF_RUNS = re.compile(rb"/S" + SPACE + rb"*/(?:JavaScript|Launch)" + NAME_END)
 PDF_OPEN = re.compile(rb"/OpenAction" + SPACE + rb"*(?:(\d+)" + SPACE + rb"+(\d+)" + SPACE + rb"+R|<<)")
 # An object stream (PDF 1.5) packs objects and compresses them together: their dictionaries are out of sight of a
 # scan of the bytes as they are, so its objects are unpacked and scanned too.
-PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+# A stream's bytes start on the line after its keyword: a reader passes over what else that line holds («stream \n»,
+# «stream\r»); a line too long to be looked along is taken as part of the stream, which then does not unpack.
+PDF_STREAM = re.compile(rb"(?<!end)stream(?:[^\r\n]{0,32}+(?:\r\n|\r|\n))?")
+# A stream's dictionary starts at its object's «n g obj»; «obj» in a string, a comment or a name before the stream
+# («/Note (obj)») is no start, so strings (innermost first, to the depth written here) and comments are left out.
+PDF_HEADER = re.compile(rb"(?<!\d)\d+" + SPACE + rb"+\d+" + SPACE + rb"+obj" + NAME_END)
+PDF_LITERAL = re.compile(rb"\((?:[^()\\]|\\.)*\)", re.S)
+PDF_COMMENT = re.compile(rb"%[^\r\n]*")
+PDF_STRING_DEPTH = 16
 PDF_OBJECT_STREAM = re.compile(rb"/Type" + SPACE + rb"*/ObjStm" + NAME_END)
+# A reader takes a stream with «/First» for an object stream whether or not its «/Type» says so.
+PDF_FIRST = re.compile(rb"/First" + NAME_END)
+PDF_FILTER_KEY = re.compile(rb"/Filter" + NAME_END)
+PDF_PARMS = re.compile(rb"/DecodeParms" + NAME_END)
 PDF_FILTER = re.compile(rb"/Filter" + SPACE + rb"*(\[[^\]]*\]|/" + NAME_CHAR + rb"*)")
 PDF_FLATE = re.compile(rb"\[?" + SPACE + rb"*/FlateDecode" + SPACE + rb"*\]?")
 PDF_MAX_UNPACKED = ZIP_MAX_TOTAL
+# Streams whose dictionary is read to tell an object stream (each a few kilobytes before it): far above an ordinary
+# file's, so that a file of nothing but «stream» words is not read for minutes.
+PDF_MAX_LOOKED = 20_000
 PDF_ACTIVE_WORDS = ("tệp PDF có nội dung tự chạy, mở chương trình khác hoặc mang tệp khác bên trong ({}): không nhận "
                     "(in hoặc lưu lại thành PDF thường rồi gửi)")
 PDF_UNREAD = ("tệp PDF có luồng đối tượng hỏng, mã hóa hoặc nén theo cách không đọc được nên không kiểm tra được: "
@@ -166,28 +184,59 @@ def _pdf_names(data: bytes) -> bytes:
                                            m.group()), data)
 
 
-def _pdf_object_streams(data: bytes) -> dict[int, bytes]:
-    """The objects packed in the file's object streams, by number (their names read plainly); refused when one
-    does not unpack, is packed in a way not read here, or unpacks to too much."""
+def _pdf_head(before: bytes) -> bytes:
+    """The dictionary of the stream ``before`` ends on, from its object's header (its names read plainly), with
+    its strings and comments left out."""
+    for _ in range(PDF_STRING_DEPTH):
+        stripped = PDF_LITERAL.sub(b"()", before)
+        if stripped == before:
+            break
+        before = stripped
+    before = PDF_COMMENT.sub(b"", before)
+    headers = list(PDF_HEADER.finditer(before))
+    return _pdf_names(before[headers[-1].start() if headers else 0:])
+
+
+def _pdf_object_streams(data: bytes) -> tuple[dict[int, bytes], list[bytes]]:
+    """The objects packed in the file's object streams, by number, and each stream unpacked whole (their names
+    read plainly); refused when one does not unpack, is packed in a way not read here, or unpacks to too much."""
     packed: dict[int, bytes] = {}
+    bodies: list[bytes] = []
     unpacked = 0
+    looked, spelled = 0, dict.fromkeys((b"ObjStm", b"First", b"#"), -1)  # where each is next written
     for found in PDF_STREAM.finditer(data):
-        head = _pdf_names(data[max(data.rfind(b"obj", 0, found.start()), found.start() - 4096):found.start()])
-        if not PDF_OBJECT_STREAM.search(head):
+        start = max(0, found.start() - 4096)
+        for word, at in spelled.items():
+            if at < start:
+                at = data.find(word, start)
+                spelled[word] = at if at >= 0 else len(data)
+        if all(at + len(word) > found.start() for word, at in spelled.items()):
+            continue  # neither name written before the stream, plainly or with «#xx»: no object stream
+        looked += 1
+        if looked > PDF_MAX_LOOKED:
+            raise BadFile("tệp PDF bất thường (quá nhiều luồng dữ liệu để kiểm tra): không nhận")
+        head = _pdf_head(data[start:found.start()])
+        if not PDF_OBJECT_STREAM.search(head) and not PDF_FIRST.search(head):
             continue
         end = data.find(b"endstream", found.end())
         body = data[found.end():end if end >= 0 else len(data)]
         filters = PDF_FILTER.findall(head)
+        if len(filters) != len(PDF_FILTER_KEY.findall(head)) or PDF_PARMS.search(head):
+            raise BadFile(PDF_UNREAD)  # a filter or its parameters in another object: not read here
         if filters:
             if not all(PDF_FLATE.fullmatch(f) for f in filters) or b"/Predictor" in head:
                 raise BadFile(PDF_UNREAD)
+            unpacker = zlib.decompressobj()
             try:
-                body = zlib.decompressobj().decompress(body, PDF_MAX_UNPACKED - unpacked + 1)
+                body = unpacker.decompress(body, PDF_MAX_UNPACKED - unpacked + 1)
             except zlib.error:
                 raise BadFile(PDF_UNREAD) from None
+            if not unpacker.eof and len(body) <= PDF_MAX_UNPACKED - unpacked:
+                raise BadFile(PDF_UNREAD)  # «endstream» within its compressed bytes: the rest was out of sight
         unpacked += len(body)
         if unpacked > PDF_MAX_UNPACKED:
             raise BadFile("tệp PDF bất thường (giải nén quá lớn so với kích thước tệp): không nhận")
+        bodies.append(_pdf_names(body))  # whole: an object is read past where the next one is said to start
         first = re.search(rb"/First" + SPACE + rb"+(\d+)", head)
         first = int(first.group(1)) if first else 0
         numbers = [int(n) for n in re.findall(rb"\d+", body[:first])]
@@ -195,7 +244,7 @@ def _pdf_object_streams(data: bytes) -> dict[int, bytes]:
         for i, (number, offset) in enumerate(places):
             stop = places[i + 1][1] if i + 1 < len(places) else len(body) - first
             packed[number] = _pdf_names(body[first + offset:first + stop])
-    return packed
+    return packed, bodies
 
 
 def _pdf_action(where: bytes, plain: bytes, packed: dict[int, bytes], opening: re.Match) -> bytes:
@@ -214,9 +263,9 @@ def _pdf_inert(data: bytes) -> None:
     """A PDF a unit sends is opened by others: no script, no program launched, no file, Flash or XFA form
     inside — in the file's bytes or in the objects packed in its object streams, a name written with «#xx» read
     as a reader reads it. An action on opening is named when it is a script or a launch."""
-    packed = _pdf_object_streams(data)
+    packed, bodies = _pdf_object_streams(data)
     plain = _pdf_names(data)
-    texts = [plain, *packed.values()]
+    texts = [plain, *bodies]
     found = [name for name, pattern in PDF_ACTIVE.items() if any(pattern.search(t) for t in texts)]
     if any(PDF_RUNS.search(_pdf_action(t, plain, packed, o)) for t in texts for o in PDF_OPEN.finditer(t)):
         found.insert(0, "/OpenAction")

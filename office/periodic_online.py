@@ -426,7 +426,8 @@ def withdraw(engine: Engine, actor: Actor, period, unit: str | None = None, when
     with Session(engine) as s, s.begin():
         p = get_period(engine, period, when.date())
         row_unit = _unit(s, actor, unit)
-        rep = _report(s, row_unit, p)
+        # taken as a submission takes it: a withdrawal sent while the report is being submitted withdraws that one
+        rep = _report(s, row_unit, p, lock=True)
         if rep is None or rep.state != "da_nop":
             raise Refused("chỉ rút được báo cáo đã nộp", "state")
         if when > deadline(p):

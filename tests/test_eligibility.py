@@ -850,3 +850,35 @@ def test_campaign_awards_keep_their_decisions_through_the_migration_and_back(tmp
         assert "decision_key" not in {c[1] for c in conn.execute(text("PRAGMA table_info(award)"))}
         assert conn.execute(text("SELECT count(*) FROM award")).scalar() == 2
     engine.dispose()
+
+
+def test_a_campaign_does_not_give_a_title_a_recorded_decision_gave_for_the_year(engine, tmp_path):
+    """Guard: review.decide reads the titles of the year from every other decision, recorded ones included
+    (review._title_held). Only other campaigns' were read: a Chiến sĩ thi đua cơ sở recorded from SKHCN's file for
+    2024 was given again by a campaign's decision for 2024, a title held twice in a year."""
+    from datetime import date
+
+    import yaml
+
+    from emulation import review as rv
+    from emulation.campaigns import load_campaign
+
+    plan = yaml.safe_load(open("emulation/campaigns/skhcn-ninh-thuan-2024.yaml", encoding="utf-8"))
+    plan.update(id="cs-a", title="Phong trào thi đua cs-a")
+    plan["award_forms"] = [{"form": "Chiến sĩ thi đua cơ sở", "individuals": 1, "collectives": 0,
+                            "individual_title": "chien_si_thi_dua_co_so",
+                            "collective_title": "tap_the_lao_dong_tien_tien"}]
+    path = tmp_path / "cs-a.yaml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    c = load_campaign(str(path))
+    staff(engine, tmp_path, {"B2": ("TXX", "SKHCN-VP")})
+    ingest_file(engine, write_xlsx(tmp_path / "khen_thuong.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "B2", "Chiến sĩ thi đua cơ sở", 2024, "90/QĐ-SKHCN", "20/12/2024", "SKHCN", None]]))
+    rv.launch(engine, c)
+    nominated = rv.nominate(engine, c, 2024, 4.0).individuals
+    rv.record_votes(engine, c, {("B2", nominated["form"].iloc[0]): 9}, 9, 9, 0, date(2024, 12, 10))
+    decision = rv.decide(engine, c, 2024, "11/QĐ-SKHCN", date(2024, 12, 20))
+    assert list(decision) == []
+    [said] = decision.held_back
+    assert said.startswith("Chiến sĩ thi đua cơ sở (cá nhân): B2") and "tại quyết định 90/QĐ-SKHCN (khen thưởng đã " \
+        "nhập từ tệp): mỗi năm một danh hiệu" in said, said

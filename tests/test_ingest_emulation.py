@@ -293,6 +293,20 @@ def test_a_decision_whose_symbol_names_another_unit_than_its_issuer_is_refused(s
     ingest_file(staffed, write_xlsx(tmp_path / "kt2.xlsx", AWARD_HEADERS, rows[2:]))
 
 
+def test_a_decision_numbered_with_its_issuers_own_abbreviation_is_no_question(staffed, tmp_path):
+    """Guard: awards._symbol_of_issuer. A commune numbers its decisions «…/QĐ-UBND» and a department by its
+    «Ký hiệu viết tắt»: where the catalogue codes another unit so (the province coded «UBND»), the issuer's own
+    decision had been refused as naming that unit."""
+    with Session(staffed) as s, s.begin():
+        s.query(models.Unit).filter_by(code="TINH").update({"code": "UBND"})
+    ingest_file(staffed, write_xlsx(tmp_path / "kt.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB1", "Giấy khen", 2024, "15/QĐ-UBND", "20/12/2024", "XA0001", None]]))
+    assert refused(staffed, write_xlsx(tmp_path / "kt2.xlsx", AWARD_HEADERS, [
+        ["Cá nhân", "CB2", "Giấy khen", 2024, "17/QĐ-UBND", "20/12/2024", "SKHCN", None]])) == [
+        "kt2.xlsx, dòng 2, cột «Cơ quan quyết định»: số quyết định «17/QĐ-UBND» mang ký hiệu của «UBND», cơ quan "
+        "quyết định ghi «SKHCN»: sửa một trong hai"]
+
+
 def test_collective_ratings_and_their_titles(staffed, tmp_path):
     good = write_xlsx(tmp_path / "xep_loai_tap_the.xlsx", RATING_HEADERS, [
         ["SKHCN-VP", 2023, "HTXSNV", "Tập thể lao động xuất sắc"], ["SKHCN-VP", 2024, "Hoàn thành tốt nhiệm vụ", None]])

@@ -383,3 +383,45 @@ def test_a_draft_saved_while_the_report_is_being_submitted_waits_and_is_refused(
     with Session(office) as s:
         assert s.scalar(select(models.Fact.value).where(models.Fact.batch_id == batch,
                                                          models.Fact.indicator_code == "van_ban_di")) == 1234
+
+
+def test_a_withdrawal_sent_while_the_report_is_being_submitted_waits_and_withdraws_what_was_submitted(
+        office, monkeypatch):
+    """Guard: periodic_online.withdraw takes the report's row as the submission does (_report(lock=True)). It read
+    the report without it: a withdrawal that had read the earlier submission set the report withdrawn over the one
+    landing meanwhile, whose line stayed in the register."""
+    import threading
+
+    from office import notifications
+
+    unit = who(office, "donvi.skhcn")
+    po.save_draft(office, unit, PERIOD, {"van_ban_di": "1.234"}, when=ON_THE_DAY)
+    po.submit(office, unit, PERIOD, when=ON_THE_DAY)
+    po.withdraw(office, unit, PERIOD, when=ON_THE_DAY)
+    done, threads = [], []
+
+    def withdraw():
+        try:
+            po.withdraw(office, unit, PERIOD, when=ON_THE_DAY)
+            done.append("withdrawn")
+        except Refused as err:
+            done.append(err)
+
+    told = notifications.notify_role
+
+    def telling(*args, **kwargs):  # inside the submission's transaction, the report taken: a withdrawal arrives
+        thread = threading.Thread(target=withdraw)
+        thread.start()
+        thread.join(1.5)
+        threads.append(thread)
+        return told(*args, **kwargs)
+
+    monkeypatch.setattr(notifications, "notify_role", telling)
+    batch = po.submit(office, unit, PERIOD, when=ON_THE_DAY)
+    threads[0].join(30)
+    assert done == ["withdrawn"], done
+    with Session(office) as s:
+        W = models.PeriodicReportSending
+        sending = s.scalar(select(W).where(W.batch_id == batch))
+        assert sending.withdrawn_at is not None
+        assert s.scalar(select(models.PeriodicReport.state).where(models.PeriodicReport.batch_id == batch)) == "da_rut"

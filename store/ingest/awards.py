@@ -119,15 +119,20 @@ def _symbol_of_issuer(ctx: Context, frame: pd.DataFrame, out: Collector) -> None
     """A number whose symbol names another unit of the catalogue than the issuer written beside it («214/QĐ-SNV»,
     issuer «SKHCN»): one of the two is a slip, and the issuer decides who may give the form and which decision
     the row is. A symbol naming no unit's code («QĐ-UBND», an abbreviation the catalogue codes otherwise) is no
-    question."""
+    question, nor is the issuer's own abbreviation (its «Ký hiệu viết tắt»; without one, «UBND» for the province and
+    a commune, as their documents are numbered), even where another unit is coded so."""
     codes = {code.casefold(): code for code in ctx.units}
+    with ctx.reading() as s:
+        written = dict(s.execute(select(models.Unit.code, models.Unit.abbreviation)).all())
     for pos, (number, issuer) in enumerate(zip(frame["decision_no"], frame["issuer"])):
         found = _SYMBOL.match(number or "")
         if not found or issuer not in ctx.units:
             continue
         tail = found.group(1)
+        own = {issuer.casefold(), (written.get(issuer) or
+                                   ("UBND" if ctx.units[issuer][1] in ("tinh", "xa_phuong") else issuer)).casefold()}
         named = [codes[n.casefold()] for n in (tail, tail.split("-")[0]) if n.casefold() in codes]
-        if named and issuer.casefold() not in {tail.casefold(), tail.split("-")[0].casefold()}:
+        if named and own.isdisjoint({tail.casefold(), tail.split("-")[0].casefold()}):
             out.add(f"số quyết định «{number}» mang ký hiệu của «{named[0]}», cơ quan quyết định ghi «{issuer}»: sửa một "
                     "trong hai", out.row_of(pos), "Cơ quan quyết định")
 
