@@ -326,9 +326,12 @@ def test_a_dossier_moved_across_the_years_boundary_is_said_to_count_in_both(any_
     from store.ingest.files import ingest_files
 
     ingest_file(any_engine, units_file(tmp_path))
-    first = ingest_file(any_engine, write_csv(tmp_path / "ho_so_2024.csv", DOSSIER_HEADERS, [
-        dossier(code="HS1", received="10/12/2024", due="12/12/2024", finished="11/12/2024"),
+    ingest_file(any_engine, write_csv(tmp_path / "ho_so_2024.csv", DOSSIER_HEADERS, [
+        dossier(code="HS1", received="09/12/2024", due="12/12/2024", finished="11/12/2024"),
         dossier(code="HS2", received="11/12/2024", due="13/12/2024", finished="12/12/2024")]))
+    # corrected within 2024 by a later batch: one dossier there, its latest version named
+    first = ingest_file(any_engine, write_csv(tmp_path / "ho_so_2024_sua.csv", DOSSIER_HEADERS, [
+        dossier(code="HS1", received="10/12/2024", due="12/12/2024", finished="11/12/2024")]))
     [status] = ingest_files(any_engine, [write_csv(tmp_path / "ho_so_2025.csv", DOSSIER_HEADERS, [
         dossier(code="HS3", received="16/12/2024", due="20/12/2024", finished="18/12/2024"),
         dossier(code="hs1", received="16/12/2024", due="20/12/2024", finished="18/12/2024")])])

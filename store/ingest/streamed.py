@@ -651,7 +651,9 @@ def _in_other_years(ctx: Context, con, staged: Staged, out: Collector, year: int
             continue
     if not parts:
         return
-    held = " UNION ALL ".join(parts)
+    # a dossier re-sent within that year is one dossier there: its latest version, with the batch holding it
+    held = (f"SELECT unit, folded, year, max(batch_id) AS batch_id, arg_max(received, batch_id) AS received FROM "
+            f"({' UNION ALL '.join(parts)}) GROUP BY unit, folded, year")
     found = con.execute(
         f"SELECT e.year, e.batch_id, count(*), list(s._row ORDER BY s._row)[1:{SHOWN_PER_PROBLEM}], "
         f"arg_min(s.code, s._row), arg_min(e.received, s._row) FROM {staged.source} s JOIN ({held}) e "
