@@ -83,7 +83,8 @@ def test_the_minutes_show_each_ballots_stored_result_and_its_own_form(province, 
     assert rv.vote_rule(ballot.form).get("strict") and not ballot.passed  # 5/10 is not more than half
     minutes = dict(em.review_documents(province, c, 2024))[f"bien-ban-binh-xet-{c.id}"]
     [line] = [r for r in minutes.tables["bo_phieu"].rows if r[3] == 5]
-    assert line[2] == "Bằng khen của Chủ tịch UBND tỉnh"  # the ballot's own form, whatever the campaign's first
+    # the ballot's own form, whatever the campaign's first, by the name the proposal and the decision give it
+    assert line[2] == "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"
     assert line[5] == "trên 50%" and line[6] == "Không đạt"
     assert line[2] != c.award_forms[0].form  # not the campaign's first form
     text = read_docx_text(minutes, tmp_path / "bb.docx")
