@@ -345,38 +345,56 @@ def test_a_draft_saved_after_the_submission_read_it_stops_the_submission(office,
                                                          models.Fact.indicator_code == "van_ban_di")) == 1300
 
 
+class _Outcomes(list):
+    """What a step sent while a submission was being written came to (its word, or its refusal)."""
+
+    def __init__(self):
+        super().__init__()
+        self.threads = []
+
+    def finished(self) -> None:
+        self.threads[0].join(30)
+
+
+def _during_submission(monkeypatch, step, word: str) -> _Outcomes:
+    """``step`` sent from another thread inside the next submission's transaction, the report taken (when it
+    notifies the office): the submission goes on after waiting up to 1,5 s for it."""
+    import threading
+
+    from office import notifications
+
+    outcomes, told = _Outcomes(), notifications.notify_role
+
+    def run():
+        try:
+            step()
+            outcomes.append(word)
+        except Refused as err:
+            outcomes.append(err)
+
+    def telling(*args, **kwargs):
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(1.5)
+        outcomes.threads.append(thread)
+        return told(*args, **kwargs)
+
+    monkeypatch.setattr(notifications, "notify_role", telling)
+    return outcomes
+
+
 def test_a_draft_saved_while_the_report_is_being_submitted_waits_and_is_refused(office, monkeypatch):
     """Guard: periodic_online.save_draft takes the report's row as the submission does (_report(lock=True)). It
     read the state without it: a draft saved while the submission was being written passed its look at the state
     and changed the figures of a report already submitted."""
-    import threading
-
-    from office import notifications
     from office.errors import Conflict
 
     unit = who(office, "donvi.skhcn")
     po.save_draft(office, unit, PERIOD, {"van_ban_di": "1.234"}, when=ON_THE_DAY)
-    saved, savers = [], []
-
-    def save():
-        try:
-            po.save_draft(office, unit, PERIOD, {"van_ban_di": "7"}, when=ON_THE_DAY)
-            saved.append("saved")
-        except Conflict as err:
-            saved.append(err)
-
-    told = notifications.notify_role
-
-    def telling(*args, **kwargs):  # inside the submission's transaction, the report taken: a save arrives
-        saver = threading.Thread(target=save)
-        saver.start()
-        saver.join(1.5)
-        savers.append(saver)
-        return told(*args, **kwargs)
-
-    monkeypatch.setattr(notifications, "notify_role", telling)
+    saved = _during_submission(monkeypatch, lambda: po.save_draft(office, unit, PERIOD, {"van_ban_di": "7"},
+                                                                    when=ON_THE_DAY), "saved")
     batch = po.submit(office, unit, PERIOD, when=ON_THE_DAY)
-    savers[0].join(30)
+    saved.finished()
     assert len(saved) == 1 and isinstance(saved[0], Conflict), saved
     done = po.report(office, unit, PERIOD, when=ON_THE_DAY)
     assert done.state == "da_nop" and {f.code: f.value for f in done.figures}["van_ban_di"] == 1234
@@ -390,35 +408,13 @@ def test_a_withdrawal_sent_while_the_report_is_being_submitted_waits_and_withdra
     """Guard: periodic_online.withdraw takes the report's row as the submission does (_report(lock=True)). It read
     the report without it: a withdrawal that had read the earlier submission set the report withdrawn over the one
     landing meanwhile, whose line stayed in the register."""
-    import threading
-
-    from office import notifications
-
     unit = who(office, "donvi.skhcn")
     po.save_draft(office, unit, PERIOD, {"van_ban_di": "1.234"}, when=ON_THE_DAY)
     po.submit(office, unit, PERIOD, when=ON_THE_DAY)
     po.withdraw(office, unit, PERIOD, when=ON_THE_DAY)
-    done, threads = [], []
-
-    def withdraw():
-        try:
-            po.withdraw(office, unit, PERIOD, when=ON_THE_DAY)
-            done.append("withdrawn")
-        except Refused as err:
-            done.append(err)
-
-    told = notifications.notify_role
-
-    def telling(*args, **kwargs):  # inside the submission's transaction, the report taken: a withdrawal arrives
-        thread = threading.Thread(target=withdraw)
-        thread.start()
-        thread.join(1.5)
-        threads.append(thread)
-        return told(*args, **kwargs)
-
-    monkeypatch.setattr(notifications, "notify_role", telling)
+    done = _during_submission(monkeypatch, lambda: po.withdraw(office, unit, PERIOD, when=ON_THE_DAY), "withdrawn")
     batch = po.submit(office, unit, PERIOD, when=ON_THE_DAY)
-    threads[0].join(30)
+    done.finished()
     assert done == ["withdrawn"], done
     with Session(office) as s:
         W = models.PeriodicReportSending
