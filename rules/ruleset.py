@@ -654,8 +654,11 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
             if parameter is not None:
                 parameters[name] = parameter
 
-    variables = _variables(_mapping(raw.get("variables"), top, "variables", check), inputs, parameters, check)
-    known = set(inputs) | set(parameters) | {v.name for v in variables}
+    declared = _mapping(raw.get("variables"), top, "variables", check)
+    variables = _variables(declared, inputs, parameters, check)
+    # A variable refused above is still declared: its own error is said once, not again as an unknown name in
+    # every criterion that reads it.
+    known = set(inputs) | set(parameters) | {v.name for v in variables} | (set(declared) - {"__line__"})
     seen: dict[str, int | None] = {}  # criterion id → its line
     criteria = tuple(c for c in (_node(n, known, parameters, check, seen, "")
                                  for n in _list(raw.get("criteria"), top, "criteria", check)) if c)

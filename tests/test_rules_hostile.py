@@ -481,3 +481,14 @@ def test_a_rule_file_s_hidden_signs_and_expanded_nesting_are_refused_with_their_
     done = in_child(tmp_path, "rules", "check", path)
     assert done.returncode == 1, (done.returncode, done.stdout, done.stderr)
     assert said in " ".join(done.stdout.split()), done.stdout
+
+
+def test_a_refused_variable_is_named_once_not_again_where_it_is_read():
+    """A variable whose formula is refused is still declared: the criterion reading it is not said to read an
+    unknown name (a second, misleading error for the one mistake)."""
+    text = (HEAD + "inputs:\n  a: A\nvariables:\n  v:\n    label: V\n    formula: '9 ** 9 ** 9'\n"
+            + LEAF.format(value="v"))
+    with pytest.raises(RuleSetError) as caught:
+        load_text(text)
+    [problem] = caught.value.problems
+    assert "biến v" in problem.where and "không được phép" in problem.message
