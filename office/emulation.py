@@ -276,6 +276,10 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
                                 .order_by(models.Nomination.participant_kind.desc(), models.Nomination.rank)).all()
         awards = s.scalars(select(models.Award).where(models.Award.campaign_id == row.id)
                            .order_by(models.Award.id)).all()
+    # The minutes, the proposal and the decisions list the same people in the same order, the nominations'
+    # (collectives first, then by rank), so that one can be read against the other line by line.
+    place = {n.participant: i for i, n in reversed(list(enumerate(nominations)))}
+    in_order = lambda rows: sorted(rows, key=lambda r: place.get(r.participant, len(place)))  # noqa: E731
     unit_names = units["name"].to_dict()
     who = lambda code: names.get(code) or unit_names.get(code, code)  # noqa: E731
     where = lambda code: units_of.get(code) or unit_names.get(c.unit, "")  # noqa: E731
@@ -303,7 +307,7 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
         f"{secretary}, {office_name}, Thư ký Hội đồng" if secretary else f"{office_name}, Thư ký Hội đồng",
         meeting.members if meeting else 0, meeting.present if meeting else 0, meeting.written if meeting else 0,
         tuple(docs.Ballot(who(b.participant), proposed(b.form), b.yes, b.members, rv.needed(b.form), b.passed)
-              for b in ballots))
+              for b in in_order(ballots)))
     passed = {(b.participant, b.form) for b in ballots if b.passed}
     campaign_words = _in_words(c.title)
     to_province = [n for n in nominations if (n.participant, n.form) in passed
@@ -331,7 +335,7 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
         docs.Award(who(a.participant), where(a.participant),
                    f"{decided_name(a.form)} "
                    f"({'tập thể' if a.participant_kind == 'tap_the' else 'cá nhân'})", a.amount)
-        for a in chosen)
+        for a in in_order(chosen))
     if levels["tinh"] or not levels["don_vi"]:
         documents.append((f"to-trinh-{c.id}", docs.proposal(proposal, base("TTr", voted_on))))
         decision = docs.AwardDecision(

@@ -139,6 +139,15 @@ def test_the_minutes_vote_on_the_form_the_proposal_and_the_decision_name(documen
     assert "))" not in body
 
 
+def test_the_minutes_the_proposal_and_the_decision_list_the_same_order(documents):
+    """Read side by side, line by line: collectives first, then people, in the nominations' order."""
+    voted = [r[1] for r in _rows(documents["bien-ban-binh-xet-skhcn-ninh-thuan-2024"], "Kết quả bỏ phiếu kín")]
+    proposed = [r[1] for r in _rows(documents["to-trinh-skhcn-ninh-thuan-2024"], "Danh sách đề nghị khen thưởng")]
+    decided = [r[1] for r in _rows(documents["quyet-dinh-khen-thuong-skhcn-ninh-thuan-2024"], "Danh sách khen thưởng")]
+    assert len(proposed) > 1 and proposed == decided, (proposed, decided)
+    assert [n for n in voted if n in proposed] == proposed
+
+
 def test_the_registration_list_names_the_movement_once_and_its_year_once(documents):
     doc = Docx(documents["danh-sach-dang-ky-skhcn-ninh-thuan-2024"])
     subtitle = next(p.text for p in doc.paragraphs if p.text.startswith("Đăng ký thi đua"))
