@@ -316,11 +316,13 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
         f"Ủy ban nhân dân tỉnh {province.province}", campaign_words,
         bases(department, "to_trinh_khen_thuong", voted_on, year),
         tuple(docs.Nominee(who(n.participant), where(n.participant),
-                           decided_name(_award_form(c, n.form)), n.achievements)
+                           decided_name(_award_form(c, n.form)), n.achievements, n.participant_kind == "tap_the")
               for n in to_province),
         ("Biên bản họp xét của Hội đồng Thi đua - Khen thưởng", "Báo cáo thành tích của tập thể, cá nhân"),
         via="Sở Nội vụ")
-    base = lambda kind, when: frame_for(engine, c.unit, kind, when, c.recipients)  # noqa: E731
+    base = lambda kind, when, to=c.recipients: frame_for(engine, c.unit, kind, when, to)  # noqa: E731
+    # a proposal goes to those its «Kính gửi» names («Như trên»), and a copy is kept
+    proposal_to = ("Như trên",) + (tuple(r for r in c.recipients if r.startswith("Lưu")) or ("Lưu: VT",))
     chair = Signature("CHỦ TỊCH HỘI ĐỒNG", "", head)
     clerk = Signature("THƯ KÝ", "", secretary)
     documents = [
@@ -334,10 +336,11 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     awarded = lambda chosen: tuple(  # noqa: E731
         docs.Award(who(a.participant), where(a.participant),
                    f"{decided_name(a.form)} "
-                   f"({'tập thể' if a.participant_kind == 'tap_the' else 'cá nhân'})", a.amount)
+                   f"({'tập thể' if a.participant_kind == 'tap_the' else 'cá nhân'})", a.amount,
+                   a.participant_kind == "tap_the")
         for a in in_order(chosen))
     if levels["tinh"] or not levels["don_vi"]:
-        documents.append((f"to-trinh-{c.id}", docs.proposal(proposal, base("TTr", voted_on))))
+        documents.append((f"to-trinh-{c.id}", docs.proposal(proposal, base("TTr", voted_on, proposal_to))))
         decision = docs.AwardDecision(
             f"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH {province.province.upper()}",
             bases(province, "quyet_dinh_khen_thuong", decided_on, year, "tinh"),

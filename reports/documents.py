@@ -538,6 +538,15 @@ class Nominee:
     unit: str
     form: str
     achievements: str
+    collective: bool = False
+
+
+def _counted(who: tuple) -> str:
+    """«01 tập thể và 02 cá nhân», as proposals and decisions count those they name (two digits, the collectives
+    first)."""
+    collectives = sum(w.collective for w in who)
+    return " và ".join(f"{n:02d} {kind}" for n, kind in ((collectives, "tập thể"), (len(who) - collectives, "cá nhân"))
+                       if n)
 
 
 @dataclass(frozen=True)
@@ -550,6 +559,10 @@ class Proposal:
     nominees: tuple[Nominee, ...]
     attachments: tuple[str, ...]
     via: str = ""  # the body that appraises on the way («Sở Nội vụ»)
+
+    @property
+    def counted(self) -> str:
+        return _counted(self.nominees)
 
 
 def proposal(p: Proposal, frame: Frame) -> Document:
@@ -566,6 +579,7 @@ class Award:
     unit: str
     form: str
     amount: int  # đồng
+    collective: bool = False
 
 
 @dataclass(frozen=True)
@@ -583,6 +597,10 @@ class AwardDecision:
     @property
     def total(self) -> int:
         return sum(a.amount for a in self.awards)
+
+    @property
+    def counted(self) -> str:
+        return _counted(self.awards)
 
 
 def award_decision(d: AwardDecision, frame: Frame) -> Document:

@@ -107,8 +107,13 @@ def test_award_decisions_follow_the_competence_table(documents):
     assert "98/2023/NĐ-CP" in body and "152/2025" not in body
     bold = [r.bold for p in Docx(decision).tables[-1].rows[0].cells[1].paragraphs for r in p.runs if r.text.strip()]
     assert bold and all(bold)
-    proposal_header, proposal, _, _ = _read(documents["to-trinh-skhcn-ninh-thuan-2024"])
+    proposal_header, proposal, to, _ = _read(documents["to-trinh-skhcn-ninh-thuan-2024"])
     assert "/TTr-SKHCN" in proposal_header and "Kính gửi: Ủy ban nhân dân tỉnh Lai Châu" in proposal
+    # the addressee first («Như trên»), not the plan's list of divisions
+    assert to.split("\n")[1:3] == ["- Như trên;", "- Lưu: VT, VP."], to
+    # counted as decisions count: «01 tập thể và 01 cá nhân», not «2 tập thể, cá nhân»
+    assert "khen thưởng cho 01 tập thể và 01 cá nhân có thành tích" in proposal
+    assert "Tặng thưởng cho 01 tập thể và 01 cá nhân đã có thành tích" in _read(decision)[1]
 
 
 def test_the_minutes_are_signed_by_the_chair_and_the_secretary(documents):

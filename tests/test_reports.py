@@ -263,16 +263,18 @@ def test_the_proposal_and_the_decision_with_money_in_words(tmp_path):
                       ("Biên bản họp xét", "Báo cáo thành tích"))
     text, tables = docx_text(render_docx(docs.proposal(p, FRAME), tmp_path / "tt.docx"))
     assert "Kính gửi: Chủ tịch UBND tỉnh." in text
+    assert "khen thưởng cho 01 cá nhân có thành tích xuất sắc sau:" in text
     assert tables[1][1][-1] == "2 năm liên tục Chiến sĩ thi đua cơ sở (2023, 2024)"
     decision = docs.AwardDecision(
         "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH NINH THUẬN", ("Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;",),
         "xuất sắc trong phong trào thi đua cải cách hành chính năm 2024",
-        (docs.Award("Phòng Quản lý KH&CN", "Sở KH&CN", "Bằng khen (tập thể)", 7_020_000),
+        (docs.Award("Phòng Quản lý KH&CN", "Sở KH&CN", "Bằng khen (tập thể)", 7_020_000, collective=True),
          docs.Award("Nguyễn Thị Hoa", "Văn phòng Sở", "Bằng khen (cá nhân)", 3_510_000)),
         "quỹ thi đua, khen thưởng của tỉnh", "Chánh Văn phòng UBND tỉnh, Giám đốc Sở Nội vụ")
     text, tables = docx_text(render_docx(docs.award_decision(decision, FRAME), tmp_path / "qd.docx"))
     assert ("Điều 2. Tổng số tiền thưởng: 10.530.000 đồng (bằng chữ: Mười triệu năm trăm ba mươi nghìn đồng)"
             in text)
+    assert "Điều 1. Tặng thưởng cho 01 tập thể và 01 cá nhân đã có thành tích xuất sắc" in text
     assert tables[1][1][-1] == "7.020.000"
 
 
