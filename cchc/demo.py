@@ -17,7 +17,7 @@ import pandas as pd
 from cchc import names
 from reports.xlsx import frame_to_workbook, save_workbook
 from rules.ruleset import for_use
-from store import calendar
+from store import calendar, indicators
 
 # Units whose figures are made poor on purpose, so that rankings and inspections have something to find.
 POOR_DEPARTMENTS = ("SXD", "STNMT")
@@ -263,7 +263,30 @@ def facts_frame(spec: DemoSpec, units: pd.DataFrame, people: pd.DataFrame, rng: 
     ddci["Mã chỉ tiêu"] = "ddci_hang"
     dti = ddci.assign(**{"Mã chỉ tiêu": "dti_hang"})
     dti["Giá trị"] = rng.permutation(len(dti)) + 1
-    return pd.concat([frame, ddci, dti], ignore_index=True)
+    return pd.concat([_counted_from_year_start(frame), ddci, dti], ignore_index=True)
+
+
+# Each period and the periods whose windows it holds, outermost first: a figure counted from the year's start
+# («lũy kế») is no larger in a period than in the one holding it.
+_HELD_BY = (("9T", "NAM"), ("6T", "9T"), ("Q1", "6T"), ("Q3", "9T"))
+
+
+def _counted_from_year_start(frame: pd.DataFrame) -> pd.DataFrame:
+    """The drawn figures of the indicators counted from the year's start, lowered where a period's would exceed
+    that of a period holding it (the store warns of such a pair as a slip). Lowered, not raised: the year's figures
+    stay as drawn, and a part stays within its whole (each side is lowered to a smaller figure of its own)."""
+    cumulative = {code for code, ind in indicators.registry().items() if ind.cumulative}
+    counted = frame["Mã chỉ tiêu"].isin(cumulative)
+    wide = frame[counted].assign(period=frame["Kỳ báo cáo"].str.split("-").str[1]).pivot(
+        index=["Mã đơn vị", "Mã chỉ tiêu"], columns="period", values="Giá trị")
+    for inner, outer in _HELD_BY:
+        wide[inner] = np.minimum(wide[inner], wide[outer])
+    year = frame["Kỳ báo cáo"].iloc[0].split("-")[0]
+    lowered = wide.stack().rename("lowered").reset_index()
+    lowered["Kỳ báo cáo"] = year + "-" + lowered["period"]
+    out = frame.merge(lowered.drop(columns="period"), on=["Mã đơn vị", "Mã chỉ tiêu", "Kỳ báo cáo"], how="left")
+    out["Giá trị"] = out["lowered"].where(out["lowered"].notna(), out["Giá trị"]).astype(frame["Giá trị"].dtype)
+    return out.drop(columns="lowered")
 
 
 def dossiers_frame(spec: DemoSpec, units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:

@@ -49,6 +49,14 @@ def test_everything_ingests_and_poor_units_show(files, engine):
     assert (year["van_ban_ky_so"] <= year["van_ban_di"] - year["van_ban_mat"]).all()
 
 
+def test_the_declared_figures_raise_no_warning(files, engine):
+    """A figure counted from the year's start is no smaller in a later period: the demo's files are what a
+    careful office sends, and the store would warn of each such pair."""
+    ingest_file(engine, files.units)
+    for path in (files.previous_facts, files.facts):
+        assert [w.message for w in ingest_file(engine, path).warnings] == []
+
+
 def test_staff_have_several_years_of_ratings(files):
     people = pd.read_csv(files.people)
     years = people.groupby("Mã cán bộ")["Năm đánh giá"].nunique()
