@@ -66,7 +66,7 @@ def draft(scored: Scored, code: str, targets: TargetSet | None = None) -> list[I
     rs, summary, year = scored.ruleset, scored.summary, scored.year + 1
     if code not in summary.index:
         raise ValueError(f"đơn vị «{code}» không có kết quả «{rs.title}» năm {scored.year} để lập kế hoạch")
-    lead = {a.id: tasks.get(a.id, {}).get("lead", "Văn phòng") for a in rs.criteria}
+    lead = _leads(rs)
     items = []
     for area in rs.criteria:
         column = summary[f"chi_so_{area.id}"]
@@ -131,8 +131,7 @@ def issue(engine: Engine, scored: Scored, code: str, targets: TargetSet | None =
                 reported[(i.section, i.area, i.title)] = (i.done_on, i.result)
             s.execute(delete(models.PlanItem).where(models.PlanItem.plan_id.in_(old)))
             s.execute(delete(models.Plan).where(models.Plan.id.in_(old)))
-        office = s.scalar(select(models.Unit.name).where(models.Unit.parent_id == unit_id,
-                                                         models.Unit.name.like("Văn phòng%")).order_by(models.Unit.code))
+        office = _office(s, unit_id)
         if office:  # the department's own office, by the name the unit tree gives it
             items = [_named(i, office) for i in items]
         plan = models.Plan(unit_id=unit_id, year=year, number=doc_no, issued_on=when,
@@ -145,11 +144,32 @@ def issue(engine: Engine, scored: Scored, code: str, targets: TargetSet | None =
         return plan.id
 
 
+def _office(s: Session, unit_id: int | None) -> str | None:
+    """The department's own office, by the name the unit tree gives it («Văn phòng Sở»), if it has one."""
+    return s.scalar(select(models.Unit.name).where(models.Unit.parent_id == unit_id,
+                                                   models.Unit.name.like("Văn phòng%")).order_by(models.Unit.code))
+
+
+def _in_name(text: str, office: str | None) -> str:
+    return office + text[len("Văn phòng"):] if office and text.startswith("Văn phòng") and \
+        not text.startswith(office) else text
+
+
 def _named(item: Item, office: str) -> Item:
-    def name(text: str) -> str:
-        return office + text[len("Văn phòng"):] if text.startswith("Văn phòng") and not text.startswith(office) \
-            else text
-    return Item(**{**vars(item), "lead": name(item.lead), "support": name(item.support)})
+    return Item(**{**vars(item), "lead": _in_name(item.lead, office), "support": _in_name(item.support, office)})
+
+
+def area_leads(engine: Engine, code: str, rs: RuleSet) -> dict[str, str]:
+    """Who leads each area's work for ``code`` (plan_tasks.yaml), its office named as the unit tree names it: the
+    yearly plan and the improvement plan give an area to the same division."""
+    with Session(engine) as s:
+        office = _office(s, s.scalar(select(models.Unit.id).where(models.Unit.code == code)))
+    return {area: _in_name(lead, office) for area, lead in _leads(rs).items()}
+
+
+def _leads(rs: RuleSet) -> dict[str, str]:
+    tasks = _plan_tasks(PLAN_TASKS.stat().st_mtime_ns)
+    return {a.id: tasks.get(a.id, {}).get("lead", "Văn phòng") for a in rs.criteria}
 
 
 def stored(engine: Engine, plan_id: int) -> tuple[models.Plan, list[models.PlanItem], str, str]:

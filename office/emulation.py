@@ -279,6 +279,7 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     # The minutes, the proposal and the decisions list the same people in the same order, the nominations'
     # (collectives first, then by rank), so that one can be read against the other line by line.
     place = {n.participant: i for i, n in reversed(list(enumerate(nominations)))}
+    kinds = {n.participant: n.participant_kind for n in nominations}
     in_order = lambda rows: sorted(rows, key=lambda r: place.get(r.participant, len(place)))  # noqa: E731
     unit_names = units["name"].to_dict()
     who = lambda code: names.get(code) or unit_names.get(code, code)  # noqa: E731
@@ -306,7 +307,8 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
         f"{head}, Giám đốc {unit_name}, Chủ tịch Hội đồng" if head else f"Giám đốc {unit_name}, Chủ tịch Hội đồng",
         f"{secretary}, {office_name}, Thư ký Hội đồng" if secretary else f"{office_name}, Thư ký Hội đồng",
         meeting.members if meeting else 0, meeting.present if meeting else 0, meeting.written if meeting else 0,
-        tuple(docs.Ballot(who(b.participant), proposed(b.form), b.yes, b.members, rv.needed(b.form), b.passed)
+        tuple(docs.Ballot(who(b.participant), proposed(b.form), b.yes, b.members, rv.needed(b.form), b.passed,
+                          collective=kinds.get(b.participant) == "tap_the")
               for b in in_order(ballots)))
     passed = {(b.participant, b.form) for b in ballots if b.passed}
     campaign_words = _in_words(c.title)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from base.vn import number
+from cycle.plan import area_leads
 from cycle.scoring import Scored
 from office import whatif_kept
 from office.errors import NotFound
@@ -155,12 +156,13 @@ def improvement(engine: Engine, scored: Scored, code: str, issued: date, deadlin
     name = unit_score(scored, code).name
     items = []
     left_out = scored.ruleset.missing != "tinh_0"  # a criterion without data is out of the maximum: nothing lost
+    leads = area_leads(engine, code, scored.ruleset)
     for e in scored.result.explain(code):
         if e.lost > 1e-9:
             area = next(a for a in scored.ruleset.criteria if any(n.id == e.criterion for n in a.walk()))
             lost = None if left_out and e.code == NO_DATA else e.lost
             items.append(docs.LostPoint(e.criterion, e.title, lost, e.sentence,
-                                        f"Phòng, đơn vị phụ trách lĩnh vực «{area.title}»", deadline))
+                                        leads[area.id], deadline))
     kept = whatif_kept.kept(engine, scored.run.run_id, code)  # answered when the plans were issued, not solved here
     goals = tuple(docs.GoalAnswer(a.goal, a.lines, tuple(docs.GoalChange(c.words, c.before, c.after, c.gains)
                                                           for c in a.changes)) for a in kept)

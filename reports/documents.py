@@ -13,7 +13,7 @@ from base import rule_uses
 from base.vn import number
 from reports import charts
 from reports.markup import render_blocks
-from reports.model import Document, Frame, Table
+from reports.model import Block, Document, Frame, Table
 
 
 PERIOD_WORDS = {"NAM": "năm {y}", "Q1": "quý I năm {y}", "Q2": "quý II năm {y}", "Q3": "quý III năm {y}",
@@ -49,7 +49,19 @@ def _compose(kind: str, frame: Frame, context: dict, tables: dict[str, Table] | 
     tables = {k: _clean_table(t) for k, t in (tables or {}).items()}
     blocks = tuple(replace(b, text=signed_text(b.text), table=_clean_table(b.table) if b.table else None)
                    for b in render_blocks(f"{kind}.j2", context, tables, figures or {}))
-    return Document(kind, frame, blocks, tables)
+    return Document(kind, frame, _titled_once(blocks), tables)
+
+
+_NUMBERED = re.compile(r"^(?:[IVXLC]+|\d+)\.\s*")
+
+
+def _titled_once(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """A table right under a heading saying what its title says («3. Chỉ số thành phần bình quân» above «Chỉ số
+    thành phần bình quân») is drawn without its title: the page would say it twice."""
+    said = lambda text: _NUMBERED.sub("", text).strip().casefold()  # noqa: E731
+    return tuple(replace(b, table=replace(b.table, title="")) if b.kind == "table" and b.table and at
+                 and blocks[at - 1].kind in ("h1", "h2") and said(blocks[at - 1].text) == said(b.table.title)
+                 else b for at, b in enumerate(blocks))
 
 
 # --- Scores ---------------------------------------------------------------------------------------------
@@ -501,6 +513,7 @@ class Ballot:
     needed: str  # the share required, in words («≥ 80%», «trên 50%»)
     passed: bool
     note: str = ""
+    collective: bool = False
 
     @property
     def share(self) -> float:
@@ -520,6 +533,11 @@ class CouncilMinutes:
     present: int
     written: int  # absent members who voted in writing
     ballots: tuple[Ballot, ...]
+
+    @property
+    def agreed(self) -> str:
+        """Those the council agreed to propose, counted once each whatever the forms voted on."""
+        return _counted(tuple({(b.nominee, b.collective): b for b in self.ballots if b.passed}.values()))
 
 
 def council_minutes(m: CouncilMinutes, frame: Frame) -> Document:

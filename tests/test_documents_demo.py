@@ -125,9 +125,11 @@ def test_the_minutes_are_signed_by_the_chair_and_the_secretary(documents):
 
 
 def _rows(path: Path, title: str) -> list[list[str]]:
-    """The rows under the header of the table titled ``title`` in a DOCX."""
+    """The rows under the header of the table titled ``title`` in a DOCX, or under the heading saying it (a table
+    right under a heading of its title is not titled again)."""
     doc = Docx(path)
-    titles = [p for p in doc.paragraphs if p.text == title]
+    titles = [p for p in doc.paragraphs if p.text == title] or \
+        [p for p in doc.paragraphs if p.text.casefold().endswith(". " + title.casefold())]
     table = next(t for t in doc.tables if t._tbl.getprevious() is titles[0]._p)
     return [[c.text for c in row.cells] for row in table.rows[1:]]
 
@@ -190,6 +192,16 @@ def test_the_points_an_improvement_plan_lost_are_those_its_index_is_short_of(doc
         engine.dispose()
     number = lambda s: float(s.replace(".", "").replace(",", "."))  # noqa: E731
     assert summary.loc["SKHCN", "diem"] + number(lost) == pytest.approx(summary.loc["SKHCN", "toi_da"], abs=0.006)
+
+
+def test_an_improvement_plan_gives_each_area_to_the_division_its_yearly_plan_does(documents):
+    """Who remedies a lost criterion is who leads its area in the department's yearly plan: its own office by
+    the name the unit tree gives it, not a description of a division."""
+    leads = {r[1].split(". ", 1)[0]: r[-1] for r in _rows(documents["ke-hoach-cchc-SKHCN-2024"], "Mục tiêu")}
+    remedied = _rows(documents["ke-hoach-khac-phuc-SKHCN-2024"], "Các tiêu chí cần khắc phục")
+    assert remedied and all("phụ trách lĩnh vực" not in r[5] for r in remedied)
+    matched = [(r, a) for r in remedied for a in leads if r[1] == a or r[1].startswith(a + ".")]
+    assert matched and all(r[5] == leads[a] for r, a in matched), (remedied, leads)
 
 
 def test_a_departments_own_report_goes_to_the_department_of_home_affairs(province):

@@ -247,12 +247,12 @@ def test_council_minutes_count_votes_on_all_members(tmp_path):
         "Chánh Văn phòng", 10, 8, 2,
         (docs.Ballot("Nguyễn Thị Hoa", "Chiến sĩ thi đua cơ sở", 8, 10, "≥ 80%", True),
          docs.Ballot("Lò Văn Páo", "Chiến sĩ thi đua cơ sở", 7, 10, "≥ 80%", False),
-         docs.Ballot("Phòng Quản lý KH&CN", "Bằng khen", 9, 10, "≥ 90%", True)))
+         docs.Ballot("Phòng Quản lý KH&CN", "Bằng khen", 9, 10, "≥ 90%", True, collective=True)))
     text, tables = docx_text(render_docx(docs.council_minutes(minutes, FRAME), tmp_path / "bb.docx"))
     assert "Tổng số thành viên Hội đồng: 10; có mặt: 8; vắng mặt có ý kiến bằng văn bản: 2." in text
     assert tables[1][1][3:] == ["8", "80%", "≥ 80%", "Đạt"]
     assert tables[1][2][3:] == ["7", "70%", "≥ 80%", "Không đạt"]
-    assert "đề nghị 2 tập thể, cá nhân: Nguyễn Thị Hoa (Chiến sĩ thi đua cơ sở); Phòng Quản lý KH&CN (Bằng khen)." in text
+    assert "đề nghị 01 tập thể và 01 cá nhân: Nguyễn Thị Hoa (Chiến sĩ thi đua cơ sở); Phòng Quản lý KH&CN (Bằng khen)." in text
 
 
 def test_the_proposal_and_the_decision_with_money_in_words(tmp_path):
@@ -324,3 +324,36 @@ def test_text_that_starts_like_a_formula_is_written_as_text(tmp_path):
         assert sheets and not any(b"<f>" in s or b"<f " in s for s in sheets)
         cells = [c.value for row in load_workbook(path).active.iter_rows() for c in row if c.value]
         assert set(evil) <= set(cells)
+
+
+def test_no_reference_is_left_saying_nothing_once_its_doubt_mark_is_taken_out():
+    """A signed document drops «[NC]»: what stays of a reference must still say something («(điểm)» did not)."""
+    import re
+
+    from rules.ruleset import find, shipped
+
+    bare = re.compile(r"\((?:[^()]*; )?(?:ngưỡng và )?điểm\)|\(\s*\)")
+    said = [(name, c.id, docs.signed_text(c.reference)) for name in shipped()
+            for top in find(name).criteria for c in top.walk() if c.reference]
+    assert said and not [s for s in said if bare.search(s[2])]
+
+
+def test_a_table_under_a_heading_of_its_own_title_is_not_titled_twice(tmp_path):
+    text, _ = docx_text(render_docx(docs.score_publication(board(), FRAME), tmp_path / "cb.docx"))
+    lines = [line.strip().casefold() for line in text.splitlines()]
+    assert "3. chỉ số thành phần bình quân" in lines and "chỉ số thành phần bình quân" not in lines
+
+
+def test_the_minutes_count_whom_the_council_agreed_to_propose(tmp_path):
+    def minutes(*ballots):
+        m = docs.CouncilMinutes("Hội đồng Thi đua - Khen thưởng Sở KH&CN", date(2024, 12, 10), "Sở KH&CN",
+                                "Ông A, Chủ tịch Hội đồng", "Bà B, Thư ký Hội đồng", 9, 8, 1, ballots)
+        return docx_text(render_docx(docs.council_minutes(m, FRAME), tmp_path / "bb.docx"))[0]
+
+    both = minutes(docs.Ballot("Văn phòng Sở", "Bằng khen", 9, 9, "trên 50%", True, collective=True),
+                   docs.Ballot("Nguyễn Thị Hoa", "Bằng khen", 9, 9, "trên 50%", True),
+                   docs.Ballot("Nguyễn Thị Hoa", "Chiến sĩ thi đua cơ sở", 8, 9, "≥ 80%", True),
+                   docs.Ballot("Trần Văn Nam", "Bằng khen", 3, 9, "trên 50%", False))
+    assert "Hội đồng thống nhất đề nghị 01 tập thể và 01 cá nhân: Văn phòng Sở (Bằng khen); " in both
+    none = minutes(docs.Ballot("Trần Văn Nam", "Bằng khen", 3, 9, "trên 50%", False))
+    assert "Hội đồng không đề nghị khen thưởng tập thể, cá nhân nào." in none
