@@ -15,13 +15,14 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", "".join(c for c in text if not unicodedata.combining(c)))
 
 
-def number(value: float | int | None, decimals: int = 0) -> str:
+def number(value: float | int | None, decimals: int = 0, fixed: bool = False) -> str:
     """``1234567.5`` → ``1.234.567,5``: dot for thousands, comma for decimals, at most ``decimals`` of them
-    and no trailing zeros (``118.0`` → ``118``, ``98.333`` → ``98,3`` with one decimal); missing → ``–``."""
+    and no trailing zeros (``118.0`` → ``118``, ``98.333`` → ``98,3`` with one decimal), or exactly ``decimals``
+    when ``fixed`` (a column of a table: ``76,50`` under ``76,63``); missing → ``–``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     text = f"{float(value):,.{decimals}f}"
-    if "." in text:
+    if "." in text and not fixed:
         text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"

@@ -72,7 +72,7 @@ def choose(engine: Engine, scored: Scored, year: int, share: float = MINIMUM_SHA
     for i, code in enumerate(order):
         why = [f"tỷ lệ điểm năm {scored.year}: {number(pct[code], 1)}% (hạng {int(summary.loc[code, 'hang'])}/{total})"]
         if drop[code] > 0:
-            why.append(f"giảm {number(drop[code], 1)} điểm % so với năm {scored.year - 1}")
+            why.append(f"giảm {number(drop[code], 1)} điểm phần trăm so với năm {scored.year - 1}")
         why.append("chưa được kiểm tra trong 2 năm gần nhất" if not_recent[code]
                    else f"đã kiểm tra năm {last[code]}")
         if code in declared:

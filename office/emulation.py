@@ -295,7 +295,8 @@ def review_documents(engine: Engine, c: Campaign, year: int) -> list[tuple[str, 
     department = issuer(engine, c.unit)
     province = issuer(engine, department.root)
     registrations = docs.RegistrationList(_in_words(c.title), year, tuple(
-        docs.Registration(who(r.participant), where(r.participant), form_text(r.aim), r.committed) for r in regs))
+        docs.Registration(who(r.participant), where(r.participant), form_text(r.aim), r.committed,
+                          r.participant_kind == "tap_the") for r in regs))
     meeting = ballots[0] if ballots else None
     voted_on = meeting.voted_on if meeting else date(year, 12, 10)
     head = department.head or department.signature.name

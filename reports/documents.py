@@ -483,6 +483,7 @@ class Registration:
     unit: str
     aim: str  # the title or award form registered for
     committed: bool
+    collective: bool = False
 
 
 @dataclass(frozen=True)
@@ -491,11 +492,26 @@ class RegistrationList:
     year: int
     rows: tuple[Registration, ...]
 
+    @property
+    def participants(self) -> tuple[Registration, ...]:
+        """One line per collective or person, the titles and forms it registered for together («Chiến sĩ thi đua cơ
+        sở; Lao động tiên tiến»), committed when it signed for each of them."""
+        joined: dict[tuple, list[Registration]] = {}
+        for x in self.rows:
+            joined.setdefault((x.participant, x.unit, x.collective), []).append(x)
+        return tuple(sorted((replace(xs[0], aim="; ".join(dict.fromkeys(x.aim for x in xs)),
+                                     committed=all(x.committed for x in xs)) for xs in joined.values()),
+                            key=lambda x: not x.collective))  # collectives first, as the other lists
+
+    @property
+    def counted(self) -> str:
+        return _counted(self.participants)
+
 
 def registration_list(r: RegistrationList, frame: Frame) -> Document:
     table = Table(("STT", "Tập thể, cá nhân", "Đơn vị", "Danh hiệu, hình thức đăng ký", "Ký cam kết"),
                   tuple((i, x.participant, x.unit, x.aim, "Có" if x.committed else "Chưa")
-                        for i, x in enumerate(r.rows, start=1)),
+                        for i, x in enumerate(r.participants, start=1)),
                   ("int", "text", "text", "text", "text"), title="Danh sách đăng ký thi đua")
     tables = {"dang_ky": table}
     return _compose("danh_sach_dang_ky", frame, {"k": r}, tables=tables)

@@ -28,7 +28,9 @@ FONT = "Times New Roman"
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
 
-def cell_text(value, kind: str) -> str:
+def cell_text(value, kind: str, places: int | None = None) -> str:
+    """A cell as the page shows it; ``places``: the decimals its column shows (``Table.places``), else as few as the
+    value needs."""
     if value is None or (isinstance(value, float) and value != value):
         return "–"
     if isinstance(value, str):  # a word where a number was expected («chưa có số liệu»)
@@ -36,9 +38,9 @@ def cell_text(value, kind: str) -> str:
     if kind == "int":
         return number(value)
     if kind == "dec":
-        return number(value, 2)
+        return number(value, 2 if places is None else places, fixed=places is not None)
     if kind == "pct":
-        return f"{number(value, 1)}%"
+        return f"{number(value, 1 if places is None else places, fixed=places is not None)}%"
     if kind == "date":
         return f"{value:%d/%m/%Y}"
     return str(value)
@@ -99,7 +101,7 @@ def _column_widths(table: Table, size: float, pad: float = 4.0) -> list[float]:
     sample = table.rows[:300]
     needed, least = [], []
     for i, name in enumerate(table.columns):
-        shown = [cell_text(r[i], table.kind(i)) for r in sample]
+        shown = [cell_text(r[i], table.kind(i), table.places(i)) for r in sample]
         cells = [len(c) for c in shown] or [0]
         header_word = max((len(w) for w in str(name).split()), default=0) * 1.3  # bold
         if table.kind(i) == "text":
@@ -247,7 +249,7 @@ def _table(doc, table: Table) -> None:
     tbl, template = out._tbl, model._tr
     for row in table.rows:
         for run, (i, value) in zip(texts, enumerate(row)):
-            _put_text(run, cell_text(value, table.kind(i)))
+            _put_text(run, cell_text(value, table.kind(i), table.places(i)))
         tbl.append(deepcopy(template))
     tbl.remove(template)
     _para(doc, after=3)

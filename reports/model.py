@@ -4,6 +4,7 @@ blocks — headings, paragraphs, bullets, tables and figures."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -23,6 +24,23 @@ class Table:
 
     def kind(self, i: int) -> str:
         return self.kinds[i] if i < len(self.kinds) else "text"
+
+    def places(self, i: int) -> int | None:
+        """The decimals every number of a «dec» or «pct» column shows: as many as its most precise value needs, up
+        to two (one for a percentage), so that a column reads alike down the page (76,50 above 76,63)."""
+        return self._places[i] if i < len(self._places) else None
+
+    @cached_property
+    def _places(self) -> tuple[int | None, ...]:
+        out = []
+        for i in range(len(self.columns)):
+            top = {"dec": 2, "pct": 1}.get(self.kind(i))
+            values = [r[i] for r in self.rows if i < len(r)] if top else []
+            numbers = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+                       and math.isfinite(v)]
+            out.append(max((next(k for k in range(top + 1) if round(v, k) == round(v, top)) for v in numbers),
+                           default=0) if top else None)
+        return tuple(out)
 
 
 @dataclass(frozen=True, eq=False)

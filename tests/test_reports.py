@@ -357,3 +357,29 @@ def test_the_minutes_count_whom_the_council_agreed_to_propose(tmp_path):
     assert "Hội đồng thống nhất đề nghị 01 tập thể và 01 cá nhân: Văn phòng Sở (Bằng khen); " in both
     none = minutes(docs.Ballot("Trần Văn Nam", "Bằng khen", 3, 9, "trên 50%", False))
     assert "Hội đồng không đề nghị khen thưởng tập thể, cá nhân nào." in none
+
+
+def test_a_column_of_numbers_shows_the_same_decimals_down_the_page(tmp_path):
+    from reports.model import Table
+
+    t = Table(("Đơn vị", "Điểm", "Tối đa", "Tỷ lệ"),
+              (("A", 76.63, 78, 98.24), ("B", 76.5, 78, 100.0), ("C", 76, 78, float("nan"))),
+              ("text", "dec", "dec", "pct"))
+    assert [t.places(i) for i in range(4)] == [None, 2, 0, 1]
+    from reports.docx import cell_text
+    shown = [[cell_text(v, t.kind(i), t.places(i)) for i, v in enumerate(r)] for r in t.rows]
+    assert shown == [["A", "76,63", "78", "98,2%"], ["B", "76,50", "78", "100,0%"], ["C", "76,00", "78", "–"]]
+
+
+def test_the_registration_list_has_a_line_per_participant_and_counts_them(tmp_path):
+    rows = (docs.Registration("Nguyễn Thị Hoa", "Văn phòng Sở", "Chiến sĩ thi đua cơ sở", True),
+            docs.Registration("Nguyễn Thị Hoa", "Văn phòng Sở", "Lao động tiên tiến", True),
+            docs.Registration("Lò Văn Páo", "Thanh tra Sở", "Lao động tiên tiến", False),
+            docs.Registration("Văn phòng Sở", "Sở KH&CN", "Tập thể lao động xuất sắc", True, collective=True))
+    r = docs.RegistrationList("phong trào thi đua CCHC năm 2024", 2024, rows)
+    text, tables = docx_text(render_docx(docs.registration_list(r, FRAME), tmp_path / "ds.docx"))
+    assert "Có 01 tập thể và 02 cá nhân đăng ký; 2 đã ký cam kết." in text
+    assert [row[1:] for row in tables[1][1:]] == [
+        ["Văn phòng Sở", "Sở KH&CN", "Tập thể lao động xuất sắc", "Có"],
+        ["Nguyễn Thị Hoa", "Văn phòng Sở", "Chiến sĩ thi đua cơ sở; Lao động tiên tiến", "Có"],
+        ["Lò Văn Páo", "Thanh tra Sở", "Lao động tiên tiến", "Chưa"]]
