@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from office import audit, mail
 from office.errors import Forbidden, NotFound, Refused
 from store import models
+from store.db import insert_missing
 
 ROLES = {"quan_tri": "Quản trị (văn phòng)", "don_vi": "Cán bộ đơn vị", "tham_dinh": "Thẩm định viên",
          "hoi_dong": "Thành viên hội đồng"}
@@ -329,21 +330,30 @@ def _failed(s: Session, acc: models.Account | None, ip: str, now: datetime, name
     T = models.LoginThrottle
     s.execute(delete(T).where(T.window_start < now - max(ACCOUNT_LOCK, IP_WINDOW),
                               or_(T.locked_until.is_(None), T.locked_until <= now)))
+    # Each row counted is taken (and read again) first: wrong passwords sent at once each count, none lost to
+    # another's write, and the first ones of an address or a name never both insert its row.
     if acc is not None:
+        s.refresh(acc, with_for_update=True)
         _one_more(acc, "failed_logins", "failed_at", now)
     elif name:
-        key = _name_key(name)
-        ghost = s.get(models.LoginThrottle, key) or models.LoginThrottle(ip=key, failures=0, window_start=now)
-        s.add(ghost)
-        _one_more(ghost, "failures", "window_start", now)
-    row = s.get(models.LoginThrottle, ip)
-    if row is None or now - row.window_start > IP_WINDOW:
-        row = row or models.LoginThrottle(ip=ip)
+        _one_more(_taken(s, _name_key(name), now), "failures", "window_start", now)
+    row = _taken(s, ip, now)
+    if now - row.window_start > IP_WINDOW:
         row.failures, row.window_start, row.locked_until = 0, now, None
-        s.add(row)
     row.failures += 1
     if row.failures >= IP_FAILURES:
         row.locked_until = now + IP_WINDOW
+
+
+def _taken(s: Session, key: str, now: datetime) -> models.LoginThrottle:
+    """The throttle row of ``key`` (an address, or a name no account has), made when missing, taken for this
+    transaction and read as it is now."""
+    T = models.LoginThrottle
+    while True:
+        insert_missing(s, T, ip=key, failures=0, window_start=now)
+        row = s.scalar(select(T).where(T.ip == key).with_for_update().execution_options(populate_existing=True))
+        if row is not None:  # (else deleted as passed by another failure meanwhile: made again)
+            return row
 
 
 def session_actor(engine: Engine, session_id: str | None, ip: str = "", now: datetime | None = None) -> Actor | None:
