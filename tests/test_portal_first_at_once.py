@@ -106,3 +106,33 @@ def test_wrong_passwords_sent_at_once_are_each_refused_and_counted(any_engine):
     with Session(any_engine) as s:
         counted = s.scalar(select(models.LoginThrottle.failures).where(models.LoginThrottle.ip == "10.0.0.7"))
     assert counted == sum("không đúng" in m for m in said)
+
+
+def test_a_save_waiting_for_the_store_leaves_the_portal_answering(engine, tmp_path):
+    """Guard: web.routes_unit.save (and the portal's other async routes) call the store from the thread pool. They
+    called it on the event loop: a unit's save waiting for the store's write lock (an import writing, on SQLite)
+    held up every other request of the portal, its health check too, until the lock was free."""
+    import sqlite3
+
+    import httpx
+
+    from portal_fixtures import serving, signed_in
+
+    _officer(engine, tmp_path)
+    rid = rounds.open_demo_round(engine)
+    with serving(engine, tmp_path / "du-lieu") as base:
+        unit, token = signed_in(base, "donvi.skhcn")
+        writer = sqlite3.connect(tmp_path / "cchc.db", isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # another writer holds the store
+        answers: list = []
+        saver = threading.Thread(target=lambda: answers.append(unit.post(
+            f"/tu-danh-gia/{rid}/luu", data={"csrf": token, "so_lieu__van_ban_ky_so": "3"}).status_code))
+        saver.start()
+        try:
+            saver.join(1)
+            assert httpx.get(base + "/suc-khoe", timeout=5).status_code == 200
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        saver.join(60)
+    assert answers == [303]
