@@ -136,3 +136,21 @@ def test_a_save_waiting_for_the_store_leaves_the_portal_answering(engine, tmp_pa
             writer.close()
         saver.join(60)
     assert answers == [303]
+
+
+def test_the_same_evidence_file_stored_at_once_is_stored_whole(tmp_path):
+    """Guard: office.evidence.put writes each upload to a temporary file of its own before moving it under its
+    hash. The temporary file was named by the process only: the same file uploaded twice at once by one portal
+    process (the same PDF on two criteria) was written by both into one temporary file — one upload moved it away
+    half written, the other failed on it gone."""
+    import hashlib
+
+    from office import evidence
+
+    data = b"%PDF-1.4\n" + bytes(range(256)) * (16 * 1024)
+    stored = evidence.Stored(hashlib.sha256(data).hexdigest(), "pdf", len(data), "a.pdf")
+    for attempt in range(5):
+        root = tmp_path / str(attempt)
+        found = _at_once(*[lambda: evidence.put(data, stored, root) for _ in range(AT_ONCE)])
+        assert all(isinstance(r, evidence.Path) for r in found), found
+        assert evidence.path_of(stored.sha256, root).read_bytes() == data
