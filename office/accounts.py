@@ -20,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Engine, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from office import audit, mail
+from office import audit, evidence, mail
 from office.errors import Forbidden, NotFound, Refused
 from store import models
 from store.db import insert_missing
@@ -404,6 +404,13 @@ def read_list(actor: Actor, data: bytes, name: str) -> pd.DataFrame:
     if len(data) > LIST_BYTES:
         raise Refused(f"{name}: tệp danh sách tài khoản lớn hơn {LIST_BYTES // 1_000_000} MB; chia thành nhiều tệp",
                       "file")
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            # the archive looked at first, as an evidence file is: a list of a megabyte and a half packed from
+            # gigabytes of one letter held gigabytes of the portal's memory and a CPU for a minute while read
+            evidence.detect(data)
+        except evidence.BadFile as err:
+            raise Refused(f"{name}: {err}", "file") from None
     try:
         return pd.read_excel(io.BytesIO(data), dtype=object)
     except Exception:  # noqa: BLE001 - any unreadable upload is the same refusal
