@@ -51,3 +51,18 @@ def test_a_file_sent_before_a_good_token_is_refused_before_it_is_read(engine, tm
         sent = unit.post("/tu-danh-gia/1/tai-lieu", content=body,
                          headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})
         assert sent.status_code in (400, 404), sent.text[:300]  # the route's own answer: no such round
+
+
+def test_the_sign_in_form_of_a_returning_visitor_is_never_kept_by_a_shared_cache(engine, tmp_path):
+    """Guard: web.app's middleware marks «private, no-store» a visitor's page that says nothing of caching. Only the
+    first visit (the visitor's cookie made) was marked: the sign-in form of a returning visitor, holding a token
+    tied to their cookie, went out without a word on caching, for a shared cache to keep and hand to others."""
+    import httpx
+
+    with serving(engine, tmp_path / "du-lieu") as base:
+        visitor = httpx.Client(base_url=base)
+        for _ in range(2):
+            page = visitor.get("/dang-nhap")
+            assert 'name="csrf"' in page.text and page.headers.get("cache-control") == "private, no-store"
+        static = visitor.get("/static/style.css")
+        assert static.status_code == 200 and "no-store" not in static.headers.get("cache-control", "")

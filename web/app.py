@@ -230,6 +230,10 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         if actor is not None or new_visitor or request.cookies.get(NOTICE_COOKIE):
             # a page with someone's name, token or cookie in it is never kept by a shared cache
             response.headers["Cache-Control"] = "private, no-store"
+        elif visitor and not own_path.startswith("/static") and "cache-control" not in response.headers:
+            # a visitor's page that says nothing of caching may hold a form's token tied to their cookie (the
+            # sign-in form): a shared cache would hand it to everyone, whose sign-ins it would then refuse
+            response.headers["Cache-Control"] = "private, no-store"
         local_redirect(request, response)
         secured(response)
         return response
