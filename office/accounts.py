@@ -17,12 +17,13 @@ from datetime import datetime, timedelta
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, delete, or_, select
+from sqlalchemy import Engine, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from office import audit, mail
+from office import audit, evidence, mail
 from office.errors import Forbidden, NotFound, Refused
 from store import models
+from store.db import insert_missing
 
 ROLES = {"quan_tri": "Quản trị (văn phòng)", "don_vi": "Cán bộ đơn vị", "tham_dinh": "Thẩm định viên",
          "hoi_dong": "Thành viên hội đồng"}
@@ -274,20 +275,34 @@ def login(engine: Engine, username: str, password: str, ip: str = "", hours: flo
     """Check the password (throttled per account and per address) and open a new session."""
     now = now or _now()
     name = (username or "").strip().lower()
+    A = models.Account
     with Session(engine) as s, s.begin():
         throttle = s.get(models.LoginThrottle, ip or "-")
         if throttle and throttle.locked_until and throttle.locked_until > now:
             raise Refused("địa chỉ này đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút", "username")
-        acc = s.scalar(select(models.Account).where(models.Account.username == name))
+        # The name's row is taken (PostgreSQL's row lock, SQLite's write lock) and this try counted as a wrong one
+        # before its password is checked, in a short transaction of its own: tries sent at once follow one another,
+        # and those past the limit are refused unchecked. Counted after the check, a burst of tries sent together
+        # all had their passwords checked before the first of them could lock the name.
+        s.execute(update(A).where(A.username == name).values(failed_logins=A.failed_logins))
+        acc = s.scalar(select(A).where(A.username == name).execution_options(populate_existing=True))
         # a name no account has is locked as an account is, or the lock would tell which names exist
-        held = acc if acc is not None else s.get(models.LoginThrottle, _name_key(name))
-        if held is not None and held.locked_until and held.locked_until > now:
-            _verify(_DUMMY_HASH, password or "")  # answered no sooner than a checked password
-            raise Refused(ACCOUNT_LOCKED, "username")
-        good = _verify(acc.password_hash if acc else _DUMMY_HASH, password or "")
-        ok, account_id = good and acc is not None and not acc.disabled, acc.id if acc else None
-        if not ok:
-            _failed(s, acc, ip or "-", now, name)
+        held = acc if acc is not None else _taken(s, _name_key(name), now)
+        locked = bool(held.locked_until and held.locked_until > now)
+        if not locked:
+            if acc is not None:
+                _one_more(acc, "failed_logins", "failed_at", now)
+            else:
+                _one_more(held, "failures", "window_start", now)
+        hashed, account_id = (acc.password_hash, acc.id) if acc is not None else (_DUMMY_HASH, None)
+        usable = acc is not None and not acc.disabled
+    if locked:
+        _verify(_DUMMY_HASH, password or "")  # answered no sooner than a checked password
+        raise Refused(ACCOUNT_LOCKED, "username")
+    ok = _verify(hashed, password or "") and usable
+    if not ok:
+        with Session(engine) as s, s.begin():
+            _failed(s, ip or "-", now)
             audit.record(s, Actor(name[:60] or "?", "", ip=ip), "dang_nhap_sai", f"tài khoản {name[:60]}")
     # a failure is recorded (committed) before the refusal: the throttle must count it
     if not ok:
@@ -322,28 +337,33 @@ def _one_more(row, attr: str, last: str, now: datetime) -> None:
         setattr(row, attr, 0)
 
 
-def _failed(s: Session, acc: models.Account | None, ip: str, now: datetime, name: str = "") -> None:
+def _failed(s: Session, ip: str, now: datetime) -> None:
+    """A wrong password from ``ip`` (the name's own count was taken before the check, ``login``)."""
     # Rows whose window and lock have passed count for nothing (an address's window starts again, a name's
     # failures are forgotten): deleted at every failure, of a known name or not, so that the rows of names tried
     # once each do not pile up and the work done does not tell the two apart.
     T = models.LoginThrottle
     s.execute(delete(T).where(T.window_start < now - max(ACCOUNT_LOCK, IP_WINDOW),
                               or_(T.locked_until.is_(None), T.locked_until <= now)))
-    if acc is not None:
-        _one_more(acc, "failed_logins", "failed_at", now)
-    elif name:
-        key = _name_key(name)
-        ghost = s.get(models.LoginThrottle, key) or models.LoginThrottle(ip=key, failures=0, window_start=now)
-        s.add(ghost)
-        _one_more(ghost, "failures", "window_start", now)
-    row = s.get(models.LoginThrottle, ip)
-    if row is None or now - row.window_start > IP_WINDOW:
-        row = row or models.LoginThrottle(ip=ip)
+    # the address's row taken (and read again) first: wrong passwords sent at once each count, none lost to
+    # another's write, and the first ones of an address never both insert its row
+    row = _taken(s, ip, now)
+    if now - row.window_start > IP_WINDOW:
         row.failures, row.window_start, row.locked_until = 0, now, None
-        s.add(row)
     row.failures += 1
     if row.failures >= IP_FAILURES:
         row.locked_until = now + IP_WINDOW
+
+
+def _taken(s: Session, key: str, now: datetime) -> models.LoginThrottle:
+    """The throttle row of ``key`` (an address, or a name no account has), made when missing, taken for this
+    transaction and read as it is now."""
+    T = models.LoginThrottle
+    while True:
+        insert_missing(s, T, ip=key, failures=0, window_start=now)
+        row = s.scalar(select(T).where(T.ip == key).with_for_update().execution_options(populate_existing=True))
+        if row is not None:  # (else deleted as passed by another failure meanwhile: made again)
+            return row
 
 
 def session_actor(engine: Engine, session_id: str | None, ip: str = "", now: datetime | None = None) -> Actor | None:
@@ -384,6 +404,13 @@ def read_list(actor: Actor, data: bytes, name: str) -> pd.DataFrame:
     if len(data) > LIST_BYTES:
         raise Refused(f"{name}: tệp danh sách tài khoản lớn hơn {LIST_BYTES // 1_000_000} MB; chia thành nhiều tệp",
                       "file")
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            # the archive looked at first, as an evidence file is: a list of a megabyte and a half packed from
+            # gigabytes of one letter held gigabytes of the portal's memory and a CPU for a minute while read
+            evidence.detect(data)
+        except evidence.BadFile as err:
+            raise Refused(f"{name}: {err}", "file") from None
     try:
         return pd.read_excel(io.BytesIO(data), dtype=object)
     except Exception:  # noqa: BLE001 - any unreadable upload is the same refusal

@@ -28,6 +28,7 @@ from rules.ruleset import Criterion, RuleSet
 from store import indicators, models
 from store.ingest import IngestError, ingest_tables
 from store.ingest.columns import dot_before_three, dotted_thousands
+from store.db import insert_missing
 from store.queries import current_facts
 
 STATES = {"nhap": "Nháp", "da_nop": "Đã nộp", "da_rut": "Đã rút để sửa", "can_bo_sung": "Cần bổ sung",
@@ -115,9 +116,12 @@ def _assessment(s: Session, rnd, unit: models.Unit, create: bool = False,
     """The unit's form of the round. ``lock``: the row taken for this transaction before it is read (an UPDATE that
     changes nothing: PostgreSQL's row lock, SQLite's write lock), so that steps on one form arriving at once — a
     withdrawal and a finalisation, two finalisations, points after a finalisation — follow one another, each
-    seeing what the one before did."""
+    seeing what the one before did. ``create`` with ``lock``: the row is made first when missing, so that two
+    first steps at once (a first draft and a submission) wait for one another too and never both insert it."""
     if lock:
         S = models.SelfAssessment
+        if create:
+            insert_missing(s, S, round_id=rnd.id, unit_id=unit.id, state="nhap", submissions=0)
         s.execute(update(S).where(S.round_id == rnd.id, S.unit_id == unit.id).values(state=S.state))
     row = s.scalar(select(models.SelfAssessment).where(models.SelfAssessment.round_id == rnd.id,
                                                        models.SelfAssessment.unit_id == unit.id))
@@ -375,7 +379,8 @@ def save_draft(engine: Engine, actor: Actor, round_id, figures: dict[str, str],
         rules = ruleset_of(rnd)
         _applies(rules, unit)
         # taken as submit takes it: a draft saved while the form is being submitted waits, then finds it submitted
-        sa = _assessment(s, rnd, unit, lock=True)
+        # (made here when it is the first draft: rolled back with the draft when this one is refused)
+        sa = _assessment(s, rnd, unit, create=True, lock=True)
         if sa is not None and sa.state not in ("nhap", "da_rut"):
             raise Conflict(f"hồ sơ đã ở trạng thái «{STATES[sa.state]}» nên bản nháp không được lưu: tải lại trang; "
                            "muốn sửa thì rút hồ sơ trước", "state")

@@ -9,6 +9,7 @@ import html
 import io
 import os
 import re
+import secrets
 import unicodedata
 import zipfile
 import zlib
@@ -316,7 +317,8 @@ def put(data: bytes, stored: Stored, root: Path | None = None) -> Path:
     path = path_of(stored.sha256, root)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        # a name of this write's own: the same bytes uploaded at once by two threads never share a temporary file
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)
     return path

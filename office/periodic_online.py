@@ -36,7 +36,7 @@ from office.periodic import EXCLUDED, REPORT_COUNTS, REPORT_RATES
 from office.rounds import now
 from office.year import BY_NAME
 from store import calendar, indicators, models
-from store.db import ensure_periods
+from store.db import ensure_periods, insert_missing
 from store.ingest import IngestError, ingest_tables
 from store.ingest.narratives import MAX_TEXT, SECTIONS
 from store.queries import current_facts
@@ -106,11 +106,16 @@ def _unit(s: Session, actor: Actor, unit: str | None) -> models.Unit:
 
 
 def _report(s: Session, unit: models.Unit, period: calendar.Period,
-            lock: bool = False) -> models.PeriodicReport | None:
+            lock: bool = False, create: bool = False) -> models.PeriodicReport | None:
     """The unit's report of the period. ``lock``: its row taken for this transaction before it is read (an UPDATE
     that changes nothing: PostgreSQL's row lock, SQLite's write lock), so that a draft saved while the report is
-    being submitted waits for the submission and then finds it submitted."""
+    being submitted waits for the submission and then finds it submitted. ``create``: made first when missing (its
+    period's rows too), so that two first drafts at once wait for one another and never both insert it."""
     R = models.PeriodicReport
+    if create:
+        ensure_periods(s, {period.year})
+        insert_missing(s, R, unit_id=unit.id, period_code=period.code, state="nhap", document_no="", saved_by="",
+                       submissions=0)
     if lock:
         s.execute(update(R).where(R.unit_id == unit.id, R.period_code == period.code).values(state=R.state))
     return s.scalar(select(R).where(R.unit_id == unit.id, R.period_code == period.code))
@@ -313,7 +318,8 @@ def save_draft(engine: Engine, actor: Actor, period, figures: dict[str, str] | N
     with Session(engine) as s, s.begin():
         p = get_period(engine, period, when.date())
         row_unit = _unit(s, actor, unit)
-        rep = _report(s, row_unit, p, lock=True)
+        # made here when it is the first draft: rolled back with the draft when this one is refused
+        rep = _report(s, row_unit, p, lock=True, create=True)
         if rep is not None and rep.state == "da_nop":
             raise Conflict(f"báo cáo đã nộp lúc {rep.submitted_at:%H:%M %d/%m/%Y}: rút báo cáo trước khi sửa", "state")
         stored = _stored(s, row_unit, p, {w.batch_id for w in _sendings(s, rep)})

@@ -174,14 +174,20 @@ def ensure_periods(session: Session, years: set[int]) -> None:
     have = set(session.scalars(select(models.Period.code).where(models.Period.year.in_(years))))
     for year in sorted(years):
         for p in calendar.periods_of(year):
-            if p.code not in have:
-                session.add(
-                    models.Period(
-                        code=p.code, year=p.year, kind=p.kind.code, label=p.label,
-                        start=p.start, end=p.end, due=p.due,
-                    )
-                )
+            if p.code not in have:  # another transaction may be writing the same year's periods now
+                insert_missing(session, models.Period, code=p.code, year=p.year, kind=p.kind.code, label=p.label,
+                               start=p.start, end=p.end, due=p.due)
     session.flush()
+
+
+def insert_missing(session: Session, model, **values) -> None:
+    """Insert a row unless one with the same key (primary or unique) is there, inside the caller's transaction
+    (INSERT … ON CONFLICT DO NOTHING): two transactions making the same first row at once leave one, and neither
+    fails on the unique key — a plain INSERT after a look that found nothing does, on PostgreSQL."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if session.connection().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing())
 
 
 def serialize_writes(session: Session) -> None:

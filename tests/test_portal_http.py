@@ -373,3 +373,38 @@ def test_a_list_of_accounts_lands_whole_and_a_bad_or_oversized_one_is_refused_by
     finally:  # the server is the session's: no other test's unit gains an account
         with engine.begin() as conn:
             conn.execute(delete(models.Account).where(models.Account.username == "canbo.moi1"))
+
+
+def test_a_list_of_accounts_packed_from_gigabytes_is_refused_unread(server, tmp_path):
+    """Guard: ``accounts.read_list`` looks at the archive first (``evidence.detect``: its parts' unpacked size and
+    ratio). A list of 1.5 MB whose sheet unpacked to 1.5 GB of one letter was read whole: gigabytes of the portal's
+    memory and a CPU for a minute, then a list of accounts."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from office.accounts import IMPORT_HEADERS
+
+    wb = Workbook()
+    wb.active.append(IMPORT_HEADERS)
+    plain = io.BytesIO()
+    wb.save(plain)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                z.writestr(info, src.read(info.filename))
+                continue
+            head, tail = src.read(info.filename).split(b"</sheetData>")
+            with z.open(info.filename, "w", force_zip64=True) as part:
+                part.write(head + b'<row r="2"><c r="A2" t="inlineStr"><is><t>')
+                for _ in range(1500):
+                    part.write(b"a" * (1 << 20))
+                part.write(b"</t></is></c></row></sheetData>" + tail)
+    base, engine, _ = server
+    admin, token = signed_in(base, "quantri")
+    before = _accounts(engine)
+    r = admin.post("/quan-tri/tai-khoan/nhap", data={"csrf": token}, files={"file": (
+        "ds.xlsx", packed.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}, timeout=20)
+    assert r.status_code == 400 and "ds.xlsx: tệp nén bất thường" in r.text
+    assert _accounts(engine) == before

@@ -199,8 +199,17 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
                 # the files to disk, and refuses a file part that comes before a good token (``form_token_ok``);
                 # read here, the whole body was held in memory, then parsed twice
                 token = ""
+            elif token is None and request.headers.get("content-type", "").startswith("multipart/form-data"):
+                # a form with files: its fields read as the body arrives, and a file part that comes before a good
+                # token refused unread — read whole, a forged upload was held and spooled to disk before its refusal
+                try:
+                    token = await _token_before_files(request, lambda found: cookies.csrf_ok(holder, found))
+                except ClientDisconnect:
+                    return Response(status_code=400)
+                except ValueError:
+                    return PlainTextResponse("Biểu mẫu gửi lên không đọc được.", status_code=400)
             elif token is None and request.headers.get("content-type", "").startswith(
-                    ("application/x-www-form-urlencoded", "multipart/form-data")):
+                    "application/x-www-form-urlencoded"):
                 try:
                     await request.body()  # kept, so the route reads the same body again
                 except ClientDisconnect:  # the sender went away mid-body: nothing to answer, nothing written
@@ -220,6 +229,10 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
             cookies.set(response, VISITOR_COOKIE, new_visitor, 86400, cookie_path(request))
         if actor is not None or new_visitor or request.cookies.get(NOTICE_COOKIE):
             # a page with someone's name, token or cookie in it is never kept by a shared cache
+            response.headers["Cache-Control"] = "private, no-store"
+        elif visitor and not own_path.startswith("/static") and "cache-control" not in response.headers:
+            # a visitor's page that says nothing of caching may hold a form's token tied to their cookie (the
+            # sign-in form): a shared cache would hand it to everyone, whose sign-ins it would then refuse
             response.headers["Cache-Control"] = "private, no-store"
         local_redirect(request, response)
         secured(response)
@@ -287,6 +300,63 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
                    routes_periodic, routes_council, routes_notices):
         app.include_router(module.router)
     return app
+
+
+async def _token_before_files(request: Request, good) -> str | None:
+    """The ``csrf`` field of a multipart form, read as the body arrives up to its first file part: when that field
+    is not ``good`` by then, it is returned at once, the rest of the body unread; else the whole body is read and
+    kept for the route (as ``request.body()`` keeps it). ValueError: not a multipart form."""
+    from python_multipart.exceptions import FormParserError
+    from python_multipart.multipart import MultipartParser, parse_options_header
+
+    _, options = parse_options_header(request.headers.get("content-type", ""))
+    if not options.get(b"boundary"):
+        raise ValueError("no boundary")
+    fields: dict[str, str] = {}
+    part = {"header": b"", "value": b"", "disposition": b"", "name": "", "data": bytearray()}
+
+    class FilePart(Exception):
+        pass
+
+    def header_end() -> None:
+        if part["header"].strip().lower() == b"content-disposition":
+            part["disposition"] = part["value"]
+        part["header"], part["value"] = b"", b""
+
+    def headers_done() -> None:
+        _, found = parse_options_header(part["disposition"])
+        if b"filename" in found:
+            raise FilePart()
+        part["name"], part["data"] = found.get(b"name", b"").decode("utf-8", "replace"), bytearray()
+
+    def data(chunk: bytes, start: int, end: int) -> None:
+        if len(part["data"]) <= 10_000:  # a token is 64 characters
+            part["data"] += chunk[start:end]
+
+    def part_end() -> None:
+        if part["name"] and len(fields) < 50:
+            fields.setdefault(part["name"], part["data"][:10_000].decode("utf-8", "replace"))
+        part["disposition"], part["name"] = b"", ""
+
+    parser = MultipartParser(options[b"boundary"], {
+        "on_header_field": lambda d, a, b: part.__setitem__("header", part["header"] + d[a:b]),
+        "on_header_value": lambda d, a, b: part.__setitem__("value", part["value"] + d[a:b]),
+        "on_header_end": header_end, "on_headers_finished": headers_done, "on_part_data": data,
+        "on_part_end": part_end})
+    chunks, stream = [], request.stream()
+    try:
+        async for chunk in stream:
+            chunks.append(chunk)
+            parser.write(chunk)
+        parser.finalize()
+    except FilePart:
+        if not good(fields.get("csrf")):
+            return fields.get("csrf")
+        chunks += [chunk async for chunk in stream]
+    except FormParserError:
+        raise ValueError("unreadable") from None
+    request._body = b"".join(chunks)  # what Request.body() keeps: the route reads the same body again
+    return fields.get("csrf")
 
 
 def _warm(engine: Engine) -> None:

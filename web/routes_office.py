@@ -6,6 +6,7 @@ import io
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from office import accounts, anomalies, appraisal, assessment, audit, dashboard, rounds
 from office.errors import Refused
@@ -134,8 +135,10 @@ def reset(request: Request, username: str):
 @router.post("/quan-tri/tai-khoan/nhap")
 async def import_accounts(request: Request, file: UploadFile = File(...)):
     actor = actor_of(request)
-    frame = accounts.read_list(actor, await file.read(accounts.LIST_BYTES + 1), file.filename or "tệp")
-    made = accounts.import_accounts(engine_of(request), actor, frame)
+    data = await file.read(accounts.LIST_BYTES + 1)
+    # a spreadsheet read and a list written take seconds: off the event loop, or every other request waits
+    frame = await run_in_threadpool(accounts.read_list, actor, data, file.filename or "tệp")
+    made = await run_in_threadpool(accounts.import_accounts, engine_of(request), actor, frame)
     return render(request, "accounts.html", rows=accounts.list_accounts(engine_of(request), actor), imported=made)
 
 

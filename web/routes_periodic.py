@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from office import periodic_online
 from office.errors import Conflict, Refused
@@ -37,9 +38,14 @@ def report_page(request: Request, period: str):
 @router.post("/bao-cao-dinh-ky/{period}/luu")
 async def save(request: Request, period: str):
     """Save the draft; with «nộp», submit it right after (what was typed is what is submitted)."""
+    data = await request.form()
+    # the store's calls off the event loop: a save waiting for a write lock must not stall every other request
+    return await run_in_threadpool(_save, request, period, data)
+
+
+def _save(request: Request, period: str, data):
     actor = actor_of(request)
     engine = engine_of(request)
-    data = await request.form()
     figures = {k[len(FIGURE):]: v for k, v in data.items() if k.startswith(FIGURE) and isinstance(v, str)}
     texts = {k[len(TEXT):]: v for k, v in data.items() if k.startswith(TEXT) and isinstance(v, str)}
     number = data.get("so_hieu")
@@ -68,8 +74,9 @@ async def withdraw(request: Request, period: str):
     data = await request.form()
     unit = data.get("unit") or None
     engine = engine_of(request)
-    periodic_online.withdraw(engine, actor_of(request), period, unit if isinstance(unit, str) else None)
-    code = periodic_online.get_period(engine, period).code
+    await run_in_threadpool(periodic_online.withdraw, engine, actor_of(request), period,
+                            unit if isinstance(unit, str) else None)
+    code = (await run_in_threadpool(periodic_online.get_period, engine, period)).code
     return back(request, f"/bao-cao-dinh-ky/{code}", "Đã rút báo cáo để sửa; sửa xong hãy nộp lại.")
 
 

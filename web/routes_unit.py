@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from office import appraisal, assessment, evidence
 from office.errors import Conflict, Refused
@@ -36,9 +37,14 @@ def form_page(request: Request, round_id: str):
 
 @router.post("/tu-danh-gia/{round_id}/luu")
 async def save(request: Request, round_id: str):
+    data = await request.form()
+    # the store's calls off the event loop: a save waiting for a write lock must not stall every other request
+    return await run_in_threadpool(_save, request, round_id, data)
+
+
+def _save(request: Request, round_id: str, data):
     actor = actor_of(request)
     engine = engine_of(request)
-    data = await request.form()
     figures, notes = _form_values(data)
     try:
         assessment.save_draft(engine, actor, round_id, figures, notes)
@@ -64,16 +70,20 @@ async def upload(request: Request, round_id: str, criterion: str = Form(""), fil
     actor = actor_of(request)
     limit = request.app.state.settings.upload_limit
     data = await file.read(limit + 1)
-    assessment.upload(engine_of(request), actor, round_id, criterion, file.filename or "", data,
-                      root=request.app.state.settings.data_dir, limit=limit)
+    await run_in_threadpool(assessment.upload, engine_of(request), actor, round_id, criterion, file.filename or "", data,
+                            root=request.app.state.settings.data_dir, limit=limit)
     return back(request, f"/tu-danh-gia/{round_id}", "Đã tải lên tài liệu kiểm chứng.")
 
 
 @router.post("/tu-danh-gia/{round_id}/diem-tam")
 async def live_points(request: Request, round_id: str):
     """Points as the figures typed so far would give them (nothing is saved)."""
-    actor = actor_of(request)
     data = await request.form()
+    return await run_in_threadpool(_live_points, request, round_id, data)
+
+
+def _live_points(request: Request, round_id: str, data):
+    actor = actor_of(request)
     figures, _ = _form_values(data)
     engine = engine_of(request)
     try:
