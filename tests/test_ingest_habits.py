@@ -311,6 +311,38 @@ def test_codes_typed_as_numbers_land_with_a_warning_naming_their_rows(demo, expe
     assert warning.message.startswith(f"dòng {', '.join(map(str, numeric[:10]))} và 2 dòng khác")
 
 
+def test_codes_saved_with_a_decimal_comma_land_as_the_clean_file_with_a_warning(demo, expected, tmp_path):
+    """A TTHC code typed into Excel as a number (1.004037) and saved to CSV by an Excel set to Vietnamese is
+    «1,004037»: the code 1.004037, said with its rows. Kept as written it had been a second procedure beside the
+    rows still reading «1.004037», and the count of procedures with dossiers grew."""
+    clean = demo["ho_so"]
+    column = clean.headers.index("Mã TTHC")
+    rows, commas = [], []
+    for i, row in enumerate(clean.rows):
+        row = list(row)
+        if i % 2 and repr(float(row[column])) == row[column]:
+            row[column] = float(row[column])  # written as a Vietnamese Excel writes it: «1,004037»
+            commas.append(i + 2)
+        rows.append(row)
+    assert len(commas) > 10 and "," in as_text(rows[1][column])
+    path = write_text(tmp_path / "ho_so.csv", clean.headers, rows, encoding="utf-8-sig", sep=";")
+    result, stored = _landed(clean, path, tmp_path)
+    assert stored == expected["ho_so"]
+    [warning] = result.warnings
+    assert warning.column == "Mã TTHC" and "dấu phẩy thập phân" in warning.message
+    assert warning.message.startswith(f"dòng {', '.join(map(str, commas[:10]))} và {len(commas) - 10} dòng khác")
+
+
+def test_a_code_with_a_comma_before_three_digits_is_refused_as_ambiguous(units_loaded, tmp_path):
+    """«1,004» is the code 1.004 written with a decimal comma, or 1004 with English thousands: not guessed."""
+    from helpers import refused as refused_text
+
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="HS1"), dossier(code="HS2", tthc="1,004")],
+                     sep=";")
+    problems = refused_text(units_loaded, path)
+    assert "ho_so.csv, dòng 3, cột «Mã TTHC»: mã «1,004»" in problems and "1.004" in problems and "1004" in problems
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_days_as_excel_s_day_numbers_land_as_the_clean_file_with_a_warning(demo, expected, suffix, tmp_path):
     """A date column whose cells lost their format (General) shows, and saves to a CSV, Excel's day numbers (45372
