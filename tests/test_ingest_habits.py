@@ -867,6 +867,27 @@ def test_a_dossier_form_saved_as_csv_has_its_own_lines_left_out(engine, tmp_path
                                  "bỏ qua dòng 12–17: phần địa danh, ngày tháng và ký tên cuối biểu"]
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_header_repeated_among_the_rows_is_left_out_and_said(engine, tmp_path, suffix):
+    """Guard: store.ingest.reading._header_again, store.ingest.streamed._header_again. Two tables pasted one under
+    the other with their headers, or a system's exports joined end to end: the second header was read as a row of
+    data and each of its cells refused as a unit, a date, a number. It is left out, and the status says so; a
+    dossier CSV read in slices is then read whole, which leaves it out."""
+    ingest_file(engine, units_file(tmp_path))
+    rows = [DOSSIER_HEADERS, dossier(code="HS1"), [f" {h.upper()} " for h in DOSSIER_HEADERS], dossier(code="HS2")]
+    path = tmp_path / f"ho_so{suffix}"
+    if suffix == ".csv":
+        write_csv(path, rows[0], rows[1:], bom=True)
+    else:
+        wb = Workbook()
+        for row in rows:
+            wb.active.append(row)
+        wb.save(path)
+    result = ingest_file(engine, path, year=2024)
+    assert result.rows == 2
+    assert result.notes[-1] == "bỏ qua dòng 3: dòng tiêu đề lặp lại"
+
+
 TWO_ROW_TOP = ["Mã đơn vị", "Mã hồ sơ", "Mã TTHC", "Ngày", "", "", "Hình thức nộp", "Có phí, lệ phí",
                "Thanh toán trực tuyến", "Số hóa", "Kết quả điện tử", "Số lần yêu cầu bổ sung"]
 TWO_ROW_UNDER = ["", "", "", "tiếp nhận", "hẹn trả", "có kết quả", "", "", "", "", "", ""]
