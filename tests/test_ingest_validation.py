@@ -924,6 +924,13 @@ def test_an_excel_true_where_a_code_belongs_is_refused(loaded, tmp_path):
     assert refused(loaded, path) == ["don_vi.xlsx, dòng 2, cột «Mã đơn vị»: ô đúng/sai (True) của Excel không phải là mã"]
 
 
+def test_an_excel_true_where_a_text_belongs_is_refused(loaded, tmp_path):
+    """A TRUE cell in «Tên đơn vị» had become the unit named «True», as it had become the unit coded so."""
+    path = write_xlsx(tmp_path / "don_vi.xlsx", UNIT_HEADERS, [["SNV", True, "Sở, ban, ngành", "TINH"]])
+    assert refused(loaded, path) == [
+        "don_vi.xlsx, dòng 2, cột «Tên đơn vị»: ô đúng/sai (True) của Excel không phải là giá trị của cột này"]
+
+
 def test_today_is_vietnam_s_whatever_zone_the_server_keeps(monkeypatch):
     """At 20:46 UTC on 1 December it is 03:46 on the 2nd in Vietnam: a report received that day had been refused
     as a day not yet come by a server on UTC."""

@@ -250,11 +250,14 @@ class Column:
             lost = digits_lost(raw) & ~long
             out.rows(lost, self.header, lambda v: f"mã «{v}» là số quá 15 chữ số trong Excel: các chữ số cuối đã thành "
                                                   "0 (định dạng cột là Text rồi gõ lại mã)", text)
-            # an Excel TRUE or FALSE where a code belongs had become the code «True»
+            powers = powers | lost
+        if isinstance(self, Text):
+            # an Excel TRUE or FALSE where a code or a text belongs had become the code, the name, the number «True»
             truth = (raw.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool) if raw.dtype == object
                      else pd.Series(pd.api.types.is_bool_dtype(raw.dtype), index=raw.index))
-            out.rows(truth, self.header, lambda v: f"ô đúng/sai ({v}) của Excel không phải là mã", text)
-            powers = powers | lost | truth
+            out.rows(truth, self.header, lambda v: f"ô đúng/sai ({v}) của Excel không phải là "
+                                                   f"{'mã' if self.code else 'giá trị của cột này'}", text)
+            powers = powers | truth
         reported = errors | long | hidden | powers | comma | (marked if self.required else False)
         gone = errors | long | hidden | powers | comma | marked
         return (text.mask(gone, "") if gone.any() else text), reported
