@@ -888,6 +888,24 @@ def test_a_header_repeated_among_the_rows_is_left_out_and_said(engine, tmp_path,
     assert result.notes[-1] == "bỏ qua dòng 3: dòng tiêu đề lặp lại"
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_header_carrying_unseen_characters_is_read_as_the_template_s(engine, tmp_path, suffix):
+    """Guard: store.ingest.columns.header_key. A header pasted with a zero-width space, or a CSV saved again with a
+    second byte-order mark before its first header, was refused as «Mã đơn vị» not being «Mã đơn vị»."""
+    ingest_file(engine, units_file(tmp_path))
+    headers = ["\ufeffMã đơn vị", "Kỳ báo cáo\u200b", *FACT_HEADERS[2:]]
+    rows = [["SKHCN", "Năm 2024", "van_ban_di", "120", ""], ["STP", "Năm 2024", "van_ban_di", "80", ""]]
+    path = tmp_path / f"so_lieu{suffix}"
+    if suffix == ".csv":
+        write_csv(path, headers, rows, bom=True)
+    else:
+        wb = Workbook()
+        for row in [headers, *rows]:
+            wb.active.append(row)
+        wb.save(path)
+    assert ingest_file(engine, path).rows == 2
+
+
 TWO_ROW_TOP = ["Mã đơn vị", "Mã hồ sơ", "Mã TTHC", "Ngày", "", "", "Hình thức nộp", "Có phí, lệ phí",
                "Thanh toán trực tuyến", "Số hóa", "Kết quả điện tử", "Số lần yêu cầu bổ sung"]
 TWO_ROW_UNDER = ["", "", "", "tiếp nhận", "hẹn trả", "có kết quả", "", "", "", "", "", ""]

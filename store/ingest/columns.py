@@ -34,9 +34,14 @@ FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 _HEADER_MARK = re.compile(r"\s*(?:\(\s*\*+\s*\)|\*+|:)\s*$")
 
 
+# Characters a header may carry unseen: a zero-width space or joiner pasted with it from a web page or a document, a
+# second byte-order mark (a CSV saved again with one); refused, the header read «Mã đơn vị» as not «Mã đơn vị».
+_UNSEEN_IN_HEADER = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
 def header_key(text: str) -> str:
-    """A header as it is matched to a column: folded, without the mark a form puts after it."""
-    return fold(_HEADER_MARK.sub("", str(text)))
+    """A header as it is matched to a column: folded, without the mark a form puts after it nor unseen characters."""
+    return fold(_HEADER_MARK.sub("", _UNSEEN_IN_HEADER.sub("", str(text))))
 
 
 def word_key(text: str) -> str:
