@@ -311,6 +311,38 @@ def test_codes_typed_as_numbers_land_with_a_warning_naming_their_rows(demo, expe
     assert warning.message.startswith(f"dòng {', '.join(map(str, numeric[:10]))} và 2 dòng khác")
 
 
+def test_codes_saved_with_a_decimal_comma_land_as_the_clean_file_with_a_warning(demo, expected, tmp_path):
+    """A TTHC code typed into Excel as a number (1.004037) and saved to CSV by an Excel set to Vietnamese is
+    «1,004037»: the code 1.004037, said with its rows. Kept as written it had been a second procedure beside the
+    rows still reading «1.004037», and the count of procedures with dossiers grew."""
+    clean = demo["ho_so"]
+    column = clean.headers.index("Mã TTHC")
+    rows, commas = [], []
+    for i, row in enumerate(clean.rows):
+        row = list(row)
+        if i % 2 and repr(float(row[column])) == row[column]:
+            row[column] = float(row[column])  # written as a Vietnamese Excel writes it: «1,004037»
+            commas.append(i + 2)
+        rows.append(row)
+    assert len(commas) > 10 and "," in as_text(rows[1][column])
+    path = write_text(tmp_path / "ho_so.csv", clean.headers, rows, encoding="utf-8-sig", sep=";")
+    result, stored = _landed(clean, path, tmp_path)
+    assert stored == expected["ho_so"]
+    [warning] = result.warnings
+    assert warning.column == "Mã TTHC" and "dấu phẩy thập phân" in warning.message
+    assert warning.message.startswith(f"dòng {', '.join(map(str, commas[:10]))} và {len(commas) - 10} dòng khác")
+
+
+def test_a_code_with_a_comma_before_three_digits_is_refused_as_ambiguous(units_loaded, tmp_path):
+    """«1,004» is the code 1.004 written with a decimal comma, or 1004 with English thousands: not guessed."""
+    from helpers import refused as refused_text
+
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="HS1"), dossier(code="HS2", tthc="1,004")],
+                     sep=";")
+    problems = refused_text(units_loaded, path)
+    assert "ho_so.csv, dòng 3, cột «Mã TTHC»: mã «1,004»" in problems and "1.004" in problems and "1004" in problems
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_days_as_excel_s_day_numbers_land_as_the_clean_file_with_a_warning(demo, expected, suffix, tmp_path):
     """A date column whose cells lost their format (General) shows, and saves to a CSV, Excel's day numbers (45372
@@ -833,6 +865,45 @@ def test_a_dossier_form_saved_as_csv_has_its_own_lines_left_out(engine, tmp_path
     assert result.rows == 2
     assert result.notes[-3:] == ["bỏ qua dòng 7: dòng đánh số cột", "bỏ qua dòng 10: dòng tổng cộng (hệ thống tự tính)",
                                  "bỏ qua dòng 12–17: phần địa danh, ngày tháng và ký tên cuối biểu"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_header_repeated_among_the_rows_is_left_out_and_said(engine, tmp_path, suffix):
+    """Guard: store.ingest.reading._header_again, store.ingest.streamed._header_again. Two tables pasted one under
+    the other with their headers, or a system's exports joined end to end: the second header was read as a row of
+    data and each of its cells refused as a unit, a date, a number. It is left out, and the status says so; a
+    dossier CSV read in slices is then read whole, which leaves it out."""
+    ingest_file(engine, units_file(tmp_path))
+    rows = [DOSSIER_HEADERS, dossier(code="HS1"), [f" {h.upper()} " for h in DOSSIER_HEADERS], dossier(code="HS2")]
+    path = tmp_path / f"ho_so{suffix}"
+    if suffix == ".csv":
+        write_csv(path, rows[0], rows[1:], bom=True)
+    else:
+        wb = Workbook()
+        for row in rows:
+            wb.active.append(row)
+        wb.save(path)
+    result = ingest_file(engine, path, year=2024)
+    assert result.rows == 2
+    assert result.notes[-1] == "bỏ qua dòng 3: dòng tiêu đề lặp lại"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_header_carrying_unseen_characters_is_read_as_the_template_s(engine, tmp_path, suffix):
+    """Guard: store.ingest.columns.header_key. A header pasted with a zero-width space, or a CSV saved again with a
+    second byte-order mark before its first header, was refused as «Mã đơn vị» not being «Mã đơn vị»."""
+    ingest_file(engine, units_file(tmp_path))
+    headers = ["\ufeffMã đơn vị", "Kỳ báo cáo\u200b", *FACT_HEADERS[2:]]
+    rows = [["SKHCN", "Năm 2024", "van_ban_di", "120", ""], ["STP", "Năm 2024", "van_ban_di", "80", ""]]
+    path = tmp_path / f"so_lieu{suffix}"
+    if suffix == ".csv":
+        write_csv(path, headers, rows, bom=True)
+    else:
+        wb = Workbook()
+        for row in [headers, *rows]:
+            wb.active.append(row)
+        wb.save(path)
+    assert ingest_file(engine, path).rows == 2
 
 
 TWO_ROW_TOP = ["Mã đơn vị", "Mã hồ sơ", "Mã TTHC", "Ngày", "", "", "Hình thức nộp", "Có phí, lệ phí",

@@ -924,6 +924,21 @@ def test_an_excel_true_where_a_code_belongs_is_refused(loaded, tmp_path):
     assert refused(loaded, path) == ["don_vi.xlsx, dòng 2, cột «Mã đơn vị»: ô đúng/sai (True) của Excel không phải là mã"]
 
 
+def test_an_excel_true_where_a_text_belongs_is_refused(loaded, tmp_path):
+    """A TRUE cell in «Tên đơn vị» had become the unit named «True», as it had become the unit coded so."""
+    path = write_xlsx(tmp_path / "don_vi.xlsx", UNIT_HEADERS, [["SNV", True, "Sở, ban, ngành", "TINH"]])
+    assert refused(loaded, path) == [
+        "don_vi.xlsx, dòng 2, cột «Tên đơn vị»: ô đúng/sai (True) của Excel không phải là giá trị của cột này"]
+
+
+def test_a_number_of_a_column_of_numbers_is_quoted_as_the_sheet_shows_it(loaded, tmp_path):
+    """A workbook's column of numbers is read as one: a refusal had quoted its cell as «-2024.0»."""
+    path = write_xlsx(tmp_path / "can_bo.xlsx", PEOPLE_HEADERS, [
+        ["CB1", "Nguyễn Văn A", "Nam", "01/01/1990", "Công chức", "Chuyên viên", "SKHCN", -2024, "Hoàn thành nhiệm vụ"]])
+    problems = refused(loaded, path)
+    assert "can_bo.xlsx, dòng 2, cột «Năm đánh giá»: giá trị âm «-2024» không hợp lệ (phải ≥ 1990)" in problems
+
+
 def test_today_is_vietnam_s_whatever_zone_the_server_keeps(monkeypatch):
     """At 20:46 UTC on 1 December it is 03:46 on the 2nd in Vietnam: a report received that day had been refused
     as a day not yet come by a server on UTC."""

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from store.ingest import hidden
-from store.ingest.columns import (EXCEL_ERRORS, FIRST_DAY, IN_POWERS, LAST_DAY, MAX_CELL, MAX_NUMBER, MISSING_MARKS,
-                                  TIME_OF_DAY, ZONED, Choice, Column, Day, Number, Text, word_key, zone_shift)
+from store.ingest.columns import (DECIMAL_COMMA, EXCEL_ERRORS, FIRST_DAY, IN_POWERS, LAST_DAY, MAX_CELL, MAX_NUMBER,
+                                  MISSING_MARKS, TIME_OF_DAY, ZONED, Choice, Column, Day, Number, Text, word_key, zone_shift)
 
 # What Python's str.strip() removes, as the typed columns strip cells: Arrow's own idea of white space differs.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -74,6 +74,8 @@ def _text(col: Column, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
         bad = pc.or_(bad, pc.match_substring_regex(cells, hidden.IN_CODE_RE2 if col.code else hidden.IN_TEXT_RE2))
     if col.code and _holds_bytes(cells, _POWER):  # a code Excel wrote in powers of ten
         bad = pc.or_(bad, pc.match_substring_regex(cells, IN_POWERS))
+    if col.code and _holds_bytes(cells, _COMMA):  # «1,004037», a code Excel saved with a decimal comma: read there
+        bad = pc.or_(bad, pc.match_substring_regex(cells, DECIMAL_COMMA))
     if col.code and any(_holds_bytes(cells, sign) for sign in _WRAP):  # «'0012», «="0012"»: unwrapped there
         bad = pc.or_(bad, pc.or_(pc.starts_with(cells, "'"), pc.starts_with(cells, "=")))
     return cells, _mask(bad)
@@ -81,6 +83,7 @@ def _text(col: Column, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
 
 _POWER = re.compile(rb"E\+")
 _COLON = re.compile(rb":")
+_COMMA = re.compile(rb",")
 _WRAP = (re.compile(rb"'"), re.compile(rb"="))  # each a literal: a class of two bytes is searched 15× slower
 
 

@@ -34,9 +34,14 @@ FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 _HEADER_MARK = re.compile(r"\s*(?:\(\s*\*+\s*\)|\*+|:)\s*$")
 
 
+# Characters a header may carry unseen: a zero-width space or joiner pasted with it from a web page or a document, a
+# second byte-order mark (a CSV saved again with one); refused, the header read «Mã đơn vị» as not «Mã đơn vị».
+_UNSEEN_IN_HEADER = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
 def header_key(text: str) -> str:
-    """A header as it is matched to a column: folded, without the mark a form puts after it."""
-    return fold(_HEADER_MARK.sub("", str(text)))
+    """A header as it is matched to a column: folded, without the mark a form puts after it nor unseen characters."""
+    return fold(_HEADER_MARK.sub("", _UNSEEN_IN_HEADER.sub("", str(text))))
 
 
 def word_key(text: str) -> str:
@@ -149,6 +154,36 @@ def unwrapped(text: pd.Series) -> pd.Series:
     return text.mask(wrapped, inner[0].fillna(inner[1]).fillna(text[wrapped]).str.strip())
 
 
+# A code typed into Excel as a number (1.004037) and saved to a CSV by an Excel set to Vietnamese, whose decimal
+# sign is the comma: «1,004037». The code is that number with its dot; kept as written, it was another procedure
+# beside «1.004037». A comma before exactly three digits («1,004») may as well group thousands as English writes
+# them (1004): which code it is cannot be told.
+DECIMAL_COMMA = r"^\d+,\d+$"
+_THOUSANDS_COMMA = re.compile(r"^\d{1,3},\d{3}$")
+CODES_WITH_COMMA = ("mã là số Excel lưu ra CSV với dấu phẩy thập phân, đã đọc với dấu chấm ({example}); nếu mã có số 0 "
+                    "ở cuối sau dấu chấm thì các số 0 đó đã mất (định dạng cột là Text rồi gõ lại mã)")
+
+
+def decimal_comma(text: pd.Series, header: str, out: Collector) -> tuple[pd.Series, pd.Series]:
+    """Codes written with a decimal comma (``DECIMAL_COMMA``) read with their dot, said with their rows; and which
+    cells were refused as ambiguous."""
+    comma = text.str.contains(",", regex=False)
+    if not comma.any():
+        return text, comma
+    decimal = comma & text.str.fullmatch(DECIMAL_COMMA).fillna(False).astype(bool)
+    ambiguous = decimal & text.str.fullmatch(_THOUSANDS_COMMA).fillna(False).astype(bool)
+    out.rows(ambiguous, header, lambda v: f"mã «{v}» là số Excel ghi với dấu phẩy: không rõ là {v.replace(',', '.')} "
+                                          f"(dấu phẩy thập phân) hay {v.replace(',', '')} (dấu phẩy ngăn cách hàng "
+                                          "nghìn); định dạng cột là Text rồi gõ lại mã", text)
+    read = decimal & ~ambiguous
+    if read.any():
+        first = text[read].iloc[0]
+        out.warn(CODES_WITH_COMMA.format(example=f"«{first}» là «{first.replace(',', '.')}»"), header,
+                 [out.row_of(p) for p in np.flatnonzero(read.to_numpy())])
+        text = text.mask(read, text.str.replace(",", ".", regex=False))
+    return text, ambiguous
+
+
 _SPACED = re.compile(r"\s{2,}|[^\S ]")  # a line break, a tab, a non-breaking space, or spaces run together
 
 
@@ -192,8 +227,10 @@ class Column:
         column holds, a missing-value mark (NA, #N/A) where a value is required. Those cells read as empty, so
         that no later check quotes them again."""
         text = as_text(raw)
+        comma = False
         if self.code:
             text = unwrapped(text)
+            text, comma = decimal_comma(text, self.header, out)
         if self.one_line:
             text = single_spaced(text)
         limit = self.limit or MAX_CELL
@@ -218,13 +255,16 @@ class Column:
             lost = digits_lost(raw) & ~long
             out.rows(lost, self.header, lambda v: f"mã «{v}» là số quá 15 chữ số trong Excel: các chữ số cuối đã thành "
                                                   "0 (định dạng cột là Text rồi gõ lại mã)", text)
-            # an Excel TRUE or FALSE where a code belongs had become the code «True»
+            powers = powers | lost
+        if isinstance(self, Text):
+            # an Excel TRUE or FALSE where a code or a text belongs had become the code, the name, the number «True»
             truth = (raw.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool) if raw.dtype == object
                      else pd.Series(pd.api.types.is_bool_dtype(raw.dtype), index=raw.index))
-            out.rows(truth, self.header, lambda v: f"ô đúng/sai ({v}) của Excel không phải là mã", text)
-            powers = powers | lost | truth
-        reported = errors | long | hidden | powers | (marked if self.required else False)
-        gone = errors | long | hidden | powers | marked
+            out.rows(truth, self.header, lambda v: f"ô đúng/sai ({v}) của Excel không phải là "
+                                                   f"{'mã' if self.code else 'giá trị của cột này'}", text)
+            powers = powers | truth
+        reported = errors | long | hidden | powers | comma | (marked if self.required else False)
+        gone = errors | long | hidden | powers | comma | marked
         return (text.mask(gone, "") if gone.any() else text), reported
 
     def warn_numbers(self, raw: pd.Series, out: Collector) -> None:

@@ -52,7 +52,11 @@ class IngestError(Exception):
 
 
 def shown(value, width: int = 60) -> str:
-    """A cell's value as a message quotes it: its beginning when it is long."""
+    """A cell's value as a message quotes it: its beginning when it is long; a number of a typed column (a
+    workbook's column of numbers, Parquet) as a sheet shows it, -2024 and not -2024.0, nor 4.6e+18 for a whole
+    number."""
+    if isinstance(value, (float, np.floating)) and np.isfinite(value):
+        value = int(value) if float(value).is_integer() else f"{value:.15g}"
     text = str(value)
     return text if len(text) <= width else text[:width] + "…"
 

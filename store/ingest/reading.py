@@ -633,6 +633,24 @@ def _section(every: list[str], counted: list[str]) -> bool:
     return not any(c.isdigit() for c in text[:1]) and (len(every) == 2 or bool(_SECTION.match(fold(text))))
 
 
+def _header_again(frame: pd.DataFrame) -> np.ndarray:
+    """Which rows repeat the header (two tables pasted one under the other, each with its header; exports joined
+    end to end): every cell they fill is its column's header, and they fill at least two and half the named
+    columns. Read as data, each of their cells was refused as a unit, a date, a number."""
+    named = [(j, header_key(h)) for j, h in enumerate(frame.columns) if isinstance(h, str) and header_key(h)]
+    first = next((j for j, _ in named), None)
+    if first is None:
+        return np.zeros(len(frame), dtype=bool)
+    codes, uniques = pd.factorize(frame.iloc[:, first])  # each distinct cell folded once: few in a column of codes
+    heads = [k for k, v in enumerate(uniques) if header_key(_cell_str(v)) == named[0][1]]
+    maybe = np.flatnonzero(np.isin(codes, heads))
+    again = np.zeros(len(frame), dtype=bool)
+    for i in maybe:
+        cells = [(header_key(_cell_str(frame.iat[i, j])), key) for j, key in named if _cell_str(frame.iat[i, j])]
+        again[i] = len(cells) >= max(2, len(named) / 2) and all(cell == key for cell, key in cells)
+    return again
+
+
 def _numbering(cells: list[str]) -> bool:
     """Whether the cells number the columns: 1, 2, 3… or (A), (B)…, in order (letters, then numbers from 1)."""
     found = [_COLUMN_NUMBER.match(c) for c in cells]
@@ -654,8 +672,12 @@ def without_form_lines(sheet: Sheet) -> Sheet:
     if _numbering(every[0]) or _numbering(rows[0]):
         drop.add(0)
         notes.append(f"bỏ qua dòng {numbers[0]}: dòng đánh số cột")
+    again = _header_again(frame)
     for i, cells in enumerate(every):
-        if cells and _totals(cells):
+        if again[i]:
+            drop.add(i)
+            notes.append(f"bỏ qua dòng {numbers[i]}: dòng tiêu đề lặp lại")
+        elif cells and _totals(cells):
             drop.add(i)
             notes.append(f"bỏ qua dòng {numbers[i]}: dòng tổng cộng (hệ thống tự tính)")
         elif _section(cells, rows[i]):

@@ -14,6 +14,7 @@ header, a quoted line break the fast reader stops on) is read whole as before, w
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -266,7 +267,23 @@ def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: i
             filled = _filled(data, kept)
             if not filled.all():
                 data, numbers = data.filter(pa.array(filled)), numbers[filled]
+            if _header_again(data, headers):
+                raise _Whole()  # the whole reader leaves it out, naming it
             yield data, numbers
+
+
+def _header_again(data: pa.Table, headers: list[str]) -> bool:
+    """Whether a row of the slice may repeat the header (exports joined end to end): its first column's cell is
+    the header's, whatever its case (the whole reader then decides, by every cell)."""
+    j = next((j for j, h in enumerate(headers) if h.strip()), None)
+    if j is None:
+        return False
+    header = unicodedata.normalize("NFC", headers[j].strip()).lower()
+    for chunk in data.column(j).chunks:  # of a column of few values, its distinct cells
+        cells = arrow_cells.text(chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk)
+        if cells is not None and len(cells) and pc.any(pc.equal(pc.utf8_lower(cells), header)).as_py():
+            return True
+    return False
 
 
 def _filled(data: pa.Table, columns=None) -> np.ndarray:
