@@ -263,7 +263,7 @@ def test_emulation_review_with_a_ballot_file(demo_cli, tmp_path):
     done = cchc("emulation", "review", "--ballots", none, "--format", "html", "--out", tmp_path / "r", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "r" / "bien-ban-binh-xet-skhcn-ninh-thuan-2024.html").read_text(encoding="utf-8")
-    assert "Không đạt" in page and "đề nghị 0 tập thể, cá nhân" in page
+    assert "Không đạt" in page and "Hội đồng không đề nghị khen thưởng tập thể, cá nhân nào." in page
 
 
 def test_emulation_steps_one_by_one(demo_cli, tmp_path):
