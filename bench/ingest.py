@@ -9,6 +9,7 @@ machines are shared, so the ratio of the two, measured in the same run, travels 
     python -m bench.ingest [--sizes 1000000 10000000] [--out bench/data]
     python -m bench.ingest --rows 100000000 [--out bench/data]     # a national year, from Parquet
     python -m bench.ingest --rows 10000000 --second 1500000          # then a second batch re-sending some of it
+    python -m bench.ingest --workbook 200000 1000000                  # the dossiers as an Excel workbook
 """
 
 from __future__ import annotations
@@ -115,6 +116,35 @@ def prepare_second(folder: Path, rows: int, first: int, chunk: int = 1_000_000) 
             writer.write_table(prefixed(base.slice(0, min(chunk, left)), i), row_group_size=chunk)
             left, i = left - chunk, i + 1
     return path
+
+
+def prepare_workbook(folder: Path, rows: int) -> dict[str, Path]:
+    """The first ``rows`` dossiers of the million-row year as an Excel workbook, its cells text as typed (written
+    row by row, never whole in memory)."""
+    from openpyxl import Workbook
+
+    paths = prepare(folder, 1_000_000)
+    path = folder / f"ho_so_{rows}.xlsx"
+    if not path.exists():
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Hồ sơ")
+        for at, chunk in enumerate(pd.read_csv(paths["csv"], dtype=str, keep_default_na=False, nrows=rows,
+                                               chunksize=100_000)):
+            if not at:
+                ws.append(list(chunk.columns))
+            for row in chunk.itertuples(index=False, name=None):
+                ws.append([v if v else None for v in row])
+        wb.save(path)
+    return {"units": paths["units"], "xlsx": path}
+
+
+def workbooks(folder: Path, sizes: list[int]) -> None:
+    print("| rows | cchc ingest (s) | rows/s | peak memory (MB) |\n|---:|---:|---:|---:|")
+    for rows in sizes:
+        paths = prepare_workbook(folder, rows)
+        done = run_case("ingest", paths["units"], paths["xlsx"], folder / "bench.db")
+        print(f"| {rows:,} | {done['seconds']:.1f} | {done['rows'] / done['seconds']:,.0f} | {done['peak_mb']:,.0f} |",
+              flush=True)
 
 
 def duckdb_rows(path: Path) -> str:
@@ -260,10 +290,15 @@ def main() -> None:
                                                  "file made a million rows at a time, deleted at the end)")
     parser.add_argument("--second", type=int, help="with --rows: then a second batch of this many dossiers, a "
                                                    "million of them re-sent from the first")
+    parser.add_argument("--workbook", type=int, nargs="+", metavar="ROWS",
+                        help="the year's first ROWS dossiers as an Excel workbook: cchc ingest's time and peak memory")
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
+        return
+    if args.workbook:
+        workbooks(args.out, args.workbook)
         return
     if args.rows and args.second:
         later_batch(args.out, args.second, args.rows)

@@ -46,14 +46,14 @@ def test_a_dossier_file_written_on_while_it_is_staged_is_refused(store, tmp_path
 
 def test_a_workbook_saved_again_while_it_is_read_is_refused(store, tmp_path, monkeypatch):
     path = write_xlsx(tmp_path / "so_lieu.xlsx", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "120", ""]])
-    read = files.read_sheet
+    read = files.read_parts
 
     def saved_again(file, kinds):
-        sheet = read(file, kinds)
+        parts = list(read(file, kinds))
         write_xlsx(file, FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "130", ""]])
-        return sheet
+        return iter(parts)
 
-    monkeypatch.setattr(files, "read_sheet", saved_again)
+    monkeypatch.setattr(files, "read_parts", saved_again)
     assert CHANGED in refused(store, path)
 
 
@@ -63,13 +63,13 @@ def test_a_file_only_touched_while_read_is_refused_too(store, tmp_path, monkeypa
     import os
 
     path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "120", ""]])
-    read = files.read_sheet
+    read = files.read_parts
 
     def touched(file, kinds):
-        sheet = read(file, kinds)
+        parts = list(read(file, kinds))
         st = os.stat(file)
         os.utime(file, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-        return sheet
+        return iter(parts)
 
-    monkeypatch.setattr(files, "read_sheet", touched)
+    monkeypatch.setattr(files, "read_parts", touched)
     assert CHANGED in refused(store, path)

@@ -89,14 +89,14 @@ def test_a_file_that_may_not_be_read_is_refused_naming_it(store, tmp_path, monke
 
     good = write_csv(tmp_path / "a.csv", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "120", ""]])
     locked = write_xlsx(tmp_path / "b.xlsx", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_ky_so", "20", ""]])
-    read = files.read_sheet
+    read = files.read_parts
 
     def denied(path, kinds):
         if path == locked:
             raise PermissionError(13, "Permission denied", str(path))
         return read(path, kinds)
 
-    monkeypatch.setattr(files, "read_sheet", denied)
+    monkeypatch.setattr(files, "read_parts", denied)
     before = snapshot(store)
     with pytest.raises(IngestError) as caught:
         ingest_files(store, [good, locked])

@@ -127,14 +127,14 @@ def test_a_file_taken_away_while_read_refuses_its_group_and_the_watcher_goes_on(
 
     good = write_csv(inbox / "a.csv", FACT_HEADERS, [["STP", "Năm 2024", "van_ban_di", "120", ""]])
     gone = write_xlsx(inbox / "b.xlsx", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "80", ""]])
-    read = files.read_sheet
+    read = files.read_parts
 
     def taken_away(path, kinds):
         if path == gone:
             gone.unlink()
         return read(path, kinds)
 
-    monkeypatch.setattr(files, "read_sheet", taken_away)
+    monkeypatch.setattr(files, "read_parts", taken_away)
     before, said = snapshot(store), []
     assert take(store, [good, gone], inbox, said.append) == 0
     assert snapshot(store) == before

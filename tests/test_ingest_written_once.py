@@ -206,8 +206,8 @@ def test_a_file_read_whole_is_not_read_again_once_landed(engine, tmp_path, monke
     path = tmp_path / "ho_so.xlsx"
     save_workbook(frame_to_workbook(frame), path)
     first = ingest_file(engine, path, year=2024)
-    real, read = files.read_sheet, []
-    monkeypatch.setattr(files, "read_sheet", lambda *a, **k: read.append(1) or real(*a, **k))
+    real, read = files.read_parts, []
+    monkeypatch.setattr(files, "read_parts", lambda *a, **k: read.append(1) or real(*a, **k))
     again = ingest_file(engine, path, year=2024)
     assert again.already and again.batch_id == first.batch_id and not read
 

@@ -143,17 +143,23 @@ def detect_kind(headers: list[str], file: str, header_row: int = 1) -> Kind:
     return best
 
 
-def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
-    """Typed columns for every field of the kind; absent optional columns are empty. A file of headers alone
-    is refused: it would land as an empty batch."""
+def header_fields(kind: Kind, raw: pd.DataFrame, out: Collector) -> dict[str, str]:
+    """The header of each field of ``kind`` among ``raw``'s columns (a column of another header that holds nothing
+    is left alone); refused at once if a header is missing or unknown."""
     known = {header_key(c.header) for c in kind.columns}
     blank = frozenset(h for j, h in enumerate(raw.columns) if header_key(h) not in known and not _holds_any(raw.iloc[:, j]))
     mapping = _header_map(kind, list(raw.columns), out, blank)
     out.raise_if_any()
+    return {v: k for k, v in mapping.items()}
+
+
+def parse(kind: Kind, raw: pd.DataFrame, out: Collector) -> pd.DataFrame:
+    """Typed columns for every field of the kind; absent optional columns are empty. A file of headers alone
+    is refused: it would land as an empty batch."""
+    by_field = header_fields(kind, raw, out)
     if raw.empty:
         out.add("tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào", row=out.header_row)
         out.raise_if_any()
-    by_field = {v: k for k, v in mapping.items()}
     empty = pd.Series([""] * len(raw), index=raw.index, dtype="str")
     frame = pd.DataFrame(index=raw.index)
     frame.attrs["left_out"] = frozenset(c.field for c in kind.columns if not c.required and c.field not in by_field)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import getpass
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from typing import Callable
 
@@ -22,10 +24,10 @@ from sqlalchemy.orm import Session
 from store import dossier_data, models, outbox
 from store.db import serialize_writes
 from store.ingest import (KINDS, IngestResult, _landed, _period_code, corrected_since, detect_kind, dossiers, facts,
-                          landed_before, parse, sha256_of, streamed)
+                          header_fields, landed_before, parse, sha256_of, streamed)
 from store.ingest.kind import Context, Kind
 from store.ingest.problems import Collector, IngestError, Problem
-from store.ingest.reading import header_said, read_sheet
+from store.ingest.reading import WORKBOOK_SUFFIXES, Sheet, header_said, joined, read_parts
 
 ORDER = {code: i for i, code in enumerate(KINDS)}
 
@@ -152,9 +154,14 @@ def _read(engine: Engine, status: FileStatus, kind: Kind | None, digest: _Digest
         return staged
     if digest.landed() is not None:  # a file read whole is read only when its bytes are new
         raise streamed.Landed()
-    sheet = read_sheet(path, [kind] if kind else KINDS.values())
-    status.notes = sheet.notes
+    parts = read_parts(path, [kind] if kind else KINDS.values())
+    sheet = next(parts)
+    status.notes = list(sheet.notes)
     status.kind = kind or detect_kind(list(sheet.frame.columns), path.name, sheet.header_row)
+    if status.kind.code == dossiers.KIND.code and path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return _staged_parts(engine, status, sheet, parts, digest)
+    sheet = joined(sheet, parts)
+    status.notes = sheet.notes
     out = Collector(path.name, sheet.numbers, sheet.header_row, sheet.epoch)
     frame = parse(status.kind, sheet.frame, out)
     status.warnings = out.warnings
@@ -168,6 +175,24 @@ def _read(engine: Engine, status: FileStatus, kind: Kind | None, digest: _Digest
             frame.discard()
             raise
     return _Pending(status, status.kind, frame, out, digest.value())
+
+
+def _staged_parts(engine: Engine, status: FileStatus, first: Sheet, parts: Iterator[Sheet], digest: _Digest) -> _Pending:
+    """A workbook of dossiers typed and staged part by part (``streamed.stage_parts``), its first part read."""
+    out = streamed.StreamCollector(status.path.name, first.header_row)
+    out.epoch = first.epoch
+    by_field = header_fields(status.kind, first.frame, out)
+
+    def noted(parts: Iterator[Sheet]) -> Iterator[Sheet]:  # the notes of how each part was read, as it is read
+        for part in parts:
+            if part is not first:
+                status.notes.extend(part.notes)
+            yield part
+
+    staged = streamed.stage_parts(engine, status.kind, noted(chain([first], parts)), by_field, out,
+                                  landed=digest.found_landed)
+    status.warnings = out.warnings
+    return _Pending(status, status.kind, staged, out, digest.value())
 
 
 class _Digest:

@@ -13,8 +13,10 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import chain, islice
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +28,8 @@ from store.ingest.problems import IngestError, Problem, shown, thousands
 
 # A table as text: CSV, and Excel's «Unicode Text» (.txt: UTF-16, tab-separated) or a .tsv, read alike
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
-SUFFIXES = TEXT_SUFFIXES | {".xlsx", ".xlsm", ".parquet"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+SUFFIXES = TEXT_SUFFIXES | WORKBOOK_SUFFIXES | {".parquet"}
 # Title rows («UBND TỈNH …», «BÁO CÁO …», a blank row) come before the header within this many rows.
 HEADER_WITHIN = 60
 # A sheet is read as far as its used range reaches, empty cells filled in: a used range of a few cells' bytes may
@@ -152,9 +155,16 @@ def _empty(name: str) -> IngestError:
 
 
 def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
+    """The data of a workbook's sheet (``_workbook_parts``), whole."""
+    with closing(_workbook_parts(path, kinds)) as parts:
+        return next(parts)[0]
+
+
+def _workbook_parts(path: Path, kinds: Iterable, size: int | None = None) -> Iterator[tuple[Sheet, bool]]:
     """The sheet whose header is a known kind's: of several, a visible one before a hidden one, and one with data
     before a template left empty (a hidden sheet of old rows, or an empty template placed first, had been read
-    instead of the data). Which sheet was read is said when it is not the only one of its kind."""
+    instead of the data). Which sheet was read is said when it is not the only one of its kind. Its rows come
+    ``size`` at a time (all at once without one), each part with whether it is the last."""
     from openpyxl import load_workbook
 
     _packed_in_bounds(path)
@@ -189,14 +199,17 @@ def _read_workbook(path: Path, kinds: Iterable) -> Sheet:
             xml.percent = _in_number_columns(xml.percent, header, kinds)
             codes = _letters_under(header, kinds, lambda c: c.code)  # of codes only: a figure is its number
             xml.padded = [cell for cell in xml.padded if cell[1] in codes]
-            return replace(_sheet(path.name, title, head, found, rows, said, xml, (header, taken)), epoch=wb.epoch)
+            for part, last in _sheet_parts(path.name, title, head, found, rows, said, xml, (header, taken), size):
+                yield replace(part, epoch=wb.epoch), last
+            return
         if first is None:
             raise _empty(path.name)
         title, head, found, rows = first  # no known header anywhere: the first filled row says what is wrong
         _within_bounds(path.name, wb[title])
-        return replace(_sheet(path.name, title, head, found, rows,
-                              None if title == wb.worksheets[0].title else f"dữ liệu đọc từ trang «{title}»"),
-                       epoch=wb.epoch)
+        for part, last in _sheet_parts(path.name, title, head, found, rows,
+                                       None if title == wb.worksheets[0].title else f"dữ liệu đọc từ trang «{title}»",
+                                       size=size):
+            yield replace(part, epoch=wb.epoch), last
     finally:
         wb.close()
 
@@ -525,38 +538,68 @@ def _uncomputed(name: str, title: str, cells: list[tuple[int, str]], first: int)
 SHOWN_CELLS = 5
 
 
-def _sheet(name: str, title: str, head: list[list], found: int, rest: Iterator, said: str | None,
-           xml: _Xml | None = None, header: tuple[list[str], int] | None = None) -> Sheet:
+# A report form's last lines (notes, place and date, signatures) are left out only at the sheet's end: a part read
+# before the last leaves at least this many rows to it, so that they are never cut between two parts.
+FORM_TAIL = 200
+
+
+def _sheet_parts(name: str, title: str, head: list[list], found: int, rest: Iterator, said: str | None,
+                 xml: _Xml | None = None, header: tuple[list[str], int] | None = None,
+                 size: int | None = None) -> Iterator[tuple[Sheet, bool]]:
     """The sheet ``title`` read from its header on (``said``: which sheet was read, when there is more to say
-    than that it is the first; ``header``: the headers and the rows they take, when not the row found alone). A
-    cell merged over data rows (a unit's code over its rows) holds its value in each of them, as the sheet shows
-    it: Excel keeps it in the first only."""
+    than that it is the first; ``header``: the headers and the rows they take, when not the row found alone),
+    ``size`` rows at a time, each part with whether it is the last; the notes of how it was read come with the
+    first part, those of the rows read (hidden ones) with the last. A cell merged over data rows (a unit's code over
+    its rows) holds its value in each of them, as the sheet shows it: Excel keeps it in the first only."""
     xml = xml or _Xml()
     headers, taken = header or (_headers(head[found]), 1)
-    first = found + 1 + taken  # the sheet's row of body[0]
+    first = found + 1 + taken  # the sheet's row of the first data row
     _uncomputed(name, title, xml.uncomputed, first)
-    body = head[found + taken:] + [list(r) for r in rest]
-    _as_shown(body, first, xml.percent)
-    _zeros_shown(body, first, xml.padded)
-    _with_links(body, first, xml.links)
-    for column, top, bottom in xml.merged:
-        if top < first or top - first >= len(body) or len(body[top - first]) < column:
-            continue
-        value = body[top - first][column - 1]
-        for row in body[top - first + 1:bottom - first + 1]:
-            row.extend([None] * (column - len(row)))
-            if row[column - 1] is None:
-                row[column - 1] = value
-    frame, numbers = _frame(headers, body, first, name)
+    rows = chain(head[found + taken:], (list(r) for r in rest))
     notes = [said] if said else []
     if found or taken > 1:
         notes.append(header_said(found, taken))
-    hidden = np.intersect1d(numbers, xml.hidden)
-    if len(hidden):  # a sheet filtered to a unit's rows still sends them all: said, as they are read
-        listed = ", ".join(map(str, hidden[:SHOWN_CELLS])) + (f" và {len(hidden) - SHOWN_CELLS} dòng khác"
-                                                               if len(hidden) > SHOWN_CELLS else "")
-        notes.append(f"dòng {listed} đang ẩn trên trang (lọc hoặc ẩn dòng) vẫn được đọc")
-    return Sheet(frame, numbers, found + taken, title, notes)
+    hidden, merged_above, at = [], {}, first
+    ahead = list(islice(rows, size + FORM_TAIL)) if size else list(rows)
+    while True:
+        more = list(islice(rows, size)) if size and len(ahead) == size + FORM_TAIL else []
+        body, ahead = (ahead[:size], ahead[size:] + more) if more else (ahead, [])
+        last = not ahead
+        _as_shown(body, at, xml.percent)
+        _zeros_shown(body, at, xml.padded)
+        _with_links(body, at, xml.links)
+        _merged_down(body, at, xml.merged, merged_above)
+        frame, numbers = _frame(headers, body, at, name)
+        hidden.extend(np.intersect1d(numbers, xml.hidden))
+        if last and hidden:  # a sheet filtered to a unit's rows still sends them all: said, as they are read
+            listed = ", ".join(map(str, hidden[:SHOWN_CELLS])) + (f" và {len(hidden) - SHOWN_CELLS} dòng khác"
+                                                                   if len(hidden) > SHOWN_CELLS else "")
+            notes.append(f"dòng {listed} đang ẩn trên trang (lọc hoặc ẩn dòng) vẫn được đọc")
+        yield Sheet(frame, numbers, found + taken, title, notes), last
+        if last:
+            return
+        notes, at = [], at + len(body)
+
+
+def _merged_down(body: list[list], at: int, merged: list[tuple[int, int, int]], above: dict) -> None:
+    """Each merged range's value written into its rows of ``body`` (the sheet's rows from ``at``); ``above`` keeps
+    the values of ranges that go on into the rows of a part to come."""
+    end = at + len(body)
+    for column, top, bottom in merged:
+        if bottom < at or top >= end:
+            continue
+        if top >= at:
+            if len(body[top - at]) < column:
+                continue
+            value = above[(column, top)] = body[top - at][column - 1]
+        elif (column, top) in above:
+            value = above[(column, top)]
+        else:
+            continue
+        for row in body[max(top + 1, at) - at:min(bottom, end - 1) - at + 1]:
+            row.extend([None] * (column - len(row)))
+            if row[column - 1] is None:
+                row[column - 1] = value
 
 
 def header_said(found: int, taken: int) -> str:
@@ -660,8 +703,9 @@ def _numbering(cells: list[str]) -> bool:
     return all(b == a + 1 or (a >= ord("A") and b == 1) for a, b in zip(marks, marks[1:]))
 
 
-def without_form_lines(sheet: Sheet) -> Sheet:
-    """``sheet`` without the line numbering its columns, the rows of totals and the signature block at its end."""
+def without_form_lines(sheet: Sheet, first: bool = True, last: bool = True) -> Sheet:
+    """``sheet`` without the line numbering its columns, the rows of totals and the signature block at its end (of a
+    sheet read in parts, ``first``: the part under the header; ``last``: the part at the sheet's end)."""
     frame, numbers = sheet.frame, sheet.numbers
     if frame.empty:
         return sheet
@@ -669,7 +713,7 @@ def without_form_lines(sheet: Sheet) -> Sheet:
     counted = [j for j in range(frame.shape[1]) if j not in row_numbers(list(frame.columns))]
     rows = [_filled_cells(r) for r in frame.iloc[:, counted].itertuples(index=False, name=None)]
     drop, notes = set(), []
-    if _numbering(every[0]) or _numbering(rows[0]):
+    if first and (_numbering(every[0]) or _numbering(rows[0])):
         drop.add(0)
         notes.append(f"bỏ qua dòng {numbers[0]}: dòng đánh số cột")
     again = _header_again(frame)
@@ -684,7 +728,7 @@ def without_form_lines(sheet: Sheet) -> Sheet:
             drop.add(i)
             notes.append(f"bỏ qua dòng {numbers[i]}: dòng tên nhóm «{shown(rows[i][0], 40)}»")
     end = len(rows)
-    while end and _under_table(rows[end - 1]):
+    while last and end and _under_table(rows[end - 1]):
         end -= 1
     trailer = next((i for i in range(end, len(rows))
                     if _signature(every[i]) or (every[i] and _NOTE.match(fold(every[i][0])))), None)
@@ -1246,7 +1290,7 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
         raise IngestError([Problem(name, f"không đọc được loại tệp «{suffix}» (chỉ nhận .csv, .txt, .xlsx, .parquet){hint}")])
     same_as_named(path)
     kinds = list(kinds)
-    try:
+    with _read_as_ingest_errors(path, kinds):
         if suffix in TEXT_SUFFIXES:
             return without_form_lines(_read_csv(path, kinds))
         if suffix == ".parquet":
@@ -1261,9 +1305,44 @@ def read_sheet(path: Path, kinds: Iterable) -> Sheet:
             filled = _typed_rows_filled(frame.drop(columns=[frame.columns[j] for j in row_numbers(frame.columns)]))
             return Sheet(frame[filled].reset_index(drop=True), np.arange(2, len(frame) + 2)[filled])
         return without_form_lines(_read_workbook(path, kinds))
+
+
+PART_ROWS = 20_000  # a workbook's rows read at a time by ``read_parts``, held as Python's objects (bench/README.md)
+
+
+def read_parts(path: Path, kinds: Iterable, size: int | None = None) -> Iterator[Sheet]:
+    """A workbook's data ``size`` rows at a time, as ``read_sheet`` reads it whole (the header row, the sheet and
+    the epoch in every part; the notes of how it was read in the part they arose in): a sheet of a million dossiers
+    is never whole in memory. Any other file comes whole, as one part."""
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        yield read_sheet(path, kinds)
+        return
+    same_as_named(path)
+    kinds = list(kinds)
+    with _read_as_ingest_errors(path, kinds), closing(_workbook_parts(path, kinds, size or PART_ROWS)) as parts:
+        for at, (part, last) in enumerate(parts):
+            yield without_form_lines(part, first=at == 0, last=last)
+
+
+def joined(first: Sheet, parts: Iterator[Sheet]) -> Sheet:
+    """The parts of ``read_parts`` after ``first`` joined to it: the sheet whole."""
+    rest = list(parts)
+    if not rest:
+        return first
+    frames = [first.frame] + [p.frame for p in rest]
+    return replace(first, frame=pd.concat(frames, ignore_index=True),
+                   numbers=np.concatenate([first.numbers] + [p.numbers for p in rest]),
+                   notes=first.notes + [n for p in rest for n in p.notes])
+
+
+@contextmanager
+def _read_as_ingest_errors(path: Path, kinds: list):
+    """A file that cannot be read is refused, saying which, never with a traceback."""
+    try:
+        yield
     except UnicodeDecodeError:
-        raise IngestError([_not_utf8(path, name, kinds)]) from None
+        raise IngestError([_not_utf8(path, path.name, kinds)]) from None
     except IngestError:
         raise
-    except Exception as err:  # a malformed file: say which, never a traceback
-        raise IngestError([Problem(name, f"tệp hỏng hoặc không đúng định dạng: {err}")]) from None
+    except Exception as err:  # a malformed file
+        raise IngestError([Problem(path.name, f"tệp hỏng hoặc không đúng định dạng: {err}")]) from None
