@@ -906,6 +906,33 @@ def test_a_header_carrying_unseen_characters_is_read_as_the_template_s(engine, t
     assert ingest_file(engine, path).rows == 2
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_headers_and_words_typed_with_the_icelandic_eth_are_read_as_the_template_s(engine, tmp_path, suffix):
+    """Guard: store.ingest.columns.header_key, word_key. «Ð» (U+00D0) looks as «Đ» and is typed for it: the header
+    «Mã ðơn vị» was no header, the file refused as of no known kind, and «Phòng, ðơn vị trực thuộc» no kind of unit.
+    A code holding it is still another code, refused."""
+    from helpers import refused as refused_text
+
+    eth = str.maketrans("Đđ", "Ðð")
+    headers = [h.translate(eth) for h in UNIT_HEADERS]
+    rows = [[cell.translate(eth) if j == 2 else cell for j, cell in enumerate(row)] for row in UNITS]
+    assert "Phòng, ðơn vị trực thuộc" in [row[2] for row in rows]
+    path = tmp_path / f"don_vi{suffix}"
+    if suffix == ".csv":
+        write_csv(path, headers, rows, bom=True)
+    else:
+        wb = Workbook()
+        for row in [headers, *rows]:
+            wb.active.append(row)
+        wb.save(path)
+    result = ingest_file(engine, path)
+    assert result.kind.code == "don_vi" and result.rows == len(UNITS)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT kind FROM unit WHERE code = 'SKHCN-VP'")).scalar() == "phong_ban"
+    rows[2][0] = "ÐTP"
+    assert "mã có chữ «Ð» (U+00D0" in refused_text(engine, write_csv(tmp_path / "lai.csv", headers, rows))
+
+
 TWO_ROW_TOP = ["Mã đơn vị", "Mã hồ sơ", "Mã TTHC", "Ngày", "", "", "Hình thức nộp", "Có phí, lệ phí",
                "Thanh toán trực tuyến", "Số hóa", "Kết quả điện tử", "Số lần yêu cầu bổ sung"]
 TWO_ROW_UNDER = ["", "", "", "tiếp nhận", "hẹn trả", "có kết quả", "", "", "", "", "", ""]

@@ -39,15 +39,20 @@ _HEADER_MARK = re.compile(r"\s*(?:\(\s*\*+\s*\)|\*+|:)\s*$")
 _UNSEEN_IN_HEADER = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
 
 
+# The eth of Icelandic (Ð, ð), drawn as the Vietnamese «Đ» and typed for it: a header or a word of a list written
+# with it is the same word («Ðơn vị», «Ðạt»), where a code holding it is another code, refused as such.
+_ETH = str.maketrans("Ðð", "Đđ")
+
+
 def header_key(text: str) -> str:
     """A header as it is matched to a column: folded, without the mark a form puts after it nor unseen characters."""
-    return fold(_HEADER_MARK.sub("", _UNSEEN_IN_HEADER.sub("", str(text))))
+    return fold(_HEADER_MARK.sub("", _UNSEEN_IN_HEADER.sub("", str(text))).translate(_ETH))
 
 
 def word_key(text: str) -> str:
     """A word of a closed list as it is looked up: folded, its punctuation as spaces («Trực tuyến (mức độ 4)»,
     «Trực tuyến - toàn trình»); a word of signs alone («✓») as it is."""
-    folded = fold(text)
+    folded = fold(str(text).translate(_ETH))
     return " ".join(re.sub(r"[\W_]+", " ", folded).split()) or folded
 
 
