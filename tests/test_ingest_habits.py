@@ -889,6 +889,36 @@ def test_a_header_repeated_among_the_rows_is_left_out_and_said(engine, tmp_path,
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_the_title_lines_of_a_table_pasted_under_another_are_left_out_with_its_header(engine, tmp_path, suffix):
+    """Guard: store.ingest.reading._titles_above. A second table pasted under the first with its title lines
+    above its header: the header was left out, but each title line read as a row of data and refused as a row
+    missing its cells. They are left out too and named; a code alone above a header is still a row missing its
+    cells."""
+    from helpers import refused as refused_text
+
+    ingest_file(engine, units_file(tmp_path))
+    width = len(DOSSIER_HEADERS)
+    rows = [dossier(code="HS1"), [], ["UBND XÃ BẢN HON"], ["Hồ sơ tiếp nhận tháng 4"], DOSSIER_HEADERS,
+            dossier(code="HS2")]
+    path = tmp_path / f"ho_so{suffix}"
+    if suffix == ".csv":
+        write_csv(path, DOSSIER_HEADERS, [r + [""] * (width - len(r)) if r else r for r in rows], bom=True)
+    else:
+        wb = Workbook()
+        for row in [DOSSIER_HEADERS, *rows]:
+            wb.active.append(row)
+        wb.save(path)
+    result = ingest_file(engine, path, year=2024)
+    assert result.rows == 2
+    assert result.notes[-3:] == ["bỏ qua dòng 4: dòng tên bảng «UBND XÃ BẢN HON» trên dòng tiêu đề lặp lại",
+                                 "bỏ qua dòng 5: dòng tên bảng «Hồ sơ tiếp nhận tháng 4» trên dòng tiêu đề lặp lại",
+                                 "bỏ qua dòng 6: dòng tiêu đề lặp lại"]
+    rows[3] = ["HS9"]
+    problems = refused_text(engine, write_csv(tmp_path / "ho_so_ma.csv", DOSSIER_HEADERS, rows))
+    assert "ho_so_ma.csv, dòng 5, cột «Mã TTHC»: ô bắt buộc đang để trống" in problems
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_a_header_carrying_unseen_characters_is_read_as_the_template_s(engine, tmp_path, suffix):
     """Guard: store.ingest.columns.header_key. A header pasted with a zero-width space, or a CSV saved again with a
     second byte-order mark before its first header, was refused as «Mã đơn vị» not being «Mã đơn vị»."""

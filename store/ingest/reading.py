@@ -651,6 +651,22 @@ def _header_again(frame: pd.DataFrame) -> np.ndarray:
     return again
 
 
+TITLES_ABOVE = 3  # a pasted table's title lines: «UBND XÃ …», «BÁO CÁO …», «Quý II năm 2024»
+
+
+def _titles_above(every: list[list[str]], again: np.ndarray) -> set[int]:
+    """The title lines of a table pasted under another, right above its repeated header: each one cell of words
+    (a row of a code alone is a row missing its cells, refused as such). Read as data, they were refused cell by
+    cell though the header under them was left out."""
+    titles = set()
+    for i in np.flatnonzero(again):
+        k = i - 1
+        while k >= 0 and i - k <= TITLES_ABOVE and len(every[k]) == 1 and " " in every[k][0] and not again[k]:
+            titles.add(k)
+            k -= 1
+    return titles
+
+
 def _numbering(cells: list[str]) -> bool:
     """Whether the cells number the columns: 1, 2, 3… or (A), (B)…, in order (letters, then numbers from 1)."""
     found = [_COLUMN_NUMBER.match(c) for c in cells]
@@ -673,10 +689,14 @@ def without_form_lines(sheet: Sheet) -> Sheet:
         drop.add(0)
         notes.append(f"bỏ qua dòng {numbers[0]}: dòng đánh số cột")
     again = _header_again(frame)
+    titles = _titles_above(every, again)
     for i, cells in enumerate(every):
         if again[i]:
             drop.add(i)
             notes.append(f"bỏ qua dòng {numbers[i]}: dòng tiêu đề lặp lại")
+        elif i in titles:
+            drop.add(i)
+            notes.append(f"bỏ qua dòng {numbers[i]}: dòng tên bảng «{shown(cells[0], 40)}» trên dòng tiêu đề lặp lại")
         elif cells and _totals(cells):
             drop.add(i)
             notes.append(f"bỏ qua dòng {numbers[i]}: dòng tổng cộng (hệ thống tự tính)")
