@@ -14,6 +14,7 @@ import pandas as pd
 
 from base.vn import fold
 from store.calendar import FIRST_YEAR, LAST_YEAR
+from store.ingest import encodings
 from store.ingest import hidden as unseen
 from store.ingest.problems import Collector, shown, thousands
 
@@ -261,6 +262,12 @@ class Column:
             out.rows(lost, self.header, lambda v: f"mã «{v}» là số quá 15 chữ số trong Excel: các chữ số cuối đã thành "
                                                   "0 (định dạng cột là Text rồi gõ lại mã)", text)
             powers = powers | lost
+        if isinstance(self, Text) and _has_non_ascii(text):
+            old = text.str.contains(encodings.OLD_FONT_SIGNS)  # a few characters asked of every cell, then the few
+            if old.any():
+                old[old] = map_distinct(text[old], lambda v: bool(encodings.old_font_readings(v))).astype(bool)
+            out.rows(old & ~long & ~hidden, self.header, old_font, text)
+            hidden = hidden | old
         if isinstance(self, Text):
             # an Excel TRUE or FALSE where a code or a text belongs had become the code, the name, the number «True»
             truth = (raw.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool) if raw.dtype == object
@@ -295,6 +302,14 @@ class Column:
         """The kind's fields this column gives: its own, and for some columns what the kind's check needs to know
         of how a cell was written (``Number.told``)."""
         return {self.field: self.parse(raw, out)}
+
+
+def old_font(text: str) -> str:
+    """Why a cell typed in the old fonts is refused: what it reads as in each that fits."""
+    readings = encodings.old_font_readings(text)
+    said = ", ".join(f"theo {name} là «{shown(reading, 60)}»" for name, reading in readings)
+    return (f"«{shown(text, 60)}» là chữ gõ bằng phông cũ, đọc {said}: chuyển sang Unicode (ví dụ Unikey: Công cụ "
+            f"chuyển mã, nguồn {' hoặc '.join(name for name, _ in readings)}, đích Unicode) rồi nhập lại")
 
 
 CODES_AS_NUMBERS = ("mã được lưu dạng số trong Excel: nếu mã có số 0 ở đầu, hoặc ở cuối sau dấu chấm (1.000880), thì các "
