@@ -725,8 +725,24 @@ def without_form_lines(sheet: Sheet) -> Sheet:
 
 def _decoded(path: Path, name: str, kinds: Iterable) -> tuple[object, int, list[str]]:
     """The file as UTF-8 bytes to read from (its path, or a buffer when it had to be converted), where its text
-    starts (after a BOM), and a note when it was converted."""
-    return _line_feeds(*_utf8(path, name, kinds))
+    starts (after a BOM and Excel's «sep=» line), and a note when it was converted."""
+    return _without_sep_line(*_line_feeds(*_utf8(path, name, kinds)))
+
+
+# Excel's line naming a CSV's separator («sep=;», first in the file): Excel reads it and shows the table under it,
+# whose header is its row 1. Read as a title, it had made every row named one below the one Excel shows.
+_SEP_LINE = re.compile(rb'"?sep=[^\r\n]"?[ \t]*\r?\n', re.IGNORECASE)
+
+
+def _without_sep_line(source, start: int, notes: list[str]) -> tuple[object, int, list[str]]:
+    if isinstance(source, io.BytesIO):
+        head = source.getvalue()[start:start + 16]
+    else:
+        with open(source, "rb") as fh:
+            fh.seek(start)
+            head = fh.read(16)
+    found = _SEP_LINE.match(head)
+    return source, start + (found.end() if found else 0), notes
 
 
 # A quoted cell, or one cut by the end of what was read of the file.
@@ -787,6 +803,8 @@ def _not_utf8(path: Path, name: str, kinds: Iterable = ()) -> Problem:
 
     def place(mm) -> tuple[int, str]:
         begin = len(codecs.BOM_UTF8) if mm[:3] == codecs.BOM_UTF8 else 0
+        sep_line = _SEP_LINE.match(mm[begin:begin + 16])
+        begin += sep_line.end() if sep_line else 0
         head = mm[begin:min(bad, begin + (1 << 16))].decode("utf-8", "replace").splitlines()[:HEADER_WITHIN]
         sep = _separator(head, kinds)[0]  # the header's, under any title rows
         if mm.find(b'"', begin, bad) < 0:  # no quote before it: records are lines, counted a block at a time
