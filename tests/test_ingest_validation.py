@@ -241,6 +241,27 @@ def test_codes_kept_as_text_by_excel_s_signs_are_the_codes_they_hold(loaded, tmp
     assert sorted(stored) == [["000.00.18.H33-241105-0001", "1.004398"], ["0012", "1.000001"], ["HS-9", "1.000001"]]
 
 
+def test_figures_and_days_kept_as_text_by_excel_s_signs_are_what_they_hold(loaded, tmp_path):
+    """Guard: store.ingest.columns.Column.cells. A system's export keeps figures and days as text for Excel as it
+    keeps codes («'120», «="80"», «'05/03/2024»): they had been refused as no numbers and no days."""
+    from sqlalchemy import text as sa_text
+
+    from store import dossier_data
+
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "'120", ""],
+                                                              ["STP", "Năm 2024", "van_ban_di", '="80"', ""]])
+    assert ingest_file(loaded, path).rows == 2
+    with loaded.connect() as conn:
+        assert sorted(conn.execute(sa_text("SELECT value FROM fact")).scalars()) == [80, 120]
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
+        dossier(code="HS1", received="'05/03/2024", due="'2024-03-12", supplements="'2"), dossier(code="HS2")])
+    assert ingest_file(loaded, path).rows == 2
+    stored = dossier_data.read(loaded).sort_values("code")
+    assert stored["received"].astype(str).tolist() == ["2024-03-05", "2024-03-05"]
+    assert stored["due"].astype(str).tolist() == ["2024-03-12", "2024-03-12"]
+    assert stored["supplements"].tolist() == [2, 0]
+
+
 def test_a_code_typed_into_excel_as_a_number_beyond_15_digits_is_refused(loaded, tmp_path):
     """Excel keeps 15 digits: a 18-digit dossier number typed as a number ends in zeros. A procedure's code typed
     as a number reads as the sheet shows it (1.00175), with the warning about zeros lost."""

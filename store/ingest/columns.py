@@ -147,7 +147,9 @@ def in_powers(text: pd.Series) -> pd.Series:
 
 
 # How a code is kept as text in a CSV that Excel opens: «'0012» (a sign Excel shows no more) and «="0012"» (a
-# formula giving the text): the code is what they hold, or a later file writing it plainly is another code.
+# formula giving the text): the code is what they hold, or a later file writing it plainly is another code. A
+# system's export keeps its figures and days as text so too («'120», «'2024-03-21»): they had been refused as no
+# numbers, no days.
 _TEXT_WRAPPED = re.compile(r'^(?:=\s*"(.*)"|\'(.+?)\'?)$')
 
 
@@ -234,8 +236,9 @@ class Column:
         that no later check quotes them again."""
         text = as_text(raw)
         comma = False
-        if self.code:
+        if self.code or isinstance(self, (Number, Day)):  # a figure or a day is kept as text so too («'120»)
             text = unwrapped(text)
+        if self.code:
             text, comma = decimal_comma(text, self.header, out)
         if self.one_line:
             text = single_spaced(text)
