@@ -53,6 +53,17 @@ def test_a_value_that_is_not_a_number(loaded, tmp_path):
     assert refused(loaded, path) == ["so_lieu.csv, dòng 2, cột «Giá trị»: «một trăm» không phải là số"]
 
 
+def test_a_dash_for_a_figure_is_refused_asking_whether_it_is_zero_or_none(loaded, tmp_path):
+    """Guard: store.ingest.columns.not_a_number. Excel's Accounting format shows a zero as «-», and a CSV saves it
+    so; a form writes «-» for no figure. Which is meant cannot be told: the message says both."""
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", " -   ", ""]])
+    assert refused(loaded, path) == ["so_lieu.csv, dòng 2, cột «Giá trị»: «-» không phải là số: là số 0 (định dạng Kế "
+                                     "toán của Excel hiện số 0 là «-») hay không có số liệu? ghi 0, hoặc để trống"]
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="HS1", supplements="-")])
+    assert refused(loaded, path)[0].startswith("ho_so.csv, dòng 2, cột «Số lần yêu cầu bổ sung»: «-» không phải là "
+                                               "số: là số 0")
+
+
 def test_a_negative_count(loaded, tmp_path):
     path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "-5", ""]])
     problems = refused(loaded, path)

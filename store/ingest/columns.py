@@ -471,8 +471,7 @@ class Number(Column):
         if self.required:
             out.rows(blank & ~reported, self.header, "ô bắt buộc đang để trống")
         out.rows(misused, self.header, lambda v: f"«{shown(v)}»: {DOT_MISUSED}", src)
-        out.rows(values.isna() & ~blank & ~reported & ~misused, self.header,
-                 lambda v: f"«{shown(v)}» không phải là số", src)
+        out.rows(values.isna() & ~blank & ~reported & ~misused, self.header, not_a_number, src)
         infinite = np.isinf(values)
         out.rows(infinite, self.header, lambda v: f"«{shown(v)}» không phải là một số hữu hạn", src)
         top = self.maximum if self.maximum is not None else MAX_NUMBER
@@ -494,6 +493,18 @@ class Number(Column):
 
     def _below(self, text: str) -> str:
         return f"«{text}» nhỏ hơn {self.minimum:g}"
+
+
+# A dash alone: the zero of Excel's Accounting and Comma formats, which a CSV saves as the sheet shows it, or a
+# form's «no figure»; which one cannot be told.
+_DASH = re.compile(r"^[-–—]$")
+
+
+def not_a_number(text: str) -> str:
+    if _DASH.match(text):
+        return (f"«{text}» không phải là số: là số 0 (định dạng Kế toán của Excel hiện số 0 là «-») hay không có số "
+                "liệu? ghi 0, hoặc để trống")
+    return f"«{shown(text)}» không phải là số"
 
 
 _YEAR_WORD = re.compile(r"^\s*năm\s+(?=\d{4}\s*$)", re.IGNORECASE)
