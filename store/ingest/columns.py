@@ -608,7 +608,8 @@ class Day(Column):
             days = _without_time(text)
             # Try first the format the column's first value is written in: exports from systems are ISO.
             sample = days[~blank].head(1)
-            formats = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
+            # yyyy/mm/dd: an export's day in the order of ISO with slashes, as some systems write it
+            formats = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"]
             if len(sample) and _ISO_DATE.match(sample.iloc[0]):
                 formats[:2] = formats[1::-1]
             parsed = pd.to_datetime(days, format=formats[0], errors="coerce")
