@@ -111,3 +111,19 @@ def test_excel_s_line_naming_the_separator_is_no_row(store, tmp_path, encoding):
         path = written("byte.csv", FACT_HEADERS, [FIGURES[0], ["STP", "Năm 2024", "van_ban_di", "80", "XBADX"]], ",")
         path.write_bytes(path.read_bytes().replace(b"XBADX", b"Nh\xe0"))
         assert "byte.csv, dòng 3, cột «E»: ô có byte không thuộc mã UTF-8" in refused_text(store, path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_the_end_of_file_mark_of_dos_programs_is_no_row(store, tmp_path, encoding):
+    """Guard: store.ingest.reading._without_end_mark. Programs of DOS's time end a text file with Ctrl-Z (0x1A): it
+    had been read as a last row and refused as a cell holding a control character. Inside a cell it still is one."""
+    from helpers import refused as refused_text
+
+    rows = [DOSSIER_HEADERS, dossier(code="HS1"), dossier(code="HS2")]
+    body = "".join(",".join(f'"{c}"' for c in r) + "\r\n" for r in rows)
+    path = tmp_path / "ho_so.csv"
+    path.write_bytes(body.encode(encoding) + ("\x1a\x00" if encoding == "utf-16" else "\x1a").encode("latin-1"))
+    assert ingest_file(store, path, year=2024).rows == 2
+    path = tmp_path / "ho_so_giua.csv"
+    path.write_bytes(body.replace("HS2", "HS\x1a2").encode(encoding))
+    assert "ho_so_giua.csv, dòng 3, cột «Mã hồ sơ»: ô có ký tự điều khiển" in refused_text(store, path)

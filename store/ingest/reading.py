@@ -726,7 +726,25 @@ def without_form_lines(sheet: Sheet) -> Sheet:
 def _decoded(path: Path, name: str, kinds: Iterable) -> tuple[object, int, list[str]]:
     """The file as UTF-8 bytes to read from (its path, or a buffer when it had to be converted), where its text
     starts (after a BOM and Excel's «sep=» line), and a note when it was converted."""
-    return _without_sep_line(*_line_feeds(*_utf8(path, name, kinds)))
+    return _without_sep_line(*_line_feeds(*_without_end_mark(*_utf8(path, name, kinds))))
+
+
+def _without_end_mark(source, start: int, notes: list[str]) -> tuple[object, int, list[str]]:
+    """A file without the end-of-file mark (Ctrl-Z, 0x1A) that programs of DOS's time write after the last line:
+    read as a row, it had been refused as a cell holding a control character."""
+    if isinstance(source, io.BytesIO):
+        data = source.getvalue()
+        if not data.endswith(b"\x1a"):
+            return source, start, notes
+    else:
+        if os.path.getsize(source) <= start:
+            return source, start, notes
+        with open(source, "rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            if fh.read(1) != b"\x1a":
+                return source, start, notes
+        data = Path(source).read_bytes()
+    return io.BytesIO(data[start:].rstrip(b"\x1a")), 0, notes
 
 
 # Excel's line naming a CSV's separator («sep=;», first in the file): Excel reads it and shows the table under it,
