@@ -815,6 +815,29 @@ def test_a_header_below_thirty_rows_of_titles_is_found(engine, tmp_path, suffix)
     assert result.rows == 2
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_form_s_line_of_labels_and_values_above_the_header_is_no_header(engine, tmp_path, suffix):
+    """Guard: store.ingest.reading.header_index. A form gives the unit and the period above its table, each label
+    in a cell and its value in the next («Mã đơn vị:», «STP», «Kỳ báo cáo:», «Năm 2024»): two headers' words in a
+    row, taken for the header, and the file refused for a column of the real header under no header."""
+    ingest_file(engine, units_file(tmp_path))
+    above = [["BÁO CÁO SỐ LIỆU CẢI CÁCH HÀNH CHÍNH"], ["Mã đơn vị:", "STP", "Kỳ báo cáo:", "Năm 2024"], []]
+    figures = [["SKHCN", "Năm 2024", "van_ban_di", "120", ""], ["STP", "Năm 2024", "van_ban_di", "80", ""]]
+    if suffix == ".csv":
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(above + [FACT_HEADERS] + figures)
+        path = tmp_path / "so_lieu.csv"
+        path.write_text(out.getvalue(), encoding="utf-8")
+    else:
+        wb = Workbook()
+        for row in above + [FACT_HEADERS] + figures:
+            wb.active.append(row)
+        path = tmp_path / "so_lieu.xlsx"
+        wb.save(path)
+    result = ingest_file(engine, path)
+    assert result.rows == 2 and "dòng tiêu đề là dòng 4" in result.notes
+
+
 FORM_ABOVE = [["UBND TỈNH LAI CHÂU", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"], ["SỞ NỘI VỤ", "", "Độc lập - Tự do - Hạnh phúc"],
               [], ["BÁO CÁO SỐ LIỆU CẢI CÁCH HÀNH CHÍNH NĂM 2024"], []]
 FORM_BELOW = [[], ["", "", "", "Lai Châu, ngày 05 tháng 01 năm 2025"], ["NGƯỜI LẬP BIỂU", "", "", "KT. GIÁM ĐỐC"],

@@ -66,17 +66,22 @@ def _cell_str(value) -> str:
 
 def header_index(rows: list[list], kinds: Iterable, exact: bool = False) -> int | None:
     """Position of the header among the first rows: the first row with two or more cells that are headers of
-    a known kind (a title row holds one cell). ``exact``: with their diacritics, as written."""
+    a known kind (a title row holds one cell), and of them the first whose cells are mostly headers: a form's line
+    of labels and their values above the table («Mã đơn vị:», «SNV», «Kỳ báo cáo:», «2024») had been taken for the
+    header, and the file refused for the header's row. ``exact``: with their diacritics, as written."""
     folded, written = _header_words(kinds)
+    labels = None
     for i, row in enumerate(rows[:HEADER_WITHIN]):
-        cells = [_cell_str(v) for v in row]
+        cells = [c for c in (_cell_str(v) for v in row) if c]
         if exact:
-            hits = sum(unicodedata.normalize("NFC", c).lower() in written for c in cells if c)
+            hits = sum(unicodedata.normalize("NFC", c).lower() in written for c in cells)
         else:
-            hits = sum(header_key(c) in folded for c in cells if c)
-        if hits >= 2:
+            hits = sum(header_key(c) in folded for c in cells)
+        if hits >= 2 and 2 * hits > len(cells):
             return i
-    return None
+        if hits >= 2 and labels is None:
+            labels = i
+    return labels
 
 
 def header_rows(head: list[list], found: int, kinds: Iterable) -> tuple[list[str], int]:
