@@ -937,6 +937,19 @@ def test_a_header_repeated_among_the_rows_is_left_out_and_said(engine, tmp_path,
     assert result.notes[-1] == "bỏ qua dòng 3: dòng tiêu đề lặp lại"
 
 
+def test_two_dossier_exports_joined_byte_for_byte_read_as_one_with_the_second_header_left_out(engine, tmp_path):
+    """Guard: store.ingest.streamed._header_again. «copy /b thang3.csv+thang4.csv» keeps the second file's
+    byte-order mark before its header: a file of figures was read so, but a dossier file read in slices took that
+    header for a dossier and refused its code «\ufeffMã đơn vị» for a character not seen."""
+    ingest_file(engine, units_file(tmp_path))
+    first = write_csv(tmp_path / "thang3.csv", DOSSIER_HEADERS, [dossier(code="HS1")], bom=True).read_bytes()
+    second = write_csv(tmp_path / "thang4.csv", DOSSIER_HEADERS, [dossier(code="HS2")], bom=True).read_bytes()
+    path = tmp_path / "ho_so.csv"
+    path.write_bytes(first + second)
+    result = ingest_file(engine, path, year=2024)
+    assert result.rows == 2 and result.notes[-1] == "bỏ qua dòng 3: dòng tiêu đề lặp lại"
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_the_title_lines_of_a_table_pasted_under_another_are_left_out_with_its_header(engine, tmp_path, suffix):
     """Guard: store.ingest.reading._titles_above. A second table pasted under the first with its title lines

@@ -293,6 +293,9 @@ def _header_again(data: pa.Table, headers: list[str]) -> bool:
         lower = pc.utf8_lower(cells)
         if pc.any(pc.or_(pc.equal(lower, header), pc.match_substring_regex(lower, _FORM_LINE_START))).as_py():
             return True
+        # a second file's header after its byte-order mark: two exports joined by «copy /b a.csv+b.csv»
+        if pc.any(pc.starts_with(lower, "\ufeff")).as_py():
+            return True
     return False
 
 
