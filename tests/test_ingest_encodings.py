@@ -146,6 +146,48 @@ def test_a_units_file_in_a_legacy_encoding_lands_in_unicode(engine, encoding, tm
     assert all(unicodedata.is_normalized("NFC", n) for n in names.values())
 
 
+def _typed_in_old_fonts(path, headers, rows):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in [headers, *rows]:
+        wb.active.append(row)
+    wb.save(path)
+    return path
+
+
+def test_names_typed_in_the_old_fonts_into_a_workbook_are_refused_naming_what_they_read_as(engine, tmp_path):
+    """Guard: store.ingest.encodings.old_font_readings. Text typed with the .VnTime or VNI-Times fonts into a
+    workbook is stored as the Windows-1252 letters the font drew as Vietnamese: «Sở Nội vụ» had landed as «Së Néi
+    vô». Refused, naming the cell and its reading in each font that fits; Windows-1252 signs and letters of
+    Vietnamese («Café», «Một cửa») are no old font."""
+    old = lambda text, encoding: encode(text, encoding).decode("cp1252")  # noqa: E731
+    units = [list(row) for row in UNITS] + [["XA0002", "Trung tâm «Một cửa» Café", "UBND xã, phường", "TINH"]]
+    _typed_in_old_fonts(tmp_path / "don_vi.xlsx", UNIT_HEADERS, units)
+    assert ingest_file(engine, tmp_path / "don_vi.xlsx").rows == len(units)
+    units[1][1], units[2][1] = old("Sở Nội vụ", "tcvn3"), old("Sở Tư pháp", "vni")
+    assert (units[1][1], units[2][1]) == ("Së Néi vô", "Sôû Tö phaùp")
+    with pytest.raises(IngestError) as caught:
+        ingest_file(engine, _typed_in_old_fonts(tmp_path / "cu.xlsx", UNIT_HEADERS, units))
+    first, second = caught.value.problems
+    assert (first.row, first.column, second.row, second.column) == (3, "Tên đơn vị", 4, "Tên đơn vị")
+    assert "«Së Néi vô» là chữ gõ bằng phông cũ, đọc theo TCVN3 (ABC) là «Sở Nội vụ»" in first.message
+    assert "theo VNI-Windows là «Sở Tư pháp»" in second.message
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM unit WHERE code = 'SKHCN'")).scalar() == UNITS[1][1]
+
+
+def test_a_header_typed_in_an_old_font_is_refused_saying_so(engine, tmp_path):
+    """Guard: store.ingest._not_in_an_old_font. «M· ®¬n vÞ» is «Mã đơn vị» typed with .VnTime: the file had been
+    refused as of no known kind."""
+    headers = [encode(h, "tcvn3").decode("cp1252") for h in UNIT_HEADERS]
+    with pytest.raises(IngestError) as caught:
+        ingest_file(engine, _typed_in_old_fonts(tmp_path / "don_vi.xlsx", headers, UNITS))
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (1, "M· ®¬n vÞ")
+    assert problem.message.startswith("dòng tiêu đề gõ bằng phông cũ TCVN3 (ABC) («M· ®¬n vÞ» là «Mã đơn vị»)")
+
+
 @pytest.mark.parametrize("encoding,name", [("tcvn3", "TCVN3 (ABC)"), ("vni", "VNI-Windows")])
 def test_a_file_that_can_only_be_in_a_legacy_encoding_is_refused_naming_it(engine, encoding, name, tmp_path):
     """Headers typed without diacritics leave nothing to check the encoding by: the bytes fit only one of the

@@ -243,7 +243,7 @@ def test_a_habit_of_the_offices_lands_as_the_clean_file(demo, expected, key, hab
     assert stored == expected[key]
 
 
-@pytest.mark.parametrize("written", ["with_times", "dashed", "zoned", "twelve_hours"])
+@pytest.mark.parametrize("written", ["with_times", "dashed", "zoned", "twelve_hours", "iso_with_slashes"])
 def test_days_as_a_system_exports_them_land_as_the_clean_file(demo, expected, written, tmp_path):
     """A one-stop system's export writes the time after each day («05/03/2024 08:30:15», ISO with a «T»), or the
     day with dashes: the day is what counts, as a workbook's date cell's time of day is dropped."""
@@ -257,6 +257,8 @@ def test_days_as_a_system_exports_them_land_as_the_clean_file(demo, expected, wr
         day = date.fromisoformat(text) if text[4] == "-" else datetime.strptime(text, "%d/%m/%Y").date()
         if written == "dashed":
             return f"{day:%d-%m-%Y}"
+        if written == "iso_with_slashes":  # Guard: store.ingest.columns.Day.parse's formats
+            return f"{day:%Y/%m/%d}"
         if written == "zoned":  # an API's moment with its zone: its day in Vietnam, whatever day it is written on
             before = day - timedelta(days=1)  # Vietnam's midnight kept as UTC is 17:00 the day before
             return [f"{day.isoformat()}T08:30:15+07:00", f"{before.isoformat()}T17:00:00.000Z",
@@ -813,6 +815,53 @@ def test_a_header_below_thirty_rows_of_titles_is_found(engine, tmp_path, suffix)
     assert result.rows == 2
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_form_s_line_of_labels_and_values_above_the_header_is_no_header(engine, tmp_path, suffix):
+    """Guard: store.ingest.reading.header_index. A form gives the unit and the period above its table, each label
+    in a cell and its value in the next («Mã đơn vị:», «STP», «Kỳ báo cáo:», «Năm 2024»): two headers' words in a
+    row, taken for the header, and the file refused for a column of the real header under no header."""
+    ingest_file(engine, units_file(tmp_path))
+    above = [["BÁO CÁO SỐ LIỆU CẢI CÁCH HÀNH CHÍNH"], ["Mã đơn vị:", "STP", "Kỳ báo cáo:", "Năm 2024"], []]
+    figures = [["SKHCN", "Năm 2024", "van_ban_di", "120", ""], ["STP", "Năm 2024", "van_ban_di", "80", ""]]
+    if suffix == ".csv":
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(above + [FACT_HEADERS] + figures)
+        path = tmp_path / "so_lieu.csv"
+        path.write_text(out.getvalue(), encoding="utf-8")
+    else:
+        wb = Workbook()
+        for row in above + [FACT_HEADERS] + figures:
+            wb.active.append(row)
+        path = tmp_path / "so_lieu.xlsx"
+        wb.save(path)
+    result = ingest_file(engine, path)
+    assert result.rows == 2 and "dòng tiêu đề là dòng 4" in result.notes
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_month_s_totals_and_a_group_s_name_among_dossiers_are_left_out_in_either_reader(engine, tmp_path, suffix):
+    """Guard: store.ingest.streamed._header_again. Dossiers of two months pasted one under the other, the first
+    month's totals under it, and the rows of a group named above them: a workbook's left out and named, a CSV's had been
+    refused as dossiers missing their cells by the reader that reads a CSV in slices."""
+    ingest_file(engine, units_file(tmp_path))
+    width = len(DOSSIER_HEADERS)
+    rows = [["I. Khối sở"] + [""] * (width - 1), dossier(code="HS1"), dossier(code="HS2"),
+            ["TỔNG CỘNG THÁNG 3"] + [""] * (width - 2) + ["0"]]
+    rows += [dossier(code=f"HS{n}", received="05/04/2024", due="12/04/2024", finished="10/04/2024") for n in range(3, 73)]
+    path = tmp_path / f"ho_so{suffix}"
+    if suffix == ".csv":
+        write_csv(path, DOSSIER_HEADERS, rows)
+    else:
+        wb = Workbook()
+        for row in [DOSSIER_HEADERS, *rows]:
+            wb.active.append(row)
+        wb.save(path)
+    result = ingest_file(engine, path, year=2024)
+    assert result.rows == 72  # the second month's, more than a form's last lines, read in slices
+    assert result.notes[-2:] == ["bỏ qua dòng 2: dòng tên nhóm «I. Khối sở»",
+                                 "bỏ qua dòng 5: dòng tổng cộng (hệ thống tự tính)"]
+
+
 FORM_ABOVE = [["UBND TỈNH LAI CHÂU", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"], ["SỞ NỘI VỤ", "", "Độc lập - Tự do - Hạnh phúc"],
               [], ["BÁO CÁO SỐ LIỆU CẢI CÁCH HÀNH CHÍNH NĂM 2024"], []]
 FORM_BELOW = [[], ["", "", "", "Lai Châu, ngày 05 tháng 01 năm 2025"], ["NGƯỜI LẬP BIỂU", "", "", "KT. GIÁM ĐỐC"],
@@ -888,6 +937,49 @@ def test_a_header_repeated_among_the_rows_is_left_out_and_said(engine, tmp_path,
     assert result.notes[-1] == "bỏ qua dòng 3: dòng tiêu đề lặp lại"
 
 
+def test_two_dossier_exports_joined_byte_for_byte_read_as_one_with_the_second_header_left_out(engine, tmp_path):
+    """Guard: store.ingest.streamed._header_again. «copy /b thang3.csv+thang4.csv» keeps the second file's
+    byte-order mark before its header: a file of figures was read so, but a dossier file read in slices took that
+    header for a dossier and refused its code «\ufeffMã đơn vị» for a character not seen."""
+    ingest_file(engine, units_file(tmp_path))
+    first = write_csv(tmp_path / "thang3.csv", DOSSIER_HEADERS, [dossier(code="HS1")], bom=True).read_bytes()
+    second = write_csv(tmp_path / "thang4.csv", DOSSIER_HEADERS, [dossier(code="HS2")], bom=True).read_bytes()
+    path = tmp_path / "ho_so.csv"
+    path.write_bytes(first + second)
+    result = ingest_file(engine, path, year=2024)
+    assert result.rows == 2 and result.notes[-1] == "bỏ qua dòng 3: dòng tiêu đề lặp lại"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_the_title_lines_of_a_table_pasted_under_another_are_left_out_with_its_header(engine, tmp_path, suffix):
+    """Guard: store.ingest.reading._titles_above. A second table pasted under the first with its title lines
+    above its header: the header was left out, but each title line read as a row of data and refused as a row
+    missing its cells. They are left out too and named; a code alone above a header is still a row missing its
+    cells."""
+    from helpers import refused as refused_text
+
+    ingest_file(engine, units_file(tmp_path))
+    width = len(DOSSIER_HEADERS)
+    rows = [dossier(code="HS1"), [], ["UBND XÃ BẢN HON"], ["Hồ sơ tiếp nhận tháng 4"], DOSSIER_HEADERS,
+            dossier(code="HS2")]
+    path = tmp_path / f"ho_so{suffix}"
+    if suffix == ".csv":
+        write_csv(path, DOSSIER_HEADERS, [r + [""] * (width - len(r)) if r else r for r in rows], bom=True)
+    else:
+        wb = Workbook()
+        for row in [DOSSIER_HEADERS, *rows]:
+            wb.active.append(row)
+        wb.save(path)
+    result = ingest_file(engine, path, year=2024)
+    assert result.rows == 2
+    assert result.notes[-3:] == ["bỏ qua dòng 4: dòng tên bảng «UBND XÃ BẢN HON» trên dòng tiêu đề lặp lại",
+                                 "bỏ qua dòng 5: dòng tên bảng «Hồ sơ tiếp nhận tháng 4» trên dòng tiêu đề lặp lại",
+                                 "bỏ qua dòng 6: dòng tiêu đề lặp lại"]
+    rows[3] = ["HS9"]
+    problems = refused_text(engine, write_csv(tmp_path / "ho_so_ma.csv", DOSSIER_HEADERS, rows))
+    assert "ho_so_ma.csv, dòng 5, cột «Mã TTHC»: ô bắt buộc đang để trống" in problems
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_a_header_carrying_unseen_characters_is_read_as_the_template_s(engine, tmp_path, suffix):
     """Guard: store.ingest.columns.header_key. A header pasted with a zero-width space, or a CSV saved again with a
@@ -904,6 +996,33 @@ def test_a_header_carrying_unseen_characters_is_read_as_the_template_s(engine, t
             wb.active.append(row)
         wb.save(path)
     assert ingest_file(engine, path).rows == 2
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_headers_and_words_typed_with_the_icelandic_eth_are_read_as_the_template_s(engine, tmp_path, suffix):
+    """Guard: store.ingest.columns.header_key, word_key. «Ð» (U+00D0) looks as «Đ» and is typed for it: the header
+    «Mã ðơn vị» was no header, the file refused as of no known kind, and «Phòng, ðơn vị trực thuộc» no kind of unit.
+    A code holding it is still another code, refused."""
+    from helpers import refused as refused_text
+
+    eth = str.maketrans("Đđ", "Ðð")
+    headers = [h.translate(eth) for h in UNIT_HEADERS]
+    rows = [[cell.translate(eth) if j == 2 else cell for j, cell in enumerate(row)] for row in UNITS]
+    assert "Phòng, ðơn vị trực thuộc" in [row[2] for row in rows]
+    path = tmp_path / f"don_vi{suffix}"
+    if suffix == ".csv":
+        write_csv(path, headers, rows, bom=True)
+    else:
+        wb = Workbook()
+        for row in [headers, *rows]:
+            wb.active.append(row)
+        wb.save(path)
+    result = ingest_file(engine, path)
+    assert result.kind.code == "don_vi" and result.rows == len(UNITS)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT kind FROM unit WHERE code = 'SKHCN-VP'")).scalar() == "phong_ban"
+    rows[2][0] = "ÐTP"
+    assert "mã có chữ «Ð» (U+00D0" in refused_text(engine, write_csv(tmp_path / "lai.csv", headers, rows))
 
 
 TWO_ROW_TOP = ["Mã đơn vị", "Mã hồ sơ", "Mã TTHC", "Ngày", "", "", "Hình thức nộp", "Có phí, lệ phí",

@@ -3,6 +3,9 @@ holds a number there and nothing else is an empty row, in every reading path."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
@@ -80,3 +83,47 @@ def test_row_numbers_left_as_formulas_no_one_worked_out_are_no_matter(store, tmp
     rows = [["=ROW()-1", *r] for r in FIGURES]
     assert ingest_file(store, write_xlsx(tmp_path / "so_lieu.xlsx", ["STT", *FACT_HEADERS], rows)).rows == 3
     assert _values(store) == [80, 95, 120]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_excel_s_line_naming_the_separator_is_no_row(store, tmp_path, encoding):
+    """Guard: store.ingest.reading._without_sep_line. Excel reads a CSV's first line «sep=;» as the separator to use
+    and shows the table under it from row 1: read as a title row, it had made every row named one below the row
+    Excel shows, a dossier's and a bad byte's too."""
+    from helpers import refused as refused_text
+
+    def written(name: str, headers: list[str], rows: list[list], sep: str, encoding: str = encoding):
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=sep, lineterminator="\r\n").writerows([headers, *rows])
+        body = buffer.getvalue()
+        path = tmp_path / name
+        path.write_bytes(f"sep={sep}\r\n{body}".encode(encoding))
+        return path
+
+    assert ingest_file(store, written("so_lieu.csv", FACT_HEADERS, FIGURES, ";")).rows == 3
+    bad = [FIGURES[0], ["STP", "Năm 2024", "van_ban_di", "tám mươi", ""]]
+    assert "so_lieu_sai.csv, dòng 3, cột «Giá trị»" in refused_text(store, written("so_lieu_sai.csv", FACT_HEADERS, bad,
+                                                                                      ";"))
+    dossiers = [dossier(code="HS1"), dossier(code="HS2", received="31/02/2024")]
+    assert "ho_so.csv, dòng 3, cột «Ngày tiếp nhận»" in refused_text(store, written("ho_so.csv", DOSSIER_HEADERS,
+                                                                                    dossiers, ","))
+    if encoding == "utf-8":
+        path = written("byte.csv", FACT_HEADERS, [FIGURES[0], ["STP", "Năm 2024", "van_ban_di", "80", "XBADX"]], ",")
+        path.write_bytes(path.read_bytes().replace(b"XBADX", b"Nh\xe0"))
+        assert "byte.csv, dòng 3, cột «E»: ô có byte không thuộc mã UTF-8" in refused_text(store, path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_the_end_of_file_mark_of_dos_programs_is_no_row(store, tmp_path, encoding):
+    """Guard: store.ingest.reading._without_end_mark. Programs of DOS's time end a text file with Ctrl-Z (0x1A): it
+    had been read as a last row and refused as a cell holding a control character. Inside a cell it still is one."""
+    from helpers import refused as refused_text
+
+    rows = [DOSSIER_HEADERS, dossier(code="HS1"), dossier(code="HS2")]
+    body = "".join(",".join(f'"{c}"' for c in r) + "\r\n" for r in rows)
+    path = tmp_path / "ho_so.csv"
+    path.write_bytes(body.encode(encoding) + ("\x1a\x00" if encoding == "utf-16" else "\x1a").encode("latin-1"))
+    assert ingest_file(store, path, year=2024).rows == 2
+    path = tmp_path / "ho_so_giua.csv"
+    path.write_bytes(body.replace("HS2", "HS\x1a2").encode(encoding))
+    assert "ho_so_giua.csv, dòng 3, cột «Mã hồ sơ»: ô có ký tự điều khiển" in refused_text(store, path)

@@ -53,6 +53,17 @@ def test_a_value_that_is_not_a_number(loaded, tmp_path):
     assert refused(loaded, path) == ["so_lieu.csv, dòng 2, cột «Giá trị»: «một trăm» không phải là số"]
 
 
+def test_a_dash_for_a_figure_is_refused_asking_whether_it_is_zero_or_none(loaded, tmp_path):
+    """Guard: store.ingest.columns.not_a_number. Excel's Accounting format shows a zero as «-», and a CSV saves it
+    so; a form writes «-» for no figure. Which is meant cannot be told: the message says both."""
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", " -   ", ""]])
+    assert refused(loaded, path) == ["so_lieu.csv, dòng 2, cột «Giá trị»: «-» không phải là số: là số 0 (định dạng Kế "
+                                     "toán của Excel hiện số 0 là «-») hay không có số liệu? ghi 0, hoặc để trống"]
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [dossier(code="HS1", supplements="-")])
+    assert refused(loaded, path)[0].startswith("ho_so.csv, dòng 2, cột «Số lần yêu cầu bổ sung»: «-» không phải là "
+                                               "số: là số 0")
+
+
 def test_a_negative_count(loaded, tmp_path):
     path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "-5", ""]])
     problems = refused(loaded, path)
@@ -239,6 +250,27 @@ def test_codes_kept_as_text_by_excel_s_signs_are_the_codes_they_hold(loaded, tmp
     ingest_file(loaded, path)
     stored = dossier_data.read(loaded)[["code", "tthc_code"]].values.tolist()
     assert sorted(stored) == [["000.00.18.H33-241105-0001", "1.004398"], ["0012", "1.000001"], ["HS-9", "1.000001"]]
+
+
+def test_figures_and_days_kept_as_text_by_excel_s_signs_are_what_they_hold(loaded, tmp_path):
+    """Guard: store.ingest.columns.Column.cells. A system's export keeps figures and days as text for Excel as it
+    keeps codes («'120», «="80"», «'05/03/2024»): they had been refused as no numbers and no days."""
+    from sqlalchemy import text as sa_text
+
+    from store import dossier_data
+
+    path = write_csv(tmp_path / "so_lieu.csv", FACT_HEADERS, [["SKHCN", "Năm 2024", "van_ban_di", "'120", ""],
+                                                              ["STP", "Năm 2024", "van_ban_di", '="80"', ""]])
+    assert ingest_file(loaded, path).rows == 2
+    with loaded.connect() as conn:
+        assert sorted(conn.execute(sa_text("SELECT value FROM fact")).scalars()) == [80, 120]
+    path = write_csv(tmp_path / "ho_so.csv", DOSSIER_HEADERS, [
+        dossier(code="HS1", received="'05/03/2024", due="'2024-03-12", supplements="'2"), dossier(code="HS2")])
+    assert ingest_file(loaded, path).rows == 2
+    stored = dossier_data.read(loaded).sort_values("code")
+    assert stored["received"].astype(str).tolist() == ["2024-03-05", "2024-03-05"]
+    assert stored["due"].astype(str).tolist() == ["2024-03-12", "2024-03-12"]
+    assert stored["supplements"].tolist() == [2, 0]
 
 
 def test_a_code_typed_into_excel_as_a_number_beyond_15_digits_is_refused(loaded, tmp_path):

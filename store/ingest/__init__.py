@@ -137,10 +137,25 @@ def detect_kind(headers: list[str], file: str, header_row: int = 1) -> Kind:
     best = max(KINDS.values(), key=score)
     required = {header_key(c.header) for c in best.columns if c.required}
     if len(required & folded) < max(2, len(required) // 2):
+        _not_in_an_old_font(headers, file, header_row)
         kinds = ", ".join(KINDS)
         raise IngestError([Problem(file, f"không nhận ra loại tệp từ dòng tiêu đề; dùng «cchc template» để lấy "
                                          f"mẫu, hoặc chỉ rõ --kind ({kinds})", row=header_row)])
     return best
+
+
+def _not_in_an_old_font(headers: list[str], file: str, header_row: int) -> None:
+    """Refuses a header typed in the old fonts (.VnTime's «M· ®¬n vÞ» for «Mã đơn vị») saying so: it had been
+    refused as a file of no known kind."""
+    from store.ingest.encodings import old_font_readings
+
+    known = _vocabulary()
+    for header in headers:
+        for name, reading in old_font_readings(str(header)):
+            if header_key(reading) in known:
+                raise IngestError([Problem(file, f"dòng tiêu đề gõ bằng phông cũ {name} («{header}» là «{reading}»): "
+                                                 f"chuyển sang Unicode (ví dụ Unikey: Công cụ chuyển mã, nguồn {name}, "
+                                                 "đích Unicode) rồi nhập lại", row=header_row, column=str(header))])
 
 
 def header_fields(kind: Kind, raw: pd.DataFrame, out: Collector) -> dict[str, str]:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from base.vn import fold
 from store.calendar import FIRST_YEAR, LAST_YEAR
+from store.ingest import encodings
 from store.ingest import hidden as unseen
 from store.ingest.problems import Collector, shown, thousands
 
@@ -39,15 +40,20 @@ _HEADER_MARK = re.compile(r"\s*(?:\(\s*\*+\s*\)|\*+|:)\s*$")
 _UNSEEN_IN_HEADER = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
 
 
+# The eth of Icelandic (Ð, ð), drawn as the Vietnamese «Đ» and typed for it: a header or a word of a list written
+# with it is the same word («Ðơn vị», «Ðạt»), where a code holding it is another code, refused as such.
+_ETH = str.maketrans("Ðð", "Đđ")
+
+
 def header_key(text: str) -> str:
     """A header as it is matched to a column: folded, without the mark a form puts after it nor unseen characters."""
-    return fold(_HEADER_MARK.sub("", _UNSEEN_IN_HEADER.sub("", str(text))))
+    return fold(_HEADER_MARK.sub("", _UNSEEN_IN_HEADER.sub("", str(text))).translate(_ETH))
 
 
 def word_key(text: str) -> str:
     """A word of a closed list as it is looked up: folded, its punctuation as spaces («Trực tuyến (mức độ 4)»,
     «Trực tuyến - toàn trình»); a word of signs alone («✓») as it is."""
-    folded = fold(text)
+    folded = fold(str(text).translate(_ETH))
     return " ".join(re.sub(r"[\W_]+", " ", folded).split()) or folded
 
 
@@ -141,7 +147,9 @@ def in_powers(text: pd.Series) -> pd.Series:
 
 
 # How a code is kept as text in a CSV that Excel opens: «'0012» (a sign Excel shows no more) and «="0012"» (a
-# formula giving the text): the code is what they hold, or a later file writing it plainly is another code.
+# formula giving the text): the code is what they hold, or a later file writing it plainly is another code. A
+# system's export keeps its figures and days as text so too («'120», «'2024-03-21»): they had been refused as no
+# numbers, no days.
 _TEXT_WRAPPED = re.compile(r'^(?:=\s*"(.*)"|\'(.+?)\'?)$')
 
 
@@ -228,8 +236,9 @@ class Column:
         that no later check quotes them again."""
         text = as_text(raw)
         comma = False
-        if self.code:
+        if self.code or isinstance(self, (Number, Day)):  # a figure or a day is kept as text so too («'120»)
             text = unwrapped(text)
+        if self.code:
             text, comma = decimal_comma(text, self.header, out)
         if self.one_line:
             text = single_spaced(text)
@@ -256,6 +265,12 @@ class Column:
             out.rows(lost, self.header, lambda v: f"mã «{v}» là số quá 15 chữ số trong Excel: các chữ số cuối đã thành "
                                                   "0 (định dạng cột là Text rồi gõ lại mã)", text)
             powers = powers | lost
+        if isinstance(self, Text) and _has_non_ascii(text):
+            old = text.str.contains(encodings.OLD_FONT_SIGNS)  # a few characters asked of every cell, then the few
+            if old.any():
+                old[old] = map_distinct(text[old], lambda v: bool(encodings.old_font_readings(v))).astype(bool)
+            out.rows(old & ~long & ~hidden, self.header, old_font, text)
+            hidden = hidden | old
         if isinstance(self, Text):
             # an Excel TRUE or FALSE where a code or a text belongs had become the code, the name, the number «True»
             truth = (raw.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool) if raw.dtype == object
@@ -290,6 +305,14 @@ class Column:
         """The kind's fields this column gives: its own, and for some columns what the kind's check needs to know
         of how a cell was written (``Number.told``)."""
         return {self.field: self.parse(raw, out)}
+
+
+def old_font(text: str) -> str:
+    """Why a cell typed in the old fonts is refused: what it reads as in each that fits."""
+    readings = encodings.old_font_readings(text)
+    said = ", ".join(f"theo {name} là «{shown(reading, 60)}»" for name, reading in readings)
+    return (f"«{shown(text, 60)}» là chữ gõ bằng phông cũ, đọc {said}: chuyển sang Unicode (ví dụ Unikey: Công cụ "
+            f"chuyển mã, nguồn {' hoặc '.join(name for name, _ in readings)}, đích Unicode) rồi nhập lại")
 
 
 CODES_AS_NUMBERS = ("mã được lưu dạng số trong Excel: nếu mã có số 0 ở đầu, hoặc ở cuối sau dấu chấm (1.000880), thì các "
@@ -448,8 +471,7 @@ class Number(Column):
         if self.required:
             out.rows(blank & ~reported, self.header, "ô bắt buộc đang để trống")
         out.rows(misused, self.header, lambda v: f"«{shown(v)}»: {DOT_MISUSED}", src)
-        out.rows(values.isna() & ~blank & ~reported & ~misused, self.header,
-                 lambda v: f"«{shown(v)}» không phải là số", src)
+        out.rows(values.isna() & ~blank & ~reported & ~misused, self.header, not_a_number, src)
         infinite = np.isinf(values)
         out.rows(infinite, self.header, lambda v: f"«{shown(v)}» không phải là một số hữu hạn", src)
         top = self.maximum if self.maximum is not None else MAX_NUMBER
@@ -471,6 +493,18 @@ class Number(Column):
 
     def _below(self, text: str) -> str:
         return f"«{text}» nhỏ hơn {self.minimum:g}"
+
+
+# A dash alone: the zero of Excel's Accounting and Comma formats, which a CSV saves as the sheet shows it, or a
+# form's «no figure»; which one cannot be told.
+_DASH = re.compile(r"^[-–—]$")
+
+
+def not_a_number(text: str) -> str:
+    if _DASH.match(text):
+        return (f"«{text}» không phải là số: là số 0 (định dạng Kế toán của Excel hiện số 0 là «-») hay không có số "
+                "liệu? ghi 0, hoặc để trống")
+    return f"«{shown(text)}» không phải là số"
 
 
 _YEAR_WORD = re.compile(r"^\s*năm\s+(?=\d{4}\s*$)", re.IGNORECASE)
@@ -574,7 +608,8 @@ class Day(Column):
             days = _without_time(text)
             # Try first the format the column's first value is written in: exports from systems are ISO.
             sample = days[~blank].head(1)
-            formats = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
+            # yyyy/mm/dd: an export's day in the order of ISO with slashes, as some systems write it
+            formats = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"]
             if len(sample) and _ISO_DATE.match(sample.iloc[0]):
                 formats[:2] = formats[1::-1]
             parsed = pd.to_datetime(days, format=formats[0], errors="coerce")

@@ -161,3 +161,33 @@ def misread_words(text: str) -> int:
         if tones > 1 or not all(c.isascii() or c in _LETTERS for c in word):
             bad += 1
     return bad
+
+
+# --- Text typed in the old fonts into a Unicode sheet -----------------------------------------------------------
+
+# Signs of Windows-1252 Vietnamese text may hold; every other character beyond ASCII that is no Vietnamese letter
+# («ë», «Ö», «µ», «û») is how the old fonts' letters show in Unicode: a cell typed with .VnTime reads «Së Néi vô».
+_SIGNS = frozenset("«»“”‘’–—…•·°±×÷§©®€\u00a0")
+OLD_FONT_SIGNS = re.compile("[" + "".join(sorted({bytes([b]).decode("cp1252", "replace") for b in range(0x80, 0x100)}
+                                               - _LETTERS - _SIGNS - {"\ufffd"})) + "]")
+
+
+def old_font_readings(text: str) -> list[tuple[str, str]]:
+    """The encodings of the old fonts ``text`` may have been typed in, each with what it reads as: where every
+    character is one Windows-1252 shows, some words are none a Vietnamese writes, and every word of the reading
+    is Vietnamese (VNI's «Vaên» reads so as TCVN3's «Vaờn» too: both are given)."""
+    try:
+        data = text.encode("cp1252")
+    except UnicodeEncodeError:  # a letter of Unicode Vietnamese the fonts never gave
+        return []
+    if not OLD_FONT_SIGNS.search(text) or not misread_words(text):
+        return []
+    readings = []
+    for encoding in ("tcvn3", "vni"):
+        try:
+            reading = decode(data, encoding)
+        except NotThisEncoding:
+            continue
+        if not misread_words(reading):
+            readings.append((NAMES[encoding], reading))
+    return readings

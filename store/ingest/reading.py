@@ -69,17 +69,22 @@ def _cell_str(value) -> str:
 
 def header_index(rows: list[list], kinds: Iterable, exact: bool = False) -> int | None:
     """Position of the header among the first rows: the first row with two or more cells that are headers of
-    a known kind (a title row holds one cell). ``exact``: with their diacritics, as written."""
+    a known kind (a title row holds one cell), and of them the first whose cells are mostly headers: a form's line
+    of labels and their values above the table («Mã đơn vị:», «SNV», «Kỳ báo cáo:», «2024») had been taken for the
+    header, and the file refused for the header's row. ``exact``: with their diacritics, as written."""
     folded, written = _header_words(kinds)
+    labels = None
     for i, row in enumerate(rows[:HEADER_WITHIN]):
-        cells = [_cell_str(v) for v in row]
+        cells = [c for c in (_cell_str(v) for v in row) if c]
         if exact:
-            hits = sum(unicodedata.normalize("NFC", c).lower() in written for c in cells if c)
+            hits = sum(unicodedata.normalize("NFC", c).lower() in written for c in cells)
         else:
-            hits = sum(header_key(c) in folded for c in cells if c)
-        if hits >= 2:
+            hits = sum(header_key(c) in folded for c in cells)
+        if hits >= 2 and 2 * hits > len(cells):
             return i
-    return None
+        if hits >= 2 and labels is None:
+            labels = i
+    return labels
 
 
 def header_rows(head: list[list], found: int, kinds: Iterable) -> tuple[list[str], int]:
@@ -694,6 +699,22 @@ def _header_again(frame: pd.DataFrame) -> np.ndarray:
     return again
 
 
+TITLES_ABOVE = 3  # a pasted table's title lines: «UBND XÃ …», «BÁO CÁO …», «Quý II năm 2024»
+
+
+def _titles_above(every: list[list[str]], again: np.ndarray) -> set[int]:
+    """The title lines of a table pasted under another, right above its repeated header: each one cell of words
+    (a row of a code alone is a row missing its cells, refused as such). Read as data, they were refused cell by
+    cell though the header under them was left out."""
+    titles = set()
+    for i in np.flatnonzero(again):
+        k = i - 1
+        while k >= 0 and i - k <= TITLES_ABOVE and len(every[k]) == 1 and " " in every[k][0] and not again[k]:
+            titles.add(k)
+            k -= 1
+    return titles
+
+
 def _numbering(cells: list[str]) -> bool:
     """Whether the cells number the columns: 1, 2, 3… or (A), (B)…, in order (letters, then numbers from 1)."""
     found = [_COLUMN_NUMBER.match(c) for c in cells]
@@ -717,10 +738,14 @@ def without_form_lines(sheet: Sheet, first: bool = True, last: bool = True) -> S
         drop.add(0)
         notes.append(f"bỏ qua dòng {numbers[0]}: dòng đánh số cột")
     again = _header_again(frame)
+    titles = _titles_above(every, again)
     for i, cells in enumerate(every):
         if again[i]:
             drop.add(i)
             notes.append(f"bỏ qua dòng {numbers[i]}: dòng tiêu đề lặp lại")
+        elif i in titles:
+            drop.add(i)
+            notes.append(f"bỏ qua dòng {numbers[i]}: dòng tên bảng «{shown(cells[0], 40)}» trên dòng tiêu đề lặp lại")
         elif cells and _totals(cells):
             drop.add(i)
             notes.append(f"bỏ qua dòng {numbers[i]}: dòng tổng cộng (hệ thống tự tính)")
@@ -749,8 +774,42 @@ def without_form_lines(sheet: Sheet, first: bool = True, last: bool = True) -> S
 
 def _decoded(path: Path, name: str, kinds: Iterable) -> tuple[object, int, list[str]]:
     """The file as UTF-8 bytes to read from (its path, or a buffer when it had to be converted), where its text
-    starts (after a BOM), and a note when it was converted."""
-    return _line_feeds(*_utf8(path, name, kinds))
+    starts (after a BOM and Excel's «sep=» line), and a note when it was converted."""
+    return _without_sep_line(*_line_feeds(*_without_end_mark(*_utf8(path, name, kinds))))
+
+
+def _without_end_mark(source, start: int, notes: list[str]) -> tuple[object, int, list[str]]:
+    """A file without the end-of-file mark (Ctrl-Z, 0x1A) that programs of DOS's time write after the last line:
+    read as a row, it had been refused as a cell holding a control character."""
+    if isinstance(source, io.BytesIO):
+        data = source.getvalue()
+        if not data.endswith(b"\x1a"):
+            return source, start, notes
+    else:
+        if os.path.getsize(source) <= start:
+            return source, start, notes
+        with open(source, "rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            if fh.read(1) != b"\x1a":
+                return source, start, notes
+        data = Path(source).read_bytes()
+    return io.BytesIO(data[start:].rstrip(b"\x1a")), 0, notes
+
+
+# Excel's line naming a CSV's separator («sep=;», first in the file): Excel reads it and shows the table under it,
+# whose header is its row 1. Read as a title, it had made every row named one below the one Excel shows.
+_SEP_LINE = re.compile(rb'"?sep=[^\r\n]"?[ \t]*\r?\n', re.IGNORECASE)
+
+
+def _without_sep_line(source, start: int, notes: list[str]) -> tuple[object, int, list[str]]:
+    if isinstance(source, io.BytesIO):
+        head = source.getvalue()[start:start + 16]
+    else:
+        with open(source, "rb") as fh:
+            fh.seek(start)
+            head = fh.read(16)
+    found = _SEP_LINE.match(head)
+    return source, start + (found.end() if found else 0), notes
 
 
 # A quoted cell, or one cut by the end of what was read of the file.
@@ -811,6 +870,8 @@ def _not_utf8(path: Path, name: str, kinds: Iterable = ()) -> Problem:
 
     def place(mm) -> tuple[int, str]:
         begin = len(codecs.BOM_UTF8) if mm[:3] == codecs.BOM_UTF8 else 0
+        sep_line = _SEP_LINE.match(mm[begin:begin + 16])
+        begin += sep_line.end() if sep_line else 0
         head = mm[begin:min(bad, begin + (1 << 16))].decode("utf-8", "replace").splitlines()[:HEADER_WITHIN]
         sep = _separator(head, kinds)[0]  # the header's, under any title rows
         if mm.find(b'"', begin, bad) < 0:  # no quote before it: records are lines, counted a block at a time

@@ -273,16 +273,29 @@ def _csv_slices(path: Path, headers: list[str], sep: str, body_at: int, found: i
             yield data, numbers
 
 
+# A first cell that may begin a form's own line among the rows: a month's totals («Tổng cộng», «Cộng»), a group's
+# name («I. Khối sở», «Khối huyện»). Lower case, as written.
+_FORM_LINE_START = r"^(?:tổng|cộng|total|grand total|(?:[ivx]+|[a-z])\s*[.)]\s*\S|khối|nhóm|khu vực|cấp )"
+
+
 def _header_again(data: pa.Table, headers: list[str]) -> bool:
-    """Whether a row of the slice may repeat the header (exports joined end to end): its first column's cell is
-    the header's, whatever its case (the whole reader then decides, by every cell)."""
+    """Whether a row of the slice may repeat the header (exports joined end to end) or be a form's own line among
+    the rows (``_FORM_LINE_START``): its first column's cell is the header's, whatever its case, or begins so (the
+    whole reader then decides, by every cell; read here, such a line had been refused as a dossier missing its
+    cells, where a workbook's was left out)."""
     j = next((j for j, h in enumerate(headers) if h.strip()), None)
     if j is None:
         return False
     header = unicodedata.normalize("NFC", headers[j].strip()).lower()
     for chunk in data.column(j).chunks:  # of a column of few values, its distinct cells
         cells = arrow_cells.text(chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk)
-        if cells is not None and len(cells) and pc.any(pc.equal(pc.utf8_lower(cells), header)).as_py():
+        if cells is None or not len(cells):
+            continue
+        lower = pc.utf8_lower(cells)
+        if pc.any(pc.or_(pc.equal(lower, header), pc.match_substring_regex(lower, _FORM_LINE_START))).as_py():
+            return True
+        # a second file's header after its byte-order mark: two exports joined by «copy /b a.csv+b.csv»
+        if pc.any(pc.starts_with(lower, "\ufeff")).as_py():
             return True
     return False
 
