@@ -31,7 +31,7 @@ def _dossiers(n: int, bad: dict[int, dict] | None = None) -> list[list]:
 
 
 def _workbook(path: Path, rows: list[list], merged_code: tuple[int, int] | None = None,
-              header_again_at: int | None = None, hidden: tuple[int, ...] = ()) -> Path:
+              header_again_at: int | None = None, hidden: tuple[int, ...] = (), title_again: str = "") -> Path:
     """A sheet as offices keep it: a merged title, the header on row 3, data, a header repeated inside the data,
     a unit's code merged down over its rows, hidden rows, and the form's signatures at the end."""
     wb = Workbook()
@@ -43,6 +43,8 @@ def _workbook(path: Path, rows: list[list], merged_code: tuple[int, int] | None 
     ws.append(DOSSIER_HEADERS)
     for i, row in enumerate(rows):
         if i == header_again_at:
+            if title_again:
+                ws.append([title_again])
             ws.append(DOSSIER_HEADERS)
         ws.append(row)
     ws.append([])
@@ -144,3 +146,14 @@ def test_a_workbook_of_another_kind_is_read_whole_from_its_parts(tmp_path, monke
     assert result.rows == 450
     with engine.connect() as con:
         assert con.execute(text("SELECT count(*) FROM unit")).scalar() == 450
+
+
+def test_a_pasted_tables_title_at_the_end_of_a_part_goes_with_its_header(tmp_path, monkeypatch):
+    """A table pasted under another: its title on the last row of the first part (row 103), its header on the first
+    of the next: left out together, as read whole."""
+    path = _workbook(tmp_path / "ho_so.xlsx", _dossiers(400), header_again_at=99,
+                     title_again="Bảng 2: hồ sơ tháng 4")
+    whole, parted, _ = _both(tmp_path, monkeypatch, path)
+    assert parted.rows == whole.rows == 400
+    assert sorted(parted.notes) == sorted(whole.notes)
+    assert "bỏ qua dòng 103: dòng tên bảng «Bảng 2: hồ sơ tháng 4» trên dòng tiêu đề lặp lại" in parted.notes

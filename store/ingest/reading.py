@@ -567,8 +567,13 @@ def _sheet_parts(name: str, title: str, head: list[list], found: int, rest: Iter
     hidden, merged_above, at = [], {}, first
     ahead = list(islice(rows, size + FORM_TAIL)) if size else list(rows)
     while True:
-        more = list(islice(rows, size)) if size and len(ahead) == size + FORM_TAIL else []
+        more = list(islice(rows, size)) if size and len(ahead) >= size + FORM_TAIL else []
         body, ahead = (ahead[:size], ahead[size:] + more) if more else (ahead, [])
+        if ahead:  # a pasted table's title lines go with the repeated header under them (``_titles_above``)
+            cut = len(body)
+            while cut > len(body) - TITLES_ABOVE and len(_filled_cells(body[cut - 1])) <= 1:
+                cut -= 1
+            body, ahead = body[:cut], body[cut:] + ahead
         last = not ahead
         _as_shown(body, at, xml.percent)
         _zeros_shown(body, at, xml.padded)
