@@ -492,3 +492,14 @@ def test_a_refused_variable_is_named_once_not_again_where_it_is_read():
         load_text(text)
     [problem] = caught.value.problems
     assert "biến v" in problem.where and "không được phép" in problem.message
+
+
+@pytest.mark.parametrize("name", ["sai.yaml", "qd767", "qd766@2024-02-30"])
+def test_an_inspection_finding_naming_no_rule_set_is_refused_as_its_option(tmp_path, name):
+    """The points of a finding adjust a set named by id or family: another name had ended in «Lỗi», exit 3."""
+    (tmp_path / "sai.yaml").write_text(rule_file(), encoding="utf-8")
+    done = cchc("inspection", "finding", "--unit", "STP", "--visited", "05/08/2024", "--text", "x",
+                "--recommendation", "y", "--deadline", "30/09/2024", "--criterion", "1.3", "--points", "1",
+                "--ruleset", name, cwd=tmp_path)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "Không ghi nhận (--ruleset)" in done.stderr and name.split("@")[-1] in done.stderr
