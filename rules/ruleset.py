@@ -13,6 +13,7 @@ import hashlib
 import math
 import re
 import unicodedata
+from collections.abc import Hashable
 from string import Formatter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -144,6 +145,8 @@ class _Loader(_Bounded):
         self.repeated: dict[tuple[int, int], tuple[int, Any, int]] = {}  # key's place → (line, key, line of the first)
         self.reserved: dict[tuple[int, int], tuple[int, str]] = {}  # key's place → (line, key) of a key «__…»
         self.own: dict[int, list[yaml.Node]] = {}  # id(mapping node) → its keys as written, merged pairs left out
+        self.given: dict[int, dict[Any, Any]] = {}  # id(mapping node) → key → where given, merged keys too
+        self.merged_twice: dict[tuple[int, int], tuple[int, Any, int]] = {}  # key's place → (line, key, other line)
 
 
 class _Names(_Loader):
@@ -158,6 +161,7 @@ MERGE = "tag:yaml.org,2002:merge"
 
 def _mapping_with_line(loader: _Loader, node: yaml.MappingNode) -> dict:
     written = _written(loader, node)  # before merged pairs are flattened in
+    _given(loader, node)
     mapping = loader.construct_mapping(node, deep=True)
     for own in written:
         _note_repeated(loader, own)
@@ -190,6 +194,33 @@ def _written(loader: _Loader, node: yaml.MappingNode) -> list[list[yaml.Node]]:
                 if isinstance(merged, yaml.MappingNode):
                     out += _written(loader, merged)
     return out
+
+
+def _given(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
+    """Each key ``node`` ends with and where the key that gives it is written: its own, else in the first mapping
+    merged in that has it. A key two merged mappings give («<<: [*a, *b]», both with «max») and the mapping does not
+    set itself is noted: YAML keeps the first one's without a word, where a reader may expect the last, as for a key
+    written twice. Remembered per node, as its keys as written: flattening rewrites a node's pairs."""
+    if id(node) in loader.given:
+        return loader.given[id(node)]
+    own = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True) if key_node.tag != MERGE else None
+        if key_node.tag != MERGE and isinstance(key, Hashable):  # a list as a key: refused by YAML's constructor
+            own[key] = key_node.start_mark
+    merged: dict[Any, Any] = {}
+    for key_node, value in node.value:
+        if key_node.tag != MERGE:
+            continue
+        for part in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+            if not isinstance(part, yaml.MappingNode):
+                continue  # refused by YAML's constructor
+            for key, mark in _given(loader, part).items():
+                if key in merged and key not in own:
+                    loader.merged_twice[(mark.line, mark.column)] = (mark.line + 1, key, merged[key].line + 1)
+                merged.setdefault(key, mark)
+    loader.given[id(node)] = merged | own
+    return loader.given[id(node)]
 
 
 def _note_repeated(loader: _Loader, keys: list[yaml.Node]) -> None:
@@ -292,6 +323,12 @@ def read_yaml(text: str, file: str, lines: bool = False, names: bool = False) ->
         raise RuleSetError([Problem(file, line, None, f"khóa «{_short(str(key), 80)}» đã có ở dòng {first}: mỗi khóa "
                                                       "chỉ được khai báo một lần trong một bảng")
                             for _, (line, key, first) in sorted(loader.repeated.items())])
+    if getattr(loader, "merged_twice", None):
+        raise RuleSetError([Problem(file, line, None, f"khóa «{_short(str(key), 80)}» có ở hai bảng gộp vào cùng một "
+                                                      f"bảng bằng «<<» (dòng {other} và dòng {line}): YAML lấy giá trị "
+                                                      "của bảng gộp trước mà không báo; hãy ghi khóa này ngay trong "
+                                                      "bảng, hoặc bỏ ở một trong hai bảng gộp")
+                            for _, (line, key, other) in sorted(loader.merged_twice.items())])
     if getattr(loader, "reserved", None):
         raise RuleSetError([Problem(file, line, None, f"khóa «{_short(key, 80)}» bắt đầu bằng «__»: các tên này dành "
                                                       "riêng cho chương trình, hãy đặt tên khác")

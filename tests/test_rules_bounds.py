@@ -199,6 +199,18 @@ def test_a_mapping_merged_again_by_an_alias_is_not_taken_for_a_key_written_twice
     assert [(leaf.method, leaf.params["target"]) for leaf in rs.leaves] == [("threshold", 1), ("threshold", 2)]
 
 
+@pytest.mark.parametrize("merged", ["[{max: 1}, {max: 5}]", "[{max: 1}, {<<: {max: 5}}]", "[{<<: [{max: 1}, {max: 5}]}]"],
+                         ids=["hai-bang", "long-nhau", "trong-bang-gop"])
+def test_a_key_two_merged_mappings_give_is_refused_with_both_lines(merged):
+    """«<<: [*a, *b]» keeps the first one's «max» without a word, where a reader may take the last for the one kept."""
+    text = rule_file(max_="2", scoring=f"{{method: threshold, target: 1}}\n    <<: {merged}").replace("    max: 2\n", "")
+    assert refusal(text) == [
+        "thu.yaml, dòng 11: khóa «max» có ở hai bảng gộp vào cùng một bảng bằng «<<» (dòng 11 và dòng 11): YAML lấy giá "
+        "trị của bảng gộp trước mà không báo; hãy ghi khóa này ngay trong bảng, hoặc bỏ ở một trong hai bảng gộp"]
+    if not merged.startswith("[{<<"):  # the mapping's own «max» decides; a merged mapping's two are its own slip
+        assert parse(rule_file(max_=f"2\n    <<: {merged}"), "thu.yaml").leaves[0].max == 2
+
+
 def test_every_command_refuses_a_key_written_twice_alike(tmp_path):
     said = commands_refuse(tmp_path, rule_file(max_="2\n    max: 5"))
     assert said == "thu.yaml, dòng 10: khóa «max» đã có ở dòng 9: mỗi khóa chỉ được khai báo một lần trong một bảng"
