@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import keyword
 import math
 import re
 import unicodedata
@@ -26,7 +27,7 @@ import yaml
 
 from base import rule_uses as uses
 from base.unit_kinds import UNIT_KINDS
-from rules.expr import Compiled, ExpressionError, compile_expression
+from rules.expr import FUNCTIONS, Compiled, ExpressionError, compile_expression
 from rules.methods import DIRECTIONS, METHODS
 
 SETS = Path(__file__).with_name("sets")
@@ -663,7 +664,11 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
         check.add(top, "missing", f"«{missing}» không hợp lệ ({', '.join(MISSING)})")
 
     inputs = {}
-    for name, spec in _clean(_mapping(raw.get("inputs"), top, "inputs", check)).items():
+    block = _mapping(raw.get("inputs"), top, "inputs", check)
+    for name, spec in _clean(block).items():
+        if said := _bad_name(name):
+            check.add(spec.get("__line__") if isinstance(spec, dict) else block.get("__line__", top), f"chỉ tiêu {name}",
+                      said)
         if isinstance(spec, dict) and isinstance(spec.get("label", name), str):
             inputs[name] = spec.get("label", name) if not _blank(spec.get("label", name)) else name
         elif isinstance(spec, str) or spec is None:
@@ -684,6 +689,9 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
     block = _mapping(raw.get("parameters"), top, "parameters", check)
     for name, spec in block.items():
         if name != "__line__":  # a bare number has no line of its own: the block's is the nearest
+            if said := _bad_name(name):
+                check.add(spec.get("__line__") if isinstance(spec, dict) else block.get("__line__", top),
+                          f"tham số {name}", said)
             if name in inputs:  # scored, the parameter's value would replace the input's figures for everyone
                 check.add(spec.get("__line__") if isinstance(spec, dict) else block.get("__line__", top),
                           f"tham số {name}", "trùng tên với một chỉ tiêu đầu vào")
@@ -888,6 +896,8 @@ def _variables(raw: dict, inputs: dict, parameters: dict, check: _Checker) -> tu
             continue
         check.unknown_keys(spec, VARIABLE_KEYS, where)
         check.texts(spec, ("label", "reference", "unit"), where)
+        if said := _bad_name(name):
+            check.add(line, where, said)
         if name in inputs or name in parameters:
             check.add(line, where, "trùng tên với một chỉ tiêu đầu vào hoặc tham số")
         if "formula" in spec:
@@ -950,7 +960,7 @@ def _check_reach(criteria, kinds: frozenset[str] | None, check: _Checker) -> Non
                      check)
 
 
-def _lookalike_id(cid: str) -> str | None:
+def _lookalike_id(cid: str, what: str = "mã tiêu chí") -> str | None:
     """Why an id's letter is not the one it looks like: Cyrillic «а» beside Latin «a», full-width «２», an Arabic
     «١» made criteria that read as one (Vietnamese letters, «1.đ», are ids' own)."""
     for at, c in enumerate(cid):
@@ -959,9 +969,25 @@ def _lookalike_id(cid: str) -> str | None:
         name = unicodedata.name(c, "")
         if (name.startswith(("CYRILLIC", "GREEK", "FULLWIDTH")) or (c.isdigit() and not "0" <= c <= "9")
                 or "DOTLESS" in name or unicodedata.normalize("NFKC", c) != c):  # «Ⅰ», «ı», «²» …
-            return (f"mã tiêu chí có «{c}» (U+{ord(c):04X}, ký tự thứ {at + 1}) trông như chữ hoặc số Latinh nhưng là "
+            return (f"{what} có «{c}» (U+{ord(c):04X}, ký tự thứ {at + 1}) trông như chữ hoặc số Latinh nhưng là "
                     "ký tự khác: gõ lại bằng chữ, số Latinh")
     return None
+
+
+def _bad_name(name: str) -> str | None:
+    """Why a name an expression reads (an input, a parameter, a variable) cannot be one: a name with a space or a
+    keyword («if», «and») is read by no expression; one named as a function («min») reads as the function where it is
+    called; a Cyrillic «е» made two names that look one («ty_le», «ty_lе»), each scored by its own formula."""
+    if not isinstance(name, str):
+        return None  # refused as a key YAML reads as no name
+    if not name.isidentifier() or keyword.iskeyword(name):
+        return ("không dùng được trong biểu thức: tên chỉ gồm chữ, số và gạch dưới, không bắt đầu bằng số và không "
+                "phải từ khóa (and, or, not, if …)")
+    if name in FUNCTIONS:
+        return f"trùng tên hàm của biểu thức ({', '.join(FUNCTIONS)})"
+    if unicodedata.normalize("NFC", name) != name:
+        return "viết ở dạng Unicode tổ hợp (dấu tách khỏi chữ, NFD): lưu tệp ở dạng dựng sẵn (NFC) hoặc gõ lại tên"
+    return _lookalike_id(name, "tên")
 
 
 def _bad_id(value: Any) -> str:

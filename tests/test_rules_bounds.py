@@ -371,3 +371,32 @@ def test_labels_and_reasons_of_blanks_are_refused(tmp_path):
     said = commands_refuse(tmp_path, rule_file(parameters=variables))
     assert "tham số p: «label» đang để trống" in said and "biến v: «label» đang để trống" in said
     assert "biến t: «reason»: đang để trống" in said
+
+
+NAMED = "id: thu\ntitle: Thử\nreference: QĐ thử\nentity: person\ninputs: {{so_nam: Số năm, {input}: Khác}}\n" + \
+    "parameters: {{{parameter}: 1}}\nvariables:\n  {variable}: {{label: Đạt, all: [{{when: so_nam >= 1, reason: r}}]}}\n" + \
+    "titles: [dat]\n"
+
+
+@pytest.mark.parametrize("where, names, said", [
+    ("chỉ tiêu", ("'b c'", "p", "dat"), "không dùng được trong biểu thức"),
+    ("tham số", ("khac", "'if'", "dat"), "không dùng được trong biểu thức"),
+    ("chỉ tiêu", ("min", "p", "dat"), "trùng tên hàm của biểu thức"),
+    ("chỉ tiêu", ("so_n\u0430m", "p", "dat"), "tên có «\u0430» (U+0430, ký tự thứ 5) trông như chữ"),
+    ("tham số", ("khac", "p\u0435", "dat"), "tên có «\u0435» (U+0435, ký tự thứ 2) trông như chữ"),
+    ("tham số", ("khac", "so_na\u0300m", "dat"), "dạng Unicode tổ hợp"),
+], ids=["khoang-trang", "tu-khoa", "ten-ham", "kirin-chi-tieu", "kirin-tham-so", "nfd"])
+def test_a_name_no_expression_reads_as_written_is_refused(where, names, said):
+    """«so_nаm» (Cyrillic «а») beside «so_nam» were two inputs that read as one; «b c» or «if» one that no expression
+    can read; «min» one read as the function where it is called. Unit sets had these refused by the indicator
+    catalogue only, never their variables and parameters, nor a person set's inputs."""
+    problems = refusal(NAMED.format(input=names[0], parameter=names[1], variable=names[2]))
+    assert len(problems) == 1 and f", {where} " in problems[0] and said in problems[0], problems
+
+
+def test_a_variable_that_looks_like_another_is_refused():
+    text = NAMED.format(input="khac", parameter="p", variable="dat").replace(
+        "titles:", "  d\u0430t: {label: Đạt, formula: '1'}\ntitles:")
+    assert refusal(text) == ["thu.yaml, dòng 9, biến d\u0430t: tên có «\u0430» (U+0430, ký tự thứ 2) trông như chữ hoặc số "
+                             "Latinh nhưng là ký tự khác: gõ lại bằng chữ, số Latinh"]
+    assert parse(NAMED.format(input="tỷ_lệ", parameter="p", variable="dat"), "thu.yaml").inputs["tỷ_lệ"] == "Khác"
