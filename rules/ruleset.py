@@ -632,9 +632,10 @@ def parse(text: str, file: str = "<rule set>") -> RuleSet:
         raise RuleSetError(check.problems) from None
 
 
-def _formatted(text: str) -> str | None:
-    """Why a sentence that names values («{so_nam} năm») names them otherwise than as «{tên}»: a format's width
-    («{a:>2000000}») made every explanation megabytes long, in memory and in the store."""
+def _formatted(text: str, known: set[str]) -> str | None:
+    """Why a sentence that names values («{so_nam} năm») names them otherwise than as «{tên}» of an input, a parameter
+    or a variable of the set: a format's width («{a:>2000000}») made every explanation megabytes long, in memory and
+    in the store; a name the set has not («{so_nom}») left the sentence shown as written, braces and all."""
     try:
         parts = list(Formatter().parse(text))
     except ValueError:
@@ -643,6 +644,9 @@ def _formatted(text: str) -> str | None:
         if name is not None and (spec or conversion or not name.isidentifier()):
             written = f"{{{_short(name, 30)}{'!' + conversion if conversion else ''}{':' + _short(spec, 20) if spec else ''}}}"
             return f"giá trị chỉ được ghi là {{tên}}, không kèm định dạng hay chỉ số (đã ghi «{written}»)"
+        if name is not None and name not in known:
+            return (f"«{{{_short(name, 30)}}}» không phải tên một chỉ tiêu, tham số hay biến của bộ tiêu chí (giá trị "
+                    "ghi là {tên}; ngoặc nhọn thường ghi {{ và }})")
     return None
 
 
@@ -864,7 +868,7 @@ def _deviations(raw: list, known: set[str], criteria: set[str], top, check: _Che
         text, reference = item.get("text"), item.get("reference")
         if not isinstance(text, str) or not text.strip():
             check.add(line, where, "cần «text»: một câu nói cách tính khác văn bản thế nào")
-        elif said := _formatted(text):
+        elif said := _formatted(text, known):
             check.add(line, where, f"«text»: {said}")
         if not isinstance(reference, str) or not reference.strip():
             check.add(line, where, "cần «reference»: quy định của văn bản mà cách tính khác đi")
@@ -911,7 +915,7 @@ def _variables(raw: dict, inputs: dict, parameters: dict, check: _Checker) -> tu
             if not isinstance(cond, dict) or "when" not in cond or not isinstance(cond.get("reason"), str):
                 check.add(line, where, "mỗi điều kiện cần «when» (biểu thức) và «reason» (lý do khi không đạt)")
                 continue
-            if said := _formatted(cond["reason"]) or ("đang để trống" if _blank(cond["reason"]) else None):
+            if said := _formatted(cond["reason"], known) or ("đang để trống" if _blank(cond["reason"]) else None):
                 check.add(cond.get("__line__", line), where, f"«reason»: {said}")
                 continue
             compiled = check.compile(cond["when"], known, cond.get("__line__", line), where)

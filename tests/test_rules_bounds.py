@@ -287,6 +287,18 @@ def test_a_sentence_naming_a_value_with_a_format_is_refused(tmp_path, sentence):
     assert "«text»: giá trị chỉ được ghi là {tên}, không kèm định dạng hay chỉ số" in said
 
 
+def test_a_sentence_naming_a_value_the_set_has_not_is_refused(tmp_path):
+    """«{so_nom}» for «{so_nam}» had passed: the sentence shown to every unit as written, braces and all."""
+    deviation = 'deviations:\n  - {text: "Tính trên {van_ban_den} văn bản", reference: QĐ thử}\n'
+    assert commands_refuse(tmp_path, rule_file(classification=deviation)) == (
+        "thu.yaml, dòng 14, deviations, mục 1: «text»: «{van_ban_den}» không phải tên một chỉ tiêu, tham số hay biến "
+        "của bộ tiêu chí (giá trị ghi là {tên}; ngoặc nhọn thường ghi {{ và }})")
+    title = NAMED.format(input="khac", parameter="p", variable="dat").replace("reason: r", "reason: 'còn {so_nom} năm'")
+    assert refusal(title)[0] == ("thu.yaml, dòng 8, biến dat: «reason»: «{so_nom}» không phải tên một chỉ tiêu, tham số "
+                                 "hay biến của bộ tiêu chí (giá trị ghi là {tên}; ngoặc nhọn thường ghi {{ và }})")
+    assert parse(title.replace("so_nom", "so_nam"), "thu.yaml").variables[0].conditions[0].reason == "còn {so_nam} năm"
+
+
 def test_a_long_chain_or_a_diamond_of_variables_is_explained_at_once():
     """A chain of 400 variables exhausted the stack when a unit lacked its figure (exit 3); a diamond of 48 took
     minutes, each variable asking again of both it reads."""
