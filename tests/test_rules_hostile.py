@@ -256,6 +256,28 @@ def test_what_if_reads_long_chains_as_loops():
     assert plan.reached and plan.new_row["a"] == 10 and plan.cost == 8
 
 
+@pytest.mark.parametrize("shape", ["chuoi", "kim-cuong"])
+def test_what_if_finds_the_inputs_a_leaf_reads_through_a_chain_or_a_diamond_of_variables_once(shape):
+    """A chain of 1.500 variables ended in RecursionError (exit 3); a diamond of 34, each reading the two before it,
+    took over half a minute (of 40, hours): the inputs a leaf reads were asked again through every path of variables."""
+    import time
+
+    from rules.whatif import _Model
+
+    if shape == "chuoi":
+        variables = "  v0: {label: V, formula: a}\n" + "".join(f"  v{i}: {{label: V, formula: v{i - 1} + 0}}\n"
+                                                               for i in range(1, 1500))
+    else:
+        variables = "  v0: {label: V, formula: a}\n  v1: {label: V, formula: b * 0}\n" + "".join(
+            f"  v{i}: {{label: V, formula: v{i - 1} + v{i - 2}}}\n" for i in range(2, 34))
+    last = 1499 if shape == "chuoi" else 33
+    rs = load_text(HEAD + "inputs:\n  a: A\n  b: B\nvariables:\n" + variables + "criteria:\n  - {id: '1', title: T, "
+                   f"max: 10, value: v{last}, scoring: {{method: threshold, target: 10}}, reference: r}}\n")
+    started = time.monotonic()
+    model = _Model(rs)
+    assert model.reads == {"1": {"a"} if shape == "chuoi" else {"a", "b"}} and time.monotonic() - started < 5
+
+
 # --- Every command that reads a rule set refuses it the same way ---------------------------------------------
 
 BROKEN = [
