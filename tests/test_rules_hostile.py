@@ -525,3 +525,25 @@ def test_an_inspection_finding_naming_no_rule_set_is_refused_as_its_option(tmp_p
                 "--ruleset", name, cwd=tmp_path)
     assert done.returncode == 1, (done.stdout, done.stderr)
     assert "Không ghi nhận (--ruleset)" in done.stderr and name.split("@")[-1] in done.stderr
+
+
+def test_a_file_without_a_criterion_appraised_under_its_id_is_refused_naming_it(demo_db, tmp_path):
+    """A file edited under the id of a set already appraised, without the criterion appraised: scoring, explaining
+    and appraising with it had ended in «Lỗi» (exit 3)."""
+    import shutil
+
+    shutil.copy(demo_db, tmp_path / "cchc.db")
+    head = HEAD + "inputs:\n  van_ban_di: Văn bản đi\ncriteria:\n"
+    leaf = "  - {{id: '{id}', title: T, max: 2, value: van_ban_di, scoring: {{method: threshold, target: 1}}, reference: r}}\n"
+    path = tmp_path / "thu.yaml"
+    path.write_text(head + leaf.format(id="1") + leaf.format(id="2"), encoding="utf-8")
+    done = cchc("appraise", "--ruleset", path, "--unit", "STP", "--criterion", "2", "--points", "1", "--reason", "x",
+                "--period", "Năm 2024", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    path.write_text(head + leaf.format(id="1").replace("max: 2", "max: 4"), encoding="utf-8")
+    for args in (("score", "--ruleset", path, "--period", "Năm 2024"),
+                 ("rules", "explain", path, "--unit", "STP", "--period", "Năm 2024")):
+        done = cchc(*args, cwd=tmp_path)
+        assert done.returncode == 1, (args, done.stdout, done.stderr)
+        assert "thu.yaml: bộ tiêu chí «thu» không có tiêu chí (lá) 2 mà kho đã có điểm thẩm định" in " ".join(
+            done.stderr.split())
