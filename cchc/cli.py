@@ -100,6 +100,10 @@ def explain(e: Exception) -> tuple[int, str]:
     if isinstance(e, Refused):
         where = f" ({escape(e.field)})" if e.field else ""
         return EXIT_INVALID, f"[bold red]Không ghi nhận{where}:[/] {escape(e.message)}"
+    from rules.evaluate import AdjustedUnknown
+
+    if isinstance(e, AdjustedUnknown):  # a rule file's slip, refused as the file's other problems are
+        return EXIT_INVALID, f"[bold red]Không ghi nhận (--ruleset):[/] {escape(str(e))}"
     if isinstance(e, Forbidden):
         return EXIT_INVALID, f"[bold red]Không được phép:[/] {escape(e.message)}"
     from sqlalchemy.exc import DBAPIError

@@ -19,7 +19,7 @@ from office.frames import PROVINCE_OFFICE, bases, frame_for, issuer, legal_texts
 from office.rulesets import for_period
 from reports import documents as docs
 from reports.model import Document
-from rules.ruleset import find
+from rules.ruleset import NoRuleSetInForce, RuleSetError, UnknownRuleSet, find
 from rules.targets import TargetSet, load_targets, shipped_targets, targets_for
 from store import models
 
@@ -193,7 +193,7 @@ def record_finding(engine: Engine, unit: str, visited: date, text: str, recommen
     like any appraisal, brings an already scored year up to date. Returns (finding id, the scoring or None)."""
     from office.scores import score
 
-    rs = for_period(rules, f"{visited.year}-NAM") if points is not None else None
+    rs = _finding_rules(rules, visited.year) if points is not None else None
     try:
         found = inspection.record_finding(engine, visited.year, unit, visited, text, recommendation, deadline,
                                           criterion, points, rs)
@@ -204,6 +204,15 @@ def record_finding(engine: Engine, unit: str, visited: date, text: str, recommen
         scored = rs is not None and s.scalar(select(models.ScoreRun.id).where(
             models.ScoreRun.ruleset == rs.id, models.ScoreRun.period_code == period).limit(1)) is not None
     return found, score(engine, rs, period) if scored else None
+
+
+def _finding_rules(rules: str, year: int):
+    """The set a finding's points adjust, by id or family as in force that year: a slip in the name typed is refused
+    as the option's, where it had ended in «Lỗi» (exit 3) as if cchc had failed."""
+    try:
+        return for_period(rules, f"{year}-NAM")
+    except (UnknownRuleSet, NoRuleSetInForce, RuleSetError) as err:
+        raise Refused(str(err), field="--ruleset") from None
 
 
 def resolve_finding(engine: Engine, finding: int, on: date, note: str) -> None:

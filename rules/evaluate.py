@@ -244,6 +244,10 @@ def _total(node: Criterion, points: dict, maxima: dict, rows: int) -> None:
     maxima[node.id] = add_maxima([maxima[c.id] for c in node.children], rows)
 
 
+class AdjustedUnknown(ValueError):
+    """Appraisals stored for a criterion the set has not: a file edited under the id of a set already appraised."""
+
+
 def _adjustments(ruleset: RuleSet, index: pd.Index, table: pd.DataFrame | None) -> dict:
     """Leaf id → (positions, points, reasons) of the adjustments that concern entities of ``index``."""
     if table is None or table.empty:
@@ -251,7 +255,8 @@ def _adjustments(ruleset: RuleSet, index: pd.Index, table: pd.DataFrame | None) 
     leaves = {leaf.id for leaf in ruleset.leaves}
     unknown = sorted(set(table["criterion"]) - leaves)
     if unknown:
-        raise ValueError(f"bộ tiêu chí «{ruleset.id}» không có tiêu chí (lá) {', '.join(unknown)} để điều chỉnh điểm")
+        raise AdjustedUnknown(f"{ruleset.source}: bộ tiêu chí «{ruleset.id}» không có tiêu chí (lá) {', '.join(unknown)} mà "
+                              "kho đã có điểm thẩm định theo mã bộ này: giữ các tiêu chí ấy, hoặc đặt cho tệp một «id» khác")
     positions = index.get_indexer(table["entity"])
     here = table[positions >= 0].assign(position=positions[positions >= 0])
     return {leaf: (g["position"].to_numpy(), g["points"].to_numpy(dtype=float), tuple(g["reason"]))

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import keyword
 import math
 import re
 import unicodedata
+from collections.abc import Hashable
 from string import Formatter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -25,7 +27,7 @@ import yaml
 
 from base import rule_uses as uses
 from base.unit_kinds import UNIT_KINDS
-from rules.expr import Compiled, ExpressionError, compile_expression
+from rules.expr import FUNCTIONS, Compiled, ExpressionError, compile_expression
 from rules.methods import DIRECTIONS, METHODS
 
 SETS = Path(__file__).with_name("sets")
@@ -144,6 +146,8 @@ class _Loader(_Bounded):
         self.repeated: dict[tuple[int, int], tuple[int, Any, int]] = {}  # key's place → (line, key, line of the first)
         self.reserved: dict[tuple[int, int], tuple[int, str]] = {}  # key's place → (line, key) of a key «__…»
         self.own: dict[int, list[yaml.Node]] = {}  # id(mapping node) → its keys as written, merged pairs left out
+        self.given: dict[int, dict[Any, Any]] = {}  # id(mapping node) → key → where given, merged keys too
+        self.merged_twice: dict[tuple[int, int], tuple[int, Any, int]] = {}  # key's place → (line, key, other line)
 
 
 class _Names(_Loader):
@@ -158,6 +162,7 @@ MERGE = "tag:yaml.org,2002:merge"
 
 def _mapping_with_line(loader: _Loader, node: yaml.MappingNode) -> dict:
     written = _written(loader, node)  # before merged pairs are flattened in
+    _given(loader, node)
     mapping = loader.construct_mapping(node, deep=True)
     for own in written:
         _note_repeated(loader, own)
@@ -190,6 +195,33 @@ def _written(loader: _Loader, node: yaml.MappingNode) -> list[list[yaml.Node]]:
                 if isinstance(merged, yaml.MappingNode):
                     out += _written(loader, merged)
     return out
+
+
+def _given(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
+    """Each key ``node`` ends with and where the key that gives it is written: its own, else in the first mapping
+    merged in that has it. A key two merged mappings give («<<: [*a, *b]», both with «max») and the mapping does not
+    set itself is noted: YAML keeps the first one's without a word, where a reader may expect the last, as for a key
+    written twice. Remembered per node, as its keys as written: flattening rewrites a node's pairs."""
+    if id(node) in loader.given:
+        return loader.given[id(node)]
+    own = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True) if key_node.tag != MERGE else None
+        if key_node.tag != MERGE and isinstance(key, Hashable):  # a list as a key: refused by YAML's constructor
+            own[key] = key_node.start_mark
+    merged: dict[Any, Any] = {}
+    for key_node, value in node.value:
+        if key_node.tag != MERGE:
+            continue
+        for part in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+            if not isinstance(part, yaml.MappingNode):
+                continue  # refused by YAML's constructor
+            for key, mark in _given(loader, part).items():
+                if key in merged and key not in own:
+                    loader.merged_twice[(mark.line, mark.column)] = (mark.line + 1, key, merged[key].line + 1)
+                merged.setdefault(key, mark)
+    loader.given[id(node)] = merged | own
+    return loader.given[id(node)]
 
 
 def _note_repeated(loader: _Loader, keys: list[yaml.Node]) -> None:
@@ -292,6 +324,12 @@ def read_yaml(text: str, file: str, lines: bool = False, names: bool = False) ->
         raise RuleSetError([Problem(file, line, None, f"khóa «{_short(str(key), 80)}» đã có ở dòng {first}: mỗi khóa "
                                                       "chỉ được khai báo một lần trong một bảng")
                             for _, (line, key, first) in sorted(loader.repeated.items())])
+    if getattr(loader, "merged_twice", None):
+        raise RuleSetError([Problem(file, line, None, f"khóa «{_short(str(key), 80)}» có ở hai bảng gộp vào cùng một "
+                                                      f"bảng bằng «<<» (dòng {other} và dòng {line}): YAML lấy giá trị "
+                                                      "của bảng gộp trước mà không báo; hãy ghi khóa này ngay trong "
+                                                      "bảng, hoặc bỏ ở một trong hai bảng gộp")
+                            for _, (line, key, other) in sorted(loader.merged_twice.items())])
     if getattr(loader, "reserved", None):
         raise RuleSetError([Problem(file, line, None, f"khóa «{_short(key, 80)}» bắt đầu bằng «__»: các tên này dành "
                                                       "riêng cho chương trình, hãy đặt tên khác")
@@ -594,9 +632,10 @@ def parse(text: str, file: str = "<rule set>") -> RuleSet:
         raise RuleSetError(check.problems) from None
 
 
-def _formatted(text: str) -> str | None:
-    """Why a sentence that names values («{so_nam} năm») names them otherwise than as «{tên}»: a format's width
-    («{a:>2000000}») made every explanation megabytes long, in memory and in the store."""
+def _formatted(text: str, known: set[str]) -> str | None:
+    """Why a sentence that names values («{so_nam} năm») names them otherwise than as «{tên}» of an input, a parameter
+    or a variable of the set: a format's width («{a:>2000000}») made every explanation megabytes long, in memory and
+    in the store; a name the set has not («{so_nom}») left the sentence shown as written, braces and all."""
     try:
         parts = list(Formatter().parse(text))
     except ValueError:
@@ -605,6 +644,9 @@ def _formatted(text: str) -> str | None:
         if name is not None and (spec or conversion or not name.isidentifier()):
             written = f"{{{_short(name, 30)}{'!' + conversion if conversion else ''}{':' + _short(spec, 20) if spec else ''}}}"
             return f"giá trị chỉ được ghi là {{tên}}, không kèm định dạng hay chỉ số (đã ghi «{written}»)"
+        if name is not None and name not in known:
+            return (f"«{{{_short(name, 30)}}}» không phải tên một chỉ tiêu, tham số hay biến của bộ tiêu chí (giá trị "
+                    "ghi là {tên}; ngoặc nhọn thường ghi {{ và }})")
     return None
 
 
@@ -626,7 +668,11 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
         check.add(top, "missing", f"«{missing}» không hợp lệ ({', '.join(MISSING)})")
 
     inputs = {}
-    for name, spec in _clean(_mapping(raw.get("inputs"), top, "inputs", check)).items():
+    block = _mapping(raw.get("inputs"), top, "inputs", check)
+    for name, spec in _clean(block).items():
+        if said := _bad_name(name):
+            check.add(spec.get("__line__") if isinstance(spec, dict) else block.get("__line__", top), f"chỉ tiêu {name}",
+                      said)
         if isinstance(spec, dict) and isinstance(spec.get("label", name), str):
             inputs[name] = spec.get("label", name) if not _blank(spec.get("label", name)) else name
         elif isinstance(spec, str) or spec is None:
@@ -647,6 +693,9 @@ def _parse(raw: dict, text: str, file: str, check: _Checker) -> RuleSet:
     block = _mapping(raw.get("parameters"), top, "parameters", check)
     for name, spec in block.items():
         if name != "__line__":  # a bare number has no line of its own: the block's is the nearest
+            if said := _bad_name(name):
+                check.add(spec.get("__line__") if isinstance(spec, dict) else block.get("__line__", top),
+                          f"tham số {name}", said)
             if name in inputs:  # scored, the parameter's value would replace the input's figures for everyone
                 check.add(spec.get("__line__") if isinstance(spec, dict) else block.get("__line__", top),
                           f"tham số {name}", "trùng tên với một chỉ tiêu đầu vào")
@@ -819,7 +868,7 @@ def _deviations(raw: list, known: set[str], criteria: set[str], top, check: _Che
         text, reference = item.get("text"), item.get("reference")
         if not isinstance(text, str) or not text.strip():
             check.add(line, where, "cần «text»: một câu nói cách tính khác văn bản thế nào")
-        elif said := _formatted(text):
+        elif said := _formatted(text, known):
             check.add(line, where, f"«text»: {said}")
         if not isinstance(reference, str) or not reference.strip():
             check.add(line, where, "cần «reference»: quy định của văn bản mà cách tính khác đi")
@@ -851,6 +900,8 @@ def _variables(raw: dict, inputs: dict, parameters: dict, check: _Checker) -> tu
             continue
         check.unknown_keys(spec, VARIABLE_KEYS, where)
         check.texts(spec, ("label", "reference", "unit"), where)
+        if said := _bad_name(name):
+            check.add(line, where, said)
         if name in inputs or name in parameters:
             check.add(line, where, "trùng tên với một chỉ tiêu đầu vào hoặc tham số")
         if "formula" in spec:
@@ -864,7 +915,7 @@ def _variables(raw: dict, inputs: dict, parameters: dict, check: _Checker) -> tu
             if not isinstance(cond, dict) or "when" not in cond or not isinstance(cond.get("reason"), str):
                 check.add(line, where, "mỗi điều kiện cần «when» (biểu thức) và «reason» (lý do khi không đạt)")
                 continue
-            if said := _formatted(cond["reason"]) or ("đang để trống" if _blank(cond["reason"]) else None):
+            if said := _formatted(cond["reason"], known) or ("đang để trống" if _blank(cond["reason"]) else None):
                 check.add(cond.get("__line__", line), where, f"«reason»: {said}")
                 continue
             compiled = check.compile(cond["when"], known, cond.get("__line__", line), where)
@@ -913,7 +964,7 @@ def _check_reach(criteria, kinds: frozenset[str] | None, check: _Checker) -> Non
                      check)
 
 
-def _lookalike_id(cid: str) -> str | None:
+def _lookalike_id(cid: str, what: str = "mã tiêu chí") -> str | None:
     """Why an id's letter is not the one it looks like: Cyrillic «а» beside Latin «a», full-width «２», an Arabic
     «١» made criteria that read as one (Vietnamese letters, «1.đ», are ids' own)."""
     for at, c in enumerate(cid):
@@ -922,9 +973,25 @@ def _lookalike_id(cid: str) -> str | None:
         name = unicodedata.name(c, "")
         if (name.startswith(("CYRILLIC", "GREEK", "FULLWIDTH")) or (c.isdigit() and not "0" <= c <= "9")
                 or "DOTLESS" in name or unicodedata.normalize("NFKC", c) != c):  # «Ⅰ», «ı», «²» …
-            return (f"mã tiêu chí có «{c}» (U+{ord(c):04X}, ký tự thứ {at + 1}) trông như chữ hoặc số Latinh nhưng là "
+            return (f"{what} có «{c}» (U+{ord(c):04X}, ký tự thứ {at + 1}) trông như chữ hoặc số Latinh nhưng là "
                     "ký tự khác: gõ lại bằng chữ, số Latinh")
     return None
+
+
+def _bad_name(name: str) -> str | None:
+    """Why a name an expression reads (an input, a parameter, a variable) cannot be one: a name with a space or a
+    keyword («if», «and») is read by no expression; one named as a function («min») reads as the function where it is
+    called; a Cyrillic «е» made two names that look one («ty_le», «ty_lе»), each scored by its own formula."""
+    if not isinstance(name, str):
+        return None  # refused as a key YAML reads as no name
+    if not name.isidentifier() or keyword.iskeyword(name):
+        return ("không dùng được trong biểu thức: tên chỉ gồm chữ, số và gạch dưới, không bắt đầu bằng số và không "
+                "phải từ khóa (and, or, not, if …)")
+    if name in FUNCTIONS:
+        return f"trùng tên hàm của biểu thức ({', '.join(FUNCTIONS)})"
+    if unicodedata.normalize("NFC", name) != name:
+        return "viết ở dạng Unicode tổ hợp (dấu tách khỏi chữ, NFD): lưu tệp ở dạng dựng sẵn (NFC) hoặc gõ lại tên"
+    return _lookalike_id(name, "tên")
 
 
 def _bad_id(value: Any) -> str:

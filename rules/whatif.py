@@ -163,6 +163,13 @@ class _Model:
         self.leaves = {leaf.id: (parse_expression(leaf.value.source), leaf.value.source)
                        for leaf in ruleset.leaves}
         self.known = set(ruleset.inputs) | set(ruleset.parameters) | {v.name for v in ruleset.variables}
+        # each variable's inputs, in the order the set computes them: a chain of variables is followed once, where
+        # asking again through each one's formula went as deep as the chain (RecursionError past a thousand) and as
+        # many times as a diamond of variables has paths (40 variables, each reading the two before: hours)
+        self.var_reads: dict[str, set[str]] = {}
+        for v in ruleset.variables:
+            self.var_reads[v.name] = (self._names(self.formulas[v.name][0]) if v.name in self.formulas else
+                                      {n for c in v.conditions for n in c.when.names if n in ruleset.inputs})
         self.reads: dict[str, set[str]] = {lid: self._names(node) for lid, (node, _) in self.leaves.items()}
         self.denominators: set[str] = set()
         for node, _ in list(self.leaves.values()) + list(self.formulas.values()):
@@ -175,11 +182,8 @@ class _Model:
         out: set[str] = set()
         for sub in ast.walk(node):
             if isinstance(sub, ast.Name):
-                if sub.id in self.formulas:
-                    out |= self._names(self.formulas[sub.id][0])
-                elif sub.id in self.conditions:
-                    v = next(v for v in self.ruleset.variables if v.name == sub.id)
-                    out |= {n for c in v.conditions for n in c.when.names if n in self.ruleset.inputs}
+                if sub.id in self.var_reads:
+                    out |= self.var_reads[sub.id]
                 elif sub.id in self.ruleset.inputs:
                     out.add(sub.id)
         return out

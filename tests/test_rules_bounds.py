@@ -199,6 +199,18 @@ def test_a_mapping_merged_again_by_an_alias_is_not_taken_for_a_key_written_twice
     assert [(leaf.method, leaf.params["target"]) for leaf in rs.leaves] == [("threshold", 1), ("threshold", 2)]
 
 
+@pytest.mark.parametrize("merged", ["[{max: 1}, {max: 5}]", "[{max: 1}, {<<: {max: 5}}]", "[{<<: [{max: 1}, {max: 5}]}]"],
+                         ids=["hai-bang", "long-nhau", "trong-bang-gop"])
+def test_a_key_two_merged_mappings_give_is_refused_with_both_lines(merged):
+    """«<<: [*a, *b]» keeps the first one's «max» without a word, where a reader may take the last for the one kept."""
+    text = rule_file(max_="2", scoring=f"{{method: threshold, target: 1}}\n    <<: {merged}").replace("    max: 2\n", "")
+    assert refusal(text) == [
+        "thu.yaml, dòng 11: khóa «max» có ở hai bảng gộp vào cùng một bảng bằng «<<» (dòng 11 và dòng 11): YAML lấy giá "
+        "trị của bảng gộp trước mà không báo; hãy ghi khóa này ngay trong bảng, hoặc bỏ ở một trong hai bảng gộp"]
+    if not merged.startswith("[{<<"):  # the mapping's own «max» decides; a merged mapping's two are its own slip
+        assert parse(rule_file(max_=f"2\n    <<: {merged}"), "thu.yaml").leaves[0].max == 2
+
+
 def test_every_command_refuses_a_key_written_twice_alike(tmp_path):
     said = commands_refuse(tmp_path, rule_file(max_="2\n    max: 5"))
     assert said == "thu.yaml, dòng 10: khóa «max» đã có ở dòng 9: mỗi khóa chỉ được khai báo một lần trong một bảng"
@@ -273,6 +285,18 @@ def test_a_sentence_naming_a_value_with_a_format_is_refused(tmp_path, sentence):
     deviation = f'deviations:\n  - {{text: "{sentence}", reference: QĐ thử}}\n'
     said = commands_refuse(tmp_path, rule_file(classification=deviation))
     assert "«text»: giá trị chỉ được ghi là {tên}, không kèm định dạng hay chỉ số" in said
+
+
+def test_a_sentence_naming_a_value_the_set_has_not_is_refused(tmp_path):
+    """«{so_nom}» for «{so_nam}» had passed: the sentence shown to every unit as written, braces and all."""
+    deviation = 'deviations:\n  - {text: "Tính trên {van_ban_den} văn bản", reference: QĐ thử}\n'
+    assert commands_refuse(tmp_path, rule_file(classification=deviation)) == (
+        "thu.yaml, dòng 14, deviations, mục 1: «text»: «{van_ban_den}» không phải tên một chỉ tiêu, tham số hay biến "
+        "của bộ tiêu chí (giá trị ghi là {tên}; ngoặc nhọn thường ghi {{ và }})")
+    title = NAMED.format(input="khac", parameter="p", variable="dat").replace("reason: r", "reason: 'còn {so_nom} năm'")
+    assert refusal(title)[0] == ("thu.yaml, dòng 8, biến dat: «reason»: «{so_nom}» không phải tên một chỉ tiêu, tham số "
+                                 "hay biến của bộ tiêu chí (giá trị ghi là {tên}; ngoặc nhọn thường ghi {{ và }})")
+    assert parse(title.replace("so_nom", "so_nam"), "thu.yaml").variables[0].conditions[0].reason == "còn {so_nam} năm"
 
 
 def test_a_long_chain_or_a_diamond_of_variables_is_explained_at_once():
@@ -359,3 +383,32 @@ def test_labels_and_reasons_of_blanks_are_refused(tmp_path):
     said = commands_refuse(tmp_path, rule_file(parameters=variables))
     assert "tham số p: «label» đang để trống" in said and "biến v: «label» đang để trống" in said
     assert "biến t: «reason»: đang để trống" in said
+
+
+NAMED = "id: thu\ntitle: Thử\nreference: QĐ thử\nentity: person\ninputs: {{so_nam: Số năm, {input}: Khác}}\n" + \
+    "parameters: {{{parameter}: 1}}\nvariables:\n  {variable}: {{label: Đạt, all: [{{when: so_nam >= 1, reason: r}}]}}\n" + \
+    "titles: [dat]\n"
+
+
+@pytest.mark.parametrize("where, names, said", [
+    ("chỉ tiêu", ("'b c'", "p", "dat"), "không dùng được trong biểu thức"),
+    ("tham số", ("khac", "'if'", "dat"), "không dùng được trong biểu thức"),
+    ("chỉ tiêu", ("min", "p", "dat"), "trùng tên hàm của biểu thức"),
+    ("chỉ tiêu", ("so_n\u0430m", "p", "dat"), "tên có «\u0430» (U+0430, ký tự thứ 5) trông như chữ"),
+    ("tham số", ("khac", "p\u0435", "dat"), "tên có «\u0435» (U+0435, ký tự thứ 2) trông như chữ"),
+    ("tham số", ("khac", "so_na\u0300m", "dat"), "dạng Unicode tổ hợp"),
+], ids=["khoang-trang", "tu-khoa", "ten-ham", "kirin-chi-tieu", "kirin-tham-so", "nfd"])
+def test_a_name_no_expression_reads_as_written_is_refused(where, names, said):
+    """«so_nаm» (Cyrillic «а») beside «so_nam» were two inputs that read as one; «b c» or «if» one that no expression
+    can read; «min» one read as the function where it is called. Unit sets had these refused by the indicator
+    catalogue only, never their variables and parameters, nor a person set's inputs."""
+    problems = refusal(NAMED.format(input=names[0], parameter=names[1], variable=names[2]))
+    assert len(problems) == 1 and f", {where} " in problems[0] and said in problems[0], problems
+
+
+def test_a_variable_that_looks_like_another_is_refused():
+    text = NAMED.format(input="khac", parameter="p", variable="dat").replace(
+        "titles:", "  d\u0430t: {label: Đạt, formula: '1'}\ntitles:")
+    assert refusal(text) == ["thu.yaml, dòng 9, biến d\u0430t: tên có «\u0430» (U+0430, ký tự thứ 2) trông như chữ hoặc số "
+                             "Latinh nhưng là ký tự khác: gõ lại bằng chữ, số Latinh"]
+    assert parse(NAMED.format(input="tỷ_lệ", parameter="p", variable="dat"), "thu.yaml").inputs["tỷ_lệ"] == "Khác"

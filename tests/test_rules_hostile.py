@@ -256,6 +256,28 @@ def test_what_if_reads_long_chains_as_loops():
     assert plan.reached and plan.new_row["a"] == 10 and plan.cost == 8
 
 
+@pytest.mark.parametrize("shape", ["chuoi", "kim-cuong"])
+def test_what_if_finds_the_inputs_a_leaf_reads_through_a_chain_or_a_diamond_of_variables_once(shape):
+    """A chain of 1.500 variables ended in RecursionError (exit 3); a diamond of 34, each reading the two before it,
+    took over half a minute (of 40, hours): the inputs a leaf reads were asked again through every path of variables."""
+    import time
+
+    from rules.whatif import _Model
+
+    if shape == "chuoi":
+        variables = "  v0: {label: V, formula: a}\n" + "".join(f"  v{i}: {{label: V, formula: v{i - 1} + 0}}\n"
+                                                               for i in range(1, 1500))
+    else:
+        variables = "  v0: {label: V, formula: a}\n  v1: {label: V, formula: b * 0}\n" + "".join(
+            f"  v{i}: {{label: V, formula: v{i - 1} + v{i - 2}}}\n" for i in range(2, 34))
+    last = 1499 if shape == "chuoi" else 33
+    rs = load_text(HEAD + "inputs:\n  a: A\n  b: B\nvariables:\n" + variables + "criteria:\n  - {id: '1', title: T, "
+                   f"max: 10, value: v{last}, scoring: {{method: threshold, target: 10}}, reference: r}}\n")
+    started = time.monotonic()
+    model = _Model(rs)
+    assert model.reads == {"1": {"a"} if shape == "chuoi" else {"a", "b"}} and time.monotonic() - started < 5
+
+
 # --- Every command that reads a rule set refuses it the same way ---------------------------------------------
 
 BROKEN = [
@@ -492,3 +514,36 @@ def test_a_refused_variable_is_named_once_not_again_where_it_is_read():
         load_text(text)
     [problem] = caught.value.problems
     assert "biến v" in problem.where and "không được phép" in problem.message
+
+
+@pytest.mark.parametrize("name", ["sai.yaml", "qd767", "qd766@2024-02-30"])
+def test_an_inspection_finding_naming_no_rule_set_is_refused_as_its_option(tmp_path, name):
+    """The points of a finding adjust a set named by id or family: another name had ended in «Lỗi», exit 3."""
+    (tmp_path / "sai.yaml").write_text(rule_file(), encoding="utf-8")
+    done = cchc("inspection", "finding", "--unit", "STP", "--visited", "05/08/2024", "--text", "x",
+                "--recommendation", "y", "--deadline", "30/09/2024", "--criterion", "1.3", "--points", "1",
+                "--ruleset", name, cwd=tmp_path)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "Không ghi nhận (--ruleset)" in done.stderr and name.split("@")[-1] in done.stderr
+
+
+def test_a_file_without_a_criterion_appraised_under_its_id_is_refused_naming_it(demo_db, tmp_path):
+    """A file edited under the id of a set already appraised, without the criterion appraised: scoring, explaining
+    and appraising with it had ended in «Lỗi» (exit 3)."""
+    import shutil
+
+    shutil.copy(demo_db, tmp_path / "cchc.db")
+    head = HEAD + "inputs:\n  van_ban_di: Văn bản đi\ncriteria:\n"
+    leaf = "  - {{id: '{id}', title: T, max: 2, value: van_ban_di, scoring: {{method: threshold, target: 1}}, reference: r}}\n"
+    path = tmp_path / "thu.yaml"
+    path.write_text(head + leaf.format(id="1") + leaf.format(id="2"), encoding="utf-8")
+    done = cchc("appraise", "--ruleset", path, "--unit", "STP", "--criterion", "2", "--points", "1", "--reason", "x",
+                "--period", "Năm 2024", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    path.write_text(head + leaf.format(id="1").replace("max: 2", "max: 4"), encoding="utf-8")
+    for args in (("score", "--ruleset", path, "--period", "Năm 2024"),
+                 ("rules", "explain", path, "--unit", "STP", "--period", "Năm 2024")):
+        done = cchc(*args, cwd=tmp_path)
+        assert done.returncode == 1, (args, done.stdout, done.stderr)
+        assert "thu.yaml: bộ tiêu chí «thu» không có tiêu chí (lá) 2 mà kho đã có điểm thẩm định" in " ".join(
+            done.stderr.split())
