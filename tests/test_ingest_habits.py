@@ -800,19 +800,22 @@ def test_a_header_below_thirty_rows_of_titles_is_found(engine, tmp_path, suffix)
     ingest_file(engine, units_file(tmp_path))
     above = [[f"Dòng đầu trang {i}"] if i % 3 == 0 else [] for i in range(29)]
     rows = [dossier(code="HS1"), dossier(code="HS2")]
-    if suffix == ".csv":
+    result = ingest_file(engine, _rows_file(tmp_path / f"ho_so{suffix}", above + [DOSSIER_HEADERS] + rows, "\n"))
+    assert result.rows == 2
+
+
+def _rows_file(path: Path, rows: list[list], line_end: str = "\r\n") -> Path:
+    """``rows`` as they stand, in a CSV or in a workbook's first sheet, by ``path``'s suffix."""
+    if path.suffix == ".csv":
         out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerows(above + [DOSSIER_HEADERS] + rows)
-        path = tmp_path / "ho_so.csv"
+        csv.writer(out, lineterminator=line_end).writerows(rows)
         path.write_text(out.getvalue(), encoding="utf-8")
     else:
         wb = Workbook()
-        for row in above + [DOSSIER_HEADERS] + rows:
+        for row in rows:
             wb.active.append(row)
-        path = tmp_path / "ho_so.xlsx"
         wb.save(path)
-    result = ingest_file(engine, path)
-    assert result.rows == 2
+    return path
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -823,18 +826,7 @@ def test_a_form_s_line_of_labels_and_values_above_the_header_is_no_header(engine
     ingest_file(engine, units_file(tmp_path))
     above = [["BÁO CÁO SỐ LIỆU CẢI CÁCH HÀNH CHÍNH"], ["Mã đơn vị:", "STP", "Kỳ báo cáo:", "Năm 2024"], []]
     figures = [["SKHCN", "Năm 2024", "van_ban_di", "120", ""], ["STP", "Năm 2024", "van_ban_di", "80", ""]]
-    if suffix == ".csv":
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerows(above + [FACT_HEADERS] + figures)
-        path = tmp_path / "so_lieu.csv"
-        path.write_text(out.getvalue(), encoding="utf-8")
-    else:
-        wb = Workbook()
-        for row in above + [FACT_HEADERS] + figures:
-            wb.active.append(row)
-        path = tmp_path / "so_lieu.xlsx"
-        wb.save(path)
-    result = ingest_file(engine, path)
+    result = ingest_file(engine, _rows_file(tmp_path / f"so_lieu{suffix}", above + [FACT_HEADERS] + figures))
     assert result.rows == 2 and "dòng tiêu đề là dòng 4" in result.notes
 
 
@@ -848,15 +840,8 @@ def test_a_month_s_totals_and_a_group_s_name_among_dossiers_are_left_out_in_eith
     rows = [["I. Khối sở"] + [""] * (width - 1), dossier(code="HS1"), dossier(code="HS2"),
             ["TỔNG CỘNG THÁNG 3"] + [""] * (width - 2) + ["0"]]
     rows += [dossier(code=f"HS{n}", received="05/04/2024", due="12/04/2024", finished="10/04/2024") for n in range(3, 73)]
-    path = tmp_path / f"ho_so{suffix}"
-    if suffix == ".csv":
-        write_csv(path, DOSSIER_HEADERS, rows)
-    else:
-        wb = Workbook()
-        for row in [DOSSIER_HEADERS, *rows]:
-            wb.active.append(row)
-        wb.save(path)
-    result = ingest_file(engine, path, year=2024)
+    result = ingest_file(engine, _sheet_file(tmp_path / f"ho_so{suffix}", DOSSIER_HEADERS, rows, bom=False),
+                         year=2024)
     assert result.rows == 72  # the second month's, more than a form's last lines, read in slices
     assert result.notes[-2:] == ["bỏ qua dòng 2: dòng tên nhóm «I. Khối sở»",
                                  "bỏ qua dòng 5: dòng tổng cộng (hệ thống tự tính)"]
@@ -962,15 +947,9 @@ def test_the_title_lines_of_a_table_pasted_under_another_are_left_out_with_its_h
     width = len(DOSSIER_HEADERS)
     rows = [dossier(code="HS1"), [], ["UBND XÃ BẢN HON"], ["Hồ sơ tiếp nhận tháng 4"], DOSSIER_HEADERS,
             dossier(code="HS2")]
-    path = tmp_path / f"ho_so{suffix}"
-    if suffix == ".csv":
-        write_csv(path, DOSSIER_HEADERS, [r + [""] * (width - len(r)) if r else r for r in rows], bom=True)
-    else:
-        wb = Workbook()
-        for row in [DOSSIER_HEADERS, *rows]:
-            wb.active.append(row)
-        wb.save(path)
-    result = ingest_file(engine, path, year=2024)
+    if suffix == ".csv":  # a CSV's rows as wide as its header
+        rows = [r + [""] * (width - len(r)) if r else r for r in rows]
+    result = ingest_file(engine, _sheet_file(tmp_path / f"ho_so{suffix}", DOSSIER_HEADERS, rows), year=2024)
     assert result.rows == 2
     assert result.notes[-3:] == ["bỏ qua dòng 4: dòng tên bảng «UBND XÃ BẢN HON» trên dòng tiêu đề lặp lại",
                                  "bỏ qua dòng 5: dòng tên bảng «Hồ sơ tiếp nhận tháng 4» trên dòng tiêu đề lặp lại",
@@ -987,15 +966,14 @@ def test_a_header_carrying_unseen_characters_is_read_as_the_template_s(engine, t
     ingest_file(engine, units_file(tmp_path))
     headers = ["\ufeffMã đơn vị", "Kỳ báo cáo\u200b", *FACT_HEADERS[2:]]
     rows = [["SKHCN", "Năm 2024", "van_ban_di", "120", ""], ["STP", "Năm 2024", "van_ban_di", "80", ""]]
-    path = tmp_path / f"so_lieu{suffix}"
-    if suffix == ".csv":
-        write_csv(path, headers, rows, bom=True)
-    else:
-        wb = Workbook()
-        for row in [headers, *rows]:
-            wb.active.append(row)
-        wb.save(path)
-    assert ingest_file(engine, path).rows == 2
+    assert ingest_file(engine, _sheet_file(tmp_path / f"so_lieu{suffix}", headers, rows)).rows == 2
+
+
+def _sheet_file(path: Path, headers: list[str], rows: list[list], bom: bool = True) -> Path:
+    """A CSV (with a byte-order mark unless ``bom`` is false), or a workbook, by ``path``'s suffix."""
+    if path.suffix == ".csv":
+        return write_csv(path, headers, rows, bom=bom)
+    return _rows_file(path, [headers, *rows])
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
@@ -1009,15 +987,7 @@ def test_headers_and_words_typed_with_the_icelandic_eth_are_read_as_the_template
     headers = [h.translate(eth) for h in UNIT_HEADERS]
     rows = [[cell.translate(eth) if j == 2 else cell for j, cell in enumerate(row)] for row in UNITS]
     assert "Phòng, ðơn vị trực thuộc" in [row[2] for row in rows]
-    path = tmp_path / f"don_vi{suffix}"
-    if suffix == ".csv":
-        write_csv(path, headers, rows, bom=True)
-    else:
-        wb = Workbook()
-        for row in [headers, *rows]:
-            wb.active.append(row)
-        wb.save(path)
-    result = ingest_file(engine, path)
+    result = ingest_file(engine, _sheet_file(tmp_path / f"don_vi{suffix}", headers, rows))
     assert result.kind.code == "don_vi" and result.rows == len(UNITS)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT kind FROM unit WHERE code = 'SKHCN-VP'")).scalar() == "phong_ban"
