@@ -159,7 +159,6 @@ class _Model:
         self.compiled: dict[str, object] = {}
         self.formulas = {v.name: (parse_expression(v.formula.source), v.formula.source)
                          for v in ruleset.variables if v.formula is not None}
-        self.conditions = {v.name for v in ruleset.variables if v.formula is None}
         self.leaves = {leaf.id: (parse_expression(leaf.value.source), leaf.value.source)
                        for leaf in ruleset.leaves}
         self.known = set(ruleset.inputs) | set(ruleset.parameters) | {v.name for v in ruleset.variables}

@@ -475,16 +475,23 @@ def stage_parts(engine: Engine, kind: Kind, parts: Iterator[reading.Sheet], by_f
 def _typed_part(kind: Kind, part: reading.Sheet, by_field: dict, out: StreamCollector) -> pa.Table:
     """A part's rows typed as the dataset holds them, with ``_row``."""
     out.numbers = part.numbers
-    frame = pd.DataFrame(index=part.frame.index)
-    for col in kind.columns:
-        if col.field not in by_field and getattr(col, "unknown_if_absent", False):
-            frame[col.field] = col.absent(frame.index)
-            continue
-        raw = (part.frame[by_field[col.field]] if col.field in by_field
-               else pd.Series([""] * len(frame), index=frame.index, dtype="str"))
-        frame[col.field] = col.parse(raw, out)
-    frame["supplements"] = frame["supplements"].fillna(0)
+    frame = _parsed(kind, lambda f: part.frame[by_field[f]] if f in by_field else None, part.frame.index, out)
     return dossier_data.frame_table(frame).append_column("_row", pa.array(part.numbers, pa.int64()))
+
+
+def _parsed(kind: Kind, raw_of: Callable[[str], pd.Series | None], index: pd.Index, out: StreamCollector) -> pd.DataFrame:
+    """Rows read by the typed columns, which say what is wrong with a cell; ``raw_of``: a field's cells as the file
+    holds them, None for a column the file leaves out."""
+    frame = pd.DataFrame(index=index)
+    for col in kind.columns:
+        raw = raw_of(col.field)
+        if raw is None and getattr(col, "unknown_if_absent", False):
+            frame[col.field] = col.absent(index)
+            continue
+        frame[col.field] = col.parse(raw if raw is not None else pd.Series([""] * len(index), index=index, dtype="str"),
+                                     out)
+    frame["supplements"] = frame["supplements"].fillna(0)
+    return frame
 
 
 def _warn_numeric_codes(schema: pa.Schema, kind: Kind, by_field: dict, out: StreamCollector) -> None:
@@ -568,15 +575,7 @@ def _typed(kind: Kind, data: pa.Table, numbers: np.ndarray, position: dict, by_f
         some = _plain(data.take(pa.array(rows))).to_pandas(ignore_metadata=True)  # the columns as they are
         some.columns = range(data.num_columns)
         out.numbers = numbers[rows]
-        frame = pd.DataFrame(index=some.index)
-        for col in kind.columns:
-            if col.field in absent:
-                frame[col.field] = col.absent(some.index)
-                continue
-            raw = (some[position[by_field[col.field]]] if col.field in by_field
-                   else pd.Series([""] * len(some), index=some.index, dtype="str"))
-            frame[col.field] = col.parse(raw, out)
-        frame["supplements"] = frame["supplements"].fillna(0)
+        frame = _parsed(kind, lambda f: some[position[by_field[f]]] if f in cells else None, some.index, out)
         parts.append(dossier_data.frame_table(frame).append_column("_row", pa.array(numbers[rows], pa.int64())))
     if len(parts) > 1:  # rows read by Arrow (columns of few values as dictionaries) and by the typed columns
         parts = [dossier_data.handed(part) for part in parts]
