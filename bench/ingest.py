@@ -3,8 +3,10 @@ doing the same read and the same aggregation, in the same run; then a second bat
 
 Each case runs in a fresh process (so its peak RSS is its own) against a fresh SQLite database holding only the
 units, its dossier datasets in a folder of its own. "duckdb" is DuckDB alone reading the same file and computing
-the same per-unit, per-period counts (store.dossier_data.counts_query) without checking a cell: the floor. The
-machines are shared, so the ratio of the two, measured in the same run, travels better than seconds.
+the same per-unit, per-period counts (store.dossier_data.counts_query) without checking a cell: the floor.
+"storing" is DuckDB alone doing what the store keeps of the file, again without checking a cell: the dataset's
+month files written, counted from them, the counts written as facts (``_stored_by_duckdb``). The machines are
+shared, so the ratios, measured in the same run, travel better than seconds.
 
     python -m bench.ingest [--sizes 1000000 10000000] [--out bench/data]
     python -m bench.ingest --rows 100000000 [--out bench/data]     # a national year, from Parquet
@@ -201,12 +203,64 @@ def _child(kind: str, units: str, data: str, db: str, before: str = "") -> None:
     upgrade(engine)
     if kind != "again":  # "again": a later batch into the store as a case before left it
         ingest_file(engine, units)
+    if kind == "stored":
+        started = time.perf_counter()
+        rows, steps = _stored_by_duckdb(engine, Path(data))
+        print(json.dumps({"rows": rows, "seconds": time.perf_counter() - started, "peak_mb": _peak_mb(),
+                          "steps": steps}))
+        return
     if before:
         ingest_file(engine, before, year=YEAR)
     started = time.perf_counter()
     rows = ingest_file(engine, data, year=YEAR).rows
     seconds = time.perf_counter() - started
     print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": _peak_mb()}))
+
+
+def _stored_by_duckdb(engine, data: Path) -> tuple[int, dict[str, float]]:
+    """What the store keeps of a dossier file, made by DuckDB alone without checking a cell: the file read, written
+    as the dataset's month files (zstd, as store.dossier_data writes them), counted from them per unit and period
+    (the same query), and the counts written to the store as facts in one transaction, as an ingestion writes them.
+    The least any ingestion that keeps the dossiers as a dataset and the counts as facts can do."""
+    import duckdb
+    from sqlalchemy.orm import Session
+
+    from store import models
+    from store.dossier_data import _long, counts_query, quoted
+    from store.ingest.bulk import insert_frame
+
+    from store.calendar import year_window
+    from store.db import ensure_periods
+
+    folder = Path(str(engine.url.database)).with_suffix(".data") / "duckdb"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    steps, started = {}, time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal started
+        steps[name] = round(time.perf_counter() - started, 2)
+        started = time.perf_counter()
+
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT *, year(received) AS year, month(received) AS month FROM ({duckdb_rows(data)})) "
+                f"TO {quoted(folder)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year, month))")
+    step("dataset")
+    wide = con.execute(counts_query(f"SELECT * FROM read_parquet({quoted(folder / '**' / '*.parquet')})",
+                                    YEAR)).df()
+    facts = _long(wide)
+    step("counts")
+    with Session(engine) as s, s.begin():
+        ensure_periods(s, {YEAR})
+        ids = dict(s.query(models.Unit.code, models.Unit.id).all())
+        batch = models.IngestBatch(kind="ho_so", file_name=data.name, sha256="duckdb", rows=0,
+                                   created_at=pd.Timestamp.now().to_pydatetime(), created_by="bench")
+        s.add(batch)
+        s.flush()
+        facts = facts.assign(unit_id=facts["unit"].map(ids), batch_id=batch.id)  # in the index's order, as cchc
+        facts = facts.sort_values(["period_code", "unit_id", "indicator_code"], ignore_index=True)
+        insert_frame(s, models.Fact, facts[["unit_id", "period_code", "indicator_code", "value", "batch_id"]])
+    step("facts")
+    return int(wide.loc[wide["period_code"] == year_window(YEAR).code, "hs_tiep_nhan"].sum()), steps
 
 
 def run_case(kind: str, units: Path, data: Path, db: Path, before: Path | None = None,
@@ -306,18 +360,20 @@ def main() -> None:
     if args.rows:
         national(args.out, args.rows)
         return
-    print("| rows | format | DuckDB read + aggregate (s) | cchc ingest (s) | rows/s | ingest ÷ DuckDB | "
-          "peak memory: DuckDB / ingest (MB) |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print("| rows | format | DuckDB read + aggregate (s) | DuckDB storing (s) | cchc ingest (s) | rows/s | "
+          "ingest ÷ DuckDB | ingest ÷ storing | peak memory: DuckDB / storing / ingest (MB) |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     db = args.out / "bench.db"
     for size in args.sizes:
         paths = prepare(args.out, size)
         for fmt in ("csv", "parquet"):
             floor = run_case("duckdb", paths["units"], paths[fmt], db)
+            stored = run_case("stored", paths["units"], paths[fmt], db)
             full = run_case("ingest", paths["units"], paths[fmt], db)
-            print(f"| {size:,} | {fmt} | {floor['seconds']:.2f} | {full['seconds']:.2f} | "
+            print(f"| {size:,} | {fmt} | {floor['seconds']:.2f} | {stored['seconds']:.2f} | {full['seconds']:.2f} | "
                   f"{full['rows'] / full['seconds']:,.0f} | {full['seconds'] / floor['seconds']:.1f}× | "
-                  f"{floor['peak_mb']:,.0f} / {full['peak_mb']:,.0f} |", flush=True)
+                  f"{full['seconds'] / stored['seconds']:.2f}× | "
+                  f"{floor['peak_mb']:,.0f} / {stored['peak_mb']:,.0f} / {full['peak_mb']:,.0f} |", flush=True)
     size = min(args.sizes)
     first, second = prepare(args.out, size), prepare(args.out, size, seed=2)
     again = run_case("ingest", first["units"], second["csv"], db, before=first["csv"])
