@@ -8,7 +8,6 @@ are those the columns would have returned for the same cells.
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pyarrow as pa
@@ -72,26 +71,22 @@ def _text(col: Column, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
         bad = pc.or_(bad, pc.equal(cells, ""))
     if _may_hide(cells, col.code):
         bad = pc.or_(bad, pc.match_substring_regex(cells, hidden.IN_CODE_RE2 if col.code else hidden.IN_TEXT_RE2))
-    if col.code and _holds_bytes(cells, _POWER):  # a code Excel wrote in powers of ten
+    held = _bytes_of(cells) if col.code else b""
+    if b"+" in held:  # a code Excel wrote in powers of ten («1.004E+12»)
         bad = pc.or_(bad, pc.match_substring_regex(cells, IN_POWERS))
-    if col.code and _holds_bytes(cells, _COMMA):  # «1,004037», a code Excel saved with a decimal comma: read there
+    if b"," in held:  # «1,004037», a code Excel saved with a decimal comma: read there
         bad = pc.or_(bad, pc.match_substring_regex(cells, DECIMAL_COMMA))
-    if col.code and any(_holds_bytes(cells, sign) for sign in _WRAP):  # «'0012», «="0012"»: unwrapped there
+    if b"'" in held or b"=" in held:  # «'0012», «="0012"»: unwrapped there
         bad = pc.or_(bad, pc.or_(pc.starts_with(cells, "'"), pc.starts_with(cells, "=")))
     return cells, _mask(bad)
 
 
-_POWER = re.compile(rb"E\+")
-_COLON = re.compile(rb":")
-_COMMA = re.compile(rb",")
-_WRAP = (re.compile(rb"'"), re.compile(rb"="))  # each a literal: a class of two bytes is searched 15× slower
-
-
-def _holds_bytes(cells: pa.Array, pattern: re.Pattern) -> bool:
-    """Whether the text of ``cells`` may hold ``pattern``, searched in their bytes at once (Arrow's search cell by
-    cell takes five times as long)."""
+def _bytes_of(cells: pa.Array) -> bytes:
+    """The text of ``cells`` as one string of bytes (a copy: a sign is then looked for in all of them at once, by
+    the C library's search of a byte, 25 times quicker than a pattern over the buffer and 100 times quicker than
+    Arrow's search cell by cell); of a slice, those of the array it was cut from, which may hold more."""
     data = cells.buffers()[2]
-    return data is not None and pattern.search(memoryview(data)) is not None
+    return b"" if data is None else data.to_pybytes()
 
 
 def _may_hide(cells: pa.Array, code: bool) -> bool:
@@ -137,7 +132,7 @@ def _day(col: Day, arr: pa.Array) -> tuple[pa.Array | None, np.ndarray]:
 def _zone_seconds(cells: pa.Array) -> pa.Array | None:
     """Per cell, the time its zone moves it to Vietnam's day (whole days); None when no cell is written with a
     zone."""
-    if not _holds_bytes(cells, _COLON):  # days without a time, as most files write them: nothing to look for
+    if b":" not in _bytes_of(cells):  # days without a time, as most files write them: nothing to look for
         return None
     parts = pc.extract_regex(cells, ZONED)
     if parts.null_count == len(parts):
