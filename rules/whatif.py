@@ -150,6 +150,10 @@ class _NotAffine(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    """A variable's formula (named) nested deeper than the stack allows."""
+
+
 class _Model:
     """The rule set read once: expression trees of leaves and derived variables, and what every denominator
     reads (those inputs are held)."""
@@ -170,6 +174,12 @@ class _Model:
             self.var_reads[v.name] = (self._names(self.formulas[v.name][0]) if v.name in self.formulas else
                                       {n for c in v.conditions for n in c.when.names if n in ruleset.inputs})
         self.reads: dict[str, set[str]] = {lid: self._names(node) for lid, (node, _) in self.leaves.items()}
+        # the variables with a formula that each one's formula reads, and where the set computes each: a variable's
+        # affine form is made once per question, after those it reads (see ``_variable``)
+        self.position = {v.name: i for i, v in enumerate(ruleset.variables)}
+        self.uses: dict[str, set[str]] = {
+            name: {sub.id for sub in ast.walk(node) if isinstance(sub, ast.Name) and sub.id in self.formulas}
+            for name, (node, _) in self.formulas.items()}
         self.denominators: set[str] = set()
         for node, _ in list(self.leaves.values()) + list(self.formulas.values()):
             for sub in ast.walk(node):
@@ -187,7 +197,13 @@ class _Model:
                     out.add(sub.id)
         return out
 
-    def affine(self, node: ast.AST, text: str, env: dict, free: set[str]) -> _Affine:
+    def affine(self, node: ast.AST, text: str, env: dict, free: set[str],
+               forms: dict[str, _Affine | _NotAffine] | None = None) -> _Affine:
+        """``node`` (a part of ``text``) as an affine form in the ``free`` inputs, the rest at their values in
+        ``env``. ``forms`` keeps the forms of the variables made so far for this ``env`` and ``free``: pass the
+        same dict for every leaf of one question, so that each variable is made once."""
+        if forms is None:
+            forms = {}
         if not (self._names(node) & free):
             part = segment(text, node)
             if part not in self.compiled:
@@ -195,8 +211,7 @@ class _Model:
             return _Affine(float(self.compiled[part](env, 1)[0]), {})
         if isinstance(node, ast.Name):
             if node.id in self.formulas:
-                inner, src = self.formulas[node.id]
-                return self.affine(inner, src, env, free)
+                return self._variable(node.id, env, free, forms)
             if node.id in free:
                 return _Affine(0.0, {node.id: 1.0})
             raise _NotAffine(node.id)
@@ -204,12 +219,12 @@ class _Model:
                 and len(node.args) == 3 and not (self._names(node.args[0]) & free)):
             # A condition on held figures only (which columns a unit's dossier files had) picks one branch for
             # the unit: the value is that branch, exactly.
-            cond = self.affine(node.args[0], text, env, free).const
+            cond = self.affine(node.args[0], text, env, free, forms).const
             if math.isnan(cond):
                 raise _NotAffine(segment(text, node))
-            return self.affine(node.args[1] if cond != 0 else node.args[2], text, env, free)
+            return self.affine(node.args[1] if cond != 0 else node.args[2], text, env, free, forms)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            inner = self.affine(node.operand, text, env, free)
+            inner = self.affine(node.operand, text, env, free, forms)
             return inner.scaled(-1.0) if isinstance(node.op, ast.USub) else inner
         if isinstance(node, ast.BinOp) and type(node.op) in _CHAINED:
             # A chain of operators is a loop, not a recursion per term; its longest prefix that reads no free
@@ -222,12 +237,38 @@ class _Model:
             while fixed < len(steps) and not ((reads | self._names(steps[fixed].right)) & free):
                 reads |= self._names(steps[fixed].right)
                 fixed += 1
-            total = self.affine(steps[fixed - 1] if fixed else node, text, env, free)
+            total = self.affine(steps[fixed - 1] if fixed else node, text, env, free, forms)
             for step in steps[fixed:]:
-                total = self._combine(step, total, self.affine(step.right, text, env, free), text)
+                total = self._combine(step, total, self.affine(step.right, text, env, free, forms), text)
             return total
         raise _NotAffine(segment(text, node))
 
+    def _variable(self, name: str, env: dict, free: set[str], forms: dict[str, _Affine | _NotAffine]) -> _Affine:
+        """The affine form of variable ``name``, made once. The variables it reads whose forms are not yet made
+        are found by a walk over the set's graph, not by recursion, and made in the order the set computes them,
+        each reading only forms already made: the stack does not grow with a chain of variables, and a
+        variable read twice (``v2 = v1 + v1``) is not made twice (a chain of those had doubled the work at every
+        link). A form that is not affine is kept as such and refused only when a leaf reads it, as before."""
+        if name not in forms:
+            wanted, todo = set(), [name]
+            while todo:
+                n = todo.pop()
+                if n in wanted or n in forms:
+                    continue
+                wanted.add(n)
+                todo.extend(m for m in self.uses[n] if m not in forms and self.var_reads[m] & free)
+            for n in sorted(wanted, key=self.position.__getitem__):
+                inner, src = self.formulas[n]
+                try:
+                    forms[n] = self.affine(inner, src, env, free, forms)
+                except _NotAffine as e:
+                    forms[n] = e
+                except RecursionError:
+                    raise _TooDeep(n) from None
+        form = forms[name]
+        if isinstance(form, _NotAffine):
+            raise _NotAffine(*form.args)
+        return form
 
     @staticmethod
     def _combine(node: ast.BinOp, left: _Affine, right: _Affine, text: str) -> _Affine:
@@ -398,6 +439,7 @@ def cheapest(ruleset: RuleSet, row: Mapping[str, float], others: Iterable[float]
         raise WhatIfError("đơn vị không được chấm theo bộ tiêu chí này (không có tiêu chí nào áp dụng)")
 
     env = {k: v[:1] for k, v in result.env.items()}
+    forms: dict = {}  # each variable's affine form, made once for this unit and these free inputs
     leaves, constant = [], 0.0
     for leaf in ruleset.leaves:
         pts = float(result.points[leaf.id][0])
@@ -409,11 +451,16 @@ def cheapest(ruleset: RuleSet, row: Mapping[str, float], others: Iterable[float]
             continue
         node, text = model.leaves[leaf.id]
         try:
-            form = model.affine(node, text, env, free)
+            form = model.affine(node, text, env, free, forms)
         except _NotAffine as e:
             raise WhatIfError(f"tiêu chí {leaf.id} («{leaf.title}»): biểu thức «{text}» không mô hình hóa được "
                               f"theo các chỉ tiêu có thể thay đổi (phần «{e.args[0]}»); hãy giữ cố định "
                               f"{', '.join(sorted(model.reads[leaf.id] & free))}") from None
+        except (_TooDeep, RecursionError) as e:
+            # the stack, not the set, ran out: the file and where in it, never a traceback
+            where = f"công thức của biến «{e.args[0]}»" if isinstance(e, _TooDeep) else "biểu thức của tiêu chí"
+            raise WhatIfError(f"{ruleset.source}: tiêu chí {leaf.id} («{leaf.title}»): {where} lồng quá sâu, không "
+                              "mô hình hóa được; hãy tách nó thành các biến ngắn hơn") from None
         form = _Affine(form.const, {n: c for n, c in form.coef.items() if c != 0})
         if not form.coef:
             constant += 0.0 if math.isnan(pts) else pts
