@@ -113,3 +113,39 @@ def test_a_stack_that_runs_out_is_refused_naming_the_file_the_criterion_and_the_
     said = str(caught.value)
     assert said.startswith("chuoi.yaml: tiêu chí 1 («Chuỗi»): công thức của biến «v0» lồng quá sâu")
     assert "mô hình hóa" in said  # refused as the rule set's (--ruleset), as a leaf that cannot be modelled is
+
+
+def test_the_command_answers_over_a_long_chain_and_refuses_a_stack_that_runs_out_with_exit_1(demo_db, tmp_path,
+                                                                                            monkeypatch):
+    """``cchc what-if --ruleset`` over a stored run of a set whose leaf reads 60 doubling links and 3,000 more;
+    a stack that runs out is refused as the set's other problems are (exit 1), never «Lỗi» (exit 3)."""
+    import shutil
+
+    from cli_runner import cchc
+
+    shutil.copy(demo_db, tmp_path / "cchc.db")
+    lines = ["  v0: {label: V0, formula: hs_truc_tuyen}\n"]
+    lines += [f"  v{k}: {{label: V{k}, formula: 'v{k - 1} + v{k - 1}'}}\n" for k in range(1, 61)]
+    lines += [f"  v{k}: {{label: V{k}, formula: 'v{k - 1} + 0'}}\n" for k in range(61, 3061)]
+    path = tmp_path / "chuoi.yaml"
+    path.write_text("id: chuoi\ntitle: Chuỗi biến\nreference: QĐ thử\nentity: unit\ninputs:\n"
+                    "  hs_truc_tuyen: Trực tuyến\n  hs_tiep_nhan: Tiếp nhận\nvariables:\n" + "".join(lines)
+                    + f"criteria:\n  - {{id: '1', title: Chuỗi, max: 10, value: 'v3060 / {2 ** 60} / hs_tiep_nhan * 100',"
+                    " scoring: {method: proportional, target: 100}, reference: r}\n", encoding="utf-8")
+    done = cchc("score", "--ruleset", path, "--period", "Năm 2024", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    ask = ("what-if", "--ruleset", path, "--unit", "STP", "--points", "9", "--period", "Năm 2024")
+    done = cchc(*ask, cwd=tmp_path)
+    said = " ".join(done.stdout.split())
+    assert done.returncode == 0, done.stderr
+    assert "Để đạt 9 điểm" in said and "hồ sơ sang nộp trực tuyến (tiêu chí 1:" in said and "Khi đó:" in said
+
+    def deep(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(_Model, "_combine", staticmethod(deep))
+    done = cchc(*ask, cwd=tmp_path)
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "Không ghi nhận (--ruleset):" in said and "Traceback" not in said
+    assert "chuoi.yaml: tiêu chí 1 («Chuỗi»): công thức của biến «v1» lồng quá sâu" in said
