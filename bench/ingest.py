@@ -226,11 +226,10 @@ def _stored_by_duckdb(engine, data: Path) -> tuple[int, dict[str, float]]:
     from sqlalchemy.orm import Session
 
     from store import models
-    from store.dossier_data import _long, counts_query, quoted
-    from store.ingest.bulk import insert_frame
-
     from store.calendar import year_window
     from store.db import ensure_periods
+    from store.dossier_data import _long, counts_query, quoted
+    from store.ingest.bulk import insert_frame
 
     folder = Path(str(engine.url.database)).with_suffix(".data") / "duckdb"
     folder.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,6 @@ are those the columns would have returned for the same cells.
 
 from __future__ import annotations
 
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
