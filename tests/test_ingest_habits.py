@@ -243,7 +243,8 @@ def test_a_habit_of_the_offices_lands_as_the_clean_file(demo, expected, key, hab
     assert stored == expected[key]
 
 
-@pytest.mark.parametrize("written", ["with_times", "dashed", "zoned", "twelve_hours", "iso_with_slashes"])
+@pytest.mark.parametrize("written", ["with_times", "dashed", "zoned", "twelve_hours", "iso_with_slashes",
+                                     "month_names", "vietnamese_months"])
 def test_days_as_a_system_exports_them_land_as_the_clean_file(demo, expected, written, tmp_path):
     """A one-stop system's export writes the time after each day («05/03/2024 08:30:15», ISO with a «T»), or the
     day with dashes: the day is what counts, as a workbook's date cell's time of day is dropped."""
@@ -259,6 +260,11 @@ def test_days_as_a_system_exports_them_land_as_the_clean_file(demo, expected, wr
             return f"{day:%d-%m-%Y}"
         if written == "iso_with_slashes":  # Guard: store.ingest.columns.Day.parse's formats
             return f"{day:%Y/%m/%d}"
+        if written == "month_names":  # Guard: store.ingest.columns._month_named; Excel in English
+            return [f"{day.day}-{MONTH_NAMES[day.month - 1]}-{day.year}", f"{day:%d} {MONTH_NAMES[day.month - 1]} {day.year}",
+                    f"{day:%d}-{MONTH_NAMES[day.month - 1].upper()}-{day.year}"][r % 3]
+        if written == "vietnamese_months":  # Excel in Vietnamese
+            return [f"{day.day}-thg {day.month}-{day.year}", f"{day:%d} thg {day.month} {day.year}"][r % 2]
         if written == "zoned":  # an API's moment with its zone: its day in Vietnam, whatever day it is written on
             before = day - timedelta(days=1)  # Vietnam's midnight kept as UTC is 17:00 the day before
             return [f"{day.isoformat()}T08:30:15+07:00", f"{before.isoformat()}T17:00:00.000Z",
@@ -271,6 +277,24 @@ def test_days_as_a_system_exports_them_land_as_the_clean_file(demo, expected, wr
     path = write_text(tmp_path / "ho_so.csv", clean.headers, rows)
     result, stored = _landed(clean, path, tmp_path)
     assert result.rows == len(clean.rows) and stored == expected["ho_so"]
+
+
+MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@pytest.mark.parametrize("day", ["21-Mrz-2024", "21-Mar-24", "Mar 21, 2024", "21-thg 13-2024"])
+def test_a_day_with_no_month_s_name_or_a_two_digit_year_is_refused_naming_row_and_column(demo, day, tmp_path):
+    """Guard: store.ingest.columns._month_named. Only day-Mon-yyyy and day Mon yyyy are read: a wrong name, a year
+    of two digits, the month first, are refused naming the cell, and nothing is stored."""
+    clean = demo["ho_so"]
+    column = next(i for i, h in enumerate(clean.headers) if h.startswith("Ngày") and as_text(clean.rows[1][i]))
+    rows = [[as_text(v) for v in row] for row in clean.rows]
+    rows[1][column] = day
+    path = write_text(tmp_path / "ho_so.csv", clean.headers, rows)
+    with pytest.raises(IngestError) as refused:
+        _landed(clean, path, tmp_path)
+    said = str(refused.value)
+    assert "ho_so.csv" in said and "dòng 3" in said and clean.headers[column] in said and day in said
 
 
 def test_ways_of_submitting_as_a_system_exports_them_land_as_the_clean_file(demo, expected, tmp_path):

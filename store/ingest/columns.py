@@ -584,6 +584,28 @@ def _without_time(text: pd.Series) -> pd.Series:
     return text.where(~timed, text.str.replace(TIME_OF_DAY, "", regex=True))
 
 
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+# 21-Mar-2024 and 21 Mar 2024 as Excel in English shows a day; 21-thg 3-2024 as Excel in Vietnamese does. A
+# year of four digits only: «21-Mar-24» stays refused, as 21/03/24 is.
+_MONTH_NAMED = re.compile(r"^(\d{1,2})([- ])(?:([A-Za-z]{3})|[Tt]hg ?(\d{1,2}))\2(\d{4})$")
+
+
+def _month_named(days: pd.Series) -> pd.Series:
+    """Days written with their month's name or Vietnamese «thg» as dd/mm/yyyy; a name that is no month (Mrz)
+    left as written, to be refused as no day."""
+    named = days.str.match(_MONTH_NAMED)
+    if not named.any():
+        return days
+
+    def as_numbers(match: re.Match) -> str:
+        day, _, name, number, year = match.groups()
+        month = _MONTHS.get(name.lower()) if name else int(number)
+        return f"{int(day):02d}/{month:02d}/{year}" if month else match.group(0)
+
+    return days.where(~named, days.where(named).str.replace(_MONTH_NAMED, as_numbers, regex=True))
+
+
 @dataclass(frozen=True)
 class Day(Column):
     """A date: dd/mm/yyyy (or dd-mm-yyyy) as people type it, yyyy-mm-dd as systems export it, either followed by the
@@ -605,7 +627,7 @@ class Day(Column):
                         else raw.map(lambda v: isinstance(v, (datetime, date))).astype(bool))
             text, reported = self.cells(raw.where(~is_stamp, None) if is_stamp.any() else raw, out)
             blank = text.eq("") & ~is_stamp
-            days = _without_time(text)
+            days = _month_named(_without_time(text))
             # Try first the format the column's first value is written in: exports from systems are ISO.
             sample = days[~blank].head(1)
             # yyyy/mm/dd: an export's day in the order of ISO with slashes, as some systems write it
