@@ -594,8 +594,7 @@ _MONTH_NAMED = re.compile(r"^(\d{1,2})([- ])(?:([A-Za-z]{3})|[Tt]hg ?(\d{1,2}))\
 def _month_named(days: pd.Series) -> pd.Series:
     """Days written with their month's name or Vietnamese «thg» as dd/mm/yyyy; a name that is no month (Mrz)
     left as written, to be refused as no day."""
-    named = days.str.match(_MONTH_NAMED)
-    if not named.any():
+    if not days.str.match(_MONTH_NAMED).any():
         return days
 
     def as_numbers(match: re.Match) -> str:
@@ -603,7 +602,7 @@ def _month_named(days: pd.Series) -> pd.Series:
         month = _MONTHS.get(name.lower()) if name else int(number)
         return f"{int(day):02d}/{month:02d}/{year}" if month else match.group(0)
 
-    return days.where(~named, days.where(named).str.replace(_MONTH_NAMED, as_numbers, regex=True))
+    return days.str.replace(_MONTH_NAMED, as_numbers, regex=True)  # other cells match nothing: left as they are
 
 
 @dataclass(frozen=True)

@@ -92,9 +92,7 @@ def load(session: Session, staged: streamed.Staged, ctx: Context, batch_id: int)
     facts = facts.assign(unit_id=_coded(facts["unit"], ids)).drop(columns="unit")
     # In the order of the facts' index (period, unit, indicator, as the codes sort): each row goes next to the one
     # before it, a fifth faster to write than in any other order; and the same file gives the same rows, id for id.
-    facts = facts.assign(_p=pd.factorize(facts["period_code"], sort=True)[0],
-                         _i=pd.factorize(facts["indicator_code"], sort=True)[0])
-    facts = facts.sort_values(["_p", "unit_id", "_i"], ignore_index=True)
+    facts = facts.sort_values(["period_code", "unit_id", "indicator_code"], ignore_index=True)
     insert_frame(session, models.Fact, facts[["unit_id", "period_code", "indicator_code", "value"]]
                  .assign(batch_id=batch_id))
     return {"hồ sơ": len(staged), "đơn vị có hồ sơ": units, "số liệu tổng hợp": len(facts)}
